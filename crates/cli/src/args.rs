@@ -1,0 +1,188 @@
+//! Command-line grammar (SPEC §9), in French.
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const TEMPLATE: &str = "\
+{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "forfaits",
+    version,
+    about = "Forfaits — gestion des forfaits d'appels prépayés (module Taxation).\n\
+             Sans commande, ouvre la fenêtre de l'application.",
+    override_usage = "forfaits [--db FICHIER] [COMMANDE]",
+    help_template = TEMPLATE,
+    subcommand_help_heading = "Commandes ",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Base de données : --db, sinon la variable FORFAITS_DB, sinon forfaits.sqlite3 dans \
+                  le dossier de données de l'application.\n\
+                  Codes de sortie : 0 terminé ; 1 données refusées ; 2 erreur d'utilisation ou d'accès aux fichiers."
+)]
+pub struct Cli {
+    /// Fichier de base de données SQLite à utiliser
+    #[arg(long, global = true, value_name = "FICHIER", help_heading = "Options ")]
+    pub db: Option<PathBuf>,
+
+    /// Affiche cette aide
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Options ")]
+    pub help: Option<bool>,
+
+    /// Affiche la version
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "Options ")]
+    pub version: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Importe des utilisateurs depuis un fichier CSV (tout ou rien)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] import FICHIER [--dry-run] [--skip-invalid] [--update-existing]")]
+    Import(ImportArgs),
+    /// Exporte les utilisateurs en CSV
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import] [--sep ';'|',']")]
+    Export(ExportArgs),
+    /// Recherche des comptes (nom, matricule, identifiant, numéro)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] search TEXTE [--limit N] [--json]")]
+    Search(SearchArgs),
+    /// Crédite, débite ou corrige le solde d'un compte
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] balance MATRICULE credit|debit|correction MONTANT --reason TEXTE")]
+    Balance(BalanceArgs),
+    /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] backup FICHIER")]
+    Backup(BackupArgs),
+    /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Fichier CSV sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10
+    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    pub file: PathBuf,
+    /// Vérifie le fichier sans rien enregistrer
+    #[arg(long, help_heading = "Options ")]
+    pub dry_run: bool,
+    /// Enregistre les lignes valides même si d'autres sont refusées
+    #[arg(long, help_heading = "Options ")]
+    pub skip_invalid: bool,
+    /// Met à jour les comptes dont le matricule existe déjà
+    #[arg(long, help_heading = "Options ")]
+    pub update_existing: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Full,
+    Import,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Fichier à écrire (sinon la sortie standard)
+    #[arg(long, value_name = "FICHIER", help_heading = "Options ")]
+    pub out: Option<PathBuf>,
+    /// full : toutes les colonnes avec en-tête (par défaut) ; import : les 13 champs du format
+    /// d'import, sans en-tête
+    #[arg(
+        long,
+        value_enum,
+        default_value = "full",
+        value_name = "FORMAT",
+        help_heading = "Options ",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
+    pub format: Format,
+    /// Séparateur : ';' (par défaut, pour Excel en français) ou ','
+    #[arg(long, default_value = ";", value_name = "SÉPARATEUR", help_heading = "Options ",
+          value_parser = parse_sep, hide_default_value = true)]
+    pub sep: u8,
+}
+
+fn parse_sep(s: &str) -> Result<u8, String> {
+    match s {
+        ";" => Ok(b';'),
+        "," => Ok(b','),
+        _ => Err("le séparateur doit être ';' ou ','".into()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
+    #[arg(
+        value_name = "TEXTE",
+        help_heading = "Arguments ",
+        allow_hyphen_values = true
+    )]
+    pub query: String,
+    /// Nombre maximal de comptes affichés (50 par défaut)
+    #[arg(long, default_value_t = 50, value_name = "N", help_heading = "Options ",
+          value_parser = clap::value_parser!(u32).range(1..=100_000), hide_default_value = true)]
+    pub limit: u32,
+    /// Un objet JSON par ligne et par compte (nom, matricule, identifiant, solde…)
+    #[arg(long, help_heading = "Options ")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Operation {
+    Credit,
+    Debit,
+    Correction,
+}
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    /// Matricule du compte (14 chiffres)
+    #[arg(
+        value_name = "MATRICULE",
+        help_heading = "Arguments ",
+        display_order = 1
+    )]
+    pub matricule: String,
+    /// credit (recharge), debit (jamais sous zéro) ou correction (montant signé)
+    #[arg(
+        value_enum,
+        value_name = "OPÉRATION",
+        help_heading = "Arguments ",
+        display_order = 2,
+        hide_possible_values = true
+    )]
+    pub operation: Operation,
+    /// Montant en unités de la devise : 12,500 ou 12.5 ou 12 ; signé pour une correction (-2,500)
+    #[arg(
+        value_name = "MONTANT",
+        help_heading = "Arguments ",
+        allow_hyphen_values = true,
+        display_order = 3
+    )]
+    pub amount: String,
+    /// Motif (obligatoire pour un débit ou une correction)
+    #[arg(
+        long,
+        value_name = "TEXTE",
+        default_value = "",
+        help_heading = "Options ",
+        hide_default_value = true
+    )]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Fichier de sauvegarde à écrire
+    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    pub file: PathBuf,
+}

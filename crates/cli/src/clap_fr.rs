@@ -1,0 +1,66 @@
+//! clap's own messages are English; these are the French ones the person reads instead.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+fn ctx(e: &clap::Error, k: ContextKind) -> String {
+    match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The French sentence for a command-line error.
+pub fn message(e: &clap::Error) -> String {
+    let arg = ctx(e, ContextKind::InvalidArg);
+    let val = ctx(e, ContextKind::InvalidValue);
+    match e.kind() {
+        ErrorKind::UnknownArgument => format!("argument inconnu : {arg}"),
+        ErrorKind::InvalidSubcommand => {
+            let sub = ctx(e, ContextKind::InvalidSubcommand);
+            let hint = ctx(e, ContextKind::SuggestedSubcommand);
+            if hint.is_empty() {
+                format!("commande inconnue : {sub}")
+            } else {
+                format!("commande inconnue : {sub} (vouliez-vous dire « {hint} » ?)")
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("argument obligatoire manquant : {arg}")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "commande manquante".into()
+        }
+        ErrorKind::InvalidValue => {
+            let valid = ctx(e, ContextKind::ValidValue);
+            if val.is_empty() {
+                format!("valeur manquante pour {arg}")
+            } else if valid.is_empty() {
+                format!("valeur « {val} » invalide pour {arg}")
+            } else {
+                format!("valeur « {val} » invalide pour {arg} (valeurs possibles : {valid})")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let detail = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let detail = if detail.contains("is not in") {
+                "hors des limites permises".to_string()
+            } else if detail.contains("invalid digit") {
+                "nombre entier attendu".to_string()
+            } else {
+                detail
+            };
+            format!("valeur « {val} » invalide pour {arg} : {detail}")
+        }
+        ErrorKind::ArgumentConflict => format!("options incompatibles : {arg}"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("trop de valeurs : « {val} » (mettez le texte entre guillemets s'il contient des espaces)")
+        }
+        ErrorKind::NoEquals => format!("{arg} attend une valeur"),
+        ErrorKind::InvalidUtf8 => "argument qui n'est pas du texte UTF-8 valide".into(),
+        _ => "ligne de commande invalide".into(),
+    }
+}

@@ -1,0 +1,30 @@
+use crate::args::{ExportArgs, Format};
+use crate::{Io, EXIT_OK};
+use forfaits_core::export::{export_users, export_users_to_file, ExportFormat, ExportOptions};
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
+    let opts = ExportOptions {
+        format: match a.format {
+            Format::Full => ExportFormat::Complet,
+            Format::Import => ExportFormat::Import,
+        },
+        separator: a.sep,
+        bom: true,
+    };
+    match a.out {
+        Some(path) => {
+            let n = export_users_to_file(store, &path, opts, &mut |_, _| {})?;
+            super::w(writeln!(
+                io.err,
+                "{} comptes exportés vers {}.",
+                super::thousands(n),
+                path.display()
+            ));
+        }
+        None => {
+            export_users(store, &mut *io.out, opts, &mut |_, _| {})?;
+        }
+    }
+    Ok(EXIT_OK)
+}

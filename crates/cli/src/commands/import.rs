@@ -1,0 +1,65 @@
+use crate::args::ImportArgs;
+use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
+    let opts = ImportOptions {
+        dry_run: a.dry_run,
+        skip_invalid: a.skip_invalid,
+        update_existing: a.update_existing,
+    };
+    let show_progress = io.err_is_terminal;
+    let err = &mut *io.err;
+    let mut drawn = false;
+    let mut lines: Vec<String> = Vec::new();
+    let report = {
+        let mut progress = |p: forfaits_core::import::Progress| {
+            if show_progress && p.octets_total > 0 {
+                drawn = true;
+                let pct = p.octets * 100 / p.octets_total;
+                let _ = write!(
+                    err,
+                    "\r{} lignes lues ({pct} %)   ",
+                    super::thousands(p.lignes)
+                );
+            }
+        };
+        let mut on_error = |e: &forfaits_core::import::line::LineError| lines.push(e.to_string());
+        import_users(store, &a.file, opts, &mut progress, &mut on_error)?
+    };
+    if drawn {
+        super::w(writeln!(io.err));
+    }
+    for l in &lines {
+        super::w(writeln!(io.err, "{l}"));
+    }
+    let out = &mut *io.out;
+    if report.mis_a_jour > 0 && report.ecrit {
+        super::w(writeln!(
+            out,
+            "{} comptes mis à jour, {} créés.",
+            report.mis_a_jour, report.crees
+        ));
+    }
+    if a.dry_run {
+        super::w(writeln!(
+            out,
+            "Simulation (--dry-run) : {} lignes valides seraient importées ; rien n'a été enregistré.",
+            report.valides
+        ));
+    } else if !report.ecrit && report.rejetees > 0 {
+        super::w(writeln!(
+            out,
+            "Import annulé : {} ligne(s) en erreur, aucune ligne n'a été enregistrée \
+             (--skip-invalid importe les {} lignes valides).",
+            report.rejetees, report.valides
+        ));
+    }
+    super::w(writeln!(out, "{}", report.summary()));
+    Ok(if report.rejetees > 0 && !a.skip_invalid {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,41 @@
+//! One module per subcommand; each returns the exit status.
+
+mod backup;
+mod balance;
+mod check;
+mod export;
+mod import;
+mod search;
+
+use crate::args::Command;
+use crate::Io;
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
+    match command {
+        Command::Import(a) => import::run(store, a, io),
+        Command::Export(a) => export::run(store, a, io),
+        Command::Search(a) => search::run(store, a, io),
+        Command::Balance(a) => balance::run(store, a, io),
+        Command::Backup(a) => backup::run(store, a, io),
+        Command::Check => check::run(store, io),
+    }
+}
+
+/// `1 234 567` with plain spaces: readable in any terminal.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Write errors on stdout/stderr (a closed pipe) are not worth a second error.
+pub fn w(r: std::io::Result<()>) {
+    let _ = r;
+}

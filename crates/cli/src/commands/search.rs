@@ -1,0 +1,61 @@
+use crate::args::SearchArgs;
+use crate::{Io, EXIT_OK};
+use forfaits_core::domain::Money;
+use forfaits_core::store::accounts::ListQuery;
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
+    let currency = store.settings()?.currency;
+    let page = store.list_accounts(&ListQuery {
+        recherche: a.query.clone(),
+        limite: a.limit,
+        ..Default::default()
+    })?;
+    let out = &mut *io.out;
+    for acc in &page.lignes {
+        if a.json {
+            let etat = acc.etat_general();
+            let v = serde_json::json!({
+                "nom": acc.nom,
+                "matricule": acc.matricule,
+                "identifiant": acc.identifiant,
+                "solde": currency.format_plain(Money(acc.solde)),
+                "solde_unites_mineures": acc.solde,
+                "devise": currency.code,
+                "etat_compte": forfaits_core::domain::state::switch_label(acc.etat_compte),
+                "etat_general": etat.label(),
+                "billing": forfaits_core::domain::state::switch_label(acc.billing),
+                "duree_appel_min": acc.duree_appel_min,
+                "duree_totale_s": acc.duree_totale_s,
+                "telephones": acc.telephones,
+                "cree_le": forfaits_core::dates::local(acc.cree_le),
+                "modifie_le": forfaits_core::dates::local(acc.modifie_le),
+            });
+            super::w(writeln!(out, "{v}"));
+        } else {
+            super::w(writeln!(
+                out,
+                "{}  {}  {:>16}  {}",
+                acc.matricule,
+                acc.identifiant,
+                currency.format_number(Money(acc.solde), Some(' ')) + " " + &currency.code,
+                acc.nom
+            ));
+        }
+    }
+    if !a.json {
+        let shown = page.lignes.len() as u64;
+        let msg = match page.total {
+            0 => format!("Aucun compte ne correspond à « {} ».", a.query),
+            1 => "1 compte trouvé.".to_string(),
+            t if t == shown => format!("{} comptes trouvés.", super::thousands(t)),
+            t => format!(
+                "{} comptes trouvés, {} affichés (--limit pour en voir davantage).",
+                super::thousands(t),
+                super::thousands(shown)
+            ),
+        };
+        super::w(writeln!(io.err, "{msg}"));
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,76 @@
+//! The `forfaits` command line (SPEC §9): a thin front over the core. Without a subcommand it
+//! asks its caller to open the window.
+
+mod args;
+mod clap_fr;
+mod commands;
+
+use clap::Parser;
+use forfaits_core::{Error, Store};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What the binary does next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A subcommand ran; exit with this status.
+    Exit(u8),
+    /// No subcommand: open the window on this database (`None`: the default one).
+    OpenWindow(Option<PathBuf>),
+}
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_REJECTED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// Output streams, injectable so tests see exactly what a person would.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Progress lines are drawn only on a terminal.
+    pub err_is_terminal: bool,
+}
+
+pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome {
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            return match e.kind() {
+                DisplayHelp | DisplayVersion => {
+                    let _ = write!(io.out, "{}", e.render());
+                    Outcome::Exit(EXIT_OK)
+                }
+                _ => {
+                    let _ = writeln!(io.err, "Erreur : {}.", clap_fr::message(&e));
+                    let _ = writeln!(io.err, "Pour l'aide : forfaits --help");
+                    Outcome::Exit(EXIT_USAGE)
+                }
+            };
+        }
+    };
+    let Some(command) = cli.command else {
+        return Outcome::OpenWindow(cli.db);
+    };
+    let store = match &cli.db {
+        Some(p) => Store::open(p),
+        None => Store::open_default(),
+    };
+    let result = store.and_then(|mut store| commands::run(&mut store, command, io));
+    match result {
+        Ok(code) => Outcome::Exit(code),
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            Outcome::Exit(exit_code(&e))
+        }
+    }
+}
+
+pub fn exit_code(e: &Error) -> u8 {
+    if e.is_rejection() {
+        EXIT_REJECTED
+    } else {
+        EXIT_USAGE
+    }
+}

@@ -1,0 +1,287 @@
+//! An account as validated input (`AccountDraft`) and as read back (`Account`).
+
+use super::codes::{Identifiant, Matricule};
+use super::field::{shown, Field, FieldError};
+use super::money::{Currency, Money};
+use super::name::Name;
+use super::phone::{CountryCode, Phone};
+use super::state::{etat_general, EtatGeneral, EtatInputs};
+use serde::{Deserialize, Serialize};
+
+pub const KEYS: usize = 10;
+
+/// Everything an administrator sets on an account, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountDraft {
+    pub name: Name,
+    pub matricule: Matricule,
+    pub identifiant: Identifiant,
+    pub enabled: bool,
+    pub billing: bool,
+    pub allowance_minutes: Option<u32>,
+    pub phones: [Option<Phone>; KEYS],
+}
+
+/// The form as the window sends it: raw text, validated here so that the rules live in one place.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AccountForm {
+    pub nom: String,
+    pub matricule: String,
+    pub identifiant: String,
+    pub etat_compte: bool,
+    pub billing: bool,
+    #[serde(default)]
+    pub duree_appel: String,
+    /// Opening balance; only read when the account is created.
+    #[serde(default)]
+    pub solde: String,
+    #[serde(default)]
+    pub telephones: Vec<String>,
+}
+
+/// Largest allowance accepted: about two years of calls, far beyond any real plan.
+const MAX_ALLOWANCE: u32 = 1_000_000;
+
+pub fn parse_allowance(raw: &str) -> Result<Option<u32>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<u32>() {
+        Ok(n) if n <= MAX_ALLOWANCE && v.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(n)),
+        _ => Err(FieldError::new(
+            Field::Allowance,
+            format!(
+                "la durée d'appel est un nombre entier de minutes entre 0 et {MAX_ALLOWANCE}, ou vide pour illimité (reçu : {})",
+                shown(v)
+            ),
+        )),
+    }
+}
+
+/// No number twice in one account, whatever the way it is written.
+pub fn duplicate_phone_errors(phones: &[Option<Phone>], cc: &CountryCode) -> Vec<FieldError> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, p) in phones.iter().enumerate() {
+        let Some(p) = p else { continue };
+        let intl = p.international(cc);
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == intl) {
+            errors.push(FieldError::new(
+                Field::Phone(i as u8 + 1),
+                format!(
+                    "le numéro {} figure déjà sur la touche {}",
+                    p.as_str(),
+                    first + 1
+                ),
+            ));
+        } else {
+            seen.push((intl, i));
+        }
+    }
+    errors
+}
+
+impl AccountForm {
+    /// Validates every field and reports all errors at once.
+    pub fn validate(
+        &self,
+        currency: &Currency,
+        cc: &CountryCode,
+    ) -> Result<(AccountDraft, Money), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = Name::parse(&self.nom).map_err(|e| errors.push(e)).ok();
+        let matricule = Matricule::parse(&self.matricule)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let identifiant = Identifiant::parse(&self.identifiant)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let allowance = parse_allowance(&self.duree_appel)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let opening = if self.solde.trim().is_empty() {
+            Some(Money(0))
+        } else {
+            currency
+                .parse(&self.solde, false)
+                .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
+                .ok()
+        };
+        if self.telephones.len() > KEYS {
+            errors.push(FieldError::new(
+                Field::Phone(KEYS as u8),
+                format!("au plus {KEYS} numéros autorisés"),
+            ));
+        }
+        let mut phones: [Option<Phone>; KEYS] = Default::default();
+        for (i, raw) in self.telephones.iter().take(KEYS).enumerate() {
+            match Phone::parse_optional(raw, i as u8 + 1) {
+                Ok(p) => phones[i] = p,
+                Err(e) => errors.push(e),
+            }
+        }
+        errors.extend(duplicate_phone_errors(&phones, cc));
+        match (name, matricule, identifiant, allowance, opening) {
+            (Some(name), Some(matricule), Some(identifiant), Some(allowance), Some(opening))
+                if errors.is_empty() =>
+            {
+                Ok((
+                    AccountDraft {
+                        name,
+                        matricule,
+                        identifiant,
+                        enabled: self.etat_compte,
+                        billing: self.billing,
+                        allowance_minutes: allowance,
+                        phones,
+                    },
+                    opening,
+                ))
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub nom: String,
+    pub matricule: String,
+    pub identifiant: String,
+    pub etat_compte: bool,
+    pub billing: bool,
+    pub duree_appel_min: Option<u32>,
+    pub duree_totale_s: i64,
+    /// Balance in minor units.
+    pub solde: i64,
+    pub telephones: Vec<Option<String>>,
+    /// Seconds since 1970-01-01 UTC.
+    pub cree_le: i64,
+    pub modifie_le: i64,
+}
+
+impl Account {
+    pub fn etat_general(&self) -> EtatGeneral {
+        etat_general(&EtatInputs {
+            enabled: self.etat_compte,
+            billing: self.billing,
+            balance_minor: self.solde,
+            allowance_minutes: self.duree_appel_min,
+            used_seconds: self.duree_totale_s,
+            has_numbers: self.telephones.iter().any(|p| p.is_some()),
+        })
+    }
+
+    /// The stored account as a draft, to edit one field and save the rest unchanged.
+    pub fn to_draft(&self) -> AccountDraft {
+        let mut phones: [Option<Phone>; KEYS] = Default::default();
+        for (i, p) in self.telephones.iter().enumerate().take(KEYS) {
+            phones[i] = p.clone().map(Phone::from_db);
+        }
+        AccountDraft {
+            name: Name::from_db(self.nom.clone()),
+            matricule: Matricule::from_db(self.matricule.clone()),
+            identifiant: Identifiant::from_db(self.identifiant.clone()),
+            enabled: self.etat_compte,
+            billing: self.billing,
+            allowance_minutes: self.duree_appel_min,
+            phones,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> AccountForm {
+        AccountForm {
+            nom: "Sami Mansouri".into(),
+            matricule: "10000000007919".into(),
+            identifiant: "8812311".into(),
+            etat_compte: true,
+            billing: true,
+            duree_appel: "".into(),
+            solde: "".into(),
+            telephones: vec!["26630494".into(), "".into(), "+21642699102".into()],
+        }
+    }
+
+    #[test]
+    fn valid_form_keeps_key_positions() {
+        let (d, opening) = form()
+            .validate(&Currency::default(), &CountryCode::default())
+            .unwrap();
+        assert_eq!(opening, Money(0));
+        assert_eq!(d.phones[0].as_ref().unwrap().as_str(), "26630494");
+        assert!(d.phones[1].is_none());
+        assert_eq!(d.phones[2].as_ref().unwrap().as_str(), "+21642699102");
+        assert_eq!(d.allowance_minutes, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let f = AccountForm {
+            nom: "".into(),
+            matricule: "123".into(),
+            identifiant: "abc".into(),
+            duree_appel: "-5".into(),
+            solde: "1,2345".into(),
+            telephones: vec!["x".into()],
+            ..form()
+        };
+        let errs = f
+            .validate(&Currency::default(), &CountryCode::default())
+            .unwrap_err();
+        let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Name,
+                Field::Matricule,
+                Field::Identifiant,
+                Field::Allowance,
+                Field::Balance,
+                Field::Phone(1)
+            ]
+        );
+    }
+
+    #[test]
+    fn same_number_written_two_ways_is_refused_on_the_later_key() {
+        let f = AccountForm {
+            telephones: vec!["26630494".into(), "".into(), "0021626630494".into()],
+            ..form()
+        };
+        let errs = f
+            .validate(&Currency::default(), &CountryCode::default())
+            .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, Field::Phone(3));
+        assert!(errs[0].message.contains("touche 1"));
+    }
+
+    #[test]
+    fn allowance_is_whole_minutes_or_empty() {
+        assert_eq!(parse_allowance(""), Ok(None));
+        assert_eq!(parse_allowance("120"), Ok(Some(120)));
+        assert!(parse_allowance("1,5").is_err());
+        assert!(parse_allowance("+5").is_err());
+        assert!(parse_allowance("99999999").is_err());
+    }
+
+    #[test]
+    fn negative_opening_balance_is_refused() {
+        let f = AccountForm {
+            solde: "-1".into(),
+            ..form()
+        };
+        let errs = f
+            .validate(&Currency::default(), &CountryCode::default())
+            .unwrap_err();
+        assert_eq!(errs[0].field, Field::Balance);
+    }
+}

@@ -1,0 +1,165 @@
+//! Matricule (14 digits) and identifiant (7 digits, the calling code), with the messages that
+//! recognise what a spreadsheet does to long numbers.
+
+use super::field::{shown, Field, FieldError};
+use serde::Serialize;
+
+/// Registration number: exactly 14 ASCII digits, kept as text so leading zeros survive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Matricule(String);
+
+/// Calling code typed on the phone: exactly 7 ASCII digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Identifiant(String);
+
+pub const MATRICULE_DIGITS: usize = 14;
+pub const IDENTIFIANT_DIGITS: usize = 7;
+
+impl Matricule {
+    pub fn parse(raw: &str) -> Result<Matricule, FieldError> {
+        parse_code(raw, Field::Matricule, "le matricule", MATRICULE_DIGITS).map(Matricule)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub(crate) fn from_db(s: String) -> Matricule {
+        Matricule(s)
+    }
+}
+
+impl Identifiant {
+    pub fn parse(raw: &str) -> Result<Identifiant, FieldError> {
+        parse_code(raw, Field::Identifiant, "l'identifiant", IDENTIFIANT_DIGITS).map(Identifiant)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub(crate) fn from_db(s: String) -> Identifiant {
+        Identifiant(s)
+    }
+}
+
+impl std::fmt::Display for Matricule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for Identifiant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `1,23457E+13`, `1.23457e13`: what Excel shows, and saves, for a long number in a General cell.
+pub fn looks_scientific(v: &str) -> bool {
+    let v = v.trim();
+    let Some(epos) = v.find(['e', 'E']) else {
+        return false;
+    };
+    let (mantissa, exp) = (&v[..epos], &v[epos + 1..]);
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && mantissa.chars().any(|c| c.is_ascii_digit())
+        && !exp.is_empty()
+        && exp.chars().all(|c| c.is_ascii_digit())
+}
+
+fn parse_code(raw: &str, field: Field, what: &str, digits: usize) -> Result<String, FieldError> {
+    let v = raw.trim();
+    let err = |m: String| Err(FieldError::new(field, m));
+    if v.is_empty() {
+        return err(format!("{what} est obligatoire ({digits} chiffres)"));
+    }
+    if looks_scientific(v) {
+        return err(format!(
+            "{what} a été transformé par le tableur en notation scientifique (reçu : {}) ; \
+             dans Excel, mettez la colonne au format Texte et saisissez à nouveau les {digits} chiffres",
+            shown(v)
+        ));
+    }
+    if !v.bytes().all(|b| b.is_ascii_digit()) {
+        return err(format!(
+            "{what} doit comporter exactement {digits} chiffres, sans lettre ni espace (reçu : {})",
+            shown(v)
+        ));
+    }
+    if v.len() == digits - 1 {
+        return err(format!(
+            "{what} doit comporter {digits} chiffres (reçu : {v}, {} chiffres) ; \
+             le tableur a sans doute supprimé le zéro initial : mettez la colonne au format Texte",
+            v.len()
+        ));
+    }
+    if v.len() != digits {
+        return err(format!(
+            "{what} doit comporter {digits} chiffres (reçu : {}, {} chiffres)",
+            shown(v),
+            v.len()
+        ));
+    }
+    Ok(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matricule_of_14_digits_is_accepted_with_leading_zeros() {
+        assert_eq!(
+            Matricule::parse(" 00000000000042 ").unwrap().as_str(),
+            "00000000000042"
+        );
+    }
+
+    #[test]
+    fn matricule_of_13_digits_points_at_stripped_zero() {
+        let e = Matricule::parse("1234567890123").unwrap_err();
+        assert!(e.message.contains("14 chiffres"), "{}", e.message);
+        assert!(e.message.contains("zéro initial"), "{}", e.message);
+        assert!(e.message.contains("1234567890123"));
+    }
+
+    #[test]
+    fn matricule_in_scientific_notation_is_named_as_such() {
+        for v in ["1,23457E+13", "1.23457e13", "1E+13"] {
+            let e = Matricule::parse(v).unwrap_err();
+            assert!(
+                e.message.contains("notation scientifique"),
+                "{v}: {}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn matricule_with_letters_or_wrong_length_is_refused() {
+        assert!(Matricule::parse("1000000000000A").is_err());
+        assert!(Matricule::parse("123456789012345").is_err());
+        assert!(
+            Matricule::parse("١٢٣٤٥٦٧٨٩٠١٢٣٤").is_err(),
+            "only ASCII digits"
+        );
+        assert!(Matricule::parse("")
+            .unwrap_err()
+            .message
+            .contains("obligatoire"));
+    }
+
+    #[test]
+    fn identifiant_needs_exactly_7_digits() {
+        assert_eq!(Identifiant::parse("0589669").unwrap().as_str(), "0589669");
+        assert!(Identifiant::parse("589669")
+            .unwrap_err()
+            .message
+            .contains("zéro initial"));
+        assert!(Identifiant::parse("12345678").is_err());
+        assert!(Identifiant::parse("12 4567").is_err());
+    }
+}

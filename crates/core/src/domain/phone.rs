@@ -1,0 +1,194 @@
+//! Authorized phone numbers and the one normalization shared by the form, the import, the search
+//! and the rating of calls.
+
+use super::codes::looks_scientific;
+use super::field::{shown, Field, FieldError};
+use serde::Serialize;
+
+/// A number as the administrator wrote it, minus separators: an optional `+` and 3–15 digits.
+/// The written form is kept (`0021627468145` stays so) so that exports give back what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+/// Country calling code used for numbers written without `+` or `00` (default `216`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CountryCode(String);
+
+const SEPARATORS: &[char] = &[' ', '\u{a0}', '\u{202f}', '\t', '.', '-', '/', '(', ')'];
+
+impl Phone {
+    /// Empty input means "no number on this key".
+    pub fn parse_optional(raw: &str, key: u8) -> Result<Option<Phone>, FieldError> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        Phone::parse(raw, key).map(Some)
+    }
+
+    pub fn parse(raw: &str, key: u8) -> Result<Phone, FieldError> {
+        let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
+        let v = raw.trim();
+        if looks_scientific(v) {
+            return err(format!(
+                "le numéro a été transformé par le tableur en notation scientifique (reçu : {}) ; \
+                 mettez la colonne au format Texte",
+                shown(v)
+            ));
+        }
+        let compact: String = v.chars().filter(|c| !SEPARATORS.contains(c)).collect();
+        let digits = compact.strip_prefix('+').unwrap_or(&compact);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return err(format!(
+                "numéro de téléphone invalide (reçu : {}) : seuls les chiffres, un « + » initial \
+                 et les séparateurs espace . - / ( ) sont admis",
+                shown(v)
+            ));
+        }
+        if !(3..=15).contains(&digits.len()) {
+            return err(format!(
+                "un numéro de téléphone compte de 3 à 15 chiffres (reçu : {}, {} chiffres)",
+                shown(v),
+                digits.len()
+            ));
+        }
+        Ok(Phone(compact))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn from_db(s: String) -> Phone {
+        Phone(s)
+    }
+
+    /// `+` followed by the country code and the number: the form in which two numbers compare.
+    pub fn international(&self, cc: &CountryCode) -> String {
+        international(&self.0, cc)
+    }
+}
+
+/// International form of a separator-free number: `+…` stays, `00…` becomes `+…`, anything else
+/// gets the country code.
+pub fn international(compact: &str, cc: &CountryCode) -> String {
+    if compact.starts_with('+') {
+        compact.to_string()
+    } else if let Some(rest) = compact.strip_prefix("00") {
+        format!("+{rest}")
+    } else {
+        format!("+{}{compact}", cc.0)
+    }
+}
+
+/// Digits a person would type to find the number: the national part for numbers of our country,
+/// all digits (with country code) for the others.
+pub fn national_digits(compact: &str, cc: &CountryCode) -> String {
+    let intl = international(compact, cc);
+    let digits = &intl[1..];
+    match digits.strip_prefix(cc.0.as_str()) {
+        Some(national) if !national.is_empty() => national.to_string(),
+        _ => digits.to_string(),
+    }
+}
+
+/// Removes the separators a number may be written with; `None` if what is left is not a number.
+pub fn compact_number(raw: &str) -> Option<String> {
+    let compact: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !SEPARATORS.contains(c))
+        .collect();
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(compact)
+}
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<CountryCode, String> {
+        let v = raw.trim().trim_start_matches('+');
+        if (1..=3).contains(&v.len())
+            && v.bytes().all(|b| b.is_ascii_digit())
+            && !v.starts_with('0')
+        {
+            Ok(CountryCode(v.to_string()))
+        } else {
+            Err(format!(
+                "l'indicatif du pays doit comporter 1 à 3 chiffres, sans zéro initial (reçu : {})",
+                shown(raw)
+            ))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for CountryCode {
+    fn default() -> Self {
+        CountryCode("216".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Phone, FieldError> {
+        Phone::parse(s, 1)
+    }
+
+    #[test]
+    fn separators_are_removed_and_written_form_kept() {
+        assert_eq!(p("+216 27.46-81/45").unwrap().as_str(), "+21627468145");
+        assert_eq!(p("(00216) 27 468 145").unwrap().as_str(), "0021627468145");
+        assert_eq!(p("99383470").unwrap().as_str(), "99383470");
+    }
+
+    #[test]
+    fn three_to_fifteen_digits_only() {
+        assert!(p("112").is_ok());
+        assert!(p("12").is_err());
+        assert!(p("+123456789012345").is_ok());
+        let e = p("1234567890123456").unwrap_err();
+        assert!(e.message.contains("16 chiffres"), "{}", e.message);
+    }
+
+    #[test]
+    fn letters_inner_plus_and_scientific_notation_are_refused() {
+        assert!(p("27A68145").is_err());
+        assert!(p("216+27468145").is_err());
+        assert!(p("++21627468145").is_err());
+        assert!(p("2,16275E+10")
+            .unwrap_err()
+            .message
+            .contains("notation scientifique"));
+    }
+
+    #[test]
+    fn empty_key_is_no_number() {
+        assert_eq!(Phone::parse_optional("  ", 4).unwrap(), None);
+        assert_eq!(
+            Phone::parse_optional("x", 4).unwrap_err().field,
+            Field::Phone(4)
+        );
+    }
+
+    #[test]
+    fn all_written_forms_share_one_international_form() {
+        let cc = CountryCode::default();
+        for v in ["+21627468145", "0021627468145", "27468145", "27 468 145"] {
+            assert_eq!(p(v).unwrap().international(&cc), "+21627468145", "{v}");
+            assert_eq!(national_digits(p(v).unwrap().as_str(), &cc), "27468145");
+        }
+        assert_eq!(national_digits("+33612345678", &cc), "33612345678");
+    }
+
+    #[test]
+    fn country_code_is_one_to_three_digits() {
+        assert_eq!(CountryCode::parse("+33").unwrap().as_str(), "33");
+        assert!(CountryCode::parse("2160").is_err());
+        assert!(CountryCode::parse("").is_err());
+        assert!(CountryCode::parse("021").is_err());
+    }
+}

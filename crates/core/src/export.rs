@@ -1,0 +1,223 @@
+//! Export of users (Exporter les utilisateurs): *Complet* (every column, French header, `;` and a
+//! UTF-8 BOM by default, for Excel in French) or *Format d'import* (the 13 header-less fields,
+//! which import back to the same file). Streamed row by row; written to a temporary file renamed
+//! into place, so a failure never leaves half a file.
+
+use crate::dates::LocalCache;
+use crate::domain::state::switch_label;
+use crate::domain::{format_duration, Money, KEYS};
+use crate::error::{Error, Result};
+use crate::store::accounts::{from_row, COLUMNS};
+use crate::store::{audit, Store};
+use serde::Deserialize;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    #[default]
+    Complet,
+    Import,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    /// `;` by default.
+    pub separator: u8,
+    /// A UTF-8 BOM so that Excel recognises the encoding.
+    pub bom: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            format: ExportFormat::Complet,
+            separator: b';',
+            bom: true,
+        }
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe, which Excel and
+/// LibreOffice show as text. Phone numbers (`+216…`) are written as they are: they are digits.
+pub fn cell(s: &str) -> String {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+fn protect(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// Header of the *Complet* format: the table's labels, then what the table does not show.
+pub fn full_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "Nom utilisateur",
+        "Matricule",
+        "Identifiant",
+        "Etat du compte",
+        "Etat général",
+        "Solde",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for k in 1..=KEYS {
+        h.push(format!("N° téléphone touche {k}"));
+    }
+    h.extend(
+        [
+            "Date de création",
+            "Date de modification",
+            "Durée d'appel (minutes)",
+            "Durée totale des appels",
+            "Activation calcul billing",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// Writes every account to `out`, in creation order; returns the number of accounts.
+pub fn export_users<W: Write>(
+    store: &Store,
+    out: W,
+    opts: ExportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    let settings = store.settings()?;
+    let total = store.count_accounts()?;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
+    let io = |e: std::io::Error| Error::Io(format!("Écriture de l'export impossible : {e}."));
+    if opts.bom {
+        out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(opts.separator)
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(out);
+    let csv_err = |e: csv::Error| Error::Io(format!("Écriture de l'export impossible : {e}."));
+    if opts.format == ExportFormat::Complet {
+        w.write_record(full_header()).map_err(csv_err)?;
+    }
+    let mut dates = LocalCache::default();
+    let mut dates2 = LocalCache::default();
+    let mut stmt = store
+        .conn
+        .prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0u64;
+    let mut rec: Vec<String> = Vec::with_capacity(24);
+    while let Some(r) = rows.next()? {
+        let a = from_row(r)?;
+        rec.clear();
+        match opts.format {
+            ExportFormat::Import => {
+                rec.push(protect(&a.nom).into_owned());
+                rec.push(a.matricule.clone());
+                rec.push(a.identifiant.clone());
+                let last = a
+                    .telephones
+                    .iter()
+                    .rposition(|p| p.is_some())
+                    .map_or(0, |i| i + 1);
+                for p in &a.telephones[..last] {
+                    rec.push(p.clone().unwrap_or_default());
+                }
+            }
+            ExportFormat::Complet => {
+                rec.push(protect(&a.nom).into_owned());
+                rec.push(a.matricule.clone());
+                rec.push(a.identifiant.clone());
+                rec.push(switch_label(a.etat_compte).into());
+                rec.push(a.etat_general().label().into());
+                rec.push(settings.currency.format_plain(Money(a.solde)));
+                for p in &a.telephones {
+                    rec.push(p.clone().unwrap_or_default());
+                }
+                rec.push(dates.get(a.cree_le).to_string());
+                rec.push(dates2.get(a.modifie_le).to_string());
+                rec.push(a.duree_appel_min.map(|m| m.to_string()).unwrap_or_default());
+                rec.push(format_duration(a.duree_totale_s));
+                rec.push(switch_label(a.billing).into());
+            }
+        }
+        w.write_record(&rec).map_err(csv_err)?;
+        n += 1;
+        if n % 8192 == 0 {
+            progress(n, total);
+        }
+    }
+    progress(n, total);
+    w.flush().map_err(io)?;
+    Ok(n)
+}
+
+/// Exports to a file: written under a temporary name beside it, renamed when complete.
+pub fn export_users_to_file(
+    store: &Store,
+    path: &Path,
+    opts: ExportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    if path.is_dir() {
+        return Err(Error::Io(format!(
+            "{} est un dossier : indiquez un nom de fichier.",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::Io(format!(
+            "Le dossier {} n'existe pas.",
+            dir.display()
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".forfaits-export-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, &e))?;
+    let n = export_users(store, tmp.as_file(), opts, progress)?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    audit::record(
+        &store.conn,
+        store.operator(),
+        "Export des utilisateurs",
+        None,
+        &format!(
+            "{n} comptes vers {} ({})",
+            path.display(),
+            match opts.format {
+                ExportFormat::Complet => "complet",
+                ExportFormat::Import => "format d'import",
+            }
+        ),
+    )?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starters_get_an_apostrophe() {
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("@SUM"), "'@SUM");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("Ali"), "Ali");
+    }
+}

@@ -1,0 +1,280 @@
+//! One line of the users file (SPEC §5) turned into an account draft, or into every error it
+//! holds.
+
+use super::reader::Record;
+use crate::domain::account::duplicate_phone_errors;
+use crate::domain::field::shown;
+use crate::domain::{
+    AccountDraft, CountryCode, Field, FieldError, Identifiant, Matricule, Name, Phone, KEYS,
+};
+use crate::text::fold;
+use serde::Serialize;
+use std::fmt;
+
+pub const MIN_FIELDS: usize = 3;
+pub const MAX_FIELDS: usize = 13;
+
+/// An error on one line of a file, with the field when one is at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub field: Option<Field>,
+    pub value: String,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    /// `ligne 12, champ 2 (Matricule) : …` — the form the command line prints and the error
+    /// report repeats.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.field.and_then(|fl| fl.csv_number().map(|n| (n, fl))) {
+            Some((n, fl)) => write!(
+                f,
+                "ligne {}, champ {n} ({}) : {}",
+                self.line,
+                fl.label(),
+                self.message
+            ),
+            None => write!(f, "ligne {} : {}", self.line, self.message),
+        }
+    }
+}
+
+impl Serialize for LineError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("LineError", 6)?;
+        st.serialize_field("ligne", &self.line)?;
+        st.serialize_field("champ", &self.field.and_then(|f| f.csv_number()))?;
+        st.serialize_field("libelle", &self.field.map(|f| f.label()))?;
+        st.serialize_field("valeur", &self.value)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("texte", &self.to_string())?;
+        st.end()
+    }
+}
+
+fn field_error(line: u64, e: FieldError, value: &str) -> LineError {
+    LineError {
+        line,
+        field: Some(e.field),
+        value: value.to_string(),
+        message: e.message,
+    }
+}
+
+/// A header row as Excel users write it: a matricule column that holds a word.
+fn looks_like_header(fields: &[&str]) -> bool {
+    let f: Vec<String> = fields.iter().take(3).map(|s| fold(s.trim())).collect();
+    let has_letters = |s: &String| s.chars().any(|c| c.is_alphabetic());
+    f.len() >= 2
+        && has_letters(&f[1])
+        && (f[1].contains("matricule")
+            || f[0].contains("nom")
+            || f.get(2).is_some_and(|s| s.contains("identifiant")))
+}
+
+/// Validates one record. `first` is true for the first non-blank line (header detection);
+/// `separator` names the file's separator in hints.
+pub fn parse_line(
+    rec: &Record<'_>,
+    first: bool,
+    separator: u8,
+    cc: &CountryCode,
+) -> Result<AccountDraft, Vec<LineError>> {
+    let line = rec.line;
+    let whole = |message: String| {
+        vec![LineError {
+            line,
+            field: None,
+            value: String::new(),
+            message,
+        }]
+    };
+    if rec.too_long {
+        return Err(whole(format!(
+            "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur (un guillemet « \" » \
+             non refermé fait peut-être lire la suite du fichier comme un seul champ)",
+            super::reader::MAX_RECORD_BYTES / 1024
+        )));
+    }
+    let fields = &rec.fields;
+    if first && looks_like_header(fields) {
+        return Err(whole(format!(
+            "la première ligne ressemble à une ligne d'en-tête (« {} ») : le fichier ne doit pas \
+             avoir d'en-tête, supprimez cette ligne",
+            shown(
+                &fields
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            )
+        )));
+    }
+    if rec.field_count > MAX_FIELDS {
+        return Err(whole(format!(
+            "la ligne contient {} champs ; {MAX_FIELDS} au maximum (nom, matricule, identifiant \
+             et 10 numéros)",
+            rec.field_count
+        )));
+    }
+    let mut errors = Vec::new();
+    if fields.len() < MIN_FIELDS {
+        let sep_name = match separator {
+            b';' => "« ; »",
+            b',' => "« , »",
+            _ => "la tabulation",
+        };
+        let other = [b';', b',', b'\t']
+            .into_iter()
+            .find(|s| *s != separator && fields.iter().any(|f| f.as_bytes().contains(s)));
+        let hint = if other.is_some() {
+            format!(
+                " ; le séparateur de ce fichier est {sep_name}, mais cette ligne semble en utiliser un autre"
+            )
+        } else {
+            String::new()
+        };
+        for n in fields.len() + 1..=MIN_FIELDS {
+            let field = Field::from_csv_number(n).expect("1..=3");
+            errors.push(LineError {
+                line,
+                field: Some(field),
+                value: String::new(),
+                message: format!(
+                    "champ obligatoire absent (la ligne n'a que {} champ{}){hint}",
+                    fields.len(),
+                    if fields.len() > 1 { "s" } else { "" }
+                ),
+            });
+        }
+    }
+    let get = |i: usize| fields.get(i).copied().unwrap_or("");
+    let name = match Name::parse(get(0)) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            if !fields.is_empty() {
+                errors.push(field_error(line, e, get(0)));
+            }
+            None
+        }
+    };
+    let matricule = if fields.len() >= 2 {
+        Matricule::parse(get(1))
+            .map_err(|e| errors.push(field_error(line, e, get(1))))
+            .ok()
+    } else {
+        None
+    };
+    let identifiant = if fields.len() >= 3 {
+        Identifiant::parse(get(2))
+            .map_err(|e| errors.push(field_error(line, e, get(2))))
+            .ok()
+    } else {
+        None
+    };
+    let mut phones: [Option<Phone>; KEYS] = Default::default();
+    for (k, slot) in phones.iter_mut().enumerate() {
+        let raw = get(3 + k);
+        match Phone::parse_optional(raw, k as u8 + 1) {
+            Ok(p) => *slot = p,
+            Err(e) => errors.push(field_error(line, e, raw)),
+        }
+    }
+    for e in duplicate_phone_errors(&phones, cc) {
+        let Field::Phone(k) = e.field else { continue };
+        let raw = get(2 + k as usize);
+        errors.push(field_error(line, e, raw));
+    }
+    errors.sort_by_key(|e| e.field.and_then(|f| f.csv_number()));
+    match (name, matricule, identifiant) {
+        (Some(name), Some(matricule), Some(identifiant)) if errors.is_empty() => Ok(AccountDraft {
+            name,
+            matricule,
+            identifiant,
+            enabled: true,
+            billing: true,
+            allowance_minutes: None,
+            phones,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec<'a>(fields: &[&'a str]) -> Record<'a> {
+        Record {
+            line: 7,
+            fields: fields.to_vec(),
+            field_count: fields.len(),
+            too_long: false,
+        }
+    }
+
+    fn parse(fields: &[&str]) -> Result<AccountDraft, Vec<LineError>> {
+        parse_line(&rec(fields), false, b';', &CountryCode::default())
+    }
+
+    #[test]
+    fn three_fields_are_enough() {
+        let d = parse(&["Amira Trabelsi", "10000000015838", "8580488"]).unwrap();
+        assert!(d.phones.iter().all(|p| p.is_none()));
+    }
+
+    #[test]
+    fn every_error_of_the_line_is_reported_with_its_field() {
+        let errs = parse(&["", "123", "12", "abc"]).unwrap_err();
+        let shown: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errs.len(), 4, "{shown:?}");
+        assert!(shown[0].starts_with("ligne 7, champ 1 (Nom utilisateur) : "));
+        assert!(shown[1].starts_with("ligne 7, champ 2 (Matricule) : "));
+        assert!(shown[2].starts_with("ligne 7, champ 3 (Identifiant) : "));
+        assert!(shown[3].starts_with("ligne 7, champ 4 (N° téléphone touche 1) : "));
+        assert_eq!(errs[1].value, "123");
+    }
+
+    #[test]
+    fn missing_required_fields_are_named() {
+        let errs = parse(&["Ali Ben Ali,10000000000000,1234567"]).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].field, Some(Field::Matricule));
+        assert!(errs[0].message.contains("autre"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn fourteen_fields_are_too_many() {
+        let mut f = vec!["Ali", "10000000000000", "1234567"];
+        f.extend(std::iter::repeat_n("", 11));
+        let errs = parse(&f).unwrap_err();
+        assert_eq!(errs[0].field, None);
+        assert!(errs[0].message.contains("14 champs"));
+    }
+
+    #[test]
+    fn header_line_is_recognised_first_only() {
+        let h = rec(&["Nom", "Matricule", "Identifiant"]);
+        let errs = parse_line(&h, true, b';', &CountryCode::default()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("en-tête"));
+    }
+
+    #[test]
+    fn a_number_twice_on_one_line_is_refused() {
+        let errs = parse(&[
+            "Ali",
+            "10000000000000",
+            "1234567",
+            "26630494",
+            "0021626630494",
+        ])
+        .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, Some(Field::Phone(2)));
+        assert_eq!(errs[0].value, "0021626630494");
+    }
+}

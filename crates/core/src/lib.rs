@@ -1,0 +1,15 @@
+//! Forfaits core: the domain, the SQLite store with its ledger and audit log, search, and the
+//! CSV import/export engines. Free of any GUI dependency so that the command line and the tests
+//! use it directly.
+
+pub mod dates;
+pub mod domain;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod search;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Result};
+pub use store::Store;

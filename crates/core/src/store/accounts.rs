@@ -1,0 +1,505 @@
+//! Accounts: create, edit, delete, read, list with sort and paging, search.
+
+use super::audit::{self, Subject};
+use super::ledger::{self, MovementKind};
+use super::{now, Store};
+use crate::domain::{Account, AccountDraft, Field, FieldError, Money, KEYS};
+use crate::error::{Error, Result};
+use crate::search::index::{account_tokens, name_key, IndexBatch};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+pub(crate) const COLUMNS: &str =
+    "id, name, matricule, identifiant, enabled, billing, allowance_min, \
+     used_seconds, balance, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, \
+     phone9, phone10, created_at, updated_at";
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    let mut telephones = Vec::with_capacity(KEYS);
+    for i in 0..KEYS {
+        telephones.push(r.get(9 + i)?);
+    }
+    Ok(Account {
+        id: r.get(0)?,
+        nom: r.get(1)?,
+        matricule: r.get(2)?,
+        identifiant: r.get(3)?,
+        etat_compte: r.get(4)?,
+        billing: r.get(5)?,
+        duree_appel_min: r.get(6)?,
+        duree_totale_s: r.get(7)?,
+        solde: r.get(8)?,
+        telephones,
+        cree_le: r.get(19)?,
+        modifie_le: r.get(20)?,
+    })
+}
+
+/// Column the table is sorted by. Unknown names fall back to the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Nom,
+    Matricule,
+    Identifiant,
+    Etat,
+    Solde,
+    Touche1,
+    Touche2,
+    Touche3,
+    Touche4,
+    Touche5,
+    Touche6,
+    Touche7,
+    Touche8,
+    Touche9,
+    Touche10,
+    Creation,
+    Modification,
+}
+
+impl SortKey {
+    fn sql(self) -> &'static str {
+        use SortKey::*;
+        match self {
+            Nom => "name_key",
+            Matricule => "matricule",
+            Identifiant => "identifiant",
+            Etat => "enabled",
+            Solde => "balance",
+            Touche1 => "phone1",
+            Touche2 => "phone2",
+            Touche3 => "phone3",
+            Touche4 => "phone4",
+            Touche5 => "phone5",
+            Touche6 => "phone6",
+            Touche7 => "phone7",
+            Touche8 => "phone8",
+            Touche9 => "phone9",
+            Touche10 => "phone10",
+            // ids only grow: creation order is id order, and id is the table's own key.
+            Creation => "id",
+            Modification => "updated_at",
+        }
+    }
+}
+
+/// A page request of the table.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub recherche: String,
+    #[serde(default)]
+    pub tri: SortKey,
+    #[serde(default)]
+    pub desc: bool,
+    #[serde(default)]
+    pub decalage: u64,
+    #[serde(default = "default_limit")]
+    pub limite: u32,
+}
+
+fn default_limit() -> u32 {
+    100
+}
+
+/// Largest page the store hands out: the window never holds more than a few hundred rows.
+pub const MAX_PAGE: u32 = 1000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Accounts matching the search (all accounts when there is none).
+    pub total: u64,
+    pub decalage: u64,
+    pub lignes: Vec<Account>,
+}
+
+/// What remains of a deleted account, for the confirmation and the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deleted {
+    pub nom: String,
+    pub matricule: String,
+    pub solde: i64,
+}
+
+fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
+    let mut out = [None; KEYS];
+    for (i, p) in d.phones.iter().enumerate() {
+        out[i] = p.as_ref().map(|p| p.as_str());
+    }
+    out
+}
+
+fn tokens_of_draft(d: &AccountDraft, cc: &crate::domain::CountryCode) -> Vec<String> {
+    account_tokens(
+        &name_key(d.name.as_str()),
+        d.phones.iter().flatten().map(|p| p.as_str()),
+        cc,
+    )
+}
+
+fn tokens_of_account(a: &Account, cc: &crate::domain::CountryCode) -> Vec<String> {
+    account_tokens(
+        &name_key(&a.nom),
+        a.telephones.iter().flatten().map(|p| p.as_str()),
+        cc,
+    )
+}
+
+/// Field errors for a matricule or identifiant already held by another account.
+pub(crate) fn uniqueness_errors(
+    conn: &Connection,
+    d: &AccountDraft,
+    except_id: Option<i64>,
+) -> Result<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let holder = |col: &str, v: &str| -> Result<Option<(i64, String)>> {
+        Ok(conn
+            .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
+            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    };
+    if let Some((id, name)) = holder("matricule", d.matricule.as_str())? {
+        if Some(id) != except_id {
+            errors.push(FieldError::new(
+                Field::Matricule,
+                format!(
+                    "le matricule {} est déjà attribué à {name}",
+                    d.matricule.as_str()
+                ),
+            ));
+        }
+    }
+    if let Some((id, name)) = holder("identifiant", d.identifiant.as_str())? {
+        if Some(id) != except_id {
+            errors.push(FieldError::new(
+                Field::Identifiant,
+                format!(
+                    "l'identifiant {} est déjà attribué à {name}",
+                    d.identifiant.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+impl Store {
+    /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
+    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
+        if opening.0 < 0 {
+            return Err(Error::field(FieldError::new(
+                Field::Balance,
+                "le solde initial ne peut pas être négatif",
+            )));
+        }
+        let settings = self.settings()?;
+        let cc = settings.country_code;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        let dup = uniqueness_errors(&tx, d, None)?;
+        if !dup.is_empty() {
+            return Err(Error::Fields(dup));
+        }
+        let t = now();
+        let p = phones_of(d);
+        tx.prepare_cached(
+            "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+                allowance_min, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
+                phone9, phone10, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+        )?
+        .execute(params![
+            d.name.as_str(),
+            name_key(d.name.as_str()),
+            d.matricule.as_str(),
+            d.identifiant.as_str(),
+            d.enabled,
+            d.billing,
+            d.allowance_minutes,
+            p[0],
+            p[1],
+            p[2],
+            p[3],
+            p[4],
+            p[5],
+            p[6],
+            p[7],
+            p[8],
+            p[9],
+            t
+        ])?;
+        let id = tx.last_insert_rowid();
+        if opening.0 > 0 {
+            ledger::apply(&tx, id, MovementKind::Initial, opening.0, "", &operator, t)?;
+        }
+        let mut batch = IndexBatch::default();
+        batch.add(id, &tokens_of_draft(d, &cc));
+        batch.flush(&tx)?;
+        audit::record(
+            &tx,
+            &operator,
+            "Création du compte",
+            Some(Subject {
+                matricule: d.matricule.as_str(),
+                name: d.name.as_str(),
+            }),
+            &if opening.0 > 0 {
+                format!("solde initial {}", settings.currency.format_plain(opening))
+            } else {
+                String::new()
+            },
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+
+    /// Saves the edited fields of an account. Balance and call minutes are not touched here.
+    pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
+        let cc = self.settings()?.country_code;
+        let operator = self.operator().to_string();
+        let before = self.get_account(id)?;
+        let tx = self.write_tx()?;
+        let dup = uniqueness_errors(&tx, d, Some(id))?;
+        if !dup.is_empty() {
+            return Err(Error::Fields(dup));
+        }
+        let p = phones_of(d);
+        let changed = tx
+            .prepare_cached(
+                "UPDATE accounts SET name = ?2, name_key = ?3, matricule = ?4, identifiant = ?5,
+                    enabled = ?6, billing = ?7, allowance_min = ?8, phone1 = ?9, phone2 = ?10,
+                    phone3 = ?11, phone4 = ?12, phone5 = ?13, phone6 = ?14, phone7 = ?15,
+                    phone8 = ?16, phone9 = ?17, phone10 = ?18, updated_at = ?19
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                d.name.as_str(),
+                name_key(d.name.as_str()),
+                d.matricule.as_str(),
+                d.identifiant.as_str(),
+                d.enabled,
+                d.billing,
+                d.allowance_minutes,
+                p[0],
+                p[1],
+                p[2],
+                p[3],
+                p[4],
+                p[5],
+                p[6],
+                p[7],
+                p[8],
+                p[9],
+                now()
+            ])?;
+        if changed == 0 {
+            return Err(Error::NotFound(format!("l'identifiant interne {id}")));
+        }
+        let mut batch = IndexBatch::default();
+        batch.remove(id, &tokens_of_account(&before, &cc));
+        batch.add(id, &tokens_of_draft(d, &cc));
+        batch.flush(&tx)?;
+        audit::record(
+            &tx,
+            &operator,
+            "Modification du compte",
+            Some(Subject {
+                matricule: d.matricule.as_str(),
+                name: d.name.as_str(),
+            }),
+            &describe_changes(&before, d),
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+
+    /// Turns the account on or off (from the table).
+    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
+        let a = self.get_account(id)?;
+        let mut d = a.to_draft();
+        if d.enabled == enabled {
+            return Ok(a);
+        }
+        d.enabled = enabled;
+        self.update_account(id, &d)
+    }
+
+    /// Sets *Durée totale des appels* back to 0 (explicit, audited).
+    pub fn reset_used_seconds(&mut self, id: i64) -> Result<Account> {
+        let a = self.get_account(id)?;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE accounts SET used_seconds = 0, updated_at = ?2 WHERE id = ?1",
+            params![id, now()],
+        )?;
+        audit::record(
+            &tx,
+            &operator,
+            "Remise à zéro de la durée totale des appels",
+            Some(Subject {
+                matricule: &a.matricule,
+                name: &a.nom,
+            }),
+            &format!(
+                "durée précédente {}",
+                crate::domain::format_duration(a.duree_totale_s)
+            ),
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+
+    /// Deletes the account, its numbers and its movements for good; the audit log keeps who,
+    /// when, the name, the matricule and the final balance.
+    pub fn delete_account(&mut self, id: i64) -> Result<Deleted> {
+        let settings = self.settings()?;
+        let (cc, currency) = (settings.country_code, settings.currency);
+        let operator = self.operator().to_string();
+        let a = self.get_account(id)?;
+        let tx = self.write_tx()?;
+        tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        let mut batch = IndexBatch::default();
+        batch.remove(id, &tokens_of_account(&a, &cc));
+        batch.flush(&tx)?;
+        audit::record(
+            &tx,
+            &operator,
+            "Suppression du compte",
+            Some(Subject {
+                matricule: &a.matricule,
+                name: &a.nom,
+            }),
+            &format!("solde final {}", currency.format_plain(Money(a.solde))),
+        )?;
+        tx.commit()?;
+        Ok(Deleted {
+            nom: a.nom,
+            matricule: a.matricule,
+            solde: a.solde,
+        })
+    }
+
+    pub fn get_account(&self, id: i64) -> Result<Account> {
+        self.conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"))?
+            .query_row([id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+    }
+
+    pub fn find_by_matricule(&self, matricule: &str) -> Result<Option<Account>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM accounts WHERE matricule = ?1"
+            ))?
+            .query_row([matricule.trim()], from_row)
+            .optional()?)
+    }
+
+    /// The account with this matricule, or a French "not found" naming it.
+    pub fn account_by_matricule(&self, matricule: &str) -> Result<Account> {
+        self.find_by_matricule(matricule)?
+            .ok_or_else(|| Error::NotFound(format!("le matricule {}", matricule.trim())))
+    }
+
+    pub fn count_accounts(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM accounts", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// One page of the table, sorted, filtered by the search text.
+    pub fn list_accounts(&self, q: &ListQuery) -> Result<Page> {
+        let cc = self.settings()?.country_code;
+        let limit = q.limite.clamp(1, MAX_PAGE);
+        let dir = if q.desc { "DESC" } else { "ASC" };
+        let order = format!("{} {dir}, id {dir}", q.tri.sql());
+        let ids = crate::search::matching_ids(&self.conn, &q.recherche, &cc)?;
+        let (total, lignes) = match ids {
+            None => {
+                let total = self.count_accounts()?;
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                ))?;
+                let rows = stmt
+                    .query_map(params![limit, q.decalage as i64], from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                (total, rows)
+            }
+            Some(ids) => {
+                let total = ids.len() as u64;
+                let values: Vec<rusqlite::types::Value> =
+                    ids.into_iter().map(rusqlite::types::Value::from).collect();
+                rusqlite::vtab::array::load_module(&self.conn)?;
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM accounts WHERE id IN rarray(?1)
+                     ORDER BY {order} LIMIT ?2 OFFSET ?3"
+                ))?;
+                let rows = stmt
+                    .query_map(params![Rc::new(values), limit, q.decalage as i64], from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                (total, rows)
+            }
+        };
+        Ok(Page {
+            total,
+            decalage: q.decalage,
+            lignes,
+        })
+    }
+}
+
+/// Short French summary of what an edit changed, for the audit log.
+fn describe_changes(before: &Account, d: &AccountDraft) -> String {
+    let mut parts = Vec::new();
+    if before.nom != d.name.as_str() {
+        parts.push(format!("nom « {} » → « {} »", before.nom, d.name.as_str()));
+    }
+    if before.matricule != d.matricule.as_str() {
+        parts.push(format!(
+            "matricule {} → {}",
+            before.matricule,
+            d.matricule.as_str()
+        ));
+    }
+    if before.identifiant != d.identifiant.as_str() {
+        parts.push(format!(
+            "identifiant {} → {}",
+            before.identifiant,
+            d.identifiant.as_str()
+        ));
+    }
+    if before.etat_compte != d.enabled {
+        parts.push(format!(
+            "état du compte : {}",
+            crate::domain::state::switch_label(d.enabled)
+        ));
+    }
+    if before.billing != d.billing {
+        parts.push(format!(
+            "calcul billing : {}",
+            crate::domain::state::switch_label(d.billing)
+        ));
+    }
+    if before.duree_appel_min != d.allowance_minutes {
+        parts.push(format!(
+            "durée d'appel : {}",
+            d.allowance_minutes
+                .map_or("illimitée".to_string(), |m| format!("{m} min"))
+        ));
+    }
+    for (i, p) in d.phones.iter().enumerate() {
+        let new = p.as_ref().map(|p| p.as_str());
+        if before.telephones[i].as_deref() != new {
+            parts.push(format!("touche {} : {}", i + 1, new.unwrap_or("(vide)")));
+        }
+    }
+    parts.join(" ; ")
+}

@@ -1,0 +1,93 @@
+//! Audit log (Journal): who did what, when, to whom.
+
+use super::Store;
+use crate::error::Result;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub date: i64,
+    pub operateur: String,
+    pub action: String,
+    pub matricule: Option<String>,
+    pub nom: Option<String>,
+    pub details: String,
+}
+
+/// The person an entry is about, when there is one.
+pub struct Subject<'a> {
+    pub matricule: &'a str,
+    pub name: &'a str,
+}
+
+pub(crate) fn record(
+    conn: &Connection,
+    operator: &str,
+    action: &str,
+    subject: Option<Subject<'_>>,
+    details: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit (at, operator, action, matricule, name, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        super::now(),
+        operator,
+        action,
+        subject.as_ref().map(|s| s.matricule),
+        subject.as_ref().map(|s| s.name),
+        details
+    ])?;
+    Ok(())
+}
+
+/// Filter of the Journal screen; every part optional.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub texte: String,
+    pub depuis: Option<i64>,
+    pub jusqua: Option<i64>,
+    #[serde(default)]
+    pub limite: Option<u32>,
+    #[serde(default)]
+    pub decalage: Option<u32>,
+}
+
+impl Store {
+    /// Newest first.
+    pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let like = format!("%{}%", f.texte.trim().replace(['%', '_'], ""));
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, operator, action, matricule, name, details FROM audit
+             WHERE (?1 = '%%' OR action LIKE ?1 OR ifnull(matricule, '') LIKE ?1
+                    OR ifnull(name, '') LIKE ?1 OR details LIKE ?1 OR operator LIKE ?1)
+               AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)
+             ORDER BY id DESC LIMIT ?4 OFFSET ?5",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                like,
+                f.depuis,
+                f.jusqua,
+                f.limite.unwrap_or(200).min(5000),
+                f.decalage.unwrap_or(0)
+            ],
+            |r| {
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    operateur: r.get(2)?,
+                    action: r.get(3)?,
+                    matricule: r.get(4)?,
+                    nom: r.get(5)?,
+                    details: r.get(6)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,261 @@
+//! Balance ledger (Gestion de solde): every change of a balance is an append-only movement
+//! written in the same transaction as the balance itself.
+
+use super::audit::{self, Subject};
+use super::{now, Store};
+use crate::domain::{Field, FieldError, Money};
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    Initial,
+    Recharge,
+    Debit,
+    Correction,
+    Appel,
+    Remboursement,
+}
+
+impl MovementKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            MovementKind::Initial => "initial",
+            MovementKind::Recharge => "recharge",
+            MovementKind::Debit => "debit",
+            MovementKind::Correction => "correction",
+            MovementKind::Appel => "appel",
+            MovementKind::Remboursement => "remboursement",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MovementKind> {
+        [
+            MovementKind::Initial,
+            MovementKind::Recharge,
+            MovementKind::Debit,
+            MovementKind::Correction,
+            MovementKind::Appel,
+            MovementKind::Remboursement,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MovementKind::Initial => "Solde initial",
+            MovementKind::Recharge => "Recharge",
+            MovementKind::Debit => "Débit",
+            MovementKind::Correction => "Correction",
+            MovementKind::Appel => "Appel",
+            MovementKind::Remboursement => "Remboursement",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Movement {
+    pub id: i64,
+    pub date: i64,
+    #[serde(rename = "type")]
+    pub kind: MovementKind,
+    pub libelle: &'static str,
+    /// Signed, minor units.
+    pub montant: i64,
+    pub solde_apres: i64,
+    pub motif: String,
+    pub operateur: String,
+}
+
+/// Adds `amount` to the balance and appends the movement, in the caller's transaction.
+/// Returns the new balance.
+pub(crate) fn apply(
+    conn: &Connection,
+    account_id: i64,
+    kind: MovementKind,
+    amount: i64,
+    reason: &str,
+    operator: &str,
+    at: i64,
+) -> Result<i64> {
+    let balance: i64 = conn
+        .prepare_cached(
+            "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+        )?
+        .query_row(params![account_id, amount], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+    conn.prepare_cached(
+        "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        account_id,
+        at,
+        kind.code(),
+        amount,
+        balance,
+        reason,
+        operator
+    ])?;
+    Ok(balance)
+}
+
+impl Store {
+    /// A movement typed by an administrator: *Recharge*, *Débit*, *Correction* or
+    /// *Remboursement*. `amount` is positive except for a correction, which is signed. A debit or
+    /// a correction may not leave a negative balance.
+    pub fn manual_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+    ) -> Result<Movement> {
+        let currency = self.settings()?.currency;
+        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut errors = Vec::new();
+        match kind {
+            MovementKind::Correction if amount.0 == 0 => errors.push(FieldError::new(
+                Field::Amount,
+                "une correction doit être différente de zéro",
+            )),
+            MovementKind::Correction => {}
+            MovementKind::Initial | MovementKind::Appel => {
+                return Err(Error::Rejected(format!(
+                    "Un mouvement « {} » ne se saisit pas à la main.",
+                    kind.label()
+                )))
+            }
+            _ if amount.0 <= 0 => errors.push(FieldError::new(
+                Field::Amount,
+                "le montant doit être supérieur à zéro",
+            )),
+            _ => {}
+        }
+        if reason.is_empty() && kind != MovementKind::Recharge {
+            errors.push(FieldError::new(
+                Field::Reason,
+                format!(
+                    "le motif est obligatoire pour un mouvement « {} »",
+                    kind.label()
+                ),
+            ));
+        }
+        if reason.chars().count() > 200 {
+            errors.push(FieldError::new(
+                Field::Reason,
+                "le motif est trop long (200 caractères au maximum)",
+            ));
+        }
+        if reason.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                Field::Reason,
+                "le motif contient un caractère de contrôle invisible",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let signed = match kind {
+            MovementKind::Debit => -amount.0,
+            _ => amount.0,
+        };
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        let (name, matricule, balance): (String, String, i64) = tx
+            .query_row(
+                "SELECT name, matricule, balance FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+        let after = balance
+            .checked_add(signed)
+            .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
+        if signed < 0 && after < 0 {
+            return Err(Error::Rejected(format!(
+                "{} refusé : le solde de {name} est de {} ; {} de {} le rendrait négatif ({}). \
+                 Aucune modification n'a été faite.",
+                kind.label(),
+                currency.format(Money(balance)),
+                if kind == MovementKind::Debit {
+                    "un débit"
+                } else {
+                    "une correction"
+                },
+                currency.format(Money(signed.abs())),
+                currency.format(Money(after)),
+            )));
+        }
+        let at = now();
+        let new_balance = apply(&tx, account_id, kind, signed, &reason, &operator, at)?;
+        let id = tx.last_insert_rowid();
+        audit::record(
+            &tx,
+            &operator,
+            kind.label(),
+            Some(Subject {
+                matricule: &matricule,
+                name: &name,
+            }),
+            &format!(
+                "{}{} ; solde {}{}",
+                if signed > 0 { "+" } else { "" },
+                currency.format_plain(Money(signed)),
+                currency.format_plain(Money(new_balance)),
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ; motif : {reason}")
+                }
+            ),
+        )?;
+        tx.commit()?;
+        Ok(Movement {
+            id,
+            date: at,
+            kind,
+            libelle: kind.label(),
+            montant: signed,
+            solde_apres: new_balance,
+            motif: reason,
+            operateur: operator,
+        })
+    }
+
+    /// Movements of an account, newest first.
+    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
+             WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map(params![account_id, limit.min(10_000), offset as i64], |r| {
+            let code: String = r.get(2)?;
+            let kind = MovementKind::from_code(&code).unwrap_or(MovementKind::Correction);
+            Ok(Movement {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                kind,
+                libelle: kind.label(),
+                montant: r.get(3)?,
+                solde_apres: r.get(4)?,
+                motif: r.get(5)?,
+                operateur: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM movements WHERE account_id = ?1",
+            [account_id],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+}

@@ -1,0 +1,247 @@
+//! The store: one SQLite file, opened with WAL, foreign keys and a busy timeout, its schema
+//! brought up to date by migrations. Everything that reads or writes the database goes through
+//! here, so that a shared server database can later stand behind the same boundary.
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod check;
+pub mod ledger;
+pub mod settings;
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use settings::Settings;
+
+/// `PRAGMA application_id` of a Forfaits database ("FORF"), so that another SQLite file is
+/// recognised and refused instead of being altered.
+pub const APPLICATION_ID: i32 = 0x464F_5246;
+
+/// Waits this long for another writer before giving up with `Error::Busy`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("schema_v1.sql"))])
+}
+
+/// Newest schema version this binary knows.
+pub fn schema_version() -> usize {
+    1
+}
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    operator: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::Io(format!(
+                    "Le dossier {} n'existe pas : la base {} ne peut pas y être créée.",
+                    dir.display(),
+                    path.display()
+                )));
+            }
+        }
+        if path.is_dir() {
+            return Err(Error::Io(format!(
+                "{} est un dossier : indiquez un fichier de base de données.",
+                path.display()
+            )));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_application_id(&conn, path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            operator: current_operator(),
+        })
+    }
+
+    /// Opens the database at its default place, creating the data folder on first use.
+    pub fn open_default() -> Result<Store> {
+        let path = default_db_path();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+        }
+        Store::open(&path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// OS user name recorded on movements and in the audit log.
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    pub fn set_operator(&mut self, name: &str) {
+        self.operator = name.to_string();
+    }
+
+    /// A write transaction that takes the write lock at once, so that a read-then-write (a balance
+    /// change) can never interleave with another process's.
+    pub(crate) fn write_tx(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Schema version of the open file.
+    pub fn file_schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+fn check_application_id(conn: &Connection, path: &Path) -> Result<()> {
+    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    if id == 0 && tables == 0 {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        return Ok(());
+    }
+    Err(Error::Database(format!(
+        "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
+        path.display()
+    )))
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let known = schema_version() as i64;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > known {
+        return Err(Error::Database(format!(
+            "Cette base a été créée par une version plus récente de Forfaits (schéma {current}, \
+             cette version connaît le schéma {known}) : mettez Forfaits à jour."
+        )));
+    }
+    migrations().to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+        other => Error::Database(format!(
+            "La mise à jour du schéma de la base a échoué ({other}) ; la base est restée telle quelle."
+        )),
+    })
+}
+
+/// The OS user name, for the ledger and the audit log.
+pub fn current_operator() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "inconnu".into())
+}
+
+/// Seconds since the epoch, UTC: how every date is stored.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Default database location: `$FORFAITS_DB`, else `forfaits.sqlite3` in the OS data directory.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("FORFAITS_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    data_dir().join("forfaits.sqlite3")
+}
+
+/// The OS application data directory for Forfaits (XDG on Linux, AppData on Windows,
+/// Application Support on macOS).
+pub fn data_dir() -> PathBuf {
+    let home = || std::env::var_os("HOME").map(PathBuf::from);
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        home().map(|h| h.join("Library").join("Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| home().map(|h| h.join(".local").join("share")))
+    };
+    base.unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER)
+}
+
+/// Application identifier, also the name of the data folder (the same as Tauri's).
+pub const IDENTIFIER: &str = "tn.comunik.forfaits";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_foreign_sqlite_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("autre.db");
+        let c = Connection::open(&p).unwrap();
+        c.execute("CREATE TABLE t(x)", []).unwrap();
+        drop(c);
+        let before = std::fs::read(&p).unwrap();
+        let err = Store::open(&p).err().unwrap();
+        assert!(err
+            .to_string()
+            .contains("n'est pas une base de données Forfaits"));
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.db");
+        drop(Store::open(&p).unwrap());
+        let c = Connection::open(&p).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        let err = Store::open(&p).err().unwrap();
+        assert!(err.to_string().contains("plus récente"), "{err}");
+    }
+
+    #[test]
+    fn a_text_file_is_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("notes.txt");
+        std::fs::write(
+            &p,
+            "bonjour, ceci n'est pas une base de données SQLite !".repeat(20),
+        )
+        .unwrap();
+        let err = Store::open(&p).err().unwrap();
+        assert!(err.to_string().contains("n'est pas une base"), "{err}");
+    }
+
+    #[test]
+    fn opening_twice_keeps_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.db");
+        drop(Store::open(&p).unwrap());
+        let s = Store::open(&p).unwrap();
+        assert_eq!(s.file_schema_version().unwrap(), 1);
+    }
+}

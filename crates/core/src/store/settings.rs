@@ -1,0 +1,175 @@
+//! Settings (Paramètres): currency, country code for numbers, defaults for new accounts.
+
+use super::Store;
+use crate::domain::{CountryCode, Currency, Money};
+use crate::error::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settings {
+    pub currency: Currency,
+    pub country_code: CountryCode,
+    pub default_enabled: bool,
+    pub default_billing: bool,
+    pub default_allowance_min: Option<u32>,
+    pub default_opening_balance: Money,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            currency: Currency::default(),
+            country_code: CountryCode::default(),
+            default_enabled: true,
+            default_billing: true,
+            default_allowance_min: None,
+            default_opening_balance: Money(0),
+        }
+    }
+}
+
+/// Settings as typed in the window, validated by `Store::save_settings_form`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SettingsForm {
+    pub devise: String,
+    pub decimales: u8,
+    pub indicatif: String,
+    pub etat_defaut: bool,
+    pub billing_defaut: bool,
+    pub duree_defaut: String,
+    pub solde_defaut: String,
+}
+
+impl Store {
+    pub fn settings(&self) -> Result<Settings> {
+        let get = |k: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn
+                .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
+                    r.get(0)
+                })
+                .optional()?)
+        };
+        let d = Settings::default();
+        let decimals = get("currency_decimals")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d.currency.decimals);
+        let code = get("currency_code")?.unwrap_or(d.currency.code.clone());
+        Ok(Settings {
+            currency: Currency::new(&code, decimals).unwrap_or(d.currency),
+            country_code: get("country_code")?
+                .and_then(|v| CountryCode::parse(&v).ok())
+                .unwrap_or(d.country_code),
+            default_enabled: get("default_enabled")?.map_or(d.default_enabled, |v| v == "1"),
+            default_billing: get("default_billing")?.map_or(d.default_billing, |v| v == "1"),
+            default_allowance_min: get("default_allowance_min")?.and_then(|v| v.parse().ok()),
+            default_opening_balance: get("default_opening_balance")?
+                .and_then(|v| v.parse().ok())
+                .map_or(d.default_opening_balance, Money),
+        })
+    }
+
+    /// Validates and saves the settings. The number of decimals cannot change once money has
+    /// moved (stored minor units would change meaning); a new country code rebuilds the search
+    /// index of phone numbers.
+    pub fn save_settings_form(&mut self, f: &SettingsForm) -> Result<Settings> {
+        use crate::domain::Field;
+        use crate::domain::FieldError;
+        let mut errors = Vec::new();
+        let currency = Currency::new(&f.devise, f.decimales)
+            .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
+            .ok();
+        let cc = CountryCode::parse(&f.indicatif)
+            .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
+            .ok();
+        let allowance = crate::domain::account::parse_allowance(&f.duree_defaut)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let opening = currency.as_ref().and_then(|c| {
+            if f.solde_defaut.trim().is_empty() {
+                return Some(Money(0));
+            }
+            c.parse(&f.solde_defaut, false)
+                .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
+                .ok()
+        });
+        let (Some(currency), Some(cc), Some(allowance), Some(opening)) =
+            (currency, cc, allowance, opening)
+        else {
+            return Err(Error::Fields(errors));
+        };
+        let new = Settings {
+            currency,
+            country_code: cc,
+            default_enabled: f.etat_defaut,
+            default_billing: f.billing_defaut,
+            default_allowance_min: allowance,
+            default_opening_balance: opening,
+        };
+        self.save_settings(&new)?;
+        Ok(new)
+    }
+
+    pub fn save_settings(&mut self, new: &Settings) -> Result<()> {
+        let old = self.settings()?;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        if new.currency.decimals != old.currency.decimals {
+            let moved: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM movements)", [], |r| r.get(0))?;
+            if moved {
+                return Err(Error::Rejected(format!(
+                    "Le nombre de décimales ne peut plus être changé ({} → {}) : des mouvements de solde \
+                     existent déjà et leurs montants changeraient de valeur.",
+                    old.currency.decimals, new.currency.decimals
+                )));
+            }
+        }
+        let pairs: [(&str, String); 7] = [
+            ("currency_code", new.currency.code.clone()),
+            ("currency_decimals", new.currency.decimals.to_string()),
+            ("country_code", new.country_code.as_str().to_string()),
+            ("default_enabled", (new.default_enabled as u8).to_string()),
+            ("default_billing", (new.default_billing as u8).to_string()),
+            (
+                "default_allowance_min",
+                new.default_allowance_min
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "default_opening_balance",
+                new.default_opening_balance.0.to_string(),
+            ),
+        ];
+        for (k, v) in &pairs {
+            if k == &"default_allowance_min" && v.is_empty() {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [k])?;
+            } else {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?;
+            }
+        }
+        if new.country_code != old.country_code {
+            crate::search::index::rebuild(&tx, &new.country_code)?;
+        }
+        super::audit::record(
+            &tx,
+            &operator,
+            "Paramètres modifiés",
+            None,
+            &format!(
+                "devise {} ({} décimales), indicatif +{}",
+                new.currency.code,
+                new.currency.decimals,
+                new.country_code.as_str()
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,44 @@
+#![allow(dead_code)]
+
+use forfaits_core::domain::{AccountForm, CountryCode, Currency, Money};
+use forfaits_core::Store;
+use std::path::PathBuf;
+
+pub struct TempDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn temp_db() -> TempDb {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forfaits.sqlite3");
+    TempDb { dir, path }
+}
+
+pub fn form(name: &str, matricule: &str, identifiant: &str, phones: &[&str]) -> AccountForm {
+    AccountForm {
+        nom: name.into(),
+        matricule: matricule.into(),
+        identifiant: identifiant.into(),
+        etat_compte: true,
+        billing: true,
+        duree_appel: String::new(),
+        solde: String::new(),
+        telephones: phones.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Creates an account from plain values; panics on a validation error (tests give good ones).
+pub fn create(
+    store: &mut Store,
+    name: &str,
+    matricule: &str,
+    identifiant: &str,
+    phones: &[&str],
+    opening: i64,
+) -> i64 {
+    let (d, _) = form(name, matricule, identifiant, phones)
+        .validate(&Currency::default(), &CountryCode::default())
+        .unwrap();
+    store.create_account(&d, Money(opening)).unwrap().id
+}

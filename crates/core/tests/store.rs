@@ -1,0 +1,448 @@
+//! The store on a real SQLite file: accounts, ledger invariant, concurrency, check.
+
+mod common;
+
+use common::*;
+use forfaits_core::domain::{Field, Money};
+use forfaits_core::store::accounts::{ListQuery, SortKey};
+use forfaits_core::store::ledger::MovementKind;
+use forfaits_core::{Error, Store};
+use proptest::prelude::*;
+
+#[test]
+fn opening_balance_is_the_first_movement() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut s,
+        "Sami Mansouri",
+        "10000000007919",
+        "8812311",
+        &[],
+        12_500,
+    );
+    let a = s.get_account(id).unwrap();
+    assert_eq!(a.solde, 12_500);
+    let m = s.movements(id, 10, 0).unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].kind, MovementKind::Initial);
+    assert_eq!(m[0].solde_apres, 12_500);
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn duplicate_matricule_or_identifiant_is_refused_with_the_holder_named() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    let (d, _) = form("Autre", "10000000007919", "8812311", &[])
+        .validate(&Default::default(), &Default::default())
+        .unwrap();
+    let Error::Fields(errs) = s.create_account(&d, Money(0)).unwrap_err() else {
+        panic!("field errors expected")
+    };
+    assert_eq!(errs.len(), 2);
+    assert_eq!(errs[0].field, Field::Matricule);
+    assert!(errs[0].message.contains("Sami Mansouri"));
+    assert_eq!(errs[1].field, Field::Identifiant);
+    assert_eq!(s.count_accounts().unwrap(), 1);
+}
+
+#[test]
+fn debit_below_zero_is_refused_and_changes_nothing() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
+        .unwrap();
+    let err = s
+        .manual_movement(id, MovementKind::Debit, Money(100_000), "Achat")
+        .unwrap_err();
+    assert!(err.is_rejection());
+    assert!(err.to_string().contains("12,500"), "{err}");
+    assert_eq!(s.get_account(id).unwrap().solde, 12_500);
+    assert_eq!(s.count_movements(id).unwrap(), 1);
+    let err = s
+        .manual_movement(
+            id,
+            MovementKind::Correction,
+            Money(-12_501),
+            "Erreur de saisie",
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("négatif"));
+    s.manual_movement(
+        id,
+        MovementKind::Correction,
+        Money(-12_500),
+        "Erreur de saisie",
+    )
+    .unwrap();
+    assert_eq!(s.get_account(id).unwrap().solde, 0);
+}
+
+#[test]
+fn debit_and_correction_need_a_reason() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(&mut s, "Ali", "10000000000001", "1000001", &[], 5_000);
+    for kind in [MovementKind::Debit, MovementKind::Correction] {
+        let Error::Fields(e) = s.manual_movement(id, kind, Money(1), "  ").unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(e[0].field, Field::Reason);
+    }
+    assert!(s
+        .manual_movement(id, MovementKind::Recharge, Money(0), "")
+        .is_err());
+    assert_eq!(s.count_movements(id).unwrap(), 1);
+}
+
+#[test]
+fn check_detects_a_balance_altered_behind_its_back() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut s,
+        "Sami Mansouri",
+        "10000000007919",
+        "8812311",
+        &[],
+        1_000,
+    );
+    assert!(s.check().unwrap().ok());
+    let raw = rusqlite::Connection::open(&db.path).unwrap();
+    raw.execute("UPDATE accounts SET balance = 999999 WHERE id = ?1", [id])
+        .unwrap();
+    let report = s.check().unwrap();
+    assert!(!report.ok());
+    assert!(
+        report.problemes[0].contains("10000000007919"),
+        "{:?}",
+        report.problemes
+    );
+    raw.execute("UPDATE accounts SET balance = 1000 WHERE id = ?1", [id])
+        .unwrap();
+    raw.execute(
+        "UPDATE movements SET balance_after = 5 WHERE account_id = ?1",
+        [id],
+    )
+    .unwrap();
+    assert!(s.check().unwrap().problemes[0].contains("solde après"));
+}
+
+#[test]
+fn check_detects_a_search_index_out_of_step() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    create(
+        &mut s,
+        "Sami Mansouri",
+        "10000000007919",
+        "8812311",
+        &["26630494"],
+        0,
+    );
+    let raw = rusqlite::Connection::open(&db.path).unwrap();
+    raw.execute("UPDATE accounts SET name_key = 'zorro'", [])
+        .unwrap();
+    assert!(s.check().unwrap().problemes[0].contains("index de recherche"));
+}
+
+#[test]
+fn two_connections_crediting_one_account_at_once_lose_nothing() {
+    let db = temp_db();
+    let id = {
+        let mut s = Store::open(&db.path).unwrap();
+        create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0)
+    };
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let path = db.path.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                for i in 0..50 {
+                    s.manual_movement(id, MovementKind::Recharge, Money(1 + t * 100 + i), "")
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let s = Store::open(&db.path).unwrap();
+    let expected: i64 = (0..4)
+        .map(|t| (0..50).map(|i| 1 + t * 100 + i).sum::<i64>())
+        .sum();
+    assert_eq!(s.get_account(id).unwrap().solde, expected);
+    assert_eq!(s.count_movements(id).unwrap(), 200);
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn delete_removes_account_movements_and_search_entries_and_is_audited() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut s,
+        "Hédi Ben Salah",
+        "10000000023757",
+        "9520162",
+        &["0021641527589"],
+        3_000,
+    );
+    let gone = s.delete_account(id).unwrap();
+    assert_eq!(gone.solde, 3_000);
+    assert!(s.get_account(id).is_err());
+    let page = s
+        .list_accounts(&ListQuery {
+            recherche: "41527589".into(),
+            limite: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 0);
+    let log = s.audit_entries(&Default::default()).unwrap();
+    assert_eq!(log[0].action, "Suppression du compte");
+    assert_eq!(log[0].matricule.as_deref(), Some("10000000023757"));
+    assert!(log[0].details.contains("3,000"));
+    assert!(s.check().unwrap().ok());
+}
+
+fn names(s: &Store, q: &str) -> Vec<String> {
+    s.list_accounts(&ListQuery {
+        recherche: q.into(),
+        limite: 100,
+        ..Default::default()
+    })
+    .unwrap()
+    .lignes
+    .into_iter()
+    .map(|a| a.nom)
+    .collect()
+}
+
+#[test]
+fn search_ignores_case_and_accents_and_matches_every_field() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    create(
+        &mut s,
+        "Hédi Ben Salah",
+        "10000000023757",
+        "9520162",
+        &["0021641527589", "+21620754009"],
+        0,
+    );
+    create(
+        &mut s,
+        "Hélène Haddad",
+        "10000000063352",
+        "4123476",
+        &["47725678"],
+        0,
+    );
+    create(
+        &mut s,
+        "Sami Mansouri",
+        "20000000007919",
+        "8812311",
+        &["26630494"],
+        0,
+    );
+    assert_eq!(names(&s, "HEDI"), ["Hédi Ben Salah"]);
+    assert_eq!(names(&s, "hél"), ["Hélène Haddad"]);
+    assert_eq!(names(&s, "ben sal"), ["Hédi Ben Salah"]);
+    assert_eq!(names(&s, "salah hedi"), ["Hédi Ben Salah"]);
+    assert_eq!(names(&s, "1000000"), ["Hédi Ben Salah", "Hélène Haddad"]);
+    assert_eq!(names(&s, "881"), ["Sami Mansouri"]);
+    assert_eq!(names(&s, "41527589"), ["Hédi Ben Salah"], "national part");
+    assert_eq!(
+        names(&s, "4152"),
+        ["Hédi Ben Salah"],
+        "start of the national part"
+    );
+    assert_eq!(
+        names(&s, "+216 41 527 589"),
+        ["Hédi Ben Salah"],
+        "written with +216"
+    );
+    assert_eq!(
+        names(&s, "0021620754009"),
+        ["Hédi Ben Salah"],
+        "written with 00216"
+    );
+    assert_eq!(
+        names(&s, "21647725678"),
+        ["Hélène Haddad"],
+        "country code without +"
+    );
+    assert!(names(&s, "zorro").is_empty());
+    assert!(names(&s, "hedi 4772").is_empty(), "every term must match");
+}
+
+#[test]
+fn edit_moves_the_search_entries_with_the_account() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut s,
+        "Zied Zouari",
+        "10000000142542",
+        "1251670",
+        &["26630494"],
+        0,
+    );
+    let (d, _) = form(
+        "Zied Khelifi",
+        "10000000142542",
+        "1251670",
+        &["", "55123456"],
+    )
+    .validate(&Default::default(), &Default::default())
+    .unwrap();
+    s.update_account(id, &d).unwrap();
+    assert!(names(&s, "zouari").is_empty());
+    assert!(names(&s, "26630494").is_empty());
+    assert_eq!(names(&s, "khelifi"), ["Zied Khelifi"]);
+    assert_eq!(names(&s, "5512"), ["Zied Khelifi"]);
+    let a = s.get_account(id).unwrap();
+    assert_eq!(a.telephones[0], None, "key positions are kept");
+    assert_eq!(a.telephones[1].as_deref(), Some("55123456"));
+    assert!(s.check().unwrap().ok());
+    assert!(s.audit_entries(&Default::default()).unwrap()[0]
+        .details
+        .contains("Zouari"));
+}
+
+#[test]
+fn list_sorts_pages_and_counts() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    for (i, n) in ["Charlie", "alpha", "Écho", "delta", "Bravo"]
+        .iter()
+        .enumerate()
+    {
+        create(
+            &mut s,
+            n,
+            &format!("1000000000000{i}"),
+            &format!("100000{i}"),
+            &[],
+            i as i64 * 10,
+        );
+    }
+    let page = s
+        .list_accounts(&ListQuery {
+            tri: SortKey::Nom,
+            limite: 2,
+            decalage: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 5);
+    let n: Vec<_> = page.lignes.iter().map(|a| a.nom.as_str()).collect();
+    assert_eq!(
+        n,
+        ["Charlie", "delta"],
+        "accent- and case-insensitive order"
+    );
+    let page = s
+        .list_accounts(&ListQuery {
+            tri: SortKey::Solde,
+            desc: true,
+            limite: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.lignes[0].nom, "Bravo");
+}
+
+#[test]
+fn changing_decimals_after_money_moved_is_refused() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    create(&mut s, "Ali", "10000000000001", "1000001", &[], 1);
+    let mut st = s.settings().unwrap();
+    st.currency.decimals = 2;
+    assert!(s
+        .save_settings(&st)
+        .unwrap_err()
+        .to_string()
+        .contains("décimales"));
+    assert_eq!(s.settings().unwrap().currency.decimals, 3);
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create(i64),
+    Credit(usize, i64),
+    Debit(usize, i64),
+    Correct(usize, i64),
+    Delete(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0i64..50_000).prop_map(Op::Create),
+        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Credit(a, m)),
+        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Debit(a, m)),
+        (0usize..8, -100_000i64..100_000).prop_map(|(a, m)| Op::Correct(a, m)),
+        (0usize..8).prop_map(Op::Delete),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever sequence of money operations runs (refused ones included), every balance is the
+    /// sum of its movements, each "balance after" is the running sum, and no balance is negative.
+    #[test]
+    fn ledger_invariant_holds_after_any_sequence(ops in proptest::collection::vec(op(), 1..40)) {
+        let db = temp_db();
+        let mut s = Store::open(&db.path).unwrap();
+        let mut ids: Vec<i64> = Vec::new();
+        let mut model: std::collections::HashMap<i64, i64> = Default::default();
+        let mut n = 0;
+        for op in ops {
+            let pick = |i: usize, ids: &Vec<i64>| ids.get(i % ids.len().max(1)).copied();
+            match op {
+                Op::Create(open) => {
+                    n += 1;
+                    let id = create(&mut s, &format!("Compte {n}"), &format!("{:014}", n), &format!("{:07}", n), &[], open);
+                    ids.push(id);
+                    model.insert(id, open);
+                }
+                Op::Credit(i, m) => if let Some(id) = pick(i, &ids) {
+                    let r = s.manual_movement(id, MovementKind::Recharge, Money(m), "");
+                    if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
+                    prop_assert_eq!(r.is_ok(), m > 0);
+                },
+                Op::Debit(i, m) => if let Some(id) = pick(i, &ids) {
+                    let before = model[&id];
+                    let r = s.manual_movement(id, MovementKind::Debit, Money(m), "motif");
+                    prop_assert_eq!(r.is_ok(), m > 0 && before - m >= 0);
+                    if r.is_ok() { *model.get_mut(&id).unwrap() -= m; }
+                },
+                Op::Correct(i, m) => if let Some(id) = pick(i, &ids) {
+                    let before = model[&id];
+                    let r = s.manual_movement(id, MovementKind::Correction, Money(m), "motif");
+                    prop_assert_eq!(r.is_ok(), m != 0 && before + m >= 0);
+                    if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
+                },
+                Op::Delete(i) => if let Some(id) = pick(i, &ids) {
+                    s.delete_account(id).unwrap();
+                    ids.retain(|x| *x != id);
+                    model.remove(&id);
+                },
+            }
+        }
+        for (id, bal) in &model {
+            prop_assert_eq!(s.get_account(*id).unwrap().solde, *bal);
+            prop_assert!(*bal >= 0);
+        }
+        let report = s.check().unwrap();
+        prop_assert!(report.ok(), "{:?}", report.problemes);
+    }
+}

@@ -1,0 +1,78 @@
+// `forfaits`: runs a subcommand, or opens the window when given none. This binary does not link
+// the GUI (GTK/WebKit cost about 50 ms and 49 MiB at start), so subcommands start fast; the
+// window is the sibling program `forfaits-fenetre`, which replaces this process.
+
+use forfaits_cli::{run, Io, Outcome};
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const WINDOW_PROGRAM: &str = "forfaits-fenetre";
+
+fn window_program() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let p = exe
+        .parent()?
+        .join(WINDOW_PROGRAM)
+        .with_extension(std::env::consts::EXE_EXTENSION);
+    p.is_file().then_some(p)
+}
+
+fn open_window(args: &[OsString]) -> ExitCode {
+    let Some(program) = window_program() else {
+        eprintln!(
+            "La fenêtre de Forfaits est introuvable : le programme {WINDOW_PROGRAM} doit se trouver \
+             à côté de forfaits. Réinstallez l'application (ou lancez « make run »)."
+        );
+        return ExitCode::from(2);
+    };
+    let mut cmd = std::process::Command::new(&program);
+    cmd.args(args);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = cmd.exec();
+        eprintln!(
+            "Impossible de lancer la fenêtre ({}) : {err}",
+            program.display()
+        );
+        ExitCode::from(2)
+    }
+    #[cfg(not(unix))]
+    match cmd.status() {
+        Ok(s) => ExitCode::from(s.code().unwrap_or(2) as u8),
+        Err(err) => {
+            eprintln!(
+                "Impossible de lancer la fenêtre ({}) : {err}",
+                program.display()
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let err_is_terminal = stderr.is_terminal();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let outcome = run(
+        args.clone(),
+        &mut Io {
+            out: &mut out,
+            err: &mut err,
+            err_is_terminal,
+        },
+    );
+    match outcome {
+        Outcome::Exit(code) => ExitCode::from(code),
+        Outcome::OpenWindow(_) => {
+            drop(out);
+            drop(err);
+            open_window(&args[1..])
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The `forfaits` binary, run for real on temporary databases.
+
+mod support;
+
+use support::*;
+
+fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    (dir, db)
+}
+
+fn sample() -> String {
+    shared_data("users-sample.csv")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn import_of_the_sample_ends_with_the_summary_line() {
+    let (_d, db) = temp();
+    let o = forfaits(&db, &["import", &sample()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejetés"));
+}
+
+#[test]
+fn search_json_lists_matching_accounts_with_their_balance() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(&db, &["search", "Trabelsi", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["nom"], "Amira Trabelsi");
+    assert_eq!(rows[0]["matricule"], "10000000015838");
+    assert_eq!(rows[0]["identifiant"], "8580488");
+    assert_eq!(rows[0]["solde"], "0,000");
+    assert_eq!(rows[1]["nom"], "Rania Trabelsi");
+}
+
+#[test]
+fn credit_then_refused_debit_then_check() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "credit",
+            "12,500",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = forfaits(&db, &["search", "10000000007919", "--json"]);
+    let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(row["solde"], "12,500");
+
+    let before = db_snapshot(&db);
+    let o = forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "debit",
+            "100",
+            "--reason",
+            "Achat",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("Débit refusé"), "{err}");
+    assert!(err.contains("12,500"), "{err}");
+    assert_eq!(db_snapshot(&db), before, "a refused debit writes nothing");
+
+    let o = forfaits(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("aucun problème"));
+}
+
+#[test]
+fn correction_is_signed_and_needs_a_reason() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "credit",
+            "5",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    let o = forfaits(&db, &["balance", "10000000007919", "correction", "-2,500"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("motif"), "{}", stderr(&o));
+    let o = forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "correction",
+            "-2,500",
+            "--reason",
+            "Erreur",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2,500"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_amounts_and_unknown_matricules_are_refused_in_french() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let before = db_snapshot(&db);
+    for (args, expect) in [
+        (
+            vec!["balance", "10000000007919", "credit", "12,5,0"],
+            "montant invalide",
+        ),
+        (
+            vec!["balance", "10000000007919", "credit", "1,2345"],
+            "trop de décimales",
+        ),
+        (vec!["balance", "10000000007919", "credit", "-5"], "positif"),
+        (
+            vec!["balance", "1234567890123", "credit", "5"],
+            "zéro initial",
+        ),
+        (
+            vec!["balance", "99999999999999", "credit", "5"],
+            "Aucun compte",
+        ),
+    ] {
+        let o = forfaits(&db, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(db_snapshot(&db), before);
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_french_message() {
+    let (_d, db) = temp();
+    for (args, expect) in [
+        (vec!["frobnicate"], "commande inconnue"),
+        (vec!["import"], "argument obligatoire manquant"),
+        (
+            vec!["search", "x", "--limit", "abc"],
+            "invalide pour --limit",
+        ),
+        (vec!["search", "x", "--limit", "0"], "invalide pour --limit"),
+        (
+            vec!["balance", "10000000007919", "vider", "5"],
+            "valeurs possibles",
+        ),
+        (vec!["export", "--sep", "|"], "';' ou ','"),
+        (vec!["check", "--bizarre"], "argument inconnu"),
+    ] {
+        let o = forfaits(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("Erreur : "), "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(!err.contains("error:"), "no English clap message: {err}");
+    }
+}
+
+#[test]
+fn help_is_in_french_and_lists_every_command() {
+    let o = std::process::Command::new(bin())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let h = stdout(&o);
+    for w in [
+        "Utilisation",
+        "Commandes",
+        "import",
+        "export",
+        "search",
+        "balance",
+        "backup",
+        "check",
+        "Affiche cette aide",
+        "Codes de sortie",
+    ] {
+        assert!(h.contains(w), "missing {w} in:\n{h}");
+    }
+}
+
+#[test]
+fn missing_file_or_directory_is_an_io_error() {
+    let (d, db) = temp();
+    let o = forfaits(
+        &db,
+        &["import", d.path().join("absent.csv").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Fichier introuvable"), "{}", stderr(&o));
+    let o = forfaits(&d.path().join("nowhere/x.sqlite3"), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("n'existe pas"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_file_that_is_not_a_forfaits_database_is_refused_untouched() {
+    let (d, _) = temp();
+    let db = d.path().join("notes.sqlite3");
+    std::fs::write(&db, "ceci n'est pas une base".repeat(100)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let o = forfaits(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("n'est pas une base"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn import_with_a_bad_line_writes_nothing_and_names_line_and_field() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let before = db_snapshot(&db);
+    let f = d.path().join("bad.csv");
+    std::fs::write(
+        &f,
+        "Nouvel Utilisateur;20000000000001;1111111\nMauvais;1234567890123;2222222\n",
+    )
+    .unwrap();
+    let o = forfaits(&db, &["import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("ligne 2, champ 2 (Matricule) : le matricule doit comporter 14 chiffres"),
+        "{err}"
+    );
+    assert_eq!(stdout(&o).lines().last(), Some("0 importés, 1 rejetés"));
+    assert_eq!(db_snapshot(&db), before);
+}
+
+#[test]
+fn backup_writes_a_checked_copy_that_opens() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let copy = d.path().join("copie.sqlite3");
+    let o = forfaits(&db, &["backup", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = forfaits(&copy, &["search", "Trabelsi", "--json"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+    let o = forfaits(&db, &["backup", db.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "refuses to overwrite the database itself"
+    );
+}
+
+#[test]
+fn database_comes_from_the_environment_when_no_db_flag() {
+    let (_d, db) = temp();
+    let o = std::process::Command::new(bin())
+        .args(["import", &sample()])
+        .env("FORFAITS_DB", &db)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(db.exists());
+}

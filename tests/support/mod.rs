@@ -1,0 +1,222 @@
+//! Shared pieces of the integration tests: running the real `forfaits` binary, and driving the
+//! real window through tauri-driver + WebKitWebDriver on a private Xvfb display.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_forfaits"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests").join("fixtures").join(name)
+}
+
+pub fn shared_data(name: &str) -> PathBuf {
+    repo().join("..").join("shared").join("data").join(name)
+}
+
+/// Runs `forfaits --db DB args…` and returns its output.
+pub fn forfaits(db: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("FORFAITS_DB")
+        .output()
+        .expect("le binaire forfaits se lance")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Bytes of the database file and its WAL, to prove a refused command wrote nothing.
+pub fn db_snapshot(db: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(db).unwrap_or_default();
+    let wal = db.with_extension("sqlite3-wal");
+    all.extend(std::fs::read(wal).unwrap_or_default());
+    all
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find_program(name: &str) -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin")));
+    for dir in candidates {
+        let p = dir.join(name);
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!("{name} introuvable : lancez `make setup` (ou le script d'installation du README)");
+}
+
+/// End-to-end stories run one at a time: one display, one driver, one window.
+pub static E2E_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Xvfb + tauri-driver, stopped when dropped.
+pub struct Desktop {
+    xvfb: Child,
+    driver: Child,
+    pub port: u16,
+    pub display: String,
+}
+
+impl Desktop {
+    pub fn start() -> Desktop {
+        let mut xvfb = Command::new(find_program("Xvfb"))
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1440x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb démarre");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .expect("Xvfb donne son numéro d'écran");
+        let display = format!(":{}", line.trim());
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(find_program("tauri-driver"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+                "--native-driver",
+                find_program("WebKitWebDriver").to_str().unwrap(),
+            ])
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tauri-driver démarre");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver n'écoute pas");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Desktop {
+            xvfb,
+            driver,
+            port,
+            display,
+        }
+    }
+
+    /// Opens the real window (`forfaits --db DB`, which starts `forfaits-fenetre`).
+    pub async fn open(&self, db: &Path) -> fantoccini::Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": bin(),
+                "args": ["--db", db],
+            }),
+        );
+        let client = fantoccini::ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("session WebDriver ouverte sur la fenêtre");
+        client
+    }
+
+    pub fn driver_log(&mut self) -> String {
+        let mut s = String::new();
+        if let Some(e) = self.driver.stderr.as_mut() {
+            let _ = e.read_to_string(&mut s);
+        }
+        s
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// Polls `f` until it returns `Some`, or fails after `secs` with `what`.
+pub async fn wait_for<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "délai dépassé : {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Saves a screenshot under target/e2e-screenshots/ for review.
+pub async fn screenshot(client: &fantoccini::Client, name: &str) {
+    let dir = repo().join("target").join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Let the page paint what it just rendered (two animation frames) before capturing.
+    let _ = client
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));",
+            vec![],
+        )
+        .await;
+    if let Ok(png) = client.screenshot().await {
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// `textContent` of every element matching `css` (WebKitWebDriver's element text is empty for
+/// cells of a sticky column, so the DOM is asked directly).
+pub async fn texts(c: &fantoccini::Client, css: &str) -> Vec<String> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
+            vec![serde_json::Value::String(css.into())],
+        )
+        .await
+        .expect("script exécuté dans la fenêtre");
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+pub async fn text(c: &fantoccini::Client, css: &str) -> String {
+    texts(c, css).await.into_iter().next().unwrap_or_default()
+}
