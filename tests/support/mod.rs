@@ -21,8 +21,9 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests").join("fixtures").join(name)
 }
 
+/// The product's sample files (copied from the shared data folder into the fixtures).
 pub fn shared_data(name: &str) -> PathBuf {
-    repo().join("..").join("shared").join("data").join(name)
+    fixture(name)
 }
 
 /// Runs `forfaits --db DB args…` and returns its output.
