@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the reference (they also work where make is not installed yet).
-.PHONY: run test setup icons
+.PHONY: run test setup bench icons
 
 run:
 	./scripts/run.sh
@@ -10,6 +10,9 @@ test:
 setup:
 	./scripts/setup.sh
 
+
+bench:
+	./scripts/bench.sh
 
 icons:
 	python3 scripts/make_icon.py icons

@@ -8,6 +8,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const WINDOW_PROGRAM: &str = "forfaits-fenetre";
 
 fn window_program() -> Option<PathBuf> {
@@ -58,7 +61,9 @@ fn main() -> ExitCode {
     let stderr = std::io::stderr();
     let err_is_terminal = stderr.is_terminal();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: a worker thread (or a panic message) may write to stderr
+    // while a command runs, and would wait forever for the lock.
+    let mut err = stderr;
     let outcome = run(
         args.clone(),
         &mut Io {
@@ -71,7 +76,6 @@ fn main() -> ExitCode {
         Outcome::Exit(code) => ExitCode::from(code),
         Outcome::OpenWindow(_) => {
             drop(out);
-            drop(err);
             open_window(&args[1..])
         }
     }

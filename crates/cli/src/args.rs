@@ -121,12 +121,10 @@ fn parse_sep(s: &str) -> Result<u8, String> {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
-    #[arg(
-        value_name = "TEXTE",
-        help_heading = "Arguments ",
-        allow_hyphen_values = true
-    )]
-    pub query: String,
+    /// (plusieurs mots : tous doivent correspondre)
+    #[arg(value_name = "TEXTE", help_heading = "Arguments ", allow_hyphen_values = true,
+          required = true, num_args = 1..)]
+    pub query: Vec<String>,
     /// Nombre maximal de comptes affichés (50 par défaut)
     #[arg(long, default_value_t = 50, value_name = "N", help_heading = "Options ",
           value_parser = clap::value_parser!(u32).range(1..=100_000), hide_default_value = true)]

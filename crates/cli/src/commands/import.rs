@@ -12,7 +12,7 @@ pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
     let show_progress = io.err_is_terminal;
     let err = &mut *io.err;
     let mut drawn = false;
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines: Vec<(u64, String)> = Vec::new();
     let report = {
         let mut progress = |p: forfaits_core::import::Progress| {
             if show_progress && p.octets_total > 0 {
@@ -25,13 +25,16 @@ pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
                 );
             }
         };
-        let mut on_error = |e: &forfaits_core::import::line::LineError| lines.push(e.to_string());
+        let mut on_error =
+            |e: &forfaits_core::import::line::LineError| lines.push((e.line, e.to_string()));
         import_users(store, &a.file, opts, &mut progress, &mut on_error)?
     };
     if drawn {
         super::w(writeln!(io.err));
     }
-    for l in &lines {
+    // Duplicates within a first import are found at the end: print every error in line order.
+    lines.sort_by_key(|(line, _)| *line);
+    for (_, l) in &lines {
         super::w(writeln!(io.err, "{l}"));
     }
     let out = &mut *io.out;

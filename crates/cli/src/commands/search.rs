@@ -6,8 +6,9 @@ use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
     let currency = store.settings()?.currency;
+    let query = a.query.join(" ");
     let page = store.list_accounts(&ListQuery {
-        recherche: a.query.clone(),
+        recherche: query.clone(),
         limite: a.limit,
         ..Default::default()
     })?;
@@ -46,7 +47,7 @@ pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
     if !a.json {
         let shown = page.lignes.len() as u64;
         let msg = match page.total {
-            0 => format!("Aucun compte ne correspond à « {} ».", a.query),
+            0 => format!("Aucun compte ne correspond à « {query} »."),
             1 => "1 compte trouvé.".to_string(),
             t if t == shown => format!("{} comptes trouvés.", super::thousands(t)),
             t => format!(

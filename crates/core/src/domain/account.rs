@@ -4,7 +4,7 @@ use super::codes::{Identifiant, Matricule};
 use super::field::{shown, Field, FieldError};
 use super::money::{Currency, Money};
 use super::name::Name;
-use super::phone::{CountryCode, Phone};
+use super::phone::{same_number, CountryCode, Phone};
 use super::state::{etat_general, EtatGeneral, EtatInputs};
 use serde::{Deserialize, Serialize};
 
@@ -61,12 +61,14 @@ pub fn parse_allowance(raw: &str) -> Result<Option<u32>, FieldError> {
 
 /// No number twice in one account, whatever the way it is written.
 pub fn duplicate_phone_errors(phones: &[Option<Phone>], cc: &CountryCode) -> Vec<FieldError> {
-    let mut seen: Vec<(String, usize)> = Vec::new();
     let mut errors = Vec::new();
     for (i, p) in phones.iter().enumerate() {
         let Some(p) = p else { continue };
-        let intl = p.international(cc);
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == intl) {
+        let first = phones[..i].iter().position(|q| {
+            q.as_ref()
+                .is_some_and(|q| same_number(q.as_str(), p.as_str(), cc))
+        });
+        if let Some(first) = first {
             errors.push(FieldError::new(
                 Field::Phone(i as u8 + 1),
                 format!(
@@ -75,8 +77,6 @@ pub fn duplicate_phone_errors(phones: &[Option<Phone>], cc: &CountryCode) -> Vec
                     first + 1
                 ),
             ));
-        } else {
-            seen.push((intl, i));
         }
     }
     errors

@@ -72,6 +72,9 @@ pub fn looks_scientific(v: &str) -> bool {
 
 fn parse_code(raw: &str, field: Field, what: &str, digits: usize) -> Result<String, FieldError> {
     let v = raw.trim();
+    if v.len() == digits && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(v.to_string());
+    }
     let err = |m: String| Err(FieldError::new(field, m));
     if v.is_empty() {
         return err(format!("{what} est obligatoire ({digits} chiffres)"));

@@ -14,7 +14,16 @@ pub const NAME_MAX_CHARS: usize = 100;
 impl Name {
     pub fn parse(raw: &str) -> Result<Name, FieldError> {
         let err = |m: String| FieldError::new(Field::Name, m);
-        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let tidy = !raw.is_empty()
+            && !raw.starts_with(' ')
+            && !raw.ends_with(' ')
+            && !raw.contains("  ")
+            && !raw.chars().any(|c| c.is_whitespace() && c != ' ');
+        let collapsed = if tidy {
+            raw.to_string()
+        } else {
+            raw.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
         if collapsed.is_empty() {
             return Err(err("le nom est obligatoire".into()));
         }

@@ -30,6 +30,10 @@ impl Phone {
     pub fn parse(raw: &str, key: u8) -> Result<Phone, FieldError> {
         let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
         let v = raw.trim();
+        let digits = v.strip_prefix('+').unwrap_or(v);
+        if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Phone(v.to_string()));
+        }
         if looks_scientific(v) {
             return err(format!(
                 "le numéro a été transformé par le tableur en notation scientifique (reçu : {}) ; \
@@ -70,26 +74,45 @@ impl Phone {
     }
 }
 
-/// International form of a separator-free number: `+…` stays, `00…` becomes `+…`, anything else
-/// gets the country code.
-pub fn international(compact: &str, cc: &CountryCode) -> String {
-    if compact.starts_with('+') {
-        compact.to_string()
+/// The international digits of a separator-free number, as two slices to be read one after the
+/// other (country code, then the rest), so that comparing numbers allocates nothing: `+…` and
+/// `00…` carry their own country code, anything else gets `cc`.
+pub fn international_parts<'a>(compact: &'a str, cc: &'a CountryCode) -> (&'a str, &'a str) {
+    if let Some(rest) = compact.strip_prefix('+') {
+        ("", rest)
     } else if let Some(rest) = compact.strip_prefix("00") {
-        format!("+{rest}")
+        ("", rest)
     } else {
-        format!("+{}{compact}", cc.0)
+        (cc.0.as_str(), compact)
     }
+}
+
+/// International form: `+` then country code and number.
+pub fn international(compact: &str, cc: &CountryCode) -> String {
+    let (a, b) = international_parts(compact, cc);
+    format!("+{a}{b}")
+}
+
+/// Whether two written numbers are the same number.
+pub fn same_number(a: &str, b: &str, cc: &CountryCode) -> bool {
+    let (a1, a2) = international_parts(a, cc);
+    let (b1, b2) = international_parts(b, cc);
+    a1.len() + a2.len() == b1.len() + b2.len()
+        && a1
+            .bytes()
+            .chain(a2.bytes())
+            .eq(b1.bytes().chain(b2.bytes()))
 }
 
 /// Digits a person would type to find the number: the national part for numbers of our country,
 /// all digits (with country code) for the others.
-pub fn national_digits(compact: &str, cc: &CountryCode) -> String {
-    let intl = international(compact, cc);
-    let digits = &intl[1..];
-    match digits.strip_prefix(cc.0.as_str()) {
-        Some(national) if !national.is_empty() => national.to_string(),
-        _ => digits.to_string(),
+pub fn national_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> &'a str {
+    match international_parts(compact, cc) {
+        ("", digits) => match digits.strip_prefix(cc.0.as_str()) {
+            Some(national) if !national.is_empty() => national,
+            _ => digits,
+        },
+        (_, national) => national,
     }
 }
 

@@ -4,11 +4,11 @@
 //! `MAX_RECORD_BYTES` or with more than `MAX_FIELDS` fields is reported, never buffered whole.
 
 use crate::error::{Error, Result};
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Bound of one record (one line, or several when a quoted field holds line breaks).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
@@ -72,13 +72,13 @@ pub fn detect_encoding(path: &Path) -> Result<Encoding> {
     }
 }
 
-/// Byte count shared with whoever reports progress.
+/// Byte count shared with whoever reports progress (the reading may run on another thread).
 #[derive(Clone, Default)]
-pub struct ByteCounter(Rc<Cell<u64>>);
+pub struct ByteCounter(Arc<AtomicU64>);
 
 impl ByteCounter {
     pub fn get(&self) -> u64 {
-        self.0.get()
+        self.0.load(Ordering::Relaxed)
     }
 }
 
@@ -90,7 +90,7 @@ struct Counting<R> {
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.0.set(self.count.0.get() + n as u64);
+        self.count.0.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -107,6 +107,9 @@ impl<R: Read> Read for LineEnds<R> {
             let n = self.inner.read(buf)?;
             if n == 0 {
                 return Ok(0);
+            }
+            if !self.pending_cr && !buf[..n].contains(&b'\r') {
+                return Ok(n);
             }
             let mut w = 0;
             for r in 0..n {
@@ -133,14 +136,16 @@ impl<R: Read> Read for LineEnds<R> {
 }
 
 /// Opens `path` as a stream of UTF-8 bytes with LF line ends.
-pub fn open_text(path: &Path, enc: Encoding) -> Result<(Box<dyn Read>, ByteCounter)> {
+pub type TextStream = Box<dyn Read + Send>;
+
+pub fn open_text(path: &Path, enc: Encoding) -> Result<(TextStream, ByteCounter)> {
     let f = File::open(path).map_err(|e| Error::io(path, &e))?;
     let counter = ByteCounter::default();
     let counted = Counting {
         inner: BufReader::with_capacity(256 * 1024, f),
         count: counter.clone(),
     };
-    let decoded: Box<dyn Read> = match enc {
+    let decoded: TextStream = match enc {
         Encoding::Utf8 => Box::new(counted),
         Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -334,13 +339,13 @@ impl<R: Read> RecordReader<R> {
                 too_long,
             }));
         }
-        let data = &self.out[..nout];
+        // Fields end on ASCII separators, so slicing valid UTF-8 at their ends stays valid.
+        let data = std::str::from_utf8(&self.out[..nout]).unwrap_or("\u{fffd}");
         let mut fields = Vec::with_capacity(nends);
         let mut start = 0;
         for &end in &self.ends[..nends] {
-            let end = end.min(nout);
-            let bytes = &data[start..end];
-            fields.push(std::str::from_utf8(bytes).unwrap_or("\u{fffd}"));
+            let end = end.min(data.len());
+            fields.push(data.get(start..end).unwrap_or("\u{fffd}"));
             start = end;
         }
         Ok(Some(Record {

@@ -8,18 +8,20 @@
 //! hundreds of thousands of accounts fast: FTS5 or one index row per phone costs several times
 //! more per account.
 
+use super::postings::{self, for_each_pending, push_pending};
 use crate::domain::phone::{national_digits, CountryCode};
 use crate::error::Result;
 use crate::text::{fold, words};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 
 /// Longer tokens are cut: nobody types 64 characters to find a person.
 const MAX_TOKEN_BYTES: usize = 64;
 
 /// Pending postings above this size are merged into the database before more are collected,
 /// which bounds the memory of a bulk import.
-pub const FLUSH_BYTES: usize = 48 << 20;
+pub const FLUSH_BYTES: usize = 24 << 20;
 
 /// Bucket of a token or of a query prefix long enough to name one.
 pub fn bucket_len(token: &str) -> usize {
@@ -48,14 +50,30 @@ fn clamp(token: &str) -> &str {
     &token[..end]
 }
 
-/// Tokens of one account: the words of its folded name and the national digits of its numbers.
+/// Calls `f` with each token of one account: the words of its folded name and the national
+/// digits of its numbers (a token may come twice; the buckets keep it once).
+pub fn for_each_token<'a>(
+    name_key: &str,
+    phones: impl IntoIterator<Item = &'a str>,
+    cc: &CountryCode,
+    mut f: impl FnMut(&str),
+) {
+    for w in words(name_key) {
+        f(clamp(w));
+    }
+    for p in phones {
+        f(national_digits(p, cc));
+    }
+}
+
+/// Tokens of one account, sorted and without repeats.
 pub fn account_tokens<'a>(
     name_key: &str,
     phones: impl IntoIterator<Item = &'a str>,
     cc: &CountryCode,
 ) -> Vec<String> {
-    let mut out: Vec<String> = words(name_key).map(|w| clamp(w).to_string()).collect();
-    out.extend(phones.into_iter().map(|p| national_digits(p, cc)));
+    let mut out = Vec::new();
+    for_each_token(name_key, phones, cc, |t| out.push(t.to_string()));
     out.sort_unstable();
     out.dedup();
     out
@@ -66,80 +84,51 @@ pub fn name_key(name: &str) -> String {
     fold(name)
 }
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn encode(out: &mut Vec<u8>, token: &[u8], id: i64) {
-    out.push(token.len() as u8);
-    out.extend_from_slice(token);
-    push_varint(out, id as u64);
-}
-
-/// Postings of a bucket blob. A damaged blob ends the iteration instead of panicking; `check`
-/// reports the damage.
-pub fn decode(buf: &[u8]) -> Decoder<'_> {
-    Decoder { buf, pos: 0 }
-}
-
-pub struct Decoder<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Iterator for Decoder<'a> {
-    type Item = (&'a [u8], i64);
-    fn next(&mut self) -> Option<Self::Item> {
-        let len = *self.buf.get(self.pos)? as usize;
-        let start = self.pos + 1;
-        let token = self.buf.get(start..start + len)?;
-        let mut p = start + len;
-        let mut v: u64 = 0;
-        let mut shift = 0;
-        loop {
-            let b = *self.buf.get(p)?;
-            p += 1;
-            if shift > 63 {
-                return None;
-            }
-            v |= ((b & 0x7f) as u64) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-        }
-        self.pos = p;
-        Some((token, v as i64))
-    }
-}
+type Buckets = FxHashMap<Box<str>, Vec<u8>>;
 
 /// Postings to add and remove, merged into the buckets by `flush`.
 #[derive(Default)]
 pub struct IndexBatch {
-    adds: HashMap<Box<str>, Vec<u8>>,
-    removes: HashMap<Box<str>, Vec<u8>>,
+    adds: Buckets,
+    removes: Buckets,
     bytes: usize,
+}
+
+/// Appends one posting to its bucket's buffer; returns the bytes added.
+fn push(map: &mut Buckets, token: &str, id: i64) -> usize {
+    let b = bucket_of(token);
+    let buf = match map.get_mut(b) {
+        Some(buf) => buf,
+        None => map.entry(b.into()).or_default(),
+    };
+    let before = buf.len();
+    push_pending(buf, token.as_bytes(), id);
+    buf.len() - before
 }
 
 impl IndexBatch {
     pub fn add(&mut self, id: i64, tokens: &[String]) {
         for t in tokens {
-            let buf = self.adds.entry(bucket_of(t).into()).or_default();
-            let before = buf.len();
-            encode(buf, t.as_bytes(), id);
-            self.bytes += buf.len() - before;
+            self.bytes += push(&mut self.adds, t, id);
         }
     }
 
     pub fn remove(&mut self, id: i64, tokens: &[String]) {
         for t in tokens {
-            let buf = self.removes.entry(bucket_of(t).into()).or_default();
-            encode(buf, t.as_bytes(), id);
+            push(&mut self.removes, t, id);
         }
+    }
+
+    /// Adds the postings of one account without building its token list.
+    pub fn add_account<'a>(
+        &mut self,
+        id: i64,
+        name_key: &str,
+        phones: impl IntoIterator<Item = &'a str>,
+        cc: &CountryCode,
+    ) {
+        let (adds, bytes) = (&mut self.adds, &mut self.bytes);
+        for_each_token(name_key, phones, cc, |t| *bytes += push(adds, t, id));
     }
 
     pub fn pending_bytes(&self) -> usize {
@@ -160,44 +149,143 @@ impl IndexBatch {
                 .cloned(),
         );
         buckets.sort_unstable();
-        let mut read =
-            conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?;
-        let mut write = conn.prepare_cached(
-            "INSERT INTO search_buckets (bucket, postings) VALUES (?1, ?2)
-             ON CONFLICT (bucket) DO UPDATE SET postings = excluded.postings",
-        )?;
-        let mut delete = conn.prepare_cached("DELETE FROM search_buckets WHERE bucket = ?1")?;
-        let mut out = Vec::new();
+        let mut db = BucketStore::new(conn)?;
+        let mut g = Gather::default();
         for b in buckets {
-            let existing: Option<Vec<u8>> = read.query_row([&*b], |r| r.get(0)).optional()?;
             let added = self.adds.remove(&b).unwrap_or_default();
             let removed = self.removes.remove(&b).unwrap_or_default();
-            let gone: HashSet<(&[u8], i64)> = decode(&removed).collect();
-            // Removals apply to what was stored; additions come after (an edit that keeps a
-            // word removes and adds the same posting).
-            let mut entries: Vec<(&[u8], i64)> = existing
-                .as_deref()
-                .map(decode)
-                .into_iter()
-                .flatten()
-                .filter(|e| !gone.contains(e))
-                .chain(decode(&added))
-                .collect();
-            entries.sort_unstable();
-            entries.dedup();
-            if entries.is_empty() {
-                delete.execute([&*b])?;
-                continue;
+            let mut gone: HashSet<(&[u8], i64)> = HashSet::new();
+            for_each_pending(&removed, |t, id| {
+                gone.insert((t, id));
+            });
+            g.clear();
+            if let Some(blob) = db.read(&b)? {
+                // Removals apply to what was stored; additions come after (an edit that keeps a
+                // word removes and adds the same posting).
+                postings::for_each(b.as_bytes(), &blob, |t, id| {
+                    if !gone.contains(&(t, id)) {
+                        g.keep(t, id);
+                    }
+                });
             }
-            out.clear();
-            for (t, id) in entries {
-                encode(&mut out, t, id);
-            }
-            write.execute(params![&*b, &out])?;
+            for_each_pending(&added, |t, id| g.keep(t, id));
+            db.write(&b, &g.encode(&b))?;
         }
         self.adds.clear();
         self.removes.clear();
         self.bytes = 0;
+        Ok(())
+    }
+
+    /// Sorts and encodes the additions bucket by bucket, away from the database (so that a
+    /// reading thread can do it while another writes). Only for a batch of additions.
+    pub fn into_sorted(self) -> SortedPostings {
+        debug_assert!(self.removes.is_empty(), "removals would be lost");
+        let mut g = Gather::default();
+        let mut out: Vec<(Box<str>, Vec<u8>)> = self
+            .adds
+            .into_iter()
+            .map(|(b, pending)| {
+                g.clear();
+                for_each_pending(&pending, |t, id| g.keep(t, id));
+                let blob = g.encode(&b);
+                (b, blob)
+            })
+            .collect();
+        out.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+        SortedPostings(out)
+    }
+}
+
+/// Buckets of new postings, each already sorted and encoded.
+pub struct SortedPostings(Vec<(Box<str>, Vec<u8>)>);
+
+impl SortedPostings {
+    /// Writes the buckets, merging with what is stored when a bucket already exists.
+    pub fn merge_into(self, conn: &Connection) -> Result<()> {
+        let mut db = BucketStore::new(conn)?;
+        let mut g = Gather::default();
+        for (b, blob) in self.0 {
+            match db.read(&b)? {
+                None => db.write(&b, &blob)?,
+                Some(existing) => {
+                    g.clear();
+                    postings::for_each(b.as_bytes(), &existing, |t, id| g.keep(t, id));
+                    postings::for_each(b.as_bytes(), &blob, |t, id| g.keep(t, id));
+                    db.write(&b, &g.encode(&b))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Postings of one bucket being merged: tokens in one arena, entries pointing into it.
+#[derive(Default)]
+struct Gather {
+    arena: Vec<u8>,
+    entries: Vec<(u32, u8, i64)>,
+}
+
+impl Gather {
+    fn clear(&mut self) {
+        self.arena.clear();
+        self.entries.clear();
+    }
+
+    fn keep(&mut self, token: &[u8], id: i64) {
+        self.entries
+            .push((self.arena.len() as u32, token.len() as u8, id));
+        self.arena.extend_from_slice(token);
+    }
+
+    /// Sorted, without repeats, encoded; empty when nothing is left.
+    fn encode(&mut self, bucket: &str) -> Vec<u8> {
+        let arena = &self.arena;
+        let token = |e: &(u32, u8, i64)| &arena[e.0 as usize..e.0 as usize + e.1 as usize];
+        self.entries
+            .sort_unstable_by(|x, y| token(x).cmp(token(y)).then(x.2.cmp(&y.2)));
+        self.entries
+            .dedup_by(|x, y| x.2 == y.2 && token(x) == token(y));
+        let mut out = Vec::new();
+        postings::encode_sorted(
+            bucket.as_bytes(),
+            self.entries.iter().map(|e| (token(e), e.2)),
+            &mut out,
+        );
+        out
+    }
+}
+
+/// Reads and writes bucket rows; an empty blob deletes the bucket.
+struct BucketStore<'c> {
+    read: rusqlite::CachedStatement<'c>,
+    write: rusqlite::CachedStatement<'c>,
+    delete: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> BucketStore<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(BucketStore {
+            read: conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?,
+            write: conn.prepare_cached(
+                "INSERT INTO search_buckets (bucket, postings) VALUES (?1, ?2)
+                 ON CONFLICT (bucket) DO UPDATE SET postings = excluded.postings",
+            )?,
+            delete: conn.prepare_cached("DELETE FROM search_buckets WHERE bucket = ?1")?,
+        })
+    }
+
+    fn read(&mut self, bucket: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.read.query_row([bucket], |r| r.get(0)).optional()?)
+    }
+
+    fn write(&mut self, bucket: &str, blob: &[u8]) -> Result<()> {
+        if blob.is_empty() {
+            self.delete.execute([bucket])?;
+        } else {
+            self.write.execute(params![bucket, blob])?;
+        }
         Ok(())
     }
 }
@@ -220,29 +308,12 @@ pub fn rebuild(conn: &Connection, cc: &CountryCode) -> Result<()> {
                 phones.push(p);
             }
         }
-        batch.add(
-            id,
-            &account_tokens(&key, phones.iter().map(|s| s.as_str()), cc),
-        );
+        batch.add_account(id, &key, phones.iter().map(|s| s.as_str()), cc);
         if batch.pending_bytes() > FLUSH_BYTES {
             batch.flush(conn)?;
         }
     }
     batch.flush(conn)
-}
-
-/// Every posting, as a set, to compare the stored index with one rebuilt from the accounts.
-pub fn all_postings(conn: &Connection) -> Result<HashSet<(Vec<u8>, i64)>> {
-    let mut stmt = conn.prepare("SELECT postings FROM search_buckets")?;
-    let mut rows = stmt.query([])?;
-    let mut set = HashSet::new();
-    while let Some(r) = rows.next()? {
-        let blob: Vec<u8> = r.get(0)?;
-        for (t, id) in decode(&blob) {
-            set.insert((t.to_vec(), id));
-        }
-    }
-    Ok(set)
 }
 
 #[cfg(test)]
@@ -255,18 +326,6 @@ mod tests {
         assert_eq!(bucket_of("27468145"), "2746");
         assert_eq!(bucket_of("al"), "al");
         assert_eq!(bucket_of("éééé"), "ééé");
-    }
-
-    #[test]
-    fn postings_round_trip_and_damage_stops_decoding() {
-        let mut buf = Vec::new();
-        encode(&mut buf, b"ali", 1);
-        encode(&mut buf, b"ali", 300_000);
-        let v: Vec<_> = decode(&buf).collect();
-        assert_eq!(v, [(&b"ali"[..], 1), (&b"ali"[..], 300_000)]);
-        let cut = &buf[..buf.len() - 1];
-        assert_eq!(decode(cut).count(), 1);
-        assert_eq!(decode(&[200, 1, 2]).count(), 0);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! same transaction as the accounts it describes.
 
 pub mod index;
+pub mod postings;
 pub mod query;
 
 pub use query::matching_ids;

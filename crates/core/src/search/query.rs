@@ -2,7 +2,8 @@
 //! word of the name, of the matricule, of the identifiant, or of a phone number (national part,
 //! or the whole number however it is written).
 
-use super::index::{bucket_len, bucket_of, decode};
+use super::index::{bucket_len, bucket_of};
+use super::postings;
 use crate::domain::phone::{compact_number, national_digits, CountryCode};
 use crate::error::Result;
 use crate::text::{fold, words};
@@ -71,7 +72,7 @@ fn number_ids(conn: &Connection, number: &str, cc: &CountryCode) -> Result<Vec<i
     let mut forms = vec![if plain && !number.starts_with("00") {
         number.to_string()
     } else {
-        national_digits(number, cc)
+        national_digits(number, cc).to_string()
     }];
     if let Some(rest) = number
         .strip_prefix(cc.as_str())
@@ -115,19 +116,20 @@ fn code_prefix(
 /// Accounts having an indexed token that starts with `prefix`.
 pub fn prefix_ids(conn: &Connection, prefix: &str, ids: &mut Vec<i64>) -> Result<()> {
     let p = prefix.as_bytes();
-    let mut scan = |blob: &[u8]| {
-        for (t, id) in decode(blob) {
+    let mut scan = |bucket: &str, blob: &[u8]| {
+        postings::for_each(bucket.as_bytes(), blob, |t, id| {
             if t.starts_with(p) {
                 ids.push(id);
             }
-        }
+        });
     };
     if prefix.chars().count() >= bucket_len(prefix) {
+        let bucket = bucket_of(prefix);
         let mut stmt =
             conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?;
-        let mut rows = stmt.query([bucket_of(prefix)])?;
+        let mut rows = stmt.query([bucket])?;
         while let Some(r) = rows.next()? {
-            scan(r.get_ref(0)?.as_blob()?);
+            scan(bucket, r.get_ref(0)?.as_blob()?);
         }
     } else {
         let mut stmt = conn.prepare_cached(
@@ -135,10 +137,11 @@ pub fn prefix_ids(conn: &Connection, prefix: &str, ids: &mut Vec<i64>) -> Result
         )?;
         let mut rows = stmt.query([prefix])?;
         while let Some(r) = rows.next()? {
-            if !r.get_ref(0)?.as_str()?.starts_with(prefix) {
+            let bucket = r.get_ref(0)?.as_str()?;
+            if !bucket.starts_with(prefix) {
                 break;
             }
-            scan(r.get_ref(1)?.as_blob()?);
+            scan(bucket, r.get_ref(1)?.as_blob()?);
         }
     }
     Ok(())

@@ -3,7 +3,8 @@
 use super::Store;
 use crate::domain::Money;
 use crate::error::Result;
-use crate::search::index::{account_tokens, decode};
+use crate::search::index::account_tokens;
+use crate::search::postings;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,16 +123,19 @@ impl Store {
     fn search_index_consistent(&self) -> Result<bool> {
         let cc = self.settings()?.country_code;
         let mut stored = Fingerprint::default();
-        let mut stmt = self.conn.prepare("SELECT postings FROM search_buckets")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT bucket, postings FROM search_buckets")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let blob = r.get_ref(0)?.as_blob()?;
+            let bucket = r.get_ref(0)?.as_str()?;
+            let blob = r.get_ref(1)?.as_blob()?;
             let mut decoded = 0usize;
-            for (t, id) in decode(blob) {
+            let intact = postings::for_each(bucket.as_bytes(), blob, |t, id| {
                 stored.add(t, id);
                 decoded += 1;
-            }
-            if decoded == 0 {
+            });
+            if !intact || decoded == 0 {
                 return Ok(false);
             }
         }

@@ -9,8 +9,8 @@ CREATE TABLE accounts (
     name          TEXT    NOT NULL,
     -- folded name (lower case, no accents): sort order of the table
     name_key      TEXT    NOT NULL,
-    matricule     TEXT    NOT NULL UNIQUE CHECK (length(matricule) = 14),
-    identifiant   TEXT    NOT NULL UNIQUE CHECK (length(identifiant) = 7),
+    matricule     TEXT    NOT NULL CHECK (length(matricule) = 14),
+    identifiant   TEXT    NOT NULL CHECK (length(identifiant) = 7),
     enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
     billing       INTEGER NOT NULL DEFAULT 1 CHECK (billing IN (0, 1)),
     allowance_min INTEGER CHECK (allowance_min >= 0),
@@ -22,6 +22,10 @@ CREATE TABLE accounts (
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL
 );
+-- Kept as separate indexes (not column constraints) so that a first import can drop them and
+-- build them once at the end.
+CREATE UNIQUE INDEX accounts_matricule ON accounts (matricule);
+CREATE UNIQUE INDEX accounts_identifiant ON accounts (identifiant);
 CREATE INDEX accounts_name ON accounts (name_key);
 
 CREATE TABLE movements (

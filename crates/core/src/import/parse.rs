@@ -1,0 +1,69 @@
+//! The reading half of an import, on its own thread: lines are read, checked and sent to the
+//! writing thread in batches.
+
+use super::line::{parse_line, LineError};
+use super::reader::{RecordReader, TextStream};
+use crate::domain::{AccountDraft, CountryCode};
+use crate::search::index::name_key;
+use std::sync::mpsc::SyncSender;
+
+/// Lines travel to the writing thread in batches of this size.
+const BATCH: usize = 1024;
+
+/// One non-blank line, checked: the account and its folded name, or its errors.
+pub struct Parsed {
+    pub line: u64,
+    pub result: std::result::Result<(AccountDraft, String), Vec<LineError>>,
+}
+
+pub enum Msg {
+    Lines(Vec<Parsed>),
+    /// Every line has been sent.
+    EndOfLines,
+    Failed(std::io::Error),
+}
+
+pub fn parse_file(
+    mut records: RecordReader<TextStream>,
+    sep: u8,
+    cc: CountryCode,
+    to_writer: SyncSender<Msg>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut first = true;
+    loop {
+        match records.next_record() {
+            Ok(Some(rec)) => {
+                if rec.is_blank() {
+                    continue;
+                }
+                let result = parse_line(&rec, first, sep, &cc).map(|d| {
+                    let key = name_key(d.name.as_str());
+                    (d, key)
+                });
+                first = false;
+                batch.push(Parsed {
+                    line: rec.line,
+                    result,
+                });
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if to_writer.send(Msg::Lines(full)).is_err() {
+                        return; // the writer stopped
+                    }
+                }
+            }
+            Ok(None) => {
+                if !batch.is_empty() && to_writer.send(Msg::Lines(batch)).is_err() {
+                    return;
+                }
+                let _ = to_writer.send(Msg::EndOfLines);
+                return;
+            }
+            Err(e) => {
+                let _ = to_writer.send(Msg::Failed(e));
+                return;
+            }
+        }
+    }
+}

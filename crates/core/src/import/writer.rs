@@ -1,0 +1,447 @@
+//! The writing half of an import: accounts inserted or updated in the import's transaction,
+//! refusals explained (the earlier line, or the account already in the database).
+
+use super::line::LineError;
+use crate::domain::{AccountDraft, Field, KEYS};
+use crate::error::Result;
+use crate::search::index::{account_tokens, IndexBatch, SortedPostings, FLUSH_BYTES};
+use crate::store::ledger::{self, MovementKind};
+use crate::store::{now, ACCOUNT_INDEXES};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+pub enum Written {
+    Created,
+    Updated,
+}
+
+/// Writes accounts inside the import transaction and explains refusals.
+pub struct Writer<'c> {
+    conn: &'c Connection,
+    settings: &'c crate::store::Settings,
+    operator: &'c str,
+    at: i64,
+    /// First id this import creates: ids below existed before.
+    first_new_id: i64,
+    /// Line of each created account, by `id - first_new_id`.
+    new_lines: Vec<u32>,
+    /// Line of each account updated by this import.
+    updated_lines: HashMap<i64, u64>,
+    index: IndexBatch,
+    insert: rusqlite::CachedStatement<'c>,
+    /// First import into an empty table ("bulk" mode): the table's indexes are dropped, rows
+    /// appended, and the indexes built once at the end (a sorted build instead of hundreds of
+    /// thousands of random insertions). Duplicates within the file are then found when the
+    /// unique indexes are built (see `end_of_lines`).
+    bulk: bool,
+    indexes_rebuilt: bool,
+    unique_built: bool,
+    removed_postings: Option<IndexBatch>,
+}
+
+const INSERT: &str = "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+    allowance_min, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10,
+    created_at, updated_at, balance, id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, 0, ?19)";
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+impl<'c> Writer<'c> {
+    pub fn new(
+        conn: &'c Connection,
+        settings: &'c crate::store::Settings,
+        operator: &'c str,
+    ) -> Result<Self> {
+        let first_new_id: i64 =
+            conn.query_row("SELECT ifnull(max(id), 0) + 1 FROM accounts", [], |r| {
+                r.get(0)
+            })?;
+        let empty: bool =
+            conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |r| {
+                r.get(0)
+            })?;
+        if empty {
+            for (name, _) in ACCOUNT_INDEXES {
+                conn.execute_batch(&format!("DROP INDEX {name}"))?;
+            }
+        }
+        let bulk = empty;
+        Ok(Writer {
+            bulk,
+            indexes_rebuilt: false,
+            unique_built: false,
+            removed_postings: None,
+            conn,
+            settings,
+            operator,
+            at: now(),
+            first_new_id,
+            new_lines: Vec::new(),
+            updated_lines: HashMap::new(),
+            index: IndexBatch::default(),
+            insert: conn.prepare_cached(INSERT)?,
+        })
+    }
+
+    fn line_of(&self, id: i64) -> Option<u64> {
+        if id >= self.first_new_id {
+            self.new_lines
+                .get((id - self.first_new_id) as usize)
+                .map(|l| *l as u64)
+        } else {
+            self.updated_lines.get(&id).copied()
+        }
+    }
+
+    pub fn write(
+        &mut self,
+        d: &AccountDraft,
+        key: String,
+        line: u64,
+        update_existing: bool,
+    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+        if update_existing {
+            let existing: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT id FROM accounts WHERE matricule = ?1")?
+                .query_row([d.matricule.as_str()], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = existing.filter(|id| *id < self.first_new_id) {
+                return self.update(id, d, key, line);
+            }
+        }
+        let s = self.settings;
+        let p: [Option<&str>; KEYS] =
+            std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
+        let r = self.insert.execute(params![
+            d.name.as_str(),
+            key,
+            d.matricule.as_str(),
+            d.identifiant.as_str(),
+            s.default_enabled,
+            s.default_billing,
+            s.default_allowance_min,
+            p[0],
+            p[1],
+            p[2],
+            p[3],
+            p[4],
+            p[5],
+            p[6],
+            p[7],
+            p[8],
+            p[9],
+            self.at,
+            None::<i64>
+        ]);
+        match r {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Ok(Err(self.explain_duplicate(d, line, None)?))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let id = self.conn.last_insert_rowid();
+        self.new_lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        if s.default_opening_balance.0 > 0 {
+            ledger::apply(
+                self.conn,
+                id,
+                MovementKind::Initial,
+                s.default_opening_balance.0,
+                "",
+                self.operator,
+                self.at,
+            )?;
+        }
+        self.index
+            .add_account(id, &key, p.iter().flatten().copied(), &s.country_code);
+        if self.index.pending_bytes() > FLUSH_BYTES {
+            self.index.flush(self.conn)?;
+        }
+        Ok(Ok(Written::Created))
+    }
+
+    fn update(
+        &mut self,
+        id: i64,
+        d: &AccountDraft,
+        key: String,
+        line: u64,
+    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+        if let Some(prev) = self.updated_lines.get(&id) {
+            return Ok(Err(vec![LineError {
+                line,
+                field: Some(Field::Matricule),
+                value: d.matricule.as_str().into(),
+                message: format!(
+                    "le matricule {} figure déjà à la ligne {prev}",
+                    d.matricule.as_str()
+                ),
+            }]));
+        }
+        let (old_key, old_phones): (String, Vec<Option<String>>) = self.conn.query_row(
+            "SELECT name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
+                    phone9, phone10 FROM accounts WHERE id = ?1",
+            [id],
+            |r| {
+                let mut v = Vec::with_capacity(KEYS);
+                for i in 1..=KEYS {
+                    v.push(r.get(i)?);
+                }
+                Ok((r.get(0)?, v))
+            },
+        )?;
+        let p: [Option<&str>; KEYS] =
+            std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
+        let r = self
+            .conn
+            .prepare_cached(
+                "UPDATE accounts SET name = ?2, name_key = ?3, identifiant = ?4, phone1 = ?5,
+                    phone2 = ?6, phone3 = ?7, phone4 = ?8, phone5 = ?9, phone6 = ?10, phone7 = ?11,
+                    phone8 = ?12, phone9 = ?13, phone10 = ?14, updated_at = ?15
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                d.name.as_str(),
+                key,
+                d.identifiant.as_str(),
+                p[0],
+                p[1],
+                p[2],
+                p[3],
+                p[4],
+                p[5],
+                p[6],
+                p[7],
+                p[8],
+                p[9],
+                self.at
+            ]);
+        match r {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Ok(Err(self.explain_duplicate(d, line, Some(id))?))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.updated_lines.insert(id, line);
+        let cc = &self.settings.country_code;
+        self.index.remove(
+            id,
+            &account_tokens(
+                &old_key,
+                old_phones.iter().flatten().map(|s| s.as_str()),
+                cc,
+            ),
+        );
+        self.index
+            .add_account(id, &key, p.iter().flatten().copied(), cc);
+        Ok(Ok(Written::Updated))
+    }
+
+    /// Names the earlier line, or the account already in the database, for each of matricule
+    /// and identifiant that is taken.
+    fn explain_duplicate(
+        &self,
+        d: &AccountDraft,
+        line: u64,
+        updating: Option<i64>,
+    ) -> Result<Vec<LineError>> {
+        let mut errors = Vec::new();
+        for (field, col, value, what) in [
+            (
+                Field::Matricule,
+                "matricule",
+                d.matricule.as_str(),
+                "le matricule",
+            ),
+            (
+                Field::Identifiant,
+                "identifiant",
+                d.identifiant.as_str(),
+                "l'identifiant",
+            ),
+        ] {
+            let holder: Option<(i64, String)> = self
+                .conn
+                .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
+                .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != updating) else {
+                continue;
+            };
+            let message = match self.line_of(id) {
+                Some(prev) => format!("{what} {value} figure déjà à la ligne {prev}"),
+                None if field == Field::Matricule => format!(
+                    "{what} {value} existe déjà dans la base (compte de {name}) ; \
+                     choisissez « mettre à jour les comptes existants » pour le modifier"
+                ),
+                None => format!("{what} {value} est déjà attribué à {name} dans la base"),
+            };
+            errors.push(LineError {
+                line,
+                field: Some(field),
+                value: value.to_string(),
+                message,
+            });
+        }
+        if errors.is_empty() {
+            errors.push(LineError {
+                line,
+                field: None,
+                value: String::new(),
+                message: "compte en double".into(),
+            });
+        }
+        Ok(errors)
+    }
+
+    pub fn is_bulk(&self) -> bool {
+        self.bulk
+    }
+
+    /// The postings collected so far (bulk mode: additions only), to sort on another thread
+    /// (see `merge_postings`).
+    pub fn take_postings(&mut self) -> IndexBatch {
+        std::mem::take(&mut self.index)
+    }
+
+    pub fn merge_postings(&mut self, postings: SortedPostings) -> Result<()> {
+        postings.merge_into(self.conn)?;
+        // Postings of lines removed as duplicates after they were collected.
+        if let Some(mut gone) = self.removed_postings.take() {
+            gone.flush(self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// Bulk mode, once every line is in: builds the unique indexes. Should the file hold the same
+    /// matricule or identifiant twice, the build fails; the later lines are then found (in line
+    /// order, exactly as the line-by-line path would refuse them), removed, and returned with
+    /// their errors, and the build is run again.
+    pub fn end_of_lines(&mut self) -> Result<Vec<(u64, Vec<LineError>)>> {
+        if !self.bulk || self.unique_built {
+            return Ok(Vec::new());
+        }
+        self.unique_built = true;
+        let unique = &ACCOUNT_INDEXES[..2];
+        let build = |conn: &Connection| -> rusqlite::Result<()> {
+            for (_, create) in unique {
+                conn.execute_batch(create)?;
+            }
+            Ok(())
+        };
+        match build(self.conn) {
+            Ok(()) => return Ok(Vec::new()),
+            Err(e) if is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+        for (name, _) in unique {
+            self.conn
+                .execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+        }
+        let rejected = self.duplicates_in_file()?;
+        let cc = self.settings.country_code.clone();
+        let mut gone = IndexBatch::default();
+        for (id, _, _) in &rejected {
+            let (key, phones): (String, Vec<Option<String>>) = self.conn.query_row(
+                "SELECT name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
+                        phone9, phone10 FROM accounts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        (1..=KEYS)
+                            .map(|i| r.get(i))
+                            .collect::<rusqlite::Result<_>>()?,
+                    ))
+                },
+            )?;
+            gone.remove(
+                *id,
+                &account_tokens(&key, phones.iter().flatten().map(|s| s.as_str()), &cc),
+            );
+            self.conn
+                .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        }
+        self.removed_postings = Some(gone);
+        build(self.conn)?;
+        Ok(rejected
+            .into_iter()
+            .map(|(_, line, errs)| (line, errs))
+            .collect())
+    }
+
+    /// Rows whose matricule or identifiant an earlier accepted row already has.
+    fn duplicates_in_file(&self) -> Result<Vec<(i64, u64, Vec<LineError>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, matricule, identifiant FROM accounts
+             WHERE matricule IN (SELECT matricule FROM accounts GROUP BY matricule HAVING count(*) > 1)
+                OR identifiant IN (SELECT identifiant FROM accounts GROUP BY identifiant HAVING count(*) > 1)
+             ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut matricules: HashMap<String, u64> = HashMap::new();
+        let mut identifiants: HashMap<String, u64> = HashMap::new();
+        let mut rejected = Vec::new();
+        for (id, m, i) in rows {
+            let line = self.line_of(id).unwrap_or_default();
+            let mut errors = Vec::new();
+            if let Some(prev) = matricules.get(&m) {
+                errors.push(LineError {
+                    line,
+                    field: Some(Field::Matricule),
+                    value: m.clone(),
+                    message: format!("le matricule {m} figure déjà à la ligne {prev}"),
+                });
+            }
+            if let Some(prev) = identifiants.get(&i) {
+                errors.push(LineError {
+                    line,
+                    field: Some(Field::Identifiant),
+                    value: i.clone(),
+                    message: format!("l'identifiant {i} figure déjà à la ligne {prev}"),
+                });
+            }
+            if errors.is_empty() {
+                matricules.insert(m, line);
+                identifiants.insert(i, line);
+            } else {
+                rejected.push((id, line, errors));
+            }
+        }
+        Ok(rejected)
+    }
+
+    /// Bulk mode: builds the name index, once every row is in (after `end_of_lines`).
+    pub fn rebuild_name_index(&mut self) -> Result<()> {
+        if self.bulk && !self.indexes_rebuilt {
+            debug_assert!(self.unique_built);
+            self.conn.execute_batch(ACCOUNT_INDEXES[2].1)?;
+            self.indexes_rebuilt = true;
+        }
+        Ok(())
+    }
+
+    /// Completes the writes before commit.
+    pub fn finish(&mut self) -> Result<()> {
+        self.index.flush(self.conn)?;
+        if let Some(mut gone) = self.removed_postings.take() {
+            gone.flush(self.conn)?;
+        }
+        self.rebuild_name_index()
+    }
+}

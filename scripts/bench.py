@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Forfaits benchmarks: each figure is a ratio against a baseline run side by side, on data from
+gen_users.py. Targets come from the issues (import <= 1.5, search <= 0.5, export <= 1.5, peak
+memory of a 1M import <= 200 MiB).
+
+usage: scripts/bench.py [--small N] [--big N] [--runs R]"""
+import argparse, os, statistics, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target" / "release" / "forfaits"
+WORK = ROOT / "gen" / "bench"
+
+p = argparse.ArgumentParser()
+p.add_argument("--small", type=int, default=200_000, help="accounts for the import benchmark")
+p.add_argument("--big", type=int, default=1_000_000, help="accounts for search, export, memory")
+p.add_argument("--runs", type=int, default=5)
+a = p.parse_args()
+WORK.mkdir(parents=True, exist_ok=True)
+
+
+def gen(n):
+    f = WORK / f"users-{n}.csv"
+    if not f.exists():
+        with open(f, "w") as out:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_users.py"), str(n)], stdout=out, check=True)
+    return f
+
+
+def rm_db(path):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def timed(cmd, stdin=None, stdout=subprocess.DEVNULL):
+    # Earlier runs' dirty pages are written first, so they do not slow down this one.
+    subprocess.run(["sync"], check=True)
+    t = time.perf_counter()
+    subprocess.run(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t
+
+
+BARE = """CREATE TABLE u(nom TEXT, matricule TEXT UNIQUE, identifiant TEXT UNIQUE,
+t1 TEXT, t2 TEXT, t3 TEXT, t4 TEXT, t5 TEXT, t6 TEXT, t7 TEXT, t8 TEXT, t9 TEXT, t10 TEXT);
+.mode csv
+.import {file} u
+"""
+
+
+def sqlite_import(db, csv):
+    rm_db(db)
+    script = WORK / "import.sql"
+    script.write_text(BARE.format(file=csv))
+    with open(script) as f:
+        return timed(["sqlite3", str(db)], stdin=f)
+
+
+def ours_import(db, csv):
+    rm_db(db)
+    return timed([str(BIN), "--db", str(db), "import", str(csv)])
+
+
+def median_pair(f_ours, f_base, runs):
+    ours, base = [], []
+    for _ in range(runs):
+        ours.append(f_ours())
+        base.append(f_base())
+    return statistics.median(ours), statistics.median(base)
+
+
+rows = []
+
+
+def report(name, ours, base, ours_label, base_label, bar, aim):
+    ratio = ours / base
+    ok = "OK" if ratio <= bar else "AU-DESSUS DE LA CIBLE"
+    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} (cible <= {bar}, objectif <= {aim}) {ok}")
+
+
+if not BIN.exists():
+    sys.exit(f"{BIN} absent : lancez d'abord `cargo build --release`")
+
+small = gen(a.small)
+db, bare = WORK / "ours-small.sqlite3", WORK / "bare-small.db"
+o, b = median_pair(lambda: ours_import(db, small), lambda: sqlite_import(bare, small), a.runs)
+report(f"import {a.small:,} comptes".replace(",", " "), o, b, "forfaits import", "sqlite3 .import", 1.5, 1.0)
+
+big = gen(a.big)
+big_db, big_bare = WORK / "ours-big.sqlite3", WORK / "bare-big.db"
+rm_db(big_db)
+t = time.perf_counter()
+res = subprocess.run(["/usr/bin/time", "-f", "%M", str(BIN), "--db", str(big_db), "import", str(big)],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+big_import_s = time.perf_counter() - t
+peak_mib = int(res.stderr.strip().splitlines()[-1]) / 1024
+sqlite_import(big_bare, big)
+
+# A fragment that exists: the national part (8 digits) of a number in the middle of the file.
+with open(big) as f:
+    for i, line in enumerate(f):
+        if i >= a.big // 2 and line.strip().split(",")[3]:
+            fragment = line.strip().split(",")[3][-8:]
+            break
+like = " OR ".join(f"t{k} LIKE '%{fragment}%'" for k in range(1, 11))
+o, b = median_pair(
+    lambda: timed([str(BIN), "--db", str(big_db), "search", fragment]),
+    lambda: timed(["sqlite3", str(big_bare), f"SELECT * FROM u WHERE {like};"]),
+    max(a.runs, 5),
+)
+report(f"recherche « {fragment} » / {a.big:,}".replace(",", " "), o, b, "forfaits search", "sqlite3 LIKE   ", 0.5, 0.1)
+
+cols = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
+        "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")
+out1, out2 = WORK / "export-ours.csv", WORK / "export-sqlite.csv"
+def sqlite_export():
+    with open(out2, "w") as f:
+        return timed(["sqlite3", "-csv", str(big_db), f"SELECT {cols} FROM accounts;"], stdout=f)
+o, b = median_pair(lambda: timed([str(BIN), "--db", str(big_db), "export", "--out", str(out1)]), sqlite_export, a.runs)
+report(f"export {a.big:,} comptes".replace(",", " "), o, b, "forfaits export", "sqlite3 -csv   ", 1.5, 1.0)
+
+print()
+print("\n".join(rows))
+mem_ok = "OK" if peak_mib <= 200 else "AU-DESSUS DE LA CIBLE"
+print(f"{'mémoire max. import ' + format(a.big, ',').replace(',', ' '):<34} {peak_mib:.0f} Mio (cible <= 200 Mio) {mem_ok} ; durée {big_import_s:.2f} s")
