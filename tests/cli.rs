@@ -277,3 +277,70 @@ fn database_comes_from_the_environment_when_no_db_flag() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(db.exists());
 }
+
+#[test]
+fn export_writes_full_or_import_format_to_stdout_or_a_file() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(&db, &["export"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.starts_with("\u{feff}Nom utilisateur;Matricule;"));
+    assert_eq!(text.lines().count(), 26);
+
+    let out = d.path().join("import.csv");
+    let o = forfaits(
+        &db,
+        &[
+            "export",
+            "--format",
+            "import",
+            "--sep",
+            ",",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("25 comptes exportés"));
+    let db2 = d.path().join("copie.sqlite3");
+    let o = forfaits(&db2, &["import", out.to_str().unwrap()]);
+    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejetés"));
+}
+
+#[test]
+fn import_options_dry_run_skip_invalid_and_update_existing() {
+    let (d, db) = temp();
+    let f = d.path().join("mixte.csv");
+    std::fs::write(&f, "Bon;10000000000001;1000001\nMauvais;123;1000002\n").unwrap();
+    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("Simulation"));
+    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--skip-invalid"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().last(), Some("1 importés, 1 rejetés"));
+    std::fs::write(&f, "Bon Renommé;10000000000001;1000001\n").unwrap();
+    let o = forfaits(&db, &["import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("existe déjà dans la base"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--update-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 comptes mis à jour"));
+    let o = forfaits(&db, &["search", "renomme"]);
+    assert!(stdout(&o).contains("Bon Renommé"));
+}
+
+#[test]
+fn search_accepts_several_words_and_an_empty_result_is_said() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(&db, &["search", "ben", "ali"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+    let o = forfaits(&db, &["search", "zorro"]);
+    assert!(stderr(&o).contains("Aucun compte ne correspond à « zorro »"));
+}

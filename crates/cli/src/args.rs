@@ -122,7 +122,7 @@ fn parse_sep(s: &str) -> Result<u8, String> {
 pub struct SearchArgs {
     /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
     /// (plusieurs mots : tous doivent correspondre)
-    #[arg(value_name = "TEXTE", help_heading = "Arguments ", allow_hyphen_values = true,
+    #[arg(value_name = "TEXTE", help_heading = "Arguments ",
           required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// Nombre maximal de comptes affichés (50 par défaut)
