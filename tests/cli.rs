@@ -344,3 +344,158 @@ fn search_accepts_several_words_and_an_empty_result_is_said() {
     let o = forfaits(&db, &["search", "zorro"]);
     assert!(stderr(&o).contains("Aucun compte ne correspond à « zorro »"));
 }
+
+#[test]
+fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let t = forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(t.status.code(), Some(0), "{}", stderr(&t));
+    assert!(stdout(&t).contains("6 tarifs importés"));
+    let master = shared_data("Master-sample.csv");
+    let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("4 appels chargés (3 facturés pour 0,834"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("aucun compte n'a l'identifiant 9999999"),
+        "{}",
+        stderr(&o)
+    );
+    let row: serde_json::Value = serde_json::from_str(
+        stdout(&forfaits(&db, &["search", "10000000000000", "--json"])).trim(),
+    )
+    .unwrap();
+    assert_eq!(row["solde"], "-0,690");
+    assert_eq!(row["duree_totale_s"], 241);
+
+    let again = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
+    assert!(
+        stdout(&again).contains("0 appels chargés"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(stdout(&again).contains("4 déjà chargés"));
+    assert_eq!(forfaits(&db, &["check"]).status.code(), Some(0));
+
+    let out = d.path().join("historique.csv");
+    let o = forfaits(
+        &db,
+        &[
+            "calls",
+            "export",
+            "10000000000000",
+            "--out",
+            out.to_str().unwrap(),
+            "--from",
+            "2026-11-20",
+            "--to",
+            "20/11/2026",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 4);
+    let o = forfaits(
+        &db,
+        &["calls", "export", "10000000000000", "--from", "2026-11-21"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1, "header only");
+    let o = forfaits(
+        &db,
+        &["calls", "export", "10000000000000", "--from", "hier"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("AAAA-MM-JJ"), "{}", stderr(&o));
+    let o = forfaits(
+        &db,
+        &[
+            "calls",
+            "export",
+            "10000000000000",
+            "--from",
+            "2026-11-21",
+            "--to",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("période est vide"));
+}
+
+#[test]
+fn a_broken_tariffs_file_changes_nothing_and_exits_1() {
+    let (d, db) = temp();
+    forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    let f = d.path().join("t.csv");
+    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;gratuit;30;6;0\n").unwrap();
+    let o = forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("ligne 2, champ 3 (prix_minute) : montant invalide"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("n'ont pas changé"));
+}
+
+#[test]
+fn sheet_writes_a_pdf_that_pdftotext_reads() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000023757",
+            "credit",
+            "20",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    let pdf = d.path().join("fiche.pdf");
+    let o = forfaits(
+        &db,
+        &["sheet", "10000000023757", "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for v in [
+        "Hédi Ben Salah",
+        "10000000023757",
+        "9520162",
+        "0021641527589",
+        "20,000 TND",
+        "Recharge",
+    ] {
+        assert!(text.contains(v), "{v} missing in:\n{text}");
+    }
+    let o = forfaits(
+        &db,
+        &["sheet", "99999999999999", "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = forfaits(&db, &["sheet", "10000000023757"]);
+    assert_eq!(o.status.code(), Some(2), "--out is required");
+}

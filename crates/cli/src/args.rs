@@ -57,6 +57,19 @@ pub enum Command {
     /// Crédite, débite ou corrige le solde d'un compte
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] balance MATRICULE credit|debit|correction MONTANT --reason TEXTE")]
     Balance(BalanceArgs),
+    /// Relevés d'appels : charger un Master.csv d'Asterisk, exporter l'historique d'un compte
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
+              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
+              override_usage = "forfaits [--db FICHIER] calls import|export …")]
+    Calls(CallsCommand),
+    /// Tarifs : remplacer la table des tarifs par un fichier
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
+              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
+              override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
+    Tariffs(TariffsCommand),
+    /// Écrit la fiche d'un compte en PDF
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf")]
+    Sheet(SheetArgs),
     /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] backup FICHIER")]
     Backup(BackupArgs),
@@ -183,4 +196,87 @@ pub struct BackupArgs {
     /// Fichier de sauvegarde à écrire
     #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CallsCommand {
+    /// Charge, tarife et débite les appels d'un fichier Master.csv (un fichier déjà chargé ne change rien)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] calls import FICHIER [--match accountcode|src]")]
+    Import(CallsImportArgs),
+    /// Exporte l'historique des appels d'un compte en CSV
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] calls export MATRICULE [--out FICHIER] [--from DATE] [--to DATE]")]
+    Export(CallsExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MatchArg {
+    Accountcode,
+    Src,
+}
+
+#[derive(Debug, Args)]
+pub struct CallsImportArgs {
+    /// Fichier Master.csv (cdr_csv d'Asterisk)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    pub file: PathBuf,
+    /// Colonne qui porte l'identifiant du compte : accountcode (par défaut) ou src
+    #[arg(
+        long = "match",
+        value_enum,
+        default_value = "accountcode",
+        value_name = "COLONNE",
+        help_heading = "Options ",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
+    pub match_by: MatchArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CallsExportArgs {
+    /// Matricule du compte (14 chiffres)
+    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    pub matricule: String,
+    /// Fichier à écrire (sinon la sortie standard)
+    #[arg(long, value_name = "FICHIER", help_heading = "Options ")]
+    pub out: Option<PathBuf>,
+    /// Premier jour inclus : AAAA-MM-JJ ou jj/mm/aaaa
+    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Dernier jour inclus : AAAA-MM-JJ ou jj/mm/aaaa
+    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    forfaits_core::dates::parse_date(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TariffsCommand {
+    /// Remplace tous les tarifs par ceux du fichier (en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
+    Import(TariffsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TariffsImportArgs {
+    /// Fichier CSV des tarifs
+    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Matricule du compte (14 chiffres)
+    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    pub matricule: String,
+    /// Fichier PDF à écrire
+    #[arg(
+        long,
+        value_name = "FICHIER.pdf",
+        help_heading = "Options ",
+        required = true
+    )]
+    pub out: PathBuf,
 }

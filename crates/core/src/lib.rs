@@ -2,13 +2,17 @@
 //! CSV import/export engines. Free of any GUI dependency so that the command line and the tests
 //! use it directly.
 
+pub mod calls;
 pub mod dates;
 pub mod domain;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod rating;
 pub mod search;
+pub mod sheet;
 pub mod store;
+pub mod tariffs;
 pub mod text;
 
 pub use error::{Error, Result};

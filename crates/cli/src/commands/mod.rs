@@ -2,10 +2,13 @@
 
 mod backup;
 mod balance;
+mod calls;
 mod check;
 mod export;
 mod import;
 mod search;
+mod sheet;
+mod tariffs;
 
 use crate::args::Command;
 use crate::Io;
@@ -18,6 +21,9 @@ pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
         Command::Search(a) => search::run(store, a, io),
         Command::Balance(a) => balance::run(store, a, io),
         Command::Backup(a) => backup::run(store, a, io),
+        Command::Calls(c) => calls::run(store, c, io),
+        Command::Tariffs(c) => tariffs::run(store, c, io),
+        Command::Sheet(a) => sheet::run(store, a, io),
         Command::Check => check::run(store, io),
     }
 }
@@ -38,4 +44,11 @@ pub fn thousands(n: u64) -> String {
 /// Write errors on stdout/stderr (a closed pipe) are not worth a second error.
 pub fn w(r: std::io::Result<()>) {
     let _ = r;
+}
+
+/// The account with this matricule, the matricule checked first (French message either way).
+pub fn account(store: &Store, matricule: &str) -> Result<forfaits_core::domain::Account> {
+    let m =
+        forfaits_core::domain::Matricule::parse(matricule).map_err(forfaits_core::Error::field)?;
+    store.account_by_matricule(m.as_str())
 }

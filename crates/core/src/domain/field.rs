@@ -20,7 +20,46 @@ pub enum Field {
     Reason,
     Currency,
     CountryCode,
+    /// Column 1..=6 of the tariffs file.
+    Tariff(u8),
+    /// Column 1..=21 of an Asterisk call detail record.
+    Cdr(u8),
 }
+
+/// Columns of the tariffs file, in order (SPEC §8).
+pub const TARIFF_COLUMNS: [&str; 6] = [
+    "prefixe",
+    "libelle",
+    "prix_minute",
+    "bloc_initial_s",
+    "bloc_s",
+    "frais_connexion",
+];
+
+/// Columns of Asterisk's cdr_csv Master.csv, in order.
+pub const CDR_COLUMNS: [&str; 21] = [
+    "accountcode",
+    "src",
+    "dst",
+    "dcontext",
+    "clid",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+    "uniqueid",
+    "userfield",
+    "peeraccount",
+    "linkedid",
+    "sequence",
+];
 
 impl Field {
     /// Label shown in the window and in error messages (from the product page).
@@ -38,6 +77,8 @@ impl Field {
             Field::Reason => "Motif".into(),
             Field::Currency => "Devise".into(),
             Field::CountryCode => "Indicatif du pays".into(),
+            Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
+            Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
     }
 
@@ -48,6 +89,7 @@ impl Field {
             Field::Matricule => Some(2),
             Field::Identifiant => Some(3),
             Field::Phone(k) => Some(3 + k as usize),
+            Field::Tariff(n) | Field::Cdr(n) => Some(n as usize),
             _ => None,
         }
     }
@@ -78,6 +120,8 @@ impl Field {
             Field::Reason => "motif".into(),
             Field::Currency => "devise".into(),
             Field::CountryCode => "indicatif".into(),
+            Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
+            Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
     }
 }

@@ -25,7 +25,10 @@ pub const APPLICATION_ID: i32 = 0x464F_5246;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema_v1.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema_v1.sql")),
+        M::up(include_str!("schema_v2.sql")),
+    ])
 }
 
 /// Indexes of the accounts table, as in the schema; a first import into an empty table drops
@@ -47,7 +50,7 @@ pub(crate) const ACCOUNT_INDEXES: &[(&str, &str)] = &[
 
 /// Newest schema version this binary knows.
 pub fn schema_version() -> usize {
-    1
+    2
 }
 
 pub struct Store {
@@ -272,6 +275,6 @@ mod tests {
         let p = dir.path().join("f.db");
         drop(Store::open(&p).unwrap());
         let s = Store::open(&p).unwrap();
-        assert_eq!(s.file_schema_version().unwrap(), 1);
+        assert_eq!(s.file_schema_version().unwrap(), schema_version() as i64);
     }
 }

@@ -1,0 +1,79 @@
+use crate::args::{CallsCommand, CallsExportArgs, CallsImportArgs, MatchArg};
+use crate::{Io, EXIT_OK};
+use forfaits_core::calls::history::{export_calls_to_file, Period};
+use forfaits_core::calls::{load_calls, CallsOptions, MatchBy};
+use forfaits_core::dates::local_day_start;
+use forfaits_core::domain::Money;
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, c: CallsCommand, io: &mut Io<'_>) -> Result<u8> {
+    match c {
+        CallsCommand::Import(a) => import(store, a, io),
+        CallsCommand::Export(a) => export(store, a, io),
+    }
+}
+
+fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
+    let currency = store.settings()?.currency;
+    let opts = CallsOptions {
+        match_by: match a.match_by {
+            MatchArg::Accountcode => MatchBy::Accountcode,
+            MatchArg::Src => MatchBy::Src,
+        },
+        dry_run: false,
+    };
+    let r = load_calls(store, &a.file, opts, &mut |_| {})?;
+    for e in &r.erreurs {
+        super::w(writeln!(io.err, "{e}"));
+    }
+    for n in r.comptes_inconnus.iter().chain(&r.sans_tarif) {
+        super::w(writeln!(io.err, "{}", n.texte));
+    }
+    super::w(writeln!(
+        io.out,
+        "{} lignes lues : {} appels chargés ({} facturés pour {}), {} déjà chargés, {} hors des touches, \
+         {} compte(s) inconnu(s), {} sans tarif, {} ligne(s) mal formée(s)",
+        r.lignes_lues,
+        r.appels_charges,
+        r.appels_factures,
+        currency.format(Money(r.montant_total)),
+        r.deja_charges,
+        r.hors_touches,
+        r.comptes_inconnus.len(),
+        r.sans_tarif.len(),
+        r.erreurs.len()
+    ));
+    Ok(EXIT_OK)
+}
+
+fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
+    let account = super::account(store, &a.matricule)?;
+    let p = Period {
+        depuis: a.from.map(local_day_start),
+        jusqua: a.to.and_then(|d| d.succ_opt()).map(local_day_start),
+    };
+    if let (Some(from), Some(to)) = (a.from, a.to) {
+        if to < from {
+            return Err(forfaits_core::Error::Rejected(format!(
+                "La période est vide : --to ({}) précède --from ({}).",
+                to.format("%d/%m/%Y"),
+                from.format("%d/%m/%Y")
+            )));
+        }
+    }
+    match a.out {
+        Some(path) => {
+            let n = export_calls_to_file(store, account.id, p, &path)?;
+            super::w(writeln!(
+                io.err,
+                "{n} appels de {} exportés vers {}.",
+                account.nom,
+                path.display()
+            ));
+        }
+        None => {
+            store.export_calls(account.id, p, &mut *io.out)?;
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,27 @@
+use crate::args::TariffsCommand;
+use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::tariffs::import_tariffs;
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> {
+    let TariffsCommand::Import(a) = c;
+    let r = import_tariffs(store, &a.file, false)?;
+    for e in &r.erreurs {
+        super::w(writeln!(io.err, "{e}"));
+    }
+    if r.ecrit {
+        super::w(writeln!(
+            io.out,
+            "{} tarifs importés (la table des tarifs a été remplacée).",
+            r.tarifs
+        ));
+        Ok(EXIT_OK)
+    } else {
+        super::w(writeln!(
+            io.out,
+            "Import des tarifs annulé : {} erreur(s), les tarifs en place n'ont pas changé.",
+            r.erreurs.len()
+        ));
+        Ok(EXIT_REJECTED)
+    }
+}

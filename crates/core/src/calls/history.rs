@@ -1,0 +1,193 @@
+//! Call history of one account (Télécharger historique des appels): the window's list and the
+//! CSV, for a period or everything.
+
+use crate::dates::local;
+use crate::domain::{format_duration, Money};
+use crate::error::{Error, Result};
+use crate::export::cell;
+use crate::store::{audit, Store};
+use rusqlite::params;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// `[depuis, jusqua)` in UTC seconds; `None` is open.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+pub struct Period {
+    pub depuis: Option<i64>,
+    pub jusqua: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CallView {
+    pub id: i64,
+    pub date: i64,
+    pub numero: String,
+    pub touche: Option<u8>,
+    pub duree_s: i64,
+    pub cout: i64,
+    pub solde_apres: Option<i64>,
+    pub statut: String,
+    pub hors_touches: bool,
+    pub tarif: Option<String>,
+}
+
+/// Asterisk's dispositions in the clerk's words.
+pub fn status_label(disposition: &str) -> String {
+    match disposition {
+        "ANSWERED" => "Répondu".into(),
+        "NO ANSWER" => "Sans réponse".into(),
+        "BUSY" => "Occupé".into(),
+        "FAILED" => "Échec".into(),
+        "CONGESTION" => "Réseau encombré".into(),
+        other => other.to_string(),
+    }
+}
+
+const SELECT: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
+    disposition, tariff_label FROM calls
+    WHERE account_id = ?1 AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallView> {
+    let key: Option<u8> = r.get(3)?;
+    let disposition: String = r.get(7)?;
+    Ok(CallView {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        numero: r.get(2)?,
+        touche: key,
+        duree_s: r.get(4)?,
+        cout: r.get(5)?,
+        solde_apres: r.get(6)?,
+        statut: status_label(&disposition),
+        hors_touches: key.is_none(),
+        tarif: r.get(8)?,
+    })
+}
+
+pub const HISTORY_HEADER: [&str; 9] = [
+    "Date",
+    "Heure",
+    "Numéro appelé",
+    "Touche",
+    "Durée",
+    "Coût",
+    "Solde après",
+    "Statut",
+    "Hors touches",
+];
+
+impl Store {
+    /// Calls of an account in the period, newest first, with the total count.
+    pub fn calls(
+        &self,
+        account_id: i64,
+        p: Period,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(u64, Vec<CallView>)> {
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM ({SELECT})"),
+            params![account_id, p.depuis, p.jusqua],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT} ORDER BY started_at DESC, id DESC LIMIT ?4 OFFSET ?5"
+        ))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    account_id,
+                    p.depuis,
+                    p.jusqua,
+                    limit.min(10_000),
+                    offset as i64
+                ],
+                row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((total as u64, rows))
+    }
+
+    /// Writes the history as CSV (`;`, UTF-8 BOM, like the full export), oldest first.
+    pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
+        let currency = self.settings()?.currency;
+        let mut out = std::io::BufWriter::new(out);
+        let io =
+            |e: std::io::Error| Error::Io(format!("Écriture de l'historique impossible : {e}."));
+        out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        let csv_err =
+            |e: csv::Error| Error::Io(format!("Écriture de l'historique impossible : {e}."));
+        w.write_record(HISTORY_HEADER).map_err(csv_err)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT} ORDER BY started_at, id"))?;
+        let mut rows = stmt.query(params![account_id, p.depuis, p.jusqua])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            let c = row(r)?;
+            let when = local(c.date);
+            let (day, time) = when.split_once(' ').unwrap_or((&when, ""));
+            let seconds = chrono::DateTime::from_timestamp(c.date, 0)
+                .map(|d| d.format("%S").to_string())
+                .unwrap_or_default();
+            w.write_record([
+                day.to_string(),
+                format!("{time}:{seconds}"),
+                cell(&c.numero),
+                c.touche.map(|k| k.to_string()).unwrap_or_default(),
+                format_duration(c.duree_s),
+                currency.format_plain(Money(c.cout)),
+                c.solde_apres
+                    .map(|b| currency.format_plain(Money(b)))
+                    .unwrap_or_default(),
+                c.statut,
+                if c.hors_touches {
+                    "Oui".into()
+                } else {
+                    String::new()
+                },
+            ])
+            .map_err(csv_err)?;
+            n += 1;
+        }
+        w.flush().map_err(io)?;
+        Ok(n)
+    }
+}
+
+/// The history to a file, atomically (temporary file renamed when complete), audited.
+pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Path) -> Result<u64> {
+    let a = store.get_account(account_id)?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::Io(format!(
+            "Le dossier {} n'existe pas.",
+            dir.display()
+        )));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".forfaits-historique-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, &e))?;
+    let n = store.export_calls(account_id, p, tmp.as_file())?;
+    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    audit::record(
+        &store.conn,
+        store.operator(),
+        "Export de l'historique des appels",
+        Some(audit::Subject {
+            matricule: &a.matricule,
+            name: &a.nom,
+        }),
+        &format!("{n} appels vers {}", path.display()),
+    )?;
+    Ok(n)
+}

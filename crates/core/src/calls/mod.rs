@@ -1,0 +1,395 @@
+//! Call records (Taxation, SPEC §8): the telephony server's Asterisk `cdr_csv` records loaded,
+//! matched to accounts, rated, debited as *Appel* movements and counted in *Durée totale*, in
+//! one transaction per file. Loading a file again changes nothing.
+//!
+//! Records are read, checked and rated on a second thread (`rate`); this one matches them to
+//! accounts and writes.
+
+pub mod history;
+mod rate;
+mod record;
+
+use crate::domain::phone::{international, CountryCode};
+use crate::error::{Error, Result};
+use crate::import::line::LineError;
+use crate::import::reader::{detect_encoding, open_text, RecordReader};
+use crate::rating::TariffTable;
+use crate::store::ledger::MovementKind;
+use crate::store::{audit, now, Store};
+use rate::{rate_file, Item, Msg, RatedCall};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Which column of the record names the account (its identifiant).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchBy {
+    #[default]
+    Accountcode,
+    Src,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct CallsOptions {
+    #[serde(default)]
+    pub match_by: MatchBy,
+    /// Check and rate everything, write nothing (the window's preview).
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// One line of the report that is not an error: an unknown account or a number without tariff.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub ligne: u64,
+    pub valeur: String,
+    pub texte: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CallsReport {
+    pub lignes_lues: u64,
+    /// New calls stored.
+    pub appels_charges: u64,
+    /// Calls already loaded earlier (or twice in the file): ignored.
+    pub deja_charges: u64,
+    /// Calls debited.
+    pub appels_factures: u64,
+    /// Total debited, minor units.
+    pub montant_total: i64,
+    /// Seconds added to *Durée totale*.
+    pub secondes: i64,
+    pub hors_touches: u64,
+    pub comptes_inconnus: Vec<Notice>,
+    pub sans_tarif: Vec<Notice>,
+    /// Malformed lines.
+    pub erreurs: Vec<LineError>,
+    pub ecrit: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CallsProgress {
+    pub lignes: u64,
+    pub octets: u64,
+    pub octets_total: u64,
+}
+
+/// Reports keep this many notices of each kind.
+const MAX_NOTICES: usize = 10_000;
+
+/// What loading needs to know of an account, read once per file.
+struct AccountCtx {
+    id: i64,
+    billing: bool,
+    /// International forms of the numbers on keys 1..=10.
+    keys: Vec<(u8, String)>,
+    balance: i64,
+    used: i64,
+    touched: bool,
+}
+
+fn account_ctx(conn: &Connection, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, billing, balance, used_seconds, phone1, phone2, phone3, phone4, phone5,
+                    phone6, phone7, phone8, phone9, phone10
+             FROM accounts WHERE identifiant = ?1",
+        )?
+        .query_row([code], |r| {
+            let mut keys = Vec::new();
+            for k in 0..10 {
+                if let Some(p) = r.get::<_, Option<String>>(4 + k)? {
+                    keys.push((k as u8 + 1, p));
+                }
+            }
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, keys))
+        })
+        .optional()?;
+    Ok(row.map(|(id, billing, balance, used, keys)| AccountCtx {
+        id,
+        billing,
+        balance,
+        used,
+        touched: false,
+        keys: keys
+            .into_iter()
+            .map(|(k, p)| (k, international(&p, cc)))
+            .collect(),
+    }))
+}
+
+/// Loads a Master.csv file. Malformed lines, unknown accounts and numbers without tariff are
+/// reported, never guessed; every other record is stored once.
+pub fn load_calls(
+    store: &mut Store,
+    path: &Path,
+    opts: CallsOptions,
+    progress: &mut dyn FnMut(CallsProgress),
+) -> Result<CallsReport> {
+    let settings = store.settings()?;
+    let tariffs = TariffTable::new(store.tariffs()?);
+    // A large page cache for the whole load: calls and movements grow at random places of their
+    // indexes, and a small cache would spill every page to the WAL more than once.
+    let old_cache: i64 = store
+        .conn
+        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.conn.pragma_update(None, "cache_size", -65536)?;
+    let result = load_in_tx(store, path, opts, progress, &settings, &tariffs);
+    store.conn.pragma_update(None, "cache_size", old_cache)?;
+    result
+}
+
+fn load_in_tx(
+    store: &mut Store,
+    path: &Path,
+    opts: CallsOptions,
+    progress: &mut dyn FnMut(CallsProgress),
+    settings: &crate::store::Settings,
+    tariffs: &TariffTable,
+) -> Result<CallsReport> {
+    let cc = settings.country_code.clone();
+    let operator = store.operator().to_string();
+    let total = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, &e))?
+        .len();
+    let enc = detect_encoding(path)?;
+    let (text, bytes) = open_text(path, enc)?;
+    let records = RecordReader::new(text, b',');
+    let mut report = CallsReport::default();
+    let loaded_at = now();
+    let tx = store.write_tx()?;
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
+        let (cc2, match_by) = (cc.clone(), opts.match_by);
+        scope.spawn(move || rate_file(records, match_by, &cc2, tariffs, to_writer));
+        let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs)?;
+        for msg in messages {
+            let items = match msg {
+                Msg::Items(items) => items,
+                Msg::Failed(e) => return Err(Error::io(path, &e)),
+            };
+            for item in items {
+                report.lignes_lues += 1;
+                match item {
+                    Item::Malformed(e) => {
+                        if report.erreurs.len() < MAX_NOTICES {
+                            report.erreurs.push(e);
+                        }
+                    }
+                    Item::Call(c) => w.write(c, opts.match_by, &mut report)?,
+                }
+            }
+            progress(CallsProgress {
+                lignes: report.lignes_lues,
+                octets: bytes.get(),
+                octets_total: total,
+            });
+        }
+        w.finish()
+    })?;
+    if report.lignes_lues == 0 {
+        return Err(Error::Rejected(
+            "Le fichier ne contient aucun relevé d'appel.".into(),
+        ));
+    }
+    if report.appels_charges == 0
+        && report.deja_charges == 0
+        && report.comptes_inconnus.is_empty()
+        && !report.erreurs.is_empty()
+    {
+        return Err(Error::Rejected(format!(
+            "Aucune ligne n'est un relevé d'appel Asterisk (Master.csv) : {}",
+            report.erreurs[0]
+        )));
+    }
+    if opts.dry_run {
+        return Ok(report);
+    }
+    audit::record(
+        &tx,
+        &operator,
+        "Chargement des appels",
+        None,
+        &format!(
+            "{} : {} appels chargés, {} déjà chargés, {} facturés ({} {}), {} comptes inconnus, {} lignes mal formées",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            report.appels_charges,
+            report.deja_charges,
+            report.appels_factures,
+            settings.currency.format_plain(crate::domain::Money(report.montant_total)),
+            settings.currency.code,
+            report.comptes_inconnus.len(),
+            report.erreurs.len()
+        ),
+    )?;
+    tx.commit()?;
+    report.ecrit = true;
+    Ok(report)
+}
+
+/// Writes rated calls in the load's transaction.
+struct CallWriter<'c> {
+    conn: &'c Connection,
+    cc: &'c CountryCode,
+    operator: &'c str,
+    loaded_at: i64,
+    tariffs: &'c TariffTable,
+    accounts: HashMap<String, Option<AccountCtx>>,
+    insert_call: rusqlite::CachedStatement<'c>,
+    insert_movement: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> CallWriter<'c> {
+    fn new(
+        conn: &'c Connection,
+        cc: &'c CountryCode,
+        operator: &'c str,
+        loaded_at: i64,
+        tariffs: &'c TariffTable,
+    ) -> Result<Self> {
+        Ok(CallWriter {
+            conn,
+            cc,
+            operator,
+            loaded_at,
+            tariffs,
+            accounts: HashMap::new(),
+            insert_call: conn.prepare_cached(
+                "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+                    key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
+                    tariff_label, balance_after, loaded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT (dedup_hash) DO NOTHING",
+            )?,
+            insert_movement: conn.prepare_cached(
+                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+        })
+    }
+
+    fn write(&mut self, c: RatedCall, match_by: MatchBy, report: &mut CallsReport) -> Result<()> {
+        if !self.accounts.contains_key(&c.code) {
+            let ctx = account_ctx(self.conn, &c.code, self.cc)?;
+            self.accounts.insert(c.code.clone(), ctx);
+        }
+        let Some(acc) = self.accounts.get_mut(&c.code).and_then(|a| a.as_mut()) else {
+            if report.comptes_inconnus.len() < MAX_NOTICES {
+                report.comptes_inconnus.push(Notice {
+                    ligne: c.line,
+                    valeur: c.code.clone(),
+                    texte: format!(
+                        "ligne {} : aucun compte n'a l'identifiant {} ({}) ; relevé non chargé",
+                        c.line,
+                        crate::domain::field::shown(&c.code),
+                        match match_by {
+                            MatchBy::Accountcode => "accountcode",
+                            MatchBy::Src => "src",
+                        }
+                    ),
+                });
+            }
+            return Ok(());
+        };
+        let key_index = c
+            .number
+            .as_deref()
+            .and_then(|n| acc.keys.iter().find(|(_, k)| k == n).map(|(k, _)| *k));
+        let debit = if acc.billing { c.rated } else { 0 };
+        let balance_after = (debit > 0).then(|| acc.balance - debit);
+        let tariff = c.tariff.map(|i| self.tariffs.get(i));
+        let mut hash = c.dedup_hash;
+        let inserted = loop {
+            let n = self.insert_call.execute(params![
+                acc.id,
+                c.dedup_key,
+                hash,
+                c.started_at,
+                c.dialed,
+                c.number.as_deref().unwrap_or(""),
+                key_index,
+                c.disposition,
+                c.duration,
+                c.billsec,
+                c.billed_s,
+                debit,
+                tariff.map(|t| t.prefixe.as_str()),
+                tariff.map(|t| t.libelle.as_str()),
+                balance_after,
+                self.loaded_at
+            ])?;
+            if n == 1 {
+                break true;
+            }
+            let stored: String = self
+                .conn
+                .prepare_cached("SELECT dedup_key FROM calls WHERE dedup_hash = ?1")?
+                .query_row([hash], |r| r.get(0))?;
+            if stored == c.dedup_key {
+                break false;
+            }
+            // Two different calls with the same 64-bit hash: the next free value identifies
+            // this one (lookups compare the keys, so this stays exact).
+            hash = hash.wrapping_add(1);
+        };
+        if !inserted {
+            report.deja_charges += 1;
+            return Ok(());
+        }
+        report.appels_charges += 1;
+        if key_index.is_none() {
+            report.hors_touches += 1;
+        }
+        if c.answered {
+            acc.used += c.billsec;
+            acc.touched = true;
+            report.secondes += c.billsec;
+            if tariff.is_none() && report.sans_tarif.len() < MAX_NOTICES {
+                report.sans_tarif.push(Notice {
+                    ligne: c.line,
+                    valeur: c.dialed.clone(),
+                    texte: format!(
+                        "ligne {} : aucun tarif ne correspond au numéro {} ; appel gardé sans coût",
+                        c.line,
+                        c.number.as_deref().unwrap_or(&c.dialed)
+                    ),
+                });
+            }
+        }
+        if let Some(after) = balance_after {
+            acc.balance = after;
+            acc.touched = true;
+            report.appels_factures += 1;
+            report.montant_total += debit;
+            self.insert_movement.execute(params![
+                acc.id,
+                self.loaded_at,
+                MovementKind::Appel.code(),
+                -debit,
+                after,
+                format!(
+                    "Appel vers {} ({})",
+                    c.number.as_deref().unwrap_or(&c.dialed),
+                    crate::domain::format_duration(c.billsec)
+                ),
+                self.operator
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Balances and minutes are written once per account, not once per call.
+    fn finish(&mut self) -> Result<()> {
+        let mut update = self
+            .conn
+            .prepare_cached("UPDATE accounts SET balance = ?2, used_seconds = ?3 WHERE id = ?1")?;
+        for acc in self.accounts.values().flatten().filter(|a| a.touched) {
+            update.execute(params![acc.id, acc.balance, acc.used])?;
+        }
+        Ok(())
+    }
+}

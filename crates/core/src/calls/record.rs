@@ -1,0 +1,125 @@
+//! One Asterisk `cdr_csv` record: accountcode, src, dst, dcontext, clid, channel, dstchannel,
+//! lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, then
+//! optionally uniqueid, userfield (and peeraccount, linkedid, sequence): 16, 17, 18 or 21
+//! columns.
+
+use crate::domain::field::shown;
+use crate::domain::Field;
+use crate::import::line::LineError;
+use crate::import::reader::Record;
+use chrono::{Local, LocalResult, NaiveDateTime, TimeZone};
+
+pub struct CallRecord<'a> {
+    pub accountcode: &'a str,
+    pub src: &'a str,
+    pub dst: &'a str,
+    pub start: &'a str,
+    /// `start` as UTC seconds (the server writes its local time).
+    pub started_at: i64,
+    pub duration: i64,
+    pub billsec: i64,
+    pub disposition: &'a str,
+    pub uniqueid: &'a str,
+}
+
+impl CallRecord<'_> {
+    /// Identity of the call across loads: the uniqueid, else what the call is made of.
+    pub fn dedup_key(&self) -> String {
+        if self.uniqueid.is_empty() {
+            format!(
+                "k:{}|{}|{}|{}",
+                self.accountcode, self.start, self.dst, self.billsec
+            )
+        } else {
+            format!("u:{}", self.uniqueid)
+        }
+    }
+}
+
+fn col_err(line: u64, col: u8, value: &str, message: String) -> LineError {
+    LineError {
+        line,
+        field: Some(Field::Cdr(col)),
+        value: value.to_string(),
+        message,
+    }
+}
+
+fn local_seconds(v: &str) -> Option<i64> {
+    let naive = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").ok()?;
+    match Local.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp()),
+        LocalResult::None => Some(naive.and_utc().timestamp()),
+    }
+}
+
+/// `Ok(None)` for a header row (first line naming the columns).
+pub fn parse_record<'a>(
+    rec: &Record<'a>,
+    first: bool,
+) -> Result<Option<CallRecord<'a>>, LineError> {
+    let line = rec.line;
+    let f = &rec.fields;
+    if rec.too_long || !matches!(rec.field_count, 16 | 17 | 18 | 21) {
+        return Err(LineError {
+            line,
+            field: None,
+            value: String::new(),
+            message: format!(
+                "{} colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21",
+                rec.field_count
+            ),
+        });
+    }
+    if first && f[13].trim().eq_ignore_ascii_case("billsec") {
+        return Ok(None);
+    }
+    let int = |col: usize| -> Result<i64, LineError> {
+        let v = f[col].trim();
+        v.parse::<i64>()
+            .ok()
+            .filter(|n| (0..=31 * 86_400).contains(n))
+            .ok_or_else(|| {
+                col_err(
+                    line,
+                    col as u8 + 1,
+                    v,
+                    format!("nombre entier de secondes attendu (reçu : {})", shown(v)),
+                )
+            })
+    };
+    let start = f[9].trim();
+    let started_at = local_seconds(start).ok_or_else(|| {
+        col_err(
+            line,
+            10,
+            start,
+            format!(
+                "date de début attendue sous la forme AAAA-MM-JJ HH:MM:SS (reçu : {})",
+                shown(start)
+            ),
+        )
+    })?;
+    let duration = int(12)?;
+    let billsec = int(13)?;
+    let disposition = f[14].trim();
+    if disposition.is_empty() {
+        return Err(col_err(
+            line,
+            15,
+            "",
+            "état de l'appel (disposition) absent".into(),
+        ));
+    }
+    Ok(Some(CallRecord {
+        accountcode: f[0].trim(),
+        src: f[1].trim(),
+        dst: f[2].trim(),
+        start,
+        started_at,
+        duration,
+        billsec,
+        disposition,
+        uniqueid: f.get(16).map(|s| s.trim()).unwrap_or(""),
+    }))
+}

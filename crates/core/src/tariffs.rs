@@ -1,0 +1,284 @@
+//! Tariffs (Tarifs, SPEC §8): a file with one header row then
+//! `prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion`; an import replaces the
+//! whole table in one transaction, or changes nothing.
+
+use crate::domain::field::{shown, TARIFF_COLUMNS};
+use crate::domain::Field;
+use crate::error::{Error, Result};
+use crate::import::line::LineError;
+use crate::import::reader::{detect_encoding, open_text, sample, sniff_separator, RecordReader};
+use crate::rating::{normalize_prefix, Tariff};
+use crate::store::{audit, Store};
+use crate::text::fold;
+use rusqlite::params;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TariffsReport {
+    pub lignes_lues: u64,
+    pub tarifs: u64,
+    pub erreurs: Vec<LineError>,
+    pub ecrit: bool,
+}
+
+const MAX_SECONDS: i64 = 86_400;
+const MAX_LABEL: usize = 80;
+
+fn err(line: u64, col: u8, value: &str, message: String) -> LineError {
+    LineError {
+        line,
+        field: Some(Field::Tariff(col)),
+        value: value.to_string(),
+        message,
+    }
+}
+
+fn is_header(fields: &[&str]) -> bool {
+    fields.len() == TARIFF_COLUMNS.len()
+        && fields
+            .iter()
+            .zip(TARIFF_COLUMNS)
+            .all(|(f, expected)| fold(f.trim()).replace([' ', '-'], "_") == expected)
+}
+
+fn seconds(line: u64, col: u8, raw: &str, min: i64, errors: &mut Vec<LineError>) -> i64 {
+    let v = raw.trim();
+    match v.parse::<i64>() {
+        Ok(n) if (min..=MAX_SECONDS).contains(&n) && v.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => {
+            errors.push(err(
+                line,
+                col,
+                v,
+                format!(
+                    "nombre entier de secondes attendu, de {min} à {MAX_SECONDS} (reçu : {})",
+                    shown(v)
+                ),
+            ));
+            0
+        }
+    }
+}
+
+/// One data line of the tariffs file.
+fn parse_tariff(
+    line: u64,
+    fields: &[&str],
+    store_settings: &crate::store::Settings,
+) -> std::result::Result<Tariff, Vec<LineError>> {
+    let mut errors = Vec::new();
+    if fields.len() != TARIFF_COLUMNS.len() {
+        return Err(vec![LineError {
+            line,
+            field: None,
+            value: String::new(),
+            message: format!(
+                "la ligne contient {} champ(s) ; 6 sont attendus ({}) — avec le séparateur « , », \
+                 écrivez les décimales avec un point ou mettez-les entre guillemets",
+                fields.len(),
+                TARIFF_COLUMNS.join(";")
+            ),
+        }]);
+    }
+    let prefix = fields[0].trim();
+    let prefixe = match normalize_prefix(prefix, &store_settings.country_code) {
+        Some(p) => p,
+        None => {
+            errors.push(err(
+                line,
+                1,
+                prefix,
+                if prefix.is_empty() {
+                    "le préfixe est obligatoire (par exemple +2162)".into()
+                } else {
+                    format!(
+                        "préfixe invalide (reçu : {}) : des chiffres, avec + ou 00 pour l'international",
+                        shown(prefix)
+                    )
+                },
+            ));
+            String::new()
+        }
+    };
+    let label = fields[1].split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.is_empty() {
+        errors.push(err(line, 2, fields[1], "le libellé est obligatoire".into()));
+    } else if label.chars().count() > MAX_LABEL {
+        errors.push(err(
+            line,
+            2,
+            fields[1],
+            format!("le libellé est trop long ({MAX_LABEL} caractères au maximum)"),
+        ));
+    } else if label.chars().any(char::is_control) {
+        errors.push(err(
+            line,
+            2,
+            fields[1],
+            "le libellé contient un caractère de contrôle invisible".into(),
+        ));
+    }
+    let currency = &store_settings.currency;
+    let mut money = |col: u8, raw: &str, empty_ok: bool| -> i64 {
+        if empty_ok && raw.trim().is_empty() {
+            return 0;
+        }
+        match currency.parse(raw, false) {
+            Ok(m) => m.0,
+            Err(m) => {
+                errors.push(err(line, col, raw.trim(), m));
+                0
+            }
+        }
+    };
+    let prix_minute = money(3, fields[2], false);
+    let frais_connexion = money(6, fields[5], true);
+    let bloc_initial_s = seconds(line, 4, fields[3], 0, &mut errors);
+    let bloc_s = seconds(line, 5, fields[4], 1, &mut errors);
+    errors.sort_by_key(|e| e.field.and_then(|f| f.csv_number()));
+    if errors.is_empty() {
+        Ok(Tariff {
+            prefixe,
+            libelle: label,
+            prix_minute,
+            bloc_initial_s,
+            bloc_s,
+            frais_connexion,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads and checks the whole file; replaces the tariff table when every line is right.
+pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<TariffsReport> {
+    let settings = store.settings()?;
+    let operator = store.operator().to_string();
+    let enc = detect_encoding(path)?;
+    let sep = sniff_separator(&sample(path, enc)?, 6..=6);
+    let (text, _) = open_text(path, enc)?;
+    let mut records = RecordReader::new(text, sep);
+    let mut report = TariffsReport {
+        lignes_lues: 0,
+        tarifs: 0,
+        erreurs: Vec::new(),
+        ecrit: false,
+    };
+    let mut tariffs: Vec<Tariff> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut header_seen = false;
+    while let Some(rec) = records.next_record().map_err(|e| Error::io(path, &e))? {
+        if rec.is_blank() {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            if !rec.too_long && is_header(&rec.fields) {
+                continue;
+            }
+            report.erreurs.push(LineError {
+                line: rec.line,
+                field: None,
+                value: String::new(),
+                message: format!(
+                    "la première ligne doit être l'en-tête « {} »",
+                    TARIFF_COLUMNS.join(";")
+                ),
+            });
+            continue;
+        }
+        report.lignes_lues += 1;
+        if rec.too_long {
+            report.erreurs.push(LineError {
+                line: rec.line,
+                field: None,
+                value: String::new(),
+                message: "la ligne est trop longue pour une ligne de tarif".into(),
+            });
+            continue;
+        }
+        match parse_tariff(rec.line, &rec.fields, &settings) {
+            Err(e) => report.erreurs.extend(e),
+            Ok(t) => {
+                if let Some(prev) = seen.get(&t.prefixe) {
+                    report.erreurs.push(err(
+                        rec.line,
+                        1,
+                        &t.prefixe,
+                        format!("le préfixe {} figure déjà à la ligne {prev}", t.prefixe),
+                    ));
+                } else {
+                    seen.insert(t.prefixe.clone(), rec.line);
+                    tariffs.push(t);
+                }
+            }
+        }
+    }
+    if !header_seen || (report.lignes_lues == 0 && report.erreurs.is_empty()) {
+        return Err(Error::Rejected(
+            "Le fichier ne contient aucun tarif (une ligne d'en-tête puis une ligne par préfixe)."
+                .into(),
+        ));
+    }
+    report.tarifs = tariffs.len() as u64;
+    if !report.erreurs.is_empty() || dry_run {
+        return Ok(report);
+    }
+    let tx = store.write_tx()?;
+    tx.execute("DELETE FROM tariffs", [])?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for t in &tariffs {
+            insert.execute(params![
+                t.prefixe,
+                t.libelle,
+                t.prix_minute,
+                t.bloc_initial_s,
+                t.bloc_s,
+                t.frais_connexion
+            ])?;
+        }
+    }
+    audit::record(
+        &tx,
+        &operator,
+        "Import des tarifs",
+        None,
+        &format!(
+            "{} tarifs depuis {}",
+            tariffs.len(),
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    )?;
+    tx.commit()?;
+    report.ecrit = true;
+    Ok(report)
+}
+
+impl Store {
+    /// Every tariff, by prefix.
+    pub fn tariffs(&self) -> Result<Vec<Tariff>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee
+             FROM tariffs ORDER BY prefix",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Tariff {
+                prefixe: r.get(0)?,
+                libelle: r.get(1)?,
+                prix_minute: r.get(2)?,
+                bloc_initial_s: r.get(3)?,
+                bloc_s: r.get(4)?,
+                frais_connexion: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,350 @@
+//! Call records loaded, rated and debited (SPEC §8), on the product's sample files.
+
+mod common;
+
+use common::*;
+use forfaits_core::calls::history::{export_calls_to_file, Period};
+use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::tariffs::import_tariffs;
+use forfaits_core::{Error, Store};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+fn loaded_sample() -> (TempDb, Store) {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    import_users(
+        &mut s,
+        &fixture("users-sample.csv"),
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    let t = import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false).unwrap();
+    assert!(t.ecrit, "{:?}", t.erreurs);
+    (db, s)
+}
+
+fn load(s: &mut Store, file: &Path) -> Result<CallsReport, Error> {
+    load_calls(s, file, CallsOptions::default(), &mut |_| {})
+}
+
+#[test]
+fn sample_records_are_rated_debited_counted_and_flagged() {
+    let (_db, mut s) = loaded_sample();
+    let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    assert_eq!(r.lignes_lues, 5);
+    assert_eq!(r.appels_charges, 4);
+    assert_eq!(r.appels_factures, 3);
+    assert_eq!(r.montant_total, 690 + 144);
+    assert_eq!(r.comptes_inconnus.len(), 1);
+    assert_eq!(r.comptes_inconnus[0].valeur, "9999999");
+    assert!(r.comptes_inconnus[0].texte.contains("ligne 5"));
+    assert!(r.erreurs.is_empty() && r.sans_tarif.is_empty());
+
+    let first = s.account_by_matricule("10000000000000").unwrap();
+    assert_eq!(
+        first.solde, -690,
+        "dropped by exactly 0,690 TND (510 + 180 millimes)"
+    );
+    assert_eq!(first.duree_totale_s, 241);
+    let (total, calls) = s.calls(first.id, Period::default(), 100, 0).unwrap();
+    assert_eq!(total, 3);
+    let to_fixe = calls.iter().find(|c| c.numero == "71234567").unwrap();
+    assert!(to_fixe.hors_touches, "71234567 is not among its keys");
+    assert_eq!(to_fixe.cout, 180);
+    let to_key1 = calls.iter().find(|c| c.numero == "99383470").unwrap();
+    assert_eq!(
+        (to_key1.touche, to_key1.cout, to_key1.hors_touches),
+        (Some(1), 510, false)
+    );
+    let unanswered = calls.iter().find(|c| c.statut == "Sans réponse").unwrap();
+    assert_eq!(
+        (unanswered.cout, unanswered.touche),
+        (0, Some(2)),
+        "0021627468145 is key 2"
+    );
+
+    let second = s.account_by_matricule("10000000007919").unwrap();
+    assert_eq!(second.solde, -144);
+    assert_eq!(second.duree_totale_s, 45);
+    let m = s.movements(second.id, 10, 0).unwrap();
+    assert_eq!(m[0].libelle, "Appel");
+    assert_eq!(m[0].montant, -144);
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn loading_the_same_file_again_changes_nothing() {
+    let (db, mut s) = loaded_sample();
+    load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    let before = std::fs::read(&db.path).ok();
+    let first = s.account_by_matricule("10000000000000").unwrap();
+    let movements = s.count_movements(first.id).unwrap();
+    let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    assert_eq!(
+        (r.appels_charges, r.deja_charges, r.montant_total),
+        (0, 4, 0)
+    );
+    let again = s.account_by_matricule("10000000000000").unwrap();
+    assert_eq!(
+        (again.solde, again.duree_totale_s),
+        (first.solde, first.duree_totale_s)
+    );
+    assert_eq!(s.count_movements(first.id).unwrap(), movements);
+    assert!(s.check().unwrap().ok());
+    drop(before);
+}
+
+#[test]
+fn records_without_uniqueid_are_deduplicated_by_their_content() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("Master16.csv");
+    // 16 columns: no uniqueid; the same call twice in the file.
+    let line = "\"8812311\",\"213\",\"26630494\",\"detenus\",\"\"\"Poste\"\" <213>\",\"SIP/a\",\"SIP/b\",\"Dial\",\"SIP/trunk/26630494,60\",\"2026-11-21 08:00:00\",\"2026-11-21 08:00:02\",\"2026-11-21 08:01:02\",62,60,\"ANSWERED\",\"BILLING\"\n";
+    std::fs::write(&f, format!("{line}{line}")).unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (1, 1));
+    let a = s.account_by_matricule("10000000007919").unwrap();
+    assert_eq!(a.solde, -180, "60 s at 0,180: 30 + 5×6 = 60 s billed");
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
+}
+
+#[test]
+fn billing_off_counts_minutes_only() {
+    let (_db, mut s) = loaded_sample();
+    let a = s.account_by_matricule("10000000000000").unwrap();
+    let mut d = a.to_draft();
+    d.billing = false;
+    s.update_account(a.id, &d).unwrap();
+    let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    assert_eq!(r.montant_total, 144, "only the second account pays");
+    let a = s.account_by_matricule("10000000000000").unwrap();
+    assert_eq!((a.solde, a.duree_totale_s), (0, 241));
+    assert_eq!(s.count_movements(a.id).unwrap(), 0);
+}
+
+#[test]
+fn matching_by_src_uses_the_caller_column() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("src.csv");
+    let text = std::fs::read_to_string(fixture("Master-sample.csv"))
+        .unwrap()
+        .replace("\"8589669\",\"212\"", "\"\",\"8589669\"");
+    std::fs::write(&f, text).unwrap();
+    let r = load_calls(
+        &mut s,
+        &f,
+        CallsOptions {
+            match_by: MatchBy::Src,
+            dry_run: false,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        r.appels_factures, 2,
+        "the first account's two answered calls"
+    );
+    assert_eq!(
+        r.comptes_inconnus.len(),
+        2,
+        "213 and 214 are no identifiant"
+    );
+    assert_eq!(
+        s.account_by_matricule("10000000000000").unwrap().solde,
+        -690
+    );
+}
+
+#[test]
+fn a_number_without_tariff_is_kept_free_and_reported() {
+    let (db, mut s) = loaded_sample();
+    let tarifs = db.dir.path().join("tarifs.csv");
+    std::fs::write(&tarifs, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,180;30;6;0\n").unwrap();
+    assert!(import_tariffs(&mut s, &tarifs, false).unwrap().ecrit);
+    let f = db.dir.path().join("intl.csv");
+    std::fs::write(&f, "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n").unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.montant_total), (1, 0));
+    assert!(
+        r.sans_tarif[0].texte.contains("+33612345678"),
+        "{}",
+        r.sans_tarif[0].texte
+    );
+    let a = s.account_by_matricule("10000000000000").unwrap();
+    assert_eq!((a.solde, a.duree_totale_s), (0, 120));
+}
+
+#[test]
+fn malformed_lines_are_reported_and_the_rest_loads() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("abime.csv");
+    let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
+    let first_line = good.lines().next().unwrap();
+    let text = format!(
+        "{first_line}\n\"8589669\",\"212\",\"99383470\"\n{}\n{}\n{}\n",
+        first_line
+            .replace("2026-11-20 09:00:00", "20/11/2026 9h")
+            .replace("1763629200.1", "x1"),
+        first_line
+            .replace(",185,180,", ",185,cent,")
+            .replace("1763629200.1", "x2"),
+        first_line
+            .replace("\"8589669\"", "\"\"")
+            .replace("1763629200.1", "x3"),
+    );
+    std::fs::write(&f, text).unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!(r.appels_charges, 1);
+    let texts: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(texts.len(), 4, "{texts:#?}");
+    assert!(texts[0].starts_with(
+        "ligne 2 : 3 colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21"
+    ));
+    assert!(texts[1].starts_with("ligne 3, champ 10 (start) : date de début attendue"));
+    assert!(texts[2].starts_with(
+        "ligne 4, champ 14 (billsec) : nombre entier de secondes attendu (reçu : cent)"
+    ));
+    assert!(texts[3].starts_with("ligne 5, champ 1 (accountcode) : vide"));
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn a_file_that_is_not_call_records_is_refused_and_writes_nothing() {
+    let (_db, mut s) = loaded_sample();
+    let before = s.count_movements(1).unwrap();
+    let e = load(&mut s, &fixture("users-sample.csv")).unwrap_err();
+    assert!(e.is_rejection());
+    assert!(
+        e.to_string()
+            .contains("Aucune ligne n'est un relevé d'appel"),
+        "{e}"
+    );
+    assert_eq!(s.count_movements(1).unwrap(), before);
+    let empty = fixture("import/bad-empty.csv");
+    assert!(load(&mut s, &empty)
+        .unwrap_err()
+        .to_string()
+        .contains("aucun relevé"));
+}
+
+#[test]
+fn dry_run_rates_without_writing() {
+    let (_db, mut s) = loaded_sample();
+    let r = load_calls(
+        &mut s,
+        &fixture("Master-sample.csv"),
+        CallsOptions {
+            dry_run: true,
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        (r.appels_factures, r.montant_total, r.ecrit),
+        (3, 834, false)
+    );
+    assert_eq!(s.account_by_matricule("10000000000000").unwrap().solde, 0);
+}
+
+#[test]
+fn history_csv_holds_the_columns_for_a_period() {
+    let (db, mut s) = loaded_sample();
+    load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    let a = s.account_by_matricule("10000000000000").unwrap();
+    let out = db.dir.path().join("historique.csv");
+    let n = export_calls_to_file(&s, a.id, Period::default(), &out).unwrap();
+    assert_eq!(n, 3);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Date;Heure;Numéro appelé;Touche;Durée;Coût;Solde après;Statut;Hors touches"
+    );
+    assert_eq!(
+        lines[1],
+        "20/11/2026;09:00:00;99383470;1;0:03:00;0,510;-0,510;Répondu;"
+    );
+    assert_eq!(
+        lines[2],
+        "20/11/2026;10:00:00;0021627468145;2;0:00:00;0,000;;Sans réponse;"
+    );
+    assert_eq!(
+        lines[3],
+        "20/11/2026;10:30:00;71234567;;0:01:01;0,180;-0,690;Répondu;Oui"
+    );
+    let day = |y, m, d| {
+        forfaits_core::dates::local_day_start(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    };
+    let p = Period {
+        depuis: Some(day(2026, 11, 21)),
+        jusqua: None,
+    };
+    let out2 = db.dir.path().join("vide.csv");
+    assert_eq!(export_calls_to_file(&s, a.id, p, &out2).unwrap(), 0);
+    let (total, _) = s
+        .calls(
+            a.id,
+            Period {
+                depuis: Some(day(2026, 11, 20)),
+                jusqua: Some(day(2026, 11, 21)),
+            },
+            10,
+            0,
+        )
+        .unwrap();
+    assert_eq!(total, 3);
+}
+
+#[test]
+fn tariffs_file_errors_are_per_line_and_replace_nothing() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("tarifs.csv");
+    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,18;30;6;0\nabc;;x;-1;0;\n+2162;Doublon;1;1;1;0\n").unwrap();
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    assert!(!r.ecrit);
+    assert_eq!(t.len(), 6, "{t:#?}");
+    assert!(t[0].starts_with("ligne 3, champ 1 (prefixe) : préfixe invalide"));
+    assert!(t[1].starts_with("ligne 3, champ 2 (libelle) : le libellé est obligatoire"));
+    assert!(t[2].starts_with("ligne 3, champ 3 (prix_minute) : montant invalide"));
+    assert!(t[3].starts_with("ligne 3, champ 4 (bloc_initial_s)"));
+    assert!(t[4].starts_with("ligne 3, champ 5 (bloc_s)"));
+    assert!(
+        t[5].starts_with("ligne 4, champ 1 (prefixe) : le préfixe +2162 figure déjà à la ligne 2")
+    );
+    assert_eq!(
+        s.tariffs().unwrap().len(),
+        6,
+        "the sample tariffs are still there"
+    );
+
+    std::fs::write(&f, "+2162;Mobile;0,18;30;6;0\n").unwrap();
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(r.erreurs[0]
+        .to_string()
+        .contains("la première ligne doit être l'en-tête"));
+    std::fs::write(&f, "Préfixe,Libellé,Prix_minute,Bloc_initial_s,Bloc_s,Frais_connexion\n00216 2,Mobiles,\"0,2\",60,1,0.05\n").unwrap();
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(r.ecrit, "{:?}", r.erreurs);
+    let t = s.tariffs().unwrap();
+    assert_eq!(t.len(), 1, "the table was replaced");
+    assert_eq!(
+        (
+            t[0].prefixe.as_str(),
+            t[0].prix_minute,
+            t[0].frais_connexion
+        ),
+        ("+2162", 200, 50)
+    );
+}

@@ -1,0 +1,358 @@
+//! The printed account sheet: built from a real store, written with `write_pdf`, read back with
+//! the real `pdftotext` (poppler-utils) to check that every value is there as text.
+
+mod common;
+
+use common::*;
+use forfaits_core::dates;
+use forfaits_core::domain::{Account, CountryCode, Currency, Money};
+use forfaits_core::sheet::{render, write_pdf, SheetData};
+use forfaits_core::store::ledger::{Movement, MovementKind};
+use forfaits_core::store::Settings;
+use forfaits_core::Store;
+use std::path::Path;
+use std::process::Command;
+
+/// 26/11/2026 09:05 UTC, a fixed print time.
+const PRINTED_AT: i64 = 1_795_683_900;
+
+/// Everything one sheet needs, read back from the store like the window does.
+struct Fixture {
+    _db: TempDb,
+    account: Account,
+    movements: Vec<Movement>,
+    settings: Settings,
+}
+
+impl Fixture {
+    fn data(&self) -> SheetData<'_> {
+        SheetData {
+            account: &self.account,
+            movements: &self.movements,
+            settings: &self.settings,
+            printed_at: PRINTED_AT,
+        }
+    }
+}
+
+fn read_back(db: TempDb, store: &Store, id: i64) -> Fixture {
+    Fixture {
+        account: store.get_account(id).unwrap(),
+        movements: store.movements(id, 15, 0).unwrap(),
+        settings: store.settings().unwrap(),
+        _db: db,
+    }
+}
+
+/// An enabled account with accents in its name, keys 1, 2 and 5, an opening balance of
+/// 1 234,000 TND, a recharge of 12,500 TND and a debit of 2,000 TND (1 244,500 TND left).
+fn hedi() -> Fixture {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut store,
+        "Hédi Ben Salah-Œuvré",
+        "10000000007919",
+        "8812311",
+        &["26630494", "+21642699102", "", "", "71123456"],
+        1_234_000,
+    );
+    store
+        .manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt espèces")
+        .unwrap();
+    store
+        .manual_movement(id, MovementKind::Debit, Money(2_000), "Carte téléphonique")
+        .unwrap();
+    read_back(db, &store, id)
+}
+
+/// Writes the sheet into a fresh folder and returns `pdftotext -layout` of it.
+fn sheet_text(data: &SheetData<'_>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiche.pdf");
+    write_pdf(data, &path).unwrap();
+    pdftotext(&path)
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}
+
+fn assert_has(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "« {w} » missing from the sheet:\n{text}");
+    }
+}
+
+#[test]
+fn sheet_pdf_holds_every_value_with_accents() {
+    let f = hedi();
+    let a = &f.account;
+    assert_eq!(a.solde, 1_244_500);
+    let text = sheet_text(&f.data());
+    let created = dates::local(a.cree_le);
+    let modified = dates::local(a.modifie_le);
+    let printed = format!("Imprimée le {}", dates::local(PRINTED_AT));
+    assert_has(
+        &text,
+        &[
+            "Fiche du compte",
+            "Forfaits utilisateurs — Taxation",
+            &printed,
+            "Nom utilisateur",
+            "Hédi Ben Salah-Œuvré",
+            "Matricule",
+            "10000000007919",
+            "Identifiant",
+            "8812311",
+            "Etat du compte",
+            "Activé",
+            "Etat général",
+            a.etat_general().label(),
+            "Activation calcul billing",
+            "Durée d'appel",
+            "illimitée",
+            "Durée totale des appels",
+            "0:00:00",
+            "Minutes restantes",
+            "illimitées",
+            // Printed with a no-break space between thousands (WinAnsi has no narrow one),
+            // which pdftotext gives back as a plain space.
+            "1 244,500 TND",
+            "Touche 1",
+            "Touche 5",
+            "Touche 10",
+            "26630494",
+            "+21642699102",
+            "71123456",
+            "Date de création",
+            &created,
+            "Date de modification",
+            &modified,
+            "Derniers mouvements",
+            "Solde initial",
+            "+1 234,000 TND",
+            "Recharge",
+            "+12,500 TND",
+            "1 246,500 TND",
+            "Dépôt espèces",
+            "Débit",
+            "-2,000 TND",
+            "Carte téléphonique",
+            "Page 1 / 1",
+        ],
+    );
+    assert_eq!(a.etat_general().label(), "Opérationnel");
+    // Newest first, as the caller passes them: the debit is printed above the recharge.
+    assert!(text.find("Carte téléphonique") < text.find("Dépôt espèces"));
+    // Nothing fell back to the replacement character of an unencodable glyph.
+    assert!(!text.contains('?') && !text.contains('\u{fffd}'), "{text}");
+}
+
+#[test]
+fn disabled_account_shows_its_state_and_remaining_minutes() {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let mut f = form("Mériem Saïdi", "10000000001234", "7654321", &["26630494"]);
+    f.etat_compte = false;
+    f.billing = false;
+    f.duree_appel = "120".into();
+    let (draft, _) = f
+        .validate(&Currency::default(), &CountryCode::default())
+        .unwrap();
+    let id = store.create_account(&draft, Money(0)).unwrap().id;
+    let mut fx = read_back(db, &store, id);
+    // 4 000 s of calls, as the billing module records them: 7 200 - 4 000 = 3 200 s left,
+    // printed as 53 whole minutes.
+    fx.account.duree_totale_s = 4_000;
+    let text = sheet_text(&fx.data());
+    assert_has(
+        &text,
+        &[
+            "Désactivé",
+            "Compte désactivé",
+            "120 min",
+            "1:06:40",
+            "53 min",
+            "0,000 TND",
+        ],
+    );
+    let state_line = text.lines().find(|l| l.contains("Etat du compte")).unwrap();
+    assert!(state_line.contains("Désactivé"), "{state_line}");
+    let billing_line = text
+        .lines()
+        .find(|l| l.contains("Activation calcul billing"))
+        .unwrap();
+    assert!(billing_line.contains("Désactivé"), "{billing_line}");
+}
+
+#[test]
+fn used_up_allowance_shows_zero_minutes_and_a_negative_balance_keeps_its_sign() {
+    let mut f = hedi();
+    f.account.duree_appel_min = Some(10);
+    f.account.duree_totale_s = 10_000;
+    f.account.solde = -1_234_500;
+    let text = sheet_text(&f.data());
+    assert_has(&text, &["10 min", "0 min", "-1 234,500 TND"]);
+}
+
+#[test]
+fn account_without_movements_says_so() {
+    let mut f = hedi();
+    f.movements.clear();
+    let text = sheet_text(&f.data());
+    assert_has(&text, &["Derniers mouvements", "Aucun mouvement."]);
+    assert!(!text.contains("Solde après"), "{text}");
+}
+
+#[test]
+fn markup_and_formula_looking_names_are_printed_literally() {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut store,
+        "<b>Ali</b> =SUM(A1) & (x) \\ %",
+        "10000000005555",
+        "1234567",
+        &[],
+        0,
+    );
+    let f = read_back(db, &store, id);
+    let text = sheet_text(&f.data());
+    assert_has(&text, &["<b>Ali</b> =SUM(A1) & (x) \\ %"]);
+}
+
+#[test]
+fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let name = format!("Hédi {}", "Wémbley-Ŵallace ".repeat(6).trim_end());
+    assert!(name.chars().count() <= 100);
+    let id = create(&mut store, &name, "10000000007777", "7777777", &[], 0);
+    store
+        .manual_movement(
+            id,
+            MovementKind::Recharge,
+            Money(1_000),
+            &"Versement exceptionnel WWW ".repeat(7),
+        )
+        .unwrap();
+    let f = read_back(db, &store, id);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiche.pdf");
+    write_pdf(&f.data(), &path).unwrap();
+    let text = pdftotext(&path);
+    assert_has(
+        &text,
+        &["Hédi Wémbley-Wallace", "…", "Versement exceptionnel"],
+    );
+    // Every word box stays inside the 18 mm margins of the A4 page (595.3 pt wide).
+    let out = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let mut words = 0;
+    for part in html.split("xMax=\"").skip(1) {
+        let x_max: f32 = part[..part.find('"').unwrap()].parse().unwrap();
+        assert!(
+            x_max <= 595.3 - 50.0,
+            "text runs past the right margin: {x_max}"
+        );
+        words += 1;
+    }
+    assert!(words > 50, "{html}");
+}
+
+#[test]
+fn at_most_fifteen_movements_are_printed() {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut store,
+        "Sami Mansouri",
+        "10000000007919",
+        "8812311",
+        &[],
+        0,
+    );
+    for i in 1..=20 {
+        store
+            .manual_movement(
+                id,
+                MovementKind::Recharge,
+                Money(1_000),
+                &format!("Recharge numéro {i:02}"),
+            )
+            .unwrap();
+    }
+    let mut f = read_back(db, &store, id);
+    f.movements = store.movements(id, 30, 0).unwrap();
+    let text = sheet_text(&f.data());
+    assert_has(&text, &["Recharge numéro 20", "Recharge numéro 06"]);
+    assert!(!text.contains("Recharge numéro 05"), "{text}");
+    assert_eq!(text.matches("Recharge numéro").count(), 15);
+}
+
+#[test]
+fn render_gives_a_single_a4_page() {
+    let f = hedi();
+    let bytes = render(&f.data()).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiche.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let info = Command::new("pdfinfo").arg(&path).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("{name} missing from pdfinfo:\n{info}"))
+    };
+    assert_eq!(field("Pages:"), "1");
+    assert!(field("Page size:").contains("(A4)"), "{info}");
+    assert_eq!(field("Title:"), "Fiche du compte — Hédi Ben Salah-Œuvré");
+}
+
+#[test]
+fn writing_into_a_missing_folder_fails_and_creates_nothing() {
+    let f = hedi();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent");
+    let err = write_pdf(&f.data(), &missing.join("fiche.pdf")).unwrap_err();
+    assert!(err.to_string().contains("n'existe pas"), "{err}");
+    assert!(!err.is_rejection());
+    assert!(!missing.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
+    let f = hedi();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiche.pdf");
+    std::fs::write(&path, b"ancienne fiche").unwrap();
+    write_pdf(&f.data(), &path).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["fiche.pdf"]);
+    let err = write_pdf(&f.data(), dir.path()).unwrap_err();
+    assert!(err.to_string().contains("est un dossier"), "{err}");
+}
