@@ -3,7 +3,35 @@
 // page).
 
 /// Every command registered in `src-tauri/src/lib.rs`. A test checks both lists agree.
-const COMMANDS: &[&str] = &["infos_application", "lister_comptes"];
+const COMMANDS: &[&str] = &[
+    "infos_application",
+    "lire_parametres",
+    "enregistrer_parametres",
+    "lire_journal",
+    "lister_comptes",
+    "obtenir_compte",
+    "valider_compte",
+    "creer_compte",
+    "modifier_compte",
+    "changer_etat_compte",
+    "remettre_duree_zero",
+    "supprimer_compte",
+    "lister_mouvements",
+    "saisir_mouvement",
+    "choisir_fichier",
+    "choisir_destination",
+    "analyser_import",
+    "importer_utilisateurs",
+    "enregistrer_rapport_erreurs",
+    "exporter_utilisateurs",
+    "historique_appels",
+    "exporter_historique",
+    "analyser_appels",
+    "charger_appels",
+    "lister_tarifs",
+    "importer_tarifs",
+    "imprimer_fiche",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

@@ -2,6 +2,8 @@
 //! `forfaits_core`; every rule lives in the core.
 
 pub mod commands;
+mod progress;
+mod seams;
 mod state;
 
 use std::path::PathBuf;
@@ -10,13 +12,66 @@ pub use state::AppState;
 
 /// Names of the commands the page may call; the build script's app manifest lists the same
 /// ones (checked by a test).
-pub const COMMANDS: &[&str] = &["infos_application", "lister_comptes"];
+pub const COMMANDS: &[&str] = &[
+    "infos_application",
+    "lire_parametres",
+    "enregistrer_parametres",
+    "lire_journal",
+    "lister_comptes",
+    "obtenir_compte",
+    "valider_compte",
+    "creer_compte",
+    "modifier_compte",
+    "changer_etat_compte",
+    "remettre_duree_zero",
+    "supprimer_compte",
+    "lister_mouvements",
+    "saisir_mouvement",
+    "choisir_fichier",
+    "choisir_destination",
+    "analyser_import",
+    "importer_utilisateurs",
+    "enregistrer_rapport_erreurs",
+    "exporter_utilisateurs",
+    "historique_appels",
+    "exporter_historique",
+    "analyser_appels",
+    "charger_appels",
+    "lister_tarifs",
+    "importer_tarifs",
+    "imprimer_fiche",
+];
 
 /// Registers every command of the shell on a builder (shared by the app and the tests).
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app::infos_application,
+        commands::app::lire_parametres,
+        commands::app::enregistrer_parametres,
+        commands::app::lire_journal,
         commands::accounts::lister_comptes,
+        commands::accounts::obtenir_compte,
+        commands::accounts::valider_compte,
+        commands::accounts::creer_compte,
+        commands::accounts::modifier_compte,
+        commands::accounts::changer_etat_compte,
+        commands::accounts::remettre_duree_zero,
+        commands::accounts::supprimer_compte,
+        commands::balance::lister_mouvements,
+        commands::balance::saisir_mouvement,
+        commands::files::choisir_fichier,
+        commands::files::choisir_destination,
+        commands::import::analyser_import,
+        commands::import::importer_utilisateurs,
+        commands::import::enregistrer_rapport_erreurs,
+        commands::export::exporter_utilisateurs,
+        commands::calls::historique_appels,
+        commands::calls::exporter_historique,
+        commands::calls::analyser_appels,
+        commands::calls::charger_appels,
+        commands::calls::lister_tarifs,
+        commands::calls::importer_tarifs,
+        commands::calls::imprimer_fiche,
     ])
 }
 

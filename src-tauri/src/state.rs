@@ -1,14 +1,17 @@
-//! What the window keeps between commands: the database path and one connection for the quick
-//! reads and writes of the screens. Long work (import, export) opens its own connection on a
-//! worker thread, so the window keeps answering meanwhile.
+//! What the window keeps between commands: the database path, one connection for the quick
+//! reads and writes of the screens, and the errors of the last import preview (for the error
+//! report). Long work (import, export, loading calls) opens its own connection on a worker
+//! thread, so the window keeps answering meanwhile (WAL lets readers run beside one writer).
 
-use forfaits_core::{Result, Store};
+use forfaits_core::import::line::LineError;
+use forfaits_core::{Error, Result, Store};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     db_path: PathBuf,
     store: Arc<Mutex<Store>>,
+    pub last_import_errors: Mutex<Vec<LineError>>,
 }
 
 impl AppState {
@@ -20,6 +23,7 @@ impl AppState {
         Ok(AppState {
             db_path: store.path().to_path_buf(),
             store: Arc::new(Mutex::new(store)),
+            last_import_errors: Mutex::new(Vec::new()),
         })
     }
 
@@ -34,12 +38,35 @@ impl AppState {
         F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
     {
         let store = self.store.clone();
-        tauri::async_runtime::spawn_blocking(move || {
+        run_blocking(move || {
             // A panic in an earlier command must not lock the window out of its database.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut guard)
         })
         .await
-        .map_err(|e| forfaits_core::Error::Database(format!("Tâche interrompue : {e}")))?
     }
+
+    /// Runs long work on its own connection in a worker thread.
+    pub async fn with_own_store<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    {
+        let path = self.db_path.clone();
+        run_blocking(move || {
+            let mut store = Store::open(&path)?;
+            f(&mut store)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
+        Error::Database(format!(
+            "La tâche s'est interrompue ({e}) ; rien n'a été enregistré à moitié."
+        ))
+    })?
 }

@@ -89,6 +89,11 @@ pub struct Desktop {
 
 impl Desktop {
     pub fn start() -> Desktop {
+        Desktop::start_with_env(&[])
+    }
+
+    /// `env` reaches the window (tauri-driver → WebKitWebDriver → the application).
+    pub fn start_with_env(env: &[(&str, &std::ffi::OsStr)]) -> Desktop {
         let mut xvfb = Command::new(find_program("Xvfb"))
             .args([
                 "-displayfd",
@@ -120,6 +125,7 @@ impl Desktop {
                 find_program("WebKitWebDriver").to_str().unwrap(),
             ])
             .env("DISPLAY", &display)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -220,4 +226,103 @@ pub async fn texts(c: &fantoccini::Client, css: &str) -> Vec<String> {
 
 pub async fn text(c: &fantoccini::Client, css: &str) -> String {
     texts(c, css).await.into_iter().next().unwrap_or_default()
+}
+
+/// The window under test, with the few gestures the stories need.
+pub struct Win {
+    pub c: fantoccini::Client,
+}
+
+impl Win {
+    pub async fn js(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.c
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        let el = wait_for(10, &format!("élément {css}"), || async {
+            self.c.find(fantoccini::Locator::Css(css)).await.ok()
+        })
+        .await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
+    }
+
+    /// Clicks the first element matching `css` whose text contains `text`.
+    pub async fn click_text(&self, css: &str, text: &str) {
+        let found = wait_for(10, &format!("{css} « {text} »"), || async {
+            let v = self
+                .js(
+                    "const e = Array.from(document.querySelectorAll(arguments[0])).find(x => x.textContent.includes(arguments[1]) && x.offsetParent !== null); if (e) { e.setAttribute('data-e2e', 'cible'); return true; } return false;",
+                    vec![css.into(), text.into()],
+                )
+                .await;
+            v.as_bool().filter(|b| *b)
+        })
+        .await;
+        let _ = found;
+        self.click("[data-e2e=cible]").await;
+        self.js(
+            "document.querySelector('[data-e2e=cible]')?.removeAttribute('data-e2e')",
+            vec![],
+        )
+        .await;
+    }
+
+    /// Replaces the value of an input, as typed keys (so input events fire).
+    pub async fn fill(&self, css: &str, value: &str) {
+        let el = wait_for(10, &format!("champ {css}"), || async {
+            self.c.find(fantoccini::Locator::Css(css)).await.ok()
+        })
+        .await;
+        el.clear().await.unwrap();
+        el.send_keys(value).await.unwrap();
+    }
+
+    pub async fn keys(&self, css: &str, keys: &str) {
+        let el = self.c.find(fantoccini::Locator::Css(css)).await.unwrap();
+        el.send_keys(keys).await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        text(&self.c, css).await
+    }
+
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        texts(&self.c, css).await
+    }
+
+    /// Waits until the text of `css` contains `expected`, and returns it.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> String {
+        wait_for(15, &format!("« {expected} » dans {css}"), || async {
+            let t = self.texts(css).await.join(" | ");
+            t.contains(expected).then_some(t)
+        })
+        .await
+    }
+
+    pub async fn wait_gone(&self, css: &str) {
+        wait_for(10, &format!("disparition de {css}"), || async {
+            let v = self
+                .js(
+                    "const e = document.querySelector(arguments[0]); return !e || e.hidden || e.offsetParent === null;",
+                    vec![css.into()],
+                )
+                .await;
+            v.as_bool().filter(|b| *b)
+        })
+        .await;
+    }
+
+    pub async fn shot(&self, name: &str) {
+        screenshot(&self.c, name).await;
+    }
+}
+
+/// Field of the open panel or modal by its data-champ key.
+pub fn champ(key: &str) -> String {
+    format!("[data-champ='{key}']")
 }

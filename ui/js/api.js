@@ -1,10 +1,10 @@
 // The only module that talks to Rust. Every call returns a promise; errors arrive as
 // {message, champs} with a French message.
 
-const core = () => window.__TAURI__.core;
+const tauri = () => window.__TAURI__;
 
 function call(command, args = {}) {
-  return core().invoke(command, args).catch((err) => {
+  return tauri().core.invoke(command, args).catch((err) => {
     if (err && typeof err === "object" && "message" in err) throw err;
     throw { message: String(err), champs: [] };
   });
@@ -12,5 +12,47 @@ function call(command, args = {}) {
 
 export const api = {
   infos: () => call("infos_application"),
+  parametres: () => call("lire_parametres"),
+  enregistrerParametres: (formulaire) => call("enregistrer_parametres", { formulaire }),
+  journal: (filtre) => call("lire_journal", { filtre }),
+
   listerComptes: (requete) => call("lister_comptes", { requete }),
+  compte: (id) => call("obtenir_compte", { id }),
+  validerCompte: (formulaire, id) => call("valider_compte", { formulaire, id }),
+  creerCompte: (formulaire) => call("creer_compte", { formulaire }),
+  modifierCompte: (id, formulaire) => call("modifier_compte", { id, formulaire }),
+  changerEtat: (id, active) => call("changer_etat_compte", { id, active }),
+  remettreDureeZero: (id) => call("remettre_duree_zero", { id }),
+  supprimerCompte: (id) => call("supprimer_compte", { id }),
+
+  mouvements: (id, limite, decalage) => call("lister_mouvements", { id, limite, decalage }),
+  saisirMouvement: (id, type, montant, motif) => call("saisir_mouvement", { id, type, montant, motif }),
+
+  choisirFichier: (titre, typeFichier = "csv") => call("choisir_fichier", { titre, typeFichier }),
+  choisirDestination: (titre, nom, typeFichier = "csv") =>
+    call("choisir_destination", { titre, nom, typeFichier }),
+
+  analyserImport: (chemin, miseAJour) => call("analyser_import", { chemin, miseAJour }),
+  importerUtilisateurs: (chemin, miseAJour) => call("importer_utilisateurs", { chemin, miseAJour }),
+  enregistrerRapport: (chemin) => call("enregistrer_rapport_erreurs", { chemin }),
+  exporterUtilisateurs: (chemin, format, separateur) =>
+    call("exporter_utilisateurs", { chemin, format, separateur }),
+
+  historique: (id, periode, limite, decalage) => call("historique_appels", { id, periode, limite, decalage }),
+  exporterHistorique: (id, periode, chemin) => call("exporter_historique", { id, periode, chemin }),
+  analyserAppels: (chemin, colonne) => call("analyser_appels", { chemin, colonne }),
+  chargerAppels: (chemin, colonne) => call("charger_appels", { chemin, colonne }),
+  tarifs: () => call("lister_tarifs"),
+  importerTarifs: (chemin) => call("importer_tarifs", { chemin }),
+  imprimerFiche: (id) => call("imprimer_fiche", { id }),
+
+  /** Calls `handler(payload)` on each progress event of long work. */
+  onProgress: (handler) => tauri().event.listen("progression", (e) => handler(e.payload)),
+  /** Calls `handler(paths)` when files are dropped on the window. */
+  onFileDrop: (handler, onHover) =>
+    tauri().webview.getCurrentWebview().onDragDropEvent((e) => {
+      const t = e.payload.type;
+      if (t === "drop") handler(e.payload.paths || []);
+      if (onHover) onHover(t === "enter" || t === "over");
+    }),
 };

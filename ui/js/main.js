@@ -1,50 +1,170 @@
-// Start-up: read the settings, build the table, wire the search bar and the keyboard.
+// Start-up and wiring: settings, the table and its row actions, the search bar, the views, the
+// keyboard, progress and dropped files.
 
 import { api } from "./api.js";
-import { $ } from "./dom.js";
-import { setCurrency, plural, count } from "./format.js";
+import { $, el } from "./dom.js";
+import { setCurrency, plural, money, count } from "./format.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
+import { iconButton, toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
+import { openAccountForm } from "./account-form.js";
+import { openBalance } from "./balance.js";
+import { openHistory } from "./history.js";
+import { openImport } from "./import.js";
+import { openExport } from "./export.js";
+import { renderCallsView } from "./calls-view.js";
+import { renderJournal } from "./journal.js";
+import { renderSettings } from "./settings.js";
+import { initDrop } from "./drop.js";
+
+let infos = { base: "", base_nom: "", version: "", schema: 0, operateur: "" };
+let table;
 
 function status({ total, query }) {
   const q = query.trim();
   $("#statut-comptes").textContent = q
-    ? `${T.shownFor(plural(total, "utilisateur trouvé", "utilisateurs trouvés"), q)}`
+    ? T.shownFor(plural(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
     : plural(total, ...T.users);
 }
 
 function showError(message) {
-  $("#statut-travail").textContent = message;
-  $("#statut-travail").classList.add("error");
+  toast(message, "error");
+}
+
+async function printSheet(a) {
+  try {
+    const path = await api.imprimerFiche(a.id);
+    toast(`Fiche de ${a.nom} ouverte pour impression`);
+    document.body.dataset.derniereFiche = path;
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function deleteAccount(a) {
+  const ok = await confirmDialog({
+    title: "Supprimer définitivement ?",
+    lines: [
+      `${a.nom} — matricule ${a.matricule}`,
+      `Solde restant : ${money(a.solde)}`,
+      "Le compte, ses numéros, ses mouvements et ses appels seront effacés. Cette action est définitive ; le journal en garde la trace.",
+    ],
+    confirmLabel: `Supprimer ${a.nom}`,
+    danger: true,
+  });
+  if (!ok) return;
+  try {
+    await api.supprimerCompte(a.id);
+    toast(`${a.nom} supprimé`);
+    table.reload();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function toggleState(a) {
+  try {
+    const updated = await api.changerEtat(a.id, !a.etat_compte);
+    table.replace(updated);
+    toast(`Compte de ${a.nom} ${updated.etat_compte ? "activé" : "désactivé"}`);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function actions(a) {
+  const select = () => table.select(a.id);
+  return el("div", { class: "row-actions" },
+    iconButton("modifier", "Modifier", () => { select(); openAccountForm(a, (s) => table.replace(s)); }),
+    iconButton("solde", "Gestion de solde", () => { select(); openBalance(a, (s) => table.replace(s)); }),
+    iconButton("imprimer", "Imprimer", () => { select(); printSheet(a); }),
+    iconButton("historique", "Télécharger historique des appels", () => { select(); openHistory(a); }),
+    el("span", { class: "sep", "aria-hidden": "true" }),
+    iconButton("supprimer", "Supprimer", () => { select(); deleteAccount(a); }, { danger: true }));
+}
+
+function showView(name) {
+  for (const tab of document.querySelectorAll(".tab[data-vue]")) {
+    if (tab.dataset.vue === name) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+  for (const v of document.querySelectorAll(".view")) v.hidden = v.id !== `vue-${name}`;
+  const onAccounts = name === "comptes";
+  document.body.classList.toggle("on-accounts", onAccounts);
+  if (name === "appels") renderCallsView($("#vue-appels"), () => table.reload());
+  if (name === "journal") renderJournal($("#vue-journal"));
+  if (name === "parametres") renderSettings($("#vue-parametres"), infos).catch((e) => showError(e.message));
+  if (onAccounts) {
+    table.reload();
+    $("#recherche").focus();
+  }
+}
+
+function about() {
+  modal({
+    title: "À propos de Forfaits",
+    body: el("div", { class: "about-lines" },
+      el("p", {}, el("strong", {}, `Forfaits ${infos.version}`), " — gestion des forfaits d'appels prépayés (module Taxation)."),
+      el("p", {}, "Base de données : ", el("span", { class: "mono" }, infos.base)),
+      el("p", {}, `Version du schéma : ${infos.schema}`),
+      el("p", { class: "muted small" }, `Opérateur : ${infos.operateur}`)),
+    footer: [button("Fermer", { primary: true, onclick: () => close() })],
+  });
 }
 
 async function start() {
   try {
-    const infos = await api.infos();
+    infos = await api.infos();
     setCurrency(infos.devise, infos.decimales);
     $("#statut-base").textContent = infos.base_nom;
     $("#statut-base").title = infos.base;
   } catch (e) {
     showError(e.message);
   }
-  const table = new AccountTable($("#table-comptes"), { onStatus: status, onError: showError });
+  table = new AccountTable($("#table-comptes"), {
+    onStatus: status,
+    onError: showError,
+    renderActions: actions,
+    onToggleState: toggleState,
+    onOpen: (a) => openAccountForm(a, (s) => table.replace(s)),
+  });
   window.forfaits = { table, count };
   table.reload();
+
   const search = $("#recherche");
-  search.addEventListener("input", () => table.setQuery(search.value));
+  search.addEventListener("input", () => {
+    if ($("#vue-comptes").hidden) showView("comptes");
+    table.setQuery(search.value);
+  });
+  $("#btn-ajouter").addEventListener("click", () => openAccountForm(null, () => table.reload()));
+  $("#btn-importer").addEventListener("click", () => openImport(() => table.reload()));
+  $("#btn-exporter").addEventListener("click", openExport);
+  $("#btn-apropos").addEventListener("click", about);
+  for (const tab of document.querySelectorAll(".tab[data-vue]")) {
+    tab.addEventListener("click", () => showView(tab.dataset.vue));
+  }
+  document.body.classList.add("on-accounts");
+
   document.addEventListener("keydown", (e) => {
-    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
       e.preventDefault();
+      if (isOpen()) return;
+      if ($("#vue-comptes").hidden) showView("comptes");
       search.focus();
       search.select();
-    } else if (e.key === "/" && !typing) {
+    } else if (e.key === "/" && !typing && !isOpen()) {
       e.preventDefault();
       search.focus();
-    } else if (e.key === "Escape" && e.target === search && search.value) {
+    } else if (e.key === "Escape" && e.target === search && search.value && !isOpen()) {
       search.value = "";
       table.setQuery("");
     }
+  });
+
+  api.onProgress(progress).catch(() => {});
+  initDrop((path) => {
+    if (!isOpen()) openImport(() => table.reload(), path);
   });
   search.focus();
 }

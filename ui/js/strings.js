@@ -1,10 +1,11 @@
 // Labels of the window, from the product page.
 
 export const COLUMNS = [
-  { key: "nom", label: "Nom utilisateur", width: 230, sticky: true },
+  { key: "nom", label: "Nom utilisateur", width: 220, sticky: true },
+  { key: "actions", label: "Actions", width: 178, actions: true },
   { key: "matricule", label: "Matricule", width: 150, mono: true },
   { key: "identifiant", label: "Identifiant", width: 110, mono: true },
-  { key: "etat", label: "Etat du compte", width: 250 },
+  { key: "etat", label: "Etat du compte", width: 260 },
   { key: "solde", label: "Solde", width: 140, num: true },
   ...Array.from({ length: 10 }, (_, i) => ({
     key: `touche${i + 1}`,

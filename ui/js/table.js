@@ -15,12 +15,14 @@ const MAX_PAGES_KEPT = 24;
 const MAX_SCROLL_PX = 8_000_000;
 
 export class AccountTable {
-  constructor(host, { onStatus, onError, renderActions, columns = COLUMNS } = {}) {
+  constructor(host, { onStatus, onError, renderActions, onToggleState, onOpen, columns = COLUMNS } = {}) {
     this.host = host;
     this.columns = columns;
     this.onStatus = onStatus || (() => {});
     this.onError = onError || (() => {});
     this.renderActions = renderActions;
+    this.onToggleState = onToggleState;
+    this.onOpen = onOpen;
     this.query = "";
     this.sort = { key: "nom", desc: false };
     this.total = 0;
@@ -65,7 +67,7 @@ export class AccountTable {
 
   headerCell(c) {
     if (c.actions) {
-      return el("th", { scope: "col", class: "col-actions sticky-2", text: c.label });
+      return el("th", { scope: "col", class: "col-actions sticky-2" }, el("span", { class: "th-label" }, c.label));
     }
     const th = el("th", {
       scope: "col",
@@ -222,8 +224,27 @@ export class AccountTable {
     tr.dataset.id = String(a.id);
     if (a.id === this.selectedId) tr.classList.add("selected");
     tr.addEventListener("click", () => this.select(a.id));
+    if (this.onOpen) tr.addEventListener("dblclick", () => this.onOpen(a));
     for (const c of this.columns) tr.append(this.cell(c, a));
     return tr;
+  }
+
+  /** The account of the selected row, if it is loaded. */
+  selected() {
+    for (const page of this.pages.values()) {
+      const a = page.find((x) => x.id === this.selectedId);
+      if (a) return a;
+    }
+    return null;
+  }
+
+  /** Replaces one account in the loaded pages (after an edit) without reloading. */
+  replace(account) {
+    for (const page of this.pages.values()) {
+      const i = page.findIndex((x) => x.id === account.id);
+      if (i >= 0) page[i] = account;
+    }
+    this.render();
   }
 
   select(id) {
@@ -246,7 +267,17 @@ export class AccountTable {
         return el("td", { class: cls, text: a.identifiant });
       case "etat":
         return el("td", { class: cls },
-          el("span", { class: a.etat_compte ? "state on" : "state off", text: a.etat_compte ? T.active : T.disabled }),
+          el("button", {
+            type: "button",
+            role: "switch",
+            "aria-checked": a.etat_compte ? "true" : "false",
+            class: a.etat_compte ? "state on" : "state off",
+            title: a.etat_compte ? "Désactiver le compte" : "Activer le compte",
+            onclick: (e) => {
+              e.stopPropagation();
+              if (this.onToggleState) this.onToggleState(a);
+            },
+          }, el("span", { class: "knob", "aria-hidden": "true" }), a.etat_compte ? T.active : T.disabled),
           el("span", { class: `badge badge-${a.etat_general}`, text: a.etat_general_libelle }));
       case "solde":
         return el("td", { class: `${cls} ${a.solde <= 0 ? "negative" : ""}`.trim(), text: money(a.solde) });

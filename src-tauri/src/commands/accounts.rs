@@ -1,7 +1,10 @@
+//! Forfaits utilisateurs: the table, the account form, state toggle, deletion.
+
 use super::view::AccountView;
 use crate::AppState;
-use forfaits_core::store::accounts::ListQuery;
-use forfaits_core::Error;
+use forfaits_core::domain::{AccountForm, FieldError};
+use forfaits_core::store::accounts::{Deleted, ListQuery};
+use forfaits_core::{Error, Store};
 use serde::Serialize;
 use tauri::State;
 
@@ -28,4 +31,91 @@ pub async fn lister_comptes(
             })
         })
         .await
+}
+
+#[tauri::command]
+pub async fn obtenir_compte(state: State<'_, AppState>, id: i64) -> Result<AccountView, Error> {
+    state
+        .with_store(move |s| Ok(s.get_account(id)?.into()))
+        .await
+}
+
+/// Every problem of the form, without saving (inline validation as fields are left).
+#[tauri::command]
+pub async fn valider_compte(
+    state: State<'_, AppState>,
+    formulaire: AccountForm,
+    id: Option<i64>,
+) -> Result<Vec<FieldError>, Error> {
+    state
+        .with_store(move |s| s.validate_form(&formulaire, id))
+        .await
+}
+
+fn draft(
+    s: &Store,
+    f: &AccountForm,
+) -> Result<
+    (
+        forfaits_core::domain::AccountDraft,
+        forfaits_core::domain::Money,
+    ),
+    Error,
+> {
+    let st = s.settings()?;
+    f.validate(&st.currency, &st.country_code)
+        .map_err(Error::Fields)
+}
+
+#[tauri::command]
+pub async fn creer_compte(
+    state: State<'_, AppState>,
+    formulaire: AccountForm,
+) -> Result<AccountView, Error> {
+    state
+        .with_store(move |s| {
+            let (d, opening) = draft(s, &formulaire)?;
+            Ok(s.create_account(&d, opening)?.into())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn modifier_compte(
+    state: State<'_, AppState>,
+    id: i64,
+    formulaire: AccountForm,
+) -> Result<AccountView, Error> {
+    state
+        .with_store(move |s| {
+            let (d, _) = draft(s, &formulaire)?;
+            Ok(s.update_account(id, &d)?.into())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn changer_etat_compte(
+    state: State<'_, AppState>,
+    id: i64,
+    active: bool,
+) -> Result<AccountView, Error> {
+    state
+        .with_store(move |s| Ok(s.set_enabled(id, active)?.into()))
+        .await
+}
+
+#[tauri::command]
+pub async fn remettre_duree_zero(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<AccountView, Error> {
+    state
+        .with_store(move |s| Ok(s.reset_used_seconds(id)?.into()))
+        .await
+}
+
+#[tauri::command]
+pub async fn supprimer_compte(state: State<'_, AppState>, id: i64) -> Result<Deleted, Error> {
+    state.with_store(move |s| s.delete_account(id)).await
 }

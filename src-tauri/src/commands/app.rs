@@ -1,4 +1,9 @@
+//! The status line, the About box, Paramètres and the Journal.
+
 use crate::AppState;
+use forfaits_core::store::audit::{AuditEntry, AuditFilter};
+use forfaits_core::store::settings::SettingsForm;
+use forfaits_core::store::Settings;
 use forfaits_core::Error;
 use serde::Serialize;
 use tauri::State;
@@ -12,6 +17,7 @@ pub struct Infos {
     pub decimales: u8,
     pub indicatif: String,
     pub schema: i64,
+    pub operateur: String,
 }
 
 /// What the status line and the About box show.
@@ -34,7 +40,31 @@ pub async fn infos_application(state: State<'_, AppState>) -> Result<Infos, Erro
                 decimales: st.currency.decimals,
                 indicatif: st.country_code.as_str().to_string(),
                 schema: s.file_schema_version()?,
+                operateur: s.operator().to_string(),
             })
         })
         .await
+}
+
+#[tauri::command]
+pub async fn lire_parametres(state: State<'_, AppState>) -> Result<Settings, Error> {
+    state.with_store(|s| s.settings()).await
+}
+
+#[tauri::command]
+pub async fn enregistrer_parametres(
+    state: State<'_, AppState>,
+    formulaire: SettingsForm,
+) -> Result<Settings, Error> {
+    state
+        .with_store(move |s| s.save_settings_form(&formulaire))
+        .await
+}
+
+#[tauri::command]
+pub async fn lire_journal(
+    state: State<'_, AppState>,
+    filtre: AuditFilter,
+) -> Result<Vec<AuditEntry>, Error> {
+    state.with_store(move |s| s.audit_entries(&filtre)).await
 }

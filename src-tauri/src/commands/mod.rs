@@ -2,4 +2,9 @@
 
 pub mod accounts;
 pub mod app;
+pub mod balance;
+pub mod calls;
+pub mod export;
+pub mod files;
+pub mod import;
 pub mod view;

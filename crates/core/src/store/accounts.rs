@@ -187,6 +187,20 @@ pub(crate) fn uniqueness_errors(
 }
 
 impl Store {
+    /// Every problem of a form (fields, and matricule or identifiant already taken by another
+    /// account), without saving: the window shows them under their fields as they are typed.
+    pub fn validate_form(
+        &self,
+        form: &crate::domain::AccountForm,
+        except_id: Option<i64>,
+    ) -> Result<Vec<FieldError>> {
+        let st = self.settings()?;
+        match form.validate(&st.currency, &st.country_code) {
+            Err(errors) => Ok(errors),
+            Ok((draft, _)) => uniqueness_errors(&self.conn, &draft, except_id),
+        }
+    }
+
     /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
     pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
         if opening.0 < 0 {

@@ -1,0 +1,148 @@
+//! Taxation in the window: call history of an account, loading call records, tariffs, sheet.
+
+use crate::progress::Progress;
+use crate::seams::open_with_system;
+use crate::AppState;
+use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
+use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::rating::Tariff;
+use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::tariffs::{import_tariffs, TariffsReport};
+use forfaits_core::Error;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, Runtime, State};
+
+#[derive(Serialize)]
+pub struct History {
+    pub total: u64,
+    pub appels: Vec<CallView>,
+}
+
+#[tauri::command]
+pub async fn historique_appels(
+    state: State<'_, AppState>,
+    id: i64,
+    periode: Period,
+    limite: u32,
+    decalage: u64,
+) -> Result<History, Error> {
+    state
+        .with_store(move |s| {
+            let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
+            Ok(History { total, appels })
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn exporter_historique(
+    state: State<'_, AppState>,
+    id: i64,
+    periode: Period,
+    chemin: String,
+) -> Result<u64, Error> {
+    state
+        .with_own_store(move |s| export_calls_to_file(s, id, periode, &PathBuf::from(chemin)))
+        .await
+}
+
+async fn calls<R: Runtime>(
+    app: AppHandle<R>,
+    state: &AppState,
+    chemin: String,
+    colonne: MatchBy,
+    dry_run: bool,
+) -> Result<CallsReport, Error> {
+    state
+        .with_own_store(move |s| {
+            let mut p = Progress::new(app, "appels");
+            let mut r = load_calls(
+                s,
+                &PathBuf::from(chemin),
+                CallsOptions {
+                    match_by: colonne,
+                    dry_run,
+                },
+                &mut |pr| p.report(pr.octets, pr.octets_total, pr.lignes),
+            )?;
+            r.erreurs.truncate(500);
+            r.comptes_inconnus.truncate(500);
+            r.sans_tarif.truncate(500);
+            Ok(r)
+        })
+        .await
+}
+
+/// Rates the file without writing (the preview).
+#[tauri::command]
+pub async fn analyser_appels<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    chemin: String,
+    colonne: MatchBy,
+) -> Result<CallsReport, Error> {
+    calls(app, &state, chemin, colonne, true).await
+}
+
+#[tauri::command]
+pub async fn charger_appels<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    chemin: String,
+    colonne: MatchBy,
+) -> Result<CallsReport, Error> {
+    calls(app, &state, chemin, colonne, false).await
+}
+
+#[tauri::command]
+pub async fn lister_tarifs(state: State<'_, AppState>) -> Result<Vec<Tariff>, Error> {
+    state.with_store(|s| s.tariffs()).await
+}
+
+#[tauri::command]
+pub async fn importer_tarifs(
+    state: State<'_, AppState>,
+    chemin: String,
+) -> Result<TariffsReport, Error> {
+    state
+        .with_own_store(move |s| import_tariffs(s, &PathBuf::from(chemin), false))
+        .await
+}
+
+/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
+/// PDF viewer for printing; returns the path.
+#[tauri::command]
+pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
+    let dir = state
+        .db_path()
+        .parent()
+        .map(|p| p.join("fiches"))
+        .unwrap_or_else(|| PathBuf::from("fiches"));
+    let path = state
+        .with_store(move |s| {
+            let account = s.get_account(id)?;
+            let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
+            let settings = s.settings()?;
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+            let path = dir.join(format!("fiche-{}.pdf", account.matricule));
+            write_pdf(
+                &SheetData {
+                    account: &account,
+                    movements: &movements,
+                    settings: &settings,
+                    printed_at: forfaits_core::store::now(),
+                },
+                &path,
+            )?;
+            Ok(path)
+        })
+        .await?;
+    open_with_system(&path).map_err(|e| {
+        Error::Io(format!(
+            "La fiche a été écrite ({}) mais aucun lecteur de PDF n'a pu l'ouvrir : {e}.",
+            path.display()
+        ))
+    })?;
+    Ok(path.display().to_string())
+}

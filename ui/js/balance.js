@@ -1,0 +1,112 @@
+// Gestion de solde: the balance, a movement typed with amount and reason, and the history with
+// the balance after each movement.
+
+import { api } from "./api.js";
+import { el, clear } from "./dom.js";
+import { money, dateTime, amount, currencyInfo } from "./format.js";
+import { button, field, panel, showFieldErrors, toast } from "./ui.js";
+
+const KINDS = [
+  { code: "recharge", label: "Crédit (recharge)", verb: "Créditer" },
+  { code: "debit", label: "Débit", verb: "Débiter" },
+  { code: "correction", label: "Correction (±)", verb: "Corriger de" },
+  { code: "remboursement", label: "Remboursement", verb: "Rembourser" },
+];
+
+const PAGE = 50;
+
+export function openBalance(account, onChanged) {
+  let a = account;
+  const balance = el("div", { class: "big-balance num" });
+  const state = el("span", { class: "badge" });
+  const showBalance = () => {
+    balance.textContent = money(a.solde);
+    balance.classList.toggle("negative", a.solde <= 0);
+    state.className = `badge badge-${a.etat_general}`;
+    state.textContent = a.etat_general_libelle;
+  };
+  showBalance();
+
+  const kind = el("select", {}, KINDS.map((k) => el("option", { value: k.code }, k.label)));
+  const fKind = field("Opération", { key: "type", control: kind });
+  const fAmount = field(`Montant (${currencyInfo().code})`, { key: "montant", inputmode: "decimal", hint: "Par exemple 12,500 ; une correction peut être négative (-2,500)" });
+  const fReason = field("Motif", { key: "motif", maxlength: 200, hint: "Obligatoire sauf pour une recharge" });
+  const fields = [fKind, fAmount, fReason];
+  const message = el("div", { class: "form-error", role: "alert" });
+  const submit = button("Créditer", { primary: true, type: "submit" });
+  const label = () => {
+    const k = KINDS.find((x) => x.code === kind.value);
+    const v = fAmount.input.value.trim();
+    submit.textContent = v ? `${k.verb} ${v} ${currencyInfo().code}` : k.verb;
+  };
+  kind.addEventListener("change", label);
+  fAmount.input.addEventListener("input", label);
+  label();
+
+  const rows = el("tbody");
+  const more = button("Afficher plus", { onclick: () => load(false) });
+  const count = el("span", { class: "muted small" });
+  let loaded = 0;
+  const load = async (reset) => {
+    if (reset) {
+      loaded = 0;
+      clear(rows);
+    }
+    const r = await api.mouvements(a.id, PAGE, loaded);
+    loaded += r.mouvements.length;
+    for (const m of r.mouvements) {
+      rows.append(
+        el("tr", {},
+          el("td", { class: "num" }, dateTime(m.date)),
+          el("td", {}, m.libelle),
+          el("td", { class: `num ${m.montant < 0 ? "negative" : "positive"}` }, `${m.montant > 0 ? "+" : ""}${amount(m.montant)}`),
+          el("td", { class: "num" }, amount(m.solde_apres)),
+          el("td", { class: "ellipsis", title: m.motif }, m.motif),
+          el("td", { class: "muted" }, m.operateur)),
+      );
+    }
+    count.textContent = r.total ? `${loaded} sur ${r.total} mouvements` : "Aucun mouvement.";
+    more.hidden = loaded >= r.total;
+  };
+
+  const form = el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), message, el("div", { class: "form-actions" }, submit));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    message.textContent = "";
+    for (const f of fields) f.setError("");
+    try {
+      const r = await api.saisirMouvement(a.id, kind.value, fAmount.input.value, fReason.input.value);
+      a = r.compte;
+      showBalance();
+      const m = r.mouvement;
+      toast(`Mouvement enregistré — ${m.libelle} : ${m.montant > 0 ? "+" : ""}${money(m.montant)}`);
+      fAmount.input.value = "";
+      fReason.input.value = "";
+      label();
+      await load(true);
+      onChanged(a);
+      fAmount.input.focus();
+    } catch (err) {
+      message.textContent = showFieldErrors(fields, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  panel({
+    title: `Gestion de solde — ${a.nom}`,
+    body: el("div", { class: "balance-panel" },
+      el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance), state),
+      form,
+      el("h3", {}, "Mouvements"),
+      el("table", { class: "mini-grid" },
+        el("thead", {}, el("tr", {}, ["Date", "Type", "Montant", "Solde après", "Motif", "Opérateur"].map((h, i) => el("th", { class: i === 2 || i === 3 || i === 0 ? "num" : "" }, h)))),
+        rows),
+      el("div", { class: "list-foot" }, count, more)),
+    isDirty: () => fAmount.input.value.trim() !== "" || fReason.input.value.trim() !== "",
+    wide: true,
+  });
+  fAmount.input.focus();
+  load(true);
+}

@@ -1,0 +1,135 @@
+// Appels et tarifs: load the telephony server's call records (preview, then load), and the
+// tariffs that price them.
+
+import { api } from "./api.js";
+import { el, clear } from "./dom.js";
+import { amount, money, count, currencyInfo } from "./format.js";
+import { button, toast } from "./ui.js";
+import { dropZone } from "./dropzone.js";
+
+function notices(title, list) {
+  if (!list.length) return null;
+  return el("details", { class: "notices", open: list.length <= 10 },
+    el("summary", {}, `${title} (${count(list.length)})`),
+    el("ul", {}, list.map((n) => el("li", {}, n.texte || String(n)))));
+}
+
+export function renderCallsView(host, onChanged) {
+  clear(host);
+  const column = el("select", { id: "colonne-compte" },
+    el("option", { value: "accountcode" }, "accountcode (code de compte)"),
+    el("option", { value: "src" }, "src (appelant)"));
+  const callsBox = el("div", { class: "calls-box" });
+  const tariffsBox = el("div");
+
+  const showStart = (error) => {
+    clear(callsBox);
+    if (error) callsBox.append(el("div", { class: "form-error", role: "alert" }, error));
+    callsBox.append(
+      dropZone({ text: "Déposez le fichier Master.csv du serveur ou cliquez pour le choisir", title: "Charger les appels : choisir Master.csv", onFile: preview }),
+      el("div", { class: "field inline" }, el("label", { for: "colonne-compte" }, "Compte retrouvé par"), column));
+  };
+
+  async function preview(path) {
+    clear(callsBox);
+    callsBox.append(el("p", { class: "busy" }, "Lecture et tarification des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
+    try {
+      const r = await api.analyserAppels(path, column.value);
+      showReport(r, path);
+    } catch (err) {
+      showStart(err.message);
+    }
+  }
+
+  function showReport(r, path) {
+    clear(callsBox);
+    const stats = [
+      ["lues", r.lignes_lues, "lignes lues"],
+      ["nouveaux", r.appels_charges, "appels nouveaux"],
+      ["deja", r.deja_charges, "déjà chargés"],
+      ["factures", r.appels_factures, `facturés : ${money(r.montant_total)}`],
+      ["hors", r.hors_touches, "hors des touches"],
+    ];
+    callsBox.append(
+      el("div", { class: "summary" }, stats.map(([k, n, l]) => el("div", { class: "stat" }, el("span", { class: "n", id: `appels-${k}` }, count(n)), el("span", {}, l)))),
+      notices("Comptes inconnus", r.comptes_inconnus) || el("span"),
+      notices("Numéros sans tarif", r.sans_tarif) || el("span"),
+      notices("Lignes mal formées", r.erreurs.map((e) => ({ texte: e.texte }))) || el("span"),
+      el("div", { class: "form-actions" },
+        button("Annuler", { onclick: () => showStart() }),
+        button(r.appels_charges ? `Charger les ${count(r.appels_charges)} appels` : "Rien de nouveau à charger", {
+          primary: true,
+          id: "btn-charger-appels",
+          disabled: r.appels_charges === 0,
+          onclick: () => load(path),
+        })),
+    );
+  }
+
+  async function load(path) {
+    clear(callsBox);
+    callsBox.append(el("p", { class: "busy" }, "Chargement des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
+    try {
+      const r = await api.chargerAppels(path, column.value);
+      toast(`${count(r.appels_charges)} appels chargés, ${money(r.montant_total)} débités`);
+      showStart();
+      onChanged();
+    } catch (err) {
+      showStart(err.message);
+    }
+  }
+
+  async function showTariffs(errors) {
+    clear(tariffsBox);
+    const list = await api.tarifs().catch(() => []);
+    const code = currencyInfo().code;
+    const importBtn = button("Importer des tarifs", {
+      id: "btn-importer-tarifs",
+      onclick: async () => {
+        const p = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
+        if (!p) return;
+        try {
+          const r = await api.importerTarifs(p);
+          if (r.ecrit) {
+            toast(`${count(r.tarifs)} tarifs importés`);
+            showTariffs();
+          } else {
+            showTariffs(r.erreurs);
+          }
+        } catch (err) {
+          toast(err.message, "error");
+        }
+      },
+    });
+    tariffsBox.append(
+      el("div", { class: "section-head" }, el("h2", {}, "Tarifs"), importBtn),
+      el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs, ou ne change rien s'il y a une erreur."),
+    );
+    if (errors && errors.length) {
+      tariffsBox.append(el("div", { class: "form-error", role: "alert" }, "Import refusé, les tarifs en place n'ont pas changé :"),
+        el("ul", { class: "notices-list" }, errors.map((e) => el("li", {}, e.texte))));
+    }
+    if (!list.length) {
+      tariffsBox.append(el("p", { class: "empty-inline" }, "Aucun tarif : les appels seront gardés sans coût. Importez un fichier de tarifs."));
+      return;
+    }
+    tariffsBox.append(el("table", { class: "mini-grid", id: "table-tarifs" },
+      el("thead", {}, el("tr", {}, ["Préfixe", "Libellé", `Prix / minute (${code})`, "Bloc initial (s)", "Bloc (s)", `Frais de connexion (${code})`].map((h, i) => el("th", { class: i >= 2 ? "num" : "" }, h)))),
+      el("tbody", {}, list.map((t) => el("tr", {},
+        el("td", { class: "mono" }, t.prefixe),
+        el("td", {}, t.libelle),
+        el("td", { class: "num" }, amount(t.prix_minute)),
+        el("td", { class: "num" }, t.bloc_initial_s),
+        el("td", { class: "num" }, t.bloc_s),
+        el("td", { class: "num" }, amount(t.frais_connexion)))))));
+  }
+
+  host.append(
+    el("div", { class: "page-inner" },
+      el("section", {}, el("div", { class: "section-head" }, el("h2", {}, "Charger les appels")),
+        el("p", { class: "muted small" }, "Relevés Asterisk (Master.csv). Chaque appel répondu est tarifé et débité du solde (si le calcul billing est activé) et compte dans la durée totale ; recharger un fichier ne change rien."),
+        callsBox),
+      el("section", {}, tariffsBox)));
+  showStart();
+  showTariffs();
+}

@@ -1,0 +1,24 @@
+// The drop zone: a large target that also opens the native file dialog on click or Enter.
+
+import { api } from "./api.js";
+import { el } from "./dom.js";
+import { icon } from "./icons.js";
+import { setDropHandler } from "./drop.js";
+
+export function dropZone({ text, title, onFile }) {
+  const zone = el(
+    "button",
+    {
+      type: "button",
+      class: "dropzone",
+      onclick: async () => {
+        const p = await api.choisirFichier(title);
+        if (p) onFile(p);
+      },
+    },
+    icon("fichier", 32),
+    el("span", {}, text),
+  );
+  setDropHandler(onFile, zone);
+  return zone;
+}

@@ -1,0 +1,38 @@
+// Exporter les utilisateurs: format and separator, then the native save dialog.
+
+import { api } from "./api.js";
+import { el } from "./dom.js";
+import { count } from "./format.js";
+import { button, modal, close, toast, working } from "./ui.js";
+
+export function openExport() {
+  const radio = (value, label, hint, checked) =>
+    el("label", { class: "choice" },
+      el("input", { type: "radio", name: "format", value, checked }),
+      el("span", {}, el("strong", {}, label), el("span", { class: "muted small" }, hint)));
+  const sep = el("select", { id: "export-separateur" },
+    el("option", { value: ";" }, "Point-virgule « ; » (Excel en français)"),
+    el("option", { value: "," }, "Virgule « , »"));
+  const body = el("div", { class: "export" },
+    radio("complet", "Complet", "Toutes les colonnes du tableau, avec leurs titres", true),
+    radio("import", "Format d'import", "Les 13 champs sans en-tête, à réimporter plus tard", false),
+    el("div", { class: "field" }, el("label", { for: "export-separateur" }, "Séparateur"), sep));
+  const go = async () => {
+    const format = body.querySelector("input[name=format]:checked").value;
+    const nom = format === "complet" ? "utilisateurs.csv" : "utilisateurs-import.csv";
+    const chemin = await api.choisirDestination("Exporter les utilisateurs", nom);
+    if (!chemin) return;
+    close(true);
+    try {
+      const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(chemin, format, sep.value));
+      toast(`${count(n)} utilisateur${n > 1 ? "s" : ""} exporté${n > 1 ? "s" : ""}`);
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
+  modal({
+    title: "Exporter les utilisateurs",
+    body,
+    footer: [button("Annuler", { onclick: () => close() }), button("Choisir l'emplacement et exporter", { primary: true, onclick: go, id: "btn-exporter-go" })],
+  });
+}

@@ -1,0 +1,133 @@
+// Ajouter plusieurs utilisateurs: instructions, drop zone / native dialog, preview of the
+// lines (read, valid, invalid, each error), then import of the valid lines with progress.
+
+import { api } from "./api.js";
+import { el, clear } from "./dom.js";
+import { count } from "./format.js";
+import { button, modal, close, toast } from "./ui.js";
+import { dropZone } from "./dropzone.js";
+import { clearDropHandler } from "./drop.js";
+
+const FIELDS = [
+  "Champ (1) : Nom & prénom utilisateur (Obligatoire).",
+  "Champ (2) : Matricule (Identifiant à 14 chiffres obligatoire).",
+  "Champ (3) : Identifiant (7 chiffres obligatoire).",
+  ...Array.from({ length: 10 }, (_, i) => `Champ (${i + 4}) : Téléphone N°${i + 1} (Non obligatoire).`),
+];
+
+function errorTable(errors) {
+  return el("table", { class: "mini-grid errors" },
+    el("thead", {}, el("tr", {}, ["Ligne", "Champ", "Valeur", "Erreur"].map((h, i) => el("th", { class: i === 0 ? "num" : "" }, h)))),
+    el("tbody", {}, errors.map((e) => el("tr", {},
+      el("td", { class: "num" }, e.ligne),
+      el("td", {}, e.champ ? `${e.champ} (${e.libelle})` : "—"),
+      el("td", { class: "mono ellipsis", title: e.valeur }, e.valeur),
+      el("td", {}, e.message)))));
+}
+
+export function openImport(onImported, firstFile) {
+  const body = el("div", { class: "import" });
+  const foot = el("div", { class: "foot-row" });
+  const update = el("input", { type: "checkbox", id: "maj-existants" });
+  let file = null;
+  let closed = false;
+
+  const showStart = () => {
+    clear(body);
+    clear(foot);
+    body.append(
+      el("p", {}, "Consignes sur les champs nécessaires au fichier CSV (Remplir le fichier sans en-tête, uniquement ces champs) :"),
+      el("ul", { class: "consignes" }, FIELDS.map((f) => el("li", {}, f))),
+      dropZone({
+        text: "Déposez vos fichiers ou cliquez pour télécharger votre document CSV",
+        title: "Ajouter plusieurs utilisateurs : choisir le fichier CSV",
+        onFile: analyse,
+      }),
+      el("label", { class: "check" }, update, " Mettre à jour les comptes existants (même matricule) au lieu de les refuser"),
+      el("p", { class: "muted small" }, "Séparateur « ; » ou « , », encodage UTF-8 ou Windows : reconnus automatiquement. Rien n'est enregistré avant votre confirmation."),
+    );
+    foot.append(button("Fermer", { onclick: () => close() }));
+  };
+
+  const busy = (label) => {
+    clear(body);
+    clear(foot);
+    body.append(el("p", { class: "busy" }, label), el("progress", { "data-tache": "import", class: "wide-progress" }));
+  };
+
+  async function analyse(path) {
+    file = path;
+    busy("Lecture et vérification du fichier…");
+    try {
+      const r = await api.analyserImport(path, update.checked);
+      if (!closed) showPreview(r);
+    } catch (err) {
+      if (closed) return;
+      showStart();
+      body.prepend(el("div", { class: "form-error", role: "alert" }, err.message));
+    }
+  }
+
+  const saveReport = async () => {
+    const chemin = await api.choisirDestination("Enregistrer le rapport d'erreurs", "rapport-erreurs.csv");
+    if (!chemin) return;
+    try {
+      const n = await api.enregistrerRapport(chemin);
+      toast(`Rapport d'erreurs enregistré (${count(n)} erreurs)`);
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
+
+  function showPreview(r) {
+    clear(body);
+    clear(foot);
+    body.append(
+      el("div", { class: "summary" },
+        el("div", { class: "stat" }, el("span", { class: "n", id: "apercu-lues" }, count(r.lignes_lues)), el("span", {}, "lignes lues")),
+        el("div", { class: "stat ok" }, el("span", { class: "n", id: "apercu-valides" }, count(r.valides)), el("span", {}, "valides")),
+        el("div", { class: `stat ${r.rejetees ? "bad" : ""}` }, el("span", { class: "n", id: "apercu-invalides" }, count(r.rejetees)), el("span", {}, "invalides"))),
+      el("p", { class: "muted small" }, `Fichier ${r.fichier} · ${r.encodage} · séparateur « ${r.separateur} »`),
+    );
+    if (r.erreurs.length) {
+      body.append(el("h3", {}, `Erreurs (${count(r.erreurs_total)})`), errorTable(r.erreurs));
+      if (r.erreurs_total > r.erreurs.length) body.append(el("p", { class: "muted small" }, `Les ${count(r.erreurs.length)} premières sont affichées ; le rapport les contient toutes.`));
+      foot.append(button("Enregistrer le rapport d'erreurs", { onclick: saveReport }));
+    } else {
+      body.append(el("p", { class: "ok-line" }, "Toutes les lignes sont valides."));
+    }
+    foot.append(
+      button("Annuler", { onclick: () => close() }),
+      button(`Importer les ${count(r.valides)} lignes valides`, { primary: true, id: "btn-importer-valides", disabled: r.valides === 0, onclick: () => run() }),
+    );
+    foot.querySelector(".primary").focus();
+  }
+
+  async function run() {
+    busy("Import en cours…");
+    try {
+      const r = await api.importerUtilisateurs(file, update.checked);
+      const n = r.crees + r.mis_a_jour;
+      close(true);
+      toast(`${count(n)} utilisateur${n > 1 ? "s" : ""} importé${n > 1 ? "s" : ""}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
+      onImported();
+    } catch (err) {
+      if (closed) return;
+      showStart();
+      body.prepend(el("div", { class: "form-error", role: "alert" }, err.message));
+    }
+  }
+
+  modal({
+    title: "Ajouter plusieurs utilisateurs",
+    body,
+    footer: foot,
+    wide: true,
+    onClose: () => {
+      closed = true;
+      clearDropHandler(analyse);
+    },
+  });
+  showStart();
+  if (firstFile) analyse(firstFile);
+}

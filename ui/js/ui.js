@@ -1,0 +1,223 @@
+// Shared pieces of the window: buttons, form fields with inline errors, toasts, the side panel
+// and the modal (one thing open at a time, Esc closes, asking first if something changed).
+
+import { el, $, clear } from "./dom.js";
+import { icon } from "./icons.js";
+
+export function button(label, { primary, danger, onclick, type = "button", id, disabled } = {}) {
+  const cls = ["btn", primary ? "primary" : "", danger ? "danger" : ""].join(" ").trim();
+  return el("button", { type, class: cls, onclick, id, disabled }, label);
+}
+
+export function iconButton(name, label, onclick, { danger } = {}) {
+  return el(
+    "button",
+    {
+      type: "button",
+      class: danger ? "icon-btn danger" : "icon-btn",
+      title: label,
+      "aria-label": label,
+      onclick: (e) => {
+        e.stopPropagation();
+        onclick(e);
+      },
+    },
+    icon(name),
+  );
+}
+
+let fieldSeq = 0;
+
+/** A labelled input with its error line; returns {wrap, input, setError}. */
+export function field(label, { key, required, type = "text", value = "", hint, inputmode, maxlength, counter, control } = {}) {
+  fieldSeq += 1;
+  const id = `champ-${fieldSeq}`;
+  const input =
+    control ||
+    el("input", {
+      id,
+      type,
+      value,
+      inputmode,
+      maxlength,
+      autocomplete: "off",
+      spellcheck: "false",
+      "data-champ": key,
+    });
+  if (control) {
+    input.id = id;
+    input.dataset.champ = key;
+  }
+  const error = el("div", { class: "field-error", id: `${id}-erreur`, role: "alert" });
+  input.setAttribute("aria-describedby", `${id}-erreur`);
+  const count = counter ? el("span", { class: "counter", "aria-hidden": "true" }) : null;
+  const updateCount = () => {
+    if (count) count.textContent = `${input.value.length}/${counter}`;
+  };
+  if (count) {
+    input.addEventListener("input", updateCount);
+    updateCount();
+  }
+  const wrap = el(
+    "div",
+    { class: "field" },
+    el("label", { for: id }, label, required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : null, count),
+    input,
+    hint ? el("div", { class: "hint" }, hint) : null,
+    error,
+  );
+  return {
+    wrap,
+    input,
+    key,
+    setError(message) {
+      error.textContent = message ? capitalize(message) : "";
+      input.classList.toggle("invalid", Boolean(message));
+      input.setAttribute("aria-invalid", message ? "true" : "false");
+    },
+  };
+}
+
+export function capitalize(s) {
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}
+
+/** Shows `{message, champs}` errors under their fields; returns the message for the rest. */
+export function showFieldErrors(fields, err) {
+  for (const f of fields) f.setError("");
+  const champs = (err && err.champs) || [];
+  let unplaced = [];
+  for (const c of champs) {
+    const f = fields.find((x) => x.key === c.champ);
+    if (f) f.setError(c.message);
+    else unplaced.push(`${c.libelle} : ${c.message}`);
+  }
+  if (!champs.length) unplaced = [err && err.message];
+  const first = fields.find((f) => f.input.getAttribute("aria-invalid") === "true");
+  if (first) first.input.focus();
+  return unplaced.filter(Boolean).join(" ");
+}
+
+export function toast(message, kind = "ok") {
+  const t = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, message);
+  $("#toasts").append(t);
+  setTimeout(() => t.remove(), kind === "error" ? 6000 : 3000);
+}
+
+// ----- side panel and modal -------------------------------------------------------------
+
+let current = null; // {kind: "panel"|"modal", isDirty, onClose, returnFocus}
+
+export function isOpen() {
+  return current !== null;
+}
+
+function closeCurrent(force = false) {
+  if (!current) return true;
+  if (!force && current.isDirty && current.isDirty()) {
+    if (!window.confirm("Des modifications ne sont pas enregistrées. Fermer quand même ?")) return false;
+  }
+  const c = current;
+  current = null;
+  const host = c.kind === "panel" ? $("#panneau") : $("#modale");
+  host.hidden = true;
+  clear(c.kind === "panel" ? host : host.firstElementChild);
+  if (c.onClose) c.onClose();
+  if (c.returnFocus && document.contains(c.returnFocus)) c.returnFocus.focus();
+  return true;
+}
+
+export function close(force = false) {
+  return closeCurrent(force);
+}
+
+function open(kind, { title, body, footer, isDirty, onClose, wide }) {
+  if (!closeCurrent()) return null;
+  const host = kind === "panel" ? $("#panneau") : $("#modale");
+  const box = kind === "panel" ? host : host.firstElementChild;
+  clear(box);
+  box.classList.toggle("wide", Boolean(wide));
+  const titleId = `titre-${kind}`;
+  box.setAttribute("aria-labelledby", titleId);
+  box.append(
+    el("div", { class: "box-head" },
+      el("h2", { id: titleId }, title),
+      iconButton("fermer", "Fermer (Échap)", () => closeCurrent())),
+    el("div", { class: "box-body" }, body),
+  );
+  if (footer) box.append(el("div", { class: "box-foot" }, footer));
+  current = { kind, isDirty, onClose, returnFocus: document.activeElement };
+  host.hidden = false;
+  const first = box.querySelector("input:not([type=hidden]), select, textarea, button.primary") || box;
+  first.focus();
+  return box;
+}
+
+export const panel = (opts) => open("panel", opts);
+export const modal = (opts) => open("modal", opts);
+
+/** A confirmation modal; resolves true when confirmed. */
+export function confirmDialog({ title, lines, confirmLabel, danger }) {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v) => {
+      if (done) return;
+      done = true;
+      closeCurrent(true);
+      resolve(v);
+    };
+    const ok = button(confirmLabel, { primary: !danger, danger, onclick: () => finish(true) });
+    modal({
+      title,
+      body: el("div", { class: "confirm" }, lines.map((l) => el("p", {}, l))),
+      footer: [button("Annuler", { onclick: () => finish(false) }), ok],
+      onClose: () => finish(false),
+    });
+    ok.focus();
+  });
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && current) {
+    e.preventDefault();
+    closeCurrent();
+  }
+});
+
+$("#modale").addEventListener("mousedown", (e) => {
+  if (e.target === $("#modale")) closeCurrent();
+});
+
+// ----- background work in the status line ------------------------------------------------
+
+let workDepth = 0;
+
+/** Shows `label` with a progress bar while `promise` runs. */
+export async function working(label, promise) {
+  const box = $("#statut-travail");
+  const bar = $("#statut-progression");
+  workDepth += 1;
+  $("#statut-travail-texte").textContent = label;
+  bar.removeAttribute("value");
+  box.hidden = false;
+  try {
+    return await promise;
+  } finally {
+    workDepth -= 1;
+    if (workDepth === 0) box.hidden = true;
+  }
+}
+
+export function progress(p) {
+  const bar = $("#statut-progression");
+  if (p.total > 0) {
+    bar.max = p.total;
+    bar.value = Math.min(p.fait, p.total);
+  }
+  for (const b of document.querySelectorAll("progress[data-tache]")) {
+    if (b.dataset.tache === p.tache && p.total > 0) {
+      b.max = p.total;
+      b.value = Math.min(p.fait, p.total);
+    }
+  }
+}
