@@ -117,7 +117,7 @@ async fn table_lists_accounts_sorts_and_searches() {
     })
     .await;
     assert!(first[0] > first[1]);
-    assert_eq!(s.w.text("th[data-key=matricule]").await.contains('▼'), true);
+    assert!(s.w.text("th[data-key=matricule]").await.contains('▼'));
 
     s.search("trabelsi").await;
     let names = wait_for(10, "le résultat de la recherche", || async {
