@@ -446,3 +446,40 @@ proptest! {
         prop_assert!(report.ok(), "{:?}", report.problemes);
     }
 }
+
+#[test]
+fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    for i in 0..1500 {
+        let name = format!("Nom {:04}", (i * 7919) % 1500);
+        create(&mut s, &name, &format!("1{:013}", i), &format!("{:07}", 2_000_000 + i), &[], 0);
+    }
+    create(&mut s, "Autre", "90000000000000", "9999999", &[], 0);
+    // "1" matches 1500 of 1501 accounts: the dense path.
+    let dense = |offset: u64| {
+        s.list_accounts(&ListQuery {
+            recherche: "1".into(),
+            decalage: offset,
+            limite: 100,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let p = dense(0);
+    assert_eq!(p.total, 1500);
+    assert_eq!(p.lignes[0].nom, "Nom 0000");
+    assert_eq!(dense(1450).lignes.len(), 50);
+    assert_eq!(dense(1450).lignes[49].nom, "Nom 1499");
+    assert!(dense(0).lignes.iter().all(|a| a.matricule.starts_with('1')));
+    // The same rows as the narrow path gives for a narrower query.
+    let narrow = s
+        .list_accounts(&ListQuery {
+            recherche: "10000000001".into(),
+            limite: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(narrow.total, 500, "matricules 1 0000000001xxx");
+    assert!(narrow.lignes.windows(2).all(|w| w[0].nom <= w[1].nom));
+}

@@ -447,6 +447,31 @@ impl Store {
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 (total, rows)
             }
+            // A search matching a large share of the table ("1", "m"): walk the table in the
+            // requested order and keep the matches, instead of handing SQLite a huge id list.
+            Some(ids) if ids.len() as u64 > self.count_accounts()? / 8 && ids.len() > 1000 => {
+                let total = ids.len() as u64;
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts ORDER BY {order}"))?;
+                let mut rows = stmt.query([])?;
+                let (mut skipped, mut out) = (0u64, Vec::with_capacity(limit as usize));
+                while let Some(r) = rows.next()? {
+                    let id: i64 = r.get(0)?;
+                    if ids.binary_search(&id).is_err() {
+                        continue;
+                    }
+                    if skipped < q.decalage {
+                        skipped += 1;
+                        continue;
+                    }
+                    out.push(from_row(r)?);
+                    if out.len() == limit as usize {
+                        break;
+                    }
+                }
+                (total, out)
+            }
             Some(ids) => {
                 let total = ids.len() as u64;
                 let values: Vec<rusqlite::types::Value> =
