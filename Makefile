@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the reference (they also work where make is not installed yet).
-.PHONY: run test setup bench icons
+.PHONY: run test setup bench bench-ui icons
 
 run:
 	./scripts/run.sh
@@ -13,6 +13,11 @@ setup:
 
 bench:
 	./scripts/bench.sh
+
+# The window with 1,000,000 accounts (FORFAITS_BENCH_COMPTES to change): first rows, search, scrolling.
+bench-ui:
+	./scripts/setup.sh
+	cargo test --release --test ui_bench -- --ignored --nocapture
 
 icons:
 	python3 scripts/make_icon.py icons

@@ -453,7 +453,14 @@ fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
     let mut s = Store::open(&db.path).unwrap();
     for i in 0..1500 {
         let name = format!("Nom {:04}", (i * 7919) % 1500);
-        create(&mut s, &name, &format!("1{:013}", i), &format!("{:07}", 2_000_000 + i), &[], 0);
+        create(
+            &mut s,
+            &name,
+            &format!("1{:013}", i),
+            &format!("{:07}", 2_000_000 + i),
+            &[],
+            0,
+        );
     }
     create(&mut s, "Autre", "90000000000000", "9999999", &[], 0);
     // "1" matches 1500 of 1501 accounts: the dense path.
@@ -482,4 +489,24 @@ fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
         .unwrap();
     assert_eq!(narrow.total, 500, "matricules 1 0000000001xxx");
     assert!(narrow.lignes.windows(2).all(|w| w[0].nom <= w[1].nom));
+}
+
+#[test]
+fn the_account_count_follows_writes_of_this_and_other_connections() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    assert_eq!(s.count_accounts().unwrap(), 0);
+    create(&mut s, "Ali", "10000000000001", "1000001", &[], 0);
+    assert_eq!(s.count_accounts().unwrap(), 1);
+    let mut other = Store::open(&db.path).unwrap();
+    create(&mut other, "Bob", "10000000000002", "1000002", &[], 0);
+    assert_eq!(
+        s.count_accounts().unwrap(),
+        2,
+        "another connection's insert is seen"
+    );
+    let raw = rusqlite::Connection::open(&db.path).unwrap();
+    raw.execute("DELETE FROM accounts WHERE name = 'Bob'", [])
+        .unwrap();
+    assert_eq!(s.count_accounts().unwrap(), 1);
 }

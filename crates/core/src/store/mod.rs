@@ -57,6 +57,8 @@ pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
     operator: String,
+    /// Account count and the database state it was taken at (see `count_accounts`).
+    count_cache: std::cell::Cell<Option<((i64, u64), u64)>>,
 }
 
 impl Store {
@@ -97,6 +99,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             operator: current_operator(),
+            count_cache: std::cell::Cell::new(None),
         })
     }
 
