@@ -242,6 +242,14 @@ async fn delete_asks_with_name_and_balance_then_removes() {
     let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.search("Zied Zouari").await;
+    // The account state switches from the table.
+    s.w.click("tbody tr[data-id] button[role=switch]").await;
+    s.w.wait_text("#toasts", "Compte de Zied Zouari désactivé")
+        .await;
+    s.w.wait_text("tbody tr[data-id] .badge", "Compte désactivé")
+        .await;
+    let o = forfaits(&s.db, &["search", "zouari", "--json"]);
+    assert!(stdout(&o).contains("\"etat_compte\":\"Désactivé\""));
     s.row_action("Zied Zouari", "Supprimer").await;
     let text = s.w.wait_text("#modale .confirm", "Zied Zouari").await;
     assert!(text.contains("Solde restant : 0,000"), "{text}");
@@ -417,6 +425,19 @@ async fn taxation_screens_load_calls_show_history_and_print() {
         .contains("71234567;;0:01:01;0,180;-0,690;Répondu;Oui"));
     s.w.keys("#panneau", "\u{E00C}").await; // Esc
     s.w.wait_gone("#panneau").await;
+
+    // Durée totale: 241 s counted, reset to zero from the form (confirmed, audited).
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.wait_text("#duree-totale", "0:04:01").await;
+    s.w.click("#btn-remise-zero").await;
+    s.w.click_text("#modale button", "Remettre à zéro").await;
+    s.w.wait_text("#toasts", "Durée totale remise à zéro").await;
+    let o = forfaits(&s.db, &["search", "lotfi", "--json"]);
+    assert!(
+        stdout(&o).contains("\"duree_totale_s\":0"),
+        "{}",
+        stdout(&o)
+    );
 
     s.row_action("Lotfi Ben Ali", "Imprimer").await;
     s.w.wait_text("#toasts", "ouverte pour impression").await;

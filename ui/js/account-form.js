@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el } from "./dom.js";
 import { amount, duration, currencyInfo } from "./format.js";
-import { button, field, panel, close, showFieldErrors, toast } from "./ui.js";
+import { button, field, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
 
 function toggle(label, key, checked) {
@@ -86,11 +86,29 @@ export function openAccountForm(account, onSaved) {
     });
   }
 
+  async function resetDuration() {
+    const ok = await confirmDialog({
+      title: "Remettre la durée totale à zéro ?",
+      lines: [`${a.nom} — ${duration(a.duree_totale_s)} d'appels comptés.`, "La durée repart de 0 ; le journal garde la trace de la remise à zéro."],
+      confirmLabel: "Remettre à zéro",
+    });
+    if (!ok) return;
+    try {
+      const updated = await api.remettreDureeZero(a.id);
+      toast("Durée totale remise à zéro");
+      onSaved(updated);
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  }
+
   const info = editing
     ? el("div", { class: "readonly-grid" },
         el("div", {}, el("span", { class: "k" }, "Etat général"), el("span", { class: `badge badge-${a.etat_general}` }, a.etat_general_libelle)),
         el("div", {}, el("span", { class: "k" }, "Solde"), el("span", { class: `v num ${a.solde <= 0 ? "negative" : ""}` }, `${amount(a.solde)} ${currencyInfo().code}`)),
-        el("div", {}, el("span", { class: "k" }, "Durée totale des appels"), el("span", { class: "v num" }, duration(a.duree_totale_s))))
+        el("div", {}, el("span", { class: "k" }, "Durée totale des appels"),
+          el("span", { class: "v num" }, el("span", { id: "duree-totale" }, duration(a.duree_totale_s)), " ",
+            el("button", { type: "button", class: "link-btn", id: "btn-remise-zero", onclick: resetDuration }, "Remettre à zéro"))))
     : el("p", { class: "muted small" }, "Les champs marqués * sont obligatoires. L'état général se calcule à l'enregistrement.");
 
   const message = el("div", { class: "form-error", role: "alert" });
