@@ -481,3 +481,73 @@ async fn journal_and_settings_screens() {
     s.w.shot("14-parametres").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let m = "10000000007919";
+    // The window credits 1,000 TND forty times (the command its Gestion de solde uses) while
+    // the command line credits 0,001 TND forty times on the same account.
+    let cli = {
+        let db = s.db.clone();
+        std::thread::spawn(move || {
+            for _ in 0..40 {
+                let o = forfaits(&db, &["balance", m, "credit", "0,001", "--reason", "CLI"]);
+                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            }
+        })
+    };
+    let done = s
+        .w
+        .c
+        .execute_async(
+            r#"const done = arguments[0];
+               (async () => {
+                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
+                 const id = page.lignes[0].id;
+                 for (let i = 0; i < 40; i++) {
+                   await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '1', motif: 'fenêtre' });
+                 }
+                 done('ok');
+               })().catch(e => done(JSON.stringify(e)));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(done, "ok");
+    cli.join().unwrap();
+    let row: serde_json::Value =
+        serde_json::from_str(stdout(&forfaits(&s.db, &["search", m, "--json"])).trim()).unwrap();
+    assert_eq!(row["solde"], "40,040", "40 × 1,000 + 40 × 0,001");
+    assert_eq!(forfaits(&s.db, &["check"]).status.code(), Some(0));
+
+    // Paramètres: a backup now, then a change, then the backup restored.
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text("#dossier-sauvegardes", "sauvegardes").await;
+    let copy = s.dir.join("sauvegarde.sqlite3");
+    s.answer_dialog(&copy);
+    s.w.click("#btn-sauvegarder").await;
+    s.w.wait_text("#toasts", "Sauvegarde écrite").await;
+    forfaits(
+        &s.db,
+        &[
+            "balance",
+            m,
+            "debit",
+            "40",
+            "--reason",
+            "Après la sauvegarde",
+        ],
+    );
+    s.w.click("#btn-restaurer").await;
+    s.w.wait_text("#modale", "sera remplacé").await;
+    s.w.shot("15-restaurer").await;
+    s.w.click_text("#modale button", "Restaurer").await;
+    s.w.wait_text("#toasts", "Sauvegarde restaurée : 25 comptes")
+        .await;
+    let row: serde_json::Value =
+        serde_json::from_str(stdout(&forfaits(&s.db, &["search", m, "--json"])).trim()).unwrap();
+    assert_eq!(row["solde"], "40,040", "the balance of the backup is back");
+    s.close().await;
+}

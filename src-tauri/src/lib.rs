@@ -17,6 +17,9 @@ pub const COMMANDS: &[&str] = &[
     "lire_parametres",
     "enregistrer_parametres",
     "lire_journal",
+    "infos_sauvegardes",
+    "sauvegarder",
+    "restaurer",
     "lister_comptes",
     "obtenir_compte",
     "valider_compte",
@@ -49,6 +52,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::app::lire_parametres,
         commands::app::enregistrer_parametres,
         commands::app::lire_journal,
+        commands::app::infos_sauvegardes,
+        commands::app::sauvegarder,
+        commands::app::restaurer,
         commands::accounts::lister_comptes,
         commands::accounts::obtenir_compte,
         commands::accounts::valider_compte,
@@ -78,8 +84,18 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 /// Opens the window on the database at `db` (the default one when `None`).
 pub fn run(db: Option<PathBuf>) -> Result<(), String> {
     let state = AppState::open(db).map_err(|e| e.to_string())?;
+    let db_path = state.db_path().to_path_buf();
     with_commands(tauri::Builder::default())
         .manage(state)
+        .setup(move |_| {
+            // The day's automatic backup, away from the window's start-up.
+            std::thread::spawn(move || {
+                if let Ok(store) = forfaits_core::Store::open(&db_path) {
+                    let _ = store.auto_backup(chrono::Local::now().date_naive());
+                }
+            });
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .map_err(|e| format!("La fenêtre n'a pas pu s'ouvrir : {e}"))
 }

@@ -15,6 +15,9 @@ export const api = {
   parametres: () => call("lire_parametres"),
   enregistrerParametres: (formulaire) => call("enregistrer_parametres", { formulaire }),
   journal: (filtre) => call("lire_journal", { filtre }),
+  infosSauvegardes: () => call("infos_sauvegardes"),
+  sauvegarder: (chemin) => call("sauvegarder", { chemin }),
+  restaurer: (chemin) => call("restaurer", { chemin }),
 
   listerComptes: (requete) => call("lister_comptes", { requete }),
   compte: (id) => call("obtenir_compte", { id }),

@@ -93,7 +93,13 @@ function showView(name) {
   document.body.classList.toggle("on-accounts", onAccounts);
   if (name === "appels") renderCallsView($("#vue-appels"), () => table.reload());
   if (name === "journal") renderJournal($("#vue-journal"));
-  if (name === "parametres") renderSettings($("#vue-parametres"), infos).catch((e) => showError(e.message));
+  if (name === "parametres") {
+    renderSettings($("#vue-parametres"), infos, async () => {
+      infos = await api.infos();
+      setCurrency(infos.devise, infos.decimales);
+      showView("comptes");
+    }).catch((e) => showError(e.message));
+  }
   if (onAccounts) {
     table.reload();
     $("#recherche").focus();

@@ -3,11 +3,12 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
-import { button, field, showFieldErrors, toast } from "./ui.js";
+import { button, field, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
 
-export async function renderSettings(host, infos) {
+export async function renderSettings(host, infos, onRestored) {
   clear(host);
   const s = await api.parametres();
+  const backups = await api.infosSauvegardes();
   const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 5 });
   const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.currency.decimals }, String(d))));
   const fDec = field("Nombre de décimales", { key: "decimales", control: decimals, hint: "Ne peut plus changer une fois des mouvements enregistrés" });
@@ -16,7 +17,8 @@ export async function renderSettings(host, infos) {
   const billing = el("input", { type: "checkbox", checked: s.default_billing });
   const fDuree = field("Durée d'appel par défaut (minutes)", { key: "duree_appel", value: s.default_allowance_min ?? "", hint: "Vide : illimitée" });
   const fSolde = field("Solde initial par défaut", { key: "solde", value: s.default_opening_balance ? amount(s.default_opening_balance).replace(/\u202f/g, "") : "" });
-  const fields = [fCode, fDec, fCc, fDuree, fSolde];
+  const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.backup_retention_days), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
+  const fields = [fCode, fDec, fCc, fDuree, fSolde, fRetention];
   const message = el("div", { class: "form-error", role: "alert" });
   const form = el("form", { class: "settings-form", novalidate: true },
     el("fieldset", {}, el("legend", {}, "Monnaie et numéros"), el("div", { class: "row3" }, fCode.wrap, fDec.wrap, fCc.wrap)),
@@ -24,6 +26,7 @@ export async function renderSettings(host, infos) {
       el("label", { class: "check" }, etat, " Compte activé"),
       el("label", { class: "check" }, billing, " Calcul billing activé"),
       el("div", { class: "row2" }, fDuree.wrap, fSolde.wrap)),
+    el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les paramètres", { primary: true, type: "submit" })));
   form.addEventListener("submit", async (e) => {
@@ -38,6 +41,7 @@ export async function renderSettings(host, infos) {
         billing_defaut: billing.checked,
         duree_defaut: fDuree.input.value,
         solde_defaut: fSolde.input.value,
+        retention_sauvegardes: Number(fRetention.input.value) || 0,
       });
       for (const f of fields) f.setError("");
       setCurrency(saved.currency.code, saved.currency.decimals);
@@ -46,9 +50,47 @@ export async function renderSettings(host, infos) {
       message.textContent = showFieldErrors(fields, err);
     }
   });
+  async function backupNow() {
+    const d = new Date();
+    const nom = `forfaits-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.sqlite3`;
+    const chemin = await api.choisirDestination("Sauvegarder la base", nom, "sqlite");
+    if (!chemin) return;
+    try {
+      await working("Sauvegarde…", api.sauvegarder(chemin));
+      toast("Sauvegarde écrite");
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  }
+
+  async function restore() {
+    const chemin = await api.choisirFichier("Restaurer une sauvegarde", "sqlite");
+    if (!chemin) return;
+    const ok = await confirmDialog({
+      title: "Restaurer cette sauvegarde ?",
+      lines: [chemin, "Le contenu actuel de la base sera remplacé par celui de la sauvegarde, après vérification. La base actuelle est d'abord gardée à côté, sous un nom daté."],
+      confirmLabel: "Restaurer",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const r = await working("Restauration…", api.restaurer(chemin));
+      toast(`Sauvegarde restaurée : ${r.comptes} comptes`);
+      onRestored();
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  }
+
   host.append(el("div", { class: "page-inner narrow" },
     el("h2", {}, "Paramètres"),
     form,
+    el("section", { class: "about-lines" },
+      el("h3", {}, "Sauvegardes"),
+      el("p", {}, "Sauvegardes automatiques : ", el("span", { class: "mono", id: "dossier-sauvegardes" }, backups.dossier)),
+      el("div", { class: "form-actions left" },
+        button("Sauvegarder maintenant…", { onclick: backupNow, id: "btn-sauvegarder" }),
+        button("Restaurer une sauvegarde…", { onclick: restore, id: "btn-restaurer" }))),
     el("section", { class: "about-lines" },
       el("h3", {}, "Données"),
       el("p", {}, "Base de données : ", el("span", { class: "mono", id: "chemin-base" }, infos.base)),

@@ -73,6 +73,9 @@ pub enum Command {
     /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] backup FICHIER")]
     Backup(BackupArgs),
+    /// Remplace le contenu de la base par une sauvegarde vérifiée (l'ancienne base est gardée à côté)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] restore FICHIER")]
+    Restore(BackupArgs),
     /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
     Check,

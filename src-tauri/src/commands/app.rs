@@ -68,3 +68,40 @@ pub async fn lire_journal(
 ) -> Result<Vec<AuditEntry>, Error> {
     state.with_store(move |s| s.audit_entries(&filtre)).await
 }
+
+#[derive(Serialize)]
+pub struct Backups {
+    pub dossier: String,
+    pub retention_jours: u32,
+}
+
+#[tauri::command]
+pub async fn infos_sauvegardes(state: State<'_, AppState>) -> Result<Backups, Error> {
+    state
+        .with_store(|s| {
+            Ok(Backups {
+                dossier: s.backup_dir().display().to_string(),
+                retention_jours: s.settings()?.backup_retention_days,
+            })
+        })
+        .await
+}
+
+/// A backup now, to a chosen file.
+#[tauri::command]
+pub async fn sauvegarder(state: State<'_, AppState>, chemin: String) -> Result<u64, Error> {
+    state
+        .with_own_store(move |s| s.backup_to(&std::path::PathBuf::from(chemin)))
+        .await
+}
+
+/// Replaces the database content by a checked backup; the previous content is kept aside.
+#[tauri::command]
+pub async fn restaurer(
+    state: State<'_, AppState>,
+    chemin: String,
+) -> Result<forfaits_core::store::backup::Restored, Error> {
+    state
+        .with_store(move |s| s.restore_from(&std::path::PathBuf::from(chemin)))
+        .await
+}

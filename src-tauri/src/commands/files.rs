@@ -6,6 +6,10 @@ use tauri::{Runtime, WebviewWindow};
 fn filter(kind: &str) -> (String, Vec<String>) {
     match kind {
         "pdf" => ("Document PDF".into(), vec!["pdf".into()]),
+        "sqlite" => (
+            "Sauvegarde Forfaits".into(),
+            vec!["sqlite3".into(), "sqlite".into(), "db".into()],
+        ),
         _ => ("Fichier CSV".into(), vec!["csv".into(), "txt".into()]),
     }
 }

@@ -12,3 +12,15 @@ pub fn run(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
     ));
     Ok(EXIT_OK)
 }
+
+pub fn restore(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
+    let r = store.restore_from(&a.file)?;
+    super::w(writeln!(
+        io.out,
+        "Base restaurée depuis {} ({} comptes). L'ancienne base est gardée dans {}.",
+        a.file.display(),
+        super::thousands(r.comptes),
+        r.precedente.display()
+    ));
+    Ok(EXIT_OK)
+}

@@ -20,6 +20,7 @@ pub enum Field {
     Reason,
     Currency,
     CountryCode,
+    BackupRetention,
     /// Column 1..=6 of the tariffs file.
     Tariff(u8),
     /// Column 1..=21 of an Asterisk call detail record.
@@ -77,6 +78,7 @@ impl Field {
             Field::Reason => "Motif".into(),
             Field::Currency => "Devise".into(),
             Field::CountryCode => "Indicatif du pays".into(),
+            Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
@@ -120,6 +122,7 @@ impl Field {
             Field::Reason => "motif".into(),
             Field::Currency => "devise".into(),
             Field::CountryCode => "indicatif".into(),
+            Field::BackupRetention => "retention".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }

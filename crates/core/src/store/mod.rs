@@ -86,11 +86,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        if check_application_id(&conn, path)? {
-            // Larger pages make bulk imports and exports faster (fewer B-tree splits); only
-            // possible before the first table exists.
-            conn.pragma_update(None, "page_size", 16384)?;
-        }
+        check_application_id(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -153,6 +149,9 @@ fn check_application_id(conn: &Connection, path: &Path) -> Result<bool> {
         |r| r.get(0),
     )?;
     if id == 0 && tables == 0 {
+        // Larger pages make bulk imports and exports faster (fewer B-tree splits); the page
+        // size can only be chosen before the first write, which setting the id is.
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         return Ok(true);
     }
@@ -237,6 +236,17 @@ mod tests {
             .to_string()
             .contains("n'est pas une base de données Forfaits"));
         assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn a_new_database_has_16_kib_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("p.db")).unwrap();
+        let size: i64 = s
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(size, 16384);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct Settings {
     pub default_billing: bool,
     pub default_allowance_min: Option<u32>,
     pub default_opening_balance: Money,
+    /// Days an automatic daily backup is kept.
+    pub backup_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -25,6 +27,7 @@ impl Default for Settings {
             default_billing: true,
             default_allowance_min: None,
             default_opening_balance: Money(0),
+            backup_retention_days: 14,
         }
     }
 }
@@ -39,6 +42,12 @@ pub struct SettingsForm {
     pub billing_defaut: bool,
     pub duree_defaut: String,
     pub solde_defaut: String,
+    #[serde(default = "default_retention")]
+    pub retention_sauvegardes: u32,
+}
+
+fn default_retention() -> u32 {
+    14
 }
 
 impl Store {
@@ -67,6 +76,9 @@ impl Store {
             default_opening_balance: get("default_opening_balance")?
                 .and_then(|v| v.parse().ok())
                 .map_or(d.default_opening_balance, Money),
+            backup_retention_days: get("backup_retention_days")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d.backup_retention_days),
         })
     }
 
@@ -94,6 +106,15 @@ impl Store {
                 .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
                 .ok()
         });
+        if !(1..=3650).contains(&f.retention_sauvegardes) {
+            errors.push(FieldError::new(
+                Field::BackupRetention,
+                format!(
+                    "la durée de conservation des sauvegardes va de 1 à 3650 jours (reçu : {})",
+                    f.retention_sauvegardes
+                ),
+            ));
+        }
         let (Some(currency), Some(cc), Some(allowance), Some(opening)) =
             (currency, cc, allowance, opening)
         else {
@@ -106,7 +127,11 @@ impl Store {
             default_billing: f.billing_defaut,
             default_allowance_min: allowance,
             default_opening_balance: opening,
+            backup_retention_days: f.retention_sauvegardes,
         };
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
         self.save_settings(&new)?;
         Ok(new)
     }
@@ -126,7 +151,11 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 7] = [
+        let pairs: [(&str, String); 8] = [
+            (
+                "backup_retention_days",
+                new.backup_retention_days.to_string(),
+            ),
             ("currency_code", new.currency.code.clone()),
             ("currency_decimals", new.currency.decimals.to_string()),
             ("country_code", new.country_code.as_str().to_string()),

@@ -1,0 +1,480 @@
+//! Nothing is lost or half-written: the real binary killed (`kill -9`) in the middle of long
+//! work, several processes writing at once, backups taken while writing, restores checked.
+
+mod support;
+
+use forfaits_core::Store;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+
+fn users_file(dir: &Path, n: usize, start: usize) -> PathBuf {
+    let f = dir.join(format!("users-{n}-{start}.csv"));
+    let mut text = String::with_capacity(n * 60);
+    for i in start..start + n {
+        text.push_str(&format!(
+            "Personne {i};{:014};{:07};2{:07};+2165{:07}\n",
+            10_000_000_000_000u64 + i as u64,
+            1_000_000 + i,
+            i,
+            i
+        ));
+    }
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+/// Asterisk records for identifiants 1000000..1000000+accounts, to keys and elsewhere.
+fn calls_file(dir: &Path, n: usize, accounts: usize) -> PathBuf {
+    let f = dir.join(format!("calls-{n}.csv"));
+    let mut text = String::with_capacity(n * 200);
+    for i in 0..n {
+        let a = i % accounts;
+        let dst = if i % 3 == 0 {
+            format!("9{:07}", i % 10_000_000)
+        } else {
+            format!("2{a:07}")
+        };
+        let billsec = if i % 5 == 0 { 0 } else { 10 + i % 300 };
+        let disp = if billsec == 0 {
+            "NO ANSWER"
+        } else {
+            "ANSWERED"
+        };
+        text.push_str(&format!(
+            "\"{}\",\"1\",\"{dst}\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-{:02} 10:{:02}:{:02}\",\"\",\"\",{},{billsec},\"{disp}\",\"BILLING\",\"k{i}\",\"\"\n",
+            1_000_000 + a,
+            1 + i % 28,
+            i % 60,
+            (i / 60) % 60,
+            billsec + 5
+        ));
+    }
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+fn accounts(db: &Path) -> u64 {
+    Store::open(db).unwrap().count_accounts().unwrap()
+}
+
+fn check_passes(db: &Path) {
+    let o = forfaits(db, &["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "check after the kill: {}",
+        stderr(&o)
+    );
+    let c = rusqlite::Connection::open(db).unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+/// Starts `forfaits --db DB args…` and kills it with SIGKILL after `ms`; true if it was still
+/// running (the kill landed in the middle of the work).
+fn kill_after(db: &Path, args: &[&str], ms: u64) -> bool {
+    let mut child = Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_millis(ms) {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let running = child.try_wait().unwrap().is_none();
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    running
+}
+
+#[test]
+fn an_import_killed_anywhere_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = users_file(dir.path(), 150_000, 0);
+    let mut killed_inside = 0;
+    for (i, ms) in [60, 250, 600, 1000, 1500, 2200].into_iter().enumerate() {
+        let db = dir.path().join(format!("k{i}.sqlite3"));
+        // Half the runs start from a database holding an account (the line-by-line path), half
+        // from an empty one (the bulk path that drops and rebuilds indexes).
+        let before = if i % 2 == 0 {
+            0
+        } else {
+            forfaits(
+                &db,
+                &[
+                    "import",
+                    users_file(dir.path(), 1, 900_000).to_str().unwrap(),
+                ],
+            );
+            1
+        };
+        killed_inside += kill_after(&db, &["import", file.to_str().unwrap()], ms) as u32;
+        check_passes(&db);
+        let n = accounts(&db);
+        assert!(
+            n == before || n == before + 150_000,
+            "kill after {ms} ms left {n} accounts"
+        );
+        if n == before {
+            // Nothing half-done blocks a new import of the same file.
+            let o = forfaits(&db, &["import", file.to_str().unwrap()]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            assert_eq!(accounts(&db), before + 150_000);
+            check_passes(&db);
+        }
+    }
+    assert!(
+        killed_inside >= 3,
+        "most kills must land during the import ({killed_inside})"
+    );
+}
+
+#[test]
+fn a_call_load_killed_anywhere_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db0 = dir.path().join("base.sqlite3");
+    forfaits(
+        &db0,
+        &["import", users_file(dir.path(), 2_000, 0).to_str().unwrap()],
+    );
+    forfaits(
+        &db0,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    let calls = calls_file(dir.path(), 200_000, 2_000);
+    let mut killed_inside = 0;
+    for (i, ms) in [100, 700, 1500, 2600].into_iter().enumerate() {
+        let db = dir.path().join(format!("c{i}.sqlite3"));
+        std::fs::copy(&db0, &db).unwrap();
+        killed_inside += kill_after(&db, &["calls", "import", calls.to_str().unwrap()], ms) as u32;
+        check_passes(&db);
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let loaded: i64 = c
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+            .unwrap();
+        let debits: i64 = c
+            .query_row(
+                "SELECT count(*) FROM movements WHERE kind = 'appel'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            loaded == 0 || loaded == 200_000,
+            "kill after {ms} ms left {loaded} calls"
+        );
+        assert_eq!(
+            loaded == 0,
+            debits == 0,
+            "calls and their debits go together"
+        );
+    }
+    assert!(
+        killed_inside >= 2,
+        "kills must land during the load ({killed_inside})"
+    );
+}
+
+#[test]
+fn an_export_killed_anywhere_leaves_no_half_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite3");
+    forfaits(
+        &db,
+        &[
+            "import",
+            users_file(dir.path(), 150_000, 0).to_str().unwrap(),
+        ],
+    );
+    for ms in [15, 60, 150, 300] {
+        let out = dir.path().join(format!("export-{ms}.csv"));
+        kill_after(&db, &["export", "--out", out.to_str().unwrap()], ms);
+        if out.exists() {
+            let lines = std::fs::read_to_string(&out).unwrap().lines().count();
+            assert_eq!(lines, 150_001, "an export file is complete or absent");
+        }
+        check_passes(&db);
+    }
+}
+
+#[test]
+fn several_processes_writing_money_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.sqlite3");
+    forfaits(
+        &db,
+        &["import", users_file(dir.path(), 50, 0).to_str().unwrap()],
+    );
+    forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    let m = "10000000000000";
+    forfaits(&db, &["balance", m, "credit", "1000", "--reason", "Dépôt"]);
+    let calls = calls_file(dir.path(), 5_000, 50);
+    let mut handles = Vec::new();
+    for p in 0..4 {
+        let db = db.clone();
+        handles.push(std::thread::spawn(move || {
+            for i in 0..15 {
+                let (op, amount) = if p % 2 == 0 {
+                    ("credit", format!("{},{:03}", 1 + i, p))
+                } else {
+                    ("debit", "0,001".to_string())
+                };
+                let o = forfaits(&db, &["balance", m, op, &amount, "--reason", "Concurrence"]);
+                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            }
+        }));
+    }
+    let loader = {
+        let db = db.clone();
+        std::thread::spawn(move || forfaits(&db, &["calls", "import", calls.to_str().unwrap()]))
+    };
+    for h in handles {
+        h.join().unwrap();
+    }
+    let load = loader.join().unwrap();
+    assert_eq!(load.status.code(), Some(0), "{}", stderr(&load));
+    check_passes(&db);
+    let s = Store::open(&db).unwrap();
+    let a = s.account_by_matricule(m).unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let call_cost: i64 = c
+        .query_row(
+            "SELECT ifnull(sum(cost), 0) FROM calls WHERE account_id = ?1",
+            [a.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let credits: i64 = (0..2)
+        .map(|p: i64| (0..15).map(|i: i64| (1 + i) * 1000 + p * 2).sum::<i64>())
+        .sum();
+    let expected = 1_000_000 + credits - 2 * 15 - call_cost;
+    assert_eq!(
+        a.solde, expected,
+        "every credit, debit and call debit is there exactly once"
+    );
+}
+
+#[test]
+fn a_backup_taken_while_another_process_writes_is_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    forfaits(
+        &db,
+        &["import", users_file(dir.path(), 3_000, 0).to_str().unwrap()],
+    );
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (db, stop) = (db.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut s = Store::open(&db).unwrap();
+            let ids: Vec<i64> = (1..=3000).collect();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let id = ids[n % ids.len()];
+                s.manual_movement(
+                    id,
+                    forfaits_core::store::ledger::MovementKind::Recharge,
+                    forfaits_core::domain::Money(7),
+                    "",
+                )
+                .unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    for i in 0..5 {
+        let copy = dir.path().join(format!("copie-{i}.sqlite3"));
+        let o = forfaits(&db, &["backup", copy.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        check_passes(&copy);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(writer.join().unwrap() > 10, "the writer was really writing");
+    check_passes(&db);
+}
+
+#[test]
+fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite3");
+    forfaits(
+        &db,
+        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+    );
+    forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "credit",
+            "12,500",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    let copy = dir.path().join("sauvegarde.sqlite3");
+    assert_eq!(
+        forfaits(&db, &["backup", copy.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Life goes on after the backup…
+    forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "debit",
+            "2",
+            "--reason",
+            "Achat",
+        ],
+    );
+    forfaits(
+        &db,
+        &["import", users_file(dir.path(), 10, 500).to_str().unwrap()],
+    );
+    assert_eq!(accounts(&db), 35);
+
+    // …broken files are refused and change nothing.
+    let text = dir.path().join("texte.sqlite3");
+    std::fs::write(&text, "pas une base".repeat(500)).unwrap();
+    let foreign = dir.path().join("autre.sqlite3");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute("CREATE TABLE t(x)", [])
+        .unwrap();
+    let altered = dir.path().join("alteree.sqlite3");
+    std::fs::copy(&copy, &altered).unwrap();
+    rusqlite::Connection::open(&altered)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET balance = 999999 WHERE matricule = '10000000007919'",
+            [],
+        )
+        .unwrap();
+    let damaged = dir.path().join("abimee.sqlite3");
+    // Every b-tree page but the first loses its header: the structure itself is broken.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    let page = if page == 1 { 65536 } else { page };
+    for start in (page..bytes.len()).step_by(page) {
+        for b in &mut bytes[start..start + 64] {
+            *b = 0xA5;
+        }
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    for (bad, expect) in [
+        (&text, "n'est pas une sauvegarde Forfaits"),
+        (&foreign, "n'est pas une base de données Forfaits"),
+        (&altered, "somme de ses mouvements"),
+        (&damaged, "ne peut pas être restauré"),
+        (&dir.path().join("absent.sqlite3"), "introuvable"),
+    ] {
+        let o = forfaits(&db, &["restore", bad.to_str().unwrap()]);
+        assert_ne!(o.status.code(), Some(0), "{}", bad.display());
+        assert!(
+            stderr(&o).contains(expect),
+            "{}: {}",
+            bad.display(),
+            stderr(&o)
+        );
+        assert_eq!(
+            accounts(&db),
+            35,
+            "unchanged after refusing {}",
+            bad.display()
+        );
+    }
+
+    let o = forfaits(&db, &["restore", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("25 comptes"), "{}", stdout(&o));
+    assert_eq!(accounts(&db), 25);
+    let row: serde_json::Value = serde_json::from_str(
+        stdout(&forfaits(&db, &["search", "10000000007919", "--json"])).trim(),
+    )
+    .unwrap();
+    assert_eq!(row["solde"], "12,500", "the balance of the backup");
+    check_passes(&db);
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("forfaits-avant-restauration-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        accounts(&kept[0].path()),
+        35,
+        "the previous content was kept aside"
+    );
+}
+
+#[test]
+fn a_database_of_the_first_schema_opens_with_this_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v1.sqlite3");
+    std::fs::copy(fixture("schema-v1.sqlite3"), &db).unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 1, "the fixture was written by schema version 1");
+    drop(c);
+    check_passes(&db);
+    let s = Store::open(&db).unwrap();
+    assert_eq!(
+        s.file_schema_version().unwrap(),
+        forfaits_core::store::schema_version() as i64
+    );
+    let a = s.account_by_matricule("10000000007919").unwrap();
+    assert_eq!((a.nom.as_str(), a.solde), ("Sami Mansouri", 12_500));
+    drop(s);
+    // The new tables work on the upgraded file.
+    forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    let o = forfaits(
+        &db,
+        &[
+            "calls",
+            "import",
+            shared_data("Master-sample.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(stdout(&o).contains("4 appels chargés"), "{}", stdout(&o));
+    check_passes(&db);
+}
