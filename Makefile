@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the reference (they also work where make is not installed yet).
-.PHONY: run test setup bench bench-ui icons
+.PHONY: run test setup bench bench-ui fuzz icons
 
 run:
 	./scripts/run.sh
@@ -18,6 +18,10 @@ bench:
 bench-ui:
 	./scripts/setup.sh
 	cargo test --release --test ui_bench -- --ignored --nocapture
+
+# Coverage-guided fuzzing of the loaders (needs the nightly toolchain); FUZZ_SECONDS per target.
+fuzz:
+	./scripts/fuzz.sh
 
 icons:
 	python3 scripts/make_icon.py icons

@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "infos_sauvegardes",
     "sauvegarder",
     "restaurer",
+    "dossiers",
+    "ouvrir_dossier",
     "lister_comptes",
     "obtenir_compte",
     "valider_compte",

@@ -2,6 +2,7 @@
 //! `forfaits_core`; every rule lives in the core.
 
 pub mod commands;
+mod desktop;
 mod progress;
 mod seams;
 mod state;
@@ -20,6 +21,8 @@ pub const COMMANDS: &[&str] = &[
     "infos_sauvegardes",
     "sauvegarder",
     "restaurer",
+    "dossiers",
+    "ouvrir_dossier",
     "lister_comptes",
     "obtenir_compte",
     "valider_compte",
@@ -55,6 +58,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::app::infos_sauvegardes,
         commands::app::sauvegarder,
         commands::app::restaurer,
+        commands::app::dossiers,
+        commands::app::ouvrir_dossier,
         commands::accounts::lister_comptes,
         commands::accounts::obtenir_compte,
         commands::accounts::valider_compte,
@@ -85,17 +90,42 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 pub fn run(db: Option<PathBuf>) -> Result<(), String> {
     let state = AppState::open(db).map_err(|e| e.to_string())?;
     let db_path = state.db_path().to_path_buf();
-    with_commands(tauri::Builder::default())
-        .manage(state)
-        .setup(move |_| {
-            // The day's automatic backup, away from the window's start-up.
-            std::thread::spawn(move || {
-                if let Ok(store) = forfaits_core::Store::open(&db_path) {
-                    let _ = store.auto_backup(chrono::Local::now().date_naive());
-                }
-            });
-            Ok(())
-        })
-        .run(tauri::generate_context!())
-        .map_err(|e| format!("La fenêtre n'a pas pu s'ouvrir : {e}"))
+    with_commands(
+        tauri::Builder::default()
+            // First: a second launch must stop here and hand over to the running window.
+            .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+                desktop::focus_main(app)
+            }))
+            .plugin(tauri_plugin_window_state::Builder::default().build()),
+    )
+    .manage(state)
+    .setup(move |app| {
+        use tauri::Manager;
+        if let Ok(dir) = app.path().app_log_dir() {
+            if let Some(guard) = desktop::start_logging(&dir) {
+                app.manage(LogGuard(guard));
+            }
+        }
+        tracing::info!(
+            "Forfaits {} ouvert sur {}",
+            env!("CARGO_PKG_VERSION"),
+            db_path.display()
+        );
+        desktop::remember_geometry(app.handle());
+        // The day's automatic backup, away from the window's start-up.
+        std::thread::spawn(move || match forfaits_core::Store::open(&db_path) {
+            Ok(store) => match store.auto_backup(chrono::Local::now().date_naive()) {
+                Ok(Some(p)) => tracing::info!("sauvegarde automatique : {}", p.display()),
+                Ok(None) => {}
+                Err(e) => tracing::error!("sauvegarde automatique impossible : {e}"),
+            },
+            Err(e) => tracing::error!("sauvegarde automatique impossible : {e}"),
+        });
+        Ok(())
+    })
+    .run(tauri::generate_context!())
+    .map_err(|e| format!("La fenêtre n'a pas pu s'ouvrir : {e}"))
 }
+
+/// Keeps the log writer alive as long as the application.
+struct LogGuard(#[allow(dead_code)] tracing_appender::non_blocking::WorkerGuard);

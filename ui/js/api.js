@@ -18,6 +18,8 @@ export const api = {
   infosSauvegardes: () => call("infos_sauvegardes"),
   sauvegarder: (chemin) => call("sauvegarder", { chemin }),
   restaurer: (chemin) => call("restaurer", { chemin }),
+  dossiers: () => call("dossiers"),
+  ouvrirDossier: (quel) => call("ouvrir_dossier", { quel }),
 
   listerComptes: (requete) => call("lister_comptes", { requete }),
   compte: (id) => call("obtenir_compte", { id }),

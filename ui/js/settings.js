@@ -9,6 +9,10 @@ export async function renderSettings(host, infos, onRestored) {
   clear(host);
   const s = await api.parametres();
   const backups = await api.infosSauvegardes();
+  const dirs = await api.dossiers();
+  const folder = (label, quel, path) =>
+    el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
+      el("button", { type: "button", class: "link-btn", onclick: () => api.ouvrirDossier(quel).catch((e) => toast(e.message, "error")) }, "Ouvrir le dossier"));
   const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 5 });
   const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.currency.decimals }, String(d))));
   const fDec = field("Nombre de décimales", { key: "decimales", control: decimals, hint: "Ne peut plus changer une fois des mouvements enregistrés" });
@@ -87,12 +91,14 @@ export async function renderSettings(host, infos, onRestored) {
     form,
     el("section", { class: "about-lines" },
       el("h3", {}, "Sauvegardes"),
-      el("p", {}, "Sauvegardes automatiques : ", el("span", { class: "mono", id: "dossier-sauvegardes" }, backups.dossier)),
+      folder("Sauvegardes automatiques", "sauvegardes", backups.dossier),
       el("div", { class: "form-actions left" },
         button("Sauvegarder maintenant…", { onclick: backupNow, id: "btn-sauvegarder" }),
         button("Restaurer une sauvegarde…", { onclick: restore, id: "btn-restaurer" }))),
     el("section", { class: "about-lines" },
       el("h3", {}, "Données"),
       el("p", {}, "Base de données : ", el("span", { class: "mono", id: "chemin-base" }, infos.base)),
+      folder("Dossier des données", "donnees", dirs.donnees),
+      folder("Journaux techniques", "journaux", dirs.journaux),
       el("p", { class: "muted small" }, `Schéma ${infos.schema} · Forfaits ${infos.version} · opérateur ${infos.operateur}`))));
 }

@@ -105,3 +105,58 @@ pub async fn restaurer(
         .with_store(move |s| s.restore_from(&std::path::PathBuf::from(chemin)))
         .await
 }
+
+#[derive(Serialize)]
+pub struct Folders {
+    pub donnees: String,
+    pub journaux: String,
+    pub sauvegardes: String,
+}
+
+fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &AppState) -> Folders {
+    use tauri::Manager;
+    let data = state
+        .db_path()
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    Folders {
+        donnees: data.display().to_string(),
+        journaux: app
+            .path()
+            .app_log_dir()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        sauvegardes: data.join("sauvegardes").display().to_string(),
+    }
+}
+
+/// Where the database, the logs and the backups are (shown in Paramètres).
+#[tauri::command]
+pub async fn dossiers<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Folders, Error> {
+    Ok(folders(&app, &state))
+}
+
+/// Opens one of those folders in the file manager; the page names it, never gives a path.
+#[tauri::command]
+pub async fn ouvrir_dossier<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    quel: String,
+) -> Result<String, Error> {
+    let f = folders(&app, &state);
+    let dir = match quel.as_str() {
+        "donnees" => f.donnees,
+        "journaux" => f.journaux,
+        "sauvegardes" => f.sauvegardes,
+        _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
+    };
+    let path = std::path::PathBuf::from(&dir);
+    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, &e))?;
+    crate::seams::open_with_system(&path)
+        .map_err(|e| Error::Io(format!("Impossible d'ouvrir le dossier {dir} : {e}.")))?;
+    Ok(dir)
+}
