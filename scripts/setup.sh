@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build, run and test Forfaits:
-# system packages (WebKitGTK, GTK, Xvfb, WebKitWebDriver, pdftotext, sqlite3, hyperfine),
+# system packages (WebKitGTK, GTK, Xvfb, WebKitWebDriver, D-Bus, pdftotext, sqlite3, hyperfine),
 # the Rust toolchain if cargo is missing, and tauri-driver. Installs only what is missing.
 set -euo pipefail
 
@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   librsvg2-dev curl ca-certificates
   # tests and benchmarks
-  xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time
+  xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus
 )
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

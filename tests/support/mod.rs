@@ -326,3 +326,75 @@ impl Win {
 pub fn champ(key: &str) -> String {
     format!("[data-champ='{key}']")
 }
+
+/// A bare Xvfb display (for tests that start the window without WebDriver).
+pub struct Display {
+    xvfb: Child,
+    pub name: String,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        let mut xvfb = Command::new(find_program("Xvfb"))
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb démarre");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Display {
+            xvfb,
+            name: format!(":{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// A private D-Bus session bus (single-instance detection goes through it on Linux).
+pub struct Bus {
+    daemon: Child,
+    pub address: String,
+}
+
+impl Bus {
+    pub fn start() -> Bus {
+        let mut daemon = Command::new(find_program("dbus-daemon"))
+            .args(["--session", "--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon démarre");
+        let mut line = String::new();
+        BufReader::new(daemon.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Bus {
+            daemon,
+            address: line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
