@@ -64,39 +64,7 @@ def png(width, rows):
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, len(rows), 8, 6, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
-def downscale(rows, size):
-    f = len(rows) // size
-    out = []
-    for y in range(size):
-        row = []
-        for x in range(size):
-            acc = [0, 0, 0, 0]
-            for j in range(f):
-                for i in range(f):
-                    p = rows[y * f + j][x * f + i]
-                    a = p[3]
-                    acc[0] += p[0] * a; acc[1] += p[1] * a; acc[2] += p[2] * a; acc[3] += a
-            a = acc[3]
-            row.append((acc[0] // a, acc[1] // a, acc[2] // a, a // (f * f)) if a else (0, 0, 0, 0))
-        out.append(row)
-    return out
-
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "icons"
     rows = [[pixel(x, y) for x in range(N)] for y in range(N)]
     open(f"{out}/source.png", "wb").write(png(N, rows))
-    sizes = {"icon.png": 512, "128x128@2x.png": 256, "128x128.png": 128, "32x32.png": 32}
-    pngs = {}
-    for name, s in sizes.items():
-        data = png(s, downscale(rows, s))
-        pngs[s] = data
-        open(f"{out}/{name}", "wb").write(data)
-    # .ico holding PNG images (Windows Vista and later read them).
-    entries = [(s, pngs[s]) for s in (32, 128, 256)]
-    header = struct.pack("<HHH", 0, 1, len(entries))
-    offset = 6 + 16 * len(entries)
-    dir_, blobs = b"", b""
-    for s, d in entries:
-        dir_ += struct.pack("<BBBBHHII", s % 256, s % 256, 0, 0, 1, 32, len(d), offset + len(blobs))
-        blobs += d
-    open(f"{out}/icon.ico", "wb").write(header + dir_ + blobs)

@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   librsvg2-dev curl ca-certificates
   # tests and benchmarks
-  xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus
+  xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus x11-utils
 )
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

@@ -50,6 +50,19 @@ fn a_second_launch_hands_over_to_the_running_window_and_exits() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(500));
+    // The window's class is the menu entry's StartupWMClass, so docks group it under its icon.
+    let class = Command::new(find_program("xprop"))
+        .args([
+            "-display",
+            &display.name,
+            "-name",
+            "Forfaits utilisateurs",
+            "WM_CLASS",
+        ])
+        .output()
+        .unwrap();
+    let class = String::from_utf8_lossy(&class.stdout);
+    assert!(class.contains("\"forfaits\""), "WM_CLASS: {class}");
     let mut second = launch();
     let t = Instant::now();
     let status = loop {

@@ -35,6 +35,9 @@ fn open_window(args: &[OsString]) -> ExitCode {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
+        // GTK names the window class after argv[0]: keeping "forfaits" ties the window to the
+        // menu entry (StartupWMClass=forfaits), so the dock shows one icon, the right one.
+        cmd.arg0("forfaits");
         let err = cmd.exec();
         eprintln!(
             "Impossible de lancer la fenêtre ({}) : {err}",

@@ -61,7 +61,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn find_program(name: &str) -> PathBuf {
+pub fn find_program(name: &str) -> PathBuf {
     let candidates = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -145,11 +145,16 @@ impl Desktop {
 
     /// Opens the real window (`forfaits --db DB`, which starts `forfaits-fenetre`).
     pub async fn open(&self, db: &Path) -> fantoccini::Client {
+        self.open_program(&bin(), db).await
+    }
+
+    /// Opens the window of another build of the program (the installed package).
+    pub async fn open_program(&self, program: &Path, db: &Path) -> fantoccini::Client {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({
-                "application": bin(),
+                "application": program,
                 "args": ["--db", db],
             }),
         );
