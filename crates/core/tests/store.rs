@@ -510,3 +510,92 @@ fn the_account_count_follows_writes_of_this_and_other_connections() {
         .unwrap();
     assert_eq!(s.count_accounts().unwrap(), 1);
 }
+
+/// Every way `list_accounts` can find a page (list of matches, walk of the sort index, walk
+/// abandoned for matches clustered far down the order, full sort) gives the page a plain filter
+/// and sort of all accounts gives.
+#[test]
+fn search_pages_are_the_same_whichever_way_they_are_found() {
+    use forfaits_core::import::{import_users, ImportOptions};
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    // 56,000 accounts: "Mouna …" (5,000, every one after 51,000 other names: the walk gives
+    // up), "Alpha …" spread through the order, and "Karim …" with numbers.
+    let mut rows: Vec<(String, String, u64)> = Vec::new();
+    for i in 0..56_000u64 {
+        let name = match i % 56 {
+            0..=4 => format!("Zoé Mouna {i}"),
+            5..=20 => format!("Alpha{} Bêta", i % 997),
+            _ => format!("Karim {:05} Sa{}", (i * 7919) % 56_000, i % 7),
+        };
+        rows.push((
+            name,
+            format!("{:014}", 10_000_000_000_000 + i),
+            1_000_000 + i,
+        ));
+    }
+    let csv = db.path.with_extension("csv");
+    let text: String = rows
+        .iter()
+        .map(|(n, m, id)| format!("{n};{m};{id}\n"))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    import_users(
+        &mut s,
+        &csv,
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+
+    let fold = |t: &str| t.to_lowercase().replace('é', "e").replace('ê', "e");
+    let all = |q: &str| -> Vec<&(String, String, u64)> {
+        let q = fold(q);
+        rows.iter()
+            .filter(|(n, m, id)| {
+                fold(n).split(' ').any(|w| w.starts_with(&q))
+                    || m.starts_with(&q)
+                    || id.to_string().starts_with(&q)
+            })
+            .collect()
+    };
+    for (query, tri) in [
+        ("mo", SortKey::Nom),
+        ("alpha1", SortKey::Nom),
+        ("sa1", SortKey::Nom),
+        ("s", SortKey::Nom),
+        ("k", SortKey::Nom),
+        ("k", SortKey::Matricule),
+        ("alpha1", SortKey::Solde),
+        ("1000000000001", SortKey::Identifiant),
+    ] {
+        let mut expected = all(query);
+        match tri {
+            SortKey::Nom => expected.sort_by_key(|(n, m, _)| (fold(n), m.clone())),
+            SortKey::Identifiant => expected.sort_by_key(|r| r.2),
+            // Balances are all zero: the order is creation order, which is file order.
+            _ => expected.sort_by_key(|r| r.1.clone()),
+        }
+        for offset in [0u64, 37, expected.len().saturating_sub(20) as u64] {
+            let page = s
+                .list_accounts(&ListQuery {
+                    recherche: query.into(),
+                    tri,
+                    decalage: offset,
+                    limite: 50,
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(page.total as usize, expected.len(), "{query} {tri:?}");
+            let got: Vec<&str> = page.lignes.iter().map(|a| a.matricule.as_str()).collect();
+            let want: Vec<&str> = expected
+                .iter()
+                .skip(offset as usize)
+                .take(50)
+                .map(|r| r.1.as_str())
+                .collect();
+            assert_eq!(got, want, "{query} {tri:?} from {offset}");
+        }
+    }
+}

@@ -61,6 +61,12 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// Sort columns with an index of their own (rowid included): walking them reads no rows.
+    fn indexed(self) -> bool {
+        use SortKey::*;
+        matches!(self, Nom | Matricule | Identifiant | Creation)
+    }
+
     fn sql(self) -> &'static str {
         use SortKey::*;
         match self {
@@ -449,56 +455,26 @@ impl Store {
         let dir = if q.desc { "DESC" } else { "ASC" };
         let order = format!("{} {dir}, id {dir}", q.tri.sql());
         let ids = crate::search::matching_ids(&self.conn, &q.recherche, &cc)?;
-        let (total, lignes) = match ids {
+        let Some(ids) = ids else {
+            let total = self.count_accounts()?;
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
+            ))?;
+            let lignes = stmt
+                .query_map(params![limit, q.decalage as i64], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            return Ok(Page {
+                total,
+                decalage: q.decalage,
+                lignes,
+            });
+        };
+        let total = ids.len() as u64;
+        let lignes = match self.walk_sort_order(&ids, &order, q, limit)? {
+            Some(page) => self.rows_by_id(page, &order, i64::MAX, 0)?,
             None => {
-                let total = self.count_accounts()?;
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
-                ))?;
-                let rows = stmt
-                    .query_map(params![limit, q.decalage as i64], from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                (total, rows)
-            }
-            // A search matching a large share of the table ("1", "m"): walk the table in the
-            // requested order and keep the matches, instead of handing SQLite a huge id list.
-            // (Only for a large share: matches of a narrower search cluster in the sort order.)
-            Some(ids) if ids.len() > 1000 && ids.len() as u64 > self.count_accounts()? / 8 => {
-                let total = ids.len() as u64;
-                let mut stmt = self
-                    .conn
-                    .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts ORDER BY {order}"))?;
-                let mut rows = stmt.query([])?;
-                let (mut skipped, mut out) = (0u64, Vec::with_capacity(limit as usize));
-                while let Some(r) = rows.next()? {
-                    let id: i64 = r.get(0)?;
-                    if ids.binary_search(&id).is_err() {
-                        continue;
-                    }
-                    if skipped < q.decalage {
-                        skipped += 1;
-                        continue;
-                    }
-                    out.push(from_row(r)?);
-                    if out.len() == limit as usize {
-                        break;
-                    }
-                }
-                (total, out)
-            }
-            Some(ids) => {
-                let total = ids.len() as u64;
-                let values: Vec<rusqlite::types::Value> =
-                    ids.into_iter().map(rusqlite::types::Value::from).collect();
-                rusqlite::vtab::array::load_module(&self.conn)?;
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM accounts WHERE id IN rarray(?1)
-                     ORDER BY {order} LIMIT ?2 OFFSET ?3"
-                ))?;
-                let rows = stmt
-                    .query_map(params![Rc::new(values), limit, q.decalage as i64], from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                (total, rows)
+                let all = ids.into_iter().map(rusqlite::types::Value::from).collect();
+                self.rows_by_id(all, &order, i64::from(limit), q.decalage as i64)?
             }
         };
         Ok(Page {
@@ -506,6 +482,81 @@ impl Store {
             decalage: q.decalage,
             lignes,
         })
+    }
+
+    /// For a search with many matches, the page's ids found by walking the sort order (ids only,
+    /// from the sort column's index when it has one) and keeping the matches, instead of handing
+    /// SQLite thousands of ids to read and sort: the first matches of "m" in name order come
+    /// after ~38,000 other names, which must not cost 38,000 row reads. `None` when the list of
+    /// matches is the cheaper way: few matches, an unindexed sort column (the walk needs a full
+    /// sort) unless matches are a large share of the table, or matches that sit far down the sort
+    /// order ("mo": every Mohamed comes after 600,000 other names), found by a bounded walk.
+    fn walk_sort_order(
+        &self,
+        ids: &[i64],
+        order: &str,
+        q: &ListQuery,
+        limit: u32,
+    ) -> Result<Option<Vec<rusqlite::types::Value>>> {
+        if ids.len() <= 1000 {
+            return Ok(None);
+        }
+        let accounts = self.count_accounts()?.max(1);
+        let dense = ids.len() as u64 > accounts / 8;
+        if !(dense || (q.tri.indexed() && ids.len() >= 4096)) {
+            return Ok(None);
+        }
+        // Evenly spread matches fill the page within (offset + limit) × accounts / matches
+        // entries; four times that, and clustered ones go back to the list of matches.
+        let wanted = q.decalage + u64::from(limit);
+        let budget = if dense {
+            u64::MAX
+        } else {
+            (4 * wanted * accounts / ids.len() as u64).max(50_000)
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT id FROM accounts ORDER BY {order}"))?;
+        let mut rows = stmt.query([])?;
+        let (mut seen, mut skipped) = (0u64, 0u64);
+        let mut page = Vec::with_capacity(limit as usize);
+        while let Some(r) = rows.next()? {
+            seen += 1;
+            if seen > budget {
+                return Ok(None);
+            }
+            let id: i64 = r.get(0)?;
+            if ids.binary_search(&id).is_err() {
+                continue;
+            }
+            if skipped < q.decalage {
+                skipped += 1;
+                continue;
+            }
+            page.push(rusqlite::types::Value::from(id));
+            if page.len() == limit as usize {
+                break;
+            }
+        }
+        Ok(Some(page))
+    }
+
+    fn rows_by_id(
+        &self,
+        ids: Vec<rusqlite::types::Value>,
+        order: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Account>> {
+        rusqlite::vtab::array::load_module(&self.conn)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM accounts WHERE id IN rarray(?1)
+             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt
+            .query_map(params![Rc::new(ids), limit, offset], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 }
 
