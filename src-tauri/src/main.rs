@@ -45,9 +45,12 @@ fn open_window(args: &[OsString]) -> ExitCode {
         );
         ExitCode::from(2)
     }
+    // Windows gives this console program a console when it is started from the Start menu:
+    // hand over to the window (a GUI program) and leave at once, so the console closes with us
+    // instead of staying open beside the window all day.
     #[cfg(not(unix))]
-    match cmd.status() {
-        Ok(s) => ExitCode::from(s.code().unwrap_or(2) as u8),
+    match cmd.spawn() {
+        Ok(_) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!(
                 "Impossible de lancer la fenêtre ({}) : {err}",
