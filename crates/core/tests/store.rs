@@ -549,7 +549,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
     )
     .unwrap();
 
-    let fold = |t: &str| t.to_lowercase().replace('é', "e").replace('ê', "e");
+    let fold = |t: &str| t.to_lowercase().replace(['é', 'ê'], "e");
     let all = |q: &str| -> Vec<&(String, String, u64)> {
         let q = fold(q);
         rows.iter()

@@ -1,0 +1,235 @@
+//! Drawing on the page: text runs, rules and bands, as printpdf operations.
+
+use super::*;
+
+#[derive(Default)]
+pub(super) struct Canvas {
+    pub(super) ops: Vec<Op>,
+}
+
+impl Canvas {
+    /// One run of text with its baseline at (`x`, `y`), brought to WinAnsi.
+    pub(super) fn text(&mut self, x: f32, y: f32, face: Face, size: f32, s: &str) {
+        let s = pdf_text(s);
+        if s.is_empty() {
+            return;
+        }
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::Builtin(face.builtin()),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point { x: Pt(x), y: Pt(y) },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s)],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Text cut with `…` to fit `max_w`.
+    pub(super) fn text_fit(&mut self, x: f32, y: f32, face: Face, size: f32, s: &str, max_w: f32) {
+        self.text(x, y, face, size, &fit(&pdf_text(s), face, size, max_w));
+    }
+
+    /// Text ending at `right`, set smaller if needed to fit `max_w` (amounts are never cut).
+    pub(super) fn text_right(
+        &mut self,
+        right: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        s: &str,
+        max_w: f32,
+    ) {
+        let s = pdf_text(s);
+        let size = shrink(&s, face, size, max_w);
+        self.text(right - width(&s, face, size), y, face, size, &s);
+    }
+
+    /// Text starting at `x`, set smaller if needed to fit `max_w` (numbers are never cut).
+    pub(super) fn text_shrunk(
+        &mut self,
+        x: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        s: &str,
+        max_w: f32,
+    ) {
+        let s = pdf_text(s);
+        let size = shrink(&s, face, size, max_w);
+        self.text(x, y, face, size, &s);
+    }
+
+    pub(super) fn rule(&mut self, x1: f32, x2: f32, y: f32, shade: f32, thickness: f32) {
+        self.ops.extend([
+            Op::SetOutlineColor { col: grey(shade) },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![point(x1, y), point(x2, y)],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    pub(super) fn band(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.ops.extend([
+            Op::SetFillColor { col: grey(BAND) },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    mode: Some(PaintMode::Fill),
+                    ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
+                },
+            },
+            Op::SetFillColor { col: grey(INK) },
+        ]);
+    }
+
+    /// A section title in bold with a thin rule under it; returns the first row's baseline.
+    pub(super) fn heading(&mut self, y: f32, title: &str) -> f32 {
+        self.text(LEFT, y, Face::Bold, 11.5, title);
+        self.rule(LEFT, RIGHT, y - 5.0, RULE, 0.5);
+        y - 5.0 - ROW
+    }
+
+    /// `label` then its value, cut to the right margin; returns the next baseline.
+    pub(super) fn row(&mut self, y: f32, label: &str, value: &str, face: Face) -> f32 {
+        self.text(LEFT, y, Face::Regular, BODY, label);
+        self.text_fit(VALUE_X, y, face, BODY, value, RIGHT - VALUE_X);
+        y - ROW
+    }
+
+    /// *Touche 1* … *Touche 10* in two rows of five bordered cells; returns the y under them.
+    pub(super) fn keys(&mut self, top: f32, phones: &[Option<String>]) -> f32 {
+        pub(super) const COLS: usize = 5;
+        let cell_w = WIDTH / COLS as f32;
+        let head_h = 14.0;
+        let value_h = 18.0;
+        let mut y = top + 4.0;
+        for r in 0..KEYS.div_ceil(COLS) {
+            self.band(LEFT, y - head_h, WIDTH, head_h);
+            for c in 0..COLS {
+                let k = r * COLS + c;
+                if k >= KEYS {
+                    break;
+                }
+                let x = LEFT + c as f32 * cell_w;
+                self.text(
+                    x + 5.0,
+                    y - head_h + 4.0,
+                    Face::Bold,
+                    SMALL,
+                    &format!("Touche {}", k + 1),
+                );
+                if let Some(Some(n)) = phones.get(k) {
+                    self.text_shrunk(
+                        x + 5.0,
+                        y - head_h - value_h + 5.5,
+                        Face::Regular,
+                        BODY,
+                        n,
+                        cell_w - 10.0,
+                    );
+                }
+            }
+            // Borders: top, header separator, bottom, and the verticals.
+            let bottom = y - head_h - value_h;
+            self.rule(LEFT, RIGHT, y, RULE, 0.5);
+            self.rule(LEFT, RIGHT, y - head_h, HAIRLINE, 0.4);
+            self.rule(LEFT, RIGHT, bottom, RULE, 0.5);
+            for c in 0..=COLS {
+                let x = LEFT + c as f32 * cell_w;
+                self.ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![point(x, y), point(x, bottom)],
+                        is_closed: false,
+                    },
+                });
+            }
+            y = bottom - 6.0;
+        }
+        y + 6.0
+    }
+
+    /// The movements table (date, libellé, montant, solde après, motif).
+    pub(super) fn movements(&mut self, top: f32, movements: &[Movement], s: &Settings) {
+        if movements.is_empty() {
+            self.text(LEFT, top, Face::Regular, BODY, "Aucun mouvement.");
+            return;
+        }
+        // Column edges: date, libellé, then two right-aligned amounts, then the reason.
+        let date_x = LEFT + 4.0;
+        let label_x = LEFT + 84.0;
+        let amount_r = LEFT + 238.0;
+        let balance_r = LEFT + 330.0;
+        let reason_x = LEFT + 342.0;
+        let amount_w = 84.0;
+        let row_h = 13.0;
+
+        let mut y = top + 3.0;
+        self.band(LEFT, y - row_h - 1.0, WIDTH, row_h + 1.0);
+        let hy = y - row_h + 3.5;
+        self.text(date_x, hy, Face::Bold, SMALL, "Date");
+        self.text(label_x, hy, Face::Bold, SMALL, "Libellé");
+        self.text_right(amount_r, hy, Face::Bold, SMALL, "Montant", amount_w);
+        self.text_right(balance_r, hy, Face::Bold, SMALL, "Solde après", amount_w);
+        self.text(reason_x, hy, Face::Bold, SMALL, "Motif");
+        y -= row_h + 1.0;
+        self.rule(LEFT, RIGHT, y, RULE, 0.5);
+        for m in movements.iter().take(MAX_MOVEMENTS) {
+            let by = y - row_h + 3.5;
+            self.text(date_x, by, Face::Regular, SMALL, &dates::local(m.date));
+            self.text_fit(
+                label_x,
+                by,
+                Face::Regular,
+                SMALL,
+                m.libelle,
+                amount_r - amount_w - label_x - 4.0,
+            );
+            self.text_right(
+                amount_r,
+                by,
+                Face::Regular,
+                SMALL,
+                &signed_amount(s, m.montant),
+                amount_w,
+            );
+            self.text_right(
+                balance_r,
+                by,
+                Face::Regular,
+                SMALL,
+                &amount(s, m.solde_apres),
+                amount_w,
+            );
+            self.text_fit(
+                reason_x,
+                by,
+                Face::Regular,
+                SMALL,
+                &m.motif,
+                RIGHT - reason_x - 4.0,
+            );
+            y -= row_h;
+            self.rule(LEFT, RIGHT, y, HAIRLINE, 0.3);
+        }
+    }
+}
+
+pub(super) fn grey(shade: f32) -> Color {
+    Color::Greyscale(Greyscale::new(shade, None))
+}
+
+pub(super) fn point(x: f32, y: f32) -> LinePoint {
+    LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    }
+}
