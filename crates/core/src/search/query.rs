@@ -10,9 +10,14 @@ use crate::text::{fold, words};
 use rusqlite::Connection;
 
 /// Ids (sorted) of the accounts matching `query`; `None` when the query is blank (no filter).
+/// A term every account matches ("1" when every matricule starts with 1) filters nothing, so
+/// a query made only of such terms is answered like a blank one.
 pub fn matching_ids(conn: &Connection, query: &str, cc: &CountryCode) -> Result<Option<Vec<i64>>> {
     let mut result: Option<Vec<i64>> = None;
     for term in terms(query) {
+        if matches_every_account(conn, &term)? {
+            continue;
+        }
         let ids = term_ids(conn, &term, cc)?;
         result = Some(match result {
             None => ids,
@@ -92,6 +97,27 @@ fn number_ids(conn: &Connection, number: &str, cc: &CountryCode) -> Result<Vec<i
     Ok(ids)
 }
 
+/// Whether every account's matricule (or every identifiant) starts with `term`: the values
+/// starting with a prefix are one interval of the sorted index, so the smallest and the largest
+/// tell (two index look-ups instead of reading a million entries).
+fn matches_every_account(conn: &Connection, term: &str) -> Result<bool> {
+    if term.is_empty() || !term.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(false);
+    }
+    for column in ["matricule", "identifiant"] {
+        let end = |f: &str| -> Result<Option<String>> {
+            let sql = format!("SELECT {f}({column}) FROM accounts");
+            Ok(conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?)
+        };
+        if let (Some(lo), Some(hi)) = (end("min")?, end("max")?) {
+            if lo.starts_with(term) && hi.starts_with(term) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// Accounts whose `column` (a UNIQUE text of `len` digits) starts with `prefix`.
 fn code_prefix(
     conn: &Connection,
@@ -147,9 +173,35 @@ pub fn prefix_ids(conn: &Connection, prefix: &str, ids: &mut Vec<i64>) -> Result
     Ok(())
 }
 
+/// Sorts and dedups. A short prefix ("1") gathers a million ids or more: setting bits in a
+/// bitmap of the id range and reading them back in order is several times cheaper than sorting.
 fn normalize(ids: &mut Vec<i64>) {
-    ids.sort_unstable();
-    ids.dedup();
+    const BITMAP_FROM: usize = 1 << 16;
+    let (min, max) = match (ids.iter().min(), ids.iter().max()) {
+        (Some(&min), Some(&max)) => (min, max),
+        _ => return,
+    };
+    let span = (max - min) as u64 + 1;
+    // Rowids of one table are dense; fall back to sorting if they are not.
+    if ids.len() < BITMAP_FROM || span > 64 * ids.len() as u64 {
+        ids.sort_unstable();
+        ids.dedup();
+        return;
+    }
+    let mut bits = vec![0u64; span.div_ceil(64) as usize];
+    for &id in ids.iter() {
+        let i = (id - min) as usize;
+        bits[i / 64] |= 1 << (i % 64);
+    }
+    ids.clear();
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            let b = word.trailing_zeros() as i64;
+            ids.push(min + w as i64 * 64 + b);
+            word &= word - 1;
+        }
+    }
 }
 
 fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
@@ -177,6 +229,24 @@ mod tests {
         assert_eq!(terms("+216 41 527 589"), ["+21641527589"]);
         assert_eq!(terms("ben  ali 2746"), ["ben", "ali", "2746"]);
         assert_eq!(terms("27 46 hedi 12"), ["2746", "hedi", "12"]);
+    }
+
+    #[test]
+    fn large_id_lists_come_out_sorted_and_unique_like_small_ones() {
+        let mut big: Vec<i64> = (0..200_000i64).map(|i| (i * 7919) % 150_000 + 3).collect();
+        let mut expected = big.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        normalize(&mut big);
+        assert_eq!(big, expected);
+        let mut sparse: Vec<i64> = (0..70_000i64).map(|i| i * 1_000 - 5).rev().collect();
+        let mut expected = sparse.clone();
+        expected.sort_unstable();
+        normalize(&mut sparse);
+        assert_eq!(sparse, expected);
+        let mut empty = Vec::new();
+        normalize(&mut empty);
+        assert!(empty.is_empty());
     }
 
     #[test]
