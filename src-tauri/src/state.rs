@@ -6,12 +6,14 @@
 use forfaits_core::import::line::LineError;
 use forfaits_core::{Error, Result, Store};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     db_path: PathBuf,
     store: Arc<Mutex<Store>>,
     pub last_import_errors: Mutex<Vec<LineError>>,
+    ranks_warmed: AtomicBool,
 }
 
 impl AppState {
@@ -20,10 +22,12 @@ impl AppState {
             Some(p) => Store::open(&p)?,
             None => Store::open_default()?,
         };
+        store.keep_sort_ranks();
         Ok(AppState {
             db_path: store.path().to_path_buf(),
             store: Arc::new(Mutex::new(store)),
             last_import_errors: Mutex::new(Vec::new()),
+            ranks_warmed: AtomicBool::new(false),
         })
     }
 
@@ -44,6 +48,21 @@ impl AppState {
             f(&mut guard)
         })
         .await
+    }
+
+    /// Once the first rows are shown, reads the sort ranks in the background so that the first
+    /// keystroke of a search does not wait for them.
+    pub fn warm_up_once(&self) {
+        if self.ranks_warmed.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let store = self.store.clone();
+        std::thread::spawn(move || {
+            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = guard.warm_sort_ranks() {
+                tracing::warn!("préparation de la recherche : {e}");
+            }
+        });
     }
 
     /// Runs long work on its own connection in a worker thread.

@@ -560,16 +560,22 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
             })
             .collect()
     };
-    for (query, tri) in [
-        ("mo", SortKey::Nom),
-        ("alpha1", SortKey::Nom),
-        ("sa1", SortKey::Nom),
-        ("s", SortKey::Nom),
-        ("k", SortKey::Nom),
-        ("k", SortKey::Matricule),
-        ("alpha1", SortKey::Solde),
-        ("1000000000001", SortKey::Identifiant),
-    ] {
+    // Without and with the sort ranks a long-lived connection keeps.
+    let ranked = Store::open(&db.path).unwrap();
+    ranked.keep_sort_ranks();
+    for (s, (query, tri)) in [&s, &ranked].into_iter().flat_map(|s| {
+        [
+            ("mo", SortKey::Nom),
+            ("alpha1", SortKey::Nom),
+            ("sa1", SortKey::Nom),
+            ("s", SortKey::Nom),
+            ("k", SortKey::Nom),
+            ("k", SortKey::Matricule),
+            ("alpha1", SortKey::Solde),
+            ("1000000000001", SortKey::Identifiant),
+        ]
+        .map(|c| (s, c))
+    }) {
         let mut expected = all(query);
         match tri {
             SortKey::Nom => expected.sort_by_key(|(n, m, _)| (fold(n), m.clone())),
@@ -577,14 +583,23 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
             // Balances are all zero: the order is creation order, which is file order.
             _ => expected.sort_by_key(|r| r.1.clone()),
         }
-        for offset in [0u64, 37, expected.len().saturating_sub(20) as u64] {
+        for (desc, offset) in [
+            (false, 0u64),
+            (false, 37),
+            (false, expected.len().saturating_sub(20) as u64),
+            (true, 0),
+            (true, 37),
+        ] {
+            if desc {
+                expected.reverse();
+            }
             let page = s
                 .list_accounts(&ListQuery {
                     recherche: query.into(),
                     tri,
+                    desc,
                     decalage: offset,
                     limite: 50,
-                    ..Default::default()
                 })
                 .unwrap();
             assert_eq!(page.total as usize, expected.len(), "{query} {tri:?}");
@@ -595,7 +610,10 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
                 .take(50)
                 .map(|r| r.1.as_str())
                 .collect();
-            assert_eq!(got, want, "{query} {tri:?} from {offset}");
+            assert_eq!(got, want, "{query} {tri:?} from {offset}, desc {desc}");
+            if desc {
+                expected.reverse();
+            }
         }
     }
 }
@@ -615,4 +633,35 @@ fn a_digit_every_matricule_starts_with_lists_everyone_and_stops_doing_so_when_on
     assert_eq!(names(&s, "1"), ["Ali", "Béchir", "Chiraz"]);
     assert_eq!(names(&s, "2000"), ["Ali", "Béchir", "Chiraz"]);
     assert!(names(&s, "7").is_empty());
+}
+
+#[test]
+fn a_search_with_many_matches_follows_writes_of_this_and_other_connections() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..1500 {
+        let name = format!("Nour {:04}", (i * 7919) % 1500);
+        ids.push(create(
+            &mut s,
+            &name,
+            &format!("1{i:013}"),
+            &format!("{:07}", 2_000_000 + i),
+            &[],
+            0,
+        ));
+    }
+    s.keep_sort_ranks();
+    let first = |s: &Store| names(s, "nour").into_iter().next().unwrap();
+    assert_eq!(first(&s), "Nour 0000");
+    // This connection deletes the first one...
+    let id0 = ids[0];
+    s.delete_account(id0).unwrap();
+    assert_eq!(first(&s), "Nour 0001");
+    // ...another connection deletes the next.
+    let mut other = Store::open(&db.path).unwrap();
+    let id1 = ids[(0..1500).find(|i| (i * 7919) % 1500 == 1).unwrap()];
+    other.delete_account(id1).unwrap();
+    assert_eq!(first(&s), "Nour 0002");
+    assert_eq!(names(&s, "nour").len(), 100);
 }

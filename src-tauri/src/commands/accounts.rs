@@ -31,6 +31,7 @@ pub async fn lister_comptes(
             })
         })
         .await
+        .inspect(|_| state.warm_up_once())
 }
 
 #[tauri::command]

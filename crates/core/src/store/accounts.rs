@@ -62,12 +62,12 @@ pub enum SortKey {
 
 impl SortKey {
     /// Sort columns with an index of their own (rowid included): walking them reads no rows.
-    fn indexed(self) -> bool {
+    pub(crate) fn indexed(self) -> bool {
         use SortKey::*;
         matches!(self, Nom | Matricule | Identifiant | Creation)
     }
 
-    fn sql(self) -> &'static str {
+    pub(crate) fn sql(self) -> &'static str {
         use SortKey::*;
         match self {
             Nom => "name_key",
@@ -428,13 +428,18 @@ impl Store {
             .ok_or_else(|| Error::NotFound(format!("le matricule {}", matricule.trim())))
     }
 
-    /// Number of accounts. Counting a million rows takes tens of milliseconds, so the count is
-    /// kept until this connection or another one writes (`PRAGMA data_version`).
-    pub fn count_accounts(&self) -> Result<u64> {
+    /// Changes whenever this connection or another one writes: the key of what is cached.
+    pub(crate) fn state_key(&self) -> Result<(i64, u64)> {
         let version: i64 = self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;
-        let key = (version, self.conn.total_changes());
+        Ok((version, self.conn.total_changes()))
+    }
+
+    /// Number of accounts. Counting a million rows takes tens of milliseconds, so the count is
+    /// kept until this connection or another one writes (`PRAGMA data_version`).
+    pub fn count_accounts(&self) -> Result<u64> {
+        let key = self.state_key()?;
         if let Some((k, n)) = self.count_cache.get() {
             if k == key {
                 return Ok(n);
@@ -470,6 +475,16 @@ impl Store {
             });
         };
         let total = ids.len() as u64;
+        if ids.len() > 1000 {
+            if let Some(page) = self.page_by_rank(&ids, q.tri, q.desc, q.decalage, limit)? {
+                let page = page.into_iter().map(rusqlite::types::Value::from).collect();
+                return Ok(Page {
+                    total,
+                    decalage: q.decalage,
+                    lignes: self.rows_by_id(page, &order, i64::MAX, 0)?,
+                });
+            }
+        }
         let lignes = match self.walk_sort_order(&ids, &order, q, limit)? {
             Some(page) => self.rows_by_id(page, &order, i64::MAX, 0)?,
             None => {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod ledger;
+mod ranks;
 pub mod settings;
 
 use crate::error::{Error, Result};
@@ -59,6 +60,10 @@ pub struct Store {
     operator: String,
     /// Account count and the database state it was taken at (see `count_accounts`).
     count_cache: std::cell::Cell<Option<((i64, u64), u64)>>,
+    /// Sort positions for searches with many matches (see `ranks`).
+    ranks_cache: std::cell::RefCell<Option<ranks::Ranks>>,
+    /// Only a long-lived connection (the window) gains from keeping ranks.
+    keep_ranks: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -96,6 +101,8 @@ impl Store {
             path: path.to_path_buf(),
             operator: current_operator(),
             count_cache: std::cell::Cell::new(None),
+            ranks_cache: std::cell::RefCell::new(None),
+            keep_ranks: std::cell::Cell::new(false),
         })
     }
 
