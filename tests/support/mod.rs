@@ -81,10 +81,9 @@ pub static E2E_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Xvfb + tauri-driver, stopped when dropped.
 pub struct Desktop {
-    xvfb: Child,
     driver: Child,
     pub port: u16,
-    pub display: String,
+    pub screen: Display,
 }
 
 impl Desktop {
@@ -94,25 +93,7 @@ impl Desktop {
 
     /// `env` reaches the window (tauri-driver → WebKitWebDriver → the application).
     pub fn start_with_env(env: &[(&str, &std::ffi::OsStr)]) -> Desktop {
-        let mut xvfb = Command::new(find_program("Xvfb"))
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1440x900x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb démarre");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .expect("Xvfb donne son numéro d'écran");
-        let display = format!(":{}", line.trim());
+        let screen = Display::start_sized("1440x900x24");
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(find_program("tauri-driver"))
@@ -124,7 +105,7 @@ impl Desktop {
                 "--native-driver",
                 find_program("WebKitWebDriver").to_str().unwrap(),
             ])
-            .env("DISPLAY", &display)
+            .env("DISPLAY", &screen.name)
             .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -136,10 +117,9 @@ impl Desktop {
             std::thread::sleep(Duration::from_millis(50));
         }
         Desktop {
-            xvfb,
             driver,
             port,
-            display,
+            screen,
         }
     }
 
@@ -179,8 +159,6 @@ impl Drop for Desktop {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
     }
 }
 
@@ -332,7 +310,21 @@ pub fn champ(key: &str) -> String {
     format!("[data-champ='{key}']")
 }
 
-/// A bare Xvfb display (for tests that start the window without WebDriver).
+/// Starts `cmd` and reads the first line it prints (a display number, a bus address).
+fn spawn_reading_line(mut cmd: Command, what: &str) -> (Child, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} ne démarre pas : {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{what} ne répond pas : {e}"));
+    (child, line.trim().to_string())
+}
+
+/// A private Xvfb display, stopped when dropped.
 pub struct Display {
     xvfb: Child,
     pub name: String,
@@ -340,27 +332,24 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
-        let mut xvfb = Command::new(find_program("Xvfb"))
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb démarre");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        Display::start_sized("1280x800x24")
+    }
+
+    pub fn start_sized(screen: &str) -> Display {
+        let mut cmd = Command::new(find_program("Xvfb"));
+        cmd.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            screen,
+            "-nolisten",
+            "tcp",
+        ]);
+        let (xvfb, number) = spawn_reading_line(cmd, "Xvfb");
         Display {
             xvfb,
-            name: format!(":{}", line.trim()),
+            name: format!(":{number}"),
         }
     }
 }
@@ -380,20 +369,10 @@ pub struct Bus {
 
 impl Bus {
     pub fn start() -> Bus {
-        let mut daemon = Command::new(find_program("dbus-daemon"))
-            .args(["--session", "--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon démarre");
-        let mut line = String::new();
-        BufReader::new(daemon.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        Bus {
-            daemon,
-            address: line.trim().to_string(),
-        }
+        let mut cmd = Command::new(find_program("dbus-daemon"));
+        cmd.args(["--session", "--nofork", "--print-address"]);
+        let (daemon, address) = spawn_reading_line(cmd, "dbus-daemon");
+        Bus { daemon, address }
     }
 }
 

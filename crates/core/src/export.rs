@@ -3,6 +3,7 @@
 //! which import back to the same file). Streamed row by row; written to a temporary file renamed
 //! into place, so a failure never leaves half a file.
 
+use crate::atomic_file::temp_beside;
 use crate::dates::LocalCache;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Money, KEYS};
@@ -169,26 +170,7 @@ pub fn export_users_to_file(
     opts: ExportOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
-    if path.is_dir() {
-        return Err(Error::Io(format!(
-            "{} est un dossier : indiquez un nom de fichier.",
-            path.display()
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::Io(format!(
-            "Le dossier {} n'existe pas.",
-            dir.display()
-        )));
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".forfaits-export-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, &e))?;
+    let tmp = temp_beside(path, ".forfaits-export-")?;
     let n = export_users(store, tmp.as_file(), opts, progress)?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
     tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;

@@ -2,6 +2,7 @@
 //! CSV import/export engines. Free of any GUI dependency so that the command line and the tests
 //! use it directly.
 
+mod atomic_file;
 pub mod calls;
 pub mod dates;
 pub mod domain;

@@ -1,6 +1,7 @@
 //! Call history of one account (Télécharger historique des appels): the window's list and the
 //! CSV, for a period or everything.
 
+use crate::atomic_file::temp_beside;
 use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
@@ -163,20 +164,7 @@ impl Store {
 /// The history to a file, atomically (temporary file renamed when complete), audited.
 pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Path) -> Result<u64> {
     let a = store.get_account(account_id)?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::Io(format!(
-            "Le dossier {} n'existe pas.",
-            dir.display()
-        )));
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".forfaits-historique-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, &e))?;
+    let tmp = temp_beside(path, ".forfaits-historique-")?;
     let n = store.export_calls(account_id, p, tmp.as_file())?;
     tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
     audit::record(

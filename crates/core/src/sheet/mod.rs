@@ -11,6 +11,7 @@
 //! name or reason is cut with `…` before the right margin and an amount is set smaller rather
 //! than cut.
 
+use crate::atomic_file::temp_beside;
 use crate::dates;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Account, Money, KEYS};
@@ -93,29 +94,9 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
 /// Writes the sheet to `path` atomically (temporary file in the same folder, then rename), so a
 /// failure never leaves half a PDF.
 pub fn write_pdf(data: &SheetData<'_>, path: &Path) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::Io(format!(
-            "{} est un dossier : indiquez un nom de fichier.",
-            path.display()
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::Io(format!(
-            "Le dossier {} n'existe pas.",
-            dir.display()
-        )));
-    }
     // Rendered first: nothing touches the disk when the PDF cannot be produced.
     let bytes = render(data)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".forfaits-fiche-")
-        .suffix(".pdf")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, &e))?;
+    let mut tmp = temp_beside(path, ".forfaits-fiche-")?;
     tmp.write_all(&bytes).map_err(|e| Error::io(path, &e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
     tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;

@@ -3,6 +3,7 @@
 //! place only once complete and checked, so a failed backup never leaves a half file.
 
 use super::Store;
+use crate::atomic_file::temp_beside;
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 use std::path::Path;
@@ -26,20 +27,7 @@ impl Store {
                     .into(),
             ));
         }
-        let dir = dest
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !dir.is_dir() {
-            return Err(Error::Io(format!(
-                "Le dossier {} n'existe pas.",
-                dir.display()
-            )));
-        }
-        let tmp = tempfile::Builder::new()
-            .prefix(".forfaits-sauvegarde-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, &e))?;
+        let tmp = temp_beside(dest, ".forfaits-sauvegarde-")?;
         {
             let mut dst = Connection::open(tmp.path())?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
