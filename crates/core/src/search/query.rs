@@ -142,12 +142,19 @@ fn code_prefix(
 /// Accounts having an indexed token that starts with `prefix`.
 pub fn prefix_ids(conn: &Connection, prefix: &str, ids: &mut Vec<i64>) -> Result<()> {
     let p = prefix.as_bytes();
+    // Tokens start with their bucket's name: when the prefix is no longer than that name, every
+    // token of the buckets read matches.
+    let whole_buckets = prefix.chars().count() <= bucket_len(prefix);
     let mut scan = |bucket: &str, blob: &[u8]| {
-        postings::for_each(bucket.as_bytes(), blob, |t, id| {
-            if t.starts_with(p) {
-                ids.push(id);
-            }
-        });
+        if whole_buckets {
+            postings::for_each_id(bucket.as_bytes(), blob, |id| ids.push(id));
+        } else {
+            postings::for_each(bucket.as_bytes(), blob, |t, id| {
+                if t.starts_with(p) {
+                    ids.push(id);
+                }
+            });
+        }
     };
     if prefix.chars().count() >= bucket_len(prefix) {
         let bucket = bucket_of(prefix);

@@ -15,6 +15,14 @@ pub(crate) struct Ranks {
     /// `by_id[id]` is the position of account `id` in `ORDER BY column, id`; `u32::MAX` for an
     /// id no account has.
     by_id: Arc<Vec<u32>>,
+    /// `by_rank[position]` is the id at that position: the same order read the other way.
+    by_rank: Arc<Vec<u32>>,
+}
+
+/// Both directions of one column's order.
+pub(crate) struct Order {
+    by_id: Arc<Vec<u32>>,
+    by_rank: Arc<Vec<u32>>,
 }
 
 impl Store {
@@ -34,7 +42,7 @@ impl Store {
 
     /// The ranks of `tri`'s column, read again after any write; `None` when the column has no
     /// index of its own or the ids are too sparse for a table indexed by id.
-    fn ranks(&self, tri: SortKey) -> Result<Option<Arc<Vec<u32>>>> {
+    fn ranks(&self, tri: SortKey) -> Result<Option<Order>> {
         if !self.keep_ranks.get() || !tri.indexed() {
             return Ok(None);
         }
@@ -42,7 +50,10 @@ impl Store {
         let key = self.state_key()?;
         if let Some(r) = self.ranks_cache.borrow().as_ref() {
             if r.key == key && r.column == column {
-                return Ok(Some(r.by_id.clone()));
+                return Ok(Some(Order {
+                    by_id: r.by_id.clone(),
+                    by_rank: r.by_rank.clone(),
+                }));
             }
         }
         let count = self.count_accounts()?;
@@ -51,10 +62,11 @@ impl Store {
                 .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
                     r.get(0)
                 })?;
-        if max_id as u64 > 4 * count + 1024 || count >= u64::from(u32::MAX) {
+        if max_id as u64 > 4 * count + 1024 || max_id >= i64::from(u32::MAX) {
             return Ok(None);
         }
         let mut by_id = vec![u32::MAX; max_id as usize + 1];
+        let mut by_rank = Vec::with_capacity(count as usize);
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT id FROM accounts ORDER BY {column}, id"))?;
@@ -63,15 +75,17 @@ impl Store {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             by_id[id as usize] = position;
+            by_rank.push(id as u32);
             position += 1;
         }
-        let by_id = Arc::new(by_id);
+        let (by_id, by_rank) = (Arc::new(by_id), Arc::new(by_rank));
         *self.ranks_cache.borrow_mut() = Some(Ranks {
             key,
             column,
             by_id: by_id.clone(),
+            by_rank: by_rank.clone(),
         });
-        Ok(Some(by_id))
+        Ok(Some(Order { by_id, by_rank }))
     }
 
     /// The ids of rows `offset..offset + limit` of `ids` in the order of `tri` (descending when
@@ -84,9 +98,16 @@ impl Store {
         offset: u64,
         limit: u32,
     ) -> Result<Option<Vec<i64>>> {
-        let Some(ranks) = self.ranks(tri)? else {
+        let Some(order) = self.ranks(tri)? else {
             return Ok(None);
         };
+        let wanted = offset.saturating_add(u64::from(limit));
+        // Matches that are a large share of the accounts ("2": seven in ten) fill the page
+        // within a few hundred positions of the order: walking it is cheaper than ranking them.
+        if ids.len() as u64 * 8 >= order.by_rank.len() as u64 {
+            return Ok(walk_order(&order, ids, desc, offset, wanted));
+        }
+        let ranks = &order.by_id;
         let mut keyed = Vec::with_capacity(ids.len());
         for &id in ids {
             match ranks.get(id as usize) {
@@ -96,7 +117,7 @@ impl Store {
                 _ => return Ok(None),
             }
         }
-        let end = (offset + u64::from(limit)).min(keyed.len() as u64) as usize;
+        let end = wanted.min(keyed.len() as u64) as usize;
         let start = (offset as usize).min(end);
         if end < keyed.len() {
             keyed.select_nth_unstable(end);
@@ -105,4 +126,36 @@ impl Store {
         keyed.sort_unstable();
         Ok(Some(keyed[start..].iter().map(|&(_, id)| id).collect()))
     }
+}
+
+/// Positions `offset..wanted` of the matches `ids` (sorted), found by walking the order and
+/// keeping the matches; `None` if a match is missing from the order (read before a write).
+fn walk_order(
+    order: &Order,
+    ids: &[i64],
+    desc: bool,
+    offset: u64,
+    wanted: u64,
+) -> Option<Vec<i64>> {
+    let mut member = vec![0u64; order.by_id.len().div_ceil(64)];
+    for &id in ids {
+        let i = usize::try_from(id)
+            .ok()
+            .filter(|&i| i < order.by_id.len())?;
+        if order.by_id[i] == u32::MAX {
+            return None;
+        }
+        member[i / 64] |= 1 << (i % 64);
+    }
+    let is_match = |id: &u32| member[*id as usize / 64] & (1 << (*id as usize % 64)) != 0;
+    let take = wanted.saturating_sub(offset) as usize;
+    let skip = offset.min(usize::MAX as u64) as usize;
+    let page = if desc {
+        let m = order.by_rank.iter().rev().filter(|id| is_match(id));
+        m.skip(skip).take(take).map(|&id| i64::from(id)).collect()
+    } else {
+        let m = order.by_rank.iter().filter(|id| is_match(id));
+        m.skip(skip).take(take).map(|&id| i64::from(id)).collect()
+    };
+    Some(page)
 }
