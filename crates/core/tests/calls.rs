@@ -219,6 +219,20 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
 }
 
 #[test]
+fn foreign_keys_are_enforced_again_after_a_load_and_after_a_refused_one() {
+    // The load itself skips the per-row foreign-key look-ups; the connection must not keep
+    // that afterwards, or deleting an account would leave its calls behind.
+    let (_db, mut s) = loaded_sample();
+    load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    load(&mut s, &fixture("users-sample.csv")).unwrap_err();
+    let first = s.account_by_matricule("10000000000000").unwrap();
+    assert_eq!(s.calls(first.id, Period::default(), 100, 0).unwrap().0, 3);
+    s.delete_account(first.id).unwrap();
+    assert_eq!(s.calls(first.id, Period::default(), 100, 0).unwrap().0, 0);
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
 fn a_file_that_is_not_call_records_is_refused_and_writes_nothing() {
     let (_db, mut s) = loaded_sample();
     let before = s.count_movements(1).unwrap();

@@ -136,7 +136,12 @@ pub fn load_calls(
         .conn
         .pragma_query_value(None, "cache_size", |r| r.get(0))?;
     store.conn.pragma_update(None, "cache_size", -65536)?;
+    // Every account id written comes from a read made inside the load's own immediate
+    // transaction, so no account can vanish under it: checking the foreign key of each call and
+    // each movement again would only repeat that read (two account look-ups per record).
+    store.conn.pragma_update(None, "foreign_keys", "OFF")?;
     let result = load_in_tx(store, path, opts, progress, &settings, &tariffs);
+    store.conn.pragma_update(None, "foreign_keys", "ON")?;
     store.conn.pragma_update(None, "cache_size", old_cache)?;
     result
 }
