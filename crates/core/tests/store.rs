@@ -573,6 +573,8 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
             ("k", SortKey::Matricule),
             ("alpha1", SortKey::Solde),
             ("1000000000001", SortKey::Identifiant),
+            ("", SortKey::Nom),
+            ("", SortKey::Matricule),
         ]
         .map(|c| (s, c))
     }) {
@@ -589,6 +591,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
             (false, expected.len().saturating_sub(20) as u64),
             (true, 0),
             (true, 37),
+            (true, 30_000),
         ] {
             if desc {
                 expected.reverse();

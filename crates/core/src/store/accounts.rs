@@ -462,6 +462,14 @@ impl Store {
         let ids = crate::search::matching_ids(&self.conn, &q.recherche, &cc)?;
         let Some(ids) = ids else {
             let total = self.count_accounts()?;
+            if let Some(page) = self.page_of_all(q.tri, q.desc, q.decalage, limit)? {
+                let page = page.into_iter().map(rusqlite::types::Value::from).collect();
+                return Ok(Page {
+                    total,
+                    decalage: q.decalage,
+                    lignes: self.rows_by_id(page, &order, i64::MAX, 0)?,
+                });
+            }
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
             ))?;
