@@ -6,7 +6,7 @@ import { $, el } from "./dom.js";
 import { setCurrency, plural, money, count } from "./format.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
-import { iconButton, toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
+import { toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
 import { openAccountForm } from "./account-form.js";
 import { openBalance } from "./balance.js";
 import { openHistory } from "./history.js";
@@ -72,16 +72,14 @@ async function toggleState(a) {
   }
 }
 
-function actions(a) {
-  const select = () => table.select(a.id);
-  return el("div", { class: "row-actions" },
-    iconButton("modifier", "Modifier", () => { select(); openAccountForm(a, (s) => table.replace(s)); }),
-    iconButton("solde", "Gestion de solde", () => { select(); openBalance(a, (s) => table.replace(s)); }),
-    iconButton("imprimer", "Imprimer", () => { select(); printSheet(a); }),
-    iconButton("historique", "Télécharger historique des appels", () => { select(); openHistory(a); }),
-    el("span", { class: "sep", "aria-hidden": "true" }),
-    iconButton("supprimer", "Supprimer", () => { select(); deleteAccount(a); }, { danger: true }));
-}
+// The buttons of each row of the table, in the product page's order.
+const ROW_ACTIONS = [
+  { name: "modifier", label: "Modifier", run: (a) => openAccountForm(a, (s) => table.replace(s)) },
+  { name: "solde", label: "Gestion de solde", run: (a) => openBalance(a, (s) => table.replace(s)) },
+  { name: "imprimer", label: "Imprimer", run: (a) => printSheet(a) },
+  { name: "historique", label: "Télécharger historique des appels", run: (a) => openHistory(a) },
+  { name: "supprimer", label: "Supprimer", danger: true, run: (a) => deleteAccount(a) },
+];
 
 function showView(name) {
   for (const tab of document.querySelectorAll(".tab[data-vue]")) {
@@ -130,7 +128,7 @@ async function start() {
   table = new AccountTable($("#table-comptes"), {
     onStatus: status,
     onError: showError,
-    renderActions: actions,
+    actions: ROW_ACTIONS,
     onToggleState: toggleState,
     onOpen: (a) => openAccountForm(a, (s) => table.replace(s)),
   });

@@ -3,24 +3,32 @@
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
+import { icon } from "./icons.js";
 import { money, dateTime } from "./format.js";
 import { COLUMNS, T } from "./strings.js";
 
 const ROW_H = 32;
 const PAGE = 200;
-const OVERSCAN = 10;
+// Rows drawn beyond each edge of the view, and rows whose page is fetched ahead of the scroll:
+// drawing few keeps a keystroke's redraw small, fetching ahead keeps scrolling free of gaps.
+const OVERSCAN = 4;
+const PREFETCH = 60;
 const MAX_PAGES_KEPT = 24;
 // Browsers cap the height of an element (about 33 million px in WebKit): beyond this the
 // scrollbar is scaled instead of being one pixel per pixel.
 const MAX_SCROLL_PX = 8_000_000;
 
 export class AccountTable {
-  constructor(host, { onStatus, onError, renderActions, onToggleState, onOpen, columns = COLUMNS } = {}) {
+  /**
+   * `actions`: the per-row buttons, `{ name, label, danger, run(account) }`; one handler on the
+   * table body serves every row (rows are cloned from a template, without listeners of their own).
+   */
+  constructor(host, { onStatus, onError, actions = [], onToggleState, onOpen, columns = COLUMNS } = {}) {
     this.host = host;
     this.columns = columns;
     this.onStatus = onStatus || (() => {});
     this.onError = onError || (() => {});
-    this.renderActions = renderActions;
+    this.actions = actions;
     this.onToggleState = onToggleState;
     this.onOpen = onOpen;
     this.query = "";
@@ -53,6 +61,13 @@ export class AccountTable {
     this.empty = el("div", { class: "empty-state", hidden: true });
     this.scroller.append(this.table);
     this.host.append(this.scroller, this.empty);
+    this.rowTemplate = this.template(false);
+    this.loadingTemplate = this.template(true);
+    this.tbody.addEventListener("click", (e) => this.onClick(e));
+    this.tbody.addEventListener("dblclick", (e) => {
+      const a = this.accountOf(e.target);
+      if (a && this.onOpen && !e.target.closest("button")) this.onOpen(a);
+    });
     let queued = false;
     this.scroller.addEventListener("scroll", () => {
       if (queued) return;
@@ -190,7 +205,11 @@ export class AccountTable {
     const g = this.geometry();
     const start = Math.max(0, g.first - OVERSCAN);
     const end = Math.min(this.total, g.first + g.visible + OVERSCAN);
-    for (let p = Math.floor(start / PAGE); p <= Math.floor(Math.max(start, end - 1) / PAGE); p++) {
+    // The page on screen first, then the neighbours the next scroll steps will reach.
+    const ahead = [Math.floor(start / PAGE), Math.floor(Math.max(start, end - 1) / PAGE)];
+    ahead.push(Math.floor(Math.max(0, start - PREFETCH) / PAGE));
+    ahead.push(Math.floor(Math.min(Math.max(0, this.total - 1), end + PREFETCH) / PAGE));
+    for (const p of ahead) {
       if (p * PAGE < this.total) this.fetchPage(p);
     }
     const scaled = g.natural > MAX_SCROLL_PX;
@@ -214,19 +233,106 @@ export class AccountTable {
     return tr;
   }
 
-  renderRow(index, a) {
-    const tr = el("tr", { "aria-rowindex": String(index + 2) });
-    if (!a) {
-      tr.className = "loading";
-      for (const c of this.columns) tr.append(el("td", { class: c.sticky ? "sticky" : "" }));
-      return tr;
+  /** An empty row with every cell, button and badge in place; rows are clones of it. */
+  template(loading) {
+    const tr = el("tr", loading ? { class: "loading" } : {});
+    for (const c of this.columns) {
+      const cls = [c.sticky ? "sticky" : "", c.num ? "num" : "", c.mono ? "mono" : ""].join(" ").trim();
+      if (loading) {
+        tr.append(el("td", { class: c.sticky ? "sticky" : "" }));
+      } else if (c.actions) {
+        const box = el("div", { class: "row-actions" });
+        this.actions.forEach((act, i) => {
+          if (act.danger) box.append(el("span", { class: "sep", "aria-hidden": "true" }));
+          box.append(el("button", {
+            type: "button",
+            class: act.danger ? "icon-btn danger" : "icon-btn",
+            title: act.label,
+            "aria-label": act.label,
+            dataset: { action: String(i) },
+          }, icon(act.name)));
+        });
+        tr.append(el("td", { class: "col-actions sticky-2" }, box));
+      } else if (c.key === "etat") {
+        tr.append(el("td", { class: cls },
+          el("button", { type: "button", role: "switch", class: "state" },
+            el("span", { class: "knob", "aria-hidden": "true" }), document.createTextNode("")),
+          el("span", { class: "badge" })));
+      } else {
+        tr.append(el("td", { class: cls }));
+      }
     }
+    return tr;
+  }
+
+  renderRow(index, a) {
+    const tr = (a ? this.rowTemplate : this.loadingTemplate).cloneNode(true);
+    tr.setAttribute("aria-rowindex", String(index + 2));
+    if (!a) return tr;
     tr.dataset.id = String(a.id);
     if (a.id === this.selectedId) tr.classList.add("selected");
-    tr.addEventListener("click", () => this.select(a.id));
-    if (this.onOpen) tr.addEventListener("dblclick", () => this.onOpen(a));
-    for (const c of this.columns) tr.append(this.cell(c, a));
+    const cells = tr.children;
+    this.columns.forEach((c, i) => this.fill(cells[i], c, a));
     return tr;
+  }
+
+  fill(td, c, a) {
+    switch (c.key) {
+      case "nom":
+        td.title = a.nom;
+        td.textContent = a.nom;
+        return;
+      case "actions":
+        return;
+      case "matricule":
+        td.textContent = a.matricule;
+        return;
+      case "identifiant":
+        td.textContent = a.identifiant;
+        return;
+      case "etat": {
+        const sw = td.firstChild;
+        sw.setAttribute("aria-checked", a.etat_compte ? "true" : "false");
+        sw.className = a.etat_compte ? "state on" : "state off";
+        sw.title = a.etat_compte ? "Désactiver le compte" : "Activer le compte";
+        sw.lastChild.data = a.etat_compte ? T.active : T.disabled;
+        const badge = td.lastChild;
+        badge.className = `badge badge-${a.etat_general}`;
+        badge.textContent = a.etat_general_libelle;
+        return;
+      }
+      case "solde":
+        if (a.solde <= 0) td.classList.add("negative");
+        td.textContent = money(a.solde);
+        return;
+      case "creation":
+        td.textContent = dateTime(a.cree_le);
+        return;
+      case "modification":
+        td.textContent = dateTime(a.modifie_le);
+        return;
+      default:
+        if (c.phone !== undefined) td.textContent = a.telephones[c.phone] || "";
+    }
+  }
+
+  /** The loaded account of the row holding `node`, if any. */
+  accountOf(node) {
+    const tr = node.closest && node.closest("tr[data-id]");
+    if (!tr || !this.tbody.contains(tr)) return null;
+    const a = this.rowAt(Number(tr.getAttribute("aria-rowindex")) - 2);
+    return a && String(a.id) === tr.dataset.id ? a : null;
+  }
+
+  onClick(e) {
+    const a = this.accountOf(e.target);
+    if (!a) return;
+    this.select(a.id);
+    const button = e.target.closest("button");
+    if (!button) return;
+    e.stopPropagation();
+    if (button.dataset.action !== undefined) this.actions[Number(button.dataset.action)].run(a);
+    else if (button.getAttribute("role") === "switch" && this.onToggleState) this.onToggleState(a);
   }
 
   /** The account of the selected row, if it is loaded. */
@@ -252,42 +358,5 @@ export class AccountTable {
     for (const tr of this.tbody.querySelectorAll("tr.selected")) tr.classList.remove("selected");
     const row = this.tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`);
     if (row) row.classList.add("selected");
-  }
-
-  cell(c, a) {
-    const cls = [c.sticky ? "sticky" : "", c.num ? "num" : "", c.mono ? "mono" : ""].join(" ").trim();
-    switch (c.key) {
-      case "nom":
-        return el("td", { class: cls, title: a.nom, text: a.nom });
-      case "actions":
-        return el("td", { class: "col-actions sticky-2" }, this.renderActions ? this.renderActions(a) : null);
-      case "matricule":
-        return el("td", { class: cls, text: a.matricule });
-      case "identifiant":
-        return el("td", { class: cls, text: a.identifiant });
-      case "etat":
-        return el("td", { class: cls },
-          el("button", {
-            type: "button",
-            role: "switch",
-            "aria-checked": a.etat_compte ? "true" : "false",
-            class: a.etat_compte ? "state on" : "state off",
-            title: a.etat_compte ? "Désactiver le compte" : "Activer le compte",
-            onclick: (e) => {
-              e.stopPropagation();
-              if (this.onToggleState) this.onToggleState(a);
-            },
-          }, el("span", { class: "knob", "aria-hidden": "true" }), a.etat_compte ? T.active : T.disabled),
-          el("span", { class: `badge badge-${a.etat_general}`, text: a.etat_general_libelle }));
-      case "solde":
-        return el("td", { class: `${cls} ${a.solde <= 0 ? "negative" : ""}`.trim(), text: money(a.solde) });
-      case "creation":
-        return el("td", { class: cls, text: dateTime(a.cree_le) });
-      case "modification":
-        return el("td", { class: cls, text: dateTime(a.modifie_le) });
-      default:
-        if (c.phone !== undefined) return el("td", { class: cls, text: a.telephones[c.phone] || "" });
-        return el("td", { class: cls });
-    }
   }
 }
