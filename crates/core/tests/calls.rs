@@ -219,6 +219,54 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
 }
 
 #[test]
+fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
+    // Calls are written account by account; each account's movements must still follow the
+    // file's order, whatever the order of their start times.
+    let (db, mut s) = loaded_sample();
+    let codes = ["8812311", "8589669", "8580488"];
+    let matricules = ["10000000007919", "10000000000000", "10000000015838"];
+    let mut csv = String::new();
+    for i in 0..30u32 {
+        let code = codes[i as usize % 3];
+        let dst = format!("2{:07}", 1_000_000 + i);
+        // Start times run backwards: file order is not time order.
+        let t = format!("2026-11-20 {:02}:{:02}:00", 20 - i / 3, 59 - i);
+        csv.push_str(&format!(
+            "\"{code}\",\"212\",\"{dst}\",\"detenus\",\"\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"{t}\",\"{t}\",\"{t}\",{d},{d},\"ANSWERED\",\"BILLING\",\"1763629200.{i}\",\"\"\n",
+            d = 31 + i
+        ));
+    }
+    let file = db.path.with_extension("Master.csv");
+    std::fs::write(&file, csv).unwrap();
+    let r = load(&mut s, &file).unwrap();
+    assert_eq!(r.appels_factures, 30, "{:?}", r.erreurs);
+    for (k, code) in codes.iter().enumerate() {
+        let a = s.account_by_matricule(matricules[k]).unwrap();
+        let mut moves = s.movements(a.id, 100, 0).unwrap();
+        moves.reverse();
+        let calls: Vec<_> = moves
+            .iter()
+            .filter(|m| m.motif.starts_with("Appel"))
+            .collect();
+        let want: Vec<String> = (0..30u32)
+            .filter(|i| *i as usize % 3 == k)
+            .map(|i| format!("Appel vers +2162{:07}", 1_000_000 + i))
+            .collect();
+        let got: Vec<String> = calls
+            .iter()
+            .map(|m| m.motif.split(" (").next().unwrap().to_string())
+            .collect();
+        assert_eq!(got, want, "{code}");
+        let mut balance = calls[0].solde_apres - calls[0].montant;
+        for m in &calls {
+            balance += m.montant;
+            assert_eq!(m.solde_apres, balance, "{code}");
+        }
+    }
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
 fn foreign_keys_are_enforced_again_after_a_load_and_after_a_refused_one() {
     // The load itself skips the per-row foreign-key look-ups; the connection must not keep
     // that afterwards, or deleting an account would leave its calls behind.
