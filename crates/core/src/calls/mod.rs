@@ -255,7 +255,15 @@ struct CallWriter<'c> {
     pending: Vec<(i64, RatedCall)>,
     insert_call: rusqlite::CachedStatement<'c>,
     insert_movement: rusqlite::CachedStatement<'c>,
+    insert_movements: rusqlite::CachedStatement<'c>,
+    /// *Appel* movements waiting for [`CallWriter::write_movements`]: account, amount, balance
+    /// after, reason.
+    movements: Vec<(i64, i64, i64, String)>,
 }
+
+const MOVEMENTS_PER_INSERT: usize = 64;
+const MOVEMENT_COLUMNS: &str =
+    "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator) VALUES ";
 
 impl<'c> CallWriter<'c> {
     fn new(
@@ -280,10 +288,13 @@ impl<'c> CallWriter<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (dedup_hash) DO NOTHING",
             )?,
-            insert_movement: conn.prepare_cached(
-                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
+            insert_movement: conn
+                .prepare_cached(&format!("{MOVEMENT_COLUMNS}(?, ?, ?, ?, ?, ?, ?)"))?,
+            insert_movements: conn.prepare_cached(&format!(
+                "{MOVEMENT_COLUMNS}{}",
+                vec!["(?, ?, ?, ?, ?, ?, ?)"; MOVEMENTS_PER_INSERT].join(", ")
+            ))?,
+            movements: Vec::with_capacity(MOVEMENTS_PER_INSERT),
         })
     }
 
@@ -327,7 +338,7 @@ impl<'c> CallWriter<'c> {
             self.write(c, report)?;
         }
         self.pending = pending;
-        Ok(())
+        self.write_movements()
     }
 
     fn write(&mut self, c: RatedCall, report: &mut CallsReport) -> Result<()> {
@@ -404,20 +415,51 @@ impl<'c> CallWriter<'c> {
             acc.touched = true;
             report.appels_factures += 1;
             report.montant_total += debit;
+            let reason = format!(
+                "Appel vers {} ({})",
+                c.number.as_deref().unwrap_or(&c.dialed),
+                crate::domain::format_duration(c.billsec)
+            );
+            self.movements.push((acc.id, -debit, after, reason));
+            if self.movements.len() == MOVEMENTS_PER_INSERT {
+                self.write_movements()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered movements, in their order: by groups of [`MOVEMENTS_PER_INSERT`]
+    /// rows per statement (SQLite's per-statement work, such as the table of allowed kinds its
+    /// CHECK builds, is then paid once per group), the rest one by one.
+    fn write_movements(&mut self) -> Result<()> {
+        let kind = MovementKind::Appel.code();
+        let mut rows = self.movements.chunks_exact(MOVEMENTS_PER_INSERT);
+        for group in rows.by_ref() {
+            let stmt = &mut self.insert_movements;
+            for (i, (account, amount, after, reason)) in group.iter().enumerate() {
+                let at = i * 7;
+                stmt.raw_bind_parameter(at + 1, account)?;
+                stmt.raw_bind_parameter(at + 2, self.loaded_at)?;
+                stmt.raw_bind_parameter(at + 3, kind)?;
+                stmt.raw_bind_parameter(at + 4, amount)?;
+                stmt.raw_bind_parameter(at + 5, after)?;
+                stmt.raw_bind_parameter(at + 6, reason)?;
+                stmt.raw_bind_parameter(at + 7, self.operator)?;
+            }
+            stmt.raw_execute()?;
+        }
+        for (account, amount, after, reason) in rows.remainder() {
             self.insert_movement.execute(params![
-                acc.id,
+                account,
                 self.loaded_at,
-                MovementKind::Appel.code(),
-                -debit,
+                kind,
+                amount,
                 after,
-                format!(
-                    "Appel vers {} ({})",
-                    c.number.as_deref().unwrap_or(&c.dialed),
-                    crate::domain::format_duration(c.billsec)
-                ),
+                reason,
                 self.operator
             ])?;
         }
+        self.movements.clear();
         Ok(())
     }
 
