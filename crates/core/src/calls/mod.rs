@@ -171,7 +171,8 @@ fn load_in_tx(
     let loaded_at = now();
     let tx = store.write_tx()?;
     std::thread::scope(|scope| -> Result<()> {
-        let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
+        // Room for a whole chunk: the reading thread goes on while this one writes the previous.
+        let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
         scope.spawn(move || rate_file(records, match_by, &cc2, tariffs, to_writer));
         let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs)?;

@@ -10,7 +10,7 @@ use crate::import::reader::{RecordReader, TextStream};
 use crate::rating::{billed_seconds, cost, normalize_dialed, TariffTable};
 use std::sync::mpsc::SyncSender;
 
-const BATCH: usize = 2048;
+pub(super) const BATCH: usize = 2048;
 
 /// A record rated, waiting for its account.
 pub struct RatedCall {
