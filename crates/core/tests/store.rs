@@ -150,6 +150,51 @@ fn check_detects_a_search_index_out_of_step() {
 }
 
 #[test]
+fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing() {
+    use forfaits_core::import::{import_users, ImportOptions};
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
+        .unwrap();
+    // Another program holds the write lock longer than this one is willing to wait.
+    let other = rusqlite::Connection::open(&db.path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.set_busy_timeout(std::time::Duration::from_millis(200))
+        .unwrap();
+    let e = s
+        .manual_movement(id, MovementKind::Recharge, Money(1_000), "Dépôt")
+        .unwrap_err();
+    assert!(matches!(e, Error::Busy), "{e:?}");
+    assert!(
+        e.to_string().contains("occupée par un autre programme")
+            && e.to_string().contains("aucune modification n'a été perdue"),
+        "{e}"
+    );
+    let csv = db.path.with_extension("csv");
+    std::fs::write(&csv, "Amira Trabelsi;10000000015838;8580488\n").unwrap();
+    let e = import_users(
+        &mut s,
+        &csv,
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Busy), "{e:?}");
+    other.execute_batch("ROLLBACK").unwrap();
+
+    assert_eq!(s.get_account(id).unwrap().solde, 12_500);
+    assert_eq!(s.count_movements(id).unwrap(), 1);
+    assert_eq!(s.count_accounts().unwrap(), 1);
+    // Once the other program is done, the same write goes through.
+    s.manual_movement(id, MovementKind::Recharge, Money(1_000), "Dépôt")
+        .unwrap();
+    assert_eq!(s.get_account(id).unwrap().solde, 13_500);
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
 fn two_connections_crediting_one_account_at_once_lose_nothing() {
     let db = temp_db();
     let id = {

@@ -136,6 +136,12 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
+    /// How long a write waits for another program's write to finish before giving up with
+    /// [`Error::Busy`] (10 s by default).
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
     /// Schema version of the open file.
     pub fn file_schema_version(&self) -> Result<i64> {
         Ok(self
