@@ -151,6 +151,91 @@ async fn table_lists_accounts_sorts_and_searches() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.search("ben").await;
+    let names = wait_for(10, "le résultat de la recherche", || async {
+        let n = s.names().await;
+        (n.len() == 4).then_some(n)
+    })
+    .await;
+    assert_eq!(
+        names,
+        [
+            "Hédi Ben Salah",
+            "Lotfi Ben Ali",
+            "Mohamed Ben Ali",
+            "Walid Ben Ali"
+        ]
+    );
+    let selected = || async { s.w.texts("tbody tr.selected td.sticky").await };
+    // The focus stays in the search field; the arrows move the selection in the table.
+    for (key, want) in [
+        ("\u{E015}", "Hédi Ben Salah"),
+        ("\u{E015}", "Lotfi Ben Ali"),
+        ("\u{E015}", "Mohamed Ben Ali"),
+        ("\u{E015}", "Walid Ben Ali"),
+        ("\u{E015}", "Walid Ben Ali"),
+        ("\u{E013}", "Mohamed Ben Ali"),
+        ("\u{E013}", "Lotfi Ben Ali"),
+    ] {
+        s.w.keys("#recherche", key).await;
+        wait_for(5, &format!("sélection de {want}"), || async {
+            (selected().await == [want]).then_some(())
+        })
+        .await;
+    }
+    s.w.keys("#recherche", "\u{E007}").await;
+    s.w.wait_text("#panneau h2", "Modifier un utilisateur — Lotfi Ben Ali")
+        .await;
+    let nom =
+        s.w.js(
+            "return document.querySelector(arguments[0]).value",
+            vec![champ("nom").into()],
+        )
+        .await;
+    assert_eq!(nom, "Lotfi Ben Ali");
+    s.w.keys(&champ("nom"), "\u{E00C}").await;
+    s.w.wait_gone("#panneau").await;
+    // A new search starts without a selection: Enter opens nothing.
+    s.search("trabelsi").await;
+    assert!(selected().await.is_empty());
+    s.w.keys("#recherche", "\u{E007}").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        s.w.js("return document.querySelector('#panneau').hidden", vec![])
+            .await,
+        true
+    );
+    // Page Down twice from the whole list (25 rows, about 20 on screen) scrolls the selection
+    // into view under the sticky header.
+    s.w.keys("#recherche", "\u{E00C}").await;
+    s.w.wait_text("#statut-comptes", "25 utilisateurs").await;
+    s.w.keys("#recherche", "\u{E00F}\u{E00F}").await;
+    let shown = wait_for(5, "la ligne choisie visible", || async {
+        let v = s
+            .w
+            .js(
+                "const r = document.querySelector('tbody tr.selected');
+                 if (!r) return null;
+                 const box = r.getBoundingClientRect();
+                 const head = document.querySelector('thead').getBoundingClientRect();
+                 const view = document.querySelector('.scroller').getBoundingClientRect();
+                 return [r.getAttribute('aria-rowindex'), box.top >= head.bottom - 1 && box.bottom <= view.bottom + 1];",
+                vec![],
+            )
+            .await;
+        v.as_array()
+            .filter(|a| a[0].as_str() != Some("2"))
+            .cloned()
+    })
+    .await;
+    assert_eq!(shown[1], true, "{shown:?}");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn add_an_account_after_a_validation_error_then_edit_it() {
     let _guard = E2E_LOCK.lock().await;
     let s = session().await;

@@ -140,6 +140,23 @@ async function start() {
     if ($("#vue-comptes").hidden) showView("comptes");
     table.setQuery(search.value);
   });
+  // From the search field or the table: arrows and page keys choose a row, Enter opens it.
+  const tableKeys = (e) => {
+    if (isOpen() || e.altKey || e.ctrlKey || e.metaKey) return;
+    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: table.pageRows(), PageUp: -table.pageRows() };
+    if (e.key in moves) {
+      e.preventDefault();
+      table.move(moves[e.key]);
+    } else if (e.key === "Enter") {
+      const a = table.selected();
+      if (a) {
+        e.preventDefault();
+        openAccountForm(a, (s) => table.replace(s));
+      }
+    }
+  };
+  search.addEventListener("keydown", tableKeys);
+  table.scroller.addEventListener("keydown", tableKeys);
   $("#btn-ajouter").addEventListener("click", () => openAccountForm(null, () => table.reload()));
   $("#btn-importer").addEventListener("click", () => openImport(() => table.reload()));
   $("#btn-exporter").addEventListener("click", openExport);

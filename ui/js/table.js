@@ -38,6 +38,8 @@ export class AccountTable {
     this.pending = new Set();
     this.generation = 0;
     this.selectedId = null;
+    // Position of the selected row in the current list (-1: none), for the arrow keys.
+    this.selectedIndex = -1;
     this.loaded = false;
     this.build();
   }
@@ -117,7 +119,13 @@ export class AccountTable {
     this.generation += 1;
     this.pages.clear();
     this.pending.clear();
-    if (!keepScroll) this.scroller.scrollTop = 0;
+    // Rows may have moved: the selection's position is found again from its id when needed.
+    this.selectedIndex = -1;
+    if (!keepScroll) {
+      this.scroller.scrollTop = 0;
+      // A new search starts without a selection: Enter must not open a row out of view.
+      this.selectedId = null;
+    }
     for (const th of this.headRow.children) {
       const key = th.dataset.key;
       if (!key) continue;
@@ -327,12 +335,62 @@ export class AccountTable {
   onClick(e) {
     const a = this.accountOf(e.target);
     if (!a) return;
-    this.select(a.id);
+    this.select(a.id, Number(e.target.closest("tr").getAttribute("aria-rowindex")) - 2);
     const button = e.target.closest("button");
     if (!button) return;
     e.stopPropagation();
     if (button.dataset.action !== undefined) this.actions[Number(button.dataset.action)].run(a);
     else if (button.getAttribute("role") === "switch" && this.onToggleState) this.onToggleState(a);
+  }
+
+  /**
+   * Moves the selection by `delta` rows (the arrow and page keys), scrolling it into view and
+   * fetching its page if needed. From no selection, any move selects the first row.
+   */
+  async move(delta) {
+    if (!this.total) return;
+    let from = this.selectedIndex;
+    if (from < 0 && this.selectedId !== null) {
+      for (const [pageNo, rows] of this.pages) {
+        const i = rows.findIndex((x) => x.id === this.selectedId);
+        if (i >= 0) from = pageNo * PAGE + i;
+      }
+    }
+    const index = from < 0 ? 0 : Math.max(0, Math.min(this.total - 1, from + delta));
+    const gen = this.generation;
+    const pageNo = Math.floor(index / PAGE);
+    if (!this.pages.has(pageNo)) {
+      this.pending.delete(pageNo);
+      await this.fetchPage(pageNo);
+    }
+    const a = this.rowAt(index);
+    if (!a || gen !== this.generation) return;
+    this.reveal(index);
+    this.select(a.id, index);
+  }
+
+  /** Page size for Page Up / Page Down. */
+  pageRows() {
+    return Math.max(1, this.viewportRows() - 1);
+  }
+
+  /** Scrolls just enough for row `index` to be fully visible under the sticky header. */
+  reveal(index) {
+    const g = this.geometry();
+    if (g.natural > MAX_SCROLL_PX) {
+      if (index < g.first || index >= g.first + g.visible - 1) {
+        const maxScroll = Math.max(1, g.content - g.visible * ROW_H);
+        const first = Math.max(0, index - Math.floor(g.visible / 2));
+        this.scroller.scrollTop = (first / Math.max(1, this.total - g.visible)) * maxScroll;
+      }
+    } else {
+      const head = this.thead.offsetHeight || ROW_H;
+      const top = index * ROW_H;
+      const view = this.scroller.clientHeight - head;
+      if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+      else if (top + ROW_H > this.scroller.scrollTop + view) this.scroller.scrollTop = top + ROW_H - view;
+    }
+    this.render();
   }
 
   /** The account of the selected row, if it is loaded. */
@@ -353,8 +411,9 @@ export class AccountTable {
     this.render();
   }
 
-  select(id) {
+  select(id, index = this.selectedIndex) {
     this.selectedId = id;
+    this.selectedIndex = index;
     for (const tr of this.tbody.querySelectorAll("tr.selected")) tr.classList.remove("selected");
     const row = this.tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`);
     if (row) row.classList.add("selected");
