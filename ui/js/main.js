@@ -143,10 +143,11 @@ async function start() {
   // From the search field or the table: arrows and page keys choose a row, Enter opens it.
   const tableKeys = (e) => {
     if (isOpen() || e.altKey || e.ctrlKey || e.metaKey) return;
-    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: table.pageRows(), PageUp: -table.pageRows() };
-    if (e.key in moves) {
+    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: "page", PageUp: "-page" }[e.key];
+    if (step !== undefined) {
       e.preventDefault();
-      table.move(moves[e.key]);
+      // Measured only for the page keys: reading the layout on every keystroke costs a reflow.
+      table.move(typeof step === "number" ? step : (step === "page" ? 1 : -1) * table.pageRows());
     } else if (e.key === "Enter") {
       const a = table.selected();
       if (a) {
