@@ -32,6 +32,9 @@ pub struct RatedCall {
     pub tariff: Option<usize>,
     pub dedup_key: String,
     pub dedup_hash: i64,
+    /// Reason of the *Appel* movement if the call is debited; written here, on the reading
+    /// thread, which has time to spare while the other one writes.
+    pub reason: String,
 }
 
 pub enum Item {
@@ -113,6 +116,15 @@ pub fn rate_file(
                         _ => (0, 0),
                     };
                     let dedup_key = r.dedup_key();
+                    let reason = if rated > 0 {
+                        format!(
+                            "Appel vers {} ({})",
+                            number.as_deref().unwrap_or(r.dst),
+                            crate::domain::format_duration(r.billsec)
+                        )
+                    } else {
+                        String::new()
+                    };
                     Item::Call(RatedCall {
                         line: rec.line,
                         code: code.to_string(),
@@ -128,6 +140,7 @@ pub fn rate_file(
                         tariff,
                         dedup_hash: hash64(&dedup_key),
                         dedup_key,
+                        reason,
                     })
                 }
             }
