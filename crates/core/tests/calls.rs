@@ -226,12 +226,12 @@ fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
     let codes = ["8812311", "8589669", "8580488"];
     let matricules = ["10000000007919", "10000000000000", "10000000015838"];
     let mut csv = String::new();
-    // 200 billed calls: movements are written by groups of 64 and one by one.
-    for i in 0..200u32 {
+    // 600 billed calls: movements are written by groups of 256 and one by one.
+    for i in 0..600u32 {
         let code = codes[i as usize % 3];
         let dst = format!("2{:07}", 1_000_000 + i);
         // Start times run backwards: file order is not time order.
-        let t = format!("2026-11-20 {:02}:{:02}:00", 23 - i / 20, 59 - i % 60);
+        let t = format!("2026-11-20 {:02}:{:02}:00", 23 - i / 60, 59 - i % 60);
         csv.push_str(&format!(
             "\"{code}\",\"212\",\"{dst}\",\"detenus\",\"\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"{t}\",\"{t}\",\"{t}\",{d},{d},\"ANSWERED\",\"BILLING\",\"1763629200.{i}\",\"\"\n",
             d = 31 + i
@@ -240,7 +240,7 @@ fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
     let file = db.path.with_extension("Master.csv");
     std::fs::write(&file, csv).unwrap();
     let r = load(&mut s, &file).unwrap();
-    assert_eq!(r.appels_factures, 200, "{:?}", r.erreurs);
+    assert_eq!(r.appels_factures, 600, "{:?}", r.erreurs);
     for (k, code) in codes.iter().enumerate() {
         let a = s.account_by_matricule(matricules[k]).unwrap();
         let mut moves = s.movements(a.id, 1000, 0).unwrap();
@@ -249,7 +249,7 @@ fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
             .iter()
             .filter(|m| m.motif.starts_with("Appel"))
             .collect();
-        let want: Vec<String> = (0..200u32)
+        let want: Vec<String> = (0..600u32)
             .filter(|i| *i as usize % 3 == k)
             .map(|i| format!("Appel vers +2162{:07}", 1_000_000 + i))
             .collect();

@@ -281,7 +281,7 @@ struct CallWriter<'c> {
     movements: Vec<(i64, i64, i64, String)>,
 }
 
-const MOVEMENTS_PER_INSERT: usize = 64;
+const MOVEMENTS_PER_INSERT: usize = 256;
 const MOVEMENT_COLUMNS: &str =
     "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator) VALUES ";
 
