@@ -64,6 +64,24 @@ pub fn encode_sorted<'a>(
 /// there instead of panicking; `check` reports it).
 pub fn for_each(bucket: &[u8], blob: &[u8], mut f: impl FnMut(&[u8], i64)) -> bool {
     let mut token: Vec<u8> = bucket.to_vec();
+    decode(bucket.len(), blob, |shared, suffix, id| {
+        token.truncate(shared);
+        token.extend_from_slice(suffix);
+        f(&token, id);
+    })
+}
+
+/// Calls `f` with the id of every entry, in order, without rebuilding the tokens: for a
+/// prefix no longer than the bucket name, every token of the bucket matches, and a short prefix
+/// ("2") reads a million entries. Same damage checks as [`for_each`].
+pub fn for_each_id(bucket: &[u8], blob: &[u8], mut f: impl FnMut(i64)) -> bool {
+    decode(bucket.len(), blob, |_, _, id| f(id))
+}
+
+/// Walks the entries: `f(shared, suffix, id)`, where the token is the previous one cut to
+/// `shared` bytes followed by `suffix`. Only the token's length is tracked here.
+fn decode(bucket_len: usize, blob: &[u8], mut f: impl FnMut(usize, &[u8], i64)) -> bool {
+    let mut token_len = bucket_len;
     let mut prev_id = 0i64;
     let mut pos = 0;
     while pos < blob.len() {
@@ -76,40 +94,7 @@ pub fn for_each(bucket: &[u8], blob: &[u8], mut f: impl FnMut(&[u8], i64)) -> bo
             return false;
         };
         pos += len;
-        if shared > token.len() {
-            return false;
-        }
-        let same = len == 0 && shared == token.len();
-        token.truncate(shared);
-        token.extend_from_slice(suffix);
-        let Some(v) = read_varint(blob, &mut pos) else {
-            return false;
-        };
-        let id = if same {
-            prev_id.wrapping_add(v as i64)
-        } else {
-            v as i64
-        };
-        f(&token, id);
-        prev_id = id;
-    }
-    true
-}
-
-/// Calls `f` with the id of every entry, in order, without rebuilding the tokens: for a
-/// prefix no longer than the bucket name, every token of the bucket matches, and a short prefix
-/// ("2") reads a million entries. Same damage checks as [`for_each`].
-pub fn for_each_id(bucket: &[u8], blob: &[u8], mut f: impl FnMut(i64)) -> bool {
-    let mut token_len = bucket.len();
-    let mut prev_id = 0i64;
-    let mut pos = 0;
-    while pos < blob.len() {
-        let (Some(&shared), Some(&len)) = (blob.get(pos), blob.get(pos + 1)) else {
-            return false;
-        };
-        let (shared, len) = (shared as usize, len as usize);
-        pos += 2 + len;
-        if pos > blob.len() || shared > token_len {
+        if shared > token_len {
             return false;
         }
         let same = len == 0 && shared == token_len;
@@ -122,7 +107,7 @@ pub fn for_each_id(bucket: &[u8], blob: &[u8], mut f: impl FnMut(i64)) -> bool {
         } else {
             v as i64
         };
-        f(id);
+        f(shared, suffix, id);
         prev_id = id;
     }
     true
