@@ -51,15 +51,24 @@ impl AppState {
     }
 
     /// Once the first rows are shown, reads the sort ranks in the background so that the first
-    /// keystroke of a search does not wait for them.
+    /// keystroke of a search does not wait for them. The read runs on a connection of its own:
+    /// the window's connection stays free for the keystrokes meanwhile, and takes the ranks only
+    /// if nothing was written in between.
     pub fn warm_up_once(&self) {
         if self.ranks_warmed.swap(true, Ordering::Relaxed) {
             return;
         }
-        let store = self.store.clone();
+        let (store, path) = (self.store.clone(), self.db_path.clone());
         std::thread::spawn(move || {
-            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            if let Err(e) = guard.warm_sort_ranks() {
+            let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+            let warm = || -> Result<()> {
+                let state = lock().ranks_state()?;
+                if let Some(ranks) = Store::open(&path)?.read_default_ranks()? {
+                    lock().adopt_ranks(ranks, state)?;
+                }
+                Ok(())
+            };
+            if let Err(e) = warm() {
                 tracing::warn!("préparation de la recherche : {e}");
             }
         });

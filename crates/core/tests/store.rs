@@ -195,6 +195,72 @@ fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing()
 }
 
 #[test]
+fn ranks_read_on_another_connection_are_kept_only_if_nothing_was_written_since() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    for i in 0..1500u64 {
+        create(
+            &mut s,
+            &format!("Karim {:04}", (i * 7919) % 1500),
+            &format!("{:014}", 10_000_000_000_000 + i),
+            &format!("{}", 1_000_000 + i),
+            &[],
+            0,
+        );
+    }
+    s.keep_sort_ranks();
+    let other = Store::open(&db.path).unwrap();
+    let query = ListQuery {
+        recherche: "k".into(),
+        tri: SortKey::Nom,
+        desc: false,
+        decalage: 1_000,
+        limite: 50,
+    };
+    let expected = other.list_accounts(&query).unwrap();
+
+    // Nothing written in between: kept, and pages come out as without them.
+    let state = s.ranks_state().unwrap();
+    let ranks = other.read_default_ranks().unwrap().unwrap();
+    assert!(s.adopt_ranks(ranks, state).unwrap());
+    let page = s.list_accounts(&query).unwrap();
+    let names = |p: &forfaits_core::store::accounts::Page| -> Vec<String> {
+        p.lignes.iter().map(|a| a.matricule.clone()).collect()
+    };
+    assert_eq!(names(&page), names(&expected));
+
+    // A write by another connection, or by this one, after the state was taken: refused.
+    let state = s.ranks_state().unwrap();
+    let ranks = other.read_default_ranks().unwrap().unwrap();
+    let mut writer = Store::open(&db.path).unwrap();
+    create(
+        &mut writer,
+        "Aaron Karim",
+        "20000000000000",
+        "2000000",
+        &[],
+        0,
+    );
+    assert!(!s.adopt_ranks(ranks, state).unwrap());
+    let state = s.ranks_state().unwrap();
+    let ranks = other.read_default_ranks().unwrap().unwrap();
+    create(&mut s, "Zied Karim", "20000000000001", "2000001", &[], 0);
+    assert!(!s.adopt_ranks(ranks, state).unwrap());
+    // The listing still sees both new accounts, in their places.
+    let all = s
+        .list_accounts(&ListQuery {
+            recherche: "karim".into(),
+            tri: SortKey::Nom,
+            desc: false,
+            decalage: 0,
+            limite: 1,
+        })
+        .unwrap();
+    assert_eq!(all.total, 1502);
+    assert_eq!(all.lignes[0].nom, "Aaron Karim");
+}
+
+#[test]
 fn two_connections_crediting_one_account_at_once_lose_nothing() {
     let db = temp_db();
     let id = {

@@ -16,6 +16,7 @@ use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use ranks::{PreparedRanks, RanksState};
 pub use settings::Settings;
 
 /// `PRAGMA application_id` of a Forfaits database ("FORF"), so that another SQLite file is

@@ -19,6 +19,17 @@ pub(crate) struct Ranks {
     by_rank: Arc<Vec<u32>>,
 }
 
+/// What [`Store::ranks_state`] returns: a database state as one connection sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RanksState((i64, u64));
+
+/// Ranks read by [`Store::read_default_ranks`], waiting for [`Store::adopt_ranks`].
+pub struct PreparedRanks {
+    column: &'static str,
+    by_id: Vec<u32>,
+    by_rank: Vec<u32>,
+}
+
 /// Both directions of one column's order.
 pub(crate) struct Order {
     by_id: Arc<Vec<u32>>,
@@ -30,14 +41,6 @@ impl Store {
     /// window); a one-shot command would spend more reading them than it saves.
     pub fn keep_sort_ranks(&self) {
         self.keep_ranks.set(true);
-    }
-
-    /// Reads the ranks of the default sort ahead of the first search that needs them.
-    pub fn warm_sort_ranks(&self) -> Result<()> {
-        if self.keep_ranks.get() {
-            self.ranks(SortKey::Nom)?;
-        }
-        Ok(())
     }
 
     /// The ranks of `tri`'s column, read again after any write; `None` when the column has no
@@ -56,28 +59,9 @@ impl Store {
                 }));
             }
         }
-        let count = self.count_accounts()?;
-        let max_id: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
-                    r.get(0)
-                })?;
-        if max_id as u64 > 4 * count + 1024 || max_id >= i64::from(u32::MAX) {
+        let Some((by_id, by_rank)) = self.read_order(column)? else {
             return Ok(None);
-        }
-        let mut by_id = vec![u32::MAX; max_id as usize + 1];
-        let mut by_rank = Vec::with_capacity(count as usize);
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT id FROM accounts ORDER BY {column}, id"))?;
-        let mut rows = stmt.query([])?;
-        let mut position = 0u32;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            by_id[id as usize] = position;
-            by_rank.push(id as u32);
-            position += 1;
-        }
+        };
         let (by_id, by_rank) = (Arc::new(by_id), Arc::new(by_rank));
         *self.ranks_cache.borrow_mut() = Some(Ranks {
             key,
@@ -86,6 +70,79 @@ impl Store {
             by_rank: by_rank.clone(),
         });
         Ok(Some(Order { by_id, by_rank }))
+    }
+
+    /// Reads `column`'s order in both directions, from one snapshot of the table; `None` when
+    /// the ids are too sparse for a table indexed by id.
+    fn read_order(&self, column: &str) -> Result<Option<(Vec<u32>, Vec<u32>)>> {
+        // One read transaction: an account added between the queries would not fit the arrays.
+        let snapshot = if self.conn.is_autocommit() {
+            Some(self.conn.unchecked_transaction()?)
+        } else {
+            None
+        };
+        let (count, max_id): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(max(id), 0) FROM accounts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if max_id as u64 > 4 * count as u64 + 1024 || max_id >= i64::from(u32::MAX) {
+            return Ok(None);
+        }
+        let mut by_id = vec![u32::MAX; max_id as usize + 1];
+        let mut by_rank = Vec::with_capacity(count as usize);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT id FROM accounts ORDER BY {column}, id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let Some(slot) = usize::try_from(id).ok().and_then(|i| by_id.get_mut(i)) else {
+                return Ok(None);
+            };
+            *slot = by_rank.len() as u32;
+            by_rank.push(id as u32);
+        }
+        drop(rows);
+        drop(stmt);
+        drop(snapshot);
+        Ok(Some((by_id, by_rank)))
+    }
+
+    /// The state of this connection that ranks read on another one must match:
+    /// take it before that read starts.
+    pub fn ranks_state(&self) -> Result<RanksState> {
+        Ok(RanksState(self.state_key()?))
+    }
+
+    /// Reads the ranks of the default sort, to hand them to another connection with
+    /// [`Store::adopt_ranks`]: the window reads them on a connection of its own, so that its
+    /// first keystrokes do not wait behind the read.
+    pub fn read_default_ranks(&self) -> Result<Option<PreparedRanks>> {
+        let column = SortKey::Nom.sql();
+        Ok(self
+            .read_order(column)?
+            .map(|(by_id, by_rank)| PreparedRanks {
+                column,
+                by_id,
+                by_rank,
+            }))
+    }
+
+    /// Keeps ranks read on another connection if nothing was written, by any connection, since
+    /// `state` was taken here; returns whether they were kept. Nothing written between `state`
+    /// and now means the other connection read the same data.
+    pub fn adopt_ranks(&self, ranks: PreparedRanks, state: RanksState) -> Result<bool> {
+        if !self.keep_ranks.get() || self.state_key()? != state.0 {
+            return Ok(false);
+        }
+        *self.ranks_cache.borrow_mut() = Some(Ranks {
+            key: state.0,
+            column: ranks.column,
+            by_id: Arc::new(ranks.by_id),
+            by_rank: Arc::new(ranks.by_rank),
+        });
+        Ok(true)
     }
 
     /// The ids of rows `offset..offset + limit` of the whole list in the order of `tri`, or
