@@ -81,12 +81,14 @@ impl Store {
         } else {
             None
         };
-        let (count, max_id): (i64, i64) = self.conn.query_row(
-            "SELECT count(*), coalesce(max(id), 0) FROM accounts",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if max_id as u64 > 4 * count as u64 + 1024 || max_id >= i64::from(u32::MAX) {
+        // The kept count when it is current: after a write, the listing has just counted.
+        let count = self.count_accounts()?;
+        let max_id: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
+                    r.get(0)
+                })?;
+        if max_id as u64 > 4 * count + 1024 || max_id >= i64::from(u32::MAX) {
             return Ok(None);
         }
         let mut by_id = vec![u32::MAX; max_id as usize + 1];
