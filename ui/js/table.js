@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
-import { icon } from "./icons.js";
+import { iconButton } from "./ui.js";
 import { money, dateTime } from "./format.js";
 import { COLUMNS, T } from "./strings.js";
 
@@ -252,13 +252,10 @@ export class AccountTable {
         const box = el("div", { class: "row-actions" });
         this.actions.forEach((act, i) => {
           if (act.danger) box.append(el("span", { class: "sep", "aria-hidden": "true" }));
-          box.append(el("button", {
-            type: "button",
-            class: act.danger ? "icon-btn danger" : "icon-btn",
-            title: act.label,
-            "aria-label": act.label,
-            dataset: { action: String(i) },
-          }, icon(act.name)));
+          // Listeners are not cloned: the one on the table body serves the copies.
+          const b = iconButton(act.name, act.label, () => {}, { danger: act.danger });
+          b.dataset.action = String(i);
+          box.append(b);
         });
         tr.append(el("td", { class: "col-actions sticky-2" }, box));
       } else if (c.key === "etat") {
