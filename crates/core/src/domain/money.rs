@@ -19,6 +19,34 @@ pub struct Currency {
 /// even after summing millions of movements.
 const MAX_UNITS: i64 = 1_000_000_000_000;
 
+/// Spaces a French amount may group its thousands with.
+fn is_group_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+}
+
+/// Checks where spaces stand: only between groups of three digits of the integer part
+/// (`1 000 000,5`), never in the decimals, next to the sign, or in a group of another size.
+fn check_groups(v: &str) -> Result<(), &'static str> {
+    if !v.chars().any(is_group_space) {
+        return Ok(());
+    }
+    let body = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let int_end = body.find([',', '.']).unwrap_or(body.len());
+    let (int, frac) = body.split_at(int_end);
+    if frac.chars().any(is_group_space) {
+        return Err("les décimales s'écrivent sans espace");
+    }
+    let groups: Vec<&str> = int.split(is_group_space).collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let first_ok = (1..=3).contains(&groups[0].len()) && digits(groups[0]);
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3 && digits(g));
+    if first_ok && rest_ok {
+        Ok(())
+    } else {
+        Err("une espace ne peut séparer que des groupes de trois chiffres (écrivez 1 000,5 ou 1000,5)")
+    }
+}
+
 impl Default for Currency {
     fn default() -> Self {
         Currency {
@@ -45,18 +73,20 @@ impl Currency {
         Ok(Currency { code, decimals })
     }
 
-    fn scale(&self) -> i64 {
+    /// Minor units in one unit (1 000 for TND).
+    pub fn scale(&self) -> i64 {
         10i64.pow(self.decimals as u32)
     }
 
-    /// Parses `12,500`, `12.5`, `12`, `1 234,5` (spaces as thousands separators) into minor units.
+    /// Parses `12,500`, `12.5`, `12`, `1 234,5` into minor units. A space (also no-break or
+    /// narrow no-break, as French formatting writes them) may only separate groups of three
+    /// digits of the integer part: `12 5` is a mistyped amount, not 125.
     /// A sign is accepted only when `signed` (corrections).
     pub fn parse(&self, raw: &str, signed: bool) -> Result<Money, String> {
-        let v: String = raw
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .collect();
+        let trimmed = raw.trim();
+        check_groups(trimmed)
+            .map_err(|why| format!("montant invalide (reçu : {}) : {why}", shown(trimmed)))?;
+        let v: String = trimmed.chars().filter(|c| !is_group_space(*c)).collect();
         let bad = || {
             format!(
                 "montant invalide (reçu : {}) : écrivez par exemple 12,500 ou 12.5",
@@ -182,6 +212,39 @@ mod tests {
         assert_eq!(tnd().parse("0,001", false), Ok(Money(1)));
         assert_eq!(tnd().parse(",5", false), Ok(Money(500)));
         assert_eq!(tnd().parse("1 234,5", false), Ok(Money(1_234_500)));
+    }
+
+    #[test]
+    fn spaces_only_group_thousands_of_the_integer_part() {
+        assert_eq!(tnd().parse("1 000,5", false), Ok(Money(1_000_500)));
+        assert_eq!(tnd().parse("1\u{a0}000", false), Ok(Money(1_000_000)));
+        assert_eq!(
+            tnd().parse("12\u{202f}345\u{202f}678,001", false),
+            Ok(Money(12_345_678_001))
+        );
+        assert_eq!(tnd().parse("-1 000", true), Ok(Money(-1_000_000)));
+        for bad in [
+            "12 5",
+            "1 5",
+            "1 0000",
+            "1 00,5",
+            "1 000,5 00",
+            "1 000,500 1",
+            "- 1 000",
+            "1  000",
+            "1234 567",
+            " 1 00",
+            "1 0 0 0",
+            "1,000 5",
+            "1 000 00",
+        ] {
+            let err = tnd().parse(bad, true).unwrap_err();
+            assert!(err.starts_with("montant invalide"), "{bad}: {err}");
+        }
+        assert!(tnd()
+            .parse("12 5", false)
+            .unwrap_err()
+            .contains("groupes de trois chiffres"));
     }
 
     #[test]
