@@ -33,13 +33,17 @@ pub fn billed_seconds(billsec: i64, initial: i64, block: i64) -> i64 {
 }
 
 /// Cost in minor units: billed seconds × price per minute / 60, rounded up, plus the fee.
-pub fn cost(billed_s: i64, t: &Tariff) -> i64 {
+/// `None` when the cost does not fit a 64-bit amount (a tariff far above any real price): the
+/// caller refuses the call instead of debiting a wrapped or clamped amount.
+pub fn cost(billed_s: i64, t: &Tariff) -> Option<i64> {
     if billed_s <= 0 {
-        return 0;
+        return Some(0);
     }
-    let numerator = billed_s as i128 * t.prix_minute as i128;
-    let per_time = (numerator + 59) / 60;
-    (per_time as i64).saturating_add(t.frais_connexion)
+    if t.prix_minute < 0 || t.frais_connexion < 0 {
+        return None;
+    }
+    let per_time = billed_s.checked_mul(t.prix_minute)?.checked_add(59)? / 60;
+    per_time.checked_add(t.frais_connexion)
 }
 
 /// A dialed number in international form (`+216…`): separators removed, `00` becomes `+`,
@@ -151,20 +155,29 @@ mod tests {
     #[test]
     fn cost_rounds_fractions_of_a_millime_up_and_adds_the_fee() {
         let mobile = t("+2162", 180, 30, 6, 0);
-        assert_eq!(cost(180, &t("+2169", 170, 30, 6, 0)), 510);
-        assert_eq!(cost(120, &t("+2167", 90, 60, 60, 0)), 180);
-        assert_eq!(cost(48, &mobile), 144);
+        assert_eq!(cost(180, &t("+2169", 170, 30, 6, 0)), Some(510));
+        assert_eq!(cost(120, &t("+2167", 90, 60, 60, 0)), Some(180));
+        assert_eq!(cost(48, &mobile), Some(144));
         // 7 s at 0,100 TND/min = 11,666… millimes → 12
-        assert_eq!(cost(7, &t("+1", 100, 0, 1, 0)), 12);
+        assert_eq!(cost(7, &t("+1", 100, 0, 1, 0)), Some(12));
         // exact: 6 s at 0,180 = 18 millimes
-        assert_eq!(cost(6, &t("+1", 180, 0, 1, 0)), 18);
+        assert_eq!(cost(6, &t("+1", 180, 0, 1, 0)), Some(18));
         // connection fee added once
-        assert_eq!(cost(48, &t("+2162", 180, 30, 6, 50)), 194);
+        assert_eq!(cost(48, &t("+2162", 180, 30, 6, 50)), Some(194));
         assert_eq!(
             cost(0, &t("+2162", 180, 30, 6, 50)),
-            0,
+            Some(0),
             "no fee when nothing is billed"
         );
+    }
+
+    #[test]
+    fn a_cost_too_large_to_count_is_none_never_wrapped() {
+        // 10 days at 10^15 millimes a minute: 1.44 × 10^19, beyond i64.
+        let absurd = t("+2162", 1_000_000_000_000_000, 30, 6, 0);
+        assert_eq!(cost(864_000, &absurd), None);
+        assert_eq!(cost(864_000, &t("+2162", 180, 30, 6, i64::MAX)), None);
+        assert_eq!(cost(864_000, &t("+2162", 180, 30, 6, 0)), Some(2_592_000));
     }
 
     #[test]

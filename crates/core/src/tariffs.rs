@@ -26,6 +26,11 @@ pub struct TariffsReport {
 const MAX_SECONDS: i64 = 86_400;
 const MAX_LABEL: usize = 80;
 
+/// Ceiling of a price per minute and of a connection fee, in currency units: far above any real
+/// tariff (a satellite call costs a few dinars a minute), low enough that no call of 31 days can
+/// overflow its cost. A typo such as 1000000000000 is refused instead of billed.
+pub const MAX_TARIFF_UNITS: i64 = 1_000;
+
 fn err(line: u64, col: u8, value: &str, message: String) -> LineError {
     LineError {
         line,
@@ -121,11 +126,25 @@ fn parse_tariff(
         ));
     }
     let currency = &store_settings.currency;
+    let ceiling = crate::domain::Money(MAX_TARIFF_UNITS * currency.scale());
     let mut money = |col: u8, raw: &str, empty_ok: bool| -> i64 {
         if empty_ok && raw.trim().is_empty() {
             return 0;
         }
         match currency.parse(raw, false) {
+            Ok(m) if m > ceiling => {
+                errors.push(err(
+                    line,
+                    col,
+                    raw.trim(),
+                    format!(
+                        "montant trop élevé pour un tarif (reçu : {}) : {} au maximum",
+                        shown(raw.trim()),
+                        currency.format(ceiling)
+                    ),
+                ));
+                0
+            }
             Ok(m) => m.0,
             Err(m) => {
                 errors.push(err(line, col, raw.trim(), m));

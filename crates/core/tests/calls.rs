@@ -411,3 +411,186 @@ fn tariffs_file_errors_are_per_line_and_replace_nothing() {
         ("+2162", 200, 50)
     );
 }
+
+/// A Master.csv line for account 8812311 (key 1: 26630494), with the given tail columns.
+fn cdr(start: &str, billsec: u32, disposition: &str, tail: &str) -> String {
+    format!(
+        "\"8812311\",\"213\",\"26630494\",\"detenus\",\"\"\"Poste\"\" <213>\",\"SIP/a\",\"SIP/b\",\"Dial\",\"SIP/trunk/26630494,60\",\"{start}\",\"{start}\",\"{start}\",{},{billsec},\"{disposition}\",\"BILLING\",{tail}\n",
+        billsec + 2
+    )
+}
+
+#[test]
+fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("Master21.csv");
+    // A retried dial: one uniqueid, the unanswered attempt then the answered call.
+    let tail = |seq: u32| format!("\"1763700000.7\",\"\",\"\",\"1763700000.7\",{seq}");
+    std::fs::write(
+        &f,
+        cdr("2026-11-21 09:00:00", 0, "NO ANSWER", &tail(1))
+            + &cdr("2026-11-21 09:00:00", 300, "ANSWERED", &tail(2)),
+    )
+    .unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!(
+        (r.appels_charges, r.deja_charges, r.appels_factures),
+        (2, 0, 1)
+    );
+    let a = s.account_by_matricule("10000000007919").unwrap();
+    assert_eq!((a.solde, a.duree_totale_s), (-900, 300), "300 s at 0,180");
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
+    assert_eq!(
+        s.account_by_matricule("10000000007919").unwrap().solde,
+        -900
+    );
+}
+
+#[test]
+fn records_of_one_channel_without_sequence_are_told_apart_by_their_content() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("Master18.csv");
+    let tail = "\"1763700000.8\",\"\"";
+    std::fs::write(
+        &f,
+        cdr("2026-11-21 10:00:00", 0, "NO ANSWER", tail)
+            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail)
+            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail),
+    )
+    .unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!(
+        (r.appels_charges, r.deja_charges),
+        (2, 1),
+        "the repeated line is one call"
+    );
+    assert_eq!(
+        s.account_by_matricule("10000000007919").unwrap().solde,
+        -900
+    );
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 3));
+}
+
+#[test]
+fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("Master18.csv");
+    let tail = "\"1763629200.1\",\"\"";
+    let unanswered = cdr("2026-11-21 11:00:00", 0, "NO ANSWER", tail);
+    let answered = cdr("2026-11-21 11:00:00", 300, "ANSWERED", tail);
+    std::fs::write(&f, &unanswered).unwrap();
+    load(&mut s, &f).unwrap();
+    drop(s);
+    // What schema 2 stored: the uniqueid alone, and its hash (pinned in calls::rate's tests).
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    c.execute(
+        "UPDATE calls SET dedup_key = 'u:1763629200.1', dedup_hash = -4630569679323940502",
+        [],
+    )
+    .unwrap();
+    c.pragma_update(None, "user_version", 2).unwrap();
+    drop(c);
+    let mut s = Store::open(&db.path).unwrap();
+    std::fs::write(&f, format!("{unanswered}{answered}")).unwrap();
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!(
+        (r.appels_charges, r.deja_charges),
+        (1, 1),
+        "the old record is known, the answered one of the same channel is new"
+    );
+    assert_eq!(
+        s.account_by_matricule("10000000007919").unwrap().solde,
+        -900
+    );
+    let r = load(&mut s, &f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
+    assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded() {
+    let (db, mut s) = loaded_sample();
+    let f = db.dir.path().join("tarifs.csv");
+    let header = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n";
+    std::fs::write(
+        &f,
+        format!("{header}+2162;Mobile;1000000000000;30;6;0\n+2165;Orange;0,180;30;6;5000\n"),
+    )
+    .unwrap();
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(!r.ecrit);
+    let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert!(
+        t[0].starts_with("ligne 2, champ 3 (prix_minute) : montant trop élevé pour un tarif"),
+        "{}",
+        t[0]
+    );
+    assert!(
+        t[1].starts_with("ligne 3, champ 6 (frais_connexion) : montant trop élevé"),
+        "{}",
+        t[1]
+    );
+    assert_eq!(s.tariffs().unwrap().len(), 6, "nothing replaced");
+
+    // A tariff stored before the ceiling existed: the call is refused, never wrapped.
+    drop(s);
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    c.execute(
+        "UPDATE tariffs SET price_per_min = 1000000000000000 WHERE prefix = '+2162'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let mut s = Store::open(&db.path).unwrap();
+    let calls = db.dir.path().join("long.csv");
+    std::fs::write(
+        &calls,
+        cdr(
+            "2026-11-21 12:00:00",
+            864_000,
+            "ANSWERED",
+            "\"1763800000.1\",\"\"",
+        ),
+    )
+    .unwrap();
+    let err = load(&mut s, &calls).unwrap_err().to_string();
+    assert!(
+        err.contains("dépasse ce que Forfaits peut compter"),
+        "{err}"
+    );
+    assert_eq!(s.account_by_matricule("10000000007919").unwrap().solde, 0);
+    let report = s.check().unwrap();
+    assert!(
+        report.problemes.iter().any(|p| p.contains("+2162")),
+        "{:?}",
+        report.problemes
+    );
+}
+
+#[test]
+fn check_reports_a_call_with_a_negative_cost() {
+    let (db, mut s) = loaded_sample();
+    load(&mut s, &fixture("Master-sample.csv")).unwrap();
+    assert!(s.check().unwrap().ok());
+    drop(s);
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    c.execute(
+        "UPDATE calls SET cost = -5 WHERE id = (SELECT min(id) FROM calls)",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let s = Store::open(&db.path).unwrap();
+    let report = s.check().unwrap();
+    assert!(
+        report
+            .problemes
+            .iter()
+            .any(|p| p.contains("coût ou une durée facturée négatifs")),
+        "{:?}",
+        report.problemes
+    );
+}

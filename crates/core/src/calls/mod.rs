@@ -189,11 +189,12 @@ fn load_in_tx(
     let mut report = CallsReport::default();
     let loaded_at = now();
     let tx = store.write_tx()?;
+    let legacy = has_legacy_keys(&tx)?;
     std::thread::scope(|scope| -> Result<()> {
         // Room for a whole chunk: the reading thread goes on while this one writes the previous.
         let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
-        scope.spawn(move || rate_file(records, match_by, &cc2, tariffs, to_writer));
+        scope.spawn(move || rate_file(records, match_by, legacy, &cc2, tariffs, to_writer));
         let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs)?;
         for msg in messages {
             let items = match msg {
@@ -261,6 +262,21 @@ fn load_in_tx(
     tx.commit()?;
     report.ecrit = true;
     Ok(report)
+}
+
+/// Settings key set by the schema migration that changed the records' identity, when the
+/// database holds calls keyed by their uniqueid alone (Forfaits before schema 3).
+const LEGACY_KEYS: &str = "cles_appels_uniqueid";
+
+fn has_legacy_keys(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM settings WHERE key = ?1",
+            [LEGACY_KEYS],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Writes rated calls in the load's transaction.
@@ -369,6 +385,26 @@ impl<'c> CallWriter<'c> {
         let debit = if acc.billing { c.rated } else { 0 };
         let balance_after = (debit > 0).then(|| acc.balance - debit);
         let tariff = c.tariff.map(|i| self.tariffs.get(i));
+        if let Some((key, hash)) = &c.legacy {
+            // Loaded by an older Forfaits under its uniqueid alone: the same record (same start,
+            // number and billed seconds) is already there; another record of that channel is not.
+            let known = self
+                .conn
+                .prepare_cached(
+                    "SELECT 1 FROM calls WHERE dedup_hash = ?1 AND dedup_key = ?2
+                        AND started_at = ?3 AND dialed = ?4 AND billsec = ?5",
+                )?
+                .query_row(
+                    params![hash, key, c.started_at, c.dialed, c.billsec],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if known {
+                report.deja_charges += 1;
+                return Ok(());
+            }
+        }
         let mut hash = c.dedup_hash;
         let inserted = loop {
             let n = self.insert_call.execute(params![

@@ -32,6 +32,9 @@ pub struct RatedCall {
     pub tariff: Option<usize>,
     pub dedup_key: String,
     pub dedup_hash: i64,
+    /// The key an older Forfaits gave this record (`u:` and the uniqueid alone), with its hash,
+    /// when the database still holds calls keyed that way (see `LEGACY_KEYS`).
+    pub legacy: Option<(String, i64)>,
     /// Reason of the *Appel* movement if the call is debited; written here, on the reading
     /// thread, which has time to spare while the other one writes.
     pub reason: String,
@@ -61,6 +64,7 @@ fn hash64(s: &str) -> i64 {
 pub fn rate_file(
     mut records: RecordReader<TextStream>,
     match_by: MatchBy,
+    legacy_keys: bool,
     cc: &CountryCode,
     tariffs: &TariffTable,
     to_writer: SyncSender<Msg>,
@@ -113,35 +117,56 @@ pub fn rate_file(
                             let b = billed_seconds(r.billsec, t.bloc_initial_s, t.bloc_s);
                             (b, cost(b, t))
                         }
-                        _ => (0, 0),
+                        _ => (0, Some(0)),
                     };
-                    let dedup_key = r.dedup_key();
-                    let reason = if rated > 0 {
-                        format!(
-                            "Appel vers {} ({})",
-                            number.as_deref().unwrap_or(r.dst),
-                            crate::domain::format_duration(r.billsec)
-                        )
-                    } else {
-                        String::new()
-                    };
-                    Item::Call(RatedCall {
-                        line: rec.line,
-                        code: code.to_string(),
-                        dialed: r.dst.to_string(),
-                        number,
-                        started_at: r.started_at,
-                        disposition: r.disposition.to_string(),
-                        duration: r.duration,
-                        billsec: r.billsec,
-                        answered,
-                        billed_s,
-                        rated,
-                        tariff,
-                        dedup_hash: hash64(&dedup_key),
-                        dedup_key,
-                        reason,
-                    })
+                    match rated {
+                        None => Item::Malformed(LineError {
+                            line: rec.line,
+                            field: Some(Field::Cdr(14)),
+                            value: r.billsec.to_string(),
+                            message: format!(
+                                "le coût de cet appel dépasse ce que Forfaits peut compter : \
+                                 vérifiez le tarif {}, relevé non chargé",
+                                tariff
+                                    .map(|i| tariffs.get(i).prefixe.as_str())
+                                    .unwrap_or("")
+                            ),
+                        }),
+                        Some(rated) => {
+                            let dedup_key = r.dedup_key();
+                            let reason = if rated > 0 {
+                                format!(
+                                    "Appel vers {} ({})",
+                                    number.as_deref().unwrap_or(r.dst),
+                                    crate::domain::format_duration(r.billsec)
+                                )
+                            } else {
+                                String::new()
+                            };
+                            Item::Call(RatedCall {
+                                line: rec.line,
+                                code: code.to_string(),
+                                dialed: r.dst.to_string(),
+                                number,
+                                started_at: r.started_at,
+                                disposition: r.disposition.to_string(),
+                                duration: r.duration,
+                                billsec: r.billsec,
+                                answered,
+                                billed_s,
+                                rated,
+                                tariff,
+                                dedup_hash: hash64(&dedup_key),
+                                dedup_key,
+                                legacy: (legacy_keys && !r.uniqueid.is_empty()).then(|| {
+                                    let k = format!("u:{}", r.uniqueid);
+                                    let h = hash64(&k);
+                                    (k, h)
+                                }),
+                                reason,
+                            })
+                        }
+                    }
                 }
             }
         };

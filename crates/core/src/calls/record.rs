@@ -20,18 +20,23 @@ pub struct CallRecord<'a> {
     pub billsec: i64,
     pub disposition: &'a str,
     pub uniqueid: &'a str,
+    /// The `sequence` column (21-column files written with `newcdrcolumns`).
+    pub sequence: Option<&'a str>,
 }
 
 impl CallRecord<'_> {
-    /// Identity of the call across loads: the uniqueid, else what the call is made of.
+    /// Identity of the record across loads (SPEC §8). Asterisk writes several records with one
+    /// uniqueid for one channel (a forked or retried dial), each a call of its own: the
+    /// `sequence` column tells them apart when the file has it, else what the record is made
+    /// of does. Without a uniqueid, the account and what the call is made of.
     pub fn dedup_key(&self) -> String {
-        if self.uniqueid.is_empty() {
-            format!(
+        match (self.uniqueid, self.sequence) {
+            ("", _) => format!(
                 "k:{}|{}|{}|{}",
                 self.accountcode, self.start, self.dst, self.billsec
-            )
-        } else {
-            format!("u:{}", self.uniqueid)
+            ),
+            (u, Some(seq)) => format!("s:{u}|{seq}"),
+            (u, None) => format!("v:{u}|{}|{}|{}", self.start, self.dst, self.billsec),
         }
     }
 }
@@ -121,5 +126,6 @@ pub fn parse_record<'a>(
         billsec,
         disposition,
         uniqueid: f.get(16).map(|s| s.trim()).unwrap_or(""),
+        sequence: (rec.field_count == 21).then(|| f[20].trim()),
     }))
 }

@@ -99,6 +99,32 @@ impl Store {
             ));
         }
 
+        let negative: i64 = self.conn.query_row(
+            "SELECT count(*) FROM calls WHERE cost < 0 OR billed_s < 0",
+            [],
+            |r| r.get(0),
+        )?;
+        if negative > 0 {
+            problemes.push(format!(
+                "{negative} appel(s) ont un coût ou une durée facturée négatifs : un tarif aberrant \
+                 a été appliqué ; corrigez les tarifs et les soldes concernés."
+            ));
+        }
+        let ceiling = crate::tariffs::MAX_TARIFF_UNITS * currency.scale();
+        let mut stmt = self.conn.prepare(
+            "SELECT prefix FROM tariffs WHERE price_per_min > ?1 OR connection_fee > ?1 ORDER BY prefix",
+        )?;
+        let absurd: Vec<String> = stmt
+            .query_map([ceiling], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !absurd.is_empty() {
+            problemes.push(format!(
+                "Tarif(s) au-dessus de {} par minute ou de frais : {} ; importez des tarifs corrigés.",
+                currency.format(Money(ceiling)),
+                absurd.join(", ")
+            ));
+        }
+
         if !self.search_index_consistent()? {
             problemes.push(
                 "L'index de recherche ne correspond plus aux comptes : la recherche peut manquer des résultats."

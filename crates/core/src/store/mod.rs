@@ -30,6 +30,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
+        M::up(include_str!("schema_v3.sql")),
     ])
 }
 
@@ -52,7 +53,7 @@ pub(crate) const ACCOUNT_INDEXES: &[(&str, &str)] = &[
 
 /// Newest schema version this binary knows.
 pub fn schema_version() -> usize {
-    2
+    3
 }
 
 pub struct Store {
