@@ -478,3 +478,169 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
     assert!(stdout(&o).contains("4 appels chargés"), "{}", stdout(&o));
     check_passes(&db);
 }
+
+#[test]
+fn restore_refuses_what_is_not_a_complete_backup_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite3");
+    forfaits(
+        &db,
+        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+    );
+    let zero = dir.path().join("vide.sqlite3");
+    std::fs::write(&zero, b"").unwrap();
+    let empty = dir.path().join("sqlite-vide.sqlite3");
+    rusqlite::Connection::open(&empty)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); DROP TABLE t; VACUUM;")
+        .unwrap();
+    let id_only = dir.path().join("id-seul.sqlite3");
+    let c = rusqlite::Connection::open(&id_only).unwrap();
+    c.pragma_update(None, "application_id", forfaits_core::store::APPLICATION_ID)
+        .unwrap();
+    c.pragma_update(None, "user_version", 3).unwrap();
+    drop(c);
+    let partial = dir.path().join("partielle.sqlite3");
+    assert_eq!(
+        forfaits(&db, &["backup", partial.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    rusqlite::Connection::open(&partial)
+        .unwrap()
+        .execute_batch("DROP TABLE calls;")
+        .unwrap();
+    let future = dir.path().join("future.sqlite3");
+    std::fs::copy(&partial, &future).unwrap();
+    rusqlite::Connection::open(&future)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    for (bad, expect) in [
+        (&zero, "le fichier est vide"),
+        (&empty, "le fichier est vide"),
+        (&id_only, "il lui manque"),
+        (&partial, "il lui manque : calls"),
+        (&future, "schéma 99 inconnue"),
+        (
+            &dir.path().to_path_buf(),
+            "n'est pas un fichier de sauvegarde",
+        ),
+    ] {
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, &["restore", bad.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}: {}",
+            bad.display(),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(expect),
+            "{}: {}",
+            bad.display(),
+            stderr(&o)
+        );
+        assert_eq!(db_snapshot(&db), before, "{}", bad.display());
+        assert_eq!(accounts(&db), 25);
+    }
+}
+
+/// Waits until another process holds the write lock of `db` (true), or `child` has ended first.
+fn wait_for_writer(db: &Path, child: &mut std::process::Child) -> bool {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.busy_timeout(Duration::ZERO).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        match c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+            Err(_) => return true,
+            Ok(()) => std::thread::sleep(Duration::from_millis(2)),
+        }
+    }
+    false
+}
+
+#[test]
+fn a_restore_during_an_import_in_another_process_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite3");
+    forfaits(
+        &db,
+        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+    );
+    let old = dir.path().join("ancienne.sqlite3");
+    assert_eq!(
+        forfaits(&db, &["backup", old.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Matricules and identifiants apart from the sample's.
+    let big = users_file(dir.path(), 60_000, 3_900_000);
+    let mut import = Command::new(bin())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            big.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_for_writer(&db, &mut import),
+        "the import ended before it was seen writing: make the file larger"
+    );
+    // The import holds the write lock: the restore starts now, from another process.
+    let restore = Command::new(bin())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "restore",
+            old.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let imported = import.wait_with_output().unwrap();
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("60000 importés"),
+        "{}",
+        stdout(&imported)
+    );
+    let aside: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("forfaits-avant-restauration-")
+        })
+        .collect();
+    match restore.status.code() {
+        Some(0) => {
+            // The restore waited for the import: its safety copy holds the import.
+            assert_eq!(accounts(&db), 25, "the backup's content");
+            assert_eq!(aside.len(), 1);
+            assert_eq!(
+                accounts(&aside[0]),
+                25 + 60_000,
+                "the import is in the safety copy"
+            );
+        }
+        _ => {
+            // Or it gave up waiting, in French, and changed nothing.
+            assert!(stderr(&restore).contains("occupée"), "{}", stderr(&restore));
+            assert_eq!(accounts(&db), 25 + 60_000);
+        }
+    }
+    check_passes(&db);
+}

@@ -3,7 +3,7 @@
 //! which import back to the same file). Streamed row by row; written to a temporary file renamed
 //! into place, so a failure never leaves half a file.
 
-use crate::atomic_file::temp_beside;
+use crate::atomic_file::WholeFile;
 use crate::dates::LocalCache;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Money, KEYS};
@@ -170,10 +170,9 @@ pub fn export_users_to_file(
     opts: ExportOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
-    let tmp = temp_beside(path, ".forfaits-export-")?;
+    let tmp = WholeFile::new(path, ".forfaits-export-")?;
     let n = export_users(store, tmp.as_file(), opts, progress)?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    tmp.persist()?;
     audit::record(
         &store.conn,
         store.operator(),

@@ -1,7 +1,7 @@
 //! Call history of one account (Télécharger historique des appels): the window's list and the
 //! CSV, for a period or everything.
 
-use crate::atomic_file::temp_beside;
+use crate::atomic_file::WholeFile;
 use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
@@ -164,9 +164,9 @@ impl Store {
 /// The history to a file, atomically (temporary file renamed when complete), audited.
 pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Path) -> Result<u64> {
     let a = store.get_account(account_id)?;
-    let tmp = temp_beside(path, ".forfaits-historique-")?;
+    let tmp = WholeFile::new(path, ".forfaits-historique-")?;
     let n = store.export_calls(account_id, p, tmp.as_file())?;
-    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    tmp.persist()?;
     audit::record(
         &store.conn,
         store.operator(),

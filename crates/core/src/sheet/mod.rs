@@ -11,7 +11,7 @@
 //! name or reason is cut with `…` before the right margin and an amount is set smaller rather
 //! than cut.
 
-use crate::atomic_file::temp_beside;
+use crate::atomic_file::WholeFile;
 use crate::dates;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Account, Money, KEYS};
@@ -96,10 +96,9 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
 pub fn write_pdf(data: &SheetData<'_>, path: &Path) -> Result<()> {
     // Rendered first: nothing touches the disk when the PDF cannot be produced.
     let bytes = render(data)?;
-    let mut tmp = temp_beside(path, ".forfaits-fiche-")?;
+    let mut tmp = WholeFile::new(path, ".forfaits-fiche-")?;
     tmp.write_all(&bytes).map_err(|e| Error::io(path, &e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, &e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    tmp.persist()?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! place only once complete and checked, so a failed backup never leaves a half file.
 
 use super::Store;
-use crate::atomic_file::temp_beside;
+use crate::atomic_file::WholeFile;
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 use std::path::Path;
@@ -11,54 +11,54 @@ use std::time::Duration;
 
 impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
-        if dest.is_dir() {
-            return Err(Error::Io(format!(
-                "{} est un dossier : indiquez le nom du fichier de sauvegarde.",
-                dest.display()
-            )));
-        }
-        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        };
-        if same(dest, self.path()) {
-            return Err(Error::Rejected(
-                "La sauvegarde ne peut pas remplacer la base elle-même : choisissez un autre fichier."
-                    .into(),
-            ));
-        }
-        let tmp = temp_beside(dest, ".forfaits-sauvegarde-")?;
-        {
-            let mut dst = Connection::open(tmp.path())?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-            backup.run_to_completion(256, Duration::from_millis(10), None)?;
-        }
-        let copy = Connection::open(tmp.path())?;
-        copy.pragma_update(None, "journal_mode", "DELETE")?;
-        let ok: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        drop(copy);
-        if ok != "ok" {
-            return Err(Error::Database(format!(
-                "La copie de sauvegarde n'a pas passé la vérification ({ok}) ; elle n'a pas été gardée."
-            )));
-        }
-        let size = std::fs::metadata(tmp.path())
-            .map_err(|e| Error::io(tmp.path(), &e))?
-            .len();
-        tmp.persist(dest).map_err(|e| Error::io(dest, &e.error))?;
-        Ok(size)
+        backup_connection(&self.conn, self.path(), dest)
     }
 }
 
-/// Tables copied by a restore, parents before children.
-const TABLES: [&str; 7] = [
-    "settings",
-    "accounts",
-    "movements",
-    "audit",
-    "search_buckets",
-    "tariffs",
-    "calls",
+/// A consistent copy of what `src` (the database at `db`) sees, written whole to `dest`.
+fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
+    let tmp = WholeFile::new(dest, ".forfaits-sauvegarde-")?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if same(dest, db) {
+        return Err(Error::Rejected(
+            "La sauvegarde ne peut pas remplacer la base elle-même : choisissez un autre fichier."
+                .into(),
+        ));
+    }
+    {
+        let mut dst = Connection::open(tmp.path())?;
+        let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
+        backup.run_to_completion(256, Duration::from_millis(10), None)?;
+    }
+    let copy = Connection::open(tmp.path())?;
+    copy.pragma_update(None, "journal_mode", "DELETE")?;
+    let ok: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    drop(copy);
+    if ok != "ok" {
+        return Err(Error::Database(format!(
+            "La copie de sauvegarde n'a pas passé la vérification ({ok}) ; elle n'a pas été gardée."
+        )));
+    }
+    let size = std::fs::metadata(tmp.path())
+        .map_err(|e| Error::io(tmp.path(), &e))?
+        .len();
+    tmp.persist()?;
+    Ok(size)
+}
+
+/// Tables of a complete Forfaits database, parents before children (the order a restore copies
+/// them in), with the schema version that brought each one.
+const TABLES: [(&str, i64); 7] = [
+    ("settings", 1),
+    ("accounts", 1),
+    ("movements", 1),
+    ("audit", 1),
+    ("search_buckets", 1),
+    ("tariffs", 2),
+    ("calls", 2),
 ];
 
 /// What a restore did.
@@ -114,15 +114,26 @@ impl Store {
     }
 
     /// Replaces the content of the database by a backup, after checking it: it must be a
-    /// Forfaits database this version can read, intact, with its ledger invariant holding. The
-    /// database as it was is first saved beside it. The copy happens in one transaction of the
-    /// live database, so other programs using it see the old content or the new, never a mix.
+    /// complete Forfaits database of a schema this version knows, intact, with its ledger
+    /// invariant holding. The database as it was is saved beside it, under the same write lock
+    /// as the replacement: no other program's write can land between the two, so the safety
+    /// copy is exactly what was replaced. Other programs see the old content or the new, never a
+    /// mix; one still writing past the wait gets the restore refused, nothing changed.
     pub fn restore_from(&mut self, file: &Path) -> Result<Restored> {
-        if !file.is_file() {
-            return Err(Error::Io(format!(
-                "Fichier introuvable : {}.",
-                file.display()
-            )));
+        match std::fs::metadata(file) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(Error::Rejected(format!(
+                    "{} n'est pas un fichier de sauvegarde (c'est un dossier ou un périphérique).",
+                    file.display()
+                )))
+            }
+            Err(_) => {
+                return Err(Error::Io(format!(
+                    "Fichier introuvable : {}.",
+                    file.display()
+                )))
+            }
         }
         let same = match (file.canonicalize(), self.path().canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
@@ -133,6 +144,12 @@ impl Store {
                 "Ce fichier est la base elle-même : choisissez une sauvegarde.".into(),
             ));
         }
+        let refuse = |why: String| {
+            Error::Rejected(format!(
+                "{} ne peut pas être restauré : {why}",
+                file.display()
+            ))
+        };
         // Work on a copy: checking (and migrating an older schema) must not touch the backup.
         let work = tempfile::Builder::new()
             .prefix(".forfaits-restauration-")
@@ -146,21 +163,18 @@ impl Store {
             rusqlite::backup::Backup::new(&src, &mut dst)
                 .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
                 .map_err(|_| not_a_backup(file))?;
+            complete_backup(&dst).map_err(refuse)?;
         }
-        let refuse = |e: Error| {
-            let why = match &e {
+        let refuse_err = |e: Error| {
+            refuse(match &e {
                 Error::Database(m) if m.contains("endommagée") => {
                     "le fichier est endommagé".into()
                 }
                 other => other.to_string(),
-            };
-            Error::Rejected(format!(
-                "{} ne peut pas être restauré : {why}",
-                file.display()
-            ))
+            })
         };
-        let checked = Store::open(&copy).map_err(refuse)?;
-        let report = checked.check().map_err(refuse)?;
+        let checked = Store::open(&copy).map_err(refuse_err)?;
+        let report = checked.check().map_err(refuse_err)?;
         if !report.ok() {
             return Err(Error::Rejected(format!(
                 "{} ne peut pas être restauré, la vérification a trouvé : {}",
@@ -171,20 +185,25 @@ impl Store {
         drop(checked);
 
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let aside = self
-            .path()
-            .with_file_name(format!("forfaits-avant-restauration-{stamp}.sqlite3"));
-        self.backup_to(&aside)?;
-
+        let db = self.path().to_path_buf();
+        let aside = db.with_file_name(format!("forfaits-avant-restauration-{stamp}.sqlite3"));
         let operator = self.operator().to_string();
+        // ATTACH is refused inside a transaction: attach first, then take the write lock.
         self.conn
             .execute("ATTACH DATABASE ?1 AS restauree", [copy.to_string_lossy()])?;
         let result = (|| -> Result<u64> {
             let tx = self.write_tx()?;
-            for t in TABLES.iter().rev() {
+            // SQLite's backup cannot read through a connection that holds a write transaction;
+            // a second connection can, and while the lock is ours it sees exactly the last
+            // committed state, the one about to be replaced.
+            let reader =
+                Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            backup_connection(&reader, &db, &aside)?;
+            drop(reader);
+            for (t, _) in TABLES.iter().rev() {
                 tx.execute(&format!("DELETE FROM main.{t}"), [])?;
             }
-            for t in TABLES {
+            for (t, _) in TABLES {
                 tx.execute(
                     &format!("INSERT INTO main.{t} SELECT * FROM restauree.{t}"),
                     [],
@@ -212,6 +231,45 @@ impl Store {
             comptes,
         })
     }
+}
+
+/// Whether a copied backup is a whole Forfaits database of a schema this version knows, before
+/// it is opened as one (opening would otherwise take an empty file for a new database).
+fn complete_backup(conn: &Connection) -> std::result::Result<(), String> {
+    let id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|_| "ce n'est pas une base de données SQLite".to_string())?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(|_| "ce n'est pas une base de données SQLite".to_string())?;
+    if id == 0 && tables.is_empty() {
+        return Err("le fichier est vide : ce n'est pas une sauvegarde".into());
+    }
+    if id != super::APPLICATION_ID {
+        return Err("ce n'est pas une base de données Forfaits".into());
+    }
+    let known = super::schema_version() as i64;
+    if !(1..=known).contains(&version) {
+        return Err(format!(
+            "version de schéma {version} inconnue (cette version de Forfaits lit les schémas 1 à {known})"
+        ));
+    }
+    let missing: Vec<&str> = TABLES
+        .iter()
+        .filter(|(t, since)| *since <= version && !tables.iter().any(|have| have == t))
+        .map(|(t, _)| *t)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "la sauvegarde est incomplète, il lui manque : {}",
+            missing.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 fn not_a_backup(file: &Path) -> Error {
