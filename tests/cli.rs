@@ -212,7 +212,254 @@ fn missing_file_or_directory_is_an_io_error() {
     assert!(stderr(&o).contains("Fichier introuvable"), "{}", stderr(&o));
     let o = forfaits(&d.path().join("nowhere/x.sqlite3"), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("n'existe pas"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("introuvable"), "{}", stderr(&o));
+}
+
+#[test]
+fn reading_commands_on_a_mistyped_path_create_nothing() {
+    let (d, _) = temp();
+    let db = d.path().join("nouvelle.db");
+    for args in [
+        &["check"][..],
+        &["search", "ali"],
+        &["export"],
+        &["backup", d.path().join("b.sqlite3").to_str().unwrap()],
+        &["calls", "export", "10000000000000"],
+        &[
+            "sheet",
+            "10000000000000",
+            "--out",
+            d.path().join("f.pdf").to_str().unwrap(),
+        ],
+    ] {
+        let o = forfaits(&db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("Fichier introuvable") && stderr(&o).contains("nouvelle.db"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+    // Writing commands still create the base on first use.
+    let o = forfaits(&db, &["import", &sample()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Makes `path` impossible to write, even for root (tests run as root in CI), until dropped.
+struct ReadOnly(std::path::PathBuf);
+
+impl ReadOnly {
+    fn new(path: &std::path::Path) -> ReadOnly {
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .unwrap()
+            .stdout
+            == b"0\n";
+        let ok = if root {
+            std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(path)
+                .status()
+                .unwrap()
+                .success()
+        } else {
+            let mut p = std::fs::metadata(path).unwrap().permissions();
+            p.set_readonly(true);
+            std::fs::set_permissions(path, p).is_ok()
+        };
+        assert!(ok, "could not make {} read-only", path.display());
+        assert!(std::fs::OpenOptions::new().write(true).open(path).is_err());
+        ReadOnly(path.to_path_buf())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+        if let Ok(m) = std::fs::metadata(&self.0) {
+            let mut p = m.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            p.set_readonly(false);
+            let _ = std::fs::set_permissions(&self.0, p);
+        }
+    }
+}
+
+#[test]
+fn a_read_only_backup_opens_for_search_export_and_check_unchanged() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let copy = d.path().join("sauvegarde.sqlite3");
+    assert_eq!(
+        forfaits(&db, &["backup", copy.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let before = std::fs::read(&copy).unwrap();
+    let _guard = ReadOnly::new(&copy);
+    let o = forfaits(&copy, &["search", "Trabelsi", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    let o = forfaits(&copy, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = forfaits(&copy, &["export", "--format", "import"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 25);
+    // A write is refused in French, nothing changes.
+    let o = forfaits(
+        &copy,
+        &["balance", "10000000007919", "credit", "1", "--reason", "x"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("lecture seule"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+
+    // An older schema on read-only media is read through a migrated copy, left as it was.
+    let old = d.path().join("ancienne.sqlite3");
+    std::fs::copy(fixture("schema-v1.sqlite3"), &old).unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let _guard = ReadOnly::new(&old);
+    let o = forfaits(&old, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = forfaits(&old, &["export", "--format", "import"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).is_empty());
+    assert_eq!(std::fs::read(&old).unwrap(), before);
+}
+
+#[test]
+fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let target = d.path().join("cible.sqlite3");
+    std::fs::write(&target, "ancienne sauvegarde").unwrap();
+    let link = d.path().join("lien.db");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = forfaits(&db, &["backup", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        forfaits(&target, &["search", "Trabelsi"]).status.code(),
+        Some(0)
+    );
+
+    let fifo = d.path().join("tube");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for bad in [fifo.as_path(), std::path::Path::new("/dev/full")] {
+        let o = forfaits(&db, &["backup", bad.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", bad.display());
+        assert!(
+            stderr(&o).contains("n'est pas un fichier ordinaire"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !std::fs::symlink_metadata(bad).unwrap().is_file(),
+            "{} left as it was",
+            bad.display()
+        );
+    }
+    let o = forfaits(&db, &["export", "--out", "/dev/full"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
+}
+
+#[test]
+fn amounts_with_misplaced_spaces_are_refused_and_write_nothing() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    for bad in ["12 5", "1 5", "1 0000", "1 00,5"] {
+        let before = db_snapshot(&db);
+        let o = forfaits(
+            &db,
+            &[
+                "balance",
+                "10000000007919",
+                "credit",
+                bad,
+                "--reason",
+                "Dépôt",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{bad}");
+        assert!(
+            stderr(&o).contains("montant invalide"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("groupes de trois chiffres"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+        assert_eq!(db_snapshot(&db), before, "{bad}");
+    }
+    let o = forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000007919",
+            "credit",
+            "1\u{a0}000,5",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+1\u{202f}000,500"), "{:?}", stdout(&o));
+}
+
+#[test]
+fn the_operator_is_the_system_account_when_user_variables_are_unset() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = std::process::Command::new(bin())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "balance",
+            "10000000007919",
+            "credit",
+            "1",
+            "--reason",
+            "cron",
+        ])
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .env_remove("FORFAITS_DB")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let whoami = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let account = String::from_utf8(whoami.stdout).unwrap().trim().to_string();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let operator: String = c
+        .query_row(
+            "SELECT operator FROM movements ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(operator, account);
+    assert_ne!(operator, "inconnu");
 }
 
 #[test]

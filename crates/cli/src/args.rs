@@ -81,6 +81,25 @@ pub enum Command {
     Check,
 }
 
+impl Command {
+    /// Commands that only read the base: they open an existing file and never create one.
+    pub fn reads_only(&self) -> bool {
+        match self {
+            Command::Export(_)
+            | Command::Search(_)
+            | Command::Sheet(_)
+            | Command::Backup(_)
+            | Command::Check
+            | Command::Calls(CallsCommand::Export(_)) => true,
+            Command::Import(_)
+            | Command::Balance(_)
+            | Command::Restore(_)
+            | Command::Calls(CallsCommand::Import(_))
+            | Command::Tariffs(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Fichier CSV sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10

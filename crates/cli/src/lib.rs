@@ -53,9 +53,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     let Some(command) = cli.command else {
         return Outcome::OpenWindow(cli.db);
     };
-    let store = match &cli.db {
-        Some(p) => Store::open(p),
-        None => Store::open_default(),
+    // A command that only reads never creates a base where none is (a mistyped --db).
+    let store = match (&cli.db, command.reads_only()) {
+        (Some(p), true) => Store::open_existing(p),
+        (Some(p), false) => Store::open(p),
+        (None, true) => Store::open_existing(&forfaits_core::store::default_db_path()),
+        (None, false) => Store::open_default(),
     };
     let result = store.and_then(|mut store| commands::run(&mut store, command, io));
     match result {

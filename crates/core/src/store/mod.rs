@@ -66,6 +66,9 @@ pub struct Store {
     ranks_cache: std::cell::RefCell<Option<ranks::Ranks>>,
     /// Only a long-lived connection (the window) gains from keeping ranks.
     keep_ranks: std::cell::Cell<bool>,
+    /// A read-only file that had to be read through a migrated copy: the copy's folder, removed
+    /// with the store.
+    _scratch: Option<tempfile::TempDir>,
 }
 
 impl Store {
@@ -98,14 +101,91 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
-        Ok(Store {
+        Ok(Store::over(conn, path, None))
+    }
+
+    fn over(conn: Connection, path: &Path, scratch: Option<tempfile::TempDir>) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
             operator: current_operator(),
             count_cache: std::cell::Cell::new(None),
             ranks_cache: std::cell::RefCell::new(None),
             keep_ranks: std::cell::Cell::new(false),
-        })
+            _scratch: scratch,
+        }
+    }
+
+    /// Opens an existing database for a command that only reads it (search, export, check…):
+    /// a mistyped path is « fichier introuvable », never a new empty base; a file that cannot
+    /// be written (a backup on read-only media) is read without being changed.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Err(_) => {
+                return Err(Error::Io(format!(
+                    "Fichier introuvable : {} ; vérifiez le chemin (aucune base n'a été créée).",
+                    path.display()
+                )))
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(Error::Io(format!(
+                    "{} est un dossier : indiquez un fichier de base de données.",
+                    path.display()
+                )))
+            }
+            Ok(_) => {}
+        }
+        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        if writable {
+            Store::open(path)
+        } else {
+            Store::open_read_only(path)
+        }
+    }
+
+    /// Reads a database that must not be written: in place when it is of the current schema
+    /// with a rollback journal (what `backup` writes), else through a migrated copy in a
+    /// temporary folder (an older schema, or a WAL file whose index cannot be created there).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let not_ours = || {
+            Error::Database(format!(
+                "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
+                path.display()
+            ))
+        };
+        let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if id != APPLICATION_ID {
+            return Err(not_ours());
+        }
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > schema_version() as i64 {
+            return Err(newer_schema(version));
+        }
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if version == schema_version() as i64 && !mode.eq_ignore_ascii_case("wal") {
+            return Ok(Store::over(conn, path, None));
+        }
+        let scratch = tempfile::Builder::new()
+            .prefix("forfaits-lecture-")
+            .tempdir()
+            .map_err(|e| Error::io(path, &e))?;
+        let copy = scratch.path().join("copie.sqlite3");
+        {
+            let mut dst = Connection::open(&copy)?;
+            rusqlite::backup::Backup::new(&conn, &mut dst)?.run_to_completion(
+                1024,
+                Duration::ZERO,
+                None,
+            )?;
+        }
+        drop(conn);
+        let mut copy_conn = Connection::open(&copy)?;
+        copy_conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut copy_conn)?;
+        Ok(Store::over(copy_conn, path, Some(scratch)))
     }
 
     /// Opens the database at its default place, creating the data folder on first use.
@@ -180,10 +260,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let known = schema_version() as i64;
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > known {
-        return Err(Error::Database(format!(
-            "Cette base a été créée par une version plus récente de Forfaits (schéma {current}, \
-             cette version connaît le schéma {known}) : mettez Forfaits à jour."
-        )));
+        return Err(newer_schema(current));
     }
     migrations().to_latest(conn).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
@@ -193,11 +270,25 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     })
 }
 
-/// The OS user name, for the ledger and the audit log.
+fn newer_schema(version: i64) -> Error {
+    let known = schema_version();
+    Error::Database(format!(
+        "Cette base a été créée par une version plus récente de Forfaits (schéma {version}, \
+         cette version connaît le schéma {known}) : mettez Forfaits à jour."
+    ))
+}
+
+/// The OS user name, for the ledger and the audit log: the session's variables, else the
+/// system's account of the process (services and cron jobs run without `USER`).
 pub fn current_operator() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(|| {
+            whoami::fallible::username()
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
         .unwrap_or_else(|| "inconnu".into())
 }
 
