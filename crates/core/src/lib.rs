@@ -4,6 +4,7 @@
 
 mod atomic_file;
 pub mod calls;
+pub mod control;
 pub mod dates;
 pub mod domain;
 pub mod error;

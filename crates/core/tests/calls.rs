@@ -483,14 +483,16 @@ fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
     std::fs::write(&f, &unanswered).unwrap();
     load(&mut s, &f).unwrap();
     drop(s);
-    // What schema 2 stored: the uniqueid alone, and its hash (pinned in calls::rate's tests).
+    // What schema 2 stored: the uniqueid alone, and its hash (pinned in calls::rate's tests);
+    // then what the migration to schema 3 does with such a base.
     let c = rusqlite::Connection::open(&db.path).unwrap();
     c.execute(
         "UPDATE calls SET dedup_key = 'u:1763629200.1', dedup_hash = -4630569679323940502",
         [],
     )
     .unwrap();
-    c.pragma_update(None, "user_version", 2).unwrap();
+    c.execute_batch(include_str!("../src/store/schema_v3.sql"))
+        .unwrap();
     drop(c);
     let mut s = Store::open(&db.path).unwrap();
     std::fs::write(&f, format!("{unanswered}{answered}")).unwrap();

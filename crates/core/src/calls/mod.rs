@@ -6,7 +6,7 @@
 //! accounts and writes.
 
 pub mod history;
-mod rate;
+pub(crate) mod rate;
 mod record;
 
 use crate::domain::phone::{international, CountryCode};
@@ -16,7 +16,7 @@ use crate::import::reader::{detect_encoding, open_text, RecordReader};
 use crate::rating::TariffTable;
 use crate::store::ledger::MovementKind;
 use crate::store::{audit, now, Store};
-use rate::{rate_file, Item, Msg, RatedCall};
+use rate::{rate_file, Item, Known, Msg, RatedCall};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -189,13 +189,20 @@ fn load_in_tx(
     let mut report = CallsReport::default();
     let loaded_at = now();
     let tx = store.write_tx()?;
-    let legacy = has_legacy_keys(&tx)?;
+    let known = Known {
+        legacy_keys: has_legacy_keys(&tx)?,
+        hangup_billed: tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?,
+    };
     std::thread::scope(|scope| -> Result<()> {
         // Room for a whole chunk: the reading thread goes on while this one writes the previous.
         let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
-        scope.spawn(move || rate_file(records, match_by, legacy, &cc2, tariffs, to_writer));
-        let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs)?;
+        scope.spawn(move || rate_file(records, match_by, known, &cc2, tariffs, to_writer));
+        let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs, known)?;
         for msg in messages {
             let items = match msg {
                 Msg::Items(items) => items,
@@ -279,6 +286,39 @@ fn has_legacy_keys(conn: &Connection) -> Result<bool> {
         .is_some())
 }
 
+/// Whether a record with a uniqueid is a call the database already holds under another
+/// identity: billed at hang-up by the call-control service (same uniqueid and answered
+/// seconds, SPEC §11), or loaded by a Forfaits older than schema 3 under its uniqueid alone
+/// (same start, number and answered seconds; another record of that channel is not it).
+fn known_already(conn: &Connection, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
+    if known.hangup_billed {
+        let billed = conn
+            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 AND billsec = ?2")?
+            .query_row(params![uniqueid, c.billsec], |_| Ok(()))
+            .optional()?;
+        if billed.is_some() {
+            return Ok(true);
+        }
+    }
+    if known.legacy_keys {
+        let key = format!("u:{uniqueid}");
+        let loaded = conn
+            .prepare_cached(
+                "SELECT 1 FROM calls WHERE dedup_hash = ?1 AND dedup_key = ?2
+                    AND started_at = ?3 AND dialed = ?4 AND billsec = ?5",
+            )?
+            .query_row(
+                params![rate::hash64(&key), key, c.started_at, c.dialed, c.billsec],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if loaded.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Writes rated calls in the load's transaction.
 struct CallWriter<'c> {
     conn: &'c Connection,
@@ -286,6 +326,7 @@ struct CallWriter<'c> {
     operator: &'c str,
     loaded_at: i64,
     tariffs: &'c TariffTable,
+    known: Known,
     accounts: FxHashMap<String, Option<AccountCtx>>,
     /// Calls of known accounts waiting for [`CallWriter::flush`], with their account's id.
     pending: Vec<(i64, RatedCall)>,
@@ -308,6 +349,7 @@ impl<'c> CallWriter<'c> {
         operator: &'c str,
         loaded_at: i64,
         tariffs: &'c TariffTable,
+        known: Known,
     ) -> Result<Self> {
         Ok(CallWriter {
             conn,
@@ -315,6 +357,7 @@ impl<'c> CallWriter<'c> {
             operator,
             loaded_at,
             tariffs,
+            known,
             accounts: FxHashMap::default(),
             pending: Vec::new(),
             insert_call: conn.prepare_cached(
@@ -385,22 +428,8 @@ impl<'c> CallWriter<'c> {
         let debit = if acc.billing { c.rated } else { 0 };
         let balance_after = (debit > 0).then(|| acc.balance - debit);
         let tariff = c.tariff.map(|i| self.tariffs.get(i));
-        if let Some((key, hash)) = &c.legacy {
-            // Loaded by an older Forfaits under its uniqueid alone: the same record (same start,
-            // number and billed seconds) is already there; another record of that channel is not.
-            let known = self
-                .conn
-                .prepare_cached(
-                    "SELECT 1 FROM calls WHERE dedup_hash = ?1 AND dedup_key = ?2
-                        AND started_at = ?3 AND dialed = ?4 AND billsec = ?5",
-                )?
-                .query_row(
-                    params![hash, key, c.started_at, c.dialed, c.billsec],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if known {
+        if let Some(uniqueid) = c.uniqueid.as_deref() {
+            if known_already(self.conn, self.known, uniqueid, &c)? {
                 report.deja_charges += 1;
                 return Ok(());
             }

@@ -32,9 +32,9 @@ pub struct RatedCall {
     pub tariff: Option<usize>,
     pub dedup_key: String,
     pub dedup_hash: i64,
-    /// The key an older Forfaits gave this record (`u:` and the uniqueid alone), with its hash,
-    /// when the database still holds calls keyed that way (see `LEGACY_KEYS`).
-    pub legacy: Option<(String, i64)>,
+    /// The record's uniqueid, kept only when the database holds calls it may repeat under
+    /// another identity (see [`Known`]).
+    pub uniqueid: Option<Box<str>>,
     /// Reason of the *Appel* movement if the call is debited; written here, on the reading
     /// thread, which has time to spare while the other one writes.
     pub reason: String,
@@ -51,7 +51,7 @@ pub enum Msg {
 }
 
 /// FNV-1a then a final mix: stable across versions and machines (it is stored).
-fn hash64(s: &str) -> i64 {
+pub(crate) fn hash64(s: &str) -> i64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.as_bytes() {
         h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
@@ -61,10 +61,19 @@ fn hash64(s: &str) -> i64 {
     (h ^ (h >> 31)) as i64
 }
 
+/// Which earlier identities a load must also recognise.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Known {
+    /// Calls keyed by their uniqueid alone (before schema 3).
+    pub legacy_keys: bool,
+    /// Calls billed at hang-up by the call-control service.
+    pub hangup_billed: bool,
+}
+
 pub fn rate_file(
     mut records: RecordReader<TextStream>,
     match_by: MatchBy,
-    legacy_keys: bool,
+    known: Known,
     cc: &CountryCode,
     tariffs: &TariffTable,
     to_writer: SyncSender<Msg>,
@@ -158,11 +167,9 @@ pub fn rate_file(
                                 tariff,
                                 dedup_hash: hash64(&dedup_key),
                                 dedup_key,
-                                legacy: (legacy_keys && !r.uniqueid.is_empty()).then(|| {
-                                    let k = format!("u:{}", r.uniqueid);
-                                    let h = hash64(&k);
-                                    (k, h)
-                                }),
+                                uniqueid: ((known.legacy_keys || known.hangup_billed)
+                                    && !r.uniqueid.is_empty())
+                                .then(|| r.uniqueid.into()),
                                 reason,
                             })
                         }

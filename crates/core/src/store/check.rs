@@ -125,6 +125,8 @@ impl Store {
             ));
         }
 
+        problemes.extend(self.check_call_control()?);
+
         if !self.search_index_consistent()? {
             problemes.push(
                 "L'index de recherche ne correspond plus aux comptes : la recherche peut manquer des résultats."
@@ -142,6 +144,44 @@ impl Store {
             mouvements,
             problemes,
         })
+    }
+
+    /// Call control (SPEC §11): a hold stays only on a call not billed yet, a billed call
+    /// settled its hold, a refusal holds nothing.
+    fn check_call_control(&self) -> Result<Vec<String>> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let mut out = Vec::new();
+        let held_after_billing = count(
+            "SELECT count(*) FROM call_attempts a
+             WHERE a.decision = 'ok' AND a.settled_at IS NULL AND EXISTS (
+                 SELECT 1 FROM calls c WHERE c.agi_uniqueid = a.uniqueid
+                    AND c.dedup_key = 'a:' || a.uniqueid || '|' || a.id)",
+        )?;
+        if held_after_billing > 0 {
+            out.push(format!(
+                "{held_after_billing} réservation(s) restent ouvertes sur des appels déjà facturés."
+            ));
+        }
+        let settled_without_call = count(
+            "SELECT count(*) FROM call_attempts a
+             WHERE a.decision = 'ok' AND a.settled_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id)",
+        )?;
+        if settled_without_call > 0 {
+            out.push(format!(
+                "{settled_without_call} appel(s) marqués facturés à la fin de l'appel sont absents de l'historique."
+            ));
+        }
+        let refusals_holding = count(
+            "SELECT count(*) FROM call_attempts
+             WHERE decision <> 'ok' AND (reserved <> 0 OR limit_ms <> 0 OR settled_at IS NOT NULL)",
+        )?;
+        if refusals_holding > 0 {
+            out.push(format!(
+                "{refusals_holding} refus d'appel portent une réservation ou une durée accordée."
+            ));
+        }
+        Ok(out)
     }
 
     /// Compares an order-independent fingerprint (count and sum of hashes) of the stored postings

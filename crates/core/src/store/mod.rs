@@ -31,6 +31,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
+        M::up(include_str!("schema_v4.sql")),
     ])
 }
 
@@ -53,7 +54,7 @@ pub(crate) const ACCOUNT_INDEXES: &[(&str, &str)] = &[
 
 /// Newest schema version this binary knows.
 pub fn schema_version() -> usize {
-    3
+    4
 }
 
 pub struct Store {

@@ -16,6 +16,8 @@ pub struct Settings {
     pub default_opening_balance: Money,
     /// Days an automatic daily backup is kept.
     pub backup_retention_days: u32,
+    /// Longest call the call-control service grants, minutes (SPEC §11, §12).
+    pub max_call_minutes: u32,
 }
 
 impl Default for Settings {
@@ -28,9 +30,13 @@ impl Default for Settings {
             default_allowance_min: None,
             default_opening_balance: Money(0),
             backup_retention_days: 14,
+            max_call_minutes: 60,
         }
     }
 }
+
+/// Ceiling of the per-call maximum: a day.
+pub const MAX_CALL_MINUTES: u32 = 1440;
 
 /// Settings as typed in the window, validated by `Store::save_settings_form`.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +50,9 @@ pub struct SettingsForm {
     pub solde_defaut: String,
     #[serde(default = "default_retention")]
     pub retention_sauvegardes: u32,
+    /// Per-call maximum in minutes; absent: unchanged.
+    #[serde(default)]
+    pub duree_max_appel: Option<u32>,
 }
 
 fn default_retention() -> u32 {
@@ -79,6 +88,10 @@ impl Store {
             backup_retention_days: get("backup_retention_days")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(d.backup_retention_days),
+            max_call_minutes: get("max_call_minutes")?
+                .and_then(|v| v.parse().ok())
+                .filter(|m| (1..=MAX_CALL_MINUTES).contains(m))
+                .unwrap_or(d.max_call_minutes),
         })
     }
 
@@ -128,6 +141,19 @@ impl Store {
             default_allowance_min: allowance,
             default_opening_balance: opening,
             backup_retention_days: f.retention_sauvegardes,
+            max_call_minutes: match f.duree_max_appel {
+                None => self.settings()?.max_call_minutes,
+                Some(m) if (1..=MAX_CALL_MINUTES).contains(&m) => m,
+                Some(m) => {
+                    errors.push(FieldError::new(
+                        Field::MaxCall,
+                        format!(
+                            "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
+                        ),
+                    ));
+                    60
+                }
+            },
         };
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
@@ -151,7 +177,8 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 8] = [
+        let pairs: [(&str, String); 9] = [
+            ("max_call_minutes", new.max_call_minutes.to_string()),
             (
                 "backup_retention_days",
                 new.backup_retention_days.to_string(),
@@ -192,10 +219,11 @@ impl Store {
             "Paramètres modifiés",
             None,
             &format!(
-                "devise {} ({} décimales), indicatif +{}",
+                "devise {} ({} décimales), indicatif +{}, appel de {} minutes au plus",
                 new.currency.code,
                 new.currency.decimals,
-                new.country_code.as_str()
+                new.country_code.as_str(),
+                new.max_call_minutes
             ),
         )?;
         tx.commit()?;

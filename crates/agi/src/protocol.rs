@@ -1,0 +1,297 @@
+//! The FastAGI protocol as Asterisk speaks it (`res/res_agi.c`): on connect, lines
+//! `agi_name: value` up to an empty line; then the server sends one command per line and reads
+//! one reply each (`200 result=1`), skipping the `HANGUP` lines Asterisk writes between
+//! commands when the channel hangs up. Bad input never panics: it is an error naming what was
+//! wrong, for the log line, and the caller closes that connection.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Longest line accepted (Asterisk's own command buffer is 8 KiB).
+pub const MAX_LINE: usize = 8 * 1024;
+/// Header lines accepted before the empty line (Asterisk sends about 25).
+pub const MAX_HEADER_LINES: usize = 128;
+
+/// Why a connection is closed without an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// The peer closed before the end of the header, or sent nothing.
+    Closed,
+    Silent(Duration),
+    LineTooLong,
+    NotText,
+    /// A header line without `name: value`, or a name that is not `agi_…`.
+    BadHeaderLine(String),
+    TooManyHeaderLines,
+    /// A reply that is neither `2xx`/`5xx` nor `HANGUP`.
+    BadReply(String),
+    Io(String),
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolError::Closed => write!(f, "connexion fermée avant la fin de l'en-tête AGI"),
+            ProtocolError::Silent(d) => {
+                write!(f, "aucun octet reçu pendant {} s", d.as_secs())
+            }
+            ProtocolError::LineTooLong => {
+                write!(f, "ligne de plus de {} Kio", MAX_LINE / 1024)
+            }
+            ProtocolError::NotText => write!(f, "octets qui ne sont pas du texte UTF-8"),
+            ProtocolError::BadHeaderLine(l) => write!(f, "ligne d'en-tête AGI invalide « {l} »"),
+            ProtocolError::TooManyHeaderLines => {
+                write!(f, "en-tête AGI de plus de {MAX_HEADER_LINES} lignes")
+            }
+            ProtocolError::BadReply(l) => write!(f, "réponse d'Asterisk inattendue « {l} »"),
+            ProtocolError::Io(e) => write!(f, "erreur de connexion ({e})"),
+        }
+    }
+}
+
+/// Reads one line (without its `\n`, and a `\r` before it), at most [`MAX_LINE`] bytes, waiting
+/// at most `idle` for each chunk. `Ok(None)` at a clean end of stream.
+pub async fn read_line<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    idle: Duration,
+) -> Result<Option<String>, ProtocolError> {
+    let mut line: Vec<u8> = Vec::new();
+    loop {
+        let chunk = tokio::time::timeout(idle, r.fill_buf())
+            .await
+            .map_err(|_| ProtocolError::Silent(idle))?
+            .map_err(|e| ProtocolError::Io(e.to_string()))?;
+        if chunk.is_empty() {
+            return if line.is_empty() {
+                Ok(None)
+            } else {
+                Err(ProtocolError::Closed)
+            };
+        }
+        let (taken, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if line.len() + taken > MAX_LINE + 1 {
+            return Err(ProtocolError::LineTooLong);
+        }
+        line.extend_from_slice(&chunk[..taken]);
+        r.consume(taken);
+        if done {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return String::from_utf8(line)
+                .map(Some)
+                .map_err(|_| ProtocolError::NotText);
+        }
+    }
+}
+
+/// What Asterisk sent on connect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    vars: HashMap<String, String>,
+}
+
+impl Header {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|s| s.as_str())
+    }
+
+    /// The script asked for: what follows the host in `agi://host:port/script`.
+    pub fn script(&self) -> &str {
+        self.get("agi_network_script").unwrap_or("").trim()
+    }
+
+    pub fn uniqueid(&self) -> Option<&str> {
+        self.get("agi_uniqueid")
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    }
+
+    /// `agi_arg_n` (1-based), `None` when Asterisk did not send it.
+    pub fn arg(&self, n: usize) -> Option<&str> {
+        self.get(&format!("agi_arg_{n}"))
+    }
+}
+
+/// Reads the header up to its empty line.
+pub async fn read_header<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    idle: Duration,
+) -> Result<Header, ProtocolError> {
+    let mut h = Header::default();
+    for _ in 0..MAX_HEADER_LINES {
+        let line = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+        if line.is_empty() {
+            if h.vars.is_empty() {
+                return Err(ProtocolError::BadHeaderLine(String::new()));
+            }
+            return Ok(h);
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ProtocolError::BadHeaderLine(shown(&line)));
+        };
+        if !name.starts_with("agi_") || name.contains(char::is_whitespace) {
+            return Err(ProtocolError::BadHeaderLine(shown(&line)));
+        }
+        // One space follows the colon; an empty value is sent as `name: `.
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        h.vars.insert(name.to_string(), value.to_string());
+    }
+    Err(ProtocolError::TooManyHeaderLines)
+}
+
+/// A value quoted for Asterisk's argument parser: inside double quotes, `"` and `\` escaped
+/// with a backslash; control characters (which would end or split the line) become spaces.
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Sends `SET VARIABLE name "value"` and waits for its reply; returns the reply line.
+pub async fn set_variable<S>(
+    s: &mut S,
+    name: &str,
+    value: &str,
+    idle: Duration,
+) -> Result<String, ProtocolError>
+where
+    S: AsyncBufRead + AsyncWrite + Unpin,
+{
+    let line = format!("SET VARIABLE {name} {}\n", quote(value));
+    s.write_all(line.as_bytes())
+        .await
+        .map_err(|e| ProtocolError::Io(e.to_string()))?;
+    s.flush()
+        .await
+        .map_err(|e| ProtocolError::Io(e.to_string()))?;
+    read_reply(s, idle).await
+}
+
+/// The reply to the command just sent: `HANGUP` lines (the channel hung up meanwhile) are
+/// skipped, a multi-line `520-` usage is read to its last line.
+pub async fn read_reply<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    idle: Duration,
+) -> Result<String, ProtocolError> {
+    loop {
+        let line = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+        if line == "HANGUP" {
+            continue;
+        }
+        if line.starts_with("520-") {
+            // Usage text follows, up to `520 End of proper usage.`
+            loop {
+                let l = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+                if l.starts_with("520 ") {
+                    return Ok(line);
+                }
+            }
+        }
+        let code_ok = line.len() >= 3
+            && line.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && matches!(line.as_bytes()[0], b'2' | b'5');
+        if code_ok {
+            return Ok(line);
+        }
+        return Err(ProtocolError::BadReply(shown(&line)));
+    }
+}
+
+/// A line quoted in a log: bounded, control characters visible.
+pub fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::BufReader;
+
+    const IDLE: Duration = Duration::from_secs(1);
+
+    #[tokio::test]
+    async fn header_is_read_to_the_empty_line_with_empty_values_kept() {
+        let bytes = b"agi_network: yes\nagi_network_script: autoriser\nagi_uniqueid: 1764.7\nagi_accountcode: \nagi_arg_1: 8589669\nagi_arg_2: 2\n\nSET";
+        let mut r = BufReader::new(&bytes[..]);
+        let h = read_header(&mut r, IDLE).await.unwrap();
+        assert_eq!(h.script(), "autoriser");
+        assert_eq!(h.uniqueid(), Some("1764.7"));
+        assert_eq!(h.get("agi_accountcode"), Some(""));
+        assert_eq!(
+            (h.arg(1), h.arg(2), h.arg(3)),
+            (Some("8589669"), Some("2"), None)
+        );
+    }
+
+    #[tokio::test]
+    async fn broken_headers_are_errors_not_panics() {
+        for (bytes, expected) in [
+            (&b""[..], ProtocolError::Closed),
+            (&b"agi_network: yes\n"[..], ProtocolError::Closed),
+            (
+                &b"GET / HTTP/1.1\n\n"[..],
+                ProtocolError::BadHeaderLine("GET / HTTP/1.1".into()),
+            ),
+            (&b"\n"[..], ProtocolError::BadHeaderLine(String::new())),
+            (&b"agi_x: \xff\xfe\n\n"[..], ProtocolError::NotText),
+        ] {
+            let mut r = BufReader::new(bytes);
+            assert_eq!(read_header(&mut r, IDLE).await.unwrap_err(), expected);
+        }
+        let long = vec![b'a'; MAX_LINE + 10];
+        let mut r = BufReader::new(&long[..]);
+        assert_eq!(
+            read_header(&mut r, IDLE).await.unwrap_err(),
+            ProtocolError::LineTooLong
+        );
+    }
+
+    #[test]
+    fn values_are_quoted_for_asterisks_parser() {
+        assert_eq!(quote("Autorisé : 11 min"), "\"Autorisé : 11 min\"");
+        assert_eq!(quote(r#"dit "oui" C:\x"#), r#""dit \"oui\" C:\\x""#);
+        assert_eq!(quote("a\nb\rc"), "\"a b c\"");
+    }
+
+    #[tokio::test]
+    async fn replies_skip_hangup_lines_and_read_usage_to_its_end() {
+        let bytes = b"HANGUP\n200 result=1\n520-Invalid command syntax.  Proper usage follows:\nSets a variable.\n520 End of proper usage.\nOK\n";
+        let mut r = BufReader::new(&bytes[..]);
+        assert_eq!(read_reply(&mut r, IDLE).await.unwrap(), "200 result=1");
+        assert!(read_reply(&mut r, IDLE).await.unwrap().starts_with("520-"));
+        assert_eq!(
+            read_reply(&mut r, IDLE).await.unwrap_err(),
+            ProtocolError::BadReply("OK".into())
+        );
+    }
+}

@@ -1,0 +1,330 @@
+//! The service: a tokio listener serving many calls at once, and one database thread that
+//! decides. Connections only parse and answer; they hand their question to the database thread
+//! and wait for its answer, so no connection ever holds the database's write lock, and questions
+//! arriving together are decided in one transaction.
+
+use crate::protocol::{read_header, set_variable, shown, Header, ProtocolError};
+use forfaits_core::control::{
+    Answer, AuthorizeRequest, Decision, FinishRequest, Finished, Request, Service, Verdict,
+};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+use tokio::io::BufReader;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
+
+/// Default address: the telephony server usually runs on the same machine.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:4573";
+
+/// Questions decided in one transaction at most.
+const MAX_BATCH: usize = 128;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    /// A client silent this long is disconnected.
+    pub idle: Duration,
+    /// How long a decision waits for another program's write before failing closed.
+    pub busy: Duration,
+    /// How long a stop waits for the calls in progress to be answered.
+    pub drain: Duration,
+}
+
+impl Config {
+    pub fn new(db: PathBuf) -> Config {
+        Config {
+            db,
+            idle: Duration::from_secs(10),
+            busy: Duration::from_secs(5),
+            drain: Duration::from_millis(4500),
+        }
+    }
+}
+
+struct Job {
+    req: Request,
+    reply: oneshot::Sender<Result<Answer, String>>,
+}
+
+/// Runs the database thread: takes every question waiting, decides them together.
+fn decide_loop(mut service: Service, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let reqs: Vec<Request> = batch.iter().map(|j| j.req.clone()).collect();
+        match service.decide(&reqs, forfaits_core::store::now()) {
+            Ok(answers) => {
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    let _ = job.reply.send(answer.map_err(|e| e.to_string()));
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                for job in batch {
+                    let _ = job.reply.send(Err(why.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Serves until `stop` completes, then answers the calls in progress (up to `drain`) and
+/// returns. The database is opened (and migrated) before the first connection is accepted.
+pub async fn serve(
+    listener: TcpListener,
+    cfg: Config,
+    stop: impl Future<Output = ()>,
+) -> forfaits_core::Result<()> {
+    let store = forfaits_core::Store::open(&cfg.db)?;
+    store.set_busy_timeout(cfg.busy)?;
+    let service = Service::over(store)?;
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+    let decider = std::thread::Builder::new()
+        .name("forfaits-decisions".into())
+        .spawn(move || decide_loop(service, jobs_rx))
+        .map_err(|e| forfaits_core::Error::Io(format!("fil de décision : {e}")))?;
+    let (stopping_tx, stopping) = watch::channel(false);
+    let mut sessions = JoinSet::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let (jobs, cfg, stopping) = (jobs_tx.clone(), cfg.clone(), stopping.clone());
+                    sessions.spawn(session(stream, jobs, cfg, stopping));
+                }
+                Err(e) => {
+                    tracing::warn!("connexion refusée : {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+        }
+    }
+    drop(listener);
+    let _ = stopping_tx.send(true);
+    let in_flight = sessions.len();
+    if in_flight > 0 {
+        tracing::info!("arrêt demandé : {in_flight} connexion(s) en cours terminées d'abord");
+    }
+    let drained = tokio::time::timeout(cfg.drain, async {
+        while sessions.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("arrêt : des connexions n'ont pas fini à temps, elles sont fermées");
+        sessions.shutdown().await;
+    }
+    drop(jobs_tx);
+    let _ = tokio::task::spawn_blocking(move || decider.join()).await;
+    tracing::info!("service de contrôle d'appel arrêté");
+    Ok(())
+}
+
+async fn session(
+    stream: TcpStream,
+    jobs: mpsc::Sender<Job>,
+    cfg: Config,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let peer = stream
+        .peer_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| "?".into());
+    let _ = stream.set_nodelay(true);
+    let mut s = BufReader::new(stream);
+    // A connection that has not sent its question when the service stops is simply closed.
+    let header = tokio::select! {
+        h = read_header(&mut s, cfg.idle) => h,
+        _ = stopping.wait_for(|v| *v) => return,
+    };
+    let header = match header {
+        Ok(h) => h,
+        Err(ProtocolError::Closed) => {
+            tracing::warn!(
+                "{peer} : connexion fermée sans en-tête AGI complet ; rien n'est enregistré"
+            );
+            return;
+        }
+        Err(e) => {
+            tracing::warn!("{peer} : {e} ; connexion fermée, rien n'est enregistré");
+            return;
+        }
+    };
+    let answer = match header.script() {
+        "autoriser" => authorize(&header, &jobs).await,
+        "terminer" => finish(&header, &jobs).await,
+        "etat" => Ok(vec![
+            ("FORFAITS_STATUT", "EN_SERVICE".to_string()),
+            (
+                "FORFAITS_MESSAGE",
+                format!(
+                    "Forfaits {} : contrôle d'appel en service",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            ),
+        ]),
+        other => Err(format!(
+            "script inconnu « {} » (autoriser, terminer ou etat)",
+            shown(other)
+        )),
+    };
+    let vars = match answer {
+        Ok(v) => v,
+        Err(why) => {
+            tracing::warn!("{peer} : {why} ; connexion fermée, rien n'est enregistré");
+            return;
+        }
+    };
+    for (name, value) in vars {
+        match set_variable(&mut s, name, &value, cfg.idle).await {
+            Ok(reply) if reply.starts_with("200") => {}
+            Ok(reply) => {
+                tracing::warn!("{peer} : SET VARIABLE {name} refusé par Asterisk : {reply}")
+            }
+            Err(e) => {
+                tracing::warn!("{peer} : {e} en envoyant {name}");
+                return;
+            }
+        }
+    }
+}
+
+/// An argument that must be there: `agi_arg_n`, not blank.
+fn required<'h>(h: &'h Header, n: usize, what: &str) -> Result<&'h str, String> {
+    match h.arg(n).map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!("argument {n} ({what}) manquant")),
+    }
+}
+
+async fn ask(jobs: &mpsc::Sender<Job>, req: Request) -> Result<Answer, String> {
+    let (reply, answer) = oneshot::channel();
+    jobs.send(Job { req, reply })
+        .map_err(|_| "le service s'arrête".to_string())?;
+    answer
+        .await
+        .map_err(|_| "le service s'arrête".to_string())?
+}
+
+async fn authorize(
+    h: &Header,
+    jobs: &mpsc::Sender<Job>,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let uniqueid = h.uniqueid().ok_or("agi_uniqueid manquant")?;
+    let req = AuthorizeRequest {
+        uniqueid: uniqueid.to_string(),
+        code: required(h, 1, "identifiant")?.to_string(),
+        asked: required(h, 2, "touche ou numéro")?.to_string(),
+    };
+    let decision = match ask(jobs, Request::Authorize(req.clone())).await {
+        Ok(Answer::Decision(d)) => d,
+        Ok(Answer::Finished(_)) => Decision::internal(&req, "réponse inattendue"),
+        Err(why) => Decision::internal(&req, &why),
+    };
+    let limit = match &decision.verdict {
+        Verdict::Authorized(a) => a.limit_ms,
+        Verdict::Refused(_) => 0,
+    };
+    tracing::info!(
+        "autoriser {} {} compte={} numero={} limite_ms={}",
+        shown(uniqueid),
+        decision.code(),
+        decision.account.as_deref().unwrap_or("-"),
+        shown(&decision.number),
+        limit
+    );
+    Ok(variables(&decision))
+}
+
+/// The channel variables of a decision (SPEC §11).
+pub fn variables(d: &Decision) -> Vec<(&'static str, String)> {
+    let mut vars = vec![
+        (
+            "FORFAITS_STATUT",
+            match d.verdict {
+                Verdict::Authorized(_) => "AUTORISE",
+                Verdict::Refused(_) => "REFUSE",
+            }
+            .to_string(),
+        ),
+        ("FORFAITS_MOTIF", d.code().to_string()),
+        ("FORFAITS_MESSAGE", d.message.clone()),
+    ];
+    if let Verdict::Authorized(a) = &d.verdict {
+        vars.push(("FORFAITS_NUMERO", a.number.clone()));
+        vars.push(("FORFAITS_LIMITE_MS", a.limit_ms.to_string()));
+        vars.push((
+            "FORFAITS_ENREGISTRER",
+            if a.record { "1" } else { "0" }.into(),
+        ));
+        // The call's record names the account (CDR(accountcode) as SPEC §11 says; newer
+        // Asterisk prefers CHANNEL(accountcode), which sets the same field).
+        vars.push(("CDR(accountcode)", a.identifiant.clone()));
+        vars.push(("CHANNEL(accountcode)", a.identifiant.clone()));
+    }
+    vars
+}
+
+async fn finish(
+    h: &Header,
+    jobs: &mpsc::Sender<Job>,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let uniqueid = h.uniqueid().ok_or("agi_uniqueid manquant")?;
+    let raw = required(h, 1, "secondes répondues")?;
+    let billsec: i64 = raw
+        .parse()
+        .ok()
+        .filter(|s| (0..=31 * 86_400).contains(s))
+        .ok_or_else(|| {
+            format!(
+                "argument 1 (secondes répondues) invalide « {} »",
+                shown(raw)
+            )
+        })?;
+    let disposition = match h.arg(2).map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => d.to_string(),
+        None if billsec > 0 => "ANSWERED".into(),
+        None => "NO ANSWER".into(),
+    };
+    let req = FinishRequest {
+        uniqueid: uniqueid.to_string(),
+        billsec,
+        disposition,
+    };
+    let (status, message) = match ask(jobs, Request::Finish(req)).await {
+        Ok(Answer::Finished(f)) => {
+            let cost = match &f {
+                Finished::Billed { cost, .. } => *cost,
+                _ => 0,
+            };
+            tracing::info!(
+                "terminer {} {} secondes={billsec} cout={cost}",
+                shown(uniqueid),
+                f.status()
+            );
+            (f.status().to_string(), f.message().to_string())
+        }
+        Ok(Answer::Decision(_)) => ("ERREUR".into(), "réponse inattendue".into()),
+        Err(why) => {
+            tracing::error!("terminer {} ERREUR {why}", shown(uniqueid));
+            (
+                "ERREUR".into(),
+                format!("Appel non facturé : erreur de Forfaits ({why}) ; il le sera au chargement de Master.csv."),
+            )
+        }
+    };
+    Ok(vec![
+        ("FORFAITS_STATUT", status),
+        ("FORFAITS_MESSAGE", message),
+    ])
+}

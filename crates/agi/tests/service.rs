@@ -1,0 +1,468 @@
+//! The FastAGI service over real sockets, against a client that plays Asterisk's side byte for
+//! byte (`forfaits_agi::asterisk`), on real databases.
+
+use forfaits_agi::asterisk::{run_within, AgiStatus, Call, Outcome};
+use forfaits_agi::{serve, Config};
+use forfaits_core::domain::Money;
+use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::store::ledger::MovementKind;
+use forfaits_core::tariffs::import_tariffs;
+use forfaits_core::Store;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const LOTFI: &str = "10000000000000"; // identifiant 8589669, key 2: +21627468145 (Ooredoo)
+const GUARD: Duration = Duration::from_secs(20);
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    addr: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<forfaits_core::Result<()>>,
+}
+
+impl Site {
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.server.await.unwrap().unwrap();
+    }
+}
+
+/// The sample accounts and tariffs, Lotfi credited with `millimes`, the service listening.
+async fn site(millimes: i64, tune: impl FnOnce(&mut Config)) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.sqlite3");
+    let mut s = Store::open(&db).unwrap();
+    import_users(
+        &mut s,
+        &fixture("users-sample.csv"),
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false)
+            .unwrap()
+            .ecrit
+    );
+    if millimes > 0 {
+        let a = s.account_by_matricule(LOTFI).unwrap();
+        s.manual_movement(a.id, MovementKind::Recharge, Money(millimes), "Dépôt")
+            .unwrap();
+    }
+    drop(s);
+    start(dir, db, tune).await
+}
+
+async fn start(dir: tempfile::TempDir, db: PathBuf, tune: impl FnOnce(&mut Config)) -> Site {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let mut cfg = Config::new(db.clone());
+    tune(&mut cfg);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, cfg, async {
+        let _ = stopped.await;
+    }));
+    Site {
+        _dir: dir,
+        db,
+        addr,
+        stop: Some(stop),
+        server,
+    }
+}
+
+async fn autoriser(site: &Site, uniqueid: &str, code: &str, asked: &str) -> Outcome {
+    run_within(
+        &site.addr,
+        &Call::new("autoriser", &[code, asked], uniqueid),
+        GUARD,
+    )
+    .await
+    .unwrap()
+}
+
+async fn terminer(site: &Site, uniqueid: &str, billsec: &str, disposition: &str) -> Outcome {
+    run_within(
+        &site.addr,
+        &Call::new("terminer", &[billsec, disposition], uniqueid),
+        GUARD,
+    )
+    .await
+    .unwrap()
+}
+
+fn lotfi(db: &Path) -> forfaits_core::domain::Account {
+    Store::open(db)
+        .unwrap()
+        .account_by_matricule(LOTFI)
+        .unwrap()
+}
+
+fn attempts(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM call_attempts", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spec_example_over_a_real_socket() {
+    let site = site(2_000, |_| {}).await;
+    let first = autoriser(&site, "1764000000.1", "8589669", "2").await;
+    assert_eq!(first.status, AgiStatus::Success);
+    assert_eq!(first.var("FORFAITS_STATUT"), "AUTORISE");
+    assert_eq!(first.var("FORFAITS_MOTIF"), "ok");
+    assert_eq!(first.var("FORFAITS_LIMITE_MS"), "666000");
+    assert_eq!(first.var("FORFAITS_NUMERO"), "+21627468145");
+    assert_eq!(first.var("FORFAITS_ENREGISTRER"), "1");
+    assert_eq!(first.var("CDR(accountcode)"), "8589669");
+    assert!(
+        first.var("FORFAITS_MESSAGE").contains("1,998"),
+        "{}",
+        first.var("FORFAITS_MESSAGE")
+    );
+    assert!(
+        first.replies.iter().all(|r| r == "200 result=1\n"),
+        "{:?}",
+        first.replies
+    );
+    assert_eq!(
+        first.commands[0], "SET VARIABLE FORFAITS_STATUT \"AUTORISE\"",
+        "one command a line, the value quoted"
+    );
+    let id = lotfi(&site.db).id;
+    let store = Store::open(&site.db).unwrap();
+    assert_eq!(
+        store
+            .reserved_amount(id, forfaits_core::store::now())
+            .unwrap(),
+        1_998
+    );
+
+    let second = autoriser(&site, "1764000000.2", "8589669", "2").await;
+    assert_eq!(second.var("FORFAITS_STATUT"), "REFUSE");
+    assert_eq!(second.var("FORFAITS_MOTIF"), "solde_insuffisant");
+    assert_eq!(
+        second.var("FORFAITS_LIMITE_MS"),
+        "",
+        "no limit on a refusal"
+    );
+
+    let done = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
+    assert_eq!(done.var("FORFAITS_STATUT"), "FACTURE");
+    assert_eq!(lotfi(&site.db).solde, 1_694, "2,000 − 0,306");
+    let again = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
+    assert_eq!(again.var("FORFAITS_STATUT"), "DEJA_FACTURE");
+    assert_eq!(lotfi(&site.db).solde, 1_694);
+
+    let master = site.db.with_file_name("Master.csv");
+    std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
+    let mut s = Store::open(&site.db).unwrap();
+    let r =
+        forfaits_core::calls::load_calls(&mut s, &master, Default::default(), &mut |_| {}).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 1), "already loaded");
+    assert_eq!(s.account_by_matricule(LOTFI).unwrap().solde, 1_694);
+    assert!(s.check().unwrap().ok());
+    site.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_code_comes_over_the_socket() {
+    let site = site(50, |c| c.busy = Duration::from_millis(300)).await;
+    for (code, asked, expected) in [
+        ("1234567", "1", "compte_inconnu"),
+        ("8589669", "9", "touche_vide"),
+        ("8589669", "71234567", "numero_non_autorise"),
+        ("8589669", "2", "solde_insuffisant"),
+    ] {
+        let o = autoriser(&site, "r", code, asked).await;
+        assert_eq!(
+            (o.var("FORFAITS_STATUT"), o.var("FORFAITS_MOTIF")),
+            ("REFUSE", expected)
+        );
+        assert!(o.var("FORFAITS_MESSAGE").starts_with("Refusé : "));
+    }
+    let mut s = Store::open(&site.db).unwrap();
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    let mut d = a.to_draft();
+    d.enabled = false;
+    s.update_account(a.id, &d).unwrap();
+    assert_eq!(
+        autoriser(&site, "r", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "compte_desactive"
+    );
+    d.enabled = true;
+    d.allowance_minutes = Some(0);
+    s.update_account(a.id, &d).unwrap();
+    assert_eq!(
+        autoriser(&site, "r", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "forfait_epuise"
+    );
+    d.allowance_minutes = None;
+    s.update_account(a.id, &d).unwrap();
+    let t = site.db.with_file_name("tarifs.csv");
+    std::fs::write(&t, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n").unwrap();
+    assert!(import_tariffs(&mut s, &t, false).unwrap().ecrit);
+    assert_eq!(
+        autoriser(&site, "r", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "aucun_tarif"
+    );
+
+    // The database held by another writer past the wait: the service fails closed.
+    let blocker = rusqlite::Connection::open(&site.db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let o = autoriser(&site, "r", "8589669", "2").await;
+    assert_eq!(
+        (o.var("FORFAITS_STATUT"), o.var("FORFAITS_MOTIF")),
+        ("REFUSE", "erreur")
+    );
+    blocker.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(
+        autoriser(&site, "r", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "aucun_tarif"
+    );
+    site.stop().await;
+}
+
+/// Sends raw bytes, then reads until the server closes; true if it closed within the guard.
+async fn raw_client(addr: &str, bytes: &[u8], then_wait: bool) -> bool {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let _ = s.write_all(bytes).await;
+    if !then_wait {
+        return true;
+    }
+    let mut buf = vec![0u8; 4096];
+    let closed = tokio::time::timeout(GUARD, async {
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    closed.is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
+    let site = site(2_000, |c| c.idle = Duration::from_millis(400)).await;
+    let before = attempts(&site.db);
+    let balance = lotfi(&site.db).solde;
+    let header = |script: &str, args: &[&str]| {
+        let mut h = String::from("agi_network: yes\n");
+        h.push_str(&format!(
+            "agi_network_script: {script}\nagi_uniqueid: 99.1\n"
+        ));
+        for (i, a) in args.iter().enumerate() {
+            h.push_str(&format!("agi_arg_{}: {a}\n", i + 1));
+        }
+        h.push('\n');
+        h.into_bytes()
+    };
+    let huge = vec![b'a'; 1 << 20];
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "garbage",
+            b"\x00\x01\xff\xfe GET / HTTP/1.1\r\n\r\n".to_vec(),
+        ),
+        ("no header", Vec::new()),
+        ("1 MiB line", huge),
+        ("silent after one line", b"agi_network: yes\n".to_vec()),
+        ("unknown script", header("effacer", &["8589669", "2"])),
+        ("missing argument", header("autoriser", &["8589669"])),
+        ("blank argument", header("autoriser", &["8589669", ""])),
+        ("terminer without seconds", header("terminer", &[])),
+        (
+            "terminer with words",
+            header("terminer", &["cent", "ANSWERED"]),
+        ),
+    ];
+    // Every bad client at once, a good call in the middle of them.
+    let mut handles = Vec::new();
+    for (what, bytes) in cases {
+        let addr = site.addr.clone();
+        handles.push((
+            what,
+            tokio::spawn(async move { raw_client(&addr, &bytes, true).await }),
+        ));
+    }
+    let good = autoriser(&site, "bon.1", "8589669", "1").await;
+    assert_eq!(
+        good.var("FORFAITS_STATUT"),
+        "AUTORISE",
+        "the service kept serving"
+    );
+    for (what, h) in handles {
+        assert!(h.await.unwrap(), "{what}: the server closed the connection");
+    }
+    assert_eq!(
+        attempts(&site.db),
+        before + 1,
+        "only the good call was recorded"
+    );
+    let after = autoriser(&site, "bon.2", "8589669", "9").await;
+    assert_eq!(
+        after.var("FORFAITS_MOTIF"),
+        "touche_vide",
+        "still serving afterwards"
+    );
+    assert_eq!(lotfi(&site.db).solde, balance);
+    site.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hangup_while_the_server_answers_is_skipped() {
+    let site = site(2_000, |_| {}).await;
+    let mut call = Call::new("autoriser", &["8589669", "2"], "h.1");
+    call.hangup_before_reply = Some(1);
+    let o = run_within(&site.addr, &call, GUARD).await.unwrap();
+    assert_eq!(o.status, AgiStatus::Hangup);
+    assert_eq!(
+        o.var("FORFAITS_LIMITE_MS"),
+        "666000",
+        "every variable still set"
+    );
+    site.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_holds_are_released() {
+    let site = site(2_000, |_| {}).await;
+    assert_eq!(
+        autoriser(&site, "x.1", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "ok"
+    );
+    assert_eq!(
+        autoriser(&site, "x.2", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "solde_insuffisant"
+    );
+    // The first call's hang-up was lost: its hold ends T + 5 minutes after it was made.
+    rusqlite::Connection::open(&site.db)
+        .unwrap()
+        .execute(
+            "UPDATE call_attempts SET expires_at = expires_at - 1000 WHERE uniqueid = 'x.1'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        autoriser(&site, "x.3", "8589669", "2")
+            .await
+            .var("FORFAITS_LIMITE_MS"),
+        "666000"
+    );
+    site.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_go_on_while_another_program_credits_the_same_account() {
+    let site = site(2_000, |_| {}).await;
+    let db = site.db.clone();
+    let writer = std::thread::spawn(move || {
+        let mut s = Store::open(&db).unwrap();
+        let id = s.account_by_matricule(LOTFI).unwrap().id;
+        for _ in 0..100 {
+            s.manual_movement(id, MovementKind::Recharge, Money(10), "Dépôt")
+                .unwrap();
+        }
+    });
+    let mut reserved_total = 0i64;
+    for i in 0..40 {
+        let o = autoriser(&site, &format!("w.{i}"), "8589669", "2").await;
+        assert!(
+            matches!(o.var("FORFAITS_MOTIF"), "ok" | "solde_insuffisant"),
+            "{:?}",
+            o.vars
+        );
+        if o.var("FORFAITS_MOTIF") == "ok" {
+            let t = terminer(&site, &format!("w.{i}"), "30", "ANSWERED").await;
+            assert_eq!(t.var("FORFAITS_STATUT"), "FACTURE");
+            reserved_total += 90;
+        }
+    }
+    writer.join().unwrap();
+    let s = Store::open(&site.db).unwrap();
+    assert_eq!(
+        s.account_by_matricule(LOTFI).unwrap().solde,
+        2_000 + 1_000 - reserved_total
+    );
+    assert!(
+        s.check().unwrap().ok(),
+        "{:?}",
+        s.check().unwrap().problemes
+    );
+    site.stop().await;
+}
+
+mod concurrency {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 10, failure_persistence: None, .. ProptestConfig::default() })]
+        #[test]
+        fn simultaneous_calls_of_one_account_never_hold_more_than_its_balance(
+            balance in 0i64..6_000,
+            price in 1i64..2_000,
+            initial in 0i64..90,
+            block in 1i64..60,
+            fee in 0i64..200,
+            n in 2usize..24,
+        ) {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async {
+                let site = site(balance, |_| {}).await;
+                let t = site.db.with_file_name("t.csv");
+                std::fs::write(&t, format!(
+                    "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+216;Tunisie;{}.{:03};{initial};{block};0.{fee:03}\n", price / 1000, price % 1000
+                )).unwrap();
+                let mut s = Store::open(&site.db).unwrap();
+                assert!(import_tariffs(&mut s, &t, false).unwrap().ecrit);
+                drop(s);
+                let calls: Vec<_> = (0..n).map(|i| {
+                    let addr = site.addr.clone();
+                    tokio::spawn(async move {
+                        run_within(&addr, &Call::new("autoriser", &["8589669", "2"], &format!("p.{i}")), GUARD).await.unwrap()
+                    })
+                }).collect();
+                for c in calls {
+                    let o = c.await.unwrap();
+                    match o.var("FORFAITS_MOTIF") {
+                        "ok" => {}
+                        "solde_insuffisant" => continue,
+                        other => panic!("{other}: {:?}", o.vars),
+                    }
+                }
+                let db = rusqlite::Connection::open(&site.db).unwrap();
+                let (sum, count): (i64, i64) = db.query_row(
+                    "SELECT coalesce(sum(reserved), 0), count(*) FROM call_attempts WHERE decision = 'ok'",
+                    [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+                assert!(sum <= balance, "{sum} held on a balance of {balance} by {count} calls");
+                site.stop().await;
+            });
+        }
+    }
+}

@@ -1,0 +1,711 @@
+//! The decisions, each in the write transaction that records it: `autoriser` reads the account
+//! and its open reservations, checks, and writes the attempt (with its reservation) before the
+//! lock is released; `terminer` bills the call and releases the reservation. Requests arriving
+//! together are decided in one transaction (a savepoint each), which is what lets one writer
+//! keep up with many calls; nothing here talks to a socket while it holds the lock.
+
+use super::limit::{limit, Limit, LimitInput};
+use super::{format_granted, Refusal};
+use crate::calls::rate::hash64;
+use crate::domain::phone::{compact_number, international, CountryCode};
+use crate::domain::{Currency, Money};
+use crate::error::{Error, Result};
+use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
+use crate::store::ledger::{self, MovementKind};
+use crate::store::{Settings, Store};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+/// A reservation not settled by `terminer` stops holding money this long after the granted
+/// duration has passed (a lost hang-up must not block an account for ever).
+pub const EXPIRY_MARGIN_S: i64 = 300;
+
+/// `autoriser`: the identifiant typed and the key (1..10) or number asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizeRequest {
+    pub uniqueid: String,
+    pub code: String,
+    pub asked: String,
+}
+
+/// `terminer`: the answered seconds and the disposition of the channel's call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishRequest {
+    pub uniqueid: String,
+    pub billsec: i64,
+    pub disposition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorized {
+    pub identifiant: String,
+    /// International form, the number to dial.
+    pub number: String,
+    pub key: Option<u8>,
+    pub limit_ms: i64,
+    /// Minor units held on the balance until the call is billed.
+    pub reserved: i64,
+    /// Whether the call may be recorded (`FORFAITS_ENREGISTRER`).
+    pub record: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Authorized(Authorized),
+    Refused(Refusal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// The French sentence for the logs (`FORFAITS_MESSAGE`).
+    pub message: String,
+    /// The account's identifiant when one matched the code typed.
+    pub account: Option<String>,
+    /// The number asked for, international form when it is one.
+    pub number: String,
+}
+
+impl Decision {
+    /// `ok` or the refusal's code.
+    pub fn code(&self) -> &'static str {
+        match &self.verdict {
+            Verdict::Authorized(_) => "ok",
+            Verdict::Refused(r) => r.code(),
+        }
+    }
+
+    /// A refusal for a request that could not be decided (database busy or unreadable).
+    pub fn internal(req: &AuthorizeRequest, why: &str) -> Decision {
+        Decision {
+            verdict: Verdict::Refused(Refusal::Internal),
+            message: format!("Refusé : erreur de Forfaits ({why}) ; l'appel n'est pas autorisé."),
+            account: None,
+            number: req.asked.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// Billed now: `cost` debited (0 when billing is off or the call was not answered).
+    Billed {
+        cost: i64,
+        billsec: i64,
+        message: String,
+    },
+    /// A second `terminer` for the same call: nothing changed.
+    AlreadyBilled { message: String },
+    /// No authorization under this uniqueid (or its account was deleted): nothing to bill.
+    Unknown { message: String },
+}
+
+impl Finished {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Finished::Billed { .. } => "FACTURE",
+            Finished::AlreadyBilled { .. } => "DEJA_FACTURE",
+            Finished::Unknown { .. } => "INCONNU",
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Finished::Billed { message, .. }
+            | Finished::AlreadyBilled { message }
+            | Finished::Unknown { message } => message,
+        }
+    }
+}
+
+/// What a batch holds: either kind of question.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Authorize(AuthorizeRequest),
+    Finish(FinishRequest),
+}
+
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Decision(Decision),
+    Finished(Finished),
+}
+
+/// The decision side of the service: one connection, the settings and tariffs it decides with
+/// (read again whenever another program has written).
+pub struct Service {
+    store: Store,
+    settings: Settings,
+    tariffs: TariffTable,
+    seen_version: i64,
+}
+
+impl Service {
+    pub fn open(path: &Path) -> Result<Service> {
+        Service::over(Store::open(path)?)
+    }
+
+    pub fn over(store: Store) -> Result<Service> {
+        let settings = store.settings()?;
+        let tariffs = TariffTable::new(store.tariffs()?);
+        let seen_version = data_version(&store.conn)?;
+        Ok(Service {
+            store,
+            settings,
+            tariffs,
+            seen_version,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Settings and tariffs as another program may have just changed them.
+    fn refresh(&mut self) -> Result<()> {
+        let v = data_version(&self.store.conn)?;
+        if v != self.seen_version {
+            self.settings = self.store.settings()?;
+            self.tariffs = TariffTable::new(self.store.tariffs()?);
+            self.seen_version = v;
+        }
+        Ok(())
+    }
+
+    pub fn authorize(&mut self, req: &AuthorizeRequest, now: i64) -> Result<Decision> {
+        let mut answers = self.decide(&[Request::Authorize(req.clone())], now)?;
+        match answers.pop() {
+            Some(Ok(Answer::Decision(d))) => Ok(d),
+            Some(Err(e)) => Err(e),
+            _ => unreachable!("one decision per authorization"),
+        }
+    }
+
+    pub fn finish(&mut self, req: &FinishRequest, now: i64) -> Result<Finished> {
+        let mut answers = self.decide(&[Request::Finish(req.clone())], now)?;
+        match answers.pop() {
+            Some(Ok(Answer::Finished(f))) => Ok(f),
+            Some(Err(e)) => Err(e),
+            _ => unreachable!("one answer per hang-up"),
+        }
+    }
+
+    /// Decides every request in one write transaction, each under its own savepoint: a request
+    /// that fails leaves nothing and gets its error, the others stand. `Err` when the
+    /// transaction itself cannot be had or committed (then nothing was written).
+    pub fn decide(&mut self, reqs: &[Request], now: i64) -> Result<Vec<Result<Answer>>> {
+        self.refresh()?;
+        let operator = self.store.operator().to_string();
+        let ctx = Ctx {
+            cc: &self.settings.country_code,
+            currency: &self.settings.currency,
+            max_call_s: self.settings.max_call_minutes as i64 * 60,
+            tariffs: &self.tariffs,
+            operator: &operator,
+            now,
+        };
+        let mut tx = self.store.write_tx()?;
+        let mut answers = Vec::with_capacity(reqs.len());
+        for req in reqs {
+            let sp = tx.savepoint()?;
+            let answer = match req {
+                Request::Authorize(a) => authorize(&sp, &ctx, a).map(Answer::Decision),
+                Request::Finish(f) => finish(&sp, &ctx, f).map(Answer::Finished),
+            };
+            match answer {
+                Ok(a) => {
+                    sp.commit()?;
+                    answers.push(Ok(a));
+                }
+                Err(e) => {
+                    // Dropping the savepoint rolls it back: the request leaves nothing.
+                    drop(sp);
+                    answers.push(Err(e));
+                }
+            }
+        }
+        tx.commit()?;
+        self.seen_version = data_version(&self.store.conn)?;
+        Ok(answers)
+    }
+}
+
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+struct Ctx<'a> {
+    cc: &'a CountryCode,
+    currency: &'a Currency,
+    max_call_s: i64,
+    tariffs: &'a TariffTable,
+    operator: &'a str,
+    now: i64,
+}
+
+/// What a decision reads of the account.
+struct AccountRow {
+    id: i64,
+    name: String,
+    identifiant: String,
+    enabled: bool,
+    billing: bool,
+    balance: i64,
+    used_seconds: i64,
+    allowance_min: Option<i64>,
+    phones: [Option<String>; 10],
+}
+
+fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> {
+    if code.len() != 7 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, name, identifiant, enabled, billing, balance, used_seconds, allowance_min,
+                    phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10
+             FROM accounts WHERE identifiant = ?1",
+        )?
+        .query_row([code], |r| {
+            let mut phones: [Option<String>; 10] = Default::default();
+            for (k, p) in phones.iter_mut().enumerate() {
+                *p = r.get(8 + k)?;
+            }
+            Ok(AccountRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                identifiant: r.get(2)?,
+                enabled: r.get(3)?,
+                billing: r.get(4)?,
+                balance: r.get(5)?,
+                used_seconds: r.get(6)?,
+                allowance_min: r.get(7)?,
+                phones,
+            })
+        })
+        .optional()?)
+}
+
+/// The key asked for (`1`…`10`), or the dialed number (3 digits or more).
+enum Asked {
+    Key(u8),
+    Number(String),
+    Nothing,
+}
+
+fn asked(raw: &str, cc: &CountryCode) -> Asked {
+    let v = raw.trim();
+    if let Ok(k) = v.parse::<u8>() {
+        if v.len() <= 2 && (1..=10).contains(&k) && !v.starts_with('0') {
+            return Asked::Key(k);
+        }
+    }
+    match compact_number(v) {
+        Some(n) if n.trim_start_matches('+').len() >= 3 => normalize_dialed(&n, cc)
+            .map(Asked::Number)
+            .unwrap_or(Asked::Nothing),
+        _ => Asked::Nothing,
+    }
+}
+
+/// What the account's other calls hold: money and seconds of allowance.
+fn open_reservations(conn: &Connection, account: i64, now: i64) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_ms), 0) / 1000
+             FROM call_attempts
+             WHERE account_id = ?1 AND decision = 'ok' AND settled_at IS NULL AND expires_at > ?2",
+        )?
+        .query_row(params![account, now], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+struct NewAttempt<'a> {
+    req: &'a AuthorizeRequest,
+    account: Option<i64>,
+    number: &'a str,
+    key: Option<u8>,
+    decision: &'a str,
+    limit_ms: i64,
+    reserved: i64,
+    record: bool,
+    tariff: Option<&'a Tariff>,
+    expires_at: Option<i64>,
+}
+
+fn record_attempt(conn: &Connection, now: i64, a: &NewAttempt<'_>) -> Result<()> {
+    let t = a.tariff;
+    conn.prepare_cached(
+        "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
+            decision, limit_ms, reserved, record, tariff_prefix, tariff_label, price_per_min,
+            initial_block_s, block_s, connection_fee, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?
+    .execute(params![
+        now,
+        a.req.uniqueid,
+        a.account,
+        a.req.code.trim(),
+        a.req.asked.trim(),
+        a.number,
+        a.key,
+        a.decision,
+        a.limit_ms,
+        a.reserved,
+        a.record,
+        t.map(|t| t.prefixe.as_str()),
+        t.map(|t| t.libelle.as_str()),
+        t.map(|t| t.prix_minute),
+        t.map(|t| t.bloc_initial_s),
+        t.map(|t| t.bloc_s),
+        t.map(|t| t.frais_connexion),
+        a.expires_at,
+    ])?;
+    Ok(())
+}
+
+fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result<Decision> {
+    let code = req.code.trim();
+    let refuse = |account: Option<&AccountRow>,
+                  number: &str,
+                  key: Option<u8>,
+                  r: Refusal,
+                  why: String|
+     -> Result<Decision> {
+        record_attempt(
+            conn,
+            ctx.now,
+            &NewAttempt {
+                req,
+                account: account.map(|a| a.id),
+                number,
+                key,
+                decision: r.code(),
+                limit_ms: 0,
+                reserved: 0,
+                record: false,
+                tariff: None,
+                expires_at: None,
+            },
+        )?;
+        Ok(Decision {
+            verdict: Verdict::Refused(r),
+            message: format!("Refusé : {why}."),
+            account: account.map(|a| a.identifiant.clone()),
+            number: if number.is_empty() {
+                req.asked.trim().to_string()
+            } else {
+                number.to_string()
+            },
+        })
+    };
+    let Some(acc) = account_by_code(conn, code)? else {
+        return refuse(
+            None,
+            "",
+            None,
+            Refusal::UnknownAccount,
+            format!(
+                "aucun compte n'a l'identifiant {}",
+                crate::domain::field::shown(code)
+            ),
+        );
+    };
+    let who = format!("{} ({})", acc.name, acc.identifiant);
+    if !acc.enabled {
+        return refuse(
+            Some(&acc),
+            "",
+            None,
+            Refusal::DisabledAccount,
+            format!("le compte de {who} est désactivé"),
+        );
+    }
+    let keys: Vec<Option<String>> = acc
+        .phones
+        .iter()
+        .map(|p| p.as_deref().map(|p| international(p, ctx.cc)))
+        .collect();
+    let (number, key) = match asked(&req.asked, ctx.cc) {
+        Asked::Key(k) => match &keys[k as usize - 1] {
+            Some(n) => (n.clone(), Some(k)),
+            None => {
+                return refuse(
+                    Some(&acc),
+                    "",
+                    Some(k),
+                    Refusal::EmptyKey,
+                    format!("la touche {k} de {who} ne porte aucun numéro"),
+                )
+            }
+        },
+        Asked::Number(n) => match keys.iter().position(|k| k.as_deref() == Some(n.as_str())) {
+            Some(i) => (n, Some(i as u8 + 1)),
+            None => {
+                return refuse(
+                    Some(&acc),
+                    &n,
+                    None,
+                    Refusal::NumberNotAllowed,
+                    format!("le numéro {n} n'est pas parmi les numéros autorisés de {who}"),
+                )
+            }
+        },
+        Asked::Nothing => {
+            return refuse(
+                Some(&acc),
+                "",
+                None,
+                Refusal::NumberNotAllowed,
+                format!(
+                    "« {} » n'est ni une touche (1 à 10) ni un numéro",
+                    crate::domain::field::shown(req.asked.trim())
+                ),
+            )
+        }
+    };
+    let (held, held_s) = open_reservations(conn, acc.id, ctx.now)?;
+    let allowance_left = acc
+        .allowance_min
+        .map(|m| m * 60 - acc.used_seconds - held_s);
+    if allowance_left.is_some_and(|l| l <= 0) {
+        return refuse(
+            Some(&acc),
+            &number,
+            key,
+            Refusal::AllowanceUsed,
+            format!(
+                "le forfait de {who} est épuisé ({} minutes)",
+                acc.allowance_min.unwrap_or(0)
+            ),
+        );
+    }
+    let tariff = ctx.tariffs.lookup(&number);
+    let available = acc.balance - held;
+    let granted = limit(&LimitInput {
+        billing: acc.billing,
+        available,
+        tariff,
+        allowance_left_s: allowance_left,
+        max_call_s: ctx.max_call_s,
+        window_left_s: None,
+    });
+    let (seconds, reserve) = match granted {
+        Limit::NoTariff => {
+            return refuse(
+                Some(&acc),
+                &number,
+                key,
+                Refusal::NoTariff,
+                format!("aucun tarif ne correspond au numéro {number}"),
+            )
+        }
+        Limit::InsufficientBalance { first_block } => {
+            let held_text = if held > 0 {
+                format!(
+                    ", dont {} réservés par un appel en cours",
+                    ctx.currency.format(Money(held))
+                )
+            } else {
+                String::new()
+            };
+            return refuse(
+                Some(&acc),
+                &number,
+                key,
+                Refusal::InsufficientBalance,
+                format!(
+                    "solde de {who} insuffisant : {} disponibles{held_text}, la première tranche vers {number} coûte {}",
+                    ctx.currency.format(Money(available)),
+                    ctx.currency.format(Money(first_block))
+                ),
+            );
+        }
+        Limit::Granted { seconds, reserve } => (seconds, reserve),
+    };
+    let authorized = Authorized {
+        identifiant: acc.identifiant.clone(),
+        number: number.clone(),
+        key,
+        limit_ms: seconds * 1000,
+        reserved: reserve,
+        record: true,
+    };
+    record_attempt(
+        conn,
+        ctx.now,
+        &NewAttempt {
+            req,
+            account: Some(acc.id),
+            number: &number,
+            key,
+            decision: "ok",
+            limit_ms: authorized.limit_ms,
+            reserved: reserve,
+            record: authorized.record,
+            tariff,
+            expires_at: Some(ctx.now + seconds + EXPIRY_MARGIN_S),
+        },
+    )?;
+    let held_text = if reserve > 0 {
+        format!(" ({} réservés)", ctx.currency.format(Money(reserve)))
+    } else {
+        String::new()
+    };
+    Ok(Decision {
+        message: format!(
+            "Autorisé : {} accordées à {who} vers {number}{held_text}.",
+            format_granted(seconds)
+        ),
+        verdict: Verdict::Authorized(authorized),
+        account: Some(acc.identifiant),
+        number,
+    })
+}
+
+/// The authorization a hang-up settles.
+struct Open {
+    id: i64,
+    at: i64,
+    account_id: Option<i64>,
+    number: String,
+    key: Option<u8>,
+    settled: bool,
+    tariff: Option<Tariff>,
+}
+
+fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finished> {
+    // The open authorization if there is one, else the last settled one (a repeated hang-up).
+    let open = conn
+        .prepare_cached(
+            "SELECT id, at, account_id, number, key_index, settled_at IS NOT NULL,
+                    tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s,
+                    connection_fee
+             FROM call_attempts WHERE uniqueid = ?1 AND decision = 'ok'
+             ORDER BY settled_at IS NULL DESC, id DESC LIMIT 1",
+        )?
+        .query_row([&req.uniqueid], |r| {
+            let tariff = match r.get::<_, Option<String>>(6)? {
+                Some(prefixe) => Some(Tariff {
+                    prefixe,
+                    libelle: r.get(7)?,
+                    prix_minute: r.get(8)?,
+                    bloc_initial_s: r.get(9)?,
+                    bloc_s: r.get(10)?,
+                    frais_connexion: r.get(11)?,
+                }),
+                None => None,
+            };
+            Ok(Open {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                account_id: r.get(2)?,
+                number: r.get(3)?,
+                key: r.get(4)?,
+                settled: r.get(5)?,
+                tariff,
+            })
+        })
+        .optional()?;
+    let shown = crate::domain::field::shown(&req.uniqueid);
+    let Some(open) = open else {
+        return Ok(Finished::Unknown {
+            message: format!("Aucun appel autorisé sous l'identifiant {shown} : rien à facturer."),
+        });
+    };
+    if open.settled {
+        return Ok(Finished::AlreadyBilled {
+            message: format!("L'appel {shown} est déjà facturé : rien n'a changé."),
+        });
+    }
+    let Some(account_id) = open.account_id else {
+        return Ok(Finished::Unknown {
+            message: format!("Le compte de l'appel {shown} n'existe plus : rien à facturer."),
+        });
+    };
+    let (billing, name): (bool, String) = conn
+        .prepare_cached("SELECT billing, name FROM accounts WHERE id = ?1")?
+        .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let billsec = req.billsec.max(0);
+    let disposition = req.disposition.trim().to_uppercase();
+    let answered = disposition == "ANSWERED" && billsec > 0;
+    let (billed_s, rated) = match (&open.tariff, answered) {
+        (Some(t), true) => {
+            let b = billed_seconds(billsec, t.bloc_initial_s, t.bloc_s);
+            let c = cost(b, t).ok_or_else(|| {
+                Error::Rejected(format!(
+                    "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
+                    t.prefixe
+                ))
+            })?;
+            (b, c)
+        }
+        _ => (0, 0),
+    };
+    let debit = if billing { rated } else { 0 };
+    let key = format!("a:{}|{}", req.uniqueid, open.id);
+    let call_id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+                key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
+                tariff_label, balance_after, loaded_at, agi_uniqueid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14)
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                account_id,
+                key,
+                hash64(&key),
+                open.at,
+                open.number,
+                open.key,
+                if disposition.is_empty() {
+                    "ANSWERED".to_string()
+                } else {
+                    disposition.clone()
+                },
+                billsec,
+                billed_s,
+                debit,
+                open.tariff.as_ref().map(|t| t.prefixe.as_str()),
+                open.tariff.as_ref().map(|t| t.libelle.as_str()),
+                ctx.now,
+                req.uniqueid,
+            ],
+            |r| r.get(0),
+        )?;
+    if debit > 0 {
+        let reason = format!(
+            "Appel vers {} ({})",
+            open.number,
+            crate::domain::format_duration(billsec)
+        );
+        let after = ledger::apply(
+            conn,
+            account_id,
+            MovementKind::Appel,
+            -debit,
+            &reason,
+            ctx.operator,
+            ctx.now,
+        )?;
+        conn.prepare_cached("UPDATE calls SET balance_after = ?2 WHERE id = ?1")?
+            .execute(params![call_id, after])?;
+    }
+    if answered {
+        conn.prepare_cached("UPDATE accounts SET used_seconds = used_seconds + ?2 WHERE id = ?1")?
+            .execute(params![account_id, billsec])?;
+    }
+    conn.prepare_cached("UPDATE call_attempts SET settled_at = ?2, call_id = ?3 WHERE id = ?1")?
+        .execute(params![open.id, ctx.now, call_id])?;
+    Ok(Finished::Billed {
+        cost: debit,
+        billsec,
+        message: format!(
+            "Appel {shown} de {name} vers {} facturé : {} pour {} de communication.",
+            open.number,
+            ctx.currency.format(Money(debit)),
+            crate::domain::format_duration(billsec)
+        ),
+    })
+}

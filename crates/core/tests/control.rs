@@ -1,0 +1,313 @@
+//! Call control (SPEC §11) at the core: decisions, holds, billing at hang-up, on real databases.
+//! The FastAGI side (real sockets, Asterisk's bytes) is tested in the forfaits-agi crate.
+
+mod common;
+
+use common::*;
+use forfaits_core::calls::{load_calls, CallsOptions};
+use forfaits_core::control::{
+    AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
+};
+use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::store::ledger::MovementKind;
+use forfaits_core::tariffs::import_tariffs;
+use forfaits_core::Store;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: 0021627468145 (Ooredoo)
+const NOW: i64 = 1_780_000_000;
+
+fn sample_with_balance(millimes: i64) -> (TempDb, Service) {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    import_users(
+        &mut s,
+        &fixture("users-sample.csv"),
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false)
+            .unwrap()
+            .ecrit
+    );
+    if millimes > 0 {
+        let a = s.account_by_matricule(LOTFI).unwrap();
+        s.manual_movement(
+            a.id,
+            MovementKind::Recharge,
+            forfaits_core::domain::Money(millimes),
+            "Dépôt",
+        )
+        .unwrap();
+    }
+    (db, Service::over(s).unwrap())
+}
+
+fn ask(uniqueid: &str, code: &str, asked: &str) -> AuthorizeRequest {
+    AuthorizeRequest {
+        uniqueid: uniqueid.into(),
+        code: code.into(),
+        asked: asked.into(),
+    }
+}
+
+fn hang_up(uniqueid: &str, billsec: i64) -> FinishRequest {
+    FinishRequest {
+        uniqueid: uniqueid.into(),
+        billsec,
+        disposition: "ANSWERED".into(),
+    }
+}
+
+fn balance(svc: &Service) -> i64 {
+    svc.store().account_by_matricule(LOTFI).unwrap().solde
+}
+
+#[test]
+fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
+    let (db, mut svc) = sample_with_balance(2_000);
+    let d = svc
+        .authorize(&ask("1764000000.1", "8589669", "2"), NOW)
+        .unwrap();
+    let Verdict::Authorized(a) = &d.verdict else {
+        panic!("{}", d.message)
+    };
+    assert_eq!((a.limit_ms, a.reserved), (666_000, 1_998));
+    assert_eq!(
+        (a.number.as_str(), a.key, a.record),
+        ("+21627468145", Some(2), true)
+    );
+    assert!(d.message.contains("11 min 06 s"), "{}", d.message);
+    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
+    assert_eq!(svc.store().reserved_amount(id, NOW).unwrap(), 1_998);
+
+    // The same account at the same time: 2 millimes left, the first block costs 90.
+    let second = svc
+        .authorize(&ask("1764000000.2", "8589669", "0021627468145"), NOW + 1)
+        .unwrap();
+    assert_eq!(
+        second.verdict,
+        Verdict::Refused(Refusal::InsufficientBalance)
+    );
+    assert!(second.message.contains("dont 1,998"), "{}", second.message);
+
+    // 100 s answered: 30 + 12 × 6 = 102 s billed, 0,306 TND.
+    let f = svc
+        .finish(&hang_up("1764000000.1", 100), NOW + 120)
+        .unwrap();
+    assert!(
+        matches!(
+            f,
+            Finished::Billed {
+                cost: 306,
+                billsec: 100,
+                ..
+            }
+        ),
+        "{f:?}"
+    );
+    assert_eq!(balance(&svc), 1_694);
+    assert_eq!(svc.store().reserved_amount(id, NOW + 120).unwrap(), 0);
+    let again = svc
+        .finish(&hang_up("1764000000.1", 100), NOW + 121)
+        .unwrap();
+    assert!(matches!(again, Finished::AlreadyBilled { .. }), "{again:?}");
+    assert_eq!(balance(&svc), 1_694);
+    let a = svc.store().account_by_matricule(LOTFI).unwrap();
+    assert_eq!(a.duree_totale_s, 100);
+
+    // The same call in Master.csv afterwards is "already loaded".
+    let master = db.dir.path().join("Master.csv");
+    std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
+    let mut store = Store::open(&db.path).unwrap();
+    let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
+    assert_eq!(store.account_by_matricule(LOTFI).unwrap().solde, 1_694);
+    assert!(
+        store.check().unwrap().ok(),
+        "{:?}",
+        store.check().unwrap().problemes
+    );
+}
+
+#[test]
+fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
+    let (db, mut svc) = sample_with_balance(50);
+    let cases = [
+        (ask("r1", "1234567", "1"), Refusal::UnknownAccount),
+        (ask("r2", "12", "1"), Refusal::UnknownAccount),
+        (ask("r3", "8589669", "9"), Refusal::EmptyKey),
+        (ask("r4", "8589669", "71234567"), Refusal::NumberNotAllowed),
+        (ask("r5", "8589669", "abc"), Refusal::NumberNotAllowed),
+        (ask("r6", "8589669", "2"), Refusal::InsufficientBalance),
+    ];
+    for (req, expected) in &cases {
+        let d = svc.authorize(req, NOW).unwrap();
+        assert_eq!(
+            d.verdict,
+            Verdict::Refused(*expected),
+            "{req:?}: {}",
+            d.message
+        );
+        assert!(d.message.starts_with("Refusé : "), "{}", d.message);
+    }
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    assert_eq!(a.solde, 50, "refusals hold and debit nothing");
+    let attempts = s.attempts(a.id, 50, NOW).unwrap();
+    assert_eq!(attempts.len(), 4, "the unknown codes have no account");
+    assert_eq!(attempts[0].label, "Refusé : solde insuffisant");
+    assert!(attempts.iter().all(|t| t.reserved == 0 && !t.open));
+
+    // Disabled, allowance used up, no tariff.
+    let mut d = a.to_draft();
+    d.enabled = false;
+    s.update_account(a.id, &d).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(
+        svc.authorize(&ask("r7", "8589669", "2"), NOW)
+            .unwrap()
+            .verdict,
+        Verdict::Refused(Refusal::DisabledAccount)
+    );
+    let mut s = Store::open(&db.path).unwrap();
+    d.enabled = true;
+    d.allowance_minutes = Some(0);
+    s.update_account(a.id, &d).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(
+        svc.authorize(&ask("r8", "8589669", "2"), NOW)
+            .unwrap()
+            .verdict,
+        Verdict::Refused(Refusal::AllowanceUsed)
+    );
+    let mut s = Store::open(&db.path).unwrap();
+    d.allowance_minutes = None;
+    s.update_account(a.id, &d).unwrap();
+    let t = db.dir.path().join("tarifs.csv");
+    std::fs::write(&t, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n").unwrap();
+    assert!(import_tariffs(&mut s, &t, false).unwrap().ecrit);
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(
+        svc.authorize(&ask("r9", "8589669", "2"), NOW)
+            .unwrap()
+            .verdict,
+        Verdict::Refused(Refusal::NoTariff)
+    );
+    assert!(svc.store().check().unwrap().ok());
+}
+
+#[test]
+fn billing_off_grants_the_per_call_maximum_and_holds_nothing() {
+    let (db, svc) = sample_with_balance(0);
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    let mut d = a.to_draft();
+    d.billing = false;
+    s.update_account(a.id, &d).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    let d = svc.authorize(&ask("b1", "8589669", "2"), NOW).unwrap();
+    let Verdict::Authorized(g) = d.verdict else {
+        panic!("{}", d.message)
+    };
+    assert_eq!((g.limit_ms, g.reserved), (3_600_000, 0));
+    let f = svc.finish(&hang_up("b1", 600), NOW + 700).unwrap();
+    assert!(matches!(f, Finished::Billed { cost: 0, .. }), "{f:?}");
+    let a = svc.store().account_by_matricule(LOTFI).unwrap();
+    assert_eq!(
+        (a.solde, a.duree_totale_s),
+        (0, 600),
+        "minutes counted, nothing debited"
+    );
+}
+
+#[test]
+fn an_expired_hold_no_longer_counts_but_its_call_is_still_billed() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let d = svc.authorize(&ask("e1", "8589669", "2"), NOW).unwrap();
+    assert!(matches!(d.verdict, Verdict::Authorized(_)));
+    // 666 s granted: the hold ends 666 + 300 s later.
+    let later = NOW + 666 + 300 + 1;
+    let d = svc.authorize(&ask("e2", "8589669", "2"), later).unwrap();
+    let Verdict::Authorized(g) = d.verdict else {
+        panic!("{}", d.message)
+    };
+    assert_eq!(g.reserved, 1_998, "the whole balance is available again");
+    let f = svc.finish(&hang_up("e1", 60), later + 5).unwrap();
+    assert!(matches!(f, Finished::Billed { cost: 180, .. }), "{f:?}");
+}
+
+#[test]
+fn holds_of_the_allowance_are_counted_like_money() {
+    let (db, svc) = sample_with_balance(100_000);
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    let mut d = a.to_draft();
+    d.allowance_minutes = Some(10);
+    s.update_account(a.id, &d).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    let first = svc.authorize(&ask("m1", "8589669", "2"), NOW).unwrap();
+    let Verdict::Authorized(g) = first.verdict else {
+        panic!("{}", first.message)
+    };
+    assert_eq!(g.limit_ms, 600_000);
+    assert_eq!(
+        svc.authorize(&ask("m2", "8589669", "2"), NOW)
+            .unwrap()
+            .verdict,
+        Verdict::Refused(Refusal::AllowanceUsed)
+    );
+    svc.finish(&hang_up("m1", 240), NOW + 300).unwrap();
+    let third = svc
+        .authorize(&ask("m3", "8589669", "2"), NOW + 301)
+        .unwrap();
+    let Verdict::Authorized(g) = third.verdict else {
+        panic!("{}", third.message)
+    };
+    assert_eq!(g.limit_ms, 360_000, "6 minutes left");
+}
+
+#[test]
+fn a_hang_up_without_authorization_changes_nothing() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let f = svc.finish(&hang_up("inconnu.1", 100), NOW).unwrap();
+    assert!(matches!(f, Finished::Unknown { .. }), "{f:?}");
+    assert_eq!(balance(&svc), 2_000);
+}
+
+#[test]
+fn check_finds_a_hold_left_on_a_billed_call() {
+    let (db, mut svc) = sample_with_balance(2_000);
+    svc.authorize(&ask("c1", "8589669", "2"), NOW).unwrap();
+    svc.finish(&hang_up("c1", 10), NOW + 20).unwrap();
+    assert!(svc.store().check().unwrap().ok());
+    drop(svc);
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    c.execute(
+        "UPDATE call_attempts SET settled_at = NULL WHERE uniqueid = 'c1'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let report = Store::open(&db.path).unwrap().check().unwrap();
+    assert!(
+        report
+            .problemes
+            .iter()
+            .any(|p| p.contains("restent ouvertes")),
+        "{:?}",
+        report.problemes
+    );
+}
