@@ -746,3 +746,247 @@ fn sheet_writes_a_pdf_that_pdftotext_reads() {
     let o = forfaits(&db, &["sheet", "10000000023757"]);
     assert_eq!(o.status.code(), Some(2), "--out is required");
 }
+
+/// `forfaits --db DB agi --listen 127.0.0.1:PORT`, started and waited for.
+fn start_service(db: &std::path::Path) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "agi", "--listen", &addr])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the service does not listen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child, addr)
+}
+
+fn agi_call(
+    addr: &str,
+    script: &str,
+    args: &[&str],
+    uniqueid: &str,
+) -> forfaits_agi::asterisk::Outcome {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let call = forfaits_agi::asterisk::Call::new(script, args, uniqueid);
+    rt.block_on(forfaits_agi::asterisk::run_within(
+        addr,
+        &call,
+        std::time::Duration::from_secs(20),
+    ))
+    .unwrap()
+}
+
+fn stop_service(mut child: std::process::Child) -> (std::time::Duration, std::process::Output) {
+    let t = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = t + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the service did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let took = t.elapsed();
+    (took, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn account_disable_then_autoriser_is_refused_and_enable_lets_it_through() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            fixture("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000000000",
+            "credit",
+            "2",
+            "--reason",
+            "Dépôt",
+        ],
+    );
+    let o = forfaits(&db, &["account", "10000000000000", "--disable"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Etat du compte            Désactivé"),
+        "{}",
+        stdout(&o)
+    );
+    let (service, addr) = start_service(&db);
+    let refused = agi_call(&addr, "autoriser", &["8589669", "2"], "d.1");
+    assert_eq!(refused.var("FORFAITS_MOTIF"), "compte_desactive");
+    let o = forfaits(&db, &["account", "10000000000000", "--enable"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let granted = agi_call(&addr, "autoriser", &["8589669", "2"], "d.2");
+    assert_eq!(granted.var("FORFAITS_LIMITE_MS"), "666000");
+    let o = forfaits(&db, &["account", "10000000000000", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["reserve_unites_mineures"], 1998);
+    assert_eq!(v["etat_compte"], "Activé");
+    let (took, out) = stop_service(service);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    let log = stdout(&out);
+    assert!(
+        log.contains("autoriser d.1 compte_desactive compte=8589669"),
+        "{log}"
+    );
+    assert!(
+        log.contains("autoriser d.2 ok compte=8589669 numero=+21627468145 limite_ms=666000"),
+        "{log}"
+    );
+    // The changes are in the journal like the window's.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let changes: i64 = c
+        .query_row("SELECT count(*) FROM audit WHERE matricule = '10000000000000' AND details LIKE 'état du compte%'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(changes, 2);
+}
+
+#[test]
+fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(
+        &db,
+        &[
+            "account",
+            "10000000007919",
+            "--billing",
+            "off",
+            "--allowance",
+            "120",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Activation calcul billing Désactivé"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("120 minutes"), "{}", stdout(&o));
+    let o = forfaits(&db, &["account", "10000000007919", "--allowance", "none"]);
+    assert!(stdout(&o).contains("illimitée"), "{}", stdout(&o));
+    for (args, code, expect) in [
+        (
+            &["account", "10000000007919", "--allowance", "beaucoup"][..],
+            2,
+            "durée d'appel",
+        ),
+        (
+            &["account", "10000000007919", "--billing", "peut-être"],
+            2,
+            "Erreur",
+        ),
+        (
+            &["account", "10000000007919", "--enable", "--disable"],
+            2,
+            "Erreur",
+        ),
+        (
+            &["account", "10000000007919", "--max-call", "5"],
+            2,
+            "--max-call",
+        ),
+        (
+            &["account", "1000000000791", "--disable"],
+            1,
+            "zéro initial",
+        ),
+        (
+            &["account", "99999999999999", "--disable"],
+            1,
+            "Aucun compte",
+        ),
+    ] {
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
+        assert_eq!(db_snapshot(&db), before, "{args:?}");
+    }
+}
+
+#[test]
+fn the_service_stops_on_sigterm_after_answering_the_call_it_is_deciding() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let (service, addr) = start_service(&db);
+    // Another program holds the write lock: the decision waits for it.
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let in_flight = {
+        let addr = addr.clone();
+        std::thread::spawn(move || agi_call(&addr, "autoriser", &["8589669", "9"], "t.1"))
+    };
+    // A client that never finishes its header is simply closed at the stop.
+    let mut silent = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(&mut silent, b"agi_network: yes\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        blocker.execute_batch("ROLLBACK").unwrap();
+    });
+    let (took, out) = stop_service(service);
+    releaser.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    let answered = in_flight.join().unwrap();
+    assert_eq!(
+        answered.var("FORFAITS_MOTIF"),
+        "touche_vide",
+        "answered before the stop"
+    );
+    assert!(stdout(&out).contains("arrêté"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_service_refuses_a_missing_base_and_a_busy_port_in_french() {
+    let (d, db) = temp();
+    let o = forfaits(
+        &d.path().join("absente.sqlite3"),
+        &["agi", "--listen", "127.0.0.1:0"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("introuvable"), "{}", stderr(&o));
+    forfaits(&db, &["import", &sample()]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let o = forfaits(&db, &["agi", "--listen", &addr]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("Impossible d'écouter"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forfaits(&db, &["agi", "--listen", "pas-une-adresse"]);
+    assert_eq!(o.status.code(), Some(2));
+}

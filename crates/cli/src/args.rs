@@ -79,6 +79,103 @@ pub enum Command {
     /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
     Check,
+    /// Affiche un compte, ou change son état, son billing, sa durée d'appel
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--json]")]
+    Account(AccountArgs),
+    /// Service de contrôle d'appel : Asterisk demande à Forfaits avant chaque appel (FastAGI)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
+    Agi(AgiArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+impl OnOff {
+    pub fn on(self) -> bool {
+        matches!(self, OnOff::On)
+    }
+}
+
+/// `--allowance 120` or `--allowance none` (unlimited).
+#[derive(Debug, Clone)]
+pub struct Allowance(Option<u32>);
+
+impl Allowance {
+    pub fn minutes(&self) -> Option<u32> {
+        self.0
+    }
+}
+
+fn parse_allowance(s: &str) -> Result<Allowance, String> {
+    if matches!(s.trim(), "none" | "aucune" | "illimitee" | "illimitée") {
+        return Ok(Allowance(None));
+    }
+    forfaits_core::domain::account::parse_allowance(s)
+        .map(Allowance)
+        .map_err(|e| format!("{} (ou « none » pour une durée illimitée)", e.message))
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// Matricule du compte (14 chiffres)
+    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    pub matricule: String,
+    /// Active le compte
+    #[arg(long, help_heading = "Options ", conflicts_with = "disable")]
+    pub enable: bool,
+    /// Désactive le compte (ses appels sont refusés)
+    #[arg(long, help_heading = "Options ")]
+    pub disable: bool,
+    /// Calcul billing : on (les appels sont débités) ou off (seules les minutes comptent)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "on|off",
+        help_heading = "Options ",
+        hide_possible_values = true
+    )]
+    pub billing: Option<OnOff>,
+    /// Durée d'appel en minutes, ou none pour illimitée
+    #[arg(long, value_name = "MIN|none", help_heading = "Options ", value_parser = parse_allowance)]
+    pub allowance: Option<Allowance>,
+    /// Un objet JSON (comme search --json, plus le montant réservé)
+    #[arg(long, help_heading = "Options ")]
+    pub json: bool,
+    #[arg(long, value_name = "MIN|default", hide = true)]
+    pub max_call: Option<String>,
+    #[arg(long, value_name = "N|default", hide = true)]
+    pub calls_per_day: Option<String>,
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub suspend_until: Option<String>,
+    #[arg(long, value_name = "TEXTE", hide = true)]
+    pub reason: Option<String>,
+    #[arg(long, hide = true)]
+    pub resume: bool,
+}
+
+impl AccountArgs {
+    /// A call-rule option given (they come with the call-rules issue).
+    pub fn rule_option(&self) -> Option<&'static str> {
+        [
+            (self.max_call.is_some(), "--max-call"),
+            (self.calls_per_day.is_some(), "--calls-per-day"),
+            (self.suspend_until.is_some(), "--suspend-until"),
+            (self.reason.is_some(), "--reason"),
+            (self.resume, "--resume"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AgiArgs {
+    /// Adresse et port d'écoute (127.0.0.1:4573 par défaut)
+    #[arg(long, value_name = "ADRESSE:PORT", help_heading = "Options ")]
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 impl Command {
@@ -95,7 +192,9 @@ impl Command {
             | Command::Balance(_)
             | Command::Restore(_)
             | Command::Calls(CallsCommand::Import(_))
-            | Command::Tariffs(_) => false,
+            | Command::Tariffs(_)
+            | Command::Account(_)
+            | Command::Agi(_) => false,
         }
     }
 }

@@ -53,6 +53,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     let Some(command) = cli.command else {
         return Outcome::OpenWindow(cli.db);
     };
+    if let args::Command::Agi(a) = command {
+        return Outcome::Exit(commands::agi::run(cli.db, a, io));
+    }
     // A command that only reads never creates a base where none is (a mistyped --db).
     let store = match (&cli.db, command.reads_only()) {
         (Some(p), true) => Store::open_existing(p),

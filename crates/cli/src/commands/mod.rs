@@ -1,5 +1,7 @@
 //! One module per subcommand; each returns the exit status.
 
+mod account;
+pub mod agi;
 mod backup;
 mod balance;
 mod calls;
@@ -26,7 +28,34 @@ pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
         Command::Tariffs(c) => tariffs::run(store, c, io),
         Command::Sheet(a) => sheet::run(store, a, io),
         Command::Check => check::run(store, io),
+        Command::Account(a) => account::run(store, a, io),
+        Command::Agi(_) => unreachable!("the service opens its own database (lib.rs)"),
     }
+}
+
+/// One account as `search --json` and `account --json` print it.
+pub fn account_json(
+    acc: &forfaits_core::domain::Account,
+    currency: &forfaits_core::domain::Currency,
+) -> serde_json::Value {
+    use forfaits_core::domain::state::switch_label;
+    use forfaits_core::domain::Money;
+    serde_json::json!({
+        "nom": acc.nom,
+        "matricule": acc.matricule,
+        "identifiant": acc.identifiant,
+        "solde": currency.format_plain(Money(acc.solde)),
+        "solde_unites_mineures": acc.solde,
+        "devise": currency.code,
+        "etat_compte": switch_label(acc.etat_compte),
+        "etat_general": acc.etat_general().label(),
+        "billing": switch_label(acc.billing),
+        "duree_appel_min": acc.duree_appel_min,
+        "duree_totale_s": acc.duree_totale_s,
+        "telephones": acc.telephones,
+        "cree_le": forfaits_core::dates::local(acc.cree_le),
+        "modifie_le": forfaits_core::dates::local(acc.modifie_le),
+    })
 }
 
 /// `1 234 567` with plain spaces: readable in any terminal.

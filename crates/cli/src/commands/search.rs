@@ -15,23 +15,7 @@ pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
     let out = &mut *io.out;
     for acc in &page.lignes {
         if a.json {
-            let etat = acc.etat_general();
-            let v = serde_json::json!({
-                "nom": acc.nom,
-                "matricule": acc.matricule,
-                "identifiant": acc.identifiant,
-                "solde": currency.format_plain(Money(acc.solde)),
-                "solde_unites_mineures": acc.solde,
-                "devise": currency.code,
-                "etat_compte": forfaits_core::domain::state::switch_label(acc.etat_compte),
-                "etat_general": etat.label(),
-                "billing": forfaits_core::domain::state::switch_label(acc.billing),
-                "duree_appel_min": acc.duree_appel_min,
-                "duree_totale_s": acc.duree_totale_s,
-                "telephones": acc.telephones,
-                "cree_le": forfaits_core::dates::local(acc.cree_le),
-                "modifie_le": forfaits_core::dates::local(acc.modifie_le),
-            });
+            let v = super::account_json(acc, &currency);
             super::w(writeln!(out, "{v}"));
         } else {
             super::w(writeln!(

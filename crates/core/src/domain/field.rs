@@ -23,6 +23,8 @@ pub enum Field {
     BackupRetention,
     /// Longest call granted by the call-control service (minutes).
     MaxCall,
+    /// Address and port of the call-control service.
+    AgiAddress,
     /// Column 1..=6 of the tariffs file.
     Tariff(u8),
     /// Column 1..=21 of an Asterisk call detail record.
@@ -82,6 +84,7 @@ impl Field {
             Field::CountryCode => "Indicatif du pays".into(),
             Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
             Field::MaxCall => "Durée maximale d'un appel (minutes)".into(),
+            Field::AgiAddress => "Adresse du service de contrôle d'appel".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
@@ -127,6 +130,7 @@ impl Field {
             Field::CountryCode => "indicatif".into(),
             Field::BackupRetention => "retention".into(),
             Field::MaxCall => "duree_max_appel".into(),
+            Field::AgiAddress => "adresse_service".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }

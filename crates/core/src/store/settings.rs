@@ -18,6 +18,9 @@ pub struct Settings {
     pub backup_retention_days: u32,
     /// Longest call the call-control service grants, minutes (SPEC §11, §12).
     pub max_call_minutes: u32,
+    /// Where the call-control service listens (`forfaits agi` without `--listen`), and where
+    /// *Paramètres* looks for it.
+    pub agi_address: String,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             default_opening_balance: Money(0),
             backup_retention_days: 14,
             max_call_minutes: 60,
+            agi_address: "127.0.0.1:4573".into(),
         }
     }
 }
@@ -53,6 +57,9 @@ pub struct SettingsForm {
     /// Per-call maximum in minutes; absent: unchanged.
     #[serde(default)]
     pub duree_max_appel: Option<u32>,
+    /// Address of the call-control service; absent: unchanged.
+    #[serde(default)]
+    pub adresse_service: Option<String>,
 }
 
 fn default_retention() -> u32 {
@@ -92,6 +99,9 @@ impl Store {
                 .and_then(|v| v.parse().ok())
                 .filter(|m| (1..=MAX_CALL_MINUTES).contains(m))
                 .unwrap_or(d.max_call_minutes),
+            agi_address: get("agi_address")?
+                .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())
+                .unwrap_or(d.agi_address),
         })
     }
 
@@ -154,6 +164,22 @@ impl Store {
                     60
                 }
             },
+            agi_address: match f.adresse_service.as_deref().map(str::trim) {
+                None => self.settings()?.agi_address,
+                Some(a) => match a.parse::<std::net::SocketAddr>() {
+                    Ok(addr) => addr.to_string(),
+                    Err(_) => {
+                        errors.push(FieldError::new(
+                            Field::AgiAddress,
+                            format!(
+                                "adresse du service invalide (reçu : {}) : écrivez par exemple 127.0.0.1:4573",
+                                crate::domain::field::shown(a)
+                            ),
+                        ));
+                        String::new()
+                    }
+                },
+            },
         };
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
@@ -177,8 +203,9 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 9] = [
+        let pairs: [(&str, String); 10] = [
             ("max_call_minutes", new.max_call_minutes.to_string()),
+            ("agi_address", new.agi_address.clone()),
             (
                 "backup_retention_days",
                 new.backup_retention_days.to_string(),

@@ -1,0 +1,90 @@
+//! `account MATRICULE`: one account printed, or its state, billing and allowance changed,
+//! audited like the same change made in the window's form.
+
+use crate::args::AccountArgs;
+use crate::{Io, EXIT_OK, EXIT_USAGE};
+use forfaits_core::domain::state::switch_label;
+use forfaits_core::domain::{format_duration, Money};
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
+    if let Some(option) = a.rule_option() {
+        super::w(writeln!(
+            io.err,
+            "Erreur : l'option {option} règle les appels ; elle arrive avec les règles d'appel \
+             et n'est pas encore disponible dans cette version. Rien n'a été modifié."
+        ));
+        return Ok(EXIT_USAGE);
+    }
+    let acc = super::account(store, &a.matricule)?;
+    let mut draft = acc.to_draft();
+    if a.enable {
+        draft.enabled = true;
+    }
+    if a.disable {
+        draft.enabled = false;
+    }
+    if let Some(on) = a.billing {
+        draft.billing = on.on();
+    }
+    if let Some(allowance) = &a.allowance {
+        draft.allowance_minutes = allowance.minutes();
+    }
+    let acc = if draft != acc.to_draft() {
+        store.update_account(acc.id, &draft)?
+    } else {
+        acc
+    };
+    let currency = store.settings()?.currency;
+    let held = store.reserved_amount(acc.id, forfaits_core::store::now())?;
+    let out = &mut *io.out;
+    if a.json {
+        let mut v = super::account_json(&acc, &currency);
+        v["reserve_unites_mineures"] = held.into();
+        super::w(writeln!(out, "{v}"));
+        return Ok(EXIT_OK);
+    }
+    let held_text = if held > 0 {
+        format!(
+            " (dont {} réservés pour un appel en cours)",
+            currency.format_number(Money(held), Some(' ')) + " " + &currency.code
+        )
+    } else {
+        String::new()
+    };
+    let money = |m: i64| currency.format_number(Money(m), Some(' ')) + " " + &currency.code;
+    let mut lines = vec![
+        acc.nom.clone(),
+        format!("  Matricule                 {}", acc.matricule),
+        format!("  Identifiant               {}", acc.identifiant),
+        format!(
+            "  Etat du compte            {}",
+            switch_label(acc.etat_compte)
+        ),
+        format!("  Etat général              {}", acc.etat_general().label()),
+        format!("  Activation calcul billing {}", switch_label(acc.billing)),
+        format!(
+            "  Solde                     {}{held_text}",
+            money(acc.solde)
+        ),
+        format!(
+            "  Durée d'appel             {}",
+            acc.duree_appel_min
+                .map(|m| format!("{m} minutes"))
+                .unwrap_or_else(|| "illimitée".into())
+        ),
+        format!(
+            "  Durée totale des appels   {}",
+            format_duration(acc.duree_totale_s)
+        ),
+    ];
+    for (k, p) in acc.telephones.iter().enumerate() {
+        if let Some(p) = p {
+            lines.push(format!("  Touche {:<2}                {p}", k + 1));
+        }
+    }
+    for l in lines {
+        super::w(writeln!(out, "{l}"));
+    }
+    Ok(EXIT_OK)
+}
