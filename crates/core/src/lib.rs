@@ -8,6 +8,7 @@ pub mod dates;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod fr;
 pub mod import;
 pub mod rating;
 pub mod search;

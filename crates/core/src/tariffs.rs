@@ -250,8 +250,8 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         "Import des tarifs",
         None,
         &format!(
-            "{} tarifs depuis {}",
-            tariffs.len(),
+            "{} depuis {}",
+            crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()

@@ -19,11 +19,11 @@ pub fn run(store: &mut Store, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
     let m = store.manual_movement(account.id, kind, amount, &a.reason)?;
     super::w(writeln!(
         io.out,
-        "Mouvement « {} » de {}{} enregistré. Nouveau solde de {} ({}) : {}",
+        "Mouvement « {} » de {}{} enregistré. Nouveau solde {} ({}) : {}",
         m.libelle,
         if m.montant > 0 { "+" } else { "" },
         currency.format(Money(m.montant)),
-        account.nom,
+        forfaits_core::fr::de(&account.nom),
         account.matricule,
         currency.format(Money(m.solde_apres))
     ));

@@ -1,5 +1,6 @@
 use crate::args::TariffsCommand;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::fr;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Result, Store};
 
@@ -12,15 +13,15 @@ pub fn run(store: &mut Store, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> 
     if r.ecrit {
         super::w(writeln!(
             io.out,
-            "{} tarifs importés (la table des tarifs a été remplacée).",
-            r.tarifs
+            "{} (la table des tarifs a été remplacée).",
+            fr::nombre(r.tarifs, "tarif importé", "tarifs importés")
         ));
         Ok(EXIT_OK)
     } else {
         super::w(writeln!(
             io.out,
-            "Import des tarifs annulé : {} erreur(s), les tarifs en place n'ont pas changé.",
-            r.erreurs.len()
+            "Import des tarifs annulé : {}, les tarifs en place n'ont pas changé.",
+            fr::nombre(r.erreurs.len() as u64, "erreur", "erreurs")
         ));
         Ok(EXIT_REJECTED)
     }

@@ -44,6 +44,15 @@ impl MovementKind {
         .find(|k| k.code() == code)
     }
 
+    /// Gender of the label, for the words that agree with it ("Correction refusée").
+    pub fn genre(self) -> crate::fr::Genre {
+        use crate::fr::Genre::*;
+        match self {
+            MovementKind::Recharge | MovementKind::Correction => Feminin,
+            _ => Masculin,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MovementKind::Initial => "Solde initial",
@@ -179,9 +188,11 @@ impl Store {
             .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
         if signed < 0 && after < 0 {
             return Err(Error::Rejected(format!(
-                "{} refusé : le solde de {name} est de {} ; {} de {} le rendrait négatif ({}). \
+                "{} {} : le solde {} est de {} ; {} de {} le rendrait négatif ({}). \
                  Aucune modification n'a été faite.",
                 kind.label(),
+                crate::fr::accord("refusé", kind.genre(), 1),
+                crate::fr::de(&name),
                 currency.format(Money(balance)),
                 if kind == MovementKind::Debit {
                     "un débit"
