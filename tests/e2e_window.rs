@@ -345,8 +345,10 @@ async fn delete_asks_with_name_and_balance_then_removes() {
     s.row_action("Zied Zouari", "Supprimer").await;
     s.w.click_text("#modale button", "Supprimer Zied Zouari")
         .await;
-    s.w.wait_text("#toasts", "Zied Zouari supprimé").await;
-    s.w.wait_text("#statut-comptes", "0 utilisateur").await;
+    s.w.wait_text("#toasts", "Compte de Zied Zouari supprimé")
+        .await;
+    s.w.wait_text("#statut-comptes", "Aucun utilisateur trouvé")
+        .await;
     let o = forfaits(&s.db, &["search", "10000000142542"]);
     assert!(stdout(&o).is_empty());
     s.close().await;
@@ -634,5 +636,67 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
     let row: serde_json::Value =
         serde_json::from_str(stdout(&forfaits(&s.db, &["search", m, "--json"])).trim()).unwrap();
     assert_eq!(row["solde"], "40,040", "the balance of the backup is back");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_counts_and_names_in_agreed_french() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    // The page's helper, on the cases of the core's (`fr.rs`).
+    let got = s
+        .w
+        .c
+        .execute_async(
+            r#"const done = arguments[0];
+               import('./js/fr.js').then(f => done([
+                 f.nombre(0, 'tarif', 'tarifs'), f.nombre(1, 'tarif', 'tarifs'),
+                 f.nombre(2, 'tarif', 'tarifs'), f.nombre(1234, 'tarif', 'tarifs'),
+                 f.pluriel(1, 'disparaît', 'disparaissent'), f.pluriel(5, 'disparaît', 'disparaissent'),
+                 f.nombreOuAucun(0, 'utilisateur trouvé', 'utilisateurs trouvés'),
+                 f.nombreOuAucun(0, 'erreur', 'erreurs', { feminin: true }),
+                 f.nombreOuAucun(3, 'erreur', 'erreurs', { feminin: true }),
+                 f.accord('refusé', { feminin: true }), f.accord('créé', { n: 2 }), f.accord('créé'),
+                 f.de('Hélène Gharbi'), f.de('Amira Trabelsi'), f.de('Œdipe'), f.de('Émna'),
+                 f.de('Sami Mansouri'), f.de('Yassine'), f.de('محمد'),
+               ])).catch(e => done(String(e)));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!([
+            "0 tarif",
+            "1 tarif",
+            "2 tarifs",
+            "1\u{202f}234 tarifs",
+            "disparaît",
+            "disparaissent",
+            "Aucun utilisateur trouvé",
+            "Aucune erreur",
+            "3 erreurs",
+            "refusée",
+            "créés",
+            "créé",
+            "d'Hélène Gharbi",
+            "d'Amira Trabelsi",
+            "d'Œdipe",
+            "d'Émna",
+            "de Sami Mansouri",
+            "de Yassine",
+            "de محمد",
+        ])
+    );
+    s.search("zorro").await;
+    assert_eq!(
+        s.w.text("#statut-comptes").await,
+        "Aucun utilisateur trouvé pour « zorro »"
+    );
+    s.search("Hélène").await;
+    assert_eq!(
+        s.w.text("#statut-comptes").await,
+        "1 utilisateur trouvé pour « Hélène »"
+    );
     s.close().await;
 }

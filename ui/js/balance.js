@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { money, dateTime, amount, currencyInfo } from "./format.js";
 import { button, field, panel, showFieldErrors, toast } from "./ui.js";
+import { nombre } from "./fr.js";
 
 const KINDS = [
   { code: "recharge", label: "Crédit (recharge)", verb: "Créditer" },
@@ -65,7 +66,7 @@ export function openBalance(account, onChanged) {
           el("td", { class: "muted" }, m.operateur)),
       );
     }
-    count.textContent = r.total ? `${loaded} sur ${r.total} mouvements` : "Aucun mouvement.";
+    count.textContent = !r.total ? "Aucun mouvement." : loaded >= r.total ? nombre(r.total, "mouvement", "mouvements") : `${loaded} sur ${nombre(r.total, "mouvement", "mouvements")}`;
     more.hidden = loaded >= r.total;
   };
 

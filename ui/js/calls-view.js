@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
 import { button, toast } from "./ui.js";
+import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 
 function notices(title, list) {
@@ -44,10 +45,10 @@ export function renderCallsView(host, onChanged) {
   function showReport(r, path) {
     clear(callsBox);
     const stats = [
-      ["lues", r.lignes_lues, "lignes lues"],
-      ["nouveaux", r.appels_charges, "appels nouveaux"],
-      ["deja", r.deja_charges, "déjà chargés"],
-      ["factures", r.appels_factures, `facturés : ${money(r.montant_total)}`],
+      ["lues", r.lignes_lues, pluriel(r.lignes_lues, "ligne lue", "lignes lues")],
+      ["nouveaux", r.appels_charges, pluriel(r.appels_charges, "appel nouveau", "appels nouveaux")],
+      ["deja", r.deja_charges, pluriel(r.deja_charges, "déjà chargé", "déjà chargés")],
+      ["factures", r.appels_factures, `${pluriel(r.appels_factures, "facturé", "facturés")} : ${money(r.montant_total)}`],
       ["hors", r.hors_touches, "hors des touches"],
     ];
     callsBox.append(
@@ -57,7 +58,7 @@ export function renderCallsView(host, onChanged) {
       notices("Lignes mal formées", r.erreurs.map((e) => ({ texte: e.texte }))) || el("span"),
       el("div", { class: "form-actions" },
         button("Annuler", { onclick: () => showStart() }),
-        button(r.appels_charges ? `Charger les ${count(r.appels_charges)} appels` : "Rien de nouveau à charger", {
+        button(r.appels_charges === 0 ? "Rien de nouveau à charger" : r.appels_charges === 1 ? "Charger l'appel" : `Charger les ${count(r.appels_charges)} appels`, {
           primary: true,
           id: "btn-charger-appels",
           disabled: r.appels_charges === 0,
@@ -71,7 +72,7 @@ export function renderCallsView(host, onChanged) {
     callsBox.append(el("p", { class: "busy" }, "Chargement des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
     try {
       const r = await api.chargerAppels(path, column.value);
-      toast(`${count(r.appels_charges)} appels chargés, ${money(r.montant_total)} débités`);
+      toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();
     } catch (err) {
@@ -91,7 +92,7 @@ export function renderCallsView(host, onChanged) {
         try {
           const r = await api.importerTarifs(p);
           if (r.ecrit) {
-            toast(`${count(r.tarifs)} tarifs importés`);
+            toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
             showTariffs();
           } else {
             showTariffs(r.erreurs);

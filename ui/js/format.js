@@ -55,11 +55,6 @@ export function duration(seconds) {
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** "1 utilisateur" / "2 utilisateurs". */
-export function plural(n, one, many) {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
-
 /** "20/11/2026" or "2026-11-20" → local midnight as UTC seconds; null when empty; NaN when wrong. */
 export function parseDay(text, plusOneDay = false) {
   const v = text.trim();

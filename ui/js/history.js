@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, dateTime, duration, parseDay } from "./format.js";
 import { button, field, panel, toast, working } from "./ui.js";
+import { nombre } from "./fr.js";
 
 const PAGE = 100;
 
@@ -69,7 +70,7 @@ export function openHistory(account) {
     if (!chemin) return;
     try {
       const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, chemin));
-      toast(`Historique enregistré : ${n} appel${n > 1 ? "s" : ""}`);
+      toast(`Historique enregistré : ${nombre(n, "appel", "appels")}`);
     } catch (err) {
       toast(err.message, "error");
     }

@@ -3,7 +3,8 @@
 
 import { api } from "./api.js";
 import { $, el } from "./dom.js";
-import { setCurrency, plural, money, count } from "./format.js";
+import { setCurrency, money, count } from "./format.js";
+import { nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
 import { toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
@@ -23,8 +24,8 @@ let table;
 function status({ total, query }) {
   const q = query.trim();
   $("#statut-comptes").textContent = q
-    ? T.shownFor(plural(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
-    : plural(total, ...T.users);
+    ? T.shownFor(nombreOuAucun(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
+    : nombreOuAucun(total, ...T.users);
 }
 
 function showError(message) {
@@ -34,7 +35,7 @@ function showError(message) {
 async function printSheet(a) {
   try {
     const path = await api.imprimerFiche(a.id);
-    toast(`Fiche de ${a.nom} ouverte pour impression`);
+    toast(`Fiche ${de(a.nom)} ouverte pour impression`);
     document.body.dataset.derniereFiche = path;
   } catch (err) {
     showError(err.message);
@@ -55,7 +56,7 @@ async function deleteAccount(a) {
   if (!ok) return;
   try {
     await api.supprimerCompte(a.id);
-    toast(`${a.nom} supprimé`);
+    toast(`Compte ${de(a.nom)} supprimé`);
     table.reload();
   } catch (err) {
     showError(err.message);
@@ -66,7 +67,7 @@ async function toggleState(a) {
   try {
     const updated = await api.changerEtat(a.id, !a.etat_compte);
     table.replace(updated);
-    toast(`Compte de ${a.nom} ${updated.etat_compte ? "activé" : "désactivé"}`);
+    toast(`Compte ${de(a.nom)} ${updated.etat_compte ? "activé" : "désactivé"}`);
   } catch (err) {
     showError(err.message);
   }

@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
 import { button, field, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
+import { nombre } from "./fr.js";
 
 export async function renderSettings(host, infos, onRestored) {
   clear(host);
@@ -79,7 +80,7 @@ export async function renderSettings(host, infos, onRestored) {
     if (!ok) return;
     try {
       const r = await working("Restauration…", api.restaurer(chemin));
-      toast(`Sauvegarde restaurée : ${r.comptes} comptes`);
+      toast(`Sauvegarde restaurée : ${nombre(r.comptes, "compte", "comptes")}`);
       onRestored();
     } catch (err) {
       toast(err.message, "error");
