@@ -74,6 +74,46 @@ impl Session {
     }
 }
 
+const ENTER: char = '\u{E007}';
+const ESCAPE: char = '\u{E00C}';
+const TAB: char = '\u{E004}';
+
+/// Presses keys on whatever has the focus, as a person would (not on a chosen element).
+async fn press_keys(w: &Win, keys: &[char]) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut a = KeyActions::new("clavier".into());
+    for k in keys {
+        a = a.then(KeyAction::Down { value: *k });
+    }
+    for k in keys.iter().rev() {
+        a = a.then(KeyAction::Up { value: *k });
+    }
+    w.c.perform_actions(a).await.expect("touches envoyées");
+    w.c.release_actions().await.expect("touches relâchées");
+}
+
+async fn press(w: &Win, key: char) {
+    press_keys(w, &[key]).await;
+}
+
+/// Id of the focused element ("" when it has none).
+async fn focused(w: &Win) -> String {
+    w.js(
+        "return document.activeElement ? document.activeElement.id : ''",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// A value read with the command line, the window left open.
+fn cli_account(db: &Path, matricule: &str) -> serde_json::Value {
+    let o = forfaits(db, &["search", matricule, "--json"]);
+    serde_json::from_str(stdout(&o).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn table_lists_accounts_sorts_and_searches() {
     let _guard = E2E_LOCK.lock().await;
@@ -267,14 +307,41 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
         .await;
     s.w.shot("04-modifier").await;
     s.w.fill(&champ("nom"), "Nouvel Utilisateur Renommé").await;
-    // Esc with unsaved changes asks first; answering no keeps the form.
+    // Esc with unsaved changes asks first, in the window's own dialog (not the webview's),
+    // with French buttons and the focus on staying; Enter there keeps the form.
     s.w.keys(&champ("nom"), "\u{E00C}").await;
-    let question = wait_for(5, "la question avant de fermer", || async {
-        s.w.c.get_alert_text().await.ok()
-    })
-    .await;
-    assert!(question.contains("ne sont pas enregistrées"), "{question}");
-    s.w.c.dismiss_alert().await.unwrap();
+    let question =
+        s.w.wait_text("#confirmation", "ne sont pas enregistrées")
+            .await;
+    assert!(
+        s.w.c.get_alert_text().await.is_err(),
+        "no browser dialog: {question}"
+    );
+    assert_eq!(
+        s.w.texts("#confirmation button").await,
+        ["Continuer la saisie", "Fermer sans enregistrer"]
+    );
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(
+        s.w.js("return document.querySelector('#panneau').hidden", vec![])
+            .await,
+        false
+    );
+    let back =
+        s.w.js(
+            "return document.activeElement.getAttribute('data-champ')",
+            vec![],
+        )
+        .await;
+    assert_eq!(back, "nom", "the focus is back in the form");
+    // Esc twice: the question, then Esc cancels the question only.
+    press(&s.w, ESCAPE).await;
+    s.w.wait_text("#confirmation", "ne sont pas enregistrées")
+        .await;
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#confirmation").await;
     assert_eq!(
         s.w.js("return document.querySelector('#panneau').hidden", vec![])
             .await,
@@ -336,14 +403,14 @@ async fn delete_asks_with_name_and_balance_then_removes() {
     let o = forfaits(&s.db, &["search", "zouari", "--json"]);
     assert!(stdout(&o).contains("\"etat_compte\":\"Désactivé\""));
     s.row_action("Zied Zouari", "Supprimer").await;
-    let text = s.w.wait_text("#modale .confirm", "Zied Zouari").await;
+    let text = s.w.wait_text("#confirmation .confirm", "Zied Zouari").await;
     assert!(text.contains("Solde restant : 0,000"), "{text}");
     s.w.shot("06-supprimer").await;
-    s.w.click_text("#modale button", "Annuler").await;
-    s.w.wait_gone("#modale").await;
+    s.w.click_text("#confirmation button", "Annuler").await;
+    s.w.wait_gone("#confirmation").await;
     assert_eq!(s.names().await, ["Zied Zouari"], "cancel keeps the account");
     s.row_action("Zied Zouari", "Supprimer").await;
-    s.w.click_text("#modale button", "Supprimer Zied Zouari")
+    s.w.click_text("#confirmation button", "Supprimer Zied Zouari")
         .await;
     s.w.wait_text("#toasts", "Compte de Zied Zouari supprimé")
         .await;
@@ -517,7 +584,8 @@ async fn taxation_screens_load_calls_show_history_and_print() {
     s.row_action("Lotfi Ben Ali", "Modifier").await;
     s.w.wait_text("#duree-totale", "0:04:01").await;
     s.w.click("#btn-remise-zero").await;
-    s.w.click_text("#modale button", "Remettre à zéro").await;
+    s.w.click_text("#confirmation button", "Remettre à zéro")
+        .await;
     s.w.wait_text("#toasts", "Durée totale remise à zéro").await;
     let o = forfaits(&s.db, &["search", "lotfi", "--json"]);
     assert!(
@@ -628,9 +696,9 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
         ],
     );
     s.w.click("#btn-restaurer").await;
-    s.w.wait_text("#modale", "sera remplacé").await;
+    s.w.wait_text("#confirmation", "sera remplacé").await;
     s.w.shot("15-restaurer").await;
-    s.w.click_text("#modale button", "Restaurer").await;
+    s.w.click_text("#confirmation button", "Restaurer").await;
     s.w.wait_text("#toasts", "Sauvegarde restaurée : 25 comptes")
         .await;
     let row: serde_json::Value =
@@ -697,6 +765,62 @@ async fn the_page_counts_and_names_in_agreed_french() {
     assert_eq!(
         s.w.text("#statut-comptes").await,
         "1 utilisateur trouvé pour « Hélène »"
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destructive_dialogs_open_on_annuler_so_enter_deletes_nothing() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.search("Zied Zouari").await;
+    s.row_action("Zied Zouari", "Supprimer").await;
+    s.w.wait_text("#confirmation .confirm", "Zied Zouari").await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(s.names().await, ["Zied Zouari"]);
+    assert_eq!(cli_account(&s.db, "10000000142542")["nom"], "Zied Zouari");
+    // Tab stays in the dialog; the red button acts once the person moved to it.
+    s.row_action("Zied Zouari", "Supprimer").await;
+    s.w.wait_text("#confirmation .confirm", "Zied Zouari").await;
+    press(&s.w, TAB).await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-ok");
+    press(&s.w, TAB).await;
+    assert_eq!(
+        focused(&s.w).await,
+        "btn-confirmation-annuler",
+        "focus stays inside"
+    );
+    press_keys(&s.w, &['\u{E008}', TAB]).await; // Shift+Tab
+    assert_eq!(focused(&s.w).await, "btn-confirmation-ok");
+    press(&s.w, ENTER).await;
+    s.w.wait_text("#toasts", "Compte de Zied Zouari supprimé")
+        .await;
+    assert!(stdout(&forfaits(&s.db, &["search", "10000000142542"])).is_empty());
+
+    // Remettre à zéro opens on Annuler too.
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.click("#btn-remise-zero").await;
+    s.w.wait_text("#confirmation", "Remettre la durée totale à zéro")
+        .await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    assert!(
+        s.w.js(
+            "return document.querySelector('#btn-confirmation-ok').classList.contains('danger')",
+            vec![]
+        )
+        .await
+            == true
+    );
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(
+        s.w.js("return document.querySelector('#panneau').hidden", vec![])
+            .await,
+        false,
+        "the form stays open under the question"
     );
     s.close().await;
 }
