@@ -77,6 +77,8 @@ impl Session {
 const ENTER: char = '\u{E007}';
 const ESCAPE: char = '\u{E00C}';
 const TAB: char = '\u{E004}';
+const SPACE: char = ' ';
+const CONTROL: char = '\u{E009}';
 
 /// Presses keys on whatever has the focus, as a person would (not on a chosen element).
 async fn press_keys(w: &Win, keys: &[char]) {
@@ -822,5 +824,43 @@ async fn destructive_dialogs_open_on_annuler_so_enter_deletes_nothing() {
         false,
         "the form stays open under the question"
     );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let state = || cli_account(&s.db, "10000000015838")["etat_compte"].clone();
+    s.search("Amira Trabelsi").await;
+    s.w.click("tbody tr[data-id] button[role=switch]").await;
+    let t =
+        s.w.wait_text("#toasts", "Compte d'Amira Trabelsi désactivé")
+            .await;
+    assert!(t.contains("Annuler"), "{t}");
+    assert_eq!(state(), "Désactivé");
+    s.w.click_text("#toasts button", "Annuler").await;
+    s.w.wait_text("#toasts", "de nouveau activé").await;
+    s.w.wait_text("tbody tr[data-id] .badge", "Solde épuisé")
+        .await;
+    assert_eq!(state(), "Activé");
+    // From the keyboard: Space on the switch, then Ctrl+Z.
+    s.w.js(
+        "document.querySelector('tbody tr[data-id] button[role=switch]').focus()",
+        vec![],
+    )
+    .await;
+    press(&s.w, SPACE).await;
+    wait_for(10, "le compte désactivé", || async {
+        (state() == "Désactivé").then_some(())
+    })
+    .await;
+    press_keys(&s.w, &[CONTROL, 'z']).await;
+    wait_for(10, "le changement annulé", || async {
+        (state() == "Activé").then_some(())
+    })
+    .await;
+    let journal = forfaits(&s.db, &["check"]);
+    assert_eq!(journal.status.code(), Some(0));
     s.close().await;
 }

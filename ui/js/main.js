@@ -63,11 +63,27 @@ async function deleteAccount(a) {
   }
 }
 
+const stateWord = (on) => (on ? "activé" : "désactivé");
+
+/** The switch acts at once; its toast offers Annuler (or Ctrl+Z) for a few seconds. */
 async function toggleState(a) {
+  const before = a.etat_compte;
   try {
-    const updated = await api.changerEtat(a.id, !a.etat_compte);
+    const updated = await api.changerEtat(a.id, !before);
     table.replace(updated);
-    toast(`Compte ${de(a.nom)} ${updated.etat_compte ? "activé" : "désactivé"}`);
+    toast(`Compte ${de(a.nom)} ${stateWord(updated.etat_compte)}`, "ok", {
+      action: { label: "Annuler", undo: true, run: () => restoreState(updated, before) },
+    });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function restoreState(a, state) {
+  try {
+    const back = await api.changerEtat(a.id, state);
+    table.replace(back);
+    toast(`Changement annulé : compte ${de(a.nom)} de nouveau ${stateWord(back.etat_compte)}`);
   } catch (err) {
     showError(err.message);
   }

@@ -99,11 +99,42 @@ export function showFieldErrors(fields, err) {
   return unplaced.filter(Boolean).join(" ");
 }
 
-export function toast(message, kind = "ok") {
-  const t = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, message);
+let undoable = null; // {toast, run}: the toast whose Annuler Ctrl+Z presses
+
+/**
+ * A short message at the bottom of the window. `action` ({label, run, undo}) adds a button and
+ * keeps the message longer (8 s); with `undo`, Ctrl+Z outside a text field presses it too.
+ * `ms` sets how long it stays.
+ */
+export function toast(message, kind = "ok", { action, ms } = {}) {
+  const t = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, el("span", {}, message));
+  let timer = 0;
+  const remove = () => {
+    clearTimeout(timer);
+    t.remove();
+    if (undoable && undoable.toast === t) undoable = null;
+  };
+  if (action) {
+    const b = el("button", { type: "button", class: "toast-action", onclick: () => { remove(); action.run(); } }, action.label);
+    if (action.undo) {
+      b.setAttribute("aria-keyshortcuts", "Control+Z");
+      b.title = `${action.label} (Ctrl+Z)`;
+      undoable = { toast: t, run: () => b.click() };
+    }
+    t.append(b);
+  }
   $("#toasts").append(t);
-  setTimeout(() => t.remove(), kind === "error" ? 6000 : 3000);
+  timer = setTimeout(remove, ms ?? (action ? 8000 : kind === "error" ? 6000 : 3000));
+  return t;
 }
+
+document.addEventListener("keydown", (e) => {
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  if (undoable && (e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z" && !typing && !asking) {
+    e.preventDefault();
+    undoable.run();
+  }
+});
 
 // ----- side panel and modal -------------------------------------------------------------
 
