@@ -15,8 +15,14 @@ struct Session {
     w: Win,
 }
 
-/// A database with the sample accounts, the window open on it, dialogs answered by a file.
+/// A database with the sample accounts, the window open on it, dialogs answered by a file, the
+/// PDF viewer skipped.
 async fn session() -> Session {
+    session_with(&[("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune"))]).await
+}
+
+/// The same, with `env` given to the window.
+async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.sqlite3");
     let o = forfaits(
@@ -26,10 +32,9 @@ async fn session() -> Session {
     assert!(o.status.success(), "{}", stderr(&o));
     let answers = dir.path().join("dialogue.txt");
     std::fs::write(&answers, "").unwrap();
-    let desktop = Desktop::start_with_env(&[
-        ("FORFAITS_DIALOGUE", answers.as_os_str()),
-        ("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune")),
-    ]);
+    let mut all = vec![("FORFAITS_DIALOGUE", answers.as_os_str())];
+    all.extend_from_slice(env);
+    let desktop = Desktop::start_with_env(&all);
     let c = desktop.open(&db).await;
     let w = Win { c };
     w.wait_text("#statut-comptes", "utilisateurs").await;
@@ -862,5 +867,55 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
     .await;
     let journal = forfaits(&s.db, &["check"]);
     assert_eq!(journal.status.code(), Some(0));
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
+    let _guard = E2E_LOCK.lock().await;
+    // Every desktop launcher the system would try fails, as on a machine without a PDF viewer.
+    let bin = tempfile::tempdir().unwrap();
+    for launcher in [
+        "xdg-open",
+        "gio",
+        "gnome-open",
+        "kde-open6",
+        "kde-open5",
+        "kde-open",
+        "wslview",
+    ] {
+        let p = bin.path().join(launcher);
+        std::fs::write(&p, "#!/bin/sh\nexit 2\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = std::env::join_paths(std::iter::once(bin.path().to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let s = session_with(&[("PATH", path.as_os_str())]).await;
+    s.search("Hélène").await;
+    s.row_action("Hélène Haddad", "Imprimer").await;
+    let text =
+        s.w.wait_text("#toasts .toast.warn", "aucun lecteur de PDF")
+            .await;
+    assert!(
+        text.contains("La fiche d'Hélène Haddad est enregistrée"),
+        "{text}"
+    );
+    let sheet = s.dir.join("fiches").join("fiche-10000000063352.pdf");
+    assert!(text.contains(sheet.to_str().unwrap()), "{text}");
+    assert!(sheet.is_file());
+    for english in ["Launcher", "ExitStatus", "failed"] {
+        assert!(!text.contains(english), "{text}");
+    }
+    s.w.shot("16-fiche-sans-visionneuse").await;
+    s.w.click_text("#toasts button", "Ouvrir le dossier").await;
+    let err =
+        s.w.wait_text("#toasts .toast.error", "Impossible d'ouvrir le dossier")
+            .await;
+    for english in ["Launcher", "ExitStatus", "failed"] {
+        assert!(!err.contains(english), "{err}");
+    }
     s.close().await;
 }

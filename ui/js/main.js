@@ -34,9 +34,17 @@ function showError(message) {
 
 async function printSheet(a) {
   try {
-    const path = await api.imprimerFiche(a.id);
-    toast(`Fiche ${de(a.nom)} ouverte pour impression`);
-    document.body.dataset.derniereFiche = path;
+    const r = await api.imprimerFiche(a.id);
+    document.body.dataset.derniereFiche = r.chemin;
+    if (r.ouverte) {
+      toast(`Fiche ${de(a.nom)} ouverte pour impression`);
+    } else {
+      // No PDF viewer answered: say where the sheet is, and open its folder on request.
+      toast(`La fiche ${de(a.nom)} est enregistrée, mais aucun lecteur de PDF n'a pu l'ouvrir. Fichier : ${r.chemin}`, "warn", {
+        action: { label: "Ouvrir le dossier", run: () => api.ouvrirDossier("fiches").catch((e) => showError(e.message)) },
+        ms: 15000,
+      });
+    }
   } catch (err) {
     showError(err.message);
   }

@@ -110,15 +110,28 @@ pub async fn importer_tarifs(
         .await
 }
 
-/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
-/// PDF viewer for printing; returns the path.
-#[tauri::command]
-pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
-    let dir = state
+/// Where printed sheets are written: the folder `fiches` beside the database.
+pub fn sheets_dir(state: &AppState) -> PathBuf {
+    state
         .db_path()
         .parent()
         .map(|p| p.join("fiches"))
-        .unwrap_or_else(|| PathBuf::from("fiches"));
+        .unwrap_or_else(|| PathBuf::from("fiches"))
+}
+
+#[derive(Serialize)]
+pub struct Sheet {
+    pub chemin: String,
+    /// False when no PDF viewer could open it: the page says where it is.
+    pub ouverte: bool,
+}
+
+/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
+/// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
+/// failure goes to the log, the page says where the file is.
+#[tauri::command]
+pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Sheet, Error> {
+    let dir = sheets_dir(&state);
     let path = state
         .with_store(move |s| {
             let account = s.get_account(id)?;
@@ -138,11 +151,15 @@ pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Strin
             Ok(path)
         })
         .await?;
-    open_with_system(&path).map_err(|e| {
-        Error::Io(format!(
-            "La fiche a été écrite ({}) mais aucun lecteur de PDF n'a pu l'ouvrir : {e}.",
-            path.display()
-        ))
-    })?;
-    Ok(path.display().to_string())
+    let ouverte = match open_with_system(&path) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!("lecteur de PDF introuvable pour {} : {e}", path.display());
+            false
+        }
+    };
+    Ok(Sheet {
+        chemin: path.display().to_string(),
+        ouverte,
+    })
 }
