@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "analyser_appels",
     "charger_appels",
     "lister_tarifs",
+    "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
 ];

@@ -602,3 +602,31 @@ fn restore_help_speaks_of_a_backup_to_read() {
         .unwrap();
     assert!(stdout(&o).contains("Fichier de sauvegarde à écrire"));
 }
+
+#[test]
+fn a_tariffs_import_says_which_prefixes_it_dropped() {
+    let (d, db) = temp();
+    let t = forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(!stdout(&t).contains("remplacés"), "nothing was in place");
+    let f = d.path().join("un.csv");
+    std::fs::write(
+        &f,
+        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile Ooredoo;0,180;30;6;0\n",
+    )
+    .unwrap();
+    let o = forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("6 tarifs remplacés par 1 ; 5 préfixes disparaissent : +2165 Mobile Orange"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -121,6 +121,13 @@ fn cli_account(db: &Path, matricule: &str) -> serde_json::Value {
     serde_json::from_str(stdout(&o).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
 }
 
+fn tariff_count(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM tariffs", [], |r| r.get(0))
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn table_lists_accounts_sorts_and_searches() {
     let _guard = E2E_LOCK.lock().await;
@@ -917,5 +924,62 @@ async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
     for english in ["Launcher", "ExitStatus", "failed"] {
         assert!(!err.contains(english), "{err}");
     }
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let t = forfaits(
+        &s.db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(t.status.success());
+    s.w.click(".tab[data-vue=appels]").await;
+    s.w.wait_text("#table-tarifs", "Mobile Orange").await;
+    let one = s.dir.join("un-tarif.csv");
+    std::fs::write(
+        &one,
+        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile Ooredoo;0,200;30;6;0\n",
+    )
+    .unwrap();
+    s.answer_dialog(&one);
+    s.w.click("#btn-importer-tarifs").await;
+    let text =
+        s.w.wait_text("#confirmation", "6 tarifs remplacés par 1")
+            .await;
+    assert!(
+        text.contains("5 préfixes disparaissent : +2165 Mobile Orange, +2167 Fixe, +2169 Mobile Tunisie Telecom, …"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 tarif modifié : +2162 Mobile Ooredoo"),
+        "{text}"
+    );
+    assert_eq!(
+        s.w.texts("#changement-tarifs tbody tr").await.len(),
+        6,
+        "5 gone and 1 changed, each listed"
+    );
+    s.w.shot("17-tarifs-remplaces").await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    s.w.wait_text("#toasts", "les tarifs en place n'ont pas changé")
+        .await;
+    assert_eq!(tariff_count(&s.db), 6);
+    assert_eq!(s.w.texts("#table-tarifs tbody tr").await.len(), 6);
+
+    s.w.click("#btn-importer-tarifs").await;
+    s.w.wait_text("#confirmation", "6 tarifs remplacés par 1")
+        .await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#toasts", "1 tarif importé").await;
+    assert_eq!(tariff_count(&s.db), 1);
     s.close().await;
 }

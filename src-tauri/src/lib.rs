@@ -44,6 +44,7 @@ pub const COMMANDS: &[&str] = &[
     "analyser_appels",
     "charger_appels",
     "lister_tarifs",
+    "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
 ];
@@ -81,6 +82,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::calls::analyser_appels,
         commands::calls::charger_appels,
         commands::calls::lister_tarifs,
+        commands::calls::analyser_tarifs,
         commands::calls::importer_tarifs,
         commands::calls::imprimer_fiche,
     ])

@@ -48,6 +48,7 @@ export const api = {
   analyserAppels: (chemin, colonne) => call("analyser_appels", { chemin, colonne }),
   chargerAppels: (chemin, colonne) => call("charger_appels", { chemin, colonne }),
   tarifs: () => call("lister_tarifs"),
+  analyserTarifs: (chemin) => call("analyser_tarifs", { chemin }),
   importerTarifs: (chemin) => call("importer_tarifs", { chemin }),
   imprimerFiche: (id) => call("imprimer_fiche", { id }),
 

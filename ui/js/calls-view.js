@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
-import { button, toast } from "./ui.js";
+import { button, toast, confirmDialog } from "./ui.js";
 import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 
@@ -13,6 +13,21 @@ function notices(title, list) {
   return el("details", { class: "notices", open: list.length <= 10 },
     el("summary", {}, `${title} (${count(list.length)})`),
     el("ul", {}, list.map((n) => el("li", {}, n.texte || String(n)))));
+}
+
+/** Every prefix that disappears, changes or appears, for the confirmation before an import. */
+function changeTable(d) {
+  const rows = [
+    ...d.disparus.map((t) => ["Disparaît", t.prefixe, t.libelle, amount(t.prix_minute)]),
+    ...d.modifies.map((c) => ["Modifié", c.apres.prefixe, c.apres.libelle,
+      c.avant.prix_minute === c.apres.prix_minute ? amount(c.apres.prix_minute) : `${amount(c.avant.prix_minute)} → ${amount(c.apres.prix_minute)}`]),
+    ...d.ajoutes.map((t) => ["Ajouté", t.prefixe, t.libelle, amount(t.prix_minute)]),
+  ];
+  if (!rows.length) return null;
+  return el("table", { class: "mini-grid", id: "changement-tarifs" },
+    el("thead", {}, el("tr", {}, ["Changement", "Préfixe", "Libellé", `Prix / minute (${currencyInfo().code})`].map((h, i) => el("th", { class: i === 3 ? "num" : "" }, h)))),
+    el("tbody", {}, rows.map(([k, p, l, prix]) => el("tr", { class: k === "Disparaît" ? "flagged" : "" },
+      el("td", {}, k), el("td", { class: "mono" }, p), el("td", { dir: "auto" }, l), el("td", { class: "num" }, prix)))));
 }
 
 export function renderCallsView(host, onChanged) {
@@ -90,6 +105,25 @@ export function renderCallsView(host, onChanged) {
         const p = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
         if (!p) return;
         try {
+          // The file replaces the whole table: say what changes and ask first.
+          const preview = await api.analyserTarifs(p);
+          const d = preview.changement;
+          if (!d) {
+            showTariffs(preview.rapport.erreurs);
+            return;
+          }
+          const ok = await confirmDialog({
+            title: d.avant ? "Remplacer les tarifs ?" : "Importer les tarifs ?",
+            lines: [`${d.resume}.`, d.disparus.length ? "Les appels vers un préfixe qui disparaît seront tarifés par un préfixe plus court, ou gardés sans coût s'il n'y en a aucun." : null].filter(Boolean),
+            body: changeTable(d),
+            confirmLabel: d.avant ? `Remplacer par ${nombre(d.apres, "tarif", "tarifs")}` : `Importer ${nombre(d.apres, "tarif", "tarifs")}`,
+            danger: d.disparus.length > 0,
+            wide: true,
+          });
+          if (!ok) {
+            toast("Import des tarifs annulé : les tarifs en place n'ont pas changé");
+            return;
+          }
           const r = await api.importerTarifs(p);
           if (r.ecrit) {
             toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
@@ -104,7 +138,7 @@ export function renderCallsView(host, onChanged) {
     });
     tariffsBox.append(
       el("div", { class: "section-head" }, el("h2", {}, "Tarifs"), importBtn),
-      el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs, ou ne change rien s'il y a une erreur."),
+      el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs : le changement est montré avant, à confirmer ; rien ne change si le fichier a une erreur."),
     );
     if (errors && errors.length) {
       tariffsBox.append(el("div", { class: "form-error", role: "alert" }, "Import refusé, les tarifs en place n'ont pas changé :"),

@@ -14,6 +14,7 @@ pub mod rating;
 pub mod search;
 pub mod sheet;
 pub mod store;
+pub mod tariff_diff;
 pub mod tariffs;
 pub mod text;
 

@@ -21,6 +21,9 @@ pub struct TariffsReport {
     pub tarifs: u64,
     pub erreurs: Vec<LineError>,
     pub ecrit: bool,
+    /// The valid tariffs read (for the preview of a dry run, see `tariff_diff`).
+    #[serde(skip)]
+    pub lus: Vec<Tariff>,
 }
 
 const MAX_SECONDS: i64 = 86_400;
@@ -165,6 +168,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         tarifs: 0,
         erreurs: Vec::new(),
         ecrit: false,
+        lus: Vec::new(),
     };
     let mut tariffs: Vec<Tariff> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -224,6 +228,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
     }
     report.tarifs = tariffs.len() as u64;
     if !report.erreurs.is_empty() || dry_run {
+        report.lus = tariffs;
         return Ok(report);
     }
     let tx = store.write_tx()?;

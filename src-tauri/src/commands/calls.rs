@@ -7,6 +7,7 @@ use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
@@ -98,6 +99,18 @@ pub async fn charger_appels<R: Runtime>(
 #[tauri::command]
 pub async fn lister_tarifs(state: State<'_, AppState>) -> Result<Vec<Tariff>, Error> {
     state.with_store(|s| s.tariffs()).await
+}
+
+/// Checks a tariffs file and tells what it would change, without writing: the page shows it and
+/// asks before calling `importer_tarifs`.
+#[tauri::command]
+pub async fn analyser_tarifs(
+    state: State<'_, AppState>,
+    chemin: String,
+) -> Result<TariffsPreview, Error> {
+    state
+        .with_own_store(move |s| preview_tariffs(s, &PathBuf::from(chemin)))
+        .await
 }
 
 #[tauri::command]
