@@ -14,10 +14,10 @@ export async function renderSettings(host, infos, onRestored) {
   const folder = (label, quel, path) =>
     el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
       el("button", { type: "button", class: "link-btn", onclick: () => api.ouvrirDossier(quel).catch((e) => toast(e.message, "error")) }, "Ouvrir le dossier"));
-  const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 5 });
+  const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 3, hint: "Code ISO de 3 lettres : TND, EUR, XOF…" });
   const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.currency.decimals }, String(d))));
   const fDec = field("Nombre de décimales", { key: "decimales", control: decimals, hint: "Ne peut plus changer une fois des mouvements enregistrés" });
-  const fCc = field("Indicatif du pays", { key: "indicatif", value: `+${s.country_code}`, hint: "Ajouté aux numéros écrits sans + ni 00" });
+  const fCc = field("Indicatif du pays", { key: "indicatif", value: `+${s.country_code}`, maxlength: 4, hint: "« + » et 1 à 3 chiffres (+216) ; ajouté aux numéros écrits sans + ni 00" });
   const etat = el("input", { type: "checkbox", checked: s.default_enabled });
   const billing = el("input", { type: "checkbox", checked: s.default_billing });
   const fDuree = field("Durée d'appel par défaut (minutes)", { key: "duree_appel", value: s.default_allowance_min ?? "", hint: "Vide : illimitée" });

@@ -128,6 +128,28 @@ pub fn compact_number(raw: &str) -> Option<String> {
 }
 
 impl CountryCode {
+    /// The country code as typed in *Paramètres*: `+` then 1 to 3 digits (`+216`).
+    pub fn parse_setting(raw: &str) -> Result<CountryCode, String> {
+        let v = raw.trim();
+        let digits = |d: &str| {
+            (1..=3).contains(&d.len())
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && !d.starts_with('0')
+        };
+        match v.strip_prefix('+') {
+            Some(d) if digits(d) => Ok(CountryCode(d.to_string())),
+            None if digits(v) => Err(format!(
+                "l'indicatif du pays commence par « + » : écrivez +{v} (reçu : {v})"
+            )),
+            _ => Err(format!(
+                "l'indicatif du pays s'écrit « + » suivi de 1 à 3 chiffres, par exemple +216 \
+                 (reçu : {})",
+                shown(v)
+            )),
+        }
+    }
+
+    /// A stored or programmatic country code, with or without its `+`.
     pub fn parse(raw: &str) -> Result<CountryCode, String> {
         let v = raw.trim().trim_start_matches('+');
         if (1..=3).contains(&v.len())
@@ -213,5 +235,19 @@ mod tests {
         assert!(CountryCode::parse("2160").is_err());
         assert!(CountryCode::parse("").is_err());
         assert!(CountryCode::parse("021").is_err());
+    }
+
+    #[test]
+    fn the_setting_needs_its_plus_sign() {
+        assert_eq!(
+            CountryCode::parse_setting(" +216 ").unwrap().as_str(),
+            "216"
+        );
+        assert_eq!(CountryCode::parse_setting("+1").unwrap().as_str(), "1");
+        let e = CountryCode::parse_setting("216").unwrap_err();
+        assert!(e.contains("écrivez +216"), "{e}");
+        for bad in ["", "+", "+2160", "+021", "abc", "+2a6", "00216", "++216"] {
+            assert!(CountryCode::parse_setting(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -89,10 +89,11 @@ impl Store {
         use crate::domain::Field;
         use crate::domain::FieldError;
         let mut errors = Vec::new();
-        let currency = Currency::new(&f.devise, f.decimales)
+        let currency = crate::domain::currency_code::parse_currency_code(&f.devise)
+            .and_then(|code| Currency::new(&code, f.decimales))
             .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
             .ok();
-        let cc = CountryCode::parse(&f.indicatif)
+        let cc = CountryCode::parse_setting(&f.indicatif)
             .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
             .ok();
         let allowance = crate::domain::account::parse_allowance(&f.duree_defaut)
