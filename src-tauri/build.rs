@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "remettre_duree_zero",
     "supprimer_compte",
     "lister_mouvements",
+    "apercu_mouvement",
     "saisir_mouvement",
     "choisir_fichier",
     "choisir_destination",

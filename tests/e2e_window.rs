@@ -381,7 +381,7 @@ async fn credit_then_an_overdraft_is_refused_with_its_reason() {
     s.row_action("Sami Mansouri", "Gestion de solde").await;
     s.w.wait_text("#panneau h2", "Gestion de solde").await;
     s.w.fill(&champ("montant"), "12,500").await;
-    s.w.wait_text("#panneau button.primary", "Créditer 12,500 TND")
+    s.w.wait_text("#panneau button.primary", "Créditer 12,500\u{a0}TND")
         .await;
     s.w.keys(&champ("montant"), "\u{E007}").await;
     s.w.wait_text(".big-balance", "12,500").await;
@@ -709,6 +709,7 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
             "Après la sauvegarde",
         ],
     );
+    s.w.wait_gone("#toasts .toast").await;
     s.w.click("#btn-restaurer").await;
     s.w.wait_text("#confirmation", "sera remplacé").await;
     s.w.shot("15-restaurer").await;
@@ -981,5 +982,80 @@ async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed()
     s.w.click("#btn-confirmation-ok").await;
     s.w.wait_text("#toasts", "1 tarif importé").await;
     assert_eq!(tariff_count(&s.db), 1);
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let tnd = |amount: &str| format!("{amount}\u{a0}TND").replace(' ', "\u{202f}");
+    s.search("Sami Mansouri").await;
+    s.row_action("Sami Mansouri", "Gestion de solde").await;
+    s.w.wait_text("#panneau h2", "Gestion de solde").await;
+    // The button shows the amount and the balance Rust computed, never the raw input.
+    s.w.fill(&champ("montant"), "12,5").await;
+    s.w.wait_text(
+        "#btn-mouvement",
+        &format!("Créditer {} → solde {}", tnd("12,500"), tnd("12,500")),
+    )
+    .await;
+    s.w.fill(&champ("montant"), "12,5 TND").await;
+    wait_for(10, "le bouton sans montant", || async {
+        (s.w.text("#btn-mouvement").await == "Créditer").then_some(())
+    })
+    .await;
+    s.w.fill(&champ("montant"), "1000000000").await;
+    let label = format!(
+        "Créditer {} → solde {}",
+        tnd("1 000 000 000,000"),
+        tnd("1 000 000 000,000")
+    );
+    s.w.wait_text("#btn-mouvement", &label).await;
+    // Above the threshold (1 000 TND by default): a confirmation, opened on Annuler.
+    s.w.keys(&champ("montant"), "\u{E007}").await;
+    let text =
+        s.w.wait_text("#confirmation", "dépasse le seuil de confirmation")
+            .await;
+    assert!(text.contains(&tnd("1 000,000")), "{text}");
+    assert_eq!(s.w.text("#btn-confirmation-ok").await, label);
+    s.w.shot("18-confirmer-credit").await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(cli_account(&s.db, "10000000007919")["solde"], "0,000");
+    // The page cannot skip the question: the command refuses an unconfirmed large amount.
+    let refused = s
+        .w
+        .c
+        .execute_async(
+            r#"const done = arguments[0];
+               (async () => {
+                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
+                 await window.__TAURI__.core.invoke('saisir_mouvement', { id: page.lignes[0].id, type: 'recharge', montant: '5000', motif: '' });
+                 done('accepté');
+               })().catch(e => done(e.message));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .as_str()
+            .unwrap()
+            .contains("dépasse le seuil de confirmation"),
+        "{refused}"
+    );
+    assert_eq!(cli_account(&s.db, "10000000007919")["solde"], "0,000");
+    // Confirmed, it is recorded.
+    s.w.keys(&champ("montant"), "\u{E007}").await;
+    s.w.wait_text("#confirmation", "dépasse le seuil").await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text(".big-balance", "1\u{202f}000\u{202f}000\u{202f}000,000")
+        .await;
+    assert_eq!(
+        cli_account(&s.db, "10000000007919")["solde"],
+        "1000000000,000"
+    );
     s.close().await;
 }

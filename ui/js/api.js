@@ -31,7 +31,8 @@ export const api = {
   supprimerCompte: (id) => call("supprimer_compte", { id }),
 
   mouvements: (id, limite, decalage) => call("lister_mouvements", { id, limite, decalage }),
-  saisirMouvement: (id, type, montant, motif) => call("saisir_mouvement", { id, type, montant, motif }),
+  apercuMouvement: (id, type, montant) => call("apercu_mouvement", { id, type, montant }),
+  saisirMouvement: (id, type, montant, motif, confirme = false) => call("saisir_mouvement", { id, type, montant, motif, confirme }),
 
   choisirFichier: (titre, typeFichier = "csv") => call("choisir_fichier", { titre, typeFichier }),
   choisirDestination: (titre, nom, typeFichier = "csv") =>

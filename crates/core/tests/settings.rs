@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use forfaits_core::domain::Field;
+use forfaits_core::domain::{Field, Money};
 use forfaits_core::store::settings::SettingsForm;
 use forfaits_core::{Error, Store};
 
@@ -17,6 +17,7 @@ fn form() -> SettingsForm {
         duree_defaut: String::new(),
         solde_defaut: String::new(),
         retention_sauvegardes: 14,
+        seuil_confirmation: "1 000".into(),
     }
 }
 
@@ -82,4 +83,39 @@ fn a_country_code_needs_its_plus_and_one_to_three_digits() {
         .unwrap();
     assert_eq!(saved.country_code.as_str(), "33");
     assert_eq!(s.settings().unwrap().country_code.as_str(), "33");
+}
+
+#[test]
+fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    assert_eq!(
+        s.settings().unwrap().confirmation_threshold,
+        Money(1_000_000)
+    );
+    for bad in ["", "-5", "beaucoup", "1,2345"] {
+        let errs = refused_fields(s.save_settings_form(&SettingsForm {
+            seuil_confirmation: bad.into(),
+            ..form()
+        }));
+        assert_eq!(errs[0].0, Field::ConfirmationThreshold, "{bad}");
+    }
+    assert_eq!(
+        s.settings().unwrap().confirmation_threshold,
+        Money(1_000_000)
+    );
+    s.save_settings_form(&SettingsForm {
+        seuil_confirmation: "250,5".into(),
+        ..form()
+    })
+    .unwrap();
+    assert_eq!(s.settings().unwrap().confirmation_threshold, Money(250_500));
+    // A database without movements may change its decimals: the default follows them.
+    let db2 = temp_db();
+    let mut s2 = Store::open(&db2.path).unwrap();
+    let mut st = s2.settings().unwrap();
+    st.currency = forfaits_core::domain::Currency::new("XOF", 0).unwrap();
+    st.confirmation_threshold = Money(1000);
+    s2.save_settings(&st).unwrap();
+    assert_eq!(s2.settings().unwrap().confirmation_threshold, Money(1000));
 }
