@@ -136,7 +136,7 @@ fn bad_amounts_and_unknown_matricules_are_refused_in_french() {
         (vec!["balance", "10000000007919", "credit", "-5"], "positif"),
         (
             vec!["balance", "1234567890123", "credit", "5"],
-            "zéro initial",
+            "le matricule doit comporter 14 chiffres (reçu : 1234567890123, 13 chiffres)",
         ),
         (
             vec!["balance", "99999999999999", "credit", "5"],

@@ -298,7 +298,10 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
     s.w.fill(&champ("matricule"), "2000000000000").await;
     s.w.fill(&champ("identifiant"), "7654321").await;
     let err = s.w.wait_text(".field-error", "14 chiffres").await;
-    assert!(err.contains("zéro initial"), "{err}");
+    assert!(
+        !err.contains("tableur") && !err.contains("zéro initial"),
+        "spreadsheet advice belongs to file imports: {err}"
+    );
     s.w.shot("03-ajouter-erreur").await;
     s.w.keys(&champ("identifiant"), "\u{E007}").await; // Enter saves: refused
     s.w.wait_text(".field-error", "Le matricule doit comporter 14 chiffres")
@@ -1057,5 +1060,61 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
         cli_account(&s.db, "10000000007919")["solde"],
         "1000000000,000"
     );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_matricule_is_said_when_left_and_each_error_stays_under_its_field() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.w.click("#btn-ajouter").await;
+    let error_of = |key: &'static str| {
+        let w = &s.w;
+        async move {
+            w.js(
+                "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby')).textContent;",
+                vec![key.into()],
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+        }
+    };
+    // The name is still empty: the matricule of Sami Mansouri is reported as soon as it is left.
+    s.w.fill(&champ("matricule"), "10000000007919").await;
+    s.w.keys(&champ("matricule"), "\u{E004}").await;
+    wait_for(10, "le matricule déjà attribué", || async {
+        error_of("matricule")
+            .await
+            .contains("déjà attribué à Sami Mansouri")
+            .then_some(())
+    })
+    .await;
+    // An invalid phone does not make it disappear.
+    s.w.fill(&champ("touche1"), "12").await;
+    s.w.keys(&champ("touche1"), "\u{E004}").await;
+    wait_for(10, "l'erreur du numéro", || async {
+        error_of("touche1")
+            .await
+            .contains("3 à 15 chiffres")
+            .then_some(())
+    })
+    .await;
+    assert!(error_of("matricule")
+        .await
+        .contains("déjà attribué à Sami Mansouri"));
+    s.w.fill(&champ("identifiant"), "8580488").await;
+    s.w.keys(&champ("identifiant"), "\u{E004}").await;
+    wait_for(10, "l'identifiant déjà attribué", || async {
+        error_of("identifiant")
+            .await
+            .contains("déjà attribué à Amira Trabelsi")
+            .then_some(())
+    })
+    .await;
+    assert!(error_of("matricule").await.contains("déjà attribué"));
+    assert!(error_of("touche1").await.contains("3 à 15 chiffres"));
+    s.w.shot("19-matricule-deja-pris").await;
     s.close().await;
 }

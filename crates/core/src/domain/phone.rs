@@ -1,7 +1,7 @@
 //! Authorized phone numbers and the one normalization shared by the form, the import, the search
 //! and the rating of calls.
 
-use super::codes::looks_scientific;
+use super::codes::{looks_scientific, Source};
 use super::field::{shown, Field, FieldError};
 use serde::Serialize;
 
@@ -21,20 +21,33 @@ const SEPARATORS: &[char] = &[' ', '\u{a0}', '\u{202f}', '\t', '.', '-', '/', '(
 impl Phone {
     /// Empty input means "no number on this key".
     pub fn parse_optional(raw: &str, key: u8) -> Result<Option<Phone>, FieldError> {
+        Phone::parse_optional_from(raw, key, Source::Typed)
+    }
+
+    pub fn parse_optional_from(
+        raw: &str,
+        key: u8,
+        source: Source,
+    ) -> Result<Option<Phone>, FieldError> {
         if raw.trim().is_empty() {
             return Ok(None);
         }
-        Phone::parse(raw, key).map(Some)
+        Phone::parse_from(raw, key, source).map(Some)
     }
 
+    /// A number typed by a person.
     pub fn parse(raw: &str, key: u8) -> Result<Phone, FieldError> {
+        Phone::parse_from(raw, key, Source::Typed)
+    }
+
+    pub fn parse_from(raw: &str, key: u8, source: Source) -> Result<Phone, FieldError> {
         let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
         let v = raw.trim();
         let digits = v.strip_prefix('+').unwrap_or(v);
         if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Phone(v.to_string()));
         }
-        if looks_scientific(v) {
+        if source == Source::File && looks_scientific(v) {
             return err(format!(
                 "le numéro a été transformé par le tableur en notation scientifique (reçu : {}) ; \
                  mettez la colonne au format Texte",
@@ -204,10 +217,11 @@ mod tests {
         assert!(p("27A68145").is_err());
         assert!(p("216+27468145").is_err());
         assert!(p("++21627468145").is_err());
-        assert!(p("2,16275E+10")
+        assert!(Phone::parse_from("2,16275E+10", 1, Source::File)
             .unwrap_err()
             .message
             .contains("notation scientifique"));
+        assert!(!p("2,16275E+10").unwrap_err().message.contains("tableur"));
     }
 
     #[test]
