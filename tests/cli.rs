@@ -630,3 +630,19 @@ fn a_tariffs_import_says_which_prefixes_it_dropped() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_day_that_does_not_exist_is_said_so() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(
+        &db,
+        &["calls", "export", "10000000000000", "--from", "31/02/2026"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("la date 31/02/2026 n'existe pas : février 2026 compte 28 jours"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -581,11 +581,10 @@ async fn taxation_screens_load_calls_show_history_and_print() {
         .await;
     s.w.fill(&champ("depuis"), "32/11/2026").await;
     s.w.keys(&champ("depuis"), "\u{E004}").await;
-    s.w.wait_text("#panneau .field-error", "Date invalide")
-        .await;
+    s.w.wait_text("#panneau .field-error", "n'existe pas").await;
     s.w.fill(&champ("depuis"), "20/11/2026").await;
     s.w.keys(&champ("depuis"), "\u{E004}").await;
-    s.w.wait_text("#panneau .list-foot", "3 sur 3 appels").await;
+    s.w.wait_text("#panneau .list-foot", "3 appels").await;
     let out = s.dir.join("historique.csv");
     s.answer_dialog(&out);
     s.w.click("#btn-telecharger-historique").await;
@@ -1116,5 +1115,80 @@ async fn a_taken_matricule_is_said_when_left_and_each_error_stays_under_its_fiel
     assert!(error_of("matricule").await.contains("déjà attribué"));
     assert!(error_of("touche1").await.contains("3 à 15 chiffres"));
     s.w.shot("19-matricule-deja-pris").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    for args in [
+        vec![
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+        vec![
+            "calls",
+            "import",
+            shared_data("Master-sample.csv").to_str().unwrap(),
+        ],
+    ] {
+        let o = forfaits(&s.db, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let rows = || async { s.w.texts("#panneau .mini-grid tbody tr").await.len() };
+    let foot = || async { s.w.text("#panneau .list-foot span").await };
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Télécharger historique des appels")
+        .await;
+    s.w.wait_text("#panneau .list-foot", "3 appels").await;
+    assert_eq!(rows().await, 3);
+
+    s.w.fill(&champ("depuis"), "31/02/2026").await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    let e = s.w.wait_text("#panneau .field-error", "n'existe pas").await;
+    assert!(e.contains("février 2026 compte 28 jours"), "{e}");
+    assert!(!e.contains("écrivez"), "{e}");
+    assert_eq!((rows().await, foot().await), (0, String::new()));
+
+    s.w.fill(&champ("depuis"), "21/11/2026").await;
+    s.w.fill(&champ("jusqua"), "20/11/2026").await;
+    s.w.keys(&champ("jusqua"), "\u{E004}").await;
+    s.w.wait_text("#panneau .field-error", "La période est inversée")
+        .await;
+    assert_eq!((rows().await, foot().await), (0, String::new()));
+
+    s.w.c
+        .find(fantoccini::Locator::Css(&champ("jusqua")))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    s.w.keys(&champ("jusqua"), "\u{E004}").await;
+    s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
+        .await;
+    assert_eq!(rows().await, 0);
+    s.w.fill(&champ("depuis"), "20/11/2026").await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.w.wait_text("#panneau .list-foot", "3 appels").await;
+    assert_eq!(rows().await, 3);
+    assert_eq!(s.w.texts("#panneau .field-error").await.concat(), "");
+    s.w.keys("#panneau", "\u{E00C}").await;
+    s.w.wait_gone("#panneau").await;
+
+    // The date columns of the table and their headers are not cut.
+    let cut =
+        s.w.js(
+            "return ['th[data-key=creation] .label', 'th[data-key=modification] .label',
+                     'tbody tr[data-id] td:nth-child(17)', 'tbody tr[data-id] td:nth-child(18)']
+               .flatMap(css => Array.from(document.querySelectorAll(css)))
+               .filter(e => e.scrollWidth > e.clientWidth)
+               .map(e => e.textContent);",
+            vec![],
+        )
+        .await;
+    assert_eq!(cut, serde_json::json!([]));
     s.close().await;
 }

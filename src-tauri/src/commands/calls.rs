@@ -5,6 +5,7 @@ use crate::seams::open_with_system;
 use crate::AppState;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
@@ -20,14 +21,22 @@ pub struct History {
     pub appels: Vec<CallView>,
 }
 
+/// The period as typed: a day that does not exist or an inverted period comes back as errors
+/// of the fields `depuis` / `jusqua`.
+fn period(p: &PeriodText) -> Result<Period, Error> {
+    let (depuis, jusqua) = p.bounds()?;
+    Ok(Period { depuis, jusqua })
+}
+
 #[tauri::command]
 pub async fn historique_appels(
     state: State<'_, AppState>,
     id: i64,
-    periode: Period,
+    periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<History, Error> {
+    let periode = period(&periode)?;
     state
         .with_store(move |s| {
             let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
@@ -40,9 +49,10 @@ pub async fn historique_appels(
 pub async fn exporter_historique(
     state: State<'_, AppState>,
     id: i64,
-    periode: Period,
+    periode: PeriodText,
     chemin: String,
 ) -> Result<u64, Error> {
+    let periode = period(&periode)?;
     state
         .with_own_store(move |s| export_calls_to_file(s, id, periode, &PathBuf::from(chemin)))
         .await

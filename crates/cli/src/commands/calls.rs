@@ -2,7 +2,7 @@ use crate::args::{CallsCommand, CallsExportArgs, CallsImportArgs, MatchArg};
 use crate::{Io, EXIT_OK};
 use forfaits_core::calls::history::{export_calls_to_file, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, MatchBy};
-use forfaits_core::dates::local_day_start;
+use forfaits_core::dates::day_bounds;
 use forfaits_core::domain::Money;
 use forfaits_core::fr;
 use forfaits_core::{Result, Store};
@@ -53,10 +53,8 @@ fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> 
 
 fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(store, &a.matricule)?;
-    let p = Period {
-        depuis: a.from.map(local_day_start),
-        jusqua: a.to.and_then(|d| d.succ_opt()).map(local_day_start),
-    };
+    let (depuis, jusqua) = day_bounds(a.from, a.to);
+    let p = Period { depuis, jusqua };
     if let (Some(from), Some(to)) = (a.from, a.to) {
         if to < from {
             return Err(forfaits_core::Error::Rejected(format!(
