@@ -21,6 +21,10 @@ pub enum Field {
     Currency,
     CountryCode,
     BackupRetention,
+    ConfirmationThreshold,
+    /// First and last day of a period (call history).
+    PeriodStart,
+    PeriodEnd,
     /// Column 1..=6 of the tariffs file.
     Tariff(u8),
     /// Column 1..=21 of an Asterisk call detail record.
@@ -79,6 +83,9 @@ impl Field {
             Field::Currency => "Devise".into(),
             Field::CountryCode => "Indicatif du pays".into(),
             Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
+            Field::ConfirmationThreshold => "Confirmer les mouvements au-delà de".into(),
+            Field::PeriodStart => "Du".into(),
+            Field::PeriodEnd => "Au".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
@@ -123,6 +130,9 @@ impl Field {
             Field::Currency => "devise".into(),
             Field::CountryCode => "indicatif".into(),
             Field::BackupRetention => "retention".into(),
+            Field::ConfirmationThreshold => "seuil_confirmation".into(),
+            Field::PeriodStart => "depuis".into(),
+            Field::PeriodEnd => "jusqua".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }

@@ -1,4 +1,5 @@
-//! Settings (Paramètres): currency, country code for numbers, defaults for new accounts.
+//! Settings (Paramètres): currency, country code for numbers, defaults for new accounts, the
+//! amount above which the window asks to confirm a movement.
 
 use super::Store;
 use crate::domain::{CountryCode, Currency, Money};
@@ -16,6 +17,16 @@ pub struct Settings {
     pub default_opening_balance: Money,
     /// Days an automatic daily backup is kept.
     pub backup_retention_days: u32,
+    /// A movement typed in the window above this amount (either sign) is confirmed first,
+    /// with the resulting balance on the button.
+    pub confirmation_threshold: Money,
+}
+
+/// Default of `confirmation_threshold`: 1 000 units of the currency.
+const CONFIRMATION_UNITS: i64 = 1000;
+
+fn default_threshold(c: &Currency) -> Money {
+    Money(CONFIRMATION_UNITS * 10i64.pow(u32::from(c.decimals)))
 }
 
 impl Default for Settings {
@@ -28,6 +39,7 @@ impl Default for Settings {
             default_allowance_min: None,
             default_opening_balance: Money(0),
             backup_retention_days: 14,
+            confirmation_threshold: default_threshold(&Currency::default()),
         }
     }
 }
@@ -44,6 +56,9 @@ pub struct SettingsForm {
     pub solde_defaut: String,
     #[serde(default = "default_retention")]
     pub retention_sauvegardes: u32,
+    /// Amount above which a movement is confirmed (`1 000`, `250,5`).
+    #[serde(default)]
+    pub seuil_confirmation: String,
 }
 
 fn default_retention() -> u32 {
@@ -65,8 +80,13 @@ impl Store {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d.currency.decimals);
         let code = get("currency_code")?.unwrap_or(d.currency.code.clone());
+        // Read leniently: a code saved before codes were checked stays shown as it was.
+        let currency = Currency::new(&code, decimals).unwrap_or(d.currency);
         Ok(Settings {
-            currency: Currency::new(&code, decimals).unwrap_or(d.currency),
+            confirmation_threshold: get("confirmation_threshold")?
+                .and_then(|v| v.parse().ok())
+                .map_or_else(|| default_threshold(&currency), Money),
+            currency,
             country_code: get("country_code")?
                 .and_then(|v| CountryCode::parse(&v).ok())
                 .unwrap_or(d.country_code),
@@ -89,10 +109,11 @@ impl Store {
         use crate::domain::Field;
         use crate::domain::FieldError;
         let mut errors = Vec::new();
-        let currency = Currency::new(&f.devise, f.decimales)
+        let currency = crate::domain::currency_code::parse_currency_code(&f.devise)
+            .and_then(|code| Currency::new(&code, f.decimales))
             .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
             .ok();
-        let cc = CountryCode::parse(&f.indicatif)
+        let cc = CountryCode::parse_setting(&f.indicatif)
             .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
             .ok();
         let allowance = crate::domain::account::parse_allowance(&f.duree_defaut)
@@ -106,6 +127,18 @@ impl Store {
                 .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
                 .ok()
         });
+        let threshold = currency.as_ref().and_then(|c| {
+            if f.seuil_confirmation.trim().is_empty() {
+                errors.push(FieldError::new(
+                    Field::ConfirmationThreshold,
+                    "le seuil de confirmation est obligatoire (par exemple 1 000)",
+                ));
+                return None;
+            }
+            c.parse(&f.seuil_confirmation, false)
+                .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
+                .ok()
+        });
         if !(1..=3650).contains(&f.retention_sauvegardes) {
             errors.push(FieldError::new(
                 Field::BackupRetention,
@@ -115,8 +148,8 @@ impl Store {
                 ),
             ));
         }
-        let (Some(currency), Some(cc), Some(allowance), Some(opening)) =
-            (currency, cc, allowance, opening)
+        let (Some(currency), Some(cc), Some(allowance), Some(opening), Some(threshold)) =
+            (currency, cc, allowance, opening, threshold)
         else {
             return Err(Error::Fields(errors));
         };
@@ -128,6 +161,7 @@ impl Store {
             default_allowance_min: allowance,
             default_opening_balance: opening,
             backup_retention_days: f.retention_sauvegardes,
+            confirmation_threshold: threshold,
         };
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
@@ -151,7 +185,7 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 8] = [
+        let pairs: [(&str, String); 9] = [
             (
                 "backup_retention_days",
                 new.backup_retention_days.to_string(),
@@ -170,6 +204,10 @@ impl Store {
             (
                 "default_opening_balance",
                 new.default_opening_balance.0.to_string(),
+            ),
+            (
+                "confirmation_threshold",
+                new.confirmation_threshold.0.to_string(),
             ),
         ];
         for (k, v) in &pairs {
@@ -192,10 +230,11 @@ impl Store {
             "Paramètres modifiés",
             None,
             &format!(
-                "devise {} ({} décimales), indicatif +{}",
+                "devise {} ({}), indicatif +{}, confirmation au-delà de {}",
                 new.currency.code,
-                new.currency.decimals,
-                new.country_code.as_str()
+                crate::fr::nombre(u64::from(new.currency.decimals), "décimale", "décimales"),
+                new.country_code.as_str(),
+                new.currency.format_plain(new.confirmation_threshold)
             ),
         )?;
         tx.commit()?;
