@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "remettre_duree_zero",
     "supprimer_compte",
     "lister_mouvements",
+    "apercu_mouvement",
     "saisir_mouvement",
     "choisir_fichier",
     "choisir_destination",
@@ -34,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "analyser_appels",
     "charger_appels",
     "lister_tarifs",
+    "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
 ];

@@ -22,7 +22,7 @@ fn import_of_the_sample_ends_with_the_summary_line() {
     let (_d, db) = temp();
     let o = forfaits(&db, &["import", &sample()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejetés"));
+    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn bad_amounts_and_unknown_matricules_are_refused_in_french() {
         (vec!["balance", "10000000007919", "credit", "-5"], "positif"),
         (
             vec!["balance", "1234567890123", "credit", "5"],
-            "zéro initial",
+            "le matricule doit comporter 14 chiffres (reçu : 1234567890123, 13 chiffres)",
         ),
         (
             vec!["balance", "99999999999999", "credit", "5"],
@@ -492,7 +492,7 @@ fn import_with_a_bad_line_writes_nothing_and_names_line_and_field() {
         err.contains("ligne 2, champ 2 (Matricule) : le matricule doit comporter 14 chiffres"),
         "{err}"
     );
-    assert_eq!(stdout(&o).lines().last(), Some("0 importés, 1 rejetés"));
+    assert_eq!(stdout(&o).lines().last(), Some("0 importé, 1 rejeté"));
     assert_eq!(db_snapshot(&db), before);
 }
 
@@ -552,7 +552,7 @@ fn export_writes_full_or_import_format_to_stdout_or_a_file() {
     assert!(stderr(&o).contains("25 comptes exportés"));
     let db2 = d.path().join("copie.sqlite3");
     let o = forfaits(&db2, &["import", out.to_str().unwrap()]);
-    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejetés"));
+    assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
 }
 
 #[test]
@@ -565,7 +565,7 @@ fn import_options_dry_run_skip_invalid_and_update_existing() {
     assert!(stdout(&o).contains("Simulation"));
     let o = forfaits(&db, &["import", f.to_str().unwrap(), "--skip-invalid"]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o).lines().last(), Some("1 importés, 1 rejetés"));
+    assert_eq!(stdout(&o).lines().last(), Some("1 importé, 1 rejeté"));
     std::fs::write(&f, "Bon Renommé;10000000000001;1000001\n").unwrap();
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -576,7 +576,7 @@ fn import_options_dry_run_skip_invalid_and_update_existing() {
     );
     let o = forfaits(&db, &["import", f.to_str().unwrap(), "--update-existing"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("1 comptes mis à jour"));
+    assert!(stdout(&o).contains("1 compte mis à jour, 0 créé."));
     let o = forfaits(&db, &["search", "renomme"]);
     assert!(stdout(&o).contains("Bon Renommé"));
 }
@@ -628,7 +628,7 @@ fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
 
     let again = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
     assert!(
-        stdout(&again).contains("0 appels chargés"),
+        stdout(&again).contains("0 appel chargé"),
         "{}",
         stdout(&again)
     );
@@ -745,6 +745,153 @@ fn sheet_writes_a_pdf_that_pdftotext_reads() {
     assert_eq!(o.status.code(), Some(1));
     let o = forfaits(&db, &["sheet", "10000000023757"]);
     assert_eq!(o.status.code(), Some(2), "--out is required");
+}
+
+#[test]
+fn messages_agree_in_gender_and_number_and_elide_before_a_vowel() {
+    let (d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let before = db_snapshot(&db);
+    let o = forfaits(
+        &db,
+        &[
+            "balance",
+            "10000000063352",
+            "correction",
+            "-1",
+            "--reason",
+            "Essai",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Correction refusée : le solde d'Hélène Haddad est de 0,000"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forfaits(&db, &["balance", "99999999999999", "credit", "5"]);
+    assert!(
+        stderr(&o).contains("Aucun compte ne correspond au matricule 99999999999999."),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(db_snapshot(&db), before, "refusals write nothing");
+
+    let t = d.path().join("un-tarif.csv");
+    std::fs::write(
+        &t,
+        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+216;Tunisie;0,200;60;60;0\n",
+    )
+    .unwrap();
+    let o = forfaits(&db, &["tariffs", "import", t.to_str().unwrap()]);
+    assert!(stdout(&o).contains("1 tarif importé ("), "{}", stdout(&o));
+
+    let f = d.path().join("maj.csv");
+    std::fs::write(
+        &f,
+        "Hélène Haddad;10000000063352;4123476\nNouveau Venu;20000000000001;2000001\n",
+    )
+    .unwrap();
+    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--update-existing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 compte mis à jour, 1 créé."),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stdout(&o).lines().last(), Some("2 importés, 0 rejeté"));
+
+    let master = shared_data("Master-sample.csv");
+    let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
+    assert!(stdout(&o).contains(", 1 compte inconnu,"), "{}", stdout(&o));
+    let pdf = d.path().join("fiche.pdf");
+    let o = forfaits(
+        &db,
+        &["sheet", "10000000063352", "--out", pdf.to_str().unwrap()],
+    );
+    assert!(
+        stderr(&o).contains("Fiche d'Hélène Haddad écrite"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_limit_too_large_for_a_number_is_refused_in_french() {
+    let (_d, db) = temp();
+    for (limit, expect) in [
+        ("99999999999999999999", "nombre trop grand"),
+        ("100001", "hors des limites permises (de 1 à 100000)"),
+    ] {
+        let o = forfaits(&db, &["search", "x", "--limit", limit]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.contains(expect), "{err}");
+        assert!(
+            !err.contains("number") && !err.contains("is not in"),
+            "English left in: {err}"
+        );
+    }
+}
+
+#[test]
+fn restore_help_speaks_of_a_backup_to_read() {
+    let o = std::process::Command::new(bin())
+        .args(["restore", "--help"])
+        .output()
+        .unwrap();
+    let h = stdout(&o);
+    assert!(h.contains("Sauvegarde à lire"), "{h}");
+    assert!(!h.contains("à écrire"), "{h}");
+    let o = std::process::Command::new(bin())
+        .args(["backup", "--help"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("Fichier de sauvegarde à écrire"));
+}
+
+#[test]
+fn a_tariffs_import_says_which_prefixes_it_dropped() {
+    let (d, db) = temp();
+    let t = forfaits(
+        &db,
+        &[
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(!stdout(&t).contains("remplacés"), "nothing was in place");
+    let f = d.path().join("un.csv");
+    std::fs::write(
+        &f,
+        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile Ooredoo;0,180;30;6;0\n",
+    )
+    .unwrap();
+    let o = forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("6 tarifs remplacés par 1 ; 5 préfixes disparaissent : +2165 Mobile Orange"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_day_that_does_not_exist_is_said_so() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let o = forfaits(
+        &db,
+        &["calls", "export", "10000000000000", "--from", "31/02/2026"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("la date 31/02/2026 n'existe pas : février 2026 compte 28 jours"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// `forfaits --db DB agi --listen 127.0.0.1:PORT`, started and waited for.

@@ -155,7 +155,7 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
     let dbs = db.to_str().unwrap();
     let sample = shared_data("users-sample.csv");
     let out = ok(p, &["--db", dbs, "import", sample.to_str().unwrap()]);
-    assert!(out.contains("25 importés, 0 rejetés"), "{out}");
+    assert!(out.contains("25 importés, 0 rejeté"), "{out}");
     let found = ok(p, &["--db", dbs, "search", "Trabelsi", "--json"]);
     assert!(found.contains("Trabelsi"), "{found}");
     // A broken file is refused in French and the database keeps its bytes.

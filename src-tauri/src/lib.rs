@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "remettre_duree_zero",
     "supprimer_compte",
     "lister_mouvements",
+    "apercu_mouvement",
     "saisir_mouvement",
     "choisir_fichier",
     "choisir_destination",
@@ -44,6 +45,7 @@ pub const COMMANDS: &[&str] = &[
     "analyser_appels",
     "charger_appels",
     "lister_tarifs",
+    "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
 ];
@@ -69,6 +71,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::accounts::remettre_duree_zero,
         commands::accounts::supprimer_compte,
         commands::balance::lister_mouvements,
+        commands::balance::apercu_mouvement,
         commands::balance::saisir_mouvement,
         commands::files::choisir_fichier,
         commands::files::choisir_destination,
@@ -81,6 +84,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::calls::analyser_appels,
         commands::calls::charger_appels,
         commands::calls::lister_tarifs,
+        commands::calls::analyser_tarifs,
         commands::calls::importer_tarifs,
         commands::calls::imprimer_fiche,
     ])

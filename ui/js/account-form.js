@@ -91,10 +91,13 @@ export function openAccountForm(account, onSaved) {
       title: "Remettre la durée totale à zéro ?",
       lines: [`${a.nom} — ${duration(a.duree_totale_s)} d'appels comptés.`, "La durée repart de 0 ; le journal garde la trace de la remise à zéro."],
       confirmLabel: "Remettre à zéro",
+      danger: true,
     });
     if (!ok) return;
     try {
       const updated = await api.remettreDureeZero(a.id);
+      const shown = document.getElementById("duree-totale");
+      if (shown) shown.textContent = duration(updated.duree_totale_s);
       toast("Durée totale remise à zéro");
       onSaved(updated);
     } catch (err) {

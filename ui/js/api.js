@@ -31,7 +31,8 @@ export const api = {
   supprimerCompte: (id) => call("supprimer_compte", { id }),
 
   mouvements: (id, limite, decalage) => call("lister_mouvements", { id, limite, decalage }),
-  saisirMouvement: (id, type, montant, motif) => call("saisir_mouvement", { id, type, montant, motif }),
+  apercuMouvement: (id, type, montant) => call("apercu_mouvement", { id, type, montant }),
+  saisirMouvement: (id, type, montant, motif, confirme = false) => call("saisir_mouvement", { id, type, montant, motif, confirme }),
 
   choisirFichier: (titre, typeFichier = "csv") => call("choisir_fichier", { titre, typeFichier }),
   choisirDestination: (titre, nom, typeFichier = "csv") =>
@@ -48,6 +49,7 @@ export const api = {
   analyserAppels: (chemin, colonne) => call("analyser_appels", { chemin, colonne }),
   chargerAppels: (chemin, colonne) => call("charger_appels", { chemin, colonne }),
   tarifs: () => call("lister_tarifs"),
+  analyserTarifs: (chemin) => call("analyser_tarifs", { chemin }),
   importerTarifs: (chemin) => call("importer_tarifs", { chemin }),
   imprimerFiche: (id) => call("imprimer_fiche", { id }),
 

@@ -1,10 +1,13 @@
 // Gestion de solde: the balance, a movement typed with amount and reason, and the history with
-// the balance after each movement.
+// the balance after each movement. The button says what the movement does with the amounts
+// Rust computed ("Créditer 12,500 TND → solde 36,810 TND"); above the threshold of the
+// Settings, the movement is confirmed first.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { money, dateTime, amount, currencyInfo } from "./format.js";
-import { button, field, panel, showFieldErrors, toast } from "./ui.js";
+import { button, field, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
+import { nombre } from "./fr.js";
 
 const KINDS = [
   { code: "recharge", label: "Crédit (recharge)", verb: "Créditer" },
@@ -33,15 +36,32 @@ export function openBalance(account, onChanged) {
   const fReason = field("Motif", { key: "motif", maxlength: 200, hint: "Obligatoire sauf pour une recharge" });
   const fields = [fKind, fAmount, fReason];
   const message = el("div", { class: "form-error", role: "alert" });
-  const submit = button("Créditer", { primary: true, type: "submit" });
-  const label = () => {
-    const k = KINDS.find((x) => x.code === kind.value);
-    const v = fAmount.input.value.trim();
-    submit.textContent = v ? `${k.verb} ${v} ${currencyInfo().code}` : k.verb;
+  const submit = button("Créditer", { primary: true, type: "submit", id: "btn-mouvement" });
+  const verb = () => KINDS.find((x) => x.code === kind.value).verb;
+  /** "Créditer 12,500 TND → solde 36,810 TND" from the preview (minor units), never the raw input. */
+  const effect = (p) => {
+    const shown = kind.value === "correction" ? money(p.montant) : money(p.montant < 0 ? -p.montant : p.montant);
+    return p.refuse ? `${verb()} ${shown}` : `${verb()} ${shown} → solde ${money(p.solde_apres)}`;
+  };
+  let asked = 0;
+  /** The preview of what is typed, or null when the amount is not (yet) a valid one. */
+  const preview = async () => {
+    const v = fAmount.input.value;
+    if (!v.trim()) return null;
+    try {
+      return await api.apercuMouvement(a.id, kind.value, v);
+    } catch {
+      return null;
+    }
+  };
+  const label = async () => {
+    const n = ++asked;
+    const p = await preview();
+    if (n === asked) submit.textContent = p ? effect(p) : verb();
   };
   kind.addEventListener("change", label);
   fAmount.input.addEventListener("input", label);
-  label();
+  submit.textContent = verb();
 
   const rows = el("tbody");
   const more = button("Afficher plus", { onclick: () => load(false) });
@@ -65,7 +85,7 @@ export function openBalance(account, onChanged) {
           el("td", { class: "muted" }, m.operateur)),
       );
     }
-    count.textContent = r.total ? `${loaded} sur ${r.total} mouvements` : "Aucun mouvement.";
+    count.textContent = !r.total ? "Aucun mouvement." : loaded >= r.total ? nombre(r.total, "mouvement", "mouvements") : `${loaded} sur ${nombre(r.total, "mouvement", "mouvements")}`;
     more.hidden = loaded >= r.total;
   };
 
@@ -76,14 +96,30 @@ export function openBalance(account, onChanged) {
     message.textContent = "";
     for (const f of fields) f.setError("");
     try {
-      const r = await api.saisirMouvement(a.id, kind.value, fAmount.input.value, fReason.input.value);
+      const p = await preview();
+      if (p && p.confirmation && !p.refuse) {
+        const ok = await confirmDialog({
+          title: "Confirmer ce montant ?",
+          lines: [
+            `${KINDS.find((x) => x.code === kind.value).label} de ${money(p.montant < 0 ? -p.montant : p.montant)} pour ${a.nom}.`,
+            `Solde actuel : ${money(p.solde_avant)} ; après le mouvement : ${money(p.solde_apres)}.`,
+            `Ce montant dépasse le seuil de confirmation (${money(p.seuil)}, réglable dans Paramètres).`,
+          ],
+          confirmLabel: effect(p),
+        });
+        if (!ok) {
+          fAmount.input.focus();
+          return;
+        }
+      }
+      const r = await api.saisirMouvement(a.id, kind.value, fAmount.input.value, fReason.input.value, Boolean(p && p.confirmation));
       a = r.compte;
       showBalance();
       const m = r.mouvement;
       toast(`Mouvement enregistré — ${m.libelle} : ${m.montant > 0 ? "+" : ""}${money(m.montant)}`);
       fAmount.input.value = "";
       fReason.input.value = "";
-      label();
+      await label();
       await load(true);
       onChanged(a);
       fAmount.input.focus();

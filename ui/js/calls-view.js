@@ -4,7 +4,8 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
-import { button, toast } from "./ui.js";
+import { button, toast, confirmDialog } from "./ui.js";
+import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 
 function notices(title, list) {
@@ -12,6 +13,21 @@ function notices(title, list) {
   return el("details", { class: "notices", open: list.length <= 10 },
     el("summary", {}, `${title} (${count(list.length)})`),
     el("ul", {}, list.map((n) => el("li", {}, n.texte || String(n)))));
+}
+
+/** Every prefix that disappears, changes or appears, for the confirmation before an import. */
+function changeTable(d) {
+  const rows = [
+    ...d.disparus.map((t) => ["Disparaît", t.prefixe, t.libelle, amount(t.prix_minute)]),
+    ...d.modifies.map((c) => ["Modifié", c.apres.prefixe, c.apres.libelle,
+      c.avant.prix_minute === c.apres.prix_minute ? amount(c.apres.prix_minute) : `${amount(c.avant.prix_minute)} → ${amount(c.apres.prix_minute)}`]),
+    ...d.ajoutes.map((t) => ["Ajouté", t.prefixe, t.libelle, amount(t.prix_minute)]),
+  ];
+  if (!rows.length) return null;
+  return el("table", { class: "mini-grid", id: "changement-tarifs" },
+    el("thead", {}, el("tr", {}, ["Changement", "Préfixe", "Libellé", `Prix / minute (${currencyInfo().code})`].map((h, i) => el("th", { class: i === 3 ? "num" : "" }, h)))),
+    el("tbody", {}, rows.map(([k, p, l, prix]) => el("tr", { class: k === "Disparaît" ? "flagged" : "" },
+      el("td", {}, k), el("td", { class: "mono" }, p), el("td", { dir: "auto" }, l), el("td", { class: "num" }, prix)))));
 }
 
 export function renderCallsView(host, onChanged) {
@@ -44,10 +60,10 @@ export function renderCallsView(host, onChanged) {
   function showReport(r, path) {
     clear(callsBox);
     const stats = [
-      ["lues", r.lignes_lues, "lignes lues"],
-      ["nouveaux", r.appels_charges, "appels nouveaux"],
-      ["deja", r.deja_charges, "déjà chargés"],
-      ["factures", r.appels_factures, `facturés : ${money(r.montant_total)}`],
+      ["lues", r.lignes_lues, pluriel(r.lignes_lues, "ligne lue", "lignes lues")],
+      ["nouveaux", r.appels_charges, pluriel(r.appels_charges, "appel nouveau", "appels nouveaux")],
+      ["deja", r.deja_charges, pluriel(r.deja_charges, "déjà chargé", "déjà chargés")],
+      ["factures", r.appels_factures, `${pluriel(r.appels_factures, "facturé", "facturés")} : ${money(r.montant_total)}`],
       ["hors", r.hors_touches, "hors des touches"],
     ];
     callsBox.append(
@@ -57,7 +73,7 @@ export function renderCallsView(host, onChanged) {
       notices("Lignes mal formées", r.erreurs.map((e) => ({ texte: e.texte }))) || el("span"),
       el("div", { class: "form-actions" },
         button("Annuler", { onclick: () => showStart() }),
-        button(r.appels_charges ? `Charger les ${count(r.appels_charges)} appels` : "Rien de nouveau à charger", {
+        button(r.appels_charges === 0 ? "Rien de nouveau à charger" : r.appels_charges === 1 ? "Charger l'appel" : `Charger les ${count(r.appels_charges)} appels`, {
           primary: true,
           id: "btn-charger-appels",
           disabled: r.appels_charges === 0,
@@ -71,7 +87,7 @@ export function renderCallsView(host, onChanged) {
     callsBox.append(el("p", { class: "busy" }, "Chargement des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
     try {
       const r = await api.chargerAppels(path, column.value);
-      toast(`${count(r.appels_charges)} appels chargés, ${money(r.montant_total)} débités`);
+      toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();
     } catch (err) {
@@ -89,9 +105,28 @@ export function renderCallsView(host, onChanged) {
         const p = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
         if (!p) return;
         try {
+          // The file replaces the whole table: say what changes and ask first.
+          const preview = await api.analyserTarifs(p);
+          const d = preview.changement;
+          if (!d) {
+            showTariffs(preview.rapport.erreurs);
+            return;
+          }
+          const ok = await confirmDialog({
+            title: d.avant ? "Remplacer les tarifs ?" : "Importer les tarifs ?",
+            lines: [`${d.resume}.`, d.disparus.length ? "Les appels vers un préfixe qui disparaît seront tarifés par un préfixe plus court, ou gardés sans coût s'il n'y en a aucun." : null].filter(Boolean),
+            body: changeTable(d),
+            confirmLabel: d.avant ? `Remplacer par ${nombre(d.apres, "tarif", "tarifs")}` : `Importer ${nombre(d.apres, "tarif", "tarifs")}`,
+            danger: d.disparus.length > 0,
+            wide: true,
+          });
+          if (!ok) {
+            toast("Import des tarifs annulé : les tarifs en place n'ont pas changé");
+            return;
+          }
           const r = await api.importerTarifs(p);
           if (r.ecrit) {
-            toast(`${count(r.tarifs)} tarifs importés`);
+            toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
             showTariffs();
           } else {
             showTariffs(r.erreurs);
@@ -103,7 +138,7 @@ export function renderCallsView(host, onChanged) {
     });
     tariffsBox.append(
       el("div", { class: "section-head" }, el("h2", {}, "Tarifs"), importBtn),
-      el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs, ou ne change rien s'il y a une erreur."),
+      el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs : le changement est montré avant, à confirmer ; rien ne change si le fichier a une erreur."),
     );
     if (errors && errors.length) {
       tariffsBox.append(el("div", { class: "form-error", role: "alert" }, "Import refusé, les tarifs en place n'ont pas changé :"),

@@ -2,7 +2,7 @@
 
 import { api } from "./api.js";
 import { el } from "./dom.js";
-import { count } from "./format.js";
+import { nombre } from "./fr.js";
 import { button, modal, close, toast, working } from "./ui.js";
 
 export function openExport() {
@@ -25,7 +25,7 @@ export function openExport() {
     close(true);
     try {
       const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(chemin, format, sep.value));
-      toast(`${count(n)} utilisateur${n > 1 ? "s" : ""} exporté${n > 1 ? "s" : ""}`);
+      toast(nombre(n, "utilisateur exporté", "utilisateurs exportés"));
     } catch (err) {
       toast(err.message, "error");
     }

@@ -54,23 +54,3 @@ export function duration(seconds) {
   const s = Math.max(0, Number(seconds) || 0);
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
-
-/** "1 utilisateur" / "2 utilisateurs". */
-export function plural(n, one, many) {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
-
-/** "20/11/2026" or "2026-11-20" → local midnight as UTC seconds; null when empty; NaN when wrong. */
-export function parseDay(text, plusOneDay = false) {
-  const v = text.trim();
-  if (!v) return null;
-  let m = v.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-  let y, mo, d;
-  if (m) [, d, mo, y] = m.map(Number);
-  else if ((m = v.match(/^(\d{4})-(\d{2})-(\d{2})$/))) [, y, mo, d] = m.map(Number);
-  else return NaN;
-  const date = new Date(y, mo - 1, d);
-  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return NaN;
-  if (plusOneDay) date.setDate(date.getDate() + 1);
-  return Math.floor(date.getTime() / 1000);
-}

@@ -1,10 +1,12 @@
 // Télécharger historique des appels: the calls of one account for a period, and the CSV saved
-// through the native dialog.
+// through the native dialog. The days are read by Rust (a day that does not exist, an inverted
+// period come back under their field); the footer always counts the rows the table shows.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
-import { amount, dateTime, duration, parseDay } from "./format.js";
-import { button, field, panel, toast, working } from "./ui.js";
+import { amount, dateTime, duration } from "./format.js";
+import { button, field, panel, toast, working, showFieldErrors } from "./ui.js";
+import { nombre } from "./fr.js";
 
 const PAGE = 100;
 
@@ -19,25 +21,30 @@ export function openHistory(account) {
   const more = button("Afficher plus", { onclick: () => load(false) });
   const message = el("div", { class: "form-error", role: "alert" });
   let loaded = 0;
-  const period = () => {
-    const depuis = parseDay(fFrom.input.value);
-    const jusqua = parseDay(fTo.input.value, true);
-    fFrom.setError(Number.isNaN(depuis) ? "date invalide : écrivez jj/mm/aaaa" : "");
-    fTo.setError(Number.isNaN(jusqua) ? "date invalide : écrivez jj/mm/aaaa" : "");
-    if (Number.isNaN(depuis) || Number.isNaN(jusqua)) return null;
-    return { depuis, jusqua };
+  let gen = 0;
+  const period = () => ({ du: fFrom.input.value, au: fTo.input.value });
+  const dateFields = [fFrom, fTo];
+  /** The footer from what the table holds: "3 appels", "100 sur 250 appels". */
+  const showCount = (total) => {
+    if (total === null) count.textContent = "";
+    else if (!total) count.textContent = "Aucun appel sur cette période.";
+    else count.textContent = loaded >= total ? nombre(total, "appel", "appels") : `${loaded} sur ${nombre(total, "appel", "appels")}`;
+    more.hidden = total === null || loaded >= total;
   };
 
   const load = async (reset) => {
-    message.textContent = "";
-    if (reset) {
-      loaded = 0;
-      clear(rows);
-    }
-    const p = period();
-    if (!p) return;
+    // Only the last request fills the table: a slower earlier answer is dropped.
+    const g = ++gen;
+    const from = reset ? 0 : loaded;
     try {
-      const r = await api.historique(a.id, p, PAGE, loaded);
+      const r = await api.historique(a.id, period(), PAGE, from);
+      if (g !== gen) return;
+      message.textContent = "";
+      for (const f of dateFields) f.setError("");
+      if (reset) {
+        loaded = 0;
+        clear(rows);
+      }
       loaded += r.appels.length;
       for (const c of r.appels) {
         rows.append(
@@ -52,10 +59,14 @@ export function openHistory(account) {
             el("td", {}, c.hors_touches ? el("span", { class: "badge badge-forfait", title: "Numéro hors des touches du compte" }, "Hors touches") : "")),
         );
       }
-      count.textContent = r.total ? `${loaded} sur ${r.total} appels` : "Aucun appel sur cette période.";
-      more.hidden = loaded >= r.total;
+      showCount(r.total);
     } catch (err) {
-      message.textContent = err.message;
+      if (g !== gen) return;
+      // A wrong period shows no calls at all, rather than those of the previous one.
+      loaded = 0;
+      clear(rows);
+      showCount(null);
+      message.textContent = showFieldErrors(dateFields, err);
     }
   };
   fFrom.input.addEventListener("change", () => load(true));
@@ -63,15 +74,15 @@ export function openHistory(account) {
 
   const download = async () => {
     const p = period();
-    if (!p) return;
     const nom = `historique-${a.matricule}.csv`;
     const chemin = await api.choisirDestination("Télécharger l'historique des appels", nom);
     if (!chemin) return;
     try {
       const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, chemin));
-      toast(`Historique enregistré : ${n} appel${n > 1 ? "s" : ""}`);
+      toast(`Historique enregistré : ${nombre(n, "appel", "appels")}`);
     } catch (err) {
-      toast(err.message, "error");
+      if (err.champs && err.champs.length) message.textContent = showFieldErrors(dateFields, err);
+      else toast(err.message, "error");
     }
   };
 

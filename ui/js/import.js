@@ -4,6 +4,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { count } from "./format.js";
+import { nombre, pluriel } from "./fr.js";
 import { button, modal, close, toast } from "./ui.js";
 import { dropZone } from "./dropzone.js";
 import { clearDropHandler } from "./drop.js";
@@ -73,7 +74,7 @@ export function openImport(onImported, firstFile) {
     if (!chemin) return;
     try {
       const n = await api.enregistrerRapport(chemin);
-      toast(`Rapport d'erreurs enregistré (${count(n)} erreurs)`);
+      toast(`Rapport d'erreurs enregistré (${nombre(n, "erreur", "erreurs")})`);
     } catch (err) {
       toast(err.message, "error");
     }
@@ -84,9 +85,9 @@ export function openImport(onImported, firstFile) {
     clear(foot);
     body.append(
       el("div", { class: "summary" },
-        el("div", { class: "stat" }, el("span", { class: "n", id: "apercu-lues" }, count(r.lignes_lues)), el("span", {}, "lignes lues")),
-        el("div", { class: "stat ok" }, el("span", { class: "n", id: "apercu-valides" }, count(r.valides)), el("span", {}, "valides")),
-        el("div", { class: `stat ${r.rejetees ? "bad" : ""}` }, el("span", { class: "n", id: "apercu-invalides" }, count(r.rejetees)), el("span", {}, "invalides"))),
+        el("div", { class: "stat" }, el("span", { class: "n", id: "apercu-lues" }, count(r.lignes_lues)), el("span", {}, pluriel(r.lignes_lues, "ligne lue", "lignes lues"))),
+        el("div", { class: "stat ok" }, el("span", { class: "n", id: "apercu-valides" }, count(r.valides)), el("span", {}, pluriel(r.valides, "valide", "valides"))),
+        el("div", { class: `stat ${r.rejetees ? "bad" : ""}` }, el("span", { class: "n", id: "apercu-invalides" }, count(r.rejetees)), el("span", {}, pluriel(r.rejetees, "invalide", "invalides")))),
       el("p", { class: "muted small" }, `Fichier ${r.fichier} · ${r.encodage} · séparateur « ${r.separateur} »`),
     );
     if (r.erreurs.length) {
@@ -98,7 +99,7 @@ export function openImport(onImported, firstFile) {
     }
     foot.append(
       button("Annuler", { onclick: () => close() }),
-      button(`Importer les ${count(r.valides)} lignes valides`, { primary: true, id: "btn-importer-valides", disabled: r.valides === 0, onclick: () => run() }),
+      button(r.valides === 0 ? "Aucune ligne valide à importer" : r.valides === 1 ? "Importer la ligne valide" : `Importer les ${count(r.valides)} lignes valides`, { primary: true, id: "btn-importer-valides", disabled: r.valides === 0, onclick: () => run() }),
     );
     foot.querySelector(".primary").focus();
   }
@@ -109,7 +110,7 @@ export function openImport(onImported, firstFile) {
       const r = await api.importerUtilisateurs(file, update.checked);
       const n = r.crees + r.mis_a_jour;
       close(true);
-      toast(`${count(n)} utilisateur${n > 1 ? "s" : ""} importé${n > 1 ? "s" : ""}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
+      toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
       onImported();
     } catch (err) {
       if (closed) return;

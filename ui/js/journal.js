@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { dateTime } from "./format.js";
 import { button } from "./ui.js";
+import { nombre } from "./fr.js";
 
 const PAGE = 200;
 
@@ -33,7 +34,7 @@ export function renderJournal(host) {
         el("td", {}, e.nom || ""),
         el("td", { class: "wrap" }, e.details)));
     }
-    info.textContent = loaded ? `${loaded} entrées affichées` : "Aucune entrée.";
+    info.textContent = loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
     more.hidden = entries.length < PAGE;
   };
   filter.addEventListener("input", () => load(true));

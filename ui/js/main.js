@@ -3,7 +3,8 @@
 
 import { api } from "./api.js";
 import { $, el } from "./dom.js";
-import { setCurrency, plural, money, count } from "./format.js";
+import { setCurrency, money, count } from "./format.js";
+import { nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
 import { toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
@@ -23,8 +24,8 @@ let table;
 function status({ total, query }) {
   const q = query.trim();
   $("#statut-comptes").textContent = q
-    ? T.shownFor(plural(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
-    : plural(total, ...T.users);
+    ? T.shownFor(nombreOuAucun(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
+    : nombreOuAucun(total, ...T.users);
 }
 
 function showError(message) {
@@ -33,9 +34,17 @@ function showError(message) {
 
 async function printSheet(a) {
   try {
-    const path = await api.imprimerFiche(a.id);
-    toast(`Fiche de ${a.nom} ouverte pour impression`);
-    document.body.dataset.derniereFiche = path;
+    const r = await api.imprimerFiche(a.id);
+    document.body.dataset.derniereFiche = r.chemin;
+    if (r.ouverte) {
+      toast(`Fiche ${de(a.nom)} ouverte pour impression`);
+    } else {
+      // No PDF viewer answered: say where the sheet is, and open its folder on request.
+      toast(`La fiche ${de(a.nom)} est enregistrée, mais aucun lecteur de PDF n'a pu l'ouvrir. Fichier : ${r.chemin}`, "warn", {
+        action: { label: "Ouvrir le dossier", run: () => api.ouvrirDossier("fiches").catch((e) => showError(e.message)) },
+        ms: 15000,
+      });
+    }
   } catch (err) {
     showError(err.message);
   }
@@ -55,18 +64,34 @@ async function deleteAccount(a) {
   if (!ok) return;
   try {
     await api.supprimerCompte(a.id);
-    toast(`${a.nom} supprimé`);
+    toast(`Compte ${de(a.nom)} supprimé`);
     table.reload();
   } catch (err) {
     showError(err.message);
   }
 }
 
+const stateWord = (on) => (on ? "activé" : "désactivé");
+
+/** The switch acts at once; its toast offers Annuler (or Ctrl+Z) for a few seconds. */
 async function toggleState(a) {
+  const before = a.etat_compte;
   try {
-    const updated = await api.changerEtat(a.id, !a.etat_compte);
+    const updated = await api.changerEtat(a.id, !before);
     table.replace(updated);
-    toast(`Compte de ${a.nom} ${updated.etat_compte ? "activé" : "désactivé"}`);
+    toast(`Compte ${de(a.nom)} ${stateWord(updated.etat_compte)}`, "ok", {
+      action: { label: "Annuler", undo: true, run: () => restoreState(updated, before) },
+    });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function restoreState(a, state) {
+  try {
+    const back = await api.changerEtat(a.id, state);
+    table.replace(back);
+    toast(`Changement annulé : compte ${de(a.nom)} de nouveau ${stateWord(back.etat_compte)}`);
   } catch (err) {
     showError(err.message);
   }

@@ -1,9 +1,11 @@
-// Paramètres: currency and decimals, country code for numbers, defaults for new accounts.
+// Paramètres: currency and decimals, country code for numbers, defaults for new accounts, the
+// amount above which a movement is confirmed, backups.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
 import { button, field, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
+import { nombre } from "./fr.js";
 
 export async function renderSettings(host, infos, onRestored) {
   clear(host);
@@ -13,16 +15,18 @@ export async function renderSettings(host, infos, onRestored) {
   const folder = (label, quel, path) =>
     el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
       el("button", { type: "button", class: "link-btn", onclick: () => api.ouvrirDossier(quel).catch((e) => toast(e.message, "error")) }, "Ouvrir le dossier"));
-  const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 5 });
+  const plain = (minor) => amount(minor).replace(/\u202f/g, " ");
+  const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 3, hint: "Code ISO de 3 lettres : TND, EUR, XOF…" });
   const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.currency.decimals }, String(d))));
   const fDec = field("Nombre de décimales", { key: "decimales", control: decimals, hint: "Ne peut plus changer une fois des mouvements enregistrés" });
-  const fCc = field("Indicatif du pays", { key: "indicatif", value: `+${s.country_code}`, hint: "Ajouté aux numéros écrits sans + ni 00" });
+  const fCc = field("Indicatif du pays", { key: "indicatif", value: `+${s.country_code}`, maxlength: 4, hint: "« + » et 1 à 3 chiffres (+216) ; ajouté aux numéros écrits sans + ni 00" });
   const etat = el("input", { type: "checkbox", checked: s.default_enabled });
   const billing = el("input", { type: "checkbox", checked: s.default_billing });
   const fDuree = field("Durée d'appel par défaut (minutes)", { key: "duree_appel", value: s.default_allowance_min ?? "", hint: "Vide : illimitée" });
   const fSolde = field("Solde initial par défaut", { key: "solde", value: s.default_opening_balance ? amount(s.default_opening_balance).replace(/\u202f/g, "") : "" });
+  const fSeuil = field(`Confirmer les mouvements au-delà de (${s.currency.code})`, { key: "seuil_confirmation", value: plain(s.confirmation_threshold), inputmode: "decimal", hint: "Au-dessus de ce montant, Gestion de solde demande confirmation avec le solde qui en résulte" });
   const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.backup_retention_days), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
-  const fields = [fCode, fDec, fCc, fDuree, fSolde, fRetention];
+  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fRetention];
   const message = el("div", { class: "form-error", role: "alert" });
   const form = el("form", { class: "settings-form", novalidate: true },
     el("fieldset", {}, el("legend", {}, "Monnaie et numéros"), el("div", { class: "row3" }, fCode.wrap, fDec.wrap, fCc.wrap)),
@@ -30,6 +34,7 @@ export async function renderSettings(host, infos, onRestored) {
       el("label", { class: "check" }, etat, " Compte activé"),
       el("label", { class: "check" }, billing, " Calcul billing activé"),
       el("div", { class: "row2" }, fDuree.wrap, fSolde.wrap)),
+    el("fieldset", {}, el("legend", {}, "Gestion de solde"), el("div", { class: "row2" }, fSeuil.wrap, el("div"))),
     el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les paramètres", { primary: true, type: "submit" })));
@@ -45,6 +50,7 @@ export async function renderSettings(host, infos, onRestored) {
         billing_defaut: billing.checked,
         duree_defaut: fDuree.input.value,
         solde_defaut: fSolde.input.value,
+        seuil_confirmation: fSeuil.input.value,
         retention_sauvegardes: Number(fRetention.input.value) || 0,
       });
       for (const f of fields) f.setError("");
@@ -79,7 +85,7 @@ export async function renderSettings(host, infos, onRestored) {
     if (!ok) return;
     try {
       const r = await working("Restauration…", api.restaurer(chemin));
-      toast(`Sauvegarde restaurée : ${r.comptes} comptes`);
+      toast(`Sauvegarde restaurée : ${nombre(r.comptes, "compte", "comptes")}`);
       onRestored();
     } catch (err) {
       toast(err.message, "error");

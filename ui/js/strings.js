@@ -15,8 +15,9 @@ export const COLUMNS = [
     mono: true,
     phone: i,
   })),
-  { key: "creation", label: "Date de création", width: 140, num: true },
-  { key: "modification", label: "Date de modification", width: 150, num: true },
+  // Wide enough for "26/11/2026 09:05" and for the whole header with its sort arrow.
+  { key: "creation", label: "Date de création", width: 165, num: true },
+  { key: "modification", label: "Date de modification", width: 190, num: true },
 ];
 
 export const T = {

@@ -1,5 +1,6 @@
 // Shared pieces of the window: buttons, form fields with inline errors, toasts, the side panel
-// and the modal (one thing open at a time, Esc closes, asking first if something changed).
+// and the modal (one thing open at a time, Esc closes, asking first if something changed), and
+// the confirmation dialog, which opens above them with the focus on its safe choice.
 
 import { el, $, clear } from "./dom.js";
 import { icon } from "./icons.js";
@@ -98,24 +99,69 @@ export function showFieldErrors(fields, err) {
   return unplaced.filter(Boolean).join(" ");
 }
 
-export function toast(message, kind = "ok") {
-  const t = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, message);
+let undoable = null; // {toast, run}: the toast whose Annuler Ctrl+Z presses
+
+/**
+ * A short message at the bottom of the window. `action` ({label, run, undo}) adds a button and
+ * keeps the message longer (8 s); with `undo`, Ctrl+Z outside a text field presses it too.
+ * `ms` sets how long it stays.
+ */
+export function toast(message, kind = "ok", { action, ms } = {}) {
+  const t = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, el("span", {}, message));
+  let timer = 0;
+  const remove = () => {
+    clearTimeout(timer);
+    t.remove();
+    if (undoable && undoable.toast === t) undoable = null;
+  };
+  if (action) {
+    const b = el("button", { type: "button", class: "toast-action", onclick: () => { remove(); action.run(); } }, action.label);
+    if (action.undo) {
+      b.setAttribute("aria-keyshortcuts", "Control+Z");
+      b.title = `${action.label} (Ctrl+Z)`;
+      undoable = { toast: t, run: () => b.click() };
+    }
+    t.append(b);
+  }
   $("#toasts").append(t);
-  setTimeout(() => t.remove(), kind === "error" ? 6000 : 3000);
+  timer = setTimeout(remove, ms ?? (action ? 8000 : kind === "error" ? 6000 : 3000));
+  return t;
 }
+
+document.addEventListener("keydown", (e) => {
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  if (undoable && (e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z" && !typing && !asking) {
+    e.preventDefault();
+    undoable.run();
+  }
+});
 
 // ----- side panel and modal -------------------------------------------------------------
 
 let current = null; // {kind: "panel"|"modal", isDirty, onClose, returnFocus}
 
 export function isOpen() {
-  return current !== null;
+  return current !== null || asking !== null;
 }
 
-function closeCurrent(force = false) {
+/**
+ * Closes the panel or modal. With unsaved changes (and without `force`), asks first in the
+ * app's own dialog and returns false; `after` runs once the person chose to close anyway.
+ */
+function closeCurrent(force = false, after = null) {
   if (!current) return true;
   if (!force && current.isDirty && current.isDirty()) {
-    if (!window.confirm("Des modifications ne sont pas enregistrées. Fermer quand même ?")) return false;
+    const c = current;
+    confirmDialog({
+      title: "Fermer sans enregistrer ?",
+      lines: ["Des modifications ne sont pas enregistrées."],
+      cancelLabel: "Continuer la saisie",
+      confirmLabel: "Fermer sans enregistrer",
+      danger: true,
+    }).then((ok) => {
+      if (ok && current === c && closeCurrent(true) && after) after();
+    });
+    return false;
   }
   const c = current;
   current = null;
@@ -131,8 +177,10 @@ export function close(force = false) {
   return closeCurrent(force);
 }
 
-function open(kind, { title, body, footer, isDirty, onClose, wide }) {
-  if (!closeCurrent()) return null;
+function open(kind, opts) {
+  // Something with unsaved changes is open: this opens once the person chose to leave it.
+  if (!closeCurrent(false, () => open(kind, opts))) return null;
+  const { title, body, footer, isDirty, onClose, wide } = opts;
   const host = kind === "panel" ? $("#panneau") : $("#modale");
   const box = kind === "panel" ? host : host.firstElementChild;
   clear(box);
@@ -156,26 +204,76 @@ function open(kind, { title, body, footer, isDirty, onClose, wide }) {
 export const panel = (opts) => open("panel", opts);
 export const modal = (opts) => open("modal", opts);
 
-/** A confirmation modal; resolves true when confirmed. */
-export function confirmDialog({ title, lines, confirmLabel, danger }) {
+// ----- confirmation ----------------------------------------------------------------------
+
+let asking = null; // {finish, box}
+
+/**
+ * Asks a question above whatever is open (the form underneath stays as it is); resolves true
+ * when confirmed. It opens with the focus on the safe choice (*Annuler*): Enter cancels, and
+ * the confirming button acts only once the person moved to it (Tab) or clicked it. Esc, or a
+ * click beside the dialog, cancels. `body` adds nodes under the lines (a list, a table).
+ */
+export function confirmDialog({ title, lines = [], body = null, confirmLabel, cancelLabel = "Annuler", danger = false, wide = false }) {
+  if (asking) asking.finish(false);
+  const host = $("#confirmation");
+  const box = host.firstElementChild;
   return new Promise((resolve) => {
+    const returnFocus = document.activeElement;
     let done = false;
     const finish = (v) => {
       if (done) return;
       done = true;
-      closeCurrent(true);
+      asking = null;
+      host.hidden = true;
+      clear(box);
+      if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
       resolve(v);
     };
-    const ok = button(confirmLabel, { primary: !danger, danger, onclick: () => finish(true) });
-    modal({
-      title,
-      body: el("div", { class: "confirm" }, lines.map((l) => el("p", {}, l))),
-      footer: [button("Annuler", { onclick: () => finish(false) }), ok],
-      onClose: () => finish(false),
-    });
-    ok.focus();
+    clear(box);
+    box.classList.toggle("wide", wide);
+    box.setAttribute("aria-labelledby", "titre-confirmation");
+    const cancel = button(cancelLabel, { id: "btn-confirmation-annuler", onclick: () => finish(false) });
+    const ok = button(confirmLabel, { primary: !danger, danger, id: "btn-confirmation-ok", onclick: () => finish(true) });
+    box.append(
+      el("div", { class: "box-head" }, el("h2", { id: "titre-confirmation" }, title)),
+      el("div", { class: "box-body confirm" }, lines.map((l) => el("p", {}, l)), body),
+      el("div", { class: "box-foot" }, cancel, ok),
+    );
+    asking = { finish, box };
+    host.hidden = false;
+    cancel.focus();
   });
 }
+
+// Keys go to the confirmation first: Esc cancels it (and nothing underneath), Tab stays inside.
+document.addEventListener(
+  "keydown",
+  (e) => {
+    if (!asking) return;
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      asking.finish(false);
+    } else if (e.key === "Tab" || e.keyCode === 9 || e.key === "ISO_Left_Tab") {
+      const items = [...asking.box.querySelectorAll("button:not([disabled]), a[href], input, select")];
+      if (!items.length) return;
+      e.preventDefault();
+      const i = items.indexOf(document.activeElement);
+      const next = e.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i + 1) % items.length;
+      items[next].focus();
+    } else if (!asking.box.contains(e.target)) {
+      // Nothing behind the dialog answers the keyboard while it asks.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  },
+  true,
+);
+
+$("#confirmation").addEventListener("mousedown", (e) => {
+  if (asking && e.target === $("#confirmation")) asking.finish(false);
+});
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && current) {

@@ -75,7 +75,7 @@ pub enum Command {
     Backup(BackupArgs),
     /// Remplace le contenu de la base par une sauvegarde vérifiée (l'ancienne base est gardée à côté)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] restore FICHIER")]
-    Restore(BackupArgs),
+    Restore(RestoreArgs),
     /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
     Check,
@@ -315,6 +315,13 @@ pub struct BalanceArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Fichier de sauvegarde à écrire
+    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Sauvegarde à lire (vérifiée avant de remplacer le contenu de la base)
     #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
     pub file: PathBuf,
 }

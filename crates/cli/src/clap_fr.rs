@@ -11,6 +11,28 @@ fn ctx(e: &clap::Error, k: ContextKind) -> String {
     }
 }
 
+/// Why a value was refused. clap's own number parsers explain in English: their reasons are
+/// said again in French; the value parsers of this program already answer in French.
+fn detail(e: &clap::Error) -> String {
+    use std::num::IntErrorKind;
+    let source = std::error::Error::source(e);
+    if let Some(p) = source.and_then(|s| s.downcast_ref::<std::num::ParseIntError>()) {
+        return match p.kind() {
+            IntErrorKind::PosOverflow => "nombre trop grand".into(),
+            IntErrorKind::NegOverflow => "nombre trop petit".into(),
+            _ => "nombre entier attendu".into(),
+        };
+    }
+    let text = source.map(|s| s.to_string()).unwrap_or_default();
+    match text.split_once(" is not in ") {
+        Some((_, bounds)) => match bounds.split_once("..=") {
+            Some((lo, hi)) => format!("hors des limites permises (de {lo} à {hi})"),
+            None => "hors des limites permises".into(),
+        },
+        None => text,
+    }
+}
+
 /// The French sentence for a command-line error.
 pub fn message(e: &clap::Error) -> String {
     let arg = ctx(e, ContextKind::InvalidArg);
@@ -43,17 +65,7 @@ pub fn message(e: &clap::Error) -> String {
             }
         }
         ErrorKind::ValueValidation => {
-            let detail = std::error::Error::source(e)
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            let detail = if detail.contains("is not in") {
-                "hors des limites permises".to_string()
-            } else if detail.contains("invalid digit") {
-                "nombre entier attendu".to_string()
-            } else {
-                detail
-            };
-            format!("valeur « {val} » invalide pour {arg} : {detail}")
+            format!("valeur « {val} » invalide pour {arg} : {}", detail(e))
         }
         ErrorKind::ArgumentConflict => format!("options incompatibles : {arg}"),
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {

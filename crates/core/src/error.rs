@@ -12,7 +12,7 @@ pub enum Error {
     /// Input refused for a reason not tied to one field.
     #[error("{0}")]
     Rejected(String),
-    #[error("Aucun compte ne correspond à {0}.")]
+    #[error("Aucun compte ne correspond {}.", crate::fr::a(.0))]
     NotFound(String),
     #[error("La base de données est occupée par un autre programme Forfaits ; réessayez dans un instant (aucune modification n'a été perdue).")]
     Busy,

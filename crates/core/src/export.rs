@@ -179,7 +179,8 @@ pub fn export_users_to_file(
         "Export des utilisateurs",
         None,
         &format!(
-            "{n} comptes vers {} ({})",
+            "{} vers {} ({})",
+            crate::fr::nombre(n, "compte", "comptes"),
             path.display(),
             match opts.format {
                 ExportFormat::Complet => "complet",

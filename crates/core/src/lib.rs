@@ -9,11 +9,13 @@ pub mod dates;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod fr;
 pub mod import;
 pub mod rating;
 pub mod search;
 pub mod sheet;
 pub mod store;
+pub mod tariff_diff;
 pub mod tariffs;
 pub mod text;
 

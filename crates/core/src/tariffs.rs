@@ -21,6 +21,9 @@ pub struct TariffsReport {
     pub tarifs: u64,
     pub erreurs: Vec<LineError>,
     pub ecrit: bool,
+    /// The valid tariffs read (for the preview of a dry run, see `tariff_diff`).
+    #[serde(skip)]
+    pub lus: Vec<Tariff>,
 }
 
 const MAX_SECONDS: i64 = 86_400;
@@ -184,6 +187,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         tarifs: 0,
         erreurs: Vec::new(),
         ecrit: false,
+        lus: Vec::new(),
     };
     let mut tariffs: Vec<Tariff> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -243,6 +247,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
     }
     report.tarifs = tariffs.len() as u64;
     if !report.erreurs.is_empty() || dry_run {
+        report.lus = tariffs;
         return Ok(report);
     }
     let tx = store.write_tx()?;
@@ -269,8 +274,8 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         "Import des tarifs",
         None,
         &format!(
-            "{} tarifs depuis {}",
-            tariffs.len(),
+            "{} depuis {}",
+            crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()

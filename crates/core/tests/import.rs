@@ -319,7 +319,7 @@ fn dry_run_checks_everything_and_writes_nothing() {
     .unwrap();
     assert_eq!((r.valides, r.rejetees, r.ecrit), (3, 0, false));
     assert_eq!(s.count_accounts().unwrap(), 0);
-    assert_eq!(r.summary(), "0 importés, 0 rejetés");
+    assert_eq!(r.summary(), "0 importé, 0 rejeté");
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn skip_invalid_writes_the_valid_lines_only() {
     )
     .unwrap();
     assert_eq!((r.crees, r.rejetees, r.ecrit), (3, 1, true));
-    assert_eq!(r.summary(), "3 importés, 1 rejetés");
+    assert_eq!(r.summary(), "3 importés, 1 rejeté");
     assert_eq!(texts(&r.erreurs)[0], "ligne 3, champ 2 (Matricule) : le matricule doit comporter 14 chiffres (reçu : 123, 3 chiffres)");
 }
 

@@ -2,8 +2,7 @@
 
 use super::view::AccountView;
 use crate::AppState;
-use forfaits_core::domain::{Field, FieldError};
-use forfaits_core::store::ledger::{Movement, MovementKind};
+use forfaits_core::store::ledger::{parse_amount, Movement, MovementKind, MovementPreview};
 use forfaits_core::Error;
 use serde::Serialize;
 use tauri::State;
@@ -37,7 +36,24 @@ pub struct Recorded {
     pub compte: AccountView,
 }
 
-/// `type`: recharge, debit, correction or remboursement; `montant` as typed (`12,500`).
+/// What the movement would do (the button's label, the confirmation), without saving it.
+#[tauri::command]
+pub async fn apercu_mouvement(
+    state: State<'_, AppState>,
+    id: i64,
+    r#type: MovementKind,
+    montant: String,
+) -> Result<MovementPreview, Error> {
+    state
+        .with_store(move |s| {
+            let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
+            s.preview_movement(id, r#type, amount)
+        })
+        .await
+}
+
+/// `type`: recharge, debit, correction or remboursement; `montant` as typed (`12,500`);
+/// `confirme` once the person confirmed an amount above the threshold.
 #[tauri::command]
 pub async fn saisir_mouvement(
     state: State<'_, AppState>,
@@ -45,14 +61,13 @@ pub async fn saisir_mouvement(
     r#type: MovementKind,
     montant: String,
     motif: String,
+    confirme: Option<bool>,
 ) -> Result<Recorded, Error> {
     state
         .with_store(move |s| {
-            let currency = s.settings()?.currency;
-            let amount = currency
-                .parse(&montant, r#type == MovementKind::Correction)
-                .map_err(|m| Error::field(FieldError::new(Field::Amount, m)))?;
-            let mouvement = s.manual_movement(id, r#type, amount, &motif)?;
+            let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
+            let mouvement =
+                s.confirmed_movement(id, r#type, amount, &motif, confirme.unwrap_or(false))?;
             Ok(Recorded {
                 mouvement,
                 compte: s.get_account(id)?.into(),

@@ -5,8 +5,10 @@ use crate::seams::open_with_system;
 use crate::AppState;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
@@ -19,14 +21,22 @@ pub struct History {
     pub appels: Vec<CallView>,
 }
 
+/// The period as typed: a day that does not exist or an inverted period comes back as errors
+/// of the fields `depuis` / `jusqua`.
+fn period(p: &PeriodText) -> Result<Period, Error> {
+    let (depuis, jusqua) = p.bounds()?;
+    Ok(Period { depuis, jusqua })
+}
+
 #[tauri::command]
 pub async fn historique_appels(
     state: State<'_, AppState>,
     id: i64,
-    periode: Period,
+    periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<History, Error> {
+    let periode = period(&periode)?;
     state
         .with_store(move |s| {
             let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
@@ -39,9 +49,10 @@ pub async fn historique_appels(
 pub async fn exporter_historique(
     state: State<'_, AppState>,
     id: i64,
-    periode: Period,
+    periode: PeriodText,
     chemin: String,
 ) -> Result<u64, Error> {
+    let periode = period(&periode)?;
     state
         .with_own_store(move |s| export_calls_to_file(s, id, periode, &PathBuf::from(chemin)))
         .await
@@ -100,6 +111,18 @@ pub async fn lister_tarifs(state: State<'_, AppState>) -> Result<Vec<Tariff>, Er
     state.with_store(|s| s.tariffs()).await
 }
 
+/// Checks a tariffs file and tells what it would change, without writing: the page shows it and
+/// asks before calling `importer_tarifs`.
+#[tauri::command]
+pub async fn analyser_tarifs(
+    state: State<'_, AppState>,
+    chemin: String,
+) -> Result<TariffsPreview, Error> {
+    state
+        .with_own_store(move |s| preview_tariffs(s, &PathBuf::from(chemin)))
+        .await
+}
+
 #[tauri::command]
 pub async fn importer_tarifs(
     state: State<'_, AppState>,
@@ -110,15 +133,28 @@ pub async fn importer_tarifs(
         .await
 }
 
-/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
-/// PDF viewer for printing; returns the path.
-#[tauri::command]
-pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
-    let dir = state
+/// Where printed sheets are written: the folder `fiches` beside the database.
+pub fn sheets_dir(state: &AppState) -> PathBuf {
+    state
         .db_path()
         .parent()
         .map(|p| p.join("fiches"))
-        .unwrap_or_else(|| PathBuf::from("fiches"));
+        .unwrap_or_else(|| PathBuf::from("fiches"))
+}
+
+#[derive(Serialize)]
+pub struct Sheet {
+    pub chemin: String,
+    /// False when no PDF viewer could open it: the page says where it is.
+    pub ouverte: bool,
+}
+
+/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
+/// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
+/// failure goes to the log, the page says where the file is.
+#[tauri::command]
+pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Sheet, Error> {
+    let dir = sheets_dir(&state);
     let path = state
         .with_store(move |s| {
             let account = s.get_account(id)?;
@@ -138,11 +174,15 @@ pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Strin
             Ok(path)
         })
         .await?;
-    open_with_system(&path).map_err(|e| {
-        Error::Io(format!(
-            "La fiche a été écrite ({}) mais aucun lecteur de PDF n'a pu l'ouvrir : {e}.",
-            path.display()
-        ))
-    })?;
-    Ok(path.display().to_string())
+    let ouverte = match open_with_system(&path) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!("lecteur de PDF introuvable pour {} : {e}", path.display());
+            false
+        }
+    };
+    Ok(Sheet {
+        chemin: path.display().to_string(),
+        ouverte,
+    })
 }

@@ -2,8 +2,9 @@ use crate::args::{CallsCommand, CallsExportArgs, CallsImportArgs, MatchArg};
 use crate::{Io, EXIT_OK};
 use forfaits_core::calls::history::{export_calls_to_file, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, MatchBy};
-use forfaits_core::dates::local_day_start;
+use forfaits_core::dates::day_bounds;
 use forfaits_core::domain::Money;
+use forfaits_core::fr;
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, c: CallsCommand, io: &mut Io<'_>) -> Result<u8> {
@@ -29,29 +30,31 @@ fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> 
     for n in r.comptes_inconnus.iter().chain(&r.sans_tarif) {
         super::w(writeln!(io.err, "{}", n.texte));
     }
+    let n = |v: usize| v as u64;
     super::w(writeln!(
         io.out,
-        "{} lignes lues : {} appels chargés ({} facturés pour {}), {} déjà chargés, {} hors des touches, \
-         {} compte(s) inconnu(s), {} sans tarif, {} ligne(s) mal formée(s)",
-        r.lignes_lues,
-        r.appels_charges,
-        r.appels_factures,
+        "{} : {} ({} pour {}), {}, {}, {}, {}, {}",
+        fr::nombre(r.lignes_lues, "ligne lue", "lignes lues"),
+        fr::nombre(r.appels_charges, "appel chargé", "appels chargés"),
+        fr::nombre(r.appels_factures, "facturé", "facturés"),
         currency.format(Money(r.montant_total)),
-        r.deja_charges,
-        r.hors_touches,
-        r.comptes_inconnus.len(),
-        r.sans_tarif.len(),
-        r.erreurs.len()
+        fr::nombre(r.deja_charges, "déjà chargé", "déjà chargés"),
+        fr::nombre(r.hors_touches, "hors des touches", "hors des touches"),
+        fr::nombre(
+            n(r.comptes_inconnus.len()),
+            "compte inconnu",
+            "comptes inconnus"
+        ),
+        fr::nombre(n(r.sans_tarif.len()), "sans tarif", "sans tarif"),
+        fr::nombre(n(r.erreurs.len()), "ligne mal formée", "lignes mal formées")
     ));
     Ok(EXIT_OK)
 }
 
 fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(store, &a.matricule)?;
-    let p = Period {
-        depuis: a.from.map(local_day_start),
-        jusqua: a.to.and_then(|d| d.succ_opt()).map(local_day_start),
-    };
+    let (depuis, jusqua) = day_bounds(a.from, a.to);
+    let p = Period { depuis, jusqua };
     if let (Some(from), Some(to)) = (a.from, a.to) {
         if to < from {
             return Err(forfaits_core::Error::Rejected(format!(
@@ -66,8 +69,10 @@ fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> 
             let n = export_calls_to_file(store, account.id, p, &path)?;
             super::w(writeln!(
                 io.err,
-                "{n} appels de {} exportés vers {}.",
-                account.nom,
+                "{} {} {} vers {}.",
+                fr::nombre(n, "appel", "appels"),
+                fr::de(&account.nom),
+                fr::pluriel(n, "exporté", "exportés"),
                 path.display()
             ));
         }

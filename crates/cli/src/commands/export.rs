@@ -17,8 +17,9 @@ pub fn run(store: &mut Store, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
             let n = export_users_to_file(store, &path, opts, &mut |_, _| {})?;
             super::w(writeln!(
                 io.err,
-                "{} comptes exportés vers {}.",
+                "{} {} vers {}.",
                 super::thousands(n),
+                forfaits_core::fr::pluriel(n, "compte exporté", "comptes exportés"),
                 path.display()
             ));
         }

@@ -1,5 +1,6 @@
 use crate::args::ImportArgs;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::fr;
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::{Result, Store};
 
@@ -41,22 +42,28 @@ pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
     if report.mis_a_jour > 0 && report.ecrit {
         super::w(writeln!(
             out,
-            "{} comptes mis à jour, {} créés.",
-            report.mis_a_jour, report.crees
+            "{}, {}.",
+            fr::nombre(report.mis_a_jour, "compte mis à jour", "comptes mis à jour"),
+            fr::nombre(report.crees, "créé", "créés")
         ));
     }
     if a.dry_run {
         super::w(writeln!(
             out,
-            "Simulation (--dry-run) : {} lignes valides seraient importées ; rien n'a été enregistré.",
-            report.valides
+            "Simulation (--dry-run) : {} {} ; rien n'a été enregistré.",
+            fr::nombre(report.valides, "ligne valide", "lignes valides"),
+            fr::pluriel(report.valides, "serait importée", "seraient importées")
         ));
     } else if !report.ecrit && report.rejetees > 0 {
+        let valid = match report.valides {
+            0 => "aucune ligne n'est valide".to_string(),
+            1 => "--skip-invalid importe la ligne valide".to_string(),
+            n => format!("--skip-invalid importe les {n} lignes valides"),
+        };
         super::w(writeln!(
             out,
-            "Import annulé : {} ligne(s) en erreur, aucune ligne n'a été enregistrée \
-             (--skip-invalid importe les {} lignes valides).",
-            report.rejetees, report.valides
+            "Import annulé : {} en erreur, aucune ligne n'a été enregistrée ({valid}).",
+            fr::nombre(report.rejetees, "ligne", "lignes")
         ));
     }
     super::w(writeln!(out, "{}", report.summary()));

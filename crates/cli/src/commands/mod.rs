@@ -23,7 +23,7 @@ pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
         Command::Search(a) => search::run(store, a, io),
         Command::Balance(a) => balance::run(store, a, io),
         Command::Backup(a) => backup::run(store, a, io),
-        Command::Restore(a) => backup::restore(store, a, io),
+        Command::Restore(a) => backup::restore(store, crate::args::BackupArgs { file: a.file }, io),
         Command::Calls(c) => calls::run(store, c, io),
         Command::Tariffs(c) => tariffs::run(store, c, io),
         Command::Sheet(a) => sheet::run(store, a, io),

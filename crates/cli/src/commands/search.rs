@@ -1,6 +1,7 @@
 use crate::args::SearchArgs;
 use crate::{Io, EXIT_OK};
 use forfaits_core::domain::Money;
+use forfaits_core::fr;
 use forfaits_core::store::accounts::ListQuery;
 use forfaits_core::{Result, Store};
 
@@ -30,14 +31,21 @@ pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
     }
     if !a.json {
         let shown = page.lignes.len() as u64;
+        let found = |t: u64| {
+            format!(
+                "{} {}",
+                super::thousands(t),
+                fr::pluriel(t, "compte trouvé", "comptes trouvés")
+            )
+        };
         let msg = match page.total {
             0 => format!("Aucun compte ne correspond à « {query} »."),
-            1 => "1 compte trouvé.".to_string(),
-            t if t == shown => format!("{} comptes trouvés.", super::thousands(t)),
+            t if t == shown => format!("{}.", found(t)),
             t => format!(
-                "{} comptes trouvés, {} affichés (--limit pour en voir davantage).",
-                super::thousands(t),
-                super::thousands(shown)
+                "{}, {} {} (--limit pour en voir davantage).",
+                found(t),
+                super::thousands(shown),
+                fr::pluriel(shown, "affiché", "affichés")
             ),
         };
         super::w(writeln!(io.err, "{msg}"));

@@ -18,8 +18,8 @@ pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     )?;
     super::w(writeln!(
         io.err,
-        "Fiche de {} écrite : {}.",
-        account.nom,
+        "Fiche {} écrite : {}.",
+        forfaits_core::fr::de(&account.nom),
         a.out.display()
     ));
     Ok(EXIT_OK)

@@ -1,26 +1,33 @@
 use crate::args::TariffsCommand;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::fr;
+use forfaits_core::tariff_diff::TariffDiff;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> {
     let TariffsCommand::Import(a) = c;
+    let old = store.tariffs()?;
     let r = import_tariffs(store, &a.file, false)?;
     for e in &r.erreurs {
         super::w(writeln!(io.err, "{e}"));
     }
     if r.ecrit {
+        let change = TariffDiff::between(&old, &store.tariffs()?);
+        if change.avant > 0 {
+            super::w(writeln!(io.out, "{}.", change.resume));
+        }
         super::w(writeln!(
             io.out,
-            "{} tarifs importés (la table des tarifs a été remplacée).",
-            r.tarifs
+            "{} (la table des tarifs a été remplacée).",
+            fr::nombre(r.tarifs, "tarif importé", "tarifs importés")
         ));
         Ok(EXIT_OK)
     } else {
         super::w(writeln!(
             io.out,
-            "Import des tarifs annulé : {} erreur(s), les tarifs en place n'ont pas changé.",
-            r.erreurs.len()
+            "Import des tarifs annulé : {}, les tarifs en place n'ont pas changé.",
+            fr::nombre(r.erreurs.len() as u64, "erreur", "erreurs")
         ));
         Ok(EXIT_REJECTED)
     }

@@ -175,7 +175,11 @@ pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Pa
             matricule: &a.matricule,
             name: &a.nom,
         }),
-        &format!("{n} appels vers {}", path.display()),
+        &format!(
+            "{} vers {}",
+            crate::fr::nombre(n, "appel", "appels"),
+            path.display()
+        ),
     )?;
     Ok(n)
 }

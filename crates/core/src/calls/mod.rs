@@ -11,6 +11,7 @@ mod record;
 
 use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
+use crate::fr;
 use crate::import::line::LineError;
 use crate::import::reader::{detect_encoding, open_text, RecordReader};
 use crate::rating::TariffTable;
@@ -253,17 +254,27 @@ fn load_in_tx(
         "Chargement des appels",
         None,
         &format!(
-            "{} : {} appels chargés, {} déjà chargés, {} facturés ({} {}), {} comptes inconnus, {} lignes mal formées",
+            "{} : {}, {}, {} ({} {}), {}, {}",
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            report.appels_charges,
-            report.deja_charges,
-            report.appels_factures,
-            settings.currency.format_plain(crate::domain::Money(report.montant_total)),
+            fr::nombre(report.appels_charges, "appel chargé", "appels chargés"),
+            fr::nombre(report.deja_charges, "déjà chargé", "déjà chargés"),
+            fr::nombre(report.appels_factures, "facturé", "facturés"),
+            settings
+                .currency
+                .format_plain(crate::domain::Money(report.montant_total)),
             settings.currency.code,
-            report.comptes_inconnus.len(),
-            report.erreurs.len()
+            fr::nombre(
+                report.comptes_inconnus.len() as u64,
+                "compte inconnu",
+                "comptes inconnus"
+            ),
+            fr::nombre(
+                report.erreurs.len() as u64,
+                "ligne mal formée",
+                "lignes mal formées"
+            )
         ),
     )?;
     tx.commit()?;

@@ -1,5 +1,5 @@
 //! Matricule (14 digits) and identifiant (7 digits, the calling code), with the messages that
-//! recognise what a spreadsheet does to long numbers.
+//! recognise what a spreadsheet does to long numbers (for values read from a file).
 
 use super::field::{shown, Field, FieldError};
 use serde::Serialize;
@@ -14,12 +14,31 @@ pub struct Matricule(String);
 #[serde(transparent)]
 pub struct Identifiant(String);
 
+/// Where a value was written: typed by a person (the form, the command line), or read from a
+/// cell of a file, where a spreadsheet may have damaged it (its advice is given only then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Typed,
+    File,
+}
+
 pub const MATRICULE_DIGITS: usize = 14;
 pub const IDENTIFIANT_DIGITS: usize = 7;
 
 impl Matricule {
+    /// A matricule typed by a person.
     pub fn parse(raw: &str) -> Result<Matricule, FieldError> {
-        parse_code(raw, Field::Matricule, "le matricule", MATRICULE_DIGITS).map(Matricule)
+        Matricule::parse_from(raw, Source::Typed)
+    }
+    pub fn parse_from(raw: &str, source: Source) -> Result<Matricule, FieldError> {
+        parse_code(
+            raw,
+            Field::Matricule,
+            "le matricule",
+            MATRICULE_DIGITS,
+            source,
+        )
+        .map(Matricule)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -30,8 +49,19 @@ impl Matricule {
 }
 
 impl Identifiant {
+    /// An identifiant typed by a person.
     pub fn parse(raw: &str) -> Result<Identifiant, FieldError> {
-        parse_code(raw, Field::Identifiant, "l'identifiant", IDENTIFIANT_DIGITS).map(Identifiant)
+        Identifiant::parse_from(raw, Source::Typed)
+    }
+    pub fn parse_from(raw: &str, source: Source) -> Result<Identifiant, FieldError> {
+        parse_code(
+            raw,
+            Field::Identifiant,
+            "l'identifiant",
+            IDENTIFIANT_DIGITS,
+            source,
+        )
+        .map(Identifiant)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -70,7 +100,13 @@ pub fn looks_scientific(v: &str) -> bool {
         && exp.chars().all(|c| c.is_ascii_digit())
 }
 
-fn parse_code(raw: &str, field: Field, what: &str, digits: usize) -> Result<String, FieldError> {
+fn parse_code(
+    raw: &str,
+    field: Field,
+    what: &str,
+    digits: usize,
+    source: Source,
+) -> Result<String, FieldError> {
     let v = raw.trim();
     if v.len() == digits && v.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(v.to_string());
@@ -79,7 +115,7 @@ fn parse_code(raw: &str, field: Field, what: &str, digits: usize) -> Result<Stri
     if v.is_empty() {
         return err(format!("{what} est obligatoire ({digits} chiffres)"));
     }
-    if looks_scientific(v) {
+    if source == Source::File && looks_scientific(v) {
         return err(format!(
             "{what} a été transformé par le tableur en notation scientifique (reçu : {}) ; \
              dans Excel, mettez la colonne au format Texte et saisissez à nouveau les {digits} chiffres",
@@ -92,7 +128,7 @@ fn parse_code(raw: &str, field: Field, what: &str, digits: usize) -> Result<Stri
             shown(v)
         ));
     }
-    if v.len() == digits - 1 {
+    if source == Source::File && v.len() == digits - 1 {
         return err(format!(
             "{what} doit comporter {digits} chiffres (reçu : {v}, {} chiffres) ; \
              le tableur a sans doute supprimé le zéro initial : mettez la colonne au format Texte",
@@ -122,17 +158,31 @@ mod tests {
     }
 
     #[test]
-    fn matricule_of_13_digits_points_at_stripped_zero() {
-        let e = Matricule::parse("1234567890123").unwrap_err();
+    fn matricule_of_13_digits_from_a_file_points_at_stripped_zero() {
+        let e = Matricule::parse_from("1234567890123", Source::File).unwrap_err();
         assert!(e.message.contains("14 chiffres"), "{}", e.message);
         assert!(e.message.contains("zéro initial"), "{}", e.message);
         assert!(e.message.contains("1234567890123"));
     }
 
     #[test]
+    fn typed_codes_get_no_spreadsheet_advice() {
+        let e = Matricule::parse("1234567890123").unwrap_err();
+        assert_eq!(
+            e.message,
+            "le matricule doit comporter 14 chiffres (reçu : 1234567890123, 13 chiffres)"
+        );
+        let e = Identifiant::parse("589669").unwrap_err();
+        assert!(!e.message.contains("tableur"), "{}", e.message);
+        let e = Matricule::parse("1,23457E+13").unwrap_err();
+        assert!(!e.message.contains("tableur"), "{}", e.message);
+        assert!(e.message.contains("sans lettre ni espace"), "{}", e.message);
+    }
+
+    #[test]
     fn matricule_in_scientific_notation_is_named_as_such() {
         for v in ["1,23457E+13", "1.23457e13", "1E+13"] {
-            let e = Matricule::parse(v).unwrap_err();
+            let e = Matricule::parse_from(v, Source::File).unwrap_err();
             assert!(
                 e.message.contains("notation scientifique"),
                 "{v}: {}",
@@ -158,7 +208,7 @@ mod tests {
     #[test]
     fn identifiant_needs_exactly_7_digits() {
         assert_eq!(Identifiant::parse("0589669").unwrap().as_str(), "0589669");
-        assert!(Identifiant::parse("589669")
+        assert!(Identifiant::parse_from("589669", Source::File)
             .unwrap_err()
             .message
             .contains("zéro initial"));

@@ -25,6 +25,10 @@ pub enum Field {
     MaxCall,
     /// Address and port of the call-control service.
     AgiAddress,
+    ConfirmationThreshold,
+    /// First and last day of a period (call history).
+    PeriodStart,
+    PeriodEnd,
     /// Column 1..=6 of the tariffs file.
     Tariff(u8),
     /// Column 1..=21 of an Asterisk call detail record.
@@ -85,6 +89,9 @@ impl Field {
             Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
             Field::MaxCall => "Durée maximale d'un appel (minutes)".into(),
             Field::AgiAddress => "Adresse du service de contrôle d'appel".into(),
+            Field::ConfirmationThreshold => "Confirmer les mouvements au-delà de".into(),
+            Field::PeriodStart => "Du".into(),
+            Field::PeriodEnd => "Au".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
@@ -131,6 +138,9 @@ impl Field {
             Field::BackupRetention => "retention".into(),
             Field::MaxCall => "duree_max_appel".into(),
             Field::AgiAddress => "adresse_service".into(),
+            Field::ConfirmationThreshold => "seuil_confirmation".into(),
+            Field::PeriodStart => "depuis".into(),
+            Field::PeriodEnd => "jusqua".into(),
             Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
             Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }

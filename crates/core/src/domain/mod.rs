@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod codes;
+pub mod currency_code;
 pub mod field;
 pub mod money;
 pub mod name;

@@ -1,7 +1,7 @@
 //! Authorized phone numbers and the one normalization shared by the form, the import, the search
 //! and the rating of calls.
 
-use super::codes::looks_scientific;
+use super::codes::{looks_scientific, Source};
 use super::field::{shown, Field, FieldError};
 use serde::Serialize;
 
@@ -21,20 +21,33 @@ const SEPARATORS: &[char] = &[' ', '\u{a0}', '\u{202f}', '\t', '.', '-', '/', '(
 impl Phone {
     /// Empty input means "no number on this key".
     pub fn parse_optional(raw: &str, key: u8) -> Result<Option<Phone>, FieldError> {
+        Phone::parse_optional_from(raw, key, Source::Typed)
+    }
+
+    pub fn parse_optional_from(
+        raw: &str,
+        key: u8,
+        source: Source,
+    ) -> Result<Option<Phone>, FieldError> {
         if raw.trim().is_empty() {
             return Ok(None);
         }
-        Phone::parse(raw, key).map(Some)
+        Phone::parse_from(raw, key, source).map(Some)
     }
 
+    /// A number typed by a person.
     pub fn parse(raw: &str, key: u8) -> Result<Phone, FieldError> {
+        Phone::parse_from(raw, key, Source::Typed)
+    }
+
+    pub fn parse_from(raw: &str, key: u8, source: Source) -> Result<Phone, FieldError> {
         let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
         let v = raw.trim();
         let digits = v.strip_prefix('+').unwrap_or(v);
         if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Phone(v.to_string()));
         }
-        if looks_scientific(v) {
+        if source == Source::File && looks_scientific(v) {
             return err(format!(
                 "le numéro a été transformé par le tableur en notation scientifique (reçu : {}) ; \
                  mettez la colonne au format Texte",
@@ -128,6 +141,28 @@ pub fn compact_number(raw: &str) -> Option<String> {
 }
 
 impl CountryCode {
+    /// The country code as typed in *Paramètres*: `+` then 1 to 3 digits (`+216`).
+    pub fn parse_setting(raw: &str) -> Result<CountryCode, String> {
+        let v = raw.trim();
+        let digits = |d: &str| {
+            (1..=3).contains(&d.len())
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && !d.starts_with('0')
+        };
+        match v.strip_prefix('+') {
+            Some(d) if digits(d) => Ok(CountryCode(d.to_string())),
+            None if digits(v) => Err(format!(
+                "l'indicatif du pays commence par « + » : écrivez +{v} (reçu : {v})"
+            )),
+            _ => Err(format!(
+                "l'indicatif du pays s'écrit « + » suivi de 1 à 3 chiffres, par exemple +216 \
+                 (reçu : {})",
+                shown(v)
+            )),
+        }
+    }
+
+    /// A stored or programmatic country code, with or without its `+`.
     pub fn parse(raw: &str) -> Result<CountryCode, String> {
         let v = raw.trim().trim_start_matches('+');
         if (1..=3).contains(&v.len())
@@ -182,10 +217,11 @@ mod tests {
         assert!(p("27A68145").is_err());
         assert!(p("216+27468145").is_err());
         assert!(p("++21627468145").is_err());
-        assert!(p("2,16275E+10")
+        assert!(Phone::parse_from("2,16275E+10", 1, Source::File)
             .unwrap_err()
             .message
             .contains("notation scientifique"));
+        assert!(!p("2,16275E+10").unwrap_err().message.contains("tableur"));
     }
 
     #[test]
@@ -213,5 +249,19 @@ mod tests {
         assert!(CountryCode::parse("2160").is_err());
         assert!(CountryCode::parse("").is_err());
         assert!(CountryCode::parse("021").is_err());
+    }
+
+    #[test]
+    fn the_setting_needs_its_plus_sign() {
+        assert_eq!(
+            CountryCode::parse_setting(" +216 ").unwrap().as_str(),
+            "216"
+        );
+        assert_eq!(CountryCode::parse_setting("+1").unwrap().as_str(), "1");
+        let e = CountryCode::parse_setting("216").unwrap_err();
+        assert!(e.contains("écrivez +216"), "{e}");
+        for bad in ["", "+", "+2160", "+021", "abc", "+2a6", "00216", "++216"] {
+            assert!(CountryCode::parse_setting(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::reader::Record;
 use crate::domain::account::duplicate_phone_errors;
+use crate::domain::codes::Source;
 use crate::domain::field::shown;
 use crate::domain::{
     AccountDraft, CountryCode, Field, FieldError, Identifiant, Matricule, Name, Phone, KEYS,
@@ -162,14 +163,14 @@ pub fn parse_line(
         }
     };
     let matricule = if fields.len() >= 2 {
-        Matricule::parse(get(1))
+        Matricule::parse_from(get(1), Source::File)
             .map_err(|e| errors.push(field_error(line, e, get(1))))
             .ok()
     } else {
         None
     };
     let identifiant = if fields.len() >= 3 {
-        Identifiant::parse(get(2))
+        Identifiant::parse_from(get(2), Source::File)
             .map_err(|e| errors.push(field_error(line, e, get(2))))
             .ok()
     } else {
@@ -178,7 +179,7 @@ pub fn parse_line(
     let mut phones: [Option<Phone>; KEYS] = Default::default();
     for (k, slot) in phones.iter_mut().enumerate() {
         let raw = get(3 + k);
-        match Phone::parse_optional(raw, k as u8 + 1) {
+        match Phone::parse_optional_from(raw, k as u8 + 1, Source::File) {
             Ok(p) => *slot = p,
             Err(e) => errors.push(field_error(line, e, raw)),
         }

@@ -9,6 +9,7 @@ pub mod report;
 mod writer;
 
 use crate::error::{Error, Result};
+use crate::fr;
 use crate::store::{audit, Store};
 use line::LineError;
 use parse::{parse_file, Msg};
@@ -61,14 +62,19 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    /// `N importés, M rejetés`: the last line the command line prints.
+    /// `N importés, M rejetés` (agreed: `1 importé, 0 rejeté`): the last line the command line
+    /// prints.
     pub fn summary(&self) -> String {
         let n = if self.ecrit {
             self.crees + self.mis_a_jour
         } else {
             0
         };
-        format!("{n} importés, {} rejetés", self.rejetees)
+        format!(
+            "{}, {}",
+            fr::nombre(n, "importé", "importés"),
+            fr::nombre(self.rejetees, "rejeté", "rejetés")
+        )
     }
 }
 
@@ -198,13 +204,13 @@ pub fn import_users(
             "Import d'utilisateurs",
             None,
             &format!(
-                "{} : {} créés, {} mis à jour, {} lignes rejetées",
+                "{} : {}, {}, {}",
                 path.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                report.crees,
-                report.mis_a_jour,
-                report.rejetees
+                fr::nombre(report.crees, "créé", "créés"),
+                fr::nombre(report.mis_a_jour, "mis à jour", "mis à jour"),
+                fr::nombre(report.rejetees, "ligne rejetée", "lignes rejetées")
             ),
         )?;
         drop(w);

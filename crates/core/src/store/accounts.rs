@@ -3,7 +3,9 @@
 use super::audit::{self, Subject};
 use super::ledger::{self, MovementKind};
 use super::{now, Store};
-use crate::domain::{Account, AccountDraft, Field, FieldError, Money, KEYS};
+use crate::domain::{
+    Account, AccountDraft, Field, FieldError, Identifiant, Matricule, Money, KEYS,
+};
 use crate::error::{Error, Result};
 use crate::search::index::{account_tokens, name_key, IndexBatch};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -154,10 +156,12 @@ fn tokens_of_account(a: &Account, cc: &crate::domain::CountryCode) -> Vec<String
     )
 }
 
-/// Field errors for a matricule or identifiant already held by another account.
+/// Field errors for a matricule or identifiant already held by another account (each checked
+/// when given, whatever the other fields hold).
 pub(crate) fn uniqueness_errors(
     conn: &Connection,
-    d: &AccountDraft,
+    matricule: Option<&Matricule>,
+    identifiant: Option<&Identifiant>,
     except_id: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -167,26 +171,24 @@ pub(crate) fn uniqueness_errors(
             .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     };
-    if let Some((id, name)) = holder("matricule", d.matricule.as_str())? {
-        if Some(id) != except_id {
-            errors.push(FieldError::new(
-                Field::Matricule,
-                format!(
-                    "le matricule {} est déjà attribué à {name}",
-                    d.matricule.as_str()
-                ),
-            ));
+    if let Some(m) = matricule {
+        if let Some((id, name)) = holder("matricule", m.as_str())? {
+            if Some(id) != except_id {
+                errors.push(FieldError::new(
+                    Field::Matricule,
+                    format!("le matricule {m} est déjà attribué à {name}"),
+                ));
+            }
         }
     }
-    if let Some((id, name)) = holder("identifiant", d.identifiant.as_str())? {
-        if Some(id) != except_id {
-            errors.push(FieldError::new(
-                Field::Identifiant,
-                format!(
-                    "l'identifiant {} est déjà attribué à {name}",
-                    d.identifiant.as_str()
-                ),
-            ));
+    if let Some(i) = identifiant {
+        if let Some((id, name)) = holder("identifiant", i.as_str())? {
+            if Some(id) != except_id {
+                errors.push(FieldError::new(
+                    Field::Identifiant,
+                    format!("l'identifiant {i} est déjà attribué à {name}"),
+                ));
+            }
         }
     }
     Ok(errors)
@@ -194,17 +196,28 @@ pub(crate) fn uniqueness_errors(
 
 impl Store {
     /// Every problem of a form (fields, and matricule or identifiant already taken by another
-    /// account), without saving: the window shows them under their fields as they are typed.
+    /// account), without saving: the window shows them under their fields as they are left.
+    /// A matricule or identifiant already taken is reported as soon as it is itself valid,
+    /// whatever the other fields hold, so that each field keeps its own error.
     pub fn validate_form(
         &self,
         form: &crate::domain::AccountForm,
         except_id: Option<i64>,
     ) -> Result<Vec<FieldError>> {
         let st = self.settings()?;
-        match form.validate(&st.currency, &st.country_code) {
-            Err(errors) => Ok(errors),
-            Ok((draft, _)) => uniqueness_errors(&self.conn, &draft, except_id),
-        }
+        let mut errors = form
+            .validate(&st.currency, &st.country_code)
+            .err()
+            .unwrap_or_default();
+        let matricule = Matricule::parse(&form.matricule).ok();
+        let identifiant = Identifiant::parse(&form.identifiant).ok();
+        errors.extend(uniqueness_errors(
+            &self.conn,
+            matricule.as_ref(),
+            identifiant.as_ref(),
+            except_id,
+        )?);
+        Ok(errors)
     }
 
     /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
@@ -219,7 +232,7 @@ impl Store {
         let cc = settings.country_code;
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, d, None)?;
+        let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), None)?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -282,7 +295,7 @@ impl Store {
         let operator = self.operator().to_string();
         let before = self.get_account(id)?;
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, d, Some(id))?;
+        let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), Some(id))?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }

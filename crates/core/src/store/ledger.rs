@@ -3,7 +3,7 @@
 
 use super::audit::{self, Subject};
 use super::{now, Store};
-use crate::domain::{Field, FieldError, Money};
+use crate::domain::{Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,15 @@ impl MovementKind {
         .find(|k| k.code() == code)
     }
 
+    /// Gender of the label, for the words that agree with it ("Correction refusée").
+    pub fn genre(self) -> crate::fr::Genre {
+        use crate::fr::Genre::*;
+        match self {
+            MovementKind::Recharge | MovementKind::Correction => Feminin,
+            _ => Masculin,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MovementKind::Initial => "Solde initial",
@@ -68,6 +77,36 @@ pub struct Movement {
     pub solde_apres: i64,
     pub motif: String,
     pub operateur: String,
+}
+
+/// What a movement typed in the window would do, before it is saved: the signed amount, the
+/// balance before and after, whether it would be refused (a debit or correction below zero) and
+/// whether it must be confirmed first (above the threshold of the Settings). Minor units: the
+/// page formats them, it never computes money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MovementPreview {
+    /// Signed, minor units.
+    pub montant: i64,
+    pub solde_avant: i64,
+    pub solde_apres: i64,
+    pub refuse: bool,
+    pub confirmation: bool,
+    pub seuil: i64,
+}
+
+/// The amount typed for a movement of `kind`: positive, or signed for a correction.
+pub fn parse_amount(currency: &Currency, kind: MovementKind, raw: &str) -> Result<Money> {
+    currency
+        .parse(raw, kind == MovementKind::Correction)
+        .map_err(|m| Error::field(FieldError::new(Field::Amount, m)))
+}
+
+/// The amount as it changes the balance: a debit takes away.
+fn signed(kind: MovementKind, amount: Money) -> i64 {
+    match kind {
+        MovementKind::Debit => -amount.0,
+        _ => amount.0,
+    }
 }
 
 /// Adds `amount` to the balance and appends the movement, in the caller's transaction.
@@ -160,10 +199,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
         }
-        let signed = match kind {
-            MovementKind::Debit => -amount.0,
-            _ => amount.0,
-        };
+        let signed = signed(kind, amount);
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
         let (name, matricule, balance): (String, String, i64) = tx
@@ -179,9 +215,11 @@ impl Store {
             .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
         if signed < 0 && after < 0 {
             return Err(Error::Rejected(format!(
-                "{} refusé : le solde de {name} est de {} ; {} de {} le rendrait négatif ({}). \
+                "{} {} : le solde {} est de {} ; {} de {} le rendrait négatif ({}). \
                  Aucune modification n'a été faite.",
                 kind.label(),
+                crate::fr::accord("refusé", kind.genre(), 1),
+                crate::fr::de(&name),
                 currency.format(Money(balance)),
                 if kind == MovementKind::Debit {
                     "un débit"
@@ -226,6 +264,60 @@ impl Store {
             motif: reason,
             operateur: operator,
         })
+    }
+
+    /// What the movement would do, without saving it (the window's button and confirmation).
+    pub fn preview_movement(
+        &self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+    ) -> Result<MovementPreview> {
+        let seuil = self.settings()?.confirmation_threshold.0;
+        let balance: i64 = self
+            .conn
+            .query_row(
+                "SELECT balance FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+        let montant = signed(kind, amount);
+        let after = balance.checked_add(montant);
+        Ok(MovementPreview {
+            montant,
+            solde_avant: balance,
+            solde_apres: after.unwrap_or(balance),
+            refuse: after.is_none_or(|a| montant < 0 && a < 0),
+            confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
+            seuil,
+        })
+    }
+
+    /// A movement typed in the window: above the confirmation threshold it is saved only once
+    /// confirmed (`confirmed`), so that no page, however it is driven, credits a fortune in one
+    /// click. Otherwise as [`Store::manual_movement`].
+    pub fn confirmed_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+        confirmed: bool,
+    ) -> Result<Movement> {
+        let settings = self.settings()?;
+        let threshold = settings.confirmation_threshold;
+        if !confirmed && signed(kind, amount).unsigned_abs() > threshold.0.unsigned_abs() {
+            return Err(Error::Rejected(format!(
+                "Le mouvement « {} » de {} dépasse le seuil de confirmation ({}, réglable dans \
+                 Paramètres) : confirmez-le d'abord. Aucune modification n'a été faite.",
+                kind.label(),
+                settings.currency.format(amount),
+                settings.currency.format(threshold)
+            )));
+        }
+        self.manual_movement(account_id, kind, amount, reason)
     }
 
     /// Movements of an account, newest first.

@@ -1,4 +1,5 @@
-//! Settings (Paramètres): currency, country code for numbers, defaults for new accounts.
+//! Settings (Paramètres): currency, country code for numbers, defaults for new accounts, the
+//! amount above which the window asks to confirm a movement.
 
 use super::Store;
 use crate::domain::{CountryCode, Currency, Money};
@@ -21,6 +22,16 @@ pub struct Settings {
     /// Where the call-control service listens (`forfaits agi` without `--listen`), and where
     /// *Paramètres* looks for it.
     pub agi_address: String,
+    /// A movement typed in the window above this amount (either sign) is confirmed first,
+    /// with the resulting balance on the button.
+    pub confirmation_threshold: Money,
+}
+
+/// Default of `confirmation_threshold`: 1 000 units of the currency.
+const CONFIRMATION_UNITS: i64 = 1000;
+
+fn default_threshold(c: &Currency) -> Money {
+    Money(CONFIRMATION_UNITS * 10i64.pow(u32::from(c.decimals)))
 }
 
 impl Default for Settings {
@@ -35,6 +46,7 @@ impl Default for Settings {
             backup_retention_days: 14,
             max_call_minutes: 60,
             agi_address: "127.0.0.1:4573".into(),
+            confirmation_threshold: default_threshold(&Currency::default()),
         }
     }
 }
@@ -60,6 +72,9 @@ pub struct SettingsForm {
     /// Address of the call-control service; absent: unchanged.
     #[serde(default)]
     pub adresse_service: Option<String>,
+    /// Amount above which a movement is confirmed (`1 000`, `250,5`).
+    #[serde(default)]
+    pub seuil_confirmation: String,
 }
 
 fn default_retention() -> u32 {
@@ -81,8 +96,13 @@ impl Store {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d.currency.decimals);
         let code = get("currency_code")?.unwrap_or(d.currency.code.clone());
+        // Read leniently: a code saved before codes were checked stays shown as it was.
+        let currency = Currency::new(&code, decimals).unwrap_or(d.currency);
         Ok(Settings {
-            currency: Currency::new(&code, decimals).unwrap_or(d.currency),
+            confirmation_threshold: get("confirmation_threshold")?
+                .and_then(|v| v.parse().ok())
+                .map_or_else(|| default_threshold(&currency), Money),
+            currency,
             country_code: get("country_code")?
                 .and_then(|v| CountryCode::parse(&v).ok())
                 .unwrap_or(d.country_code),
@@ -112,10 +132,11 @@ impl Store {
         use crate::domain::Field;
         use crate::domain::FieldError;
         let mut errors = Vec::new();
-        let currency = Currency::new(&f.devise, f.decimales)
+        let currency = crate::domain::currency_code::parse_currency_code(&f.devise)
+            .and_then(|code| Currency::new(&code, f.decimales))
             .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
             .ok();
-        let cc = CountryCode::parse(&f.indicatif)
+        let cc = CountryCode::parse_setting(&f.indicatif)
             .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
             .ok();
         let allowance = crate::domain::account::parse_allowance(&f.duree_defaut)
@@ -129,6 +150,18 @@ impl Store {
                 .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
                 .ok()
         });
+        let threshold = currency.as_ref().and_then(|c| {
+            if f.seuil_confirmation.trim().is_empty() {
+                errors.push(FieldError::new(
+                    Field::ConfirmationThreshold,
+                    "le seuil de confirmation est obligatoire (par exemple 1 000)",
+                ));
+                return None;
+            }
+            c.parse(&f.seuil_confirmation, false)
+                .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
+                .ok()
+        });
         if !(1..=3650).contains(&f.retention_sauvegardes) {
             errors.push(FieldError::new(
                 Field::BackupRetention,
@@ -138,8 +171,8 @@ impl Store {
                 ),
             ));
         }
-        let (Some(currency), Some(cc), Some(allowance), Some(opening)) =
-            (currency, cc, allowance, opening)
+        let (Some(currency), Some(cc), Some(allowance), Some(opening), Some(threshold)) =
+            (currency, cc, allowance, opening, threshold)
         else {
             return Err(Error::Fields(errors));
         };
@@ -180,6 +213,7 @@ impl Store {
                     }
                 },
             },
+            confirmation_threshold: threshold,
         };
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
@@ -203,7 +237,7 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 10] = [
+        let pairs: [(&str, String); 11] = [
             ("max_call_minutes", new.max_call_minutes.to_string()),
             ("agi_address", new.agi_address.clone()),
             (
@@ -224,6 +258,10 @@ impl Store {
             (
                 "default_opening_balance",
                 new.default_opening_balance.0.to_string(),
+            ),
+            (
+                "confirmation_threshold",
+                new.confirmation_threshold.0.to_string(),
             ),
         ];
         for (k, v) in &pairs {
@@ -246,11 +284,12 @@ impl Store {
             "Paramètres modifiés",
             None,
             &format!(
-                "devise {} ({} décimales), indicatif +{}, appel de {} minutes au plus",
+                "devise {} ({}), indicatif +{}, confirmation au-delà de {}, appel de {} au plus",
                 new.currency.code,
-                new.currency.decimals,
+                crate::fr::nombre(u64::from(new.currency.decimals), "décimale", "décimales"),
                 new.country_code.as_str(),
-                new.max_call_minutes
+                new.currency.format_plain(new.confirmation_threshold),
+                crate::fr::nombre(u64::from(new.max_call_minutes), "minute", "minutes")
             ),
         )?;
         tx.commit()?;

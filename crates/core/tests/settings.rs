@@ -1,0 +1,153 @@
+//! Paramètres: what the window may save, validated in the core.
+
+mod common;
+
+use common::*;
+use forfaits_core::domain::{Field, Money};
+use forfaits_core::store::settings::SettingsForm;
+use forfaits_core::{Error, Store};
+
+fn form() -> SettingsForm {
+    SettingsForm {
+        devise: "TND".into(),
+        decimales: 3,
+        indicatif: "+216".into(),
+        etat_defaut: true,
+        billing_defaut: true,
+        duree_defaut: String::new(),
+        solde_defaut: String::new(),
+        retention_sauvegardes: 14,
+        seuil_confirmation: "1 000".into(),
+        duree_max_appel: None,
+        adresse_service: None,
+    }
+}
+
+fn refused_fields(
+    r: forfaits_core::Result<forfaits_core::store::Settings>,
+) -> Vec<(Field, String)> {
+    match r {
+        Err(Error::Fields(f)) => f.into_iter().map(|e| (e.field, e.message)).collect(),
+        other => panic!("refus attendu, reçu {other:?}"),
+    }
+}
+
+#[test]
+fn a_currency_must_be_a_three_letter_iso_code() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let before = s.settings().unwrap();
+    for bad in ["dinar", "TN", "TDN", "€"] {
+        let f = SettingsForm {
+            devise: bad.into(),
+            ..form()
+        };
+        let errs = refused_fields(s.save_settings_form(&f));
+        assert_eq!(errs.len(), 1, "{bad}: {errs:?}");
+        assert_eq!(errs[0].0, Field::Currency, "{bad}");
+        assert!(errs[0].1.contains("ISO"), "{bad}: {}", errs[0].1);
+    }
+    assert_eq!(s.settings().unwrap(), before, "nothing saved");
+    let saved = s
+        .save_settings_form(&SettingsForm {
+            devise: "eur".into(),
+            decimales: 2,
+            ..form()
+        })
+        .unwrap();
+    assert_eq!(saved.currency.code, "EUR");
+}
+
+#[test]
+fn a_country_code_needs_its_plus_and_one_to_three_digits() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let before = s.settings().unwrap();
+    for bad in ["216", "+2160", "+", "00216", "+021"] {
+        let f = SettingsForm {
+            indicatif: bad.into(),
+            ..form()
+        };
+        let errs = refused_fields(s.save_settings_form(&f));
+        assert_eq!(errs[0].0, Field::CountryCode, "{bad}");
+    }
+    let errs = refused_fields(s.save_settings_form(&SettingsForm {
+        indicatif: "216".into(),
+        ..form()
+    }));
+    assert!(errs[0].1.contains("écrivez +216"), "{}", errs[0].1);
+    assert_eq!(s.settings().unwrap(), before, "nothing saved");
+    let saved = s
+        .save_settings_form(&SettingsForm {
+            indicatif: "+33".into(),
+            ..form()
+        })
+        .unwrap();
+    assert_eq!(saved.country_code.as_str(), "33");
+    assert_eq!(s.settings().unwrap().country_code.as_str(), "33");
+}
+
+#[test]
+fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    assert_eq!(
+        s.settings().unwrap().confirmation_threshold,
+        Money(1_000_000)
+    );
+    for bad in ["", "-5", "beaucoup", "1,2345"] {
+        let errs = refused_fields(s.save_settings_form(&SettingsForm {
+            seuil_confirmation: bad.into(),
+            ..form()
+        }));
+        assert_eq!(errs[0].0, Field::ConfirmationThreshold, "{bad}");
+    }
+    assert_eq!(
+        s.settings().unwrap().confirmation_threshold,
+        Money(1_000_000)
+    );
+    s.save_settings_form(&SettingsForm {
+        seuil_confirmation: "250,5".into(),
+        ..form()
+    })
+    .unwrap();
+    assert_eq!(s.settings().unwrap().confirmation_threshold, Money(250_500));
+    // A database without movements may change its decimals: the default follows them.
+    let db2 = temp_db();
+    let mut s2 = Store::open(&db2.path).unwrap();
+    let mut st = s2.settings().unwrap();
+    st.currency = forfaits_core::domain::Currency::new("XOF", 0).unwrap();
+    st.confirmation_threshold = Money(1000);
+    s2.save_settings(&st).unwrap();
+    assert_eq!(s2.settings().unwrap().confirmation_threshold, Money(1000));
+}
+
+#[test]
+fn the_per_call_maximum_and_the_service_address_are_checked_and_kept() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let mut f = form();
+    f.duree_max_appel = Some(0);
+    f.adresse_service = Some("asterisk:4573".into());
+    let refused = refused_fields(s.save_settings_form(&f));
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused[0].0, Field::MaxCall);
+    assert!(
+        refused[0].1.contains("de 1 à 1440 minutes"),
+        "{}",
+        refused[0].1
+    );
+    assert_eq!(refused[1].0, Field::AgiAddress);
+    assert_eq!(s.settings().unwrap().max_call_minutes, 60, "unchanged");
+    f.duree_max_appel = Some(20);
+    f.adresse_service = Some(" 0.0.0.0:4600 ".into());
+    s.save_settings_form(&f).unwrap();
+    let saved = s.settings().unwrap();
+    assert_eq!(
+        (saved.max_call_minutes, saved.agi_address.as_str()),
+        (20, "0.0.0.0:4600")
+    );
+    // A form that does not send them leaves them as they are.
+    s.save_settings_form(&form()).unwrap();
+    assert_eq!(s.settings().unwrap().max_call_minutes, 20);
+}
