@@ -1066,7 +1066,7 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
         (
             &["account", "1000000000791", "--disable"],
             1,
-            "zéro initial",
+            "14 chiffres",
         ),
         (
             &["account", "99999999999999", "--disable"],
