@@ -118,6 +118,59 @@ def sqlite_export():
 o, b = median_pair(lambda: timed([str(BIN), "--db", str(big_db), "export", "--out", str(out1)]), sqlite_export, a.runs)
 report(f"export {a.big:,} comptes".replace(",", " "), o, b, "forfaits export", "sqlite3 -csv   ", 1.5, 1.0)
 
+# Call control (FastAGI): 50 simultaneous sessions, each a new connection as Asterisk opens one
+# per call, over the 1,000,000-account base while another process credits accounts in a loop;
+# beside it, the same bytes answered by a server that decides nothing (a bare TCP round trip).
+import socket, threading
+CHARGE = ROOT / "target" / "release" / "examples" / "charge"
+agi_db = WORK / "agi.sqlite3"
+rm_db(agi_db)
+for suffix in ("", "-wal"):
+    if Path(str(big_db) + suffix).exists():
+        shutil.copyfile(str(big_db) + suffix, str(agi_db) + suffix)
+free = WORK / "tarifs-gratuits.csv"
+free.write_text("prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+;Tout;0;60;60;0\n")
+subprocess.run([str(BIN), "--db", str(agi_db), "tariffs", "import", str(free)], stdout=subprocess.DEVNULL, check=True)
+codes_file, matricules = WORK / "codes.txt", []
+with open(big) as f, open(codes_file, "w") as out:
+    for i, line in enumerate(f):
+        if i % 10 == 0:
+            cells = line.split(",")
+            out.write(cells[2] + "\n")
+            matricules.append(cells[1])
+with socket.socket() as s_:
+    s_.bind(("127.0.0.1", 0))
+    agi_port = s_.getsockname()[1]
+agi_addr = f"127.0.0.1:{agi_port}"
+service = subprocess.Popen([str(BIN), "--db", str(agi_db), "agi", "--listen", agi_addr],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", agi_port), timeout=0.1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+stop_credits, credits = threading.Event(), [0]
+def credit_loop():
+    i = 0
+    while not stop_credits.is_set():
+        subprocess.run([str(BIN), "--db", str(agi_db), "balance", matricules[i % len(matricules)], "credit", "0,001",
+                        "--reason", "banc"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        credits[0] += 1
+        i += 7919
+writer = threading.Thread(target=credit_loop)
+writer.start()
+def charge(*extra):
+    out = subprocess.run([str(CHARGE), "--addr", agi_addr, "--codes", str(codes_file), "--connections", "50",
+                          "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), float(out[1]), float(out[2]), float(out[3]), out[4] if len(out) > 4 else ""
+agi_n, agi_rate, agi_p50, agi_p99, agi_mix = charge()
+stop_credits.set()
+writer.join()
+service.terminate()
+service.wait(timeout=10)
+bare_n, bare_rate, bare_p50, bare_p99, _ = charge("--baseline")
+
 # Rating: one load of generated call records into the imported database, with the sample tariffs.
 calls = WORK / f"calls-{a.big}.csv"
 if not calls.exists():
@@ -146,5 +199,7 @@ print()
 print("\n".join(rows))
 aim = "atteint" if a.big / t_calls >= 200_000 else "non atteint"
 print(f"{'tarification ' + format(a.big, ',').replace(',', ' ') + ' appels':<34} {t_calls:.2f} s = {a.big / t_calls:,.0f} appels/s (objectif >= 200 000/s : {aim}) ; mémoire max. {max(load_peaks):.0f} Mio".replace(",", " "))
+agi_ok = "OK" if agi_rate >= 2000 and agi_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
+print(f"{'décisions FastAGI, 50 connexions':<34} {agi_rate:,.0f}/s, p50 {agi_p50:.1f} ms, p99 {agi_p99:.1f} ms ({agi_n:,} décisions en 10 s, {credits[0]} crédits en parallèle ; {agi_mix})".replace(",", " ") + f" | aller-retour TCP nu {bare_rate:,.0f}/s, p99 {bare_p99:.1f} ms ; cible >= 2 000/s et p99 <= 10 ms {agi_ok}".replace(",", " "))
 mem_ok = "OK" if peak_mib <= 200 else "AU-DESSUS DE LA CIBLE"
 print(f"{'mémoire max. import ' + format(a.big, ',').replace(',', ' '):<34} {peak_mib:.0f} Mio (cible <= 200 Mio) {mem_ok} ; durée {big_import_s:.2f} s")

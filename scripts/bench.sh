@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --bin forfaits
+# The load generator of the call-control benchmark (plays Asterisk's side).
+cargo build --release -p forfaits-agi --example charge
 exec python3 scripts/bench.py "$@"

@@ -119,6 +119,8 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
         "usr/bin/forfaits-fenetre",
         "usr/share/applications/Forfaits.desktop",
         "usr/share/icons/hicolor/128x128/apps/forfaits.png",
+        // The call-control service's unit: installed, not enabled.
+        "usr/lib/systemd/system/forfaits-agi.service",
     ] {
         assert!(
             files.contains(&path),
@@ -143,6 +145,19 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
     assert!(entry.lines().any(|l| l == "Exec=forfaits"), "{entry}");
     assert!(entry.lines().any(|l| l == "Icon=forfaits"), "{entry}");
     assert!(entry.contains("Comment=Gestion des forfaits"), "{entry}");
+
+    // The service's unit runs the installed program; the package does not enable it.
+    let unit = std::fs::read_to_string(
+        root.path()
+            .join("usr/lib/systemd/system/forfaits-agi.service"),
+    )
+    .unwrap();
+    assert!(unit.lines().any(|l| l == "ExecStart=/usr/bin/forfaits agi"), "{unit}");
+    assert!(unit.contains("WantedBy=multi-user.target"), "{unit}");
+    assert!(
+        !Path::new("/etc/systemd/system/multi-user.target.wants/forfaits-agi.service").exists(),
+        "installed, not enabled"
+    );
 
     // Command line of the installed program.
     let help = ok(p, &["--help"]);
