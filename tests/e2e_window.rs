@@ -1192,3 +1192,166 @@ async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows
     assert_eq!(cut, serde_json::json!([]));
     s.close().await;
 }
+
+const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: +21627468145 (Ooredoo)
+
+/// The tariffs, and Lotfi credited 2,000 TND: the SPEC §11 example (666 s granted, 1,998 held).
+fn lotfi_with_2_000(db: &Path) {
+    for args in [
+        vec![
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+        vec!["balance", LOTFI, "credit", "2,000", "--reason", "Dépôt"],
+    ] {
+        let o = forfaits(db, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// What the telephony server asks before a call, decided by the core on the test's database.
+fn autoriser(
+    svc: &mut forfaits_core::control::Service,
+    uniqueid: &str,
+    asked: &str,
+    at: i64,
+) -> forfaits_core::control::Decision {
+    svc.authorize(
+        &forfaits_core::control::AuthorizeRequest {
+            uniqueid: uniqueid.into(),
+            code: "8589669".into(),
+            asked: asked.into(),
+        },
+        at,
+    )
+    .unwrap()
+}
+
+fn terminer(svc: &mut forfaits_core::control::Service, uniqueid: &str, billsec: i64, at: i64) {
+    let f = svc
+        .finish(
+            &forfaits_core::control::FinishRequest {
+                uniqueid: uniqueid.into(),
+                billsec,
+                disposition: "ANSWERED".into(),
+            },
+            at,
+        )
+        .unwrap();
+    assert!(
+        matches!(f, forfaits_core::control::Finished::Billed { .. }),
+        "{f:?}"
+    );
+}
+
+/// `dd/mm/yyyy HH:MM` of a UTC second, in the window's local time.
+fn local_day(at: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_opt(at, 0)
+        .unwrap()
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_history_says_why_a_call_was_refused_and_which_call_is_in_progress() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    lotfi_with_2_000(&s.db);
+    let now = forfaits_core::store::now();
+    let mut svc = forfaits_core::control::Service::open(&s.db).unwrap();
+    let granted = autoriser(&mut svc, "e2e.1", "2", now - 60);
+    assert_eq!(granted.code(), "ok", "{}", granted.message);
+    assert_eq!(
+        autoriser(&mut svc, "e2e.2", "0021627468145", now - 30).code(),
+        "solde_insuffisant"
+    );
+    assert_eq!(autoriser(&mut svc, "e2e.3", "9", now).code(), "touche_vide");
+
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Télécharger historique des appels")
+        .await;
+    s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
+        .await;
+    // The requests' tab says, without being opened, that calls were refused and one is going on.
+    let tab = s.w.wait_text("#onglet-demandes", "2 refusées").await;
+    assert!(tab.contains("1 en cours"), "{tab}");
+    s.w.click("#onglet-demandes").await;
+    s.w.wait_text(
+        "#onglet-demandes-vue .list-foot",
+        "3 demandes · 2 refusées · 1 en cours",
+    )
+    .await;
+    let rows = s.w.texts("#table-demandes tbody tr").await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let mut cells = Vec::new();
+    for i in 1..=3 {
+        let css = format!("#table-demandes tbody tr:nth-child({i}) td");
+        cells.push(s.w.texts(&css).await);
+    }
+    let (newest, refused, granted) = (&cells[0], &cells[1], &cells[2]);
+    assert_eq!(
+        newest[1..4],
+        ["Touche 9", "", "Refusé : touche sans numéro"],
+        "{newest:?}"
+    );
+    assert_eq!(
+        refused[1..4],
+        [
+            "0021627468145",
+            "+21627468145",
+            "Refusé : solde insuffisant"
+        ],
+        "{refused:?}"
+    );
+    assert_eq!(
+        granted[1..6],
+        [
+            "Touche 2",
+            "+21627468145",
+            "Autorisé : 11 min 06 s accordées",
+            "1,998",
+            "Appel en cours"
+        ],
+        "{granted:?}"
+    );
+    let date = &granted[0];
+    assert!(date.starts_with(&local_day(now - 60)), "{date}");
+    assert_eq!(date.len(), "dd/mm/yyyy HH:MM".len(), "{date}");
+    s.w.shot("32-historique-demandes-d-appel").await;
+
+    // The period filters the requests like the calls.
+    let tomorrow = local_day(now + 86_400);
+    s.w.fill(&champ("depuis"), &tomorrow).await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.w.wait_text(
+        "#onglet-demandes-vue .list-foot",
+        "Aucune demande d'appel sur cette période.",
+    )
+    .await;
+    assert!(s.w.texts("#table-demandes tbody tr").await.is_empty());
+    wait_for(
+        10,
+        "the tab no longer counts refusals outside the period",
+        || async { (s.w.text("#onglet-demandes").await == "Demandes d'appel 0").then_some(()) },
+    )
+    .await;
+
+    // Hung up after 100 s: the call is billed, the request says so, the call is listed.
+    terminer(&mut svc, "e2e.1", 100, now);
+    s.w.fill(&champ("depuis"), &local_day(now - 86_400)).await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.w.wait_text("#table-demandes", "Terminé, facturé").await;
+    s.w.wait_text("#onglet-demandes", "3").await;
+    let tab = s.w.text("#onglet-demandes").await;
+    assert_eq!(
+        tab, "Demandes d'appel 32 refusées",
+        "no call in progress any more"
+    );
+    s.w.click("#onglet-appels").await;
+    s.w.wait_text("#panneau .list-foot", "1 appel").await;
+    s.w.wait_text("#table-historique", "0,306").await;
+    s.close().await;
+}
