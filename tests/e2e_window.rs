@@ -1355,3 +1355,62 @@ async fn call_history_says_why_a_call_was_refused_and_which_call_is_in_progress(
     s.w.wait_text("#table-historique", "0,306").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gestion_de_solde_shows_what_a_call_in_progress_holds_and_warns_a_debit() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    lotfi_with_2_000(&s.db);
+    let now = forfaits_core::store::now();
+    let mut svc = forfaits_core::control::Service::open(&s.db).unwrap();
+    assert_eq!(autoriser(&mut svc, "s.1", "2", now).code(), "ok");
+
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Gestion de solde").await;
+    s.w.wait_text(".big-balance", "2,000").await;
+    s.w.wait_text(
+        "#solde-reserve",
+        "dont 1,998\u{a0}TND réservés pour un appel en cours",
+    )
+    .await;
+    s.w.js("const s = document.querySelector(\"[data-champ='type']\"); s.value = 'debit'; s.dispatchEvent(new Event('change'));", vec![]).await;
+    s.w.fill(&champ("montant"), "1").await;
+    let warning =
+        s.w.wait_text("#avertissement-reserve", "ne couvre plus")
+            .await;
+    assert!(
+        warning.contains("(1,000\u{a0}TND)") && warning.contains("1,998\u{a0}TND réservés"),
+        "{warning}"
+    );
+    s.w.shot("33-gestion-de-solde-reserve").await;
+    // A small debit that leaves enough says nothing.
+    s.w.fill(&champ("montant"), "0,001").await;
+    s.w.wait_text("#panneau button.primary", "→ solde 1,999")
+        .await;
+    assert_eq!(s.w.text("#avertissement-reserve").await, "");
+    // The rule is unchanged: the debit that eats into the hold is saved, and the hold stays said.
+    s.w.fill(&champ("montant"), "1").await;
+    s.w.wait_text("#avertissement-reserve", "ne couvre plus")
+        .await;
+    s.w.fill(&champ("motif"), "Achat cantine").await;
+    s.w.keys(&champ("motif"), "\u{E007}").await;
+    s.w.wait_text(".big-balance", "1,000").await;
+    s.w.wait_text("#solde-reserve", "dont 1,998").await;
+    s.w.keys("#panneau", "\u{E00C}").await;
+    s.w.wait_gone("#panneau").await;
+
+    // The call ends: nothing is held any more.
+    terminer(&mut svc, "s.1", 10, now + 20);
+    s.row_action("Lotfi Ben Ali", "Gestion de solde").await;
+    s.w.wait_text(".mini-grid tbody", "Appel").await;
+    assert_eq!(s.w.text("#solde-reserve").await, "");
+    assert!(s.w.texts("#avertissement-reserve").await.len() == 1);
+    let hidden =
+        s.w.js(
+            "return document.querySelector('#avertissement-reserve').hidden",
+            vec![],
+        )
+        .await;
+    assert_eq!(hidden, serde_json::json!(true));
+    s.close().await;
+}
