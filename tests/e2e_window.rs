@@ -1414,3 +1414,157 @@ async fn gestion_de_solde_shows_what_a_call_in_progress_holds_and_warns_a_debit(
     assert_eq!(hidden, serde_json::json!(true));
     s.close().await;
 }
+
+/// `forfaits --db DB agi` with no `--listen`: it listens where Paramètres says.
+fn start_service(db: &Path, addr: &str) -> std::process::Child {
+    let child = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "agi"])
+        .env_remove("FORFAITS_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the service does not listen on {addr}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+fn saved_settings(db: &Path) -> forfaits_core::store::Settings {
+    forfaits_core::Store::open(db).unwrap().settings().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answers() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text(
+        "#parametres-controle-appel legend",
+        "Contrôle d'appel (Asterisk)",
+    )
+    .await;
+    assert_eq!(
+        s.w.js(
+            "return [document.querySelector(\"[data-champ='adresse_service']\").value, document.querySelector(\"[data-champ='duree_max_appel']\").value]",
+            vec![]
+        )
+        .await,
+        serde_json::json!(["127.0.0.1:4573", "60"])
+    );
+
+    // Bad input: each error under its field, nothing saved.
+    s.w.fill(&champ("adresse_service"), "asterisk:4573").await;
+    s.w.fill(&champ("duree_max_appel"), "0").await;
+    s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    let errors =
+        s.w.wait_text("#parametres-controle-appel .field-error", "va de 1 à 1440")
+            .await;
+    assert!(
+        errors.contains("Adresse du service invalide (reçu : asterisk:4573)"),
+        "{errors}"
+    );
+    assert_eq!(
+        s.w.texts("#parametres-controle-appel .field-error")
+            .await
+            .len(),
+        2
+    );
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        (st.agi_address.as_str(), st.max_call_minutes),
+        ("127.0.0.1:4573", 60)
+    );
+    // Letters cannot even be typed as minutes.
+    s.w.fill(&champ("duree_max_appel"), "2x0").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("20")
+    );
+    // Checking a bad address says so under the field too.
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#parametres-controle-appel .field-error",
+        "Adresse du service invalide",
+    )
+    .await;
+
+    // A free port: nobody answers there.
+    s.w.fill(&champ("adresse_service"), &addr).await;
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Aucun service ne répond sur {addr}"),
+    )
+    .await;
+    assert_eq!(
+        s.w.text(".field:has([data-champ='adresse_service']) .field-error")
+            .await,
+        "",
+        "a good address clears its error"
+    );
+    s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    s.w.wait_text("#toasts", "Paramètres enregistrés").await;
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        (st.agi_address.as_str(), st.max_call_minutes),
+        (addr.as_str(), 20)
+    );
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Aucun service ne répond sur {addr}"),
+    )
+    .await;
+    let off =
+        s.w.js(
+            "return document.querySelector('#etat-service').className",
+            vec![],
+        )
+        .await;
+    assert_eq!(off, serde_json::json!("service-state off"));
+
+    // The service started without --listen listens where the window said: it answers.
+    let mut service = start_service(&s.db, &addr);
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Service en marche (Forfaits {})", env!("CARGO_PKG_VERSION")),
+    )
+    .await;
+    let on =
+        s.w.js(
+            "return document.querySelector('#etat-service').className",
+            vec![],
+        )
+        .await;
+    assert_eq!(on, serde_json::json!("service-state on"));
+    s.w.js(
+        "document.querySelector('#parametres-controle-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("34-parametres-controle-d-appel").await;
+    let _ = service.kill();
+    let _ = service.wait();
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text("#etat-service", "Aucun service ne répond")
+        .await;
+    s.close().await;
+}
