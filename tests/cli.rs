@@ -1063,11 +1063,7 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
             2,
             "--max-call",
         ),
-        (
-            &["account", "1000000000791", "--disable"],
-            1,
-            "14 chiffres",
-        ),
+        (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
         (
             &["account", "99999999999999", "--disable"],
             1,

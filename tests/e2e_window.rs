@@ -1192,3 +1192,379 @@ async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows
     assert_eq!(cut, serde_json::json!([]));
     s.close().await;
 }
+
+const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: +21627468145 (Ooredoo)
+
+/// The tariffs, and Lotfi credited 2,000 TND: the SPEC §11 example (666 s granted, 1,998 held).
+fn lotfi_with_2_000(db: &Path) {
+    for args in [
+        vec![
+            "tariffs",
+            "import",
+            shared_data("tariffs-sample.csv").to_str().unwrap(),
+        ],
+        vec!["balance", LOTFI, "credit", "2,000", "--reason", "Dépôt"],
+    ] {
+        let o = forfaits(db, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// What the telephony server asks before a call, decided by the core on the test's database.
+fn autoriser(
+    svc: &mut forfaits_core::control::Service,
+    uniqueid: &str,
+    asked: &str,
+    at: i64,
+) -> forfaits_core::control::Decision {
+    svc.authorize(
+        &forfaits_core::control::AuthorizeRequest {
+            uniqueid: uniqueid.into(),
+            code: "8589669".into(),
+            asked: asked.into(),
+        },
+        at,
+    )
+    .unwrap()
+}
+
+fn terminer(svc: &mut forfaits_core::control::Service, uniqueid: &str, billsec: i64, at: i64) {
+    let f = svc
+        .finish(
+            &forfaits_core::control::FinishRequest {
+                uniqueid: uniqueid.into(),
+                billsec,
+                disposition: "ANSWERED".into(),
+            },
+            at,
+        )
+        .unwrap();
+    assert!(
+        matches!(f, forfaits_core::control::Finished::Billed { .. }),
+        "{f:?}"
+    );
+}
+
+/// `dd/mm/yyyy HH:MM` of a UTC second, in the window's local time.
+fn local_day(at: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_opt(at, 0)
+        .unwrap()
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_history_says_why_a_call_was_refused_and_which_call_is_in_progress() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    lotfi_with_2_000(&s.db);
+    let now = forfaits_core::store::now();
+    let mut svc = forfaits_core::control::Service::open(&s.db).unwrap();
+    let granted = autoriser(&mut svc, "e2e.1", "2", now - 60);
+    assert_eq!(granted.code(), "ok", "{}", granted.message);
+    assert_eq!(
+        autoriser(&mut svc, "e2e.2", "0021627468145", now - 30).code(),
+        "solde_insuffisant"
+    );
+    assert_eq!(autoriser(&mut svc, "e2e.3", "9", now).code(), "touche_vide");
+
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Télécharger historique des appels")
+        .await;
+    s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
+        .await;
+    // The requests' tab says, without being opened, that calls were refused and one is going on.
+    let tab = s.w.wait_text("#onglet-demandes", "2 refusées").await;
+    assert!(tab.contains("1 en cours"), "{tab}");
+    s.w.click("#onglet-demandes").await;
+    s.w.wait_text(
+        "#onglet-demandes-vue .list-foot",
+        "3 demandes · 2 refusées · 1 en cours",
+    )
+    .await;
+    let rows = s.w.texts("#table-demandes tbody tr").await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let mut cells = Vec::new();
+    for i in 1..=3 {
+        let css = format!("#table-demandes tbody tr:nth-child({i}) td");
+        cells.push(s.w.texts(&css).await);
+    }
+    let (newest, refused, granted) = (&cells[0], &cells[1], &cells[2]);
+    assert_eq!(
+        newest[1..4],
+        ["Touche 9", "", "Refusé : touche sans numéro"],
+        "{newest:?}"
+    );
+    assert_eq!(
+        refused[1..4],
+        [
+            "0021627468145",
+            "+21627468145",
+            "Refusé : solde insuffisant"
+        ],
+        "{refused:?}"
+    );
+    assert_eq!(
+        granted[1..6],
+        [
+            "Touche 2",
+            "+21627468145",
+            "Autorisé : 11 min 06 s accordées",
+            "1,998",
+            "Appel en cours"
+        ],
+        "{granted:?}"
+    );
+    let date = &granted[0];
+    assert!(date.starts_with(&local_day(now - 60)), "{date}");
+    assert_eq!(date.len(), "dd/mm/yyyy HH:MM".len(), "{date}");
+    s.w.shot("32-historique-demandes-d-appel").await;
+
+    // The period filters the requests like the calls.
+    let tomorrow = local_day(now + 86_400);
+    s.w.fill(&champ("depuis"), &tomorrow).await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.w.wait_text(
+        "#onglet-demandes-vue .list-foot",
+        "Aucune demande d'appel sur cette période.",
+    )
+    .await;
+    assert!(s.w.texts("#table-demandes tbody tr").await.is_empty());
+    wait_for(
+        10,
+        "the tab no longer counts refusals outside the period",
+        || async { (s.w.text("#onglet-demandes").await == "Demandes d'appel 0").then_some(()) },
+    )
+    .await;
+
+    // Hung up after 100 s: the call is billed, the request says so, the call is listed.
+    terminer(&mut svc, "e2e.1", 100, now);
+    s.w.fill(&champ("depuis"), &local_day(now - 86_400)).await;
+    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.w.wait_text("#table-demandes", "Terminé, facturé").await;
+    s.w.wait_text("#onglet-demandes", "3").await;
+    let tab = s.w.text("#onglet-demandes").await;
+    assert_eq!(
+        tab, "Demandes d'appel 32 refusées",
+        "no call in progress any more"
+    );
+    s.w.click("#onglet-appels").await;
+    s.w.wait_text("#panneau .list-foot", "1 appel").await;
+    s.w.wait_text("#table-historique", "0,306").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gestion_de_solde_shows_what_a_call_in_progress_holds_and_warns_a_debit() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    lotfi_with_2_000(&s.db);
+    let now = forfaits_core::store::now();
+    let mut svc = forfaits_core::control::Service::open(&s.db).unwrap();
+    assert_eq!(autoriser(&mut svc, "s.1", "2", now).code(), "ok");
+
+    s.search("Lotfi").await;
+    s.row_action("Lotfi Ben Ali", "Gestion de solde").await;
+    s.w.wait_text(".big-balance", "2,000").await;
+    s.w.wait_text(
+        "#solde-reserve",
+        "dont 1,998\u{a0}TND réservés pour un appel en cours",
+    )
+    .await;
+    s.w.js("const s = document.querySelector(\"[data-champ='type']\"); s.value = 'debit'; s.dispatchEvent(new Event('change'));", vec![]).await;
+    s.w.fill(&champ("montant"), "1").await;
+    let warning =
+        s.w.wait_text("#avertissement-reserve", "ne couvre plus")
+            .await;
+    assert!(
+        warning.contains("(1,000\u{a0}TND)") && warning.contains("1,998\u{a0}TND réservés"),
+        "{warning}"
+    );
+    s.w.shot("33-gestion-de-solde-reserve").await;
+    // A small debit that leaves enough says nothing.
+    s.w.fill(&champ("montant"), "0,001").await;
+    s.w.wait_text("#panneau button.primary", "→ solde 1,999")
+        .await;
+    assert_eq!(s.w.text("#avertissement-reserve").await, "");
+    // The rule is unchanged: the debit that eats into the hold is saved, and the hold stays said.
+    s.w.fill(&champ("montant"), "1").await;
+    s.w.wait_text("#avertissement-reserve", "ne couvre plus")
+        .await;
+    s.w.fill(&champ("motif"), "Achat cantine").await;
+    s.w.keys(&champ("motif"), "\u{E007}").await;
+    s.w.wait_text(".big-balance", "1,000").await;
+    s.w.wait_text("#solde-reserve", "dont 1,998").await;
+    s.w.keys("#panneau", "\u{E00C}").await;
+    s.w.wait_gone("#panneau").await;
+
+    // The call ends: nothing is held any more.
+    terminer(&mut svc, "s.1", 10, now + 20);
+    s.row_action("Lotfi Ben Ali", "Gestion de solde").await;
+    s.w.wait_text(".mini-grid tbody", "Appel").await;
+    assert_eq!(s.w.text("#solde-reserve").await, "");
+    assert!(s.w.texts("#avertissement-reserve").await.len() == 1);
+    let hidden =
+        s.w.js(
+            "return document.querySelector('#avertissement-reserve').hidden",
+            vec![],
+        )
+        .await;
+    assert_eq!(hidden, serde_json::json!(true));
+    s.close().await;
+}
+
+/// `forfaits --db DB agi` with no `--listen`: it listens where Paramètres says.
+fn start_service(db: &Path, addr: &str) -> std::process::Child {
+    let child = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "agi"])
+        .env_remove("FORFAITS_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the service does not listen on {addr}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+fn saved_settings(db: &Path) -> forfaits_core::store::Settings {
+    forfaits_core::Store::open(db).unwrap().settings().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answers() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text(
+        "#parametres-controle-appel legend",
+        "Contrôle d'appel (Asterisk)",
+    )
+    .await;
+    assert_eq!(
+        s.w.js(
+            "return [document.querySelector(\"[data-champ='adresse_service']\").value, document.querySelector(\"[data-champ='duree_max_appel']\").value]",
+            vec![]
+        )
+        .await,
+        serde_json::json!(["127.0.0.1:4573", "60"])
+    );
+
+    // Bad input: each error under its field, nothing saved.
+    s.w.fill(&champ("adresse_service"), "asterisk:4573").await;
+    s.w.fill(&champ("duree_max_appel"), "0").await;
+    s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    let errors =
+        s.w.wait_text("#parametres-controle-appel .field-error", "va de 1 à 1440")
+            .await;
+    assert!(
+        errors.contains("Adresse du service invalide (reçu : asterisk:4573)"),
+        "{errors}"
+    );
+    assert_eq!(
+        s.w.texts("#parametres-controle-appel .field-error")
+            .await
+            .len(),
+        2
+    );
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        (st.agi_address.as_str(), st.max_call_minutes),
+        ("127.0.0.1:4573", 60)
+    );
+    // Letters cannot even be typed as minutes.
+    s.w.fill(&champ("duree_max_appel"), "2x0").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("20")
+    );
+    // Checking a bad address says so under the field too.
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#parametres-controle-appel .field-error",
+        "Adresse du service invalide",
+    )
+    .await;
+
+    // A free port: nobody answers there.
+    s.w.fill(&champ("adresse_service"), &addr).await;
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Aucun service ne répond sur {addr}"),
+    )
+    .await;
+    assert_eq!(
+        s.w.text(".field:has([data-champ='adresse_service']) .field-error")
+            .await,
+        "",
+        "a good address clears its error"
+    );
+    s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    s.w.wait_text("#toasts", "Paramètres enregistrés").await;
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        (st.agi_address.as_str(), st.max_call_minutes),
+        (addr.as_str(), 20)
+    );
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Aucun service ne répond sur {addr}"),
+    )
+    .await;
+    let off =
+        s.w.js(
+            "return document.querySelector('#etat-service').className",
+            vec![],
+        )
+        .await;
+    assert_eq!(off, serde_json::json!("service-state off"));
+
+    // The service started without --listen listens where the window said: it answers.
+    let mut service = start_service(&s.db, &addr);
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text(
+        "#etat-service",
+        &format!("Service en marche (Forfaits {})", env!("CARGO_PKG_VERSION")),
+    )
+    .await;
+    let on =
+        s.w.js(
+            "return document.querySelector('#etat-service').className",
+            vec![],
+        )
+        .await;
+    assert_eq!(on, serde_json::json!("service-state on"));
+    s.w.js(
+        "document.querySelector('#parametres-controle-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("34-parametres-controle-d-appel").await;
+    let _ = service.kill();
+    let _ = service.wait();
+    s.w.click("#btn-verifier-service").await;
+    s.w.wait_text("#etat-service", "Aucun service ne répond")
+        .await;
+    s.close().await;
+}

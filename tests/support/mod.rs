@@ -234,12 +234,14 @@ impl Win {
             .unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
     }
 
-    /// Clicks the first element matching `css` whose text contains `text`.
+    /// Clicks the first element matching `css` whose text contains `text`, scrolled to the middle
+    /// of its page first (the driver does not scroll inner containers: a button low on a long
+    /// page would stay under the status line).
     pub async fn click_text(&self, css: &str, text: &str) {
         let found = wait_for(10, &format!("{css} « {text} »"), || async {
             let v = self
                 .js(
-                    "const e = Array.from(document.querySelectorAll(arguments[0])).find(x => x.textContent.includes(arguments[1]) && x.offsetParent !== null); if (e) { e.setAttribute('data-e2e', 'cible'); return true; } return false;",
+                    "const e = Array.from(document.querySelectorAll(arguments[0])).find(x => x.textContent.includes(arguments[1]) && x.offsetParent !== null); if (e) { e.setAttribute('data-e2e', 'cible'); e.scrollIntoView({ block: 'center' }); return true; } return false;",
                     vec![css.into(), text.into()],
                 )
                 .await;

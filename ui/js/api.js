@@ -14,6 +14,8 @@ export const api = {
   infos: () => call("infos_application"),
   parametres: () => call("lire_parametres"),
   enregistrerParametres: (formulaire) => call("enregistrer_parametres", { formulaire }),
+  /** Whether a call-control service answers at `adresse` (the saved address when null). */
+  etatService: (adresse = null) => call("etat_service", { adresse }),
   journal: (filtre) => call("lire_journal", { filtre }),
   infosSauvegardes: () => call("infos_sauvegardes"),
   sauvegarder: (chemin) => call("sauvegarder", { chemin }),
@@ -45,6 +47,7 @@ export const api = {
     call("exporter_utilisateurs", { chemin, format, separateur }),
 
   historique: (id, periode, limite, decalage) => call("historique_appels", { id, periode, limite, decalage }),
+  demandesAppel: (id, periode, limite, decalage) => call("demandes_appel", { id, periode, limite, decalage }),
   exporterHistorique: (id, periode, chemin) => call("exporter_historique", { id, periode, chemin }),
   analyserAppels: (chemin, colonne) => call("analyser_appels", { chemin, colonne }),
   chargerAppels: (chemin, colonne) => call("charger_appels", { chemin, colonne }),

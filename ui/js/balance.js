@@ -1,7 +1,8 @@
 // Gestion de solde: the balance, a movement typed with amount and reason, and the history with
 // the balance after each movement. The button says what the movement does with the amounts
 // Rust computed ("Créditer 12,500 TND → solde 36,810 TND"); above the threshold of the
-// Settings, the movement is confirmed first.
+// Settings, the movement is confirmed first. While a call is in progress, the amount it holds
+// is shown under the balance, and a debit that would leave less than it is said before saving.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
@@ -22,6 +23,13 @@ export function openBalance(account, onChanged) {
   let a = account;
   const balance = el("div", { class: "big-balance num" });
   const state = el("span", { class: "badge" });
+  // What calls in progress hold (minor units), as Rust counted it with the movements.
+  let reserve = 0;
+  const held = el("div", { class: "reserve-line muted small", id: "solde-reserve" });
+  const showReserve = () => {
+    held.textContent = reserve > 0 ? `dont ${money(reserve)} réservés pour un appel en cours` : "";
+    warning.hidden = reserve <= 0;
+  };
   const showBalance = () => {
     balance.textContent = money(a.solde);
     balance.classList.toggle("negative", a.solde <= 0);
@@ -36,6 +44,8 @@ export function openBalance(account, onChanged) {
   const fReason = field("Motif", { key: "motif", maxlength: 200, hint: "Obligatoire sauf pour une recharge" });
   const fields = [fKind, fAmount, fReason];
   const message = el("div", { class: "form-error", role: "alert" });
+  // Only while something is reserved, and then always there (empty or not): nothing jumps.
+  const warning = el("div", { class: "reserve-warning", id: "avertissement-reserve", role: "status", hidden: true });
   const submit = button("Créditer", { primary: true, type: "submit", id: "btn-mouvement" });
   const verb = () => KINDS.find((x) => x.code === kind.value).verb;
   /** "Créditer 12,500 TND → solde 36,810 TND" from the preview (minor units), never the raw input. */
@@ -54,10 +64,20 @@ export function openBalance(account, onChanged) {
       return null;
     }
   };
+  /** A debit (or negative correction) that leaves less than the calls in progress hold. */
+  const eatsReserve = (p) => p && !p.refuse && p.montant < 0 && p.reserve > 0 && p.solde_apres < p.reserve;
+  const reserveWarning = (p) =>
+    `Après ce mouvement, le solde (${money(p.solde_apres)}) ne couvre plus les ${money(p.reserve)} réservés pour l'appel en cours : à la fin de l'appel, le solde pourra devenir négatif.`;
   const label = async () => {
     const n = ++asked;
     const p = await preview();
-    if (n === asked) submit.textContent = p ? effect(p) : verb();
+    if (n !== asked) return;
+    submit.textContent = p ? effect(p) : verb();
+    if (p) {
+      reserve = p.reserve;
+      showReserve();
+    }
+    warning.textContent = eatsReserve(p) ? reserveWarning(p) : "";
   };
   kind.addEventListener("change", label);
   fAmount.input.addEventListener("input", label);
@@ -73,6 +93,8 @@ export function openBalance(account, onChanged) {
       clear(rows);
     }
     const r = await api.mouvements(a.id, PAGE, loaded);
+    reserve = r.reserve;
+    showReserve();
     loaded += r.mouvements.length;
     for (const m of r.mouvements) {
       rows.append(
@@ -89,7 +111,7 @@ export function openBalance(account, onChanged) {
     more.hidden = loaded >= r.total;
   };
 
-  const form = el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), message, el("div", { class: "form-actions" }, submit));
+  const form = el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), warning, message, el("div", { class: "form-actions" }, submit));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     submit.disabled = true;
@@ -103,6 +125,7 @@ export function openBalance(account, onChanged) {
           lines: [
             `${KINDS.find((x) => x.code === kind.value).label} de ${money(p.montant < 0 ? -p.montant : p.montant)} pour ${a.nom}.`,
             `Solde actuel : ${money(p.solde_avant)} ; après le mouvement : ${money(p.solde_apres)}.`,
+            ...(eatsReserve(p) ? [reserveWarning(p)] : []),
             `Ce montant dépasse le seuil de confirmation (${money(p.seuil)}, réglable dans Paramètres).`,
           ],
           confirmLabel: effect(p),
@@ -133,7 +156,7 @@ export function openBalance(account, onChanged) {
   panel({
     title: `Gestion de solde — ${a.nom}`,
     body: el("div", { class: "balance-panel" },
-      el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance), state),
+      el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance, held), state),
       form,
       el("h3", {}, "Mouvements"),
       el("table", { class: "mini-grid" },

@@ -1,14 +1,108 @@
-// Télécharger historique des appels: the calls of one account for a period, and the CSV saved
-// through the native dialog. The days are read by Rust (a day that does not exist, an inverted
-// period come back under their field); the footer always counts the rows the table shows.
+// Télécharger historique des appels: for a period, the calls of one account (Appels) and the
+// questions the telephony server asked before each call with Forfaits' answer (Demandes
+// d'appel: « Refusé : solde insuffisant »), so that a clerk can say why a call did not go
+// through. Two tabs over the same period; the tab of the requests counts the refusals and the
+// calls in progress, so they are seen without opening it. The CSV saved through the native
+// dialog holds the calls. The days are read by Rust (a day that does not exist, an inverted
+// period come back under their field); each footer counts the rows its table shows.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, dateTime, duration } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors } from "./ui.js";
-import { nombre } from "./fr.js";
+import { nombre, accord } from "./fr.js";
 
 const PAGE = 100;
+
+/** A table filled page by page, newest first, with its footer ("100 sur 250 appels"). */
+function pagedList({ id, headers, numeric, fetch, row, counted, empty }) {
+  const rows = el("tbody");
+  const count = el("span", { class: "muted small" });
+  const more = button("Afficher plus", { onclick: () => load(false) });
+  let loaded = 0;
+  let gen = 0;
+  let period = null;
+  const showCount = (r) => {
+    if (r === null) count.textContent = "";
+    else if (!r.total) count.textContent = empty;
+    else count.textContent = loaded >= r.total ? counted(r) : `${loaded} sur ${counted(r)}`;
+    more.hidden = r === null || loaded >= r.total;
+  };
+  /** Resolves to the answer, or rejects with the error (then the table is empty). */
+  const load = async (reset, p = period) => {
+    // Only the last request fills the table: a slower earlier answer is dropped.
+    const g = ++gen;
+    period = p;
+    const from = reset ? 0 : loaded;
+    try {
+      const r = await fetch(p, PAGE, from);
+      if (g !== gen) return null;
+      if (reset) {
+        loaded = 0;
+        clear(rows);
+      }
+      loaded += r.items.length;
+      for (const x of r.items) rows.append(row(x));
+      showCount(r);
+      return r;
+    } catch (err) {
+      if (g !== gen) return null;
+      // A wrong period shows nothing at all, rather than the rows of the previous one.
+      loaded = 0;
+      clear(rows);
+      showCount(null);
+      throw err;
+    }
+  };
+  const view = el("div", { class: "history-list" },
+    el("table", { class: "mini-grid", id },
+      el("thead", {}, el("tr", {}, headers.map((h, i) => el("th", { class: numeric.includes(i) ? "num" : "" }, h)))),
+      rows),
+    el("div", { class: "list-foot" }, count, more));
+  return { view, load };
+}
+
+function callRow(c) {
+  return el("tr", { class: c.hors_touches ? "flagged" : "" },
+    el("td", { class: "num" }, dateTime(c.date)),
+    el("td", { class: "mono" }, c.numero),
+    el("td", { class: "num" }, c.touche ?? ""),
+    el("td", { class: "num" }, duration(c.duree_s)),
+    el("td", { class: "num" }, amount(c.cout)),
+    el("td", { class: "num" }, c.solde_apres === null ? "" : amount(c.solde_apres)),
+    el("td", {}, c.statut),
+    el("td", {}, c.hors_touches ? el("span", { class: "badge badge-forfait", title: "Numéro hors des touches du compte" }, "Hors touches") : ""));
+}
+
+/** What became of an authorization: in progress, billed, or its hold expired without hang-up. */
+function follow(d) {
+  if (d.code !== "ok") return "";
+  if (d.open) return el("span", { class: "badge badge-ok en-cours" }, "Appel en cours");
+  if (d.settled) return el("span", { class: "muted" }, "Terminé, facturé");
+  return el("span", { class: "muted", title: "Aucune fin d'appel reçue ; la réservation a expiré" }, "Sans fin d'appel");
+}
+
+/** A key was pressed (1 to 10), rather than a number dialed (3 digits or more). */
+const byKey = (d) => /^\d{1,2}$/.test(d.asked);
+
+function attemptRow(d) {
+  const refused = d.code !== "ok";
+  return el("tr", { class: refused ? "refused" : d.open ? "in-progress" : "", "data-code": d.code },
+    el("td", { class: "num" }, dateTime(d.at)),
+    el("td", { class: byKey(d) ? "" : "mono" }, byKey(d) ? `Touche ${d.asked}` : d.asked),
+    el("td", { class: "mono" }, d.number),
+    el("td", { class: refused ? "decision negative" : "decision positive" }, d.label),
+    el("td", { class: "num" }, d.open ? amount(d.reserved) : ""),
+    el("td", {}, follow(d)));
+}
+
+/** "5 demandes · 2 refusées · 1 en cours" (the period's counts, whatever is loaded). */
+function attemptCounts(r) {
+  const parts = [nombre(r.total, "demande", "demandes")];
+  if (r.refusees) parts.push(`${r.refusees} ${accord("refusé", { feminin: true, n: r.refusees })}`);
+  if (r.en_cours) parts.push(`${r.en_cours} en cours`);
+  return parts.join(" · ");
+}
 
 export function openHistory(account) {
   const a = account;
@@ -16,61 +110,93 @@ export function openHistory(account) {
   const fTo = field("Au (inclus)", { key: "jusqua", hint: "jj/mm/aaaa ; vide : jusqu'à aujourd'hui" });
   fFrom.input.placeholder = "jj/mm/aaaa";
   fTo.input.placeholder = "jj/mm/aaaa";
-  const rows = el("tbody");
-  const count = el("span", { class: "muted small" });
-  const more = button("Afficher plus", { onclick: () => load(false) });
   const message = el("div", { class: "form-error", role: "alert" });
-  let loaded = 0;
-  let gen = 0;
   const period = () => ({ du: fFrom.input.value, au: fTo.input.value });
   const dateFields = [fFrom, fTo];
-  /** The footer from what the table holds: "3 appels", "100 sur 250 appels". */
-  const showCount = (total) => {
-    if (total === null) count.textContent = "";
-    else if (!total) count.textContent = "Aucun appel sur cette période.";
-    else count.textContent = loaded >= total ? nombre(total, "appel", "appels") : `${loaded} sur ${nombre(total, "appel", "appels")}`;
-    more.hidden = total === null || loaded >= total;
-  };
 
-  const load = async (reset) => {
-    // Only the last request fills the table: a slower earlier answer is dropped.
-    const g = ++gen;
-    const from = reset ? 0 : loaded;
-    try {
-      const r = await api.historique(a.id, period(), PAGE, from);
-      if (g !== gen) return;
-      message.textContent = "";
-      for (const f of dateFields) f.setError("");
-      if (reset) {
-        loaded = 0;
-        clear(rows);
-      }
-      loaded += r.appels.length;
-      for (const c of r.appels) {
-        rows.append(
-          el("tr", { class: c.hors_touches ? "flagged" : "" },
-            el("td", { class: "num" }, dateTime(c.date)),
-            el("td", { class: "mono" }, c.numero),
-            el("td", { class: "num" }, c.touche ?? ""),
-            el("td", { class: "num" }, duration(c.duree_s)),
-            el("td", { class: "num" }, amount(c.cout)),
-            el("td", { class: "num" }, c.solde_apres === null ? "" : amount(c.solde_apres)),
-            el("td", {}, c.statut),
-            el("td", {}, c.hors_touches ? el("span", { class: "badge badge-forfait", title: "Numéro hors des touches du compte" }, "Hors touches") : "")),
-        );
-      }
-      showCount(r.total);
-    } catch (err) {
-      if (g !== gen) return;
-      // A wrong period shows no calls at all, rather than those of the previous one.
-      loaded = 0;
-      clear(rows);
-      showCount(null);
-      message.textContent = showFieldErrors(dateFields, err);
+  const calls = pagedList({
+    id: "table-historique",
+    headers: ["Date", "Numéro", "Touche", "Durée", "Coût", "Solde après", "Statut", ""],
+    numeric: [0, 2, 3, 4, 5],
+    fetch: async (p, n, from) => {
+      const r = await api.historique(a.id, p, n, from);
+      return { ...r, items: r.appels };
+    },
+    row: callRow,
+    counted: (r) => nombre(r.total, "appel", "appels"),
+    empty: "Aucun appel sur cette période.",
+  });
+  const attempts = pagedList({
+    id: "table-demandes",
+    headers: ["Date", "Demande", "Numéro", "Décision", "Réservé", "Suivi"],
+    numeric: [0, 4],
+    fetch: async (p, n, from) => {
+      const r = await api.demandesAppel(a.id, p, n, from);
+      return { ...r, items: r.demandes };
+    },
+    row: attemptRow,
+    counted: attemptCounts,
+    empty: "Aucune demande d'appel sur cette période.",
+  });
+
+  // Tabs: the counts sit in slots of a minimum width, so the tabs hardly move when they arrive.
+  const callsCount = el("span", { class: "tab-count" });
+  const attemptsCount = el("span", { class: "tab-count" });
+  const refusedCount = el("span", { class: "tab-flag refused", hidden: true });
+  const openCount = el("span", { class: "tab-flag open", hidden: true });
+  const tabCalls = el("button", { type: "button", role: "tab", class: "subtab", id: "onglet-appels" }, "Appels ", callsCount);
+  const tabAttempts = el("button", { type: "button", role: "tab", class: "subtab", id: "onglet-demandes" }, "Demandes d'appel ", attemptsCount, refusedCount, openCount);
+  const views = [[tabCalls, calls.view], [tabAttempts, attempts.view]];
+  const show = (tab) => {
+    for (const [t, v] of views) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      v.hidden = !on;
     }
   };
-  fFrom.input.addEventListener("change", () => load(true));
-  fTo.input.addEventListener("change", () => load(true));
+  tabCalls.addEventListener("click", () => show(tabCalls));
+  tabAttempts.addEventListener("click", () => show(tabAttempts));
+  const tabs = el("div", { class: "subtabs", role: "tablist", "aria-label": "Historique" }, tabCalls, tabAttempts);
+  tabs.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    const next = document.activeElement === tabCalls ? tabAttempts : tabCalls;
+    show(next);
+    next.focus();
+  });
+  for (const [t, v] of views) {
+    v.id = `${t.id}-vue`;
+    t.setAttribute("aria-controls", v.id);
+    v.setAttribute("role", "tabpanel");
+    v.setAttribute("aria-labelledby", t.id);
+  }
+  show(tabCalls);
+
+  const reload = async () => {
+    const p = period();
+    const [c, d] = await Promise.allSettled([calls.load(true, p), attempts.load(true, p)]);
+    if (c.status === "fulfilled" && c.value) {
+      message.textContent = "";
+      for (const f of dateFields) f.setError("");
+      callsCount.textContent = String(c.value.total);
+    } else if (c.status === "rejected") {
+      callsCount.textContent = "";
+      message.textContent = showFieldErrors(dateFields, c.reason);
+    }
+    if (d.status === "fulfilled" && d.value) {
+      attemptsCount.textContent = String(d.value.total);
+      refusedCount.hidden = !d.value.refusees;
+      refusedCount.textContent = d.value.refusees ? `${d.value.refusees} ${accord("refusé", { feminin: true, n: d.value.refusees })}` : "";
+      openCount.hidden = !d.value.en_cours;
+      openCount.textContent = d.value.en_cours ? `${d.value.en_cours} en cours` : "";
+    } else if (d.status === "rejected") {
+      for (const c of [attemptsCount, refusedCount, openCount]) c.textContent = "";
+      refusedCount.hidden = true;
+      openCount.hidden = true;
+    }
+  };
+  fFrom.input.addEventListener("change", reload);
+  fTo.input.addEventListener("change", reload);
 
   const download = async () => {
     const p = period();
@@ -91,11 +217,10 @@ export function openHistory(account) {
     body: el("div", {},
       el("div", { class: "period" }, fFrom.wrap, fTo.wrap, button("Télécharger historique des appels", { primary: true, onclick: download, id: "btn-telecharger-historique" })),
       message,
-      el("table", { class: "mini-grid" },
-        el("thead", {}, el("tr", {}, ["Date", "Numéro", "Touche", "Durée", "Coût", "Solde après", "Statut", ""].map((h, i) => el("th", { class: [0, 2, 3, 4, 5].includes(i) ? "num" : "" }, h)))),
-        rows),
-      el("div", { class: "list-foot" }, count, more)),
+      tabs,
+      calls.view,
+      attempts.view),
     wide: true,
   });
-  load(true);
+  reload();
 }

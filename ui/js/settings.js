@@ -1,5 +1,6 @@
 // Paramètres: currency and decimals, country code for numbers, defaults for new accounts, the
-// amount above which a movement is confirmed, backups.
+// amount above which a movement is confirmed, call control (the service's address, whether a
+// service answers there, the longest call granted), backups.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
@@ -26,7 +27,38 @@ export async function renderSettings(host, infos, onRestored) {
   const fSolde = field("Solde initial par défaut", { key: "solde", value: s.default_opening_balance ? amount(s.default_opening_balance).replace(/\u202f/g, "") : "" });
   const fSeuil = field(`Confirmer les mouvements au-delà de (${s.currency.code})`, { key: "seuil_confirmation", value: plain(s.confirmation_threshold), inputmode: "decimal", hint: "Au-dessus de ce montant, Gestion de solde demande confirmation avec le solde qui en résulte" });
   const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.backup_retention_days), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
-  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fRetention];
+  const fAdresse = field("Adresse du service de contrôle d'appel", { key: "adresse_service", value: s.agi_address, hint: "Adresse IP et port où écoute « forfaits agi » (par exemple 127.0.0.1:4573)" });
+  const fMaxCall = field("Durée maximale d'un appel (minutes)", { key: "duree_max_appel", value: String(s.max_call_minutes), inputmode: "numeric", maxlength: 4, hint: "De 1 à 1440 ; aucun appel n'est autorisé plus longtemps, quel que soit le solde" });
+  fMaxCall.input.addEventListener("input", () => {
+    const digits = fMaxCall.input.value.replace(/\D/g, "");
+    if (digits !== fMaxCall.input.value) fMaxCall.input.value = digits;
+  });
+  const serviceState = el("span", { class: "service-state", id: "etat-service", role: "status" });
+  const checkButton = button("Vérifier", { id: "btn-verifier-service" });
+  let checks = 0;
+  /** Asks whether a service answers at the address typed (null: the saved one). */
+  const checkService = async (adresse) => {
+    const n = ++checks;
+    checkButton.disabled = true;
+    serviceState.className = "service-state";
+    serviceState.textContent = "Vérification…";
+    try {
+      const r = await api.etatService(adresse);
+      if (n !== checks) return;
+      fAdresse.setError("");
+      serviceState.className = `service-state ${r.en_marche ? "on" : "off"}`;
+      serviceState.textContent = r.message;
+    } catch (err) {
+      if (n !== checks) return;
+      serviceState.textContent = "";
+      const rest = showFieldErrors([fAdresse], err);
+      if (rest) serviceState.textContent = rest;
+    } finally {
+      if (n === checks) checkButton.disabled = false;
+    }
+  };
+  checkButton.addEventListener("click", () => checkService(fAdresse.input.value));
+  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fAdresse, fMaxCall, fRetention];
   const message = el("div", { class: "form-error", role: "alert" });
   const form = el("form", { class: "settings-form", novalidate: true },
     el("fieldset", {}, el("legend", {}, "Monnaie et numéros"), el("div", { class: "row3" }, fCode.wrap, fDec.wrap, fCc.wrap)),
@@ -35,6 +67,9 @@ export async function renderSettings(host, infos, onRestored) {
       el("label", { class: "check" }, billing, " Calcul billing activé"),
       el("div", { class: "row2" }, fDuree.wrap, fSolde.wrap)),
     el("fieldset", {}, el("legend", {}, "Gestion de solde"), el("div", { class: "row2" }, fSeuil.wrap, el("div"))),
+    el("fieldset", { id: "parametres-controle-appel" }, el("legend", {}, "Contrôle d'appel (Asterisk)"),
+      el("div", { class: "row2" }, fAdresse.wrap, fMaxCall.wrap),
+      el("div", { class: "service-line" }, serviceState, checkButton)),
     el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les paramètres", { primary: true, type: "submit" })));
@@ -52,10 +87,14 @@ export async function renderSettings(host, infos, onRestored) {
         solde_defaut: fSolde.input.value,
         seuil_confirmation: fSeuil.input.value,
         retention_sauvegardes: Number(fRetention.input.value) || 0,
+        adresse_service: fAdresse.input.value,
+        duree_max_appel: Number(fMaxCall.input.value) || 0,
       });
       for (const f of fields) f.setError("");
       setCurrency(saved.currency.code, saved.currency.decimals);
       toast("Paramètres enregistrés");
+      fAdresse.input.value = saved.agi_address;
+      checkService(null);
     } catch (err) {
       message.textContent = showFieldErrors(fields, err);
     }
@@ -107,4 +146,5 @@ export async function renderSettings(host, infos, onRestored) {
       folder("Dossier des données", "donnees", dirs.donnees),
       folder("Journaux techniques", "journaux", dirs.journaux),
       el("p", { class: "muted small" }, `Schéma ${infos.schema} · Forfaits ${infos.version} · opérateur ${infos.operateur}`))));
+  checkService(null);
 }

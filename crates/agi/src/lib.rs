@@ -3,7 +3,9 @@
 //! telephony server's side of the protocol, byte for byte, for the tests and the benchmark.
 
 pub mod asterisk;
+mod probe;
 pub mod protocol;
 pub mod server;
 
+pub use probe::probe;
 pub use server::{serve, Config, DEFAULT_LISTEN};

@@ -165,6 +165,7 @@ async fn session(
         "terminer" => finish(&header, &jobs).await,
         "etat" => Ok(vec![
             ("FORFAITS_STATUT", "EN_SERVICE".to_string()),
+            ("FORFAITS_VERSION", env!("CARGO_PKG_VERSION").to_string()),
             (
                 "FORFAITS_MESSAGE",
                 format!(

@@ -466,3 +466,55 @@ mod concurrency {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_probe_tells_a_running_service_from_silence_and_from_another_program() {
+    let site = site(2_000, |_| {}).await;
+    let before = attempts(&site.db);
+    let short = Duration::from_millis(800);
+    assert_eq!(
+        forfaits_agi::probe(&site.addr, short).await,
+        Ok(format!("Forfaits {}", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(attempts(&site.db), before, "the probe records nothing");
+    site.stop().await;
+
+    // Nothing listens any more on that port.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    assert_eq!(
+        forfaits_agi::probe(&closed, short).await,
+        Err(format!("Aucun service ne répond sur {closed}"))
+    );
+
+    // Something accepts and never answers: the probe gives up after its timeout.
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap().to_string();
+    let keep = tokio::spawn(async move {
+        let (s, _) = silent.accept().await.unwrap();
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        drop(s);
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(
+        forfaits_agi::probe(&silent_addr, short).await,
+        Err(format!("Aucun service ne répond sur {silent_addr}"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    keep.abort();
+
+    // Another program (here a web server's refusal) is not taken for the service.
+    let other = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other_addr = other.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        let (mut s, _) = other.accept().await.unwrap();
+        let _ = s
+            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            .await;
+        let _ = s.shutdown().await;
+    });
+    let e = forfaits_agi::probe(&other_addr, short).await.unwrap_err();
+    assert!(e.starts_with("Un programme répond sur"), "{e}");
+}

@@ -4,9 +4,10 @@
 mod common;
 
 use common::*;
+use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions};
 use forfaits_core::control::{
-    AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
+    AttemptCounts, AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
 };
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::store::ledger::MovementKind;
@@ -309,5 +310,83 @@ fn check_finds_a_hold_left_on_a_billed_call() {
             .any(|p| p.contains("restent ouvertes")),
         "{:?}",
         report.problemes
+    );
+}
+
+#[test]
+fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let day = 86_400;
+    let old = svc
+        .authorize(&ask("h0", "8589669", "9"), NOW - 3 * day)
+        .unwrap();
+    assert_eq!(old.verdict, Verdict::Refused(Refusal::EmptyKey));
+    svc.authorize(&ask("h1", "8589669", "2"), NOW).unwrap();
+    svc.authorize(&ask("h2", "8589669", "0021627468145"), NOW + 1)
+        .unwrap();
+    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
+    let today = Period {
+        depuis: Some(NOW - 100),
+        jusqua: None,
+    };
+
+    let (counts, first) = svc.store().attempts_in(id, today, 1, 0, NOW + 2).unwrap();
+    assert_eq!(
+        counts,
+        AttemptCounts {
+            total: 2,
+            refused: 1,
+            open: 1
+        },
+        "the counts are the period's, not the page's"
+    );
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].label, "Refusé : solde insuffisant");
+    assert_eq!(first[0].asked, "0021627468145");
+    assert_eq!(first[0].number, "+21627468145");
+    let (_, second) = svc.store().attempts_in(id, today, 1, 1, NOW + 2).unwrap();
+    assert_eq!(second[0].label, "Autorisé : 11 min 06 s accordées");
+    assert_eq!((second[0].key, second[0].open), (Some(2), true));
+    assert_eq!(second[0].reserved, 1_998);
+
+    let (all, rows) = svc
+        .store()
+        .attempts_in(id, Period::default(), 50, 0, NOW + 2)
+        .unwrap();
+    assert_eq!((all.total, all.refused, rows.len()), (3, 2, 3));
+    assert_eq!(rows[2].label, "Refusé : touche sans numéro");
+    let before = Period {
+        depuis: None,
+        jusqua: Some(NOW - 100),
+    };
+    let (counts, rows) = svc.store().attempts_in(id, before, 50, 0, NOW + 2).unwrap();
+    assert_eq!((counts.total, rows[0].asked.as_str()), (1, "9"));
+
+    // Past its expiry the hold no longer counts as a call in progress.
+    let later = NOW + 666 + forfaits_core::control::EXPIRY_MARGIN_S + 1;
+    let (counts, rows) = svc.store().attempts_in(id, today, 50, 0, later).unwrap();
+    assert_eq!(counts.open, 0);
+    assert!(rows.iter().all(|a| !a.open));
+}
+
+#[test]
+fn a_debit_preview_tells_what_the_call_in_progress_holds() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
+    let now = forfaits_core::store::now();
+    let p = svc
+        .store()
+        .preview_movement(id, MovementKind::Debit, forfaits_core::domain::Money(1_000))
+        .unwrap();
+    assert_eq!(p.reserve, 0);
+    svc.authorize(&ask("m1", "8589669", "2"), now).unwrap();
+    let p = svc
+        .store()
+        .preview_movement(id, MovementKind::Debit, forfaits_core::domain::Money(1_000))
+        .unwrap();
+    assert_eq!(
+        (p.solde_avant, p.solde_apres, p.reserve, p.refuse),
+        (2_000, 1_000, 1_998, false),
+        "the hold is told, the debit rule is unchanged"
     );
 }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
-use forfaits_core::store::settings::SettingsForm;
+use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
 use forfaits_core::store::Settings;
 use forfaits_core::Error;
 use serde::Serialize;
@@ -59,6 +59,39 @@ pub async fn enregistrer_parametres(
     state
         .with_store(move |s| s.save_settings_form(&formulaire))
         .await
+}
+
+/// How long Paramètres waits for the call-control service's answer.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+#[derive(Serialize)]
+pub struct ServiceStatus {
+    pub adresse: String,
+    pub en_marche: bool,
+    /// « Service en marche (Forfaits 0.1.0) », « Aucun service ne répond sur 127.0.0.1:4573 ».
+    pub message: String,
+}
+
+/// Whether a call-control service answers at `adresse` as typed (checked like the setting), or
+/// at the saved address when none is given.
+#[tauri::command]
+pub async fn etat_service(
+    state: State<'_, AppState>,
+    adresse: Option<String>,
+) -> Result<ServiceStatus, Error> {
+    let adresse = match adresse {
+        Some(a) => parse_agi_address(&a).map_err(Error::field)?.to_string(),
+        None => state.with_store(|s| Ok(s.settings()?.agi_address)).await?,
+    };
+    let (en_marche, message) = match forfaits_agi::probe(&adresse, PROBE_TIMEOUT).await {
+        Ok(version) => (true, format!("Service en marche ({version})")),
+        Err(why) => (false, why),
+    };
+    Ok(ServiceStatus {
+        adresse,
+        en_marche,
+        message,
+    })
 }
 
 #[tauri::command]

@@ -11,6 +11,8 @@ use tauri::State;
 pub struct Movements {
     pub total: u64,
     pub mouvements: Vec<Movement>,
+    /// What calls in progress hold on the balance (minor units).
+    pub reserve: i64,
 }
 
 #[tauri::command]
@@ -25,6 +27,7 @@ pub async fn lister_mouvements(
             Ok(Movements {
                 total: s.count_movements(id)?,
                 mouvements: s.movements(id, limite.min(500), decalage)?,
+                reserve: s.reserved_amount(id, forfaits_core::store::now())?,
             })
         })
         .await

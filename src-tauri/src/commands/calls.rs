@@ -5,6 +5,7 @@ use crate::seams::open_with_system;
 use crate::AppState;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::control::Attempt;
 use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
@@ -41,6 +42,44 @@ pub async fn historique_appels(
         .with_store(move |s| {
             let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
             Ok(History { total, appels })
+        })
+        .await
+}
+
+#[derive(Serialize)]
+pub struct Attempts {
+    pub total: u64,
+    pub refusees: u64,
+    pub en_cours: u64,
+    pub demandes: Vec<Attempt>,
+}
+
+/// The call attempts of the same period (« Demandes d'appel »): what the telephony server asked
+/// and what Forfaits answered, newest first.
+#[tauri::command]
+pub async fn demandes_appel(
+    state: State<'_, AppState>,
+    id: i64,
+    periode: PeriodText,
+    limite: u32,
+    decalage: u64,
+) -> Result<Attempts, Error> {
+    let periode = period(&periode)?;
+    state
+        .with_store(move |s| {
+            let (n, demandes) = s.attempts_in(
+                id,
+                periode,
+                limite.min(1000),
+                decalage,
+                forfaits_core::store::now(),
+            )?;
+            Ok(Attempts {
+                total: n.total,
+                refusees: n.refused,
+                en_cours: n.open,
+                demandes,
+            })
         })
         .await
 }

@@ -11,7 +11,7 @@ mod attempts;
 mod decide;
 pub mod limit;
 
-pub use attempts::Attempt;
+pub use attempts::{Attempt, AttemptCounts};
 pub use decide::{
     Answer, AuthorizeRequest, Authorized, Decision, FinishRequest, Finished, Request, Service,
     Verdict, EXPIRY_MARGIN_S,

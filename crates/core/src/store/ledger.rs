@@ -92,6 +92,10 @@ pub struct MovementPreview {
     pub refuse: bool,
     pub confirmation: bool,
     pub seuil: i64,
+    /// What calls in progress hold on the balance (their reservations): a debit may leave the
+    /// balance above zero and still below what those calls will cost. The window says so; the
+    /// rule (no debit below zero) does not change.
+    pub reserve: i64,
 }
 
 /// The amount typed for a movement of `kind`: positive, or signed for a correction.
@@ -292,6 +296,7 @@ impl Store {
             refuse: after.is_none_or(|a| montant < 0 && a < 0),
             confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
             seuil,
+            reserve: self.reserved_amount(account_id, now())?,
         })
     }
 

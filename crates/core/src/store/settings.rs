@@ -77,6 +77,23 @@ pub struct SettingsForm {
     pub seuil_confirmation: String,
 }
 
+/// The address of the call-control service as typed (`127.0.0.1:4573`): an IP address and a
+/// port, or the error of the field `adresse_service`.
+pub fn parse_agi_address(
+    raw: &str,
+) -> std::result::Result<std::net::SocketAddr, crate::domain::FieldError> {
+    let a = raw.trim();
+    a.parse::<std::net::SocketAddr>().map_err(|_| {
+        crate::domain::FieldError::new(
+            crate::domain::Field::AgiAddress,
+            format!(
+                "adresse du service invalide (reçu : {}) : écrivez par exemple 127.0.0.1:4573",
+                crate::domain::field::shown(a)
+            ),
+        )
+    })
+}
+
 fn default_retention() -> u32 {
     14
 }
@@ -197,18 +214,12 @@ impl Store {
                     60
                 }
             },
-            agi_address: match f.adresse_service.as_deref().map(str::trim) {
+            agi_address: match f.adresse_service.as_deref() {
                 None => self.settings()?.agi_address,
-                Some(a) => match a.parse::<std::net::SocketAddr>() {
+                Some(a) => match parse_agi_address(a) {
                     Ok(addr) => addr.to_string(),
-                    Err(_) => {
-                        errors.push(FieldError::new(
-                            Field::AgiAddress,
-                            format!(
-                                "adresse du service invalide (reçu : {}) : écrivez par exemple 127.0.0.1:4573",
-                                crate::domain::field::shown(a)
-                            ),
-                        ));
+                    Err(e) => {
+                        errors.push(e);
                         String::new()
                     }
                 },
