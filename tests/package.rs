@@ -152,7 +152,10 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
             .join("usr/lib/systemd/system/forfaits-agi.service"),
     )
     .unwrap();
-    assert!(unit.lines().any(|l| l == "ExecStart=/usr/bin/forfaits agi"), "{unit}");
+    assert!(
+        unit.lines().any(|l| l == "ExecStart=/usr/bin/forfaits agi"),
+        "{unit}"
+    );
     assert!(unit.contains("WantedBy=multi-user.target"), "{unit}");
     assert!(
         !Path::new("/etc/systemd/system/multi-user.target.wants/forfaits-agi.service").exists(),

@@ -57,7 +57,9 @@ async fn bare_server() -> String {
     let addr = listener.local_addr().unwrap().to_string();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             tokio::spawn(async move {
                 let _ = stream.set_nodelay(true);
                 let mut s = BufReader::new(stream);
@@ -76,7 +78,6 @@ async fn bare_server() -> String {
                     "SET VARIABLE FORFAITS_LIMITE_MS \"3600000\"\n",
                     "SET VARIABLE FORFAITS_ENREGISTRER \"1\"\n",
                     "SET VARIABLE CDR(accountcode) \"8589669\"\n",
-                    "SET VARIABLE CHANNEL(accountcode) \"8589669\"\n",
                 ] {
                     if s.get_mut().write_all(cmd.as_bytes()).await.is_err() {
                         return;
@@ -95,8 +96,16 @@ async fn bare_server() -> String {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let addr = if a.baseline { bare_server().await } else { a.addr.clone() };
-    let codes = Arc::new(if a.codes.is_empty() { vec!["8589669".to_string()] } else { a.codes });
+    let addr = if a.baseline {
+        bare_server().await
+    } else {
+        a.addr.clone()
+    };
+    let codes = Arc::new(if a.codes.is_empty() {
+        vec!["8589669".to_string()]
+    } else {
+        a.codes
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -114,7 +123,9 @@ async fn main() {
                 match run(&addr, &call).await {
                     Ok(o) => {
                         lat.push(t.elapsed());
-                        *outcomes.entry(o.var("FORFAITS_MOTIF").to_string()).or_default() += 1;
+                        *outcomes
+                            .entry(o.var("FORFAITS_MOTIF").to_string())
+                            .or_default() += 1;
                     }
                     Err(e) => panic!("session en échec : {e}"),
                 }
@@ -136,7 +147,8 @@ async fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     lat.sort();
-    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
+    let pct =
+        |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
     let mix: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
     // One line, parsed by scripts/bench.py: count, rate, p50, p99, mix.
     println!(

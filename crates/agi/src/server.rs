@@ -85,6 +85,7 @@ pub async fn serve(
 ) -> forfaits_core::Result<()> {
     let store = forfaits_core::Store::open(&cfg.db)?;
     store.set_busy_timeout(cfg.busy)?;
+    store.tune_for_service()?;
     let service = Service::over(store)?;
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let decider = std::thread::Builder::new()
@@ -268,10 +269,10 @@ pub fn variables(d: &Decision) -> Vec<(&'static str, String)> {
             "FORFAITS_ENREGISTRER",
             if a.record { "1" } else { "0" }.into(),
         ));
-        // The call's record names the account (CDR(accountcode) as SPEC §11 says; newer
-        // Asterisk prefers CHANNEL(accountcode), which sets the same field).
+        // The call's record names the account. Recent Asterisk logs that CDR(accountcode) is
+        // deprecated for CHANNEL(accountcode) but sets the same field; SPEC §11 names this one,
+        // and every variable costs a round trip on the call's setup.
         vars.push(("CDR(accountcode)", a.identifiant.clone()));
-        vars.push(("CHANNEL(accountcode)", a.identifiant.clone()));
     }
     vars
 }

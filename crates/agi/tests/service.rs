@@ -364,7 +364,7 @@ async fn expired_holds_are_released() {
     rusqlite::Connection::open(&site.db)
         .unwrap()
         .execute(
-            "UPDATE call_attempts SET expires_at = expires_at - 1000 WHERE uniqueid = 'x.1'",
+            "UPDATE call_holds SET expires_at = expires_at - 1000 WHERE uniqueid = 'x.1'",
             [],
         )
         .unwrap();

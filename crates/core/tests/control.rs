@@ -296,8 +296,11 @@ fn check_finds_a_hold_left_on_a_billed_call() {
     assert!(svc.store().check().unwrap().ok());
     drop(svc);
     let c = rusqlite::Connection::open(&db.path).unwrap();
+    // A hold left behind on the billed call.
     c.execute(
-        "UPDATE call_attempts SET settled_at = NULL WHERE uniqueid = 'c1'",
+        "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at)
+         SELECT id, account_id, uniqueid, reserved, limit_ms / 1000, expires_at
+         FROM call_attempts WHERE uniqueid = 'c1'",
         [],
     )
     .unwrap();

@@ -126,8 +126,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT coalesce(sum(reserved), 0) FROM call_attempts
-             WHERE account_id = ?1 AND decision = 'ok' AND settled_at IS NULL AND expires_at > ?2",
+                "SELECT coalesce(sum(reserved), 0) FROM call_holds
+                 WHERE account_id = ?1 AND expires_at > ?2",
             )?
             .query_row(params![account_id, now], |r| r.get(0))?)
     }

@@ -312,9 +312,8 @@ fn asked(raw: &str, cc: &CountryCode) -> Asked {
 fn open_reservations(conn: &Connection, account: i64, now: i64) -> Result<(i64, i64)> {
     Ok(conn
         .prepare_cached(
-            "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_ms), 0) / 1000
-             FROM call_attempts
-             WHERE account_id = ?1 AND decision = 'ok' AND settled_at IS NULL AND expires_at > ?2",
+            "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_s), 0)
+             FROM call_holds WHERE account_id = ?1 AND expires_at > ?2",
         )?
         .query_row(params![account, now], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
@@ -333,12 +332,10 @@ struct NewAttempt<'a> {
 }
 
 fn record_attempt(conn: &Connection, now: i64, a: &NewAttempt<'_>) -> Result<()> {
-    let t = a.tariff;
     conn.prepare_cached(
         "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
-            decision, limit_ms, reserved, record, tariff_prefix, tariff_label, price_per_min,
-            initial_block_s, block_s, connection_fee, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            decision, limit_ms, reserved, record, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         now,
@@ -352,13 +349,30 @@ fn record_attempt(conn: &Connection, now: i64, a: &NewAttempt<'_>) -> Result<()>
         a.limit_ms,
         a.reserved,
         a.record,
+        a.expires_at,
+    ])?;
+    let (Some(account), Some(expires_at)) = (a.account, a.expires_at) else {
+        return Ok(());
+    };
+    let t = a.tariff;
+    conn.prepare_cached(
+        "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
+            tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        conn.last_insert_rowid(),
+        account,
+        a.req.uniqueid,
+        a.reserved,
+        a.limit_ms / 1000,
+        expires_at,
         t.map(|t| t.prefixe.as_str()),
         t.map(|t| t.libelle.as_str()),
         t.map(|t| t.prix_minute),
         t.map(|t| t.bloc_initial_s),
         t.map(|t| t.bloc_s),
         t.map(|t| t.frais_connexion),
-        a.expires_at,
     ])?;
     Ok(())
 }
@@ -566,32 +580,31 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
 struct Open {
     id: i64,
     at: i64,
-    account_id: Option<i64>,
+    account_id: i64,
     number: String,
     key: Option<u8>,
-    settled: bool,
     tariff: Option<Tariff>,
 }
 
 fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finished> {
-    // The open authorization if there is one, else the last settled one (a repeated hang-up).
+    // The call's hold (the newest, should one channel have asked twice).
     let open = conn
         .prepare_cached(
-            "SELECT id, at, account_id, number, key_index, settled_at IS NOT NULL,
-                    tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s,
-                    connection_fee
-             FROM call_attempts WHERE uniqueid = ?1 AND decision = 'ok'
-             ORDER BY settled_at IS NULL DESC, id DESC LIMIT 1",
+            "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
+                    h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
+                    h.block_s, h.connection_fee
+             FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
+             WHERE h.uniqueid = ?1 ORDER BY h.attempt_id DESC LIMIT 1",
         )?
         .query_row([&req.uniqueid], |r| {
-            let tariff = match r.get::<_, Option<String>>(6)? {
+            let tariff = match r.get::<_, Option<String>>(5)? {
                 Some(prefixe) => Some(Tariff {
                     prefixe,
-                    libelle: r.get(7)?,
-                    prix_minute: r.get(8)?,
-                    bloc_initial_s: r.get(9)?,
-                    bloc_s: r.get(10)?,
-                    frais_connexion: r.get(11)?,
+                    libelle: r.get(6)?,
+                    prix_minute: r.get(7)?,
+                    bloc_initial_s: r.get(8)?,
+                    bloc_s: r.get(9)?,
+                    frais_connexion: r.get(10)?,
                 }),
                 None => None,
             };
@@ -601,27 +614,28 @@ fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finis
                 account_id: r.get(2)?,
                 number: r.get(3)?,
                 key: r.get(4)?,
-                settled: r.get(5)?,
                 tariff,
             })
         })
         .optional()?;
     let shown = crate::domain::field::shown(&req.uniqueid);
     let Some(open) = open else {
-        return Ok(Finished::Unknown {
-            message: format!("Aucun appel autorisé sous l'identifiant {shown} : rien à facturer."),
+        let billed = conn
+            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 LIMIT 1")?
+            .query_row([&req.uniqueid], |_| Ok(()))
+            .optional()?;
+        return Ok(match billed {
+            Some(()) => Finished::AlreadyBilled {
+                message: format!("L'appel {shown} est déjà facturé : rien n'a changé."),
+            },
+            None => Finished::Unknown {
+                message: format!(
+                    "Aucun appel autorisé sous l'identifiant {shown} : rien à facturer."
+                ),
+            },
         });
     };
-    if open.settled {
-        return Ok(Finished::AlreadyBilled {
-            message: format!("L'appel {shown} est déjà facturé : rien n'a changé."),
-        });
-    }
-    let Some(account_id) = open.account_id else {
-        return Ok(Finished::Unknown {
-            message: format!("Le compte de l'appel {shown} n'existe plus : rien à facturer."),
-        });
-    };
+    let account_id = open.account_id;
     let (billing, name): (bool, String) = conn
         .prepare_cached("SELECT billing, name FROM accounts WHERE id = ?1")?
         .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -696,6 +710,8 @@ fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finis
         conn.prepare_cached("UPDATE accounts SET used_seconds = used_seconds + ?2 WHERE id = ?1")?
             .execute(params![account_id, billsec])?;
     }
+    conn.prepare_cached("DELETE FROM call_holds WHERE attempt_id = ?1")?
+        .execute([open.id])?;
     conn.prepare_cached("UPDATE call_attempts SET settled_at = ?2, call_id = ?3 WHERE id = ?1")?
         .execute(params![open.id, ctx.now, call_id])?;
     Ok(Finished::Billed {

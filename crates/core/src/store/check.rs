@@ -152,14 +152,12 @@ impl Store {
         let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         let mut out = Vec::new();
         let held_after_billing = count(
-            "SELECT count(*) FROM call_attempts a
-             WHERE a.decision = 'ok' AND a.settled_at IS NULL AND EXISTS (
-                 SELECT 1 FROM calls c WHERE c.agi_uniqueid = a.uniqueid
-                    AND c.dedup_key = 'a:' || a.uniqueid || '|' || a.id)",
+            "SELECT count(*) FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
+             WHERE a.settled_at IS NOT NULL OR a.decision <> 'ok' OR h.account_id IS NOT a.account_id",
         )?;
         if held_after_billing > 0 {
             out.push(format!(
-                "{held_after_billing} réservation(s) restent ouvertes sur des appels déjà facturés."
+                "{held_after_billing} réservation(s) restent ouvertes sur des appels déjà facturés ou refusés."
             ));
         }
         let settled_without_call = count(

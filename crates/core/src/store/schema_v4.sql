@@ -1,6 +1,6 @@
 -- Forfaits, schema version 4: call control (SPEC §11). Every question the telephony server asks
 -- before a call is kept, refused or authorized; an authorized one holds what the call can cost
--- (its reservation) until the call is billed at hang-up (settled_at) or the hold expires.
+-- until the call is billed at hang-up (settled_at) or the hold expires.
 CREATE TABLE call_attempts (
     id              INTEGER PRIMARY KEY,
     at              INTEGER NOT NULL,
@@ -20,22 +20,34 @@ CREATE TABLE call_attempts (
     -- minor units held on the balance while the call lasts
     reserved        INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
     record          INTEGER NOT NULL DEFAULT 0 CHECK (record IN (0, 1)),
-    -- the tariff the limit was computed with: the call is billed with it at hang-up
+    expires_at      INTEGER,
+    settled_at      INTEGER,
+    -- the call billed at hang-up (no foreign key: deleting calls must not scan this table)
+    call_id         INTEGER
+);
+-- One index only: each decision writes one row, and every index is one more random page.
+CREATE INDEX call_attempts_account ON call_attempts (account_id, at);
+
+-- The holds of the calls in progress, from authorization to hang-up. Only calls in progress
+-- (and hang-ups never received) stay here, so the table is small and every decision sums an
+-- account's holds from pages in memory. The tariff the limit was computed with is kept: the
+-- call is billed with it, whatever the tariffs say at hang-up.
+CREATE TABLE call_holds (
+    attempt_id      INTEGER PRIMARY KEY REFERENCES call_attempts (id) ON DELETE CASCADE,
+    account_id      INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    uniqueid        TEXT    NOT NULL,
+    reserved        INTEGER NOT NULL CHECK (reserved >= 0),
+    limit_s         INTEGER NOT NULL CHECK (limit_s >= 0),
+    expires_at      INTEGER NOT NULL,
     tariff_prefix   TEXT,
     tariff_label    TEXT,
     price_per_min   INTEGER,
     initial_block_s INTEGER,
     block_s         INTEGER,
-    connection_fee  INTEGER,
-    expires_at      INTEGER,
-    settled_at      INTEGER,
-    call_id         INTEGER REFERENCES calls (id) ON DELETE SET NULL
+    connection_fee  INTEGER
 );
-CREATE INDEX call_attempts_account ON call_attempts (account_id, at);
-CREATE INDEX call_attempts_uniqueid ON call_attempts (uniqueid);
--- the holds summed at every decision
-CREATE INDEX call_attempts_open ON call_attempts (account_id, expires_at)
-    WHERE decision = 'ok' AND settled_at IS NULL;
+CREATE INDEX call_holds_account ON call_holds (account_id);
+CREATE INDEX call_holds_uniqueid ON call_holds (uniqueid);
 
 -- Calls billed at hang-up keep the channel's uniqueid, so that the same call found later in
 -- Master.csv is recognised as already loaded.
