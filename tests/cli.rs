@@ -896,13 +896,22 @@ fn a_day_that_does_not_exist_is_said_so() {
 
 /// `forfaits --db DB agi --listen 127.0.0.1:PORT`, started and waited for.
 fn start_service(db: &std::path::Path) -> (std::process::Child, String) {
+    start_service_in(db, None)
+}
+
+/// The service, with the time zone `tz` when given (the site's hours are local).
+fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let child = std::process::Command::new(bin())
+    let mut cmd = std::process::Command::new(bin());
+    if let Some(tz) = tz {
+        cmd.env("TZ", tz);
+    }
+    let child = cmd
         .args(["--db", db.to_str().unwrap(), "agi", "--listen", &addr])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -1059,9 +1068,9 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
             "Erreur",
         ),
         (
-            &["account", "10000000007919", "--max-call", "5"],
-            2,
-            "--max-call",
+            &["account", "10000000007919", "--max-call", "0"],
+            1,
+            "de 1 à 1440 minutes",
         ),
         (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
         (
@@ -1132,4 +1141,286 @@ fn the_service_refuses_a_missing_base_and_a_busy_port_in_french() {
     );
     let o = forfaits(&db, &["agi", "--listen", "pas-une-adresse"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    // 0021627468145 is on Lotfi's key 2: blocking +2162* needs --force.
+    let before = db_snapshot(&db);
+    let o = forfaits(
+        &db,
+        &[
+            "numbers",
+            "block",
+            "+2162*",
+            "--reason",
+            "opérateur suspect",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("18 comptes portent ce numéro")
+            && stderr(&o).contains("Lotfi Ben Ali (10000000000000), touches 2, 4"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(db_snapshot(&db), before);
+    let o = forfaits(
+        &db,
+        &[
+            "numbers",
+            "block",
+            "+2162*",
+            "--reason",
+            "opérateur suspect",
+            "--force",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (args, code, expect) in [
+        (
+            &["numbers", "block", "98765432", "--reason", " "][..],
+            1,
+            "le motif est obligatoire",
+        ),
+        (
+            &["numbers", "block", "abc*", "--reason", "x"],
+            1,
+            "numéro ou préfixe invalide",
+        ),
+        (
+            &["numbers", "block", "+2162*", "--reason", "x"],
+            1,
+            "déjà interdit",
+        ),
+        (
+            &["numbers", "unblock", "+2169*"],
+            1,
+            "Aucun compte ne correspond",
+        ),
+        (&["numbers", "privilege", "71 000 111"], 2, "--label"),
+        (
+            &["numbers", "privilege", "12", "--label", "x"],
+            1,
+            "Numéro invalide",
+        ),
+    ] {
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
+        assert_eq!(db_snapshot(&db), before, "{args:?}");
+    }
+    let o = forfaits(
+        &db,
+        &[
+            "numbers",
+            "privilege",
+            "71 000 111",
+            "--label",
+            "Me Trabelsi, avocat",
+            "--free",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = forfaits(&db, &["numbers", "list", "--json"]);
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0]["type"].as_str(), rows[0]["numero"].as_str()),
+        (Some("interdit"), Some("+2162*"))
+    );
+    assert_eq!(
+        (rows[1]["numero"].as_str(), rows[1]["gratuit"].as_bool()),
+        (Some("+21671000111"), Some(true))
+    );
+    let o = forfaits(&db, &["numbers", "list"]);
+    assert!(
+        stdout(&o).contains("+2162*") && stdout(&o).contains("gratuit"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        forfaits(&db, &["numbers", "unblock", "+2162*"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        forfaits(&db, &["numbers", "unprivilege", "+21671000111"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = forfaits(&db, &["numbers", "list"]);
+    assert_eq!(stdout(&o).matches("aucun").count(), 2, "{}", stdout(&o));
+}
+
+#[test]
+fn importing_a_file_whose_key_holds_a_blocked_number_exits_1_and_writes_nothing() {
+    let (d, db) = temp();
+    forfaits(
+        &db,
+        &["numbers", "block", "+2169*", "--reason", "réseau interdit"],
+    );
+    let f = d.path().join("u.csv");
+    std::fs::write(&f, "Ali Ben Salah;10000000000001;1000001;27468145\nSalma Jebali;10000000000002;1000002;;+21699000000\n").unwrap();
+    let before = db_snapshot(&db);
+    let o = forfaits(&db, &["import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ligne 2, champ 5 (N° téléphone touche 2) : le numéro +21699000000 est interdit (règle « +2169* » : réseau interdit)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(db_snapshot(&db), before);
+}
+
+#[test]
+fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    forfaits(&db, &["account", "10000000000000", "--billing", "off"]);
+    let o = forfaits(&db, &["rules", "--max-call", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2 minutes"), "{}", stdout(&o));
+    for (args, expect) in [
+        (
+            &["rules", "--hours", "lundi 08:00-12:00"][..],
+            "jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+        ),
+        (&["rules", "--max-call", "0"], "de 1 à 1440 minutes"),
+        (&["rules", "--calls-per-day", "0"], "suspendez le compte"),
+    ] {
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
+        assert_eq!(db_snapshot(&db), before);
+    }
+    // The hours are the site's local time: Tunis (UTC+1, no summer time) for this service.
+    let tunis = chrono::Utc::now().naive_utc() + chrono::Duration::hours(1);
+    let end = tunis + chrono::Duration::minutes(10);
+    let days = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"];
+    let day =
+        |d: chrono::NaiveDate| days[chrono::Datelike::weekday(&d).num_days_from_monday() as usize];
+    let hours = if end.date() == tunis.date() {
+        format!("{} 00:00-{}", day(tunis.date()), end.format("%H:%M"))
+    } else {
+        format!(
+            "{} 00:00-24:00; {} 00:00-{}",
+            day(tunis.date()),
+            day(end.date()),
+            end.format("%H:%M")
+        )
+    };
+    assert_eq!(
+        forfaits(&db, &["rules", "--hours", &hours, "--max-call", "60"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let (service, addr) = start_service_in(&db, Some("Africa/Tunis"));
+    let o = agi_call(&addr, "autoriser", &["8589669", "2"], "tz.1");
+    let limit: i64 = o.var("FORFAITS_LIMITE_MS").parse().unwrap_or(0);
+    assert!(
+        (limit - 600_000).abs() <= 61_000,
+        "window ends in about 10 minutes Tunis time: {limit}"
+    );
+    // Per-account override and suspension, then --resume.
+    forfaits(&db, &["rules", "--hours", "toujours"]);
+    let o = forfaits(
+        &db,
+        &[
+            "account",
+            "10000000000000",
+            "--max-call",
+            "5",
+            "--calls-per-day",
+            "2",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("5 minutes"), "{}", stdout(&o));
+    assert_eq!(
+        agi_call(&addr, "autoriser", &["8589669", "2"], "tz.2").var("FORFAITS_LIMITE_MS"),
+        "300000"
+    );
+    let o = forfaits(
+        &db,
+        &[
+            "account",
+            "10000000000000",
+            "--suspend-until",
+            "2099-01-31",
+            "--reason",
+            "discipline",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["etat_general"], "Suspendu jusqu'au 31/01/2099");
+    assert_eq!(
+        agi_call(&addr, "autoriser", &["8589669", "2"], "tz.3").var("FORFAITS_MOTIF"),
+        "compte_suspendu"
+    );
+    let o = forfaits(&db, &["search", "Lotfi", "--json"]);
+    assert!(
+        stdout(&o).contains("Suspendu jusqu'au 31/01/2099"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        forfaits(&db, &["account", "10000000000000", "--resume"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        agi_call(&addr, "autoriser", &["8589669", "2"], "tz.4").var("FORFAITS_MOTIF"),
+        "quota_journalier",
+        "tz.1 and tz.2 today"
+    );
+    for (args, code) in [
+        (
+            &["account", "10000000000000", "--suspend-until", "2099-01-31"][..],
+            2,
+        ),
+        (
+            &[
+                "account",
+                "10000000000000",
+                "--suspend-until",
+                "2020-01-31",
+                "--reason",
+                "x",
+            ],
+            1,
+        ),
+        (
+            &[
+                "account",
+                "10000000000000",
+                "--suspend-until",
+                "31/02/2099",
+                "--reason",
+                "x",
+            ],
+            2,
+        ),
+        (&["account", "10000000000000", "--max-call", "beaucoup"], 2),
+        (&["account", "10000000000000", "--resume"], 1),
+    ] {
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert_eq!(db_snapshot(&db), before, "{args:?}");
+    }
+    let (_took, out) = stop_service(service);
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -518,3 +518,139 @@ async fn the_probe_tells_a_running_service_from_silence_and_from_another_program
     let e = forfaits_agi::probe(&other_addr, short).await.unwrap_err();
     assert!(e.starts_with("Un programme répond sur"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_call_rules_are_enforced_over_a_real_socket() {
+    use chrono::{Datelike, Duration as Span, Local, Timelike};
+    use forfaits_core::rules::SiteRulesChange;
+    let site = site(2_000, |_| {}).await;
+    let mut s = Store::open(&site.db).unwrap();
+    // A number under a blocked prefix.
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    let mut d = a.to_draft();
+    d.phones[4] = Some(forfaits_core::domain::Phone::parse("+21681000001", 5).unwrap());
+    s.update_account(a.id, &d).unwrap();
+    s.block_number("+2168*", "numéros surtaxés", true).unwrap();
+    assert_eq!(
+        autoriser(&site, "r.1", "8589669", "5")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "numero_bloque"
+    );
+    // A privileged free number not on the keys.
+    s.privilege_number("71000111", "Avocat", true).unwrap();
+    let o = autoriser(&site, "r.2", "8589669", "71000111").await;
+    assert_eq!(
+        (o.var("FORFAITS_STATUT"), o.var("FORFAITS_ENREGISTRER")),
+        ("AUTORISE", "0")
+    );
+    let before = lotfi(&site.db).solde;
+    assert_eq!(
+        terminer(&site, "r.2", "300", "ANSWERED")
+            .await
+            .var("FORFAITS_STATUT"),
+        "FACTURE"
+    );
+    assert_eq!(lotfi(&site.db).solde, before, "free: balance unchanged");
+    // The site's per-call maximum: 2 minutes for an account without billing.
+    let mut d = s.account_by_matricule(LOTFI).unwrap().to_draft();
+    d.billing = false;
+    s.update_account(a.id, &d).unwrap();
+    s.save_site_rules(&SiteRulesChange {
+        max_call_minutes: Some(2),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        autoriser(&site, "r.3", "8589669", "2")
+            .await
+            .var("FORFAITS_LIMITE_MS"),
+        "120000"
+    );
+    // One call a day: the second is refused (Sami Mansouri, who has not called yet).
+    let sami = s.account_by_matricule("10000000007919").unwrap();
+    let mut d = sami.to_draft();
+    d.billing = false;
+    s.update_account(sami.id, &d).unwrap();
+    s.save_site_rules(&SiteRulesChange {
+        calls_per_day: Some(Some(1)),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        autoriser(&site, "r.4", "8812311", "1")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "ok"
+    );
+    assert_eq!(
+        autoriser(&site, "r.4b", "8812311", "1")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "quota_journalier"
+    );
+    s.save_site_rules(&SiteRulesChange {
+        calls_per_day: Some(None),
+        ..Default::default()
+    })
+    .unwrap();
+    // Suspended until resumed.
+    let today = Local::now().date_naive();
+    s.suspend_account(a.id, today + Span::days(3), "discipline", today)
+        .unwrap();
+    assert_eq!(
+        autoriser(&site, "r.5", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "compte_suspendu"
+    );
+    s.resume_account(a.id).unwrap();
+    assert_eq!(
+        autoriser(&site, "r.6", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "ok"
+    );
+    // Outside the hours (only tomorrow's day is open), then inside a window ending in 10 minutes.
+    let now = Local::now().naive_local();
+    let day = |d: chrono::NaiveDate| {
+        forfaits_core::control::schedule::DAYS[d.weekday().num_days_from_monday() as usize]
+    };
+    let tomorrow = now.date() + Span::days(1);
+    s.save_site_rules(&SiteRulesChange {
+        hours: Some(format!("{} 00:00-24:00", day(tomorrow))),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        autoriser(&site, "r.7", "8589669", "2")
+            .await
+            .var("FORFAITS_MOTIF"),
+        "hors_horaires"
+    );
+    let end = (now + Span::minutes(11)).with_second(0).unwrap();
+    let hours = if end.date() == now.date() {
+        format!("{} 00:00-{}", day(now.date()), end.format("%H:%M"))
+    } else {
+        format!(
+            "{} 00:00-24:00; {} 00:00-{}",
+            day(now.date()),
+            day(end.date()),
+            end.format("%H:%M")
+        )
+    };
+    s.save_site_rules(&SiteRulesChange {
+        hours: Some(hours),
+        max_call_minutes: Some(60),
+        ..Default::default()
+    })
+    .unwrap();
+    let o = autoriser(&site, "r.8", "8589669", "2").await;
+    let limit: i64 = o.var("FORFAITS_LIMITE_MS").parse().unwrap();
+    let expected = (end - Local::now().naive_local()).num_milliseconds();
+    assert!(
+        (expected - limit).abs() <= 2_000,
+        "limit {limit} ms, window ends in {expected} ms"
+    );
+    site.stop().await;
+}

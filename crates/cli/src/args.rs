@@ -80,8 +80,16 @@ pub enum Command {
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
     Check,
     /// Affiche un compte, ou change son état, son billing, sa durée d'appel
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--json]")]
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")]
     Account(AccountArgs),
+    /// Numéros interdits et numéros privilégiés (avocat, consulat)
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
+              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
+              override_usage = "forfaits [--db FICHIER] numbers block|unblock|privilege|unprivilege|list …")]
+    Numbers(NumbersCommand),
+    /// Règles d'appel du site : horaires, durée maximale d'un appel, appels par jour
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]")]
+    Rules(RulesArgs),
     /// Service de contrôle d'appel : Asterisk demande à Forfaits avant chaque appel (FastAGI)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
     Agi(AgiArgs),
@@ -144,31 +152,137 @@ pub struct AccountArgs {
     /// Un objet JSON (comme search --json, plus le montant réservé)
     #[arg(long, help_heading = "Options ")]
     pub json: bool,
-    #[arg(long, value_name = "MIN|default", hide = true)]
-    pub max_call: Option<String>,
-    #[arg(long, value_name = "N|default", hide = true)]
-    pub calls_per_day: Option<String>,
-    #[arg(long, value_name = "DATE", hide = true)]
-    pub suspend_until: Option<String>,
-    #[arg(long, value_name = "TEXTE", hide = true)]
+    /// Durée maximale d'un appel de ce compte en minutes, ou default pour celle du site
+    #[arg(long, value_name = "MIN|default", help_heading = "Options ", value_parser = parse_override)]
+    pub max_call: Option<Override>,
+    /// Appels par jour de ce compte, ou default pour ceux du site
+    #[arg(long, value_name = "N|default", help_heading = "Options ", value_parser = parse_override)]
+    pub calls_per_day: Option<Override>,
+    /// Suspend les appels jusqu'à ce jour inclus (AAAA-MM-JJ ou jj/mm/aaaa), avec --reason
+    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day,
+          requires = "reason", conflicts_with = "resume")]
+    pub suspend_until: Option<chrono::NaiveDate>,
+    /// Motif de la suspension (discipline, transfert…)
+    #[arg(
+        long,
+        value_name = "TEXTE",
+        help_heading = "Options ",
+        requires = "suspend_until"
+    )]
     pub reason: Option<String>,
-    #[arg(long, hide = true)]
+    /// Lève la suspension
+    #[arg(long, help_heading = "Options ")]
     pub resume: bool,
 }
 
 impl AccountArgs {
-    /// A call-rule option given (they come with the call-rules issue).
-    pub fn rule_option(&self) -> Option<&'static str> {
-        [
-            (self.max_call.is_some(), "--max-call"),
-            (self.calls_per_day.is_some(), "--calls-per-day"),
-            (self.suspend_until.is_some(), "--suspend-until"),
-            (self.reason.is_some(), "--reason"),
-            (self.resume, "--resume"),
-        ]
-        .into_iter()
-        .find_map(|(given, name)| given.then_some(name))
+    /// Whether an option changes the account (else it is only printed).
+    pub fn changes_something(&self) -> bool {
+        self.enable
+            || self.disable
+            || self.billing.is_some()
+            || self.allowance.is_some()
+            || self.max_call.is_some()
+            || self.calls_per_day.is_some()
+            || self.suspend_until.is_some()
+            || self.resume
     }
+}
+
+/// A per-account override: a number, or `default` (the site's).
+#[derive(Debug, Clone, Copy)]
+pub struct Override(pub Option<u32>);
+
+fn parse_override(s: &str) -> Result<Override, String> {
+    let v = s.trim();
+    if matches!(v, "default" | "defaut" | "défaut" | "site") {
+        return Ok(Override(None));
+    }
+    v.parse::<u32>().map(|n| Override(Some(n))).map_err(|_| {
+        format!("« {v} » n'est ni un nombre entier ni « default » (la valeur du site)")
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NumbersCommand {
+    /// Interdit un numéro, ou un début de numéro suivi de * (+2168*), à tous les comptes
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers block NUMÉRO|PRÉFIXE* --reason TEXTE [--force]")]
+    Block(BlockArgs),
+    /// Autorise de nouveau un numéro ou un préfixe interdit
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers unblock NUMÉRO|PRÉFIXE*")]
+    Unblock(NumberArg),
+    /// Rend un numéro joignable par tous les comptes sans touche, jamais enregistré
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers privilege NUMÉRO --label TEXTE [--free]")]
+    Privilege(PrivilegeArgs),
+    /// Retire un numéro des numéros privilégiés
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers unprivilege NUMÉRO")]
+    Unprivilege(NumberArg),
+    /// Liste les numéros interdits et privilégiés
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers list [--json]")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NumberArg {
+    /// Numéro (98765432, +21698765432) ou préfixe suivi de * (+2168*)
+    #[arg(value_name = "NUMÉRO", help_heading = "Arguments ")]
+    pub number: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockArgs {
+    /// Numéro (98765432, +21698765432) ou préfixe suivi de * (+2168*)
+    #[arg(value_name = "NUMÉRO|PRÉFIXE*", help_heading = "Arguments ")]
+    pub number: String,
+    /// Pourquoi ce numéro est interdit (obligatoire)
+    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    pub reason: String,
+    /// Interdit même si des comptes ont déjà ce numéro sur une touche
+    #[arg(long, help_heading = "Options ")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrivilegeArgs {
+    /// Numéro entier (98765432, +21698765432)
+    #[arg(value_name = "NUMÉRO", help_heading = "Arguments ")]
+    pub number: String,
+    /// Qui répond (Avocat, Consulat…)
+    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    pub label: String,
+    /// Appels gratuits (sinon facturés comme les autres)
+    #[arg(long, help_heading = "Options ")]
+    pub free: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Un objet JSON par ligne
+    #[arg(long, help_heading = "Options ")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Horaires d'appel : « lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00 », ou « toujours »
+    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    pub hours: Option<String>,
+    /// Durée maximale d'un appel, en minutes (60 par défaut)
+    #[arg(long, value_name = "MIN", help_heading = "Options ")]
+    pub max_call: Option<u32>,
+    /// Appels permis par compte et par jour, ou none pour aucune limite
+    #[arg(long, value_name = "N|none", help_heading = "Options ", value_parser = parse_per_day)]
+    pub calls_per_day: Option<Override>,
+}
+
+fn parse_per_day(s: &str) -> Result<Override, String> {
+    let v = s.trim();
+    if matches!(v, "none" | "aucune" | "aucun") {
+        return Ok(Override(None));
+    }
+    v.parse::<u32>()
+        .map(|n| Override(Some(n)))
+        .map_err(|_| format!("« {v} » n'est ni un nombre entier ni « none » (aucune limite)"))
 }
 
 #[derive(Debug, Args)]
@@ -187,13 +301,18 @@ impl Command {
             | Command::Sheet(_)
             | Command::Backup(_)
             | Command::Check
-            | Command::Calls(CallsCommand::Export(_)) => true,
+            | Command::Calls(CallsCommand::Export(_))
+            | Command::Numbers(NumbersCommand::List(_)) => true,
+            Command::Rules(r) => {
+                r.hours.is_none() && r.max_call.is_none() && r.calls_per_day.is_none()
+            }
+            Command::Account(a) => !a.changes_something(),
             Command::Import(_)
             | Command::Balance(_)
             | Command::Restore(_)
             | Command::Calls(CallsCommand::Import(_))
             | Command::Tariffs(_)
-            | Command::Account(_)
+            | Command::Numbers(_)
             | Command::Agi(_) => false,
         }
     }

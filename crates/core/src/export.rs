@@ -140,7 +140,7 @@ pub fn export_users<W: Write>(
                 rec.push(a.matricule.clone());
                 rec.push(a.identifiant.clone());
                 rec.push(switch_label(a.etat_compte).into());
-                rec.push(a.etat_general().label().into());
+                rec.push(a.etat_general().label());
                 rec.push(settings.currency.format_plain(Money(a.solde)));
                 for p in &a.telephones {
                     rec.push(p.clone().unwrap_or_default());

@@ -12,6 +12,7 @@ pub mod export;
 pub mod fr;
 pub mod import;
 pub mod rating;
+pub mod rules;
 pub mod search;
 pub mod sheet;
 pub mod store;

@@ -393,3 +393,391 @@ fn a_debit_preview_tells_what_the_call_in_progress_holds() {
         "the hold is told, the debit rule is unchanged"
     );
 }
+
+// ---- Call rules (SPEC §12) ----
+
+use chrono::{Local, NaiveDate, TimeZone};
+use forfaits_core::rules::SiteRulesChange;
+
+/// UTC seconds of a local time (the site's hours are in the machine's time zone).
+fn local_ts(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
+    Local
+        .from_local_datetime(
+            &NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, min, 0)
+                .unwrap(),
+        )
+        .earliest()
+        .unwrap()
+        .timestamp()
+}
+
+/// Lotfi with 20,000 TND, free calls to "+" (no balance limit), then `tune` on the store.
+fn ruled(tune: impl FnOnce(&mut Store)) -> (TempDb, Service) {
+    let (db, svc) = sample_with_balance(20_000);
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    tune(&mut s);
+    (db, Service::over(s).unwrap())
+}
+
+fn code(svc: &mut Service, uniqueid: &str, asked: &str, now: i64) -> (String, i64) {
+    let d = svc
+        .authorize(&ask(uniqueid, "8589669", asked), now)
+        .unwrap();
+    let limit = match &d.verdict {
+        Verdict::Authorized(a) => a.limit_ms,
+        Verdict::Refused(_) => 0,
+    };
+    (d.code().to_string(), limit)
+}
+
+#[test]
+fn a_prefix_blocks_every_number_under_it_and_an_exact_rule_only_its_number() {
+    let (_db, mut svc) = ruled(|s| {
+        let a = s.account_by_matricule(LOTFI).unwrap();
+        let mut d = a.to_draft();
+        d.phones[4] = Some(forfaits_core::domain::Phone::parse("+21681000001", 5).unwrap());
+        s.update_account(a.id, &d).unwrap();
+        s.block_number("+2168*", "numéros surtaxés", true).unwrap();
+        s.block_number("0021627468145", "plainte de la victime", true)
+            .unwrap();
+    });
+    let now = local_ts(2026, 12, 7, 10, 0);
+    assert_eq!(
+        code(&mut svc, "b1", "5", now).0,
+        "numero_bloque",
+        "+21681… under +2168*"
+    );
+    assert_eq!(
+        code(&mut svc, "b2", "2", now).0,
+        "numero_bloque",
+        "the exact number"
+    );
+    assert_eq!(
+        code(&mut svc, "b3", "1", now).0,
+        "ok",
+        "99383470 is neither"
+    );
+    let d = svc.authorize(&ask("b4", "8589669", "5"), now).unwrap();
+    assert!(
+        d.message.contains("règle « +2168* » : numéros surtaxés"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
+    let (_db, mut svc) = ruled(|s| {
+        s.privilege_number("71 000 111", "Avocat Me Trabelsi", true)
+            .unwrap();
+        s.privilege_number("+33140000000", "Consulat", false)
+            .unwrap();
+    });
+    let now = local_ts(2026, 12, 7, 10, 0);
+    let d = svc
+        .authorize(&ask("p1", "8589669", "71000111"), now)
+        .unwrap();
+    let Verdict::Authorized(a) = &d.verdict else {
+        panic!("{}", d.message)
+    };
+    assert_eq!((a.key, a.record, a.reserved), (None, false, 0));
+    let before = balance(&svc);
+    let f = svc.finish(&hang_up("p1", 600), now + 700).unwrap();
+    assert!(matches!(f, Finished::Billed { cost: 0, .. }), "{f:?}");
+    assert_eq!(balance(&svc), before, "free");
+    // A billed privileged number is billed like any call, and still never recorded.
+    let d = svc
+        .authorize(&ask("p2", "8589669", "0033140000000"), now)
+        .unwrap();
+    let Verdict::Authorized(a) = &d.verdict else {
+        panic!("{}", d.message)
+    };
+    assert!(!a.record && a.reserved > 0);
+    svc.finish(&hang_up("p2", 60), now + 100).unwrap();
+    assert_eq!(
+        balance(&svc),
+        before - 1_300,
+        "International: 1,200/min + 0,100 fee"
+    );
+}
+
+#[test]
+fn outside_the_hours_is_refused_and_inside_the_limit_ends_with_the_window() {
+    let (_db, mut svc) = ruled(|s| {
+        s.save_site_rules(&SiteRulesChange {
+            hours: Some("lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    });
+    // Monday 7 December 2026.
+    assert_eq!(
+        code(&mut svc, "h1", "2", local_ts(2026, 12, 7, 11, 50)),
+        ("ok".into(), 600_000)
+    );
+    assert_eq!(
+        code(&mut svc, "h2", "2", local_ts(2026, 12, 7, 8, 0)).0,
+        "ok",
+        "first minute"
+    );
+    assert_eq!(
+        code(&mut svc, "h3", "2", local_ts(2026, 12, 7, 11, 59)),
+        ("ok".into(), 60_000)
+    );
+    assert_eq!(
+        code(&mut svc, "h4", "2", local_ts(2026, 12, 7, 12, 0)).0,
+        "hors_horaires"
+    );
+    assert_eq!(
+        code(&mut svc, "h5", "2", local_ts(2026, 12, 7, 7, 59)).0,
+        "hors_horaires"
+    );
+    assert_eq!(
+        code(&mut svc, "h6", "2", local_ts(2026, 12, 13, 10, 0)).0,
+        "hors_horaires",
+        "Sunday"
+    );
+    let d = svc
+        .authorize(&ask("h7", "8589669", "2"), local_ts(2026, 12, 7, 13, 0))
+        .unwrap();
+    assert!(
+        d.message.contains("lun-ven 08:00-12:00,14:00-18:00") && d.message.contains("13:00"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn a_window_to_midnight_goes_on_into_the_next_morning() {
+    let (_db, mut svc) = ruled(|s| {
+        s.save_site_rules(&SiteRulesChange {
+            hours: Some("lun 23:00-24:00; mar 00:00-00:30".into()),
+            max_call_minutes: Some(120),
+            ..Default::default()
+        })
+        .unwrap();
+    });
+    assert_eq!(
+        code(&mut svc, "n1", "2", local_ts(2026, 12, 7, 23, 50)),
+        ("ok".into(), 40 * 60_000)
+    );
+}
+
+#[test]
+fn calls_per_day_count_authorized_calls_since_local_midnight() {
+    let (_db, mut svc) = ruled(|s| {
+        s.save_site_rules(&SiteRulesChange {
+            calls_per_day: Some(Some(1)),
+            ..Default::default()
+        })
+        .unwrap();
+    });
+    let evening = local_ts(2026, 12, 7, 23, 59);
+    assert_eq!(
+        code(&mut svc, "q0", "9", evening).0,
+        "touche_vide",
+        "refusals do not count"
+    );
+    assert_eq!(code(&mut svc, "q1", "2", evening).0, "ok");
+    assert_eq!(code(&mut svc, "q2", "2", evening).0, "quota_journalier");
+    let morning = local_ts(2026, 12, 8, 0, 0);
+    assert_eq!(code(&mut svc, "q3", "2", morning).0, "ok", "a new day");
+    // The account's own limit wins over the site's, both ways.
+    drop(svc);
+    let (db2, svc2) = ruled(|s| {
+        s.save_site_rules(&SiteRulesChange {
+            calls_per_day: Some(Some(1)),
+            max_call_minutes: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+        let id = s.account_by_matricule(LOTFI).unwrap().id;
+        s.set_account_limits(id, Some(Some(5)), Some(Some(2)))
+            .unwrap();
+    });
+    let mut svc = svc2;
+    assert_eq!(
+        code(&mut svc, "o1", "2", morning),
+        ("ok".into(), 300_000),
+        "5 minutes, not 2"
+    );
+    assert_eq!(code(&mut svc, "o2", "2", morning).0, "ok", "2 calls, not 1");
+    assert_eq!(code(&mut svc, "o3", "2", morning).0, "quota_journalier");
+    drop(svc);
+    let mut s = Store::open(&db2.path).unwrap();
+    let id = s.account_by_matricule(LOTFI).unwrap().id;
+    s.set_account_limits(id, Some(None), None).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(
+        code(&mut svc, "o4", "2", local_ts(2026, 12, 9, 10, 0)),
+        ("ok".into(), 120_000),
+        "the site's again"
+    );
+}
+
+#[test]
+fn a_suspension_ending_today_still_refuses_today_and_lifts_tomorrow_or_on_resume() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let (db, mut svc) = ruled(|s| {
+        let id = s.account_by_matricule(LOTFI).unwrap().id;
+        s.suspend_account(id, today, "discipline", today).unwrap();
+    });
+    let d = svc
+        .authorize(&ask("s1", "8589669", "2"), local_ts(2026, 12, 7, 23, 59))
+        .unwrap();
+    assert_eq!(d.code(), "compte_suspendu");
+    assert!(
+        d.message.contains("jusqu'au 07/12/2026 (discipline)"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        code(&mut svc, "s2", "2", local_ts(2026, 12, 8, 0, 0)).0,
+        "ok"
+    );
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let id = s.account_by_matricule(LOTFI).unwrap().id;
+    let a = s
+        .suspend_account(
+            id,
+            today.succ_opt().unwrap().succ_opt().unwrap(),
+            "transfert",
+            today,
+        )
+        .unwrap();
+    assert_eq!(a.etat_general().code(), "suspendu");
+    let err = s
+        .suspend_account(id, today.pred_opt().unwrap(), "x", today)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("aujourd'hui ou plus tard"),
+        "{err}"
+    );
+    let err = s.suspend_account(id, today, "  ", today).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("motif de la suspension est obligatoire"),
+        "{err}"
+    );
+    s.resume_account(id).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(
+        code(&mut svc, "s3", "2", local_ts(2026, 12, 8, 10, 0)).0,
+        "ok",
+        "lifted"
+    );
+}
+
+#[test]
+fn when_several_rules_fail_the_first_in_the_spec_order_answers() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let (db, mut svc) = ruled(|s| {
+        s.block_number("+2162*", "test", true).unwrap();
+        s.save_site_rules(&SiteRulesChange {
+            hours: Some("lun 08:00-09:00".into()),
+            calls_per_day: Some(Some(1)),
+            ..Default::default()
+        })
+        .unwrap();
+        let id = s.account_by_matricule(LOTFI).unwrap().id;
+        s.suspend_account(id, today, "discipline", today).unwrap();
+        let a = s.get_account(id).unwrap();
+        let mut d = a.to_draft();
+        d.allowance_minutes = Some(0);
+        s.update_account(id, &d).unwrap();
+    });
+    let noon = local_ts(2026, 12, 7, 12, 0);
+    assert_eq!(code(&mut svc, "x1", "2", noon).0, "compte_suspendu");
+    assert_eq!(
+        code(&mut svc, "x2", "9", noon).0,
+        "compte_suspendu",
+        "before touche_vide"
+    );
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let id = s.account_by_matricule(LOTFI).unwrap().id;
+    s.resume_account(id).unwrap();
+    let mut svc = Service::over(s).unwrap();
+    assert_eq!(code(&mut svc, "x3", "9", noon).0, "touche_vide");
+    assert_eq!(
+        code(&mut svc, "x4", "71234567", noon).0,
+        "numero_non_autorise"
+    );
+    assert_eq!(
+        code(&mut svc, "x5", "2", noon).0,
+        "numero_bloque",
+        "before hors_horaires"
+    );
+    assert_eq!(
+        code(&mut svc, "x6", "1", noon).0,
+        "hors_horaires",
+        "before the allowance"
+    );
+    assert_eq!(
+        code(&mut svc, "x7", "1", local_ts(2026, 12, 7, 8, 30)).0,
+        "forfait_epuise"
+    );
+}
+
+#[test]
+fn keys_may_not_be_set_to_a_blocked_number_but_a_key_already_holding_one_stays_editable() {
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut s,
+        "Sami Ben Ali",
+        "10000000000001",
+        "1000001",
+        &["27468145"],
+        0,
+    );
+    let err = s
+        .block_number("+2162*", "test", false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("1 compte porte ce numéro : Sami Ben Ali (10000000000001), touche 1"),
+        "{err}"
+    );
+    assert!(
+        s.blocked_numbers().unwrap().is_empty(),
+        "nothing written without force"
+    );
+    s.block_number("+2162*", "test", true).unwrap();
+    // The name can still be edited; a key newly set to a blocked number cannot.
+    let mut d = s.get_account(id).unwrap().to_draft();
+    d.name = forfaits_core::domain::Name::parse("Sami Ben Ali Jr").unwrap();
+    s.update_account(id, &d).unwrap();
+    d.phones[1] = Some(forfaits_core::domain::Phone::parse("+21629000000", 2).unwrap());
+    let err = s.update_account(id, &d).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "N° téléphone touche 2 : le numéro +21629000000 est interdit (règle « +2162* » : test)"
+        ),
+        "{err}"
+    );
+    let f = form(
+        "Autre",
+        "10000000000002",
+        "1000002",
+        &["", "", "29 000 000"],
+    );
+    let errs = s.validate_form(&f, None).unwrap();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].field, forfaits_core::domain::Field::Phone(3));
+    let before = std::fs::read(&db.path).unwrap();
+    let (d, _) = f
+        .validate(
+            &forfaits_core::domain::Currency::default(),
+            &forfaits_core::domain::CountryCode::default(),
+        )
+        .unwrap();
+    assert!(s
+        .create_account(&d, forfaits_core::domain::Money(0))
+        .is_err());
+    assert_eq!(std::fs::read(&db.path).unwrap(), before);
+}

@@ -119,7 +119,7 @@ fn sheet_pdf_holds_every_value_with_accents() {
             "Etat du compte",
             "Activé",
             "Etat général",
-            a.etat_general().label(),
+            &a.etat_general().label(),
             "Activation calcul billing",
             "Durée d'appel",
             "illimitée",

@@ -8,7 +8,7 @@ pub struct AccountView {
     #[serde(flatten)]
     pub compte: Account,
     pub etat_general: &'static str,
-    pub etat_general_libelle: &'static str,
+    pub etat_general_libelle: String,
 }
 
 impl From<Account> for AccountView {

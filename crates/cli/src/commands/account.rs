@@ -2,20 +2,12 @@
 //! audited like the same change made in the window's form.
 
 use crate::args::AccountArgs;
-use crate::{Io, EXIT_OK, EXIT_USAGE};
+use crate::{Io, EXIT_OK};
 use forfaits_core::domain::state::switch_label;
 use forfaits_core::domain::{format_duration, Money};
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
-    if let Some(option) = a.rule_option() {
-        super::w(writeln!(
-            io.err,
-            "Erreur : l'option {option} règle les appels ; elle arrive avec les règles d'appel \
-             et n'est pas encore disponible dans cette version. Rien n'a été modifié."
-        ));
-        return Ok(EXIT_USAGE);
-    }
     let acc = super::account(store, &a.matricule)?;
     let mut draft = acc.to_draft();
     if a.enable {
@@ -30,11 +22,24 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     if let Some(allowance) = &a.allowance {
         draft.allowance_minutes = allowance.minutes();
     }
-    let acc = if draft != acc.to_draft() {
+    let mut acc = if draft != acc.to_draft() {
         store.update_account(acc.id, &draft)?
     } else {
         acc
     };
+    if a.max_call.is_some() || a.calls_per_day.is_some() {
+        acc = store.set_account_limits(
+            acc.id,
+            a.max_call.map(|o| o.0),
+            a.calls_per_day.map(|o| o.0),
+        )?;
+    }
+    if let (Some(until), Some(reason)) = (a.suspend_until, &a.reason) {
+        acc = store.suspend_account(acc.id, until, reason, chrono::Local::now().date_naive())?;
+    }
+    if a.resume {
+        acc = store.resume_account(acc.id)?;
+    }
     let currency = store.settings()?.currency;
     let held = store.reserved_amount(acc.id, forfaits_core::store::now())?;
     let out = &mut *io.out;
@@ -77,7 +82,26 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
             "  Durée totale des appels   {}",
             format_duration(acc.duree_totale_s)
         ),
+        format!(
+            "  Durée maximale d'un appel {}",
+            acc.duree_max_appel_min
+                .map(|m| format!("{m} minutes"))
+                .unwrap_or_else(|| "celle du site".into())
+        ),
+        format!(
+            "  Appels par jour           {}",
+            acc.appels_par_jour
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "ceux du site".into())
+        ),
     ];
+    if let Some(until) = acc.suspendu_jusqu_au {
+        lines.push(format!(
+            "  Suspendu jusqu'au         {} ({})",
+            until.format("%d/%m/%Y"),
+            acc.motif_suspension
+        ));
+    }
     for (k, p) in acc.telephones.iter().enumerate() {
         if let Some(p) = p {
             lines.push(format!("  Touche {:<2}                {p}", k + 1));

@@ -8,6 +8,8 @@ mod calls;
 mod check;
 mod export;
 mod import;
+mod numbers;
+mod rules;
 mod search;
 mod sheet;
 mod tariffs;
@@ -29,6 +31,8 @@ pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
         Command::Sheet(a) => sheet::run(store, a, io),
         Command::Check => check::run(store, io),
         Command::Account(a) => account::run(store, a, io),
+        Command::Numbers(c) => numbers::run(store, c, io),
+        Command::Rules(a) => rules::run(store, a, io),
         Command::Agi(_) => unreachable!("the service opens its own database (lib.rs)"),
     }
 }
@@ -55,6 +59,10 @@ pub fn account_json(
         "telephones": acc.telephones,
         "cree_le": forfaits_core::dates::local(acc.cree_le),
         "modifie_le": forfaits_core::dates::local(acc.modifie_le),
+        "duree_max_appel_min": acc.duree_max_appel_min,
+        "appels_par_jour": acc.appels_par_jour,
+        "suspendu_jusqu_au": acc.suspendu_jusqu_au.map(|d| d.format("%d/%m/%Y").to_string()),
+        "motif_suspension": acc.motif_suspension,
     })
 }
 

@@ -5,14 +5,17 @@
 //! keep up with many calls; nothing here talks to a socket while it holds the lock.
 
 use super::limit::{limit, Limit, LimitInput};
+use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
 use crate::calls::rate::hash64;
 use crate::domain::phone::{compact_number, international, CountryCode};
 use crate::domain::{Currency, Money};
 use crate::error::{Error, Result};
 use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
+use crate::rules::NumberRules;
 use crate::store::ledger::{self, MovementKind};
 use crate::store::{Settings, Store};
+use chrono::{Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
@@ -137,6 +140,7 @@ pub struct Service {
     store: Store,
     settings: Settings,
     tariffs: TariffTable,
+    numbers: NumberRules,
     seen_version: i64,
 }
 
@@ -148,11 +152,13 @@ impl Service {
     pub fn over(store: Store) -> Result<Service> {
         let settings = store.settings()?;
         let tariffs = TariffTable::new(store.tariffs()?);
+        let numbers = store.number_rules()?;
         let seen_version = data_version(&store.conn)?;
         Ok(Service {
             store,
             settings,
             tariffs,
+            numbers,
             seen_version,
         })
     }
@@ -167,6 +173,7 @@ impl Service {
         if v != self.seen_version {
             self.settings = self.store.settings()?;
             self.tariffs = TariffTable::new(self.store.tariffs()?);
+            self.numbers = self.store.number_rules()?;
             self.seen_version = v;
         }
         Ok(())
@@ -196,13 +203,19 @@ impl Service {
     pub fn decide(&mut self, reqs: &[Request], now: i64) -> Result<Vec<Result<Answer>>> {
         self.refresh()?;
         let operator = self.store.operator().to_string();
+        let local = local_time(now);
         let ctx = Ctx {
             cc: &self.settings.country_code,
             currency: &self.settings.currency,
-            max_call_s: self.settings.max_call_minutes as i64 * 60,
+            max_call_min: self.settings.max_call_minutes,
+            calls_per_day: self.settings.calls_per_day,
+            hours: &self.settings.call_hours,
             tariffs: &self.tariffs,
+            numbers: &self.numbers,
             operator: &operator,
             now,
+            local,
+            midnight: local_midnight(local.date()),
         };
         let mut tx = self.store.write_tx()?;
         let mut answers = Vec::with_capacity(reqs.len());
@@ -237,10 +250,41 @@ fn data_version(conn: &Connection) -> Result<i64> {
 struct Ctx<'a> {
     cc: &'a CountryCode,
     currency: &'a Currency,
-    max_call_s: i64,
+    /// The site's per-call maximum (minutes) and calls per day, unless the account has its own.
+    max_call_min: u32,
+    calls_per_day: Option<u32>,
+    hours: &'a Schedule,
     tariffs: &'a TariffTable,
+    numbers: &'a NumberRules,
     operator: &'a str,
     now: i64,
+    /// `now` in the machine's time zone (SPEC §12: the site's hours are local).
+    local: NaiveDateTime,
+    /// Local midnight of today, UTC seconds: the day of the calls-per-day rule starts there.
+    midnight: i64,
+}
+
+/// The local time of a UTC instant.
+fn local_time(now: i64) -> NaiveDateTime {
+    match Local.timestamp_opt(now, 0) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.naive_local(),
+        LocalResult::None => chrono::DateTime::from_timestamp(now, 0)
+            .map(|t| t.naive_utc())
+            .unwrap_or_default(),
+    }
+}
+
+/// UTC seconds of a local day's first instant.
+fn local_midnight(day: NaiveDate) -> i64 {
+    let start = day.and_time(NaiveTime::MIN);
+    match Local.from_local_datetime(&start) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.timestamp(),
+        // A day starting in a DST gap starts an hour later.
+        LocalResult::None => Local
+            .from_local_datetime(&(start + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or(0, |t| t.timestamp()),
+    }
 }
 
 /// What a decision reads of the account.
@@ -254,6 +298,10 @@ struct AccountRow {
     used_seconds: i64,
     allowance_min: Option<i64>,
     phones: [Option<String>; 10],
+    max_call_min: Option<u32>,
+    calls_per_day: Option<u32>,
+    suspended_until: Option<NaiveDate>,
+    suspension_reason: String,
 }
 
 fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> {
@@ -263,7 +311,8 @@ fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> 
     Ok(conn
         .prepare_cached(
             "SELECT id, name, identifiant, enabled, billing, balance, used_seconds, allowance_min,
-                    phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10
+                    phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10,
+                    max_call_min, calls_per_day, suspended_until, suspension_reason
              FROM accounts WHERE identifiant = ?1",
         )?
         .query_row([code], |r| {
@@ -281,6 +330,12 @@ fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> 
                 used_seconds: r.get(6)?,
                 allowance_min: r.get(7)?,
                 phones,
+                max_call_min: r.get(18)?,
+                calls_per_day: r.get(19)?,
+                suspended_until: r
+                    .get::<_, Option<String>>(20)?
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                suspension_reason: r.get(21)?,
             })
         })
         .optional()?)
@@ -431,7 +486,25 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             "",
             None,
             Refusal::DisabledAccount,
-            format!("le compte de {who} est désactivé"),
+            format!("le compte {} est désactivé", crate::fr::de(&who)),
+        );
+    }
+    if let Some(until) = acc.suspended_until.filter(|d| *d >= ctx.local.date()) {
+        let why = if acc.suspension_reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", acc.suspension_reason)
+        };
+        return refuse(
+            Some(&acc),
+            "",
+            None,
+            Refusal::SuspendedAccount,
+            format!(
+                "les appels {} sont suspendus jusqu'au {}{why}",
+                crate::fr::de(&who),
+                until.format("%d/%m/%Y")
+            ),
         );
     }
     let keys: Vec<Option<String>> = acc
@@ -448,19 +521,27 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
                     "",
                     Some(k),
                     Refusal::EmptyKey,
-                    format!("la touche {k} de {who} ne porte aucun numéro"),
+                    format!(
+                        "la touche {k} {} ne porte aucun numéro",
+                        crate::fr::de(&who)
+                    ),
                 )
             }
         },
         Asked::Number(n) => match keys.iter().position(|k| k.as_deref() == Some(n.as_str())) {
             Some(i) => (n, Some(i as u8 + 1)),
+            // A privileged number (lawyer, consulate) needs no key.
+            None if ctx.numbers.privileged(&n).is_some() => (n, None),
             None => {
                 return refuse(
                     Some(&acc),
                     &n,
                     None,
                     Refusal::NumberNotAllowed,
-                    format!("le numéro {n} n'est pas parmi les numéros autorisés de {who}"),
+                    format!(
+                        "le numéro {n} n'est pas parmi les numéros autorisés {}",
+                        crate::fr::de(&who)
+                    ),
                 )
             }
         },
@@ -477,6 +558,56 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             )
         }
     };
+    if let Some(b) = ctx.numbers.blocked(&number) {
+        return refuse(
+            Some(&acc),
+            &number,
+            key,
+            Refusal::BlockedNumber,
+            format!(
+                "le numéro {number} est interdit (règle « {} » : {})",
+                b.pattern, b.reason
+            ),
+        );
+    }
+    let window_left = match ctx.hours.window(ctx.local) {
+        Window::Closed => {
+            return refuse(
+                Some(&acc),
+                &number,
+                key,
+                Refusal::OutsideHours,
+                format!(
+                    "hors des horaires d'appel ({}) ; il est {}",
+                    ctx.hours,
+                    ctx.local.format("%H:%M")
+                ),
+            )
+        }
+        Window::Open { seconds_left } => seconds_left,
+    };
+    if let Some(per_day) = acc.calls_per_day.or(ctx.calls_per_day) {
+        let today: i64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM call_attempts
+                 WHERE account_id = ?1 AND at >= ?2 AND decision = 'ok'",
+            )?
+            .query_row(params![acc.id, ctx.midnight], |r| r.get(0))?;
+        if today >= per_day as i64 {
+            return refuse(
+                Some(&acc),
+                &number,
+                key,
+                Refusal::DailyQuota,
+                format!(
+                    "{} a déjà passé {} aujourd'hui, le nombre permis",
+                    who,
+                    crate::fr::nombre(today as u64, "appel", "appels")
+                ),
+            );
+        }
+    }
+    let privileged = ctx.numbers.privileged(&number);
     let (held, held_s) = open_reservations(conn, acc.id, ctx.now)?;
     let allowance_left = acc
         .allowance_min
@@ -488,20 +619,27 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             key,
             Refusal::AllowanceUsed,
             format!(
-                "le forfait de {who} est épuisé ({} minutes)",
+                "le forfait {} est épuisé ({} minutes)",
+                crate::fr::de(&who),
                 acc.allowance_min.unwrap_or(0)
             ),
         );
     }
-    let tariff = ctx.tariffs.lookup(&number);
+    // A free privileged number costs nothing, whatever the account's billing.
+    let billing = acc.billing && !privileged.is_some_and(|(_, free)| free);
+    let tariff = if billing {
+        ctx.tariffs.lookup(&number)
+    } else {
+        None
+    };
     let available = acc.balance - held;
     let granted = limit(&LimitInput {
-        billing: acc.billing,
+        billing,
         available,
         tariff,
         allowance_left_s: allowance_left,
-        max_call_s: ctx.max_call_s,
-        window_left_s: None,
+        max_call_s: acc.max_call_min.unwrap_or(ctx.max_call_min) as i64 * 60,
+        window_left_s: window_left,
     });
     let (seconds, reserve) = match granted {
         Limit::NoTariff => {
@@ -528,7 +666,8 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
                 key,
                 Refusal::InsufficientBalance,
                 format!(
-                    "solde de {who} insuffisant : {} disponibles{held_text}, la première tranche vers {number} coûte {}",
+                    "solde {} insuffisant : {} disponibles{held_text}, la première tranche vers {number} coûte {}",
+                    crate::fr::de(&who),
                     ctx.currency.format(Money(available)),
                     ctx.currency.format(Money(first_block))
                 ),
@@ -542,7 +681,8 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         key,
         limit_ms: seconds * 1000,
         reserved: reserve,
-        record: true,
+        // Never recorded: a lawyer's or a consulate's line.
+        record: privileged.is_none(),
     };
     record_attempt(
         conn,

@@ -10,6 +10,7 @@
 mod attempts;
 mod decide;
 pub mod limit;
+pub mod schedule;
 
 pub use attempts::{Attempt, AttemptCounts};
 pub use decide::{

@@ -161,6 +161,12 @@ pub struct Account {
     /// Seconds since 1970-01-01 UTC.
     pub cree_le: i64,
     pub modifie_le: i64,
+    /// Call rules of this account (SPEC §12): overrides of the site's per-call maximum and
+    /// calls per day (`None`: the site's), and a suspension through a local day.
+    pub duree_max_appel_min: Option<u32>,
+    pub appels_par_jour: Option<u32>,
+    pub suspendu_jusqu_au: Option<chrono::NaiveDate>,
+    pub motif_suspension: String,
 }
 
 impl Account {
@@ -172,7 +178,14 @@ impl Account {
             allowance_minutes: self.duree_appel_min,
             used_seconds: self.duree_totale_s,
             has_numbers: self.telephones.iter().any(|p| p.is_some()),
+            suspended_until: self.suspendu_jusqu_au,
+            today: chrono::Local::now().date_naive(),
         })
+    }
+
+    /// Whether calls are suspended on `today` (the suspension's last day included).
+    pub fn suspended_on(&self, today: chrono::NaiveDate) -> bool {
+        self.suspendu_jusqu_au.is_some_and(|d| d >= today)
     }
 
     /// The stored account as a draft, to edit one field and save the rest unchanged.

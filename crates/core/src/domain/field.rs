@@ -25,6 +25,12 @@ pub enum Field {
     MaxCall,
     /// Address and port of the call-control service.
     AgiAddress,
+    /// The site's weekly calling hours.
+    CallHours,
+    /// Calls allowed a day (site default, per-account override).
+    CallsPerDay,
+    SuspensionEnd,
+    SuspensionReason,
     ConfirmationThreshold,
     /// First and last day of a period (call history).
     PeriodStart,
@@ -89,6 +95,10 @@ impl Field {
             Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
             Field::MaxCall => "Durée maximale d'un appel (minutes)".into(),
             Field::AgiAddress => "Adresse du service de contrôle d'appel".into(),
+            Field::CallHours => "Horaires d'appel".into(),
+            Field::CallsPerDay => "Appels par jour".into(),
+            Field::SuspensionEnd => "Suspendu jusqu'au".into(),
+            Field::SuspensionReason => "Motif de la suspension".into(),
             Field::ConfirmationThreshold => "Confirmer les mouvements au-delà de".into(),
             Field::PeriodStart => "Du".into(),
             Field::PeriodEnd => "Au".into(),
@@ -138,6 +148,10 @@ impl Field {
             Field::BackupRetention => "retention".into(),
             Field::MaxCall => "duree_max_appel".into(),
             Field::AgiAddress => "adresse_service".into(),
+            Field::CallHours => "horaires".into(),
+            Field::CallsPerDay => "appels_par_jour".into(),
+            Field::SuspensionEnd => "suspendu_jusqu_au".into(),
+            Field::SuspensionReason => "motif_suspension".into(),
             Field::ConfirmationThreshold => "seuil_confirmation".into(),
             Field::PeriodStart => "depuis".into(),
             Field::PeriodEnd => "jusqua".into(),

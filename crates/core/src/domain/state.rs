@@ -1,11 +1,14 @@
 //! Account state, billing switch and the derived *Etat général* ("why can't this person call?").
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// *Etat général*, first that applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum EtatGeneral {
     CompteDesactive,
+    /// Suspended through this local day (included).
+    Suspendu(NaiveDate),
     SoldeEpuise,
     ForfaitEpuise,
     AucunNumero,
@@ -13,8 +16,16 @@ pub enum EtatGeneral {
 }
 
 impl EtatGeneral {
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
+            EtatGeneral::Suspendu(d) => format!("Suspendu jusqu'au {}", d.format("%d/%m/%Y")),
+            other => other.fixed_label().into(),
+        }
+    }
+
+    fn fixed_label(self) -> &'static str {
+        match self {
+            EtatGeneral::Suspendu(_) => "Suspendu",
             EtatGeneral::CompteDesactive => "Compte désactivé",
             EtatGeneral::SoldeEpuise => "Solde épuisé",
             EtatGeneral::ForfaitEpuise => "Forfait épuisé",
@@ -27,6 +38,7 @@ impl EtatGeneral {
     pub fn code(self) -> &'static str {
         match self {
             EtatGeneral::CompteDesactive => "desactive",
+            EtatGeneral::Suspendu(_) => "suspendu",
             EtatGeneral::SoldeEpuise => "solde",
             EtatGeneral::ForfaitEpuise => "forfait",
             EtatGeneral::AucunNumero => "numero",
@@ -43,11 +55,16 @@ pub struct EtatInputs {
     pub allowance_minutes: Option<u32>,
     pub used_seconds: i64,
     pub has_numbers: bool,
+    /// Last day of a suspension, if any, and the local day it is now.
+    pub suspended_until: Option<NaiveDate>,
+    pub today: NaiveDate,
 }
 
 pub fn etat_general(i: &EtatInputs) -> EtatGeneral {
     if !i.enabled {
         EtatGeneral::CompteDesactive
+    } else if let Some(d) = i.suspended_until.filter(|d| *d >= i.today) {
+        EtatGeneral::Suspendu(d)
     } else if i.billing && i.balance_minor <= 0 {
         EtatGeneral::SoldeEpuise
     } else if i
@@ -98,7 +115,28 @@ mod tests {
             allowance_minutes: Some(10),
             used_seconds: 0,
             has_numbers: true,
+            suspended_until: None,
+            today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_suspension_shows_after_disabled_and_ends_after_its_last_day() {
+        let today = base().today;
+        let mut i = base();
+        i.suspended_until = Some(today);
+        assert_eq!(etat_general(&i).label(), "Suspendu jusqu'au 01/12/2026");
+        i.balance_minor = 0;
+        assert_eq!(etat_general(&i).code(), "suspendu", "before Solde épuisé");
+        i.enabled = false;
+        assert_eq!(etat_general(&i), EtatGeneral::CompteDesactive);
+        i.enabled = true;
+        i.suspended_until = today.pred_opt();
+        assert_eq!(
+            etat_general(&i),
+            EtatGeneral::SoldeEpuise,
+            "ended yesterday"
+        );
     }
 
     #[test]

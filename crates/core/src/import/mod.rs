@@ -8,6 +8,7 @@ pub mod reader;
 pub mod report;
 mod writer;
 
+use crate::domain::Field;
 use crate::error::{Error, Result};
 use crate::fr;
 use crate::store::{audit, Store};
@@ -132,6 +133,8 @@ pub fn import_users(
     // Reading and checking lines runs on a second thread while this one writes: the two halves
     // of an import take about as long as each other.
     let cc = settings.country_code.clone();
+    // A key of the file set to a blocked number (SPEC §12) is that line's error.
+    let rules = store.number_rules()?;
     let result = std::thread::scope(|scope| -> Result<()> {
         let tx = store.write_tx()?;
         let mut w = Writer::new(&tx, &settings, &operator)?;
@@ -166,6 +169,29 @@ pub fn import_users(
             };
             for p in batch {
                 report.lignes_lues += 1;
+                let blocked: Vec<LineError> = match &p.result {
+                    Ok((draft, _)) => rules
+                        .key_errors(&draft.phones, None, &settings.country_code)
+                        .into_iter()
+                        .map(|e| LineError {
+                            line: p.line,
+                            value: match e.field {
+                                Field::Phone(k) => draft.phones[k as usize - 1]
+                                    .as_ref()
+                                    .map(|p| p.as_str().to_string())
+                                    .unwrap_or_default(),
+                                _ => String::new(),
+                            },
+                            field: Some(e.field),
+                            message: e.message,
+                        })
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                if !blocked.is_empty() {
+                    keep(&mut report, blocked);
+                    continue;
+                }
                 match p.result {
                     Err(errs) => keep(&mut report, errs),
                     Ok((draft, key)) => match w.write(&draft, key, p.line, opts.update_existing)? {

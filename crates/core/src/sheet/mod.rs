@@ -197,7 +197,7 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
         switch_label(a.etat_compte),
         Face::Bold,
     );
-    y = p.row(y, "Etat général :", a.etat_general().label(), Face::Bold);
+    y = p.row(y, "Etat général :", &a.etat_general().label(), Face::Bold);
     y = p.row(
         y,
         "Activation calcul billing :",

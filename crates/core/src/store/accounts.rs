@@ -15,7 +15,8 @@ use std::rc::Rc;
 pub(crate) const COLUMNS: &str =
     "id, name, matricule, identifiant, enabled, billing, allowance_min, \
      used_seconds, balance, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, \
-     phone9, phone10, created_at, updated_at";
+     phone9, phone10, created_at, updated_at, max_call_min, calls_per_day, suspended_until, \
+     suspension_reason";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     let mut telephones = Vec::with_capacity(KEYS);
@@ -35,6 +36,12 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         telephones,
         cree_le: r.get(19)?,
         modifie_le: r.get(20)?,
+        duree_max_appel_min: r.get(21)?,
+        appels_par_jour: r.get(22)?,
+        suspendu_jusqu_au: r
+            .get::<_, Option<String>>(23)?
+            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        motif_suspension: r.get(24)?,
     })
 }
 
@@ -217,6 +224,25 @@ impl Store {
             identifiant.as_ref(),
             except_id,
         )?);
+        let phones: Vec<Option<crate::domain::Phone>> = form
+            .telephones
+            .iter()
+            .enumerate()
+            .map(|(k, raw)| {
+                crate::domain::Phone::parse_optional(raw, k as u8 + 1)
+                    .ok()
+                    .flatten()
+            })
+            .collect();
+        let before = match except_id {
+            Some(id) => Some(self.get_account(id)?.telephones),
+            None => None,
+        };
+        errors.extend(self.number_rules()?.key_errors(
+            &phones,
+            before.as_deref(),
+            &st.country_code,
+        ));
         Ok(errors)
     }
 
@@ -231,6 +257,10 @@ impl Store {
         let settings = self.settings()?;
         let cc = settings.country_code;
         let operator = self.operator().to_string();
+        let blocked = self.number_rules()?.key_errors(&d.phones, None, &cc);
+        if !blocked.is_empty() {
+            return Err(Error::Fields(blocked));
+        }
         let tx = self.write_tx()?;
         let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), None)?;
         if !dup.is_empty() {
@@ -294,6 +324,12 @@ impl Store {
         let cc = self.settings()?.country_code;
         let operator = self.operator().to_string();
         let before = self.get_account(id)?;
+        let blocked = self
+            .number_rules()?
+            .key_errors(&d.phones, Some(&before.telephones), &cc);
+        if !blocked.is_empty() {
+            return Err(Error::Fields(blocked));
+        }
         let tx = self.write_tx()?;
         let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), Some(id))?;
         if !dup.is_empty() {

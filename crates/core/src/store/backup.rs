@@ -51,7 +51,7 @@ fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
 
 /// Tables of a complete Forfaits database, parents before children (the order a restore copies
 /// them in), with the schema version that brought each one.
-const TABLES: [(&str, i64); 9] = [
+const TABLES: [(&str, i64); 11] = [
     ("settings", 1),
     ("accounts", 1),
     ("movements", 1),
@@ -61,6 +61,8 @@ const TABLES: [(&str, i64); 9] = [
     ("calls", 2),
     ("call_attempts", 4),
     ("call_holds", 4),
+    ("blocked_numbers", 5),
+    ("privileged_numbers", 5),
 ];
 
 /// What a restore did.

@@ -32,6 +32,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
         M::up(include_str!("schema_v4.sql")),
+        M::up(include_str!("schema_v5.sql")),
     ])
 }
 
@@ -54,7 +55,7 @@ pub(crate) const ACCOUNT_INDEXES: &[(&str, &str)] = &[
 
 /// Newest schema version this binary knows.
 pub fn schema_version() -> usize {
-    4
+    5
 }
 
 pub struct Store {

@@ -22,6 +22,11 @@ pub struct Settings {
     /// Where the call-control service listens (`forfaits agi` without `--listen`), and where
     /// *Paramètres* looks for it.
     pub agi_address: String,
+    /// The site's calling hours (SPEC §12); saved by `save_site_rules`, not by the form.
+    #[serde(serialize_with = "as_text")]
+    pub call_hours: crate::control::schedule::Schedule,
+    /// Calls an account may make a day, unless it has its own limit; `None`: no limit.
+    pub calls_per_day: Option<u32>,
     /// A movement typed in the window above this amount (either sign) is confirmed first,
     /// with the resulting balance on the button.
     pub confirmation_threshold: Money,
@@ -47,8 +52,17 @@ impl Default for Settings {
             max_call_minutes: 60,
             agi_address: "127.0.0.1:4573".into(),
             confirmation_threshold: default_threshold(&Currency::default()),
+            call_hours: crate::control::schedule::Schedule::always(),
+            calls_per_day: None,
         }
     }
+}
+
+fn as_text<S: serde::Serializer>(
+    s: &crate::control::schedule::Schedule,
+    ser: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    ser.collect_str(s)
 }
 
 /// Ceiling of the per-call maximum: a day.
@@ -139,6 +153,10 @@ impl Store {
             agi_address: get("agi_address")?
                 .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())
                 .unwrap_or(d.agi_address),
+            call_hours: get("call_hours")?
+                .and_then(|t| crate::control::schedule::Schedule::parse(&t).ok())
+                .unwrap_or(d.call_hours),
+            calls_per_day: get("calls_per_day")?.and_then(|v| v.parse().ok()),
         })
     }
 
@@ -193,7 +211,10 @@ impl Store {
         else {
             return Err(Error::Fields(errors));
         };
+        let current = self.settings()?;
         let new = Settings {
+            call_hours: current.call_hours.clone(),
+            calls_per_day: current.calls_per_day,
             currency,
             country_code: cc,
             default_enabled: f.etat_defaut,

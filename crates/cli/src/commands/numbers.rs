@@ -1,0 +1,97 @@
+//! `numbers`: blocked and privileged numbers (SPEC §12).
+
+use crate::args::NumbersCommand;
+use crate::{Io, EXIT_OK};
+use forfaits_core::{Result, Store};
+
+pub fn run(store: &mut Store, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
+    match c {
+        NumbersCommand::Block(a) => {
+            let b = store.block_number(&a.number, &a.reason, a.force)?;
+            super::w(writeln!(
+                io.out,
+                "Numéro interdit : {} ({}).",
+                b.motif, b.raison
+            ));
+        }
+        NumbersCommand::Unblock(a) => {
+            store.unblock_number(&a.number)?;
+            super::w(writeln!(
+                io.out,
+                "Le numéro {} n'est plus interdit.",
+                a.number.trim()
+            ));
+        }
+        NumbersCommand::Privilege(a) => {
+            let p = store.privilege_number(&a.number, &a.label, a.free)?;
+            super::w(writeln!(
+                io.out,
+                "Numéro privilégié : {} ({}, {}).",
+                p.numero,
+                p.libelle,
+                if p.gratuit { "gratuit" } else { "facturé" }
+            ));
+        }
+        NumbersCommand::Unprivilege(a) => {
+            store.unprivilege_number(&a.number)?;
+            super::w(writeln!(
+                io.out,
+                "Le numéro {} n'est plus privilégié.",
+                a.number.trim()
+            ));
+        }
+        NumbersCommand::List(a) => {
+            let blocked = store.blocked_numbers()?;
+            let privileged = store.privileged_numbers()?;
+            let out = &mut *io.out;
+            if a.json {
+                for b in &blocked {
+                    let v = serde_json::json!({
+                        "type": "interdit", "numero": b.motif, "motif": b.raison,
+                        "operateur": b.operateur, "date": forfaits_core::dates::local(b.date),
+                    });
+                    super::w(writeln!(out, "{v}"));
+                }
+                for p in &privileged {
+                    let v = serde_json::json!({
+                        "type": "privilegie", "numero": p.numero, "libelle": p.libelle,
+                        "gratuit": p.gratuit, "operateur": p.operateur,
+                        "date": forfaits_core::dates::local(p.date),
+                    });
+                    super::w(writeln!(out, "{v}"));
+                }
+                return Ok(EXIT_OK);
+            }
+            super::w(writeln!(out, "Numéros interdits :"));
+            if blocked.is_empty() {
+                super::w(writeln!(out, "  aucun"));
+            }
+            for b in &blocked {
+                super::w(writeln!(
+                    out,
+                    "  {:<16} {}  ({}, {})",
+                    b.motif,
+                    b.raison,
+                    b.operateur,
+                    forfaits_core::dates::local(b.date)
+                ));
+            }
+            super::w(writeln!(out, "Numéros privilégiés :"));
+            if privileged.is_empty() {
+                super::w(writeln!(out, "  aucun"));
+            }
+            for p in &privileged {
+                super::w(writeln!(
+                    out,
+                    "  {:<16} {}  ({}, {}, {})",
+                    p.numero,
+                    p.libelle,
+                    if p.gratuit { "gratuit" } else { "facturé" },
+                    p.operateur,
+                    forfaits_core::dates::local(p.date)
+                ));
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

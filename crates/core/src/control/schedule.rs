@@ -1,0 +1,366 @@
+//! *Horaires d'appel* (SPEC §12): the site's weekly calling schedule in local time, e.g.
+//! `lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00`, or `toujours` (no restriction). Parsed
+//! into a typed value whose French errors point at the wrong part.
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use std::fmt;
+
+/// French day abbreviations, Monday first (chrono's `num_days_from_monday`).
+pub const DAYS: [&str; 7] = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"];
+const MINUTES_A_DAY: u32 = 24 * 60;
+
+/// When calls are allowed, per day of the week: sorted, merged ranges of minutes
+/// `[start, end)` since midnight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    days: Option<[Vec<(u32, u32)>; 7]>,
+}
+
+/// Whether a moment lies in the schedule, and for how long calls stay allowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Closed,
+    /// Open; `None` when nothing ever closes (`toujours`, or every minute of the week).
+    Open {
+        seconds_left: Option<i64>,
+    },
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule::always()
+    }
+}
+
+impl Schedule {
+    pub fn always() -> Schedule {
+        Schedule { days: None }
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.days.is_none()
+    }
+
+    pub fn parse(raw: &str) -> Result<Schedule, String> {
+        let text = raw.trim();
+        if text.is_empty() || crate::text::fold(text) == "toujours" {
+            return Ok(Schedule::always());
+        }
+        let mut days: [Vec<(u32, u32)>; 7] = Default::default();
+        for clause in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            let (day_part, ranges) = match clause.split_once(char::is_whitespace) {
+                Some((d, r)) if !r.trim().is_empty() => (d, r.trim()),
+                _ => {
+                    return Err(format!(
+                        "plages horaires manquantes après « {clause} » : écrivez par exemple \
+                         « {clause} 08:00-12:00 »"
+                    ))
+                }
+            };
+            let which = parse_days(day_part)?;
+            let compact: String = ranges.chars().filter(|c| !c.is_whitespace()).collect();
+            for range in compact.split(',').filter(|r| !r.is_empty()) {
+                let r = parse_range(range)?;
+                for d in &which {
+                    days[*d].push(r);
+                }
+            }
+        }
+        for d in days.iter_mut() {
+            d.sort_unstable();
+            let mut merged: Vec<(u32, u32)> = Vec::new();
+            for (s, e) in d.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            *d = merged;
+        }
+        if days.iter().all(|d| d.as_slice() == [(0, MINUTES_A_DAY)]) {
+            return Ok(Schedule::always());
+        }
+        Ok(Schedule { days: Some(days) })
+    }
+
+    /// The ranges of each day, Monday first (for the window's weekly view).
+    pub fn week(&self) -> Vec<Vec<(u32, u32)>> {
+        match &self.days {
+            None => vec![vec![(0, MINUTES_A_DAY)]; 7],
+            Some(d) => d.to_vec(),
+        }
+    }
+
+    /// Whether calls are allowed at `at` (local time), and until when: a range ending at
+    /// midnight that goes on at 00:00 the next day is one stretch.
+    pub fn window(&self, at: NaiveDateTime) -> Window {
+        let Some(days) = &self.days else {
+            return Window::Open { seconds_left: None };
+        };
+        let mut day = at.weekday().num_days_from_monday() as usize;
+        let second = at.num_seconds_from_midnight() as i64;
+        let Some(&(_, end)) = days[day]
+            .iter()
+            .find(|(s, e)| (*s as i64) * 60 <= second && second < (*e as i64) * 60)
+        else {
+            return Window::Closed;
+        };
+        let mut left = end as i64 * 60 - second;
+        let mut end = end;
+        for _ in 0..7 {
+            if end != MINUTES_A_DAY {
+                return Window::Open {
+                    seconds_left: Some(left),
+                };
+            }
+            day = (day + 1) % 7;
+            match days[day].first() {
+                Some(&(0, e)) => {
+                    left += e as i64 * 60;
+                    end = e;
+                }
+                _ => {
+                    return Window::Open {
+                        seconds_left: Some(left),
+                    }
+                }
+            }
+        }
+        Window::Open { seconds_left: None }
+    }
+}
+
+/// The canonical text: days grouped into ranges, windows `HH:MM-HH:MM`.
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(days) = &self.days else {
+            return f.write_str("toujours");
+        };
+        let mut clauses: Vec<String> = Vec::new();
+        let mut d = 0;
+        while d < 7 {
+            if days[d].is_empty() {
+                d += 1;
+                continue;
+            }
+            let mut last = d;
+            while last + 1 < 7 && days[last + 1] == days[d] {
+                last += 1;
+            }
+            let names = if last == d {
+                DAYS[d].to_string()
+            } else {
+                format!("{}-{}", DAYS[d], DAYS[last])
+            };
+            let ranges: Vec<String> = days[d]
+                .iter()
+                .map(|(s, e)| format!("{}-{}", hhmm(*s), hhmm(*e)))
+                .collect();
+            clauses.push(format!("{names} {}", ranges.join(",")));
+            d = last + 1;
+        }
+        if clauses.is_empty() {
+            return f.write_str("jamais");
+        }
+        f.write_str(&clauses.join("; "))
+    }
+}
+
+fn hhmm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn day_index(name: &str) -> Result<usize, String> {
+    let n = crate::text::fold(name.trim());
+    DAYS.iter().position(|d| *d == n).ok_or_else(|| {
+        format!(
+            "jour inconnu « {} » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+            crate::domain::field::shown(name.trim())
+        )
+    })
+}
+
+/// `lun-ven`, `sam`, `lun,mer,ven`, `ven-lun` (over the weekend).
+fn parse_days(part: &str) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for item in part.split(',').filter(|i| !i.trim().is_empty()) {
+        match item.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (day_index(a)?, day_index(b)?);
+                let mut d = a;
+                loop {
+                    out.push(d);
+                    if d == b {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+            }
+            None => out.push(day_index(item)?),
+        }
+    }
+    if out.is_empty() {
+        return Err("jours manquants : écrivez par exemple « lun-ven 08:00-12:00 »".into());
+    }
+    Ok(out)
+}
+
+fn parse_time(t: &str, range: &str) -> Result<u32, String> {
+    let bad = || {
+        format!(
+            "heure invalide « {} » dans « {} » : écrivez HH:MM, de 00:00 à 24:00",
+            crate::domain::field::shown(t),
+            crate::domain::field::shown(range)
+        )
+    };
+    let (h, m) = t.split_once(':').ok_or_else(bad)?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return Err(bad());
+    }
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 24 || m > 59 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+fn parse_range(range: &str) -> Result<(u32, u32), String> {
+    let (a, b) = range.split_once('-').ok_or_else(|| {
+        format!(
+            "plage invalide « {} » : écrivez début-fin, par exemple 08:00-12:00",
+            crate::domain::field::shown(range)
+        )
+    })?;
+    let (s, e) = (parse_time(a, range)?, parse_time(b, range)?);
+    if s >= e {
+        return Err(format!(
+            "la plage « {range} » finit avant de commencer ; une plage ne passe pas minuit : \
+             écrivez 22:00-24:00 et, le jour suivant, 00:00-02:00"
+        ));
+    }
+    Ok((s, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    // 2026-12-07 is a Monday.
+    const MON: u32 = 7;
+
+    #[test]
+    fn the_spec_example_reads_and_writes_back() {
+        let s = Schedule::parse("lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00").unwrap();
+        assert_eq!(
+            s.to_string(),
+            "lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00"
+        );
+        assert_eq!(Schedule::parse(&s.to_string()).unwrap(), s);
+        assert!(Schedule::parse("toujours").unwrap().is_always());
+        assert!(Schedule::parse("  Toujours ").unwrap().is_always());
+        assert!(Schedule::parse("").unwrap().is_always());
+        assert!(Schedule::parse("lun-dim 00:00-24:00").unwrap().is_always());
+    }
+
+    #[test]
+    fn a_window_ends_the_limit_at_its_end() {
+        let s = Schedule::parse("lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00").unwrap();
+        assert_eq!(
+            s.window(at(2026, 12, MON, 11, 50)),
+            Window::Open {
+                seconds_left: Some(600)
+            }
+        );
+        // First minute and last minute of a window; the minute after it.
+        assert_eq!(
+            s.window(at(2026, 12, MON, 8, 0)),
+            Window::Open {
+                seconds_left: Some(4 * 3600)
+            }
+        );
+        assert_eq!(
+            s.window(at(2026, 12, MON, 11, 59)),
+            Window::Open {
+                seconds_left: Some(60)
+            }
+        );
+        assert_eq!(s.window(at(2026, 12, MON, 12, 0)), Window::Closed);
+        assert_eq!(s.window(at(2026, 12, MON, 7, 59)), Window::Closed);
+        assert_eq!(
+            s.window(at(2026, 12, MON + 6, 10, 0)),
+            Window::Closed,
+            "Sunday"
+        );
+        assert_eq!(
+            s.window(at(2026, 12, MON + 5, 10, 0)),
+            Window::Open {
+                seconds_left: Some(7200)
+            }
+        );
+    }
+
+    #[test]
+    fn a_range_to_midnight_goes_on_into_the_next_day() {
+        let s = Schedule::parse("lun 20:00-24:00; mar 00:00-02:00,10:00-11:00").unwrap();
+        assert_eq!(
+            s.window(at(2026, 12, MON, 23, 0)),
+            Window::Open {
+                seconds_left: Some(3 * 3600)
+            }
+        );
+        assert_eq!(
+            s.window(at(2026, 12, MON + 1, 1, 59)),
+            Window::Open {
+                seconds_left: Some(60)
+            }
+        );
+        let nights = Schedule::parse("lun-dim 00:00-24:00; lun 00:00-01:00").unwrap();
+        assert_eq!(
+            nights.window(at(2026, 12, MON, 12, 0)),
+            Window::Open { seconds_left: None }
+        );
+        let over = Schedule::parse("ven-lun 10:00-11:00").unwrap();
+        assert_eq!(over.to_string(), "lun 10:00-11:00; ven-dim 10:00-11:00");
+    }
+
+    #[test]
+    fn broken_schedules_say_what_part_is_wrong() {
+        for (text, expected) in [
+            (
+                "lundi 08:00-12:00",
+                "jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+            ),
+            ("lun-ven", "plages horaires manquantes après « lun-ven »"),
+            ("lun 8h-12h", "heure invalide « 8h » dans « 8h-12h »"),
+            ("lun 08:00-25:00", "heure invalide « 25:00 »"),
+            ("lun 08:60-09:00", "heure invalide « 08:60 »"),
+            (
+                "lun 12:00-08:00",
+                "la plage « 12:00-08:00 » finit avant de commencer",
+            ),
+            ("lun 22:00-02:00", "une plage ne passe pas minuit"),
+            ("lun 08:00", "plage invalide « 08:00 »"),
+            ("lun-xyz 08:00-09:00", "jour inconnu « xyz »"),
+        ] {
+            let err = Schedule::parse(text).unwrap_err();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn overlapping_ranges_are_merged() {
+        let s = Schedule::parse("lun 08:00-10:00,09:00-12:00; lun 12:00-13:00").unwrap();
+        assert_eq!(s.to_string(), "lun 08:00-13:00");
+    }
+}

@@ -1,0 +1,295 @@
+//! Call rules of a closed institution (SPEC §12), beyond a balance and ten keys: blocked and
+//! privileged numbers (`numbers`), the site's calling hours, per-call maximum and calls per day,
+//! and per account the overrides of those two and a suspension. Set by clerks, audited, enforced
+//! by the call-control decisions.
+
+pub mod numbers;
+
+pub use numbers::{BlockedNumber, Holder, NumberRules, PrivilegedNumber};
+
+use crate::control::schedule::Schedule;
+use crate::domain::{Account, Field, FieldError};
+use crate::error::{Error, Result};
+use crate::store::audit::{self, Subject};
+use crate::store::settings::MAX_CALL_MINUTES;
+use crate::store::{now, Settings, Store};
+use chrono::NaiveDate;
+use rusqlite::params;
+
+/// Most calls a day a rule may allow (beyond, it is no rule).
+pub const MAX_CALLS_PER_DAY: u32 = 1000;
+
+/// A change of the site's rules; `None` leaves a rule as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SiteRulesChange {
+    pub hours: Option<String>,
+    pub max_call_minutes: Option<u32>,
+    /// `Some(None)`: no daily limit.
+    pub calls_per_day: Option<Option<u32>>,
+}
+
+fn check_max_call(m: u32) -> std::result::Result<u32, FieldError> {
+    if (1..=MAX_CALL_MINUTES).contains(&m) {
+        Ok(m)
+    } else {
+        Err(FieldError::new(
+            Field::MaxCall,
+            format!(
+                "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
+            ),
+        ))
+    }
+}
+
+fn check_calls_per_day(n: u32) -> std::result::Result<u32, FieldError> {
+    if (1..=MAX_CALLS_PER_DAY).contains(&n) {
+        Ok(n)
+    } else {
+        Err(FieldError::new(
+            Field::CallsPerDay,
+            format!(
+                "le nombre d'appels par jour va de 1 à {MAX_CALLS_PER_DAY} (reçu : {n}) ; pour \
+                 interdire les appels, suspendez le compte"
+            ),
+        ))
+    }
+}
+
+/// « 12 appels par jour », « sans limite ».
+fn per_day_text(n: Option<u32>) -> String {
+    match n {
+        Some(n) => format!(
+            "{} par jour",
+            crate::fr::nombre(n.into(), "appel", "appels")
+        ),
+        None => "sans limite par jour".into(),
+    }
+}
+
+impl Store {
+    /// Saves the site's rules after checking every one; nothing is saved if one is wrong.
+    pub fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
+        let mut errors = Vec::new();
+        let hours = match &c.hours {
+            None => None,
+            Some(text) => match Schedule::parse(text) {
+                Ok(s) => Some(s),
+                Err(m) => {
+                    errors.push(FieldError::new(Field::CallHours, m));
+                    None
+                }
+            },
+        };
+        let max_call = c
+            .max_call_minutes
+            .map(check_max_call)
+            .transpose()
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        let per_day = match c.calls_per_day {
+            Some(Some(n)) => match check_calls_per_day(n) {
+                Ok(n) => Some(Some(n)),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            other => other,
+        };
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let operator = self.operator().to_string();
+        let mut changes = Vec::new();
+        let tx = self.write_tx()?;
+        let set = |k: &str, v: &str| -> Result<()> {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![k, v],
+            )?;
+            Ok(())
+        };
+        if let Some(s) = &hours {
+            set("call_hours", &s.to_string())?;
+            changes.push(format!("horaires : {s}"));
+        }
+        if let Some(m) = max_call {
+            set("max_call_minutes", &m.to_string())?;
+            changes.push(format!(
+                "appel de {} au plus",
+                crate::fr::nombre(m.into(), "minute", "minutes")
+            ));
+        }
+        match per_day {
+            Some(Some(n)) => {
+                set("calls_per_day", &n.to_string())?;
+                changes.push(per_day_text(Some(n)));
+            }
+            Some(None) => {
+                tx.execute("DELETE FROM settings WHERE key = 'calls_per_day'", [])?;
+                changes.push(per_day_text(None));
+            }
+            None => {}
+        }
+        if !changes.is_empty() {
+            audit::record(
+                &tx,
+                &operator,
+                "Règles d'appel modifiées",
+                None,
+                &changes.join(" ; "),
+            )?;
+        }
+        tx.commit()?;
+        self.settings()
+    }
+
+    /// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
+    pub fn set_account_limits(
+        &mut self,
+        id: i64,
+        max_call: Option<Option<u32>>,
+        calls_per_day: Option<Option<u32>>,
+    ) -> Result<Account> {
+        let mut errors = Vec::new();
+        if let Some(Some(m)) = max_call {
+            if let Err(e) = check_max_call(m) {
+                errors.push(e);
+            }
+        }
+        if let Some(Some(n)) = calls_per_day {
+            if let Err(e) = check_calls_per_day(n) {
+                errors.push(e);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let a = self.get_account(id)?;
+        let mut changes = Vec::new();
+        let new_max = max_call.unwrap_or(a.duree_max_appel_min);
+        if new_max != a.duree_max_appel_min {
+            changes.push(match new_max {
+                Some(m) => format!("durée maximale d'un appel : {m} min"),
+                None => "durée maximale d'un appel : celle du site".into(),
+            });
+        }
+        let new_per_day = calls_per_day.unwrap_or(a.appels_par_jour);
+        if new_per_day != a.appels_par_jour {
+            changes.push(match new_per_day {
+                Some(n) => format!("appels par jour : {n}"),
+                None => "appels par jour : ceux du site".into(),
+            });
+        }
+        if changes.is_empty() {
+            return Ok(a);
+        }
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE accounts SET max_call_min = ?2, calls_per_day = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, new_max, new_per_day, now()],
+        )?;
+        audit::record(
+            &tx,
+            &operator,
+            "Règles d'appel du compte",
+            Some(Subject {
+                matricule: &a.matricule,
+                name: &a.nom,
+            }),
+            &changes.join(" ; "),
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+
+    /// Suspends calls through `until` (a local day, included), with a required reason.
+    pub fn suspend_account(
+        &mut self,
+        id: i64,
+        until: NaiveDate,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<Account> {
+        let mut errors = Vec::new();
+        if until < today {
+            errors.push(FieldError::new(
+                Field::SuspensionEnd,
+                format!(
+                    "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
+                    until.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if reason.is_empty() {
+            errors.push(FieldError::new(
+                Field::SuspensionReason,
+                "le motif de la suspension est obligatoire (discipline, transfert…)",
+            ));
+        } else if reason.chars().count() > 200 {
+            errors.push(FieldError::new(
+                Field::SuspensionReason,
+                "le motif est trop long (200 caractères au maximum)",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let a = self.get_account(id)?;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE accounts SET suspended_until = ?2, suspension_reason = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, until.format("%Y-%m-%d").to_string(), reason, now()],
+        )?;
+        audit::record(
+            &tx,
+            &operator,
+            "Suspension des appels",
+            Some(Subject {
+                matricule: &a.matricule,
+                name: &a.nom,
+            }),
+            &format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y")),
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+
+    /// *Lever la suspension*.
+    pub fn resume_account(&mut self, id: i64) -> Result<Account> {
+        let a = self.get_account(id)?;
+        let Some(until) = a.suspendu_jusqu_au else {
+            return Err(Error::Rejected(format!(
+                "Les appels {} ne sont pas suspendus.",
+                crate::fr::de(&a.nom)
+            )));
+        };
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE accounts SET suspended_until = NULL, suspension_reason = '', updated_at = ?2 WHERE id = ?1",
+            params![id, now()],
+        )?;
+        audit::record(
+            &tx,
+            &operator,
+            "Suspension levée",
+            Some(Subject {
+                matricule: &a.matricule,
+                name: &a.nom,
+            }),
+            &format!(
+                "suspension jusqu'au {} ({})",
+                until.format("%d/%m/%Y"),
+                a.motif_suspension
+            ),
+        )?;
+        tx.commit()?;
+        self.get_account(id)
+    }
+}

@@ -1,0 +1,524 @@
+//! *Numéros interdits* and *numéros privilégiés* (SPEC §12). Blocked: a whole number or a prefix
+//! written with a final `*` (`+2168*`), with a required reason; no key may be set to one and
+//! `autoriser` refuses it. Privileged (lawyer, consulate): callable by every account without
+//! being on its keys, never recorded, free or billed. Stored and compared in international form.
+
+use crate::domain::field::shown;
+use crate::domain::phone::{international, CountryCode};
+use crate::error::{Error, Result};
+use crate::rating::normalize_prefix;
+use crate::store::audit;
+use crate::store::{now, Store};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockedNumber {
+    /// International form, `*` at the end of a prefix.
+    pub motif: String,
+    pub raison: String,
+    pub operateur: String,
+    pub date: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrivilegedNumber {
+    pub numero: String,
+    pub libelle: String,
+    /// Calls to it cost nothing.
+    pub gratuit: bool,
+    pub operateur: String,
+    pub date: i64,
+}
+
+/// An account with a key under a pattern being blocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    pub matricule: String,
+    pub nom: String,
+    pub touche: u8,
+    pub numero: String,
+}
+
+/// `+21698765432` or `+2168*` from what a clerk typed; the error says what to write.
+pub fn parse_pattern(raw: &str, cc: &CountryCode) -> std::result::Result<String, String> {
+    let v = raw.trim();
+    let bad = || {
+        format!(
+            "numéro ou préfixe invalide « {} » : écrivez un numéro (98765432, +21698765432) ou \
+             un début de numéro suivi de * (+2168*)",
+            shown(v)
+        )
+    };
+    if let Some(body) = v.strip_suffix('*') {
+        let p = normalize_prefix(body.trim(), cc).ok_or_else(bad)?;
+        if p.len() < 2 {
+            return Err(format!(
+                "le préfixe « {} » interdirait tous les numéros internationaux : donnez au moins un chiffre",
+                shown(v)
+            ));
+        }
+        return Ok(format!("{p}*"));
+    }
+    let n = parse_number(v, cc).ok_or_else(bad)?;
+    Ok(n)
+}
+
+/// A whole number, written as a key's number may be (3 to 15 digits), in international form.
+fn parse_number(v: &str, cc: &CountryCode) -> Option<String> {
+    let p = crate::domain::Phone::parse(v, 1).ok()?;
+    Some(p.international(cc))
+}
+
+/// The rules the decisions and the forms check a number against, read once.
+#[derive(Debug, Clone, Default)]
+pub struct NumberRules {
+    exact: HashMap<String, String>,
+    /// (prefix without its `*`, the rule as written, reason)
+    prefixes: Vec<(String, String, String)>,
+    privileged: HashMap<String, (String, bool)>,
+}
+
+/// Why a number may not be called: the rule as written and its reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockedBy<'a> {
+    pub pattern: &'a str,
+    pub reason: &'a str,
+}
+
+impl NumberRules {
+    /// The rule blocking `number` (international form). A privileged number is never caught by
+    /// a prefix: it was vetted one by one.
+    pub fn blocked(&self, number: &str) -> Option<BlockedBy<'_>> {
+        if let Some((pattern, reason)) = self.exact.get_key_value(number) {
+            return Some(BlockedBy { pattern, reason });
+        }
+        if self.privileged.contains_key(number) {
+            return None;
+        }
+        self.prefixes
+            .iter()
+            .filter(|(p, _, _)| number.starts_with(p.as_str()))
+            .max_by_key(|(p, _, _)| p.len())
+            .map(|(_, pattern, reason)| BlockedBy {
+                pattern: pattern.as_str(),
+                reason,
+            })
+    }
+
+    /// `(label, free)` of a privileged number.
+    pub fn privileged(&self, number: &str) -> Option<(&str, bool)> {
+        self.privileged
+            .get(number)
+            .map(|(label, free)| (label.as_str(), *free))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.prefixes.is_empty()
+    }
+
+    /// Errors of the keys set to a blocked number. A key left as it was stored (`before`) is not
+    /// refused: blocking a number that some keys hold was confirmed when it was blocked.
+    pub fn key_errors(
+        &self,
+        phones: &[Option<crate::domain::Phone>],
+        before: Option<&[Option<String>]>,
+        cc: &CountryCode,
+    ) -> Vec<crate::domain::FieldError> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (k, p) in phones.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let n = p.international(cc);
+            let unchanged = before
+                .and_then(|b| b.get(k).cloned().flatten())
+                .is_some_and(|old| international(&old, cc) == n);
+            if unchanged {
+                continue;
+            }
+            if let Some(m) = self.key_error(&n) {
+                out.push(crate::domain::FieldError::new(
+                    crate::domain::Field::Phone(k as u8 + 1),
+                    m,
+                ));
+            }
+        }
+        out
+    }
+
+    /// The French sentence for a key set to a blocked number.
+    pub fn key_error(&self, number: &str) -> Option<String> {
+        self.blocked(number).map(|b| {
+            format!(
+                "le numéro {number} est interdit (règle « {} » : {}) ; choisissez un autre numéro",
+                b.pattern, b.reason
+            )
+        })
+    }
+}
+
+fn clean_text(raw: &str, what: &str, max: usize) -> std::result::Result<String, String> {
+    let v = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if v.is_empty() {
+        return Err(format!("{what} est obligatoire"));
+    }
+    if v.chars().count() > max {
+        return Err(format!(
+            "{what} est trop long ({max} caractères au maximum)"
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} contient un caractère de contrôle invisible"
+        ));
+    }
+    Ok(v)
+}
+
+/// « 2 comptes portent ce numéro : Lotfi Ben Ali (…), touche 2 ; Amira Gharbi (…), touches 3, 4 ».
+pub fn holders_sentence(holders: &[Holder]) -> String {
+    let mut accounts: Vec<(&str, &str, Vec<u8>)> = Vec::new();
+    for h in holders {
+        match accounts.iter_mut().find(|(m, _, _)| *m == h.matricule) {
+            Some((_, _, keys)) => keys.push(h.touche),
+            None => accounts.push((&h.matricule, &h.nom, vec![h.touche])),
+        }
+    }
+    let shown: Vec<String> = accounts
+        .iter()
+        .take(10)
+        .map(|(m, n, keys)| {
+            let k: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            format!(
+                "{n} ({m}), {} {}",
+                crate::fr::pluriel(keys.len() as u64, "touche", "touches"),
+                k.join(", ")
+            )
+        })
+        .collect();
+    let more = if accounts.len() > 10 {
+        format!(
+            " et {}",
+            crate::fr::nombre(accounts.len() as u64 - 10, "autre", "autres")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{} : {}{more}. Confirmez pour l'interdire quand même (ces touches ne pourront plus appeler), ou retirez d'abord le numéro de ces comptes.",
+        crate::fr::nombre(
+            accounts.len() as u64,
+            "compte porte ce numéro",
+            "comptes portent ce numéro"
+        ),
+        shown.join(" ; ")
+    )
+}
+
+impl Store {
+    pub fn number_rules(&self) -> Result<NumberRules> {
+        let mut rules = NumberRules::default();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT pattern, reason FROM blocked_numbers")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (pattern, reason) = row?;
+            match pattern.strip_suffix('*') {
+                Some(p) => rules
+                    .prefixes
+                    .push((p.to_string(), pattern.clone(), reason)),
+                None => {
+                    rules.exact.insert(pattern, reason);
+                }
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT number, label, free FROM privileged_numbers")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (n, label, free) = row?;
+            rules.privileged.insert(n, (label, free));
+        }
+        Ok(rules)
+    }
+
+    pub fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pattern, reason, operator, created_at FROM blocked_numbers ORDER BY pattern",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BlockedNumber {
+                motif: r.get(0)?,
+                raison: r.get(1)?,
+                operateur: r.get(2)?,
+                date: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT number, label, free, operator, created_at FROM privileged_numbers ORDER BY label, number",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PrivilegedNumber {
+                numero: r.get(0)?,
+                libelle: r.get(1)?,
+                gratuit: r.get(2)?,
+                operateur: r.get(3)?,
+                date: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Accounts with a key under `pattern` (as [`parse_pattern`] gives it). Reads every
+    /// account's keys: blocking a number is rare, and keys are stored as typed.
+    pub fn accounts_holding(&self, pattern: &str) -> Result<Vec<Holder>> {
+        let cc = self.settings()?.country_code;
+        let (body, prefix) = match pattern.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (pattern, false),
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT matricule, name, phone1, phone2, phone3, phone4, phone5, phone6, phone7,
+                    phone8, phone9, phone10
+             FROM accounts ORDER BY name_key",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            for k in 0..10 {
+                let Some(p) = r.get_ref(2 + k)?.as_str_or_null()? else {
+                    continue;
+                };
+                let n = international(p, &cc);
+                if (prefix && n.starts_with(body)) || (!prefix && n == body) {
+                    out.push(Holder {
+                        matricule: r.get(0)?,
+                        nom: r.get(1)?,
+                        touche: k as u8 + 1,
+                        numero: n,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Blocks a number or a prefix. When keys already hold it, nothing is written unless
+    /// `force`: the error lists who holds it (the window asks, the command line wants --force).
+    pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
+        let cc = self.settings()?.country_code;
+        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+        let reason = clean_text(reason, "le motif", 200).map_err(|m| {
+            Error::Rejected(format!(
+                "Numéro non interdit : {m} (pourquoi ce numéro est-il interdit ?)."
+            ))
+        })?;
+        let rules = self.number_rules()?;
+        if let Some((label, _)) = rules.privileged(&pattern) {
+            return Err(Error::Rejected(format!(
+                "Le numéro {pattern} est privilégié ({label}) : retirez-le des numéros privilégiés avant de l'interdire."
+            )));
+        }
+        let already = self
+            .blocked_numbers()?
+            .into_iter()
+            .any(|b| b.motif == pattern);
+        if already {
+            return Err(Error::Rejected(format!(
+                "Le numéro {pattern} est déjà interdit."
+            )));
+        }
+        if !force {
+            let holders = self.accounts_holding(&pattern)?;
+            if !holders.is_empty() {
+                return Err(Error::Rejected(holders_sentence(&holders)));
+            }
+        }
+        let operator = self.operator().to_string();
+        let at = now();
+        let tx = self.write_tx()?;
+        let inserted = tx.execute(
+            "INSERT INTO blocked_numbers (pattern, reason, operator, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (pattern) DO NOTHING",
+            params![pattern, reason, operator, at],
+        )?;
+        if inserted == 0 {
+            return Err(Error::Rejected(format!(
+                "Le numéro {pattern} est déjà interdit."
+            )));
+        }
+        audit::record(
+            &tx,
+            &operator,
+            "Numéro interdit",
+            None,
+            &format!("{pattern} : {reason}"),
+        )?;
+        tx.commit()?;
+        Ok(BlockedNumber {
+            motif: pattern,
+            raison: reason,
+            operateur: operator,
+            date: at,
+        })
+    }
+
+    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
+        let cc = self.settings()?.country_code;
+        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        let reason: Option<String> = tx
+            .query_row(
+                "DELETE FROM blocked_numbers WHERE pattern = ?1 RETURNING reason",
+                [&pattern],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(reason) = reason else {
+            return Err(Error::NotFound(format!("le numéro interdit {pattern}")));
+        };
+        audit::record(
+            &tx,
+            &operator,
+            "Numéro autorisé de nouveau",
+            None,
+            &format!("{pattern} (interdit pour : {reason})"),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn privilege_number(
+        &mut self,
+        raw: &str,
+        label: &str,
+        free: bool,
+    ) -> Result<PrivilegedNumber> {
+        let cc = self.settings()?.country_code;
+        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
+            Error::Rejected(format!(
+                "Numéro invalide « {} » : un numéro privilégié est un numéro entier (98765432, +21698765432).",
+                shown(raw.trim())
+            ))
+        })?;
+        let label = clean_text(label, "le libellé", 80).map_err(|m| {
+            Error::Rejected(format!("Numéro non ajouté : {m} (Avocat, Consulat…)."))
+        })?;
+        if let Some(b) = self.number_rules()?.exact.get(&number) {
+            return Err(Error::Rejected(format!(
+                "Le numéro {number} est interdit ({b}) : retirez-le des numéros interdits avant de le privilégier."
+            )));
+        }
+        let operator = self.operator().to_string();
+        let at = now();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO privileged_numbers (number, label, free, operator, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (number) DO UPDATE SET label = excluded.label, free = excluded.free,
+                operator = excluded.operator, created_at = excluded.created_at",
+            params![number, label, free, operator, at],
+        )?;
+        audit::record(
+            &tx,
+            &operator,
+            "Numéro privilégié",
+            None,
+            &format!(
+                "{number} : {label}{}",
+                if free { " (gratuit)" } else { " (facturé)" }
+            ),
+        )?;
+        tx.commit()?;
+        Ok(PrivilegedNumber {
+            numero: number,
+            libelle: label,
+            gratuit: free,
+            operateur: operator,
+            date: at,
+        })
+    }
+
+    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
+        let cc = self.settings()?.country_code;
+        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
+            Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim())))
+        })?;
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        let label: Option<String> = tx
+            .query_row(
+                "DELETE FROM privileged_numbers WHERE number = ?1 RETURNING label",
+                [&number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(label) = label else {
+            return Err(Error::NotFound(format!("le numéro privilégié {number}")));
+        };
+        audit::record(
+            &tx,
+            &operator,
+            "Numéro privilégié retiré",
+            None,
+            &format!("{number} ({label})"),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_are_numbers_or_prefixes_in_international_form() {
+        let cc = CountryCode::default();
+        assert_eq!(parse_pattern("98 765 432", &cc).unwrap(), "+21698765432");
+        assert_eq!(parse_pattern("+2168*", &cc).unwrap(), "+2168*");
+        assert_eq!(parse_pattern("00 33 *", &cc).unwrap(), "+33*");
+        assert_eq!(parse_pattern("8*", &cc).unwrap(), "+2168*");
+        for bad in ["", "*", "+*", "abc", "12", "+2168**"] {
+            assert!(parse_pattern(bad, &cc).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_catches_the_numbers_under_it_but_not_a_privileged_one() {
+        let mut r = NumberRules::default();
+        r.prefixes
+            .push(("+2168".into(), "+2168*".into(), "surtaxés".into()));
+        r.prefixes
+            .push(("+21680".into(), "+21680*".into(), "services".into()));
+        r.exact.insert("+21698765432".into(), "victime".into());
+        r.privileged
+            .insert("+21681234567".into(), ("Avocat".into(), true));
+        assert_eq!(
+            r.blocked("+21680123456").unwrap().pattern,
+            "+21680*",
+            "longest prefix"
+        );
+        assert_eq!(r.blocked("+21688123456").unwrap().reason, "surtaxés");
+        assert!(r.blocked("+21681234567").is_none(), "privileged");
+        assert_eq!(r.blocked("+21698765432").unwrap().reason, "victime");
+        assert!(r.blocked("+2169876543").is_none(), "not the same number");
+        assert!(r.blocked("+21627468145").is_none());
+    }
+}
