@@ -895,12 +895,24 @@ fn a_day_that_does_not_exist_is_said_so() {
 }
 
 /// `forfaits --db DB agi --listen 127.0.0.1:PORT`, started and waited for.
-fn start_service(db: &std::path::Path) -> (std::process::Child, String) {
+/// The `forfaits agi` process of a test; killed if the test ends without stopping it.
+struct Service(Option<std::process::Child>);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn start_service(db: &std::path::Path) -> (Service, String) {
     start_service_in(db, None)
 }
 
 /// The service, with the time zone `tz` when given (the site's hours are local).
-fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (std::process::Child, String) {
+fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (Service, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -917,6 +929,7 @@ fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (std::process::Ch
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let service = Service(Some(child));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while std::net::TcpStream::connect(&addr).is_err() {
         assert!(
@@ -925,7 +938,7 @@ fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (std::process::Ch
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    (child, addr)
+    (service, addr)
 }
 
 fn agi_call(
@@ -947,7 +960,8 @@ fn agi_call(
     .unwrap()
 }
 
-fn stop_service(mut child: std::process::Child) -> (std::time::Duration, std::process::Output) {
+fn stop_service(mut service: Service) -> (std::time::Duration, std::process::Output) {
+    let mut child = service.0.take().expect("running");
     let t = std::time::Instant::now();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
