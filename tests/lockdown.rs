@@ -83,6 +83,29 @@ fn allowed_commands_answer_through_the_acl() {
 }
 
 #[test]
+fn every_listed_command_passes_the_capability() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = forfaits_app::AppState::open(Some(dir.path().join("c.sqlite3"))).unwrap();
+    let app = forfaits_app::with_commands(mock_builder())
+        .manage(state)
+        .build(tauri::generate_context!())
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    for cmd in forfaits_app::COMMANDS {
+        // Without its arguments most commands fail, but on their arguments, not on the ACL.
+        if let Err(e) = get_ipc_response(&webview, request(cmd, serde_json::json!({}))) {
+            let e = e.to_string();
+            assert!(
+                !e.contains("not allowed") && !e.contains("not found"),
+                "{cmd}: {e}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_csp_forbids_inline_and_eval_and_is_what_the_readme_says() {
     let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
