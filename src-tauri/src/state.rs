@@ -93,8 +93,9 @@ async fn run_blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
-        Error::Database(format!(
+        Error::database(format!(
             "La tâche s'est interrompue ({e}) ; rien n'a été enregistré à moitié."
         ))
+        .because(e)
     })?
 }

@@ -189,13 +189,14 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
         _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
     };
     let path = std::path::PathBuf::from(&dir);
-    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, &e))?;
+    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
     crate::seams::open_with_system(&path).map_err(|e| {
         tracing::warn!("ouverture du dossier {dir} impossible : {e}");
-        Error::Io(format!(
+        Error::file(format!(
             "Impossible d'ouvrir le dossier {dir} : aucun gestionnaire de fichiers n'a répondu. \
              Ouvrez-le à la main depuis votre explorateur de fichiers."
         ))
+        .because(e)
     })?;
     Ok(dir)
 }

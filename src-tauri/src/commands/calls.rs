@@ -199,7 +199,7 @@ pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Sheet
             let account = s.get_account(id)?;
             let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
             let settings = s.settings()?;
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
             let path = dir.join(format!("fiche-{}.pdf", account.matricule));
             write_pdf(
                 &SheetData {

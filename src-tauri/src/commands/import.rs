@@ -127,6 +127,6 @@ pub async fn enregistrer_rapport_erreurs(
         write_error_report(&errors, &PathBuf::from(chemin))
     })
     .await
-    .map_err(|e| Error::Io(format!("Écriture du rapport interrompue ({e}).")))??;
+    .map_err(|e| Error::file(format!("Écriture du rapport interrompue ({e}).")).because(e))??;
     Ok(n)
 }
