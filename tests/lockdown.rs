@@ -1,6 +1,7 @@
 //! The page reaches only the commands the app manifest lists and the capability grants: checked
 //! on Tauri's mock runtime with the real configuration (tauri.conf.json, capabilities, CSP).
 
+use std::sync::{Arc, Mutex, OnceLock};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -103,6 +104,90 @@ fn every_listed_command_passes_the_capability() {
             );
         }
     }
+}
+
+/// Everything the window logs during these tests, in the format of its log files.
+fn captured_log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        struct Line(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Line {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = log.clone();
+        assert!(forfaits_app::log_to(move || Line(sink.clone())));
+        log
+    })
+    .clone()
+}
+
+fn log_lines_with(needle: &str) -> Vec<String> {
+    let log = captured_log();
+    let text = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    text.lines()
+        .filter(|l| l.contains(needle))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn a_failed_command_writes_one_log_line_with_its_code_and_cause() {
+    captured_log();
+    let dir = tempfile::tempdir().unwrap();
+    let state = forfaits_app::AppState::open(Some(dir.path().join("j.sqlite3"))).unwrap();
+    let app = forfaits_app::with_commands(mock_builder())
+        .manage(state)
+        .build(tauri::generate_context!())
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    // Refused: the person's request, logged as a warning with its code.
+    let r = get_ipc_response(
+        &webview,
+        request("supprimer_compte", serde_json::json!({ "id": 424242 })),
+    );
+    let err = r.expect_err("no such account");
+    let v: serde_json::Value = serde_json::from_str(&err.to_string())
+        .unwrap_or_else(|_| panic!("the page receives {{code, message, champs}}: {err}"));
+    assert_eq!(v["code"], "introuvable");
+    let lines = log_lines_with("424242");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("WARN")
+            && lines[0].contains("commande=supprimer_compte")
+            && lines[0].contains("code=introuvable")
+            && lines[0].contains("Aucun compte ne correspond à l'identifiant interne 424242."),
+        "{}",
+        lines[0]
+    );
+
+    // Failed: the file is missing; the system's own words stay in the log, not on the page.
+    let missing = dir.path().join("absent-7731.csv");
+    let r = get_ipc_response(
+        &webview,
+        request("analyser_tarifs", serde_json::json!({ "chemin": missing })),
+    );
+    let err = r.expect_err("missing file").to_string();
+    assert!(!err.contains("os error"), "{err}");
+    let lines = log_lines_with("absent-7731");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("ERROR")
+            && lines[0].contains("commande=analyser_tarifs")
+            && lines[0].contains("code=fichier")
+            && lines[0].contains("os error 2"),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]

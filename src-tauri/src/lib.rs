@@ -9,7 +9,8 @@ mod state;
 
 use std::path::PathBuf;
 
-pub use state::AppState;
+pub use desktop::log_to;
+pub use state::{AppState, Call};
 
 /// Reads `src-tauri/commands.list`: the names of the commands the page may call (`COMMANDS`),
 /// the ones it does not call with the reason (`UNUSED_BY_PAGE`), and [`with_commands`], which

@@ -2,7 +2,7 @@
 
 use crate::progress::Progress;
 use crate::seams::open_with_system;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
@@ -14,7 +14,7 @@ use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 #[derive(Serialize)]
 pub struct History {
@@ -31,15 +31,15 @@ fn period(p: &PeriodText) -> Result<Period, Error> {
 
 #[tauri::command]
 pub async fn historique_appels(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<History, Error> {
-    let periode = period(&periode)?;
     state
         .with_store(move |s| {
+            let periode = period(&periode)?;
             let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
             Ok(History { total, appels })
         })
@@ -58,15 +58,15 @@ pub struct Attempts {
 /// and what Forfaits answered, newest first.
 #[tauri::command]
 pub async fn demandes_appel(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<Attempts, Error> {
-    let periode = period(&periode)?;
     state
         .with_store(move |s| {
+            let periode = period(&periode)?;
             let (n, demandes) = s.attempts_in(
                 id,
                 periode,
@@ -86,20 +86,21 @@ pub async fn demandes_appel(
 
 #[tauri::command]
 pub async fn exporter_historique(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
     chemin: String,
 ) -> Result<u64, Error> {
-    let periode = period(&periode)?;
     state
-        .with_own_store(move |s| export_calls_to_file(s, id, periode, &PathBuf::from(chemin)))
+        .with_own_store(move |s| {
+            export_calls_to_file(s, id, period(&periode)?, &PathBuf::from(chemin))
+        })
         .await
 }
 
 async fn calls<R: Runtime>(
     app: AppHandle<R>,
-    state: &AppState,
+    state: &Call<'_>,
     chemin: String,
     colonne: MatchBy,
     dry_run: bool,
@@ -128,7 +129,7 @@ async fn calls<R: Runtime>(
 #[tauri::command]
 pub async fn analyser_appels<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     chemin: String,
     colonne: MatchBy,
 ) -> Result<CallsReport, Error> {
@@ -138,7 +139,7 @@ pub async fn analyser_appels<R: Runtime>(
 #[tauri::command]
 pub async fn charger_appels<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     chemin: String,
     colonne: MatchBy,
 ) -> Result<CallsReport, Error> {
@@ -146,34 +147,28 @@ pub async fn charger_appels<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn lister_tarifs(state: State<'_, AppState>) -> Result<Vec<Tariff>, Error> {
+pub async fn lister_tarifs(state: Call<'_>) -> Result<Vec<Tariff>, Error> {
     state.with_store(|s| s.tariffs()).await
 }
 
 /// Checks a tariffs file and tells what it would change, without writing: the page shows it and
 /// asks before calling `importer_tarifs`.
 #[tauri::command]
-pub async fn analyser_tarifs(
-    state: State<'_, AppState>,
-    chemin: String,
-) -> Result<TariffsPreview, Error> {
+pub async fn analyser_tarifs(state: Call<'_>, chemin: String) -> Result<TariffsPreview, Error> {
     state
         .with_own_store(move |s| preview_tariffs(s, &PathBuf::from(chemin)))
         .await
 }
 
 #[tauri::command]
-pub async fn importer_tarifs(
-    state: State<'_, AppState>,
-    chemin: String,
-) -> Result<TariffsReport, Error> {
+pub async fn importer_tarifs(state: Call<'_>, chemin: String) -> Result<TariffsReport, Error> {
     state
         .with_own_store(move |s| import_tariffs(s, &PathBuf::from(chemin), false))
         .await
 }
 
 /// Where printed sheets are written: the folder `fiches` beside the database.
-pub fn sheets_dir(state: &AppState) -> PathBuf {
+pub fn sheets_dir(state: &crate::AppState) -> PathBuf {
     state
         .db_path()
         .parent()
@@ -192,7 +187,7 @@ pub struct Sheet {
 /// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
 /// failure goes to the log, the page says where the file is.
 #[tauri::command]
-pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Sheet, Error> {
+pub async fn imprimer_fiche(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
     let dir = sheets_dir(&state);
     let path = state
         .with_store(move |s| {

@@ -1,16 +1,16 @@
 //! Exporter les utilisateurs, to a path chosen in the native save dialog.
 
 use crate::progress::Progress;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::export::{export_users_to_file, ExportFormat, ExportOptions};
 use forfaits_core::Error;
 use std::path::PathBuf;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 #[tauri::command]
 pub async fn exporter_utilisateurs<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     chemin: String,
     format: ExportFormat,
     separateur: String,

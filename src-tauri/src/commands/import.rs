@@ -2,13 +2,13 @@
 //! progress events; the error report saved as CSV.
 
 use crate::progress::Progress;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::import::line::LineError;
 use forfaits_core::import::{import_users, write_error_report, ImportOptions, ImportReport};
 use forfaits_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 /// Errors listed in the window; the report file holds them all.
 const SHOWN_ERRORS: usize = 500;
@@ -50,7 +50,7 @@ impl ImportView {
 
 async fn run<R: Runtime>(
     app: AppHandle<R>,
-    state: &AppState,
+    state: &Call<'_>,
     chemin: String,
     opts: ImportOptions,
 ) -> Result<ImportView, Error> {
@@ -83,7 +83,7 @@ async fn run<R: Runtime>(
 #[tauri::command]
 pub async fn analyser_import<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     chemin: String,
     mise_a_jour: bool,
 ) -> Result<ImportView, Error> {
@@ -99,7 +99,7 @@ pub async fn analyser_import<R: Runtime>(
 #[tauri::command]
 pub async fn importer_utilisateurs<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     chemin: String,
     mise_a_jour: bool,
 ) -> Result<ImportView, Error> {
@@ -113,20 +113,15 @@ pub async fn importer_utilisateurs<R: Runtime>(
 
 /// Writes the errors of the last preview or import as CSV.
 #[tauri::command]
-pub async fn enregistrer_rapport_erreurs(
-    state: State<'_, AppState>,
-    chemin: String,
-) -> Result<u64, Error> {
+pub async fn enregistrer_rapport_erreurs(state: Call<'_>, chemin: String) -> Result<u64, Error> {
     let errors = state
         .last_import_errors
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     let n = errors.len() as u64;
-    tauri::async_runtime::spawn_blocking(move || {
-        write_error_report(&errors, &PathBuf::from(chemin))
-    })
-    .await
-    .map_err(|e| Error::file(format!("Écriture du rapport interrompue ({e}).")).because(e))??;
+    state
+        .run_blocking(move || write_error_report(&errors, &PathBuf::from(chemin)))
+        .await?;
     Ok(n)
 }
