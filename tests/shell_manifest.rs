@@ -81,3 +81,40 @@ fn the_capability_grants_the_list_and_nothing_else() {
     listed.sort();
     assert_eq!(allowed, listed);
 }
+
+/// The page branches on error codes, never on message text: every code it names is one the
+/// core sends (or the page's own `inattendu`, for a call Tauri itself refused).
+#[test]
+fn the_page_names_only_error_codes_the_core_sends() {
+    use forfaits_core::error::Code;
+    let sent: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert!(!sent.contains(&"inattendu"));
+    let mut named = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/js")).unwrap() {
+        let path = entry.unwrap().path();
+        let js = std::fs::read_to_string(&path).unwrap();
+        for needle in ["err.code === \"", "err.code !== \"", "INATTENDU = \""] {
+            for rest in js.split(needle).skip(1) {
+                let code = &rest[..rest.find('"').unwrap()];
+                assert!(
+                    sent.contains(&code) || code == "inattendu",
+                    "{} names the code {code}, which the core never sends",
+                    path.display()
+                );
+                named += 1;
+            }
+        }
+        for guess in [
+            ".message.includes(",
+            ".message.startsWith(",
+            ".message.match(",
+        ] {
+            assert!(
+                !js.contains(guess),
+                "{} guesses from a message",
+                path.display()
+            );
+        }
+    }
+    assert!(named >= 2, "the page branches on codes");
+}

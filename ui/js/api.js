@@ -1,12 +1,16 @@
 // The only module that talks to Rust. Every call returns a promise; errors arrive as
-// {message, champs} with a French message.
+// {code, message, champs}: the stable code of their kind (forfaits_core::error::Code, e.g.
+// "champs_invalides", "refuse", "base_occupee"), a French message, the field errors.
 
 const tauri = () => window.__TAURI__;
 
+/** Code of a failure that did not come from a command (Tauri itself refused the call). */
+const INATTENDU = "inattendu";
+
 function call(command, args = {}) {
   return tauri().core.invoke(command, args).catch((err) => {
-    if (err && typeof err === "object" && "message" in err) throw err;
-    throw { message: String(err), champs: [] };
+    if (err && typeof err === "object" && "code" in err) throw err;
+    throw { code: INATTENDU, message: String(err), champs: [] };
   });
 }
 

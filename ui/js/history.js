@@ -9,7 +9,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, dateTime, duration } from "./format.js";
-import { button, field, panel, toast, working, showFieldErrors } from "./ui.js";
+import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 
 const PAGE = 100;
@@ -207,7 +207,7 @@ export function openHistory(account) {
       const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, chemin));
       toast(`Historique enregistré : ${nombre(n, "appel", "appels")}`);
     } catch (err) {
-      if (err.champs && err.champs.length) message.textContent = showFieldErrors(dateFields, err);
+      if (isFieldsError(err)) message.textContent = showFieldErrors(dateFields, err);
       else toast(err.message, "error");
     }
   };
