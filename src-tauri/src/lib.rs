@@ -1,6 +1,7 @@
 //! The desktop shell: a Tauri window over the core. Commands only translate between the page and
 //! `forfaits_core`; every rule lives in the core.
 
+pub(crate) mod chosen;
 pub mod commands;
 mod desktop;
 mod progress;
@@ -45,6 +46,12 @@ pub fn run(db: Option<PathBuf>) -> Result<(), String> {
             .plugin(tauri_plugin_window_state::Builder::default().build()),
     )
     .manage(state)
+    // A dropped file is kept here like a chosen one; the page gets its token.
+    .on_window_event(|window, event| {
+        if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+            commands::files::dropped(window, paths);
+        }
+    })
     .setup(move |app| {
         use tauri::Manager;
         if let Ok(dir) = app.path().app_log_dir() {

@@ -4,6 +4,7 @@
 //! thread, so the window keeps answering meanwhile (WAL lets readers run beside one writer).
 //! Every command's work runs through [`AppState::run_blocking`], which logs a failure once.
 
+use crate::chosen::ChosenFiles;
 use forfaits_core::import::line::LineError;
 use forfaits_core::{Error, Result, Store};
 use std::ops::Deref;
@@ -15,6 +16,8 @@ pub struct AppState {
     db_path: PathBuf,
     store: Arc<Mutex<Store>>,
     pub last_import_errors: Mutex<Vec<LineError>>,
+    /// Files chosen in a dialog or dropped, behind their tokens.
+    pub chosen: ChosenFiles,
     ranks_warmed: AtomicBool,
 }
 
@@ -29,6 +32,7 @@ impl AppState {
             db_path: store.path().to_path_buf(),
             store: Arc::new(Mutex::new(store)),
             last_import_errors: Mutex::new(Vec::new()),
+            chosen: ChosenFiles::default(),
             ranks_warmed: AtomicBool::new(false),
         })
     }

@@ -201,10 +201,10 @@ export function openHistory(account) {
   const download = async () => {
     const p = period();
     const nom = `historique-${a.matricule}.csv`;
-    const chemin = await api.choisirDestination("Télécharger l'historique des appels", nom);
-    if (!chemin) return;
+    const dest = await api.choisirDestination("Télécharger l'historique des appels", nom);
+    if (!dest) return;
     try {
-      const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, chemin));
+      const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, dest.jeton));
       toast(`Historique enregistré : ${nombre(n, "appel", "appels")}`);
     } catch (err) {
       if (isFieldsError(err)) message.textContent = showFieldErrors(dateFields, err);

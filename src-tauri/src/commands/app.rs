@@ -1,5 +1,6 @@
 //! The status line, the About box, Paramètres and the Journal.
 
+use crate::chosen::Use;
 use crate::Call;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
@@ -118,22 +119,25 @@ pub async fn infos_sauvegardes(state: Call<'_>) -> Result<Backups, Error> {
         .await
 }
 
-/// A backup now, to a chosen file.
+/// A backup now, to the file chosen in the save dialog (`jeton`).
 #[tauri::command]
-pub async fn sauvegarder(state: Call<'_>, chemin: String) -> Result<u64, Error> {
+pub async fn sauvegarder(state: Call<'_>, jeton: String) -> Result<u64, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| s.backup_to(&std::path::PathBuf::from(chemin)))
+        .with_own_store(move |s| s.backup_to(&chosen.take(&jeton, Use::Write)?))
         .await
 }
 
-/// Replaces the database content by a checked backup; the previous content is kept aside.
+/// Replaces the database content by a checked backup (`jeton`, chosen in the open dialog); the
+/// previous content is kept aside.
 #[tauri::command]
 pub async fn restaurer(
     state: Call<'_>,
-    chemin: String,
+    jeton: String,
 ) -> Result<forfaits_core::store::backup::Restored, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_store(move |s| s.restore_from(&std::path::PathBuf::from(chemin)))
+        .with_store(move |s| s.restore_from(&chosen.take(&jeton, Use::Read)?))
         .await
 }
 

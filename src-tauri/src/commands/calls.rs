@@ -1,5 +1,7 @@
 //! Taxation in the window: call history of an account, loading call records, tariffs, sheet.
 
+use super::files::Analysed;
+use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::seams::open_with_system;
 use crate::Call;
@@ -84,33 +86,40 @@ pub async fn demandes_appel(
         .await
 }
 
+/// Writes the period's calls to the file chosen in the save dialog (`jeton`).
 #[tauri::command]
 pub async fn exporter_historique(
     state: Call<'_>,
     id: i64,
     periode: PeriodText,
-    chemin: String,
+    jeton: String,
 ) -> Result<u64, Error> {
+    let chosen = state.chosen.clone();
     state
         .with_own_store(move |s| {
-            export_calls_to_file(s, id, period(&periode)?, &PathBuf::from(chemin))
+            let periode = period(&periode)?;
+            export_calls_to_file(s, id, periode, &chosen.take(&jeton, Use::Write)?)
         })
         .await
 }
 
+/// Rates the call records behind `jeton`; a preview (`dry_run`) also returns the token for
+/// loading the same file.
 async fn calls<R: Runtime>(
     app: AppHandle<R>,
     state: &Call<'_>,
-    chemin: String,
+    jeton: String,
     colonne: MatchBy,
     dry_run: bool,
-) -> Result<CallsReport, Error> {
+) -> Result<Analysed<CallsReport>, Error> {
+    let chosen = state.chosen.clone();
     state
         .with_own_store(move |s| {
+            let path = chosen.take(&jeton, Use::Read)?;
             let mut p = Progress::new(app, "appels");
             let mut r = load_calls(
                 s,
-                &PathBuf::from(chemin),
+                &path,
                 CallsOptions {
                     match_by: colonne,
                     dry_run,
@@ -120,30 +129,34 @@ async fn calls<R: Runtime>(
             r.erreurs.truncate(500);
             r.comptes_inconnus.truncate(500);
             r.sans_tarif.truncate(500);
-            Ok(r)
+            let jeton = match dry_run {
+                true => chosen.issue(path, Use::Read)?.jeton,
+                false => String::new(),
+            };
+            Ok(Analysed { rapport: r, jeton })
         })
         .await
 }
 
-/// Rates the file without writing (the preview).
+/// Rates the file without writing (the preview); `jeton` in the answer loads the same file.
 #[tauri::command]
 pub async fn analyser_appels<R: Runtime>(
     app: AppHandle<R>,
     state: Call<'_>,
-    chemin: String,
+    jeton: String,
     colonne: MatchBy,
-) -> Result<CallsReport, Error> {
-    calls(app, &state, chemin, colonne, true).await
+) -> Result<Analysed<CallsReport>, Error> {
+    calls(app, &state, jeton, colonne, true).await
 }
 
 #[tauri::command]
 pub async fn charger_appels<R: Runtime>(
     app: AppHandle<R>,
     state: Call<'_>,
-    chemin: String,
+    jeton: String,
     colonne: MatchBy,
 ) -> Result<CallsReport, Error> {
-    calls(app, &state, chemin, colonne, false).await
+    Ok(calls(app, &state, jeton, colonne, false).await?.rapport)
 }
 
 #[tauri::command]
@@ -152,18 +165,28 @@ pub async fn lister_tarifs(state: Call<'_>) -> Result<Vec<Tariff>, Error> {
 }
 
 /// Checks a tariffs file and tells what it would change, without writing: the page shows it and
-/// asks before calling `importer_tarifs`.
+/// asks before calling `importer_tarifs` with the `jeton` of the answer.
 #[tauri::command]
-pub async fn analyser_tarifs(state: Call<'_>, chemin: String) -> Result<TariffsPreview, Error> {
+pub async fn analyser_tarifs(
+    state: Call<'_>,
+    jeton: String,
+) -> Result<Analysed<TariffsPreview>, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| preview_tariffs(s, &PathBuf::from(chemin)))
+        .with_own_store(move |s| {
+            let path = chosen.take(&jeton, Use::Read)?;
+            let rapport = preview_tariffs(s, &path)?;
+            let jeton = chosen.issue(path, Use::Read)?.jeton;
+            Ok(Analysed { rapport, jeton })
+        })
         .await
 }
 
 #[tauri::command]
-pub async fn importer_tarifs(state: Call<'_>, chemin: String) -> Result<TariffsReport, Error> {
+pub async fn importer_tarifs(state: Call<'_>, jeton: String) -> Result<TariffsReport, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| import_tariffs(s, &PathBuf::from(chemin), false))
+        .with_own_store(move |s| import_tariffs(s, &chosen.take(&jeton, Use::Read)?, false))
         .await
 }
 
