@@ -19,13 +19,21 @@ pub fn start_logging(dir: &Path) -> Option<tracing_appender::non_blocking::Worke
         .build(dir)
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
+    log_to(writer).then_some(guard)
+}
+
+/// Sends the log to `writer`, one line per event, as the log files have it; false when a log
+/// was already set up.
+pub fn log_to<W>(writer: W) -> bool
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
         .with_target(false)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .is_ok()
 }
 
 /// A second launch lands here, in the first instance: bring its window forward.

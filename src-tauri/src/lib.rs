@@ -1,6 +1,7 @@
 //! The desktop shell: a Tauri window over the core. Commands only translate between the page and
 //! `forfaits_core`; every rule lives in the core.
 
+pub(crate) mod chosen;
 pub mod commands;
 mod desktop;
 mod progress;
@@ -9,90 +10,28 @@ mod state;
 
 use std::path::PathBuf;
 
-pub use state::AppState;
+pub use desktop::log_to;
+pub use state::{AppState, Call};
 
-/// Names of the commands the page may call; the build script's app manifest lists the same
-/// ones (checked by a test).
-pub const COMMANDS: &[&str] = &[
-    "infos_application",
-    "lire_parametres",
-    "enregistrer_parametres",
-    "etat_service",
-    "lire_journal",
-    "infos_sauvegardes",
-    "sauvegarder",
-    "restaurer",
-    "dossiers",
-    "ouvrir_dossier",
-    "lister_comptes",
-    "obtenir_compte",
-    "valider_compte",
-    "creer_compte",
-    "modifier_compte",
-    "changer_etat_compte",
-    "remettre_duree_zero",
-    "supprimer_compte",
-    "lister_mouvements",
-    "apercu_mouvement",
-    "saisir_mouvement",
-    "choisir_fichier",
-    "choisir_destination",
-    "analyser_import",
-    "importer_utilisateurs",
-    "enregistrer_rapport_erreurs",
-    "exporter_utilisateurs",
-    "historique_appels",
-    "exporter_historique",
-    "demandes_appel",
-    "analyser_appels",
-    "charger_appels",
-    "lister_tarifs",
-    "analyser_tarifs",
-    "importer_tarifs",
-    "imprimer_fiche",
-];
+/// Reads `src-tauri/commands.list`: the names of the commands the page may call (`COMMANDS`),
+/// the ones it does not call with the reason (`UNUSED_BY_PAGE`), and [`with_commands`], which
+/// registers their handlers. The build script reads the same list for the app manifest.
+macro_rules! commands {
+    ($($(#[unused = $why:literal])? $module:ident::$name:ident),* $(,)?) => {
+        /// Names of the commands the page may call, as the app manifest lists them.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
 
-/// Registers every command of the shell on a builder (shared by the app and the tests).
-pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::app::infos_application,
-        commands::app::lire_parametres,
-        commands::app::enregistrer_parametres,
-        commands::app::etat_service,
-        commands::app::lire_journal,
-        commands::app::infos_sauvegardes,
-        commands::app::sauvegarder,
-        commands::app::restaurer,
-        commands::app::dossiers,
-        commands::app::ouvrir_dossier,
-        commands::accounts::lister_comptes,
-        commands::accounts::obtenir_compte,
-        commands::accounts::valider_compte,
-        commands::accounts::creer_compte,
-        commands::accounts::modifier_compte,
-        commands::accounts::changer_etat_compte,
-        commands::accounts::remettre_duree_zero,
-        commands::accounts::supprimer_compte,
-        commands::balance::lister_mouvements,
-        commands::balance::apercu_mouvement,
-        commands::balance::saisir_mouvement,
-        commands::files::choisir_fichier,
-        commands::files::choisir_destination,
-        commands::import::analyser_import,
-        commands::import::importer_utilisateurs,
-        commands::import::enregistrer_rapport_erreurs,
-        commands::export::exporter_utilisateurs,
-        commands::calls::historique_appels,
-        commands::calls::exporter_historique,
-        commands::calls::demandes_appel,
-        commands::calls::analyser_appels,
-        commands::calls::charger_appels,
-        commands::calls::lister_tarifs,
-        commands::calls::analyser_tarifs,
-        commands::calls::importer_tarifs,
-        commands::calls::imprimer_fiche,
-    ])
+        /// Commands of the list that `ui/js/api.js` does not call, each with its reason.
+        pub const UNUSED_BY_PAGE: &[(&str, &str)] = &[$($((stringify!($name), $why),)?)*];
+
+        /// Registers every command of the shell on a builder (shared by the app and the tests).
+        pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+            builder.invoke_handler(tauri::generate_handler![$(commands::$module::$name),*])
+        }
+    };
 }
+
+include!("../commands.list");
 
 /// Opens the window on the database at `db` (the default one when `None`).
 pub fn run(db: Option<PathBuf>) -> Result<(), String> {
@@ -107,6 +46,12 @@ pub fn run(db: Option<PathBuf>) -> Result<(), String> {
             .plugin(tauri_plugin_window_state::Builder::default().build()),
     )
     .manage(state)
+    // A dropped file is kept here like a chosen one; the page gets its token.
+    .on_window_event(|window, event| {
+        if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+            commands::files::dropped(window, paths);
+        }
+    })
     .setup(move |app| {
         use tauri::Manager;
         if let Ok(dir) = app.path().app_log_dir() {

@@ -1,12 +1,18 @@
 // The only module that talks to Rust. Every call returns a promise; errors arrive as
-// {message, champs} with a French message.
+// {code, message, champs}: the stable code of their kind (forfaits_core::error::Code, e.g.
+// "champs_invalides", "refuse", "base_occupee"), a French message, the field errors.
+// The page never names a file: a dialog or a drop gives {jeton, fichier}, and the command that
+// reads or writes the file takes the token (once); `fichier` is only shown.
 
 const tauri = () => window.__TAURI__;
 
+/** Code of a failure that did not come from a command (Tauri itself refused the call). */
+const INATTENDU = "inattendu";
+
 function call(command, args = {}) {
   return tauri().core.invoke(command, args).catch((err) => {
-    if (err && typeof err === "object" && "message" in err) throw err;
-    throw { message: String(err), champs: [] };
+    if (err && typeof err === "object" && "code" in err) throw err;
+    throw { code: INATTENDU, message: String(err), champs: [] };
   });
 }
 
@@ -18,8 +24,8 @@ export const api = {
   etatService: (adresse = null) => call("etat_service", { adresse }),
   journal: (filtre) => call("lire_journal", { filtre }),
   infosSauvegardes: () => call("infos_sauvegardes"),
-  sauvegarder: (chemin) => call("sauvegarder", { chemin }),
-  restaurer: (chemin) => call("restaurer", { chemin }),
+  sauvegarder: (jeton) => call("sauvegarder", { jeton }),
+  restaurer: (jeton) => call("restaurer", { jeton }),
   dossiers: () => call("dossiers"),
   ouvrirDossier: (quel) => call("ouvrir_dossier", { quel }),
 
@@ -36,33 +42,39 @@ export const api = {
   apercuMouvement: (id, type, montant) => call("apercu_mouvement", { id, type, montant }),
   saisirMouvement: (id, type, montant, motif, confirme = false) => call("saisir_mouvement", { id, type, montant, motif, confirme }),
 
+  /** A file to read, as {jeton, fichier}; null when cancelled. */
   choisirFichier: (titre, typeFichier = "csv") => call("choisir_fichier", { titre, typeFichier }),
+  /** A file to write, as {jeton, fichier}; null when cancelled. */
   choisirDestination: (titre, nom, typeFichier = "csv") =>
     call("choisir_destination", { titre, nom, typeFichier }),
 
-  analyserImport: (chemin, miseAJour) => call("analyser_import", { chemin, miseAJour }),
-  importerUtilisateurs: (chemin, miseAJour) => call("importer_utilisateurs", { chemin, miseAJour }),
-  enregistrerRapport: (chemin) => call("enregistrer_rapport_erreurs", { chemin }),
-  exporterUtilisateurs: (chemin, format, separateur) =>
-    call("exporter_utilisateurs", { chemin, format, separateur }),
+  /** The preview; its `jeton` imports the same file. */
+  analyserImport: (jeton, miseAJour) => call("analyser_import", { jeton, miseAJour }),
+  importerUtilisateurs: (jeton, miseAJour) => call("importer_utilisateurs", { jeton, miseAJour }),
+  enregistrerRapport: (jeton) => call("enregistrer_rapport_erreurs", { jeton }),
+  exporterUtilisateurs: (jeton, format, separateur) =>
+    call("exporter_utilisateurs", { jeton, format, separateur }),
 
   historique: (id, periode, limite, decalage) => call("historique_appels", { id, periode, limite, decalage }),
   demandesAppel: (id, periode, limite, decalage) => call("demandes_appel", { id, periode, limite, decalage }),
-  exporterHistorique: (id, periode, chemin) => call("exporter_historique", { id, periode, chemin }),
-  analyserAppels: (chemin, colonne) => call("analyser_appels", { chemin, colonne }),
-  chargerAppels: (chemin, colonne) => call("charger_appels", { chemin, colonne }),
+  exporterHistorique: (id, periode, jeton) => call("exporter_historique", { id, periode, jeton }),
+  /** The preview; its `jeton` loads the same file. */
+  analyserAppels: (jeton, colonne) => call("analyser_appels", { jeton, colonne }),
+  chargerAppels: (jeton, colonne) => call("charger_appels", { jeton, colonne }),
   tarifs: () => call("lister_tarifs"),
-  analyserTarifs: (chemin) => call("analyser_tarifs", { chemin }),
-  importerTarifs: (chemin) => call("importer_tarifs", { chemin }),
+  /** What the file would change; its `jeton` imports the same file. */
+  analyserTarifs: (jeton) => call("analyser_tarifs", { jeton }),
+  importerTarifs: (jeton) => call("importer_tarifs", { jeton }),
   imprimerFiche: (id) => call("imprimer_fiche", { id }),
 
   /** Calls `handler(payload)` on each progress event of long work. */
   onProgress: (handler) => tauri().event.listen("progression", (e) => handler(e.payload)),
-  /** Calls `handler(paths)` when files are dropped on the window. */
-  onFileDrop: (handler, onHover) =>
+  /** Calls `handler({jeton, fichier})` when a file is dropped on the window. */
+  onFileDrop: (handler) => tauri().event.listen("fichier-depose", (e) => handler(e.payload)),
+  /** Calls `onHover(true/false)` as files are dragged over the window and leave or drop. */
+  onFileHover: (onHover) =>
     tauri().webview.getCurrentWebview().onDragDropEvent((e) => {
       const t = e.payload.type;
-      if (t === "drop") handler(e.payload.paths || []);
-      if (onHover) onHover(t === "enter" || t === "over");
+      onHover(t === "enter" || t === "over");
     }),
 };

@@ -46,18 +46,18 @@ export function renderCallsView(host, onChanged) {
       el("div", { class: "field inline" }, el("label", { for: "colonne-compte" }, "Compte retrouvé par"), column));
   };
 
-  async function preview(path) {
+  async function preview(file) {
     clear(callsBox);
     callsBox.append(el("p", { class: "busy" }, "Lecture et tarification des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
     try {
-      const r = await api.analyserAppels(path, column.value);
-      showReport(r, path);
+      const r = await api.analyserAppels(file.jeton, column.value);
+      showReport(r);
     } catch (err) {
       showStart(err.message);
     }
   }
 
-  function showReport(r, path) {
+  function showReport(r) {
     clear(callsBox);
     const stats = [
       ["lues", r.lignes_lues, pluriel(r.lignes_lues, "ligne lue", "lignes lues")],
@@ -77,16 +77,16 @@ export function renderCallsView(host, onChanged) {
           primary: true,
           id: "btn-charger-appels",
           disabled: r.appels_charges === 0,
-          onclick: () => load(path),
+          onclick: () => load(r.jeton),
         })),
     );
   }
 
-  async function load(path) {
+  async function load(jeton) {
     clear(callsBox);
     callsBox.append(el("p", { class: "busy" }, "Chargement des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
     try {
-      const r = await api.chargerAppels(path, column.value);
+      const r = await api.chargerAppels(jeton, column.value);
       toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();
@@ -102,11 +102,11 @@ export function renderCallsView(host, onChanged) {
     const importBtn = button("Importer des tarifs", {
       id: "btn-importer-tarifs",
       onclick: async () => {
-        const p = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
-        if (!p) return;
+        const file = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
+        if (!file) return;
         try {
           // The file replaces the whole table: say what changes and ask first.
-          const preview = await api.analyserTarifs(p);
+          const preview = await api.analyserTarifs(file.jeton);
           const d = preview.changement;
           if (!d) {
             showTariffs(preview.rapport.erreurs);
@@ -124,7 +124,7 @@ export function renderCallsView(host, onChanged) {
             toast("Import des tarifs annulé : les tarifs en place n'ont pas changé");
             return;
           }
-          const r = await api.importerTarifs(p);
+          const r = await api.importerTarifs(preview.jeton);
           if (r.ecrit) {
             toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
             showTariffs();

@@ -1,5 +1,5 @@
-// Files dropped on the window (Tauri's drag-and-drop event gives real paths). The screen that
-// is open decides what a dropped file means.
+// Files dropped on the window: Rust keeps the file and sends its token ({jeton, fichier}); the
+// screen that is open decides what a dropped file means.
 
 import { api } from "./api.js";
 
@@ -20,16 +20,14 @@ export function clearDropHandler(fn) {
 
 export function initDrop(fallback) {
   api
-    .onFileDrop(
-      (paths) => {
-        if (hoverTarget) hoverTarget.classList.remove("hover");
-        const path = paths[0];
-        if (!path) return;
-        (handler || fallback)(path);
-      },
-      (hovering) => {
-        if (hoverTarget) hoverTarget.classList.toggle("hover", hovering);
-      },
-    )
+    .onFileDrop((file) => {
+      if (hoverTarget) hoverTarget.classList.remove("hover");
+      (handler || fallback)(file);
+    })
+    .catch(() => {});
+  api
+    .onFileHover((hovering) => {
+      if (hoverTarget) hoverTarget.classList.toggle("hover", hovering);
+    })
     .catch(() => {});
 }

@@ -12,8 +12,8 @@ export function dropZone({ text, title, onFile }) {
       type: "button",
       class: "dropzone",
       onclick: async () => {
-        const p = await api.choisirFichier(title);
-        if (p) onFile(p);
+        const file = await api.choisirFichier(title);
+        if (file) onFile(file);
       },
     },
     icon("fichier", 32),

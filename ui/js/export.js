@@ -20,11 +20,11 @@ export function openExport() {
   const go = async () => {
     const format = body.querySelector("input[name=format]:checked").value;
     const nom = format === "complet" ? "utilisateurs.csv" : "utilisateurs-import.csv";
-    const chemin = await api.choisirDestination("Exporter les utilisateurs", nom);
-    if (!chemin) return;
+    const dest = await api.choisirDestination("Exporter les utilisateurs", nom);
+    if (!dest) return;
     close(true);
     try {
-      const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(chemin, format, sep.value));
+      const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(dest.jeton, format, sep.value));
       toast(nombre(n, "utilisateur exporté", "utilisateurs exportés"));
     } catch (err) {
       toast(err.message, "error");

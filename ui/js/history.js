@@ -9,7 +9,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, dateTime, duration } from "./format.js";
-import { button, field, panel, toast, working, showFieldErrors } from "./ui.js";
+import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 
 const PAGE = 100;
@@ -201,13 +201,13 @@ export function openHistory(account) {
   const download = async () => {
     const p = period();
     const nom = `historique-${a.matricule}.csv`;
-    const chemin = await api.choisirDestination("Télécharger l'historique des appels", nom);
-    if (!chemin) return;
+    const dest = await api.choisirDestination("Télécharger l'historique des appels", nom);
+    if (!dest) return;
     try {
-      const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, chemin));
+      const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, dest.jeton));
       toast(`Historique enregistré : ${nombre(n, "appel", "appels")}`);
     } catch (err) {
-      if (err.champs && err.champs.length) message.textContent = showFieldErrors(dateFields, err);
+      if (isFieldsError(err)) message.textContent = showFieldErrors(dateFields, err);
       else toast(err.message, "error");
     }
   };

@@ -30,7 +30,7 @@ export function openImport(onImported, firstFile) {
   const body = el("div", { class: "import" });
   const foot = el("div", { class: "foot-row" });
   const update = el("input", { type: "checkbox", id: "maj-existants" });
-  let file = null;
+  let jeton = null; // the previewed file, for the import
   let closed = false;
 
   const showStart = () => {
@@ -56,11 +56,11 @@ export function openImport(onImported, firstFile) {
     body.append(el("p", { class: "busy" }, label), el("progress", { "data-tache": "import", class: "wide-progress" }));
   };
 
-  async function analyse(path) {
-    file = path;
+  async function analyse(file) {
     busy("Lecture et vérification du fichier…");
     try {
-      const r = await api.analyserImport(path, update.checked);
+      const r = await api.analyserImport(file.jeton, update.checked);
+      jeton = r.jeton;
       if (!closed) showPreview(r);
     } catch (err) {
       if (closed) return;
@@ -70,10 +70,10 @@ export function openImport(onImported, firstFile) {
   }
 
   const saveReport = async () => {
-    const chemin = await api.choisirDestination("Enregistrer le rapport d'erreurs", "rapport-erreurs.csv");
-    if (!chemin) return;
+    const dest = await api.choisirDestination("Enregistrer le rapport d'erreurs", "rapport-erreurs.csv");
+    if (!dest) return;
     try {
-      const n = await api.enregistrerRapport(chemin);
+      const n = await api.enregistrerRapport(dest.jeton);
       toast(`Rapport d'erreurs enregistré (${nombre(n, "erreur", "erreurs")})`);
     } catch (err) {
       toast(err.message, "error");
@@ -107,7 +107,7 @@ export function openImport(onImported, firstFile) {
   async function run() {
     busy("Import en cours…");
     try {
-      const r = await api.importerUtilisateurs(file, update.checked);
+      const r = await api.importerUtilisateurs(jeton, update.checked);
       const n = r.crees + r.mis_a_jour;
       close(true);
       toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);

@@ -210,8 +210,8 @@ async function start() {
   });
 
   api.onProgress(progress).catch(() => {});
-  initDrop((path) => {
-    if (!isOpen()) openImport(() => table.reload(), path);
+  initDrop((file) => {
+    if (!isOpen()) openImport(() => table.reload(), file);
   });
   search.focus();
 }

@@ -102,10 +102,10 @@ export async function renderSettings(host, infos, onRestored) {
   async function backupNow() {
     const d = new Date();
     const nom = `forfaits-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.sqlite3`;
-    const chemin = await api.choisirDestination("Sauvegarder la base", nom, "sqlite");
-    if (!chemin) return;
+    const dest = await api.choisirDestination("Sauvegarder la base", nom, "sqlite");
+    if (!dest) return;
     try {
-      await working("Sauvegarde…", api.sauvegarder(chemin));
+      await working("Sauvegarde…", api.sauvegarder(dest.jeton));
       toast("Sauvegarde écrite");
     } catch (err) {
       toast(err.message, "error");
@@ -113,17 +113,17 @@ export async function renderSettings(host, infos, onRestored) {
   }
 
   async function restore() {
-    const chemin = await api.choisirFichier("Restaurer une sauvegarde", "sqlite");
-    if (!chemin) return;
+    const file = await api.choisirFichier("Restaurer une sauvegarde", "sqlite");
+    if (!file) return;
     const ok = await confirmDialog({
       title: "Restaurer cette sauvegarde ?",
-      lines: [chemin, "Le contenu actuel de la base sera remplacé par celui de la sauvegarde, après vérification. La base actuelle est d'abord gardée à côté, sous un nom daté."],
+      lines: [file.fichier, "Le contenu actuel de la base sera remplacé par celui de la sauvegarde, après vérification. La base actuelle est d'abord gardée à côté, sous un nom daté."],
       confirmLabel: "Restaurer",
       danger: true,
     });
     if (!ok) return;
     try {
-      const r = await working("Restauration…", api.restaurer(chemin));
+      const r = await working("Restauration…", api.restaurer(file.jeton));
       toast(`Sauvegarde restaurée : ${nombre(r.comptes, "compte", "comptes")}`);
       onRestored();
     } catch (err) {

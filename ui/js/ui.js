@@ -83,10 +83,10 @@ export function capitalize(s) {
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }
 
-/** Shows `{message, champs}` errors under their fields; returns the message for the rest. */
+/** Shows `{code, message, champs}` errors under their fields; returns the message for the rest. */
 export function showFieldErrors(fields, err) {
   for (const f of fields) f.setError("");
-  const champs = (err && err.champs) || [];
+  const champs = isFieldsError(err) ? err.champs : [];
   let unplaced = [];
   for (const c of champs) {
     const f = fields.find((x) => x.key === c.champ);
@@ -97,6 +97,11 @@ export function showFieldErrors(fields, err) {
   const first = fields.find((f) => f.input.getAttribute("aria-invalid") === "true");
   if (first) first.input.focus();
   return unplaced.filter(Boolean).join(" ");
+}
+
+/** True when the error is about fields of the form (`champs` says which). */
+export function isFieldsError(err) {
+  return Boolean(err) && err.code === "champs_invalides";
 }
 
 let undoable = null; // {toast, run}: the toast whose Annuler Ctrl+Z presses

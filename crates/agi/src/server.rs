@@ -91,7 +91,7 @@ pub async fn serve(
     let decider = std::thread::Builder::new()
         .name("forfaits-decisions".into())
         .spawn(move || decide_loop(service, jobs_rx))
-        .map_err(|e| forfaits_core::Error::Io(format!("fil de décision : {e}")))?;
+        .map_err(|e| forfaits_core::Error::file(format!("fil de décision : {e}")).because(e))?;
     let (stopping_tx, stopping) = watch::channel(false);
     let mut sessions = JoinSet::new();
     tokio::pin!(stop);

@@ -27,7 +27,7 @@ impl WholeFile {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         if !dir.is_dir() {
-            return Err(Error::Io(format!(
+            return Err(Error::file(format!(
                 "Le dossier {} n'existe pas.",
                 dir.display()
             )));
@@ -35,7 +35,7 @@ impl WholeFile {
         let tmp = tempfile::Builder::new()
             .prefix(prefix)
             .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, &e))?;
+            .map_err(|e| Error::io(dir, e))?;
         Ok(WholeFile { tmp, dest })
     }
 
@@ -54,10 +54,10 @@ impl WholeFile {
         self.tmp
             .as_file()
             .sync_all()
-            .map_err(|e| Error::io(&dest, &e))?;
+            .map_err(|e| Error::io(&dest, e))?;
         self.tmp
             .persist(&dest)
-            .map_err(|e| Error::io(&dest, &e.error))?;
+            .map_err(|e| Error::io(&dest, e.error))?;
         Ok(())
     }
 }
@@ -75,29 +75,30 @@ impl Write for WholeFile {
 fn destination(path: &Path) -> Result<PathBuf> {
     let meta = match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
-        Err(e) => return Err(Error::io(path, &e)),
+        Err(e) => return Err(Error::io(path, e)),
         Ok(m) => m,
     };
     let (target, meta) = if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(path).map_err(|_| {
-            Error::Io(format!(
+        let target = std::fs::canonicalize(path).map_err(|e| {
+            Error::file(format!(
                 "{} est un lien vers un fichier qui n'existe pas : choisissez un autre fichier.",
                 path.display()
             ))
+            .because(e)
         })?;
-        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, &e))?;
+        let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, e))?;
         (target, meta)
     } else {
         (path.to_path_buf(), meta)
     };
     if meta.is_dir() {
-        return Err(Error::Io(format!(
+        return Err(Error::file(format!(
             "{} est un dossier : indiquez un nom de fichier.",
             path.display()
         )));
     }
     if !meta.is_file() {
-        return Err(Error::Io(format!(
+        return Err(Error::file(format!(
             "{} n'est pas un fichier ordinaire (périphérique, tube ou socket) : choisissez un fichier.",
             path.display()
         )));

@@ -97,7 +97,9 @@ pub fn export_users<W: Write>(
     let settings = store.settings()?;
     let total = store.count_accounts()?;
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
-    let io = |e: std::io::Error| Error::Io(format!("Écriture de l'export impossible : {e}."));
+    let io = |e: std::io::Error| {
+        Error::file(format!("Écriture de l'export impossible : {e}.")).because(e)
+    };
     if opts.bom {
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     }
@@ -106,7 +108,8 @@ pub fn export_users<W: Write>(
         .terminator(csv::Terminator::CRLF)
         .flexible(true)
         .from_writer(out);
-    let csv_err = |e: csv::Error| Error::Io(format!("Écriture de l'export impossible : {e}."));
+    let csv_err =
+        |e: csv::Error| Error::file(format!("Écriture de l'export impossible : {e}.")).because(e);
     if opts.format == ExportFormat::Complet {
         w.write_record(full_header()).map_err(csv_err)?;
     }

@@ -192,7 +192,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
     let mut tariffs: Vec<Tariff> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut header_seen = false;
-    while let Some(rec) = records.next_record().map_err(|e| Error::io(path, &e))? {
+    while let Some(rec) = records.next_record().map_err(|e| Error::io(path, e))? {
         if rec.is_blank() {
             continue;
         }

@@ -1,12 +1,11 @@
 //! Forfaits utilisateurs: the table, the account form, state toggle, deletion.
 
 use super::view::AccountView;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::domain::{AccountForm, FieldError};
 use forfaits_core::store::accounts::{Deleted, ListQuery};
 use forfaits_core::{Error, Store};
 use serde::Serialize;
-use tauri::State;
 
 #[derive(Serialize)]
 pub struct PageView {
@@ -17,10 +16,7 @@ pub struct PageView {
 
 /// One page of the table, sorted and filtered by the search text.
 #[tauri::command]
-pub async fn lister_comptes(
-    state: State<'_, AppState>,
-    requete: ListQuery,
-) -> Result<PageView, Error> {
+pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageView, Error> {
     state
         .with_store(move |s| {
             let p = s.list_accounts(&requete)?;
@@ -35,7 +31,7 @@ pub async fn lister_comptes(
 }
 
 #[tauri::command]
-pub async fn obtenir_compte(state: State<'_, AppState>, id: i64) -> Result<AccountView, Error> {
+pub async fn obtenir_compte(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
     state
         .with_store(move |s| Ok(s.get_account(id)?.into()))
         .await
@@ -44,7 +40,7 @@ pub async fn obtenir_compte(state: State<'_, AppState>, id: i64) -> Result<Accou
 /// Every problem of the form, without saving (inline validation as fields are left).
 #[tauri::command]
 pub async fn valider_compte(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     formulaire: AccountForm,
     id: Option<i64>,
 ) -> Result<Vec<FieldError>, Error> {
@@ -69,10 +65,7 @@ fn draft(
 }
 
 #[tauri::command]
-pub async fn creer_compte(
-    state: State<'_, AppState>,
-    formulaire: AccountForm,
-) -> Result<AccountView, Error> {
+pub async fn creer_compte(state: Call<'_>, formulaire: AccountForm) -> Result<AccountView, Error> {
     state
         .with_store(move |s| {
             let (d, opening) = draft(s, &formulaire)?;
@@ -83,7 +76,7 @@ pub async fn creer_compte(
 
 #[tauri::command]
 pub async fn modifier_compte(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     formulaire: AccountForm,
 ) -> Result<AccountView, Error> {
@@ -97,7 +90,7 @@ pub async fn modifier_compte(
 
 #[tauri::command]
 pub async fn changer_etat_compte(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     active: bool,
 ) -> Result<AccountView, Error> {
@@ -107,16 +100,13 @@ pub async fn changer_etat_compte(
 }
 
 #[tauri::command]
-pub async fn remettre_duree_zero(
-    state: State<'_, AppState>,
-    id: i64,
-) -> Result<AccountView, Error> {
+pub async fn remettre_duree_zero(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
     state
         .with_store(move |s| Ok(s.reset_used_seconds(id)?.into()))
         .await
 }
 
 #[tauri::command]
-pub async fn supprimer_compte(state: State<'_, AppState>, id: i64) -> Result<Deleted, Error> {
+pub async fn supprimer_compte(state: Call<'_>, id: i64) -> Result<Deleted, Error> {
     state.with_store(move |s| s.delete_account(id)).await
 }

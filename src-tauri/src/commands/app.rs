@@ -1,12 +1,12 @@
 //! The status line, the About box, Paramètres and the Journal.
 
-use crate::AppState;
+use crate::chosen::Use;
+use crate::Call;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
 use forfaits_core::store::Settings;
 use forfaits_core::Error;
 use serde::Serialize;
-use tauri::State;
 
 #[derive(Serialize)]
 pub struct Infos {
@@ -22,7 +22,7 @@ pub struct Infos {
 
 /// What the status line and the About box show.
 #[tauri::command]
-pub async fn infos_application(state: State<'_, AppState>) -> Result<Infos, Error> {
+pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
     let base = state.db_path().display().to_string();
     let base_nom = state
         .db_path()
@@ -47,13 +47,13 @@ pub async fn infos_application(state: State<'_, AppState>) -> Result<Infos, Erro
 }
 
 #[tauri::command]
-pub async fn lire_parametres(state: State<'_, AppState>) -> Result<Settings, Error> {
+pub async fn lire_parametres(state: Call<'_>) -> Result<Settings, Error> {
     state.with_store(|s| s.settings()).await
 }
 
 #[tauri::command]
 pub async fn enregistrer_parametres(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     formulaire: SettingsForm,
 ) -> Result<Settings, Error> {
     state
@@ -76,13 +76,15 @@ pub struct ServiceStatus {
 /// at the saved address when none is given.
 #[tauri::command]
 pub async fn etat_service(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     adresse: Option<String>,
 ) -> Result<ServiceStatus, Error> {
-    let adresse = match adresse {
-        Some(a) => parse_agi_address(&a).map_err(Error::field)?.to_string(),
-        None => state.with_store(|s| Ok(s.settings()?.agi_address)).await?,
-    };
+    let adresse = state
+        .with_store(move |s| match adresse {
+            Some(a) => Ok(parse_agi_address(&a).map_err(Error::field)?.to_string()),
+            None => Ok(s.settings()?.agi_address),
+        })
+        .await?;
     let (en_marche, message) = match forfaits_agi::probe(&adresse, PROBE_TIMEOUT).await {
         Ok(version) => (true, format!("Service en marche ({version})")),
         Err(why) => (false, why),
@@ -95,10 +97,7 @@ pub async fn etat_service(
 }
 
 #[tauri::command]
-pub async fn lire_journal(
-    state: State<'_, AppState>,
-    filtre: AuditFilter,
-) -> Result<Vec<AuditEntry>, Error> {
+pub async fn lire_journal(state: Call<'_>, filtre: AuditFilter) -> Result<Vec<AuditEntry>, Error> {
     state.with_store(move |s| s.audit_entries(&filtre)).await
 }
 
@@ -109,7 +108,7 @@ pub struct Backups {
 }
 
 #[tauri::command]
-pub async fn infos_sauvegardes(state: State<'_, AppState>) -> Result<Backups, Error> {
+pub async fn infos_sauvegardes(state: Call<'_>) -> Result<Backups, Error> {
     state
         .with_store(|s| {
             Ok(Backups {
@@ -120,22 +119,25 @@ pub async fn infos_sauvegardes(state: State<'_, AppState>) -> Result<Backups, Er
         .await
 }
 
-/// A backup now, to a chosen file.
+/// A backup now, to the file chosen in the save dialog (`jeton`).
 #[tauri::command]
-pub async fn sauvegarder(state: State<'_, AppState>, chemin: String) -> Result<u64, Error> {
+pub async fn sauvegarder(state: Call<'_>, jeton: String) -> Result<u64, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| s.backup_to(&std::path::PathBuf::from(chemin)))
+        .with_own_store(move |s| s.backup_to(&chosen.take(&jeton, Use::Write)?))
         .await
 }
 
-/// Replaces the database content by a checked backup; the previous content is kept aside.
+/// Replaces the database content by a checked backup (`jeton`, chosen in the open dialog); the
+/// previous content is kept aside.
 #[tauri::command]
 pub async fn restaurer(
-    state: State<'_, AppState>,
-    chemin: String,
+    state: Call<'_>,
+    jeton: String,
 ) -> Result<forfaits_core::store::backup::Restored, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_store(move |s| s.restore_from(&std::path::PathBuf::from(chemin)))
+        .with_store(move |s| s.restore_from(&chosen.take(&jeton, Use::Read)?))
         .await
 }
 
@@ -146,7 +148,7 @@ pub struct Folders {
     pub sauvegardes: String,
 }
 
-fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &AppState) -> Folders {
+fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &crate::AppState) -> Folders {
     use tauri::Manager;
     let data = state
         .db_path()
@@ -168,7 +170,7 @@ fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &AppState) -> Fo
 #[tauri::command]
 pub async fn dossiers<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
 ) -> Result<Folders, Error> {
     Ok(folders(&app, &state))
 }
@@ -177,25 +179,30 @@ pub async fn dossiers<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn ouvrir_dossier<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
-    state: State<'_, AppState>,
+    state: Call<'_>,
     quel: String,
 ) -> Result<String, Error> {
     let f = folders(&app, &state);
-    let dir = match quel.as_str() {
-        "donnees" => f.donnees,
-        "journaux" => f.journaux,
-        "sauvegardes" => f.sauvegardes,
-        "fiches" => super::calls::sheets_dir(&state).display().to_string(),
-        _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
-    };
-    let path = std::path::PathBuf::from(&dir);
-    std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, &e))?;
-    crate::seams::open_with_system(&path).map_err(|e| {
-        tracing::warn!("ouverture du dossier {dir} impossible : {e}");
-        Error::Io(format!(
-            "Impossible d'ouvrir le dossier {dir} : aucun gestionnaire de fichiers n'a répondu. \
-             Ouvrez-le à la main depuis votre explorateur de fichiers."
-        ))
-    })?;
-    Ok(dir)
+    let sheets = super::calls::sheets_dir(&state).display().to_string();
+    state
+        .run_blocking(move || {
+            let dir = match quel.as_str() {
+                "donnees" => f.donnees,
+                "journaux" => f.journaux,
+                "sauvegardes" => f.sauvegardes,
+                "fiches" => sheets,
+                _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
+            };
+            let path = std::path::PathBuf::from(&dir);
+            std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+            crate::seams::open_with_system(&path).map_err(|e| {
+                Error::file(format!(
+                    "Impossible d'ouvrir le dossier {dir} : aucun gestionnaire de fichiers n'a \
+                     répondu. Ouvrez-le à la main depuis votre explorateur de fichiers."
+                ))
+                .because(e)
+            })?;
+            Ok(dir)
+        })
+        .await
 }

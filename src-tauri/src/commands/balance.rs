@@ -1,11 +1,10 @@
 //! Gestion de solde: movements of an account, and the ones a clerk types.
 
 use super::view::AccountView;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::store::ledger::{parse_amount, Movement, MovementKind, MovementPreview};
 use forfaits_core::Error;
 use serde::Serialize;
-use tauri::State;
 
 #[derive(Serialize)]
 pub struct Movements {
@@ -17,7 +16,7 @@ pub struct Movements {
 
 #[tauri::command]
 pub async fn lister_mouvements(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     limite: u32,
     decalage: u64,
@@ -42,7 +41,7 @@ pub struct Recorded {
 /// What the movement would do (the button's label, the confirmation), without saving it.
 #[tauri::command]
 pub async fn apercu_mouvement(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     r#type: MovementKind,
     montant: String,
@@ -59,7 +58,7 @@ pub async fn apercu_mouvement(
 /// `confirme` once the person confirmed an amount above the threshold.
 #[tauri::command]
 pub async fn saisir_mouvement(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     r#type: MovementKind,
     montant: String,

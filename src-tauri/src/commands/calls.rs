@@ -1,8 +1,10 @@
 //! Taxation in the window: call history of an account, loading call records, tariffs, sheet.
 
+use super::files::Analysed;
+use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::seams::open_with_system;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
@@ -14,7 +16,7 @@ use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 #[derive(Serialize)]
 pub struct History {
@@ -31,15 +33,15 @@ fn period(p: &PeriodText) -> Result<Period, Error> {
 
 #[tauri::command]
 pub async fn historique_appels(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<History, Error> {
-    let periode = period(&periode)?;
     state
         .with_store(move |s| {
+            let periode = period(&periode)?;
             let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
             Ok(History { total, appels })
         })
@@ -58,15 +60,15 @@ pub struct Attempts {
 /// and what Forfaits answered, newest first.
 #[tauri::command]
 pub async fn demandes_appel(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
     limite: u32,
     decalage: u64,
 ) -> Result<Attempts, Error> {
-    let periode = period(&periode)?;
     state
         .with_store(move |s| {
+            let periode = period(&periode)?;
             let (n, demandes) = s.attempts_in(
                 id,
                 periode,
@@ -84,32 +86,40 @@ pub async fn demandes_appel(
         .await
 }
 
+/// Writes the period's calls to the file chosen in the save dialog (`jeton`).
 #[tauri::command]
 pub async fn exporter_historique(
-    state: State<'_, AppState>,
+    state: Call<'_>,
     id: i64,
     periode: PeriodText,
-    chemin: String,
+    jeton: String,
 ) -> Result<u64, Error> {
-    let periode = period(&periode)?;
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| export_calls_to_file(s, id, periode, &PathBuf::from(chemin)))
+        .with_own_store(move |s| {
+            let periode = period(&periode)?;
+            export_calls_to_file(s, id, periode, &chosen.take(&jeton, Use::Write)?)
+        })
         .await
 }
 
+/// Rates the call records behind `jeton`; a preview (`dry_run`) also returns the token for
+/// loading the same file.
 async fn calls<R: Runtime>(
     app: AppHandle<R>,
-    state: &AppState,
-    chemin: String,
+    state: &Call<'_>,
+    jeton: String,
     colonne: MatchBy,
     dry_run: bool,
-) -> Result<CallsReport, Error> {
+) -> Result<Analysed<CallsReport>, Error> {
+    let chosen = state.chosen.clone();
     state
         .with_own_store(move |s| {
+            let path = chosen.take(&jeton, Use::Read)?;
             let mut p = Progress::new(app, "appels");
             let mut r = load_calls(
                 s,
-                &PathBuf::from(chemin),
+                &path,
                 CallsOptions {
                     match_by: colonne,
                     dry_run,
@@ -119,61 +129,69 @@ async fn calls<R: Runtime>(
             r.erreurs.truncate(500);
             r.comptes_inconnus.truncate(500);
             r.sans_tarif.truncate(500);
-            Ok(r)
+            let jeton = match dry_run {
+                true => chosen.issue(path, Use::Read)?.jeton,
+                false => String::new(),
+            };
+            Ok(Analysed { rapport: r, jeton })
         })
         .await
 }
 
-/// Rates the file without writing (the preview).
+/// Rates the file without writing (the preview); `jeton` in the answer loads the same file.
 #[tauri::command]
 pub async fn analyser_appels<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
-    chemin: String,
+    state: Call<'_>,
+    jeton: String,
     colonne: MatchBy,
-) -> Result<CallsReport, Error> {
-    calls(app, &state, chemin, colonne, true).await
+) -> Result<Analysed<CallsReport>, Error> {
+    calls(app, &state, jeton, colonne, true).await
 }
 
 #[tauri::command]
 pub async fn charger_appels<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
-    chemin: String,
+    state: Call<'_>,
+    jeton: String,
     colonne: MatchBy,
 ) -> Result<CallsReport, Error> {
-    calls(app, &state, chemin, colonne, false).await
+    Ok(calls(app, &state, jeton, colonne, false).await?.rapport)
 }
 
 #[tauri::command]
-pub async fn lister_tarifs(state: State<'_, AppState>) -> Result<Vec<Tariff>, Error> {
+pub async fn lister_tarifs(state: Call<'_>) -> Result<Vec<Tariff>, Error> {
     state.with_store(|s| s.tariffs()).await
 }
 
 /// Checks a tariffs file and tells what it would change, without writing: the page shows it and
-/// asks before calling `importer_tarifs`.
+/// asks before calling `importer_tarifs` with the `jeton` of the answer.
 #[tauri::command]
 pub async fn analyser_tarifs(
-    state: State<'_, AppState>,
-    chemin: String,
-) -> Result<TariffsPreview, Error> {
+    state: Call<'_>,
+    jeton: String,
+) -> Result<Analysed<TariffsPreview>, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| preview_tariffs(s, &PathBuf::from(chemin)))
+        .with_own_store(move |s| {
+            let path = chosen.take(&jeton, Use::Read)?;
+            let rapport = preview_tariffs(s, &path)?;
+            let jeton = chosen.issue(path, Use::Read)?.jeton;
+            Ok(Analysed { rapport, jeton })
+        })
         .await
 }
 
 #[tauri::command]
-pub async fn importer_tarifs(
-    state: State<'_, AppState>,
-    chemin: String,
-) -> Result<TariffsReport, Error> {
+pub async fn importer_tarifs(state: Call<'_>, jeton: String) -> Result<TariffsReport, Error> {
+    let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| import_tariffs(s, &PathBuf::from(chemin), false))
+        .with_own_store(move |s| import_tariffs(s, &chosen.take(&jeton, Use::Read)?, false))
         .await
 }
 
 /// Where printed sheets are written: the folder `fiches` beside the database.
-pub fn sheets_dir(state: &AppState) -> PathBuf {
+pub fn sheets_dir(state: &crate::AppState) -> PathBuf {
     state
         .db_path()
         .parent()
@@ -192,14 +210,14 @@ pub struct Sheet {
 /// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
 /// failure goes to the log, the page says where the file is.
 #[tauri::command]
-pub async fn imprimer_fiche(state: State<'_, AppState>, id: i64) -> Result<Sheet, Error> {
+pub async fn imprimer_fiche(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
     let dir = sheets_dir(&state);
     let path = state
         .with_store(move |s| {
             let account = s.get_account(id)?;
             let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
             let settings = s.settings()?;
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
             let path = dir.join(format!("fiche-{}.pdf", account.matricule));
             write_pdf(
                 &SheetData {

@@ -1,17 +1,17 @@
-//! Exporter les utilisateurs, to a path chosen in the native save dialog.
+//! Exporter les utilisateurs, to the file chosen in the native save dialog (`jeton`).
 
+use crate::chosen::Use;
 use crate::progress::Progress;
-use crate::AppState;
+use crate::Call;
 use forfaits_core::export::{export_users_to_file, ExportFormat, ExportOptions};
 use forfaits_core::Error;
-use std::path::PathBuf;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 #[tauri::command]
 pub async fn exporter_utilisateurs<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
-    chemin: String,
+    state: Call<'_>,
+    jeton: String,
     format: ExportFormat,
     separateur: String,
 ) -> Result<u64, Error> {
@@ -19,12 +19,14 @@ pub async fn exporter_utilisateurs<R: Runtime>(
         "," => b',',
         _ => b';',
     };
+    let chosen = state.chosen.clone();
     state
         .with_own_store(move |s| {
+            let path = chosen.take(&jeton, Use::Write)?;
             let mut p = Progress::new(app, "export");
             export_users_to_file(
                 s,
-                &PathBuf::from(chemin),
+                &path,
                 ExportOptions {
                     format,
                     separator,

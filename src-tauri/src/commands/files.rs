@@ -1,7 +1,14 @@
-//! Native dialogs: the page asks for a path, then hands it to the command that uses it.
+//! Native dialogs and dropped files. The path the person chose stays on this side: the page gets
+//! a token (`jeton`) and the path to show, and hands the token to the command that uses the file
+//! (see `chosen.rs`).
 
+use crate::chosen::{Chosen, Use};
 use crate::seams::{pick_file, DialogKind};
-use tauri::{Runtime, WebviewWindow};
+use crate::{AppState, Call};
+use forfaits_core::Error;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{Emitter, Manager, Runtime, WebviewWindow};
 
 fn filter(kind: &str) -> (String, Vec<String>) {
     match kind {
@@ -14,34 +21,71 @@ fn filter(kind: &str) -> (String, Vec<String>) {
     }
 }
 
-/// Path of a file to read (`None`: cancelled).
+/// A file to read (`None`: cancelled).
 #[tauri::command]
 pub async fn choisir_fichier<R: Runtime>(
     window: WebviewWindow<R>,
+    state: Call<'_>,
     titre: String,
     type_fichier: String,
-) -> Result<Option<String>, ()> {
-    Ok(
-        pick_file(window, DialogKind::Open, titre, filter(&type_fichier))
-            .await
-            .map(|p| p.display().to_string()),
-    )
+) -> Result<Option<Chosen>, Error> {
+    let path = pick_file(window, DialogKind::Open, titre, filter(&type_fichier)).await;
+    let chosen = state.chosen.clone();
+    state
+        .run_blocking(move || path.map(|p| chosen.issue(p, Use::Read)).transpose())
+        .await
 }
 
-/// Path of a file to write, proposing `nom` (`None`: cancelled).
+/// A file to write, proposing `nom` (`None`: cancelled).
 #[tauri::command]
 pub async fn choisir_destination<R: Runtime>(
     window: WebviewWindow<R>,
+    state: Call<'_>,
     titre: String,
     nom: String,
     type_fichier: String,
-) -> Result<Option<String>, ()> {
-    Ok(pick_file(
+) -> Result<Option<Chosen>, Error> {
+    let path = pick_file(
         window,
         DialogKind::Save { file_name: nom },
         titre,
         filter(&type_fichier),
     )
-    .await
-    .map(|p| p.display().to_string()))
+    .await;
+    let chosen = state.chosen.clone();
+    state
+        .run_blocking(move || path.map(|p| chosen.issue(p, Use::Write)).transpose())
+        .await
+}
+
+/// Event that hands the page a dropped file (`Chosen`).
+pub const DROPPED: &str = "fichier-depose";
+
+/// A file dropped on the window: kept like a file picked to be read, and announced to the page
+/// by its token (Tauri's own drop event still tells the page where the pointer is).
+pub fn dropped<R: Runtime>(window: &tauri::Window<R>, paths: &[PathBuf]) {
+    let Some(path) = paths.iter().find(|p| p.is_file()) else {
+        return;
+    };
+    match window
+        .state::<AppState>()
+        .chosen
+        .issue(path.clone(), Use::Read)
+    {
+        Ok(chosen) => {
+            if let Err(e) = window.emit(DROPPED, &chosen) {
+                tracing::warn!("fichier déposé non transmis à la page : {e}");
+            }
+        }
+        Err(e) => tracing::warn!("fichier déposé refusé : {e} ({})", e.causes()),
+    }
+}
+
+/// An analysis of a chosen file, and the token for the command that acts on the same file once
+/// the person confirmed (the first token was spent by the analysis).
+#[derive(Serialize)]
+pub struct Analysed<T: Serialize> {
+    #[serde(flatten)]
+    pub rapport: T,
+    pub jeton: String,
 }

@@ -1,4 +1,5 @@
-//! Tauri commands, one module per screen. Errors reach the page as `{message, champs}`.
+//! Tauri commands, one module per screen. Each takes a [`crate::Call`] and runs its fallible work
+//! through it, so a failure is logged once; errors reach the page as `{code, message, champs}`.
 
 pub mod accounts;
 pub mod app;

@@ -114,15 +114,17 @@ impl Store {
     pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
         let currency = self.settings()?.currency;
         let mut out = std::io::BufWriter::new(out);
-        let io =
-            |e: std::io::Error| Error::Io(format!("Écriture de l'historique impossible : {e}."));
+        let io = |e: std::io::Error| {
+            Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
+        };
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
-        let csv_err =
-            |e: csv::Error| Error::Io(format!("Écriture de l'historique impossible : {e}."));
+        let csv_err = |e: csv::Error| {
+            Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
+        };
         w.write_record(HISTORY_HEADER).map_err(csv_err)?;
         let mut stmt = self
             .conn

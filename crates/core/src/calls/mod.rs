@@ -182,7 +182,7 @@ fn load_in_tx(
     let cc = settings.country_code.clone();
     let operator = store.operator().to_string();
     let total = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, &e))?
+        .map_err(|e| Error::io(path, e))?
         .len();
     let enc = detect_encoding(path)?;
     let (text, bytes) = open_text(path, enc)?;
@@ -207,7 +207,7 @@ fn load_in_tx(
         for msg in messages {
             let items = match msg {
                 Msg::Items(items) => items,
-                Msg::Failed(e) => return Err(Error::io(path, &e)),
+                Msg::Failed(e) => return Err(Error::io(path, e)),
             };
             for item in items {
                 report.lignes_lues += 1;

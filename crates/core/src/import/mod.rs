@@ -89,10 +89,10 @@ pub fn import_users(
     let settings = store.settings()?;
     let operator = store.operator().to_string();
     let total = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, &e))?
+        .map_err(|e| Error::io(path, e))?
         .len();
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::Io(format!("{} est un dossier.", path.display())));
+        return Err(Error::file(format!("{} est un dossier.", path.display())));
     }
     let enc = detect_encoding(path)?;
     let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
@@ -143,7 +143,7 @@ pub fn import_users(
         for msg in messages {
             let batch = match msg {
                 Msg::Lines(batch) => batch,
-                Msg::Failed(e) => return Err(Error::io(path, &e)),
+                Msg::Failed(e) => return Err(Error::io(path, e)),
                 Msg::EndOfLines => {
                     for (_, errs) in w.end_of_lines()? {
                         report.valides -= 1;
@@ -160,7 +160,7 @@ pub fn import_users(
                         let sorter = scope.spawn(move || postings.into_sorted());
                         w.rebuild_name_index()?;
                         let sorted = sorter.join().map_err(|_| {
-                            Error::Database("Le tri de l'index de recherche a échoué.".into())
+                            Error::database("Le tri de l'index de recherche a échoué.")
                         })?;
                         w.merge_postings(sorted)?;
                     }

@@ -36,12 +36,12 @@ impl Encoding {
 /// Reads the whole file once, in constant memory, to tell UTF-8 from Windows-1252: a single
 /// invalid byte anywhere means the file did not come out as UTF-8.
 pub fn detect_encoding(path: &Path) -> Result<Encoding> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut buf = vec![0u8; 256 * 1024];
     let mut carry = 0usize;
     let mut first = true;
     loop {
-        let n = f.read(&mut buf[carry..]).map_err(|e| Error::io(path, &e))?;
+        let n = f.read(&mut buf[carry..]).map_err(|e| Error::io(path, e))?;
         let len = carry + n;
         if first {
             first = false;
@@ -139,7 +139,7 @@ impl<R: Read> Read for LineEnds<R> {
 pub type TextStream = Box<dyn Read + Send>;
 
 pub fn open_text(path: &Path, enc: Encoding) -> Result<(TextStream, ByteCounter)> {
-    let f = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let counter = ByteCounter::default();
     let counted = Counting {
         inner: BufReader::with_capacity(256 * 1024, f),
@@ -209,7 +209,7 @@ pub fn sample(path: &Path, enc: Encoding) -> Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(64 * 1024);
     r.take(64 * 1024)
         .read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, &e))?;
+        .map_err(|e| Error::io(path, e))?;
     Ok(buf)
 }
 

@@ -8,15 +8,16 @@ use std::path::Path;
 /// Writes `ligne;champ;libellé;valeur;erreur` with a UTF-8 BOM and `;`, the way Excel in French
 /// opens it directly. Cells are protected against formula injection like every export.
 pub fn write_error_report(errors: &[LineError], path: &Path) -> Result<()> {
-    let f = std::fs::File::create(path).map_err(|e| Error::io(path, &e))?;
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut out = std::io::BufWriter::new(f);
-    let io = |e: std::io::Error| Error::io(path, &e);
+    let io = |e: std::io::Error| Error::io(path, e);
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    let csv_err = |e: csv::Error| Error::Io(format!("Écriture du rapport impossible : {e}"));
+    let csv_err =
+        |e: csv::Error| Error::file(format!("Écriture du rapport impossible : {e}")).because(e);
     w.write_record(["ligne", "champ", "libellé", "valeur", "erreur"])
         .map_err(csv_err)?;
     for e in errors {

@@ -69,8 +69,9 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
     let saved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         doc.save(&PdfSaveOptions::default(), &mut warnings)
     }));
-    let failed =
-        |e: &dyn std::fmt::Display| Error::Io(format!("Impossible de produire la fiche PDF : {e}"));
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::file(format!("Impossible de produire la fiche PDF : {e}"))
+    };
     let bytes = saved.map_err(|p| {
         let what = p
             .downcast_ref::<String>()
@@ -97,7 +98,7 @@ pub fn write_pdf(data: &SheetData<'_>, path: &Path) -> Result<()> {
     // Rendered first: nothing touches the disk when the PDF cannot be produced.
     let bytes = render(data)?;
     let mut tmp = WholeFile::new(path, ".forfaits-fiche-")?;
-    tmp.write_all(&bytes).map_err(|e| Error::io(path, &e))?;
+    tmp.write_all(&bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist()?;
     Ok(())
 }

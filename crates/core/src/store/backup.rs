@@ -38,12 +38,12 @@ fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
     let ok: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     drop(copy);
     if ok != "ok" {
-        return Err(Error::Database(format!(
+        return Err(Error::database(format!(
             "La copie de sauvegarde n'a pas passé la vérification ({ok}) ; elle n'a pas été gardée."
         )));
     }
     let size = std::fs::metadata(tmp.path())
-        .map_err(|e| Error::io(tmp.path(), &e))?
+        .map_err(|e| Error::io(tmp.path(), e))?
         .len();
     tmp.persist()?;
     Ok(size)
@@ -92,7 +92,7 @@ impl Store {
     /// setting are removed. Returns the new backup's path.
     pub fn auto_backup(&self, today: chrono::NaiveDate) -> Result<Option<std::path::PathBuf>> {
         let dir = self.backup_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join(daily_name(today));
         let made = if path.exists() {
             None
@@ -101,7 +101,7 @@ impl Store {
             Some(path)
         };
         let keep = self.settings()?.backup_retention_days as i64;
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let day = name
@@ -132,11 +132,10 @@ impl Store {
                     file.display()
                 )))
             }
-            Err(_) => {
-                return Err(Error::Io(format!(
-                    "Fichier introuvable : {}.",
-                    file.display()
-                )))
+            Err(e) => {
+                return Err(
+                    Error::file(format!("Fichier introuvable : {}.", file.display())).because(e),
+                )
             }
         }
         let same = match (file.canonicalize(), self.path().canonicalize()) {
@@ -158,7 +157,7 @@ impl Store {
         let work = tempfile::Builder::new()
             .prefix(".forfaits-restauration-")
             .tempdir_in(self.backup_dir().parent().unwrap_or(Path::new(".")))
-            .map_err(|e| Error::io(file, &e))?;
+            .map_err(|e| Error::io(file, e))?;
         let copy = work.path().join("copie.sqlite3");
         {
             let src = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -170,11 +169,10 @@ impl Store {
             complete_backup(&dst).map_err(refuse)?;
         }
         let refuse_err = |e: Error| {
-            refuse(match &e {
-                Error::Database(m) if m.contains("endommagée") => {
-                    "le fichier est endommagé".into()
-                }
-                other => other.to_string(),
+            refuse(if e.is_corrupt() {
+                "le fichier est endommagé".into()
+            } else {
+                e.to_string()
             })
         };
         let checked = Store::open(&copy).map_err(refuse_err)?;

@@ -78,7 +78,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
-                return Err(Error::Io(format!(
+                return Err(Error::file(format!(
                     "Le dossier {} n'existe pas : la base {} ne peut pas y être créée.",
                     dir.display(),
                     path.display()
@@ -86,7 +86,7 @@ impl Store {
             }
         }
         if path.is_dir() {
-            return Err(Error::Io(format!(
+            return Err(Error::file(format!(
                 "{} est un dossier : indiquez un fichier de base de données.",
                 path.display()
             )));
@@ -123,14 +123,15 @@ impl Store {
     /// be written (a backup on read-only media) is read without being changed.
     pub fn open_existing(path: &Path) -> Result<Store> {
         match std::fs::metadata(path) {
-            Err(_) => {
-                return Err(Error::Io(format!(
+            Err(e) => {
+                return Err(Error::file(format!(
                     "Fichier introuvable : {} ; vérifiez le chemin (aucune base n'a été créée).",
                     path.display()
-                )))
+                ))
+                .because(e))
             }
             Ok(m) if m.is_dir() => {
-                return Err(Error::Io(format!(
+                return Err(Error::file(format!(
                     "{} est un dossier : indiquez un fichier de base de données.",
                     path.display()
                 )))
@@ -153,7 +154,7 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let not_ours = || {
-            Error::Database(format!(
+            Error::database(format!(
                 "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
                 path.display()
             ))
@@ -173,7 +174,7 @@ impl Store {
         let scratch = tempfile::Builder::new()
             .prefix("forfaits-lecture-")
             .tempdir()
-            .map_err(|e| Error::io(path, &e))?;
+            .map_err(|e| Error::io(path, e))?;
         let copy = scratch.path().join("copie.sqlite3");
         {
             let mut dst = Connection::open(&copy)?;
@@ -194,7 +195,7 @@ impl Store {
     pub fn open_default() -> Result<Store> {
         let path = default_db_path();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         Store::open(&path)
     }
@@ -261,7 +262,7 @@ fn check_application_id(conn: &Connection, path: &Path) -> Result<bool> {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         return Ok(true);
     }
-    Err(Error::Database(format!(
+    Err(Error::database(format!(
         "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
         path.display()
     )))
@@ -275,15 +276,16 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     migrations().to_latest(conn).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-        other => Error::Database(format!(
+        other => Error::database(format!(
             "La mise à jour du schéma de la base a échoué ({other}) ; la base est restée telle quelle."
-        )),
+        ))
+        .because(other),
     })
 }
 
 fn newer_schema(version: i64) -> Error {
     let known = schema_version();
-    Error::Database(format!(
+    Error::database(format!(
         "Cette base a été créée par une version plus récente de Forfaits (schéma {version}, \
          cette version connaît le schéma {known}) : mettez Forfaits à jour."
     ))
