@@ -40,6 +40,16 @@ const COMMANDS: &[&str] = &[
     "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
+    "apercu_horaires",
+    "enregistrer_regles",
+    "lister_numeros",
+    "interdire_numero",
+    "retirer_interdiction",
+    "privilegier_numero",
+    "retirer_privilege",
+    "regles_compte",
+    "suspendre_compte",
+    "lever_suspension",
 ];
 
 fn main() {

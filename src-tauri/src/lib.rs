@@ -50,6 +50,16 @@ pub const COMMANDS: &[&str] = &[
     "analyser_tarifs",
     "importer_tarifs",
     "imprimer_fiche",
+    "apercu_horaires",
+    "enregistrer_regles",
+    "lister_numeros",
+    "interdire_numero",
+    "retirer_interdiction",
+    "privilegier_numero",
+    "retirer_privilege",
+    "regles_compte",
+    "suspendre_compte",
+    "lever_suspension",
 ];
 
 /// Registers every command of the shell on a builder (shared by the app and the tests).
@@ -91,6 +101,16 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::calls::analyser_tarifs,
         commands::calls::importer_tarifs,
         commands::calls::imprimer_fiche,
+        commands::rules::apercu_horaires,
+        commands::rules::enregistrer_regles,
+        commands::rules::lister_numeros,
+        commands::rules::interdire_numero,
+        commands::rules::retirer_interdiction,
+        commands::rules::privilegier_numero,
+        commands::rules::retirer_privilege,
+        commands::rules::regles_compte,
+        commands::rules::suspendre_compte,
+        commands::rules::lever_suspension,
     ])
 }
 
