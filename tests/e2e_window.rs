@@ -1457,45 +1457,40 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     .await;
     assert_eq!(
         s.w.js(
-            "return [document.querySelector(\"[data-champ='adresse_service']\").value, document.querySelector(\"[data-champ='duree_max_appel']\").value]",
+            "return document.querySelector(\"[data-champ='adresse_service']\").value",
             vec![]
         )
         .await,
-        serde_json::json!(["127.0.0.1:4573", "60"])
+        serde_json::json!("127.0.0.1:4573")
     );
+    // The longest call is a call rule: it moved to Règles d'appel (their own story).
+    s.w.wait_text(
+        "#parametres-controle-appel",
+        "se règlent dans Règles d'appel",
+    )
+    .await;
 
-    // Bad input: each error under its field, nothing saved.
+    // Bad input: the error under its field, nothing saved.
     s.w.fill(&champ("adresse_service"), "asterisk:4573").await;
-    s.w.fill(&champ("duree_max_appel"), "0").await;
     s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
         .await;
     let errors =
-        s.w.wait_text("#parametres-controle-appel .field-error", "va de 1 à 1440")
-            .await;
-    assert!(
-        errors.contains("Adresse du service invalide (reçu : asterisk:4573)"),
-        "{errors}"
-    );
+        s.w.wait_text(
+            "#parametres-controle-appel .field-error",
+            "Adresse du service invalide (reçu : asterisk:4573)",
+        )
+        .await;
     assert_eq!(
         s.w.texts("#parametres-controle-appel .field-error")
             .await
             .len(),
-        2
+        1,
+        "{errors}"
     );
     let st = saved_settings(&s.db);
     assert_eq!(
         (st.agi_address.as_str(), st.max_call_minutes),
         ("127.0.0.1:4573", 60)
-    );
-    // Letters cannot even be typed as minutes.
-    s.w.fill(&champ("duree_max_appel"), "2x0").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
-            vec![]
-        )
-        .await,
-        serde_json::json!("20")
     );
     // Checking a bad address says so under the field too.
     s.w.click("#btn-verifier-service").await;
@@ -1525,7 +1520,8 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     let st = saved_settings(&s.db);
     assert_eq!(
         (st.agi_address.as_str(), st.max_call_minutes),
-        (addr.as_str(), 20)
+        (addr.as_str(), 60),
+        "the settings' save leaves the call rules as they were"
     );
     s.w.wait_text(
         "#etat-service",
@@ -1567,4 +1563,166 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     s.w.wait_text("#etat-service", "Aucun service ne répond")
         .await;
     s.close().await;
+}
+
+/// Error shown under the field `key`.
+fn error_under(key: &str) -> String {
+    format!(".field:has([data-champ='{key}']) .field-error")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothing() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text("#regles-appel h3", "Règles d'appel").await;
+    // Nothing restricted yet: every day open all day.
+    s.w.wait_text("#horaires-canonique", "Lu comme : toujours")
+        .await;
+    assert_eq!(
+        s.w.texts("#semaine-horaires .week-text").await,
+        vec!["toute la journée"; 7]
+    );
+    assert_eq!(
+        s.w.texts("#semaine-horaires .week-day").await,
+        ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
+    );
+
+    // The week follows the text as it is typed.
+    s.w.fill(
+        &champ("horaires"),
+        "lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
+    )
+    .await;
+    s.w.wait_text(
+        "#semaine-horaires [data-jour=lun] .week-text",
+        "08:00-12:00, 14:00-18:00",
+    )
+    .await;
+    assert_eq!(
+        s.w.text("#semaine-horaires [data-jour=dim] .week-text")
+            .await,
+        "aucun appel"
+    );
+    assert_eq!(
+        s.w.text("#semaine-horaires [data-jour=sam] .week-text")
+            .await,
+        "09:00-12:00"
+    );
+    // Drawn on a 24 h bar: 08:00 is a third of the day, 12:00 to 14:00 stays empty.
+    let bars = s
+        .w
+        .js(
+            "return Array.from(document.querySelectorAll('#semaine-horaires [data-jour=lun] .week-range')).map(r => [r.style.left, r.style.width])",
+            vec![],
+        )
+        .await;
+    let bars: Vec<(String, String)> = serde_json::from_value(bars).unwrap();
+    assert_eq!(bars.len(), 2, "{bars:?}");
+    assert!(bars[0].0.starts_with("33.33"), "{bars:?}");
+    assert!(bars[1].0.starts_with("58.33"), "{bars:?}");
+    s.w.wait_text(
+        "#horaires-canonique",
+        "Lu comme : lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
+    )
+    .await;
+    s.w.js(
+        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("35-regles-d-appel").await;
+
+    // A wrong day is said under the field, pointing at it; the week drawn stays the last good
+    // one, dimmed; saving writes nothing.
+    s.w.fill(&champ("horaires"), "lundi 08:00-12:00").await;
+    s.w.wait_text(
+        &error_under("horaires"),
+        "Jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+    )
+    .await;
+    s.w.wait_text("#horaires-canonique", "ne se lit pas").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector('#semaine-horaires').classList.contains('stale')",
+            vec![]
+        )
+        .await,
+        true
+    );
+    s.w.fill(&champ("appels_par_jour"), "3").await;
+    // Letters cannot even be typed as minutes.
+    s.w.fill(&champ("duree_max_appel"), "2x0").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("20")
+    );
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await; // Enter saves: refused
+    s.w.wait_text(&error_under("horaires"), "Jour inconnu « lundi »")
+        .await;
+    assert_eq!(
+        focused_champ(&s.w).await,
+        "horaires",
+        "the focus goes to the field in error"
+    );
+    s.w.js(
+        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("36-regles-d-appel-erreur").await;
+    let st = saved_settings(&s.db);
+    assert!(st.call_hours.is_always(), "nothing saved");
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (60, None));
+
+    // Each error under its own field, at once.
+    s.w.fill(&champ("duree_max_appel"), "0").await;
+    s.w.keys(&champ("duree_max_appel"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(&error_under("duree_max_appel"), "va de 1 à 1440")
+        .await;
+    s.w.wait_text(&error_under("horaires"), "Jour inconnu")
+        .await;
+
+    // Fixed: saved as the canonical text, and shown so.
+    s.w.fill(&champ("horaires"), "sam 09:00-12:00 ; lun-ven 8:00-12:00")
+        .await;
+    s.w.fill(&champ("duree_max_appel"), "20").await;
+    s.w.keys(&champ("duree_max_appel"), &ENTER.to_string())
+        .await;
+    s.w.wait_text("#toasts", "Règles d'appel enregistrées")
+        .await;
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        st.call_hours.to_string(),
+        "lun-ven 08:00-12:00; sam 09:00-12:00"
+    );
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (20, Some(3)));
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='horaires']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("lun-ven 08:00-12:00; sam 09:00-12:00")
+    );
+    assert!(s.w.texts(".field-error").await.iter().all(|e| e.is_empty()));
+    s.close().await;
+}
+
+/// `data-champ` of the focused element.
+async fn focused_champ(w: &Win) -> String {
+    w.js(
+        "return document.activeElement ? (document.activeElement.getAttribute('data-champ') || '') : ''",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
 }
