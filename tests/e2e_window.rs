@@ -1726,3 +1726,174 @@ async fn focused_champ(w: &Win) -> String {
     .unwrap_or_default()
     .to_string()
 }
+
+fn numbers_json(db: &Path) -> Vec<serde_json::Value> {
+    let o = forfaits(db, &["numbers", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numeros_block_after_naming_the_holders_privilege_search_and_remove() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.w.click(".tab[data-vue=numeros]").await;
+    s.w.wait_text("#table-interdits", "Aucun numéro interdit")
+        .await;
+    s.w.wait_text("#table-privilegies", "Aucun numéro privilégié")
+        .await;
+
+    // A typo is said in the form; nothing written.
+    s.w.click("#btn-interdire").await;
+    s.w.wait_text("#modale h2", "Interdire un numéro").await;
+    s.w.fill(&champ("numero"), "abc").await;
+    s.w.fill(&champ("raison"), "x").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    s.w.wait_text("#modale .form-error", "Numéro ou préfixe invalide « abc »")
+        .await;
+
+    // A prefix two accounts hold: the window names them and asks, on Annuler.
+    s.w.fill(&champ("numero"), "+216236*").await;
+    s.w.fill(&champ("raison"), "Réseau d'un complice").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    let question =
+        s.w.wait_text("#confirmation", "2 comptes portent ce numéro :")
+            .await;
+    assert!(
+        question.contains(
+            "Hélène Haddad (10000000063352), touche 6 ; Nour Jebali (10000000087109), touche 2"
+        ),
+        "{question}"
+    );
+    assert_eq!(
+        s.w.text("#titre-confirmation").await,
+        "Interdire +216236* ?"
+    );
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    s.w.shot("37-numeros-titulaires").await;
+    press(&s.w, ENTER).await; // Enter on Annuler: nothing blocked
+    s.w.wait_gone("#confirmation").await;
+    assert!(numbers_json(&s.db).is_empty(), "nothing blocked");
+    assert_eq!(
+        s.w.js("return document.querySelector('#modale').hidden", vec![])
+            .await,
+        false,
+        "the form stays open"
+    );
+    // Asked again, confirmed: blocked with force.
+    s.w.click("#btn-numero-enregistrer").await;
+    s.w.wait_text("#confirmation", "2 comptes portent ce numéro")
+        .await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#toasts", "Numéro +216236* interdit").await;
+    s.w.wait_gone("#modale").await;
+    s.w.wait_text(
+        "#table-interdits [data-motif='+216236*']",
+        "Réseau d'un complice",
+    )
+    .await;
+
+    // Nobody holds this one: blocked at once.
+    s.w.click("#btn-interdire").await;
+    s.w.fill(&champ("numero"), "+2168*").await;
+    s.w.fill(&champ("raison"), "Numéros surtaxés").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    s.w.wait_text("#toasts", "Numéro +2168* interdit").await;
+    s.w.wait_text("#compte-interdits", "2 numéros").await;
+    let cells = s.w.texts("#table-interdits [data-motif='+2168*'] td").await;
+    assert_eq!(cells[0], "+2168*");
+    assert_eq!(cells[1], "Numéros surtaxés");
+    assert!(!cells[2].is_empty(), "who: {cells:?}");
+    assert_eq!(cells[3].len(), 16, "when, dd/mm/yyyy HH:MM: {cells:?}");
+
+    // A privileged number, free.
+    s.w.click("#btn-privilegier").await;
+    s.w.wait_text("#modale h2", "Ajouter un numéro privilégié")
+        .await;
+    s.w.fill(&champ("numero"), "71 000 111").await;
+    s.w.fill(&champ("libelle"), "Avocat Me Trabelsi").await;
+    s.w.click(&champ("gratuit")).await;
+    s.w.keys(&champ("libelle"), &ENTER.to_string()).await;
+    s.w.wait_text(
+        "#toasts",
+        "Numéro +21671000111 privilégié (Avocat Me Trabelsi)",
+    )
+    .await;
+    let row =
+        s.w.wait_text(
+            "#table-privilegies [data-numero='+21671000111']",
+            "Gratuits",
+        )
+        .await;
+    assert!(row.contains("Avocat Me Trabelsi"), "{row}");
+
+    // One search box filters both lists.
+    s.w.fill("#filtre-numeros", "avocat").await;
+    s.w.wait_text(
+        "#table-interdits",
+        "Aucun numéro interdit ne correspond à « avocat ».",
+    )
+    .await;
+    assert_eq!(s.w.text("#compte-interdits").await, "0 sur 2 numéros");
+    assert_eq!(
+        s.w.texts("#table-privilegies tbody tr[data-numero]")
+            .await
+            .len(),
+        1
+    );
+    s.w.fill("#filtre-numeros", "surtax").await;
+    s.w.wait_text("#compte-interdits", "1 sur 2 numéros").await;
+    assert_eq!(
+        s.w.texts("#table-interdits tbody tr[data-motif]")
+            .await
+            .len(),
+        1
+    );
+    s.w.wait_text(
+        "#table-privilegies",
+        "Aucun numéro privilégié ne correspond à « surtax ».",
+    )
+    .await;
+    s.w.fill("#filtre-numeros", "216 23").await;
+    s.w.wait_text("#compte-interdits", "1 sur 2 numéros").await;
+    assert_eq!(
+        s.w.texts("#table-interdits tbody tr[data-motif] td:first-child")
+            .await,
+        ["+216236*"],
+        "a number typed with spaces finds it"
+    );
+    s.w.keys("#filtre-numeros", &ESCAPE.to_string()).await; // Esc clears the search
+    s.w.wait_text("#compte-interdits", "2 numéros").await;
+    s.w.shot("38-numeros").await;
+
+    // Removing asks first, on Annuler.
+    s.w.click("button[aria-label='Retirer l\\'interdiction de +2168*']")
+        .await;
+    s.w.wait_text("#confirmation", "Interdit pour : Numéros surtaxés")
+        .await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(numbers_json(&s.db).len(), 3, "nothing removed");
+    s.w.click("button[aria-label='Retirer l\\'interdiction de +2168*']")
+        .await;
+    s.w.wait_text("#confirmation", "Interdit pour").await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#toasts", "Numéro +2168* de nouveau autorisé")
+        .await;
+    s.w.wait_text("#compte-interdits", "1 numéro").await;
+    s.w.click("button[aria-label='Retirer +21671000111 des numéros privilégiés']")
+        .await;
+    s.w.wait_text("#confirmation", "Avocat Me Trabelsi").await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#table-privilegies", "Aucun numéro privilégié")
+        .await;
+    let left = numbers_json(&s.db);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].to_string().contains("+216236*"), "{left:?}");
+    s.close().await;
+}
