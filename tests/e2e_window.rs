@@ -1897,3 +1897,192 @@ async fn numeros_block_after_naming_the_holders_privilege_search_and_remove() {
     assert!(left[0].to_string().contains("+216236*"), "{left:?}");
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    for args in [
+        &["rules", "--max-call", "45", "--calls-per-day", "5"][..],
+        &[
+            "numbers",
+            "block",
+            "+21671999999",
+            "--reason",
+            "Plainte de la victime",
+        ],
+    ] {
+        let o = forfaits(&s.db, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let lotfi = || {
+        forfaits_core::Store::open(&s.db)
+            .unwrap()
+            .account_by_matricule("10000000000000")
+            .unwrap()
+    };
+    s.search("Lotfi").await;
+    let before = s.w.text("tbody tr[data-id] .badge").await;
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.wait_text("#panneau legend", "Règles").await;
+    // Empty: the site's values, shown as placeholders.
+    let placeholders = wait_for(10, "les valeurs du site", || async {
+        let v = s
+            .w
+            .js(
+                "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).placeholder)",
+                vec![],
+            )
+            .await;
+        (v[0] != "").then_some(v)
+    })
+    .await;
+    assert_eq!(
+        placeholders,
+        serde_json::json!(["45 (celle du site)", "5 (ceux du site)"])
+    );
+
+    // A key set to a blocked number: the core's error under that key, as soon as it is left.
+    s.w.fill(&champ("touche5"), "71 999 999").await;
+    press(&s.w, TAB).await;
+    s.w.wait_text(
+        &error_under("touche5"),
+        "Le numéro +21671999999 est interdit (règle « +21671999999 » : Plainte de la victime)",
+    )
+    .await;
+    s.w.c
+        .find(fantoccini::Locator::Css(&champ("touche5")))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+
+    // Limits: a refused value is said under its field and nothing is saved.
+    s.w.fill(&champ("duree_max_appel"), "15").await;
+    s.w.fill(&champ("appels_par_jour"), "0").await;
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(&error_under("appels_par_jour"), "suspendez le compte")
+        .await;
+    let a = lotfi();
+    assert_eq!((a.duree_max_appel_min, a.appels_par_jour), (None, None));
+    s.w.fill(&champ("appels_par_jour"), "2").await;
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await;
+    s.w.wait_text("#toasts", "Modifications enregistrées").await;
+    s.w.wait_gone("#panneau").await;
+    let a = lotfi();
+    assert_eq!(
+        (a.duree_max_appel_min, a.appels_par_jour),
+        (Some(15), Some(2))
+    );
+    assert_eq!(a.telephones[4], None, "the key left empty");
+
+    // Suspension: the reason is required; Enter in its fields suspends.
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.wait_text("#panneau legend", "Règles").await;
+    assert_eq!(
+        s.w.js(
+            "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)",
+            vec![]
+        )
+        .await,
+        serde_json::json!(["15", "2"])
+    );
+    s.w.js(
+        "const d = document.querySelector(\"[data-champ='suspendu_jusqu_au']\"); d.value = '2099-12-12'; d.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    s.w.click("#btn-suspendre").await;
+    s.w.wait_text(
+        &error_under("motif_suspension"),
+        "Le motif de la suspension est obligatoire",
+    )
+    .await;
+    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    s.w.js(
+        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("39-regles-du-compte-suspendre").await;
+    s.w.fill(&champ("motif_suspension"), "discipline").await;
+    s.w.keys(&champ("motif_suspension"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(
+        "#suspension-en-cours",
+        "Suspendu jusqu'au 12/12/2099 (discipline)",
+    )
+    .await;
+    s.w.wait_text(
+        "#toasts",
+        "Appels de Lotfi Ben Ali suspendus jusqu'au 12/12/2099",
+    )
+    .await;
+    assert_eq!(
+        s.w.text("#etat-general-formulaire").await,
+        "Suspendu jusqu'au 12/12/2099"
+    );
+    assert_eq!(focused(&s.w).await, "btn-lever-suspension");
+    s.w.js(
+        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("40-regles-du-compte-suspendu").await;
+    assert_eq!(
+        lotfi().suspendu_jusqu_au,
+        chrono::NaiveDate::from_ymd_opt(2099, 12, 12)
+    );
+
+    // Closed: nothing left unsaved, so Esc closes at once; the table shows the badge.
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#panneau").await;
+    s.w.wait_text(
+        "tbody tr[data-id] .badge-suspendu",
+        "Suspendu jusqu'au 12/12/2099",
+    )
+    .await;
+    let colours = s
+        .w
+        .js(
+            "const b = document.querySelector('tbody tr[data-id] .badge'); const cs = getComputedStyle(b); return [cs.backgroundColor, cs.color, b.getBoundingClientRect().right <= b.parentElement.getBoundingClientRect().right];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        colours,
+        serde_json::json!(["rgb(156, 66, 33)", "rgb(255, 255, 255)", true]),
+        "its own colour, whole in its cell"
+    );
+    s.w.shot("41-badge-suspendu").await;
+    let o = forfaits(&s.db, &["search", "10000000000000", "--json"]);
+    assert!(
+        stdout(&o).contains("Suspendu jusqu'au 12/12/2099"),
+        "{} {}",
+        stdout(&o),
+        stderr(&o)
+    );
+
+    // Lifted from the form: the table shows the state from before.
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.click("#btn-lever-suspension").await;
+    s.w.wait_text(
+        "#toasts",
+        "Suspension levée : Lotfi Ben Ali peut de nouveau appeler",
+    )
+    .await;
+    assert_eq!(focused_champ(&s.w).await, "suspendu_jusqu_au");
+    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#panneau").await;
+    s.w.wait_text("tbody tr[data-id] .badge", &before).await;
+    assert!(s
+        .w
+        .texts("tbody tr[data-id] .badge-suspendu")
+        .await
+        .is_empty());
+    s.close().await;
+}
