@@ -1457,45 +1457,40 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     .await;
     assert_eq!(
         s.w.js(
-            "return [document.querySelector(\"[data-champ='adresse_service']\").value, document.querySelector(\"[data-champ='duree_max_appel']\").value]",
+            "return document.querySelector(\"[data-champ='adresse_service']\").value",
             vec![]
         )
         .await,
-        serde_json::json!(["127.0.0.1:4573", "60"])
+        serde_json::json!("127.0.0.1:4573")
     );
+    // The longest call is a call rule: it moved to Règles d'appel (their own story).
+    s.w.wait_text(
+        "#parametres-controle-appel",
+        "se règlent dans Règles d'appel",
+    )
+    .await;
 
-    // Bad input: each error under its field, nothing saved.
+    // Bad input: the error under its field, nothing saved.
     s.w.fill(&champ("adresse_service"), "asterisk:4573").await;
-    s.w.fill(&champ("duree_max_appel"), "0").await;
     s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
         .await;
     let errors =
-        s.w.wait_text("#parametres-controle-appel .field-error", "va de 1 à 1440")
-            .await;
-    assert!(
-        errors.contains("Adresse du service invalide (reçu : asterisk:4573)"),
-        "{errors}"
-    );
+        s.w.wait_text(
+            "#parametres-controle-appel .field-error",
+            "Adresse du service invalide (reçu : asterisk:4573)",
+        )
+        .await;
     assert_eq!(
         s.w.texts("#parametres-controle-appel .field-error")
             .await
             .len(),
-        2
+        1,
+        "{errors}"
     );
     let st = saved_settings(&s.db);
     assert_eq!(
         (st.agi_address.as_str(), st.max_call_minutes),
         ("127.0.0.1:4573", 60)
-    );
-    // Letters cannot even be typed as minutes.
-    s.w.fill(&champ("duree_max_appel"), "2x0").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
-            vec![]
-        )
-        .await,
-        serde_json::json!("20")
     );
     // Checking a bad address says so under the field too.
     s.w.click("#btn-verifier-service").await;
@@ -1525,7 +1520,8 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     let st = saved_settings(&s.db);
     assert_eq!(
         (st.agi_address.as_str(), st.max_call_minutes),
-        (addr.as_str(), 20)
+        (addr.as_str(), 60),
+        "the settings' save leaves the call rules as they were"
     );
     s.w.wait_text(
         "#etat-service",
@@ -1566,5 +1562,527 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
     s.w.click("#btn-verifier-service").await;
     s.w.wait_text("#etat-service", "Aucun service ne répond")
         .await;
+    s.close().await;
+}
+
+/// Error shown under the field `key`.
+fn error_under(key: &str) -> String {
+    format!(".field:has([data-champ='{key}']) .field-error")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothing() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text("#regles-appel h3", "Règles d'appel").await;
+    // Nothing restricted yet: every day open all day.
+    s.w.wait_text("#horaires-canonique", "Lu comme : toujours")
+        .await;
+    assert_eq!(
+        s.w.texts("#semaine-horaires .week-text").await,
+        vec!["toute la journée"; 7]
+    );
+    assert_eq!(
+        s.w.texts("#semaine-horaires .week-day").await,
+        ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
+    );
+
+    // The week follows the text as it is typed.
+    s.w.fill(
+        &champ("horaires"),
+        "lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
+    )
+    .await;
+    s.w.wait_text(
+        "#semaine-horaires [data-jour=lun] .week-text",
+        "08:00-12:00, 14:00-18:00",
+    )
+    .await;
+    assert_eq!(
+        s.w.text("#semaine-horaires [data-jour=dim] .week-text")
+            .await,
+        "aucun appel"
+    );
+    assert_eq!(
+        s.w.text("#semaine-horaires [data-jour=sam] .week-text")
+            .await,
+        "09:00-12:00"
+    );
+    // Drawn on a 24 h bar: 08:00 is a third of the day, 12:00 to 14:00 stays empty.
+    let bars = s
+        .w
+        .js(
+            "return Array.from(document.querySelectorAll('#semaine-horaires [data-jour=lun] .week-range')).map(r => [r.style.left, r.style.width])",
+            vec![],
+        )
+        .await;
+    let bars: Vec<(String, String)> = serde_json::from_value(bars).unwrap();
+    assert_eq!(bars.len(), 2, "{bars:?}");
+    assert!(bars[0].0.starts_with("33.33"), "{bars:?}");
+    assert!(bars[1].0.starts_with("58.33"), "{bars:?}");
+    s.w.wait_text(
+        "#horaires-canonique",
+        "Lu comme : lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
+    )
+    .await;
+    s.w.js(
+        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("35-regles-d-appel").await;
+
+    // A wrong day is said under the field, pointing at it; the week drawn stays the last good
+    // one, dimmed; saving writes nothing.
+    s.w.fill(&champ("horaires"), "lundi 08:00-12:00").await;
+    s.w.wait_text(
+        &error_under("horaires"),
+        "Jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+    )
+    .await;
+    s.w.wait_text("#horaires-canonique", "ne se lit pas").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector('#semaine-horaires').classList.contains('stale')",
+            vec![]
+        )
+        .await,
+        true
+    );
+    s.w.fill(&champ("appels_par_jour"), "3").await;
+    // Letters cannot even be typed as minutes.
+    s.w.fill(&champ("duree_max_appel"), "2x0").await;
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("20")
+    );
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await; // Enter saves: refused
+    s.w.wait_text(&error_under("horaires"), "Jour inconnu « lundi »")
+        .await;
+    assert_eq!(
+        focused_champ(&s.w).await,
+        "horaires",
+        "the focus goes to the field in error"
+    );
+    s.w.js(
+        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("36-regles-d-appel-erreur").await;
+    let st = saved_settings(&s.db);
+    assert!(st.call_hours.is_always(), "nothing saved");
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (60, None));
+
+    // Each error under its own field, at once.
+    s.w.fill(&champ("duree_max_appel"), "0").await;
+    s.w.keys(&champ("duree_max_appel"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(&error_under("duree_max_appel"), "va de 1 à 1440")
+        .await;
+    s.w.wait_text(&error_under("horaires"), "Jour inconnu")
+        .await;
+
+    // Fixed: saved as the canonical text, and shown so.
+    s.w.fill(&champ("horaires"), "sam 09:00-12:00 ; lun-ven 8:00-12:00")
+        .await;
+    s.w.fill(&champ("duree_max_appel"), "20").await;
+    s.w.keys(&champ("duree_max_appel"), &ENTER.to_string())
+        .await;
+    s.w.wait_text("#toasts", "Règles d'appel enregistrées")
+        .await;
+    let st = saved_settings(&s.db);
+    assert_eq!(
+        st.call_hours.to_string(),
+        "lun-ven 08:00-12:00; sam 09:00-12:00"
+    );
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (20, Some(3)));
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector(\"[data-champ='horaires']\").value",
+            vec![]
+        )
+        .await,
+        serde_json::json!("lun-ven 08:00-12:00; sam 09:00-12:00")
+    );
+    assert!(s.w.texts(".field-error").await.iter().all(|e| e.is_empty()));
+    s.close().await;
+}
+
+/// `data-champ` of the focused element.
+async fn focused_champ(w: &Win) -> String {
+    w.js(
+        "return document.activeElement ? (document.activeElement.getAttribute('data-champ') || '') : ''",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn numbers_json(db: &Path) -> Vec<serde_json::Value> {
+    let o = forfaits(db, &["numbers", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numeros_block_after_naming_the_holders_privilege_search_and_remove() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    s.w.click(".tab[data-vue=numeros]").await;
+    s.w.wait_text("#table-interdits", "Aucun numéro interdit")
+        .await;
+    s.w.wait_text("#table-privilegies", "Aucun numéro privilégié")
+        .await;
+
+    // A typo is said in the form; nothing written.
+    s.w.click("#btn-interdire").await;
+    s.w.wait_text("#modale h2", "Interdire un numéro").await;
+    s.w.fill(&champ("numero"), "abc").await;
+    s.w.fill(&champ("raison"), "x").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    s.w.wait_text("#modale .form-error", "Numéro ou préfixe invalide « abc »")
+        .await;
+
+    // A prefix two accounts hold: the window names them and asks, on Annuler.
+    s.w.fill(&champ("numero"), "+216236*").await;
+    s.w.fill(&champ("raison"), "Réseau d'un complice").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    let question =
+        s.w.wait_text("#confirmation", "2 comptes portent ce numéro :")
+            .await;
+    assert!(
+        question.contains(
+            "Hélène Haddad (10000000063352), touche 6 ; Nour Jebali (10000000087109), touche 2"
+        ),
+        "{question}"
+    );
+    assert_eq!(
+        s.w.text("#titre-confirmation").await,
+        "Interdire +216236* ?"
+    );
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    s.w.shot("37-numeros-titulaires").await;
+    press(&s.w, ENTER).await; // Enter on Annuler: nothing blocked
+    s.w.wait_gone("#confirmation").await;
+    assert!(numbers_json(&s.db).is_empty(), "nothing blocked");
+    assert_eq!(
+        s.w.js("return document.querySelector('#modale').hidden", vec![])
+            .await,
+        false,
+        "the form stays open"
+    );
+    // Asked again, confirmed: blocked with force.
+    s.w.click("#btn-numero-enregistrer").await;
+    s.w.wait_text("#confirmation", "2 comptes portent ce numéro")
+        .await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#toasts", "Numéro +216236* interdit").await;
+    s.w.wait_gone("#modale").await;
+    s.w.wait_text(
+        "#table-interdits [data-motif='+216236*']",
+        "Réseau d'un complice",
+    )
+    .await;
+
+    // Nobody holds this one: blocked at once.
+    s.w.click("#btn-interdire").await;
+    s.w.fill(&champ("numero"), "+2168*").await;
+    s.w.fill(&champ("raison"), "Numéros surtaxés").await;
+    s.w.keys(&champ("raison"), &ENTER.to_string()).await;
+    s.w.wait_text("#toasts", "Numéro +2168* interdit").await;
+    s.w.wait_text("#compte-interdits", "2 numéros").await;
+    let cells = s.w.texts("#table-interdits [data-motif='+2168*'] td").await;
+    assert_eq!(cells[0], "+2168*");
+    assert_eq!(cells[1], "Numéros surtaxés");
+    assert!(!cells[2].is_empty(), "who: {cells:?}");
+    assert_eq!(cells[3].len(), 16, "when, dd/mm/yyyy HH:MM: {cells:?}");
+
+    // A privileged number, free.
+    s.w.click("#btn-privilegier").await;
+    s.w.wait_text("#modale h2", "Ajouter un numéro privilégié")
+        .await;
+    s.w.fill(&champ("numero"), "71 000 111").await;
+    s.w.fill(&champ("libelle"), "Avocat Me Trabelsi").await;
+    s.w.click(&champ("gratuit")).await;
+    s.w.keys(&champ("libelle"), &ENTER.to_string()).await;
+    s.w.wait_text(
+        "#toasts",
+        "Numéro +21671000111 privilégié (Avocat Me Trabelsi)",
+    )
+    .await;
+    let row =
+        s.w.wait_text(
+            "#table-privilegies [data-numero='+21671000111']",
+            "Gratuits",
+        )
+        .await;
+    assert!(row.contains("Avocat Me Trabelsi"), "{row}");
+
+    // One search box filters both lists.
+    s.w.fill("#filtre-numeros", "avocat").await;
+    s.w.wait_text(
+        "#table-interdits",
+        "Aucun numéro interdit ne correspond à « avocat ».",
+    )
+    .await;
+    assert_eq!(s.w.text("#compte-interdits").await, "0 sur 2 numéros");
+    assert_eq!(
+        s.w.texts("#table-privilegies tbody tr[data-numero]")
+            .await
+            .len(),
+        1
+    );
+    s.w.fill("#filtre-numeros", "surtax").await;
+    s.w.wait_text("#compte-interdits", "1 sur 2 numéros").await;
+    assert_eq!(
+        s.w.texts("#table-interdits tbody tr[data-motif]")
+            .await
+            .len(),
+        1
+    );
+    s.w.wait_text(
+        "#table-privilegies",
+        "Aucun numéro privilégié ne correspond à « surtax ».",
+    )
+    .await;
+    s.w.fill("#filtre-numeros", "216 23").await;
+    s.w.wait_text("#compte-interdits", "1 sur 2 numéros").await;
+    assert_eq!(
+        s.w.texts("#table-interdits tbody tr[data-motif] td:first-child")
+            .await,
+        ["+216236*"],
+        "a number typed with spaces finds it"
+    );
+    s.w.keys("#filtre-numeros", &ESCAPE.to_string()).await; // Esc clears the search
+    s.w.wait_text("#compte-interdits", "2 numéros").await;
+    s.w.shot("38-numeros").await;
+
+    // Removing asks first, on Annuler.
+    s.w.click("button[aria-label='Retirer l\\'interdiction de +2168*']")
+        .await;
+    s.w.wait_text("#confirmation", "Interdit pour : Numéros surtaxés")
+        .await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    press(&s.w, ENTER).await;
+    s.w.wait_gone("#confirmation").await;
+    assert_eq!(numbers_json(&s.db).len(), 3, "nothing removed");
+    s.w.click("button[aria-label='Retirer l\\'interdiction de +2168*']")
+        .await;
+    s.w.wait_text("#confirmation", "Interdit pour").await;
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#toasts", "Numéro +2168* de nouveau autorisé")
+        .await;
+    s.w.wait_text("#compte-interdits", "1 numéro").await;
+    s.w.click("button[aria-label='Retirer +21671000111 des numéros privilégiés']")
+        .await;
+    s.w.wait_text("#confirmation", "Avocat Me Trabelsi").await;
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
+    s.w.click("#btn-confirmation-ok").await;
+    s.w.wait_text("#table-privilegies", "Aucun numéro privilégié")
+        .await;
+    let left = numbers_json(&s.db);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].to_string().contains("+216236*"), "{left:?}");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    for args in [
+        &["rules", "--max-call", "45", "--calls-per-day", "5"][..],
+        &[
+            "numbers",
+            "block",
+            "+21671999999",
+            "--reason",
+            "Plainte de la victime",
+        ],
+    ] {
+        let o = forfaits(&s.db, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let lotfi = || {
+        forfaits_core::Store::open(&s.db)
+            .unwrap()
+            .account_by_matricule("10000000000000")
+            .unwrap()
+    };
+    s.search("Lotfi").await;
+    let before = s.w.text("tbody tr[data-id] .badge").await;
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.wait_text("#panneau legend", "Règles").await;
+    // Empty: the site's values, shown as placeholders.
+    let placeholders = wait_for(10, "les valeurs du site", || async {
+        let v = s
+            .w
+            .js(
+                "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).placeholder)",
+                vec![],
+            )
+            .await;
+        (v[0] != "").then_some(v)
+    })
+    .await;
+    assert_eq!(
+        placeholders,
+        serde_json::json!(["45 (celle du site)", "5 (ceux du site)"])
+    );
+
+    // A key set to a blocked number: the core's error under that key, as soon as it is left.
+    s.w.fill(&champ("touche5"), "71 999 999").await;
+    press(&s.w, TAB).await;
+    s.w.wait_text(
+        &error_under("touche5"),
+        "Le numéro +21671999999 est interdit (règle « +21671999999 » : Plainte de la victime)",
+    )
+    .await;
+    s.w.c
+        .find(fantoccini::Locator::Css(&champ("touche5")))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+
+    // Limits: a refused value is said under its field and nothing is saved.
+    s.w.fill(&champ("duree_max_appel"), "15").await;
+    s.w.fill(&champ("appels_par_jour"), "0").await;
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(&error_under("appels_par_jour"), "suspendez le compte")
+        .await;
+    let a = lotfi();
+    assert_eq!((a.duree_max_appel_min, a.appels_par_jour), (None, None));
+    s.w.fill(&champ("appels_par_jour"), "2").await;
+    s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
+        .await;
+    s.w.wait_text("#toasts", "Modifications enregistrées").await;
+    s.w.wait_gone("#panneau").await;
+    let a = lotfi();
+    assert_eq!(
+        (a.duree_max_appel_min, a.appels_par_jour),
+        (Some(15), Some(2))
+    );
+    assert_eq!(a.telephones[4], None, "the key left empty");
+
+    // Suspension: the reason is required; Enter in its fields suspends.
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.wait_text("#panneau legend", "Règles").await;
+    assert_eq!(
+        s.w.js(
+            "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)",
+            vec![]
+        )
+        .await,
+        serde_json::json!(["15", "2"])
+    );
+    s.w.js(
+        "const d = document.querySelector(\"[data-champ='suspendu_jusqu_au']\"); d.value = '2099-12-12'; d.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    s.w.click("#btn-suspendre").await;
+    s.w.wait_text(
+        &error_under("motif_suspension"),
+        "Le motif de la suspension est obligatoire",
+    )
+    .await;
+    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    s.w.js(
+        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("39-regles-du-compte-suspendre").await;
+    s.w.fill(&champ("motif_suspension"), "discipline").await;
+    s.w.keys(&champ("motif_suspension"), &ENTER.to_string())
+        .await;
+    s.w.wait_text(
+        "#suspension-en-cours",
+        "Suspendu jusqu'au 12/12/2099 (discipline)",
+    )
+    .await;
+    s.w.wait_text(
+        "#toasts",
+        "Appels de Lotfi Ben Ali suspendus jusqu'au 12/12/2099",
+    )
+    .await;
+    assert_eq!(
+        s.w.text("#etat-general-formulaire").await,
+        "Suspendu jusqu'au 12/12/2099"
+    );
+    assert_eq!(focused(&s.w).await, "btn-lever-suspension");
+    s.w.js(
+        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
+        vec![],
+    )
+    .await;
+    s.w.shot("40-regles-du-compte-suspendu").await;
+    assert_eq!(
+        lotfi().suspendu_jusqu_au,
+        chrono::NaiveDate::from_ymd_opt(2099, 12, 12)
+    );
+
+    // Closed: nothing left unsaved, so Esc closes at once; the table shows the badge.
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#panneau").await;
+    s.w.wait_text(
+        "tbody tr[data-id] .badge-suspendu",
+        "Suspendu jusqu'au 12/12/2099",
+    )
+    .await;
+    let colours = s
+        .w
+        .js(
+            "const b = document.querySelector('tbody tr[data-id] .badge'); const cs = getComputedStyle(b); return [cs.backgroundColor, cs.color, b.getBoundingClientRect().right <= b.parentElement.getBoundingClientRect().right];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        colours,
+        serde_json::json!(["rgb(156, 66, 33)", "rgb(255, 255, 255)", true]),
+        "its own colour, whole in its cell"
+    );
+    s.w.shot("41-badge-suspendu").await;
+    let o = forfaits(&s.db, &["search", "10000000000000", "--json"]);
+    assert!(
+        stdout(&o).contains("Suspendu jusqu'au 12/12/2099"),
+        "{} {}",
+        stdout(&o),
+        stderr(&o)
+    );
+
+    // Lifted from the form: the table shows the state from before.
+    s.row_action("Lotfi Ben Ali", "Modifier").await;
+    s.w.click("#btn-lever-suspension").await;
+    s.w.wait_text(
+        "#toasts",
+        "Suspension levée : Lotfi Ben Ali peut de nouveau appeler",
+    )
+    .await;
+    assert_eq!(focused_champ(&s.w).await, "suspendu_jusqu_au");
+    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#panneau").await;
+    s.w.wait_text("tbody tr[data-id] .badge", &before).await;
+    assert!(s
+        .w
+        .texts("tbody tr[data-id] .badge-suspendu")
+        .await
+        .is_empty());
     s.close().await;
 }

@@ -1,11 +1,14 @@
 // Ajouter / Modifier un utilisateur: the seed's fields, checked by Rust as each field is left,
-// Enter saves, Esc closes (asking first if something changed).
+// Enter saves, Esc closes (asking first if something changed). When editing, the section
+// *Règles*: the account's own per-call maximum and calls per day (saved with the form, through
+// their own command), and its suspension (acts at once: Suspendre, Lever la suspension).
 
 import { api } from "./api.js";
 import { el } from "./dom.js";
-import { amount, duration, currencyInfo } from "./format.js";
+import { amount, duration, currencyInfo, day } from "./format.js";
 import { button, field, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
+import { de } from "./fr.js";
 
 function toggle(label, key, checked) {
   const input = el("input", { type: "checkbox", role: "switch", checked, "data-champ": key });
@@ -48,6 +51,10 @@ export function openAccountForm(account, onSaved) {
     field(`Touche ${i + 1}`, { key: `touche${i + 1}`, value: a.telephones[i] || "", inputmode: "tel" }),
   );
   const all = [fNom, fMat, fId, fEtat, fBilling, fDuree, ...(fSolde ? [fSolde] : []), ...phones];
+  const rules = editing ? rulesSection(a, (updated) => {
+    showState(updated);
+    onSaved(updated);
+  }) : null;
 
   const readForm = () => ({
     nom: fNom.input.value,
@@ -60,7 +67,7 @@ export function openAccountForm(account, onSaved) {
     telephones: phones.map((p) => p.input.value),
   });
   const initial = JSON.stringify(readForm());
-  const isDirty = () => JSON.stringify(readForm()) !== initial;
+  const isDirty = () => JSON.stringify(readForm()) !== initial || Boolean(rules && rules.isDirty());
 
   // Errors of one field appear as soon as it is left; the others wait for their turn.
   const touched = new Set();
@@ -105,9 +112,14 @@ export function openAccountForm(account, onSaved) {
     }
   }
 
+  const stateBadge = el("span", { class: `badge badge-${a.etat_general}`, id: "etat-general-formulaire" }, a.etat_general_libelle);
+  const showState = (updated) => {
+    stateBadge.className = `badge badge-${updated.etat_general}`;
+    stateBadge.textContent = updated.etat_general_libelle;
+  };
   const info = editing
     ? el("div", { class: "readonly-grid" },
-        el("div", {}, el("span", { class: "k" }, "Etat général"), el("span", { class: `badge badge-${a.etat_general}` }, a.etat_general_libelle)),
+        el("div", {}, el("span", { class: "k" }, "Etat général"), stateBadge),
         el("div", {}, el("span", { class: "k" }, "Solde"), el("span", { class: `v num ${a.solde <= 0 ? "negative" : ""}` }, `${amount(a.solde)} ${currencyInfo().code}`)),
         el("div", {}, el("span", { class: "k" }, "Durée totale des appels"),
           el("span", { class: "v num" }, el("span", { id: "duree-totale" }, duration(a.duree_totale_s)), " ",
@@ -123,6 +135,8 @@ export function openAccountForm(account, onSaved) {
     el("fieldset", {}, el("legend", {}, "Identité"), fNom.wrap, el("div", { class: "row2" }, fMat.wrap, fId.wrap)),
     el("fieldset", {}, el("legend", {}, "Forfait"), el("div", { class: "row2" }, fEtat.wrap, fBilling.wrap), el("div", { class: "row2" }, fDuree.wrap, fSolde ? fSolde.wrap : el("div"))),
     el("fieldset", {}, el("legend", {}, "N° téléphone touche 1 … 10"), el("div", { class: "keys-grid" }, phones.map((p) => p.wrap))),
+    rules ? rules.wrap : el("fieldset", { id: "regles-compte" }, el("legend", {}, "Règles"),
+      el("p", { class: "muted small" }, "La durée maximale d'un appel, les appels par jour et la suspension se règlent une fois l'utilisateur ajouté (Modifier).")),
     message,
   );
   form.addEventListener("submit", async (e) => {
@@ -130,12 +144,21 @@ export function openAccountForm(account, onSaved) {
     save.disabled = true;
     message.textContent = "";
     try {
+      if (rules) {
+        rules.checkNothingPending();
+        if (rules.limitsChanged()) {
+          // The other fields first, so that a refusal there leaves the limits unsaved too.
+          const errs = await api.validerCompte(readForm(), a.id);
+          if (errs.length) throw { message: "", champs: errs };
+          await rules.saveLimits();
+        }
+      }
       const saved = editing ? await api.modifierCompte(a.id, readForm()) : await api.creerCompte(readForm());
       close(true);
       toast(editing ? "Modifications enregistrées" : "Utilisateur ajouté");
       onSaved(saved);
     } catch (err) {
-      message.textContent = showFieldErrors(all, err);
+      message.textContent = showFieldErrors(rules ? [...all, ...rules.fields] : all, err);
     } finally {
       save.disabled = false;
     }
@@ -143,7 +166,9 @@ export function openAccountForm(account, onSaved) {
   form.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.target.tagName === "INPUT" && e.target.type !== "checkbox") {
       e.preventDefault();
-      form.requestSubmit();
+      // In the suspension's fields, Enter suspends; anywhere else it saves the form.
+      if (rules && rules.ownsEnter(e.target)) rules.suspend();
+      else form.requestSubmit();
     }
   });
   save.addEventListener("click", (e) => {
@@ -157,4 +182,106 @@ export function openAccountForm(account, onSaved) {
     isDirty,
   });
   fNom.input.focus();
+}
+
+/**
+ * The section *Règles* of an account being edited. The limits are read when the form is saved
+ * (`saveLimits`); the suspension acts at once and calls `onChanged(account)`.
+ */
+function rulesSection(account, onChanged) {
+  let a = account;
+  const digits = (e) => {
+    e.target.value = e.target.value.replace(/\D+/g, "");
+  };
+  const fMax = field("Durée maximale d'un appel (minutes)", { key: "duree_max_appel", value: a.duree_max_appel_min ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : celle du site" });
+  const fPerDay = field("Appels par jour", { key: "appels_par_jour", value: a.appels_par_jour ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : ceux du site" });
+  fMax.input.addEventListener("input", digits);
+  fPerDay.input.addEventListener("input", digits);
+  // The site's values, shown where the account has none of its own.
+  api.parametres().then((s) => {
+    fMax.input.placeholder = `${s.max_call_minutes} (celle du site)`;
+    fPerDay.input.placeholder = s.calls_per_day ? `${s.calls_per_day} (ceux du site)` : "Sans limite (ceux du site)";
+  }).catch(() => {});
+  const readLimits = () => ({ duree_max_appel: fMax.input.value, appels_par_jour: fPerDay.input.value });
+  let savedLimits = JSON.stringify(readLimits());
+
+  const fUntil = field("Suspendu jusqu'au", { key: "suspendu_jusqu_au", type: "date", hint: "Dernier jour sans appels (inclus)" });
+  fUntil.input.placeholder = "jj/mm/aaaa";
+  const fReason = field("Motif de la suspension", { key: "motif_suspension", maxlength: 200, hint: "Discipline, transfert…" });
+  const suspendButton = button("Suspendre", { id: "btn-suspendre" });
+  const liftButton = button("Lever la suspension", { id: "btn-lever-suspension" });
+  const suspendedLine = el("p", { class: "suspended-line", id: "suspension-en-cours", role: "status" });
+  const suspension = el("div", { class: "suspension", id: "suspension-compte" });
+  const message = el("div", { class: "form-error", role: "alert" });
+
+  const show = () => {
+    suspension.replaceChildren();
+    if (a.suspendu) {
+      suspendedLine.textContent = `Suspendu jusqu'au ${day(a.suspendu_jusqu_au)}${a.motif_suspension ? ` (${a.motif_suspension})` : ""}`;
+      suspension.append(el("div", { class: "suspended-row" }, suspendedLine, liftButton));
+    } else {
+      fUntil.input.value = "";
+      fReason.input.value = "";
+      suspension.append(el("div", { class: "suspend-row" }, fUntil.wrap, fReason.wrap, suspendButton));
+    }
+    suspension.append(message);
+  };
+
+  async function suspend() {
+    message.textContent = "";
+    suspendButton.disabled = true;
+    try {
+      a = await api.suspendreCompte(a.id, fUntil.input.value, fReason.input.value);
+      fUntil.setError("");
+      fReason.setError("");
+      show();
+      liftButton.focus();
+      toast(`Appels ${de(a.nom)} suspendus jusqu'au ${day(a.suspendu_jusqu_au)}`);
+      onChanged(a);
+    } catch (err) {
+      message.textContent = showFieldErrors([fUntil, fReason], err);
+    } finally {
+      suspendButton.disabled = false;
+    }
+  }
+
+  async function lift() {
+    try {
+      a = await api.leverSuspension(a.id);
+      show();
+      fUntil.input.focus();
+      toast(`Suspension levée : ${a.nom} peut de nouveau appeler`);
+      onChanged(a);
+    } catch (err) {
+      message.textContent = err.message;
+    }
+  }
+  suspendButton.addEventListener("click", suspend);
+  liftButton.addEventListener("click", lift);
+  show();
+
+  const limitFields = [fMax, fPerDay];
+  return {
+    wrap: el("fieldset", { id: "regles-compte" }, el("legend", {}, "Règles"),
+      el("div", { class: "row2" }, fMax.wrap, fPerDay.wrap),
+      suspension),
+    fields: [...limitFields, fUntil, fReason],
+    ownsEnter: (target) => suspension.contains(target),
+    suspend,
+    limitsChanged: () => JSON.stringify(readLimits()) !== savedLimits,
+    async saveLimits() {
+      a = await api.reglesCompte(a.id, readLimits());
+      savedLimits = JSON.stringify(readLimits());
+    },
+    /** A suspension typed but not applied stops the save: the clerk may think it was. */
+    checkNothingPending() {
+      if (!a.suspendu && (fUntil.input.value || fReason.input.value.trim())) {
+        throw {
+          message: "",
+          champs: [{ champ: "motif_suspension", libelle: "Motif de la suspension", message: "la suspension n'est pas encore faite : cliquez sur Suspendre, ou videz ces champs pour enregistrer sans suspendre" }],
+        };
+      }
+    },
+    isDirty: () => JSON.stringify(readLimits()) !== savedLimits || (!a.suspendu && Boolean(fUntil.input.value || fReason.input.value.trim())),
+  };
 }

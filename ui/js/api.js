@@ -67,6 +67,19 @@ export const api = {
   importerTarifs: (jeton) => call("importer_tarifs", { jeton }),
   imprimerFiche: (id) => call("imprimer_fiche", { id }),
 
+  /** The schedule as typed: {canonique, toujours, jours: [{jour, nom, plages, texte}]}. */
+  apercuHoraires: (texte) => call("apercu_horaires", { texte }),
+  enregistrerRegles: (formulaire) => call("enregistrer_regles", { formulaire }),
+  numeros: () => call("lister_numeros"),
+  /** Without `force`, keys holding the number answer {interdit: null, titulaires, question}. */
+  interdireNumero: (numero, raison, force = false) => call("interdire_numero", { numero, raison, force }),
+  retirerInterdiction: (motif) => call("retirer_interdiction", { motif }),
+  privilegierNumero: (numero, libelle, gratuit) => call("privilegier_numero", { numero, libelle, gratuit }),
+  retirerPrivilege: (numero) => call("retirer_privilege", { numero }),
+  reglesCompte: (id, formulaire) => call("regles_compte", { id, formulaire }),
+  suspendreCompte: (id, jusquau, motif) => call("suspendre_compte", { id, jusquau, motif }),
+  leverSuspension: (id) => call("lever_suspension", { id }),
+
   /** Calls `handler(payload)` on each progress event of long work. */
   onProgress: (handler) => tauri().event.listen("progression", (e) => handler(e.payload)),
   /** Calls `handler({jeton, fichier})` when a file is dropped on the window. */

@@ -49,6 +49,12 @@ export function dateTime(seconds) {
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** A day as the core sends it ("2026-12-12") → "12/12/2026". */
+export function day(iso) {
+  const [y, m, d] = String(iso || "").split("-");
+  return d ? `${d}/${m}/${y}` : "";
+}
+
 /** Seconds → "h:mm:ss". */
 export function duration(seconds) {
   const s = Math.max(0, Number(seconds) || 0);

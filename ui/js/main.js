@@ -15,6 +15,7 @@ import { openImport } from "./import.js";
 import { openExport } from "./export.js";
 import { renderCallsView } from "./calls-view.js";
 import { renderJournal } from "./journal.js";
+import { renderNumbers } from "./numbers.js";
 import { renderSettings } from "./settings.js";
 import { initDrop } from "./drop.js";
 
@@ -115,6 +116,7 @@ function showView(name) {
   const onAccounts = name === "comptes";
   document.body.classList.toggle("on-accounts", onAccounts);
   if (name === "appels") renderCallsView($("#vue-appels"), () => table.reload());
+  if (name === "numeros") renderNumbers($("#vue-numeros"));
   if (name === "journal") renderJournal($("#vue-journal"));
   if (name === "parametres") {
     renderSettings($("#vue-parametres"), infos, async () => {

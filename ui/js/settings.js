@@ -1,12 +1,13 @@
 // Paramètres: currency and decimals, country code for numbers, defaults for new accounts, the
 // amount above which a movement is confirmed, call control (the service's address, whether a
-// service answers there, the longest call granted), backups.
+// service answers there), the call rules (their own form, rules-settings.js), backups.
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
 import { button, field, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
 import { nombre } from "./fr.js";
+import { rulesSection } from "./rules-settings.js";
 
 export async function renderSettings(host, infos, onRestored) {
   clear(host);
@@ -28,11 +29,6 @@ export async function renderSettings(host, infos, onRestored) {
   const fSeuil = field(`Confirmer les mouvements au-delà de (${s.currency.code})`, { key: "seuil_confirmation", value: plain(s.confirmation_threshold), inputmode: "decimal", hint: "Au-dessus de ce montant, Gestion de solde demande confirmation avec le solde qui en résulte" });
   const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.backup_retention_days), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
   const fAdresse = field("Adresse du service de contrôle d'appel", { key: "adresse_service", value: s.agi_address, hint: "Adresse IP et port où écoute « forfaits agi » (par exemple 127.0.0.1:4573)" });
-  const fMaxCall = field("Durée maximale d'un appel (minutes)", { key: "duree_max_appel", value: String(s.max_call_minutes), inputmode: "numeric", maxlength: 4, hint: "De 1 à 1440 ; aucun appel n'est autorisé plus longtemps, quel que soit le solde" });
-  fMaxCall.input.addEventListener("input", () => {
-    const digits = fMaxCall.input.value.replace(/\D/g, "");
-    if (digits !== fMaxCall.input.value) fMaxCall.input.value = digits;
-  });
   const serviceState = el("span", { class: "service-state", id: "etat-service", role: "status" });
   const checkButton = button("Vérifier", { id: "btn-verifier-service" });
   let checks = 0;
@@ -58,9 +54,9 @@ export async function renderSettings(host, infos, onRestored) {
     }
   };
   checkButton.addEventListener("click", () => checkService(fAdresse.input.value));
-  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fAdresse, fMaxCall, fRetention];
+  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fAdresse, fRetention];
   const message = el("div", { class: "form-error", role: "alert" });
-  const form = el("form", { class: "settings-form", novalidate: true },
+  const form = el("form", { class: "settings-form", id: "parametres-general", novalidate: true },
     el("fieldset", {}, el("legend", {}, "Monnaie et numéros"), el("div", { class: "row3" }, fCode.wrap, fDec.wrap, fCc.wrap)),
     el("fieldset", {}, el("legend", {}, "Valeurs des nouveaux comptes (ajout et import)"),
       el("label", { class: "check" }, etat, " Compte activé"),
@@ -68,7 +64,8 @@ export async function renderSettings(host, infos, onRestored) {
       el("div", { class: "row2" }, fDuree.wrap, fSolde.wrap)),
     el("fieldset", {}, el("legend", {}, "Gestion de solde"), el("div", { class: "row2" }, fSeuil.wrap, el("div"))),
     el("fieldset", { id: "parametres-controle-appel" }, el("legend", {}, "Contrôle d'appel (Asterisk)"),
-      el("div", { class: "row2" }, fAdresse.wrap, fMaxCall.wrap),
+      el("div", { class: "row2" }, fAdresse.wrap,
+        el("p", { class: "muted small aside-note" }, "La durée maximale d'un appel, les heures et les appels par jour se règlent dans Règles d'appel, plus bas.")),
       el("div", { class: "service-line" }, serviceState, checkButton)),
     el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
@@ -88,7 +85,6 @@ export async function renderSettings(host, infos, onRestored) {
         seuil_confirmation: fSeuil.input.value,
         retention_sauvegardes: Number(fRetention.input.value) || 0,
         adresse_service: fAdresse.input.value,
-        duree_max_appel: Number(fMaxCall.input.value) || 0,
       });
       for (const f of fields) f.setError("");
       setCurrency(saved.currency.code, saved.currency.decimals);
@@ -131,16 +127,25 @@ export async function renderSettings(host, infos, onRestored) {
     }
   }
 
+  const jump = (label, id) => el("button", { type: "button", class: "link-btn", onclick: () => {
+    const target = document.getElementById(id);
+    target.scrollIntoView({ block: "start" });
+    const first = target.querySelector("input, select, button");
+    if (first) first.focus({ preventScroll: true });
+  } }, label);
   host.append(el("div", { class: "page-inner narrow" },
     el("h2", {}, "Paramètres"),
+    el("nav", { class: "page-jumps", "aria-label": "Rubriques des paramètres" },
+      jump("Général", "parametres-general"), jump("Règles d'appel", "regles-appel"), jump("Sauvegardes", "parametres-sauvegardes"), jump("Données", "parametres-donnees")),
     form,
-    el("section", { class: "about-lines" },
+    rulesSection(s),
+    el("section", { class: "about-lines", id: "parametres-sauvegardes" },
       el("h3", {}, "Sauvegardes"),
       folder("Sauvegardes automatiques", "sauvegardes", backups.dossier),
       el("div", { class: "form-actions left" },
         button("Sauvegarder maintenant…", { onclick: backupNow, id: "btn-sauvegarder" }),
         button("Restaurer une sauvegarde…", { onclick: restore, id: "btn-restaurer" }))),
-    el("section", { class: "about-lines" },
+    el("section", { class: "about-lines", id: "parametres-donnees" },
       el("h3", {}, "Données"),
       el("p", {}, "Base de données : ", el("span", { class: "mono", id: "chemin-base" }, infos.base)),
       folder("Dossier des données", "donnees", dirs.donnees),

@@ -5,7 +5,7 @@ export const COLUMNS = [
   { key: "actions", label: "Actions", width: 178, actions: true },
   { key: "matricule", label: "Matricule", width: 150, mono: true },
   { key: "identifiant", label: "Identifiant", width: 110, mono: true },
-  { key: "etat", label: "Etat du compte", width: 260 },
+  { key: "etat", label: "Etat du compte", width: 340 },
   { key: "solde", label: "Solde", width: 140, num: true },
   ...Array.from({ length: 10 }, (_, i) => ({
     key: `touche${i + 1}`,

@@ -781,3 +781,172 @@ fn keys_may_not_be_set_to_a_blocked_number_but_a_key_already_holding_one_stays_e
         .is_err());
     assert_eq!(std::fs::read(&db.path).unwrap(), before);
 }
+
+/// The keys of the fields in error, in order.
+fn error_fields(e: forfaits_core::Error) -> Vec<String> {
+    match e {
+        forfaits_core::Error::Fields(f) => f.iter().map(|e| e.field.key()).collect(),
+        other => panic!("field errors expected, got: {other}"),
+    }
+}
+
+#[test]
+fn the_window_saves_the_site_rules_as_typed_or_says_every_error_and_saves_nothing() {
+    use forfaits_core::rules::SiteRulesForm;
+    let db = temp_db();
+    let mut s = Store::open(&db.path).unwrap();
+    let typed = |h: &str, m: &str, n: &str| SiteRulesForm {
+        horaires: h.into(),
+        duree_max_appel: m.into(),
+        appels_par_jour: n.into(),
+    };
+    let err = s
+        .save_site_rules_form(&typed("lundi 08:00-12:00", "", "beaucoup"))
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("jour inconnu « lundi »"), "{msg}");
+    assert!(
+        msg.contains("la durée maximale d'un appel est obligatoire"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("écrivez un nombre entier d'appels, ou laissez vide pour ne pas limiter (reçu : « beaucoup »)"),
+        "{msg}"
+    );
+    assert_eq!(
+        error_fields(err),
+        ["horaires", "duree_max_appel", "appels_par_jour"]
+    );
+    assert_eq!(
+        error_fields(
+            s.save_site_rules_form(&typed("toujours", "0", "1001"))
+                .unwrap_err()
+        ),
+        ["duree_max_appel", "appels_par_jour"]
+    );
+    let st = s.settings().unwrap();
+    assert!(st.call_hours.is_always(), "nothing saved");
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (60, None));
+
+    let st = s
+        .save_site_rules_form(&typed("lun-ven 08:00-12:00 ; sam 9:00-12:00", " 20 ", "3"))
+        .unwrap();
+    assert_eq!(
+        st.call_hours.to_string(),
+        "lun-ven 08:00-12:00; sam 09:00-12:00"
+    );
+    assert_eq!((st.max_call_minutes, st.calls_per_day), (20, Some(3)));
+    let st = s.save_site_rules_form(&typed("", "20", "")).unwrap();
+    assert!(st.call_hours.is_always(), "empty: no restriction");
+    assert_eq!(st.calls_per_day, None, "empty: no daily limit");
+}
+
+#[test]
+fn a_schedule_preview_gives_the_week_or_the_parser_error_under_its_field() {
+    let v = forfaits_core::rules::schedule_preview("sam 09:00-12:00; lun-ven 14:00-18:00").unwrap();
+    assert_eq!(v.canonique, "lun-ven 14:00-18:00; sam 09:00-12:00");
+    assert_eq!(v.jours[5].plages, [[540, 720]]);
+    let err = forfaits_core::rules::schedule_preview("lundi 08:00-12:00").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim"),
+        "{err}"
+    );
+    assert_eq!(error_fields(err), ["horaires"]);
+}
+
+#[test]
+fn the_account_form_sets_limits_and_a_suspension_as_typed() {
+    use forfaits_core::rules::AccountLimitsForm;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let (db, svc) = sample_with_balance(0);
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    let id = s.account_by_matricule(LOTFI).unwrap().id;
+    let typed = |m: &str, n: &str| AccountLimitsForm {
+        duree_max_appel: m.into(),
+        appels_par_jour: n.into(),
+    };
+    let err = s
+        .save_account_limits_form(id, &typed("1h", "0"))
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("écrivez un nombre entier de minutes, ou laissez vide pour celle du site (reçu : « 1h »)"),
+        "{msg}"
+    );
+    assert!(msg.contains("suspendez le compte"), "{msg}");
+    assert_eq!(error_fields(err), ["duree_max_appel", "appels_par_jour"]);
+    let a = s.save_account_limits_form(id, &typed("15", "2")).unwrap();
+    assert_eq!(
+        (a.duree_max_appel_min, a.appels_par_jour),
+        (Some(15), Some(2))
+    );
+    let a = s.save_account_limits_form(id, &typed(" ", "")).unwrap();
+    assert_eq!(
+        (a.duree_max_appel_min, a.appels_par_jour),
+        (None, None),
+        "empty: the site's"
+    );
+
+    let err = s.suspend_account_typed(id, "", " ", today).unwrap_err();
+    assert_eq!(error_fields(err), ["suspendu_jusqu_au", "motif_suspension"]);
+    let err = s
+        .suspend_account_typed(id, "2026-02-30", "discipline", today)
+        .unwrap_err();
+    assert!(err.to_string().contains("n'existe pas"), "{err}");
+    let err = s
+        .suspend_account_typed(id, "2026-12-06", "discipline", today)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("aujourd'hui ou plus tard"),
+        "{err}"
+    );
+    assert!(s.get_account(id).unwrap().suspendu_jusqu_au.is_none());
+    let a = s
+        .suspend_account_typed(id, "2026-12-12", "  discipline ", today)
+        .unwrap();
+    assert_eq!(
+        (a.suspendu_jusqu_au, a.motif_suspension.as_str()),
+        (NaiveDate::from_ymd_opt(2026, 12, 12), "discipline")
+    );
+}
+
+#[test]
+fn blocking_a_number_on_keys_answers_who_holds_it_after_every_other_check() {
+    use forfaits_core::rules::Blocking;
+    let (db, svc) = sample_with_balance(0);
+    drop(svc);
+    let mut s = Store::open(&db.path).unwrap();
+    // The reason is checked before the holders are counted: no question for a refused input.
+    assert!(s.try_block_number("0021627468145", " ", false).is_err());
+    match s
+        .try_block_number("0021627468145", "plainte", false)
+        .unwrap()
+    {
+        Blocking::Held {
+            motif,
+            holders,
+            question,
+        } => {
+            assert_eq!(motif, "+21627468145");
+            assert_eq!(holders[0].nom, "Lotfi Ben Ali");
+            assert!(
+                question.starts_with(
+                    "1 compte porte ce numéro : Lotfi Ben Ali (10000000000000), touche 2"
+                ),
+                "{question}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.blocked_numbers().unwrap().is_empty(), "nothing written");
+    match s
+        .try_block_number("0021627468145", "plainte", true)
+        .unwrap()
+    {
+        Blocking::Blocked(b) => assert_eq!(b.motif, "+21627468145"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.blocked_numbers().unwrap().len(), 1);
+}

@@ -198,6 +198,29 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
 }
 
 #[test]
+fn a_suspended_account_prints_until_when() {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut store,
+        "Sami Ben Ali",
+        "10000000000001",
+        "1000001",
+        &["26630494"],
+        0,
+    );
+    let today = chrono::Local::now().date_naive();
+    let until = chrono::NaiveDate::from_ymd_opt(2099, 12, 12).unwrap();
+    store
+        .suspend_account(id, until, "discipline", today)
+        .unwrap();
+    let fx = read_back(db, &store, id);
+    let text = sheet_text(&fx.data());
+    let line = text.lines().find(|l| l.contains("Etat général")).unwrap();
+    assert!(line.contains("Suspendu jusqu'au 12/12/2099"), "{text}");
+}
+
+#[test]
 fn used_up_allowance_shows_zero_minutes_and_a_negative_balance_keeps_its_sign() {
     let mut f = hedi();
     f.account.duree_appel_min = Some(10);

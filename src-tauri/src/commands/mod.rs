@@ -8,4 +8,5 @@ pub mod calls;
 pub mod export;
 pub mod files;
 pub mod import;
+pub mod rules;
 pub mod view;

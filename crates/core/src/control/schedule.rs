@@ -47,7 +47,9 @@ impl Schedule {
             return Ok(Schedule::always());
         }
         let mut days: [Vec<(u32, u32)>; 7] = Default::default();
+        let mut clauses = 0;
         for clause in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            clauses += 1;
             let (day_part, ranges) = match clause.split_once(char::is_whitespace) {
                 Some((d, r)) if !r.trim().is_empty() => (d, r.trim()),
                 _ => {
@@ -59,12 +61,28 @@ impl Schedule {
             };
             let which = parse_days(day_part)?;
             let compact: String = ranges.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut any = false;
             for range in compact.split(',').filter(|r| !r.is_empty()) {
                 let r = parse_range(range)?;
+                any = true;
                 for d in &which {
                     days[*d].push(r);
                 }
             }
+            // « lun , » would otherwise close every day without saying so.
+            if !any {
+                return Err(format!(
+                    "plages horaires manquantes après « {day_part} » : écrivez par exemple \
+                     « {day_part} 08:00-12:00 »"
+                ));
+            }
+        }
+        if clauses == 0 {
+            return Err(
+                "horaires vides : écrivez par exemple « lun-ven 08:00-12:00 », ou \
+                 « toujours » pour ne pas restreindre les appels"
+                    .into(),
+            );
         }
         for d in days.iter_mut() {
             d.sort_unstable();
@@ -127,6 +145,65 @@ impl Schedule {
             }
         }
         Window::Open { seconds_left: None }
+    }
+}
+
+/// Full French names of the days, Monday first.
+pub const DAY_NAMES: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// A schedule as the window draws it: its canonical text and, per day, the allowed ranges.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WeekView {
+    /// What the schedule is saved as (`lun-ven 08:00-12:00; sam 09:00-12:00`, `toujours`).
+    pub canonique: String,
+    pub toujours: bool,
+    pub jours: Vec<DayView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DayView {
+    /// `lun`
+    pub jour: &'static str,
+    /// `lundi`
+    pub nom: &'static str,
+    /// Minutes since midnight, `[début, fin)`.
+    pub plages: Vec<[u32; 2]>,
+    /// « 08:00-12:00, 14:00-18:00 », « toute la journée », « aucun appel ».
+    pub texte: String,
+}
+
+impl Schedule {
+    /// The weekly view of the window, Monday first.
+    pub fn week_view(&self) -> WeekView {
+        let jours = self
+            .week()
+            .into_iter()
+            .enumerate()
+            .map(|(d, ranges)| {
+                let texte = match ranges.as_slice() {
+                    [] => "aucun appel".to_string(),
+                    [(0, MINUTES_A_DAY)] => "toute la journée".to_string(),
+                    r => r
+                        .iter()
+                        .map(|(s, e)| format!("{}-{}", hhmm(*s), hhmm(*e)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                DayView {
+                    jour: DAYS[d],
+                    nom: DAY_NAMES[d],
+                    plages: ranges.iter().map(|(s, e)| [*s, *e]).collect(),
+                    texte,
+                }
+            })
+            .collect();
+        WeekView {
+            canonique: self.to_string(),
+            toujours: self.is_always(),
+            jours,
+        }
     }
 }
 
@@ -352,10 +429,62 @@ mod tests {
             ("lun 22:00-02:00", "une plage ne passe pas minuit"),
             ("lun 08:00", "plage invalide « 08:00 »"),
             ("lun-xyz 08:00-09:00", "jour inconnu « xyz »"),
+            ("lun ,", "plages horaires manquantes après « lun »"),
+            (
+                "lun 08:00-09:00; mar ,,",
+                "plages horaires manquantes après « mar »",
+            ),
+            (";", "horaires vides"),
+            (" ; ; ", "horaires vides"),
         ] {
             let err = Schedule::parse(text).unwrap_err();
             assert!(err.contains(expected), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn every_parsed_schedule_reads_back_from_its_text() {
+        // What is saved is the canonical text: it must parse again to the same schedule (a
+        // text that does not parse falls back to « toujours », so it must never be written).
+        for text in [
+            "lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
+            "dim 00:00-00:01",
+            "lun 20:00-24:00; mar 00:00-02:00",
+            "toujours",
+        ] {
+            let s = Schedule::parse(text).unwrap();
+            assert_eq!(Schedule::parse(&s.to_string()).unwrap(), s, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_week_view_lists_each_day_with_its_ranges_in_words() {
+        let v = Schedule::parse("lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00")
+            .unwrap()
+            .week_view();
+        assert_eq!(
+            v.canonique,
+            "lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00"
+        );
+        assert!(!v.toujours);
+        assert_eq!(v.jours.len(), 7);
+        assert_eq!(
+            (v.jours[0].jour, v.jours[0].nom, v.jours[0].texte.as_str()),
+            ("lun", "lundi", "08:00-12:00, 14:00-18:00")
+        );
+        assert_eq!(v.jours[0].plages, [[480, 720], [840, 1080]]);
+        assert_eq!(v.jours[5].texte, "09:00-12:00");
+        assert_eq!(
+            (v.jours[6].texte.as_str(), v.jours[6].plages.len()),
+            ("aucun appel", 0)
+        );
+        let always = Schedule::always().week_view();
+        assert!(always.toujours);
+        assert_eq!(always.canonique, "toujours");
+        assert!(always
+            .jours
+            .iter()
+            .all(|d| d.texte == "toute la journée" && d.plages == [[0, 1440]]));
     }
 
     #[test]

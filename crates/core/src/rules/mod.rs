@@ -5,7 +5,7 @@
 
 pub mod numbers;
 
-pub use numbers::{BlockedNumber, Holder, NumberRules, PrivilegedNumber};
+pub use numbers::{BlockedNumber, Blocking, Holder, NumberRules, PrivilegedNumber};
 
 use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
@@ -55,6 +55,119 @@ fn check_calls_per_day(n: u32) -> std::result::Result<u32, FieldError> {
     }
 }
 
+/// *Paramètres → Règles d'appel* as the window sends it: each value as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SiteRulesForm {
+    #[serde(default)]
+    pub horaires: String,
+    /// Required: the site always has a per-call maximum.
+    #[serde(default)]
+    pub duree_max_appel: String,
+    /// Empty: no daily limit.
+    #[serde(default)]
+    pub appels_par_jour: String,
+}
+
+/// The section *Règles* of the account form, as typed; empty: the site's value.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AccountLimitsForm {
+    #[serde(default)]
+    pub duree_max_appel: String,
+    #[serde(default)]
+    pub appels_par_jour: String,
+}
+
+/// A whole number typed in `field`; empty gives `None`. `what` names the unit and `empty`
+/// says what leaving the field empty means (when it may be left empty), for the error.
+fn typed_number(
+    raw: &str,
+    field: Field,
+    what: &str,
+    empty: Option<&str>,
+) -> std::result::Result<Option<u32>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.len() <= 9 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(v.parse().ok());
+    }
+    Err(FieldError::new(
+        field,
+        format!(
+            "écrivez un nombre entier {what}{} (reçu : « {} »)",
+            empty
+                .map(|e| format!(", ou laissez vide {e}"))
+                .unwrap_or_default(),
+            crate::domain::field::shown(v)
+        ),
+    ))
+}
+
+/// The schedule as typed, checked and drawn for the window: its canonical text and its week,
+/// or the parser's error under the field *Horaires d'appel*.
+pub fn schedule_preview(raw: &str) -> Result<crate::control::schedule::WeekView> {
+    Schedule::parse(raw)
+        .map(|s| s.week_view())
+        .map_err(|m| Error::field(FieldError::new(Field::CallHours, m)))
+}
+
+/// What a valid [`SiteRulesChange`] writes.
+type CheckedSiteRules = (Option<Schedule>, Option<u32>, Option<Option<u32>>);
+
+fn check_site_rules(c: &SiteRulesChange) -> std::result::Result<CheckedSiteRules, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let hours = match &c.hours {
+        None => None,
+        Some(text) => match Schedule::parse(text) {
+            Ok(s) => Some(s),
+            Err(m) => {
+                errors.push(FieldError::new(Field::CallHours, m));
+                None
+            }
+        },
+    };
+    let max_call = c
+        .max_call_minutes
+        .map(check_max_call)
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let per_day = match c.calls_per_day {
+        Some(Some(n)) => match check_calls_per_day(n) {
+            Ok(n) => Some(Some(n)),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        other => other,
+    };
+    if errors.is_empty() {
+        Ok((hours, max_call, per_day))
+    } else {
+        Err(errors)
+    }
+}
+
+fn suspension_reason(reason: &str) -> std::result::Result<String, FieldError> {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        Err(FieldError::new(
+            Field::SuspensionReason,
+            "le motif de la suspension est obligatoire (discipline, transfert…)",
+        ))
+    } else if reason.chars().count() > 200 {
+        Err(FieldError::new(
+            Field::SuspensionReason,
+            "le motif est trop long (200 caractères au maximum)",
+        ))
+    } else {
+        Ok(reason)
+    }
+}
+
 /// « 12 appels par jour », « sans limite ».
 fn per_day_text(n: Option<u32>) -> String {
     match n {
@@ -69,37 +182,7 @@ fn per_day_text(n: Option<u32>) -> String {
 impl Store {
     /// Saves the site's rules after checking every one; nothing is saved if one is wrong.
     pub fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
-        let mut errors = Vec::new();
-        let hours = match &c.hours {
-            None => None,
-            Some(text) => match Schedule::parse(text) {
-                Ok(s) => Some(s),
-                Err(m) => {
-                    errors.push(FieldError::new(Field::CallHours, m));
-                    None
-                }
-            },
-        };
-        let max_call = c
-            .max_call_minutes
-            .map(check_max_call)
-            .transpose()
-            .map_err(|e| errors.push(e))
-            .ok()
-            .flatten();
-        let per_day = match c.calls_per_day {
-            Some(Some(n)) => match check_calls_per_day(n) {
-                Ok(n) => Some(Some(n)),
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            },
-            other => other,
-        };
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
+        let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
         let operator = self.operator().to_string();
         let mut changes = Vec::new();
         let tx = self.write_tx()?;
@@ -144,6 +227,110 @@ impl Store {
         }
         tx.commit()?;
         self.settings()
+    }
+
+    /// *Paramètres → Règles d'appel* as typed: every error at once, under its field, and
+    /// nothing saved if there is one.
+    pub fn save_site_rules_form(&mut self, f: &SiteRulesForm) -> Result<Settings> {
+        let mut errors = Vec::new();
+        let max_call = match typed_number(&f.duree_max_appel, Field::MaxCall, "de minutes", None) {
+            Ok(Some(m)) => Some(m),
+            Ok(None) => {
+                errors.push(FieldError::new(
+                    Field::MaxCall,
+                    format!(
+                        "la durée maximale d'un appel est obligatoire : de 1 à \
+                         {MAX_CALL_MINUTES} minutes"
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let per_day = typed_number(
+            &f.appels_par_jour,
+            Field::CallsPerDay,
+            "d'appels",
+            Some("pour ne pas limiter"),
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
+        let change = SiteRulesChange {
+            hours: Some(f.horaires.clone()),
+            max_call_minutes: max_call,
+            calls_per_day: per_day,
+        };
+        if let Err(more) = check_site_rules(&change) {
+            errors.extend(more);
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| match e.field {
+                Field::CallHours => 0,
+                Field::MaxCall => 1,
+                _ => 2,
+            });
+            return Err(Error::Fields(errors));
+        }
+        self.save_site_rules(&change)
+    }
+
+    /// The section *Règles* of the account form as typed (empty: the site's value).
+    pub fn save_account_limits_form(&mut self, id: i64, f: &AccountLimitsForm) -> Result<Account> {
+        let mut errors = Vec::new();
+        let max_call = typed_number(
+            &f.duree_max_appel,
+            Field::MaxCall,
+            "de minutes",
+            Some("pour celle du site"),
+        )
+        .and_then(|m| m.map(check_max_call).transpose())
+        .map_err(|e| errors.push(e))
+        .ok();
+        let per_day = typed_number(
+            &f.appels_par_jour,
+            Field::CallsPerDay,
+            "d'appels",
+            Some("pour ceux du site"),
+        )
+        .and_then(|n| n.map(check_calls_per_day).transpose())
+        .map_err(|e| errors.push(e))
+        .ok();
+        match (max_call, per_day) {
+            (Some(m), Some(n)) if errors.is_empty() => {
+                self.set_account_limits(id, Some(m), Some(n))
+            }
+            _ => Err(Error::Fields(errors)),
+        }
+    }
+
+    /// A suspension as the window sends it: the last day as typed (`AAAA-MM-JJ` from the date
+    /// picker, or `jj/mm/aaaa`) and the reason; every error at once.
+    pub fn suspend_account_typed(
+        &mut self,
+        id: i64,
+        until: &str,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<Account> {
+        let day = if until.trim().is_empty() {
+            Err(FieldError::new(
+                Field::SuspensionEnd,
+                "choisissez le dernier jour de la suspension",
+            ))
+        } else {
+            crate::dates::parse_date(until).map_err(|m| FieldError::new(Field::SuspensionEnd, m))
+        };
+        match day {
+            Ok(d) => self.suspend_account(id, d, reason, today),
+            Err(e) => {
+                let mut errors = vec![e];
+                errors.extend(suspension_reason(reason).err());
+                Err(Error::Fields(errors))
+            }
+        }
     }
 
     /// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
@@ -224,18 +411,9 @@ impl Store {
                 ),
             ));
         }
-        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        if reason.is_empty() {
-            errors.push(FieldError::new(
-                Field::SuspensionReason,
-                "le motif de la suspension est obligatoire (discipline, transfert…)",
-            ));
-        } else if reason.chars().count() > 200 {
-            errors.push(FieldError::new(
-                Field::SuspensionReason,
-                "le motif est trop long (200 caractères au maximum)",
-            ));
-        }
+        let reason = suspension_reason(reason)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         if !errors.is_empty() {
             return Err(Error::Fields(errors));
         }

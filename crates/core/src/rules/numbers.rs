@@ -41,6 +41,18 @@ pub struct Holder {
     pub numero: String,
 }
 
+/// What [`Store::try_block_number`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocking {
+    Blocked(BlockedNumber),
+    /// Nothing written: keys hold the number. `question` names them and asks for confirmation.
+    Held {
+        motif: String,
+        holders: Vec<Holder>,
+        question: String,
+    },
+}
+
 /// `+21698765432` or `+2168*` from what a clerk typed; the error says what to write.
 pub fn parse_pattern(raw: &str, cc: &CountryCode) -> std::result::Result<String, String> {
     let v = raw.trim();
@@ -321,6 +333,16 @@ impl Store {
     /// Blocks a number or a prefix. When keys already hold it, nothing is written unless
     /// `force`: the error lists who holds it (the window asks, the command line wants --force).
     pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
+        match self.try_block_number(raw, reason, force)? {
+            Blocking::Blocked(b) => Ok(b),
+            Blocking::Held { question, .. } => Err(Error::Rejected(question)),
+        }
+    }
+
+    /// Like [`Store::block_number`], but keys holding the number are an answer, not an error:
+    /// the window shows who holds it and asks before blocking with `force`. Every other check
+    /// (the number, the reason, already blocked, privileged) comes first.
+    pub fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
         let cc = self.settings()?.country_code;
         let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
         let reason = clean_text(reason, "le motif", 200).map_err(|m| {
@@ -346,7 +368,11 @@ impl Store {
         if !force {
             let holders = self.accounts_holding(&pattern)?;
             if !holders.is_empty() {
-                return Err(Error::Rejected(holders_sentence(&holders)));
+                return Ok(Blocking::Held {
+                    question: holders_sentence(&holders),
+                    motif: pattern,
+                    holders,
+                });
             }
         }
         let operator = self.operator().to_string();
@@ -370,12 +396,12 @@ impl Store {
             &format!("{pattern} : {reason}"),
         )?;
         tx.commit()?;
-        Ok(BlockedNumber {
+        Ok(Blocking::Blocked(BlockedNumber {
             motif: pattern,
             raison: reason,
             operateur: operator,
             date: at,
-        })
+        }))
     }
 
     pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
