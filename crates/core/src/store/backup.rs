@@ -51,12 +51,14 @@ impl Store {
 }
 
 /// Tables copied by a restore, parents before children.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 9] = [
     "settings",
     "accounts",
     "movements",
     "audit",
     "search_buckets",
+    "search_grams",
+    "search_words",
     "tariffs",
     "calls",
 ];
