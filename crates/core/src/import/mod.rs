@@ -9,6 +9,7 @@ pub mod report;
 mod writer;
 
 use crate::error::{Error, Result};
+use crate::search::index::AheadIndex;
 use crate::store::{audit, Store};
 use line::LineError;
 use parse::{parse_file, Msg};
@@ -130,10 +131,18 @@ pub fn import_users(
         let tx = store.write_tx()?;
         let mut w = Writer::new(&tx, &settings, &operator)?;
         let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
-        scope.spawn(move || parse_file(records, sep, cc, to_writer));
+        // A first import has its digit grams built on the reading thread (see `AheadIndex`).
+        let ahead = w
+            .is_bulk()
+            .then(|| AheadIndex::new(w.first_new_id(), cc.clone()));
+        scope.spawn(move || parse_file(records, sep, cc, to_writer, ahead));
         for msg in messages {
             let batch = match msg {
                 Msg::Lines(batch) => batch,
+                Msg::Index(part) => {
+                    w.write_ahead(part)?;
+                    continue;
+                }
                 Msg::Failed(e) => return Err(Error::io(path, &e)),
                 Msg::EndOfLines => {
                     for (_, errs) in w.end_of_lines()? {

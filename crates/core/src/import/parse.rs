@@ -4,7 +4,7 @@
 use super::line::{parse_line, LineError};
 use super::reader::{RecordReader, TextStream};
 use crate::domain::{AccountDraft, CountryCode};
-use crate::search::index::name_key;
+use crate::search::index::{name_key, AheadIndex, AheadPart, Indexed};
 use std::sync::mpsc::SyncSender;
 
 /// Lines travel to the writing thread in batches of this size.
@@ -18,6 +18,8 @@ pub struct Parsed {
 
 pub enum Msg {
     Lines(Vec<Parsed>),
+    /// Search index of lines already sent (a first import, see `AheadIndex`).
+    Index(AheadPart),
     /// Every line has been sent.
     EndOfLines,
     Failed(std::io::Error),
@@ -28,6 +30,7 @@ pub fn parse_file(
     sep: u8,
     cc: CountryCode,
     to_writer: SyncSender<Msg>,
+    mut ahead: Option<AheadIndex>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut first = true;
@@ -39,6 +42,16 @@ pub fn parse_file(
                 }
                 let result = parse_line(&rec, first, sep, &cc).map(|d| {
                     let key = name_key(d.name.as_str());
+                    if let Some(ix) = &mut ahead {
+                        ix.add(&Indexed {
+                            name_key: &key,
+                            matricule: d.matricule.as_str(),
+                            identifiant: d.identifiant.as_str(),
+                            phones: std::array::from_fn(|i| {
+                                d.phones[i].as_ref().map(|p| p.as_str())
+                            }),
+                        });
+                    }
                     (d, key)
                 });
                 first = false;
@@ -51,11 +64,21 @@ pub fn parse_file(
                     if to_writer.send(Msg::Lines(full)).is_err() {
                         return; // the writer stopped
                     }
+                    if let Some(part) = ahead.as_mut().and_then(AheadIndex::take_large) {
+                        if to_writer.send(Msg::Index(part)).is_err() {
+                            return;
+                        }
+                    }
                 }
             }
             Ok(None) => {
                 if !batch.is_empty() && to_writer.send(Msg::Lines(batch)).is_err() {
                     return;
+                }
+                for part in ahead.into_iter().flat_map(AheadIndex::finish) {
+                    if to_writer.send(Msg::Index(part)).is_err() {
+                        return;
+                    }
                 }
                 let _ = to_writer.send(Msg::EndOfLines);
                 return;

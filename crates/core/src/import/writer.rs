@@ -4,7 +4,9 @@
 use super::line::LineError;
 use crate::domain::{AccountDraft, Field, KEYS};
 use crate::error::Result;
-use crate::search::index::{BucketBatch, IndexBatch, Indexed, SortedPostings, StoredAccount};
+use crate::search::index::{
+    AheadPart, BucketBatch, IndexBatch, Indexed, SortedPostings, StoredAccount,
+};
 use crate::store::ledger::{self, MovementKind};
 use crate::store::{now, ACCOUNT_INDEXES};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -167,7 +169,14 @@ impl<'c> Writer<'c> {
             identifiant: d.identifiant.as_str(),
             phones: p,
         };
-        self.index.add(id, &a, &s.country_code);
+        if self.bulk {
+            // Grams and words come from the reading thread (see `AheadIndex`), which counts
+            // on this.
+            debug_assert_eq!(id, self.first_new_id + self.new_lines.len() as i64 - 1);
+            self.index.add_tokens(id, &a, &s.country_code);
+        } else {
+            self.index.add(id, &a, &s.country_code);
+        }
         self.index.flush_if_large(self.conn)?;
         Ok(Ok(Written::Created))
     }
@@ -298,6 +307,16 @@ impl<'c> Writer<'c> {
 
     pub fn is_bulk(&self) -> bool {
         self.bulk
+    }
+
+    /// Id the first account this import creates gets.
+    pub fn first_new_id(&self) -> i64 {
+        self.first_new_id
+    }
+
+    /// Writes a part of the index built on the reading thread (bulk mode).
+    pub fn write_ahead(&mut self, part: AheadPart) -> Result<()> {
+        self.index.write_ahead(self.conn, part)
     }
 
     /// The bucket postings collected so far (bulk mode: additions only), to sort on another

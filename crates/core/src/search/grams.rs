@@ -254,14 +254,39 @@ impl GramBatch {
         self.done_bytes > DONE_BYTES || self.open_bytes > OPEN_BYTES
     }
 
-    /// The complete rows. Open rows holding more than `OPEN_BYTES` are closed first: a large
-    /// import has a few more, smaller rows instead of keeping a list's ids in memory to its end.
-    fn take_finished(&mut self) -> Vec<(i64, Vec<u8>)> {
-        if self.open_bytes > OPEN_BYTES {
+    /// The complete rows, for another thread to write (see `write_new`). Open rows holding
+    /// more than `OPEN_BYTES` are closed first: a large import has a few more, smaller rows
+    /// instead of keeping a list's ids in memory to its end.
+    pub fn take_finished(&mut self) -> Vec<(i64, Vec<u8>)> {
+        self.take_rows(OPEN_BYTES)
+    }
+
+    fn take_rows(&mut self, close_open_above: usize) -> Vec<(i64, Vec<u8>)> {
+        if self.open_bytes > close_open_above {
             self.close_rows();
         }
         self.done_bytes = 0;
         std::mem::take(&mut self.done)
+    }
+
+    /// Every row: the additions are over. Only for a batch of additions.
+    pub fn take_all(&mut self) -> Vec<(i64, Vec<u8>)> {
+        debug_assert!(self.late.is_empty() && self.removed.is_empty());
+        self.close_rows();
+        self.done_bytes = 0;
+        std::mem::take(&mut self.done)
+    }
+
+    /// Writes rows of ids no stored list holds yet (from a batch of a first import).
+    pub fn write_new(conn: &Connection, mut rows: Vec<(i64, Vec<u8>)>) -> Result<()> {
+        // In key order, the table's pages fill one after the other instead of splitting.
+        rows.sort_unstable_by_key(|r| r.0);
+        let mut insert =
+            conn.prepare_cached("INSERT INTO search_grams (key, ids) VALUES (?1, ?2)")?;
+        for (k, blob) in rows {
+            insert.execute(params![k, blob])?;
+        }
+        Ok(())
     }
 
     /// Writes everything pending.
@@ -610,7 +635,7 @@ mod tests {
                 b.add(5, id);
             }
         }
-        b.flush(&c).unwrap();
+        GramBatch::write_new(&c, b.take_all()).unwrap();
         assert!(row_count(&c) > 5, "a list of 40,000 ids is cut");
         // Edits in the middle of a row, at the border of two, and beyond the end.
         let mut b = GramBatch::default();
@@ -634,5 +659,27 @@ mod tests {
         let mut probe = vec![4, 5, 60_000, 60_003, 500_000];
         retain_present(&c, HAS_DOMESTIC, &mut probe).unwrap();
         assert_eq!(probe, [4, 60_003, 500_000]);
+    }
+
+    #[test]
+    fn rows_closed_early_by_a_large_import_follow_each_other() {
+        let c = db();
+        let mut b = GramBatch::default();
+        b.nothing_stored_from(0);
+        let mut want = Vec::new();
+        for part in 0..3 {
+            for id in (1..=5_000).map(|i| part * 5_000 + i) {
+                b.add(9, id);
+                if id % 3 == 0 {
+                    b.add(HAS_DOMESTIC, id);
+                    want.push((HAS_DOMESTIC, id));
+                }
+                want.push((9, id));
+            }
+            GramBatch::write_new(&c, b.take_rows(0)).unwrap();
+        }
+        GramBatch::write_new(&c, b.take_all()).unwrap();
+        want.sort_unstable();
+        assert_eq!(lists(&c), want);
     }
 }

@@ -239,13 +239,19 @@ pub struct IndexBatch {
 
 impl IndexBatch {
     pub fn add(&mut self, id: i64, a: &Indexed<'_>, cc: &CountryCode) {
-        let (adds, bytes) = (&mut self.buckets.adds, &mut self.buckets.bytes);
-        for_each_token(a.name_key, a.phones(), cc, |t| *bytes += push(adds, t, id));
+        self.add_tokens(id, a, cc);
         for w in words(a.name_key) {
             self.words.add(clamp(w));
         }
         let grams = &mut self.grams;
         for_each_gram(a, cc, |g| grams.add(g, id));
+    }
+
+    /// Adds the bucket postings only: the grams and words of this account come from an
+    /// [`AheadIndex`].
+    pub fn add_tokens(&mut self, id: i64, a: &Indexed<'_>, cc: &CountryCode) {
+        let (adds, bytes) = (&mut self.buckets.adds, &mut self.buckets.bytes);
+        for_each_token(a.name_key, a.phones(), cc, |t| *bytes += push(adds, t, id));
     }
 
     /// The bucket postings collected so far (additions only), to be sorted on another thread
@@ -261,6 +267,19 @@ impl IndexBatch {
         });
         let grams = &mut self.grams;
         for_each_gram(a, cc, |g| grams.remove(g, id));
+    }
+
+    /// Writes what an [`AheadIndex`] built; words wait for the next `flush`.
+    pub fn write_ahead(&mut self, conn: &Connection, part: AheadPart) -> Result<()> {
+        match part {
+            AheadPart::Grams(rows) => GramBatch::write_new(conn, rows),
+            AheadPart::Words(words) => {
+                for w in words {
+                    self.words.add(&w);
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Declares that no account has an id at or above `id` in the stored index (a first
@@ -284,6 +303,61 @@ impl IndexBatch {
         self.buckets.flush(conn)?;
         self.grams.flush(conn)?;
         self.words.flush(conn)
+    }
+}
+
+/// The digit grams and name words of a first import, built on the reading thread, which has
+/// time to spare while the writing one inserts rows: accounts get ids in line order from the
+/// first free one (nothing can refuse a line in between; duplicates are removed afterwards,
+/// postings with them). Rows of gram lists go to the writing thread as they fill, the new
+/// name words at the end.
+pub struct AheadIndex {
+    next_id: i64,
+    cc: CountryCode,
+    grams: GramBatch,
+    words: WordBatch,
+}
+
+pub enum AheadPart {
+    Grams(Vec<(i64, Vec<u8>)>),
+    Words(Vec<Box<str>>),
+}
+
+impl AheadIndex {
+    pub fn new(first_id: i64, cc: CountryCode) -> AheadIndex {
+        let mut grams = GramBatch::default();
+        grams.nothing_stored_from(0);
+        AheadIndex {
+            next_id: first_id,
+            cc,
+            grams,
+            words: WordBatch::default(),
+        }
+    }
+
+    /// The next account written, which gets the next id.
+    pub fn add(&mut self, a: &Indexed<'_>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        for w in words(a.name_key) {
+            self.words.add(clamp(w));
+        }
+        let grams = &mut self.grams;
+        for_each_gram(a, &self.cc, |g| grams.add(g, id));
+    }
+
+    /// Rows ready to be written, once they hold much.
+    pub fn take_large(&mut self) -> Option<AheadPart> {
+        self.grams
+            .has_much()
+            .then(|| AheadPart::Grams(self.grams.take_finished()))
+    }
+
+    pub fn finish(mut self) -> [AheadPart; 2] {
+        [
+            AheadPart::Grams(self.grams.take_all()),
+            AheadPart::Words(self.words.take_pending()),
+        ]
     }
 }
 

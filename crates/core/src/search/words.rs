@@ -37,6 +37,11 @@ impl WordBatch {
         self.pending.push(word.into());
     }
 
+    /// The words collected and not written yet, for another thread to write.
+    pub fn take_pending(&mut self) -> Vec<Box<str>> {
+        std::mem::take(&mut self.pending)
+    }
+
     pub fn flush(&mut self, conn: &Connection) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
