@@ -157,34 +157,30 @@ fn digit_run_ids(conn: &Connection, q: &str, cc: &CountryCode) -> Result<Vec<i64
     fixed_field_ids(conn, MATRICULE, MATRICULE_LEN, q, &mut exact)?;
     fixed_field_ids(conn, IDENTIFIANT, IDENTIFIANT_LEN, q, &mut exact)?;
     across_country_code(conn, q, cc, &mut exact, &mut unsure)?;
+    // Numbers starting with the run, and foreign ones after their `00` or `0` (typed from
+    // their beginning, the usual case for a long run; a whole 3-digit number has no window).
+    prefix_ids(conn, q, &mut exact)?;
+    for k in 0..=2 {
+        if q.len() > k && q.starts_with(&"00"[2 - k..]) {
+            prefix_ids(conn, &format!("+{}", &q[k..]), &mut exact)?;
+        }
+    }
     let b = q.as_bytes();
     match b.len() {
+        // A 3-digit run begins or ends a 4-digit window, or is a whole number.
         3 => {
-            // A 3-digit run begins or ends a 4-digit window, or is a whole number (which starts
-            // with it).
             let v = grams::value(b).unwrap_or_default();
             for d in 0..10 {
                 grams::read_ids(conn, grams::PHONE4 + v * 10 + d, &mut exact)?;
                 grams::read_ids(conn, grams::PHONE4 + d * 1000 + v, &mut exact)?;
             }
-            prefix_ids(conn, q, &mut exact)?;
         }
         4 => grams::read_ids(
             conn,
             grams::PHONE4 + grams::value(b).unwrap_or_default(),
             &mut exact,
         )?,
-        _ => {
-            // Numbers starting with the run (typed from their beginning, the usual case for a
-            // long run) are matches already; so are foreign ones after their `00` or `0`.
-            prefix_ids(conn, q, &mut exact)?;
-            for k in 0..=2 {
-                if q.len() > k && q.starts_with(&"00"[2 - k..]) {
-                    prefix_ids(conn, &format!("+{}", &q[k..]), &mut exact)?;
-                }
-            }
-            phone_candidates(conn, q, &mut unsure)?;
-        }
+        _ => phone_candidates(conn, q, &mut unsure)?,
     }
     normalize(&mut exact);
     normalize(&mut unsure);
