@@ -108,10 +108,14 @@ fn number_matches(r: &Row, number: &str, cc: &CountryCode) -> bool {
             || name_words(r).iter().any(|w| w.contains(digits));
     }
     // One or two digits: the beginning of the matricule, the identifiant, a name word or a
-    // phone's national digits, as typed or without its `00`, `+` or country code.
+    // phone's national digits, as typed or without its `00`, `+` or country code; `00` alone
+    // begins every number written with it.
     let plain = !number.starts_with('+');
     if plain && (r.matricule.starts_with(number) || r.identifiant.starts_with(number)) {
         return true;
+    }
+    if number == "00" {
+        return !r.phones.is_empty();
     }
     let mut forms = vec![if plain && !number.starts_with("00") {
         number.to_string()
@@ -572,6 +576,7 @@ fn one_or_two_characters_still_match_only_beginnings() {
         &["99383470"],
         0,
     );
+    create(&mut s, "Sans Numéro", "10000000007919", "8812311", &[], 0);
     let names = |q: &str| {
         s.list_accounts(&ListQuery {
             recherche: q.into(),
@@ -585,6 +590,11 @@ fn one_or_two_characters_still_match_only_beginnings() {
     assert_eq!(names("tf"), 0);
     assert_eq!(names("otf"), 1);
     assert_eq!(names("lo"), 1);
+    assert_eq!(
+        names("00"),
+        1,
+        "every number can be written with 00, not a name"
+    );
 }
 
 #[test]

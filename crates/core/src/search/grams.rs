@@ -8,7 +8,8 @@
 //!   a fixed length and often a shared structure (`1000…` in every matricule of a site): with
 //!   the position in the list's name, a longer run is the intersection of the lists of its
 //!   windows at consecutive positions, exact without reading any account;
-//! - "has a number of the country", for a query lying inside `00216`;
+//! - "has a number of the country", for a query lying inside `00216`, and "has a number of
+//!   another country" (with the former, every account with a number: `00`);
 //! - "has a name word starting with a digit", the only tokens of the buckets other than
 //!   national numbers that a digit prefix can reach.
 //!
@@ -31,7 +32,9 @@ pub const IDENTIFIANT_LEN: usize = 7;
 pub const HAS_DOMESTIC: u16 = IDENTIFIANT + 1000 * (IDENTIFIANT_LEN as u16 - 2);
 /// Accounts with a name word that starts with a digit.
 pub const DIGIT_NAMED: u16 = HAS_DOMESTIC + 1;
-pub const NGRAMS: usize = DIGIT_NAMED as usize + 1;
+/// Accounts with at least one number of another country.
+pub const HAS_FOREIGN: u16 = DIGIT_NAMED + 1;
+pub const NGRAMS: usize = HAS_FOREIGN as usize + 1;
 
 /// Value of 3 or 4 ASCII digits; `None` if one is not a digit.
 pub fn value(digits: &[u8]) -> Option<u16> {

@@ -142,7 +142,7 @@ pub fn for_each_gram(a: &Indexed<'_>, cc: &CountryCode, mut f: impl FnMut(u16)) 
         a.identifiant,
         &mut f,
     );
-    let mut domestic = false;
+    let (mut domestic, mut foreign) = (false, false);
     for p in a.phones() {
         match phone_digits(p, cc) {
             PhoneDigits::Domestic(n) => {
@@ -150,12 +150,16 @@ pub fn for_each_gram(a: &Indexed<'_>, cc: &CountryCode, mut f: impl FnMut(u16)) 
                 grams::phone_grams(n.bytes(), &mut f);
             }
             PhoneDigits::Foreign(d) => {
+                foreign = true;
                 grams::phone_grams(b"00".iter().copied().chain(d.bytes()), &mut f)
             }
         }
     }
     if domestic {
         f(grams::HAS_DOMESTIC);
+    }
+    if foreign {
+        f(grams::HAS_FOREIGN);
     }
     if a.name_key.bytes().any(|b| b.is_ascii_digit())
         && words(a.name_key).any(|w| w.as_bytes()[0].is_ascii_digit())
@@ -598,6 +602,7 @@ mod tests {
         assert!(g.contains(&33), "0033: the foreign number with 00");
         assert!(!g.contains(&2169), "no window of the country code");
         assert!(g.contains(&grams::HAS_DOMESTIC));
+        assert!(g.contains(&grams::HAS_FOREIGN));
         assert!(g.contains(&grams::DIGIT_NAMED));
         assert!(g.contains(&(grams::IDENTIFIANT + 4000 + 669)));
     }

@@ -116,6 +116,14 @@ fn number_ids(conn: &Connection, number: &str, cc: &CountryCode) -> Result<Vec<i
         code_prefix(conn, "matricule", number, 14, &mut ids)?;
         code_prefix(conn, "identifiant", number, 7, &mut ids)?;
     }
+    if number == "00" {
+        // Every number can be written with `00`: one list each for the numbers of the country
+        // and the others, instead of every token of the buckets.
+        grams::read_ids(conn, grams::HAS_DOMESTIC, &mut ids)?;
+        grams::read_ids(conn, grams::HAS_FOREIGN, &mut ids)?;
+        normalize(&mut ids);
+        return Ok(ids);
+    }
     // As typed, as its national part (`+216 2746…`, `00216 2746…`), and without the country code
     // when it was typed without `+` (`216 2746…`).
     let mut forms = vec![if plain && !number.starts_with("00") {
