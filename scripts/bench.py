@@ -109,6 +109,18 @@ o, b = median_pair(
 )
 report(f"recherche « {fragment} » / {a.big:,}".replace(",", " "), o, b, "forfaits search", "sqlite3 LIKE   ", 0.5, 0.1)
 
+# Any part of a number or a name: the last digits of the same number (what clerks type), and
+# letters inside a name, each against a LIKE scan of the columns that search covers.
+digits_cols = ["matricule", "identifiant"] + [f"t{k}" for k in range(1, 11)]
+for part, cols in ((fragment[-5:], digits_cols), ("abels", ["nom"])):
+    like = " OR ".join(f"{c} LIKE '%{part}%'" for c in cols)
+    o, b = median_pair(
+        lambda: timed([str(BIN), "--db", str(big_db), "search", part]),
+        lambda: timed(["sqlite3", str(big_bare), f"SELECT * FROM u WHERE {like};"]),
+        max(a.runs, 5),
+    )
+    report(f"recherche « {part} » (dedans) / {a.big:,}".replace(",", " "), o, b, "forfaits search", "sqlite3 LIKE   ", 0.1, 0.01)
+
 cols = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
         "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")
 out1, out2 = WORK / "export-ours.csv", WORK / "export-sqlite.csv"
@@ -201,5 +213,8 @@ aim = "atteint" if a.big / t_calls >= 200_000 else "non atteint"
 print(f"{'tarification ' + format(a.big, ',').replace(',', ' ') + ' appels':<34} {t_calls:.2f} s = {a.big / t_calls:,.0f} appels/s (objectif >= 200 000/s : {aim}) ; mémoire max. {max(load_peaks):.0f} Mio".replace(",", " "))
 agi_ok = "OK" if agi_rate >= 2000 and agi_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
 print(f"{'décisions FastAGI, 50 connexions':<34} {agi_rate:,.0f}/s, p50 {agi_p50:.1f} ms, p99 {agi_p99:.1f} ms ({agi_n:,} décisions en 10 s, {credits[0]} crédits en parallèle ; {agi_mix})".replace(",", " ") + f" | aller-retour TCP nu {bare_rate:,.0f}/s, p99 {bare_p99:.1f} ms ; cible >= 2 000/s et p99 <= 10 ms {agi_ok}".replace(",", " "))
+db_mib = sum(Path(str(big_db) + x).stat().st_size for x in ("", "-wal") if Path(str(big_db) + x).exists()) / 2**20
+bare_mib = Path(big_bare).stat().st_size / 2**20
+print(f"{'taille de la base ' + format(a.big, ',').replace(',', ' ') + ' comptes':<34} {db_mib:.0f} Mio (sqlite3 .import, table nue : {bare_mib:.0f} Mio)")
 mem_ok = "OK" if peak_mib <= 200 else "AU-DESSUS DE LA CIBLE"
 print(f"{'mémoire max. import ' + format(a.big, ',').replace(',', ' '):<34} {peak_mib:.0f} Mio (cible <= 200 Mio) {mem_ok} ; durée {big_import_s:.2f} s")

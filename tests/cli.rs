@@ -593,6 +593,35 @@ fn search_accepts_several_words_and_an_empty_result_is_said() {
 }
 
 #[test]
+fn search_finds_the_last_digits_of_a_number_a_matricule_and_the_middle_of_a_name() {
+    let (_d, db) = temp();
+    forfaits(&db, &["import", &sample()]);
+    let found = |q: &str| -> Vec<String> {
+        let o = forfaits(&db, &["search", q, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["nom"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(found("3470"), ["Lotfi Ben Ali"], "end of 99383470");
+    assert_eq!(
+        found("15838"),
+        ["Amira Trabelsi", "Rania Trabelsi"],
+        "end of 10000000015838, inside 10000000158380"
+    );
+    assert_eq!(found("7468"), ["Lotfi Ben Ali"], "inside 0021627468145");
+    assert_eq!(found("+216 2746"), ["Lotfi Ben Ali"], "+216 then the start");
+    assert_eq!(found("ferch"), found("ferchichi"));
+    assert_eq!(found("chichi").len(), 4, "any part of a name");
+    assert_eq!(found("mériem"), ["Mériem Gharbi"]);
+    assert_eq!(found("eriem"), ["Mériem Gharbi"], "accents ignored");
+}
+
+#[test]
 fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
     let (d, db) = temp();
     forfaits(&db, &["import", &sample()]);

@@ -458,6 +458,13 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
     let a = s.account_by_matricule("10000000007919").unwrap();
     assert_eq!((a.nom.as_str(), a.solde), ("Sami Mansouri", 12_500));
     drop(s);
+    // The search index of the upgraded file finds any part of a number or a name.
+    let o = forfaits(&db, &["search", "3470"]);
+    assert!(stdout(&o).contains("Lotfi Ben Ali"), "{}", stdout(&o));
+    let o = forfaits(&db, &["search", "ouazi"]);
+    assert!(stderr(&o).contains("Aucun compte"), "{}", stderr(&o));
+    let o = forfaits(&db, &["search", "ouari"]);
+    assert!(stdout(&o).contains("Zied Zouari"), "{}", stdout(&o));
     // The new tables work on the upgraded file.
     forfaits(
         &db,

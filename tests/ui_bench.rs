@@ -76,6 +76,28 @@ async fn window_with_a_million_accounts() {
         "1",
         "10000000",
         "1000000079",
+        // Any part of a name or a number: letters inside Trabelsi, the last digits of a
+        // number typed from its end, an international number typed from its start.
+        "r",
+        "ra",
+        "rab",
+        "rabe",
+        "rabel",
+        "7",
+        "74",
+        "746",
+        "7468",
+        "74681",
+        "0",
+        "00",
+        "002",
+        "0021",
+        "00216",
+        "002162",
+        "0021627",
+        "00216274",
+        "002162746",
+        "0021627468",
     ] {
         let v = w
             .c

@@ -8,9 +8,9 @@ pub mod reader;
 pub mod report;
 mod writer;
 
-use crate::domain::Field;
 use crate::error::{Error, Result};
 use crate::fr;
+use crate::search::index::AheadIndex;
 use crate::store::{audit, Store};
 use line::LineError;
 use parse::{parse_file, Msg};
@@ -139,10 +139,18 @@ pub fn import_users(
         let tx = store.write_tx()?;
         let mut w = Writer::new(&tx, &settings, &operator)?;
         let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
-        scope.spawn(move || parse_file(records, sep, cc, to_writer));
+        // A first import has its digit grams built on the reading thread (see `AheadIndex`).
+        let ahead = w
+            .is_bulk()
+            .then(|| AheadIndex::new(w.first_new_id(), cc.clone()));
+        scope.spawn(move || parse_file(records, sep, cc, &rules, to_writer, ahead));
         for msg in messages {
             let batch = match msg {
                 Msg::Lines(batch) => batch,
+                Msg::Index(part) => {
+                    w.write_ahead(part)?;
+                    continue;
+                }
                 Msg::Failed(e) => return Err(Error::io(path, e)),
                 Msg::EndOfLines => {
                     for (_, errs) in w.end_of_lines()? {
@@ -169,29 +177,6 @@ pub fn import_users(
             };
             for p in batch {
                 report.lignes_lues += 1;
-                let blocked: Vec<LineError> = match &p.result {
-                    Ok((draft, _)) => rules
-                        .key_errors(&draft.phones, None, &settings.country_code)
-                        .into_iter()
-                        .map(|e| LineError {
-                            line: p.line,
-                            value: match e.field {
-                                Field::Phone(k) => draft.phones[k as usize - 1]
-                                    .as_ref()
-                                    .map(|p| p.as_str().to_string())
-                                    .unwrap_or_default(),
-                                _ => String::new(),
-                            },
-                            field: Some(e.field),
-                            message: e.message,
-                        })
-                        .collect(),
-                    Err(_) => Vec::new(),
-                };
-                if !blocked.is_empty() {
-                    keep(&mut report, blocked);
-                    continue;
-                }
                 match p.result {
                     Err(errs) => keep(&mut report, errs),
                     Ok((draft, key)) => match w.write(&draft, key, p.line, opts.update_existing)? {

@@ -3,8 +3,9 @@
 
 use super::line::{parse_line, LineError};
 use super::reader::{RecordReader, TextStream};
-use crate::domain::{AccountDraft, CountryCode};
-use crate::search::index::name_key;
+use crate::domain::{AccountDraft, CountryCode, Field};
+use crate::rules::NumberRules;
+use crate::search::index::{name_key, AheadIndex, AheadPart, Indexed};
 use std::sync::mpsc::SyncSender;
 
 /// Lines travel to the writing thread in batches of this size.
@@ -18,16 +19,49 @@ pub struct Parsed {
 
 pub enum Msg {
     Lines(Vec<Parsed>),
+    /// Search index of lines already sent (a first import, see `AheadIndex`).
+    Index(AheadPart),
     /// Every line has been sent.
     EndOfLines,
     Failed(std::io::Error),
+}
+
+/// A key of the file set to a blocked number (SPEC §12) is that line's error, decided here so
+/// that a refused line never reaches the writer (nor the search index built ahead).
+fn blocked_keys(
+    line: u64,
+    d: AccountDraft,
+    rules: &NumberRules,
+    cc: &CountryCode,
+) -> Result<AccountDraft, Vec<LineError>> {
+    let errs = rules.key_errors(&d.phones, None, cc);
+    if errs.is_empty() {
+        return Ok(d);
+    }
+    Err(errs
+        .into_iter()
+        .map(|e| LineError {
+            line,
+            value: match e.field {
+                Field::Phone(k) => d.phones[k as usize - 1]
+                    .as_ref()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+            field: Some(e.field),
+            message: e.message,
+        })
+        .collect())
 }
 
 pub fn parse_file(
     mut records: RecordReader<TextStream>,
     sep: u8,
     cc: CountryCode,
+    rules: &NumberRules,
     to_writer: SyncSender<Msg>,
+    mut ahead: Option<AheadIndex>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut first = true;
@@ -37,10 +71,22 @@ pub fn parse_file(
                 if rec.is_blank() {
                     continue;
                 }
-                let result = parse_line(&rec, first, sep, &cc).map(|d| {
-                    let key = name_key(d.name.as_str());
-                    (d, key)
-                });
+                let result = parse_line(&rec, first, sep, &cc)
+                    .and_then(|d| blocked_keys(rec.line, d, rules, &cc))
+                    .map(|d| {
+                        let key = name_key(d.name.as_str());
+                        if let Some(ix) = &mut ahead {
+                            ix.add(&Indexed {
+                                name_key: &key,
+                                matricule: d.matricule.as_str(),
+                                identifiant: d.identifiant.as_str(),
+                                phones: std::array::from_fn(|i| {
+                                    d.phones[i].as_ref().map(|p| p.as_str())
+                                }),
+                            });
+                        }
+                        (d, key)
+                    });
                 first = false;
                 batch.push(Parsed {
                     line: rec.line,
@@ -51,11 +97,21 @@ pub fn parse_file(
                     if to_writer.send(Msg::Lines(full)).is_err() {
                         return; // the writer stopped
                     }
+                    if let Some(part) = ahead.as_mut().and_then(AheadIndex::take_large) {
+                        if to_writer.send(Msg::Index(part)).is_err() {
+                            return;
+                        }
+                    }
                 }
             }
             Ok(None) => {
                 if !batch.is_empty() && to_writer.send(Msg::Lines(batch)).is_err() {
                     return;
+                }
+                for part in ahead.into_iter().flat_map(AheadIndex::finish) {
+                    if to_writer.send(Msg::Index(part)).is_err() {
+                        return;
+                    }
                 }
                 let _ = to_writer.send(Msg::EndOfLines);
                 return;

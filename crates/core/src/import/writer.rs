@@ -4,7 +4,9 @@
 use super::line::LineError;
 use crate::domain::{AccountDraft, Field, KEYS};
 use crate::error::Result;
-use crate::search::index::{account_tokens, IndexBatch, SortedPostings, FLUSH_BYTES};
+use crate::search::index::{
+    AheadPart, BucketBatch, IndexBatch, Indexed, SortedPostings, StoredAccount,
+};
 use crate::store::ledger::{self, MovementKind};
 use crate::store::{now, ACCOUNT_INDEXES};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -69,6 +71,10 @@ impl<'c> Writer<'c> {
             }
         }
         let bulk = empty;
+        let mut index = IndexBatch::default();
+        // New accounts get ids above every existing one: their digit grams land in ranges of
+        // ids no list holds yet, written without being read back.
+        index.nothing_stored_from(if empty { 0 } else { first_new_id });
         Ok(Writer {
             bulk,
             indexes_rebuilt: false,
@@ -81,7 +87,7 @@ impl<'c> Writer<'c> {
             first_new_id,
             new_lines: Vec::new(),
             updated_lines: HashMap::new(),
-            index: IndexBatch::default(),
+            index,
             insert: conn.prepare_cached(INSERT)?,
         })
     }
@@ -157,11 +163,21 @@ impl<'c> Writer<'c> {
                 self.at,
             )?;
         }
-        self.index
-            .add_account(id, &key, p.iter().flatten().copied(), &s.country_code);
-        if self.index.pending_bytes() > FLUSH_BYTES {
-            self.index.flush(self.conn)?;
+        let a = Indexed {
+            name_key: &key,
+            matricule: d.matricule.as_str(),
+            identifiant: d.identifiant.as_str(),
+            phones: p,
+        };
+        if self.bulk {
+            // Grams and words come from the reading thread (see `AheadIndex`), which counts
+            // on this.
+            debug_assert_eq!(id, self.first_new_id + self.new_lines.len() as i64 - 1);
+            self.index.add_tokens(id, &a, &s.country_code);
+        } else {
+            self.index.add(id, &a, &s.country_code);
         }
+        self.index.flush_if_large(self.conn)?;
         Ok(Ok(Written::Created))
     }
 
@@ -183,18 +199,7 @@ impl<'c> Writer<'c> {
                 ),
             }]));
         }
-        let (old_key, old_phones): (String, Vec<Option<String>>) = self.conn.query_row(
-            "SELECT name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
-                    phone9, phone10 FROM accounts WHERE id = ?1",
-            [id],
-            |r| {
-                let mut v = Vec::with_capacity(KEYS);
-                for i in 1..=KEYS {
-                    v.push(r.get(i)?);
-                }
-                Ok((r.get(0)?, v))
-            },
-        )?;
+        let before = StoredAccount::read(self.conn, id)?;
         let p: [Option<&str>; KEYS] =
             std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
         let r = self
@@ -231,16 +236,15 @@ impl<'c> Writer<'c> {
         }
         self.updated_lines.insert(id, line);
         let cc = &self.settings.country_code;
-        self.index.remove(
-            id,
-            &account_tokens(
-                &old_key,
-                old_phones.iter().flatten().map(|s| s.as_str()),
-                cc,
-            ),
-        );
-        self.index
-            .add_account(id, &key, p.iter().flatten().copied(), cc);
+        self.index.remove(id, &before.indexed(), cc);
+        let a = Indexed {
+            name_key: &key,
+            matricule: d.matricule.as_str(),
+            identifiant: d.identifiant.as_str(),
+            phones: p,
+        };
+        self.index.add(id, &a, cc);
+        self.index.flush_if_large(self.conn)?;
         Ok(Ok(Written::Updated))
     }
 
@@ -305,14 +309,25 @@ impl<'c> Writer<'c> {
         self.bulk
     }
 
-    /// The postings collected so far (bulk mode: additions only), to sort on another thread
-    /// (see `merge_postings`).
-    pub fn take_postings(&mut self) -> IndexBatch {
-        std::mem::take(&mut self.index)
+    /// Id the first account this import creates gets.
+    pub fn first_new_id(&self) -> i64 {
+        self.first_new_id
+    }
+
+    /// Writes a part of the index built on the reading thread (bulk mode).
+    pub fn write_ahead(&mut self, part: AheadPart) -> Result<()> {
+        self.index.write_ahead(self.conn, part)
+    }
+
+    /// The bucket postings collected so far (bulk mode: additions only), to sort on another
+    /// thread (see `merge_postings`).
+    pub fn take_postings(&mut self) -> BucketBatch {
+        self.index.take_buckets()
     }
 
     pub fn merge_postings(&mut self, postings: SortedPostings) -> Result<()> {
         postings.merge_into(self.conn)?;
+        self.index.flush(self.conn)?;
         // Postings of lines removed as duplicates after they were collected.
         if let Some(mut gone) = self.removed_postings.take() {
             gone.flush(self.conn)?;
@@ -349,23 +364,8 @@ impl<'c> Writer<'c> {
         let cc = self.settings.country_code.clone();
         let mut gone = IndexBatch::default();
         for (id, _, _) in &rejected {
-            let (key, phones): (String, Vec<Option<String>>) = self.conn.query_row(
-                "SELECT name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
-                        phone9, phone10 FROM accounts WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        (1..=KEYS)
-                            .map(|i| r.get(i))
-                            .collect::<rusqlite::Result<_>>()?,
-                    ))
-                },
-            )?;
-            gone.remove(
-                *id,
-                &account_tokens(&key, phones.iter().flatten().map(|s| s.as_str()), &cc),
-            );
+            let a = StoredAccount::read(self.conn, *id)?;
+            gone.remove(*id, &a.indexed(), &cc);
             self.conn
                 .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
         }

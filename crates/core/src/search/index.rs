@@ -8,8 +8,11 @@
 //! hundreds of thousands of accounts fast: FTS5 or one index row per phone costs several times
 //! more per account.
 
+use super::grams::{self, GramBatch};
 use super::postings::{self, for_each_pending, push_pending};
-use crate::domain::phone::{national_digits, CountryCode};
+use super::words::WordBatch;
+use crate::domain::phone::{international_parts, CountryCode};
+use crate::domain::KEYS;
 use crate::error::Result;
 use crate::text::{fold, words};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -39,7 +42,7 @@ pub fn bucket_of(token: &str) -> &str {
     }
 }
 
-fn clamp(token: &str) -> &str {
+pub fn clamp(token: &str) -> &str {
     if token.len() <= MAX_TOKEN_BYTES {
         return token;
     }
@@ -50,8 +53,30 @@ fn clamp(token: &str) -> &str {
     &token[..end]
 }
 
-/// Calls `f` with each token of one account: the words of its folded name and the national
-/// digits of its numbers (a token may come twice; the buckets keep it once).
+/// The digits of a phone number that are indexed: the national digits of a number of the
+/// country (`0021627468145` → `27468145`), all the international digits of another one
+/// (`+33612345678` → `33612345678`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneDigits<'a> {
+    Domestic(&'a str),
+    Foreign(&'a str),
+}
+
+pub fn phone_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> PhoneDigits<'a> {
+    match international_parts(compact, cc) {
+        ("", digits) => match digits.strip_prefix(cc.as_str()) {
+            Some(national) if !national.is_empty() => PhoneDigits::Domestic(national),
+            _ => PhoneDigits::Foreign(digits),
+        },
+        (_, national) => PhoneDigits::Domestic(national),
+    }
+}
+
+/// Calls `f` with each token of one account: the words of its folded name, the national
+/// digits of its numbers of the country, and `+` and the international digits of the others
+/// (a token may come twice; the buckets keep it once). The `+` keeps a foreign number out of
+/// reach of a digit prefix: the prefixes a search reads there for a query running into the
+/// country code (`21627…`) must be numbers of the country.
 pub fn for_each_token<'a>(
     name_key: &str,
     phones: impl IntoIterator<Item = &'a str>,
@@ -61,8 +86,17 @@ pub fn for_each_token<'a>(
     for w in words(name_key) {
         f(clamp(w));
     }
+    let mut foreign = String::new();
     for p in phones {
-        f(national_digits(p, cc));
+        match phone_digits(p, cc) {
+            PhoneDigits::Domestic(n) => f(n),
+            PhoneDigits::Foreign(d) => {
+                foreign.clear();
+                foreign.push('+');
+                foreign.push_str(d);
+                f(&foreign);
+            }
+        }
     }
 }
 
@@ -84,11 +118,103 @@ pub fn name_key(name: &str) -> String {
     fold(name)
 }
 
+/// What the search indexes of one account.
+#[derive(Debug, Clone, Copy)]
+pub struct Indexed<'a> {
+    pub name_key: &'a str,
+    pub matricule: &'a str,
+    pub identifiant: &'a str,
+    pub phones: [Option<&'a str>; KEYS],
+}
+
+impl Indexed<'_> {
+    fn phones(&self) -> impl Iterator<Item = &str> {
+        self.phones.iter().flatten().copied()
+    }
+}
+
+/// Calls `f` with the digit grams of one account (see `grams`); a gram may come twice.
+pub fn for_each_gram(a: &Indexed<'_>, cc: &CountryCode, mut f: impl FnMut(u16)) {
+    grams::fixed_grams(grams::MATRICULE, grams::MATRICULE_LEN, a.matricule, &mut f);
+    grams::fixed_grams(
+        grams::IDENTIFIANT,
+        grams::IDENTIFIANT_LEN,
+        a.identifiant,
+        &mut f,
+    );
+    let (mut domestic, mut foreign) = (false, false);
+    for p in a.phones() {
+        match phone_digits(p, cc) {
+            PhoneDigits::Domestic(n) => {
+                domestic = true;
+                grams::phone_grams(n.bytes(), &mut f);
+            }
+            PhoneDigits::Foreign(d) => {
+                foreign = true;
+                grams::phone_grams(b"00".iter().copied().chain(d.bytes()), &mut f)
+            }
+        }
+    }
+    if domestic {
+        f(grams::HAS_DOMESTIC);
+    }
+    if foreign {
+        f(grams::HAS_FOREIGN);
+    }
+    if a.name_key.bytes().any(|b| b.is_ascii_digit())
+        && words(a.name_key).any(|w| w.as_bytes()[0].is_ascii_digit())
+    {
+        f(grams::DIGIT_NAMED);
+    }
+}
+
+/// An account as read back for indexing (rebuild, check, an import's update).
+pub struct StoredAccount {
+    pub id: i64,
+    name_key: String,
+    matricule: String,
+    identifiant: String,
+    phones: [Option<String>; KEYS],
+}
+
+impl StoredAccount {
+    pub const COLUMNS: &'static str = "id, name_key, matricule, identifiant, phone1, phone2, \
+        phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10";
+
+    pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAccount> {
+        let mut phones: [Option<String>; KEYS] = Default::default();
+        for (i, p) in phones.iter_mut().enumerate() {
+            *p = r.get(4 + i)?;
+        }
+        Ok(StoredAccount {
+            id: r.get(0)?,
+            name_key: r.get(1)?,
+            matricule: r.get(2)?,
+            identifiant: r.get(3)?,
+            phones,
+        })
+    }
+
+    pub fn read(conn: &Connection, id: i64) -> Result<StoredAccount> {
+        let sql = format!("SELECT {} FROM accounts WHERE id = ?1", Self::COLUMNS);
+        Ok(conn.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
+    }
+
+    pub fn indexed(&self) -> Indexed<'_> {
+        Indexed {
+            name_key: &self.name_key,
+            matricule: &self.matricule,
+            identifiant: &self.identifiant,
+            phones: std::array::from_fn(|i| self.phones[i].as_deref()),
+        }
+    }
+}
+
 type Buckets = FxHashMap<Box<str>, Vec<u8>>;
 
 /// Postings to add and remove, merged into the buckets by `flush`.
 #[derive(Default)]
-pub struct IndexBatch {
+pub struct BucketBatch {
     adds: Buckets,
     removes: Buckets,
     bytes: usize,
@@ -106,39 +232,140 @@ fn push(map: &mut Buckets, token: &str, id: i64) -> usize {
     buf.len() - before
 }
 
+/// Everything a change of accounts changes in the search index: bucket postings, digit grams
+/// and new name words, written together by `flush` in the caller's transaction.
+#[derive(Default)]
+pub struct IndexBatch {
+    buckets: BucketBatch,
+    grams: GramBatch,
+    words: WordBatch,
+}
+
 impl IndexBatch {
-    pub fn add(&mut self, id: i64, tokens: &[String]) {
-        for t in tokens {
-            self.bytes += push(&mut self.adds, t, id);
+    pub fn add(&mut self, id: i64, a: &Indexed<'_>, cc: &CountryCode) {
+        self.add_tokens(id, a, cc);
+        for w in words(a.name_key) {
+            self.words.add(clamp(w));
+        }
+        let grams = &mut self.grams;
+        for_each_gram(a, cc, |g| grams.add(g, id));
+    }
+
+    /// Adds the bucket postings only: the grams and words of this account come from an
+    /// [`AheadIndex`].
+    pub fn add_tokens(&mut self, id: i64, a: &Indexed<'_>, cc: &CountryCode) {
+        let (adds, bytes) = (&mut self.buckets.adds, &mut self.buckets.bytes);
+        for_each_token(a.name_key, a.phones(), cc, |t| *bytes += push(adds, t, id));
+    }
+
+    /// The bucket postings collected so far (additions only), to be sorted on another thread
+    /// (see `BucketBatch::into_sorted`).
+    pub fn take_buckets(&mut self) -> BucketBatch {
+        std::mem::take(&mut self.buckets)
+    }
+
+    pub fn remove(&mut self, id: i64, a: &Indexed<'_>, cc: &CountryCode) {
+        let removes = &mut self.buckets.removes;
+        for_each_token(a.name_key, a.phones(), cc, |t| {
+            push(removes, t, id);
+        });
+        let grams = &mut self.grams;
+        for_each_gram(a, cc, |g| grams.remove(g, id));
+    }
+
+    /// Writes what an [`AheadIndex`] built; words wait for the next `flush`.
+    pub fn write_ahead(&mut self, conn: &Connection, part: AheadPart) -> Result<()> {
+        match part {
+            AheadPart::Grams(rows) => GramBatch::write_new(conn, rows),
+            AheadPart::Words(words) => {
+                for w in words {
+                    self.words.add(&w);
+                }
+                Ok(())
+            }
         }
     }
 
-    pub fn remove(&mut self, id: i64, tokens: &[String]) {
-        for t in tokens {
-            push(&mut self.removes, t, id);
+    /// Declares that no account has an id at or above `id` in the stored index (a first
+    /// import, a rebuild): its digit grams are then written without reading lists back.
+    pub fn nothing_stored_from(&mut self, id: i64) {
+        self.grams.nothing_stored_from(id);
+    }
+
+    /// During a long import: writes what has grown large, to bound memory.
+    pub fn flush_if_large(&mut self, conn: &Connection) -> Result<()> {
+        if self.buckets.bytes > FLUSH_BYTES {
+            self.buckets.flush(conn)?;
+        }
+        if self.grams.has_much() {
+            self.grams.flush_finished(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.buckets.flush(conn)?;
+        self.grams.flush(conn)?;
+        self.words.flush(conn)
+    }
+}
+
+/// The digit grams and name words of a first import, built on the reading thread, which has
+/// time to spare while the writing one inserts rows: accounts get ids in line order from the
+/// first free one (nothing can refuse a line in between; duplicates are removed afterwards,
+/// postings with them). Rows of gram lists go to the writing thread as they fill, the new
+/// name words at the end.
+pub struct AheadIndex {
+    next_id: i64,
+    cc: CountryCode,
+    grams: GramBatch,
+    words: WordBatch,
+}
+
+pub enum AheadPart {
+    Grams(Vec<(i64, Vec<u8>)>),
+    Words(Vec<Box<str>>),
+}
+
+impl AheadIndex {
+    pub fn new(first_id: i64, cc: CountryCode) -> AheadIndex {
+        let mut grams = GramBatch::default();
+        grams.nothing_stored_from(0);
+        AheadIndex {
+            next_id: first_id,
+            cc,
+            grams,
+            words: WordBatch::default(),
         }
     }
 
-    /// Adds the postings of one account without building its token list.
-    pub fn add_account<'a>(
-        &mut self,
-        id: i64,
-        name_key: &str,
-        phones: impl IntoIterator<Item = &'a str>,
-        cc: &CountryCode,
-    ) {
-        let (adds, bytes) = (&mut self.adds, &mut self.bytes);
-        for_each_token(name_key, phones, cc, |t| *bytes += push(adds, t, id));
+    /// The next account written, which gets the next id.
+    pub fn add(&mut self, a: &Indexed<'_>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        for w in words(a.name_key) {
+            self.words.add(clamp(w));
+        }
+        let grams = &mut self.grams;
+        for_each_gram(a, &self.cc, |g| grams.add(g, id));
     }
 
-    pub fn pending_bytes(&self) -> usize {
-        self.bytes
+    /// Rows ready to be written, once they hold much.
+    pub fn take_large(&mut self) -> Option<AheadPart> {
+        self.grams
+            .has_much()
+            .then(|| AheadPart::Grams(self.grams.take_finished()))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.adds.is_empty() && self.removes.is_empty()
+    pub fn finish(mut self) -> [AheadPart; 2] {
+        [
+            AheadPart::Grams(self.grams.take_all()),
+            AheadPart::Words(self.words.take_pending()),
+        ]
     }
+}
 
+impl BucketBatch {
     /// Merges every touched bucket once: read, apply, sort, write.
     pub fn flush(&mut self, conn: &Connection) -> Result<()> {
         let mut buckets: Vec<Box<str>> = self.adds.keys().cloned().collect();
@@ -290,28 +517,23 @@ impl<'c> BucketStore<'c> {
     }
 }
 
-/// Rebuilds the whole index from the accounts (after a change of country code, or on request).
+/// Rebuilds the whole index from the accounts (after a change of country code, when a database
+/// of an older schema is opened, or on request).
 pub fn rebuild(conn: &Connection, cc: &CountryCode) -> Result<()> {
-    conn.execute("DELETE FROM search_buckets", [])?;
-    let mut batch = IndexBatch::default();
-    let mut stmt = conn.prepare(
-        "SELECT id, name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
-                phone9, phone10 FROM accounts",
+    conn.execute_batch(
+        "DELETE FROM search_buckets; DELETE FROM search_grams; DELETE FROM search_words;",
     )?;
+    let mut batch = IndexBatch::default();
+    batch.nothing_stored_from(0);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM accounts ORDER BY id",
+        StoredAccount::COLUMNS
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let key: String = r.get(1)?;
-        let mut phones = Vec::new();
-        for i in 2..12 {
-            if let Some(p) = r.get::<_, Option<String>>(i)? {
-                phones.push(p);
-            }
-        }
-        batch.add_account(id, &key, phones.iter().map(|s| s.as_str()), cc);
-        if batch.pending_bytes() > FLUSH_BYTES {
-            batch.flush(conn)?;
-        }
+        let a = StoredAccount::from_row(r)?;
+        batch.add(a.id, &a.indexed(), cc);
+        batch.flush_if_large(conn)?;
     }
     batch.flush(conn)
 }
@@ -329,9 +551,59 @@ mod tests {
     }
 
     #[test]
-    fn account_tokens_hold_words_and_national_numbers() {
+    fn account_tokens_hold_words_national_numbers_and_marked_foreign_ones() {
         let cc = CountryCode::default();
-        let t = account_tokens("hedi ben ali", ["0021627468145", "+33612345678"], &cc);
-        assert_eq!(t, ["27468145", "33612345678", "ali", "ben", "hedi"]);
+        let t = account_tokens(
+            "hedi ben ali",
+            ["0021627468145", "+33612345678", "0033145"],
+            &cc,
+        );
+        assert_eq!(
+            t,
+            ["+33145", "+33612345678", "27468145", "ali", "ben", "hedi"]
+        );
+    }
+
+    #[test]
+    fn numbers_of_the_country_are_told_from_the_others() {
+        let cc = CountryCode::default();
+        let d = |p| phone_digits(p, &cc);
+        assert_eq!(d("27468145"), PhoneDigits::Domestic("27468145"));
+        assert_eq!(d("+21627468145"), PhoneDigits::Domestic("27468145"));
+        assert_eq!(d("0021627468145"), PhoneDigits::Domestic("27468145"));
+        assert_eq!(d("+33612345678"), PhoneDigits::Foreign("33612345678"));
+        assert_eq!(d("+216"), PhoneDigits::Foreign("216"));
+        assert_eq!(d("216"), PhoneDigits::Domestic("216"));
+    }
+
+    #[test]
+    fn an_account_has_grams_of_every_number_it_holds() {
+        let cc = CountryCode::default();
+        let a = Indexed {
+            name_key: "ali 2pac",
+            matricule: "10000000000000",
+            identifiant: "8589669",
+            phones: [
+                Some("+21699383470"),
+                Some("+33612"),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        };
+        let mut g = Vec::new();
+        for_each_gram(&a, &cc, |x| g.push(x));
+        assert!(g.contains(&3470), "window of the national digits");
+        assert!(g.contains(&33), "0033: the foreign number with 00");
+        assert!(!g.contains(&2169), "no window of the country code");
+        assert!(g.contains(&grams::HAS_DOMESTIC));
+        assert!(g.contains(&grams::HAS_FOREIGN));
+        assert!(g.contains(&grams::DIGIT_NAMED));
+        assert!(g.contains(&(grams::IDENTIFIANT + 4000 + 669)));
     }
 }

@@ -3,7 +3,7 @@
 //! delta-coded while the token repeats. A common first name in a bucket costs about 2 bytes per
 //! account instead of 11; a phone number about 7 instead of 12.
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -11,7 +11,7 @@ fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn read_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
+pub(crate) fn read_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut v: u64 = 0;
     let mut shift = 0;
     loop {

@@ -7,7 +7,7 @@ use crate::domain::{
     Account, AccountDraft, Field, FieldError, Identifiant, Matricule, Money, KEYS,
 };
 use crate::error::{Error, Result};
-use crate::search::index::{account_tokens, name_key, IndexBatch};
+use crate::search::index::{name_key, IndexBatch, Indexed};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -147,20 +147,22 @@ fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
     out
 }
 
-fn tokens_of_draft(d: &AccountDraft, cc: &crate::domain::CountryCode) -> Vec<String> {
-    account_tokens(
-        &name_key(d.name.as_str()),
-        d.phones.iter().flatten().map(|p| p.as_str()),
-        cc,
-    )
+fn indexed_draft<'a>(d: &'a AccountDraft, name_key: &'a str) -> Indexed<'a> {
+    Indexed {
+        name_key,
+        matricule: d.matricule.as_str(),
+        identifiant: d.identifiant.as_str(),
+        phones: phones_of(d),
+    }
 }
 
-fn tokens_of_account(a: &Account, cc: &crate::domain::CountryCode) -> Vec<String> {
-    account_tokens(
-        &name_key(&a.nom),
-        a.telephones.iter().flatten().map(|p| p.as_str()),
-        cc,
-    )
+fn indexed_account<'a>(a: &'a Account, name_key: &'a str) -> Indexed<'a> {
+    Indexed {
+        name_key,
+        matricule: &a.matricule,
+        identifiant: &a.identifiant,
+        phones: std::array::from_fn(|i| a.telephones.get(i).and_then(|p| p.as_deref())),
+    }
 }
 
 /// Field errors for a matricule or identifiant already held by another account (each checked
@@ -299,7 +301,7 @@ impl Store {
             ledger::apply(&tx, id, MovementKind::Initial, opening.0, "", &operator, t)?;
         }
         let mut batch = IndexBatch::default();
-        batch.add(id, &tokens_of_draft(d, &cc));
+        batch.add(id, &indexed_draft(d, &name_key(d.name.as_str())), &cc);
         batch.flush(&tx)?;
         audit::record(
             &tx,
@@ -369,8 +371,8 @@ impl Store {
             return Err(Error::NotFound(format!("l'identifiant interne {id}")));
         }
         let mut batch = IndexBatch::default();
-        batch.remove(id, &tokens_of_account(&before, &cc));
-        batch.add(id, &tokens_of_draft(d, &cc));
+        batch.remove(id, &indexed_account(&before, &name_key(&before.nom)), &cc);
+        batch.add(id, &indexed_draft(d, &name_key(d.name.as_str())), &cc);
         batch.flush(&tx)?;
         audit::record(
             &tx,
@@ -433,7 +435,7 @@ impl Store {
         let tx = self.write_tx()?;
         tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
         let mut batch = IndexBatch::default();
-        batch.remove(id, &tokens_of_account(&a, &cc));
+        batch.remove(id, &indexed_account(&a, &name_key(&a.nom)), &cc);
         batch.flush(&tx)?;
         audit::record(
             &tx,

@@ -51,7 +51,7 @@ fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
 
 /// Tables of a complete Forfaits database, parents before children (the order a restore copies
 /// them in), with the schema version that brought each one.
-const TABLES: [(&str, i64); 11] = [
+const TABLES: [(&str, i64); 13] = [
     ("settings", 1),
     ("accounts", 1),
     ("movements", 1),
@@ -63,6 +63,8 @@ const TABLES: [(&str, i64); 11] = [
     ("call_holds", 4),
     ("blocked_numbers", 5),
     ("privileged_numbers", 5),
+    ("search_grams", 6),
+    ("search_words", 6),
 ];
 
 /// What a restore did.

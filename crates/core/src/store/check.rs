@@ -3,8 +3,10 @@
 use super::Store;
 use crate::domain::Money;
 use crate::error::Result;
-use crate::search::index::account_tokens;
-use crate::search::postings;
+use crate::search::index::{clamp, for_each_gram, for_each_token, StoredAccount};
+use crate::search::{grams, postings, words};
+use crate::text::words as text_words;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -182,8 +184,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Compares an order-independent fingerprint (count and sum of hashes) of the stored postings
-    /// with the one the accounts give, in constant memory even for a million accounts.
+    /// Compares order-independent fingerprints (count and sum of hashes) of the stored bucket
+    /// postings and digit grams with the ones the accounts give, in constant memory even for a
+    /// million accounts; and checks that every name word is in the vocabulary with its endings
+    /// (words no account uses any more may stay).
     fn search_index_consistent(&self) -> Result<bool> {
         let cc = self.settings()?.country_code;
         let mut stored = Fingerprint::default();
@@ -203,26 +207,60 @@ impl Store {
                 return Ok(false);
             }
         }
-        let mut expected = Fingerprint::default();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name_key, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
-                    phone9, phone10 FROM accounts",
-        )?;
+        let mut stored_grams = Fingerprint::default();
+        if !grams::for_each_posting(&self.conn, |g, id| stored_grams.add(&g.to_le_bytes(), id))? {
+            return Ok(false);
+        }
+        let mut vocabulary: FxHashSet<(String, String)> = FxHashSet::default();
+        let mut stmt = self.conn.prepare("SELECT suffix, word FROM search_words")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let key: String = r.get(1)?;
-            let mut phones = Vec::new();
-            for i in 2..12 {
-                if let Some(p) = r.get::<_, Option<String>>(i)? {
-                    phones.push(p);
+            let (suffix, word): (String, String) = (r.get(0)?, r.get(1)?);
+            if !words::suffixes(&word).any(|s| s == suffix) {
+                return Ok(false);
+            }
+            vocabulary.insert((suffix, word));
+        }
+
+        let mut expected = Fingerprint::default();
+        let mut expected_grams = Fingerprint::default();
+        let mut names: FxHashSet<String> = FxHashSet::default();
+        let mut account_grams = Vec::new();
+        let mut tokens = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {} FROM accounts", StoredAccount::COLUMNS))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let a = StoredAccount::from_row(r)?;
+            let ix = a.indexed();
+            tokens.clear();
+            for_each_token(ix.name_key, ix.phones.iter().flatten().copied(), &cc, |t| {
+                tokens.push(t.to_string())
+            });
+            tokens.sort_unstable();
+            tokens.dedup();
+            for t in &tokens {
+                expected.add(t.as_bytes(), a.id);
+            }
+            account_grams.clear();
+            for_each_gram(&ix, &cc, |g| account_grams.push(g));
+            account_grams.sort_unstable();
+            account_grams.dedup();
+            for g in &account_grams {
+                expected_grams.add(&g.to_le_bytes(), a.id);
+            }
+            for w in text_words(ix.name_key) {
+                if !names.contains(w) {
+                    names.insert(w.to_string());
                 }
             }
-            for t in account_tokens(&key, phones.iter().map(|s| s.as_str()), &cc) {
-                expected.add(t.as_bytes(), id);
-            }
         }
-        Ok(stored == expected)
+        let vocabulary_complete = names.iter().all(|w| {
+            let w = clamp(w);
+            words::suffixes(w).all(|s| vocabulary.contains(&(s.to_string(), w.to_string())))
+        });
+        Ok(stored == expected && stored_grams == expected_grams && vocabulary_complete)
     }
 }
 

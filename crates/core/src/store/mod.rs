@@ -11,7 +11,7 @@ mod ranks;
 pub mod settings;
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,13 +27,38 @@ pub const APPLICATION_ID: i32 = 0x464F_5246;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
+    Migrations::new(migration_list())
+}
+
+fn migration_list() -> Vec<M<'static>> {
+    vec![
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
         M::up(include_str!("schema_v4.sql")),
         M::up(include_str!("schema_v5.sql")),
-    ])
+        // Schema 6. Lists filled from the accounts already there, in the migration's transaction.
+        M::up_with_hook(
+            include_str!("schema_search_grams.sql"),
+            rebuild_search_index,
+        ),
+    ]
+}
+
+/// Rebuilds the search index of a database opened by a version that kept a smaller one.
+fn rebuild_search_index(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let cc: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'country_code'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let cc = cc
+        .and_then(|v| crate::domain::CountryCode::parse(&v).ok())
+        .unwrap_or_default();
+    crate::search::index::rebuild(tx, &cc)
+        .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
 }
 
 /// Indexes of the accounts table, as in the schema; a first import into an empty table drops
@@ -55,7 +80,7 @@ pub(crate) const ACCOUNT_INDEXES: &[(&str, &str)] = &[
 
 /// Newest schema version this binary knows.
 pub fn schema_version() -> usize {
-    5
+    migration_list().len()
 }
 
 pub struct Store {
