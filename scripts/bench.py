@@ -177,6 +177,8 @@ def charge(*extra):
                           "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()
     return int(out[0]), float(out[1]), float(out[2]), float(out[3]), out[4] if len(out) > 4 else ""
 agi_n, agi_rate, agi_p50, agi_p99, agi_mix = charge()
+# The latency at the aimed load: 2,000 sessions a second offered, each timed from when it was due.
+at_n, at_rate, at_p50, at_p99, _ = charge("--rate", "2000")
 stop_credits.set()
 writer.join()
 service.terminate()
@@ -211,8 +213,8 @@ print()
 print("\n".join(rows))
 aim = "atteint" if a.big / t_calls >= 200_000 else "non atteint"
 print(f"{'tarification ' + format(a.big, ',').replace(',', ' ') + ' appels':<34} {t_calls:.2f} s = {a.big / t_calls:,.0f} appels/s (objectif >= 200 000/s : {aim}) ; mémoire max. {max(load_peaks):.0f} Mio".replace(",", " "))
-agi_ok = "OK" if agi_rate >= 2000 and agi_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
-print(f"{'décisions FastAGI, 50 connexions':<34} {agi_rate:,.0f}/s, p50 {agi_p50:.1f} ms, p99 {agi_p99:.1f} ms ({agi_n:,} décisions en 10 s, {credits[0]} crédits en parallèle ; {agi_mix})".replace(",", " ") + f" | aller-retour TCP nu {bare_rate:,.0f}/s, p99 {bare_p99:.1f} ms ; cible >= 2 000/s et p99 <= 10 ms {agi_ok}".replace(",", " "))
+agi_ok = "OK" if agi_rate >= 2000 and at_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
+print(f"{'décisions FastAGI, 50 connexions':<34} au plus {agi_rate:,.0f}/s (p50 {agi_p50:.1f} ms, p99 {agi_p99:.1f} ms, connexions enchaînées) ; à 2 000/s offertes : p50 {at_p50:.1f} ms, p99 {at_p99:.1f} ms ; {credits[0]} crédits en parallèle ; {agi_mix}".replace(",", " ") + f" | aller-retour TCP nu {bare_rate:,.0f}/s, p99 {bare_p99:.1f} ms ; cible >= 2 000/s et p99 <= 10 ms à 2 000/s {agi_ok}".replace(",", " "))
 db_mib = sum(Path(str(big_db) + x).stat().st_size for x in ("", "-wal") if Path(str(big_db) + x).exists()) / 2**20
 bare_mib = Path(big_bare).stat().st_size / 2**20
 print(f"{'taille de la base ' + format(a.big, ',').replace(',', ' ') + ' comptes':<34} {db_mib:.0f} Mio (sqlite3 .import, table nue : {bare_mib:.0f} Mio)")

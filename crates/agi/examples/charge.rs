@@ -3,8 +3,12 @@
 //! decisions per second and the p50/p99 latency of a whole session; with `--baseline`, the same
 //! bytes against a server that answers without deciding anything (a bare TCP round trip).
 //!
-//! usage: charge --addr HOST:PORT --codes FILE [--connections 50] [--seconds 10] [--baseline]
-//! FILE: one identifiant a line (7 digits).
+//! usage: charge --addr HOST:PORT --codes FILE [--connections 50] [--seconds 10] [--rate N]
+//!        [--baseline]
+//! FILE: one identifiant a line (7 digits). Without `--rate`, each connection starts its next
+//! session as soon as the last ends (the most the service decides); with `--rate N`, sessions
+//! start N times a second in all, and each latency counts from when its session was due to
+//! start (a late start is the service's delay, not hidden).
 
 use forfaits_agi::asterisk::{run, Call};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +22,7 @@ struct Args {
     codes: Vec<String>,
     connections: usize,
     seconds: u64,
+    rate: Option<f64>,
     baseline: bool,
 }
 
@@ -27,6 +32,7 @@ fn args() -> Args {
         codes: Vec::new(),
         connections: 50,
         seconds: 10,
+        rate: None,
         baseline: false,
     };
     let mut it = std::env::args().skip(1);
@@ -44,6 +50,7 @@ fn args() -> Args {
             }
             "--connections" => a.connections = it.next().unwrap().parse().unwrap(),
             "--seconds" => a.seconds = it.next().unwrap().parse().unwrap(),
+            "--rate" => a.rate = Some(it.next().unwrap().parse().unwrap()),
             "--baseline" => a.baseline = true,
             other => panic!("argument inconnu : {other}"),
         }
@@ -109,17 +116,30 @@ async fn main() {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut workers = Vec::new();
+    let (rate, connections) = (a.rate, a.connections);
     for w in 0..a.connections {
         let (addr, codes, stop) = (addr.clone(), codes.clone(), stop.clone());
         workers.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut outcomes = std::collections::BTreeMap::<String, u64>::new();
             let mut i = w;
+            // With a rate, this connection's sessions are due every `period`, staggered.
+            let period = rate.map(|r| Duration::from_secs_f64(connections as f64 / r));
+            let mut due = started
+                + period.map_or(Duration::ZERO, |p| p.mul_f64(w as f64 / connections as f64));
             while !stop.load(Ordering::Relaxed) {
                 let code = &codes[(i * 7919) % codes.len()];
                 let key = (i % 10 + 1).to_string();
                 let call = Call::new("autoriser", &[code, &key], &format!("bench.{w}.{i}"));
-                let t = Instant::now();
+                let t = match period {
+                    Some(p) => {
+                        tokio::time::sleep_until(due.into()).await;
+                        let t = due;
+                        due += p;
+                        t
+                    }
+                    None => Instant::now(),
+                };
                 match run(&addr, &call).await {
                     Ok(o) => {
                         lat.push(t.elapsed());

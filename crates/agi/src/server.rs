@@ -87,6 +87,7 @@ pub async fn serve(
     store.set_busy_timeout(cfg.busy)?;
     store.tune_for_service()?;
     let service = Service::over(store)?;
+    let checkpointer = Checkpointer::start(&cfg)?;
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let decider = std::thread::Builder::new()
         .name("forfaits-decisions".into())
@@ -126,9 +127,49 @@ pub async fn serve(
         sessions.shutdown().await;
     }
     drop(jobs_tx);
-    let _ = tokio::task::spawn_blocking(move || decider.join()).await;
+    let _ = tokio::task::spawn_blocking(move || {
+        let _ = decider.join();
+        checkpointer.stop();
+    })
+    .await;
     tracing::info!("service de contrôle d'appel arrêté");
     Ok(())
+}
+
+/// Keeps the write-ahead log short beside the decisions, on a connection of its own (see
+/// `Store::tune_for_service` and `Store::checkpoint`).
+struct Checkpointer {
+    stop: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// The log is started over once it passes this size and is all copied back.
+const LOG_RESTART_BYTES: i64 = 64 << 20;
+
+impl Checkpointer {
+    fn start(cfg: &Config) -> forfaits_core::Result<Checkpointer> {
+        let store = forfaits_core::Store::open(&cfg.db)?;
+        store.set_busy_timeout(cfg.busy)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("forfaits-journal".into())
+            .spawn(move || loop {
+                let last = stopped.recv_timeout(Duration::from_millis(100)).is_ok();
+                if let Err(e) = store.checkpoint(if last { 0 } else { LOG_RESTART_BYTES }) {
+                    tracing::warn!("report du journal de la base dans la base : {e}");
+                }
+                if last {
+                    return;
+                }
+            })
+            .map_err(|e| forfaits_core::Error::file(format!("fil du journal : {e}")))?;
+        Ok(Checkpointer { stop, thread })
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
 }
 
 async fn session(

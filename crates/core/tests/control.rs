@@ -950,3 +950,31 @@ fn blocking_a_number_on_keys_answers_who_holds_it_after_every_other_check() {
     }
     assert_eq!(s.blocked_numbers().unwrap().len(), 1);
 }
+
+#[test]
+fn the_service_log_is_copied_back_and_started_over_beside_the_writer() {
+    let (db, mut svc) = sample_with_balance(2_000);
+    svc.store().tune_for_service().unwrap();
+    for i in 0..300 {
+        svc.authorize(&ask(&format!("w{i}"), "8589669", "9"), NOW)
+            .unwrap();
+    }
+    let frames = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap()
+    };
+    let other = rusqlite::Connection::open(&db.path).unwrap();
+    let grown = frames(&other);
+    assert!(
+        grown > 300,
+        "the writer no longer checkpoints in its commits: {grown} frames"
+    );
+    Store::open(&db.path).unwrap().checkpoint(0).unwrap();
+    svc.authorize(&ask("w-after", "8589669", "9"), NOW).unwrap();
+    let after = frames(&other);
+    assert!(
+        after < 20,
+        "the log started over: {after} frames after one more decision"
+    );
+    assert!(svc.store().check().unwrap().ok());
+}

@@ -258,6 +258,29 @@ impl Store {
     pub fn tune_for_service(&self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -65536)?;
         self.conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        // Copying the log back into the base (and syncing it) inside a commit stalls every
+        // decision queued behind it: a connection of its own does it (see `checkpoint`).
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Copies the write-ahead log back into the base beside a busy writer, without blocking
+    /// it; once all of it is copied and the log has grown past `restart_bytes`, waits for the
+    /// writer's current transaction and starts the log over, so that it stays bounded (a
+    /// writer that is always in a transaction never restarts it by itself).
+    pub fn checkpoint(&self, restart_bytes: i64) -> Result<()> {
+        let (log, copied): (i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get(1)?, r.get(2)?))
+                })?;
+        let page: i64 = self
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))?;
+        if log > 0 && log == copied && log * page > restart_bytes {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+        }
         Ok(())
     }
 
