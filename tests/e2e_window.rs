@@ -1968,18 +1968,15 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     s.w.wait_text(&error_under("appels_par_jour"), "suspendez le compte")
         .await;
     let a = lotfi();
-    assert_eq!((a.duree_max_appel_min, a.appels_par_jour), (None, None));
+    assert_eq!((a.max_call_minutes, a.calls_per_day), (None, None));
     s.w.fill(&champ("appels_par_jour"), "2").await;
     s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
         .await;
     s.w.wait_text("#toasts", "Modifications enregistrées").await;
     s.w.wait_gone("#panneau").await;
     let a = lotfi();
-    assert_eq!(
-        (a.duree_max_appel_min, a.appels_par_jour),
-        (Some(15), Some(2))
-    );
-    assert_eq!(a.telephones[4], None, "the key left empty");
+    assert_eq!((a.max_call_minutes, a.calls_per_day), (Some(15), Some(2)));
+    assert_eq!(a.phones[4], None, "the key left empty");
 
     // Suspension: the reason is required; Enter in its fields suspends.
     s.row_action("Lotfi Ben Ali", "Modifier").await;
@@ -2003,7 +2000,7 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         "Le motif de la suspension est obligatoire",
     )
     .await;
-    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    assert_eq!(lotfi().suspended_until, None);
     s.w.js(
         "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
         vec![],
@@ -2035,7 +2032,7 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     .await;
     s.w.shot("40-regles-du-compte-suspendu").await;
     assert_eq!(
-        lotfi().suspendu_jusqu_au,
+        lotfi().suspended_until,
         chrono::NaiveDate::from_ymd_opt(2099, 12, 12)
     );
 
@@ -2077,7 +2074,7 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     )
     .await;
     assert_eq!(focused_champ(&s.w).await, "suspendu_jusqu_au");
-    assert_eq!(lotfi().suspendu_jusqu_au, None);
+    assert_eq!(lotfi().suspended_until, None);
     press(&s.w, ESCAPE).await;
     s.w.wait_gone("#panneau").await;
     s.w.wait_text("tbody tr[data-id] .badge", &before).await;

@@ -271,7 +271,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
         .sum();
     let expected = 1_000_000 + credits - 2 * 15 - call_cost;
     assert_eq!(
-        a.solde, expected,
+        a.balance, expected,
         "every credit, debit and call debit is there exactly once"
     );
 }
@@ -456,7 +456,7 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
         forfaits_core::store::schema_version() as i64
     );
     let a = s.account_by_matricule("10000000007919").unwrap();
-    assert_eq!((a.nom.as_str(), a.solde), ("Sami Mansouri", 12_500));
+    assert_eq!((a.name.as_str(), a.balance), ("Sami Mansouri", 12_500));
     drop(s);
     // The search index of the upgraded file finds any part of a number or a name.
     let o = forfaits(&db, &["search", "3470"]);

@@ -199,8 +199,8 @@ function rulesSection(account, onChanged) {
   fPerDay.input.addEventListener("input", digits);
   // The site's values, shown where the account has none of its own.
   api.parametres().then((s) => {
-    fMax.input.placeholder = `${s.max_call_minutes} (celle du site)`;
-    fPerDay.input.placeholder = s.calls_per_day ? `${s.calls_per_day} (ceux du site)` : "Sans limite (ceux du site)";
+    fMax.input.placeholder = `${s.duree_max_appel} (celle du site)`;
+    fPerDay.input.placeholder = s.appels_par_jour ? `${s.appels_par_jour} (ceux du site)` : "Sans limite (ceux du site)";
   }).catch(() => {});
   const readLimits = () => ({ duree_max_appel: fMax.input.value, appels_par_jour: fPerDay.input.value });
   let savedLimits = JSON.stringify(readLimits());

@@ -55,18 +55,18 @@ function weekView() {
 
 /** The section, filled with the saved settings `s`. */
 export function rulesSection(s) {
-  const fHours = field("Horaires d'appel", { key: "horaires", value: s.call_hours, hint: HINT });
+  const fHours = field("Horaires d'appel", { key: "horaires", value: s.horaires, hint: HINT });
   fHours.input.classList.add("wide-input");
   const fMax = field("Durée maximale d'un appel (minutes)", {
     key: "duree_max_appel",
-    value: String(s.max_call_minutes),
+    value: String(s.duree_max_appel),
     inputmode: "numeric",
     maxlength: 4,
     hint: "De 1 à 1440 ; aucun appel n'est autorisé plus longtemps, quel que soit le solde. Un compte peut avoir la sienne.",
   });
   const fPerDay = field("Appels par jour", {
     key: "appels_par_jour",
-    value: s.calls_per_day ?? "",
+    value: s.appels_par_jour ?? "",
     inputmode: "numeric",
     maxlength: 4,
     hint: "Vide : sans limite. Compte les appels autorisés depuis minuit ; un compte peut avoir les siens.",
@@ -120,9 +120,9 @@ export function rulesSection(s) {
         appels_par_jour: fPerDay.input.value,
       });
       for (const f of fields) f.setError("");
-      fHours.input.value = saved.call_hours;
-      fMax.input.value = String(saved.max_call_minutes);
-      fPerDay.input.value = saved.calls_per_day ?? "";
+      fHours.input.value = saved.horaires;
+      fMax.input.value = String(saved.duree_max_appel);
+      fPerDay.input.value = saved.appels_par_jour ?? "";
       preview();
       toast("Règles d'appel enregistrées");
     } catch (err) {

@@ -18,17 +18,17 @@ export async function renderSettings(host, infos, onRestored) {
     el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
       el("button", { type: "button", class: "link-btn", onclick: () => api.ouvrirDossier(quel).catch((e) => toast(e.message, "error")) }, "Ouvrir le dossier"));
   const plain = (minor) => amount(minor).replace(/\u202f/g, " ");
-  const fCode = field("Devise", { key: "devise", value: s.currency.code, maxlength: 3, hint: "Code ISO de 3 lettres : TND, EUR, XOF…" });
-  const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.currency.decimals }, String(d))));
+  const fCode = field("Devise", { key: "devise", value: s.devise, maxlength: 3, hint: "Code ISO de 3 lettres : TND, EUR, XOF…" });
+  const decimals = el("select", {}, [0, 1, 2, 3, 4].map((d) => el("option", { value: d, selected: d === s.decimales }, String(d))));
   const fDec = field("Nombre de décimales", { key: "decimales", control: decimals, hint: "Ne peut plus changer une fois des mouvements enregistrés" });
-  const fCc = field("Indicatif du pays", { key: "indicatif", value: `+${s.country_code}`, maxlength: 4, hint: "« + » et 1 à 3 chiffres (+216) ; ajouté aux numéros écrits sans + ni 00" });
-  const etat = el("input", { type: "checkbox", checked: s.default_enabled });
-  const billing = el("input", { type: "checkbox", checked: s.default_billing });
-  const fDuree = field("Durée d'appel par défaut (minutes)", { key: "duree_appel", value: s.default_allowance_min ?? "", hint: "Vide : illimitée" });
-  const fSolde = field("Solde initial par défaut", { key: "solde", value: s.default_opening_balance ? amount(s.default_opening_balance).replace(/\u202f/g, "") : "" });
-  const fSeuil = field(`Confirmer les mouvements au-delà de (${s.currency.code})`, { key: "seuil_confirmation", value: plain(s.confirmation_threshold), inputmode: "decimal", hint: "Au-dessus de ce montant, Gestion de solde demande confirmation avec le solde qui en résulte" });
-  const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.backup_retention_days), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
-  const fAdresse = field("Adresse du service de contrôle d'appel", { key: "adresse_service", value: s.agi_address, hint: "Adresse IP et port où écoute « forfaits agi » (par exemple 127.0.0.1:4573)" });
+  const fCc = field("Indicatif du pays", { key: "indicatif", value: s.indicatif, maxlength: 4, hint: "« + » et 1 à 3 chiffres (+216) ; ajouté aux numéros écrits sans + ni 00" });
+  const etat = el("input", { type: "checkbox", checked: s.etat_defaut });
+  const billing = el("input", { type: "checkbox", checked: s.billing_defaut });
+  const fDuree = field("Durée d'appel par défaut (minutes)", { key: "duree_appel", value: s.duree_defaut ?? "", hint: "Vide : illimitée" });
+  const fSolde = field("Solde initial par défaut", { key: "solde", value: s.solde_defaut ? amount(s.solde_defaut).replace(/\u202f/g, "") : "" });
+  const fSeuil = field(`Confirmer les mouvements au-delà de (${s.devise})`, { key: "seuil_confirmation", value: plain(s.seuil_confirmation), inputmode: "decimal", hint: "Au-dessus de ce montant, Gestion de solde demande confirmation avec le solde qui en résulte" });
+  const fRetention = field("Conserver les sauvegardes automatiques (jours)", { key: "retention", value: String(s.retention_sauvegardes), inputmode: "numeric", hint: "Une sauvegarde est faite chaque jour à l'ouverture de la fenêtre" });
+  const fAdresse = field("Adresse du service de contrôle d'appel", { key: "adresse_service", value: s.adresse_service, hint: "Adresse IP et port où écoute « forfaits agi » (par exemple 127.0.0.1:4573)" });
   const serviceState = el("span", { class: "service-state", id: "etat-service", role: "status" });
   const checkButton = button("Vérifier", { id: "btn-verifier-service" });
   let checks = 0;
@@ -87,9 +87,9 @@ export async function renderSettings(host, infos, onRestored) {
         adresse_service: fAdresse.input.value,
       });
       for (const f of fields) f.setError("");
-      setCurrency(saved.currency.code, saved.currency.decimals);
+      setCurrency(saved.devise, saved.decimales);
       toast("Paramètres enregistrés");
-      fAdresse.input.value = saved.agi_address;
+      fAdresse.input.value = saved.adresse_service;
       checkService(null);
     } catch (err) {
       message.textContent = showFieldErrors(fields, err);

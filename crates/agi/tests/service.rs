@@ -161,10 +161,10 @@ async fn the_spec_example_over_a_real_socket() {
 
     let done = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
     assert_eq!(done.var("FORFAITS_STATUT"), "FACTURE");
-    assert_eq!(lotfi(&site.db).solde, 1_694, "2,000 − 0,306");
+    assert_eq!(lotfi(&site.db).balance, 1_694, "2,000 − 0,306");
     let again = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
     assert_eq!(again.var("FORFAITS_STATUT"), "DEJA_FACTURE");
-    assert_eq!(lotfi(&site.db).solde, 1_694);
+    assert_eq!(lotfi(&site.db).balance, 1_694);
 
     let master = site.db.with_file_name("Master.csv");
     std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
@@ -172,7 +172,7 @@ async fn the_spec_example_over_a_real_socket() {
     let r =
         forfaits_core::calls::load_calls(&mut s, &master, Default::default(), &mut |_| {}).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1), "already loaded");
-    assert_eq!(s.account_by_matricule(LOTFI).unwrap().solde, 1_694);
+    assert_eq!(s.account_by_matricule(LOTFI).unwrap().balance, 1_694);
     assert!(s.check().unwrap().ok());
     site.stop().await;
 }
@@ -267,7 +267,7 @@ async fn raw_client(addr: &str, bytes: &[u8], then_wait: bool) -> bool {
 async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
     let site = site(2_000, |c| c.idle = Duration::from_millis(400)).await;
     let before = attempts(&site.db);
-    let balance = lotfi(&site.db).solde;
+    let balance = lotfi(&site.db).balance;
     let header = |script: &str, args: &[&str]| {
         let mut h = String::from("agi_network: yes\n");
         h.push_str(&format!(
@@ -326,7 +326,7 @@ async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
         "touche_vide",
         "still serving afterwards"
     );
-    assert_eq!(lotfi(&site.db).solde, balance);
+    assert_eq!(lotfi(&site.db).balance, balance);
     site.stop().await;
 }
 
@@ -406,7 +406,7 @@ async fn decisions_go_on_while_another_program_credits_the_same_account() {
     writer.join().unwrap();
     let s = Store::open(&site.db).unwrap();
     assert_eq!(
-        s.account_by_matricule(LOTFI).unwrap().solde,
+        s.account_by_matricule(LOTFI).unwrap().balance,
         2_000 + 1_000 - reserved_total
     );
     assert!(
@@ -544,14 +544,14 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
         (o.var("FORFAITS_STATUT"), o.var("FORFAITS_ENREGISTRER")),
         ("AUTORISE", "0")
     );
-    let before = lotfi(&site.db).solde;
+    let before = lotfi(&site.db).balance;
     assert_eq!(
         terminer(&site, "r.2", "300", "ANSWERED")
             .await
             .var("FORFAITS_STATUT"),
         "FACTURE"
     );
-    assert_eq!(lotfi(&site.db).solde, before, "free: balance unchanged");
+    assert_eq!(lotfi(&site.db).balance, before, "free: balance unchanged");
     // The site's per-call maximum: 2 minutes for an account without billing.
     let mut d = s.account_by_matricule(LOTFI).unwrap().to_draft();
     d.billing = false;

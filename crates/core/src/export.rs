@@ -8,7 +8,7 @@ use crate::dates::LocalCache;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Money, KEYS};
 use crate::error::{Error, Result};
-use crate::store::accounts::{from_row, COLUMNS};
+use crate::store::accounts::from_row;
 use crate::store::{audit, Store};
 use serde::Deserialize;
 use std::io::Write;
@@ -115,9 +115,10 @@ pub fn export_users<W: Write>(
     }
     let mut dates = LocalCache::default();
     let mut dates2 = LocalCache::default();
-    let mut stmt = store
-        .conn
-        .prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))?;
+    let mut stmt = store.conn.prepare(&format!(
+        "SELECT {} FROM accounts ORDER BY id",
+        *crate::store::columns::ACCOUNT
+    ))?;
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
     let mut rec: Vec<String> = Vec::with_capacity(24);
@@ -126,32 +127,36 @@ pub fn export_users<W: Write>(
         rec.clear();
         match opts.format {
             ExportFormat::Import => {
-                rec.push(protect(&a.nom).into_owned());
+                rec.push(protect(&a.name).into_owned());
                 rec.push(a.matricule.clone());
                 rec.push(a.identifiant.clone());
                 let last = a
-                    .telephones
+                    .phones
                     .iter()
                     .rposition(|p| p.is_some())
                     .map_or(0, |i| i + 1);
-                for p in &a.telephones[..last] {
+                for p in &a.phones[..last] {
                     rec.push(p.clone().unwrap_or_default());
                 }
             }
             ExportFormat::Complet => {
-                rec.push(protect(&a.nom).into_owned());
+                rec.push(protect(&a.name).into_owned());
                 rec.push(a.matricule.clone());
                 rec.push(a.identifiant.clone());
-                rec.push(switch_label(a.etat_compte).into());
+                rec.push(switch_label(a.enabled).into());
                 rec.push(a.etat_general().label());
-                rec.push(settings.currency.format_plain(Money(a.solde)));
-                for p in &a.telephones {
+                rec.push(settings.currency.format_plain(Money(a.balance)));
+                for p in &a.phones {
                     rec.push(p.clone().unwrap_or_default());
                 }
-                rec.push(dates.get(a.cree_le).to_string());
-                rec.push(dates2.get(a.modifie_le).to_string());
-                rec.push(a.duree_appel_min.map(|m| m.to_string()).unwrap_or_default());
-                rec.push(format_duration(a.duree_totale_s));
+                rec.push(dates.get(a.created_at).to_string());
+                rec.push(dates2.get(a.updated_at).to_string());
+                rec.push(
+                    a.allowance_minutes
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                );
+                rec.push(format_duration(a.used_seconds));
                 rec.push(switch_label(a.billing).into());
             }
         }

@@ -51,10 +51,10 @@ fn sample_records_are_rated_debited_counted_and_flagged() {
 
     let first = s.account_by_matricule("10000000000000").unwrap();
     assert_eq!(
-        first.solde, -690,
+        first.balance, -690,
         "dropped by exactly 0,690 TND (510 + 180 millimes)"
     );
-    assert_eq!(first.duree_totale_s, 241);
+    assert_eq!(first.used_seconds, 241);
     let (total, calls) = s.calls(first.id, Period::default(), 100, 0).unwrap();
     assert_eq!(total, 3);
     let to_fixe = calls.iter().find(|c| c.numero == "71234567").unwrap();
@@ -73,8 +73,8 @@ fn sample_records_are_rated_debited_counted_and_flagged() {
     );
 
     let second = s.account_by_matricule("10000000007919").unwrap();
-    assert_eq!(second.solde, -144);
-    assert_eq!(second.duree_totale_s, 45);
+    assert_eq!(second.balance, -144);
+    assert_eq!(second.used_seconds, 45);
     let m = s.movements(second.id, 10, 0).unwrap();
     assert_eq!(m[0].libelle, "Appel");
     assert_eq!(m[0].montant, -144);
@@ -95,8 +95,8 @@ fn loading_the_same_file_again_changes_nothing() {
     );
     let again = s.account_by_matricule("10000000000000").unwrap();
     assert_eq!(
-        (again.solde, again.duree_totale_s),
-        (first.solde, first.duree_totale_s)
+        (again.balance, again.used_seconds),
+        (first.balance, first.used_seconds)
     );
     assert_eq!(s.count_movements(first.id).unwrap(), movements);
     assert!(s.check().unwrap().ok());
@@ -113,7 +113,7 @@ fn records_without_uniqueid_are_deduplicated_by_their_content() {
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (1, 1));
     let a = s.account_by_matricule("10000000007919").unwrap();
-    assert_eq!(a.solde, -180, "60 s at 0,180: 30 + 5×6 = 60 s billed");
+    assert_eq!(a.balance, -180, "60 s at 0,180: 30 + 5×6 = 60 s billed");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
 }
@@ -128,7 +128,7 @@ fn billing_off_counts_minutes_only() {
     let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
     assert_eq!(r.montant_total, 144, "only the second account pays");
     let a = s.account_by_matricule("10000000000000").unwrap();
-    assert_eq!((a.solde, a.duree_totale_s), (0, 241));
+    assert_eq!((a.balance, a.used_seconds), (0, 241));
     assert_eq!(s.count_movements(a.id).unwrap(), 0);
 }
 
@@ -160,7 +160,7 @@ fn matching_by_src_uses_the_caller_column() {
         "213 and 214 are no identifiant"
     );
     assert_eq!(
-        s.account_by_matricule("10000000000000").unwrap().solde,
+        s.account_by_matricule("10000000000000").unwrap().balance,
         -690
     );
 }
@@ -181,7 +181,7 @@ fn a_number_without_tariff_is_kept_free_and_reported() {
         r.sans_tarif[0].texte
     );
     let a = s.account_by_matricule("10000000000000").unwrap();
-    assert_eq!((a.solde, a.duree_totale_s), (0, 120));
+    assert_eq!((a.balance, a.used_seconds), (0, 120));
 }
 
 #[test]
@@ -317,7 +317,7 @@ fn dry_run_rates_without_writing() {
         (r.appels_factures, r.montant_total, r.ecrit),
         (3, 834, false)
     );
-    assert_eq!(s.account_by_matricule("10000000000000").unwrap().solde, 0);
+    assert_eq!(s.account_by_matricule("10000000000000").unwrap().balance, 0);
 }
 
 #[test]
@@ -438,11 +438,11 @@ fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
         (2, 0, 1)
     );
     let a = s.account_by_matricule("10000000007919").unwrap();
-    assert_eq!((a.solde, a.duree_totale_s), (-900, 300), "300 s at 0,180");
+    assert_eq!((a.balance, a.used_seconds), (-900, 300), "300 s at 0,180");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
     assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().solde,
+        s.account_by_matricule("10000000007919").unwrap().balance,
         -900
     );
 }
@@ -466,7 +466,7 @@ fn records_of_one_channel_without_sequence_are_told_apart_by_their_content() {
         "the repeated line is one call"
     );
     assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().solde,
+        s.account_by_matricule("10000000007919").unwrap().balance,
         -900
     );
     let r = load(&mut s, &f).unwrap();
@@ -503,7 +503,7 @@ fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
         "the old record is known, the answered one of the same channel is new"
     );
     assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().solde,
+        s.account_by_matricule("10000000007919").unwrap().balance,
         -900
     );
     let r = load(&mut s, &f).unwrap();
@@ -563,7 +563,7 @@ fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded()
         err.contains("dépasse ce que Forfaits peut compter"),
         "{err}"
     );
-    assert_eq!(s.account_by_matricule("10000000007919").unwrap().solde, 0);
+    assert_eq!(s.account_by_matricule("10000000007919").unwrap().balance, 0);
     let report = s.check().unwrap();
     assert!(
         report.problemes.iter().any(|p| p.contains("+2162")),

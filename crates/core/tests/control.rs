@@ -70,7 +70,7 @@ fn hang_up(uniqueid: &str, billsec: i64) -> FinishRequest {
 }
 
 fn balance(svc: &Service) -> i64 {
-    svc.store().account_by_matricule(LOTFI).unwrap().solde
+    svc.store().account_by_matricule(LOTFI).unwrap().balance
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     assert!(matches!(again, Finished::AlreadyBilled { .. }), "{again:?}");
     assert_eq!(balance(&svc), 1_694);
     let a = svc.store().account_by_matricule(LOTFI).unwrap();
-    assert_eq!(a.duree_totale_s, 100);
+    assert_eq!(a.used_seconds, 100);
 
     // The same call in Master.csv afterwards is "already loaded".
     let master = db.dir.path().join("Master.csv");
@@ -132,7 +132,7 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     let mut store = Store::open(&db.path).unwrap();
     let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
-    assert_eq!(store.account_by_matricule(LOTFI).unwrap().solde, 1_694);
+    assert_eq!(store.account_by_matricule(LOTFI).unwrap().balance, 1_694);
     assert!(
         store.check().unwrap().ok(),
         "{:?}",
@@ -164,7 +164,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
     drop(svc);
     let mut s = Store::open(&db.path).unwrap();
     let a = s.account_by_matricule(LOTFI).unwrap();
-    assert_eq!(a.solde, 50, "refusals hold and debit nothing");
+    assert_eq!(a.balance, 50, "refusals hold and debit nothing");
     let attempts = s.attempts(a.id, 50, NOW).unwrap();
     assert_eq!(attempts.len(), 4, "the unknown codes have no account");
     assert_eq!(attempts[0].label, "Refusé : solde insuffisant");
@@ -227,7 +227,7 @@ fn billing_off_grants_the_per_call_maximum_and_holds_nothing() {
     assert!(matches!(f, Finished::Billed { cost: 0, .. }), "{f:?}");
     let a = svc.store().account_by_matricule(LOTFI).unwrap();
     assert_eq!(
-        (a.solde, a.duree_totale_s),
+        (a.balance, a.used_seconds),
         (0, 600),
         "minutes counted, nothing debited"
     );
@@ -878,13 +878,10 @@ fn the_account_form_sets_limits_and_a_suspension_as_typed() {
     assert!(msg.contains("suspendez le compte"), "{msg}");
     assert_eq!(error_fields(err), ["duree_max_appel", "appels_par_jour"]);
     let a = s.save_account_limits_form(id, &typed("15", "2")).unwrap();
-    assert_eq!(
-        (a.duree_max_appel_min, a.appels_par_jour),
-        (Some(15), Some(2))
-    );
+    assert_eq!((a.max_call_minutes, a.calls_per_day), (Some(15), Some(2)));
     let a = s.save_account_limits_form(id, &typed(" ", "")).unwrap();
     assert_eq!(
-        (a.duree_max_appel_min, a.appels_par_jour),
+        (a.max_call_minutes, a.calls_per_day),
         (None, None),
         "empty: the site's"
     );
@@ -902,12 +899,12 @@ fn the_account_form_sets_limits_and_a_suspension_as_typed() {
         err.to_string().contains("aujourd'hui ou plus tard"),
         "{err}"
     );
-    assert!(s.get_account(id).unwrap().suspendu_jusqu_au.is_none());
+    assert!(s.get_account(id).unwrap().suspended_until.is_none());
     let a = s
         .suspend_account_typed(id, "2026-12-12", "  discipline ", today)
         .unwrap();
     assert_eq!(
-        (a.suspendu_jusqu_au, a.motif_suspension.as_str()),
+        (a.suspended_until, a.suspension_reason.as_str()),
         (NaiveDate::from_ymd_opt(2026, 12, 12), "discipline")
     );
 }

@@ -33,7 +33,7 @@ fn fingerprint(s: &Store) -> (u64, String) {
             ..Default::default()
         })
         .unwrap();
-    (p.total, format!("{:?}", p.lignes))
+    (p.total, format!("{:?}", p.rows))
 }
 
 fn texts(errors: &[LineError]) -> Vec<String> {
@@ -64,10 +64,10 @@ fn every_good_encoding_separator_and_line_end_imports_the_same_accounts() {
         );
         assert!(r.ecrit, "{f}");
         let hedi = s.find_by_matricule("10000000023757").unwrap().unwrap();
-        assert_eq!(hedi.nom, "Hédi Ben Salah", "{f}: accents decoded");
-        assert_eq!(hedi.telephones[1].as_deref(), Some("+21620754009"), "{f}");
+        assert_eq!(hedi.name, "Hédi Ben Salah", "{f}: accents decoded");
+        assert_eq!(hedi.phones[1].as_deref(), Some("+21620754009"), "{f}");
         assert_eq!(
-            s.find_by_matricule("10000000118785").unwrap().unwrap().nom,
+            s.find_by_matricule("10000000118785").unwrap().unwrap().name,
             "Mériem Gharbi"
         );
         assert!(s.check().unwrap().ok());
@@ -90,15 +90,15 @@ fn quoted_fields_may_hold_separators_quotes_and_line_breaks() {
     let r = r.unwrap();
     assert_eq!(r.crees, 3, "{:?}", texts(&r.erreurs));
     assert_eq!(
-        s.find_by_matricule("10000000000000").unwrap().unwrap().nom,
+        s.find_by_matricule("10000000000000").unwrap().unwrap().name,
         "Ben Ali; Lotfi"
     );
     assert_eq!(
-        s.find_by_matricule("10000000007919").unwrap().unwrap().nom,
+        s.find_by_matricule("10000000007919").unwrap().unwrap().name,
         "Ali \"Lotfi\" Gharbi"
     );
     assert_eq!(
-        s.find_by_matricule("10000000015838").unwrap().unwrap().nom,
+        s.find_by_matricule("10000000015838").unwrap().unwrap().name,
         "Amira Trabelsi",
         "a line break in a name is whitespace"
     );
@@ -109,10 +109,10 @@ fn lines_of_3_to_13_fields_keep_key_positions() {
     let (_db, s, r) = import("ok-3-to-13-fields.csv");
     assert_eq!(r.unwrap().crees, 4);
     let t = s.find_by_matricule("10000000000003").unwrap().unwrap();
-    assert_eq!(t.telephones[9].as_deref(), Some("20000020"));
+    assert_eq!(t.phones[9].as_deref(), Some("20000020"));
     let five = s.find_by_matricule("10000000000004").unwrap().unwrap();
-    assert_eq!(five.telephones[4].as_deref(), Some("50000005"));
-    assert!(five.telephones[..4].iter().all(|p| p.is_none()));
+    assert_eq!(five.phones[4].as_deref(), Some("50000005"));
+    assert!(five.phones[..4].iter().all(|p| p.is_none()));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn phone_separators_are_removed_on_import() {
     assert_eq!(r.unwrap().crees, 1);
     let a = s.find_by_matricule("10000000000005").unwrap().unwrap();
     assert_eq!(
-        a.telephones[..4],
+        a.phones[..4],
         [
             Some("+21627468145".to_string()),
             Some("0021650191614".to_string()),
@@ -292,7 +292,7 @@ fn an_account_already_in_the_database_is_refused_unless_updating() {
     .unwrap();
     assert_eq!((r.crees, r.mis_a_jour, r.rejetees), (2, 1, 0));
     let a = s.find_by_matricule("10000000023757").unwrap().unwrap();
-    assert_eq!(a.nom, "Hédi Ben Salah");
+    assert_eq!(a.name, "Hédi Ben Salah");
     let found = s
         .list_accounts(&ListQuery {
             recherche: "26630494".into(),
@@ -355,9 +355,9 @@ fn new_accounts_take_the_defaults_of_the_settings() {
     s.save_settings(&st).unwrap();
     run(&mut s, &fixture("ok-utf8.csv"), ImportOptions::default()).unwrap();
     let a = s.find_by_matricule("10000000023757").unwrap().unwrap();
-    assert!(!a.etat_compte && !a.billing);
-    assert_eq!(a.duree_appel_min, Some(120));
-    assert_eq!(a.solde, 5_000);
+    assert!(!a.enabled && !a.billing);
+    assert_eq!(a.allowance_minutes, Some(120));
+    assert_eq!(a.balance, 5_000);
     assert_eq!(
         s.movements(a.id, 10, 0).unwrap()[0].libelle,
         "Solde initial"
@@ -519,8 +519,8 @@ fn first_import_makes_every_account_findable() {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(p.lignes.len(), 1, "{q}");
-        assert_eq!(p.lignes[0].nom, name);
+        assert_eq!(p.rows.len(), 1, "{q}");
+        assert_eq!(p.rows[0].name, name);
     }
     assert!(s.check().unwrap().ok());
 }
@@ -558,7 +558,7 @@ fn a_line_refused_as_duplicate_does_not_make_later_lines_duplicates_in_either_mo
         );
         assert_eq!((r.crees, r.rejetees), (2, 2));
         assert_eq!(
-            s.find_by_matricule("10000000000003").unwrap().unwrap().nom,
+            s.find_by_matricule("10000000000003").unwrap().unwrap().name,
             "C"
         );
         assert!(s.check().unwrap().ok());

@@ -14,7 +14,7 @@ fn state(s: &Store) -> String {
             ..Default::default()
         })
         .unwrap();
-    format!("{}{:?}", p.total, p.lignes)
+    format!("{}{:?}", p.total, p.rows)
 }
 
 /// Pieces that make files look almost right, so the fuzzing reaches deep into the engine.

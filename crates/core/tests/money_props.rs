@@ -84,7 +84,7 @@ proptest! {
                     let _ = s.manual_movement(id, MovementKind::Correction, Money(m), "motif");
                 },
                 Op::Calls(i, calls) => if let Some((id, code)) = pick(i, &ids) {
-                    let before = s.get_account(id).unwrap().solde;
+                    let before = s.get_account(id).unwrap().balance;
                     let f = db.dir.path().join(format!("m{n}-{i}.csv"));
                     let mut text = String::new();
                     for (k, (dst, sec)) in calls.iter().enumerate() {
@@ -94,7 +94,7 @@ proptest! {
                     }
                     std::fs::write(&f, text).unwrap();
                     let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| {}).unwrap();
-                    prop_assert_eq!(s.get_account(id).unwrap().solde, before - r.montant_total);
+                    prop_assert_eq!(s.get_account(id).unwrap().balance, before - r.montant_total);
                     last_file = Some(f);
                 },
                 Op::Reload => if let Some(f) = &last_file {
@@ -137,10 +137,10 @@ proptest! {
         let mut text: Vec<u8> = prefix.iter().enumerate().map(|(k, d)| call_line("1234567", k as u32, ["26000001", "71000000", "*97"][*d as usize], 61)).collect::<String>().into_bytes();
         text.extend(&bytes);
         std::fs::write(&f, &text).unwrap();
-        let before = s.get_account(1).unwrap().solde;
+        let before = s.get_account(1).unwrap().balance;
         match load_calls(&mut s, &f, CallsOptions::default(), &mut |_| {}) {
-            Ok(r) => prop_assert_eq!(s.get_account(1).unwrap().solde, before - r.montant_total),
-            Err(_) => prop_assert_eq!(s.get_account(1).unwrap().solde, before, "refused: nothing written"),
+            Ok(r) => prop_assert_eq!(s.get_account(1).unwrap().balance, before - r.montant_total),
+            Err(_) => prop_assert_eq!(s.get_account(1).unwrap().balance, before, "refused: nothing written"),
         }
         prop_assert!(s.check().unwrap().ok());
     }

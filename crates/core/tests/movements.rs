@@ -71,13 +71,13 @@ fn an_unconfirmed_movement_above_the_threshold_changes_nothing() {
         err.to_string().contains("dépasse le seuil de confirmation"),
         "{err}"
     );
-    assert_eq!(s.get_account(id).unwrap().solde, 0);
+    assert_eq!(s.get_account(id).unwrap().balance, 0);
     assert!(s.movements(id, 10, 0).unwrap().is_empty());
     s.confirmed_movement(id, MovementKind::Recharge, Money(999_000), "", false)
         .unwrap();
     s.confirmed_movement(id, MovementKind::Recharge, amount, "", true)
         .unwrap();
-    assert_eq!(s.get_account(id).unwrap().solde, 1_000_000_999_000);
+    assert_eq!(s.get_account(id).unwrap().balance, 1_000_000_999_000);
     assert!(s.check().unwrap().ok());
 }
 

@@ -147,7 +147,7 @@ fn found(s: &Store, query: &str) -> (u64, Vec<i64>) {
             ..Default::default()
         })
         .unwrap();
-    let mut ids: Vec<i64> = page.lignes.iter().map(|a| a.id).collect();
+    let mut ids: Vec<i64> = page.rows.iter().map(|a| a.id).collect();
     ids.sort_unstable();
     (page.total, ids)
 }
@@ -624,9 +624,9 @@ fn an_infix_search_fails_before_the_index_knows_runs_inside_numbers() {
             ..Default::default()
         })
         .unwrap()
-        .lignes
+        .rows
         .into_iter()
-        .map(|a| a.nom)
+        .map(|a| a.name)
         .collect::<Vec<_>>()
     };
     assert_eq!(name("3470"), ["Lotfi Ben Ali"]);

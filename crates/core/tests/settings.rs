@@ -9,17 +9,17 @@ use forfaits_core::{Error, Store};
 
 fn form() -> SettingsForm {
     SettingsForm {
-        devise: "TND".into(),
-        decimales: 3,
-        indicatif: "+216".into(),
-        etat_defaut: true,
-        billing_defaut: true,
-        duree_defaut: String::new(),
-        solde_defaut: String::new(),
-        retention_sauvegardes: 14,
-        seuil_confirmation: "1 000".into(),
-        duree_max_appel: None,
-        adresse_service: None,
+        currency: "TND".into(),
+        decimals: 3,
+        country_code: "+216".into(),
+        default_enabled: true,
+        default_billing: true,
+        default_allowance: String::new(),
+        default_opening_balance: String::new(),
+        backup_retention_days: 14,
+        confirmation_threshold: "1 000".into(),
+        max_call_minutes: None,
+        agi_address: None,
     }
 }
 
@@ -39,7 +39,7 @@ fn a_currency_must_be_a_three_letter_iso_code() {
     let before = s.settings().unwrap();
     for bad in ["dinar", "TN", "TDN", "€"] {
         let f = SettingsForm {
-            devise: bad.into(),
+            currency: bad.into(),
             ..form()
         };
         let errs = refused_fields(s.save_settings_form(&f));
@@ -50,8 +50,8 @@ fn a_currency_must_be_a_three_letter_iso_code() {
     assert_eq!(s.settings().unwrap(), before, "nothing saved");
     let saved = s
         .save_settings_form(&SettingsForm {
-            devise: "eur".into(),
-            decimales: 2,
+            currency: "eur".into(),
+            decimals: 2,
             ..form()
         })
         .unwrap();
@@ -65,21 +65,21 @@ fn a_country_code_needs_its_plus_and_one_to_three_digits() {
     let before = s.settings().unwrap();
     for bad in ["216", "+2160", "+", "00216", "+021"] {
         let f = SettingsForm {
-            indicatif: bad.into(),
+            country_code: bad.into(),
             ..form()
         };
         let errs = refused_fields(s.save_settings_form(&f));
         assert_eq!(errs[0].0, Field::CountryCode, "{bad}");
     }
     let errs = refused_fields(s.save_settings_form(&SettingsForm {
-        indicatif: "216".into(),
+        country_code: "216".into(),
         ..form()
     }));
     assert!(errs[0].1.contains("écrivez +216"), "{}", errs[0].1);
     assert_eq!(s.settings().unwrap(), before, "nothing saved");
     let saved = s
         .save_settings_form(&SettingsForm {
-            indicatif: "+33".into(),
+            country_code: "+33".into(),
             ..form()
         })
         .unwrap();
@@ -97,7 +97,7 @@ fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
     );
     for bad in ["", "-5", "beaucoup", "1,2345"] {
         let errs = refused_fields(s.save_settings_form(&SettingsForm {
-            seuil_confirmation: bad.into(),
+            confirmation_threshold: bad.into(),
             ..form()
         }));
         assert_eq!(errs[0].0, Field::ConfirmationThreshold, "{bad}");
@@ -107,7 +107,7 @@ fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
         Money(1_000_000)
     );
     s.save_settings_form(&SettingsForm {
-        seuil_confirmation: "250,5".into(),
+        confirmation_threshold: "250,5".into(),
         ..form()
     })
     .unwrap();
@@ -127,8 +127,8 @@ fn the_per_call_maximum_and_the_service_address_are_checked_and_kept() {
     let db = temp_db();
     let mut s = Store::open(&db.path).unwrap();
     let mut f = form();
-    f.duree_max_appel = Some(0);
-    f.adresse_service = Some("asterisk:4573".into());
+    f.max_call_minutes = Some(0);
+    f.agi_address = Some("asterisk:4573".into());
     let refused = refused_fields(s.save_settings_form(&f));
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert_eq!(refused[0].0, Field::MaxCall);
@@ -139,8 +139,8 @@ fn the_per_call_maximum_and_the_service_address_are_checked_and_kept() {
     );
     assert_eq!(refused[1].0, Field::AgiAddress);
     assert_eq!(s.settings().unwrap().max_call_minutes, 60, "unchanged");
-    f.duree_max_appel = Some(20);
-    f.adresse_service = Some(" 0.0.0.0:4600 ".into());
+    f.max_call_minutes = Some(20);
+    f.agi_address = Some(" 0.0.0.0:4600 ".into());
     s.save_settings_form(&f).unwrap();
     let saved = s.settings().unwrap();
     assert_eq!(

@@ -99,10 +99,10 @@ fn assert_has(text: &str, wanted: &[&str]) {
 fn sheet_pdf_holds_every_value_with_accents() {
     let f = hedi();
     let a = &f.account;
-    assert_eq!(a.solde, 1_244_500);
+    assert_eq!(a.balance, 1_244_500);
     let text = sheet_text(&f.data());
-    let created = dates::local(a.cree_le);
-    let modified = dates::local(a.modifie_le);
+    let created = dates::local(a.created_at);
+    let modified = dates::local(a.updated_at);
     let printed = format!("Imprimée le {}", dates::local(PRINTED_AT));
     assert_has(
         &text,
@@ -165,9 +165,9 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
     let db = temp_db();
     let mut store = Store::open(&db.path).unwrap();
     let mut f = form("Mériem Saïdi", "10000000001234", "7654321", &["26630494"]);
-    f.etat_compte = false;
+    f.enabled = false;
     f.billing = false;
-    f.duree_appel = "120".into();
+    f.allowance = "120".into();
     let (draft, _) = f
         .validate(&Currency::default(), &CountryCode::default())
         .unwrap();
@@ -175,7 +175,7 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
     let mut fx = read_back(db, &store, id);
     // 4 000 s of calls, as the billing module records them: 7 200 - 4 000 = 3 200 s left,
     // printed as 53 whole minutes.
-    fx.account.duree_totale_s = 4_000;
+    fx.account.used_seconds = 4_000;
     let text = sheet_text(&fx.data());
     assert_has(
         &text,
@@ -223,9 +223,9 @@ fn a_suspended_account_prints_until_when() {
 #[test]
 fn used_up_allowance_shows_zero_minutes_and_a_negative_balance_keeps_its_sign() {
     let mut f = hedi();
-    f.account.duree_appel_min = Some(10);
-    f.account.duree_totale_s = 10_000;
-    f.account.solde = -1_234_500;
+    f.account.allowance_minutes = Some(10);
+    f.account.used_seconds = 10_000;
+    f.account.balance = -1_234_500;
     let text = sheet_text(&f.data());
     assert_has(&text, &["10 min", "0 min", "-1 234,500 TND"]);
 }

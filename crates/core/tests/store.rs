@@ -22,7 +22,7 @@ fn opening_balance_is_the_first_movement() {
         12_500,
     );
     let a = s.get_account(id).unwrap();
-    assert_eq!(a.solde, 12_500);
+    assert_eq!(a.balance, 12_500);
     let m = s.movements(id, 10, 0).unwrap();
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].kind, MovementKind::Initial);
@@ -60,7 +60,7 @@ fn debit_below_zero_is_refused_and_changes_nothing() {
         .unwrap_err();
     assert!(err.is_rejection());
     assert!(err.to_string().contains("12,500"), "{err}");
-    assert_eq!(s.get_account(id).unwrap().solde, 12_500);
+    assert_eq!(s.get_account(id).unwrap().balance, 12_500);
     assert_eq!(s.count_movements(id).unwrap(), 1);
     let err = s
         .manual_movement(
@@ -78,7 +78,7 @@ fn debit_below_zero_is_refused_and_changes_nothing() {
         "Erreur de saisie",
     )
     .unwrap();
-    assert_eq!(s.get_account(id).unwrap().solde, 0);
+    assert_eq!(s.get_account(id).unwrap().balance, 0);
 }
 
 #[test]
@@ -184,13 +184,13 @@ fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing()
     assert!(matches!(e, Error::Busy), "{e:?}");
     other.execute_batch("ROLLBACK").unwrap();
 
-    assert_eq!(s.get_account(id).unwrap().solde, 12_500);
+    assert_eq!(s.get_account(id).unwrap().balance, 12_500);
     assert_eq!(s.count_movements(id).unwrap(), 1);
     assert_eq!(s.count_accounts().unwrap(), 1);
     // Once the other program is done, the same write goes through.
     s.manual_movement(id, MovementKind::Recharge, Money(1_000), "Dépôt")
         .unwrap();
-    assert_eq!(s.get_account(id).unwrap().solde, 13_500);
+    assert_eq!(s.get_account(id).unwrap().balance, 13_500);
     assert!(s.check().unwrap().ok());
 }
 
@@ -225,7 +225,7 @@ fn ranks_read_on_another_connection_are_kept_only_if_nothing_was_written_since()
     assert!(s.adopt_ranks(ranks, state).unwrap());
     let page = s.list_accounts(&query).unwrap();
     let names = |p: &forfaits_core::store::accounts::Page| -> Vec<String> {
-        p.lignes.iter().map(|a| a.matricule.clone()).collect()
+        p.rows.iter().map(|a| a.matricule.clone()).collect()
     };
     assert_eq!(names(&page), names(&expected));
 
@@ -257,7 +257,7 @@ fn ranks_read_on_another_connection_are_kept_only_if_nothing_was_written_since()
         })
         .unwrap();
     assert_eq!(all.total, 1502);
-    assert_eq!(all.lignes[0].nom, "Aaron Karim");
+    assert_eq!(all.rows[0].name, "Aaron Karim");
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn two_connections_crediting_one_account_at_once_lose_nothing() {
     let expected: i64 = (0..4)
         .map(|t| (0..50).map(|i| 1 + t * 100 + i).sum::<i64>())
         .sum();
-    assert_eq!(s.get_account(id).unwrap().solde, expected);
+    assert_eq!(s.get_account(id).unwrap().balance, expected);
     assert_eq!(s.count_movements(id).unwrap(), 200);
     assert!(s.check().unwrap().ok());
 }
@@ -328,9 +328,9 @@ fn names(s: &Store, q: &str) -> Vec<String> {
         ..Default::default()
     })
     .unwrap()
-    .lignes
+    .rows
     .into_iter()
-    .map(|a| a.nom)
+    .map(|a| a.name)
     .collect()
 }
 
@@ -419,8 +419,8 @@ fn edit_moves_the_search_entries_with_the_account() {
     assert_eq!(names(&s, "khelifi"), ["Zied Khelifi"]);
     assert_eq!(names(&s, "5512"), ["Zied Khelifi"]);
     let a = s.get_account(id).unwrap();
-    assert_eq!(a.telephones[0], None, "key positions are kept");
-    assert_eq!(a.telephones[1].as_deref(), Some("55123456"));
+    assert_eq!(a.phones[0], None, "key positions are kept");
+    assert_eq!(a.phones[1].as_deref(), Some("55123456"));
     assert!(s.check().unwrap().ok());
     assert!(s.audit_entries(&Default::default()).unwrap()[0]
         .details
@@ -453,7 +453,7 @@ fn list_sorts_pages_and_counts() {
         })
         .unwrap();
     assert_eq!(page.total, 5);
-    let n: Vec<_> = page.lignes.iter().map(|a| a.nom.as_str()).collect();
+    let n: Vec<_> = page.rows.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(
         n,
         ["Charlie", "delta"],
@@ -467,7 +467,7 @@ fn list_sorts_pages_and_counts() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(page.lignes[0].nom, "Bravo");
+    assert_eq!(page.rows[0].name, "Bravo");
 }
 
 #[test]
@@ -550,7 +550,7 @@ proptest! {
             }
         }
         for (id, bal) in &model {
-            prop_assert_eq!(s.get_account(*id).unwrap().solde, *bal);
+            prop_assert_eq!(s.get_account(*id).unwrap().balance, *bal);
             prop_assert!(*bal >= 0);
         }
         let report = s.check().unwrap();
@@ -586,10 +586,10 @@ fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
     };
     let p = dense(0);
     assert_eq!(p.total, 1500);
-    assert_eq!(p.lignes[0].nom, "Nom 0000");
-    assert_eq!(dense(1450).lignes.len(), 50);
-    assert_eq!(dense(1450).lignes[49].nom, "Nom 1499");
-    assert!(dense(0).lignes.iter().all(|a| a.matricule.starts_with('1')));
+    assert_eq!(p.rows[0].name, "Nom 0000");
+    assert_eq!(dense(1450).rows.len(), 50);
+    assert_eq!(dense(1450).rows[49].name, "Nom 1499");
+    assert!(dense(0).rows.iter().all(|a| a.matricule.starts_with('1')));
     // The same rows as the narrow path gives for a narrower query.
     let narrow = s
         .list_accounts(&ListQuery {
@@ -599,7 +599,7 @@ fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
         })
         .unwrap();
     assert_eq!(narrow.total, 500, "matricules 1 0000000001xxx");
-    assert!(narrow.lignes.windows(2).all(|w| w[0].nom <= w[1].nom));
+    assert!(narrow.rows.windows(2).all(|w| w[0].name <= w[1].name));
 }
 
 #[test]
@@ -717,7 +717,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
                 })
                 .unwrap();
             assert_eq!(page.total as usize, expected.len(), "{query} {tri:?}");
-            let got: Vec<&str> = page.lignes.iter().map(|a| a.matricule.as_str()).collect();
+            let got: Vec<&str> = page.rows.iter().map(|a| a.matricule.as_str()).collect();
             let want: Vec<&str> = expected
                 .iter()
                 .skip(offset as usize)

@@ -1,10 +1,11 @@
 //! Forfaits utilisateurs: the table, the account form, state toggle, deletion.
 
-use super::view::AccountView;
+use super::view::{AccountFormView, AccountView};
 use crate::Call;
 use forfaits_core::domain::{AccountForm, FieldError};
+
 use forfaits_core::store::accounts::{Deleted, ListQuery};
-use forfaits_core::{Error, Store};
+use forfaits_core::Error;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -22,8 +23,8 @@ pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageV
             let p = s.list_accounts(&requete)?;
             Ok(PageView {
                 total: p.total,
-                decalage: p.decalage,
-                lignes: p.lignes.into_iter().map(AccountView::from).collect(),
+                decalage: p.offset,
+                lignes: p.rows.into_iter().map(AccountView::from).collect(),
             })
         })
         .await
@@ -41,34 +42,22 @@ pub async fn obtenir_compte(state: Call<'_>, id: i64) -> Result<AccountView, Err
 #[tauri::command]
 pub async fn valider_compte(
     state: Call<'_>,
-    formulaire: AccountForm,
+    formulaire: AccountFormView,
     id: Option<i64>,
 ) -> Result<Vec<FieldError>, Error> {
-    state
-        .with_store(move |s| s.validate_form(&formulaire, id))
-        .await
-}
-
-fn draft(
-    s: &Store,
-    f: &AccountForm,
-) -> Result<
-    (
-        forfaits_core::domain::AccountDraft,
-        forfaits_core::domain::Money,
-    ),
-    Error,
-> {
-    let st = s.settings()?;
-    f.validate(&st.currency, &st.country_code)
-        .map_err(Error::Fields)
+    let form = AccountForm::from(formulaire);
+    state.with_store(move |s| s.validate_form(&form, id)).await
 }
 
 #[tauri::command]
-pub async fn creer_compte(state: Call<'_>, formulaire: AccountForm) -> Result<AccountView, Error> {
+pub async fn creer_compte(
+    state: Call<'_>,
+    formulaire: AccountFormView,
+) -> Result<AccountView, Error> {
+    let form = AccountForm::from(formulaire);
     state
         .with_store(move |s| {
-            let (d, opening) = draft(s, &formulaire)?;
+            let (d, opening) = s.draft_from_form(&form)?;
             Ok(s.create_account(&d, opening)?.into())
         })
         .await
@@ -78,11 +67,12 @@ pub async fn creer_compte(state: Call<'_>, formulaire: AccountForm) -> Result<Ac
 pub async fn modifier_compte(
     state: Call<'_>,
     id: i64,
-    formulaire: AccountForm,
+    formulaire: AccountFormView,
 ) -> Result<AccountView, Error> {
+    let form = AccountForm::from(formulaire);
     state
         .with_store(move |s| {
-            let (d, _) = draft(s, &formulaire)?;
+            let (d, _) = s.draft_from_form(&form)?;
             Ok(s.update_account(id, &d)?.into())
         })
         .await

@@ -1,10 +1,10 @@
 //! The status line, the About box, Paramètres and the Journal.
 
+use super::view::{SettingsFormView, SettingsView};
 use crate::chosen::Use;
 use crate::Call;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
-use forfaits_core::store::Settings;
 use forfaits_core::Error;
 use serde::Serialize;
 
@@ -47,17 +47,18 @@ pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
 }
 
 #[tauri::command]
-pub async fn lire_parametres(state: Call<'_>) -> Result<Settings, Error> {
-    state.with_store(|s| s.settings()).await
+pub async fn lire_parametres(state: Call<'_>) -> Result<SettingsView, Error> {
+    state.with_store(|s| Ok(s.settings()?.into())).await
 }
 
 #[tauri::command]
 pub async fn enregistrer_parametres(
     state: Call<'_>,
-    formulaire: SettingsForm,
-) -> Result<Settings, Error> {
+    formulaire: SettingsFormView,
+) -> Result<SettingsView, Error> {
+    let form = SettingsForm::from(formulaire);
     state
-        .with_store(move |s| s.save_settings_form(&formulaire))
+        .with_store(move |s| Ok(s.save_settings_form(&form)?.into()))
         .await
 }
 

@@ -1,14 +1,13 @@
 //! Call rules (SPEC §12): *Paramètres → Règles d'appel*, the *Numéros* screen, and the account
 //! form's section *Règles*. Values arrive as typed; the core reads and checks them.
 
-use super::view::AccountView;
+use super::view::{AccountView, SettingsView};
 use crate::Call;
 use forfaits_core::control::schedule::WeekView;
 use forfaits_core::rules::{
     schedule_preview, AccountLimitsForm, BlockedNumber, Blocking, Holder, PrivilegedNumber,
     SiteRulesForm,
 };
-use forfaits_core::store::Settings;
 use forfaits_core::Error;
 use serde::Serialize;
 
@@ -22,9 +21,9 @@ pub async fn apercu_horaires(state: Call<'_>, texte: String) -> Result<WeekView,
 pub async fn enregistrer_regles(
     state: Call<'_>,
     formulaire: SiteRulesForm,
-) -> Result<Settings, Error> {
+) -> Result<SettingsView, Error> {
     state
-        .with_store(move |s| s.save_site_rules_form(&formulaire))
+        .with_store(move |s| Ok(s.save_site_rules_form(&formulaire)?.into()))
         .await
 }
 

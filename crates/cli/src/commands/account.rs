@@ -59,50 +59,47 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     let money = |m: i64| currency.format_number(Money(m), Some(' ')) + " " + &currency.code;
     let mut lines = vec![
-        acc.nom.clone(),
+        acc.name.clone(),
         format!("  Matricule                 {}", acc.matricule),
         format!("  Identifiant               {}", acc.identifiant),
-        format!(
-            "  Etat du compte            {}",
-            switch_label(acc.etat_compte)
-        ),
+        format!("  Etat du compte            {}", switch_label(acc.enabled)),
         format!("  Etat général              {}", acc.etat_general().label()),
         format!("  Activation calcul billing {}", switch_label(acc.billing)),
         format!(
             "  Solde                     {}{held_text}",
-            money(acc.solde)
+            money(acc.balance)
         ),
         format!(
             "  Durée d'appel             {}",
-            acc.duree_appel_min
+            acc.allowance_minutes
                 .map(|m| format!("{m} minutes"))
                 .unwrap_or_else(|| "illimitée".into())
         ),
         format!(
             "  Durée totale des appels   {}",
-            format_duration(acc.duree_totale_s)
+            format_duration(acc.used_seconds)
         ),
         format!(
             "  Durée maximale d'un appel {}",
-            acc.duree_max_appel_min
+            acc.max_call_minutes
                 .map(|m| format!("{m} minutes"))
                 .unwrap_or_else(|| "celle du site".into())
         ),
         format!(
             "  Appels par jour           {}",
-            acc.appels_par_jour
+            acc.calls_per_day
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "ceux du site".into())
         ),
     ];
-    if let Some(until) = acc.suspendu_jusqu_au {
+    if let Some(until) = acc.suspended_until {
         lines.push(format!(
             "  Suspendu jusqu'au         {} ({})",
             until.format("%d/%m/%Y"),
-            acc.motif_suspension
+            acc.suspension_reason
         ));
     }
-    for (k, p) in acc.telephones.iter().enumerate() {
+    for (k, p) in acc.phones.iter().enumerate() {
         if let Some(p) = p {
             lines.push(format!("  Touche {:<2}                {p}", k + 1));
         }

@@ -21,7 +21,7 @@ pub fn run(store: &mut Store, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
         m.libelle,
         if m.montant > 0 { "+" } else { "" },
         currency.format(Money(m.montant)),
-        forfaits_core::fr::de(&account.nom),
+        forfaits_core::fr::de(&account.name),
         account.matricule,
         currency.format(Money(m.solde_apres))
     ));

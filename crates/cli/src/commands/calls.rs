@@ -71,7 +71,7 @@ fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> 
                 io.err,
                 "{} {} {} vers {}.",
                 fr::nombre(n, "appel", "appels"),
-                fr::de(&account.nom),
+                fr::de(&account.name),
                 fr::pluriel(n, "exporté", "exportés"),
                 path.display()
             ));

@@ -45,24 +45,24 @@ pub fn account_json(
     use forfaits_core::domain::state::switch_label;
     use forfaits_core::domain::Money;
     serde_json::json!({
-        "nom": acc.nom,
+        "nom": acc.name,
         "matricule": acc.matricule,
         "identifiant": acc.identifiant,
-        "solde": currency.format_plain(Money(acc.solde)),
-        "solde_unites_mineures": acc.solde,
+        "solde": currency.format_plain(Money(acc.balance)),
+        "solde_unites_mineures": acc.balance,
         "devise": currency.code,
-        "etat_compte": switch_label(acc.etat_compte),
+        "etat_compte": switch_label(acc.enabled),
         "etat_general": acc.etat_general().label(),
         "billing": switch_label(acc.billing),
-        "duree_appel_min": acc.duree_appel_min,
-        "duree_totale_s": acc.duree_totale_s,
-        "telephones": acc.telephones,
-        "cree_le": forfaits_core::dates::local(acc.cree_le),
-        "modifie_le": forfaits_core::dates::local(acc.modifie_le),
-        "duree_max_appel_min": acc.duree_max_appel_min,
-        "appels_par_jour": acc.appels_par_jour,
-        "suspendu_jusqu_au": acc.suspendu_jusqu_au.map(|d| d.format("%d/%m/%Y").to_string()),
-        "motif_suspension": acc.motif_suspension,
+        "duree_appel_min": acc.allowance_minutes,
+        "duree_totale_s": acc.used_seconds,
+        "telephones": acc.phones,
+        "cree_le": forfaits_core::dates::local(acc.created_at),
+        "modifie_le": forfaits_core::dates::local(acc.updated_at),
+        "duree_max_appel_min": acc.max_call_minutes,
+        "appels_par_jour": acc.calls_per_day,
+        "suspendu_jusqu_au": acc.suspended_until.map(|d| d.format("%d/%m/%Y").to_string()),
+        "motif_suspension": acc.suspension_reason,
     })
 }
 

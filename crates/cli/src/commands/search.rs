@@ -14,7 +14,7 @@ pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
         ..Default::default()
     })?;
     let out = &mut *io.out;
-    for acc in &page.lignes {
+    for acc in &page.rows {
         if a.json {
             let v = super::account_json(acc, &currency);
             super::w(writeln!(out, "{v}"));
@@ -24,13 +24,13 @@ pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
                 "{}  {}  {:>16}  {}",
                 acc.matricule,
                 acc.identifiant,
-                currency.format_number(Money(acc.solde), Some(' ')) + " " + &currency.code,
-                acc.nom
+                currency.format_number(Money(acc.balance), Some(' ')) + " " + &currency.code,
+                acc.name
             ));
         }
     }
     if !a.json {
-        let shown = page.lignes.len() as u64;
+        let shown = page.rows.len() as u64;
         let found = |t: u64| {
             format!(
                 "{} {}",

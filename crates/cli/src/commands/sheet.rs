@@ -19,7 +19,7 @@ pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     super::w(writeln!(
         io.err,
         "Fiche {} écrite : {}.",
-        forfaits_core::fr::de(&account.nom),
+        forfaits_core::fr::de(&account.name),
         a.out.display()
     ));
     Ok(EXIT_OK)

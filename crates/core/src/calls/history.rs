@@ -175,7 +175,7 @@ pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Pa
         "Export de l'historique des appels",
         Some(audit::Subject {
             matricule: &a.matricule,
-            name: &a.nom,
+            name: &a.name,
         }),
         &format!(
             "{} vers {}",

@@ -100,11 +100,10 @@ struct AccountCtx {
 
 fn account_ctx(conn: &Connection, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
     let row = conn
-        .prepare_cached(
-            "SELECT id, billing, balance, used_seconds, phone1, phone2, phone3, phone4, phone5,
-                    phone6, phone7, phone8, phone9, phone10
-             FROM accounts WHERE identifiant = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT id, billing, balance, used_seconds, {} FROM accounts WHERE identifiant = ?1",
+            *crate::store::columns::PHONE_LIST
+        ))?
         .query_row([code], |r| {
             let mut keys = Vec::new();
             for k in 0..10 {

@@ -309,12 +309,12 @@ fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> 
         return Ok(None);
     }
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, name, identifiant, enabled, billing, balance, used_seconds, allowance_min,
-                    phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10,
-                    max_call_min, calls_per_day, suspended_until, suspension_reason
+                    {}, max_call_min, calls_per_day, suspended_until, suspension_reason
              FROM accounts WHERE identifiant = ?1",
-        )?
+            *crate::store::columns::PHONE_LIST
+        ))?
         .query_row([code], |r| {
             let mut phones: [Option<String>; 10] = Default::default();
             for (k, p) in phones.iter_mut().enumerate() {

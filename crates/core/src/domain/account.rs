@@ -6,7 +6,6 @@ use super::money::{Currency, Money};
 use super::name::Name;
 use super::phone::{same_number, CountryCode, Phone};
 use super::state::{etat_general, EtatGeneral, EtatInputs};
-use serde::{Deserialize, Serialize};
 
 pub const KEYS: usize = 10;
 
@@ -22,21 +21,20 @@ pub struct AccountDraft {
     pub phones: [Option<Phone>; KEYS],
 }
 
-/// The form as the window sends it: raw text, validated here so that the rules live in one place.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The form as typed: raw text, validated here so that the rules live in one place (the
+/// window's names for these fields are the shell's).
+#[derive(Debug, Clone, Default)]
 pub struct AccountForm {
-    pub nom: String,
+    pub name: String,
     pub matricule: String,
     pub identifiant: String,
-    pub etat_compte: bool,
+    pub enabled: bool,
     pub billing: bool,
-    #[serde(default)]
-    pub duree_appel: String,
+    /// Minutes, empty for unlimited.
+    pub allowance: String,
     /// Opening balance; only read when the account is created.
-    #[serde(default)]
-    pub solde: String,
-    #[serde(default)]
-    pub telephones: Vec<String>,
+    pub opening_balance: String,
+    pub phones: Vec<String>,
 }
 
 /// Largest allowance accepted: about two years of calls, far beyond any real plan.
@@ -90,32 +88,32 @@ impl AccountForm {
         cc: &CountryCode,
     ) -> Result<(AccountDraft, Money), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = Name::parse(&self.nom).map_err(|e| errors.push(e)).ok();
+        let name = Name::parse(&self.name).map_err(|e| errors.push(e)).ok();
         let matricule = Matricule::parse(&self.matricule)
             .map_err(|e| errors.push(e))
             .ok();
         let identifiant = Identifiant::parse(&self.identifiant)
             .map_err(|e| errors.push(e))
             .ok();
-        let allowance = parse_allowance(&self.duree_appel)
+        let allowance = parse_allowance(&self.allowance)
             .map_err(|e| errors.push(e))
             .ok();
-        let opening = if self.solde.trim().is_empty() {
+        let opening = if self.opening_balance.trim().is_empty() {
             Some(Money(0))
         } else {
             currency
-                .parse(&self.solde, false)
+                .parse(&self.opening_balance, false)
                 .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
                 .ok()
         };
-        if self.telephones.len() > KEYS {
+        if self.phones.len() > KEYS {
             errors.push(FieldError::new(
                 Field::Phone(KEYS as u8),
                 format!("au plus {KEYS} numéros autorisés"),
             ));
         }
         let mut phones: [Option<Phone>; KEYS] = Default::default();
-        for (i, raw) in self.telephones.iter().take(KEYS).enumerate() {
+        for (i, raw) in self.phones.iter().take(KEYS).enumerate() {
             match Phone::parse_optional(raw, i as u8 + 1) {
                 Ok(p) => phones[i] = p,
                 Err(e) => errors.push(e),
@@ -131,7 +129,7 @@ impl AccountForm {
                         name,
                         matricule,
                         identifiant,
-                        enabled: self.etat_compte,
+                        enabled: self.enabled,
                         billing: self.billing,
                         allowance_minutes: allowance,
                         phones,
@@ -144,63 +142,66 @@ impl AccountForm {
     }
 }
 
-/// An account as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An account as stored. The window's and the command line's names for its fields are theirs
+/// (the shell's `AccountView`, the CLI's `account_json`); these are the core's.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     pub id: i64,
-    pub nom: String,
+    pub name: String,
     pub matricule: String,
     pub identifiant: String,
-    pub etat_compte: bool,
+    pub enabled: bool,
     pub billing: bool,
-    pub duree_appel_min: Option<u32>,
-    pub duree_totale_s: i64,
+    pub allowance_minutes: Option<u32>,
+    /// Seconds of answered calls (*Durée totale des appels*).
+    pub used_seconds: i64,
     /// Balance in minor units.
-    pub solde: i64,
-    pub telephones: Vec<Option<String>>,
+    pub balance: i64,
+    /// Keys 1..=10, as written.
+    pub phones: Vec<Option<String>>,
     /// Seconds since 1970-01-01 UTC.
-    pub cree_le: i64,
-    pub modifie_le: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
     /// Call rules of this account (SPEC §12): overrides of the site's per-call maximum and
     /// calls per day (`None`: the site's), and a suspension through a local day.
-    pub duree_max_appel_min: Option<u32>,
-    pub appels_par_jour: Option<u32>,
-    pub suspendu_jusqu_au: Option<chrono::NaiveDate>,
-    pub motif_suspension: String,
+    pub max_call_minutes: Option<u32>,
+    pub calls_per_day: Option<u32>,
+    pub suspended_until: Option<chrono::NaiveDate>,
+    pub suspension_reason: String,
 }
 
 impl Account {
     pub fn etat_general(&self) -> EtatGeneral {
         etat_general(&EtatInputs {
-            enabled: self.etat_compte,
+            enabled: self.enabled,
             billing: self.billing,
-            balance_minor: self.solde,
-            allowance_minutes: self.duree_appel_min,
-            used_seconds: self.duree_totale_s,
-            has_numbers: self.telephones.iter().any(|p| p.is_some()),
-            suspended_until: self.suspendu_jusqu_au,
+            balance_minor: self.balance,
+            allowance_minutes: self.allowance_minutes,
+            used_seconds: self.used_seconds,
+            has_numbers: self.phones.iter().any(|p| p.is_some()),
+            suspended_until: self.suspended_until,
             today: chrono::Local::now().date_naive(),
         })
     }
 
     /// Whether calls are suspended on `today` (the suspension's last day included).
     pub fn suspended_on(&self, today: chrono::NaiveDate) -> bool {
-        self.suspendu_jusqu_au.is_some_and(|d| d >= today)
+        self.suspended_until.is_some_and(|d| d >= today)
     }
 
     /// The stored account as a draft, to edit one field and save the rest unchanged.
     pub fn to_draft(&self) -> AccountDraft {
         let mut phones: [Option<Phone>; KEYS] = Default::default();
-        for (i, p) in self.telephones.iter().enumerate().take(KEYS) {
+        for (i, p) in self.phones.iter().enumerate().take(KEYS) {
             phones[i] = p.clone().map(Phone::from_db);
         }
         AccountDraft {
-            name: Name::from_db(self.nom.clone()),
+            name: Name::from_db(self.name.clone()),
             matricule: Matricule::from_db(self.matricule.clone()),
             identifiant: Identifiant::from_db(self.identifiant.clone()),
-            enabled: self.etat_compte,
+            enabled: self.enabled,
             billing: self.billing,
-            allowance_minutes: self.duree_appel_min,
+            allowance_minutes: self.allowance_minutes,
             phones,
         }
     }
@@ -212,14 +213,14 @@ mod tests {
 
     fn form() -> AccountForm {
         AccountForm {
-            nom: "Sami Mansouri".into(),
+            name: "Sami Mansouri".into(),
             matricule: "10000000007919".into(),
             identifiant: "8812311".into(),
-            etat_compte: true,
+            enabled: true,
             billing: true,
-            duree_appel: "".into(),
-            solde: "".into(),
-            telephones: vec!["26630494".into(), "".into(), "+21642699102".into()],
+            allowance: "".into(),
+            opening_balance: "".into(),
+            phones: vec!["26630494".into(), "".into(), "+21642699102".into()],
         }
     }
 
@@ -238,12 +239,12 @@ mod tests {
     #[test]
     fn every_bad_field_is_reported_at_once() {
         let f = AccountForm {
-            nom: "".into(),
+            name: "".into(),
             matricule: "123".into(),
             identifiant: "abc".into(),
-            duree_appel: "-5".into(),
-            solde: "1,2345".into(),
-            telephones: vec!["x".into()],
+            allowance: "-5".into(),
+            opening_balance: "1,2345".into(),
+            phones: vec!["x".into()],
             ..form()
         };
         let errs = f
@@ -266,7 +267,7 @@ mod tests {
     #[test]
     fn same_number_written_two_ways_is_refused_on_the_later_key() {
         let f = AccountForm {
-            telephones: vec!["26630494".into(), "".into(), "0021626630494".into()],
+            phones: vec!["26630494".into(), "".into(), "0021626630494".into()],
             ..form()
         };
         let errs = f
@@ -289,7 +290,7 @@ mod tests {
     #[test]
     fn negative_opening_balance_is_refused() {
         let f = AccountForm {
-            solde: "-1".into(),
+            opening_balance: "-1".into(),
             ..form()
         };
         let errs = f

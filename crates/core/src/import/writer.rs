@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::search::index::{
     AheadPart, BucketBatch, IndexBatch, Indexed, SortedPostings, StoredAccount,
 };
+use crate::store::columns;
 use crate::store::ledger::{self, MovementKind};
 use crate::store::{now, ACCOUNT_INDEXES};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -41,10 +42,15 @@ pub struct Writer<'c> {
     removed_postings: Option<IndexBatch>,
 }
 
-const INSERT: &str = "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
-    allowance_min, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10,
-    created_at, updated_at, balance, id)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, 0, ?19)";
+static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+            allowance_min, {}, created_at, updated_at, balance, id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18, 0, ?19)",
+        *columns::PHONE_LIST,
+        columns::phone_params(8)
+    )
+});
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
@@ -88,7 +94,7 @@ impl<'c> Writer<'c> {
             new_lines: Vec::new(),
             updated_lines: HashMap::new(),
             index,
-            insert: conn.prepare_cached(INSERT)?,
+            insert: conn.prepare_cached(&INSERT)?,
         })
     }
 
@@ -204,12 +210,11 @@ impl<'c> Writer<'c> {
             std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
         let r = self
             .conn
-            .prepare_cached(
-                "UPDATE accounts SET name = ?2, name_key = ?3, identifiant = ?4, phone1 = ?5,
-                    phone2 = ?6, phone3 = ?7, phone4 = ?8, phone5 = ?9, phone6 = ?10, phone7 = ?11,
-                    phone8 = ?12, phone9 = ?13, phone10 = ?14, updated_at = ?15
+            .prepare_cached(&format!(
+                "UPDATE accounts SET name = ?2, name_key = ?3, identifiant = ?4, {}, updated_at = ?15
                  WHERE id = ?1",
-            )?
+                columns::phone_assignments(5)
+            ))?
             .execute(params![
                 id,
                 d.name.as_str(),

@@ -356,15 +356,15 @@ impl Store {
         }
         let a = self.get_account(id)?;
         let mut changes = Vec::new();
-        let new_max = max_call.unwrap_or(a.duree_max_appel_min);
-        if new_max != a.duree_max_appel_min {
+        let new_max = max_call.unwrap_or(a.max_call_minutes);
+        if new_max != a.max_call_minutes {
             changes.push(match new_max {
                 Some(m) => format!("durée maximale d'un appel : {m} min"),
                 None => "durée maximale d'un appel : celle du site".into(),
             });
         }
-        let new_per_day = calls_per_day.unwrap_or(a.appels_par_jour);
-        if new_per_day != a.appels_par_jour {
+        let new_per_day = calls_per_day.unwrap_or(a.calls_per_day);
+        if new_per_day != a.calls_per_day {
             changes.push(match new_per_day {
                 Some(n) => format!("appels par jour : {n}"),
                 None => "appels par jour : ceux du site".into(),
@@ -385,7 +385,7 @@ impl Store {
             "Règles d'appel du compte",
             Some(Subject {
                 matricule: &a.matricule,
-                name: &a.nom,
+                name: &a.name,
             }),
             &changes.join(" ; "),
         )?;
@@ -430,7 +430,7 @@ impl Store {
             "Suspension des appels",
             Some(Subject {
                 matricule: &a.matricule,
-                name: &a.nom,
+                name: &a.name,
             }),
             &format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y")),
         )?;
@@ -441,10 +441,10 @@ impl Store {
     /// *Lever la suspension*.
     pub fn resume_account(&mut self, id: i64) -> Result<Account> {
         let a = self.get_account(id)?;
-        let Some(until) = a.suspendu_jusqu_au else {
+        let Some(until) = a.suspended_until else {
             return Err(Error::Rejected(format!(
                 "Les appels {} ne sont pas suspendus.",
-                crate::fr::de(&a.nom)
+                crate::fr::de(&a.name)
             )));
         };
         let operator = self.operator().to_string();
@@ -459,12 +459,12 @@ impl Store {
             "Suspension levée",
             Some(Subject {
                 matricule: &a.matricule,
-                name: &a.nom,
+                name: &a.name,
             }),
             &format!(
                 "suspension jusqu'au {} ({})",
                 until.format("%d/%m/%Y"),
-                a.motif_suspension
+                a.suspension_reason
             ),
         )?;
         tx.commit()?;

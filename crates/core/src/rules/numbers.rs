@@ -304,11 +304,10 @@ impl Store {
             Some(p) => (p, true),
             None => (pattern, false),
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT matricule, name, phone1, phone2, phone3, phone4, phone5, phone6, phone7,
-                    phone8, phone9, phone10
-             FROM accounts ORDER BY name_key",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT matricule, name, {} FROM accounts ORDER BY name_key",
+            *crate::store::columns::PHONE_LIST
+        ))?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -178,8 +178,13 @@ pub struct StoredAccount {
 }
 
 impl StoredAccount {
-    pub const COLUMNS: &'static str = "id, name_key, matricule, identifiant, phone1, phone2, \
-        phone3, phone4, phone5, phone6, phone7, phone8, phone9, phone10";
+    /// The columns `from_row` reads, keys last.
+    pub fn columns() -> String {
+        format!(
+            "id, name_key, matricule, identifiant, {}",
+            *crate::store::columns::PHONE_LIST
+        )
+    }
 
     pub fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAccount> {
         let mut phones: [Option<String>; KEYS] = Default::default();
@@ -196,7 +201,7 @@ impl StoredAccount {
     }
 
     pub fn read(conn: &Connection, id: i64) -> Result<StoredAccount> {
-        let sql = format!("SELECT {} FROM accounts WHERE id = ?1", Self::COLUMNS);
+        let sql = format!("SELECT {} FROM accounts WHERE id = ?1", Self::columns());
         Ok(conn.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
     }
 
@@ -527,7 +532,7 @@ pub fn rebuild(conn: &Connection, cc: &CountryCode) -> Result<()> {
     batch.nothing_stored_from(0);
     let mut stmt = conn.prepare(&format!(
         "SELECT {} FROM accounts ORDER BY id",
-        StoredAccount::COLUMNS
+        StoredAccount::columns()
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {

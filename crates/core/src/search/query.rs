@@ -326,10 +326,10 @@ fn confirm_in_phones(
     ids: &mut Vec<i64>,
 ) -> Result<()> {
     rusqlite::vtab::array::load_module(conn)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, phone9,
-                phone10 FROM accounts WHERE id IN rarray(?1)",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, {} FROM accounts WHERE id IN rarray(?1)",
+        *crate::store::columns::PHONE_LIST
+    ))?;
     let list: Vec<rusqlite::types::Value> = ids.iter().map(|&id| id.into()).collect();
     let mut rows = stmt.query([Rc::new(list)])?;
     let mut kept = Vec::new();

@@ -48,7 +48,7 @@ pub struct SheetData<'a> {
 /// The sheet as PDF bytes.
 pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
     let ops = layout(data);
-    let mut doc = PdfDocument::new(&format!("Fiche du compte — {}", data.account.nom));
+    let mut doc = PdfDocument::new(&format!("Fiche du compte — {}", data.account.name));
     let info = &mut doc.metadata.info;
     info.creator = "Forfaits".into();
     info.producer = "Forfaits".into();
@@ -173,31 +173,26 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
 
     // Identity.
     y = p.heading(y, "Identité");
-    y = p.row(y, "Nom utilisateur :", &a.nom, Face::Bold);
+    y = p.row(y, "Nom utilisateur :", &a.name, Face::Bold);
     y = p.row(y, "Matricule :", &a.matricule, Face::Regular);
     y = p.row(y, "Identifiant :", &a.identifiant, Face::Regular);
     y = p.row(
         y,
         "Date de création :",
-        &dates::local(a.cree_le),
+        &dates::local(a.created_at),
         Face::Regular,
     );
     y = p.row(
         y,
         "Date de modification :",
-        &dates::local(a.modifie_le),
+        &dates::local(a.updated_at),
         Face::Regular,
     );
     y -= 12.0;
 
     // States.
     y = p.heading(y, "Etat");
-    y = p.row(
-        y,
-        "Etat du compte :",
-        switch_label(a.etat_compte),
-        Face::Bold,
-    );
+    y = p.row(y, "Etat du compte :", switch_label(a.enabled), Face::Bold);
     y = p.row(y, "Etat général :", &a.etat_general().label(), Face::Bold);
     y = p.row(
         y,
@@ -209,11 +204,11 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
 
     // Allowance and balance.
     y = p.heading(y, "Forfait et solde");
-    y = p.row(y, "Solde :", &amount(s, a.solde), Face::Bold);
-    let (allowance, remaining) = match a.duree_appel_min {
+    y = p.row(y, "Solde :", &amount(s, a.balance), Face::Bold);
+    let (allowance, remaining) = match a.allowance_minutes {
         Some(m) => (
             format!("{m} min"),
-            format!("{} min", remaining_minutes(m, a.duree_totale_s)),
+            format!("{} min", remaining_minutes(m, a.used_seconds)),
         ),
         None => ("illimitée".to_string(), "illimitées".to_string()),
     };
@@ -221,7 +216,7 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
     y = p.row(
         y,
         "Durée totale des appels :",
-        &format_duration(a.duree_totale_s),
+        &format_duration(a.used_seconds),
         Face::Regular,
     );
     y = p.row(y, "Minutes restantes :", &remaining, Face::Regular);
@@ -229,7 +224,7 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
 
     // The ten keys: two rows of five cells, a header band over each.
     y = p.heading(y, "Numéros autorisés");
-    y = p.keys(y, &a.telephones);
+    y = p.keys(y, &a.phones);
     y -= 18.0;
 
     // Latest movements.
@@ -243,7 +238,7 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
     let page_w = width(page, Face::Regular, 8.0);
     let left = format!(
         "Forfaits utilisateurs — Taxation · {} · {}",
-        a.matricule, a.nom
+        a.matricule, a.name
     );
     p.text_fit(LEFT, fy, Face::Regular, 8.0, &left, WIDTH - page_w - 12.0);
     p.text(RIGHT - page_w, fy, Face::Regular, 8.0, page);

@@ -1,6 +1,7 @@
 //! Accounts: create, edit, delete, read, list with sort and paging, search.
 
 use super::audit::{self, Subject};
+use super::columns::{self, Col};
 use super::ledger::{self, MovementKind};
 use super::{now, Store};
 use crate::domain::{
@@ -12,36 +13,30 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
-pub(crate) const COLUMNS: &str =
-    "id, name, matricule, identifiant, enabled, billing, allowance_min, \
-     used_seconds, balance, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8, \
-     phone9, phone10, created_at, updated_at, max_call_min, calls_per_day, suspended_until, \
-     suspension_reason";
-
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
-    let mut telephones = Vec::with_capacity(KEYS);
-    for i in 0..KEYS {
-        telephones.push(r.get(9 + i)?);
+    let mut phones = Vec::with_capacity(KEYS);
+    for k in 0..KEYS {
+        phones.push(r.get(Col::PHONE + k)?);
     }
     Ok(Account {
-        id: r.get(0)?,
-        nom: r.get(1)?,
-        matricule: r.get(2)?,
-        identifiant: r.get(3)?,
-        etat_compte: r.get(4)?,
-        billing: r.get(5)?,
-        duree_appel_min: r.get(6)?,
-        duree_totale_s: r.get(7)?,
-        solde: r.get(8)?,
-        telephones,
-        cree_le: r.get(19)?,
-        modifie_le: r.get(20)?,
-        duree_max_appel_min: r.get(21)?,
-        appels_par_jour: r.get(22)?,
-        suspendu_jusqu_au: r
-            .get::<_, Option<String>>(23)?
+        id: r.get(Col::ID)?,
+        name: r.get(Col::NAME)?,
+        matricule: r.get(Col::MATRICULE)?,
+        identifiant: r.get(Col::IDENTIFIANT)?,
+        enabled: r.get(Col::ENABLED)?,
+        billing: r.get(Col::BILLING)?,
+        allowance_minutes: r.get(Col::ALLOWANCE)?,
+        used_seconds: r.get(Col::USED)?,
+        balance: r.get(Col::BALANCE)?,
+        phones,
+        created_at: r.get(Col::CREATED)?,
+        updated_at: r.get(Col::UPDATED)?,
+        max_call_minutes: r.get(Col::MAX_CALL)?,
+        calls_per_day: r.get(Col::PER_DAY)?,
+        suspended_until: r
+            .get::<_, Option<String>>(Col::SUSPENDED)?
             .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        motif_suspension: r.get(24)?,
+        suspension_reason: r.get(Col::REASON)?,
     })
 }
 
@@ -84,16 +79,16 @@ impl SortKey {
             Identifiant => "identifiant",
             Etat => "enabled",
             Solde => "balance",
-            Touche1 => "phone1",
-            Touche2 => "phone2",
-            Touche3 => "phone3",
-            Touche4 => "phone4",
-            Touche5 => "phone5",
-            Touche6 => "phone6",
-            Touche7 => "phone7",
-            Touche8 => "phone8",
-            Touche9 => "phone9",
-            Touche10 => "phone10",
+            Touche1 => &columns::PHONES[0],
+            Touche2 => &columns::PHONES[1],
+            Touche3 => &columns::PHONES[2],
+            Touche4 => &columns::PHONES[3],
+            Touche5 => &columns::PHONES[4],
+            Touche6 => &columns::PHONES[5],
+            Touche7 => &columns::PHONES[6],
+            Touche8 => &columns::PHONES[7],
+            Touche9 => &columns::PHONES[8],
+            Touche10 => &columns::PHONES[9],
             // ids only grow: creation order is id order, and id is the table's own key.
             Creation => "id",
             Modification => "updated_at",
@@ -123,12 +118,13 @@ fn default_limit() -> u32 {
 /// Largest page the store hands out: the window never holds more than a few hundred rows.
 pub const MAX_PAGE: u32 = 1000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Accounts matching the search (all accounts when there is none).
     pub total: u64,
-    pub decalage: u64,
-    pub lignes: Vec<Account>,
+    /// Position of the first row in the whole sorted list.
+    pub offset: u64,
+    pub rows: Vec<Account>,
 }
 
 /// What remains of a deleted account, for the confirmation and the audit log.
@@ -161,7 +157,7 @@ fn indexed_account<'a>(a: &'a Account, name_key: &'a str) -> Indexed<'a> {
         name_key,
         matricule: &a.matricule,
         identifiant: &a.identifiant,
-        phones: std::array::from_fn(|i| a.telephones.get(i).and_then(|p| p.as_deref())),
+        phones: std::array::from_fn(|i| a.phones.get(i).and_then(|p| p.as_deref())),
     }
 }
 
@@ -227,7 +223,7 @@ impl Store {
             except_id,
         )?);
         let phones: Vec<Option<crate::domain::Phone>> = form
-            .telephones
+            .phones
             .iter()
             .enumerate()
             .map(|(k, raw)| {
@@ -237,7 +233,7 @@ impl Store {
             })
             .collect();
         let before = match except_id {
-            Some(id) => Some(self.get_account(id)?.telephones),
+            Some(id) => Some(self.get_account(id)?.phones),
             None => None,
         };
         errors.extend(self.number_rules()?.key_errors(
@@ -246,6 +242,17 @@ impl Store {
             &st.country_code,
         ));
         Ok(errors)
+    }
+
+    /// The form checked against the settings: the account to save and its opening balance, or
+    /// every field's error.
+    pub fn draft_from_form(
+        &self,
+        form: &crate::domain::AccountForm,
+    ) -> Result<(AccountDraft, Money)> {
+        let st = self.settings()?;
+        form.validate(&st.currency, &st.country_code)
+            .map_err(Error::Fields)
     }
 
     /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
@@ -270,12 +277,13 @@ impl Store {
         }
         let t = now();
         let p = phones_of(d);
-        tx.prepare_cached(
+        tx.prepare_cached(&format!(
             "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
-                allowance_min, phone1, phone2, phone3, phone4, phone5, phone6, phone7, phone8,
-                phone9, phone10, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
-        )?
+                    allowance_min, {}, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18)",
+            *columns::PHONE_LIST,
+            columns::phone_params(8)
+        ))?
         .execute(params![
             d.name.as_str(),
             name_key(d.name.as_str()),
@@ -328,7 +336,7 @@ impl Store {
         let before = self.get_account(id)?;
         let blocked = self
             .number_rules()?
-            .key_errors(&d.phones, Some(&before.telephones), &cc);
+            .key_errors(&d.phones, Some(&before.phones), &cc);
         if !blocked.is_empty() {
             return Err(Error::Fields(blocked));
         }
@@ -339,13 +347,12 @@ impl Store {
         }
         let p = phones_of(d);
         let changed = tx
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "UPDATE accounts SET name = ?2, name_key = ?3, matricule = ?4, identifiant = ?5,
-                    enabled = ?6, billing = ?7, allowance_min = ?8, phone1 = ?9, phone2 = ?10,
-                    phone3 = ?11, phone4 = ?12, phone5 = ?13, phone6 = ?14, phone7 = ?15,
-                    phone8 = ?16, phone9 = ?17, phone10 = ?18, updated_at = ?19
-                 WHERE id = ?1",
-            )?
+                        enabled = ?6, billing = ?7, allowance_min = ?8, {}, updated_at = ?19
+                     WHERE id = ?1",
+                columns::phone_assignments(9)
+            ))?
             .execute(params![
                 id,
                 d.name.as_str(),
@@ -371,7 +378,7 @@ impl Store {
             return Err(Error::NotFound(format!("l'identifiant interne {id}")));
         }
         let mut batch = IndexBatch::default();
-        batch.remove(id, &indexed_account(&before, &name_key(&before.nom)), &cc);
+        batch.remove(id, &indexed_account(&before, &name_key(&before.name)), &cc);
         batch.add(id, &indexed_draft(d, &name_key(d.name.as_str())), &cc);
         batch.flush(&tx)?;
         audit::record(
@@ -414,11 +421,11 @@ impl Store {
             "Remise à zéro de la durée totale des appels",
             Some(Subject {
                 matricule: &a.matricule,
-                name: &a.nom,
+                name: &a.name,
             }),
             &format!(
                 "durée précédente {}",
-                crate::domain::format_duration(a.duree_totale_s)
+                crate::domain::format_duration(a.used_seconds)
             ),
         )?;
         tx.commit()?;
@@ -435,7 +442,7 @@ impl Store {
         let tx = self.write_tx()?;
         tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
         let mut batch = IndexBatch::default();
-        batch.remove(id, &indexed_account(&a, &name_key(&a.nom)), &cc);
+        batch.remove(id, &indexed_account(&a, &name_key(&a.name)), &cc);
         batch.flush(&tx)?;
         audit::record(
             &tx,
@@ -443,21 +450,24 @@ impl Store {
             "Suppression du compte",
             Some(Subject {
                 matricule: &a.matricule,
-                name: &a.nom,
+                name: &a.name,
             }),
-            &format!("solde final {}", currency.format_plain(Money(a.solde))),
+            &format!("solde final {}", currency.format_plain(Money(a.balance))),
         )?;
         tx.commit()?;
         Ok(Deleted {
-            nom: a.nom,
+            nom: a.name,
             matricule: a.matricule,
-            solde: a.solde,
+            solde: a.balance,
         })
     }
 
     pub fn get_account(&self, id: i64) -> Result<Account> {
         self.conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {} FROM accounts WHERE id = ?1",
+                *columns::ACCOUNT
+            ))?
             .query_row([id], from_row)
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
@@ -467,7 +477,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM accounts WHERE matricule = ?1"
+                "SELECT {} FROM accounts WHERE matricule = ?1",
+                *columns::ACCOUNT
             ))?
             .query_row([matricule.trim()], from_row)
             .optional()?)
@@ -517,20 +528,21 @@ impl Store {
                 let page = page.into_iter().map(rusqlite::types::Value::from).collect();
                 return Ok(Page {
                     total,
-                    decalage: q.decalage,
-                    lignes: self.rows_by_id(page, &order, i64::MAX, 0)?,
+                    offset: q.decalage,
+                    rows: self.rows_by_id(page, &order, i64::MAX, 0)?,
                 });
             }
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                "SELECT {} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2",
+                *columns::ACCOUNT
             ))?;
             let lignes = stmt
                 .query_map(params![limit, q.decalage as i64], from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             return Ok(Page {
                 total,
-                decalage: q.decalage,
-                lignes,
+                offset: q.decalage,
+                rows: lignes,
             });
         };
         let total = ids.len() as u64;
@@ -539,8 +551,8 @@ impl Store {
                 let page = page.into_iter().map(rusqlite::types::Value::from).collect();
                 return Ok(Page {
                     total,
-                    decalage: q.decalage,
-                    lignes: self.rows_by_id(page, &order, i64::MAX, 0)?,
+                    offset: q.decalage,
+                    rows: self.rows_by_id(page, &order, i64::MAX, 0)?,
                 });
             }
         }
@@ -553,8 +565,8 @@ impl Store {
         };
         Ok(Page {
             total,
-            decalage: q.decalage,
-            lignes,
+            offset: q.decalage,
+            rows: lignes,
         })
     }
 
@@ -624,8 +636,9 @@ impl Store {
     ) -> Result<Vec<Account>> {
         rusqlite::vtab::array::load_module(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM accounts WHERE id IN rarray(?1)
-             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+            "SELECT {} FROM accounts WHERE id IN rarray(?1)
+             ORDER BY {order} LIMIT ?2 OFFSET ?3",
+            *columns::ACCOUNT
         ))?;
         let rows = stmt
             .query_map(params![Rc::new(ids), limit, offset], from_row)?
@@ -637,8 +650,8 @@ impl Store {
 /// Short French summary of what an edit changed, for the audit log.
 fn describe_changes(before: &Account, d: &AccountDraft) -> String {
     let mut parts = Vec::new();
-    if before.nom != d.name.as_str() {
-        parts.push(format!("nom « {} » → « {} »", before.nom, d.name.as_str()));
+    if before.name != d.name.as_str() {
+        parts.push(format!("nom « {} » → « {} »", before.name, d.name.as_str()));
     }
     if before.matricule != d.matricule.as_str() {
         parts.push(format!(
@@ -654,7 +667,7 @@ fn describe_changes(before: &Account, d: &AccountDraft) -> String {
             d.identifiant.as_str()
         ));
     }
-    if before.etat_compte != d.enabled {
+    if before.enabled != d.enabled {
         parts.push(format!(
             "état du compte : {}",
             crate::domain::state::switch_label(d.enabled)
@@ -666,7 +679,7 @@ fn describe_changes(before: &Account, d: &AccountDraft) -> String {
             crate::domain::state::switch_label(d.billing)
         ));
     }
-    if before.duree_appel_min != d.allowance_minutes {
+    if before.allowance_minutes != d.allowance_minutes {
         parts.push(format!(
             "durée d'appel : {}",
             d.allowance_minutes
@@ -675,7 +688,7 @@ fn describe_changes(before: &Account, d: &AccountDraft) -> String {
     }
     for (i, p) in d.phones.iter().enumerate() {
         let new = p.as_ref().map(|p| p.as_str());
-        if before.telephones[i].as_deref() != new {
+        if before.phones[i].as_deref() != new {
             parts.push(format!("touche {} : {}", i + 1, new.unwrap_or("(vide)")));
         }
     }

@@ -227,9 +227,10 @@ impl Store {
         let mut names: FxHashSet<String> = FxHashSet::default();
         let mut account_grams = Vec::new();
         let mut tokens = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {} FROM accounts", StoredAccount::COLUMNS))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM accounts",
+            StoredAccount::columns()
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let a = StoredAccount::from_row(r)?;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod check;
+pub mod columns;
 pub mod ledger;
 mod ranks;
 pub mod settings;

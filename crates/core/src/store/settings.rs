@@ -5,9 +5,8 @@ use super::Store;
 use crate::domain::{CountryCode, Currency, Money};
 use crate::error::{Error, Result};
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub currency: Currency,
     pub country_code: CountryCode,
@@ -23,7 +22,6 @@ pub struct Settings {
     /// *Paramètres* looks for it.
     pub agi_address: String,
     /// The site's calling hours (SPEC §12); saved by `save_site_rules`, not by the form.
-    #[serde(serialize_with = "as_text")]
     pub call_hours: crate::control::schedule::Schedule,
     /// Calls an account may make a day, unless it has its own limit; `None`: no limit.
     pub calls_per_day: Option<u32>,
@@ -58,37 +56,28 @@ impl Default for Settings {
     }
 }
 
-fn as_text<S: serde::Serializer>(
-    s: &crate::control::schedule::Schedule,
-    ser: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    ser.collect_str(s)
-}
-
 /// Ceiling of the per-call maximum: a day.
 pub const MAX_CALL_MINUTES: u32 = 1440;
 
-/// Settings as typed in the window, validated by `Store::save_settings_form`.
-#[derive(Debug, Clone, Deserialize)]
+/// Settings as typed, validated by `Store::save_settings_form` (the window's names for these
+/// fields are the shell's).
+#[derive(Debug, Clone)]
 pub struct SettingsForm {
-    pub devise: String,
-    pub decimales: u8,
-    pub indicatif: String,
-    pub etat_defaut: bool,
-    pub billing_defaut: bool,
-    pub duree_defaut: String,
-    pub solde_defaut: String,
-    #[serde(default = "default_retention")]
-    pub retention_sauvegardes: u32,
+    pub currency: String,
+    pub decimals: u8,
+    pub country_code: String,
+    pub default_enabled: bool,
+    pub default_billing: bool,
+    /// Minutes, empty for unlimited.
+    pub default_allowance: String,
+    pub default_opening_balance: String,
+    pub backup_retention_days: u32,
     /// Per-call maximum in minutes; absent: unchanged.
-    #[serde(default)]
-    pub duree_max_appel: Option<u32>,
+    pub max_call_minutes: Option<u32>,
     /// Address of the call-control service; absent: unchanged.
-    #[serde(default)]
-    pub adresse_service: Option<String>,
+    pub agi_address: Option<String>,
     /// Amount above which a movement is confirmed (`1 000`, `250,5`).
-    #[serde(default)]
-    pub seuil_confirmation: String,
+    pub confirmation_threshold: String,
 }
 
 /// The address of the call-control service as typed (`127.0.0.1:4573`): an IP address and a
@@ -106,10 +95,6 @@ pub fn parse_agi_address(
             ),
         )
     })
-}
-
-fn default_retention() -> u32 {
-    14
 }
 
 impl Store {
@@ -167,42 +152,42 @@ impl Store {
         use crate::domain::Field;
         use crate::domain::FieldError;
         let mut errors = Vec::new();
-        let currency = crate::domain::currency_code::parse_currency_code(&f.devise)
-            .and_then(|code| Currency::new(&code, f.decimales))
+        let currency = crate::domain::currency_code::parse_currency_code(&f.currency)
+            .and_then(|code| Currency::new(&code, f.decimals))
             .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
             .ok();
-        let cc = CountryCode::parse_setting(&f.indicatif)
+        let cc = CountryCode::parse_setting(&f.country_code)
             .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
             .ok();
-        let allowance = crate::domain::account::parse_allowance(&f.duree_defaut)
+        let allowance = crate::domain::account::parse_allowance(&f.default_allowance)
             .map_err(|e| errors.push(e))
             .ok();
         let opening = currency.as_ref().and_then(|c| {
-            if f.solde_defaut.trim().is_empty() {
+            if f.default_opening_balance.trim().is_empty() {
                 return Some(Money(0));
             }
-            c.parse(&f.solde_defaut, false)
+            c.parse(&f.default_opening_balance, false)
                 .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
                 .ok()
         });
         let threshold = currency.as_ref().and_then(|c| {
-            if f.seuil_confirmation.trim().is_empty() {
+            if f.confirmation_threshold.trim().is_empty() {
                 errors.push(FieldError::new(
                     Field::ConfirmationThreshold,
                     "le seuil de confirmation est obligatoire (par exemple 1 000)",
                 ));
                 return None;
             }
-            c.parse(&f.seuil_confirmation, false)
+            c.parse(&f.confirmation_threshold, false)
                 .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
                 .ok()
         });
-        if !(1..=3650).contains(&f.retention_sauvegardes) {
+        if !(1..=3650).contains(&f.backup_retention_days) {
             errors.push(FieldError::new(
                 Field::BackupRetention,
                 format!(
                     "la durée de conservation des sauvegardes va de 1 à 3650 jours (reçu : {})",
-                    f.retention_sauvegardes
+                    f.backup_retention_days
                 ),
             ));
         }
@@ -217,12 +202,12 @@ impl Store {
             calls_per_day: current.calls_per_day,
             currency,
             country_code: cc,
-            default_enabled: f.etat_defaut,
-            default_billing: f.billing_defaut,
+            default_enabled: f.default_enabled,
+            default_billing: f.default_billing,
             default_allowance_min: allowance,
             default_opening_balance: opening,
-            backup_retention_days: f.retention_sauvegardes,
-            max_call_minutes: match f.duree_max_appel {
+            backup_retention_days: f.backup_retention_days,
+            max_call_minutes: match f.max_call_minutes {
                 None => self.settings()?.max_call_minutes,
                 Some(m) if (1..=MAX_CALL_MINUTES).contains(&m) => m,
                 Some(m) => {
@@ -235,7 +220,7 @@ impl Store {
                     60
                 }
             },
-            agi_address: match f.adresse_service.as_deref() {
+            agi_address: match f.agi_address.as_deref() {
                 None => self.settings()?.agi_address,
                 Some(a) => match parse_agi_address(a) {
                     Ok(addr) => addr.to_string(),

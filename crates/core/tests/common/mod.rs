@@ -17,14 +17,14 @@ pub fn temp_db() -> TempDb {
 
 pub fn form(name: &str, matricule: &str, identifiant: &str, phones: &[&str]) -> AccountForm {
     AccountForm {
-        nom: name.into(),
+        name: name.into(),
         matricule: matricule.into(),
         identifiant: identifiant.into(),
-        etat_compte: true,
+        enabled: true,
         billing: true,
-        duree_appel: String::new(),
-        solde: String::new(),
-        telephones: phones.iter().map(|s| s.to_string()).collect(),
+        allowance: String::new(),
+        opening_balance: String::new(),
+        phones: phones.iter().map(|s| s.to_string()).collect(),
     }
 }
 
