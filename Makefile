@@ -44,4 +44,4 @@ fuzz:
 icons:
 	python3 scripts/make_icon.py
 	cargo tauri icon icons/source.png -o icons
-	rm -rf icons/android icons/ios icons
+	rm -rf icons/android icons/ios

@@ -8,7 +8,8 @@ import argparse, os, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "release" / "forfaits"
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+BIN = TARGET / "release" / "forfaits"
 WORK = ROOT / "gen" / "bench"
 
 p = argparse.ArgumentParser()
@@ -134,7 +135,7 @@ report(f"export {a.big:,} comptes".replace(",", " "), o, b, "forfaits export", "
 # per call, over the 1,000,000-account base while another process credits accounts in a loop;
 # beside it, the same bytes answered by a server that decides nothing (a bare TCP round trip).
 import socket, threading
-CHARGE = ROOT / "target" / "release" / "examples" / "charge"
+CHARGE = TARGET / "release" / "examples" / "charge"
 agi_db = WORK / "agi.sqlite3"
 rm_db(agi_db)
 for suffix in ("", "-wal"):

@@ -15,5 +15,7 @@ fi
 
 cargo tauri build --bundles deb --ci >&2
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-deb=$(ls -t target/release/bundle/deb/Forfaits_"${version}"_*.deb | head -1)
+# The Tauri CLI honours CARGO_TARGET_DIR; so must the search for its output.
+target=${CARGO_TARGET_DIR:-target}
+deb=$(ls -t "$target"/release/bundle/deb/Forfaits_"${version}"_*.deb | head -1)
 printf '%s\n' "$deb"

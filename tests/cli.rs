@@ -11,10 +11,7 @@ fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn sample() -> String {
-    shared_data("users-sample.csv")
-        .to_str()
-        .unwrap()
-        .to_string()
+    fixture("users-sample.csv").to_str().unwrap().to_string()
 }
 
 #[test]
@@ -630,12 +627,12 @@ fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     assert_eq!(t.status.code(), Some(0), "{}", stderr(&t));
     assert!(stdout(&t).contains("6 tarifs importés"));
-    let master = shared_data("Master-sample.csv");
+    let master = fixture("Master-sample.csv");
     let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -716,7 +713,7 @@ fn a_broken_tariffs_file_changes_nothing_and_exits_1() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     let f = d.path().join("t.csv");
@@ -830,7 +827,7 @@ fn messages_agree_in_gender_and_number_and_elide_before_a_vowel() {
     );
     assert_eq!(stdout(&o).lines().last(), Some("2 importés, 0 rejeté"));
 
-    let master = shared_data("Master-sample.csv");
+    let master = fixture("Master-sample.csv");
     let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
     assert!(stdout(&o).contains(", 1 compte inconnu,"), "{}", stdout(&o));
     let pdf = d.path().join("fiche.pdf");
@@ -887,7 +884,7 @@ fn a_tariffs_import_says_which_prefixes_it_dropped() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     assert!(!stdout(&t).contains("remplacés"), "nothing was in place");
@@ -1466,4 +1463,32 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
     }
     let (_took, out) = stop_service(service);
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn every_subcommand_of_the_help_is_in_the_readme() {
+    let help = stdout(
+        &std::process::Command::new(bin())
+            .arg("--help")
+            .output()
+            .unwrap(),
+    );
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commandes"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(commands.len() >= 14, "{help}");
+    for c in commands {
+        let usage = format!("forfaits [--db FICHIER] {c}");
+        assert!(
+            readme
+                .lines()
+                .any(|l| l == usage || l.starts_with(&format!("{usage} "))),
+            "`forfaits {c}` is not in the README's command line section"
+        );
+    }
 }

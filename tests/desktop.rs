@@ -102,7 +102,7 @@ async fn folders_about_and_window_size_survive_a_restart() {
     let db = dir.path().join("d.sqlite3");
     forfaits(
         &db,
-        &["import", shared_data("users-sample.csv").to_str().unwrap()],
+        &["import", fixture("users-sample.csv").to_str().unwrap()],
     );
     let data = dir.path().join("data");
     let config = dir.path().join("config");

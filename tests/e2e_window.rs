@@ -27,7 +27,7 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
     let db = dir.path().join("e2e.sqlite3");
     let o = forfaits(
         &db,
-        &["import", shared_data("users-sample.csv").to_str().unwrap()],
+        &["import", fixture("users-sample.csv").to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let answers = dir.path().join("dialogue.txt");
@@ -553,13 +553,13 @@ async fn taxation_screens_load_calls_show_history_and_print() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     assert!(t.status.success());
     s.w.click(".tab[data-vue=appels]").await;
     s.w.wait_text("#table-tarifs", "Mobile Ooredoo").await;
-    s.answer_dialog(&shared_data("Master-sample.csv"));
+    s.answer_dialog(&fixture("Master-sample.csv"));
     s.w.click("#vue-appels .dropzone").await;
     s.w.wait_text("#appels-nouveaux", "4").await;
     assert_eq!(s.w.text("#appels-factures").await, "3");
@@ -941,7 +941,7 @@ async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed()
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     assert!(t.status.success());
@@ -1128,12 +1128,12 @@ async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows
         vec![
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
         vec![
             "calls",
             "import",
-            shared_data("Master-sample.csv").to_str().unwrap(),
+            fixture("Master-sample.csv").to_str().unwrap(),
         ],
     ] {
         let o = forfaits(&s.db, &args);
@@ -1203,7 +1203,7 @@ fn lotfi_with_2_000(db: &Path) {
         vec![
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
         vec!["balance", LOTFI, "credit", "2,000", "--reason", "Dépôt"],
     ] {

@@ -76,7 +76,10 @@ fn allowed_commands_answer_through_the_acl() {
     let r = get_ipc_response(&webview, request("lire_parametres", serde_json::json!({})));
     let v: serde_json::Value = r.expect("allowed").deserialize().unwrap();
     assert_eq!(v["devise"], "TND");
-    assert_eq!(v["indicatif"], "+216", "the page gets the names it sends back");
+    assert_eq!(
+        v["indicatif"], "+216",
+        "the page gets the names it sends back"
+    );
     // A window the capability does not name gets nothing.
     let other = tauri::WebviewWindowBuilder::new(&app, "autre", Default::default())
         .build()

@@ -171,7 +171,7 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("installe.sqlite3");
     let dbs = db.to_str().unwrap();
-    let sample = shared_data("users-sample.csv");
+    let sample = fixture("users-sample.csv");
     let out = ok(p, &["--db", dbs, "import", sample.to_str().unwrap()]);
     assert!(out.contains("25 importés, 0 rejeté"), "{out}");
     let found = ok(p, &["--db", dbs, "search", "Trabelsi", "--json"]);

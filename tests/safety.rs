@@ -153,7 +153,7 @@ fn a_call_load_killed_anywhere_leaves_all_or_nothing() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     let calls = calls_file(dir.path(), 200_000, 2_000);
@@ -225,7 +225,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     let m = "10000000000000";
@@ -322,7 +322,7 @@ fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
     let db = dir.path().join("r.sqlite3");
     forfaits(
         &db,
-        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+        &["import", &fixture("users-sample.csv").to_string_lossy()],
     );
     forfaits(
         &db,
@@ -471,7 +471,7 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
         &[
             "tariffs",
             "import",
-            shared_data("tariffs-sample.csv").to_str().unwrap(),
+            fixture("tariffs-sample.csv").to_str().unwrap(),
         ],
     );
     let o = forfaits(
@@ -479,7 +479,7 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
         &[
             "calls",
             "import",
-            shared_data("Master-sample.csv").to_str().unwrap(),
+            fixture("Master-sample.csv").to_str().unwrap(),
         ],
     );
     assert!(stdout(&o).contains("4 appels chargés"), "{}", stdout(&o));
@@ -492,7 +492,7 @@ fn restore_refuses_what_is_not_a_complete_backup_and_changes_nothing() {
     let db = dir.path().join("r.sqlite3");
     forfaits(
         &db,
-        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+        &["import", &fixture("users-sample.csv").to_string_lossy()],
     );
     let zero = dir.path().join("vide.sqlite3");
     std::fs::write(&zero, b"").unwrap();
@@ -578,7 +578,7 @@ fn a_restore_during_an_import_in_another_process_loses_nothing() {
     let db = dir.path().join("r.sqlite3");
     forfaits(
         &db,
-        &["import", &shared_data("users-sample.csv").to_string_lossy()],
+        &["import", &fixture("users-sample.csv").to_string_lossy()],
     );
     let old = dir.path().join("ancienne.sqlite3");
     assert_eq!(

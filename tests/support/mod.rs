@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -19,11 +20,6 @@ pub fn repo() -> PathBuf {
 
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests").join("fixtures").join(name)
-}
-
-/// The product's sample files (copied from the shared data folder into the fixtures).
-pub fn shared_data(name: &str) -> PathBuf {
-    fixture(name)
 }
 
 /// Runs `forfaits --db DB args…` and returns its output.
@@ -109,6 +105,8 @@ impl Desktop {
             .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
+            // Its own process group: tauri-driver starts WebKitWebDriver, which outlived it.
+            .process_group(0)
             .spawn()
             .expect("tauri-driver démarre");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -157,6 +155,10 @@ impl Desktop {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
+        // The whole group: tauri-driver and the WebKitWebDriver it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

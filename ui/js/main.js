@@ -159,7 +159,6 @@ async function start() {
     onToggleState: toggleState,
     onOpen: (a) => openAccountForm(a, (s) => table.replace(s)),
   });
-  window.forfaits = { table, count };
   table.reload();
 
   const search = $("#recherche");

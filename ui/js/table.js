@@ -137,18 +137,13 @@ export class AccountTable {
     return this.fetchPage(Math.floor(this.firstVisible() / PAGE), true);
   }
 
-  apiSortKey() {
-    const k = this.sort.key;
-    return k === "etat" ? "etat" : k;
-  }
-
   fetchPage(pageNo, resetTotal = false) {
     if (this.pending.has(pageNo) || this.pages.has(pageNo)) return Promise.resolve();
     this.pending.add(pageNo);
     const gen = this.generation;
     const requete = {
       recherche: this.query,
-      tri: this.apiSortKey(),
+      tri: this.sort.key,
       desc: this.sort.desc,
       decalage: pageNo * PAGE,
       limite: PAGE,
