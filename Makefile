@@ -33,7 +33,7 @@ bench:
 # The window with 1,000,000 accounts (FORFAITS_BENCH_COMPTES to change): first rows, search, scrolling.
 bench-ui:
 	./scripts/setup.sh
-	cargo test --release --test ui_bench -- --ignored --nocapture
+	cargo test --release --test app ui_bench:: -- --ignored --nocapture
 
 # Coverage-guided fuzzing of the loaders (needs the nightly toolchain); FUZZ_SECONDS per target.
 fuzz:

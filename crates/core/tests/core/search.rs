@@ -3,9 +3,7 @@
 //! filled table (with updates), creation, edit, deletion, rebuild after a change of country
 //! code, and ids crossing the ranges the digit lists are cut by.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::domain::phone::{compact_number, international_parts, national_digits};
 use forfaits_core::domain::{CountryCode, Currency};
 use forfaits_core::import::{import_users, ImportOptions};
@@ -415,8 +413,10 @@ proptest! {
             // Refused once the whole file is in: its postings were collected already.
             lines.insert(lines.len() / 2, Spec { name: vec![7], phones: vec!["27468145".into()], ..f.clone() });
         }
-        write_csv(&csv, &lines);
-        import(&mut s, &csv, false);
+        if !lines.is_empty() {
+            write_csv(&csv, &lines);
+            import(&mut s, &csv, false);
+        }
         if jump {
             // Ids from here on cross a range of 65,536 ids; the rebuild indexes the filler.
             filler(&db.path, 65_530);
@@ -440,8 +440,11 @@ proptest! {
         }
         let mut once = HashSet::new();
         second.retain(|sp| once.insert(sp.matricule.clone()));
-        write_csv(&csv, &second);
-        import(&mut s, &csv, true);
+        // (An empty file is refused as such: nothing to import then.)
+        if !second.is_empty() {
+            write_csv(&csv, &second);
+            import(&mut s, &csv, true);
+        }
         // Edits and deletions through the window's paths.
         for (i, what, e) in &edits {
             let all = rows(&db.path);

@@ -2,10 +2,8 @@
 //! scrolling. A benchmark, not a timed test: run with `make bench-ui` (ignored by `cargo test`);
 //! it prints the figures and checks only that the screens answered.
 
-mod support;
-
+use crate::support::*;
 use std::time::Instant;
-use support::*;
 
 /// Builds (once) a database of `n` generated accounts with the release binary's import.
 fn big_db(n: usize) -> std::path::PathBuf {

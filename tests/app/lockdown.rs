@@ -371,7 +371,8 @@ fn the_page_never_names_a_file_and_a_chosen_one_serves_once() {
 
 #[test]
 fn the_csp_forbids_inline_and_eval_and_is_what_the_readme_says() {
-    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
     assert!(
         !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
@@ -382,10 +383,10 @@ fn the_csp_forbids_inline_and_eval_and_is_what_the_readme_says() {
             && csp.contains("script-src 'self'")
             && csp.contains("object-src 'none'")
     );
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(readme.contains(csp), "README quotes the CSP exactly");
     assert_eq!(conf["app"]["withGlobalTauri"], true);
-    let cargo = include_str!("../Cargo.toml");
+    let cargo = include_str!("../../Cargo.toml");
     for plugin in [
         "tauri-plugin-fs",
         "tauri-plugin-shell",

@@ -1,13 +1,11 @@
 //! Nothing is lost or half-written: the real binary killed (`kill -9`) in the middle of long
 //! work, several processes writing at once, backups taken while writing, restores checked.
 
-mod support;
-
+use crate::support::*;
 use forfaits_core::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::*;
 
 fn users_file(dir: &Path, n: usize, start: usize) -> PathBuf {
     let f = dir.join(format!("users-{n}-{start}.csv"));

@@ -1,8 +1,6 @@
 //! The account form as the window checks it while it is filled in.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::domain::Field;
 use forfaits_core::Store;
 

@@ -1,9 +1,7 @@
 //! Properties over every operation that touches money, and arbitrary bytes given to the
 //! tariffs and call-records loaders.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::calls::{load_calls, CallsOptions};
 use forfaits_core::domain::Money;
 use forfaits_core::store::ledger::MovementKind;

@@ -1,9 +1,7 @@
 //! Gestion de solde as the window drives it: the preview of a movement (its button and its
 //! confirmation) and the threshold above which a movement must be confirmed.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::domain::Money;
 use forfaits_core::store::ledger::{parse_amount, MovementKind};
 use forfaits_core::{Error, Store};

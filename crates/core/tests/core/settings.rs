@@ -1,8 +1,6 @@
 //! Paramètres: what the window may save, validated in the core.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::domain::{Field, Money};
 use forfaits_core::store::settings::SettingsForm;
 use forfaits_core::{Error, Store};

@@ -1,9 +1,7 @@
 //! The printed account sheet: built from a real store, written with `write_pdf`, read back with
 //! the real `pdftotext` (poppler-utils) to check that every value is there as text.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::dates;
 use forfaits_core::domain::{Account, CountryCode, Currency, Money};
 use forfaits_core::sheet::{render, write_pdf, SheetData};

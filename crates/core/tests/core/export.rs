@@ -1,9 +1,7 @@
 //! Export (SPEC §6): the import format round-trips byte for byte; the full format opens in Excel
 //! in French; nothing exported can start a formula.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::export::{export_users, export_users_to_file, ExportFormat, ExportOptions};
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::Store;

@@ -1,9 +1,7 @@
 //! Call control (SPEC §11) at the core: decisions, holds, billing at hang-up, on real databases.
 //! The FastAGI side (real sockets, Asterisk's bytes) is tested in the forfaits-agi crate.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions};
 use forfaits_core::control::{

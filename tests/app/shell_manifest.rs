@@ -1,11 +1,11 @@
 //! One list of window commands (`src-tauri/commands.list`): the page calls only commands of the
 //! list, and calls every one of them unless the list says why not. The handlers, the app
-//! manifest and the capability are built from the list; tests/lockdown.rs checks each command
+//! manifest and the capability are built from the list; tests/app/lockdown.rs checks each command
 //! of the list passes the capability.
 
 /// Commands named in `call("…"` of `ui/js/api.js`.
 fn called_by_the_page() -> Vec<String> {
-    let api = include_str!("../ui/js/api.js");
+    let api = include_str!("../../ui/js/api.js");
     api.split("call(\"")
         .skip(1)
         .map(|rest| rest[..rest.find('"').expect("nom fermé")].to_string())
@@ -61,7 +61,7 @@ fn only_api_js_talks_to_rust() {
 #[test]
 fn the_capability_grants_the_list_and_nothing_else() {
     let cap: serde_json::Value =
-        serde_json::from_str(include_str!("../src-tauri/capabilities/main.json")).unwrap();
+        serde_json::from_str(include_str!("../../src-tauri/capabilities/main.json")).unwrap();
     assert_eq!(
         cap["permissions"],
         serde_json::json!(["core:default", "default"]),

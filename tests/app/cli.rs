@@ -1,8 +1,6 @@
 //! The `forfaits` binary, run for real on temporary databases.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,8 +1,6 @@
 //! A tariffs file checked and compared with the tariffs in place, before anything is replaced.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::tariff_diff::preview_tariffs;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;

@@ -1,8 +1,6 @@
 //! Arbitrary bytes given to the import never panic, and a refused import never writes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::Store;
 use proptest::prelude::*;

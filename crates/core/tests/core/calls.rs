@@ -1,8 +1,6 @@
 //! Call records loaded, rated and debited (SPEC §8), on the product's sample files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::calls::history::{export_calls_to_file, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::import::{import_users, ImportOptions};
@@ -491,7 +489,7 @@ fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
         [],
     )
     .unwrap();
-    c.execute_batch(include_str!("../src/store/schema_v3.sql"))
+    c.execute_batch(include_str!("../../src/store/schema_v3.sql"))
         .unwrap();
     drop(c);
     let mut s = Store::open(&db.path).unwrap();

@@ -1,10 +1,8 @@
 //! The real window, driven through tauri-driver + WebKitWebDriver under Xvfb, one user story per
 //! test, on databases prepared with the command line. Screenshots go to target/e2e-screenshots/.
 
-mod support;
-
+use crate::support::*;
 use std::path::{Path, PathBuf};
-use support::*;
 
 struct Session {
     _dir: tempfile::TempDir,

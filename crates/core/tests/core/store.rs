@@ -1,8 +1,6 @@
 //! The store on a real SQLite file: accounts, ledger invariant, concurrency, check.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use forfaits_core::domain::{Field, Money};
 use forfaits_core::store::accounts::{ListQuery, SortKey};
 use forfaits_core::store::ledger::MovementKind;

@@ -2,11 +2,9 @@
 //! this test installs it (with `dpkg -i` on the machine when run as root, else unpacked into a
 //! scratch root), runs the installed command line and opens the installed window.
 
-mod support;
-
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::*;
 
 fn run(program: &str, args: &[&str]) -> Output {
     Command::new(program)

@@ -1,11 +1,9 @@
 //! The window as a desktop citizen: one instance at a time, its folders, its logs, its size
 //! and place remembered.
 
-mod support;
-
+use crate::support::*;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::*;
 
 #[test]
 fn a_second_launch_hands_over_to_the_running_window_and_exits() {

@@ -1,0 +1,16 @@
+//! The application's tests, one binary (each test binary links all of Tauri on its own, and
+//! linking dominates the build of the suite on two cores): the real `forfaits` binary on real
+//! databases (`cli`, `safety`), the real window through tauri-driver (`e2e_window`, `desktop`),
+//! the shell's lock-down on the mock runtime (`lockdown`, `shell_manifest`), and, ignored unless
+//! asked for, the installed package (`package`) and the window's benchmark (`ui_bench`).
+
+mod support;
+
+mod cli;
+mod desktop;
+mod e2e_window;
+mod lockdown;
+mod package;
+mod safety;
+mod shell_manifest;
+mod ui_bench;
