@@ -45,11 +45,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Importe des utilisateurs depuis un fichier CSV (tout ou rien)
+    /// Importe des utilisateurs depuis un fichier CSV, .xlsx ou .ods (tout ou rien)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] import FICHIER [--dry-run] [--skip-invalid] [--update-existing]")]
     Import(ImportArgs),
-    /// Exporte les utilisateurs en CSV
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import] [--sep ';'|',']")]
+    /// Exporte les utilisateurs en CSV ou en classeur Excel (.xlsx)
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import|xlsx] [--sep ';'|',']")]
     Export(ExportArgs),
     /// Recherche des comptes (nom, matricule, identifiant, numéro)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] search TEXTE [--limit N] [--json]")]
@@ -67,8 +67,8 @@ pub enum Command {
               subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
               override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
     Tariffs(TariffsCommand),
-    /// Écrit la fiche d'un compte en PDF
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf")]
+    /// Écrit la fiche d'un compte en PDF, ou l'imprime
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf | --print [--printer NOM]")]
     Sheet(SheetArgs),
     /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] backup FICHIER")]
@@ -320,7 +320,7 @@ impl Command {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Fichier CSV sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10
+    /// Fichier CSV, .xlsx ou .ods sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10
     #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
     pub file: PathBuf,
     /// Vérifie le fichier sans rien enregistrer
@@ -338,6 +338,7 @@ pub struct ImportArgs {
 pub enum Format {
     Full,
     Import,
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -346,7 +347,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FICHIER", help_heading = "Options ")]
     pub out: Option<PathBuf>,
     /// full : toutes les colonnes avec en-tête (par défaut) ; import : les 13 champs du format
-    /// d'import, sans en-tête
+    /// d'import, sans en-tête ; xlsx : toutes les colonnes dans un classeur Excel
     #[arg(
         long,
         value_enum,
@@ -523,7 +524,18 @@ pub struct SheetArgs {
         long,
         value_name = "FICHIER.pdf",
         help_heading = "Options ",
-        required = true
+        required_unless_present = "print"
     )]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// Imprime la fiche sans dialogue (service d'impression du système : CUPS)
+    #[arg(long, help_heading = "Options ")]
+    pub print: bool,
+    /// Imprimante à utiliser (sinon celle par défaut ; `lpstat -p` les liste)
+    #[arg(
+        long,
+        value_name = "NOM",
+        help_heading = "Options ",
+        requires = "print"
+    )]
+    pub printer: Option<String>,
 }

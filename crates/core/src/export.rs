@@ -1,7 +1,10 @@
 //! Export of users (Exporter les utilisateurs): *Complet* (every column, French header, `;` and a
 //! UTF-8 BOM by default, for Excel in French) or *Format d'import* (the 13 header-less fields,
-//! which import back to the same file). Streamed row by row; written to a temporary file renamed
-//! into place, so a failure never leaves half a file.
+//! which import back to the same file), or *Complet* as an Excel workbook with typed cells
+//! (`xlsx`). Streamed row by row; written to a temporary file renamed into place, so a failure
+//! never leaves half a file.
+
+pub mod xlsx;
 
 use crate::atomic_file::WholeFile;
 use crate::dates::LocalCache;
@@ -20,6 +23,8 @@ pub enum ExportFormat {
     #[default]
     Complet,
     Import,
+    /// The *Complet* columns in an `.xlsx` workbook (see [`xlsx`]).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -94,6 +99,18 @@ pub fn export_users<W: Write>(
     opts: ExportOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
+    if opts.format == ExportFormat::Xlsx {
+        // A workbook is a ZIP archive, written with seeks: built in memory, then copied out.
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let n = xlsx::write(store, &mut buf, progress)?;
+        let mut out = out;
+        out.write_all(buf.get_ref())
+            .and_then(|_| out.flush())
+            .map_err(|e| {
+                Error::file(format!("Écriture de l'export impossible : {e}.")).because(e)
+            })?;
+        return Ok(n);
+    }
     let settings = store.settings()?;
     let total = store.count_accounts()?;
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
@@ -126,6 +143,7 @@ pub fn export_users<W: Write>(
         let a = from_row(r)?;
         rec.clear();
         match opts.format {
+            ExportFormat::Xlsx => unreachable!("written by xlsx::write above"),
             ExportFormat::Import => {
                 rec.push(protect(&a.name).into_owned());
                 rec.push(a.matricule.clone());
@@ -179,7 +197,10 @@ pub fn export_users_to_file(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
     let tmp = WholeFile::new(path, ".forfaits-export-")?;
-    let n = export_users(store, tmp.as_file(), opts, progress)?;
+    let n = match opts.format {
+        ExportFormat::Xlsx => xlsx::write(store, tmp.as_file(), progress)?,
+        _ => export_users(store, tmp.as_file(), opts, progress)?,
+    };
     tmp.persist()?;
     audit::record(
         &store.conn,
@@ -193,6 +214,7 @@ pub fn export_users_to_file(
             match opts.format {
                 ExportFormat::Complet => "complet",
                 ExportFormat::Import => "format d'import",
+                ExportFormat::Xlsx => "classeur Excel",
             }
         ),
     )?;

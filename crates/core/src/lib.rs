@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod fr;
 pub mod import;
+pub mod print;
 pub mod rating;
 pub mod rules;
 pub mod search;

@@ -8,6 +8,7 @@ pub fn run(store: &mut Store, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
         format: match a.format {
             Format::Full => ExportFormat::Complet,
             Format::Import => ExportFormat::Import,
+            Format::Xlsx => ExportFormat::Xlsx,
         },
         separator: a.sep,
         bom: true,

@@ -1,26 +1,45 @@
 use crate::args::SheetArgs;
 use crate::{Io, EXIT_OK};
-use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::sheet::{render, write_pdf, SheetData, MAX_MOVEMENTS};
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(store, &a.matricule)?;
     let movements = store.movements(account.id, MAX_MOVEMENTS as u32, 0)?;
     let settings = store.settings()?;
-    write_pdf(
-        &SheetData {
-            account: &account,
-            movements: &movements,
-            settings: &settings,
-            printed_at: forfaits_core::store::now(),
-        },
-        &a.out,
-    )?;
-    super::w(writeln!(
-        io.err,
-        "Fiche {} écrite : {}.",
-        forfaits_core::fr::de(&account.name),
-        a.out.display()
-    ));
+    let data = SheetData {
+        account: &account,
+        movements: &movements,
+        settings: &settings,
+        printed_at: forfaits_core::store::now(),
+    };
+    if let Some(out) = &a.out {
+        write_pdf(&data, out)?;
+        super::w(writeln!(
+            io.err,
+            "Fiche {} écrite : {}.",
+            forfaits_core::fr::de(&account.name),
+            out.display()
+        ));
+    }
+    if a.print {
+        let pdf = render(&data)?;
+        let title = format!("Fiche {} {}", account.matricule, account.name);
+        let job = forfaits_core::print::print_pdf(&pdf, a.printer.as_deref(), &title)?;
+        super::w(writeln!(
+            io.err,
+            "Fiche {} envoyée à l'imprimante{}{}.",
+            forfaits_core::fr::de(&account.name),
+            a.printer
+                .as_deref()
+                .map(|p| format!(" « {p} »"))
+                .unwrap_or_else(|| " par défaut".into()),
+            if job.is_empty() {
+                String::new()
+            } else {
+                format!(" (travail {job})")
+            }
+        ));
+    }
     Ok(EXIT_OK)
 }

@@ -6,6 +6,7 @@ pub mod line;
 mod parse;
 pub mod reader;
 pub mod report;
+pub mod sheet;
 mod writer;
 
 use crate::error::{Error, Result};
@@ -79,6 +80,17 @@ impl ImportReport {
     }
 }
 
+/// Where the lines come from.
+enum Source {
+    Csv(
+        reader::Encoding,
+        u8,
+        Box<RecordReader<reader::TextStream>>,
+        reader::ByteCounter,
+    ),
+    Sheet(sheet::Kind, sheet::Workbook),
+}
+
 pub fn import_users(
     store: &mut Store,
     path: &Path,
@@ -94,10 +106,25 @@ pub fn import_users(
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
         return Err(Error::file(format!("{} est un dossier.", path.display())));
     }
-    let enc = detect_encoding(path)?;
-    let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
-    let (text, bytes) = open_text(path, enc)?;
-    let records = RecordReader::new(text, sep);
+    // A spreadsheet is opened (and refused if unreadable) before anything else; a text file is
+    // a CSV file whose encoding and separator are found from its bytes.
+    let source = match sheet::kind(path)? {
+        Some(kind) => Source::Sheet(kind, sheet::open(path, kind)?),
+        None => {
+            let enc = detect_encoding(path)?;
+            let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
+            let (text, bytes) = open_text(path, enc)?;
+            Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep)), bytes)
+        }
+    };
+    let (encodage, sep) = match &source {
+        Source::Sheet(kind, _) => (kind.label(), b';'),
+        Source::Csv(enc, sep, ..) => (enc.label(), *sep),
+    };
+    let bytes = match &source {
+        Source::Csv(.., bytes) => Some(bytes.clone()),
+        Source::Sheet(..) => None,
+    };
 
     let mut report = ImportReport {
         lignes_lues: 0,
@@ -108,10 +135,11 @@ pub fn import_users(
         ecrit: false,
         erreurs: Vec::new(),
         erreurs_total: 0,
-        encodage: enc.label(),
-        separateur: match sep {
-            b'\t' => "tabulation".into(),
-            s => (s as char).to_string(),
+        encodage,
+        separateur: match (&source, sep) {
+            (Source::Sheet(..), _) => "aucun (colonnes)".into(),
+            (_, b'\t') => "tabulation".into(),
+            (_, s) => (s as char).to_string(),
         },
     };
     let mut keep = |report: &mut ImportReport, errs: Vec<LineError>| {
@@ -143,7 +171,17 @@ pub fn import_users(
         let ahead = w
             .is_bulk()
             .then(|| AheadIndex::new(w.first_new_id(), cc.clone()));
-        scope.spawn(move || parse_file(records, sep, cc, &rules, to_writer, ahead));
+        scope.spawn(move || match source {
+            Source::Csv(_, _, mut records, _) => {
+                parse_file(&mut *records, sep, cc, &rules, to_writer, ahead)
+            }
+            Source::Sheet(_, wb) => sheet::with_rows(wb, |rows| match rows {
+                Ok(rows) => parse_file(rows, sep, cc, &rules, to_writer, ahead),
+                Err(e) => {
+                    let _ = to_writer.send(Msg::Failed(e));
+                }
+            }),
+        });
         for msg in messages {
             let batch = match msg {
                 Msg::Lines(batch) => batch,
@@ -194,8 +232,9 @@ pub fn import_users(
             }
             progress(Progress {
                 lignes: report.lignes_lues,
-                octets: bytes.get(),
-                octets_total: total,
+                // A spreadsheet is read through its archive: its lines stand for the bytes.
+                octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
+                octets_total: if bytes.is_some() { total } else { 0 },
             });
         }
         report.erreurs.sort_by_key(|e| e.line);

@@ -2,7 +2,7 @@
 //! writing thread in batches.
 
 use super::line::{parse_line, LineError};
-use super::reader::{RecordReader, TextStream};
+use super::reader::{Record, Records};
 use crate::domain::{AccountDraft, CountryCode, Field};
 use crate::rules::NumberRules;
 use crate::search::index::{name_key, AheadIndex, AheadPart, Indexed};
@@ -55,8 +55,44 @@ fn blocked_keys(
         .collect())
 }
 
+/// Columns of a file exported by Forfaits in the *Complet* layout (CSV or `.xlsx`), which the
+/// import recognises by its header row: name, matricule, identifiant, then the ten keys after
+/// the state and balance columns. Any other header is refused as in SPEC §5.
+struct FullLayout;
+
+impl FullLayout {
+    const NAME_TO_ID: [usize; 3] = [0, 1, 2];
+    const FIRST_KEY: usize = 6;
+
+    fn matches(fields: &[&str]) -> bool {
+        let header = crate::export::full_header();
+        fields.len() == header.len()
+            && fields
+                .iter()
+                .zip(&header)
+                .all(|(f, h)| f.trim().trim_start_matches('\u{feff}') == h)
+    }
+
+    /// The record in the import's 13 fields: empty keys at the end dropped, as a line may stop
+    /// after any field.
+    fn remap<'a>(rec: &Record<'a>) -> Record<'a> {
+        let get = |i: usize| rec.fields.get(i).copied().unwrap_or("");
+        let mut fields: Vec<&'a str> = Self::NAME_TO_ID.iter().map(|&i| get(i)).collect();
+        fields.extend((0..crate::domain::KEYS).map(|k| get(Self::FIRST_KEY + k)));
+        while fields.len() > 3 && fields.last().is_some_and(|f| f.trim().is_empty()) {
+            fields.pop();
+        }
+        Record {
+            line: rec.line,
+            field_count: fields.len(),
+            fields,
+            too_long: rec.too_long,
+        }
+    }
+}
+
 pub fn parse_file(
-    mut records: RecordReader<TextStream>,
+    records: &mut dyn Records,
     sep: u8,
     cc: CountryCode,
     rules: &NumberRules,
@@ -65,12 +101,23 @@ pub fn parse_file(
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     let mut first = true;
+    let mut full_layout = false;
     loop {
         match records.next_record() {
             Ok(Some(rec)) => {
                 if rec.is_blank() {
                     continue;
                 }
+                if first && FullLayout::matches(&rec.fields) {
+                    full_layout = true;
+                    first = false;
+                    continue;
+                }
+                let rec = if full_layout {
+                    FullLayout::remap(&rec)
+                } else {
+                    rec
+                };
                 let result = parse_line(&rec, first, sep, &cc)
                     .and_then(|d| blocked_keys(rec.line, d, rules, &cc))
                     .map(|d| {

@@ -231,6 +231,18 @@ impl Record<'_> {
     }
 }
 
+/// A source of records: the lines of a CSV file, or the rows of a spreadsheet (`sheet`).
+pub trait Records {
+    /// Next record, or `None` at the end.
+    fn next_record(&mut self) -> io::Result<Option<Record<'_>>>;
+}
+
+impl<R: Read> Records for RecordReader<R> {
+    fn next_record(&mut self) -> io::Result<Option<Record<'_>>> {
+        RecordReader::next_record(self)
+    }
+}
+
 /// Streams records from UTF-8 text with LF line ends (see `open_text`).
 pub struct RecordReader<R> {
     src: R,

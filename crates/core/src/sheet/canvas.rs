@@ -5,34 +5,47 @@ use super::*;
 #[derive(Default)]
 pub(super) struct Canvas {
     pub(super) ops: Vec<Op>,
+    pub(super) shaper: Shaper,
 }
 
 impl Canvas {
-    /// One run of text with its baseline at (`x`, `y`), brought to WinAnsi.
+    /// One run of text with its baseline starting at (`x`, `y`): shaped, and each glyph placed
+    /// where the shaping puts it (printpdf joins glyphs on one baseline into one `TJ`).
     pub(super) fn text(&mut self, x: f32, y: f32, face: Face, size: f32, s: &str) {
-        let s = pdf_text(s);
-        if s.is_empty() {
+        let s = self.shaper.clean(s, face);
+        let line = self.shaper.shape(&s, face, size);
+        if line.glyphs.is_empty() {
             return;
         }
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::Builtin(face.builtin()),
-                size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: Point { x: Pt(x), y: Pt(y) },
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(s)],
-            },
-            Op::EndTextSection,
-        ]);
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFont {
+            font: PdfFontHandle::External(face.font_id()),
+            size: Pt(size),
+        });
+        for g in line.glyphs {
+            self.ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x + g.x), Pt(y + g.y)),
+            });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(vec![Codepoint {
+                    gid: g.gid,
+                    offset: 0.0,
+                    cid: Some(g.text),
+                }])],
+            });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Width of `s` in points.
+    pub(super) fn width(&self, s: &str, face: Face, size: f32) -> f32 {
+        self.shaper.width(s, face, size)
     }
 
     /// Text cut with `…` to fit `max_w`.
     pub(super) fn text_fit(&mut self, x: f32, y: f32, face: Face, size: f32, s: &str, max_w: f32) {
-        self.text(x, y, face, size, &fit(&pdf_text(s), face, size, max_w));
+        let s = self.shaper.fit(s, face, size, max_w);
+        self.text(x, y, face, size, &s);
     }
 
     /// Text ending at `right`, set smaller if needed to fit `max_w` (amounts are never cut).
@@ -45,9 +58,9 @@ impl Canvas {
         s: &str,
         max_w: f32,
     ) {
-        let s = pdf_text(s);
-        let size = shrink(&s, face, size, max_w);
-        self.text(right - width(&s, face, size), y, face, size, &s);
+        let size = self.shaper.shrink(s, face, size, max_w);
+        let w = self.width(s, face, size);
+        self.text(right - w, y, face, size, s);
     }
 
     /// Text starting at `x`, set smaller if needed to fit `max_w` (numbers are never cut).
@@ -60,9 +73,8 @@ impl Canvas {
         s: &str,
         max_w: f32,
     ) {
-        let s = pdf_text(s);
-        let size = shrink(&s, face, size, max_w);
-        self.text(x, y, face, size, &s);
+        let size = self.shaper.shrink(s, face, size, max_w);
+        self.text(x, y, face, size, s);
     }
 
     pub(super) fn rule(&mut self, x1: f32, x2: f32, y: f32, shade: f32, thickness: f32) {
@@ -106,7 +118,7 @@ impl Canvas {
     }
 
     /// *Touche 1* … *Touche 10* in two rows of five bordered cells; returns the y under them.
-    pub(super) fn keys(&mut self, top: f32, phones: &[Option<String>]) -> f32 {
+    pub(super) fn keys(&mut self, top: f32, keys: &[SheetKey]) -> f32 {
         pub(super) const COLS: usize = 5;
         let cell_w = WIDTH / COLS as f32;
         let head_h = 14.0;
@@ -125,9 +137,10 @@ impl Canvas {
                     y - head_h + 4.0,
                     Face::Bold,
                     SMALL,
-                    &format!("Touche {}", k + 1),
+                    &keys[k].libelle,
                 );
-                if let Some(Some(n)) = phones.get(k) {
+                let n = &keys[k].numero;
+                if !n.is_empty() {
                     self.text_shrunk(
                         x + 5.0,
                         y - head_h - value_h + 5.5,
@@ -158,9 +171,9 @@ impl Canvas {
     }
 
     /// The movements table (date, libellé, montant, solde après, motif).
-    pub(super) fn movements(&mut self, top: f32, movements: &[Movement], s: &Settings) {
-        if movements.is_empty() {
-            self.text(LEFT, top, Face::Regular, BODY, "Aucun mouvement.");
+    pub(super) fn movements(&mut self, top: f32, c: &SheetContent) {
+        if c.mouvements.is_empty() {
+            self.text(LEFT, top, Face::Regular, BODY, &c.aucun_mouvement);
             return;
         }
         // Column edges: date, libellé, then two right-aligned amounts, then the reason.
@@ -175,46 +188,33 @@ impl Canvas {
         let mut y = top + 3.0;
         self.band(LEFT, y - row_h - 1.0, WIDTH, row_h + 1.0);
         let hy = y - row_h + 3.5;
-        self.text(date_x, hy, Face::Bold, SMALL, "Date");
-        self.text(label_x, hy, Face::Bold, SMALL, "Libellé");
-        self.text_right(amount_r, hy, Face::Bold, SMALL, "Montant", amount_w);
-        self.text_right(balance_r, hy, Face::Bold, SMALL, "Solde après", amount_w);
-        self.text(reason_x, hy, Face::Bold, SMALL, "Motif");
+        let h = &c.entetes_mouvements;
+        self.text(date_x, hy, Face::Bold, SMALL, &h[0]);
+        self.text(label_x, hy, Face::Bold, SMALL, &h[1]);
+        self.text_right(amount_r, hy, Face::Bold, SMALL, &h[2], amount_w);
+        self.text_right(balance_r, hy, Face::Bold, SMALL, &h[3], amount_w);
+        self.text(reason_x, hy, Face::Bold, SMALL, &h[4]);
         y -= row_h + 1.0;
         self.rule(LEFT, RIGHT, y, RULE, 0.5);
-        for m in movements.iter().take(MAX_MOVEMENTS) {
+        for [date, label, amount, balance, reason] in &c.mouvements {
             let by = y - row_h + 3.5;
-            self.text(date_x, by, Face::Regular, SMALL, &dates::local(m.date));
+            self.text(date_x, by, Face::Regular, SMALL, date);
             self.text_fit(
                 label_x,
                 by,
                 Face::Regular,
                 SMALL,
-                m.libelle,
+                label,
                 amount_r - amount_w - label_x - 4.0,
             );
-            self.text_right(
-                amount_r,
-                by,
-                Face::Regular,
-                SMALL,
-                &signed_amount(s, m.montant),
-                amount_w,
-            );
-            self.text_right(
-                balance_r,
-                by,
-                Face::Regular,
-                SMALL,
-                &amount(s, m.solde_apres),
-                amount_w,
-            );
+            self.text_right(amount_r, by, Face::Regular, SMALL, amount, amount_w);
+            self.text_right(balance_r, by, Face::Regular, SMALL, balance, amount_w);
             self.text_fit(
                 reason_x,
                 by,
                 Face::Regular,
                 SMALL,
-                &m.motif,
+                reason,
                 RIGHT - reason_x - 4.0,
             );
             y -= row_h;

@@ -1,15 +1,14 @@
 //! Account sheet (*Imprimer*): one A4 portrait page in PDF with the identity, states,
 //! allowance, balance, the ten keys and the latest movements of an account.
 //!
-//! Only the PDF built-in fonts (Helvetica, Helvetica-Bold) are used, so nothing is embedded and
-//! the file stays small. printpdf writes their text in WinAnsi (CP1252): French accents,
-//! `œ`, `…` and `—` are in it; anything else is brought back to it by [`pdf_text`] (a narrow
-//! no-break space becomes a space, `ğ` becomes `g`, a script WinAnsi lacks becomes `?`). Every
-//! value is real text, so the sheet can be searched and copied.
+//! Names are often Arabic in Tunisia (SPEC §14), which the PDF built-in fonts cannot show: the
+//! sheet embeds DejaVu Sans (regular and bold), which covers Latin and Arabic, shaped and laid
+//! out right to left where needed (see [`text`]). Only the glyphs printed are embedded: each
+//! face is subset to them (`subsetter`) before it goes into the file, which keeps a sheet at a
+//! few tens of kilobytes. Every value is real text, so the sheet can be searched and copied.
 //!
-//! Layout is computed from the Helvetica advance widths (the standard AFM metrics), so a long
-//! name or reason is cut with `…` before the right margin and an amount is set smaller rather
-//! than cut.
+//! Layout is computed from the shaped widths, so a long name or reason is cut with `…` before
+//! the right margin and an amount is set smaller rather than cut.
 
 use crate::atomic_file::WholeFile;
 use crate::dates;
@@ -19,9 +18,11 @@ use crate::error::{Error, Result};
 use crate::store::ledger::Movement;
 use crate::store::Settings;
 use printpdf::{
-    BuiltinFont, Color, Greyscale, Line, LinePoint, OffsetDateTime, Op, PaintMode, PdfDocument,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Codepoint, Color, FontId, Greyscale, Line, LinePoint, OffsetDateTime, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
@@ -47,8 +48,19 @@ pub struct SheetData<'a> {
 
 /// The sheet as PDF bytes.
 pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
-    let ops = layout(data);
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::file(format!("Impossible de produire la fiche PDF : {e}"))
+    };
+    let mut ops = layout(data);
     let mut doc = PdfDocument::new(&format!("Fiche du compte — {}", data.account.name));
+    for face in [Face::Regular, Face::Bold] {
+        if let Some(font) = embed(face, &mut ops).map_err(|e| failed(&e))? {
+            doc.resources
+                .fonts
+                .map
+                .insert(face.font_id(), PdfFont::new(font));
+        }
+    }
     let info = &mut doc.metadata.info;
     info.creator = "Forfaits".into();
     info.producer = "Forfaits".into();
@@ -69,9 +81,6 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
     let saved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         doc.save(&PdfSaveOptions::default(), &mut warnings)
     }));
-    let failed = |e: &dyn std::fmt::Display| {
-        Error::file(format!("Impossible de produire la fiche PDF : {e}"))
-    };
     let bytes = saved.map_err(|p| {
         let what = p
             .downcast_ref::<String>()
@@ -90,6 +99,83 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
         return Err(failed(&"document vide"));
     }
     Ok(bytes)
+}
+
+/// Subsets `face` to the glyphs the page shows, renumbers them in `ops`, and gives the font
+/// to embed (`None` when the face is not used). Each glyph reads back as the text it was
+/// shaped from (the first text seen, so that one glyph has one meaning).
+fn embed(face: Face, ops: &mut [Op]) -> std::result::Result<Option<ParsedFont>, String> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let mut texts: BTreeMap<u16, String> = BTreeMap::new();
+    let mut current = None;
+    for op in ops.iter() {
+        match op {
+            Op::SetFont {
+                font: PdfFontHandle::External(id),
+                ..
+            } => current = Face::from_font_id(id),
+            Op::ShowText { items } if current == Some(face) => {
+                for cp in items
+                    .iter()
+                    .filter_map(|i| match i {
+                        TextItem::GlyphIds(g) => Some(g),
+                        _ => None,
+                    })
+                    .flatten()
+                {
+                    remapper.remap(cp.gid);
+                    let t = texts.entry(cp.gid).or_default();
+                    if t.is_empty() {
+                        *t = cp.cid.clone().unwrap_or_default();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    let bytes = subsetter::subset(face.ttf(), 0, &remapper).map_err(|e| format!("{e:?}"))?;
+    let mut current = None;
+    for op in ops.iter_mut() {
+        match op {
+            Op::SetFont {
+                font: PdfFontHandle::External(id),
+                ..
+            } => current = Face::from_font_id(id),
+            Op::ShowText { items } if current == Some(face) => {
+                for items in items.iter_mut() {
+                    if let TextItem::GlyphIds(g) = items {
+                        for cp in g.iter_mut() {
+                            cp.cid = texts.get(&cp.gid).cloned();
+                            cp.gid = remapper.get(cp.gid).unwrap_or(0);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut font = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or_else(|| "police intégrée illisible".to_string())?;
+    // A subset is named with a tag of six capitals drawn from its glyphs (ISO 32000-1, 9.6.4).
+    let mut h: u32 = 2166136261;
+    for g in texts.keys() {
+        h = (h ^ u32::from(*g)).wrapping_mul(16777619);
+    }
+    let tag: String = (0..6)
+        .map(|i| char::from(b'A' + ((h >> (i * 5)) % 26) as u8))
+        .collect();
+    font.font_name = Some(format!(
+        "{tag}+{}",
+        match face {
+            Face::Regular => "DejaVuSans",
+            Face::Bold => "DejaVuSans-Bold",
+        }
+    ));
+    Ok(Some(font))
 }
 
 /// Writes the sheet to `path` atomically (temporary file in the same folder, then rename), so a
@@ -136,7 +222,7 @@ fn signed_amount(settings: &Settings, minor: i64) -> String {
     format!("{sign}{}", amount(settings, minor))
 }
 
-/// `1 234,500 TND` (no-break space between thousands, as WinAnsi has no narrow one).
+/// `1 234,500 TND` (a no-break space between thousands, read back as a space).
 fn amount(settings: &Settings, minor: i64) -> String {
     format!(
         "{} {}",
@@ -147,64 +233,57 @@ fn amount(settings: &Settings, minor: i64) -> String {
     )
 }
 
-fn layout(data: &SheetData<'_>) -> Vec<Op> {
+/// What the sheet says, in reading order: the PDF and the window's printed page (an HTML
+/// rendering for the system's print dialog) are both drawn from it, so they cannot differ.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetContent {
+    pub titre: String,
+    pub sous_titre: String,
+    pub imprimee_le: String,
+    /// Identité, Etat, Forfait et solde.
+    pub sections: Vec<SheetSection>,
+    pub titre_touches: String,
+    /// *Touche 1* … *Touche 10* and their numbers (empty when none).
+    pub touches: Vec<SheetKey>,
+    pub titre_mouvements: String,
+    pub entetes_mouvements: [String; 5],
+    /// Date, libellé, montant, solde après, motif; newest first, at most [`MAX_MOVEMENTS`].
+    pub mouvements: Vec<[String; 5]>,
+    /// Said instead of the table when there is no movement.
+    pub aucun_mouvement: String,
+    pub pied: String,
+    pub page: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetSection {
+    pub titre: String,
+    pub lignes: Vec<SheetRow>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetRow {
+    pub libelle: String,
+    pub valeur: String,
+    /// Set in bold (the name, the states, the balance).
+    pub gras: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetKey {
+    pub libelle: String,
+    pub numero: String,
+}
+
+/// The sheet's text, for the PDF and the printed page.
+pub fn content(data: &SheetData<'_>) -> SheetContent {
     let a = data.account;
     let s = data.settings;
-    let mut p = Canvas::default();
-    p.ops.push(Op::SetFillColor { col: grey(INK) });
-
-    // Header.
-    let mut y = PAGE_H - MARGIN - 14.0;
-    let printed = format!("Imprimée le {}", dates::local(data.printed_at));
-    let printed_w = width(&printed, Face::Regular, 9.0);
-    p.text(LEFT, y, Face::Bold, 18.0, "Fiche du compte");
-    p.text(RIGHT - printed_w, y, Face::Regular, 9.0, &printed);
-    y -= 16.0;
-    p.text(
-        LEFT,
-        y,
-        Face::Regular,
-        10.5,
-        "Forfaits utilisateurs — Taxation",
-    );
-    y -= 9.0;
-    p.rule(LEFT, RIGHT, y, RULE, 0.9);
-    y -= 24.0;
-
-    // Identity.
-    y = p.heading(y, "Identité");
-    y = p.row(y, "Nom utilisateur :", &a.name, Face::Bold);
-    y = p.row(y, "Matricule :", &a.matricule, Face::Regular);
-    y = p.row(y, "Identifiant :", &a.identifiant, Face::Regular);
-    y = p.row(
-        y,
-        "Date de création :",
-        &dates::local(a.created_at),
-        Face::Regular,
-    );
-    y = p.row(
-        y,
-        "Date de modification :",
-        &dates::local(a.updated_at),
-        Face::Regular,
-    );
-    y -= 12.0;
-
-    // States.
-    y = p.heading(y, "Etat");
-    y = p.row(y, "Etat du compte :", switch_label(a.enabled), Face::Bold);
-    y = p.row(y, "Etat général :", &a.etat_general().label(), Face::Bold);
-    y = p.row(
-        y,
-        "Activation calcul billing :",
-        switch_label(a.billing),
-        Face::Regular,
-    );
-    y -= 12.0;
-
-    // Allowance and balance.
-    y = p.heading(y, "Forfait et solde");
-    y = p.row(y, "Solde :", &amount(s, a.balance), Face::Bold);
+    let row = |libelle: &str, valeur: String, gras: bool| SheetRow {
+        libelle: libelle.into(),
+        valeur,
+        gras,
+    };
     let (allowance, remaining) = match a.allowance_minutes {
         Some(m) => (
             format!("{m} min"),
@@ -212,36 +291,121 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
         ),
         None => ("illimitée".to_string(), "illimitées".to_string()),
     };
-    y = p.row(y, "Durée d'appel :", &allowance, Face::Regular);
-    y = p.row(
-        y,
-        "Durée totale des appels :",
-        &format_duration(a.used_seconds),
-        Face::Regular,
-    );
-    y = p.row(y, "Minutes restantes :", &remaining, Face::Regular);
-    y -= 12.0;
+    SheetContent {
+        titre: "Fiche du compte".into(),
+        sous_titre: "Forfaits utilisateurs — Taxation".into(),
+        imprimee_le: format!("Imprimée le {}", dates::local(data.printed_at)),
+        sections: vec![
+            SheetSection {
+                titre: "Identité".into(),
+                lignes: vec![
+                    row("Nom utilisateur :", a.name.clone(), true),
+                    row("Matricule :", a.matricule.clone(), false),
+                    row("Identifiant :", a.identifiant.clone(), false),
+                    row("Date de création :", dates::local(a.created_at), false),
+                    row("Date de modification :", dates::local(a.updated_at), false),
+                ],
+            },
+            SheetSection {
+                titre: "Etat".into(),
+                lignes: vec![
+                    row("Etat du compte :", switch_label(a.enabled).into(), true),
+                    row("Etat général :", a.etat_general().label(), true),
+                    row(
+                        "Activation calcul billing :",
+                        switch_label(a.billing).into(),
+                        false,
+                    ),
+                ],
+            },
+            SheetSection {
+                titre: "Forfait et solde".into(),
+                lignes: vec![
+                    row("Solde :", amount(s, a.balance), true),
+                    row("Durée d'appel :", allowance, false),
+                    row(
+                        "Durée totale des appels :",
+                        format_duration(a.used_seconds),
+                        false,
+                    ),
+                    row("Minutes restantes :", remaining, false),
+                ],
+            },
+        ],
+        titre_touches: "Numéros autorisés".into(),
+        touches: (0..KEYS)
+            .map(|k| SheetKey {
+                libelle: format!("Touche {}", k + 1),
+                numero: a.phones.get(k).cloned().flatten().unwrap_or_default(),
+            })
+            .collect(),
+        titre_mouvements: "Derniers mouvements".into(),
+        entetes_mouvements: ["Date", "Libellé", "Montant", "Solde après", "Motif"]
+            .map(String::from),
+        mouvements: data
+            .movements
+            .iter()
+            .take(MAX_MOVEMENTS)
+            .map(|m| {
+                [
+                    dates::local(m.date),
+                    m.libelle.to_string(),
+                    signed_amount(s, m.montant),
+                    amount(s, m.solde_apres),
+                    m.motif.clone(),
+                ]
+            })
+            .collect(),
+        aucun_mouvement: "Aucun mouvement.".into(),
+        pied: format!(
+            "Forfaits utilisateurs — Taxation · {} · {}",
+            a.matricule, a.name
+        ),
+        page: "Page 1 / 1".into(),
+    }
+}
+
+fn layout(data: &SheetData<'_>) -> Vec<Op> {
+    let c = content(data);
+    let mut p = Canvas::default();
+    p.ops.push(Op::SetFillColor { col: grey(INK) });
+
+    // Header.
+    let mut y = PAGE_H - MARGIN - 14.0;
+    let printed_w = p.width(&c.imprimee_le, Face::Regular, 9.0);
+    p.text(LEFT, y, Face::Bold, 18.0, &c.titre);
+    p.text(RIGHT - printed_w, y, Face::Regular, 9.0, &c.imprimee_le);
+    y -= 16.0;
+    p.text(LEFT, y, Face::Regular, 10.5, &c.sous_titre);
+    y -= 9.0;
+    p.rule(LEFT, RIGHT, y, RULE, 0.9);
+    y -= 24.0;
+
+    // Identity, states, allowance and balance.
+    for section in &c.sections {
+        y = p.heading(y, &section.titre);
+        for r in &section.lignes {
+            let face = if r.gras { Face::Bold } else { Face::Regular };
+            y = p.row(y, &r.libelle, &r.valeur, face);
+        }
+        y -= 12.0;
+    }
 
     // The ten keys: two rows of five cells, a header band over each.
-    y = p.heading(y, "Numéros autorisés");
-    y = p.keys(y, &a.phones);
+    y = p.heading(y, &c.titre_touches);
+    y = p.keys(y, &c.touches);
     y -= 18.0;
 
     // Latest movements.
-    y = p.heading(y, "Derniers mouvements");
-    p.movements(y, data.movements, s);
+    y = p.heading(y, &c.titre_mouvements);
+    p.movements(y, &c);
 
     // Footer.
     let fy = MARGIN;
     p.rule(LEFT, RIGHT, fy + 10.0, RULE, 0.5);
-    let page = "Page 1 / 1";
-    let page_w = width(page, Face::Regular, 8.0);
-    let left = format!(
-        "Forfaits utilisateurs — Taxation · {} · {}",
-        a.matricule, a.name
-    );
-    p.text_fit(LEFT, fy, Face::Regular, 8.0, &left, WIDTH - page_w - 12.0);
-    p.text(RIGHT - page_w, fy, Face::Regular, 8.0, page);
+    let page_w = p.width(&c.page, Face::Regular, 8.0);
+    p.text_fit(LEFT, fy, Face::Regular, 8.0, &c.pied, WIDTH - page_w - 12.0);
+    p.text(RIGHT - page_w, fy, Face::Regular, 8.0, &c.page);
     p.ops
 }
 

@@ -1,188 +1,261 @@
-//! Text on the sheet: WinAnsi only (what the PDF built-in fonts can show), measured with the
-//! Helvetica metrics so that long values are cut or set smaller before the margin.
+//! Text on the sheet: any script the embedded font covers (DejaVu Sans: Latin with every
+//! French letter, Arabic, and much more), laid out as a word processor would:
+//!
+//! 1. the Unicode bidirectional algorithm (`unicode-bidi`) splits a line into runs in visual
+//!    order, right-to-left for Arabic inside a left-to-right line and the reverse;
+//! 2. each run is shaped by `rustybuzz` (HarfBuzz's algorithm): Arabic letters take their
+//!    joined forms, lam-alef becomes one glyph, marks sit on their letter, Latin gets kerning;
+//! 3. each glyph is placed at its pen position and carries the text it stands for (a joined
+//!    form reads back as its letter, a ligature as its letters), which becomes the PDF's
+//!    `ToUnicode` map: `pdftotext` and copy-and-paste give back the name.
+//!
+//! Widths come from the shaping, so a long name or reason is cut with `…` before the right
+//! margin and an amount is set smaller rather than cut, in any script.
 
 use super::*;
+use rustybuzz::{Direction, UnicodeBuffer};
+use std::collections::BTreeMap;
+use unicode_bidi::BidiInfo;
+
+/// DejaVu Sans and DejaVu Sans Bold (Bitstream Vera licence, `crates/core/fonts/LICENSE`).
+pub(super) const REGULAR_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+pub(super) const BOLD_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 
 /// The two faces used.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Face {
     Regular,
     Bold,
 }
 
 impl Face {
-    pub(super) fn builtin(self) -> BuiltinFont {
+    pub(super) fn index(self) -> usize {
         match self {
-            Face::Regular => BuiltinFont::Helvetica,
-            Face::Bold => BuiltinFont::HelveticaBold,
+            Face::Regular => 0,
+            Face::Bold => 1,
+        }
+    }
+
+    pub(super) fn font_id(self) -> FontId {
+        FontId(
+            match self {
+                Face::Regular => "FR",
+                Face::Bold => "FB",
+            }
+            .into(),
+        )
+    }
+
+    pub(super) fn from_font_id(id: &FontId) -> Option<Face> {
+        match id.0.as_str() {
+            "FR" => Some(Face::Regular),
+            "FB" => Some(Face::Bold),
+            _ => None,
+        }
+    }
+
+    pub(super) fn ttf(self) -> &'static [u8] {
+        match self {
+            Face::Regular => REGULAR_TTF,
+            Face::Bold => BOLD_TTF,
         }
     }
 }
 
-/// The WinAnsi (CP1252) byte of `c`, if it has one; the inverse of what printpdf writes for the
-/// built-in fonts (it writes `?` for anything else).
-pub(super) fn win_ansi(c: char) -> Option<u8> {
-    match c as u32 {
-        cp @ (0x20..=0x7E | 0xA0..=0xFF) => Some(cp as u8),
-        _ => Some(match c {
-            '€' => 0x80,
-            '‚' => 0x82,
-            'ƒ' => 0x83,
-            '„' => 0x84,
-            '…' => 0x85,
-            '†' => 0x86,
-            '‡' => 0x87,
-            'ˆ' => 0x88,
-            '‰' => 0x89,
-            'Š' => 0x8A,
-            '‹' => 0x8B,
-            'Œ' => 0x8C,
-            'Ž' => 0x8E,
-            '\u{2018}' => 0x91,
-            '\u{2019}' => 0x92,
-            '\u{201C}' => 0x93,
-            '\u{201D}' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            '˜' => 0x98,
-            '™' => 0x99,
-            'š' => 0x9A,
-            '›' => 0x9B,
-            'œ' => 0x9C,
-            'ž' => 0x9E,
-            'Ÿ' => 0x9F,
-            _ => return None,
-        }),
+/// One glyph placed on a line: its id in the whole font, its pen position from the line's
+/// start (points), and the text it reads back as.
+#[derive(Debug, Clone)]
+pub(super) struct Glyph {
+    pub(super) gid: u16,
+    pub(super) x: f32,
+    pub(super) y: f32,
+    pub(super) text: String,
+}
+
+/// A shaped line: glyphs left to right, and the width they take.
+#[derive(Debug, Default)]
+pub(super) struct Shaped {
+    pub(super) glyphs: Vec<Glyph>,
+    pub(super) width: f32,
+}
+
+/// The faces, parsed once per sheet.
+pub(super) struct Shaper {
+    faces: [rustybuzz::Face<'static>; 2],
+}
+
+impl Default for Shaper {
+    fn default() -> Self {
+        let parse = |f: Face| {
+            rustybuzz::Face::from_slice(f.ttf(), 0).expect("the embedded font is a valid font")
+        };
+        Shaper {
+            faces: [parse(Face::Regular), parse(Face::Bold)],
+        }
     }
 }
 
-/// `s` brought to what the built-in fonts can show: WinAnsi characters are kept, other spaces
-/// (narrow no-break, thin…) become a space, other letters lose their accent when the bare
-/// letter exists (`ğ` → `g`, `ﬁ` → `fi`), and what is left becomes `?`. Control characters
-/// become a space.
-pub(crate) fn pdf_text(s: &str) -> String {
-    if s.bytes().all(|b| (0x20..0x7F).contains(&b)) {
-        return s.to_string();
+/// Characters that shape nothing by themselves but steer joining or direction.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl Shaper {
+    /// `s` as the font can show it: control characters become spaces, a soft hyphen or a
+    /// zero-width space disappears, a letter the font lacks loses its accent if the bare
+    /// letter exists (`ﬀ` → `ff`), and what is left becomes `?`.
+    pub(super) fn clean(&self, s: &str, face: Face) -> String {
+        let f = &self.faces[face.index()];
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_control() {
+                out.push(' ');
+            } else if matches!(c, '\u{ad}' | '\u{200b}' | '\u{feff}') {
+                // Nothing to print.
+            } else if is_format(c) || is_combining_mark(c) || f.glyph_index(c).is_some() {
+                out.push(c);
+            } else if c.is_whitespace() {
+                out.push(' ');
+            } else {
+                let before = out.len();
+                out.extend(
+                    std::iter::once(c)
+                        .nfkd()
+                        .filter(|d| !is_combining_mark(*d) && f.glyph_index(*d).is_some()),
+                );
+                if out.len() == before {
+                    out.push('?');
+                }
+            }
+        }
+        out
     }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.push(' ');
-        } else if win_ansi(c).is_some() && c != '\u{ad}' {
-            out.push(c);
-        } else if c.is_whitespace() {
-            out.push(if c == '\u{202f}' { '\u{a0}' } else { ' ' });
-        } else if is_combining_mark(c) || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}') {
-            // An accent left alone, a soft hyphen or a zero-width mark: nothing to print.
+
+    /// Lays `s` out on one line at `size` points (already [`clean`](Self::clean)ed).
+    pub(super) fn shape(&self, s: &str, face: Face, size: f32) -> Shaped {
+        let font = &self.faces[face.index()];
+        let scale = size / font.units_per_em() as f32;
+        let mut line = Shaped::default();
+        if s.is_empty() {
+            return line;
+        }
+        let bidi = BidiInfo::new(s, None);
+        let mut pen = 0.0f32;
+        for para in &bidi.paragraphs {
+            let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+            for run in runs {
+                let rtl = levels[run.start].is_rtl();
+                let text = &s[run.clone()];
+                let mut buf = UnicodeBuffer::new();
+                buf.push_str(text);
+                buf.set_direction(if rtl {
+                    Direction::RightToLeft
+                } else {
+                    Direction::LeftToRight
+                });
+                buf.guess_segment_properties();
+                let out = rustybuzz::shape(font, &[], buf);
+                let infos = out.glyph_infos();
+                let positions = out.glyph_positions();
+                let texts = glyph_texts(text, infos.iter().map(|g| g.cluster as usize), rtl);
+                for ((info, pos), text) in infos.iter().zip(positions).zip(texts) {
+                    line.glyphs.push(Glyph {
+                        gid: info.glyph_id as u16,
+                        x: pen + pos.x_offset as f32 * scale,
+                        y: pos.y_offset as f32 * scale,
+                        text,
+                    });
+                    pen += pos.x_advance as f32 * scale;
+                }
+            }
+        }
+        line.width = pen;
+        line
+    }
+
+    /// Width of `s` in points.
+    pub(super) fn width(&self, s: &str, face: Face, size: f32) -> f32 {
+        self.shape(&self.clean(s, face), face, size).width
+    }
+
+    /// `s` cut with `…` so that it fits `max_w` points (the cut is at the logical end: the
+    /// left end of a right-to-left name).
+    pub(super) fn fit(&self, s: &str, face: Face, size: f32, max_w: f32) -> String {
+        let s = self.clean(s, face);
+        if self.shape(&s, face, size).width <= max_w {
+            return s;
+        }
+        let ends: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).collect();
+        let cut = |n: usize| format!("{}…", s[..ends[n]].trim_end());
+        // The longest prefix that fits with its ellipsis: widths grow with the prefix.
+        let (mut lo, mut hi) = (0usize, ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.shape(&cut(mid), face, size).width <= max_w {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo == 0 {
+            "…".into()
         } else {
-            let before = out.len();
-            out.extend(
-                std::iter::once(c)
-                    .nfkd()
-                    .filter(|d| !is_combining_mark(*d) && win_ansi(*d).is_some()),
-            );
-            if out.len() == before {
-                out.push('?');
-            }
+            cut(lo - 1)
         }
     }
-    out
-}
 
-/// Helvetica advance widths of U+0020..=U+007E, in 1/1000 em (Adobe AFM).
-pub(super) const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0..?
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @..O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P.._
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // `..o
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p..~
-];
-
-/// Helvetica-Bold advance widths of U+0020..=U+007E, in 1/1000 em (Adobe AFM).
-pub(super) const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, // 0..?
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, // @..O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, // P.._
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, // `..o
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584, // p..~
-];
-
-/// Advance width of one WinAnsi character, in 1/1000 em. Accented letters have the width of
-/// their base letter in Helvetica; the few others are listed; anything unknown counts as a
-/// digit's width.
-pub(super) fn advance(c: char, face: Face) -> u16 {
-    let bold = matches!(face, Face::Bold);
-    let table = if bold { &HELVETICA_BOLD } else { &HELVETICA };
-    let ascii = |c: char| table[(c as usize) - 0x20];
-    match c {
-        ' '..='~' => ascii(c),
-        '\u{a0}' => 278,
-        'Œ' | 'Æ' | '…' | '—' | '‰' => 1000,
-        'œ' => 944,
-        'æ' => 889,
-        'ß' | 'ø' | '¿' => 611,
-        'Ø' => 778,
-        '©' | '®' => 737,
-        '°' => 400,
-        '•' => 350,
-        '‘' | '’' | '‚' => {
-            if bold {
-                278
-            } else {
-                222
-            }
+    /// The font size at which `s` fits `max_w`: `size`, or smaller down to 5 pt.
+    pub(super) fn shrink(&self, s: &str, face: Face, size: f32, max_w: f32) -> f32 {
+        let w = self.width(s, face, size);
+        if w <= max_w {
+            size
+        } else {
+            (size * max_w / w).max(5.0)
         }
-        '“' | '”' | '„' => {
-            if bold {
-                500
-            } else {
-                333
-            }
-        }
-        '¡' | '¨' | '´' | '¸' | '¯' | '‹' | '›' => 333,
-        _ => match std::iter::once(c).nfd().next() {
-            Some(b) if (' '..='~').contains(&b) => ascii(b),
-            _ => 556,
-        },
     }
 }
 
-/// Width of `s` (already WinAnsi) in points.
-pub(super) fn width(s: &str, face: Face, size: f32) -> f32 {
-    s.chars().map(|c| f32::from(advance(c, face))).sum::<f32>() * size / 1000.0
-}
-
-/// `s` cut with `…` so that it fits `max_w` points.
-pub(super) fn fit(s: &str, face: Face, size: f32, max_w: f32) -> String {
-    if width(s, face, size) <= max_w {
-        return s.to_string();
-    }
-    let budget = max_w - width("…", face, size);
-    let mut used = 0.0;
-    let mut out = String::new();
-    for c in s.chars() {
-        used += f32::from(advance(c, face)) * size / 1000.0;
-        if used > budget {
-            break;
-        }
-        out.push(c);
-    }
-    let mut out = out.trim_end().to_string();
-    out.push('…');
-    out
-}
-
-/// The font size at which `s` fits `max_w`: `size`, or smaller down to 5 pt.
-pub(super) fn shrink(s: &str, face: Face, size: f32, max_w: f32) -> f32 {
-    let w = width(s, face, size);
-    if w <= max_w {
-        size
+/// The text each glyph of a run reads back as, from the clusters HarfBuzz gives (byte offsets
+/// into `run`, in visual order). A cluster of as many glyphs as characters gives one character
+/// to each, in logical order (a letter and its mark); otherwise its first glyph in logical
+/// order takes the whole cluster (a ligature) and the others nothing.
+fn glyph_texts(run: &str, clusters: impl Iterator<Item = usize>, rtl: bool) -> Vec<String> {
+    let clusters: Vec<usize> = clusters.collect();
+    let mut starts: Vec<usize> = clusters.clone();
+    starts.sort_unstable();
+    starts.dedup();
+    let end_of = |c: usize| {
+        let i = starts.partition_point(|&s| s <= c);
+        starts.get(i).copied().unwrap_or(run.len())
+    };
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let order: Vec<usize> = if rtl {
+        (0..clusters.len()).rev().collect()
     } else {
-        (size * max_w / w).max(5.0)
+        (0..clusters.len()).collect()
+    };
+    for &g in &order {
+        members.entry(clusters[g]).or_default().push(g);
     }
+    let mut out = vec![String::new(); clusters.len()];
+    for (c, glyphs) in members {
+        let text = run.get(c..end_of(c)).unwrap_or("");
+        let chars: Vec<char> = text.chars().collect();
+        if chars.len() == glyphs.len() {
+            for (g, ch) in glyphs.iter().zip(chars) {
+                out[*g] = ch.to_string();
+            }
+        } else {
+            out[glyphs[0]] = text.to_string();
+        }
+    }
+    // A no-break space reads back as a space (the thousands of an amount).
+    for t in &mut out {
+        if t.contains('\u{a0}') {
+            *t = t.replace('\u{a0}', " ");
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -190,34 +263,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn french_text_is_kept_and_the_rest_brought_to_win_ansi() {
-        assert_eq!(pdf_text("Hédi Œuvré — à ç ï œ …"), "Hédi Œuvré — à ç ï œ …");
-        assert_eq!(pdf_text("1\u{202f}234"), "1\u{a0}234");
-        assert_eq!(pdf_text("Doğan Ș ﬁn"), "Dogan S fin");
-        assert_eq!(pdf_text("علي"), "???");
-        assert_eq!(pdf_text("a\tb\u{ad}c"), "a bc");
-        assert!(pdf_text("Émile Łukasz 李")
-            .chars()
-            .all(|c| win_ansi(c).is_some()));
+    fn french_text_is_kept_and_what_the_font_lacks_brought_near() {
+        let s = Shaper::default();
+        assert_eq!(
+            s.clean("Hédi Œuvré — à ç ï œ …", Face::Regular),
+            "Hédi Œuvré — à ç ï œ …"
+        );
+        assert_eq!(s.clean("a\tb\u{ad}c", Face::Regular), "a bc");
+        assert_eq!(s.clean("محمد بن علي", Face::Bold), "محمد بن علي");
+        // No CJK in DejaVu Sans.
+        assert_eq!(s.clean("李", Face::Regular), "?");
     }
 
     #[test]
-    fn widths_follow_the_helvetica_metrics() {
-        assert_eq!(advance('W', Face::Regular), 944);
-        assert_eq!(advance('é', Face::Regular), advance('e', Face::Regular));
-        assert_eq!(advance('ç', Face::Bold), 556);
-        assert_eq!(advance('~', Face::Bold), 584);
-        assert!((width("0000000000", Face::Regular, 10.0) - 55.6).abs() < 0.01);
+    fn arabic_is_joined_and_reads_back_in_logical_order() {
+        let s = Shaper::default();
+        let line = s.shape("محمد", Face::Regular, 10.0);
+        // Four letters, four glyphs, none of them the isolated forms the cmap gives.
+        assert_eq!(line.glyphs.len(), 4);
+        let face = &s.faces[0];
+        let isolated: Vec<u16> = "محمد"
+            .chars()
+            .map(|c| face.glyph_index(c).unwrap().0)
+            .collect();
+        assert!(line.glyphs.iter().any(|g| !isolated.contains(&g.gid)));
+        // Visual order is right to left: the first glyph drawn is the last letter.
+        let texts: Vec<&str> = line.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, ["د", "م", "ح", "م"]);
+        // Lam-alef is one glyph that reads back as both letters.
+        let la = s.shape("لا", Face::Regular, 10.0);
+        assert_eq!(la.glyphs.len(), 1);
+        assert_eq!(la.glyphs[0].text, "لا");
     }
 
     #[test]
     fn long_text_is_cut_with_an_ellipsis_within_the_width() {
+        let s = Shaper::default();
         let long = "Hédi ".repeat(40);
-        let cut = fit(&long, Face::Bold, 10.0, 120.0);
+        let cut = s.fit(&long, Face::Bold, 10.0, 120.0);
         assert!(cut.ends_with('…'));
-        assert!(width(&cut, Face::Bold, 10.0) <= 120.0);
-        assert_eq!(fit("Ali", Face::Bold, 10.0, 120.0), "Ali");
-        let size = shrink("+1 000 000 000 000,000 TND", Face::Regular, 8.5, 84.0);
-        assert!(width("+1 000 000 000 000,000 TND", Face::Regular, size) <= 84.01);
+        assert!(s.width(&cut, Face::Bold, 10.0) <= 120.0);
+        assert_eq!(s.fit("Ali", Face::Bold, 10.0, 120.0), "Ali");
+        let size = s.shrink("+1 000 000 000 000,000 TND", Face::Regular, 8.5, 84.0);
+        assert!(s.width("+1 000 000 000 000,000 TND", Face::Regular, size) <= 84.01);
+        let arabic = "محمد بن علي ".repeat(20);
+        let cut = s.fit(&arabic, Face::Regular, 10.0, 150.0);
+        assert!(cut.ends_with('…') && s.width(&cut, Face::Regular, 10.0) <= 150.0);
     }
 }

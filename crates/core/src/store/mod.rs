@@ -43,7 +43,41 @@ fn migration_list() -> Vec<M<'static>> {
             include_str!("schema_search_grams.sql"),
             rebuild_search_index,
         ),
+        // Schema 7. The folding of Arabic names changed (`text::fold`): their sort and search
+        // keys are computed again and the index rebuilt, in the migration's transaction.
+        M::up_with_hook(include_str!("schema_fold_arabic.sql"), refold_names),
     ]
+}
+
+/// Computes `name_key` again for the names the folding may now fold differently (ASCII ones
+/// cannot change), then rebuilds the search index from them.
+fn refold_names(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let changed: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, name, name_key FROM accounts")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, key) = row?;
+            if !name.is_ascii() {
+                let folded = crate::search::index::name_key(&name);
+                if folded != key {
+                    out.push((id, folded));
+                }
+            }
+        }
+        out
+    };
+    let mut up = tx.prepare("UPDATE accounts SET name_key = ?2 WHERE id = ?1")?;
+    for (id, key) in &changed {
+        up.execute(rusqlite::params![id, key])?;
+    }
+    rebuild_search_index(tx)
 }
 
 /// Rebuilds the search index of a database opened by a version that kept a smaller one.

@@ -12,6 +12,7 @@ mod import;
 mod import_fuzz;
 mod money_props;
 mod movements;
+mod office;
 mod search;
 mod settings;
 mod sheet;

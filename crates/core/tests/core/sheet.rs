@@ -4,7 +4,7 @@
 use crate::common::*;
 use forfaits_core::dates;
 use forfaits_core::domain::{Account, CountryCode, Currency, Money};
-use forfaits_core::sheet::{render, write_pdf, SheetData};
+use forfaits_core::sheet::{content, render, write_pdf, SheetData};
 use forfaits_core::store::ledger::{Movement, MovementKind};
 use forfaits_core::store::Settings;
 use forfaits_core::Store;
@@ -276,7 +276,7 @@ fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
     let text = pdftotext(&path);
     assert_has(
         &text,
-        &["Hédi Wémbley-Wallace", "…", "Versement exceptionnel"],
+        &["Hédi Wémbley-Ŵallace", "…", "Versement exceptionnel"],
     );
     // Every word box stays inside the 18 mm margins of the A4 page (595.3 pt wide).
     let out = Command::new("pdftotext")
@@ -376,4 +376,116 @@ fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
     assert_eq!(names, ["fiche.pdf"]);
     let err = write_pdf(&f.data(), dir.path()).unwrap_err();
     assert!(err.to_string().contains("est un dossier"), "{err}");
+}
+
+/// A sheet of one account named `name`, written and read back with `pdftotext` (in reading
+/// order, not `-layout`), with the path kept.
+fn named(name: &str) -> (Fixture, tempfile::TempDir, std::path::PathBuf) {
+    let db = temp_db();
+    let mut store = Store::open(&db.path).unwrap();
+    let id = create(
+        &mut store,
+        name,
+        "10000000004242",
+        "4242424",
+        &["26630494"],
+        12_500,
+    );
+    let f = read_back(db, &store, id);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fiche.pdf");
+    write_pdf(&f.data(), &path).unwrap();
+    (f, dir, path)
+}
+
+fn pdftotext_raw(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn an_arabic_name_prints_with_an_embedded_font_and_reads_back() {
+    let (_f, _dir, path) = named("محمد بن علي");
+    let fonts = Command::new("pdffonts").arg(&path).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    // name, type, encoding, emb, sub, uni: every font embedded, subset, with a Unicode map.
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert!(row.contains("DejaVuSans"), "{fonts}");
+        assert_eq!(
+            cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "{fonts}"
+        );
+    }
+    for text in [pdftotext_raw(&path), pdftotext(&path)] {
+        for word in ["محمد", "بن", "علي"] {
+            assert!(text.contains(word), "« {word} » missing:\n{text}");
+        }
+        assert!(text.contains("محمد بن علي"), "{text}");
+        assert!(!text.contains('?') && !text.contains('\u{fffd}'), "{text}");
+    }
+    // Small: only the glyphs printed are embedded.
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 60_000, "{size} bytes");
+}
+
+#[test]
+fn french_arabic_and_mixed_names_print_on_one_kind_of_sheet() {
+    for (name, words) in [
+        ("Éléonore Ben Saïd", vec!["Éléonore Ben Saïd"]),
+        ("Hédi الطرابلسي", vec!["Hédi", "الطرابلسي"]),
+        ("فاطمة الزهراء Ben Ali", vec!["فاطمة", "الزهراء", "Ben Ali"]),
+        ("عبد الله (Abdallah)", vec!["عبد", "الله", "Abdallah"]),
+    ] {
+        let (_f, _dir, path) = named(name);
+        let text = pdftotext_raw(&path);
+        for w in words {
+            assert!(text.contains(w), "« {w} » of « {name} » missing:\n{text}");
+        }
+        assert!(text.contains("Nom utilisateur"), "{text}");
+        assert!(!text.contains('?'), "{text}");
+    }
+}
+
+#[test]
+fn the_printed_page_and_the_pdf_say_the_same() {
+    // The window prints an HTML rendering of `content`; the PDF is drawn from it too. Every
+    // string of it is on the PDF.
+    let f = hedi();
+    let c = content(&f.data());
+    let text = sheet_text(&f.data());
+    let mut all = vec![c.titre.clone(), c.sous_titre.clone(), c.imprimee_le.clone()];
+    for s in &c.sections {
+        all.push(s.titre.clone());
+        for r in &s.lignes {
+            all.push(r.libelle.trim_end_matches(" :").to_string());
+            all.push(r.valeur.replace('\u{a0}', " "));
+        }
+    }
+    all.push(c.titre_touches.clone());
+    for k in &c.touches {
+        all.push(k.libelle.clone());
+        all.push(k.numero.clone());
+    }
+    all.push(c.titre_mouvements.clone());
+    all.extend(c.entetes_mouvements.iter().cloned());
+    for m in &c.mouvements {
+        all.extend(m.iter().map(|s| s.replace('\u{a0}', " ")));
+    }
+    all.push(c.page.clone());
+    for s in all.iter().filter(|s| !s.is_empty()) {
+        assert!(
+            text.contains(s.as_str()),
+            "« {s} » missing from the PDF:\n{text}"
+        );
+    }
+    assert_eq!(c.touches.len(), 10);
+    assert_eq!(c.mouvements.len(), 3);
 }
