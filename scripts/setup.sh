@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build, run and test Forfaits:
-# system packages (WebKitGTK, GTK, Xvfb, WebKitWebDriver, D-Bus, pdftotext, sqlite3, hyperfine),
+# system packages (WebKitGTK, GTK, Xvfb, WebKitWebDriver, D-Bus, pdftotext, sqlite3, hyperfine,
+# CUPS with its PDF printer, LibreOffice Calc),
 # the Rust toolchain if cargo is missing, and tauri-driver. Installs only what is missing.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ PACKAGES=(
   librsvg2-dev curl ca-certificates
   # tests and benchmarks
   xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus x11-utils
+  # office documents: printing through CUPS to a PDF printer, LibreOffice reading the .xlsx
+  cups printer-driver-cups-pdf libreoffice-calc-nogui
 )
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

@@ -69,7 +69,9 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
         .map_err(|e| Error::file(format!("Impossible de lancer l'impression : {e}.")).because(e))?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
-        return Err(Error::file(refusal(&stderr, printer)));
+        // The queue said no (no such printer, not accepting): a refused value, like a bad
+        // matricule, not a failure of the machine.
+        return Err(Error::Rejected(refusal(&stderr, printer)));
     }
     if let Err(e) = fed {
         return Err(Error::file(format!("L'impression a été interrompue : {e}.")).because(e));
