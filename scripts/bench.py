@@ -86,6 +86,16 @@ db, bare = WORK / "ours-small.sqlite3", WORK / "bare-small.db"
 o, b = median_pair(lambda: ours_import(db, small), lambda: sqlite_import(bare, small), a.runs)
 report(f"import {a.small:,} comptes".replace(",", " "), o, b, "forfaits import", "sqlite3 .import", 1.5, 1.0)
 
+# Excel both ways on the same accounts (issue 16): the workbook written by `export --format xlsx`,
+# then imported into an empty base, beside the CSV import of the same accounts.
+xlsx, xlsx_db = WORK / f"users-{a.small}.xlsx", WORK / "ours-xlsx.sqlite3"
+xlsx.unlink(missing_ok=True)
+t_xlsx_out = timed([str(BIN), "--db", str(db), "export", "--format", "xlsx", "--out", str(xlsx)])
+t_xlsx_in = statistics.median(ours_import(xlsx_db, xlsx) for _ in range(3))
+xlsx_row = (f"{'classeur .xlsx ' + format(a.small, ',') + ' comptes':<34} export {t_xlsx_out:.2f} s "
+            f"({xlsx.stat().st_size / 2**20:.1f} Mio) ; import {t_xlsx_in:.2f} s = {t_xlsx_in / o:.2f}x "
+            f"l'import CSV des mêmes comptes ({o:.2f} s)").replace(",", " ")
+
 big = gen(a.big)
 big_db, big_bare = WORK / "ours-big.sqlite3", WORK / "bare-big.db"
 rm_db(big_db)
@@ -212,6 +222,7 @@ t_calls = statistics.median(load_times)
 
 print()
 print("\n".join(rows))
+print(xlsx_row)
 aim = "atteint" if a.big / t_calls >= 200_000 else "non atteint"
 print(f"{'tarification ' + format(a.big, ',').replace(',', ' ') + ' appels':<34} {t_calls:.2f} s = {a.big / t_calls:,.0f} appels/s (objectif >= 200 000/s : {aim}) ; mémoire max. {max(load_peaks):.0f} Mio".replace(",", " "))
 agi_ok = "OK" if agi_rate >= 2000 and at_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
