@@ -4,6 +4,7 @@ use super::view::{SettingsFormView, SettingsView};
 use crate::chosen::Use;
 use crate::Call;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
+use forfaits_core::store::folders;
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
 use forfaits_core::Error;
 use serde::Serialize;
@@ -163,7 +164,9 @@ fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &crate::AppState
             .app_log_dir()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        sauvegardes: data.join("sauvegardes").display().to_string(),
+        sauvegardes: folders::beside(state.db_path(), folders::BACKUPS)
+            .display()
+            .to_string(),
     }
 }
 

@@ -25,7 +25,7 @@ pub async fn lister_mouvements(
         .with_store(move |s| {
             Ok(Movements {
                 total: s.count_movements(id)?,
-                mouvements: s.movements(id, limite.min(500), decalage)?,
+                mouvements: s.movements(id, limite, decalage)?,
                 reserve: s.reserved_amount(id, forfaits_core::store::now())?,
             })
         })

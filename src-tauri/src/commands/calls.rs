@@ -42,7 +42,7 @@ pub async fn historique_appels(
     state
         .with_store(move |s| {
             let periode = period(&periode)?;
-            let (total, appels) = s.calls(id, periode, limite.min(1000), decalage)?;
+            let (total, appels) = s.calls(id, periode, limite, decalage)?;
             Ok(History { total, appels })
         })
         .await
@@ -69,13 +69,8 @@ pub async fn demandes_appel(
     state
         .with_store(move |s| {
             let periode = period(&periode)?;
-            let (n, demandes) = s.attempts_in(
-                id,
-                periode,
-                limite.min(1000),
-                decalage,
-                forfaits_core::store::now(),
-            )?;
+            let (n, demandes) =
+                s.attempts_in(id, periode, limite, decalage, forfaits_core::store::now())?;
             Ok(Attempts {
                 total: n.total,
                 refusees: n.refused,
@@ -126,9 +121,7 @@ async fn calls<R: Runtime>(
                 },
                 &mut |pr| p.report(pr.octets, pr.octets_total, pr.lignes),
             )?;
-            r.erreurs.truncate(500);
-            r.comptes_inconnus.truncate(500);
-            r.sans_tarif.truncate(500);
+            r.keep_listed();
             let jeton = match dry_run {
                 true => chosen.issue(path, Use::Read)?.jeton,
                 false => String::new(),

@@ -1,18 +1,12 @@
 use crate::args::SheetArgs;
 use crate::{Io, EXIT_OK};
-use forfaits_core::sheet::{render, write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::sheet::{render, write_pdf, Sheet};
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(store, &a.matricule)?;
-    let movements = store.movements(account.id, MAX_MOVEMENTS as u32, 0)?;
-    let settings = store.settings()?;
-    let data = SheetData {
-        account: &account,
-        movements: &movements,
-        settings: &settings,
-        printed_at: forfaits_core::store::now(),
-    };
+    let sheet = Sheet::of(store, account.id)?;
+    let data = sheet.data();
     if let Some(out) = &a.out {
         write_pdf(&data, out)?;
         super::w(writeln!(
@@ -24,8 +18,7 @@ pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     }
     if a.print {
         let pdf = render(&data)?;
-        let title = format!("Fiche {} {}", account.matricule, account.name);
-        let job = forfaits_core::print::print_pdf(&pdf, a.printer.as_deref(), &title)?;
+        let job = forfaits_core::print::print_pdf(&pdf, a.printer.as_deref(), &sheet.title())?;
         super::w(writeln!(
             io.err,
             "Fiche {} envoyée à l'imprimante{}{}.",

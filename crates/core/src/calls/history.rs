@@ -6,6 +6,7 @@ use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
 use crate::export::cell;
+use crate::store::accounts::MAX_PAGE;
 use crate::store::{audit, Store};
 use rusqlite::params;
 use serde::Serialize;
@@ -79,7 +80,8 @@ pub const HISTORY_HEADER: [&str; 9] = [
 ];
 
 impl Store {
-    /// Calls of an account in the period, newest first, with the total count.
+    /// Calls of an account in the period, newest first (at most [`MAX_PAGE`] at a time), with
+    /// the total count.
     pub fn calls(
         &self,
         account_id: i64,
@@ -101,7 +103,7 @@ impl Store {
                     account_id,
                     p.depuis,
                     p.jusqua,
-                    limit.min(10_000),
+                    limit.clamp(1, MAX_PAGE),
                     offset as i64
                 ],
                 row,

@@ -70,6 +70,19 @@ pub struct CallsReport {
     pub ecrit: bool,
 }
 
+/// Most notices and errors of each kind the window lists; a longer list helps nobody at a
+/// desk, and the command line prints them all.
+pub const MAX_LISTED: usize = 500;
+
+impl CallsReport {
+    /// The report as the window shows it: the first [`MAX_LISTED`] of each list.
+    pub fn keep_listed(&mut self) {
+        self.erreurs.truncate(MAX_LISTED);
+        self.comptes_inconnus.truncate(MAX_LISTED);
+        self.sans_tarif.truncate(MAX_LISTED);
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct CallsProgress {
     pub lignes: u64,

@@ -46,6 +46,45 @@ pub struct SheetData<'a> {
     pub printed_at: i64,
 }
 
+/// An account's sheet read from the store, as every front prints it: the account, its newest
+/// movements, the settings, and now as *Imprimée le*.
+pub struct Sheet {
+    pub account: Account,
+    pub movements: Vec<Movement>,
+    pub settings: Settings,
+    pub printed_at: i64,
+}
+
+impl Sheet {
+    pub fn of(store: &crate::Store, account_id: i64) -> Result<Sheet> {
+        Ok(Sheet {
+            account: store.get_account(account_id)?,
+            movements: store.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
+            settings: store.settings()?,
+            printed_at: crate::store::now(),
+        })
+    }
+
+    pub fn data(&self) -> SheetData<'_> {
+        SheetData {
+            account: &self.account,
+            movements: &self.movements,
+            settings: &self.settings,
+            printed_at: self.printed_at,
+        }
+    }
+
+    /// `fiche-MATRICULE.pdf`: the name the window saves it under.
+    pub fn file_name(&self) -> String {
+        format!("fiche-{}.pdf", self.account.matricule)
+    }
+
+    /// The print job's title in the queue.
+    pub fn title(&self) -> String {
+        format!("Fiche {} {}", self.account.matricule, self.account.name)
+    }
+}
+
 /// The sheet as PDF bytes.
 pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| {

@@ -81,15 +81,6 @@ fn daily_name(day: chrono::NaiveDate) -> String {
 }
 
 impl Store {
-    /// Folder of the automatic backups: `sauvegardes` beside the database.
-    pub fn backup_dir(&self) -> std::path::PathBuf {
-        self.path()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .join("sauvegardes")
-    }
-
     /// The day's automatic backup, if it is not made yet; backups older than the retention
     /// setting are removed. Returns the new backup's path.
     pub fn auto_backup(&self, today: chrono::NaiveDate) -> Result<Option<std::path::PathBuf>> {

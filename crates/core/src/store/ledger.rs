@@ -5,6 +5,7 @@ use super::audit::{self, Subject};
 use super::{now, Store};
 use crate::domain::{Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
+use crate::store::accounts::MAX_PAGE;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -325,26 +326,29 @@ impl Store {
         self.manual_movement(account_id, kind, amount, reason)
     }
 
-    /// Movements of an account, newest first.
+    /// Movements of an account, newest first; at most [`MAX_PAGE`] at a time.
     pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
              WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = stmt.query_map(params![account_id, limit.min(10_000), offset as i64], |r| {
-            let code: String = r.get(2)?;
-            let kind = MovementKind::from_code(&code).unwrap_or(MovementKind::Correction);
-            Ok(Movement {
-                id: r.get(0)?,
-                date: r.get(1)?,
-                kind,
-                libelle: kind.label(),
-                montant: r.get(3)?,
-                solde_apres: r.get(4)?,
-                motif: r.get(5)?,
-                operateur: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![account_id, limit.clamp(1, MAX_PAGE), offset as i64],
+            |r| {
+                let code: String = r.get(2)?;
+                let kind = MovementKind::from_code(&code).unwrap_or(MovementKind::Correction);
+                Ok(Movement {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    kind,
+                    libelle: kind.label(),
+                    montant: r.get(3)?,
+                    solde_apres: r.get(4)?,
+                    motif: r.get(5)?,
+                    operateur: r.get(6)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod columns;
+pub mod folders;
 pub mod ledger;
 mod ranks;
 pub mod settings;
