@@ -22,7 +22,7 @@ function errorTable(errors) {
     el("tbody", {}, errors.map((e) => el("tr", {},
       el("td", { class: "num" }, e.ligne),
       el("td", {}, e.champ ? `${e.champ} (${e.libelle})` : "—"),
-      el("td", { class: "mono ellipsis", title: e.valeur }, e.valeur),
+      el("td", { class: "mono ellipsis", title: e.valeur, dir: "auto" }, e.valeur),
       el("td", {}, e.message)))));
 }
 

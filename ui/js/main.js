@@ -2,7 +2,7 @@
 // keyboard, progress and dropped files.
 
 import { api } from "./api.js";
-import { $, el } from "./dom.js";
+import { $, el, nom } from "./dom.js";
 import { setCurrency, money, count } from "./format.js";
 import { nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
@@ -55,7 +55,7 @@ async function deleteAccount(a) {
   const ok = await confirmDialog({
     title: "Supprimer définitivement ?",
     lines: [
-      `${a.nom} — matricule ${a.matricule}`,
+      [nom(a.nom), ` — matricule ${a.matricule}`],
       `Solde restant : ${money(a.solde)}`,
       "Le compte, ses numéros, ses mouvements et ses appels seront effacés. Cette action est définitive ; le journal en garde la trace.",
     ],
