@@ -13,6 +13,7 @@ import { openBalance } from "./balance.js";
 import { openHistory } from "./history.js";
 import { openImport } from "./import.js";
 import { openExport } from "./export.js";
+import { printSheet } from "./sheet.js";
 import { renderCallsView } from "./calls-view.js";
 import { renderJournal } from "./journal.js";
 import { renderNumbers } from "./numbers.js";
@@ -31,24 +32,6 @@ function status({ total, query }) {
 
 function showError(message) {
   toast(message, "error");
-}
-
-async function printSheet(a) {
-  try {
-    const r = await api.imprimerFiche(a.id);
-    document.body.dataset.derniereFiche = r.chemin;
-    if (r.ouverte) {
-      toast(`Fiche ${de(a.nom)} ouverte pour impression`);
-    } else {
-      // No PDF viewer answered: say where the sheet is, and open its folder on request.
-      toast(`La fiche ${de(a.nom)} est enregistrée, mais aucun lecteur de PDF n'a pu l'ouvrir. Fichier : ${r.chemin}`, "warn", {
-        action: { label: "Ouvrir le dossier", run: () => api.ouvrirDossier("fiches").catch((e) => showError(e.message)) },
-        ms: 15000,
-      });
-    }
-  } catch (err) {
-    showError(err.message);
-  }
 }
 
 async function deleteAccount(a) {

@@ -3,20 +3,20 @@
 use super::files::Analysed;
 use crate::chosen::Use;
 use crate::progress::Progress;
-use crate::seams::open_with_system;
+use crate::seams::{open_with_system, print_window};
 use crate::Call;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
 use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
-use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::sheet::{content, write_pdf, SheetContent, SheetData, MAX_MOVEMENTS};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Runtime, WebviewWindow};
 
 #[derive(Serialize)]
 pub struct History {
@@ -199,6 +199,45 @@ pub fn sheets_dir(state: &crate::AppState) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("fiches"))
 }
 
+/// The account, its newest movements and the settings: what a sheet shows, read at once.
+fn sheet_of<T>(
+    s: &mut forfaits_core::Store,
+    id: i64,
+    f: impl FnOnce(&SheetData<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let account = s.get_account(id)?;
+    let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
+    let settings = s.settings()?;
+    f(&SheetData {
+        account: &account,
+        movements: &movements,
+        settings: &settings,
+        printed_at: forfaits_core::store::now(),
+    })
+}
+
+/// What the account sheet says (*Imprimer*): the page lays it out for the print dialog. The PDF
+/// of [`enregistrer_fiche_pdf`] is drawn from the same content, so both say the same.
+#[tauri::command]
+pub async fn fiche_compte(state: Call<'_>, id: i64) -> Result<SheetContent, Error> {
+    state
+        .with_store(move |s| sheet_of(s, id, |d| Ok(content(d))))
+        .await
+}
+
+/// Opens the system's print dialog on the window, which prints only the sheet the page just
+/// laid out (its print stylesheet hides the rest). The dialog belongs to the webview: GTK's on
+/// Linux, WebView2's on Windows, the print panel on macOS.
+#[tauri::command]
+pub async fn imprimer_fenetre<R: Runtime>(window: WebviewWindow<R>) -> Result<(), Error> {
+    print_window(&window).map_err(|e| {
+        tracing::error!("imprimer_fenetre : {e}");
+        Error::file(format!(
+            "La fenêtre d'impression n'a pas pu s'ouvrir ({e}). Utilisez « Enregistrer en PDF » puis imprimez le fichier."
+        ))
+    })
+}
+
 #[derive(Serialize)]
 pub struct Sheet {
     pub chemin: String,
@@ -206,29 +245,20 @@ pub struct Sheet {
     pub ouverte: bool,
 }
 
-/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
-/// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
-/// failure goes to the log, the page says where the file is.
+/// *Enregistrer en PDF*: writes the account sheet beside the database (folder `fiches`) and
+/// opens it in the system's PDF viewer. A machine without a viewer still gets its sheet: the
+/// launcher's failure goes to the log, the page says where the file is.
 #[tauri::command]
-pub async fn imprimer_fiche(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
+pub async fn enregistrer_fiche_pdf(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
     let dir = sheets_dir(&state);
     let path = state
         .with_store(move |s| {
-            let account = s.get_account(id)?;
-            let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
-            let settings = s.settings()?;
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            let path = dir.join(format!("fiche-{}.pdf", account.matricule));
-            write_pdf(
-                &SheetData {
-                    account: &account,
-                    movements: &movements,
-                    settings: &settings,
-                    printed_at: forfaits_core::store::now(),
-                },
-                &path,
-            )?;
-            Ok(path)
+            sheet_of(s, id, |d| {
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                let path = dir.join(format!("fiche-{}.pdf", d.account.matricule));
+                write_pdf(d, &path)?;
+                Ok(path)
+            })
         })
         .await?;
     let ouverte = match open_with_system(&path) {
