@@ -1,8 +1,9 @@
 //! What cannot run in a test: native file dialogs, the print dialog and the system's PDF viewer.
 //! Each sits behind one function. `FORFAITS_DIALOGUE` names a text file whose content answers
-//! every dialog (a path, or nothing for "cancelled"), `FORFAITS_IMPRESSION` names a PDF file
-//! the window prints to instead of opening the print dialog, and `FORFAITS_VISIONNEUSE=aucune`
-//! skips the viewer, so the end-to-end tests drive every screen of the real window.
+//! every dialog (a path, or nothing for "cancelled"; what was asked is written beside it),
+//! `FORFAITS_IMPRESSION` names a PDF file the window prints to instead of opening the print
+//! dialog, and `FORFAITS_VISIONNEUSE=aucune` skips the viewer, so the end-to-end tests drive
+//! every screen of the real window.
 
 use std::path::{Path, PathBuf};
 use tauri::{Runtime, WebviewWindow};
@@ -19,6 +20,24 @@ fn replaced() -> Option<Option<PathBuf>> {
     Some((!answer.is_empty()).then(|| PathBuf::from(answer)))
 }
 
+/// What the replaced dialog would have shown, in `FORFAITS_DIALOGUE` + `.demande` (one line
+/// each: title, proposed file name, filter name, extensions), for the tests to check.
+fn record_question(kind: &DialogKind, title: &str, filter: &(String, Vec<String>)) {
+    let Some(answers) = std::env::var_os("FORFAITS_DIALOGUE") else {
+        return;
+    };
+    let name = match kind {
+        DialogKind::Open => "",
+        DialogKind::Save { file_name } => file_name,
+    };
+    let mut asked = answers;
+    asked.push(".demande");
+    let question = format!("{title}\n{name}\n{}\n{}\n", filter.0, filter.1.join(" "));
+    if let Err(e) = std::fs::write(&asked, question) {
+        tracing::warn!("dialogue remplacé : {e}");
+    }
+}
+
 /// Asks for a file; `None` when the person cancels.
 pub async fn pick_file<R: Runtime>(
     window: WebviewWindow<R>,
@@ -27,6 +46,7 @@ pub async fn pick_file<R: Runtime>(
     filter: (String, Vec<String>),
 ) -> Option<PathBuf> {
     if let Some(answer) = replaced() {
+        record_question(&kind, &title, &filter);
         return answer;
     }
     let (tx, rx) = tokio::sync::oneshot::channel();

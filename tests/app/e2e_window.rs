@@ -57,6 +57,16 @@ impl Session {
     fn answer_dialog(&self, path: &Path) {
         std::fs::write(&self.answers, path.to_str().unwrap()).unwrap();
     }
+    /// What the last file dialog showed: title, proposed name, filter name, extensions.
+    fn asked(&self) -> Vec<String> {
+        let mut file = self.answers.clone().into_os_string();
+        file.push(".demande");
+        std::fs::read_to_string(file)
+            .expect("un dialogue a été ouvert")
+            .lines()
+            .map(String::from)
+            .collect()
+    }
     async fn search(&self, q: &str) {
         self.w.fill("#recherche", q).await;
         self.w
@@ -2296,5 +2306,136 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
         text.contains(ARABIC) && text.contains("12,500 TND"),
         "{text}"
     );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_to_an_excel_workbook_reads_back_with_text_matricules() {
+    use calamine::{Data, Reader};
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let out = s.dir.join("utilisateurs.xlsx");
+    s.answer_dialog(&out);
+    s.w.click("#btn-exporter").await;
+    s.w.wait_text("#modale", "Classeur Excel (.xlsx)").await;
+    s.w.click("#modale input[value=xlsx]").await;
+    // A workbook has columns, not a separator.
+    s.w.wait_gone("#export-separateur").await;
+    s.w.shot("43-exporter-xlsx").await;
+    s.w.click("#btn-exporter-go").await;
+    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    // The save dialog offered a workbook.
+    assert_eq!(
+        s.asked(),
+        [
+            "Exporter les utilisateurs",
+            "utilisateurs.xlsx",
+            "Classeur Excel",
+            "xlsx"
+        ]
+    );
+
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("un classeur .xlsx");
+    let rows = book.worksheet_range_at(0).expect("une feuille").unwrap();
+    assert_eq!(rows.height(), 26, "a header and the 25 accounts");
+    assert_eq!(
+        rows.get((0, 0)),
+        Some(&Data::String("Nom utilisateur".into()))
+    );
+    let header: Vec<String> = rows
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("colonne {name} : {header:?}"))
+    };
+    let lotfi = rows
+        .rows()
+        .find(|r| r[0] == Data::String("Lotfi Ben Ali".into()))
+        .expect("Lotfi exporté");
+    // The matricule stays text (14 digits, never 1,00000E+13); the balance is a number.
+    assert_eq!(
+        lotfi[col("Matricule")],
+        Data::String("10000000000000".into())
+    );
+    assert_eq!(lotfi[col("Identifiant")], Data::String("8589669".into()));
+    assert!(
+        matches!(lotfi[col("Solde")], Data::Float(_) | Data::Int(_)),
+        "{:?}",
+        lotfi[col("Solde")]
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ajouter_plusieurs_utilisateurs_reads_an_excel_workbook() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    // As Excel keeps it: text cells for codes, a matricule whose leading zero was lost.
+    let file = s.dir.join("nouveaux.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 3] = [
+        &[ARABIC, ARABIC_MATRICULE, "2000001", "+21698111222"],
+        &["Ligne Abîmée", "3000000000000", "3000002"],
+        &[
+            "Leila Nouvelle",
+            "30000000000003",
+            "3000003",
+            "",
+            "26111222",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&file).unwrap();
+
+    s.w.click("#btn-importer").await;
+    s.w.wait_text("#modale", "classeurs Excel (.xlsx)").await;
+    s.answer_dialog(&file);
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text("#apercu-lues", "3").await;
+    // The file dialog lists CSV files and workbooks.
+    assert_eq!(s.asked()[3], "csv txt xlsx ods");
+    assert_eq!(s.w.text("#apercu-valides").await, "2");
+    assert_eq!(s.w.text("#apercu-invalides").await, "1");
+    let about = s.w.text("#apercu-fichier").await;
+    assert!(
+        about.contains("nouveaux.xlsx") && about.contains("première feuille"),
+        "{about}"
+    );
+    s.w.wait_text("#modale .errors", "zéro initial").await;
+    s.w.shot("44-apercu-import-xlsx").await;
+    s.w.click("#btn-importer-valides").await;
+    s.w.wait_text("#toasts", "2 utilisateurs importés").await;
+    s.w.wait_text("#statut-comptes", "27 utilisateurs").await;
+    s.search(ARABIC_MATRICULE).await;
+    assert_eq!(s.names().await, [ARABIC]);
+
+    // The name field of the form reads right to left too.
+    s.row_action(ARABIC, "Modifier").await;
+    s.w.wait_text("#panneau h2", ARABIC).await;
+    let input = s
+        .w
+        .js(
+            "const i = document.querySelector(\"#panneau [data-champ='nom']\"); return [i.value, i.getAttribute('dir'), getComputedStyle(i).direction];",
+            vec![],
+        )
+        .await;
+    assert_eq!(input, serde_json::json!([ARABIC, "auto", "rtl"]));
+    s.w.shot("45-nom-arabe").await;
+    let account = cli_account(&s.db, ARABIC_MATRICULE);
+    assert!(account.to_string().contains("+21698111222"), "{account}");
     s.close().await;
 }
