@@ -8,13 +8,15 @@ struct Session {
     _dir: tempfile::TempDir,
     db: PathBuf,
     answers: PathBuf,
+    /// What the window printed, as PDF (the print dialog is replaced by this file).
+    printed: PathBuf,
     dir: PathBuf,
     _desktop: Desktop,
     w: Win,
 }
 
 /// A database with the sample accounts, the window open on it, dialogs answered by a file, the
-/// PDF viewer skipped.
+/// print dialog replaced by a PDF file, the PDF viewer skipped.
 async fn session() -> Session {
     session_with(&[("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune"))]).await
 }
@@ -30,7 +32,11 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
     assert!(o.status.success(), "{}", stderr(&o));
     let answers = dir.path().join("dialogue.txt");
     std::fs::write(&answers, "").unwrap();
-    let mut all = vec![("FORFAITS_DIALOGUE", answers.as_os_str())];
+    let printed = dir.path().join("imprime.pdf");
+    let mut all = vec![
+        ("FORFAITS_DIALOGUE", answers.as_os_str()),
+        ("FORFAITS_IMPRESSION", printed.as_os_str()),
+    ];
     all.extend_from_slice(env);
     let desktop = Desktop::start_with_env(&all);
     let c = desktop.open(&db).await;
@@ -41,6 +47,7 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
         _dir: dir,
         db,
         answers,
+        printed,
         _desktop: desktop,
         w,
     }
@@ -49,6 +56,16 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
 impl Session {
     fn answer_dialog(&self, path: &Path) {
         std::fs::write(&self.answers, path.to_str().unwrap()).unwrap();
+    }
+    /// What the last file dialog showed: title, proposed name, filter name, extensions.
+    fn asked(&self) -> Vec<String> {
+        let mut file = self.answers.clone().into_os_string();
+        file.push(".demande");
+        std::fs::read_to_string(file)
+            .expect("un dialogue a été ouvert")
+            .lines()
+            .map(String::from)
+            .collect()
     }
     async fn search(&self, q: &str) {
         self.w.fill("#recherche", q).await;
@@ -611,7 +628,12 @@ async fn taxation_screens_load_calls_show_history_and_print() {
     );
 
     s.row_action("Lotfi Ben Ali", "Imprimer").await;
-    s.w.wait_text("#toasts", "ouverte pour impression").await;
+    s.w.wait_text("#modale .sheet", "Lotfi Ben Ali").await;
+    // The print dialog (replaced) is done; the PDF is the other choice of the sheet's dialog.
+    assert!(printed_text(&s).await.contains("Lotfi Ben Ali"));
+    s.w.click("#btn-fiche-pdf").await;
+    s.w.wait_text("#toasts", "enregistrée en PDF et ouverte")
+        .await;
     let pdf =
         s.w.js("return document.body.dataset.derniereFiche", vec![])
             .await;
@@ -906,6 +928,8 @@ async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
     let s = session_with(&[("PATH", path.as_os_str())]).await;
     s.search("Hélène").await;
     s.row_action("Hélène Haddad", "Imprimer").await;
+    printed_text(&s).await;
+    s.w.click("#btn-fiche-pdf").await;
     let text =
         s.w.wait_text("#toasts .toast.warn", "aucun lecteur de PDF")
             .await;
@@ -2081,5 +2105,337 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         .texts("tbody tr[data-id] .badge-suspendu")
         .await
         .is_empty());
+    s.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Office documents (SPEC §14): the print dialog, Excel files both ways, names in Arabic.
+
+const ARABIC: &str = "محمد بن علي";
+const ARABIC_MATRICULE: &str = "20000000000001";
+
+/// An account with an Arabic name, a number on key 1 and a credit with its reason, added with
+/// the command line while the window is open.
+fn add_arabic_account(s: &Session) {
+    let csv = s.dir.join("arabe.csv");
+    std::fs::write(
+        &csv,
+        format!("{ARABIC};{ARABIC_MATRICULE};2000001;+21698111222\n"),
+    )
+    .unwrap();
+    for args in [
+        vec!["import", csv.to_str().unwrap()],
+        vec![
+            "balance",
+            ARABIC_MATRICULE,
+            "credit",
+            "12,500",
+            "--reason",
+            "Dépôt famille",
+        ],
+    ] {
+        let o = forfaits(&s.db, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// Text as read back from a PDF or the page, comparable: Arabic presentation forms and
+/// ligatures folded (NFKC), bidi controls dropped, every run of spaces made one space.
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text
+        .nfkc()
+        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of a PDF file, laid out as printed (`pdftotext -layout`) and folded.
+fn pdf_text(pdf: &Path) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    fold(&String::from_utf8_lossy(&o.stdout))
+}
+
+/// Waits for the window to print (the seam writes the PDF when the print is finished).
+async fn printed_text(s: &Session) -> String {
+    wait_for(30, "la fiche imprimée par la fenêtre", || async {
+        s.printed.is_file().then(|| pdf_text(&s.printed))
+    })
+    .await
+}
+
+/// Each of `pieces` found in `text`, one after the other (the order of the sheet).
+fn assert_in_order(text: &str, pieces: &[String]) {
+    let mut at = 0;
+    for p in pieces.iter().filter(|p| !p.is_empty()) {
+        let p = fold(p);
+        match text[at..].find(&p) {
+            Some(i) => at += i + p.len(),
+            None => panic!("« {p} » n'est pas imprimé à sa place (après l'octet {at}) :\n{text}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    add_arabic_account(&s);
+    s.search(ARABIC_MATRICULE).await;
+    assert_eq!(s.names().await, [ARABIC]);
+    // The name cell takes the direction of its text: an Arabic name reads right to left.
+    let cell = s
+        .w
+        .js(
+            "const td = document.querySelector('tbody tr[data-id] td.sticky'); return [td.getAttribute('dir'), getComputedStyle(td).direction];",
+            vec![],
+        )
+        .await;
+    assert_eq!(cell, serde_json::json!(["auto", "rtl"]));
+
+    assert!(!s.printed.exists());
+    s.row_action(ARABIC, "Imprimer").await;
+    s.w.wait_text("#modale .sheet", ARABIC_MATRICULE).await;
+    // The print dialog opened at once, on the sheet alone: what came out of the webview's print.
+    let printed = printed_text(&s).await;
+    s.w.shot("42-fiche-imprimer").await;
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&s.printed)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Pages:           1"), "{info}");
+    assert!(info.contains("(A4)"), "{info}");
+    for elsewhere in [
+        "Ajouter plusieurs utilisateurs",
+        "Enregistrer en PDF",
+        "Utilisateurs",
+        "utilisateur trouvé",
+    ] {
+        assert!(
+            !printed.contains(elsewhere),
+            "the window's « {elsewhere} » was printed:\n{printed}"
+        );
+    }
+
+    // The same text as the PDF's, section by section, in the PDF's order.
+    let id =
+        s.w.js(
+            "return Number(document.querySelector('tbody tr[data-id]').dataset.id)",
+            vec![],
+        )
+        .await;
+    let sheet =
+        s.w.c
+            .execute_async(
+                "const done = arguments[1]; window.__TAURI__.core.invoke('fiche_compte', { id: arguments[0] }).then(done, (e) => done({ erreur: e }));",
+                vec![id],
+            )
+            .await
+            .unwrap();
+    let str_of = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut expected = vec![str_of(&sheet["titre"]), str_of(&sheet["sous_titre"])];
+    for section in sheet["sections"].as_array().expect("sections") {
+        expected.push(str_of(&section["titre"]));
+        for row in section["lignes"].as_array().unwrap() {
+            expected.push(str_of(&row["libelle"]));
+            expected.push(str_of(&row["valeur"]));
+        }
+    }
+    expected.push(str_of(&sheet["titre_touches"]));
+    expected.push(str_of(&sheet["titre_mouvements"]));
+    for h in sheet["entetes_mouvements"].as_array().unwrap() {
+        expected.push(str_of(h));
+    }
+    for m in sheet["mouvements"].as_array().unwrap() {
+        expected.extend(m.as_array().unwrap().iter().map(str_of));
+    }
+    expected.push(str_of(&sheet["pied"]));
+    assert_in_order(&printed, &expected);
+    for k in sheet["touches"].as_array().unwrap() {
+        assert!(printed.contains(&str_of(&k["libelle"])), "{printed}");
+        assert!(printed.contains(&str_of(&k["numero"])), "{printed}");
+    }
+    for value in [
+        ARABIC,
+        ARABIC_MATRICULE,
+        "2000001",
+        "12,500 TND",
+        "+21698111222",
+        "Dépôt famille",
+        "Touche 10",
+    ] {
+        assert!(printed.contains(value), "« {value} » absent :\n{printed}");
+    }
+    // In the page, the name keeps its own direction too.
+    let name = s
+        .w
+        .js(
+            "const dd = Array.from(document.querySelectorAll('#fiche-impression .sheet-row dd')).find(d => d.textContent === arguments[0]); return dd ? [dd.getAttribute('dir'), getComputedStyle(dd).direction] : null;",
+            vec![ARABIC.into()],
+        )
+        .await;
+    assert_eq!(name, serde_json::json!(["auto", "rtl"]));
+
+    // « Imprimer… » in the dialog prints again.
+    std::fs::remove_file(&s.printed).unwrap();
+    s.w.click("#btn-fiche-imprimer").await;
+    assert!(printed_text(&s).await.contains(ARABIC_MATRICULE));
+
+    // « Enregistrer en PDF » beside it: the PDF of the same sheet, opened in the viewer.
+    s.w.click("#btn-fiche-pdf").await;
+    s.w.wait_text("#toasts", "enregistrée en PDF et ouverte")
+        .await;
+    s.w.wait_gone("#modale").await;
+    let pdf =
+        s.w.js("return document.body.dataset.derniereFiche", vec![])
+            .await;
+    let pdf = PathBuf::from(pdf.as_str().unwrap());
+    assert_eq!(
+        pdf,
+        s.dir
+            .join("fiches")
+            .join(format!("fiche-{ARABIC_MATRICULE}.pdf"))
+    );
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains(ARABIC) && text.contains("12,500 TND"),
+        "{text}"
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_to_an_excel_workbook_reads_back_with_text_matricules() {
+    use calamine::{Data, Reader};
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    let out = s.dir.join("utilisateurs.xlsx");
+    s.answer_dialog(&out);
+    s.w.click("#btn-exporter").await;
+    s.w.wait_text("#modale", "Classeur Excel (.xlsx)").await;
+    s.w.click("#modale input[value=xlsx]").await;
+    // A workbook has columns, not a separator.
+    s.w.wait_gone("#export-separateur").await;
+    s.w.shot("43-exporter-xlsx").await;
+    s.w.click("#btn-exporter-go").await;
+    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    // The save dialog offered a workbook.
+    assert_eq!(
+        s.asked(),
+        [
+            "Exporter les utilisateurs",
+            "utilisateurs.xlsx",
+            "Classeur Excel",
+            "xlsx"
+        ]
+    );
+
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("un classeur .xlsx");
+    let rows = book.worksheet_range_at(0).expect("une feuille").unwrap();
+    assert_eq!(rows.height(), 26, "a header and the 25 accounts");
+    assert_eq!(
+        rows.get((0, 0)),
+        Some(&Data::String("Nom utilisateur".into()))
+    );
+    let header: Vec<String> = rows
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("colonne {name} : {header:?}"))
+    };
+    let lotfi = rows
+        .rows()
+        .find(|r| r[0] == Data::String("Lotfi Ben Ali".into()))
+        .expect("Lotfi exporté");
+    // The matricule stays text (14 digits, never 1,00000E+13); the balance is a number.
+    assert_eq!(
+        lotfi[col("Matricule")],
+        Data::String("10000000000000".into())
+    );
+    assert_eq!(lotfi[col("Identifiant")], Data::String("8589669".into()));
+    assert!(
+        matches!(lotfi[col("Solde")], Data::Float(_) | Data::Int(_)),
+        "{:?}",
+        lotfi[col("Solde")]
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ajouter_plusieurs_utilisateurs_reads_an_excel_workbook() {
+    let _guard = E2E_LOCK.lock().await;
+    let s = session().await;
+    // As Excel keeps it: text cells for codes, a matricule whose leading zero was lost.
+    let file = s.dir.join("nouveaux.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 3] = [
+        &[ARABIC, ARABIC_MATRICULE, "2000001", "+21698111222"],
+        &["Ligne Abîmée", "3000000000000", "3000002"],
+        &[
+            "Leila Nouvelle",
+            "30000000000003",
+            "3000003",
+            "",
+            "26111222",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&file).unwrap();
+
+    s.w.click("#btn-importer").await;
+    s.w.wait_text("#modale", "classeurs Excel (.xlsx)").await;
+    s.answer_dialog(&file);
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text("#apercu-lues", "3").await;
+    // The file dialog lists CSV files and workbooks.
+    assert_eq!(s.asked()[3], "csv txt xlsx ods");
+    assert_eq!(s.w.text("#apercu-valides").await, "2");
+    assert_eq!(s.w.text("#apercu-invalides").await, "1");
+    let about = s.w.text("#apercu-fichier").await;
+    assert!(
+        about.contains("nouveaux.xlsx") && about.contains("première feuille"),
+        "{about}"
+    );
+    s.w.wait_text("#modale .errors", "zéro initial").await;
+    s.w.shot("44-apercu-import-xlsx").await;
+    s.w.click("#btn-importer-valides").await;
+    s.w.wait_text("#toasts", "2 utilisateurs importés").await;
+    s.w.wait_text("#statut-comptes", "27 utilisateurs").await;
+    s.search(ARABIC_MATRICULE).await;
+    assert_eq!(s.names().await, [ARABIC]);
+
+    // The name field of the form reads right to left too.
+    s.row_action(ARABIC, "Modifier").await;
+    s.w.wait_text("#panneau h2", ARABIC).await;
+    let input = s
+        .w
+        .js(
+            "const i = document.querySelector(\"#panneau [data-champ='nom']\"); return [i.value, i.getAttribute('dir'), getComputedStyle(i).direction];",
+            vec![],
+        )
+        .await;
+    assert_eq!(input, serde_json::json!([ARABIC, "auto", "rtl"]));
+    s.w.shot("45-nom-arabe").await;
+    let account = cli_account(&s.db, ARABIC_MATRICULE);
+    assert!(account.to_string().contains("+21698111222"), "{account}");
     s.close().await;
 }

@@ -4,7 +4,7 @@
 // their own command), and its suspension (acts at once: Suspendre, Lever la suspension).
 
 import { api } from "./api.js";
-import { el } from "./dom.js";
+import { el, nom } from "./dom.js";
 import { amount, duration, currencyInfo, day } from "./format.js";
 import { button, field, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
@@ -32,6 +32,8 @@ export function openAccountForm(account, onSaved) {
     e.target.value = e.target.value.replace(/\D+/g, "");
   };
   const fNom = field("Nom utilisateur", { key: "nom", required: true, value: a.nom || "", maxlength: 100 });
+  // Typed in any script: an Arabic name is entered and shown right to left.
+  fNom.input.dir = "auto";
   const fMat = field("Matricule", { key: "matricule", required: true, value: a.matricule || "", inputmode: "numeric", maxlength: 14, counter: 14, hint: "14 chiffres" });
   const fId = field("Identifiant", { key: "identifiant", required: true, value: a.identifiant || "", inputmode: "numeric", maxlength: 7, counter: 7, hint: "7 chiffres : le code composé sur le téléphone" });
   fMat.input.addEventListener("input", digits);
@@ -176,7 +178,7 @@ export function openAccountForm(account, onSaved) {
     form.requestSubmit();
   });
   panel({
-    title: editing ? `Modifier un utilisateur — ${a.nom}` : "Ajouter un utilisateur",
+    title: editing ? ["Modifier un utilisateur — ", nom(a.nom)] : "Ajouter un utilisateur",
     body: form,
     footer: [button("Annuler", { onclick: () => close() }), save],
     isDirty,

@@ -65,7 +65,12 @@ export const api = {
   /** What the file would change; its `jeton` imports the same file. */
   analyserTarifs: (jeton) => call("analyser_tarifs", { jeton }),
   importerTarifs: (jeton) => call("importer_tarifs", { jeton }),
-  imprimerFiche: (id) => call("imprimer_fiche", { id }),
+  /** The account sheet's text (SheetContent), laid out by sheet.js for printing. */
+  ficheCompte: (id) => call("fiche_compte", { id }),
+  /** The system's print dialog on the window (which prints only the sheet laid out for it). */
+  imprimerFenetre: () => call("imprimer_fenetre"),
+  /** Enregistrer en PDF: {chemin, ouverte} (opened in the PDF viewer when one answers). */
+  enregistrerFichePdf: (id) => call("enregistrer_fiche_pdf", { id }),
 
   /** The schedule as typed: {canonique, toujours, jours: [{jour, nom, plages, texte}]}. */
   apercuHoraires: (texte) => call("apercu_horaires", { texte }),

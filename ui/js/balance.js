@@ -5,7 +5,7 @@
 // is shown under the balance, and a debit that would leave less than it is said before saving.
 
 import { api } from "./api.js";
-import { el, clear } from "./dom.js";
+import { el, clear, nom } from "./dom.js";
 import { money, dateTime, amount, currencyInfo } from "./format.js";
 import { button, field, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { nombre } from "./fr.js";
@@ -103,7 +103,7 @@ export function openBalance(account, onChanged) {
           el("td", {}, m.libelle),
           el("td", { class: `num ${m.montant < 0 ? "negative" : "positive"}` }, `${m.montant > 0 ? "+" : ""}${amount(m.montant)}`),
           el("td", { class: "num" }, amount(m.solde_apres)),
-          el("td", { class: "ellipsis", title: m.motif }, m.motif),
+          el("td", { class: "ellipsis", title: m.motif, dir: "auto" }, m.motif),
           el("td", { class: "muted" }, m.operateur)),
       );
     }
@@ -154,7 +154,7 @@ export function openBalance(account, onChanged) {
   });
 
   panel({
-    title: `Gestion de solde — ${a.nom}`,
+    title: ["Gestion de solde — ", nom(a.nom)],
     body: el("div", { class: "balance-panel" },
       el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance, held), state),
       form,

@@ -26,3 +26,8 @@ export function $(selector, root = document) {
 export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
 }
+
+/** A person's name inside French text, in its own direction: an Arabic name reads right to left. */
+export function nom(name) {
+  return el("span", { class: "nom", dir: "auto" }, name);
+}

@@ -5,14 +5,15 @@ import { el } from "./dom.js";
 import { icon } from "./icons.js";
 import { setDropHandler } from "./drop.js";
 
-export function dropZone({ text, title, onFile }) {
+/** `type` names the file dialog's filter (files.rs): "csv" by default. */
+export function dropZone({ text, title, onFile, type = "csv" }) {
   const zone = el(
     "button",
     {
       type: "button",
       class: "dropzone",
       onclick: async () => {
-        const file = await api.choisirFichier(title);
+        const file = await api.choisirFichier(title, type);
         if (file) onFile(file);
       },
     },

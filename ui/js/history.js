@@ -7,7 +7,7 @@
 // period come back under their field); each footer counts the rows its table shows.
 
 import { api } from "./api.js";
-import { el, clear } from "./dom.js";
+import { el, clear, nom } from "./dom.js";
 import { amount, dateTime, duration } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
 import { nombre, accord } from "./fr.js";
@@ -200,8 +200,8 @@ export function openHistory(account) {
 
   const download = async () => {
     const p = period();
-    const nom = `historique-${a.matricule}.csv`;
-    const dest = await api.choisirDestination("Télécharger l'historique des appels", nom);
+    const fichier = `historique-${a.matricule}.csv`;
+    const dest = await api.choisirDestination("Télécharger l'historique des appels", fichier);
     if (!dest) return;
     try {
       const n = await working("Export de l'historique…", api.exporterHistorique(a.id, p, dest.jeton));
@@ -213,7 +213,7 @@ export function openHistory(account) {
   };
 
   panel({
-    title: `Historique des appels — ${a.nom}`,
+    title: ["Historique des appels — ", nom(a.nom)],
     body: el("div", {},
       el("div", { class: "period" }, fFrom.wrap, fTo.wrap, button("Télécharger historique des appels", { primary: true, onclick: download, id: "btn-telecharger-historique" })),
       message,

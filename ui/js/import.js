@@ -22,7 +22,7 @@ function errorTable(errors) {
     el("tbody", {}, errors.map((e) => el("tr", {},
       el("td", { class: "num" }, e.ligne),
       el("td", {}, e.champ ? `${e.champ} (${e.libelle})` : "—"),
-      el("td", { class: "mono ellipsis", title: e.valeur }, e.valeur),
+      el("td", { class: "mono ellipsis", title: e.valeur, dir: "auto" }, e.valeur),
       el("td", {}, e.message)))));
 }
 
@@ -41,9 +41,11 @@ export function openImport(onImported, firstFile) {
       el("ul", { class: "consignes" }, FIELDS.map((f) => el("li", {}, f))),
       dropZone({
         text: "Déposez vos fichiers ou cliquez pour télécharger votre document CSV",
-        title: "Ajouter plusieurs utilisateurs : choisir le fichier CSV",
+        title: "Ajouter plusieurs utilisateurs : choisir le fichier CSV ou le classeur",
+        type: "utilisateurs",
         onFile: analyse,
       }),
+      el("p", { class: "muted small dropzone-formats" }, "Fichiers acceptés : CSV (.csv, .txt), classeurs Excel (.xlsx) et LibreOffice (.ods) — la première feuille, les mêmes colonnes, sans ligne de titres."),
       el("label", { class: "check" }, update, " Mettre à jour les comptes existants (même matricule) au lieu de les refuser"),
       el("p", { class: "muted small" }, "Séparateur « ; » ou « , », encodage UTF-8 ou Windows : reconnus automatiquement. Rien n'est enregistré avant votre confirmation."),
     );
@@ -88,7 +90,9 @@ export function openImport(onImported, firstFile) {
         el("div", { class: "stat" }, el("span", { class: "n", id: "apercu-lues" }, count(r.lignes_lues)), el("span", {}, pluriel(r.lignes_lues, "ligne lue", "lignes lues"))),
         el("div", { class: "stat ok" }, el("span", { class: "n", id: "apercu-valides" }, count(r.valides)), el("span", {}, pluriel(r.valides, "valide", "valides"))),
         el("div", { class: `stat ${r.rejetees ? "bad" : ""}` }, el("span", { class: "n", id: "apercu-invalides" }, count(r.rejetees)), el("span", {}, pluriel(r.rejetees, "invalide", "invalides")))),
-      el("p", { class: "muted small" }, `Fichier ${r.fichier} · ${r.encodage} · séparateur « ${r.separateur} »`),
+      el("p", { class: "muted small", id: "apercu-fichier" }, r.classeur
+        ? `Fichier ${r.fichier} · ${r.encodage} · première feuille`
+        : `Fichier ${r.fichier} · ${r.encodage} · séparateur « ${r.separateur} »`),
     );
     if (r.erreurs.length) {
       body.append(el("h3", {}, `Erreurs (${count(r.erreurs_total)})`), errorTable(r.erreurs));

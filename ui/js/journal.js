@@ -31,8 +31,8 @@ export function renderJournal(host) {
         el("td", {}, e.operateur),
         el("td", {}, e.action),
         el("td", { class: "mono" }, e.matricule || ""),
-        el("td", {}, e.nom || ""),
-        el("td", { class: "wrap" }, e.details)));
+        el("td", { dir: "auto" }, e.nom || ""),
+        el("td", { class: "wrap", dir: "auto" }, e.details)));
     }
     info.textContent = loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
     more.hidden = entries.length < PAGE;

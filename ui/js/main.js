@@ -2,7 +2,7 @@
 // keyboard, progress and dropped files.
 
 import { api } from "./api.js";
-import { $, el } from "./dom.js";
+import { $, el, nom } from "./dom.js";
 import { setCurrency, money, count } from "./format.js";
 import { nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
@@ -13,6 +13,7 @@ import { openBalance } from "./balance.js";
 import { openHistory } from "./history.js";
 import { openImport } from "./import.js";
 import { openExport } from "./export.js";
+import { printSheet } from "./sheet.js";
 import { renderCallsView } from "./calls-view.js";
 import { renderJournal } from "./journal.js";
 import { renderNumbers } from "./numbers.js";
@@ -33,29 +34,11 @@ function showError(message) {
   toast(message, "error");
 }
 
-async function printSheet(a) {
-  try {
-    const r = await api.imprimerFiche(a.id);
-    document.body.dataset.derniereFiche = r.chemin;
-    if (r.ouverte) {
-      toast(`Fiche ${de(a.nom)} ouverte pour impression`);
-    } else {
-      // No PDF viewer answered: say where the sheet is, and open its folder on request.
-      toast(`La fiche ${de(a.nom)} est enregistrée, mais aucun lecteur de PDF n'a pu l'ouvrir. Fichier : ${r.chemin}`, "warn", {
-        action: { label: "Ouvrir le dossier", run: () => api.ouvrirDossier("fiches").catch((e) => showError(e.message)) },
-        ms: 15000,
-      });
-    }
-  } catch (err) {
-    showError(err.message);
-  }
-}
-
 async function deleteAccount(a) {
   const ok = await confirmDialog({
     title: "Supprimer définitivement ?",
     lines: [
-      `${a.nom} — matricule ${a.matricule}`,
+      [nom(a.nom), ` — matricule ${a.matricule}`],
       `Solde restant : ${money(a.solde)}`,
       "Le compte, ses numéros, ses mouvements et ses appels seront effacés. Cette action est définitive ; le journal en garde la trace.",
     ],

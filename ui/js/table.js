@@ -241,6 +241,8 @@ export class AccountTable {
     const tr = el("tr", loading ? { class: "loading" } : {});
     for (const c of this.columns) {
       const cls = [c.sticky ? "sticky" : "", c.num ? "num" : "", c.mono ? "mono" : ""].join(" ").trim();
+      // Names in any script: an Arabic name reads right to left in its cell.
+      const dir = c.key === "nom" ? "auto" : null;
       if (loading) {
         tr.append(el("td", { class: c.sticky ? "sticky" : "" }));
       } else if (c.actions) {
@@ -259,7 +261,7 @@ export class AccountTable {
             el("span", { class: "knob", "aria-hidden": "true" }), document.createTextNode("")),
           el("span", { class: "badge" })));
       } else {
-        tr.append(el("td", { class: cls }));
+        tr.append(el("td", { class: cls, dir }));
       }
     }
     return tr;

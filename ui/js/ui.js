@@ -185,11 +185,14 @@ export function close(force = false) {
 function open(kind, opts) {
   // Something with unsaved changes is open: this opens once the person chose to leave it.
   if (!closeCurrent(false, () => open(kind, opts))) return null;
-  const { title, body, footer, isDirty, onClose, wide } = opts;
+  const { title, body, footer, isDirty, onClose, wide, variant } = opts;
   const host = kind === "panel" ? $("#panneau") : $("#modale");
   const box = kind === "panel" ? host : host.firstElementChild;
   clear(box);
   box.classList.toggle("wide", Boolean(wide));
+  // A box of its own shape (the sheet's page): styled by `[data-variante]`, reset on each open.
+  if (variant) box.dataset.variante = variant;
+  else delete box.dataset.variante;
   const titleId = `titre-${kind}`;
   box.setAttribute("aria-labelledby", titleId);
   box.append(

@@ -187,7 +187,9 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
     quel: String,
 ) -> Result<String, Error> {
     let f = folders(&app, &state);
-    let sheets = super::calls::sheets_dir(&state).display().to_string();
+    let sheets = folders::beside(state.db_path(), folders::SHEETS)
+        .display()
+        .to_string();
     state
         .run_blocking(move || {
             let dir = match quel.as_str() {

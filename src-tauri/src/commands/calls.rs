@@ -3,20 +3,19 @@
 use super::files::Analysed;
 use crate::chosen::Use;
 use crate::progress::Progress;
-use crate::seams::open_with_system;
+use crate::seams::{open_with_system, print_window};
 use crate::Call;
 use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
 use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
-use forfaits_core::sheet::{write_pdf, SheetData, MAX_MOVEMENTS};
+use forfaits_core::sheet::{content, Sheet, SheetContent};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
 use forfaits_core::Error;
 use serde::Serialize;
-use std::path::PathBuf;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Runtime, WebviewWindow};
 
 #[derive(Serialize)]
 pub struct History {
@@ -183,46 +182,42 @@ pub async fn importer_tarifs(state: Call<'_>, jeton: String) -> Result<TariffsRe
         .await
 }
 
-/// Where printed sheets are written: the folder `fiches` beside the database.
-pub fn sheets_dir(state: &crate::AppState) -> PathBuf {
+/// What the account sheet says (*Imprimer*): the page lays it out for the print dialog. The PDF
+/// of [`enregistrer_fiche_pdf`] is drawn from the same content, so both say the same.
+#[tauri::command]
+pub async fn fiche_compte(state: Call<'_>, id: i64) -> Result<SheetContent, Error> {
     state
-        .db_path()
-        .parent()
-        .map(|p| p.join("fiches"))
-        .unwrap_or_else(|| PathBuf::from("fiches"))
+        .with_store(move |s| Ok(content(&Sheet::of(s, id)?.data())))
+        .await
+}
+
+/// Opens the system's print dialog on the window, which prints only the sheet the page just
+/// laid out (its print stylesheet hides the rest). The dialog belongs to the webview: GTK's on
+/// Linux, WebView2's on Windows, the print panel on macOS.
+#[tauri::command]
+pub async fn imprimer_fenetre<R: Runtime>(window: WebviewWindow<R>) -> Result<(), Error> {
+    print_window(&window).map_err(|e| {
+        tracing::error!("imprimer_fenetre : {e}");
+        Error::file(format!(
+            "La fenêtre d'impression n'a pas pu s'ouvrir ({e}). Utilisez « Enregistrer en PDF » puis imprimez le fichier."
+        ))
+    })
 }
 
 #[derive(Serialize)]
-pub struct Sheet {
+pub struct SavedSheet {
     pub chemin: String,
     /// False when no PDF viewer could open it: the page says where it is.
     pub ouverte: bool,
 }
 
-/// Writes the account sheet beside the database (folder `fiches`) and opens it in the system's
-/// PDF viewer for printing. A machine without a viewer still gets its sheet: the launcher's
-/// failure goes to the log, the page says where the file is.
+/// *Enregistrer en PDF*: writes the account sheet beside the database (folder `fiches`) and
+/// opens it in the system's PDF viewer. A machine without a viewer still gets its sheet: the
+/// launcher's failure goes to the log, the page says where the file is.
 #[tauri::command]
-pub async fn imprimer_fiche(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
-    let dir = sheets_dir(&state);
+pub async fn enregistrer_fiche_pdf(state: Call<'_>, id: i64) -> Result<SavedSheet, Error> {
     let path = state
-        .with_store(move |s| {
-            let account = s.get_account(id)?;
-            let movements = s.movements(id, MAX_MOVEMENTS as u32, 0)?;
-            let settings = s.settings()?;
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            let path = dir.join(format!("fiche-{}.pdf", account.matricule));
-            write_pdf(
-                &SheetData {
-                    account: &account,
-                    movements: &movements,
-                    settings: &settings,
-                    printed_at: forfaits_core::store::now(),
-                },
-                &path,
-            )?;
-            Ok(path)
-        })
+        .with_store(move |s| Sheet::of(s, id)?.write_in(&s.sheets_dir()))
         .await?;
     let ouverte = match open_with_system(&path) {
         Ok(()) => true,
@@ -231,7 +226,7 @@ pub async fn imprimer_fiche(state: Call<'_>, id: i64) -> Result<Sheet, Error> {
             false
         }
     };
-    Ok(Sheet {
+    Ok(SavedSheet {
         chemin: path.display().to_string(),
         ouverte,
     })

@@ -17,6 +17,12 @@ fn filter(kind: &str) -> (String, Vec<String>) {
             "Sauvegarde Forfaits".into(),
             vec!["sqlite3".into(), "sqlite".into(), "db".into()],
         ),
+        "xlsx" => ("Classeur Excel".into(), vec!["xlsx".into()]),
+        // Ajouter plusieurs utilisateurs: CSV, or the first sheet of a workbook.
+        "utilisateurs" => (
+            "Fichier CSV ou classeur (Excel, LibreOffice)".into(),
+            ["csv", "txt", "xlsx", "ods"].map(String::from).to_vec(),
+        ),
         _ => ("Fichier CSV".into(), vec!["csv".into(), "txt".into()]),
     }
 }

@@ -6,6 +6,7 @@ use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::Call;
 use forfaits_core::import::line::LineError;
+use forfaits_core::import::sheet::Kind;
 use forfaits_core::import::{import_users, write_error_report, ImportOptions, ImportReport};
 use forfaits_core::Error;
 use serde::Serialize;
@@ -26,6 +27,8 @@ pub struct ImportView {
     pub erreurs_total: u64,
     pub encodage: &'static str,
     pub separateur: String,
+    /// Read from a workbook (`.xlsx`, `.ods`): columns, no encoding nor separator to tell.
+    pub classeur: bool,
     pub fichier: String,
 }
 
@@ -41,6 +44,9 @@ impl ImportView {
             ecrit: r.ecrit,
             erreurs: all.iter().take(SHOWN_ERRORS).cloned().collect(),
             erreurs_total: r.erreurs_total,
+            classeur: [Kind::Xlsx, Kind::Ods]
+                .iter()
+                .any(|k| k.label() == r.encodage),
             encodage: r.encodage,
             separateur: r.separateur,
             fichier: file.to_string(),

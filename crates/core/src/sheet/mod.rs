@@ -79,6 +79,14 @@ impl Sheet {
         format!("fiche-{}.pdf", self.account.matricule)
     }
 
+    /// Writes the PDF as [`Self::file_name`] in `dir` (made if missing); returns its path.
+    pub fn write_in(&self, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(self.file_name());
+        write_pdf(&self.data(), &path)?;
+        Ok(path)
+    }
+
     /// The print job's title in the queue.
     pub fn title(&self) -> String {
         format!("Fiche {} {}", self.account.matricule, self.account.name)
