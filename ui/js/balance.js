@@ -5,9 +5,10 @@
 // is shown under the balance, and a debit that would leave less than it is said before saving.
 
 import { api } from "./api.js";
-import { el, clear, nom } from "./dom.js";
+import { el, nom } from "./dom.js";
 import { money, dateTime, amount, currencyInfo } from "./format.js";
 import { button, field, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
+import { pager } from "./paging.js";
 import { nombre } from "./fr.js";
 
 const KINDS = [
@@ -84,32 +85,29 @@ export function openBalance(account, onChanged) {
   submit.textContent = verb();
 
   const rows = el("tbody");
-  const more = button("Afficher plus", { onclick: () => load(false) });
   const count = el("span", { class: "muted small" });
-  let loaded = 0;
-  const load = async (reset) => {
-    if (reset) {
-      loaded = 0;
-      clear(rows);
-    }
-    const r = await api.mouvements(a.id, PAGE, loaded);
-    reserve = r.reserve;
-    showReserve();
-    loaded += r.mouvements.length;
-    for (const m of r.mouvements) {
-      rows.append(
-        el("tr", {},
-          el("td", { class: "num" }, dateTime(m.date)),
-          el("td", {}, m.libelle),
-          el("td", { class: `num ${m.montant < 0 ? "negative" : "positive"}` }, `${m.montant > 0 ? "+" : ""}${amount(m.montant)}`),
-          el("td", { class: "num" }, amount(m.solde_apres)),
-          el("td", { class: "ellipsis", title: m.motif, dir: "auto" }, m.motif),
-          el("td", { class: "muted" }, m.operateur)),
-      );
-    }
-    count.textContent = !r.total ? "Aucun mouvement." : loaded >= r.total ? nombre(r.total, "mouvement", "mouvements") : `${loaded} sur ${nombre(r.total, "mouvement", "mouvements")}`;
-    more.hidden = loaded >= r.total;
-  };
+  const movements = pager({
+    page: PAGE,
+    rows,
+    fetch: async (from, n) => {
+      const r = await api.mouvements(a.id, n, from);
+      reserve = r.reserve;
+      showReserve();
+      return { items: r.mouvements, total: r.total };
+    },
+    row: (m) => el("tr", {},
+      el("td", { class: "num" }, dateTime(m.date)),
+      el("td", {}, m.libelle),
+      el("td", { class: `num ${m.montant < 0 ? "negative" : "positive"}` }, `${m.montant > 0 ? "+" : ""}${amount(m.montant)}`),
+      el("td", { class: "num" }, amount(m.solde_apres)),
+      el("td", { class: "ellipsis", title: m.motif, dir: "auto" }, m.motif),
+      el("td", { class: "muted" }, m.operateur)),
+    foot: (r, loaded) => {
+      const all = r && nombre(r.total, "mouvement", "mouvements");
+      count.textContent = !r ? "" : !r.total ? "Aucun mouvement." : loaded >= r.total ? all : `${loaded} sur ${all}`;
+    },
+  });
+  const { more, load } = movements;
 
   const form = el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), warning, message, el("div", { class: "form-actions" }, submit));
   form.addEventListener("submit", async (e) => {

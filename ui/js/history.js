@@ -7,10 +7,11 @@
 // period come back under their field); each footer counts the rows its table shows.
 
 import { api } from "./api.js";
-import { el, clear, nom } from "./dom.js";
+import { el, nom } from "./dom.js";
 import { amount, dateTime, duration } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
 import { nombre, accord } from "./fr.js";
+import { pager } from "./paging.js";
 
 const PAGE = 100;
 
@@ -18,41 +19,23 @@ const PAGE = 100;
 function pagedList({ id, headers, numeric, fetch, row, counted, empty }) {
   const rows = el("tbody");
   const count = el("span", { class: "muted small" });
-  const more = button("Afficher plus", { onclick: () => load(false) });
-  let loaded = 0;
-  let gen = 0;
   let period = null;
-  const showCount = (r) => {
-    if (r === null) count.textContent = "";
-    else if (!r.total) count.textContent = empty;
-    else count.textContent = loaded >= r.total ? counted(r) : `${loaded} sur ${counted(r)}`;
-    more.hidden = r === null || loaded >= r.total;
-  };
+  const list = pager({
+    page: PAGE,
+    rows,
+    row,
+    fetch: (from, n) => fetch(period, n, from),
+    foot: (r, loaded) => {
+      if (r === null) count.textContent = "";
+      else if (!r.total) count.textContent = empty;
+      else count.textContent = loaded >= r.total ? counted(r) : `${loaded} sur ${counted(r)}`;
+    },
+  });
+  const more = list.more;
   /** Resolves to the answer, or rejects with the error (then the table is empty). */
-  const load = async (reset, p = period) => {
-    // Only the last request fills the table: a slower earlier answer is dropped.
-    const g = ++gen;
+  const load = (reset, p = period) => {
     period = p;
-    const from = reset ? 0 : loaded;
-    try {
-      const r = await fetch(p, PAGE, from);
-      if (g !== gen) return null;
-      if (reset) {
-        loaded = 0;
-        clear(rows);
-      }
-      loaded += r.items.length;
-      for (const x of r.items) rows.append(row(x));
-      showCount(r);
-      return r;
-    } catch (err) {
-      if (g !== gen) return null;
-      // A wrong period shows nothing at all, rather than the rows of the previous one.
-      loaded = 0;
-      clear(rows);
-      showCount(null);
-      throw err;
-    }
+    return list.load(reset);
   };
   const view = el("div", { class: "history-list" },
     el("table", { class: "mini-grid", id },

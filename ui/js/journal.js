@@ -3,8 +3,8 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { dateTime } from "./format.js";
-import { button } from "./ui.js";
 import { nombre } from "./fr.js";
+import { pager } from "./paging.js";
 
 const PAGE = 200;
 
@@ -12,31 +12,22 @@ export function renderJournal(host) {
   clear(host);
   const filter = el("input", { type: "search", id: "filtre-journal", placeholder: "Filtrer : action, nom, matricule, opérateur…" });
   const rows = el("tbody");
-  const more = button("Afficher plus", { onclick: () => load(false) });
   const info = el("span", { class: "muted small" });
-  let loaded = 0;
-  let gen = 0;
-  const load = async (reset) => {
-    const g = ++gen;
-    const entries = await api.journal({ texte: filter.value, limite: PAGE, decalage: reset ? 0 : loaded });
-    if (g !== gen) return;
-    if (reset) {
-      loaded = 0;
-      clear(rows);
-    }
-    loaded += entries.length;
-    for (const e of entries) {
-      rows.append(el("tr", {},
-        el("td", { class: "num" }, dateTime(e.date)),
-        el("td", {}, e.operateur),
-        el("td", {}, e.action),
-        el("td", { class: "mono" }, e.matricule || ""),
-        el("td", { dir: "auto" }, e.nom || ""),
-        el("td", { class: "wrap", dir: "auto" }, e.details)));
-    }
-    info.textContent = loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
-    more.hidden = entries.length < PAGE;
-  };
+  const { more, load } = pager({
+    page: PAGE,
+    rows,
+    fetch: async (from, n) => ({ items: await api.journal({ texte: filter.value, limite: n, decalage: from }), total: null }),
+    row: (e) => el("tr", {},
+      el("td", { class: "num" }, dateTime(e.date)),
+      el("td", {}, e.operateur),
+      el("td", {}, e.action),
+      el("td", { class: "mono" }, e.matricule || ""),
+      el("td", { dir: "auto" }, e.nom || ""),
+      el("td", { class: "wrap", dir: "auto" }, e.details)),
+    foot: (r, loaded) => {
+      info.textContent = loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
+    },
+  });
   filter.addEventListener("input", () => load(true));
   host.append(el("div", { class: "page-inner" },
     el("div", { class: "section-head" }, el("h2", {}, "Journal"), filter),

@@ -1,0 +1,42 @@
+// "Afficher plus": a table filled page by page (call history, balance movements, journal). One
+// helper so that the three lists drop a slower earlier answer and count their rows alike.
+
+import { clear } from "./dom.js";
+import { button } from "./ui.js";
+
+/**
+ * `fetch(from, n)` answers `{ items, total }`; `total` is null when the source does not count
+ * (then a full page means there may be more). `row(item)` makes a `<tr>` for `rows`;
+ * `foot(r, loaded)` writes the footer, with `r === null` once a load failed (table emptied).
+ * `load(reset)` resolves to the answer, or to null when a later load overtook it.
+ */
+export function pager({ page, fetch, row, rows, foot }) {
+  const more = button("Afficher plus", { onclick: () => load(false) });
+  let loaded = 0;
+  let gen = 0;
+  const load = async (reset) => {
+    const g = ++gen;
+    try {
+      const r = await fetch(reset ? 0 : loaded, page);
+      if (g !== gen) return null;
+      if (reset) {
+        loaded = 0;
+        clear(rows);
+      }
+      loaded += r.items.length;
+      for (const x of r.items) rows.append(row(x));
+      more.hidden = r.total === null ? r.items.length < page : loaded >= r.total;
+      foot(r, loaded);
+      return r;
+    } catch (err) {
+      if (g !== gen) return null;
+      // A failed load shows nothing rather than the rows of the previous request.
+      loaded = 0;
+      clear(rows);
+      more.hidden = true;
+      foot(null, 0);
+      throw err;
+    }
+  };
+  return { more, load };
+}
