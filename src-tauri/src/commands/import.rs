@@ -15,18 +15,12 @@ use tauri::{AppHandle, Runtime};
 /// Errors listed in the window; the report file holds them all.
 const SHOWN_ERRORS: usize = 500;
 
+/// The core's report as the page gets it: the first [`SHOWN_ERRORS`] errors, the file's name,
+/// and whether it was a workbook.
 #[derive(Serialize)]
 pub struct ImportView {
-    pub lignes_lues: u64,
-    pub valides: u64,
-    pub rejetees: u64,
-    pub crees: u64,
-    pub mis_a_jour: u64,
-    pub ecrit: bool,
-    pub erreurs: Vec<LineError>,
-    pub erreurs_total: u64,
-    pub encodage: &'static str,
-    pub separateur: String,
+    #[serde(flatten)]
+    pub rapport: ImportReport,
     /// Read from a workbook (`.xlsx`, `.ods`): columns, no encoding nor separator to tell.
     pub classeur: bool,
     pub fichier: String,
@@ -35,20 +29,13 @@ pub struct ImportView {
 impl ImportView {
     fn new(mut r: ImportReport, file: &str) -> (ImportView, Vec<LineError>) {
         let all = std::mem::take(&mut r.erreurs);
+        r.erreurs = all.iter().take(SHOWN_ERRORS).cloned().collect();
+        let classeur = [Kind::Xlsx, Kind::Ods]
+            .iter()
+            .any(|k| k.label() == r.encodage);
         let view = ImportView {
-            lignes_lues: r.lignes_lues,
-            valides: r.valides,
-            rejetees: r.rejetees,
-            crees: r.crees,
-            mis_a_jour: r.mis_a_jour,
-            ecrit: r.ecrit,
-            erreurs: all.iter().take(SHOWN_ERRORS).cloned().collect(),
-            erreurs_total: r.erreurs_total,
-            classeur: [Kind::Xlsx, Kind::Ods]
-                .iter()
-                .any(|k| k.label() == r.encodage),
-            encodage: r.encodage,
-            separateur: r.separateur,
+            rapport: r,
+            classeur,
             fichier: file.to_string(),
         };
         (view, all)
