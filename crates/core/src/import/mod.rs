@@ -217,7 +217,7 @@ pub fn import_users(
                 report.lignes_lues += 1;
                 match p.result {
                     Err(errs) => keep(&mut report, errs),
-                    Ok((draft, key)) => match w.write(&draft, key, p.line, opts.update_existing)? {
+                    Ok((draft, key)) => match w.write(draft, key, p.line, opts.update_existing)? {
                         Ok(Written::Created) => {
                             report.valides += 1;
                             report.crees += 1;

@@ -9,9 +9,10 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::search::index::{name_key, IndexBatch, Indexed};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Statement, ToSql};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     let mut phones = Vec::with_capacity(KEYS);
@@ -135,7 +136,7 @@ pub struct Deleted {
     pub solde: i64,
 }
 
-fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
+pub(crate) fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
     let mut out = [None; KEYS];
     for (i, p) in d.phones.iter().enumerate() {
         out[i] = p.as_ref().map(|p| p.as_str());
@@ -143,7 +144,7 @@ fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
     out
 }
 
-fn indexed_draft<'a>(d: &'a AccountDraft, name_key: &'a str) -> Indexed<'a> {
+pub(crate) fn indexed_draft<'a>(d: &'a AccountDraft, name_key: &'a str) -> Indexed<'a> {
     Indexed {
         name_key,
         matricule: d.matricule.as_str(),
@@ -159,6 +160,51 @@ fn indexed_account<'a>(a: &'a Account, name_key: &'a str) -> Indexed<'a> {
         identifiant: &a.identifiant,
         phones: std::array::from_fn(|i| a.phones.get(i).and_then(|p| p.as_deref())),
     }
+}
+
+/// Inserts an account: [`execute_draft`] with the time of creation. The import prepares it
+/// once for all its lines, the form once per account.
+pub(crate) static INSERT_DRAFT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+                allowance_min, {}, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18)",
+        *columns::PHONE_LIST,
+        columns::phone_params(8)
+    )
+});
+
+/// Saves every field of an edited account: [`execute_draft`] with the time and the id.
+static UPDATE_DRAFT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE accounts SET name = ?1, name_key = ?2, matricule = ?3, identifiant = ?4,
+                enabled = ?5, billing = ?6, allowance_min = ?7, {}, updated_at = ?18
+             WHERE id = ?19",
+        columns::phone_assignments(8)
+    )
+});
+
+/// Runs [`INSERT_DRAFT`] or [`UPDATE_DRAFT`], which number the draft alike: name, folded
+/// name, matricule, identifiant, state, billing, allowance, the ten keys, then `rest`.
+pub(crate) fn execute_draft(
+    stmt: &mut Statement<'_>,
+    d: &AccountDraft,
+    name_key: &str,
+    rest: &[&dyn ToSql],
+) -> rusqlite::Result<usize> {
+    stmt.execute(columns::around_phones(
+        &[
+            &d.name.as_str(),
+            &name_key,
+            &d.matricule.as_str(),
+            &d.identifiant.as_str(),
+            &d.enabled,
+            &d.billing,
+            &d.allowance_minutes,
+        ],
+        &phones_of(d),
+        rest,
+    ))
 }
 
 /// Field errors for a matricule or identifiant already held by another account (each checked
@@ -276,34 +322,12 @@ impl Store {
             return Err(Error::Fields(dup));
         }
         let t = now();
-        let p = phones_of(d);
-        tx.prepare_cached(&format!(
-            "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
-                    allowance_min, {}, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18)",
-            *columns::PHONE_LIST,
-            columns::phone_params(8)
-        ))?
-        .execute(params![
-            d.name.as_str(),
-            name_key(d.name.as_str()),
-            d.matricule.as_str(),
-            d.identifiant.as_str(),
-            d.enabled,
-            d.billing,
-            d.allowance_minutes,
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-            p[5],
-            p[6],
-            p[7],
-            p[8],
-            p[9],
-            t
-        ])?;
+        execute_draft(
+            &mut *tx.prepare_cached(&INSERT_DRAFT)?,
+            d,
+            &name_key(d.name.as_str()),
+            &[&t],
+        )?;
         let id = tx.last_insert_rowid();
         if opening.0 > 0 {
             ledger::apply(&tx, id, MovementKind::Initial, opening.0, "", &operator, t)?;
@@ -345,35 +369,12 @@ impl Store {
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
-        let p = phones_of(d);
-        let changed = tx
-            .prepare_cached(&format!(
-                "UPDATE accounts SET name = ?2, name_key = ?3, matricule = ?4, identifiant = ?5,
-                        enabled = ?6, billing = ?7, allowance_min = ?8, {}, updated_at = ?19
-                     WHERE id = ?1",
-                columns::phone_assignments(9)
-            ))?
-            .execute(params![
-                id,
-                d.name.as_str(),
-                name_key(d.name.as_str()),
-                d.matricule.as_str(),
-                d.identifiant.as_str(),
-                d.enabled,
-                d.billing,
-                d.allowance_minutes,
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                p[5],
-                p[6],
-                p[7],
-                p[8],
-                p[9],
-                now()
-            ])?;
+        let changed = execute_draft(
+            &mut *tx.prepare_cached(&UPDATE_DRAFT)?,
+            d,
+            &name_key(d.name.as_str()),
+            &[&now(), &id],
+        )?;
         if changed == 0 {
             return Err(Error::NotFound(format!("l'identifiant interne {id}")));
         }
