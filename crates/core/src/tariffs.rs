@@ -286,6 +286,19 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
     Ok(report)
 }
 
+/// A tariff from six columns in the file's order, the prefix at `first`: the table and the
+/// holds of calls in progress (which keep the tariff they were granted with) store them alike.
+pub(crate) fn tariff_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Tariff> {
+    Ok(Tariff {
+        prefixe: r.get(first)?,
+        libelle: r.get(first + 1)?,
+        prix_minute: r.get(first + 2)?,
+        bloc_initial_s: r.get(first + 3)?,
+        bloc_s: r.get(first + 4)?,
+        frais_connexion: r.get(first + 5)?,
+    })
+}
+
 impl Store {
     /// Every tariff, by prefix.
     pub fn tariffs(&self) -> Result<Vec<Tariff>> {
@@ -293,16 +306,7 @@ impl Store {
             "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee
              FROM tariffs ORDER BY prefix",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Tariff {
-                prefixe: r.get(0)?,
-                libelle: r.get(1)?,
-                prix_minute: r.get(2)?,
-                bloc_initial_s: r.get(3)?,
-                bloc_s: r.get(4)?,
-                frais_connexion: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([], |r| tariff_at(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
