@@ -180,21 +180,23 @@ impl Service {
     }
 
     pub fn authorize(&mut self, req: &AuthorizeRequest, now: i64) -> Result<Decision> {
-        let mut answers = self.decide(&[Request::Authorize(req.clone())], now)?;
-        match answers.pop() {
-            Some(Ok(Answer::Decision(d))) => Ok(d),
-            Some(Err(e)) => Err(e),
-            _ => unreachable!("one decision per authorization"),
+        match self.decide_one(Request::Authorize(req.clone()), now)? {
+            Answer::Decision(d) => Ok(d),
+            Answer::Finished(_) => unreachable!("an authorization is answered with a decision"),
         }
     }
 
     pub fn finish(&mut self, req: &FinishRequest, now: i64) -> Result<Finished> {
-        let mut answers = self.decide(&[Request::Finish(req.clone())], now)?;
-        match answers.pop() {
-            Some(Ok(Answer::Finished(f))) => Ok(f),
-            Some(Err(e)) => Err(e),
-            _ => unreachable!("one answer per hang-up"),
+        match self.decide_one(Request::Finish(req.clone()), now)? {
+            Answer::Finished(f) => Ok(f),
+            Answer::Decision(_) => unreachable!("a hang-up is answered with its billing"),
         }
+    }
+
+    /// [`Service::decide`] for one request alone.
+    fn decide_one(&mut self, req: Request, now: i64) -> Result<Answer> {
+        let mut answers = self.decide(&[req], now)?;
+        answers.pop().expect("one answer per request")
     }
 
     /// Decides every request in one write transaction, each under its own savepoint: a request
