@@ -35,12 +35,7 @@ const MAX_LABEL: usize = 80;
 pub const MAX_TARIFF_UNITS: i64 = 1_000;
 
 fn err(line: u64, col: u8, value: &str, message: String) -> LineError {
-    LineError {
-        line,
-        field: Some(Field::Tariff(col)),
-        value: value.to_string(),
-        message,
-    }
+    LineError::at(line, Field::Tariff(col), value, message)
 }
 
 fn is_header(fields: &[&str]) -> bool {
@@ -78,17 +73,15 @@ fn parse_tariff(
 ) -> std::result::Result<Tariff, Vec<LineError>> {
     let mut errors = Vec::new();
     if fields.len() != TARIFF_COLUMNS.len() {
-        return Err(vec![LineError {
+        return Err(vec![LineError::whole(
             line,
-            field: None,
-            value: String::new(),
-            message: format!(
+            format!(
                 "la ligne contient {} champ(s) ; 6 sont attendus ({}) — avec le séparateur « , », \
                  écrivez les décimales avec un point ou mettez-les entre guillemets",
                 fields.len(),
                 TARIFF_COLUMNS.join(";")
             ),
-        }]);
+        )]);
     }
     let prefix = fields[0].trim();
     let prefixe = match normalize_prefix(prefix, &store_settings.country_code) {
@@ -201,25 +194,21 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
             if !rec.too_long && is_header(&rec.fields) {
                 continue;
             }
-            report.erreurs.push(LineError {
-                line: rec.line,
-                field: None,
-                value: String::new(),
-                message: format!(
+            report.erreurs.push(LineError::whole(
+                rec.line,
+                format!(
                     "la première ligne doit être l'en-tête « {} »",
                     TARIFF_COLUMNS.join(";")
                 ),
-            });
+            ));
             continue;
         }
         report.lignes_lues += 1;
         if rec.too_long {
-            report.erreurs.push(LineError {
-                line: rec.line,
-                field: None,
-                value: String::new(),
-                message: "la ligne est trop longue pour une ligne de tarif".into(),
-            });
+            report.erreurs.push(LineError::whole(
+                rec.line,
+                "la ligne est trop longue pour une ligne de tarif",
+            ));
             continue;
         }
         match parse_tariff(rec.line, &rec.fields, &settings) {
@@ -276,9 +265,7 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         &format!(
             "{} depuis {}",
             crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+            audit::file_name(path)
         ),
     )?;
     tx.commit()?;

@@ -24,6 +24,33 @@ pub struct LineError {
     pub message: String,
 }
 
+impl LineError {
+    /// An error of the whole line, no field at fault.
+    pub fn whole(line: u64, message: impl Into<String>) -> LineError {
+        LineError {
+            line,
+            field: None,
+            value: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// An error of one field, quoting the value read there.
+    pub fn at(
+        line: u64,
+        field: Field,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) -> LineError {
+        LineError {
+            line,
+            field: Some(field),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for LineError {
     /// `ligne 12, champ 2 (Matricule) : …` — the form the command line prints and the error
     /// report repeats.
@@ -56,12 +83,7 @@ impl Serialize for LineError {
 }
 
 fn field_error(line: u64, e: FieldError, value: &str) -> LineError {
-    LineError {
-        line,
-        field: Some(e.field),
-        value: value.to_string(),
-        message: e.message,
-    }
+    LineError::at(line, e.field, value, e.message)
 }
 
 /// A header row as Excel users write it: a matricule column that holds a word.
@@ -84,14 +106,7 @@ pub fn parse_line(
     cc: &CountryCode,
 ) -> Result<AccountDraft, Vec<LineError>> {
     let line = rec.line;
-    let whole = |message: String| {
-        vec![LineError {
-            line,
-            field: None,
-            value: String::new(),
-            message,
-        }]
-    };
+    let whole = |message: String| vec![LineError::whole(line, message)];
     if rec.too_long {
         return Err(whole(format!(
             "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur (un guillemet « \" » \
@@ -140,16 +155,16 @@ pub fn parse_line(
         };
         for n in fields.len() + 1..=MIN_FIELDS {
             let field = Field::from_csv_number(n).expect("1..=3");
-            errors.push(LineError {
+            errors.push(LineError::at(
                 line,
-                field: Some(field),
-                value: String::new(),
-                message: format!(
+                field,
+                "",
+                format!(
                     "champ obligatoire absent (la ligne n'a que {} champ{}){hint}",
                     fields.len(),
                     if fields.len() > 1 { "s" } else { "" }
                 ),
-            });
+            ));
         }
     }
     let get = |i: usize| fields.get(i).copied().unwrap_or("");

@@ -255,9 +255,7 @@ pub fn import_users(
             None,
             &format!(
                 "{} : {}, {}, {}",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                audit::file_name(path),
                 fr::nombre(report.crees, "créé", "créés"),
                 fr::nombre(report.mis_a_jour, "mis à jour", "mis à jour"),
                 fr::nombre(report.rejetees, "ligne rejetée", "lignes rejetées")

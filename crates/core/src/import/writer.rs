@@ -160,15 +160,13 @@ impl<'c> Writer<'c> {
         line: u64,
     ) -> Result<std::result::Result<Written, Vec<LineError>>> {
         if let Some(prev) = self.updated_lines.get(&id) {
-            return Ok(Err(vec![LineError {
+            let m = d.matricule.as_str();
+            return Ok(Err(vec![LineError::at(
                 line,
-                field: Some(Field::Matricule),
-                value: d.matricule.as_str().into(),
-                message: format!(
-                    "le matricule {} figure déjà à la ligne {prev}",
-                    d.matricule.as_str()
-                ),
-            }]));
+                Field::Matricule,
+                m,
+                format!("le matricule {m} figure déjà à la ligne {prev}"),
+            )]));
         }
         let before = StoredAccount::read(self.conn, id)?;
         // The matricule found the account; its state, billing and allowance stay as they are.
@@ -238,20 +236,10 @@ impl<'c> Writer<'c> {
                 ),
                 None => format!("{what} {value} est déjà attribué à {name} dans la base"),
             };
-            errors.push(LineError {
-                line,
-                field: Some(field),
-                value: value.to_string(),
-                message,
-            });
+            errors.push(LineError::at(line, field, value, message));
         }
         if errors.is_empty() {
-            errors.push(LineError {
-                line,
-                field: None,
-                value: String::new(),
-                message: "compte en double".into(),
-            });
+            errors.push(LineError::whole(line, "compte en double"));
         }
         Ok(errors)
     }
@@ -352,20 +340,20 @@ impl<'c> Writer<'c> {
             let line = self.line_of(id).unwrap_or_default();
             let mut errors = Vec::new();
             if let Some(prev) = matricules.get(&m) {
-                errors.push(LineError {
+                errors.push(LineError::at(
                     line,
-                    field: Some(Field::Matricule),
-                    value: m.clone(),
-                    message: format!("le matricule {m} figure déjà à la ligne {prev}"),
-                });
+                    Field::Matricule,
+                    &m,
+                    format!("le matricule {m} figure déjà à la ligne {prev}"),
+                ));
             }
             if let Some(prev) = identifiants.get(&i) {
-                errors.push(LineError {
+                errors.push(LineError::at(
                     line,
-                    field: Some(Field::Identifiant),
-                    value: i.clone(),
-                    message: format!("l'identifiant {i} figure déjà à la ligne {prev}"),
-                });
+                    Field::Identifiant,
+                    &i,
+                    format!("l'identifiant {i} figure déjà à la ligne {prev}"),
+                ));
             }
             if errors.is_empty() {
                 matricules.insert(m, line);

@@ -22,6 +22,13 @@ pub struct Subject<'a> {
     pub name: &'a str,
 }
 
+/// A file as the Journal names it: its name, without the folders it sits in.
+pub(crate) fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 pub(crate) fn record(
     conn: &Connection,
     operator: &str,
