@@ -41,6 +41,21 @@ pub struct Writer<'c> {
     removed_postings: Option<IndexBatch>,
 }
 
+/// A matricule or identifiant that an earlier line of the file already has: said alike whether
+/// the line is refused as it is written or, in bulk mode, once every line is in.
+fn earlier_line(line: u64, field: Field, value: &str, prev: u64) -> LineError {
+    let what = match field {
+        Field::Matricule => "le matricule",
+        _ => "l'identifiant",
+    };
+    LineError::at(
+        line,
+        field,
+        value,
+        format!("{what} {value} figure déjà à la ligne {prev}"),
+    )
+}
+
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
@@ -161,12 +176,7 @@ impl<'c> Writer<'c> {
     ) -> Result<std::result::Result<Written, Vec<LineError>>> {
         if let Some(prev) = self.updated_lines.get(&id) {
             let m = d.matricule.as_str();
-            return Ok(Err(vec![LineError::at(
-                line,
-                Field::Matricule,
-                m,
-                format!("le matricule {m} figure déjà à la ligne {prev}"),
-            )]));
+            return Ok(Err(vec![earlier_line(line, Field::Matricule, m, *prev)]));
         }
         let before = StoredAccount::read(self.conn, id)?;
         // The matricule found the account; its state, billing and allowance stay as they are.
@@ -206,37 +216,23 @@ impl<'c> Writer<'c> {
         updating: Option<i64>,
     ) -> Result<Vec<LineError>> {
         let mut errors = Vec::new();
-        for (field, col, value, what) in [
-            (
-                Field::Matricule,
-                "matricule",
-                d.matricule.as_str(),
-                "le matricule",
-            ),
-            (
-                Field::Identifiant,
-                "identifiant",
-                d.identifiant.as_str(),
-                "l'identifiant",
-            ),
-        ] {
-            let holder: Option<(i64, String)> = self
-                .conn
-                .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
-                .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+        let values = [d.matricule.as_str(), d.identifiant.as_str()];
+        for ((field, col, what), value) in accounts::UNIQUE.into_iter().zip(values) {
+            let holder = accounts::holder(self.conn, col, value)?;
             let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != updating) else {
                 continue;
             };
-            let message = match self.line_of(id) {
-                Some(prev) => format!("{what} {value} figure déjà à la ligne {prev}"),
-                None if field == Field::Matricule => format!(
+            let in_base = match field {
+                Field::Matricule => format!(
                     "{what} {value} existe déjà dans la base (compte de {name}) ; \
                      choisissez « mettre à jour les comptes existants » pour le modifier"
                 ),
-                None => format!("{what} {value} est déjà attribué à {name} dans la base"),
+                _ => format!("{what} {value} est déjà attribué à {name} dans la base"),
             };
-            errors.push(LineError::at(line, field, value, message));
+            errors.push(match self.line_of(id) {
+                Some(prev) => earlier_line(line, field, value, prev),
+                None => LineError::at(line, field, value, in_base),
+            });
         }
         if errors.is_empty() {
             errors.push(LineError::whole(line, "compte en double"));
@@ -338,23 +334,13 @@ impl<'c> Writer<'c> {
         let mut rejected = Vec::new();
         for (id, m, i) in rows {
             let line = self.line_of(id).unwrap_or_default();
-            let mut errors = Vec::new();
-            if let Some(prev) = matricules.get(&m) {
-                errors.push(LineError::at(
-                    line,
-                    Field::Matricule,
-                    &m,
-                    format!("le matricule {m} figure déjà à la ligne {prev}"),
-                ));
-            }
-            if let Some(prev) = identifiants.get(&i) {
-                errors.push(LineError::at(
-                    line,
-                    Field::Identifiant,
-                    &i,
-                    format!("l'identifiant {i} figure déjà à la ligne {prev}"),
-                ));
-            }
+            let errors: Vec<LineError> = [
+                (Field::Matricule, &m, matricules.get(&m)),
+                (Field::Identifiant, &i, identifiants.get(&i)),
+            ]
+            .into_iter()
+            .filter_map(|(field, value, prev)| Some(earlier_line(line, field, value, *prev?)))
+            .collect();
             if errors.is_empty() {
                 matricules.insert(m, line);
                 identifiants.insert(i, line);

@@ -207,6 +207,20 @@ pub(crate) fn execute_draft(
     ))
 }
 
+/// The two columns no two accounts share: the field, the column, and the field in a sentence.
+pub(crate) const UNIQUE: [(Field, &str, &str); 2] = [
+    (Field::Matricule, "matricule", "le matricule"),
+    (Field::Identifiant, "identifiant", "l'identifiant"),
+];
+
+/// Id and name of the account whose unique column `col` (see [`UNIQUE`]) holds `value`.
+pub(crate) fn holder(conn: &Connection, col: &str, value: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
+        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Field errors for a matricule or identifiant already held by another account (each checked
 /// when given, whatever the other fields hold).
 pub(crate) fn uniqueness_errors(
@@ -216,30 +230,18 @@ pub(crate) fn uniqueness_errors(
     except_id: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
-    let holder = |col: &str, v: &str| -> Result<Option<(i64, String)>> {
-        Ok(conn
-            .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
-            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    };
-    if let Some(m) = matricule {
-        if let Some((id, name)) = holder("matricule", m.as_str())? {
-            if Some(id) != except_id {
-                errors.push(FieldError::new(
-                    Field::Matricule,
-                    format!("le matricule {m} est déjà attribué à {name}"),
-                ));
-            }
-        }
-    }
-    if let Some(i) = identifiant {
-        if let Some((id, name)) = holder("identifiant", i.as_str())? {
-            if Some(id) != except_id {
-                errors.push(FieldError::new(
-                    Field::Identifiant,
-                    format!("l'identifiant {i} est déjà attribué à {name}"),
-                ));
-            }
+    let given = [
+        matricule.map(Matricule::as_str),
+        identifiant.map(Identifiant::as_str),
+    ];
+    for ((field, col, what), value) in UNIQUE.into_iter().zip(given) {
+        let Some(value) = value else { continue };
+        let other = holder(conn, col, value)?.filter(|(id, _)| Some(*id) != except_id);
+        if let Some((_, name)) = other {
+            errors.push(FieldError::new(
+                field,
+                format!("{what} {value} est déjà attribué à {name}"),
+            ));
         }
     }
     Ok(errors)
