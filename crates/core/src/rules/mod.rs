@@ -77,18 +77,14 @@ pub struct AccountLimitsForm {
     pub appels_par_jour: String,
 }
 
-/// A whole number typed in `field` (minutes for the per-call maximum, calls for the daily
-/// limit); empty gives `None`. `empty` says what leaving the field empty means (when it may be
-/// left empty), for the error.
+/// A whole number typed in `field`; empty gives `None`. `what` names the unit and `empty`
+/// says what leaving the field empty means (when it may be left empty), for the error.
 fn typed_number(
     raw: &str,
     field: Field,
+    what: &str,
     empty: Option<&str>,
 ) -> std::result::Result<Option<u32>, FieldError> {
-    let what = match field {
-        Field::MaxCall => "de minutes",
-        _ => "d'appels",
-    };
     let v = raw.trim();
     if v.is_empty() {
         return Ok(None);
@@ -237,7 +233,7 @@ impl Store {
     /// nothing saved if there is one.
     pub fn save_site_rules_form(&mut self, f: &SiteRulesForm) -> Result<Settings> {
         let mut errors = Vec::new();
-        let max_call = match typed_number(&f.duree_max_appel, Field::MaxCall, None) {
+        let max_call = match typed_number(&f.duree_max_appel, Field::MaxCall, "de minutes", None) {
             Ok(Some(m)) => Some(m),
             Ok(None) => {
                 errors.push(FieldError::new(
@@ -257,6 +253,7 @@ impl Store {
         let per_day = typed_number(
             &f.appels_par_jour,
             Field::CallsPerDay,
+            "d'appels",
             Some("pour ne pas limiter"),
         )
         .map_err(|e| errors.push(e))
@@ -286,6 +283,7 @@ impl Store {
         let max_call = typed_number(
             &f.duree_max_appel,
             Field::MaxCall,
+            "de minutes",
             Some("pour celle du site"),
         )
         .and_then(|m| m.map(check_max_call).transpose())
@@ -294,6 +292,7 @@ impl Store {
         let per_day = typed_number(
             &f.appels_par_jour,
             Field::CallsPerDay,
+            "d'appels",
             Some("pour ceux du site"),
         )
         .and_then(|n| n.map(check_calls_per_day).transpose())
