@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// Asterisk's command buffer (8 KiB since 20.16; the last byte holds the terminator).
@@ -211,6 +211,18 @@ fn reply(args: &[String], dead: bool, vars: &mut BTreeMap<String, String>) -> St
     }
 }
 
+/// Reads one command line into `raw` as Asterisk does, with fgets into its 8 KiB buffer: a
+/// longer line is cut, its rest read as the next one. 0 when the server has closed.
+pub async fn read_command<R: AsyncBufRead + Unpin>(
+    read: &mut R,
+    raw: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    raw.clear();
+    read.take((AGI_BUF_LEN - 1) as u64)
+        .read_until(b'\n', raw)
+        .await
+}
+
 /// Plays one AGI session against the server at `addr` and returns what the channel ended with.
 pub async fn run(addr: &str, call: &Call) -> std::io::Result<Outcome> {
     let stream = TcpStream::connect(addr).await?;
@@ -229,13 +241,7 @@ pub async fn run(addr: &str, call: &Call) -> std::io::Result<Outcome> {
     let mut dead = call.dead;
     let mut raw = Vec::with_capacity(256);
     loop {
-        raw.clear();
-        // fgets into an 8 KiB buffer: a longer line is cut, its rest read as the next one.
-        let n = (&mut read)
-            .take((AGI_BUF_LEN - 1) as u64)
-            .read_until(b'\n', &mut raw)
-            .await?;
-        if n == 0 {
+        if read_command(&mut read, &mut raw).await? == 0 {
             // The server closed: the session is over; Asterisk says HANGUP once more.
             let _ = write.write_all(b"HANGUP\n").await;
             let _ = write.shutdown().await;

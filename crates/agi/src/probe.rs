@@ -1,10 +1,10 @@
 //! Whether a call-control service answers at an address: the window's *Paramètres* asks the
 //! script `etat` there, as Asterisk would, and reads `FORFAITS_STATUT`.
 
-use crate::asterisk::{connect_lines, parse_args, Call, AGI_BUF_LEN};
+use crate::asterisk::{connect_lines, parse_args, read_command, Call};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// `Ok("Forfaits 0.1.0")` when a Forfaits service answers at `addr` within `timeout`; else the
@@ -40,12 +40,7 @@ async fn ask_status(addr: &str, heard: &mut bool) -> std::io::Result<BTreeMap<St
     let mut vars = BTreeMap::new();
     let mut raw = Vec::with_capacity(256);
     loop {
-        raw.clear();
-        let n = (&mut read)
-            .take((AGI_BUF_LEN - 1) as u64)
-            .read_until(b'\n', &mut raw)
-            .await?;
-        if n == 0 {
+        if read_command(&mut read, &mut raw).await? == 0 {
             return Ok(vars);
         }
         *heard = true;

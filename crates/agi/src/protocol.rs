@@ -217,19 +217,7 @@ pub async fn read_reply<R: AsyncBufRead + Unpin>(
 
 /// A line quoted in a log: bounded, control characters visible.
 pub fn shown(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == 60 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    forfaits_core::domain::field::shown_within(s, 60)
 }
 
 #[cfg(test)]

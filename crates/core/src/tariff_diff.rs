@@ -47,7 +47,16 @@ fn most_specific_first(a: &Tariff, b: &Tariff) -> std::cmp::Ordering {
 /// Names shown in the sentence; the window lists them all.
 const NAMED: usize = 3;
 
-fn named<'a>(tariffs: impl Iterator<Item = &'a Tariff>, n: usize) -> String {
+/// « 2 préfixes ajoutés : +2165 Mobile Orange, +2162 Fixe », or nothing for no tariff.
+fn named<'a>(
+    tariffs: impl ExactSizeIterator<Item = &'a Tariff>,
+    one: &str,
+    many: &str,
+) -> Option<String> {
+    let n = tariffs.len();
+    if n == 0 {
+        return None;
+    }
     let mut names: Vec<String> = tariffs
         .take(NAMED)
         .map(|t| format!("{} {}", t.prefixe, t.libelle))
@@ -55,7 +64,11 @@ fn named<'a>(tariffs: impl Iterator<Item = &'a Tariff>, n: usize) -> String {
     if n > NAMED {
         names.push("…".into());
     }
-    names.join(", ")
+    Some(format!(
+        "{} : {}",
+        fr::nombre(n as u64, one, many),
+        names.join(", ")
+    ))
 }
 
 impl TariffDiff {
@@ -129,30 +142,21 @@ impl TariffDiff {
             fr::pluriel(self.avant, "remplacé", "remplacés"),
             self.apres
         )];
-        let n = self.disparus.len();
-        if n > 0 {
-            parts.push(format!(
-                "{} : {}",
-                fr::nombre(n as u64, "préfixe disparaît", "préfixes disparaissent"),
-                named(self.disparus.iter(), n)
-            ));
-        }
-        let n = self.modifies.len();
-        if n > 0 {
-            parts.push(format!(
-                "{} : {}",
-                fr::nombre(n as u64, "tarif modifié", "tarifs modifiés"),
-                named(self.modifies.iter().map(|c| &c.apres), n)
-            ));
-        }
-        let n = self.ajoutes.len();
-        if n > 0 {
-            parts.push(format!(
-                "{} : {}",
-                fr::nombre(n as u64, "préfixe ajouté", "préfixes ajoutés"),
-                named(self.ajoutes.iter(), n)
-            ));
-        }
+        parts.extend(named(
+            self.disparus.iter(),
+            "préfixe disparaît",
+            "préfixes disparaissent",
+        ));
+        parts.extend(named(
+            self.modifies.iter().map(|c| &c.apres),
+            "tarif modifié",
+            "tarifs modifiés",
+        ));
+        parts.extend(named(
+            self.ajoutes.iter(),
+            "préfixe ajouté",
+            "préfixes ajoutés",
+        ));
         parts.join(" ; ")
     }
 }

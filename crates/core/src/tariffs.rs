@@ -6,7 +6,9 @@ use crate::domain::field::{shown, TARIFF_COLUMNS};
 use crate::domain::Field;
 use crate::error::{Error, Result};
 use crate::import::line::LineError;
-use crate::import::reader::{detect_encoding, open_text, sample, sniff_separator, RecordReader};
+use crate::import::reader::{
+    detect_encoding, open_text, sample, sniff_separator, Record, RecordReader,
+};
 use crate::rating::{normalize_prefix, Tariff};
 use crate::store::{audit, Store};
 use crate::text::fold;
@@ -35,12 +37,7 @@ const MAX_LABEL: usize = 80;
 pub const MAX_TARIFF_UNITS: i64 = 1_000;
 
 fn err(line: u64, col: u8, value: &str, message: String) -> LineError {
-    LineError {
-        line,
-        field: Some(Field::Tariff(col)),
-        value: value.to_string(),
-        message,
-    }
+    LineError::at(line, Field::Tariff(col), value, message)
 }
 
 fn is_header(fields: &[&str]) -> bool {
@@ -78,17 +75,15 @@ fn parse_tariff(
 ) -> std::result::Result<Tariff, Vec<LineError>> {
     let mut errors = Vec::new();
     if fields.len() != TARIFF_COLUMNS.len() {
-        return Err(vec![LineError {
+        return Err(vec![LineError::whole(
             line,
-            field: None,
-            value: String::new(),
-            message: format!(
+            format!(
                 "la ligne contient {} champ(s) ; 6 sont attendus ({}) — avec le séparateur « , », \
                  écrivez les décimales avec un point ou mettez-les entre guillemets",
                 fields.len(),
                 TARIFF_COLUMNS.join(";")
             ),
-        }]);
+        )]);
     }
     let prefix = fields[0].trim();
     let prefixe = match normalize_prefix(prefix, &store_settings.country_code) {
@@ -176,8 +171,17 @@ fn parse_tariff(
 
 /// Reads and checks the whole file; replaces the tariff table when every line is right.
 pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<TariffsReport> {
-    let settings = store.settings()?;
-    let operator = store.operator().to_string();
+    let mut report = read_tariffs(path, &store.settings()?)?;
+    if !report.erreurs.is_empty() || dry_run {
+        return Ok(report);
+    }
+    replace_tariffs(store, &std::mem::take(&mut report.lus), path)?;
+    report.ecrit = true;
+    Ok(report)
+}
+
+/// Every line of the file checked: the valid tariffs in `lus`, and every error.
+fn read_tariffs(path: &Path, settings: &crate::store::Settings) -> Result<TariffsReport> {
     let enc = detect_encoding(path)?;
     let sep = sniff_separator(&sample(path, enc)?, 6..=6);
     let (text, _) = open_text(path, enc)?;
@@ -189,7 +193,6 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         ecrit: false,
         lus: Vec::new(),
     };
-    let mut tariffs: Vec<Tariff> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut header_seen = false;
     while let Some(rec) = records.next_record().map_err(|e| Error::io(path, e))? {
@@ -198,45 +201,21 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         }
         if !header_seen {
             header_seen = true;
-            if !rec.too_long && is_header(&rec.fields) {
-                continue;
+            if rec.too_long || !is_header(&rec.fields) {
+                report.erreurs.push(LineError::whole(
+                    rec.line,
+                    format!(
+                        "la première ligne doit être l'en-tête « {} »",
+                        TARIFF_COLUMNS.join(";")
+                    ),
+                ));
             }
-            report.erreurs.push(LineError {
-                line: rec.line,
-                field: None,
-                value: String::new(),
-                message: format!(
-                    "la première ligne doit être l'en-tête « {} »",
-                    TARIFF_COLUMNS.join(";")
-                ),
-            });
             continue;
         }
         report.lignes_lues += 1;
-        if rec.too_long {
-            report.erreurs.push(LineError {
-                line: rec.line,
-                field: None,
-                value: String::new(),
-                message: "la ligne est trop longue pour une ligne de tarif".into(),
-            });
-            continue;
-        }
-        match parse_tariff(rec.line, &rec.fields, &settings) {
+        match data_line(&rec, settings, &mut seen) {
+            Ok(t) => report.lus.push(t),
             Err(e) => report.erreurs.extend(e),
-            Ok(t) => {
-                if let Some(prev) = seen.get(&t.prefixe) {
-                    report.erreurs.push(err(
-                        rec.line,
-                        1,
-                        &t.prefixe,
-                        format!("le préfixe {} figure déjà à la ligne {prev}", t.prefixe),
-                    ));
-                } else {
-                    seen.insert(t.prefixe.clone(), rec.line);
-                    tariffs.push(t);
-                }
-            }
         }
     }
     if !header_seen || (report.lignes_lues == 0 && report.erreurs.is_empty()) {
@@ -245,29 +224,56 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
                 .into(),
         ));
     }
-    report.tarifs = tariffs.len() as u64;
-    if !report.erreurs.is_empty() || dry_run {
-        report.lus = tariffs;
-        return Ok(report);
+    report.tarifs = report.lus.len() as u64;
+    Ok(report)
+}
+
+/// A line after the header: its tariff, unless it is too long, wrong, or repeats the prefix of
+/// an earlier line (`seen`, the line of each prefix).
+fn data_line(
+    rec: &Record<'_>,
+    settings: &crate::store::Settings,
+    seen: &mut HashMap<String, u64>,
+) -> std::result::Result<Tariff, Vec<LineError>> {
+    if rec.too_long {
+        return Err(vec![LineError::whole(
+            rec.line,
+            "la ligne est trop longue pour une ligne de tarif",
+        )]);
     }
+    let t = parse_tariff(rec.line, &rec.fields, settings)?;
+    if let Some(prev) = seen.get(&t.prefixe) {
+        return Err(vec![err(
+            rec.line,
+            1,
+            &t.prefixe,
+            format!("le préfixe {} figure déjà à la ligne {prev}", t.prefixe),
+        )]);
+    }
+    seen.insert(t.prefixe.clone(), rec.line);
+    Ok(t)
+}
+
+/// The whole table replaced by `tariffs` in one transaction, with its line in the Journal.
+fn replace_tariffs(store: &mut Store, tariffs: &[Tariff], path: &Path) -> Result<()> {
+    let operator = store.operator().to_string();
     let tx = store.write_tx()?;
     tx.execute("DELETE FROM tariffs", [])?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for t in &tariffs {
-            insert.execute(params![
-                t.prefixe,
-                t.libelle,
-                t.prix_minute,
-                t.bloc_initial_s,
-                t.bloc_s,
-                t.frais_connexion
-            ])?;
-        }
+    let mut insert = tx.prepare(
+        "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in tariffs {
+        insert.execute(params![
+            t.prefixe,
+            t.libelle,
+            t.prix_minute,
+            t.bloc_initial_s,
+            t.bloc_s,
+            t.frais_connexion
+        ])?;
     }
+    drop(insert);
     audit::record(
         &tx,
         &operator,
@@ -276,14 +282,24 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
         &format!(
             "{} depuis {}",
             crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+            audit::file_name(path)
         ),
     )?;
     tx.commit()?;
-    report.ecrit = true;
-    Ok(report)
+    Ok(())
+}
+
+/// A tariff from six columns in the file's order, the prefix at `first`: the table and the
+/// holds of calls in progress (which keep the tariff they were granted with) store them alike.
+pub(crate) fn tariff_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Tariff> {
+    Ok(Tariff {
+        prefixe: r.get(first)?,
+        libelle: r.get(first + 1)?,
+        prix_minute: r.get(first + 2)?,
+        bloc_initial_s: r.get(first + 3)?,
+        bloc_s: r.get(first + 4)?,
+        frais_connexion: r.get(first + 5)?,
+    })
 }
 
 impl Store {
@@ -293,16 +309,7 @@ impl Store {
             "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee
              FROM tariffs ORDER BY prefix",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Tariff {
-                prefixe: r.get(0)?,
-                libelle: r.get(1)?,
-                prix_minute: r.get(2)?,
-                bloc_initial_s: r.get(3)?,
-                bloc_s: r.get(4)?,
-                frais_connexion: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([], |r| tariff_at(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -267,9 +267,7 @@ fn load_in_tx(
         None,
         &format!(
             "{} : {}, {}, {} ({} {}), {}, {}",
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            audit::file_name(path),
             fr::nombre(report.appels_charges, "appel chargé", "appels chargés"),
             fr::nombre(report.deja_charges, "déjà chargé", "déjà chargés"),
             fr::nombre(report.appels_factures, "facturé", "facturés"),

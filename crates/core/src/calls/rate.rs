@@ -109,13 +109,12 @@ pub fn rate_file(
                     MatchBy::Src => (r.src, 2),
                 };
                 if code.is_empty() {
-                    Item::Malformed(LineError {
-                        line: rec.line,
-                        field: Some(Field::Cdr(column)),
-                        value: String::new(),
-                        message: "vide : impossible de savoir à quel compte appartient l'appel"
-                            .into(),
-                    })
+                    Item::Malformed(LineError::at(
+                        rec.line,
+                        Field::Cdr(column),
+                        "",
+                        "vide : impossible de savoir à quel compte appartient l'appel",
+                    ))
                 } else {
                     let number = normalize_dialed(r.dst, cc);
                     let answered = r.disposition == "ANSWERED" && r.billsec > 0;
@@ -129,18 +128,18 @@ pub fn rate_file(
                         _ => (0, Some(0)),
                     };
                     match rated {
-                        None => Item::Malformed(LineError {
-                            line: rec.line,
-                            field: Some(Field::Cdr(14)),
-                            value: r.billsec.to_string(),
-                            message: format!(
+                        None => Item::Malformed(LineError::at(
+                            rec.line,
+                            Field::Cdr(14),
+                            r.billsec.to_string(),
+                            format!(
                                 "le coût de cet appel dépasse ce que Forfaits peut compter : \
                                  vérifiez le tarif {}, relevé non chargé",
                                 tariff
                                     .map(|i| tariffs.get(i).prefixe.as_str())
                                     .unwrap_or("")
                             ),
-                        }),
+                        )),
                         Some(rated) => {
                             let dedup_key = r.dedup_key();
                             let reason = if rated > 0 {

@@ -42,12 +42,7 @@ impl CallRecord<'_> {
 }
 
 fn col_err(line: u64, col: u8, value: &str, message: String) -> LineError {
-    LineError {
-        line,
-        field: Some(Field::Cdr(col)),
-        value: value.to_string(),
-        message,
-    }
+    LineError::at(line, Field::Cdr(col), value, message)
 }
 
 fn local_seconds(v: &str) -> Option<i64> {
@@ -66,15 +61,13 @@ pub fn parse_record<'a>(
     let line = rec.line;
     let f = &rec.fields;
     if rec.too_long || !matches!(rec.field_count, 16 | 17 | 18 | 21) {
-        return Err(LineError {
+        return Err(LineError::whole(
             line,
-            field: None,
-            value: String::new(),
-            message: format!(
+            format!(
                 "{} colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21",
                 rec.field_count
             ),
-        });
+        ));
     }
     if first && f[13].trim().eq_ignore_ascii_case("billsec") {
         return Ok(None);

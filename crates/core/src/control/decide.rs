@@ -9,7 +9,7 @@ use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
 use crate::calls::rate::hash64;
 use crate::domain::phone::{compact_number, international, CountryCode};
-use crate::domain::{Currency, Money};
+use crate::domain::{Account, Currency, Money};
 use crate::error::{Error, Result};
 use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
 use crate::rules::NumberRules;
@@ -180,21 +180,23 @@ impl Service {
     }
 
     pub fn authorize(&mut self, req: &AuthorizeRequest, now: i64) -> Result<Decision> {
-        let mut answers = self.decide(&[Request::Authorize(req.clone())], now)?;
-        match answers.pop() {
-            Some(Ok(Answer::Decision(d))) => Ok(d),
-            Some(Err(e)) => Err(e),
-            _ => unreachable!("one decision per authorization"),
+        match self.decide_one(Request::Authorize(req.clone()), now)? {
+            Answer::Decision(d) => Ok(d),
+            Answer::Finished(_) => unreachable!("an authorization is answered with a decision"),
         }
     }
 
     pub fn finish(&mut self, req: &FinishRequest, now: i64) -> Result<Finished> {
-        let mut answers = self.decide(&[Request::Finish(req.clone())], now)?;
-        match answers.pop() {
-            Some(Ok(Answer::Finished(f))) => Ok(f),
-            Some(Err(e)) => Err(e),
-            _ => unreachable!("one answer per hang-up"),
+        match self.decide_one(Request::Finish(req.clone()), now)? {
+            Answer::Finished(f) => Ok(f),
+            Answer::Decision(_) => unreachable!("a hang-up is answered with its billing"),
         }
+    }
+
+    /// [`Service::decide`] for one request alone.
+    fn decide_one(&mut self, req: Request, now: i64) -> Result<Answer> {
+        let mut answers = self.decide(&[req], now)?;
+        answers.pop().expect("one answer per request")
     }
 
     /// Decides every request in one write transaction, each under its own savepoint: a request
@@ -287,57 +289,16 @@ fn local_midnight(day: NaiveDate) -> i64 {
     }
 }
 
-/// What a decision reads of the account.
-struct AccountRow {
-    id: i64,
-    name: String,
-    identifiant: String,
-    enabled: bool,
-    billing: bool,
-    balance: i64,
-    used_seconds: i64,
-    allowance_min: Option<i64>,
-    phones: [Option<String>; 10],
-    max_call_min: Option<u32>,
-    calls_per_day: Option<u32>,
-    suspended_until: Option<NaiveDate>,
-    suspension_reason: String,
-}
-
-fn account_by_code(conn: &Connection, code: &str) -> Result<Option<AccountRow>> {
+fn account_by_code(conn: &Connection, code: &str) -> Result<Option<Account>> {
     if code.len() != 7 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(None);
     }
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT id, name, identifiant, enabled, billing, balance, used_seconds, allowance_min,
-                    {}, max_call_min, calls_per_day, suspended_until, suspension_reason
-             FROM accounts WHERE identifiant = ?1",
-            *crate::store::columns::PHONE_LIST
+            "SELECT {} FROM accounts WHERE identifiant = ?1",
+            *crate::store::columns::ACCOUNT
         ))?
-        .query_row([code], |r| {
-            let mut phones: [Option<String>; 10] = Default::default();
-            for (k, p) in phones.iter_mut().enumerate() {
-                *p = r.get(8 + k)?;
-            }
-            Ok(AccountRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                identifiant: r.get(2)?,
-                enabled: r.get(3)?,
-                billing: r.get(4)?,
-                balance: r.get(5)?,
-                used_seconds: r.get(6)?,
-                allowance_min: r.get(7)?,
-                phones,
-                max_call_min: r.get(18)?,
-                calls_per_day: r.get(19)?,
-                suspended_until: r
-                    .get::<_, Option<String>>(20)?
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                suspension_reason: r.get(21)?,
-            })
-        })
+        .query_row([code], crate::store::accounts::from_row)
         .optional()?)
 }
 
@@ -434,7 +395,7 @@ fn record_attempt(conn: &Connection, now: i64, a: &NewAttempt<'_>) -> Result<()>
 
 fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result<Decision> {
     let code = req.code.trim();
-    let refuse = |account: Option<&AccountRow>,
+    let refuse = |account: Option<&Account>,
                   number: &str,
                   key: Option<u8>,
                   r: Refusal,
@@ -610,8 +571,8 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     let privileged = ctx.numbers.privileged(&number);
     let (held, held_s) = open_reservations(conn, acc.id, ctx.now)?;
     let allowance_left = acc
-        .allowance_min
-        .map(|m| m * 60 - acc.used_seconds - held_s);
+        .allowance_minutes
+        .map(|m| i64::from(m) * 60 - acc.used_seconds - held_s);
     if allowance_left.is_some_and(|l| l <= 0) {
         return refuse(
             Some(&acc),
@@ -621,7 +582,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             format!(
                 "le forfait {} est épuisé ({} minutes)",
                 crate::fr::de(&who),
-                acc.allowance_min.unwrap_or(0)
+                acc.allowance_minutes.unwrap_or(0)
             ),
         );
     }
@@ -638,7 +599,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         available,
         tariff,
         allowance_left_s: allowance_left,
-        max_call_s: acc.max_call_min.unwrap_or(ctx.max_call_min) as i64 * 60,
+        max_call_s: acc.max_call_minutes.unwrap_or(ctx.max_call_min) as i64 * 60,
         window_left_s: window_left,
     });
     let (seconds, reserve) = match granted {
@@ -737,15 +698,9 @@ fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finis
              WHERE h.uniqueid = ?1 ORDER BY h.attempt_id DESC LIMIT 1",
         )?
         .query_row([&req.uniqueid], |r| {
+            // A call that costs nothing was held without a tariff.
             let tariff = match r.get::<_, Option<String>>(5)? {
-                Some(prefixe) => Some(Tariff {
-                    prefixe,
-                    libelle: r.get(6)?,
-                    prix_minute: r.get(7)?,
-                    bloc_initial_s: r.get(8)?,
-                    bloc_s: r.get(9)?,
-                    frais_connexion: r.get(10)?,
-                }),
+                Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
                 None => None,
             };
             Ok(Open {

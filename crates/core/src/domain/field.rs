@@ -198,10 +198,15 @@ impl Serialize for FieldError {
 /// Value quoted in a message: trimmed to a readable length and with control characters made
 /// visible, so that a broken cell never garbles the terminal or the window.
 pub fn shown(value: &str) -> String {
-    const MAX: usize = 40;
+    shown_within(value, 40)
+}
+
+/// [`shown`] cut after `max` characters: the call-control service quotes whole protocol lines
+/// in its log, longer than a cell.
+pub fn shown_within(value: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in value.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             out.push('…');
             break;
         }

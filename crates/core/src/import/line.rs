@@ -24,6 +24,33 @@ pub struct LineError {
     pub message: String,
 }
 
+impl LineError {
+    /// An error of the whole line, no field at fault.
+    pub fn whole(line: u64, message: impl Into<String>) -> LineError {
+        LineError {
+            line,
+            field: None,
+            value: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// An error of one field, quoting the value read there.
+    pub fn at(
+        line: u64,
+        field: Field,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) -> LineError {
+        LineError {
+            line,
+            field: Some(field),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for LineError {
     /// `ligne 12, champ 2 (Matricule) : …` — the form the command line prints and the error
     /// report repeats.
@@ -56,12 +83,7 @@ impl Serialize for LineError {
 }
 
 fn field_error(line: u64, e: FieldError, value: &str) -> LineError {
-    LineError {
-        line,
-        field: Some(e.field),
-        value: value.to_string(),
-        message: e.message,
-    }
+    LineError::at(line, e.field, value, e.message)
 }
 
 /// A header row as Excel users write it: a matricule column that holds a word.
@@ -84,111 +106,27 @@ pub fn parse_line(
     cc: &CountryCode,
 ) -> Result<AccountDraft, Vec<LineError>> {
     let line = rec.line;
-    let whole = |message: String| {
-        vec![LineError {
-            line,
-            field: None,
-            value: String::new(),
-            message,
-        }]
-    };
-    if rec.too_long {
-        return Err(whole(format!(
-            "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur (un guillemet « \" » \
-             non refermé fait peut-être lire la suite du fichier comme un seul champ)",
-            super::reader::MAX_RECORD_BYTES / 1024
-        )));
+    if let Some(message) = unreadable(rec, first) {
+        return Err(vec![LineError::whole(line, message)]);
     }
     let fields = &rec.fields;
-    if first && looks_like_header(fields) {
-        return Err(whole(format!(
-            "la première ligne ressemble à une ligne d'en-tête (« {} ») : le fichier ne doit pas \
-             avoir d'en-tête, supprimez cette ligne",
-            shown(
-                &fields
-                    .iter()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" ; ")
-            )
-        )));
-    }
-    if rec.field_count > MAX_FIELDS {
-        return Err(whole(format!(
-            "la ligne contient {} champs ; {MAX_FIELDS} au maximum (nom, matricule, identifiant \
-             et 10 numéros)",
-            rec.field_count
-        )));
-    }
-    let mut errors = Vec::new();
-    if fields.len() < MIN_FIELDS {
-        let sep_name = match separator {
-            b';' => "« ; »",
-            b',' => "« , »",
-            _ => "la tabulation",
-        };
-        let other = [b';', b',', b'\t']
-            .into_iter()
-            .find(|s| *s != separator && fields.iter().any(|f| f.as_bytes().contains(s)));
-        let hint = if other.is_some() {
-            format!(
-                " ; le séparateur de ce fichier est {sep_name}, mais cette ligne semble en utiliser un autre"
-            )
-        } else {
-            String::new()
-        };
-        for n in fields.len() + 1..=MIN_FIELDS {
-            let field = Field::from_csv_number(n).expect("1..=3");
-            errors.push(LineError {
-                line,
-                field: Some(field),
-                value: String::new(),
-                message: format!(
-                    "champ obligatoire absent (la ligne n'a que {} champ{}){hint}",
-                    fields.len(),
-                    if fields.len() > 1 { "s" } else { "" }
-                ),
-            });
-        }
-    }
-    let get = |i: usize| fields.get(i).copied().unwrap_or("");
-    let name = match Name::parse(get(0)) {
-        Ok(n) => Some(n),
-        Err(e) => {
-            if !fields.is_empty() {
-                errors.push(field_error(line, e, get(0)));
-            }
-            None
-        }
-    };
-    let matricule = if fields.len() >= 2 {
-        Matricule::parse_from(get(1), Source::File)
-            .map_err(|e| errors.push(field_error(line, e, get(1))))
-            .ok()
-    } else {
-        None
-    };
-    let identifiant = if fields.len() >= 3 {
-        Identifiant::parse_from(get(2), Source::File)
-            .map_err(|e| errors.push(field_error(line, e, get(2))))
-            .ok()
-    } else {
-        None
-    };
-    let mut phones: [Option<Phone>; KEYS] = Default::default();
-    for (k, slot) in phones.iter_mut().enumerate() {
-        let raw = get(3 + k);
-        match Phone::parse_optional_from(raw, k as u8 + 1, Source::File) {
-            Ok(p) => *slot = p,
-            Err(e) => errors.push(field_error(line, e, raw)),
-        }
-    }
-    for e in duplicate_phone_errors(&phones, cc) {
-        let Field::Phone(k) = e.field else { continue };
-        let raw = get(2 + k as usize);
-        errors.push(field_error(line, e, raw));
-    }
+    let mut errors = missing_fields(line, fields, separator);
+    let name = required(line, fields, 0, Name::parse, &mut errors);
+    let matricule = required(
+        line,
+        fields,
+        1,
+        |v| Matricule::parse_from(v, Source::File),
+        &mut errors,
+    );
+    let identifiant = required(
+        line,
+        fields,
+        2,
+        |v| Identifiant::parse_from(v, Source::File),
+        &mut errors,
+    );
+    let phones = keys(line, fields, cc, &mut errors);
     errors.sort_by_key(|e| e.field.and_then(|f| f.csv_number()));
     match (name, matricule, identifiant) {
         (Some(name), Some(matricule), Some(identifiant)) if errors.is_empty() => Ok(AccountDraft {
@@ -202,6 +140,117 @@ pub fn parse_line(
         }),
         _ => Err(errors),
     }
+}
+
+/// Why the line cannot be read as a user at all, if it cannot: too long, a header, too many
+/// fields. Its fields are then not checked one by one.
+fn unreadable(rec: &Record<'_>, first: bool) -> Option<String> {
+    let fields = &rec.fields;
+    if rec.too_long {
+        return Some(format!(
+            "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur (un guillemet « \" » \
+             non refermé fait peut-être lire la suite du fichier comme un seul champ)",
+            super::reader::MAX_RECORD_BYTES / 1024
+        ));
+    }
+    if first && looks_like_header(fields) {
+        return Some(format!(
+            "la première ligne ressemble à une ligne d'en-tête (« {} ») : le fichier ne doit pas \
+             avoir d'en-tête, supprimez cette ligne",
+            shown(
+                &fields
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            )
+        ));
+    }
+    if rec.field_count > MAX_FIELDS {
+        return Some(format!(
+            "la ligne contient {} champs ; {MAX_FIELDS} au maximum (nom, matricule, identifiant \
+             et 10 numéros)",
+            rec.field_count
+        ));
+    }
+    None
+}
+
+/// An error for each required field the line stops before, with a hint when the line seems to
+/// use another separator than the file.
+fn missing_fields(line: u64, fields: &[&str], separator: u8) -> Vec<LineError> {
+    if fields.len() >= MIN_FIELDS {
+        return Vec::new();
+    }
+    let sep_name = match separator {
+        b';' => "« ; »",
+        b',' => "« , »",
+        _ => "la tabulation",
+    };
+    let other = [b';', b',', b'\t']
+        .into_iter()
+        .find(|s| *s != separator && fields.iter().any(|f| f.as_bytes().contains(s)));
+    let hint = if other.is_some() {
+        format!(
+            " ; le séparateur de ce fichier est {sep_name}, mais cette ligne semble en utiliser un autre"
+        )
+    } else {
+        String::new()
+    };
+    (fields.len() + 1..=MIN_FIELDS)
+        .map(|n| {
+            LineError::at(
+                line,
+                Field::from_csv_number(n).expect("1..=3"),
+                "",
+                format!(
+                    "champ obligatoire absent (la ligne n'a que {} champ{}){hint}",
+                    fields.len(),
+                    if fields.len() > 1 { "s" } else { "" }
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Required field `i` parsed, or `None` with its error kept. A field the line stops before has
+/// its error from [`missing_fields`].
+fn required<T>(
+    line: u64,
+    fields: &[&str],
+    i: usize,
+    parse: impl FnOnce(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<LineError>,
+) -> Option<T> {
+    let raw = fields.get(i)?;
+    parse(raw)
+        .map_err(|e| errors.push(field_error(line, e, raw)))
+        .ok()
+}
+
+/// The ten keys, each optional; a number twice on the line is an error of its later key.
+fn keys(
+    line: u64,
+    fields: &[&str],
+    cc: &CountryCode,
+    errors: &mut Vec<LineError>,
+) -> [Option<Phone>; KEYS] {
+    let get = |i: usize| fields.get(i).copied().unwrap_or("");
+    let mut phones: [Option<Phone>; KEYS] = Default::default();
+    for (k, slot) in phones.iter_mut().enumerate() {
+        let raw = get(3 + k);
+        match Phone::parse_optional_from(raw, k as u8 + 1, Source::File) {
+            Ok(p) => *slot = p,
+            Err(e) => errors.push(field_error(line, e, raw)),
+        }
+    }
+    for e in duplicate_phone_errors(&phones, cc) {
+        let Field::Phone(k) = e.field else { continue };
+        let raw = get(2 + k as usize);
+        errors.push(field_error(line, e, raw));
+    }
+    phones
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@ pub mod report;
 pub mod sheet;
 mod writer;
 
+use crate::domain::CountryCode;
 use crate::error::{Error, Result};
 use crate::fr;
+use crate::rules::NumberRules;
 use crate::search::index::AheadIndex;
 use crate::store::{audit, Store};
 use line::LineError;
@@ -18,6 +20,7 @@ use parse::{parse_file, Msg};
 use reader::{detect_encoding, open_text, sample, sniff_separator, RecordReader};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::mpsc::SyncSender;
 use writer::{Writer, Written};
 
 #[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
@@ -91,6 +94,182 @@ enum Source {
     Sheet(sheet::Kind, sheet::Workbook),
 }
 
+impl Source {
+    /// A spreadsheet is opened (and refused if unreadable) before anything else; a text file is
+    /// a CSV file whose encoding and separator are found from its bytes.
+    fn open(path: &Path) -> Result<Source> {
+        Ok(match sheet::kind(path)? {
+            Some(kind) => Source::Sheet(kind, sheet::open(path, kind)?),
+            None => {
+                let enc = detect_encoding(path)?;
+                let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
+                let (text, bytes) = open_text(path, enc)?;
+                Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep)), bytes)
+            }
+        })
+    }
+
+    /// The separator the line checks name in their hints: a spreadsheet has columns, and its
+    /// users know the French CSV one.
+    fn separator(&self) -> u8 {
+        match self {
+            Source::Sheet(..) => b';',
+            Source::Csv(_, sep, ..) => *sep,
+        }
+    }
+
+    /// Bytes read so far, for the progress; a spreadsheet is read through its archive, and its
+    /// lines stand for them.
+    fn bytes(&self) -> Option<reader::ByteCounter> {
+        match self {
+            Source::Csv(.., bytes) => Some(bytes.clone()),
+            Source::Sheet(..) => None,
+        }
+    }
+
+    /// Runs on the reading thread: every line read, checked and sent to the writer.
+    fn send_lines(
+        self,
+        cc: CountryCode,
+        rules: &NumberRules,
+        to_writer: SyncSender<Msg>,
+        ahead: Option<AheadIndex>,
+    ) {
+        let sep = self.separator();
+        match self {
+            Source::Csv(_, _, mut records, _) => {
+                parse_file(&mut *records, sep, cc, rules, to_writer, ahead)
+            }
+            Source::Sheet(_, wb) => sheet::with_rows(wb, |rows| match rows {
+                Ok(rows) => parse_file(rows, sep, cc, rules, to_writer, ahead),
+                Err(e) => {
+                    let _ = to_writer.send(Msg::Failed(e));
+                }
+            }),
+        }
+    }
+}
+
+impl ImportReport {
+    fn new(source: &Source) -> ImportReport {
+        let (encodage, separateur) = match source {
+            Source::Sheet(kind, _) => (kind.label(), "aucun (colonnes)".into()),
+            Source::Csv(enc, b'\t', ..) => (enc.label(), "tabulation".into()),
+            Source::Csv(enc, sep, ..) => (enc.label(), (*sep as char).to_string()),
+        };
+        ImportReport {
+            lignes_lues: 0,
+            valides: 0,
+            rejetees: 0,
+            crees: 0,
+            mis_a_jour: 0,
+            ecrit: false,
+            erreurs: Vec::new(),
+            erreurs_total: 0,
+            encodage,
+            separateur,
+        }
+    }
+
+    /// One more line read: written, or refused with its errors.
+    fn count(
+        &mut self,
+        written: std::result::Result<Written, Vec<LineError>>,
+        on_error: &mut dyn FnMut(&LineError),
+    ) {
+        self.lignes_lues += 1;
+        match written {
+            Ok(Written::Created) => {
+                self.valides += 1;
+                self.crees += 1;
+            }
+            Ok(Written::Updated) => {
+                self.valides += 1;
+                self.mis_a_jour += 1;
+            }
+            Err(errs) => self.refuse(errs, on_error),
+        }
+    }
+
+    /// A refused line: each error told as it is found, and kept up to [`MAX_KEPT_ERRORS`].
+    fn refuse(&mut self, errs: Vec<LineError>, on_error: &mut dyn FnMut(&LineError)) {
+        self.rejetees += 1;
+        for e in errs {
+            on_error(&e);
+            self.erreurs_total += 1;
+            if self.erreurs.len() < MAX_KEPT_ERRORS {
+                self.erreurs.push(e);
+            }
+        }
+    }
+
+    /// Whether the import is written: not a dry run, some line valid, and no line refused
+    /// unless refused lines are skipped.
+    fn commits(&self, opts: ImportOptions) -> bool {
+        !opts.dry_run && self.valides > 0 && (self.rejetees == 0 || opts.skip_invalid)
+    }
+
+    /// The Journal's line of a written import.
+    fn audit_details(&self, path: &Path) -> String {
+        format!(
+            "{} : {}, {}, {}",
+            audit::file_name(path),
+            fr::nombre(self.crees, "créé", "créés"),
+            fr::nombre(self.mis_a_jour, "mis à jour", "mis à jour"),
+            fr::nombre(self.rejetees, "ligne rejetée", "lignes rejetées")
+        )
+    }
+}
+
+/// The file's size, for the progress; a folder is refused before anything tries to read it.
+fn file_size(path: &Path) -> Result<u64> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::file(format!("{} est un dossier.", path.display())));
+    }
+    Ok(meta.len())
+}
+
+/// Runs `f` with a larger page cache (32 MiB), the whole import sitting in one transaction;
+/// the connection's own size comes back whatever `f` returns.
+fn with_import_cache<T>(store: &mut Store, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    let old: i64 = store
+        .conn
+        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.conn.pragma_update(None, "cache_size", -32768)?;
+    let result = f(store);
+    store.conn.pragma_update(None, "cache_size", old)?;
+    result
+}
+
+/// Every line is in: the file's own duplicates (bulk mode) refused, then, if the import is to
+/// be written, the indexes of a first import built.
+fn end_of_lines(
+    w: &mut Writer<'_>,
+    report: &mut ImportReport,
+    opts: ImportOptions,
+    on_error: &mut dyn FnMut(&LineError),
+) -> Result<()> {
+    for (_, errs) in w.end_of_lines()? {
+        report.valides -= 1;
+        report.crees -= 1;
+        report.refuse(errs, on_error);
+    }
+    if report.commits(opts) && w.is_bulk() {
+        // The search postings are sorted on the other core while the name index is built here.
+        let postings = w.take_postings();
+        let sorted = std::thread::scope(|scope| {
+            let sorter = scope.spawn(move || postings.into_sorted());
+            w.rebuild_name_index()?;
+            sorter
+                .join()
+                .map_err(|_| Error::database("Le tri de l'index de recherche a échoué."))
+        })?;
+        w.merge_postings(sorted)?;
+    }
+    Ok(())
+}
+
 pub fn import_users(
     store: &mut Store,
     path: &Path,
@@ -100,176 +279,71 @@ pub fn import_users(
 ) -> Result<ImportReport> {
     let settings = store.settings()?;
     let operator = store.operator().to_string();
-    let total = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::file(format!("{} est un dossier.", path.display())));
-    }
-    // A spreadsheet is opened (and refused if unreadable) before anything else; a text file is
-    // a CSV file whose encoding and separator are found from its bytes.
-    let source = match sheet::kind(path)? {
-        Some(kind) => Source::Sheet(kind, sheet::open(path, kind)?),
-        None => {
-            let enc = detect_encoding(path)?;
-            let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
-            let (text, bytes) = open_text(path, enc)?;
-            Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep)), bytes)
-        }
-    };
-    let (encodage, sep) = match &source {
-        Source::Sheet(kind, _) => (kind.label(), b';'),
-        Source::Csv(enc, sep, ..) => (enc.label(), *sep),
-    };
-    let bytes = match &source {
-        Source::Csv(.., bytes) => Some(bytes.clone()),
-        Source::Sheet(..) => None,
-    };
-
-    let mut report = ImportReport {
-        lignes_lues: 0,
-        valides: 0,
-        rejetees: 0,
-        crees: 0,
-        mis_a_jour: 0,
-        ecrit: false,
-        erreurs: Vec::new(),
-        erreurs_total: 0,
-        encodage,
-        separateur: match (&source, sep) {
-            (Source::Sheet(..), _) => "aucun (colonnes)".into(),
-            (_, b'\t') => "tabulation".into(),
-            (_, s) => (s as char).to_string(),
-        },
-    };
-    let mut keep = |report: &mut ImportReport, errs: Vec<LineError>| {
-        report.rejetees += 1;
-        for e in errs {
-            on_error(&e);
-            report.erreurs_total += 1;
-            if report.erreurs.len() < MAX_KEPT_ERRORS {
-                report.erreurs.push(e);
-            }
-        }
-    };
-
-    let old_cache: i64 = store
-        .conn
-        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    // A larger page cache (32 MiB) while the whole import sits in one transaction.
-    store.conn.pragma_update(None, "cache_size", -32768)?;
-    // Reading and checking lines runs on a second thread while this one writes: the two halves
-    // of an import take about as long as each other.
+    let total = file_size(path)?;
+    let source = Source::open(path)?;
+    let bytes = source.bytes();
+    let mut report = ImportReport::new(&source);
     let cc = settings.country_code.clone();
     // A key of the file set to a blocked number (SPEC §12) is that line's error.
     let rules = store.number_rules()?;
-    let result = std::thread::scope(|scope| -> Result<()> {
-        let tx = store.write_tx()?;
-        let mut w = Writer::new(&tx, &settings, &operator)?;
-        let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
-        // A first import has its digit grams built on the reading thread (see `AheadIndex`).
-        let ahead = w
-            .is_bulk()
-            .then(|| AheadIndex::new(w.first_new_id(), cc.clone()));
-        scope.spawn(move || match source {
-            Source::Csv(_, _, mut records, _) => {
-                parse_file(&mut *records, sep, cc, &rules, to_writer, ahead)
-            }
-            Source::Sheet(_, wb) => sheet::with_rows(wb, |rows| match rows {
-                Ok(rows) => parse_file(rows, sep, cc, &rules, to_writer, ahead),
-                Err(e) => {
-                    let _ = to_writer.send(Msg::Failed(e));
-                }
-            }),
-        });
-        for msg in messages {
-            let batch = match msg {
-                Msg::Lines(batch) => batch,
-                Msg::Index(part) => {
-                    w.write_ahead(part)?;
-                    continue;
-                }
-                Msg::Failed(e) => return Err(Error::io(path, e)),
-                Msg::EndOfLines => {
-                    for (_, errs) in w.end_of_lines()? {
-                        report.valides -= 1;
-                        report.crees -= 1;
-                        keep(&mut report, errs);
-                    }
-                    let will_commit = !opts.dry_run
-                        && report.valides > 0
-                        && (report.rejetees == 0 || opts.skip_invalid);
-                    if will_commit && w.is_bulk() {
-                        // The search postings are sorted on the other core while the name index
-                        // is built here.
-                        let postings = w.take_postings();
-                        let sorter = scope.spawn(move || postings.into_sorted());
-                        w.rebuild_name_index()?;
-                        let sorted = sorter.join().map_err(|_| {
-                            Error::database("Le tri de l'index de recherche a échoué.")
-                        })?;
-                        w.merge_postings(sorted)?;
-                    }
-                    continue;
-                }
-            };
-            for p in batch {
-                report.lignes_lues += 1;
-                match p.result {
-                    Err(errs) => keep(&mut report, errs),
-                    Ok((draft, key)) => match w.write(&draft, key, p.line, opts.update_existing)? {
-                        Ok(Written::Created) => {
-                            report.valides += 1;
-                            report.crees += 1;
+    // Reading and checking lines runs on a second thread while this one writes: the two halves
+    // of an import take about as long as each other.
+    with_import_cache(store, |store| {
+        std::thread::scope(|scope| -> Result<()> {
+            let tx = store.write_tx()?;
+            let mut w = Writer::new(&tx, &settings, &operator)?;
+            let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
+            // A first import has its digit grams built on the reading thread (see `AheadIndex`).
+            let ahead = w
+                .is_bulk()
+                .then(|| AheadIndex::new(w.first_new_id(), cc.clone()));
+            scope.spawn(move || source.send_lines(cc, &rules, to_writer, ahead));
+            for msg in messages {
+                match msg {
+                    Msg::Lines(batch) => {
+                        for p in batch {
+                            let written = match p.result {
+                                Ok((draft, key)) => {
+                                    w.write(draft, key, p.line, opts.update_existing)?
+                                }
+                                Err(errs) => Err(errs),
+                            };
+                            report.count(written, on_error);
                         }
-                        Ok(Written::Updated) => {
-                            report.valides += 1;
-                            report.mis_a_jour += 1;
-                        }
-                        Err(errs) => keep(&mut report, errs),
-                    },
+                        progress(Progress {
+                            lignes: report.lignes_lues,
+                            octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
+                            octets_total: if bytes.is_some() { total } else { 0 },
+                        });
+                    }
+                    Msg::Index(part) => w.write_ahead(part)?,
+                    Msg::Failed(e) => return Err(Error::io(path, e)),
+                    Msg::EndOfLines => end_of_lines(&mut w, &mut report, opts, on_error)?,
                 }
             }
-            progress(Progress {
-                lignes: report.lignes_lues,
-                // A spreadsheet is read through its archive: its lines stand for the bytes.
-                octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
-                octets_total: if bytes.is_some() { total } else { 0 },
-            });
-        }
-        report.erreurs.sort_by_key(|e| e.line);
-        if report.lignes_lues == 0 {
-            return Err(Error::Rejected(
-                "Le fichier ne contient aucune ligne.".into(),
-            ));
-        }
-        let refused = report.rejetees > 0 && !opts.skip_invalid;
-        if opts.dry_run || refused || report.valides == 0 {
-            return Ok(()); // dropping the transaction rolls it back
-        }
-        w.finish()?;
-        audit::record(
-            &tx,
-            &operator,
-            "Import d'utilisateurs",
-            None,
-            &format!(
-                "{} : {}, {}, {}",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                fr::nombre(report.crees, "créé", "créés"),
-                fr::nombre(report.mis_a_jour, "mis à jour", "mis à jour"),
-                fr::nombre(report.rejetees, "ligne rejetée", "lignes rejetées")
-            ),
-        )?;
-        drop(w);
-        tx.commit()?;
-        report.ecrit = true;
-        Ok(())
-    });
-    store.conn.pragma_update(None, "cache_size", old_cache)?;
-    result?;
+            report.erreurs.sort_by_key(|e| e.line);
+            if report.lignes_lues == 0 {
+                return Err(Error::Rejected(
+                    "Le fichier ne contient aucune ligne.".into(),
+                ));
+            }
+            if !report.commits(opts) {
+                return Ok(()); // dropping the transaction rolls it back
+            }
+            w.finish()?;
+            audit::record(
+                &tx,
+                &operator,
+                "Import d'utilisateurs",
+                None,
+                &report.audit_details(path),
+            )?;
+            drop(w);
+            tx.commit()?;
+            report.ecrit = true;
+            Ok(())
+        })
+    })?;
     Ok(report)
 }
 

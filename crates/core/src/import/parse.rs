@@ -40,17 +40,12 @@ fn blocked_keys(
     }
     Err(errs
         .into_iter()
-        .map(|e| LineError {
-            line,
-            value: match e.field {
-                Field::Phone(k) => d.phones[k as usize - 1]
-                    .as_ref()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            },
-            field: Some(e.field),
-            message: e.message,
+        .map(|e| {
+            let value = match e.field {
+                Field::Phone(k) => d.phones[k as usize - 1].as_ref().map(|p| p.as_str()),
+                _ => None,
+            };
+            LineError::at(line, e.field, value.unwrap_or_default(), e.message)
         })
         .collect())
 }

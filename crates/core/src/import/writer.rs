@@ -2,15 +2,14 @@
 //! refusals explained (the earlier line, or the account already in the database).
 
 use super::line::LineError;
-use crate::domain::{AccountDraft, Field, KEYS};
+use crate::domain::{AccountDraft, Field};
 use crate::error::Result;
-use crate::search::index::{
-    AheadPart, BucketBatch, IndexBatch, Indexed, SortedPostings, StoredAccount,
-};
+use crate::search::index::{AheadPart, BucketBatch, IndexBatch, SortedPostings, StoredAccount};
+use crate::store::accounts::{self, indexed_draft, phones_of};
 use crate::store::columns;
 use crate::store::ledger::{self, MovementKind};
 use crate::store::{now, ACCOUNT_INDEXES};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 
 pub enum Written {
@@ -42,15 +41,20 @@ pub struct Writer<'c> {
     removed_postings: Option<IndexBatch>,
 }
 
-static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
-            allowance_min, {}, created_at, updated_at, balance, id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18, 0, ?19)",
-        *columns::PHONE_LIST,
-        columns::phone_params(8)
+/// A matricule or identifiant that an earlier line of the file already has: said alike whether
+/// the line is refused as it is written or, in bulk mode, once every line is in.
+fn earlier_line(line: u64, field: Field, value: &str, prev: u64) -> LineError {
+    let what = match field {
+        Field::Matricule => "le matricule",
+        _ => "l'identifiant",
+    };
+    LineError::at(
+        line,
+        field,
+        value,
+        format!("{what} {value} figure déjà à la ligne {prev}"),
     )
-});
+}
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
@@ -94,7 +98,7 @@ impl<'c> Writer<'c> {
             new_lines: Vec::new(),
             updated_lines: HashMap::new(),
             index,
-            insert: conn.prepare_cached(&INSERT)?,
+            insert: conn.prepare_cached(&accounts::INSERT_DRAFT)?,
         })
     }
 
@@ -110,7 +114,7 @@ impl<'c> Writer<'c> {
 
     pub fn write(
         &mut self,
-        d: &AccountDraft,
+        mut d: AccountDraft,
         key: String,
         line: u64,
         update_existing: bool,
@@ -122,37 +126,18 @@ impl<'c> Writer<'c> {
                 .query_row([d.matricule.as_str()], |r| r.get(0))
                 .optional()?;
             if let Some(id) = existing.filter(|id| *id < self.first_new_id) {
-                return self.update(id, d, key, line);
+                return self.update(id, &d, key, line);
             }
         }
+        // A new account starts as the Settings say, whatever the line's draft holds.
         let s = self.settings;
-        let p: [Option<&str>; KEYS] =
-            std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
-        let r = self.insert.execute(params![
-            d.name.as_str(),
-            key,
-            d.matricule.as_str(),
-            d.identifiant.as_str(),
-            s.default_enabled,
-            s.default_billing,
-            s.default_allowance_min,
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-            p[5],
-            p[6],
-            p[7],
-            p[8],
-            p[9],
-            self.at,
-            None::<i64>
-        ]);
-        match r {
+        d.enabled = s.default_enabled;
+        d.billing = s.default_billing;
+        d.allowance_minutes = s.default_allowance_min;
+        match accounts::execute_draft(&mut self.insert, &d, &key, &[&self.at]) {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
-                return Ok(Err(self.explain_duplicate(d, line, None)?))
+                return Ok(Err(self.explain_duplicate(&d, line, None)?))
             }
             Err(e) => return Err(e.into()),
         }
@@ -169,12 +154,7 @@ impl<'c> Writer<'c> {
                 self.at,
             )?;
         }
-        let a = Indexed {
-            name_key: &key,
-            matricule: d.matricule.as_str(),
-            identifiant: d.identifiant.as_str(),
-            phones: p,
-        };
+        let a = indexed_draft(&d, &key);
         if self.bulk {
             // Grams and words come from the reading thread (see `AheadIndex`), which counts
             // on this.
@@ -195,19 +175,11 @@ impl<'c> Writer<'c> {
         line: u64,
     ) -> Result<std::result::Result<Written, Vec<LineError>>> {
         if let Some(prev) = self.updated_lines.get(&id) {
-            return Ok(Err(vec![LineError {
-                line,
-                field: Some(Field::Matricule),
-                value: d.matricule.as_str().into(),
-                message: format!(
-                    "le matricule {} figure déjà à la ligne {prev}",
-                    d.matricule.as_str()
-                ),
-            }]));
+            let m = d.matricule.as_str();
+            return Ok(Err(vec![earlier_line(line, Field::Matricule, m, *prev)]));
         }
         let before = StoredAccount::read(self.conn, id)?;
-        let p: [Option<&str>; KEYS] =
-            std::array::from_fn(|i| d.phones[i].as_ref().map(|p| p.as_str()));
+        // The matricule found the account; its state, billing and allowance stay as they are.
         let r = self
             .conn
             .prepare_cached(&format!(
@@ -215,23 +187,11 @@ impl<'c> Writer<'c> {
                  WHERE id = ?1",
                 columns::phone_assignments(5)
             ))?
-            .execute(params![
-                id,
-                d.name.as_str(),
-                key,
-                d.identifiant.as_str(),
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                p[5],
-                p[6],
-                p[7],
-                p[8],
-                p[9],
-                self.at
-            ]);
+            .execute(columns::around_phones(
+                &[&id, &d.name.as_str(), &key, &d.identifiant.as_str()],
+                &phones_of(d),
+                &[&self.at],
+            ));
         match r {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
@@ -242,13 +202,7 @@ impl<'c> Writer<'c> {
         self.updated_lines.insert(id, line);
         let cc = &self.settings.country_code;
         self.index.remove(id, &before.indexed(), cc);
-        let a = Indexed {
-            name_key: &key,
-            matricule: d.matricule.as_str(),
-            identifiant: d.identifiant.as_str(),
-            phones: p,
-        };
-        self.index.add(id, &a, cc);
+        self.index.add(id, &indexed_draft(d, &key), cc);
         self.index.flush_if_large(self.conn)?;
         Ok(Ok(Written::Updated))
     }
@@ -262,50 +216,26 @@ impl<'c> Writer<'c> {
         updating: Option<i64>,
     ) -> Result<Vec<LineError>> {
         let mut errors = Vec::new();
-        for (field, col, value, what) in [
-            (
-                Field::Matricule,
-                "matricule",
-                d.matricule.as_str(),
-                "le matricule",
-            ),
-            (
-                Field::Identifiant,
-                "identifiant",
-                d.identifiant.as_str(),
-                "l'identifiant",
-            ),
-        ] {
-            let holder: Option<(i64, String)> = self
-                .conn
-                .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
-                .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+        let values = [d.matricule.as_str(), d.identifiant.as_str()];
+        for ((field, col, what), value) in accounts::UNIQUE.into_iter().zip(values) {
+            let holder = accounts::holder(self.conn, col, value)?;
             let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != updating) else {
                 continue;
             };
-            let message = match self.line_of(id) {
-                Some(prev) => format!("{what} {value} figure déjà à la ligne {prev}"),
-                None if field == Field::Matricule => format!(
+            let in_base = match field {
+                Field::Matricule => format!(
                     "{what} {value} existe déjà dans la base (compte de {name}) ; \
                      choisissez « mettre à jour les comptes existants » pour le modifier"
                 ),
-                None => format!("{what} {value} est déjà attribué à {name} dans la base"),
+                _ => format!("{what} {value} est déjà attribué à {name} dans la base"),
             };
-            errors.push(LineError {
-                line,
-                field: Some(field),
-                value: value.to_string(),
-                message,
+            errors.push(match self.line_of(id) {
+                Some(prev) => earlier_line(line, field, value, prev),
+                None => LineError::at(line, field, value, in_base),
             });
         }
         if errors.is_empty() {
-            errors.push(LineError {
-                line,
-                field: None,
-                value: String::new(),
-                message: "compte en double".into(),
-            });
+            errors.push(LineError::whole(line, "compte en double"));
         }
         Ok(errors)
     }
@@ -404,23 +334,13 @@ impl<'c> Writer<'c> {
         let mut rejected = Vec::new();
         for (id, m, i) in rows {
             let line = self.line_of(id).unwrap_or_default();
-            let mut errors = Vec::new();
-            if let Some(prev) = matricules.get(&m) {
-                errors.push(LineError {
-                    line,
-                    field: Some(Field::Matricule),
-                    value: m.clone(),
-                    message: format!("le matricule {m} figure déjà à la ligne {prev}"),
-                });
-            }
-            if let Some(prev) = identifiants.get(&i) {
-                errors.push(LineError {
-                    line,
-                    field: Some(Field::Identifiant),
-                    value: i.clone(),
-                    message: format!("l'identifiant {i} figure déjà à la ligne {prev}"),
-                });
-            }
+            let errors: Vec<LineError> = [
+                (Field::Matricule, &m, matricules.get(&m)),
+                (Field::Identifiant, &i, identifiants.get(&i)),
+            ]
+            .into_iter()
+            .filter_map(|(field, value, prev)| Some(earlier_line(line, field, value, *prev?)))
+            .collect();
             if errors.is_empty() {
                 matricules.insert(m, line);
                 identifiants.insert(i, line);

@@ -205,6 +205,17 @@ impl StoredAccount {
         Ok(conn.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
     }
 
+    /// Every account, one at a time in id order: the order a rebuild writes digit lists in.
+    pub fn each(conn: &Connection, mut f: impl FnMut(StoredAccount) -> Result<()>) -> Result<()> {
+        let sql = format!("SELECT {} FROM accounts ORDER BY id", Self::columns());
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(Self::from_row(r)?)?;
+        }
+        Ok(())
+    }
+
     pub fn indexed(&self) -> Indexed<'_> {
         Indexed {
             name_key: &self.name_key,
@@ -530,16 +541,10 @@ pub fn rebuild(conn: &Connection, cc: &CountryCode) -> Result<()> {
     )?;
     let mut batch = IndexBatch::default();
     batch.nothing_stored_from(0);
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM accounts ORDER BY id",
-        StoredAccount::columns()
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let a = StoredAccount::from_row(r)?;
+    StoredAccount::each(conn, |a| {
         batch.add(a.id, &a.indexed(), cc);
-        batch.flush_if_large(conn)?;
-    }
+        batch.flush_if_large(conn)
+    })?;
     batch.flush(conn)
 }
 

@@ -9,9 +9,10 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::search::index::{name_key, IndexBatch, Indexed};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Statement, ToSql};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     let mut phones = Vec::with_capacity(KEYS);
@@ -135,7 +136,7 @@ pub struct Deleted {
     pub solde: i64,
 }
 
-fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
+pub(crate) fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
     let mut out = [None; KEYS];
     for (i, p) in d.phones.iter().enumerate() {
         out[i] = p.as_ref().map(|p| p.as_str());
@@ -143,7 +144,7 @@ fn phones_of(d: &AccountDraft) -> [Option<&str>; KEYS] {
     out
 }
 
-fn indexed_draft<'a>(d: &'a AccountDraft, name_key: &'a str) -> Indexed<'a> {
+pub(crate) fn indexed_draft<'a>(d: &'a AccountDraft, name_key: &'a str) -> Indexed<'a> {
     Indexed {
         name_key,
         matricule: d.matricule.as_str(),
@@ -161,6 +162,65 @@ fn indexed_account<'a>(a: &'a Account, name_key: &'a str) -> Indexed<'a> {
     }
 }
 
+/// Inserts an account: [`execute_draft`] with the time of creation. The import prepares it
+/// once for all its lines, the form once per account.
+pub(crate) static INSERT_DRAFT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+                allowance_min, {}, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18)",
+        *columns::PHONE_LIST,
+        columns::phone_params(8)
+    )
+});
+
+/// Saves every field of an edited account: [`execute_draft`] with the time and the id.
+static UPDATE_DRAFT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE accounts SET name = ?1, name_key = ?2, matricule = ?3, identifiant = ?4,
+                enabled = ?5, billing = ?6, allowance_min = ?7, {}, updated_at = ?18
+             WHERE id = ?19",
+        columns::phone_assignments(8)
+    )
+});
+
+/// Runs [`INSERT_DRAFT`] or [`UPDATE_DRAFT`], which number the draft alike: name, folded
+/// name, matricule, identifiant, state, billing, allowance, the ten keys, then `rest`.
+pub(crate) fn execute_draft(
+    stmt: &mut Statement<'_>,
+    d: &AccountDraft,
+    name_key: &str,
+    rest: &[&dyn ToSql],
+) -> rusqlite::Result<usize> {
+    stmt.execute(columns::around_phones(
+        &[
+            &d.name.as_str(),
+            &name_key,
+            &d.matricule.as_str(),
+            &d.identifiant.as_str(),
+            &d.enabled,
+            &d.billing,
+            &d.allowance_minutes,
+        ],
+        &phones_of(d),
+        rest,
+    ))
+}
+
+/// The two columns no two accounts share: the field, the column, and the field in a sentence.
+pub(crate) const UNIQUE: [(Field, &str, &str); 2] = [
+    (Field::Matricule, "matricule", "le matricule"),
+    (Field::Identifiant, "identifiant", "l'identifiant"),
+];
+
+/// Id and name of the account whose unique column `col` (see [`UNIQUE`]) holds `value`.
+pub(crate) fn holder(conn: &Connection, col: &str, value: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
+        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Field errors for a matricule or identifiant already held by another account (each checked
 /// when given, whatever the other fields hold).
 pub(crate) fn uniqueness_errors(
@@ -170,30 +230,18 @@ pub(crate) fn uniqueness_errors(
     except_id: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
-    let holder = |col: &str, v: &str| -> Result<Option<(i64, String)>> {
-        Ok(conn
-            .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
-            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    };
-    if let Some(m) = matricule {
-        if let Some((id, name)) = holder("matricule", m.as_str())? {
-            if Some(id) != except_id {
-                errors.push(FieldError::new(
-                    Field::Matricule,
-                    format!("le matricule {m} est déjà attribué à {name}"),
-                ));
-            }
-        }
-    }
-    if let Some(i) = identifiant {
-        if let Some((id, name)) = holder("identifiant", i.as_str())? {
-            if Some(id) != except_id {
-                errors.push(FieldError::new(
-                    Field::Identifiant,
-                    format!("l'identifiant {i} est déjà attribué à {name}"),
-                ));
-            }
+    let given = [
+        matricule.map(Matricule::as_str),
+        identifiant.map(Identifiant::as_str),
+    ];
+    for ((field, col, what), value) in UNIQUE.into_iter().zip(given) {
+        let Some(value) = value else { continue };
+        let other = holder(conn, col, value)?.filter(|(id, _)| Some(*id) != except_id);
+        if let Some((_, name)) = other {
+            errors.push(FieldError::new(
+                field,
+                format!("{what} {value} est déjà attribué à {name}"),
+            ));
         }
     }
     Ok(errors)
@@ -276,34 +324,12 @@ impl Store {
             return Err(Error::Fields(dup));
         }
         let t = now();
-        let p = phones_of(d);
-        tx.prepare_cached(&format!(
-            "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
-                    allowance_min, {}, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {}, ?18, ?18)",
-            *columns::PHONE_LIST,
-            columns::phone_params(8)
-        ))?
-        .execute(params![
-            d.name.as_str(),
-            name_key(d.name.as_str()),
-            d.matricule.as_str(),
-            d.identifiant.as_str(),
-            d.enabled,
-            d.billing,
-            d.allowance_minutes,
-            p[0],
-            p[1],
-            p[2],
-            p[3],
-            p[4],
-            p[5],
-            p[6],
-            p[7],
-            p[8],
-            p[9],
-            t
-        ])?;
+        execute_draft(
+            &mut *tx.prepare_cached(&INSERT_DRAFT)?,
+            d,
+            &name_key(d.name.as_str()),
+            &[&t],
+        )?;
         let id = tx.last_insert_rowid();
         if opening.0 > 0 {
             ledger::apply(&tx, id, MovementKind::Initial, opening.0, "", &operator, t)?;
@@ -315,10 +341,7 @@ impl Store {
             &tx,
             &operator,
             "Création du compte",
-            Some(Subject {
-                matricule: d.matricule.as_str(),
-                name: d.name.as_str(),
-            }),
+            Some(Subject::from(d)),
             &if opening.0 > 0 {
                 format!("solde initial {}", settings.currency.format_plain(opening))
             } else {
@@ -345,35 +368,12 @@ impl Store {
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
-        let p = phones_of(d);
-        let changed = tx
-            .prepare_cached(&format!(
-                "UPDATE accounts SET name = ?2, name_key = ?3, matricule = ?4, identifiant = ?5,
-                        enabled = ?6, billing = ?7, allowance_min = ?8, {}, updated_at = ?19
-                     WHERE id = ?1",
-                columns::phone_assignments(9)
-            ))?
-            .execute(params![
-                id,
-                d.name.as_str(),
-                name_key(d.name.as_str()),
-                d.matricule.as_str(),
-                d.identifiant.as_str(),
-                d.enabled,
-                d.billing,
-                d.allowance_minutes,
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                p[5],
-                p[6],
-                p[7],
-                p[8],
-                p[9],
-                now()
-            ])?;
+        let changed = execute_draft(
+            &mut *tx.prepare_cached(&UPDATE_DRAFT)?,
+            d,
+            &name_key(d.name.as_str()),
+            &[&now(), &id],
+        )?;
         if changed == 0 {
             return Err(Error::NotFound(format!("l'identifiant interne {id}")));
         }
@@ -385,10 +385,7 @@ impl Store {
             &tx,
             &operator,
             "Modification du compte",
-            Some(Subject {
-                matricule: d.matricule.as_str(),
-                name: d.name.as_str(),
-            }),
+            Some(Subject::from(d)),
             &describe_changes(&before, d),
         )?;
         tx.commit()?;
@@ -409,27 +406,40 @@ impl Store {
     /// Sets *Durée totale des appels* back to 0 (explicit, audited).
     pub fn reset_used_seconds(&mut self, id: i64) -> Result<Account> {
         let a = self.get_account(id)?;
+        let details = format!(
+            "durée précédente {}",
+            crate::domain::format_duration(a.used_seconds)
+        );
+        let action = "Remise à zéro de la durée totale des appels";
+        self.change_account(&a, "used_seconds = 0", &[], action, &details)
+    }
+
+    /// Sets `assignments` (`column = ?2, …`, bound to `values`) on the account `a`, its time of
+    /// change with them, and writes the change in the Journal under the account's name: one
+    /// transaction. Returns the account as saved.
+    pub(crate) fn change_account(
+        &mut self,
+        a: &Account,
+        assignments: &str,
+        values: &[&dyn ToSql],
+        action: &str,
+        details: &str,
+    ) -> Result<Account> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        tx.execute(
-            "UPDATE accounts SET used_seconds = 0, updated_at = ?2 WHERE id = ?1",
-            params![id, now()],
-        )?;
-        audit::record(
-            &tx,
-            &operator,
-            "Remise à zéro de la durée totale des appels",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
-            &format!(
-                "durée précédente {}",
-                crate::domain::format_duration(a.used_seconds)
-            ),
-        )?;
+        let sql = format!(
+            "UPDATE accounts SET {assignments}, updated_at = ?{} WHERE id = ?1",
+            values.len() + 2
+        );
+        let at = now();
+        let (id, at): (&dyn ToSql, &dyn ToSql) = (&a.id, &at);
+        let all = std::iter::once(id)
+            .chain(values.iter().copied())
+            .chain([at]);
+        tx.execute(&sql, rusqlite::params_from_iter(all))?;
+        audit::record(&tx, &operator, action, Some(Subject::from(a)), details)?;
         tx.commit()?;
-        self.get_account(id)
+        self.get_account(a.id)
     }
 
     /// Deletes the account, its numbers and its movements for good; the audit log keeps who,
@@ -448,10 +458,7 @@ impl Store {
             &tx,
             &operator,
             "Suppression du compte",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
+            Some(Subject::from(&a)),
             &format!("solde final {}", currency.format_plain(Money(a.balance))),
         )?;
         tx.commit()?;

@@ -1,7 +1,7 @@
 //! `check`: SQLite's own integrity check, the ledger invariant, and the search index.
 
 use super::Store;
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 use crate::error::Result;
 use crate::search::index::{clamp, for_each_gram, for_each_token, StoredAccount};
 use crate::search::{grams, postings, words};
@@ -25,6 +25,23 @@ impl CheckReport {
 
 /// Listing stops after this many problems of one kind: the first ones say enough.
 const MAX_LISTED: i64 = 50;
+
+/// Accounts whose balance is not the sum of their movements.
+const BALANCE_NOT_SUM: &str = "SELECT a.matricule, a.name, a.balance, ifnull(s.total, 0)
+     FROM accounts a
+     LEFT JOIN (SELECT account_id, sum(amount) AS total FROM movements GROUP BY account_id) s
+            ON s.account_id = a.id
+     WHERE a.balance <> ifnull(s.total, 0)
+     LIMIT ?1";
+
+/// Movements whose balance after is not the sum of their account's movements up to them.
+const AFTER_NOT_RUNNING: &str = "SELECT m.id, a.matricule, m.balance_after, m.running
+     FROM (SELECT id, account_id, balance_after,
+                  sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS running
+           FROM movements) m
+     JOIN accounts a ON a.id = m.account_id
+     WHERE m.balance_after <> m.running
+     LIMIT ?1";
 
 impl Store {
     pub fn check(&self) -> Result<CheckReport> {
@@ -50,56 +67,22 @@ impl Store {
             ));
         }
 
-        let mut stmt = self.conn.prepare(
-            "SELECT a.matricule, a.name, a.balance, ifnull(s.total, 0)
-             FROM accounts a
-             LEFT JOIN (SELECT account_id, sum(amount) AS total FROM movements GROUP BY account_id) s
-                    ON s.account_id = a.id
-             WHERE a.balance <> ifnull(s.total, 0)
-             LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([MAX_LISTED], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
+        problemes.extend(self.ledger_breaks(BALANCE_NOT_SUM, &currency, |r, stored, summed| {
+            let (m, name): (String, String) = (r.get(0)?, r.get(1)?);
+            Ok(format!(
+                "Compte {m} ({name}) : le solde enregistré {stored} diffère de la somme de ses mouvements {summed}."
             ))
-        })?;
-        for r in rows {
-            let (m, name, bal, sum) = r?;
-            problemes.push(format!(
-                "Compte {m} ({name}) : le solde enregistré {} diffère de la somme de ses mouvements {}.",
-                currency.format(Money(bal)),
-                currency.format(Money(sum))
-            ));
-        }
-
-        let mut stmt = self.conn.prepare(
-            "SELECT m.id, a.matricule, m.balance_after, m.running
-             FROM (SELECT id, account_id, balance_after,
-                          sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS running
-                   FROM movements) m
-             JOIN accounts a ON a.id = m.account_id
-             WHERE m.balance_after <> m.running
-             LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([MAX_LISTED], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        for r in rows {
-            let (id, m, after, running) = r?;
-            problemes.push(format!(
-                "Compte {m}, mouvement n° {id} : « solde après » {} au lieu de {}.",
-                currency.format(Money(after)),
-                currency.format(Money(running))
-            ));
-        }
+        })?);
+        problemes.extend(self.ledger_breaks(
+            AFTER_NOT_RUNNING,
+            &currency,
+            |r, stored, summed| {
+                let (id, m): (i64, String) = (r.get(0)?, r.get(1)?);
+                Ok(format!(
+                    "Compte {m}, mouvement n° {id} : « solde après » {stored} au lieu de {summed}."
+                ))
+            },
+        )?);
 
         let negative: i64 = self.conn.query_row(
             "SELECT count(*) FROM calls WHERE cost < 0 OR billed_s < 0",
@@ -146,6 +129,24 @@ impl Store {
             mouvements,
             problemes,
         })
+    }
+
+    /// The ledger's rule broken, one sentence per row `sql` finds (the first [`MAX_LISTED`], its
+    /// `?1`): each row says where in its first two columns, then the amount stored and the one
+    /// the movements add up to, which `sentence` is given formatted.
+    fn ledger_breaks(
+        &self,
+        sql: &str,
+        currency: &Currency,
+        sentence: impl Fn(&rusqlite::Row<'_>, String, String) -> rusqlite::Result<String>,
+    ) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([MAX_LISTED], |r| {
+            let stored = currency.format(Money(r.get(2)?));
+            let summed = currency.format(Money(r.get(3)?));
+            sentence(r, stored, summed)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Call control (SPEC §11): a hold stays only on a call not billed yet, a billed call
@@ -227,13 +228,7 @@ impl Store {
         let mut names: FxHashSet<String> = FxHashSet::default();
         let mut account_grams = Vec::new();
         let mut tokens = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM accounts",
-            StoredAccount::columns()
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let a = StoredAccount::from_row(r)?;
+        StoredAccount::each(&self.conn, |a| {
             let ix = a.indexed();
             tokens.clear();
             for_each_token(ix.name_key, ix.phones.iter().flatten().copied(), &cc, |t| {
@@ -256,7 +251,8 @@ impl Store {
                     names.insert(w.to_string());
                 }
             }
-        }
+            Ok(())
+        })?;
         let vocabulary_complete = names.iter().all(|w| {
             let w = clamp(w);
             words::suffixes(w).all(|s| vocabulary.contains(&(s.to_string(), w.to_string())))

@@ -3,6 +3,7 @@
 //! so a second store can be given the same lists rather than ten more copies.
 
 use crate::domain::KEYS;
+use rusqlite::{params_from_iter, Params, ToSql};
 use std::sync::LazyLock;
 
 /// `phone1`, `phone2`, … one per key, in key order.
@@ -28,6 +29,23 @@ pub fn phone_params(first: usize) -> String {
         .map(|i| format!("?{}", first + i))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The values of a statement with the ten keys in the middle, numbered as [`phone_params`] and
+/// [`phone_assignments`] write them: `before`, the keys in key order, then `after`.
+pub fn around_phones<'a>(
+    before: &'a [&'a dyn ToSql],
+    phones: &'a [Option<&'a str>; KEYS],
+    after: &'a [&'a dyn ToSql],
+) -> impl Params + 'a {
+    let phones = phones.iter().map(|p| p as &dyn ToSql);
+    params_from_iter(
+        before
+            .iter()
+            .copied()
+            .chain(phones)
+            .chain(after.iter().copied()),
+    )
 }
 
 /// Positions of the columns of [`ACCOUNT`], in the order `accounts::from_row` reads them.

@@ -148,6 +148,99 @@ pub(crate) fn apply(
     Ok(balance)
 }
 
+/// The reason of a movement typed by hand, its spaces tidied, once kind, amount and reason are
+/// right; else every field's error, or the refusal of a kind only the program writes.
+fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> Result<String> {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut errors = Vec::new();
+    match kind {
+        MovementKind::Correction if amount.0 == 0 => errors.push(FieldError::new(
+            Field::Amount,
+            "une correction doit être différente de zéro",
+        )),
+        MovementKind::Correction => {}
+        MovementKind::Initial | MovementKind::Appel => {
+            return Err(Error::Rejected(format!(
+                "Un mouvement « {} » ne se saisit pas à la main.",
+                kind.label()
+            )))
+        }
+        _ if amount.0 <= 0 => errors.push(FieldError::new(
+            Field::Amount,
+            "le montant doit être supérieur à zéro",
+        )),
+        _ => {}
+    }
+    if reason.is_empty() && kind != MovementKind::Recharge {
+        errors.push(FieldError::new(
+            Field::Reason,
+            format!(
+                "le motif est obligatoire pour un mouvement « {} »",
+                kind.label()
+            ),
+        ));
+    }
+    if reason.chars().count() > 200 {
+        errors.push(FieldError::new(
+            Field::Reason,
+            "le motif est trop long (200 caractères au maximum)",
+        ));
+    }
+    if reason.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            Field::Reason,
+            "le motif contient un caractère de contrôle invisible",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(reason)
+    } else {
+        Err(Error::Fields(errors))
+    }
+}
+
+/// The refusal of a debit or a correction that would take the balance of `name` from
+/// `balance` to `after`, below zero.
+fn below_zero(
+    kind: MovementKind,
+    name: &str,
+    currency: &Currency,
+    balance: i64,
+    signed: i64,
+    after: i64,
+) -> Error {
+    Error::Rejected(format!(
+        "{} {} : le solde {} est de {} ; {} de {} le rendrait négatif ({}). \
+         Aucune modification n'a été faite.",
+        kind.label(),
+        crate::fr::accord("refusé", kind.genre(), 1),
+        crate::fr::de(name),
+        currency.format(Money(balance)),
+        if kind == MovementKind::Debit {
+            "un débit"
+        } else {
+            "une correction"
+        },
+        currency.format(Money(signed.abs())),
+        currency.format(Money(after)),
+    ))
+}
+
+/// The Journal's line of a movement: signed amount, balance after it, reason if any.
+fn journal_details(currency: &Currency, signed: i64, balance: i64, reason: &str) -> String {
+    format!(
+        "{}{} ; solde {}{}",
+        if signed > 0 { "+" } else { "" },
+        currency.format_plain(Money(signed)),
+        currency.format_plain(Money(balance)),
+        if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ; motif : {reason}")
+        }
+    )
+}
+
 impl Store {
     /// A movement typed by an administrator: *Recharge*, *Débit*, *Correction* or
     /// *Remboursement*. `amount` is positive except for a correction, which is signed. A debit or
@@ -160,50 +253,7 @@ impl Store {
         reason: &str,
     ) -> Result<Movement> {
         let currency = self.settings()?.currency;
-        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut errors = Vec::new();
-        match kind {
-            MovementKind::Correction if amount.0 == 0 => errors.push(FieldError::new(
-                Field::Amount,
-                "une correction doit être différente de zéro",
-            )),
-            MovementKind::Correction => {}
-            MovementKind::Initial | MovementKind::Appel => {
-                return Err(Error::Rejected(format!(
-                    "Un mouvement « {} » ne se saisit pas à la main.",
-                    kind.label()
-                )))
-            }
-            _ if amount.0 <= 0 => errors.push(FieldError::new(
-                Field::Amount,
-                "le montant doit être supérieur à zéro",
-            )),
-            _ => {}
-        }
-        if reason.is_empty() && kind != MovementKind::Recharge {
-            errors.push(FieldError::new(
-                Field::Reason,
-                format!(
-                    "le motif est obligatoire pour un mouvement « {} »",
-                    kind.label()
-                ),
-            ));
-        }
-        if reason.chars().count() > 200 {
-            errors.push(FieldError::new(
-                Field::Reason,
-                "le motif est trop long (200 caractères au maximum)",
-            ));
-        }
-        if reason.chars().any(char::is_control) {
-            errors.push(FieldError::new(
-                Field::Reason,
-                "le motif contient un caractère de contrôle invisible",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
+        let reason = typed_reason(kind, amount, reason)?;
         let signed = signed(kind, amount);
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
@@ -219,21 +269,7 @@ impl Store {
             .checked_add(signed)
             .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
         if signed < 0 && after < 0 {
-            return Err(Error::Rejected(format!(
-                "{} {} : le solde {} est de {} ; {} de {} le rendrait négatif ({}). \
-                 Aucune modification n'a été faite.",
-                kind.label(),
-                crate::fr::accord("refusé", kind.genre(), 1),
-                crate::fr::de(&name),
-                currency.format(Money(balance)),
-                if kind == MovementKind::Debit {
-                    "un débit"
-                } else {
-                    "une correction"
-                },
-                currency.format(Money(signed.abs())),
-                currency.format(Money(after)),
-            )));
+            return Err(below_zero(kind, &name, &currency, balance, signed, after));
         }
         let at = now();
         let new_balance = apply(&tx, account_id, kind, signed, &reason, &operator, at)?;
@@ -246,17 +282,7 @@ impl Store {
                 matricule: &matricule,
                 name: &name,
             }),
-            &format!(
-                "{}{} ; solde {}{}",
-                if signed > 0 { "+" } else { "" },
-                currency.format_plain(Money(signed)),
-                currency.format_plain(Money(new_balance)),
-                if reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ; motif : {reason}")
-                }
-            ),
+            &journal_details(&currency, signed, new_balance, &reason),
         )?;
         tx.commit()?;
         Ok(Movement {
