@@ -3,6 +3,7 @@
 use crate::args::NumbersCommand;
 use crate::{Io, EXIT_OK};
 use forfaits_core::{Result, Store};
+use std::io::Write;
 
 pub fn run(store: &mut Store, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
@@ -62,36 +63,45 @@ pub fn run(store: &mut Store, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> 
                 }
                 return Ok(EXIT_OK);
             }
-            super::w(writeln!(out, "Numéros interdits :"));
-            if blocked.is_empty() {
-                super::w(writeln!(out, "  aucun"));
-            }
-            for b in &blocked {
-                super::w(writeln!(
-                    out,
-                    "  {:<16} {}  ({}, {})",
-                    b.motif,
-                    b.raison,
-                    b.operateur,
-                    forfaits_core::dates::local(b.date)
-                ));
-            }
-            super::w(writeln!(out, "Numéros privilégiés :"));
-            if privileged.is_empty() {
-                super::w(writeln!(out, "  aucun"));
-            }
-            for p in &privileged {
-                super::w(writeln!(
-                    out,
-                    "  {:<16} {}  ({}, {}, {})",
-                    p.numero,
-                    p.libelle,
-                    if p.gratuit { "gratuit" } else { "facturé" },
-                    p.operateur,
-                    forfaits_core::dates::local(p.date)
-                ));
-            }
+            section(
+                out,
+                "Numéros interdits :",
+                blocked.iter().map(|b| {
+                    format!(
+                        "{:<16} {}  ({}, {})",
+                        b.motif,
+                        b.raison,
+                        b.operateur,
+                        forfaits_core::dates::local(b.date)
+                    )
+                }),
+            );
+            section(
+                out,
+                "Numéros privilégiés :",
+                privileged.iter().map(|p| {
+                    format!(
+                        "{:<16} {}  ({}, {}, {})",
+                        p.numero,
+                        p.libelle,
+                        if p.gratuit { "gratuit" } else { "facturé" },
+                        p.operateur,
+                        forfaits_core::dates::local(p.date)
+                    )
+                }),
+            );
         }
     }
     Ok(EXIT_OK)
+}
+
+/// A heading, then one indented row per entry, or « aucun ».
+fn section(out: &mut dyn Write, heading: &str, rows: impl ExactSizeIterator<Item = String>) {
+    super::w(writeln!(out, "{heading}"));
+    if rows.len() == 0 {
+        super::w(writeln!(out, "  aucun"));
+    }
+    for row in rows {
+        super::w(writeln!(out, "  {row}"));
+    }
 }
