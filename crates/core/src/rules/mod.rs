@@ -10,9 +10,9 @@ pub use numbers::{BlockedNumber, Blocking, Holder, NumberRules, PrivilegedNumber
 use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
 use crate::error::{Error, Result};
-use crate::store::audit::{self, Subject};
+use crate::store::audit;
 use crate::store::settings::MAX_CALL_MINUTES;
-use crate::store::{now, Settings, Store};
+use crate::store::{Settings, Store};
 use chrono::NaiveDate;
 use rusqlite::params;
 
@@ -373,24 +373,13 @@ impl Store {
         if changes.is_empty() {
             return Ok(a);
         }
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        tx.execute(
-            "UPDATE accounts SET max_call_min = ?2, calls_per_day = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, new_max, new_per_day, now()],
-        )?;
-        audit::record(
-            &tx,
-            &operator,
+        self.change_account(
+            &a,
+            "max_call_min = ?2, calls_per_day = ?3",
+            &[&new_max, &new_per_day],
             "Règles d'appel du compte",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
             &changes.join(" ; "),
-        )?;
-        tx.commit()?;
-        self.get_account(id)
+        )
     }
 
     /// Suspends calls through `until` (a local day, included), with a required reason.
@@ -418,24 +407,13 @@ impl Store {
             return Err(Error::Fields(errors));
         }
         let a = self.get_account(id)?;
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        tx.execute(
-            "UPDATE accounts SET suspended_until = ?2, suspension_reason = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, until.format("%Y-%m-%d").to_string(), reason, now()],
-        )?;
-        audit::record(
-            &tx,
-            &operator,
+        self.change_account(
+            &a,
+            "suspended_until = ?2, suspension_reason = ?3",
+            &[&until.format("%Y-%m-%d").to_string(), &reason],
             "Suspension des appels",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
             &format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y")),
-        )?;
-        tx.commit()?;
-        self.get_account(id)
+        )
     }
 
     /// *Lever la suspension*.
@@ -447,27 +425,12 @@ impl Store {
                 crate::fr::de(&a.name)
             )));
         };
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        tx.execute(
-            "UPDATE accounts SET suspended_until = NULL, suspension_reason = '', updated_at = ?2 WHERE id = ?1",
-            params![id, now()],
-        )?;
-        audit::record(
-            &tx,
-            &operator,
-            "Suspension levée",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
-            &format!(
-                "suspension jusqu'au {} ({})",
-                until.format("%d/%m/%Y"),
-                a.suspension_reason
-            ),
-        )?;
-        tx.commit()?;
-        self.get_account(id)
+        let details = format!(
+            "suspension jusqu'au {} ({})",
+            until.format("%d/%m/%Y"),
+            a.suspension_reason
+        );
+        let lifted = "suspended_until = NULL, suspension_reason = ''";
+        self.change_account(&a, lifted, &[], "Suspension levée", &details)
     }
 }

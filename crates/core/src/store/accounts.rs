@@ -412,27 +412,44 @@ impl Store {
     /// Sets *Durée totale des appels* back to 0 (explicit, audited).
     pub fn reset_used_seconds(&mut self, id: i64) -> Result<Account> {
         let a = self.get_account(id)?;
+        let details = format!(
+            "durée précédente {}",
+            crate::domain::format_duration(a.used_seconds)
+        );
+        let action = "Remise à zéro de la durée totale des appels";
+        self.change_account(&a, "used_seconds = 0", &[], action, &details)
+    }
+
+    /// Sets `assignments` (`column = ?2, …`, bound to `values`) on the account `a`, its time of
+    /// change with them, and writes the change in the Journal under the account's name: one
+    /// transaction. Returns the account as saved.
+    pub(crate) fn change_account(
+        &mut self,
+        a: &Account,
+        assignments: &str,
+        values: &[&dyn ToSql],
+        action: &str,
+        details: &str,
+    ) -> Result<Account> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        tx.execute(
-            "UPDATE accounts SET used_seconds = 0, updated_at = ?2 WHERE id = ?1",
-            params![id, now()],
-        )?;
-        audit::record(
-            &tx,
-            &operator,
-            "Remise à zéro de la durée totale des appels",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
-            &format!(
-                "durée précédente {}",
-                crate::domain::format_duration(a.used_seconds)
-            ),
-        )?;
+        let sql = format!(
+            "UPDATE accounts SET {assignments}, updated_at = ?{} WHERE id = ?1",
+            values.len() + 2
+        );
+        let at = now();
+        let (id, at): (&dyn ToSql, &dyn ToSql) = (&a.id, &at);
+        let all = std::iter::once(id)
+            .chain(values.iter().copied())
+            .chain([at]);
+        tx.execute(&sql, rusqlite::params_from_iter(all))?;
+        let subject = Subject {
+            matricule: &a.matricule,
+            name: &a.name,
+        };
+        audit::record(&tx, &operator, action, Some(subject), details)?;
         tx.commit()?;
-        self.get_account(id)
+        self.get_account(a.id)
     }
 
     /// Deletes the account, its numbers and its movements for good; the audit log keeps who,
