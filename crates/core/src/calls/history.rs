@@ -173,10 +173,7 @@ pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Pa
         &store.conn,
         store.operator(),
         "Export de l'historique des appels",
-        Some(audit::Subject {
-            matricule: &a.matricule,
-            name: &a.name,
-        }),
+        Some(audit::Subject::from(&a)),
         &format!(
             "{} vers {}",
             crate::fr::nombre(n, "appel", "appels"),

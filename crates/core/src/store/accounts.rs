@@ -341,10 +341,7 @@ impl Store {
             &tx,
             &operator,
             "Création du compte",
-            Some(Subject {
-                matricule: d.matricule.as_str(),
-                name: d.name.as_str(),
-            }),
+            Some(Subject::from(d)),
             &if opening.0 > 0 {
                 format!("solde initial {}", settings.currency.format_plain(opening))
             } else {
@@ -388,10 +385,7 @@ impl Store {
             &tx,
             &operator,
             "Modification du compte",
-            Some(Subject {
-                matricule: d.matricule.as_str(),
-                name: d.name.as_str(),
-            }),
+            Some(Subject::from(d)),
             &describe_changes(&before, d),
         )?;
         tx.commit()?;
@@ -443,11 +437,7 @@ impl Store {
             .chain(values.iter().copied())
             .chain([at]);
         tx.execute(&sql, rusqlite::params_from_iter(all))?;
-        let subject = Subject {
-            matricule: &a.matricule,
-            name: &a.name,
-        };
-        audit::record(&tx, &operator, action, Some(subject), details)?;
+        audit::record(&tx, &operator, action, Some(Subject::from(a)), details)?;
         tx.commit()?;
         self.get_account(a.id)
     }
@@ -468,10 +458,7 @@ impl Store {
             &tx,
             &operator,
             "Suppression du compte",
-            Some(Subject {
-                matricule: &a.matricule,
-                name: &a.name,
-            }),
+            Some(Subject::from(&a)),
             &format!("solde final {}", currency.format_plain(Money(a.balance))),
         )?;
         tx.commit()?;

@@ -1,6 +1,7 @@
 //! Audit log (Journal): who did what, when, to whom.
 
 use super::Store;
+use crate::domain::{Account, AccountDraft};
 use crate::error::Result;
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -20,6 +21,24 @@ pub struct AuditEntry {
 pub struct Subject<'a> {
     pub matricule: &'a str,
     pub name: &'a str,
+}
+
+impl<'a> From<&'a Account> for Subject<'a> {
+    fn from(a: &'a Account) -> Self {
+        Subject {
+            matricule: &a.matricule,
+            name: &a.name,
+        }
+    }
+}
+
+impl<'a> From<&'a AccountDraft> for Subject<'a> {
+    fn from(d: &'a AccountDraft) -> Self {
+        Subject {
+            matricule: d.matricule.as_str(),
+            name: d.name.as_str(),
+        }
+    }
 }
 
 /// A file as the Journal names it: its name, without the folders it sits in.
