@@ -6,7 +6,6 @@ use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::Call;
 use forfaits_core::import::line::LineError;
-use forfaits_core::import::sheet::Kind;
 use forfaits_core::import::{import_users, write_error_report, ImportOptions, ImportReport};
 use forfaits_core::Error;
 use serde::Serialize;
@@ -15,14 +14,11 @@ use tauri::{AppHandle, Runtime};
 /// Errors listed in the window; the report file holds them all.
 const SHOWN_ERRORS: usize = 500;
 
-/// The core's report as the page gets it: the first [`SHOWN_ERRORS`] errors, the file's name,
-/// and whether it was a workbook.
+/// The core's report as the page gets it: the first [`SHOWN_ERRORS`] errors and the file's name.
 #[derive(Serialize)]
 pub struct ImportView {
     #[serde(flatten)]
     pub rapport: ImportReport,
-    /// Read from a workbook (`.xlsx`, `.ods`): columns, no encoding nor separator to tell.
-    pub classeur: bool,
     pub fichier: String,
 }
 
@@ -30,12 +26,8 @@ impl ImportView {
     fn new(mut r: ImportReport, file: &str) -> (ImportView, Vec<LineError>) {
         let all = std::mem::take(&mut r.erreurs);
         r.erreurs = all.iter().take(SHOWN_ERRORS).cloned().collect();
-        let classeur = [Kind::Xlsx, Kind::Ods]
-            .iter()
-            .any(|k| k.label() == r.encodage);
         let view = ImportView {
             rapport: r,
-            classeur,
             fichier: file.to_string(),
         };
         (view, all)

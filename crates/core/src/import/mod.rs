@@ -64,6 +64,8 @@ pub struct ImportReport {
     pub erreurs_total: u64,
     pub encodage: &'static str,
     pub separateur: String,
+    /// Read from a workbook (`.xlsx`, `.ods`): columns, no encoding nor separator to tell.
+    pub classeur: bool,
 }
 
 impl ImportReport {
@@ -168,6 +170,7 @@ impl ImportReport {
             erreurs_total: 0,
             encodage,
             separateur,
+            classeur: matches!(source, Source::Sheet(..)),
         }
     }
 
