@@ -51,17 +51,38 @@ pub async fn choisir_destination<R: Runtime>(
     nom: String,
     type_fichier: String,
 ) -> Result<Option<Chosen>, Error> {
+    let (label, extensions) = filter(&type_fichier);
     let path = pick_file(
         window,
         DialogKind::Save { file_name: nom },
         titre,
-        filter(&type_fichier),
+        (label, extensions.clone()),
     )
     .await;
     let chosen = state.chosen.clone();
     state
-        .run_blocking(move || path.map(|p| chosen.issue(p, Use::Write)).transpose())
+        .run_blocking(move || {
+            path.map(|p| chosen.issue(typed_extension(p, &extensions), Use::Write))
+                .transpose()
+        })
         .await
+}
+
+/// A name typed without an extension gets the kind's (`liste` → `liste.xlsx`), as desktop
+/// programs do, so the file opens with the right program. Not when that name is already taken:
+/// the dialog asked before overwriting the name typed, not that one, so the name stays as typed.
+fn typed_extension(path: PathBuf, extensions: &[String]) -> PathBuf {
+    match extensions.first() {
+        Some(ext) if path.extension().is_none() => {
+            let with = path.with_extension(ext);
+            if with.exists() {
+                path
+            } else {
+                with
+            }
+        }
+        _ => path,
+    }
 }
 
 /// Event that hands the page a dropped file (`Chosen`).
@@ -94,4 +115,25 @@ pub struct Analysed<T: Serialize> {
     #[serde(flatten)]
     pub rapport: T,
     pub jeton: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_without_extension_gets_the_kinds_unless_that_file_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = vec!["xlsx".to_string()];
+        let typed = dir.path().join("liste");
+        assert_eq!(
+            typed_extension(typed.clone(), &xlsx),
+            dir.path().join("liste.xlsx")
+        );
+        let named = dir.path().join("liste.csv");
+        assert_eq!(typed_extension(named.clone(), &xlsx), named);
+        std::fs::write(dir.path().join("liste.xlsx"), b"x").unwrap();
+        assert_eq!(typed_extension(typed.clone(), &xlsx), typed);
+        assert_eq!(typed_extension(typed.clone(), &[]), typed);
+    }
 }
