@@ -77,7 +77,16 @@ fn cups_pdf_printer() -> &'static str {
 /// cups-pdf writes job N of the current user to `~/PDF/<title>-job_N.pdf` (its `Out` line).
 fn printed_file(job: &str) -> PathBuf {
     let n = job.rsplit('-').next().unwrap();
-    let out = PathBuf::from(std::env::var("HOME").unwrap()).join("PDF");
+    // cups-pdf takes the home directory from the account database, not from $HOME (which a CI
+    // runner may point elsewhere).
+    let me = stdout(&run("id", &["-u"])).trim().to_string();
+    let home = stdout(&run("getent", &["passwd", &me]))
+        .split(':')
+        .nth(5)
+        .map(str::to_string)
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| std::env::var("HOME").unwrap());
+    let out = PathBuf::from(home).join("PDF");
     let suffix = format!("-job_{n}.pdf");
     let t = Instant::now();
     loop {
