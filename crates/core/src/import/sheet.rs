@@ -14,7 +14,7 @@
 
 use super::reader::{Record, Records};
 use crate::error::{Error, Result};
-use calamine::{Data, DataRef, Ods, Reader, Xlsx};
+use calamine::{Data, Ods, Reader, Xlsx};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
@@ -152,28 +152,14 @@ fn bool_text(b: bool) -> String {
     if b { "VRAI" } else { "FAUX" }.to_string()
 }
 
-fn data_ref_text(d: &DataRef<'_>) -> String {
-    match d {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => bool_text(*b),
-        DataRef::DateTime(d) => number_text(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("#{e}"),
-        DataRef::Empty => String::new(),
-    }
-}
-
-fn data_text(d: &Data) -> String {
+fn data_text(d: Data) -> String {
     match d {
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::String(s) => s.clone(),
-        Data::Bool(b) => bool_text(*b),
+        Data::Float(f) => number_text(f),
+        Data::String(s) => s,
+        Data::Bool(b) => bool_text(b),
         Data::DateTime(d) => number_text(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Error(e) => format!("#{e}"),
         Data::Empty => String::new(),
     }
@@ -304,7 +290,7 @@ impl Records for RangeRows {
         let (r0, c0) = self.range.start().unwrap_or((0, 0));
         self.row.clear(u64::from(r0) + self.at as u64 + 1);
         for (i, d) in cells.iter().enumerate() {
-            self.row.set(c0 as usize + i, data_text(d));
+            self.row.set(c0 as usize + i, data_text(d.clone()));
         }
         self.at += 1;
         Ok(Some(self.row.record()))
@@ -319,7 +305,8 @@ pub fn with_rows(wb: Workbook, f: impl FnOnce(io::Result<&mut dyn Records>)) {
                 cells: Box::new(move || match reader.next_cell() {
                     Ok(Some(cell)) => {
                         let (r, c) = cell.get_position();
-                        Ok(Some((r, c, data_ref_text(cell.get_value()))))
+                        // A streamed cell's text: the same rules as a whole sheet's.
+                        Ok(Some((r, c, data_text(cell.get_value().clone().into()))))
                     }
                     Ok(None) => Ok(None),
                     Err(e) => Err(io_error(e)),
