@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build, run and test Forfaits:
 # system packages (WebKitGTK, GTK, Xvfb, WebKitWebDriver, D-Bus, pdftotext, sqlite3, hyperfine,
-# CUPS with its PDF printer, LibreOffice Calc),
+# CUPS with its PDF printer, LibreOffice Calc, PostgreSQL),
 # the Rust toolchain if cargo is missing, and tauri-driver. Installs only what is missing.
 set -euo pipefail
 
@@ -13,6 +13,8 @@ PACKAGES=(
   xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus x11-utils
   # office documents: printing through CUPS to a PDF printer, LibreOffice reading the .xlsx
   cups printer-driver-cups-pdf libreoffice-calc-nogui
+  # site mode (SPEC §13): the tests start throw-away PostgreSQL clusters
+  postgresql
 )
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

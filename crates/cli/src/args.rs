@@ -27,8 +27,13 @@ Utilisation : {usage}
                   Codes de sortie : 0 terminé ; 1 données refusées ; 2 erreur d'utilisation ou d'accès aux fichiers."
 )]
 pub struct Cli {
-    /// Fichier de base de données SQLite à utiliser
-    #[arg(long, global = true, value_name = "FICHIER", help_heading = "Options ")]
+    /// Fichier de base de données SQLite, ou base de site postgres://UTILISATEUR@SERVEUR[:PORT]/BASE
+    #[arg(
+        long,
+        global = true,
+        value_name = "FICHIER|URL",
+        help_heading = "Options "
+    )]
     pub db: Option<PathBuf>,
 
     /// Affiche cette aide
@@ -80,7 +85,7 @@ pub enum Command {
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
     Check,
     /// Affiche un compte, ou change son état, son billing, sa durée d'appel
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")]
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")]
     Account(AccountArgs),
     /// Numéros interdits et numéros privilégiés (avocat, consulat)
     #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
@@ -93,6 +98,53 @@ pub enum Command {
     /// Service de contrôle d'appel : Asterisk demande à Forfaits avant chaque appel (FastAGI)
     #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
     Agi(AgiArgs),
+    /// Mode site : une base PostgreSQL partagée par les postes et le serveur téléphonique
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
+              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
+              override_usage = "forfaits site init URL | site user add NOM --role admin|caisse|lecture|telephonie | [--db FICHIER] site migrate URL")]
+    Site(SiteCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Crée (ou met à jour) le schéma de la base de site et les rôles du personnel
+    #[command(help_template = TEMPLATE, override_usage = "forfaits site init postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
+    Init(SiteUrlArgs),
+    /// Utilisateurs de la base de site
+    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
+              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
+              override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]")]
+    User(SiteUserCommand),
+    /// Copie la base SQLite (--db) dans une base de site vide, puis vérifie la copie
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] site migrate postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
+    Migrate(SiteUrlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteUrlArgs {
+    /// Adresse de la base de site : postgres://UTILISATEUR@SERVEUR[:PORT]/BASE
+    #[arg(value_name = "URL", help_heading = "Arguments ")]
+    pub url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteUserCommand {
+    /// Crée une connexion (utilisateur PostgreSQL) dans un rôle
+    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]")]
+    Add(SiteUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteUserArgs {
+    /// Nom de connexion (minuscules, chiffres, _ . -)
+    #[arg(value_name = "NOM", help_heading = "Arguments ")]
+    pub name: String,
+    /// Rôle : admin, caisse, lecture ou telephonie
+    #[arg(long, value_name = "ROLE", help_heading = "Options ")]
+    pub role: String,
+    /// Lit le mot de passe sur l'entrée standard (première ligne)
+    #[arg(long, help_heading = "Options ")]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -173,6 +225,9 @@ pub struct AccountArgs {
     /// Lève la suspension
     #[arg(long, help_heading = "Options ")]
     pub resume: bool,
+    /// Supprime le compte, ses mouvements et ses appels (le Journal garde nom, matricule et solde final)
+    #[arg(long, help_heading = "Options ", conflicts_with_all = ["enable", "disable", "billing", "allowance", "max_call", "calls_per_day", "suspend_until", "resume", "json"])]
+    pub delete: bool,
 }
 
 impl AccountArgs {
@@ -186,6 +241,7 @@ impl AccountArgs {
             || self.calls_per_day.is_some()
             || self.suspend_until.is_some()
             || self.resume
+            || self.delete
     }
 }
 
@@ -313,7 +369,8 @@ impl Command {
             | Command::Calls(CallsCommand::Import(_))
             | Command::Tariffs(_)
             | Command::Numbers(_)
-            | Command::Agi(_) => false,
+            | Command::Agi(_)
+            | Command::Site(_) => false,
         }
     }
 }

@@ -6,7 +6,7 @@ mod clap_fr;
 mod commands;
 
 use clap::Parser;
-use forfaits_core::{Error, Store};
+use forfaits_core::{Base, Error};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,14 +56,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     if let args::Command::Agi(a) = command {
         return Outcome::Exit(commands::agi::run(cli.db, a, io));
     }
-    // A command that only reads never creates a base where none is (a mistyped --db).
-    let store = match (&cli.db, command.reads_only()) {
-        (Some(p), true) => Store::open_existing(p),
-        (Some(p), false) => Store::open(p),
-        (None, true) => Store::open_existing(&forfaits_core::store::default_db_path()),
-        (None, false) => Store::open_default(),
+    let db = cli.db.as_ref().map(|p| p.to_string_lossy().into_owned());
+    // `site init` and `site user add` work on the URL they are given, before any base is open.
+    let command = match commands::site::without_base(command, db.as_deref(), io) {
+        Ok(Some(command)) => command,
+        Ok(None) => return Outcome::Exit(EXIT_OK),
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            return Outcome::Exit(exit_code(&e));
+        }
     };
-    let result = store.and_then(|mut store| commands::run(&mut store, command, io));
+    // A command that only reads never creates a base where none is (a mistyped --db).
+    let result = Base::open(db.as_deref(), command.reads_only())
+        .and_then(|mut base| commands::run(&mut base, command, io));
     match result {
         Ok(code) => Outcome::Exit(code),
         Err(e) => {

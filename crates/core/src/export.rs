@@ -9,10 +9,11 @@ pub mod xlsx;
 use crate::atomic_file::WholeFile;
 use crate::dates::LocalCache;
 use crate::domain::state::switch_label;
+use crate::domain::Account;
 use crate::domain::{format_duration, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::store::accounts::from_row;
-use crate::store::{audit, Store};
+use crate::store::{audit, Settings, Store};
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
@@ -43,6 +44,62 @@ impl Default for ExportOptions {
             separator: b';',
             bom: true,
         }
+    }
+}
+
+/// What an export reads, from either store (SQLite or a site's PostgreSQL): the same rows give
+/// the same file, byte for byte.
+pub trait AccountSource {
+    fn settings(&self) -> Result<Settings>;
+    fn count_accounts(&self) -> Result<u64>;
+    /// Characters of the longest name (the workbook's column width).
+    fn longest_name(&self) -> Result<usize>;
+    /// Every account, in creation order.
+    fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()>;
+    /// The Journal's line of an export written to a file.
+    fn record_export(&self, details: &str) -> Result<()>;
+}
+
+impl AccountSource for Store {
+    fn settings(&self) -> Result<Settings> {
+        Store::settings(self)
+    }
+
+    fn count_accounts(&self) -> Result<u64> {
+        Store::count_accounts(self)
+    }
+
+    fn longest_name(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT coalesce(max(length(name)), 0) FROM accounts",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?
+            .max(0) as usize)
+    }
+
+    fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM accounts ORDER BY id",
+            *crate::store::columns::ACCOUNT
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn record_export(&self, details: &str) -> Result<()> {
+        audit::record(
+            &self.conn,
+            self.operator(),
+            "Export des utilisateurs",
+            None,
+            details,
+        )
     }
 }
 
@@ -94,7 +151,7 @@ pub fn full_header() -> Vec<String> {
 
 /// Writes every account to `out`, in creation order; returns the number of accounts.
 pub fn export_users<W: Write>(
-    store: &Store,
+    store: &(impl AccountSource + ?Sized),
     out: W,
     opts: ExportOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -132,15 +189,9 @@ pub fn export_users<W: Write>(
     }
     let mut dates = LocalCache::default();
     let mut dates2 = LocalCache::default();
-    let mut stmt = store.conn.prepare(&format!(
-        "SELECT {} FROM accounts ORDER BY id",
-        *crate::store::columns::ACCOUNT
-    ))?;
-    let mut rows = stmt.query([])?;
     let mut n = 0u64;
     let mut rec: Vec<String> = Vec::with_capacity(24);
-    while let Some(r) = rows.next()? {
-        let a = from_row(r)?;
+    store.each_account(&mut |a| {
         rec.clear();
         match opts.format {
             ExportFormat::Xlsx => unreachable!("written by xlsx::write above"),
@@ -183,7 +234,8 @@ pub fn export_users<W: Write>(
         if n % 8192 == 0 {
             progress(n, total);
         }
-    }
+        Ok(())
+    })?;
     progress(n, total);
     w.flush().map_err(io)?;
     Ok(n)
@@ -191,7 +243,7 @@ pub fn export_users<W: Write>(
 
 /// Exports to a file: written under a temporary name beside it, renamed when complete.
 pub fn export_users_to_file(
-    store: &Store,
+    store: &(impl AccountSource + ?Sized),
     path: &Path,
     opts: ExportOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -202,22 +254,16 @@ pub fn export_users_to_file(
         _ => export_users(store, tmp.as_file(), opts, progress)?,
     };
     tmp.persist()?;
-    audit::record(
-        &store.conn,
-        store.operator(),
-        "Export des utilisateurs",
-        None,
-        &format!(
-            "{} vers {} ({})",
-            crate::fr::nombre(n, "compte", "comptes"),
-            path.display(),
-            match opts.format {
-                ExportFormat::Complet => "complet",
-                ExportFormat::Import => "format d'import",
-                ExportFormat::Xlsx => "classeur Excel",
-            }
-        ),
-    )?;
+    store.record_export(&format!(
+        "{} vers {} ({})",
+        crate::fr::nombre(n, "compte", "comptes"),
+        path.display(),
+        match opts.format {
+            ExportFormat::Complet => "complet",
+            ExportFormat::Import => "format d'import",
+            ExportFormat::Xlsx => "classeur Excel",
+        }
+    ))?;
     Ok(n)
 }
 

@@ -3,6 +3,7 @@
 //! use it directly.
 
 mod atomic_file;
+pub mod base;
 pub mod calls;
 pub mod control;
 pub mod dates;
@@ -16,10 +17,12 @@ pub mod rating;
 pub mod rules;
 pub mod search;
 pub mod sheet;
+pub mod site;
 pub mod store;
 pub mod tariff_diff;
 pub mod tariffs;
 pub mod text;
 
+pub use base::Base;
 pub use error::{Error, Result};
 pub use store::Store;

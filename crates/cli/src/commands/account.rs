@@ -5,10 +5,22 @@ use crate::args::AccountArgs;
 use crate::{Io, EXIT_OK};
 use forfaits_core::domain::state::switch_label;
 use forfaits_core::domain::{format_duration, Money};
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
-    let acc = super::account(store, &a.matricule)?;
+pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
+    let acc = super::account(|m| base.account_by_matricule(m), &a.matricule)?;
+    if a.delete {
+        let currency = base.settings()?.currency;
+        let gone = base.delete_account(acc.id)?;
+        super::w(writeln!(
+            io.out,
+            "Compte {} ({}) supprimé ; solde final {}.",
+            gone.nom,
+            gone.matricule,
+            currency.format(Money(gone.solde))
+        ));
+        return Ok(EXIT_OK);
+    }
     let mut draft = acc.to_draft();
     if a.enable {
         draft.enabled = true;
@@ -22,11 +34,34 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     if let Some(allowance) = &a.allowance {
         draft.allowance_minutes = allowance.minutes();
     }
-    let mut acc = if draft != acc.to_draft() {
-        store.update_account(acc.id, &draft)?
+    let acc = if draft != acc.to_draft() {
+        base.update_account(acc.id, &draft)?
     } else {
         acc
     };
+    let rules_change =
+        a.max_call.is_some() || a.calls_per_day.is_some() || a.suspend_until.is_some() || a.resume;
+    if rules_change || base.site().is_none() {
+        return rules_and_print(
+            base.local("account --max-call, --calls-per-day, --suspend-until, --resume")?,
+            acc,
+            a,
+            io,
+        );
+    }
+    let currency = base.settings()?.currency;
+    print(&acc, &currency, 0, a.json, io);
+    Ok(EXIT_OK)
+}
+
+/// The call rules of the account (SQLite only for now), then the account printed with what
+/// calls in progress hold.
+fn rules_and_print(
+    store: &mut forfaits_core::Store,
+    mut acc: forfaits_core::domain::Account,
+    a: AccountArgs,
+    io: &mut Io<'_>,
+) -> Result<u8> {
     if a.max_call.is_some() || a.calls_per_day.is_some() {
         acc = store.set_account_limits(
             acc.id,
@@ -42,12 +77,25 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     }
     let currency = store.settings()?.currency;
     let held = store.reserved_amount(acc.id, forfaits_core::store::now())?;
+    print(&acc, &currency, held, a.json, io);
+    Ok(EXIT_OK)
+}
+
+/// The account as `account` prints it (`json`: one object), with the amount held by calls in
+/// progress.
+fn print(
+    acc: &forfaits_core::domain::Account,
+    currency: &forfaits_core::domain::Currency,
+    held: i64,
+    json: bool,
+    io: &mut Io<'_>,
+) {
     let out = &mut *io.out;
-    if a.json {
-        let mut v = super::account_json(&acc, &currency);
+    if json {
+        let mut v = super::account_json(acc, currency);
         v["reserve_unites_mineures"] = held.into();
         super::w(writeln!(out, "{v}"));
-        return Ok(EXIT_OK);
+        return;
     }
     let held_text = if held > 0 {
         format!(
@@ -107,5 +155,4 @@ pub fn run(store: &mut Store, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     for l in lines {
         super::w(writeln!(out, "{l}"));
     }
-    Ok(EXIT_OK)
 }

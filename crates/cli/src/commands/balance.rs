@@ -2,9 +2,9 @@ use crate::args::{BalanceArgs, Operation};
 use crate::{Io, EXIT_OK};
 use forfaits_core::domain::{Matricule, Money};
 use forfaits_core::store::ledger::{parse_amount, MovementKind};
-use forfaits_core::{Error, Result, Store};
+use forfaits_core::{Base, Error, Result};
 
-pub fn run(store: &mut Store, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
     let currency = store.settings()?.currency;
     let matricule = Matricule::parse(&a.matricule).map_err(Error::field)?;
     let kind = match a.operation {

@@ -52,7 +52,7 @@ fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> 
 }
 
 fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
-    let account = super::account(store, &a.matricule)?;
+    let account = super::account(|m| store.account_by_matricule(m), &a.matricule)?;
     let (depuis, jusqua) = day_bounds(a.from, a.to);
     let p = Period { depuis, jusqua };
     if let (Some(from), Some(to)) = (a.from, a.to) {

@@ -1,7 +1,7 @@
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
     let r = store.check()?;
     if r.ok() {
         super::w(writeln!(

@@ -1,9 +1,9 @@
 use crate::args::{ExportArgs, Format};
 use crate::{Io, EXIT_OK};
 use forfaits_core::export::{export_users, export_users_to_file, ExportFormat, ExportOptions};
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
     let opts = ExportOptions {
         format: match a.format {
             Format::Full => ExportFormat::Complet,

@@ -1,10 +1,10 @@
 use crate::args::ImportArgs;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
 use forfaits_core::fr;
-use forfaits_core::import::{import_users, ImportOptions};
-use forfaits_core::{Result, Store};
+use forfaits_core::import::ImportOptions;
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
     let opts = ImportOptions {
         dry_run: a.dry_run,
         skip_invalid: a.skip_invalid,
@@ -28,7 +28,7 @@ pub fn run(store: &mut Store, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
         };
         let mut on_error =
             |e: &forfaits_core::import::line::LineError| lines.push((e.line, e.to_string()));
-        import_users(store, &a.file, opts, &mut progress, &mut on_error)?
+        store.import_users(&a.file, opts, &mut progress, &mut on_error)?
     };
     if drawn {
         super::w(writeln!(io.err));

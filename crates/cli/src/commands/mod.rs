@@ -12,27 +12,33 @@ mod numbers;
 mod rules;
 mod search;
 mod sheet;
+pub mod site;
 mod tariffs;
 
 use crate::args::Command;
 use crate::Io;
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, command: Command, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(base: &mut Base, command: Command, io: &mut Io<'_>) -> Result<u8> {
     match command {
-        Command::Import(a) => import::run(store, a, io),
-        Command::Export(a) => export::run(store, a, io),
-        Command::Search(a) => search::run(store, a, io),
-        Command::Balance(a) => balance::run(store, a, io),
-        Command::Backup(a) => backup::run(store, a, io),
-        Command::Restore(a) => backup::restore(store, crate::args::BackupArgs { file: a.file }, io),
-        Command::Calls(c) => calls::run(store, c, io),
-        Command::Tariffs(c) => tariffs::run(store, c, io),
-        Command::Sheet(a) => sheet::run(store, a, io),
-        Command::Check => check::run(store, io),
-        Command::Account(a) => account::run(store, a, io),
-        Command::Numbers(c) => numbers::run(store, c, io),
-        Command::Rules(a) => rules::run(store, a, io),
+        Command::Import(a) => import::run(base, a, io),
+        Command::Export(a) => export::run(base, a, io),
+        Command::Search(a) => search::run(base, a, io),
+        Command::Balance(a) => balance::run(base, a, io),
+        Command::Check => check::run(base, io),
+        Command::Account(a) => account::run(base, a, io),
+        Command::Backup(a) => backup::run(base.local("backup")?, a, io),
+        Command::Restore(a) => backup::restore(
+            base.local("restore")?,
+            crate::args::BackupArgs { file: a.file },
+            io,
+        ),
+        Command::Calls(c) => calls::run(base.local("calls")?, c, io),
+        Command::Tariffs(c) => tariffs::run(base.local("tariffs")?, c, io),
+        Command::Sheet(a) => sheet::run(base.local("sheet")?, a, io),
+        Command::Numbers(c) => numbers::run(base.local("numbers")?, c, io),
+        Command::Rules(a) => rules::run(base.local("rules")?, a, io),
+        Command::Site(c) => site::migrate(base.local("site migrate")?, c, io),
         Command::Agi(_) => unreachable!("the service opens its own database (lib.rs)"),
     }
 }
@@ -84,9 +90,13 @@ pub fn w(r: std::io::Result<()>) {
     let _ = r;
 }
 
-/// The account with this matricule, the matricule checked first (French message either way).
-pub fn account(store: &Store, matricule: &str) -> Result<forfaits_core::domain::Account> {
+/// The account with this matricule, the matricule checked first (French message either way);
+/// `find` looks it up in whichever store is open.
+pub fn account(
+    find: impl FnOnce(&str) -> Result<forfaits_core::domain::Account>,
+    matricule: &str,
+) -> Result<forfaits_core::domain::Account> {
     let m =
         forfaits_core::domain::Matricule::parse(matricule).map_err(forfaits_core::Error::field)?;
-    store.account_by_matricule(m.as_str())
+    find(m.as_str())
 }

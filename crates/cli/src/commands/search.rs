@@ -3,9 +3,9 @@ use crate::{Io, EXIT_OK};
 use forfaits_core::domain::Money;
 use forfaits_core::fr;
 use forfaits_core::store::accounts::ListQuery;
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, a: SearchArgs, io: &mut Io<'_>) -> Result<u8> {
     let currency = store.settings()?.currency;
     let query = a.query.join(" ");
     let page = store.list_accounts(&ListQuery {

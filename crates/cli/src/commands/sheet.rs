@@ -4,7 +4,7 @@ use forfaits_core::sheet::{render, write_pdf, Sheet};
 use forfaits_core::{Result, Store};
 
 pub fn run(store: &mut Store, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
-    let account = super::account(store, &a.matricule)?;
+    let account = super::account(|m| store.account_by_matricule(m), &a.matricule)?;
     let sheet = Sheet::of(store, account.id)?;
     let data = sheet.data();
     if let Some(out) = &a.out {

@@ -17,9 +17,6 @@
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, KEYS};
 use crate::error::{Error, Result};
-use crate::store::accounts::from_row;
-use crate::store::columns::ACCOUNT;
-use crate::store::Store;
 use chrono::{Local, LocalResult, NaiveDate, TimeZone};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use std::io::{Seek, Write};
@@ -68,7 +65,7 @@ fn widths(longest_name: usize) -> Vec<f64> {
 
 /// Writes every account as an `.xlsx` workbook into `out`; returns the number of accounts.
 pub fn write<W: Write + Seek + Send>(
-    store: &Store,
+    store: &(impl super::AccountSource + ?Sized),
     out: W,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64> {
@@ -82,14 +79,7 @@ pub fn write<W: Write + Seek + Send>(
             total
         )));
     }
-    let longest_name: usize = store
-        .conn
-        .query_row(
-            "SELECT coalesce(max(length(name)), 0) FROM accounts",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n.max(0) as usize)?;
+    let longest_name = store.longest_name()?;
 
     let mut book = Workbook::new();
     book.set_properties(
@@ -118,13 +108,8 @@ pub fn write<W: Write + Seek + Send>(
             .map_err(xlsx_err)?;
     }
 
-    let mut stmt = store
-        .conn
-        .prepare(&format!("SELECT {} FROM accounts ORDER BY id", *ACCOUNT))?;
-    let mut rows = stmt.query([])?;
     let mut n = 0u64;
-    while let Some(r) = rows.next()? {
-        let a = from_row(r)?;
+    store.each_account(&mut |a| {
         let row = (n + 1) as u32;
         let mut c = 0u16;
         let put_text = |sheet: &mut rust_xlsxwriter::Worksheet,
@@ -174,7 +159,8 @@ pub fn write<W: Write + Seek + Send>(
         if n % 8192 == 0 {
             progress(n, total);
         }
-    }
+        Ok(())
+    })?;
     progress(n, total);
     book.save_to_writer(out).map_err(xlsx_err)?;
     Ok(n)

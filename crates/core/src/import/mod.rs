@@ -3,11 +3,11 @@
 //! messages) and the pending search postings, flushed in batches.
 
 pub mod line;
-mod parse;
+pub(crate) mod parse;
 pub mod reader;
 pub mod report;
 pub mod sheet;
-mod writer;
+pub(crate) mod writer;
 
 use crate::domain::CountryCode;
 use crate::error::{Error, Result};
@@ -86,7 +86,7 @@ impl ImportReport {
 }
 
 /// Where the lines come from.
-enum Source {
+pub(crate) enum Source {
     Csv(
         reader::Encoding,
         u8,
@@ -99,7 +99,7 @@ enum Source {
 impl Source {
     /// A spreadsheet is opened (and refused if unreadable) before anything else; a text file is
     /// a CSV file whose encoding and separator are found from its bytes.
-    fn open(path: &Path) -> Result<Source> {
+    pub(crate) fn open(path: &Path) -> Result<Source> {
         Ok(match sheet::kind(path)? {
             Some(kind) => Source::Sheet(kind, sheet::open(path, kind)?),
             None => {
@@ -122,7 +122,7 @@ impl Source {
 
     /// Bytes read so far, for the progress; a spreadsheet is read through its archive, and its
     /// lines stand for them.
-    fn bytes(&self) -> Option<reader::ByteCounter> {
+    pub(crate) fn bytes(&self) -> Option<reader::ByteCounter> {
         match self {
             Source::Csv(.., bytes) => Some(bytes.clone()),
             Source::Sheet(..) => None,
@@ -130,7 +130,7 @@ impl Source {
     }
 
     /// Runs on the reading thread: every line read, checked and sent to the writer.
-    fn send_lines(
+    pub(crate) fn send_lines(
         self,
         cc: CountryCode,
         rules: &NumberRules,
@@ -153,7 +153,7 @@ impl Source {
 }
 
 impl ImportReport {
-    fn new(source: &Source) -> ImportReport {
+    pub(crate) fn new(source: &Source) -> ImportReport {
         let (encodage, separateur) = match source {
             Source::Sheet(kind, _) => (kind.label(), "aucun (colonnes)".into()),
             Source::Csv(enc, b'\t', ..) => (enc.label(), "tabulation".into()),
@@ -175,7 +175,7 @@ impl ImportReport {
     }
 
     /// One more line read: written, or refused with its errors.
-    fn count(
+    pub(crate) fn count(
         &mut self,
         written: std::result::Result<Written, Vec<LineError>>,
         on_error: &mut dyn FnMut(&LineError),
@@ -195,7 +195,7 @@ impl ImportReport {
     }
 
     /// A refused line: each error told as it is found, and kept up to [`MAX_KEPT_ERRORS`].
-    fn refuse(&mut self, errs: Vec<LineError>, on_error: &mut dyn FnMut(&LineError)) {
+    pub(crate) fn refuse(&mut self, errs: Vec<LineError>, on_error: &mut dyn FnMut(&LineError)) {
         self.rejetees += 1;
         for e in errs {
             on_error(&e);
@@ -208,12 +208,12 @@ impl ImportReport {
 
     /// Whether the import is written: not a dry run, some line valid, and no line refused
     /// unless refused lines are skipped.
-    fn commits(&self, opts: ImportOptions) -> bool {
+    pub(crate) fn commits(&self, opts: ImportOptions) -> bool {
         !opts.dry_run && self.valides > 0 && (self.rejetees == 0 || opts.skip_invalid)
     }
 
     /// The Journal's line of a written import.
-    fn audit_details(&self, path: &Path) -> String {
+    pub(crate) fn audit_details(&self, path: &Path) -> String {
         format!(
             "{} : {}, {}, {}",
             audit::file_name(path),
@@ -225,7 +225,7 @@ impl ImportReport {
 }
 
 /// The file's size, for the progress; a folder is refused before anything tries to read it.
-fn file_size(path: &Path) -> Result<u64> {
+pub(crate) fn file_size(path: &Path) -> Result<u64> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return Err(Error::file(format!("{} est un dossier.", path.display())));

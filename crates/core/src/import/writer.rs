@@ -43,7 +43,7 @@ pub struct Writer<'c> {
 
 /// A matricule or identifiant that an earlier line of the file already has: said alike whether
 /// the line is refused as it is written or, in bulk mode, once every line is in.
-fn earlier_line(line: u64, field: Field, value: &str, prev: u64) -> LineError {
+pub(crate) fn earlier_line(line: u64, field: Field, value: &str, prev: u64) -> LineError {
     let what = match field {
         Field::Matricule => "le matricule",
         _ => "l'identifiant",

@@ -230,15 +230,15 @@ pub fn holders_sentence(holders: &[Holder]) -> String {
     )
 }
 
-impl Store {
-    pub fn number_rules(&self) -> Result<NumberRules> {
+impl NumberRules {
+    /// The rules from the stored rows: blocked patterns (`+2168*` a prefix) with their reason,
+    /// privileged numbers with their label and whether they are free.
+    pub fn from_rows(
+        blocked: impl IntoIterator<Item = (String, String)>,
+        privileged: impl IntoIterator<Item = (String, String, bool)>,
+    ) -> NumberRules {
         let mut rules = NumberRules::default();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT pattern, reason FROM blocked_numbers")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (pattern, reason) = row?;
+        for (pattern, reason) in blocked {
             match pattern.strip_suffix('*') {
                 Some(p) => rules
                     .prefixes
@@ -248,21 +248,34 @@ impl Store {
                 }
             }
         }
+        for (n, label, free) in privileged {
+            rules.privileged.insert(n, (label, free));
+        }
+        rules
+    }
+}
+
+impl Store {
+    pub fn number_rules(&self) -> Result<NumberRules> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT pattern, reason FROM blocked_numbers")?;
+        let blocked = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT number, label, free FROM privileged_numbers")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (n, label, free) = row?;
-            rules.privileged.insert(n, (label, free));
-        }
-        Ok(rules)
+        let privileged = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(NumberRules::from_rows(blocked, privileged))
     }
 
     pub fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {

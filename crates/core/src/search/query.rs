@@ -36,7 +36,7 @@ pub fn matching_ids(conn: &Connection, query: &str, cc: &CountryCode) -> Result<
 
 /// Whitespace-separated terms, with adjacent number pieces joined: `+216 41 527 589` is one
 /// phone number, not four terms.
-fn terms(query: &str) -> Vec<String> {
+pub(crate) fn terms(query: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut prev_number = false;
     for t in query.split_whitespace() {

@@ -655,7 +655,7 @@ impl Store {
 }
 
 /// Short French summary of what an edit changed, for the audit log.
-fn describe_changes(before: &Account, d: &AccountDraft) -> String {
+pub(crate) fn describe_changes(before: &Account, d: &AccountDraft) -> String {
     let mut parts = Vec::new();
     if before.name != d.name.as_str() {
         parts.push(format!("nom « {} » → « {} »", before.name, d.name.as_str()));

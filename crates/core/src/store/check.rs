@@ -24,20 +24,21 @@ impl CheckReport {
 }
 
 /// Listing stops after this many problems of one kind: the first ones say enough.
-const MAX_LISTED: i64 = 50;
+pub(crate) const MAX_LISTED: i64 = 50;
 
 /// Accounts whose balance is not the sum of their movements.
-const BALANCE_NOT_SUM: &str = "SELECT a.matricule, a.name, a.balance, ifnull(s.total, 0)
+pub(crate) const BALANCE_NOT_SUM: &str =
+    "SELECT a.matricule, a.name, a.balance, CAST(coalesce(s.total, 0) AS BIGINT)
      FROM accounts a
      LEFT JOIN (SELECT account_id, sum(amount) AS total FROM movements GROUP BY account_id) s
             ON s.account_id = a.id
-     WHERE a.balance <> ifnull(s.total, 0)
+     WHERE a.balance <> coalesce(s.total, 0)
      LIMIT ?1";
 
 /// Movements whose balance after is not the sum of their account's movements up to them.
-const AFTER_NOT_RUNNING: &str = "SELECT m.id, a.matricule, m.balance_after, m.running
+pub(crate) const AFTER_NOT_RUNNING: &str = "SELECT m.id, a.matricule, m.balance_after, m.running
      FROM (SELECT id, account_id, balance_after,
-                  sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS running
+                  CAST(sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS BIGINT) AS running
            FROM movements) m
      JOIN accounts a ON a.id = m.account_id
      WHERE m.balance_after <> m.running

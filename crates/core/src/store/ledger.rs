@@ -107,7 +107,7 @@ pub fn parse_amount(currency: &Currency, kind: MovementKind, raw: &str) -> Resul
 }
 
 /// The amount as it changes the balance: a debit takes away.
-fn signed(kind: MovementKind, amount: Money) -> i64 {
+pub(crate) fn signed(kind: MovementKind, amount: Money) -> i64 {
     match kind {
         MovementKind::Debit => -amount.0,
         _ => amount.0,
@@ -150,7 +150,7 @@ pub(crate) fn apply(
 
 /// The reason of a movement typed by hand, its spaces tidied, once kind, amount and reason are
 /// right; else every field's error, or the refusal of a kind only the program writes.
-fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> Result<String> {
+pub(crate) fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> Result<String> {
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut errors = Vec::new();
     match kind {
@@ -201,7 +201,7 @@ fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> Result<Strin
 
 /// The refusal of a debit or a correction that would take the balance of `name` from
 /// `balance` to `after`, below zero.
-fn below_zero(
+pub(crate) fn below_zero(
     kind: MovementKind,
     name: &str,
     currency: &Currency,

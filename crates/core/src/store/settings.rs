@@ -97,16 +97,10 @@ pub fn parse_agi_address(
     })
 }
 
-impl Store {
-    pub fn settings(&self) -> Result<Settings> {
-        let get = |k: &str| -> Result<Option<String>> {
-            Ok(self
-                .conn
-                .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
-                    r.get(0)
-                })
-                .optional()?)
-        };
+impl Settings {
+    /// The settings from their stored values (`get`: the value of a key, if set), read
+    /// leniently alike by both stores.
+    pub fn from_values(get: impl Fn(&str) -> Result<Option<String>>) -> Result<Settings> {
         let d = Settings::default();
         let decimals = get("currency_decimals")?
             .and_then(|v| v.parse().ok())
@@ -142,6 +136,19 @@ impl Store {
                 .and_then(|t| crate::control::schedule::Schedule::parse(&t).ok())
                 .unwrap_or(d.call_hours),
             calls_per_day: get("calls_per_day")?.and_then(|v| v.parse().ok()),
+        })
+    }
+}
+
+impl Store {
+    pub fn settings(&self) -> Result<Settings> {
+        Settings::from_values(|k| {
+            Ok(self
+                .conn
+                .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
+                    r.get(0)
+                })
+                .optional()?)
         })
     }
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod both_stores;
 mod calls;
 mod control;
 mod export;

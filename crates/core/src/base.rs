@@ -1,0 +1,157 @@
+//! The database a front works on: the desk's SQLite file or a site's PostgreSQL (SPEC §13).
+//! Fronts call these methods and never ask which store stands behind them, except for what a
+//! site does not do yet (see [`Base::local`]).
+
+use crate::domain::{Account, AccountDraft, Money};
+use crate::error::{Error, Result};
+use crate::export::AccountSource;
+use crate::import::line::LineError;
+use crate::import::{ImportOptions, ImportReport, Progress};
+use crate::site::SiteStore;
+use crate::store::accounts::{Deleted, ListQuery, Page};
+use crate::store::check::CheckReport;
+use crate::store::ledger::{Movement, MovementKind};
+use crate::store::{Settings, Store};
+use std::path::Path;
+
+pub enum Base {
+    Local(Store),
+    Site(SiteStore),
+}
+
+/// Calls the same method on whichever store is open.
+macro_rules! both {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Base::Local($s) => $e,
+            Base::Site($s) => $e,
+        }
+    };
+}
+
+impl Base {
+    /// Opens `db` (`--db` or `FORFAITS_DB`; `None`: the default SQLite file): a
+    /// `postgres://` URL connects to the site, anything else is an SQLite file. A command that
+    /// only reads never creates a file (a mistyped path).
+    pub fn open(db: Option<&str>, reads_only: bool) -> Result<Base> {
+        let env = std::env::var("FORFAITS_DB").ok().filter(|v| !v.is_empty());
+        if let Some(url) = db
+            .or(env.as_deref())
+            .filter(|d| crate::site::is_site_url(d))
+        {
+            return Ok(Base::Site(SiteStore::connect(url)?));
+        }
+        let store = match (db, reads_only) {
+            (Some(p), true) => Store::open_existing(Path::new(p)),
+            (Some(p), false) => Store::open(Path::new(p)),
+            (None, true) => Store::open_existing(&crate::store::default_db_path()),
+            (None, false) => Store::open_default(),
+        }?;
+        Ok(Base::Local(store))
+    }
+
+    /// The SQLite store, for what a site does not do yet (`what`: the command, « calls
+    /// import »); on a site, a French refusal naming it.
+    pub fn local(&mut self, what: &str) -> Result<&mut Store> {
+        match self {
+            Base::Local(s) => Ok(s),
+            Base::Site(s) => Err(Error::Rejected(format!(
+                "« {what} » ne se fait pas encore sur une base de site ({}) : cette version le \
+                 fait sur une base SQLite seulement.",
+                s.label()
+            ))),
+        }
+    }
+
+    pub fn site(&self) -> Option<&SiteStore> {
+        match self {
+            Base::Site(s) => Some(s),
+            Base::Local(_) => None,
+        }
+    }
+
+    pub fn operator(&self) -> &str {
+        both!(self, s => s.operator())
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        both!(self, s => s.settings())
+    }
+
+    pub fn count_accounts(&self) -> Result<u64> {
+        both!(self, s => s.count_accounts())
+    }
+
+    pub fn list_accounts(&self, q: &ListQuery) -> Result<Page> {
+        both!(self, s => s.list_accounts(q))
+    }
+
+    pub fn get_account(&self, id: i64) -> Result<Account> {
+        both!(self, s => s.get_account(id))
+    }
+
+    pub fn account_by_matricule(&self, matricule: &str) -> Result<Account> {
+        both!(self, s => s.account_by_matricule(matricule))
+    }
+
+    pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
+        both!(self, s => s.update_account(id, d))
+    }
+
+    pub fn delete_account(&mut self, id: i64) -> Result<Deleted> {
+        both!(self, s => s.delete_account(id))
+    }
+
+    pub fn manual_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+    ) -> Result<Movement> {
+        both!(self, s => s.manual_movement(account_id, kind, amount, reason))
+    }
+
+    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
+        both!(self, s => s.movements(account_id, limit, offset))
+    }
+
+    pub fn check(&self) -> Result<CheckReport> {
+        both!(self, s => s.check())
+    }
+
+    pub fn import_users(
+        &mut self,
+        path: &Path,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+        on_error: &mut dyn FnMut(&LineError),
+    ) -> Result<ImportReport> {
+        match self {
+            Base::Local(s) => crate::import::import_users(s, path, opts, progress, on_error),
+            Base::Site(s) => s.import_users(path, opts, progress, on_error),
+        }
+    }
+}
+
+impl AccountSource for Base {
+    fn settings(&self) -> Result<Settings> {
+        Base::settings(self)
+    }
+
+    fn count_accounts(&self) -> Result<u64> {
+        Base::count_accounts(self)
+    }
+
+    fn longest_name(&self) -> Result<usize> {
+        both!(self, s => s.longest_name())
+    }
+
+    fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
+        both!(self, s => s.each_account(f))
+    }
+
+    fn record_export(&self, details: &str) -> Result<()> {
+        both!(self, s => s.record_export(details))
+    }
+}

@@ -1,0 +1,327 @@
+//! Accounts of a site: read, search through the trigram index, edit, delete.
+
+use super::SiteStore;
+use crate::domain::phone::compact_number;
+use crate::domain::CountryCode;
+use crate::domain::{Account, AccountDraft, Money, KEYS};
+use crate::error::{Error, Result};
+use crate::search::index::{name_key, phone_digits, PhoneDigits};
+use crate::search::INFIX_MIN;
+use crate::store::accounts::{Deleted, ListQuery, Page, SortKey, MAX_PAGE};
+use crate::store::columns::{self, Col};
+use crate::store::now;
+use crate::text::{fold, words};
+use postgres::types::ToSql;
+use postgres::Row;
+
+fn opt_u32(v: Option<i64>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
+}
+
+/// An account from a row of [`columns::ACCOUNT`], as `store::accounts::from_row` reads SQLite's.
+pub(crate) fn from_row(r: &Row) -> Account {
+    Account {
+        id: r.get(Col::ID),
+        name: r.get(Col::NAME),
+        matricule: r.get(Col::MATRICULE),
+        identifiant: r.get(Col::IDENTIFIANT),
+        enabled: r.get(Col::ENABLED),
+        billing: r.get(Col::BILLING),
+        allowance_minutes: opt_u32(r.get(Col::ALLOWANCE)),
+        used_seconds: r.get(Col::USED),
+        balance: r.get(Col::BALANCE),
+        phones: (0..KEYS).map(|k| r.get(Col::PHONE + k)).collect(),
+        created_at: r.get(Col::CREATED),
+        updated_at: r.get(Col::UPDATED),
+        max_call_minutes: opt_u32(r.get(Col::MAX_CALL)),
+        calls_per_day: opt_u32(r.get(Col::PER_DAY)),
+        suspended_until: r
+            .get::<_, Option<String>>(Col::SUSPENDED)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        suspension_reason: r.get(Col::REASON),
+    }
+}
+
+/// What the search looks in for one account: the folded name, matricule, identifiant, and each
+/// key in every form it may be typed (`27468145`, `+21627468145`, `0021627468145`; a foreign
+/// number as `+33…` and `0033…`), so that a term is found by LIKE inside it.
+pub(crate) fn search_text<'a>(
+    name_key: &str,
+    matricule: &str,
+    identifiant: &str,
+    phones: impl IntoIterator<Item = Option<&'a str>>,
+    cc: &CountryCode,
+) -> String {
+    let mut out = format!("{name_key} {matricule} {identifiant}");
+    for p in phones.into_iter().flatten() {
+        let compact = compact_number(p).unwrap_or_else(|| p.to_string());
+        match phone_digits(&compact, cc) {
+            PhoneDigits::Domestic(n) => {
+                let c = cc.as_str();
+                out.push_str(&format!(" {n} +{c}{n} 00{c}{n}"));
+            }
+            PhoneDigits::Foreign(d) => out.push_str(&format!(" +{d} 00{d}")),
+        }
+    }
+    out
+}
+
+/// `text` inside a LIKE pattern, matched as written.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The WHERE clause of a search and its values: every term must be found in the search text
+/// (name folded, matricule, identifiant, each key as stored and from abroad); a term of 3
+/// characters or more anywhere (the trigram index answers), a shorter one at the start of a word.
+pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |piece: &str| {
+        let p = like_escaped(piece);
+        if piece.chars().count() >= INFIX_MIN {
+            values.push(format!("%{p}%"));
+            parts.push(format!("search LIKE ${}", values.len()));
+        } else {
+            values.push(format!("{p}%"));
+            values.push(format!("% {p}%"));
+            parts.push(format!(
+                "(search LIKE ${} OR search LIKE ${})",
+                values.len() - 1,
+                values.len()
+            ));
+        }
+    };
+    for term in crate::search::query::terms(query) {
+        match compact_number(&term) {
+            Some(number) => add(&number),
+            None => {
+                let folded = fold(&term);
+                for w in words(&folded) {
+                    add(w);
+                }
+            }
+        }
+    }
+    let clause = if parts.is_empty() {
+        "TRUE".to_string()
+    } else {
+        parts.join(" AND ")
+    };
+    (clause, values)
+}
+
+/// The ORDER BY of a page: names compare as bytes, as SQLite compares them.
+fn order_by(tri: SortKey, desc: bool) -> String {
+    let dir = if desc { "DESC" } else { "ASC" };
+    let col = match tri {
+        SortKey::Nom => "name_key COLLATE \"C\"".to_string(),
+        SortKey::Matricule | SortKey::Identifiant => format!("{} COLLATE \"C\"", tri.sql()),
+        other => other.sql().to_string(),
+    };
+    format!("{col} {dir}, id {dir}")
+}
+
+impl SiteStore {
+    pub fn get_account(&self, id: i64) -> Result<Account> {
+        self.client
+            .borrow_mut()
+            .query_opt(
+                &format!("SELECT {} FROM accounts WHERE id = $1", *columns::ACCOUNT),
+                &[&id],
+            )?
+            .map(|r| from_row(&r))
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+    }
+
+    pub fn find_by_matricule(&self, matricule: &str) -> Result<Option<Account>> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_opt(
+                &format!(
+                    "SELECT {} FROM accounts WHERE matricule = $1",
+                    *columns::ACCOUNT
+                ),
+                &[&matricule.trim()],
+            )?
+            .map(|r| from_row(&r)))
+    }
+
+    pub fn account_by_matricule(&self, matricule: &str) -> Result<Account> {
+        self.find_by_matricule(matricule)?
+            .ok_or_else(|| Error::NotFound(format!("le matricule {}", matricule.trim())))
+    }
+
+    pub fn count_accounts(&self) -> Result<u64> {
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT count(*) FROM accounts", &[])?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    /// One page of the table, sorted, filtered by the search text.
+    pub fn list_accounts(&self, q: &ListQuery) -> Result<Page> {
+        let limit = i64::from(q.limite.clamp(1, MAX_PAGE));
+        let (clause, values) = search_condition(&q.recherche);
+        let mut params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let mut client = self.client.borrow_mut();
+        let total: i64 = if clause == "TRUE" {
+            client
+                .query_one("SELECT count(*) FROM accounts", &[])?
+                .get(0)
+        } else {
+            client
+                .query_one(
+                    &format!("SELECT count(*) FROM accounts WHERE {clause}"),
+                    &params,
+                )?
+                .get(0)
+        };
+        let offset = q.decalage as i64;
+        params.push(&limit);
+        params.push(&offset);
+        let n = values.len();
+        let rows = client.query(
+            &format!(
+                "SELECT {} FROM accounts WHERE {clause} ORDER BY {} LIMIT ${} OFFSET ${}",
+                *columns::ACCOUNT,
+                order_by(q.tri, q.desc),
+                n + 1,
+                n + 2
+            ),
+            &params,
+        )?;
+        Ok(Page {
+            total: total as u64,
+            offset: q.decalage,
+            rows: rows.iter().map(from_row).collect(),
+        })
+    }
+
+    /// Saves the edited fields of an account (not its balance nor its minutes), audited.
+    pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
+        let before = self.get_account(id)?;
+        let key = name_key(d.name.as_str());
+        let phones: Vec<Option<&str>> = d
+            .phones
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.as_str()))
+            .collect();
+        let allowance = d.allowance_minutes.map(i64::from);
+        let t = now();
+        let search = search_text(
+            &key,
+            d.matricule.as_str(),
+            d.identifiant.as_str(),
+            phones.iter().copied(),
+            &self.settings()?.country_code,
+        );
+        let sql = format!(
+            "UPDATE accounts SET name = $1, name_key = $2, matricule = $3, identifiant = $4,
+                    enabled = $5, billing = $6, allowance_min = $7, {}, updated_at = $18,
+                    search = $20
+             WHERE id = $19",
+            columns::phone_assignments(8).replace('?', "$")
+        );
+        let name = d.name.as_str().to_string();
+        let matricule = d.matricule.as_str().to_string();
+        let identifiant = d.identifiant.as_str().to_string();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &name,
+            &key,
+            &matricule,
+            &identifiant,
+            &d.enabled,
+            &d.billing,
+            &allowance,
+        ];
+        for p in &phones {
+            params.push(p);
+        }
+        params.push(&t);
+        params.push(&id);
+        params.push(&search);
+        let details = crate::store::accounts::describe_changes(&before, d);
+        let refused = self.refusal("modifier un compte");
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(&refused)?;
+        tx.execute(&sql, &params).map_err(|e| {
+            if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                Error::Rejected(format!(
+                    "Le matricule {matricule} ou l'identifiant {identifiant} est déjà attribué à un autre compte."
+                ))
+            } else {
+                refused(e)
+            }
+        })?;
+        audit(
+            &mut tx,
+            "Modification du compte",
+            Some((&matricule, &name)),
+            &details,
+        )
+        .map_err(&refused)?;
+        tx.commit().map_err(&refused)?;
+        drop(client);
+        self.get_account(id)
+    }
+
+    /// Deletes the account, its movements and calls; the Journal keeps who, when, the name, the
+    /// matricule and the final balance.
+    pub fn delete_account(&mut self, id: i64) -> Result<Deleted> {
+        let currency = self.settings()?.currency;
+        let refused = self.refusal("supprimer un compte");
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(&refused)?;
+        let row = tx
+            .query_opt(
+                "DELETE FROM accounts WHERE id = $1 RETURNING name, matricule, balance",
+                &[&id],
+            )
+            .map_err(&refused)?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))?;
+        let (name, matricule, balance): (String, String, i64) =
+            (row.get(0), row.get(1), row.get(2));
+        audit(
+            &mut tx,
+            "Suppression du compte",
+            Some((&matricule, &name)),
+            &format!("solde final {}", currency.format_plain(Money(balance))),
+        )
+        .map_err(&refused)?;
+        tx.commit().map_err(&refused)?;
+        Ok(Deleted {
+            nom: name,
+            matricule,
+            solde: balance,
+        })
+    }
+}
+
+/// A line of the Journal, in the caller's transaction; its operator is the signed-in user
+/// (the table's trigger writes it).
+pub(crate) fn audit(
+    tx: &mut postgres::Transaction<'_>,
+    action: &str,
+    subject: Option<(&str, &str)>,
+    details: &str,
+) -> std::result::Result<(), postgres::Error> {
+    tx.execute(
+        "INSERT INTO audit (at, operator, action, matricule, name, details)
+         VALUES ($1, session_user, $2, $3, $4, $5)",
+        &[
+            &now(),
+            &action,
+            &subject.map(|s| s.0),
+            &subject.map(|s| s.1),
+            &details,
+        ],
+    )?;
+    Ok(())
+}

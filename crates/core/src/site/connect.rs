@@ -1,0 +1,172 @@
+//! Opening a connection to a site: the URL checked, the password found where PostgreSQL's own
+//! tools look for it (the URL, `PGPASSWORD`, `~/.pgpass`), failures said in French.
+
+use crate::error::{Error, Result};
+use postgres::config::Host;
+use postgres::{Client, Config, NoTls};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Whether `db` (a `--db` value or `FORFAITS_DB`) names a site rather than an SQLite file.
+pub fn is_site_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// The connection and its label (`user@host:port/base`).
+pub(crate) fn client(url: &str) -> Result<(Client, String)> {
+    let mut config = Config::from_str(url).map_err(|e| {
+        Error::Rejected(format!(
+            "Adresse de base de site invalide : {} (attendu postgres://UTILISATEUR@SERVEUR[:PORT]/BASE).",
+            hide_password(url)
+        ))
+        .because(e)
+    })?;
+    let user = config
+        .get_user()
+        .map(str::to_string)
+        .unwrap_or_else(crate::store::current_operator);
+    config.user(&user);
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => {
+            config.host("localhost");
+            "localhost".into()
+        }
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let dbname = config.get_dbname().unwrap_or(&user).to_string();
+    if config.get_password().is_none() {
+        let from_env = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty());
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        let pgpass = std::env::var_os("PGPASSFILE")
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.map(|h| h.join(".pgpass")));
+        let found = from_env
+            .or_else(|| pgpass.and_then(|f| password_from_pgpass(&f, &host, port, &dbname, &user)));
+        if let Some(p) = found {
+            config.password(p);
+        }
+    }
+    config
+        .application_name("forfaits")
+        .connect_timeout(Duration::from_secs(10));
+    let label = format!("{user}@{host}:{port}/{dbname}");
+    let client = config
+        .connect(NoTls)
+        .map_err(|e| refused_connection(&label, e))?;
+    Ok((client, label))
+}
+
+fn refused_connection(label: &str, e: postgres::Error) -> Error {
+    let why = match e.as_db_error() {
+        Some(d) => d.message().to_string(),
+        None => std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| e.to_string()),
+    };
+    Error::database(format!(
+        "Connexion impossible à la base de site {label} : {why}."
+    ))
+    .because(e)
+}
+
+/// The URL with its password, if any, replaced by `***`.
+fn hide_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The password of `~/.pgpass` (format of libpq: `host:port:base:user:password`, `*` matches
+/// anything, `\:` and `\\` escaped) for this connection, if a line matches.
+pub fn password_from_pgpass(
+    file: &Path,
+    host: &str,
+    port: u16,
+    db: &str,
+    user: &str,
+) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let port = port.to_string();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_pgpass(line);
+        if fields.len() != 5 {
+            continue;
+        }
+        let matches = |f: &str, v: &str| f == "*" || f == v;
+        let host_ok = matches(&fields[0], host)
+            || (fields[0] == "localhost" && (host == "127.0.0.1" || host.starts_with('/')));
+        if host_ok
+            && matches(&fields[1], &port)
+            && matches(&fields[2], db)
+            && matches(&fields[3], user)
+        {
+            return Some(fields[4].clone());
+        }
+    }
+    None
+}
+
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.last_mut().expect("one field").push(n);
+                }
+            }
+            ':' if out.len() < 5 => out.push(String::new()),
+            c => out.last_mut().expect("one field").push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgpass_line_matches_with_wildcards_and_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pgpass");
+        std::fs::write(
+            &f,
+            "# comment\nother:5432:*:ali:nope\nlocalhost:*:forfaits:caisse1:s\\:ecret\n",
+        )
+        .unwrap();
+        assert_eq!(
+            password_from_pgpass(&f, "127.0.0.1", 5433, "forfaits", "caisse1").as_deref(),
+            Some("s:ecret")
+        );
+        assert_eq!(
+            password_from_pgpass(&f, "db", 5432, "forfaits", "caisse1"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_password_in_a_refused_url_is_not_shown() {
+        assert_eq!(
+            hide_password("postgres://ali:secret@h/b"),
+            "postgres://ali:***@h/b"
+        );
+        assert!(is_site_url("postgresql://h/b"));
+        assert!(!is_site_url("/tmp/postgres.db"));
+    }
+}

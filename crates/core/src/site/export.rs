@@ -1,0 +1,49 @@
+//! What an export reads from a site: the rows streamed in creation order, as from SQLite.
+
+use super::accounts::from_row;
+use super::SiteStore;
+use crate::domain::Account;
+use crate::error::Result;
+use crate::export::AccountSource;
+use crate::store::columns::ACCOUNT;
+use crate::store::Settings;
+use postgres::fallible_iterator::FallibleIterator;
+
+impl AccountSource for SiteStore {
+    fn settings(&self) -> Result<Settings> {
+        SiteStore::settings(self)
+    }
+
+    fn count_accounts(&self) -> Result<u64> {
+        SiteStore::count_accounts(self)
+    }
+
+    fn longest_name(&self) -> Result<usize> {
+        let n: i32 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT coalesce(max(length(name)), 0) FROM accounts", &[])?
+            .get(0);
+        Ok(n.max(0) as usize)
+    }
+
+    fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
+        let mut client = self.client.borrow_mut();
+        let mut rows = client.query_raw(
+            &format!("SELECT {} FROM accounts ORDER BY id", *ACCOUNT),
+            std::iter::empty::<i32>(),
+        )?;
+        while let Some(r) = rows.next()? {
+            f(from_row(&r))?;
+        }
+        Ok(())
+    }
+
+    fn record_export(&self, details: &str) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .execute("SELECT forfaits_journal_export($1)", &[&details])
+            .map_err(self.refusal("exporter les comptes"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,366 @@
+//! Import of users into a site: the same reading and line checks as on SQLite (`import`), the
+//! same refusals said the same way, and the accepted accounts sent with `COPY`, all in one
+//! transaction or nothing.
+
+use super::accounts::search_text;
+use super::SiteStore;
+use crate::domain::{AccountDraft, Field};
+use crate::error::{Error, Result};
+use crate::import::line::LineError;
+use crate::import::parse::Msg;
+use crate::import::writer::{earlier_line, Written};
+use crate::import::{file_size, ImportOptions, ImportReport, Progress, Source};
+use crate::rules::NumberRules;
+use crate::store::columns::PHONE_LIST;
+use crate::store::now;
+use postgres::Transaction;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+/// COPY rows are sent in parts of about this size, so that memory stays bounded.
+const COPY_PART: usize = 8 << 20;
+
+/// A value in COPY's text format.
+fn copy_text(out: &mut Vec<u8>, v: Option<&str>) {
+    let Some(v) = v else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for b in v.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b => out.push(b),
+        }
+    }
+}
+
+/// Who holds a matricule or an identifiant in the database: id and name.
+type Holders = HashMap<String, (i64, String)>;
+
+struct SiteWriter<'a, 't> {
+    tx: &'a mut Transaction<'t>,
+    settings: &'a crate::store::Settings,
+    at: i64,
+    /// The accounts table was empty: nothing to look up.
+    was_empty: bool,
+    /// Accounts with a greater id are this import's own (sent by an earlier part of COPY).
+    max_before: i64,
+    /// Line of each matricule and identifiant accepted for a new account.
+    new_matricules: HashMap<String, u64>,
+    new_identifiants: HashMap<String, u64>,
+    /// Line of each account updated (by id).
+    updated: HashMap<i64, u64>,
+    rows: Vec<u8>,
+}
+
+impl SiteWriter<'_, '_> {
+    /// Holders in the database of the batch's matricules and identifiants.
+    fn holders(&mut self, drafts: &[&AccountDraft]) -> Result<(Holders, Holders)> {
+        if self.was_empty && self.updated.is_empty() {
+            return Ok(Default::default());
+        }
+        let ms: Vec<&str> = drafts.iter().map(|d| d.matricule.as_str()).collect();
+        let is: Vec<&str> = drafts.iter().map(|d| d.identifiant.as_str()).collect();
+        let rows = self.tx.query(
+            "SELECT id, name, matricule, identifiant FROM accounts
+             WHERE matricule = ANY($1) OR identifiant = ANY($2)",
+            &[&ms, &is],
+        )?;
+        let (mut by_m, mut by_i) = (Holders::new(), Holders::new());
+        for r in rows {
+            let holder: (i64, String) = (r.get(0), r.get(1));
+            by_m.insert(r.get(2), holder.clone());
+            by_i.insert(r.get(3), holder);
+        }
+        Ok((by_m, by_i))
+    }
+
+    fn write(
+        &mut self,
+        mut d: AccountDraft,
+        key: String,
+        line: u64,
+        update_existing: bool,
+        held: &(Holders, Holders),
+    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+        let (m, i) = (
+            d.matricule.as_str().to_string(),
+            d.identifiant.as_str().to_string(),
+        );
+        if update_existing && !self.new_matricules.contains_key(&m) {
+            if let Some((id, _)) = held.0.get(&m).filter(|(id, _)| *id <= self.max_before) {
+                return self.update(*id, &d, &key, line, held);
+            }
+        }
+        let mut errors = Vec::new();
+        for (field, value, in_file, in_base) in [
+            (
+                Field::Matricule,
+                &m,
+                self.new_matricules.get(&m),
+                held.0.get(&m),
+            ),
+            (
+                Field::Identifiant,
+                &i,
+                self.new_identifiants.get(&i),
+                held.1.get(&i),
+            ),
+        ] {
+            if let Some(prev) = in_file {
+                errors.push(earlier_line(line, field, value, *prev));
+            } else if let Some((id, name)) = in_base {
+                errors.push(match self.updated.get(id) {
+                    Some(prev) => earlier_line(line, field, value, *prev),
+                    None => in_base_error(line, field, value, name),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let s = self.settings;
+        d.enabled = s.default_enabled;
+        d.billing = s.default_billing;
+        d.allowance_minutes = s.default_allowance_min;
+        let r = &mut self.rows;
+        for v in [d.name.as_str(), &key, &m, &i] {
+            copy_text(r, Some(v));
+            r.push(b'\t');
+        }
+        r.extend_from_slice(if d.enabled { b"t\t" } else { b"f\t" });
+        r.extend_from_slice(if d.billing { b"t\t" } else { b"f\t" });
+        copy_text(r, d.allowance_minutes.map(|a| a.to_string()).as_deref());
+        for p in &d.phones {
+            r.push(b'\t');
+            copy_text(r, p.as_ref().map(|p| p.as_str()));
+        }
+        let _ = write!(
+            r,
+            "\t{at}\t{at}\t{}\t",
+            s.default_opening_balance.0,
+            at = self.at
+        );
+        let search = search_text(
+            &key,
+            &m,
+            &i,
+            d.phones.iter().map(|p| p.as_ref().map(|p| p.as_str())),
+            &s.country_code,
+        );
+        copy_text(r, Some(&search));
+        r.push(b'\n');
+        self.new_matricules.insert(m, line);
+        self.new_identifiants.insert(i, line);
+        if self.rows.len() > COPY_PART {
+            self.flush()?;
+        }
+        Ok(Ok(Written::Created))
+    }
+
+    fn update(
+        &mut self,
+        id: i64,
+        d: &AccountDraft,
+        key: &str,
+        line: u64,
+        held: &(Holders, Holders),
+    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+        let (m, i) = (d.matricule.as_str(), d.identifiant.as_str());
+        if let Some(prev) = self.updated.get(&id) {
+            return Ok(Err(vec![earlier_line(line, Field::Matricule, m, *prev)]));
+        }
+        if let Some(prev) = self.new_identifiants.get(i) {
+            return Ok(Err(vec![earlier_line(line, Field::Identifiant, i, *prev)]));
+        }
+        if let Some((other, name)) = held.1.get(i).filter(|(other, _)| *other != id) {
+            return Ok(Err(vec![match self.updated.get(other) {
+                Some(prev) => earlier_line(line, Field::Identifiant, i, *prev),
+                None => in_base_error(line, Field::Identifiant, i, name),
+            }]));
+        }
+        // The matricule found the account; its state, billing and allowance stay as they are.
+        let sql = format!(
+            "UPDATE accounts SET name = $2, name_key = $3, identifiant = $4, {}, updated_at = $15,
+                    search = $16
+             WHERE id = $1",
+            crate::store::columns::phone_assignments(5).replace('?', "$")
+        );
+        let name = d.name.as_str();
+        let phones: Vec<Option<&str>> = d
+            .phones
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.as_str()))
+            .collect();
+        let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&id, &name, &key, &i];
+        for p in &phones {
+            params.push(p);
+        }
+        params.push(&self.at);
+        let search = search_text(
+            key,
+            m,
+            i,
+            phones.iter().copied(),
+            &self.settings.country_code,
+        );
+        params.push(&search);
+        self.tx.execute(&sql, &params)?;
+        self.updated.insert(id, line);
+        Ok(Ok(Written::Updated))
+    }
+
+    /// Sends the rows gathered so far.
+    fn flush(&mut self) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut w = self.tx.copy_in(&format!(
+            "COPY accounts (name, name_key, matricule, identifiant, enabled, billing, \
+             allowance_min, {}, created_at, updated_at, balance, search) FROM STDIN",
+            *PHONE_LIST
+        ))?;
+        w.write_all(&self.rows).map_err(|e| {
+            Error::database(format!("Envoi des comptes au serveur impossible : {e}.")).because(e)
+        })?;
+        w.finish()?;
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+fn in_base_error(line: u64, field: Field, value: &str, name: &str) -> LineError {
+    let text = match field {
+        Field::Matricule => format!(
+            "le matricule {value} existe déjà dans la base (compte de {name}) ; \
+             choisissez « mettre à jour les comptes existants » pour le modifier"
+        ),
+        _ => format!("l'identifiant {value} est déjà attribué à {name} dans la base"),
+    };
+    LineError::at(line, field, value, text)
+}
+
+impl SiteStore {
+    pub fn number_rules(&self) -> Result<NumberRules> {
+        let mut c = self.client.borrow_mut();
+        let blocked = c
+            .query("SELECT pattern, reason FROM blocked_numbers", &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect::<Vec<_>>();
+        let privileged = c
+            .query("SELECT number, label, free FROM privileged_numbers", &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect::<Vec<_>>();
+        Ok(NumberRules::from_rows(blocked, privileged))
+    }
+
+    /// Imports users from a CSV or workbook file, as [`crate::import::import_users`] on SQLite.
+    pub fn import_users(
+        &mut self,
+        path: &Path,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+        on_error: &mut dyn FnMut(&LineError),
+    ) -> Result<ImportReport> {
+        let settings = self.settings()?;
+        let rules = self.number_rules()?;
+        let total = file_size(path)?;
+        let source = Source::open(path)?;
+        let bytes = source.bytes();
+        let mut report = ImportReport::new(&source);
+        let cc = settings.country_code.clone();
+        let refused = self.refusal("importer des comptes");
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(&refused)?;
+        // Other desks' writes to the accounts wait for the import (reads go on): the ids the
+        // import creates follow each other, and no account appears between the checks and COPY.
+        tx.batch_execute("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE")
+            .map_err(&refused)?;
+        let (max_before, was_empty): (i64, bool) = {
+            let r = tx.query_one(
+                "SELECT coalesce(max(id), 0), NOT EXISTS (SELECT 1 FROM accounts) FROM accounts",
+                &[],
+            )?;
+            (r.get(0), r.get(1))
+        };
+        let at = now();
+        std::thread::scope(|scope| -> Result<()> {
+            let mut w = SiteWriter {
+                tx: &mut tx,
+                settings: &settings,
+                at,
+                was_empty,
+                max_before,
+                new_matricules: HashMap::new(),
+                new_identifiants: HashMap::new(),
+                updated: HashMap::new(),
+                rows: Vec::with_capacity(COPY_PART + 4096),
+            };
+            let (to_writer, messages) = std::sync::mpsc::sync_channel(8);
+            scope.spawn(move || source.send_lines(cc, &rules, to_writer, None));
+            for msg in messages {
+                match msg {
+                    Msg::Lines(batch) => {
+                        let drafts: Vec<&AccountDraft> = batch
+                            .iter()
+                            .filter_map(|p| p.result.as_ref().ok().map(|(d, _)| d))
+                            .collect();
+                        let held = w.holders(&drafts)?;
+                        for p in batch {
+                            let written = match p.result {
+                                Ok((draft, key)) => {
+                                    w.write(draft, key, p.line, opts.update_existing, &held)?
+                                }
+                                Err(errs) => Err(errs),
+                            };
+                            report.count(written, on_error);
+                        }
+                        progress(Progress {
+                            lignes: report.lignes_lues,
+                            octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
+                            octets_total: if bytes.is_some() { total } else { 0 },
+                        });
+                    }
+                    Msg::Index(_) | Msg::EndOfLines => {}
+                    Msg::Failed(e) => return Err(Error::io(path, e)),
+                }
+            }
+            if report.commits(opts) {
+                w.flush()?;
+            }
+            Ok(())
+        })?;
+        report.erreurs.sort_by_key(|e| e.line);
+        if report.lignes_lues == 0 {
+            return Err(Error::Rejected(
+                "Le fichier ne contient aucune ligne.".into(),
+            ));
+        }
+        if !report.commits(opts) {
+            return Ok(report); // dropping the transaction rolls it back
+        }
+        if settings.default_opening_balance.0 > 0 {
+            tx.execute(
+                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+                 SELECT id, $2, 'initial', balance, balance, '', session_user FROM accounts
+                 WHERE id > $1 AND balance > 0",
+                &[&max_before, &at],
+            )?;
+        }
+        super::accounts::audit(
+            &mut tx,
+            "Import d'utilisateurs",
+            None,
+            &report.audit_details(path),
+        )?;
+        tx.commit()?;
+        report.ecrit = true;
+        Ok(report)
+    }
+}

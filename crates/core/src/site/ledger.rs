@@ -1,0 +1,94 @@
+//! Balance movements on a site: all go through the server's `forfaits_mouvement` (roles.sql),
+//! which locks the account, applies the rule of the movement's kind and the role, and writes the
+//! balance, the movement and the Journal's line in one transaction.
+
+use super::SiteStore;
+use crate::domain::Money;
+use crate::error::{Error, Result};
+use crate::store::ledger::{below_zero, signed, typed_reason, Movement, MovementKind};
+
+/// What each kind is called in a refusal: « Votre rôle (caisse) ne permet pas de débiter un
+/// compte. »
+fn action(kind: MovementKind) -> &'static str {
+    match kind {
+        MovementKind::Recharge => "recharger un compte",
+        MovementKind::Debit => "débiter un compte",
+        MovementKind::Correction => "corriger un solde",
+        MovementKind::Remboursement => "rembourser un compte",
+        MovementKind::Initial | MovementKind::Appel => "saisir ce mouvement",
+    }
+}
+
+impl SiteStore {
+    /// A movement typed by a person, as [`Store::manual_movement`](crate::Store::manual_movement)
+    /// on SQLite; the cash desk may only add a *Recharge* (the server refuses the rest).
+    pub fn manual_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+    ) -> Result<Movement> {
+        let currency = self.settings()?.currency;
+        let reason = typed_reason(kind, amount, reason)?;
+        let signed = signed(kind, amount);
+        let decimals = i32::from(currency.decimals);
+        let refused = self.refusal(action(kind));
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT movement_id, at, balance_before, balance_after, refused
+                 FROM forfaits_mouvement($1, $2, $3, $4, $5)",
+                &[&account_id, &kind.code(), &signed, &reason, &decimals],
+            )
+            .map_err(|e| match e.code() {
+                Some(c) if *c == postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE => {
+                    Error::Rejected("Montant hors limites.".into())
+                }
+                _ => refused(e),
+            })?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+        let (before, after): (i64, i64) = (row.get(2), row.get(3));
+        if row.get::<_, bool>(4) {
+            let name = self.get_account(account_id)?.name;
+            return Err(below_zero(kind, &name, &currency, before, signed, after));
+        }
+        Ok(Movement {
+            id: row.get(0),
+            date: row.get(1),
+            kind,
+            libelle: kind.label(),
+            montant: signed,
+            solde_apres: after,
+            motif: reason,
+            operateur: self.operator().to_string(),
+        })
+    }
+
+    /// Movements of an account, newest first.
+    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
+        let limit = i64::from(limit.clamp(1, crate::store::accounts::MAX_PAGE));
+        let rows = self.client.borrow_mut().query(
+            "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
+             WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            &[&account_id, &limit, &(offset as i64)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let kind = MovementKind::from_code(r.get(2)).unwrap_or(MovementKind::Correction);
+                Movement {
+                    id: r.get(0),
+                    date: r.get(1),
+                    kind,
+                    libelle: kind.label(),
+                    montant: r.get(3),
+                    solde_apres: r.get(4),
+                    motif: r.get(5),
+                    operateur: r.get(6),
+                }
+            })
+            .collect())
+    }
+}

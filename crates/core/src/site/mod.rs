@@ -1,0 +1,197 @@
+//! Site mode (SPEC §13): the store of a site whose desks and telephony server share one
+//! PostgreSQL database. The same operations as the SQLite [`Store`](crate::Store), written with
+//! PostgreSQL's own tools (trigram index, row locks, COPY); what each staff role may do is
+//! enforced by the server itself (roles.sql), so a refusal arrives here as an error of the server.
+
+mod accounts;
+mod check;
+mod connect;
+mod export;
+mod import;
+mod init;
+mod ledger;
+mod migrate;
+
+use crate::error::{Error, Result};
+use crate::store::Settings;
+use postgres::Client;
+use std::cell::RefCell;
+
+pub use connect::{is_site_url, password_from_pgpass};
+pub use init::{add_user, init};
+pub use migrate::{migrate, Migrated};
+
+/// Newest schema version of a site database; the same numbers as the SQLite schema (a test
+/// checks that both lists end at the same version).
+pub fn schema_version() -> usize {
+    init::migrations().last().map_or(0, |(v, _)| *v)
+}
+
+/// A staff role of the site (a PostgreSQL role the signed-in user is a member of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Caisse,
+    Lecture,
+    Telephonie,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Caisse, Role::Lecture, Role::Telephonie];
+
+    /// The PostgreSQL role.
+    pub fn pg_name(self) -> &'static str {
+        match self {
+            Role::Admin => "forfaits_admin",
+            Role::Caisse => "forfaits_caisse",
+            Role::Lecture => "forfaits_lecture",
+            Role::Telephonie => "forfaits_telephonie",
+        }
+    }
+
+    /// The word of `--role` and of the messages: `admin`, `caisse`, `lecture`, `telephonie`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Caisse => "caisse",
+            Role::Lecture => "lecture",
+            Role::Telephonie => "telephonie",
+        }
+    }
+
+    pub fn parse(word: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.word() == word.trim())
+            .ok_or_else(|| {
+                Error::Rejected(format!(
+                    "Rôle inconnu « {} » : admin, caisse, lecture ou telephonie.",
+                    word.trim()
+                ))
+            })
+    }
+}
+
+/// A connection to a site database, signed in as one PostgreSQL user.
+pub struct SiteStore {
+    client: RefCell<Client>,
+    /// `user@host:port/base`, for messages (never the password).
+    label: String,
+    user: String,
+    role: Role,
+}
+
+impl SiteStore {
+    /// Connects to the site at `url` (`postgres://USER@HOST[:PORT]/BASE`) and checks that it is
+    /// a Forfaits site of a schema this version knows.
+    pub fn connect(url: &str) -> Result<SiteStore> {
+        let (client, label) = connect::client(url)?;
+        let mut s = SiteStore {
+            client: RefCell::new(client),
+            label,
+            user: String::new(),
+            role: Role::Lecture,
+        };
+        init::check_version(&mut s.client.borrow_mut(), &s.label)?;
+        let (user, role) = s.whoami()?;
+        s.user = user;
+        s.role = role;
+        Ok(s)
+    }
+
+    fn whoami(&self) -> Result<(String, Role)> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT session_user::text,
+                    (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+                    OR session_user = (SELECT tableowner FROM pg_tables
+                                       WHERE schemaname = 'public' AND tablename = 'accounts')
+                    OR pg_has_role(session_user, 'forfaits_admin', 'MEMBER'),
+                    pg_has_role(session_user, 'forfaits_caisse', 'MEMBER'),
+                    pg_has_role(session_user, 'forfaits_telephonie', 'MEMBER')",
+            &[],
+        )?;
+        let role = if row.get(1) {
+            Role::Admin
+        } else if row.get(2) {
+            Role::Caisse
+        } else if row.get(3) {
+            Role::Telephonie
+        } else {
+            Role::Lecture
+        };
+        Ok((row.get(0), role))
+    }
+
+    /// The signed-in PostgreSQL user: the operator of every movement and Journal line.
+    pub fn operator(&self) -> &str {
+        &self.user
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// `user@host:port/base`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query("SELECT key, value FROM settings", &[])?;
+        let values: std::collections::HashMap<String, String> =
+            rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Settings::from_values(|k| Ok(values.get(k).cloned()))
+    }
+
+    /// Maps the server's refusal of `action` (« supprimer un compte ») to the French sentence
+    /// the person reads; other errors as they are.
+    pub(crate) fn refusal(&self, action: &str) -> impl Fn(postgres::Error) -> Error + '_ {
+        let action = action.to_string();
+        move |e| {
+            if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                self.denied(&action)
+            } else {
+                Error::from(e)
+            }
+        }
+    }
+
+    /// « Votre rôle (caisse) ne permet pas de supprimer un compte. »
+    pub fn denied(&self, action: &str) -> Error {
+        Error::Rejected(format!(
+            "Votre rôle ({}) ne permet pas {}. Aucune modification n'a été faite.",
+            self.role.word(),
+            crate::fr::de(action)
+        ))
+    }
+}
+
+/// A PostgreSQL error as the person reads it: a lost serialization or a deadlock is « base
+/// occupée » (try again), a refused privilege a refusal, the rest a database failure naming the
+/// server's own message (kept as the cause).
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        match e.code() {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+            {
+                Error::Busy
+            }
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Rejected(
+                "Votre rôle ne permet pas cette action. Aucune modification n'a été faite.".into(),
+            ),
+            _ => {
+                let detail = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string());
+                Error::database(format!("Erreur du serveur PostgreSQL : {detail}.")).because(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+-- Forfaits site: the staff roles and what each may do, enforced by the server (SPEC §13). Run by
+-- `site init` after the schema, as the owner of the tables; every statement may run again.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_lecture') THEN
+        CREATE ROLE forfaits_lecture NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_caisse') THEN
+        CREATE ROLE forfaits_caisse NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_admin') THEN
+        CREATE ROLE forfaits_admin NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_telephonie') THEN
+        CREATE ROLE forfaits_telephonie NOLOGIN;
+    END IF;
+END
+$$;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+
+-- Lecture: search, view, print.
+GRANT SELECT ON accounts, movements, calls, settings, tariffs, blocked_numbers,
+    privileged_numbers, schema_version TO forfaits_lecture;
+
+-- Caisse: what Lecture may, and *Recharge* through `forfaits_mouvement` only: no table is
+-- written directly.
+GRANT forfaits_lecture TO forfaits_caisse;
+
+-- Administration: everything on the site's tables.
+GRANT ALL ON ALL TABLES IN SCHEMA public TO forfaits_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_admin;
+
+-- Téléphonie (the `agi` service): read accounts and rules, hold and bill calls; nothing else.
+GRANT SELECT ON accounts, settings, tariffs, blocked_numbers, privileged_numbers, calls,
+    call_attempts, call_holds, schema_version TO forfaits_telephonie;
+GRANT UPDATE (balance, used_seconds) ON accounts TO forfaits_telephonie;
+GRANT INSERT, UPDATE ON call_attempts TO forfaits_telephonie;
+GRANT INSERT, UPDATE, DELETE ON call_holds TO forfaits_telephonie;
+GRANT INSERT ON calls, movements TO forfaits_telephonie;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_telephonie;
+
+-- An amount as the Journal writes it (Currency::format_plain): `-12,500`.
+CREATE OR REPLACE FUNCTION forfaits_montant(v bigint, decimals integer) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v < 0 THEN '-' ELSE '' END
+        || div(abs(v::numeric), 10::numeric ^ decimals)::text
+        || CASE WHEN decimals > 0
+                THEN ',' || lpad(mod(abs(v::numeric), 10::numeric ^ decimals)::bigint::text, decimals, '0')
+                ELSE '' END
+$$;
+
+-- The one way a balance changes by hand: the account locked, the rule of its kind checked, the
+-- balance and its movement written together, the Journal's line added; the operator is the
+-- signed-in user. The cash desk may add a *Recharge* and nothing else. Returns no row for an
+-- unknown account, `refused` for a debit or correction that would leave the balance below zero.
+CREATE OR REPLACE FUNCTION forfaits_mouvement(
+    p_account bigint, p_kind text, p_signed bigint, p_reason text, p_decimals integer,
+    OUT movement_id bigint, OUT at bigint, OUT balance_before bigint, OUT balance_after bigint,
+    OUT refused boolean)
+RETURNS SETOF record
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    acc record;
+    admin boolean := pg_has_role(session_user, 'forfaits_admin', 'MEMBER')
+        OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user);
+BEGIN
+    IF p_kind = 'recharge' THEN
+        IF NOT (admin OR pg_has_role(session_user, 'forfaits_caisse', 'MEMBER')) THEN
+            RAISE EXCEPTION 'forfaits: recharge refusée à %', session_user USING ERRCODE = '42501';
+        END IF;
+    ELSIF p_kind IN ('debit', 'correction', 'remboursement') THEN
+        IF NOT admin THEN
+            RAISE EXCEPTION 'forfaits: % refusé à %', p_kind, session_user USING ERRCODE = '42501';
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'forfaits: un mouvement % ne se saisit pas à la main', p_kind
+            USING ERRCODE = '22023';
+    END IF;
+    IF (p_kind = 'debit' AND p_signed >= 0) OR (p_kind IN ('recharge', 'remboursement') AND p_signed <= 0)
+        OR p_signed = 0 THEN
+        RAISE EXCEPTION 'forfaits: montant % invalide pour %', p_signed, p_kind USING ERRCODE = '22023';
+    END IF;
+    SELECT a.balance, a.name, a.matricule INTO acc FROM accounts a WHERE a.id = p_account FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    balance_before := acc.balance;
+    balance_after := acc.balance + p_signed;
+    at := extract(epoch FROM clock_timestamp())::bigint;
+    refused := p_signed < 0 AND balance_after < 0;
+    IF refused THEN
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    UPDATE accounts SET balance = balance_after WHERE id = p_account;
+    INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+        VALUES (p_account, at, p_kind, p_signed, balance_after, p_reason, session_user)
+        RETURNING id INTO movement_id;
+    INSERT INTO audit (at, operator, action, matricule, name, details)
+        VALUES (at, session_user,
+                CASE p_kind WHEN 'recharge' THEN 'Recharge' WHEN 'debit' THEN 'Débit'
+                            WHEN 'correction' THEN 'Correction' ELSE 'Remboursement' END,
+                acc.matricule, acc.name,
+                CASE WHEN p_signed > 0 THEN '+' ELSE '' END || forfaits_montant(p_signed, p_decimals)
+                    || ' ; solde ' || forfaits_montant(balance_after, p_decimals)
+                    || CASE WHEN p_reason = '' THEN '' ELSE ' ; motif : ' || p_reason END);
+    RETURN NEXT;
+END
+$$;
+REVOKE ALL ON FUNCTION forfaits_mouvement(bigint, text, bigint, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION forfaits_mouvement(bigint, text, bigint, text, integer)
+    TO forfaits_caisse, forfaits_admin;
+
+-- Movements and Journal lines carry the signed-in user, whoever writes them (an administrator
+-- cannot write another's name); only the owner of the tables (`site migrate`) keeps the
+-- operators of the database it copies.
+CREATE OR REPLACE FUNCTION forfaits_operateur() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF session_user <> (SELECT tableowner FROM pg_tables
+                        WHERE schemaname = 'public' AND tablename = TG_TABLE_NAME) THEN
+        NEW.operator := session_user;
+    END IF;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS movements_operator ON movements;
+CREATE TRIGGER movements_operator BEFORE INSERT OR UPDATE ON movements
+    FOR EACH ROW EXECUTE FUNCTION forfaits_operateur();
+DROP TRIGGER IF EXISTS audit_operator ON audit;
+CREATE TRIGGER audit_operator BEFORE INSERT OR UPDATE ON audit
+    FOR EACH ROW EXECUTE FUNCTION forfaits_operateur();
+
+-- An export written to a file is in the Journal, whoever made it (Lecture writes no table).
+CREATE OR REPLACE FUNCTION forfaits_journal_export(p_details text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    INSERT INTO audit (at, operator, action, details)
+    VALUES (extract(epoch FROM clock_timestamp())::bigint, session_user,
+            'Export des utilisateurs', p_details)
+$$;
+REVOKE ALL ON FUNCTION forfaits_journal_export(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION forfaits_journal_export(text) TO forfaits_lecture, forfaits_admin;

@@ -1,0 +1,249 @@
+//! The behaviours both stores share (SPEC §13), one suite run on a real SQLite file and on a
+//! real PostgreSQL site: each test below exists twice, `…::sqlite` and `…::postgres`.
+
+#[path = "../../../../tests/support/pg_cluster.rs"]
+mod pg_cluster;
+
+use forfaits_core::domain::Money;
+use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
+use forfaits_core::import::ImportOptions;
+use forfaits_core::store::accounts::{ListQuery, SortKey};
+use forfaits_core::store::ledger::MovementKind;
+use forfaits_core::{Base, Error, Store};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+/// A store of each kind, and what must outlive it.
+pub enum Keep {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Site,
+}
+
+pub fn sqlite_base() -> (Base, Keep) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("f.sqlite3")).unwrap();
+    (Base::Local(store), Keep::Dir(dir))
+}
+
+/// A new site database, initialised, opened as its owner.
+pub fn site_url() -> String {
+    let (url, _) = pg_cluster::cluster().new_db();
+    let _g = pg_cluster::roles_lock();
+    forfaits_core::site::init(&url).unwrap();
+    url
+}
+
+pub fn site_base() -> (Base, Keep) {
+    let url = site_url();
+    (
+        Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap()),
+        Keep::Site,
+    )
+}
+
+macro_rules! on_both_stores {
+    ($($name:ident => $body:expr;)*) => {
+        $(
+            mod $name {
+                use super::*;
+
+                #[test]
+                fn sqlite() {
+                    let (base, _keep) = sqlite_base();
+                    ($body)(base);
+                }
+
+                #[test]
+                fn postgres() {
+                    let (base, _keep) = site_base();
+                    ($body)(base);
+                }
+            }
+        )*
+    };
+}
+
+fn import(
+    base: &mut Base,
+    file: &Path,
+    opts: ImportOptions,
+) -> forfaits_core::Result<(forfaits_core::import::ImportReport, Vec<String>)> {
+    let mut errors = Vec::new();
+    let r = base.import_users(file, opts, &mut |_| {}, &mut |e| errors.push(e.to_string()))?;
+    Ok((r, errors))
+}
+
+fn names(base: &Base, q: &str) -> Vec<String> {
+    base.list_accounts(&ListQuery {
+        recherche: q.into(),
+        limite: 100,
+        ..Default::default()
+    })
+    .unwrap()
+    .rows
+    .into_iter()
+    .map(|a| a.name)
+    .collect()
+}
+
+fn export(base: &Base, format: ExportFormat) -> String {
+    let mut out = Vec::new();
+    export_users(
+        base,
+        &mut out,
+        ExportOptions {
+            format,
+            separator: b';',
+            bom: false,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn sample(base: &mut Base) {
+    let (r, errors) = import(base, &fixture("users-sample.csv"), ImportOptions::default()).unwrap();
+    assert_eq!(r.summary(), "25 importés, 0 rejeté", "{errors:?}");
+}
+
+on_both_stores! {
+    import_of_the_sample_creates_25_accounts_that_export_back_as_imported => |mut base: Base| {
+        sample(&mut base);
+        assert_eq!(base.count_accounts().unwrap(), 25);
+        let exported = export(&base, ExportFormat::Import);
+        let first = exported.lines().next().unwrap();
+        assert!(first.starts_with("Lotfi Ben Ali;10000000000000;8589669;99383470;0021627468145;"), "{first}");
+        assert_eq!(exported.lines().count(), 25);
+        assert!(base.check().unwrap().ok());
+    };
+
+    import_rejects_13_digit_matricule_and_writes_nothing => |mut base: Base| {
+        let (r, errors) = import(&mut base, &fixture("import/bad-matricule-13-digits.csv"), ImportOptions::default()).unwrap();
+        assert!(!r.ecrit);
+        assert!(r.rejetees >= 1);
+        assert!(errors.iter().any(|e| e.contains("Matricule")), "{errors:?}");
+        assert_eq!(base.count_accounts().unwrap(), 0);
+    };
+
+    import_names_the_earlier_line_of_a_duplicate_and_writes_nothing => |mut base: Base| {
+        let (r, errors) = import(&mut base, &fixture("import/bad-duplicate-in-file.csv"), ImportOptions::default()).unwrap();
+        assert!(!r.ecrit);
+        assert!(errors.iter().any(|e| e.contains("figure déjà à la ligne")), "{errors:?}");
+        assert_eq!(base.count_accounts().unwrap(), 0);
+    };
+
+    a_second_import_refuses_matricules_in_the_base_unless_updating => |mut base: Base| {
+        sample(&mut base);
+        let (r, errors) = import(&mut base, &fixture("users-sample.csv"), ImportOptions::default()).unwrap();
+        assert_eq!(r.summary(), "0 importé, 25 rejetés");
+        assert!(errors[0].contains("existe déjà dans la base (compte de Lotfi Ben Ali)"), "{}", errors[0]);
+        let opts = ImportOptions { update_existing: true, ..Default::default() };
+        let (r, errors) = import(&mut base, &fixture("users-sample.csv"), opts).unwrap();
+        assert_eq!((r.mis_a_jour, r.crees), (25, 0), "{errors:?}");
+        assert_eq!(base.count_accounts().unwrap(), 25);
+    };
+
+    search_finds_name_parts_matricules_and_numbers_in_name_order => |mut base: Base| {
+        sample(&mut base);
+        let ben = names(&base, "ben");
+        assert_eq!(&ben[..3], ["Hédi Ben Salah", "Lotfi Ben Ali", "Mohamed Ben Ali"]);
+        assert_eq!(names(&base, "").len(), 25);
+        assert_eq!(names(&base, "abels"), names(&base, "trabelsi"));
+        assert!(names(&base, "abels").contains(&"Amira Trabelsi".to_string()));
+        assert_eq!(names(&base, "10000000023757"), ["Hédi Ben Salah"]);
+        assert_eq!(names(&base, "41527589"), ["Hédi Ben Salah"]);
+        assert_eq!(names(&base, "+216 41 527 589"), ["Hédi Ben Salah"]);
+        assert_eq!(names(&base, "hedi salah"), ["Hédi Ben Salah"]);
+        assert!(names(&base, "zzzz").is_empty());
+        let page = base.list_accounts(&ListQuery { tri: SortKey::Matricule, desc: true, limite: 3, decalage: 1, ..Default::default() }).unwrap();
+        assert_eq!(page.total, 25);
+        assert!(page.rows[0].matricule > page.rows[1].matricule);
+    };
+
+    credits_and_debits_keep_the_ledger_and_refuse_a_negative_balance => |mut base: Base| {
+        sample(&mut base);
+        let id = base.account_by_matricule("10000000023757").unwrap().id;
+        let m = base.manual_movement(id, MovementKind::Recharge, Money(12_500), "dépôt").unwrap();
+        assert_eq!(m.solde_apres, 12_500);
+        base.manual_movement(id, MovementKind::Debit, Money(2_000), "achat").unwrap();
+        base.manual_movement(id, MovementKind::Correction, Money(-500), "erreur").unwrap();
+        let refused = base.manual_movement(id, MovementKind::Debit, Money(100_000), "trop").unwrap_err();
+        assert!(matches!(refused, Error::Rejected(_)));
+        assert!(refused.to_string().contains("le rendrait négatif (-90,000"), "{refused}");
+        let missing_reason = base.manual_movement(id, MovementKind::Debit, Money(1), " ").unwrap_err();
+        assert!(matches!(missing_reason, Error::Fields(_)));
+        assert_eq!(base.get_account(id).unwrap().balance, 10_000);
+        let moves = base.movements(id, 10, 0).unwrap();
+        assert_eq!(moves.iter().map(|m| m.montant).collect::<Vec<_>>(), [-500, -2_000, 12_500]);
+        assert_eq!(moves[0].operateur, base.operator());
+        let report = base.check().unwrap();
+        assert!(report.ok(), "{:?}", report.problemes);
+        assert_eq!(report.mouvements, 3);
+    };
+
+    deleting_an_account_takes_its_movements_and_keeps_the_base_consistent => |mut base: Base| {
+        sample(&mut base);
+        let a = base.account_by_matricule("10000000023757").unwrap();
+        base.manual_movement(a.id, MovementKind::Recharge, Money(1_000), "").unwrap();
+        let gone = base.delete_account(a.id).unwrap();
+        assert_eq!((gone.matricule.as_str(), gone.solde), ("10000000023757", 1_000));
+        assert!(matches!(base.account_by_matricule("10000000023757"), Err(Error::NotFound(_))));
+        let report = base.check().unwrap();
+        assert_eq!((report.comptes, report.mouvements), (24, 0));
+        assert!(matches!(base.delete_account(a.id), Err(Error::NotFound(_))));
+    };
+}
+
+/// The same file gives the same export, byte for byte, from either store.
+#[test]
+fn both_stores_export_the_same_file() {
+    let (mut a, _ka) = sqlite_base();
+    let (mut b, _kb) = site_base();
+    sample(&mut a);
+    sample(&mut b);
+    assert_eq!(
+        export(&a, ExportFormat::Import),
+        export(&b, ExportFormat::Import)
+    );
+    let full = |base: &Base| {
+        export(base, ExportFormat::Complet)
+            .lines()
+            .map(|l| l.split(';').take(16).collect::<Vec<_>>().join(";"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(full(&a), full(&b));
+}
+
+/// The SQL that formats an amount in the Journal on a site writes what `format_plain` does.
+#[test]
+fn site_journal_amounts_are_written_as_the_currency_formats_them() {
+    let url = site_url();
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for decimals in [0u8, 2, 3] {
+        let currency = forfaits_core::domain::Currency::new("TND", decimals).unwrap();
+        for v in [0i64, 1, -1, 5, 999, 1000, -12_500, 123_456_789, i64::MAX] {
+            let sql: String = c
+                .query_one(
+                    "SELECT forfaits_montant($1, $2)",
+                    &[&v, &i32::from(decimals)],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(sql, currency.format_plain(Money(v)), "{v} at {decimals}");
+        }
+    }
+}
+
+#[test]
+fn site_schema_ends_at_the_sqlite_schema_version() {
+    assert_eq!(
+        forfaits_core::site::schema_version(),
+        forfaits_core::store::schema_version()
+    );
+}
