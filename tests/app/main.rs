@@ -14,4 +14,5 @@ mod office;
 mod package;
 mod safety;
 mod shell_manifest;
+mod site;
 mod ui_bench;

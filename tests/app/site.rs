@@ -1,0 +1,441 @@
+//! Site mode (SPEC §13) through the real `forfaits` binary and `psql`, against a throw-away
+//! PostgreSQL cluster: the command-line suite run on both stores, the staff roles enforced by the
+//! server, desks crediting at once, and the migration of an SQLite base.
+
+#[path = "../support/pg_cluster.rs"]
+mod pg_cluster;
+
+use crate::support::*;
+use pg_cluster::{cluster, roles_lock};
+use std::process::{Command, Output};
+
+/// A database given to `--db`: an SQLite file, or a site URL as one of its users.
+struct Db {
+    arg: String,
+    _dir: Option<tempfile::TempDir>,
+    /// The site's database name (`None` for SQLite).
+    name: Option<String>,
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let arg = dir.path().join("t.sqlite3").to_str().unwrap().to_string();
+        Db {
+            arg,
+            _dir: Some(dir),
+            name: None,
+        }
+    }
+
+    /// A new site, created with `site init` as the cluster's owner.
+    fn site() -> Db {
+        let (url, name) = cluster().new_db();
+        let o = {
+            let _g = roles_lock();
+            run(None, &["site", "init", &url])
+        };
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        Db {
+            arg: url,
+            _dir: None,
+            name: Some(name),
+        }
+    }
+
+    /// The same site as `user` (created in `role` first).
+    fn as_user(&self, user: &str, role: &str) -> Db {
+        let name = self.name.clone().expect("a site");
+        let o = {
+            let _g = roles_lock();
+            run(
+                Some(&self.arg),
+                &["site", "user", "add", user, "--role", role],
+            )
+        };
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        Db {
+            arg: cluster().url(user, &name),
+            _dir: None,
+            name: Some(name),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        run(Some(&self.arg), args)
+    }
+}
+
+fn run(db: Option<&str>, args: &[&str]) -> Output {
+    let mut c = Command::new(bin());
+    if let Some(db) = db {
+        c.arg("--db").arg(db);
+    }
+    c.args(args)
+        .env_remove("FORFAITS_DB")
+        .env_remove("PGPASSWORD")
+        .output()
+        .expect("le binaire forfaits se lance")
+}
+
+fn sample() -> String {
+    fixture("users-sample.csv").to_str().unwrap().to_string()
+}
+
+fn balance_of(db: &Db, matricule: &str) -> String {
+    let o = db.run(&["search", matricule, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    row["solde"].as_str().unwrap().to_string()
+}
+
+macro_rules! on_both_stores {
+    ($($name:ident => $body:expr;)*) => {
+        $(
+            mod $name {
+                use super::*;
+
+                #[test]
+                fn sqlite() {
+                    ($body)(Db::sqlite());
+                }
+
+                #[test]
+                fn postgres() {
+                    ($body)(Db::site());
+                }
+            }
+        )*
+    };
+}
+
+on_both_stores! {
+    cli_import_search_credit_refused_debit_and_check => |db: Db| {
+        let o = db.run(&["import", &sample()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
+        let o = db.run(&["search", "Trabelsi", "--json"]);
+        let rows: Vec<serde_json::Value> =
+            stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["nom"], "Amira Trabelsi");
+        assert_eq!(rows[1]["nom"], "Rania Trabelsi");
+        let o = db.run(&["balance", "10000000007919", "credit", "12,500", "--reason", "Dépôt"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = db.run(&["balance", "10000000007919", "debit", "100", "--reason", "Achat"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("Débit refusé"), "{}", stderr(&o));
+        assert_eq!(balance_of(&db, "10000000007919"), "12,500");
+        let o = db.run(&["check"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("25 comptes, 1 mouvements, aucun problème"), "{}", stdout(&o));
+    };
+
+    cli_import_with_a_bad_line_writes_nothing_and_names_line_and_field => |db: Db| {
+        db.run(&["import", &sample()]);
+        let bad = fixture("import/bad-matricule-13-digits.csv");
+        let before = stdout(&db.run(&["export", "--format", "import"]));
+        let o = db.run(&["import", bad.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("champ 2 (Matricule)"), "{}", stderr(&o));
+        assert_eq!(stdout(&db.run(&["export", "--format", "import"])), before);
+    };
+
+    cli_account_delete_removes_the_account_and_says_its_final_balance => |db: Db| {
+        db.run(&["import", &sample()]);
+        db.run(&["balance", "10000000023757", "credit", "2", "--reason", ""]);
+        let o = db.run(&["account", "10000000023757", "--delete"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o).trim(),
+            "Compte Hédi Ben Salah (10000000023757) supprimé ; solde final 2,000\u{a0}TND."
+        );
+        let o = db.run(&["account", "10000000023757"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("Aucun compte ne correspond au matricule 10000000023757"));
+    };
+
+    cli_account_disable_and_allowance_are_saved => |db: Db| {
+        db.run(&["import", &sample()]);
+        let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = db.run(&["account", "10000000007919", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(v["etat_compte"], "Désactivé");
+        assert_eq!(v["duree_appel_min"], 90);
+    };
+}
+
+#[test]
+fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
+    let admin = Db::site();
+    let site = admin.name.clone().unwrap();
+    assert_eq!(admin.run(&["import", &sample()]).status.code(), Some(0));
+    let caisse = admin.as_user("caisse_a", "caisse");
+    let m = "10000000023757";
+    let o = caisse.run(&["balance", m, "credit", "5", "--reason", "dépôt famille"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(balance_of(&caisse, m), "5,000");
+    let movements = || {
+        cluster().value(
+            &site,
+            "SELECT count(*) || '/' || sum(amount) FROM movements",
+        )
+    };
+    let journal = || cluster().value(&site, "SELECT count(*) FROM audit");
+    let (m0, j0) = (movements(), journal());
+    assert_eq!(m0, "1/5000");
+    let file = sample();
+    let refused = [
+        (
+            vec!["balance", m, "debit", "1", "--reason", "x"],
+            "débiter un compte",
+        ),
+        (
+            vec!["balance", m, "correction", "-1", "--reason", "x"],
+            "corriger un solde",
+        ),
+        (vec!["account", m, "--delete"], "supprimer un compte"),
+        (vec!["import", &file], "d'importer des comptes"),
+        (vec!["account", m, "--disable"], "modifier un compte"),
+    ];
+    for (args, what) in refused {
+        let o = caisse.run(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("Votre rôle (caisse) ne permet pas"),
+            "{err}"
+        );
+        assert!(err.contains(what), "{err}");
+        assert!(err.contains("Aucune modification n'a été faite."), "{err}");
+    }
+    assert_eq!((movements(), journal()), (m0.clone(), j0.clone()));
+    // The operator of the credit is the signed-in user.
+    assert_eq!(
+        cluster().value(&site, "SELECT operator FROM movements"),
+        "caisse_a"
+    );
+    // By hand with psql, as the same user: reading works, writing any table is denied.
+    let (ok, out) = cluster().psql("caisse_a", &site, "SELECT count(*) FROM accounts");
+    assert!(ok, "{out}");
+    for table in [
+        "accounts",
+        "movements",
+        "audit",
+        "calls",
+        "settings",
+        "tariffs",
+        "call_attempts",
+        "call_holds",
+        "blocked_numbers",
+        "privileged_numbers",
+        "schema_version",
+    ] {
+        let (ok, out) = cluster().psql("caisse_a", &site, &format!("DELETE FROM {table}"));
+        assert!(
+            !ok && out.contains("permission denied for table"),
+            "{table}: {out}"
+        );
+        let (ok, out) = cluster().psql(
+            "caisse_a",
+            &site,
+            &format!("INSERT INTO {table} DEFAULT VALUES"),
+        );
+        assert!(
+            !ok && out.contains("permission denied for table"),
+            "{table}: {out}"
+        );
+    }
+    let (ok, out) = cluster().psql("caisse_a", &site, "UPDATE accounts SET balance = 1000000");
+    assert!(
+        !ok && out.contains("permission denied for table accounts"),
+        "{out}"
+    );
+    let (ok, out) = cluster().psql(
+        "caisse_a",
+        &site,
+        "SELECT * FROM forfaits_mouvement(1, 'debit', -1, 'x', 3)",
+    );
+    assert!(!ok && out.contains("refusé"), "{out}");
+    assert_eq!((movements(), journal()), (m0, j0));
+    assert_eq!(admin.run(&["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_administrator() {
+    let admin = Db::site();
+    admin.run(&["import", &sample()]);
+    let lecture = admin.as_user("lecture_a", "lecture");
+    assert_eq!(balance_of(&lecture, "10000000023757"), "0,000");
+    let o = lecture.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("Votre rôle (lecture) ne permet pas de recharger un compte."),
+        "{}",
+        stderr(&o)
+    );
+    let site = admin.name.clone().unwrap();
+    admin.as_user("asterisk_a", "telephonie");
+    let (ok, out) = cluster().psql("asterisk_a", &site, "DELETE FROM accounts");
+    assert!(!ok && out.contains("permission denied"), "{out}");
+    let (ok, out) = cluster().psql("asterisk_a", &site, "UPDATE accounts SET name = 'x'");
+    assert!(!ok && out.contains("permission denied"), "{out}");
+    let (ok, out) = cluster().psql("asterisk_a", &site, "UPDATE accounts SET balance = balance");
+    assert!(ok, "the service bills calls: {out}");
+}
+
+#[test]
+fn four_desks_crediting_one_account_at_once_add_exactly_the_sum() {
+    let admin = Db::site();
+    admin.run(&["import", &sample()]);
+    let m = "10000000007919";
+    admin.run(&["balance", m, "credit", "1", "--reason", ""]);
+    let caisse = admin.as_user("caisse_b", "caisse");
+    let url = caisse.arg.clone();
+    let desks: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    let o = run(
+                        Some(&url),
+                        &["balance", m, "credit", "0,001", "--reason", ""],
+                    );
+                    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                }
+            })
+        })
+        .collect();
+    for d in desks {
+        d.join().unwrap();
+    }
+    assert_eq!(balance_of(&admin, m), "1,100");
+    let site = admin.name.clone().unwrap();
+    assert_eq!(
+        cluster().value(
+            &site,
+            "SELECT count(*) FROM movements WHERE operator = 'caisse_b'"
+        ),
+        "100"
+    );
+    let o = admin.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() {
+    let local = Db::sqlite();
+    assert_eq!(local.run(&["import", &sample()]).status.code(), Some(0));
+    local.run(&[
+        "balance",
+        "10000000000000",
+        "credit",
+        "3",
+        "--reason",
+        "dépôt",
+    ]);
+    local.run(&["balance", "10000000007919", "credit", "1,5", "--reason", ""]);
+    let t = local.run(&[
+        "tariffs",
+        "import",
+        fixture("tariffs-sample.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(t.status.code(), Some(0), "{}", stderr(&t));
+    let c = local.run(&[
+        "calls",
+        "import",
+        fixture("Master-sample.csv").to_str().unwrap(),
+    ]);
+    assert!(stdout(&c).contains("3 facturés"), "{}", stdout(&c));
+    let export_before = stdout(&local.run(&["export"]));
+    let file_before = std::fs::read(&local.arg).unwrap();
+
+    let (url, name) = cluster().new_db();
+    let o = {
+        let _g = roles_lock();
+        local.run(&["site", "migrate", &url])
+    };
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("25 comptes, 5 mouvements, 4 appels"),
+        "{}",
+        stdout(&o)
+    );
+    let site = Db {
+        arg: url.clone(),
+        _dir: None,
+        name: Some(name.clone()),
+    };
+    assert_eq!(stdout(&site.run(&["export"])), export_before);
+    assert_eq!(
+        std::fs::read(&local.arg).unwrap(),
+        file_before,
+        "the SQLite file is only read"
+    );
+    for m in ["10000000000000", "10000000007919", "10000000023757"] {
+        assert_eq!(balance_of(&site, m), balance_of(&local, m), "{m}");
+    }
+    assert_eq!(cluster().value(&name, "SELECT count(*) FROM calls"), "4");
+    let o = site.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // New ids go on after the copied ones; the operators of the copied movements are kept.
+    let o = site.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A second migration into a site with accounts is refused, nothing copied.
+    let o = local.run(&["site", "migrate", &url]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("contient déjà des comptes"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn site_mistakes_are_said_in_french() {
+    let o = run(Some("postgres://nobody@127.0.0.1:1/x"), &["search", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("Connexion impossible à la base de site nobody@127.0.0.1:1/x"),
+        "{}",
+        stderr(&o)
+    );
+    let (url, _) = cluster().new_db();
+    let o = run(Some(&url), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("n'est pas une base de site Forfaits"),
+        "{}",
+        stderr(&o)
+    );
+    let admin = Db::site();
+    let o = admin.run(&["site", "user", "add", "x", "--role", "chef"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Rôle inconnu « chef »"),
+        "{}",
+        stderr(&o)
+    );
+    let o = admin.run(&["site", "user", "add", "Robert'); DROP", "--role", "caisse"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Nom d'utilisateur"), "{}", stderr(&o));
+    let o = admin.run(&[
+        "calls",
+        "import",
+        fixture("Master-sample.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("« calls » ne se fait pas encore sur une base de site"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(None, &["site", "init", "postgres://a@b:notaport/c"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Adresse de base de site invalide"),
+        "{}",
+        stderr(&o)
+    );
+}
