@@ -83,11 +83,26 @@ pub async fn serve(
     cfg: Config,
     stop: impl Future<Output = ()>,
 ) -> forfaits_core::Result<()> {
-    let store = forfaits_core::Store::open(&cfg.db)?;
-    store.set_busy_timeout(cfg.busy)?;
-    store.tune_for_service()?;
-    let service = Service::over(store)?;
-    let checkpointer = Checkpointer::start(&cfg)?;
+    let db = cfg.db.to_string_lossy().into_owned();
+    // On a site (SPEC §13) PostgreSQL keeps its own log: no checkpointer.
+    let (service, checkpointer) = if forfaits_core::site::is_site_url(&db) {
+        // The PostgreSQL client runs its own small runtime: it is made (and used, and dropped)
+        // off this one's threads.
+        let busy = cfg.busy;
+        let service = tokio::task::spawn_blocking(move || {
+            let site = forfaits_core::site::SiteStore::connect(&db)?;
+            site.set_lock_timeout(busy)?;
+            Service::over_site(site)
+        })
+        .await
+        .map_err(|e| forfaits_core::Error::database(format!("connexion au site : {e}")))??;
+        (service, None)
+    } else {
+        let store = forfaits_core::Store::open(&cfg.db)?;
+        store.set_busy_timeout(cfg.busy)?;
+        store.tune_for_service()?;
+        (Service::over(store)?, Some(Checkpointer::start(&cfg)?))
+    };
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let decider = std::thread::Builder::new()
         .name("forfaits-decisions".into())
@@ -129,7 +144,9 @@ pub async fn serve(
     drop(jobs_tx);
     let _ = tokio::task::spawn_blocking(move || {
         let _ = decider.join();
-        checkpointer.stop();
+        if let Some(c) = checkpointer {
+            c.stop();
+        }
     })
     .await;
     tracing::info!("service de contrôle d'appel arrêté");

@@ -654,3 +654,244 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
     );
     site.stop().await;
 }
+
+#[path = "../../../tests/support/pg_cluster.rs"]
+mod pg_cluster;
+
+/// Call control on both stores (SPEC §13): the same decisions over a real socket, from the
+/// desk's SQLite file and from a site's PostgreSQL, where the service signs in as a user of the
+/// `telephonie` role (so these tests also prove that role may do what the service needs).
+mod both_stores {
+    use super::*;
+    use forfaits_core::Base;
+
+    /// The database of a test: `--db` as the service gets it, and the way to read it back.
+    pub struct Db {
+        pub service_db: String,
+        pub admin_db: String,
+        _dir: Option<tempfile::TempDir>,
+    }
+
+    impl Db {
+        /// Runs `f` on the database as its administrator, off the tests' runtime (the
+        /// PostgreSQL client runs one of its own).
+        pub fn with<T: Send>(&self, f: impl FnOnce(&mut Base) -> T + Send) -> T {
+            off_runtime(|| f(&mut Base::open(Some(&self.admin_db), false).unwrap()))
+        }
+    }
+
+    fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|s| s.spawn(f).join().unwrap())
+    }
+
+    /// The sample accounts and tariffs, Lotfi credited with `millimes`.
+    fn prepare(base: &mut Base, millimes: i64) {
+        let r = base
+            .import_users(
+                &fixture("users-sample.csv"),
+                ImportOptions::default(),
+                &mut |_| {},
+                &mut |_| {},
+            )
+            .unwrap();
+        assert!(r.ecrit);
+        assert!(
+            base.import_tariffs(&fixture("tariffs-sample.csv"), false)
+                .unwrap()
+                .ecrit
+        );
+        if millimes > 0 {
+            let a = base.account_by_matricule(LOTFI).unwrap();
+            base.manual_movement(a.id, MovementKind::Recharge, Money(millimes), "Dépôt")
+                .unwrap();
+        }
+    }
+
+    pub fn sqlite(millimes: i64) -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir
+            .path()
+            .join("site.sqlite3")
+            .to_str()
+            .unwrap()
+            .to_string();
+        prepare(
+            &mut Base::Local(Store::open(Path::new(&db)).unwrap()),
+            millimes,
+        );
+        Db {
+            service_db: db.clone(),
+            admin_db: db,
+            _dir: Some(dir),
+        }
+    }
+
+    pub fn postgres(millimes: i64) -> Db {
+        off_runtime(|| postgres_now(millimes))
+    }
+
+    fn postgres_now(millimes: i64) -> Db {
+        let cluster = super::pg_cluster::cluster();
+        let (url, name) = cluster.new_db();
+        {
+            let _g = super::pg_cluster::roles_lock();
+            forfaits_core::site::init(&url).unwrap();
+            forfaits_core::site::add_user(
+                &url,
+                "asterisk",
+                forfaits_core::site::Role::Telephonie,
+                None,
+            )
+            .unwrap();
+        }
+        prepare(&mut Base::open(Some(&url), false).unwrap(), millimes);
+        Db {
+            service_db: cluster.url("asterisk", &name),
+            admin_db: url,
+            _dir: None,
+        }
+    }
+
+    async fn serve_on(db: &Db) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        start(dir, PathBuf::from(&db.service_db), |_| {}).await
+    }
+
+    fn balance(db: &Db) -> i64 {
+        db.with(|b| b.account_by_matricule(LOTFI).unwrap().balance)
+    }
+
+    macro_rules! on_both_stores {
+        ($($name:ident => $body:expr;)*) => {
+            $(
+                mod $name {
+                    use super::*;
+
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn sqlite() {
+                        $body(super::sqlite).await;
+                    }
+
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn postgres() {
+                        $body(super::postgres).await;
+                    }
+                }
+            )*
+        };
+    }
+
+    async fn spec_example(make: fn(i64) -> Db) {
+        let db = make(2_000);
+        let site = serve_on(&db).await;
+        let first = autoriser(&site, "1764000000.1", "8589669", "2").await;
+        assert_eq!(first.var("FORFAITS_STATUT"), "AUTORISE", "{:?}", first.vars);
+        assert_eq!(first.var("FORFAITS_LIMITE_MS"), "666000");
+        assert_eq!(first.var("FORFAITS_NUMERO"), "+21627468145");
+        assert!(first.var("FORFAITS_MESSAGE").contains("1,998"));
+        let second = autoriser(&site, "1764000000.2", "8589669", "2").await;
+        assert_eq!(second.var("FORFAITS_MOTIF"), "solde_insuffisant");
+        let done = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
+        assert_eq!(done.var("FORFAITS_STATUT"), "FACTURE", "{:?}", done.vars);
+        assert_eq!(balance(&db), 1_694, "2,000 − 0,306");
+        let again = terminer(&site, "1764000000.1", "100", "ANSWERED").await;
+        assert_eq!(again.var("FORFAITS_STATUT"), "DEJA_FACTURE");
+        let unknown = terminer(&site, "nope.1", "100", "ANSWERED").await;
+        assert_eq!(unknown.var("FORFAITS_STATUT"), "INCONNU");
+        assert_eq!(balance(&db), 1_694);
+        db.with(|base| {
+            let a = base.account_by_matricule(LOTFI).unwrap();
+            assert_eq!(a.used_seconds, 100);
+            let moves = base.movements(a.id, 10, 0).unwrap();
+            assert_eq!(moves[0].montant, -306);
+            assert_eq!(moves[0].libelle, "Appel");
+            let report = base.check().unwrap();
+            assert!(report.ok(), "{:?}", report.problemes);
+        });
+        site.stop().await;
+    }
+
+    async fn refusals(make: fn(i64) -> Db) {
+        let db = make(50);
+        let site = serve_on(&db).await;
+        for (code, asked, expected) in [
+            ("1234567", "1", "compte_inconnu"),
+            ("8589669", "9", "touche_vide"),
+            ("8589669", "71234567", "numero_non_autorise"),
+            ("8589669", "2", "solde_insuffisant"),
+        ] {
+            let o = autoriser(&site, "r", code, asked).await;
+            assert_eq!(
+                (o.var("FORFAITS_STATUT"), o.var("FORFAITS_MOTIF")),
+                ("REFUSE", expected)
+            );
+        }
+        let edit = |enabled: bool, allowance: Option<u32>| {
+            db.with(|base| {
+                let a = base.account_by_matricule(LOTFI).unwrap();
+                let mut d = a.to_draft();
+                d.enabled = enabled;
+                d.allowance_minutes = allowance;
+                base.update_account(a.id, &d).unwrap();
+            })
+        };
+        edit(false, None);
+        let o = autoriser(&site, "r", "8589669", "2").await;
+        assert_eq!(o.var("FORFAITS_MOTIF"), "compte_desactive");
+        edit(true, Some(0));
+        let o = autoriser(&site, "r", "8589669", "2").await;
+        assert_eq!(o.var("FORFAITS_MOTIF"), "forfait_epuise");
+        edit(true, None);
+        // New tariffs are seen by the running service at its next decision.
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("tarifs.csv");
+        std::fs::write(&t, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n").unwrap();
+        assert!(db.with(|base| base.import_tariffs(&t, false).unwrap().ecrit));
+        let o = autoriser(&site, "r", "8589669", "2").await;
+        assert_eq!(o.var("FORFAITS_MOTIF"), "aucun_tarif");
+        site.stop().await;
+    }
+
+    /// Calls of one account asked at once are never granted more than its balance.
+    async fn simultaneous(make: fn(i64) -> Db) {
+        let db = make(2_000);
+        let site = serve_on(&db).await;
+        let calls: Vec<_> = (0..16)
+            .map(|i| {
+                let addr = site.addr.clone();
+                tokio::spawn(async move {
+                    run_within(
+                        &addr,
+                        &Call::new("autoriser", &["8589669", "2"], &format!("s.{i}")),
+                        GUARD,
+                    )
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut granted = 0;
+        for c in calls {
+            let o = c.await.unwrap();
+            match o.var("FORFAITS_MOTIF") {
+                "ok" => granted += 1,
+                "solde_insuffisant" => {}
+                other => panic!("{other}: {:?}", o.vars),
+            }
+        }
+        // 2,000 millimes: the first call granted holds 1,998, what is left pays no first block.
+        assert_eq!(granted, 1);
+        let (held, attempts) = db.with(|base| {
+            let a = base.account_by_matricule(LOTFI).unwrap();
+            (a.balance, base.movements(a.id, 10, 0).unwrap().len())
+        });
+        assert_eq!((held, attempts), (2_000, 1), "holds are not movements");
+        site.stop().await;
+    }
+
+    on_both_stores! {
+        the_spec_example_is_decided_and_billed_alike => spec_example;
+        every_refusal_is_decided_alike => refusals;
+        simultaneous_calls_never_hold_more_than_the_balance => simultaneous;
+    }
+}

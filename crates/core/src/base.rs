@@ -116,6 +116,22 @@ impl Base {
         both!(self, s => s.movements(account_id, limit, offset))
     }
 
+    pub fn tariffs(&self) -> Result<Vec<crate::rating::Tariff>> {
+        both!(self, s => s.tariffs())
+    }
+
+    /// Replaces the tariff table by the file's, when every line is right.
+    pub fn import_tariffs(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+    ) -> Result<crate::tariffs::TariffsReport> {
+        match self {
+            Base::Local(s) => crate::tariffs::import_tariffs(s, path, dry_run),
+            Base::Site(s) => s.import_tariffs(path, dry_run),
+        }
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

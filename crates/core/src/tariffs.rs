@@ -181,7 +181,10 @@ pub fn import_tariffs(store: &mut Store, path: &Path, dry_run: bool) -> Result<T
 }
 
 /// Every line of the file checked: the valid tariffs in `lus`, and every error.
-fn read_tariffs(path: &Path, settings: &crate::store::Settings) -> Result<TariffsReport> {
+pub(crate) fn read_tariffs(
+    path: &Path,
+    settings: &crate::store::Settings,
+) -> Result<TariffsReport> {
     let enc = detect_encoding(path)?;
     let sep = sniff_separator(&sample(path, enc)?, 6..=6);
     let (text, _) = open_text(path, enc)?;

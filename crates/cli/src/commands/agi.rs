@@ -11,7 +11,13 @@ pub fn run(db: Option<PathBuf>, a: AgiArgs, io: &mut Io<'_>) -> u8 {
     let db = db.unwrap_or_else(forfaits_core::store::default_db_path);
     // The service answers for an existing base; a mistyped path must not become an empty one
     // that refuses every call as « compte inconnu ».
-    let settings = match forfaits_core::Store::open_existing(&db).and_then(|s| s.settings()) {
+    let text = db.to_string_lossy().into_owned();
+    let settings = if forfaits_core::site::is_site_url(&text) {
+        forfaits_core::site::SiteStore::connect(&text).and_then(|s| s.settings())
+    } else {
+        forfaits_core::Store::open_existing(&db).and_then(|s| s.settings())
+    };
+    let settings = match settings {
         Ok(s) => s,
         Err(e) => {
             super::w(writeln!(io.err, "{e}"));

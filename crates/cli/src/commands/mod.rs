@@ -34,7 +34,7 @@ pub fn run(base: &mut Base, command: Command, io: &mut Io<'_>) -> Result<u8> {
             io,
         ),
         Command::Calls(c) => calls::run(base.local("calls")?, c, io),
-        Command::Tariffs(c) => tariffs::run(base.local("tariffs")?, c, io),
+        Command::Tariffs(c) => tariffs::run(base, c, io),
         Command::Sheet(a) => sheet::run(base.local("sheet")?, a, io),
         Command::Numbers(c) => numbers::run(base.local("numbers")?, c, io),
         Command::Rules(a) => rules::run(base.local("rules")?, a, io),

@@ -2,13 +2,12 @@ use crate::args::TariffsCommand;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
 use forfaits_core::fr;
 use forfaits_core::tariff_diff::TariffDiff;
-use forfaits_core::tariffs::import_tariffs;
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> {
     let TariffsCommand::Import(a) = c;
     let old = store.tariffs()?;
-    let r = import_tariffs(store, &a.file, false)?;
+    let r = store.import_tariffs(&a.file, false)?;
     for e in &r.erreurs {
         super::w(writeln!(io.err, "{e}"));
     }

@@ -4,19 +4,17 @@
 //! together are decided in one transaction (a savepoint each), which is what lets one writer
 //! keep up with many calls; nothing here talks to a socket while it holds the lock.
 
+use super::db::{Bill, ControlDb, Lite, NewAttempt};
 use super::limit::{limit, Limit, LimitInput};
 use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
-use crate::calls::rate::hash64;
 use crate::domain::phone::{compact_number, international, CountryCode};
 use crate::domain::{Account, Currency, Money};
 use crate::error::{Error, Result};
 use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
 use crate::rules::NumberRules;
-use crate::store::ledger::{self, MovementKind};
 use crate::store::{Settings, Store};
 use chrono::{Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
-use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
 /// A reservation not settled by `terminer` stops holding money this long after the granted
@@ -134,10 +132,16 @@ pub enum Answer {
     Finished(Finished),
 }
 
+/// The database the service decides on: the desk's SQLite file or a site's PostgreSQL.
+enum Backend {
+    Local(Store),
+    Site(crate::site::SiteStore),
+}
+
 /// The decision side of the service: one connection, the settings and tariffs it decides with
-/// (read again whenever another program has written).
+/// (read again whenever another program has written them).
 pub struct Service {
-    store: Store,
+    backend: Backend,
     settings: Settings,
     tariffs: TariffTable,
     numbers: NumberRules,
@@ -150,30 +154,42 @@ impl Service {
     }
 
     pub fn over(store: Store) -> Result<Service> {
-        let settings = store.settings()?;
-        let tariffs = TariffTable::new(store.tariffs()?);
-        let numbers = store.number_rules()?;
-        let seen_version = data_version(&store.conn)?;
+        Service::on(Backend::Local(store))
+    }
+
+    /// The service on a site (SPEC §13), signed in as the telephony server's user.
+    pub fn over_site(site: crate::site::SiteStore) -> Result<Service> {
+        Service::on(Backend::Site(site))
+    }
+
+    fn on(backend: Backend) -> Result<Service> {
+        let (settings, tariffs, numbers) = read_rules(&backend)?;
+        let seen_version = data_version(&backend)?;
         Ok(Service {
-            store,
+            backend,
             settings,
-            tariffs,
+            tariffs: TariffTable::new(tariffs),
             numbers,
             seen_version,
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The SQLite store, when the service runs on one.
+    pub fn store(&self) -> Option<&Store> {
+        match &self.backend {
+            Backend::Local(s) => Some(s),
+            Backend::Site(_) => None,
+        }
     }
 
     /// Settings and tariffs as another program may have just changed them.
     fn refresh(&mut self) -> Result<()> {
-        let v = data_version(&self.store.conn)?;
+        let v = data_version(&self.backend)?;
         if v != self.seen_version {
-            self.settings = self.store.settings()?;
-            self.tariffs = TariffTable::new(self.store.tariffs()?);
-            self.numbers = self.store.number_rules()?;
+            let (settings, tariffs, numbers) = read_rules(&self.backend)?;
+            self.settings = settings;
+            self.tariffs = TariffTable::new(tariffs);
+            self.numbers = numbers;
             self.seen_version = v;
         }
         Ok(())
@@ -204,8 +220,11 @@ impl Service {
     /// transaction itself cannot be had or committed (then nothing was written).
     pub fn decide(&mut self, reqs: &[Request], now: i64) -> Result<Vec<Result<Answer>>> {
         self.refresh()?;
-        let operator = self.store.operator().to_string();
         let local = local_time(now);
+        let operator = match &self.backend {
+            Backend::Local(s) => s.operator().to_string(),
+            Backend::Site(s) => s.operator().to_string(),
+        };
         let ctx = Ctx {
             cc: &self.settings.country_code,
             currency: &self.settings.currency,
@@ -219,34 +238,52 @@ impl Service {
             local,
             midnight: local_midnight(local.date()),
         };
-        let mut tx = self.store.write_tx()?;
-        let mut answers = Vec::with_capacity(reqs.len());
-        for req in reqs {
-            let sp = tx.savepoint()?;
-            let answer = match req {
-                Request::Authorize(a) => authorize(&sp, &ctx, a).map(Answer::Decision),
-                Request::Finish(f) => finish(&sp, &ctx, f).map(Answer::Finished),
-            };
-            match answer {
-                Ok(a) => {
-                    sp.commit()?;
-                    answers.push(Ok(a));
+        let answers = match &mut self.backend {
+            Backend::Local(store) => {
+                let mut tx = store.write_tx()?;
+                let mut answers = Vec::with_capacity(reqs.len());
+                for req in reqs {
+                    let sp = tx.savepoint()?;
+                    let answer = one(&mut Lite(&sp), &ctx, req);
+                    if answer.is_ok() {
+                        sp.commit()?;
+                    } // else dropping the savepoint rolls it back: the request leaves nothing.
+                    answers.push(answer);
                 }
-                Err(e) => {
-                    // Dropping the savepoint rolls it back: the request leaves nothing.
-                    drop(sp);
-                    answers.push(Err(e));
-                }
+                tx.commit()?;
+                answers
             }
-        }
-        tx.commit()?;
-        self.seen_version = data_version(&self.store.conn)?;
+            Backend::Site(site) => {
+                site.decide_in_transaction(reqs, |db, req| one(db, &ctx, req))?
+            }
+        };
+        self.seen_version = data_version(&self.backend)?;
         Ok(answers)
     }
 }
 
-fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+fn one<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &Request) -> Result<Answer> {
+    match req {
+        Request::Authorize(a) => authorize(db, ctx, a).map(Answer::Decision),
+        Request::Finish(f) => finish(db, ctx, f).map(Answer::Finished),
+    }
+}
+
+fn read_rules(b: &Backend) -> Result<(Settings, Vec<Tariff>, NumberRules)> {
+    Ok(match b {
+        Backend::Local(s) => (s.settings()?, s.tariffs()?, s.number_rules()?),
+        Backend::Site(s) => (s.settings()?, s.tariffs()?, s.number_rules()?),
+    })
+}
+
+/// Changes whenever another program writes (SQLite) or changes the rules (a site).
+fn data_version(b: &Backend) -> Result<i64> {
+    match b {
+        Backend::Local(s) => Ok(s
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?),
+        Backend::Site(s) => s.rules_version(),
+    }
 }
 
 struct Ctx<'a> {
@@ -289,19 +326,6 @@ fn local_midnight(day: NaiveDate) -> i64 {
     }
 }
 
-fn account_by_code(conn: &Connection, code: &str) -> Result<Option<Account>> {
-    if code.len() != 7 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(None);
-    }
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {} FROM accounts WHERE identifiant = ?1",
-            *crate::store::columns::ACCOUNT
-        ))?
-        .query_row([code], crate::store::accounts::from_row)
-        .optional()?)
-}
-
 /// The key asked for (`1`…`10`), or the dialed number (3 digits or more).
 enum Asked {
     Key(u8),
@@ -324,85 +348,16 @@ fn asked(raw: &str, cc: &CountryCode) -> Asked {
     }
 }
 
-/// What the account's other calls hold: money and seconds of allowance.
-fn open_reservations(conn: &Connection, account: i64, now: i64) -> Result<(i64, i64)> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_s), 0)
-             FROM call_holds WHERE account_id = ?1 AND expires_at > ?2",
-        )?
-        .query_row(params![account, now], |r| Ok((r.get(0)?, r.get(1)?)))?)
-}
-
-struct NewAttempt<'a> {
-    req: &'a AuthorizeRequest,
-    account: Option<i64>,
-    number: &'a str,
-    key: Option<u8>,
-    decision: &'a str,
-    limit_ms: i64,
-    reserved: i64,
-    record: bool,
-    tariff: Option<&'a Tariff>,
-    expires_at: Option<i64>,
-}
-
-fn record_attempt(conn: &Connection, now: i64, a: &NewAttempt<'_>) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
-            decision, limit_ms, reserved, record, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        now,
-        a.req.uniqueid,
-        a.account,
-        a.req.code.trim(),
-        a.req.asked.trim(),
-        a.number,
-        a.key,
-        a.decision,
-        a.limit_ms,
-        a.reserved,
-        a.record,
-        a.expires_at,
-    ])?;
-    let (Some(account), Some(expires_at)) = (a.account, a.expires_at) else {
-        return Ok(());
-    };
-    let t = a.tariff;
-    conn.prepare_cached(
-        "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
-            tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        conn.last_insert_rowid(),
-        account,
-        a.req.uniqueid,
-        a.reserved,
-        a.limit_ms / 1000,
-        expires_at,
-        t.map(|t| t.prefixe.as_str()),
-        t.map(|t| t.libelle.as_str()),
-        t.map(|t| t.prix_minute),
-        t.map(|t| t.bloc_initial_s),
-        t.map(|t| t.bloc_s),
-        t.map(|t| t.frais_connexion),
-    ])?;
-    Ok(())
-}
-
-fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result<Decision> {
+fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result<Decision> {
     let code = req.code.trim();
-    let refuse = |account: Option<&Account>,
+    let refuse = |db: &mut D,
+                  account: Option<&Account>,
                   number: &str,
                   key: Option<u8>,
                   r: Refusal,
                   why: String|
      -> Result<Decision> {
-        record_attempt(
-            conn,
+        db.record_attempt(
             ctx.now,
             &NewAttempt {
                 req,
@@ -428,8 +383,9 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             },
         })
     };
-    let Some(acc) = account_by_code(conn, code)? else {
+    let Some(acc) = db.account_by_code(code)? else {
         return refuse(
+            db,
             None,
             "",
             None,
@@ -443,6 +399,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     let who = format!("{} ({})", acc.name, acc.identifiant);
     if !acc.enabled {
         return refuse(
+            db,
             Some(&acc),
             "",
             None,
@@ -457,6 +414,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             format!(" ({})", acc.suspension_reason)
         };
         return refuse(
+            db,
             Some(&acc),
             "",
             None,
@@ -478,6 +436,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             Some(n) => (n.clone(), Some(k)),
             None => {
                 return refuse(
+                    db,
                     Some(&acc),
                     "",
                     Some(k),
@@ -495,6 +454,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
             None if ctx.numbers.privileged(&n).is_some() => (n, None),
             None => {
                 return refuse(
+                    db,
                     Some(&acc),
                     &n,
                     None,
@@ -508,6 +468,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         },
         Asked::Nothing => {
             return refuse(
+                db,
                 Some(&acc),
                 "",
                 None,
@@ -521,6 +482,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     };
     if let Some(b) = ctx.numbers.blocked(&number) {
         return refuse(
+            db,
             Some(&acc),
             &number,
             key,
@@ -534,6 +496,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     let window_left = match ctx.hours.window(ctx.local) {
         Window::Closed => {
             return refuse(
+                db,
                 Some(&acc),
                 &number,
                 key,
@@ -548,14 +511,10 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         Window::Open { seconds_left } => seconds_left,
     };
     if let Some(per_day) = acc.calls_per_day.or(ctx.calls_per_day) {
-        let today: i64 = conn
-            .prepare_cached(
-                "SELECT count(*) FROM call_attempts
-                 WHERE account_id = ?1 AND at >= ?2 AND decision = 'ok'",
-            )?
-            .query_row(params![acc.id, ctx.midnight], |r| r.get(0))?;
+        let today = db.calls_since(acc.id, ctx.midnight)?;
         if today >= per_day as i64 {
             return refuse(
+                db,
                 Some(&acc),
                 &number,
                 key,
@@ -569,12 +528,13 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         }
     }
     let privileged = ctx.numbers.privileged(&number);
-    let (held, held_s) = open_reservations(conn, acc.id, ctx.now)?;
+    let (held, held_s) = db.open_reservations(acc.id, ctx.now)?;
     let allowance_left = acc
         .allowance_minutes
         .map(|m| i64::from(m) * 60 - acc.used_seconds - held_s);
     if allowance_left.is_some_and(|l| l <= 0) {
         return refuse(
+            db,
             Some(&acc),
             &number,
             key,
@@ -605,6 +565,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     let (seconds, reserve) = match granted {
         Limit::NoTariff => {
             return refuse(
+                db,
                 Some(&acc),
                 &number,
                 key,
@@ -622,6 +583,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
                 String::new()
             };
             return refuse(
+                db,
                 Some(&acc),
                 &number,
                 key,
@@ -645,8 +607,7 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
         // Never recorded: a lawyer's or a consulate's line.
         record: privileged.is_none(),
     };
-    record_attempt(
-        conn,
+    db.record_attempt(
         ctx.now,
         &NewAttempt {
             req,
@@ -677,53 +638,15 @@ fn authorize(conn: &Connection, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result
     })
 }
 
-/// The authorization a hang-up settles.
-struct Open {
-    id: i64,
-    at: i64,
-    account_id: i64,
-    number: String,
-    key: Option<u8>,
-    tariff: Option<Tariff>,
-}
-
-fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finished> {
-    // The call's hold (the newest, should one channel have asked twice).
-    let open = conn
-        .prepare_cached(
-            "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
-                    h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
-                    h.block_s, h.connection_fee
-             FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
-             WHERE h.uniqueid = ?1 ORDER BY h.attempt_id DESC LIMIT 1",
-        )?
-        .query_row([&req.uniqueid], |r| {
-            // A call that costs nothing was held without a tariff.
-            let tariff = match r.get::<_, Option<String>>(5)? {
-                Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
-                None => None,
-            };
-            Ok(Open {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                account_id: r.get(2)?,
-                number: r.get(3)?,
-                key: r.get(4)?,
-                tariff,
-            })
-        })
-        .optional()?;
+fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finished> {
+    let open = db.open_hold(&req.uniqueid)?;
     let shown = crate::domain::field::shown(&req.uniqueid);
     let Some(open) = open else {
-        let billed = conn
-            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 LIMIT 1")?
-            .query_row([&req.uniqueid], |_| Ok(()))
-            .optional()?;
-        return Ok(match billed {
-            Some(()) => Finished::AlreadyBilled {
+        return Ok(match db.billed_before(&req.uniqueid)? {
+            true => Finished::AlreadyBilled {
                 message: format!("L'appel {shown} est déjà facturé : rien n'a changé."),
             },
-            None => Finished::Unknown {
+            false => Finished::Unknown {
                 message: format!(
                     "Aucun appel autorisé sous l'identifiant {shown} : rien à facturer."
                 ),
@@ -731,9 +654,7 @@ fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finis
         });
     };
     let account_id = open.account_id;
-    let (billing, name): (bool, String) = conn
-        .prepare_cached("SELECT billing, name FROM accounts WHERE id = ?1")?
-        .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (billing, name) = db.billing_and_name(account_id)?;
     let billsec = req.billsec.max(0);
     let disposition = req.disposition.trim().to_uppercase();
     let answered = disposition == "ANSWERED" && billsec > 0;
@@ -751,64 +672,21 @@ fn finish(conn: &Connection, ctx: &Ctx<'_>, req: &FinishRequest) -> Result<Finis
         _ => (0, 0),
     };
     let debit = if billing { rated } else { 0 };
-    let key = format!("a:{}|{}", req.uniqueid, open.id);
-    let call_id: i64 = conn
-        .prepare_cached(
-            "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-                key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-                tariff_label, balance_after, loaded_at, agi_uniqueid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14)
-             RETURNING id",
-        )?
-        .query_row(
-            params![
-                account_id,
-                key,
-                hash64(&key),
-                open.at,
-                open.number,
-                open.key,
-                if disposition.is_empty() {
-                    "ANSWERED".to_string()
-                } else {
-                    disposition.clone()
-                },
-                billsec,
-                billed_s,
-                debit,
-                open.tariff.as_ref().map(|t| t.prefixe.as_str()),
-                open.tariff.as_ref().map(|t| t.libelle.as_str()),
-                ctx.now,
-                req.uniqueid,
-            ],
-            |r| r.get(0),
-        )?;
-    if debit > 0 {
-        let reason = format!(
-            "Appel vers {} ({})",
-            open.number,
-            crate::domain::format_duration(billsec)
-        );
-        let after = ledger::apply(
-            conn,
-            account_id,
-            MovementKind::Appel,
-            -debit,
-            &reason,
-            ctx.operator,
-            ctx.now,
-        )?;
-        conn.prepare_cached("UPDATE calls SET balance_after = ?2 WHERE id = ?1")?
-            .execute(params![call_id, after])?;
-    }
-    if answered {
-        conn.prepare_cached("UPDATE accounts SET used_seconds = used_seconds + ?2 WHERE id = ?1")?
-            .execute(params![account_id, billsec])?;
-    }
-    conn.prepare_cached("DELETE FROM call_holds WHERE attempt_id = ?1")?
-        .execute([open.id])?;
-    conn.prepare_cached("UPDATE call_attempts SET settled_at = ?2, call_id = ?3 WHERE id = ?1")?
-        .execute(params![open.id, ctx.now, call_id])?;
+    db.bill(&Bill {
+        open: &open,
+        uniqueid: &req.uniqueid,
+        disposition: if disposition.is_empty() {
+            "ANSWERED"
+        } else {
+            &disposition
+        },
+        billsec,
+        billed_s,
+        debit,
+        answered,
+        operator: ctx.operator,
+        now: ctx.now,
+    })?;
     Ok(Finished::Billed {
         cost: debit,
         billsec,

@@ -8,6 +8,7 @@
 //! the `forfaits-agi` crate, the window's and the command line's views elsewhere.
 
 mod attempts;
+pub(crate) mod db;
 mod decide;
 pub mod limit;
 pub mod schedule;

@@ -6,11 +6,13 @@
 mod accounts;
 mod check;
 mod connect;
+mod control;
 mod export;
 mod import;
 mod init;
 mod ledger;
 mod migrate;
+mod tariffs;
 
 use crate::error::{Error, Result};
 use crate::store::Settings;
@@ -120,6 +122,15 @@ impl SiteStore {
             Role::Lecture
         };
         Ok((row.get(0), role))
+    }
+
+    /// How long a statement waits for a row another desk holds before failing with « base
+    /// occupée » (the call-control service fails closed rather than keep a caller waiting).
+    pub fn set_lock_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute(&format!("SET lock_timeout = {}", wait.as_millis().max(1)))?;
+        Ok(())
     }
 
     /// The signed-in PostgreSQL user: the operator of every movement and Journal line.

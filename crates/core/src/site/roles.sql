@@ -21,7 +21,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 
 -- Lecture: search, view, print.
 GRANT SELECT ON accounts, movements, calls, settings, tariffs, blocked_numbers,
-    privileged_numbers, schema_version TO forfaits_lecture;
+    privileged_numbers, schema_version, rules_changes TO forfaits_lecture;
 
 -- Caisse: what Lecture may, and *Recharge* through `forfaits_mouvement` only: no table is
 -- written directly.
@@ -33,7 +33,7 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_admin;
 
 -- Téléphonie (the `agi` service): read accounts and rules, hold and bill calls; nothing else.
 GRANT SELECT ON accounts, settings, tariffs, blocked_numbers, privileged_numbers, calls,
-    call_attempts, call_holds, schema_version TO forfaits_telephonie;
+    call_attempts, call_holds, schema_version, rules_changes TO forfaits_telephonie;
 GRANT UPDATE (balance, used_seconds) ON accounts TO forfaits_telephonie;
 GRANT INSERT, UPDATE ON call_attempts TO forfaits_telephonie;
 GRANT INSERT, UPDATE, DELETE ON call_holds TO forfaits_telephonie;

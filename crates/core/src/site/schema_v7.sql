@@ -139,3 +139,22 @@ CREATE TABLE privileged_numbers (
     operator   text    NOT NULL DEFAULT session_user,
     created_at bigint  NOT NULL
 );
+
+-- Counts the changes of what the call-control service decides with (settings, tariffs, number
+-- rules), so that it reads them again only when they changed.
+CREATE TABLE rules_changes (n bigint NOT NULL);
+INSERT INTO rules_changes VALUES (0);
+CREATE FUNCTION forfaits_rules_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE rules_changes SET n = n + 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON settings
+    FOR EACH STATEMENT EXECUTE FUNCTION forfaits_rules_changed();
+CREATE TRIGGER tariffs_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tariffs
+    FOR EACH STATEMENT EXECUTE FUNCTION forfaits_rules_changed();
+CREATE TRIGGER blocked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON blocked_numbers
+    FOR EACH STATEMENT EXECUTE FUNCTION forfaits_rules_changed();
+CREATE TRIGGER privileged_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON privileged_numbers
+    FOR EACH STATEMENT EXECUTE FUNCTION forfaits_rules_changed();

@@ -68,7 +68,11 @@ fn hang_up(uniqueid: &str, billsec: i64) -> FinishRequest {
 }
 
 fn balance(svc: &Service) -> i64 {
-    svc.store().account_by_matricule(LOTFI).unwrap().balance
+    svc.store()
+        .unwrap()
+        .account_by_matricule(LOTFI)
+        .unwrap()
+        .balance
 }
 
 #[test]
@@ -86,8 +90,11 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
         ("+21627468145", Some(2), true)
     );
     assert!(d.message.contains("11 min 06 s"), "{}", d.message);
-    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
-    assert_eq!(svc.store().reserved_amount(id, NOW).unwrap(), 1_998);
+    let id = svc.store().unwrap().account_by_matricule(LOTFI).unwrap().id;
+    assert_eq!(
+        svc.store().unwrap().reserved_amount(id, NOW).unwrap(),
+        1_998
+    );
 
     // The same account at the same time: 2 millimes left, the first block costs 90.
     let second = svc
@@ -115,13 +122,16 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
         "{f:?}"
     );
     assert_eq!(balance(&svc), 1_694);
-    assert_eq!(svc.store().reserved_amount(id, NOW + 120).unwrap(), 0);
+    assert_eq!(
+        svc.store().unwrap().reserved_amount(id, NOW + 120).unwrap(),
+        0
+    );
     let again = svc
         .finish(&hang_up("1764000000.1", 100), NOW + 121)
         .unwrap();
     assert!(matches!(again, Finished::AlreadyBilled { .. }), "{again:?}");
     assert_eq!(balance(&svc), 1_694);
-    let a = svc.store().account_by_matricule(LOTFI).unwrap();
+    let a = svc.store().unwrap().account_by_matricule(LOTFI).unwrap();
     assert_eq!(a.used_seconds, 100);
 
     // The same call in Master.csv afterwards is "already loaded".
@@ -203,7 +213,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
             .verdict,
         Verdict::Refused(Refusal::NoTariff)
     );
-    assert!(svc.store().check().unwrap().ok());
+    assert!(svc.store().unwrap().check().unwrap().ok());
 }
 
 #[test]
@@ -223,7 +233,7 @@ fn billing_off_grants_the_per_call_maximum_and_holds_nothing() {
     assert_eq!((g.limit_ms, g.reserved), (3_600_000, 0));
     let f = svc.finish(&hang_up("b1", 600), NOW + 700).unwrap();
     assert!(matches!(f, Finished::Billed { cost: 0, .. }), "{f:?}");
-    let a = svc.store().account_by_matricule(LOTFI).unwrap();
+    let a = svc.store().unwrap().account_by_matricule(LOTFI).unwrap();
     assert_eq!(
         (a.balance, a.used_seconds),
         (0, 600),
@@ -291,7 +301,7 @@ fn check_finds_a_hold_left_on_a_billed_call() {
     let (db, mut svc) = sample_with_balance(2_000);
     svc.authorize(&ask("c1", "8589669", "2"), NOW).unwrap();
     svc.finish(&hang_up("c1", 10), NOW + 20).unwrap();
-    assert!(svc.store().check().unwrap().ok());
+    assert!(svc.store().unwrap().check().unwrap().ok());
     drop(svc);
     let c = rusqlite::Connection::open(&db.path).unwrap();
     // A hold left behind on the billed call.
@@ -325,13 +335,17 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     svc.authorize(&ask("h1", "8589669", "2"), NOW).unwrap();
     svc.authorize(&ask("h2", "8589669", "0021627468145"), NOW + 1)
         .unwrap();
-    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
+    let id = svc.store().unwrap().account_by_matricule(LOTFI).unwrap().id;
     let today = Period {
         depuis: Some(NOW - 100),
         jusqua: None,
     };
 
-    let (counts, first) = svc.store().attempts_in(id, today, 1, 0, NOW + 2).unwrap();
+    let (counts, first) = svc
+        .store()
+        .unwrap()
+        .attempts_in(id, today, 1, 0, NOW + 2)
+        .unwrap();
     assert_eq!(
         counts,
         AttemptCounts {
@@ -345,13 +359,18 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     assert_eq!(first[0].label, "Refusé : solde insuffisant");
     assert_eq!(first[0].asked, "0021627468145");
     assert_eq!(first[0].number, "+21627468145");
-    let (_, second) = svc.store().attempts_in(id, today, 1, 1, NOW + 2).unwrap();
+    let (_, second) = svc
+        .store()
+        .unwrap()
+        .attempts_in(id, today, 1, 1, NOW + 2)
+        .unwrap();
     assert_eq!(second[0].label, "Autorisé : 11 min 06 s accordées");
     assert_eq!((second[0].key, second[0].open), (Some(2), true));
     assert_eq!(second[0].reserved, 1_998);
 
     let (all, rows) = svc
         .store()
+        .unwrap()
         .attempts_in(id, Period::default(), 50, 0, NOW + 2)
         .unwrap();
     assert_eq!((all.total, all.refused, rows.len()), (3, 2, 3));
@@ -360,12 +379,20 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
         depuis: None,
         jusqua: Some(NOW - 100),
     };
-    let (counts, rows) = svc.store().attempts_in(id, before, 50, 0, NOW + 2).unwrap();
+    let (counts, rows) = svc
+        .store()
+        .unwrap()
+        .attempts_in(id, before, 50, 0, NOW + 2)
+        .unwrap();
     assert_eq!((counts.total, rows[0].asked.as_str()), (1, "9"));
 
     // Past its expiry the hold no longer counts as a call in progress.
     let later = NOW + 666 + forfaits_core::control::EXPIRY_MARGIN_S + 1;
-    let (counts, rows) = svc.store().attempts_in(id, today, 50, 0, later).unwrap();
+    let (counts, rows) = svc
+        .store()
+        .unwrap()
+        .attempts_in(id, today, 50, 0, later)
+        .unwrap();
     assert_eq!(counts.open, 0);
     assert!(rows.iter().all(|a| !a.open));
 }
@@ -373,16 +400,18 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
 #[test]
 fn a_debit_preview_tells_what_the_call_in_progress_holds() {
     let (_db, mut svc) = sample_with_balance(2_000);
-    let id = svc.store().account_by_matricule(LOTFI).unwrap().id;
+    let id = svc.store().unwrap().account_by_matricule(LOTFI).unwrap().id;
     let now = forfaits_core::store::now();
     let p = svc
         .store()
+        .unwrap()
         .preview_movement(id, MovementKind::Debit, forfaits_core::domain::Money(1_000))
         .unwrap();
     assert_eq!(p.reserve, 0);
     svc.authorize(&ask("m1", "8589669", "2"), now).unwrap();
     let p = svc
         .store()
+        .unwrap()
         .preview_movement(id, MovementKind::Debit, forfaits_core::domain::Money(1_000))
         .unwrap();
     assert_eq!(
@@ -949,7 +978,7 @@ fn blocking_a_number_on_keys_answers_who_holds_it_after_every_other_check() {
 #[test]
 fn the_service_log_is_copied_back_and_started_over_beside_the_writer() {
     let (db, mut svc) = sample_with_balance(2_000);
-    svc.store().tune_for_service().unwrap();
+    svc.store().unwrap().tune_for_service().unwrap();
     for i in 0..300 {
         svc.authorize(&ask(&format!("w{i}"), "8589669", "9"), NOW)
             .unwrap();
@@ -971,5 +1000,5 @@ fn the_service_log_is_copied_back_and_started_over_beside_the_writer() {
         after < 20,
         "the log started over: {after} frames after one more decision"
     );
-    assert!(svc.store().check().unwrap().ok());
+    assert!(svc.store().unwrap().check().unwrap().ok());
 }

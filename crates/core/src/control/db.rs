@@ -1,0 +1,278 @@
+//! What a decision reads and writes, written once per store: the decisions themselves
+//! (`decide.rs`) are the same code on the desk's SQLite file and on a site's PostgreSQL
+//! (`site/control.rs`). Every method runs inside the caller's transaction.
+
+use crate::calls::rate::hash64;
+use crate::domain::Account;
+use crate::error::Result;
+use crate::rating::Tariff;
+use crate::store::ledger::{self, MovementKind};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// An attempt to record (refused or authorized), with its hold when authorized.
+pub(crate) struct NewAttempt<'a> {
+    pub req: &'a super::AuthorizeRequest,
+    pub account: Option<i64>,
+    pub number: &'a str,
+    pub key: Option<u8>,
+    pub decision: &'a str,
+    pub limit_ms: i64,
+    pub reserved: i64,
+    pub record: bool,
+    pub tariff: Option<&'a Tariff>,
+    pub expires_at: Option<i64>,
+}
+
+/// The authorization a hang-up settles.
+pub(crate) struct Open {
+    pub id: i64,
+    pub at: i64,
+    pub account_id: i64,
+    pub number: String,
+    pub key: Option<u8>,
+    pub tariff: Option<Tariff>,
+}
+
+/// A hang-up billed: the call written, its cost debited as a movement *Appel*, the answered
+/// seconds counted, the hold released and the attempt settled.
+pub(crate) struct Bill<'a> {
+    pub open: &'a Open,
+    pub uniqueid: &'a str,
+    pub disposition: &'a str,
+    pub billsec: i64,
+    pub billed_s: i64,
+    pub debit: i64,
+    pub answered: bool,
+    pub operator: &'a str,
+    pub now: i64,
+}
+
+impl Bill<'_> {
+    /// The call's identity among loaded records (`calls.dedup_key`).
+    pub fn dedup_key(&self) -> String {
+        format!("a:{}|{}", self.uniqueid, self.open.id)
+    }
+
+    pub fn dedup_hash(&self) -> i64 {
+        hash64(&self.dedup_key())
+    }
+
+    /// The reason of the movement *Appel*.
+    pub fn reason(&self) -> String {
+        format!(
+            "Appel vers {} ({})",
+            self.open.number,
+            crate::domain::format_duration(self.billsec)
+        )
+    }
+}
+
+pub(crate) trait ControlDb {
+    /// The account whose identifiant is `code` (7 digits), locked until the transaction ends
+    /// where the store locks rows.
+    fn account_by_code(&mut self, code: &str) -> Result<Option<Account>>;
+    /// Calls authorized for the account since `since`.
+    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64>;
+    /// What the account's other calls hold: money and seconds of allowance.
+    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)>;
+    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()>;
+    /// The call's hold (the newest, should one channel have asked twice).
+    fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>>;
+    /// Whether a call of this channel was already billed.
+    fn billed_before(&mut self, uniqueid: &str) -> Result<bool>;
+    fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)>;
+    fn bill(&mut self, b: &Bill<'_>) -> Result<()>;
+}
+
+/// Whether `code` can be an identifiant at all (7 digits): anything else matches no account.
+pub(crate) fn is_code(code: &str) -> bool {
+    code.len() == 7 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// SQLite: the savepoint of the batch's write transaction (the write lock is the account lock).
+pub(crate) struct Lite<'c>(pub &'c Connection);
+
+impl ControlDb for Lite<'_> {
+    fn account_by_code(&mut self, code: &str) -> Result<Option<Account>> {
+        if !is_code(code) {
+            return Ok(None);
+        }
+        Ok(self
+            .0
+            .prepare_cached(&format!(
+                "SELECT {} FROM accounts WHERE identifiant = ?1",
+                *crate::store::columns::ACCOUNT
+            ))?
+            .query_row([code], crate::store::accounts::from_row)
+            .optional()?)
+    }
+
+    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT count(*) FROM call_attempts
+                 WHERE account_id = ?1 AND at >= ?2 AND decision = 'ok'",
+            )?
+            .query_row(params![account, since], |r| r.get(0))?)
+    }
+
+    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_s), 0)
+                 FROM call_holds WHERE account_id = ?1 AND expires_at > ?2",
+            )?
+            .query_row(params![account, now], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
+        let conn = self.0;
+        conn.prepare_cached(
+            "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
+                decision, limit_ms, reserved, record, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            now,
+            a.req.uniqueid,
+            a.account,
+            a.req.code.trim(),
+            a.req.asked.trim(),
+            a.number,
+            a.key,
+            a.decision,
+            a.limit_ms,
+            a.reserved,
+            a.record,
+            a.expires_at,
+        ])?;
+        let (Some(account), Some(expires_at)) = (a.account, a.expires_at) else {
+            return Ok(());
+        };
+        let t = a.tariff;
+        conn.prepare_cached(
+            "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
+                tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            conn.last_insert_rowid(),
+            account,
+            a.req.uniqueid,
+            a.reserved,
+            a.limit_ms / 1000,
+            expires_at,
+            t.map(|t| t.prefixe.as_str()),
+            t.map(|t| t.libelle.as_str()),
+            t.map(|t| t.prix_minute),
+            t.map(|t| t.bloc_initial_s),
+            t.map(|t| t.bloc_s),
+            t.map(|t| t.frais_connexion),
+        ])?;
+        Ok(())
+    }
+
+    fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
+                        h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
+                        h.block_s, h.connection_fee
+                 FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
+                 WHERE h.uniqueid = ?1 ORDER BY h.attempt_id DESC LIMIT 1",
+            )?
+            .query_row([uniqueid], |r| {
+                // A call that costs nothing was held without a tariff.
+                let tariff = match r.get::<_, Option<String>>(5)? {
+                    Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
+                    None => None,
+                };
+                Ok(Open {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    account_id: r.get(2)?,
+                    number: r.get(3)?,
+                    key: r.get(4)?,
+                    tariff,
+                })
+            })
+            .optional()?)
+    }
+
+    fn billed_before(&mut self, uniqueid: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 LIMIT 1")?
+            .query_row([uniqueid], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT billing, name FROM accounts WHERE id = ?1")?
+            .query_row([account], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    fn bill(&mut self, b: &Bill<'_>) -> Result<()> {
+        let conn = self.0;
+        let open = b.open;
+        let call_id: i64 = conn
+            .prepare_cached(
+                "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+                    key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
+                    tariff_label, balance_after, loaded_at, agi_uniqueid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14)
+                 RETURNING id",
+            )?
+            .query_row(
+                params![
+                    open.account_id,
+                    b.dedup_key(),
+                    b.dedup_hash(),
+                    open.at,
+                    open.number,
+                    open.key,
+                    b.disposition,
+                    b.billsec,
+                    b.billed_s,
+                    b.debit,
+                    open.tariff.as_ref().map(|t| t.prefixe.as_str()),
+                    open.tariff.as_ref().map(|t| t.libelle.as_str()),
+                    b.now,
+                    b.uniqueid,
+                ],
+                |r| r.get(0),
+            )?;
+        if b.debit > 0 {
+            let after = ledger::apply(
+                conn,
+                open.account_id,
+                MovementKind::Appel,
+                -b.debit,
+                &b.reason(),
+                b.operator,
+                b.now,
+            )?;
+            conn.prepare_cached("UPDATE calls SET balance_after = ?2 WHERE id = ?1")?
+                .execute(params![call_id, after])?;
+        }
+        if b.answered {
+            conn.prepare_cached(
+                "UPDATE accounts SET used_seconds = used_seconds + ?2 WHERE id = ?1",
+            )?
+            .execute(params![open.account_id, b.billsec])?;
+        }
+        conn.prepare_cached("DELETE FROM call_holds WHERE attempt_id = ?1")?
+            .execute([open.id])?;
+        conn.prepare_cached(
+            "UPDATE call_attempts SET settled_at = ?2, call_id = ?3 WHERE id = ?1",
+        )?
+        .execute(params![open.id, b.now, call_id])?;
+        Ok(())
+    }
+}
