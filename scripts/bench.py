@@ -4,41 +4,16 @@ gen_users.py. Targets come from the issues (import <= 1.5, search <= 0.5, export
 memory of a 1M import <= 200 MiB).
 
 usage: scripts/bench.py [--small N] [--big N] [--runs R]"""
-import argparse, os, shutil, statistics, subprocess, sys, time
+import shutil, statistics, subprocess, sys, time
 from pathlib import Path
+from bench_common import BIN, ROOT, TARGET, WORK, args, gen, median_pair, middle_fragment, report, rows, timed
 
-ROOT = Path(__file__).resolve().parent.parent
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
-BIN = TARGET / "release" / "forfaits"
-WORK = ROOT / "gen" / "bench"
-
-p = argparse.ArgumentParser()
-p.add_argument("--small", type=int, default=200_000, help="accounts for the import benchmark")
-p.add_argument("--big", type=int, default=1_000_000, help="accounts for search, export, memory")
-p.add_argument("--runs", type=int, default=5)
-a = p.parse_args()
-WORK.mkdir(parents=True, exist_ok=True)
-
-
-def gen(n):
-    f = WORK / f"users-{n}.csv"
-    if not f.exists():
-        with open(f, "w") as out:
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_users.py"), str(n)], stdout=out, check=True)
-    return f
+a = args(__doc__)
 
 
 def rm_db(path):
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def timed(cmd, stdin=None, stdout=subprocess.DEVNULL):
-    # Earlier runs' dirty pages are written first, so they do not slow down this one.
-    subprocess.run(["sync"], check=True)
-    t = time.perf_counter()
-    subprocess.run(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - t
 
 
 BARE = """CREATE TABLE u(nom TEXT, matricule TEXT UNIQUE, identifiant TEXT UNIQUE,
@@ -60,26 +35,6 @@ def ours_import(db, csv):
     rm_db(db)
     return timed([str(BIN), "--db", str(db), "import", str(csv)])
 
-
-def median_pair(f_ours, f_base, runs):
-    ours, base = [], []
-    for _ in range(runs):
-        ours.append(f_ours())
-        base.append(f_base())
-    return statistics.median(ours), statistics.median(base)
-
-
-rows = []
-
-
-def report(name, ours, base, ours_label, base_label, bar, aim):
-    ratio = ours / base
-    ok = "OK" if ratio <= bar else "AU-DESSUS DE LA CIBLE"
-    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} (cible <= {bar}, objectif <= {aim}) {ok}")
-
-
-if not BIN.exists():
-    sys.exit(f"{BIN} absent : lancez d'abord `cargo build --release`")
 
 small = gen(a.small)
 db, bare = WORK / "ours-small.sqlite3", WORK / "bare-small.db"
@@ -106,12 +61,7 @@ big_import_s = time.perf_counter() - t
 peak_mib = int(res.stderr.strip().splitlines()[-1]) / 1024
 sqlite_import(big_bare, big)
 
-# A fragment that exists: the national part (8 digits) of a number in the middle of the file.
-with open(big) as f:
-    for i, line in enumerate(f):
-        if i >= a.big // 2 and line.strip().split(",")[3]:
-            fragment = line.strip().split(",")[3][-8:]
-            break
+fragment = middle_fragment(big, a.big)
 like = " OR ".join(f"t{k} LIKE '%{fragment}%'" for k in range(1, 11))
 o, b = median_pair(
     lambda: timed([str(BIN), "--db", str(big_db), "search", fragment]),

@@ -92,6 +92,7 @@ pub async fn serve(
         let service = tokio::task::spawn_blocking(move || {
             let site = forfaits_core::site::SiteStore::connect(&db)?;
             site.set_lock_timeout(busy)?;
+            site.tune_for_service()?;
             Service::over_site(site)
         })
         .await

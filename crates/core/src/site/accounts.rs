@@ -43,8 +43,9 @@ pub(crate) fn from_row(r: &Row) -> Account {
 }
 
 /// What the search looks in for one account: the folded name, matricule, identifiant, and each
-/// key in every form it may be typed (`27468145`, `+21627468145`, `0021627468145`; a foreign
-/// number as `+33…` and `0033…`), so that a term is found by LIKE inside it.
+/// key in its international form (`+21627468145`), in which every way of typing it is found once
+/// a leading `00` is read as `+` (see [`search_condition`]): `27468145`, `21627468145`,
+/// `+21627468145`.
 pub(crate) fn search_text<'a>(
     name_key: &str,
     matricule: &str,
@@ -56,11 +57,8 @@ pub(crate) fn search_text<'a>(
     for p in phones.into_iter().flatten() {
         let compact = compact_number(p).unwrap_or_else(|| p.to_string());
         match phone_digits(&compact, cc) {
-            PhoneDigits::Domestic(n) => {
-                let c = cc.as_str();
-                out.push_str(&format!(" {n} +{c}{n} 00{c}{n}"));
-            }
-            PhoneDigits::Foreign(d) => out.push_str(&format!(" +{d} 00{d}")),
+            PhoneDigits::Domestic(n) => out.push_str(&format!(" +{}{n}", cc.as_str())),
+            PhoneDigits::Foreign(d) => out.push_str(&format!(" +{d}")),
         }
     }
     out
@@ -96,7 +94,11 @@ pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
     };
     for term in crate::search::query::terms(query) {
         match compact_number(&term) {
-            Some(number) => add(&number),
+            // `0021627…` is how `+21627…` is dialled from here.
+            Some(number) => match number.strip_prefix("00") {
+                Some(rest) if !rest.is_empty() => add(&format!("+{rest}")),
+                _ => add(&number),
+            },
             None => {
                 let folded = fold(&term);
                 for w in words(&folded) {

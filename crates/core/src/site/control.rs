@@ -11,10 +11,43 @@ use crate::domain::Account;
 use crate::error::Result;
 use crate::rating::Tariff;
 use crate::store::columns::ACCOUNT;
-use postgres::Transaction;
+use postgres::types::ToSql;
+use postgres::{Row, Statement, Transaction};
+use std::collections::HashMap;
 
-/// The savepoint of one request inside the batch's transaction.
-pub(crate) struct Pg<'a, 't>(&'a mut Transaction<'t>);
+/// The savepoint of one request inside the batch's transaction, and the statements the
+/// connection has prepared (each decision runs the same few: parsed once per connection, a
+/// decision is one round trip per statement).
+pub(crate) struct Pg<'a, 't> {
+    tx: &'a mut Transaction<'t>,
+    prepared: &'a mut HashMap<String, Statement>,
+}
+
+impl Pg<'_, '_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql)?;
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    fn query_opt(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
+        let st = self.statement(sql)?;
+        Ok(self.tx.query_opt(&st, params)?)
+    }
+
+    fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+        let st = self.statement(sql)?;
+        Ok(self.tx.query_one(&st, params)?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let st = self.statement(sql)?;
+        Ok(self.tx.execute(&st, params)?)
+    }
+}
 
 fn key(k: Option<i64>) -> Option<u8> {
     k.and_then(|k| u8::try_from(k).ok())
@@ -26,7 +59,6 @@ impl ControlDb for Pg<'_, '_> {
             return Ok(None);
         }
         Ok(self
-            .0
             .query_opt(
                 &format!(
                     "SELECT {} FROM accounts WHERE identifiant = $1 FOR UPDATE",
@@ -39,7 +71,6 @@ impl ControlDb for Pg<'_, '_> {
 
     fn calls_since(&mut self, account: i64, since: i64) -> Result<i64> {
         Ok(self
-            .0
             .query_one(
                 "SELECT count(*) FROM call_attempts
                  WHERE account_id = $1 AND at >= $2 AND decision = 'ok'",
@@ -49,7 +80,7 @@ impl ControlDb for Pg<'_, '_> {
     }
 
     fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
-        let r = self.0.query_one(
+        let r = self.query_one(
             "SELECT coalesce(sum(reserved), 0)::bigint, coalesce(sum(limit_s), 0)::bigint
              FROM call_holds WHERE account_id = $1 AND expires_at > $2",
             &[&account, &now],
@@ -60,7 +91,6 @@ impl ControlDb for Pg<'_, '_> {
     fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
         let key = a.key.map(i64::from);
         let id: i64 = self
-            .0
             .query_one(
                 "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number,
                     key_index, decision, limit_ms, reserved, record, expires_at)
@@ -85,7 +115,7 @@ impl ControlDb for Pg<'_, '_> {
             return Ok(());
         };
         let t = a.tariff;
-        self.0.execute(
+        self.execute(
             "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
                 tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -108,7 +138,7 @@ impl ControlDb for Pg<'_, '_> {
     }
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
-        let Some(r) = self.0.query_opt(
+        let Some(r) = self.query_opt(
             "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
                     h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
                     h.block_s, h.connection_fee
@@ -140,7 +170,6 @@ impl ControlDb for Pg<'_, '_> {
 
     fn billed_before(&mut self, uniqueid: &str) -> Result<bool> {
         Ok(self
-            .0
             .query_opt(
                 "SELECT 1 FROM calls WHERE agi_uniqueid = $1 LIMIT 1",
                 &[&uniqueid],
@@ -149,7 +178,7 @@ impl ControlDb for Pg<'_, '_> {
     }
 
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
-        let r = self.0.query_one(
+        let r = self.query_one(
             "SELECT billing, name FROM accounts WHERE id = $1 FOR UPDATE",
             &[&account],
         )?;
@@ -162,13 +191,12 @@ impl ControlDb for Pg<'_, '_> {
         // telephony role writes calls, it does not rewrite them).
         let after: Option<i64> = if b.debit > 0 {
             let after: i64 = self
-                .0
                 .query_one(
                     "UPDATE accounts SET balance = balance - $2 WHERE id = $1 RETURNING balance",
                     &[&open.account_id, &b.debit],
                 )?
                 .get(0);
-            self.0.execute(
+            self.execute(
                 "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
                  VALUES ($1, $2, 'appel', $3, $4, $5, session_user)",
                 &[&open.account_id, &b.now, &-b.debit, &after, &b.reason()],
@@ -179,7 +207,6 @@ impl ControlDb for Pg<'_, '_> {
         };
         let key = open.key.map(i64::from);
         let call_id: i64 = self
-            .0
             .query_one(
                 "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
                     key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
@@ -206,14 +233,13 @@ impl ControlDb for Pg<'_, '_> {
             )?
             .get(0);
         if b.answered {
-            self.0.execute(
+            self.execute(
                 "UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1",
                 &[&open.account_id, &b.billsec],
             )?;
         }
-        self.0
-            .execute("DELETE FROM call_holds WHERE attempt_id = $1", &[&open.id])?;
-        self.0.execute(
+        self.execute("DELETE FROM call_holds WHERE attempt_id = $1", &[&open.id])?;
+        self.execute(
             "UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1",
             &[&open.id, &b.now, &call_id],
         )?;
@@ -261,11 +287,32 @@ impl SiteStore {
         mut one: impl FnMut(&mut Pg<'_, '_>, &Request) -> Result<Answer>,
     ) -> Result<Vec<Result<Answer>>> {
         let mut client = self.client.borrow_mut();
+        let mut prepared = self.prepared.borrow_mut();
         let mut tx = client.transaction()?;
+        if let [req] = reqs {
+            // One request alone needs no savepoint: its failure rolls the transaction back.
+            let answer = one(
+                &mut Pg {
+                    tx: &mut tx,
+                    prepared: &mut prepared,
+                },
+                req,
+            );
+            if answer.is_ok() {
+                tx.commit()?;
+            }
+            return Ok(vec![answer]);
+        }
         let mut answers = Vec::with_capacity(reqs.len());
         for req in reqs {
             let mut sp = tx.savepoint("demande")?;
-            let answer = one(&mut Pg(&mut sp), req);
+            let answer = one(
+                &mut Pg {
+                    tx: &mut sp,
+                    prepared: &mut prepared,
+                },
+                req,
+            );
             if answer.is_ok() {
                 sp.commit()?;
             } else {

@@ -12,6 +12,12 @@ pub(crate) fn migrations() -> Vec<(usize, String)> {
     vec![(7, schema_v7())]
 }
 
+/// The sort and search indexes of the accounts: in the schema, and built again at the end of a
+/// first import (which drops them).
+pub(crate) const SEARCH_INDEXES: &str =
+    "CREATE INDEX accounts_name ON accounts (name_key COLLATE \"C\", id);
+     CREATE INDEX accounts_search ON accounts USING gin (search gin_trgm_ops);";
+
 /// schema_v7.sql with the key columns written from store/columns.rs.
 fn schema_v7() -> String {
     let phones = PHONES
@@ -19,7 +25,9 @@ fn schema_v7() -> String {
         .map(|c| format!("{c} text"))
         .collect::<Vec<_>>()
         .join(", ");
-    include_str!("schema_v7.sql").replace("{phones}", &phones)
+    include_str!("schema_v7.sql")
+        .replace("{phones}", &phones)
+        .replace("{search_indexes}", SEARCH_INDEXES)
 }
 
 fn version_of(client: &mut Client) -> Result<Option<usize>> {

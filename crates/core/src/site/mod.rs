@@ -77,6 +77,8 @@ impl Role {
 /// A connection to a site database, signed in as one PostgreSQL user.
 pub struct SiteStore {
     client: RefCell<Client>,
+    /// Statements the call-control service prepared on this connection (site/control.rs).
+    prepared: RefCell<std::collections::HashMap<String, postgres::Statement>>,
     /// `user@host:port/base`, for messages (never the password).
     label: String,
     user: String,
@@ -90,6 +92,7 @@ impl SiteStore {
         let (client, label) = connect::client(url)?;
         let mut s = SiteStore {
             client: RefCell::new(client),
+            prepared: RefCell::default(),
             label,
             user: String::new(),
             role: Role::Lecture,
@@ -130,6 +133,16 @@ impl SiteStore {
         self.client
             .borrow_mut()
             .batch_execute(&format!("SET lock_timeout = {}", wait.as_millis().max(1)))?;
+        Ok(())
+    }
+
+    /// For the call-control service: a commit does not wait for the server's disk. A crash of
+    /// the server may lose the last few hundred milliseconds of decisions, never corrupt them —
+    /// what SQLite's `synchronous = NORMAL` in WAL mode gives the service on a desk.
+    pub fn tune_for_service(&self) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute("SET synchronous_commit = off")?;
         Ok(())
     }
 

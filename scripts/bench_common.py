@@ -1,0 +1,64 @@
+"""Helpers both benchmark scripts share: generated data, timed runs side by side, the report
+lines."""
+import os, statistics, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+BIN = TARGET / "release" / "forfaits"
+WORK = ROOT / "gen" / "bench"
+
+
+def args(doc):
+    import argparse
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument("--small", type=int, default=200_000, help="accounts for the import benchmark")
+    p.add_argument("--big", type=int, default=1_000_000, help="accounts for search, export, memory")
+    p.add_argument("--runs", type=int, default=5)
+    a = p.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not BIN.exists():
+        sys.exit(f"{BIN} absent : lancez d'abord `cargo build --release`")
+    return a
+
+
+def gen(n):
+    f = WORK / f"users-{n}.csv"
+    if not f.exists():
+        with open(f, "w") as out:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_users.py"), str(n)], stdout=out, check=True)
+    return f
+
+
+def timed(cmd, stdin=None, stdout=subprocess.DEVNULL):
+    # Earlier runs' dirty pages are written first, so they do not slow down this one.
+    subprocess.run(["sync"], check=True)
+    t = time.perf_counter()
+    subprocess.run(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t
+
+
+def median_pair(f_ours, f_base, runs):
+    ours, base = [], []
+    for _ in range(runs):
+        ours.append(f_ours())
+        base.append(f_base())
+    return statistics.median(ours), statistics.median(base)
+
+
+def middle_fragment(big, n):
+    """The national part (8 digits) of a number in the middle of the file."""
+    with open(big) as f:
+        for i, line in enumerate(f):
+            if i >= n // 2 and line.strip().split(",")[3]:
+                return line.strip().split(",")[3][-8:]
+
+
+rows = []
+
+
+def report(name, ours, base, ours_label, base_label, bar, aim=None):
+    ratio = ours / base
+    ok = "OK" if ratio <= bar else "AU-DESSUS DE LA CIBLE"
+    target = f"cible <= {bar}" + (f", objectif <= {aim}" if aim is not None else "")
+    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} ({target}) {ok}")
