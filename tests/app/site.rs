@@ -155,6 +155,26 @@ on_both_stores! {
         assert!(stderr(&o).contains("Aucun compte ne correspond au matricule 10000000023757"));
     };
 
+    cli_rules_tariffs_and_sheet_work_alike => |db: Db| {
+        db.run(&["import", &sample()]);
+        let o = db.run(&["rules", "--max-call", "30", "--calls-per-day", "4"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("30 minutes"), "{}", stdout(&o));
+        let o = db.run(&["rules", "--max-call", "0"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stdout(&db.run(&["rules"])).contains("Appels par jour                    4"));
+        let o = db.run(&["tariffs", "import", fixture("tariffs-sample.csv").to_str().unwrap()]);
+        assert!(stdout(&o).contains("6 tarifs importés"), "{}", stdout(&o));
+        db.run(&["balance", "10000000023757", "credit", "7", "--reason", "dépôt"]);
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("fiche.pdf");
+        let o = db.run(&["sheet", "10000000023757", "--out", pdf.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("Hédi Ben Salah") && text.contains("7,000"), "{text}");
+    };
+
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
         let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);

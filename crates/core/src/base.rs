@@ -132,6 +132,10 @@ impl Base {
         }
     }
 
+    pub fn save_site_rules(&mut self, c: &crate::rules::SiteRulesChange) -> Result<Settings> {
+        both!(self, s => s.save_site_rules(c))
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

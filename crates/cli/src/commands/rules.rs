@@ -3,9 +3,9 @@
 use crate::args::RulesArgs;
 use crate::{Io, EXIT_OK};
 use forfaits_core::rules::SiteRulesChange;
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 
-pub fn run(store: &mut Store, a: RulesArgs, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, a: RulesArgs, io: &mut Io<'_>) -> Result<u8> {
     let change = SiteRulesChange {
         hours: a.hours,
         max_call_minutes: a.max_call,

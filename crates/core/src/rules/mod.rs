@@ -179,48 +179,56 @@ fn per_day_text(n: Option<u32>) -> String {
     }
 }
 
+/// The settings a change of the site's rules writes (`None`: the key removed) and the Journal's
+/// words for each, once every rule is checked; both stores apply them alike.
+pub(crate) fn site_rules_writes(
+    c: &SiteRulesChange,
+) -> Result<(Vec<(&'static str, Option<String>)>, Vec<String>)> {
+    let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
+    let mut writes = Vec::new();
+    let mut changes = Vec::new();
+    if let Some(s) = &hours {
+        writes.push(("call_hours", Some(s.to_string())));
+        changes.push(format!("horaires : {s}"));
+    }
+    if let Some(m) = max_call {
+        writes.push(("max_call_minutes", Some(m.to_string())));
+        changes.push(format!(
+            "appel de {} au plus",
+            crate::fr::nombre(m.into(), "minute", "minutes")
+        ));
+    }
+    if let Some(n) = per_day {
+        writes.push(("calls_per_day", n.map(|n| n.to_string())));
+        changes.push(per_day_text(n));
+    }
+    Ok((writes, changes))
+}
+
+/// The Journal's action of a change of the site's rules.
+pub(crate) const SITE_RULES_CHANGED: &str = "Règles d'appel modifiées";
+
 impl Store {
     /// Saves the site's rules after checking every one; nothing is saved if one is wrong.
     pub fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
-        let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
+        let (writes, changes) = site_rules_writes(c)?;
         let operator = self.operator().to_string();
-        let mut changes = Vec::new();
         let tx = self.write_tx()?;
-        let set = |k: &str, v: &str| -> Result<()> {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![k, v],
-            )?;
-            Ok(())
-        };
-        if let Some(s) = &hours {
-            set("call_hours", &s.to_string())?;
-            changes.push(format!("horaires : {s}"));
-        }
-        if let Some(m) = max_call {
-            set("max_call_minutes", &m.to_string())?;
-            changes.push(format!(
-                "appel de {} au plus",
-                crate::fr::nombre(m.into(), "minute", "minutes")
-            ));
-        }
-        match per_day {
-            Some(Some(n)) => {
-                set("calls_per_day", &n.to_string())?;
-                changes.push(per_day_text(Some(n)));
-            }
-            Some(None) => {
-                tx.execute("DELETE FROM settings WHERE key = 'calls_per_day'", [])?;
-                changes.push(per_day_text(None));
-            }
-            None => {}
+        for (k, v) in &writes {
+            match v {
+                Some(v) => tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?,
+                None => tx.execute("DELETE FROM settings WHERE key = ?1", [k])?,
+            };
         }
         if !changes.is_empty() {
             audit::record(
                 &tx,
                 &operator,
-                "Règles d'appel modifiées",
+                SITE_RULES_CHANGED,
                 None,
                 &changes.join(" ; "),
             )?;

@@ -65,6 +65,16 @@ impl Sheet {
         })
     }
 
+    /// The sheet of an account of either store (SQLite or a site).
+    pub fn of_base(base: &crate::Base, account_id: i64) -> Result<Sheet> {
+        Ok(Sheet {
+            account: base.get_account(account_id)?,
+            movements: base.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
+            settings: base.settings()?,
+            printed_at: crate::store::now(),
+        })
+    }
+
     pub fn data(&self) -> SheetData<'_> {
         SheetData {
             account: &self.account,

@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod ledger;
 mod migrate;
+mod rules;
 mod tariffs;
 
 use crate::error::{Error, Result};
