@@ -179,11 +179,14 @@ fn per_day_text(n: Option<u32>) -> String {
     }
 }
 
+/// Settings keys and their new values (`None`: the key removed).
+pub(crate) type SettingWrites = Vec<(&'static str, Option<String>)>;
+
 /// The settings a change of the site's rules writes (`None`: the key removed) and the Journal's
 /// words for each, once every rule is checked; both stores apply them alike.
 pub(crate) fn site_rules_writes(
     c: &SiteRulesChange,
-) -> Result<(Vec<(&'static str, Option<String>)>, Vec<String>)> {
+) -> Result<(SettingWrites, Vec<String>)> {
     let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
     let mut writes = Vec::new();
     let mut changes = Vec::new();
