@@ -175,6 +175,28 @@ on_both_stores! {
         assert!(text.contains("Hédi Ben Salah") && text.contains("7,000"), "{text}");
     };
 
+    cli_numbers_are_blocked_privileged_and_listed_alike => |db: Db| {
+        db.run(&["import", &sample()]);
+        // +21627468145 is on Lotfi Ben Ali's key 2: refused without --force, naming him.
+        let o = db.run(&["numbers", "block", "27468145", "--reason", "victime"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("Lotfi Ben Ali (10000000000000), touche 2"), "{}", stderr(&o));
+        let o = db.run(&["numbers", "block", "27468145", "--reason", "victime", "--force"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = db.run(&["numbers", "block", "+21627468145", "--reason", "encore", "--force"]);
+        assert!(stderr(&o).contains("est déjà interdit"), "{}", stderr(&o));
+        let o = db.run(&["numbers", "privilege", "71000000", "--label", "Avocat", "--free"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = db.run(&["numbers", "list", "--json"]);
+        let text = stdout(&o);
+        assert!(text.contains("+21627468145") && text.contains("Avocat"), "{text}");
+        assert_eq!(db.run(&["numbers", "unblock", "27468145"]).status.code(), Some(0));
+        let o = db.run(&["numbers", "unblock", "27468145"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(db.run(&["numbers", "unprivilege", "71000000"]).status.code(), Some(0));
+        assert!(!stdout(&db.run(&["numbers", "list"])).contains("Avocat"));
+    };
+
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
         let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);

@@ -136,6 +136,40 @@ impl Base {
         both!(self, s => s.save_site_rules(c))
     }
 
+    pub fn blocked_numbers(&self) -> Result<Vec<crate::rules::numbers::BlockedNumber>> {
+        both!(self, s => s.blocked_numbers())
+    }
+
+    pub fn privileged_numbers(&self) -> Result<Vec<crate::rules::numbers::PrivilegedNumber>> {
+        both!(self, s => s.privileged_numbers())
+    }
+
+    pub fn block_number(
+        &mut self,
+        raw: &str,
+        reason: &str,
+        force: bool,
+    ) -> Result<crate::rules::numbers::BlockedNumber> {
+        both!(self, s => s.block_number(raw, reason, force))
+    }
+
+    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
+        both!(self, s => s.unblock_number(raw))
+    }
+
+    pub fn privilege_number(
+        &mut self,
+        raw: &str,
+        label: &str,
+        free: bool,
+    ) -> Result<crate::rules::numbers::PrivilegedNumber> {
+        both!(self, s => s.privilege_number(raw, label, free))
+    }
+
+    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
+        both!(self, s => s.unprivilege_number(raw))
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

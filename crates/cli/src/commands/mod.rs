@@ -36,7 +36,7 @@ pub fn run(base: &mut Base, command: Command, io: &mut Io<'_>) -> Result<u8> {
         Command::Calls(c) => calls::run(base.local("calls")?, c, io),
         Command::Tariffs(c) => tariffs::run(base, c, io),
         Command::Sheet(a) => sheet::run(base, a, io),
-        Command::Numbers(c) => numbers::run(base.local("numbers")?, c, io),
+        Command::Numbers(c) => numbers::run(base, c, io),
         Command::Rules(a) => rules::run(base, a, io),
         Command::Site(c) => site::migrate(base.local("site migrate")?, c, io),
         Command::Agi(_) => unreachable!("the service opens its own database (lib.rs)"),

@@ -2,10 +2,10 @@
 
 use crate::args::NumbersCommand;
 use crate::{Io, EXIT_OK};
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result};
 use std::io::Write;
 
-pub fn run(store: &mut Store, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(store: &mut Base, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
         NumbersCommand::Block(a) => {
             let b = store.block_number(&a.number, &a.reason, a.force)?;

@@ -184,9 +184,7 @@ pub(crate) type SettingWrites = Vec<(&'static str, Option<String>)>;
 
 /// The settings a change of the site's rules writes (`None`: the key removed) and the Journal's
 /// words for each, once every rule is checked; both stores apply them alike.
-pub(crate) fn site_rules_writes(
-    c: &SiteRulesChange,
-) -> Result<(SettingWrites, Vec<String>)> {
+pub(crate) fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, Vec<String>)> {
     let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
     let mut writes = Vec::new();
     let mut changes = Vec::new();

@@ -309,137 +309,26 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Accounts with a key under `pattern` (as [`parse_pattern`] gives it). Reads every
-    /// account's keys: blocking a number is rare, and keys are stored as typed.
+    /// Accounts with a key under `pattern` (as [`parse_pattern`] gives it).
     pub fn accounts_holding(&self, pattern: &str) -> Result<Vec<Holder>> {
-        let cc = self.settings()?.country_code;
-        let (body, prefix) = match pattern.strip_suffix('*') {
-            Some(p) => (p, true),
-            None => (pattern, false),
-        };
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT matricule, name, {} FROM accounts ORDER BY name_key",
-            *crate::store::columns::PHONE_LIST
-        ))?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            for k in 0..10 {
-                let Some(p) = r.get_ref(2 + k)?.as_str_or_null()? else {
-                    continue;
-                };
-                let n = international(p, &cc);
-                if (prefix && n.starts_with(body)) || (!prefix && n == body) {
-                    out.push(Holder {
-                        matricule: r.get(0)?,
-                        nom: r.get(1)?,
-                        touche: k as u8 + 1,
-                        numero: n,
-                    });
-                }
-            }
-        }
-        Ok(out)
+        accounts_holding(self, pattern)
     }
 
     /// Blocks a number or a prefix. When keys already hold it, nothing is written unless
     /// `force`: the error lists who holds it (the window asks, the command line wants --force).
     pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
-        match self.try_block_number(raw, reason, force)? {
-            Blocking::Blocked(b) => Ok(b),
-            Blocking::Held { question, .. } => Err(Error::Rejected(question)),
-        }
+        block_number(self, raw, reason, force)
     }
 
     /// Like [`Store::block_number`], but keys holding the number are an answer, not an error:
     /// the window shows who holds it and asks before blocking with `force`. Every other check
     /// (the number, the reason, already blocked, privileged) comes first.
     pub fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
-        let cc = self.settings()?.country_code;
-        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
-        let reason = clean_text(reason, "le motif", 200).map_err(|m| {
-            Error::Rejected(format!(
-                "Numéro non interdit : {m} (pourquoi ce numéro est-il interdit ?)."
-            ))
-        })?;
-        let rules = self.number_rules()?;
-        if let Some((label, _)) = rules.privileged(&pattern) {
-            return Err(Error::Rejected(format!(
-                "Le numéro {pattern} est privilégié ({label}) : retirez-le des numéros privilégiés avant de l'interdire."
-            )));
-        }
-        let already = self
-            .blocked_numbers()?
-            .into_iter()
-            .any(|b| b.motif == pattern);
-        if already {
-            return Err(Error::Rejected(format!(
-                "Le numéro {pattern} est déjà interdit."
-            )));
-        }
-        if !force {
-            let holders = self.accounts_holding(&pattern)?;
-            if !holders.is_empty() {
-                return Ok(Blocking::Held {
-                    question: holders_sentence(&holders),
-                    motif: pattern,
-                    holders,
-                });
-            }
-        }
-        let operator = self.operator().to_string();
-        let at = now();
-        let tx = self.write_tx()?;
-        let inserted = tx.execute(
-            "INSERT INTO blocked_numbers (pattern, reason, operator, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (pattern) DO NOTHING",
-            params![pattern, reason, operator, at],
-        )?;
-        if inserted == 0 {
-            return Err(Error::Rejected(format!(
-                "Le numéro {pattern} est déjà interdit."
-            )));
-        }
-        audit::record(
-            &tx,
-            &operator,
-            "Numéro interdit",
-            None,
-            &format!("{pattern} : {reason}"),
-        )?;
-        tx.commit()?;
-        Ok(Blocking::Blocked(BlockedNumber {
-            motif: pattern,
-            raison: reason,
-            operateur: operator,
-            date: at,
-        }))
+        try_block_number(self, raw, reason, force)
     }
 
     pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
-        let cc = self.settings()?.country_code;
-        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        let reason: Option<String> = tx
-            .query_row(
-                "DELETE FROM blocked_numbers WHERE pattern = ?1 RETURNING reason",
-                [&pattern],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(reason) = reason else {
-            return Err(Error::NotFound(format!("le numéro interdit {pattern}")));
-        };
-        audit::record(
-            &tx,
-            &operator,
-            "Numéro autorisé de nouveau",
-            None,
-            &format!("{pattern} (interdit pour : {reason})"),
-        )?;
-        tx.commit()?;
-        Ok(())
+        unblock_number(self, raw)
     }
 
     pub fn privilege_number(
@@ -448,77 +337,288 @@ impl Store {
         label: &str,
         free: bool,
     ) -> Result<PrivilegedNumber> {
-        let cc = self.settings()?.country_code;
-        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
-            Error::Rejected(format!(
-                "Numéro invalide « {} » : un numéro privilégié est un numéro entier (98765432, +21698765432).",
-                shown(raw.trim())
-            ))
-        })?;
-        let label = clean_text(label, "le libellé", 80).map_err(|m| {
-            Error::Rejected(format!("Numéro non ajouté : {m} (Avocat, Consulat…)."))
-        })?;
-        if let Some(b) = self.number_rules()?.exact.get(&number) {
-            return Err(Error::Rejected(format!(
-                "Le numéro {number} est interdit ({b}) : retirez-le des numéros interdits avant de le privilégier."
-            )));
+        privilege_number(self, raw, label, free)
+    }
+
+    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
+        unprivilege_number(self, raw)
+    }
+}
+
+/// Called with an account's matricule, name and keys.
+pub(crate) type KeysVisitor<'a> = dyn FnMut(&str, &str, &[Option<String>]) + 'a;
+
+/// What the rules on numbers read and write, once per store; the checks and the Journal's
+/// words below are the same for both.
+pub(crate) trait NumberStore {
+    fn settings(&self) -> Result<crate::store::Settings>;
+    fn operator(&self) -> String;
+    fn number_rules(&self) -> Result<NumberRules>;
+    fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>>;
+    /// Every account's matricule, name and keys, by name.
+    fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()>;
+    /// Writes the rule and its Journal line in one transaction; false when it was already there.
+    fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool>;
+    /// Removes the rule, with the Journal line `journal` makes of its reason; `None` when absent.
+    fn delete_blocked(
+        &mut self,
+        pattern: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>>;
+    fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()>;
+    fn delete_privileged(
+        &mut self,
+        number: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>>;
+}
+
+pub(crate) const BLOCKED: &str = "Numéro interdit";
+pub(crate) const UNBLOCKED: &str = "Numéro autorisé de nouveau";
+pub(crate) const PRIVILEGED: &str = "Numéro privilégié";
+pub(crate) const UNPRIVILEGED: &str = "Numéro privilégié retiré";
+
+/// Reads every account's keys: blocking a number is rare, and keys are stored as typed.
+pub(crate) fn accounts_holding(s: &impl NumberStore, pattern: &str) -> Result<Vec<Holder>> {
+    let cc = s.settings()?.country_code;
+    let (body, prefix) = match pattern.strip_suffix('*') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    let mut out = Vec::new();
+    s.each_keys(&mut |matricule, name, phones| {
+        for (k, p) in phones.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let n = international(p, &cc);
+            if (prefix && n.starts_with(body)) || (!prefix && n == body) {
+                out.push(Holder {
+                    matricule: matricule.to_string(),
+                    nom: name.to_string(),
+                    touche: k as u8 + 1,
+                    numero: n,
+                });
+            }
         }
+    })?;
+    Ok(out)
+}
+
+pub(crate) fn block_number(
+    s: &mut impl NumberStore,
+    raw: &str,
+    reason: &str,
+    force: bool,
+) -> Result<BlockedNumber> {
+    match try_block_number(s, raw, reason, force)? {
+        Blocking::Blocked(b) => Ok(b),
+        Blocking::Held { question, .. } => Err(Error::Rejected(question)),
+    }
+}
+
+pub(crate) fn try_block_number(
+    s: &mut impl NumberStore,
+    raw: &str,
+    reason: &str,
+    force: bool,
+) -> Result<Blocking> {
+    let cc = s.settings()?.country_code;
+    let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+    let reason = clean_text(reason, "le motif", 200).map_err(|m| {
+        Error::Rejected(format!(
+            "Numéro non interdit : {m} (pourquoi ce numéro est-il interdit ?)."
+        ))
+    })?;
+    let rules = s.number_rules()?;
+    if let Some((label, _)) = rules.privileged(&pattern) {
+        return Err(Error::Rejected(format!(
+            "Le numéro {pattern} est privilégié ({label}) : retirez-le des numéros privilégiés avant de l'interdire."
+        )));
+    }
+    let already = || Error::Rejected(format!("Le numéro {pattern} est déjà interdit."));
+    if s.blocked_numbers()?.into_iter().any(|b| b.motif == pattern) {
+        return Err(already());
+    }
+    if !force {
+        let holders = accounts_holding(s, &pattern)?;
+        if !holders.is_empty() {
+            return Ok(Blocking::Held {
+                question: holders_sentence(&holders),
+                motif: pattern,
+                holders,
+            });
+        }
+    }
+    let b = BlockedNumber {
+        motif: pattern.clone(),
+        raison: reason.clone(),
+        operateur: s.operator(),
+        date: now(),
+    };
+    if !s.insert_blocked(&b, &format!("{pattern} : {reason}"))? {
+        return Err(already());
+    }
+    Ok(Blocking::Blocked(b))
+}
+
+pub(crate) fn unblock_number(s: &mut impl NumberStore, raw: &str) -> Result<()> {
+    let cc = s.settings()?.country_code;
+    let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+    let journal = |reason: &str| format!("{pattern} (interdit pour : {reason})");
+    match s.delete_blocked(&pattern, &journal)? {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound(format!("le numéro interdit {pattern}"))),
+    }
+}
+
+pub(crate) fn privilege_number(
+    s: &mut impl NumberStore,
+    raw: &str,
+    label: &str,
+    free: bool,
+) -> Result<PrivilegedNumber> {
+    let cc = s.settings()?.country_code;
+    let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
+        Error::Rejected(format!(
+            "Numéro invalide « {} » : un numéro privilégié est un numéro entier (98765432, +21698765432).",
+            shown(raw.trim())
+        ))
+    })?;
+    let label = clean_text(label, "le libellé", 80)
+        .map_err(|m| Error::Rejected(format!("Numéro non ajouté : {m} (Avocat, Consulat…).")))?;
+    if let Some(b) = s.number_rules()?.exact.get(&number) {
+        return Err(Error::Rejected(format!(
+            "Le numéro {number} est interdit ({b}) : retirez-le des numéros interdits avant de le privilégier."
+        )));
+    }
+    let p = PrivilegedNumber {
+        numero: number,
+        libelle: label,
+        gratuit: free,
+        operateur: s.operator(),
+        date: now(),
+    };
+    let journal = format!(
+        "{} : {}{}",
+        p.numero,
+        p.libelle,
+        if free { " (gratuit)" } else { " (facturé)" }
+    );
+    s.upsert_privileged(&p, &journal)?;
+    Ok(p)
+}
+
+pub(crate) fn unprivilege_number(s: &mut impl NumberStore, raw: &str) -> Result<()> {
+    let cc = s.settings()?.country_code;
+    let number = parse_number(raw.trim(), &cc)
+        .ok_or_else(|| Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim()))))?;
+    let journal = |label: &str| format!("{number} ({label})");
+    match s.delete_privileged(&number, &journal)? {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound(format!("le numéro privilégié {number}"))),
+    }
+}
+
+impl NumberStore for Store {
+    fn settings(&self) -> Result<crate::store::Settings> {
+        Store::settings(self)
+    }
+
+    fn operator(&self) -> String {
+        Store::operator(self).to_string()
+    }
+
+    fn number_rules(&self) -> Result<NumberRules> {
+        Store::number_rules(self)
+    }
+
+    fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
+        Store::blocked_numbers(self)
+    }
+
+    fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT matricule, name, {} FROM accounts ORDER BY name_key",
+            *crate::store::columns::PHONE_LIST
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let phones = (0..crate::domain::KEYS)
+                .map(|k| r.get::<_, Option<String>>(2 + k))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            f(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &phones);
+        }
+        Ok(())
+    }
+
+    fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool> {
+        let tx = self.write_tx()?;
+        let inserted = tx.execute(
+            "INSERT INTO blocked_numbers (pattern, reason, operator, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (pattern) DO NOTHING",
+            params![b.motif, b.raison, b.operateur, b.date],
+        )?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        audit::record(&tx, &b.operateur, BLOCKED, None, journal)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn delete_blocked(
+        &mut self,
+        pattern: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>> {
         let operator = self.operator().to_string();
-        let at = now();
+        let tx = self.write_tx()?;
+        let reason: Option<String> = tx
+            .query_row(
+                "DELETE FROM blocked_numbers WHERE pattern = ?1 RETURNING reason",
+                [pattern],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(reason) = &reason {
+            audit::record(&tx, &operator, UNBLOCKED, None, &journal(reason))?;
+            tx.commit()?;
+        }
+        Ok(reason)
+    }
+
+    fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()> {
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO privileged_numbers (number, label, free, operator, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (number) DO UPDATE SET label = excluded.label, free = excluded.free,
                 operator = excluded.operator, created_at = excluded.created_at",
-            params![number, label, free, operator, at],
+            params![p.numero, p.libelle, p.gratuit, p.operateur, p.date],
         )?;
-        audit::record(
-            &tx,
-            &operator,
-            "Numéro privilégié",
-            None,
-            &format!(
-                "{number} : {label}{}",
-                if free { " (gratuit)" } else { " (facturé)" }
-            ),
-        )?;
+        audit::record(&tx, &p.operateur, PRIVILEGED, None, journal)?;
         tx.commit()?;
-        Ok(PrivilegedNumber {
-            numero: number,
-            libelle: label,
-            gratuit: free,
-            operateur: operator,
-            date: at,
-        })
+        Ok(())
     }
 
-    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
-        let cc = self.settings()?.country_code;
-        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
-            Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim())))
-        })?;
+    fn delete_privileged(
+        &mut self,
+        number: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
         let label: Option<String> = tx
             .query_row(
                 "DELETE FROM privileged_numbers WHERE number = ?1 RETURNING label",
-                [&number],
+                [number],
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(label) = label else {
-            return Err(Error::NotFound(format!("le numéro privilégié {number}")));
-        };
-        audit::record(
-            &tx,
-            &operator,
-            "Numéro privilégié retiré",
-            None,
-            &format!("{number} ({label})"),
-        )?;
-        tx.commit()?;
-        Ok(())
+        if let Some(label) = &label {
+            audit::record(&tx, &operator, UNPRIVILEGED, None, &journal(label))?;
+            tx.commit()?;
+        }
+        Ok(label)
     }
 }
 

@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod ledger;
 mod migrate;
+mod numbers;
 mod rules;
 mod tariffs;
 

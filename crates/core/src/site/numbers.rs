@@ -1,0 +1,210 @@
+//! Blocked and privileged numbers (SPEC §12) on a site: the checks and the Journal's words of
+//! `rules::numbers`, the rows read and written here (administration only: the server refuses
+//! the others).
+
+use super::SiteStore;
+use crate::error::Result;
+use crate::rules::numbers::{
+    self, BlockedNumber, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED, UNBLOCKED,
+    UNPRIVILEGED,
+};
+use crate::rules::{Blocking, NumberRules};
+use crate::store::columns::PHONE_LIST;
+use crate::store::Settings;
+
+const ACTION: &str = "changer les numéros interdits ou privilégiés";
+
+impl SiteStore {
+    pub fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT pattern, reason, operator, created_at FROM blocked_numbers
+                 ORDER BY pattern COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| BlockedNumber {
+                motif: r.get(0),
+                raison: r.get(1),
+                operateur: r.get(2),
+                date: r.get(3),
+            })
+            .collect())
+    }
+
+    pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT number, label, free, operator, created_at FROM privileged_numbers
+                 ORDER BY label COLLATE \"C\", number COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| PrivilegedNumber {
+                numero: r.get(0),
+                libelle: r.get(1),
+                gratuit: r.get(2),
+                operateur: r.get(3),
+                date: r.get(4),
+            })
+            .collect())
+    }
+
+    pub fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
+        numbers::try_block_number(self, raw, reason, force)
+    }
+
+    pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
+        numbers::block_number(self, raw, reason, force)
+    }
+
+    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
+        numbers::unblock_number(self, raw)
+    }
+
+    pub fn privilege_number(
+        &mut self,
+        raw: &str,
+        label: &str,
+        free: bool,
+    ) -> Result<PrivilegedNumber> {
+        numbers::privilege_number(self, raw, label, free)
+    }
+
+    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
+        numbers::unprivilege_number(self, raw)
+    }
+
+    /// Runs `f` in a transaction with the Journal's line `action`/`journal` added when `f`
+    /// returns something; a refusal of the server in French.
+    fn journaled<T>(
+        &mut self,
+        action: &str,
+        f: impl FnOnce(
+            &mut postgres::Transaction<'_>,
+        ) -> std::result::Result<Option<T>, postgres::Error>,
+        journal: impl FnOnce(&T) -> String,
+    ) -> Result<Option<T>> {
+        let refused = self.refusal(ACTION);
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(&refused)?;
+        let done = f(&mut tx).map_err(&refused)?;
+        if let Some(v) = &done {
+            super::accounts::audit(&mut tx, action, None, &journal(v)).map_err(&refused)?;
+            tx.commit().map_err(&refused)?;
+        }
+        Ok(done)
+    }
+}
+
+impl NumberStore for SiteStore {
+    fn settings(&self) -> Result<Settings> {
+        SiteStore::settings(self)
+    }
+
+    fn operator(&self) -> String {
+        SiteStore::operator(self).to_string()
+    }
+
+    fn number_rules(&self) -> Result<NumberRules> {
+        SiteStore::number_rules(self)
+    }
+
+    fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
+        SiteStore::blocked_numbers(self)
+    }
+
+    fn each_keys(&self, f: &mut numbers::KeysVisitor<'_>) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client.borrow_mut();
+        let mut rows = client.query_raw(
+            &format!(
+                "SELECT matricule, name, {} FROM accounts ORDER BY name_key COLLATE \"C\"",
+                *PHONE_LIST
+            ),
+            std::iter::empty::<i32>(),
+        )?;
+        while let Some(r) = rows.next()? {
+            let phones: Vec<Option<String>> =
+                (0..crate::domain::KEYS).map(|k| r.get(2 + k)).collect();
+            f(r.get(0), r.get(1), &phones);
+        }
+        Ok(())
+    }
+
+    fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool> {
+        let done = self.journaled(
+            BLOCKED,
+            |tx| {
+                let n = tx.execute(
+                    "INSERT INTO blocked_numbers (pattern, reason, operator, created_at)
+                     VALUES ($1, $2, session_user, $3) ON CONFLICT (pattern) DO NOTHING",
+                    &[&b.motif, &b.raison, &b.date],
+                )?;
+                Ok((n > 0).then_some(()))
+            },
+            |_| journal.to_string(),
+        )?;
+        Ok(done.is_some())
+    }
+
+    fn delete_blocked(
+        &mut self,
+        pattern: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>> {
+        self.journaled(
+            UNBLOCKED,
+            |tx| {
+                Ok(tx
+                    .query_opt(
+                        "DELETE FROM blocked_numbers WHERE pattern = $1 RETURNING reason",
+                        &[&pattern],
+                    )?
+                    .map(|r| r.get(0)))
+            },
+            |reason: &String| journal(reason),
+        )
+    }
+
+    fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()> {
+        self.journaled(
+            PRIVILEGED,
+            |tx| {
+                tx.execute(
+                    "INSERT INTO privileged_numbers (number, label, free, operator, created_at)
+                     VALUES ($1, $2, $3, session_user, $4)
+                     ON CONFLICT (number) DO UPDATE SET label = excluded.label, free = excluded.free,
+                        operator = excluded.operator, created_at = excluded.created_at",
+                    &[&p.numero, &p.libelle, &p.gratuit, &p.date],
+                )?;
+                Ok(Some(()))
+            },
+            |_| journal.to_string(),
+        )?;
+        Ok(())
+    }
+
+    fn delete_privileged(
+        &mut self,
+        number: &str,
+        journal: &dyn Fn(&str) -> String,
+    ) -> Result<Option<String>> {
+        self.journaled(
+            UNPRIVILEGED,
+            |tx| {
+                Ok(tx
+                    .query_opt(
+                        "DELETE FROM privileged_numbers WHERE number = $1 RETURNING label",
+                        &[&number],
+                    )?
+                    .map(|r| r.get(0)))
+            },
+            |label: &String| journal(label),
+        )
+    }
+}
