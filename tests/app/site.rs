@@ -419,6 +419,9 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
         assert_eq!(balance_of(&site, m), balance_of(&local, m), "{m}");
     }
     assert_eq!(cluster().value(&name, "SELECT count(*) FROM calls"), "4");
+    let history = |db: &Db| stdout(&db.run(&["calls", "export", "10000000000000"]));
+    assert_eq!(history(&site), history(&local));
+    assert!(history(&site).lines().count() >= 3, "{}", history(&site));
     let o = site.run(&["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // New ids go on after the copied ones; the operators of the copied movements are kept.
@@ -469,7 +472,7 @@ fn site_mistakes_are_said_in_french() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("« calls » ne se fait pas encore sur une base de site"),
+        stderr(&o).contains("« calls import » ne se fait pas encore sur une base de site"),
         "{}",
         stderr(&o)
     );

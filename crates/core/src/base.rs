@@ -170,6 +170,56 @@ impl Base {
         both!(self, s => s.unprivilege_number(raw))
     }
 
+    /// Calls of an account in the period, newest first, with the total count.
+    pub fn calls(
+        &self,
+        account_id: i64,
+        p: crate::calls::history::Period,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(u64, Vec<crate::calls::history::CallView>)> {
+        both!(self, s => s.calls(account_id, p, limit, offset))
+    }
+
+    /// The call history as CSV to `out`, oldest first.
+    pub fn export_calls<W: std::io::Write>(
+        &self,
+        account_id: i64,
+        p: crate::calls::history::Period,
+        out: W,
+    ) -> Result<u64> {
+        both!(self, s => s.export_calls(account_id, p, out))
+    }
+
+    /// The call history to a file, atomically, with its line in the Journal.
+    pub fn export_calls_to_file(
+        &self,
+        account_id: i64,
+        p: crate::calls::history::Period,
+        path: &Path,
+    ) -> Result<u64> {
+        let site = match self {
+            Base::Local(s) => {
+                return crate::calls::history::export_calls_to_file(s, account_id, p, path)
+            }
+            Base::Site(s) => s,
+        };
+        let a = site.get_account(account_id)?;
+        let tmp = crate::atomic_file::WholeFile::new(path, ".forfaits-historique-")?;
+        let n = site.export_calls(account_id, p, tmp.as_file())?;
+        tmp.persist()?;
+        site.journal_export(
+            "Export de l'historique des appels",
+            Some((&a.matricule, &a.name)),
+            &format!(
+                "{} vers {}",
+                crate::fr::nombre(n, "appel", "appels"),
+                path.display()
+            ),
+        )?;
+        Ok(n)
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

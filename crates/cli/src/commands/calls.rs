@@ -1,16 +1,16 @@
 use crate::args::{CallsCommand, CallsExportArgs, CallsImportArgs, MatchArg};
 use crate::{Io, EXIT_OK};
-use forfaits_core::calls::history::{export_calls_to_file, Period};
+use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions, MatchBy};
 use forfaits_core::dates::day_bounds;
 use forfaits_core::domain::Money;
 use forfaits_core::fr;
-use forfaits_core::{Result, Store};
+use forfaits_core::{Base, Result, Store};
 
-pub fn run(store: &mut Store, c: CallsCommand, io: &mut Io<'_>) -> Result<u8> {
+pub fn run(base: &mut Base, c: CallsCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
-        CallsCommand::Import(a) => import(store, a, io),
-        CallsCommand::Export(a) => export(store, a, io),
+        CallsCommand::Import(a) => import(base.local("calls import")?, a, io),
+        CallsCommand::Export(a) => export(base, a, io),
     }
 }
 
@@ -51,7 +51,7 @@ fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> 
     Ok(EXIT_OK)
 }
 
-fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
+fn export(store: &mut Base, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(|m| store.account_by_matricule(m), &a.matricule)?;
     let (depuis, jusqua) = day_bounds(a.from, a.to);
     let p = Period { depuis, jusqua };
@@ -66,7 +66,7 @@ fn export(store: &mut Store, a: CallsExportArgs, io: &mut Io<'_>) -> Result<u8> 
     }
     match a.out {
         Some(path) => {
-            let n = export_calls_to_file(store, account.id, p, &path)?;
+            let n = store.export_calls_to_file(account.id, p, &path)?;
             super::w(writeln!(
                 io.err,
                 "{} {} {} vers {}.",

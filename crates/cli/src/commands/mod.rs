@@ -33,7 +33,7 @@ pub fn run(base: &mut Base, command: Command, io: &mut Io<'_>) -> Result<u8> {
             crate::args::BackupArgs { file: a.file },
             io,
         ),
-        Command::Calls(c) => calls::run(base.local("calls")?, c, io),
+        Command::Calls(c) => calls::run(base, c, io),
         Command::Tariffs(c) => tariffs::run(base, c, io),
         Command::Sheet(a) => sheet::run(base, a, io),
         Command::Numbers(c) => numbers::run(base, c, io),

@@ -46,7 +46,8 @@ pub fn status_label(disposition: &str) -> String {
     }
 }
 
-const SELECT: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
+pub(crate) const SELECT: &str =
+    "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
     disposition, tariff_label FROM calls
     WHERE account_id = ?1 AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)";
 
@@ -115,54 +116,72 @@ impl Store {
     /// Writes the history as CSV (`;`, UTF-8 BOM, like the full export), oldest first.
     pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
         let currency = self.settings()?.currency;
-        let mut out = std::io::BufWriter::new(out);
-        let io = |e: std::io::Error| {
-            Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
-        };
-        out.write_all("\u{feff}".as_bytes()).map_err(io)?;
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
-        let csv_err = |e: csv::Error| {
-            Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
-        };
-        w.write_record(HISTORY_HEADER).map_err(csv_err)?;
         let mut stmt = self
             .conn
             .prepare(&format!("{SELECT} ORDER BY started_at, id"))?;
         let mut rows = stmt.query(params![account_id, p.depuis, p.jusqua])?;
-        let mut n = 0;
-        while let Some(r) = rows.next()? {
-            let c = row(r)?;
-            let when = local(c.date);
-            let (day, time) = when.split_once(' ').unwrap_or((&when, ""));
-            let seconds = chrono::DateTime::from_timestamp(c.date, 0)
-                .map(|d| d.format("%S").to_string())
-                .unwrap_or_default();
-            w.write_record([
-                day.to_string(),
-                format!("{time}:{seconds}"),
-                cell(&c.numero),
-                c.touche.map(|k| k.to_string()).unwrap_or_default(),
-                format_duration(c.duree_s),
-                currency.format_plain(Money(c.cout)),
-                c.solde_apres
-                    .map(|b| currency.format_plain(Money(b)))
-                    .unwrap_or_default(),
-                c.statut,
-                if c.hors_touches {
-                    "Oui".into()
-                } else {
-                    String::new()
-                },
-            ])
-            .map_err(csv_err)?;
-            n += 1;
-        }
-        w.flush().map_err(io)?;
-        Ok(n)
+        write_history(&currency, out, |f| {
+            while let Some(r) = rows.next()? {
+                f(row(r)?)?;
+            }
+            Ok(())
+        })
     }
+}
+
+/// Calls one function with each call of a history, oldest first.
+pub(crate) type EachCall<'a> = dyn FnMut(CallView) -> Result<()> + 'a;
+
+/// The history's CSV (`;`, UTF-8 BOM, like the full export) of the calls `each` gives, from
+/// either store.
+pub(crate) fn write_history<W: Write>(
+    currency: &crate::domain::Currency,
+    out: W,
+    each: impl FnOnce(&mut EachCall<'_>) -> Result<()>,
+) -> Result<u64> {
+    let mut out = std::io::BufWriter::new(out);
+    let io = |e: std::io::Error| {
+        Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
+    };
+    out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    let csv_err = |e: csv::Error| {
+        Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
+    };
+    w.write_record(HISTORY_HEADER).map_err(csv_err)?;
+    let mut n = 0;
+    each(&mut |c: CallView| {
+        let when = local(c.date);
+        let (day, time) = when.split_once(' ').unwrap_or((&when, ""));
+        let seconds = chrono::DateTime::from_timestamp(c.date, 0)
+            .map(|d| d.format("%S").to_string())
+            .unwrap_or_default();
+        w.write_record([
+            day.to_string(),
+            format!("{time}:{seconds}"),
+            cell(&c.numero),
+            c.touche.map(|k| k.to_string()).unwrap_or_default(),
+            format_duration(c.duree_s),
+            currency.format_plain(Money(c.cout)),
+            c.solde_apres
+                .map(|b| currency.format_plain(Money(b)))
+                .unwrap_or_default(),
+            c.statut,
+            if c.hors_touches {
+                "Oui".into()
+            } else {
+                String::new()
+            },
+        ])
+        .map_err(csv_err)?;
+        n += 1;
+        Ok(())
+    })?;
+    w.flush().map_err(io)?;
+    Ok(n)
 }
 
 /// The history to a file, atomically (temporary file renamed when complete), audited.

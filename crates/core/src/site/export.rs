@@ -9,6 +9,30 @@ use crate::store::columns::ACCOUNT;
 use crate::store::Settings;
 use postgres::fallible_iterator::FallibleIterator;
 
+impl SiteStore {
+    /// The Journal's line of an export written to a file (any role may export what it reads).
+    pub(crate) fn journal_export(
+        &self,
+        action: &str,
+        subject: Option<(&str, &str)>,
+        details: &str,
+    ) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .execute(
+                "SELECT forfaits_journal_export($1, $2, $3, $4)",
+                &[
+                    &action,
+                    &subject.map(|s| s.0),
+                    &subject.map(|s| s.1),
+                    &details,
+                ],
+            )
+            .map_err(self.refusal("exporter"))?;
+        Ok(())
+    }
+}
+
 impl AccountSource for SiteStore {
     fn settings(&self) -> Result<Settings> {
         SiteStore::settings(self)
@@ -40,10 +64,6 @@ impl AccountSource for SiteStore {
     }
 
     fn record_export(&self, details: &str) -> Result<()> {
-        self.client
-            .borrow_mut()
-            .execute("SELECT forfaits_journal_export($1)", &[&details])
-            .map_err(self.refusal("exporter les comptes"))?;
-        Ok(())
+        self.journal_export("Export des utilisateurs", None, details)
     }
 }

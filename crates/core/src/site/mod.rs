@@ -8,6 +8,7 @@ mod check;
 mod connect;
 mod control;
 mod export;
+mod history;
 mod import;
 mod init;
 mod ledger;

@@ -133,12 +133,21 @@ DROP TRIGGER IF EXISTS audit_operator ON audit;
 CREATE TRIGGER audit_operator BEFORE INSERT OR UPDATE ON audit
     FOR EACH ROW EXECUTE FUNCTION forfaits_operateur();
 
--- An export written to a file is in the Journal, whoever made it (Lecture writes no table).
-CREATE OR REPLACE FUNCTION forfaits_journal_export(p_details text) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    INSERT INTO audit (at, operator, action, details)
-    VALUES (extract(epoch FROM clock_timestamp())::bigint, session_user,
-            'Export des utilisateurs', p_details)
+-- An export written to a file is in the Journal, whoever made it (Lecture writes no table):
+-- only the Journal's lines of exports go through here.
+DROP FUNCTION IF EXISTS forfaits_journal_export(text);
+CREATE OR REPLACE FUNCTION forfaits_journal_export(
+    p_action text, p_matricule text, p_name text, p_details text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF p_action NOT IN ('Export des utilisateurs', 'Export de l''historique des appels') THEN
+        RAISE EXCEPTION 'forfaits: % n''est pas un export', p_action USING ERRCODE = '42501';
+    END IF;
+    INSERT INTO audit (at, operator, action, matricule, name, details)
+    VALUES (extract(epoch FROM clock_timestamp())::bigint, session_user, p_action, p_matricule,
+            p_name, p_details);
+END
 $$;
-REVOKE ALL ON FUNCTION forfaits_journal_export(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION forfaits_journal_export(text) TO forfaits_lecture, forfaits_admin;
+REVOKE ALL ON FUNCTION forfaits_journal_export(text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION forfaits_journal_export(text, text, text, text)
+    TO forfaits_lecture, forfaits_admin;

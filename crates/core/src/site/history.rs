@@ -1,0 +1,78 @@
+//! The call history of an account on a site: the rows of `calls`, shown and exported as on
+//! SQLite (`calls::history`).
+
+use super::SiteStore;
+use crate::calls::history::{status_label, write_history, CallView, Period};
+use crate::error::Result;
+use crate::store::accounts::MAX_PAGE;
+use postgres::Row;
+use std::io::Write;
+
+const SELECT: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
+    disposition, tariff_label FROM calls
+    WHERE account_id = $1 AND ($2::bigint IS NULL OR started_at >= $2)
+      AND ($3::bigint IS NULL OR started_at < $3)";
+
+fn view(r: &Row) -> CallView {
+    let key: Option<u8> = r
+        .get::<_, Option<i64>>(3)
+        .and_then(|k| u8::try_from(k).ok());
+    let disposition: String = r.get(7);
+    CallView {
+        id: r.get(0),
+        date: r.get(1),
+        numero: r.get(2),
+        touche: key,
+        duree_s: r.get(4),
+        cout: r.get(5),
+        solde_apres: r.get(6),
+        statut: status_label(&disposition),
+        hors_touches: key.is_none(),
+        tarif: r.get(8),
+    }
+}
+
+impl SiteStore {
+    /// Calls of an account in the period, newest first, with the total count.
+    pub fn calls(
+        &self,
+        account_id: i64,
+        p: Period,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(u64, Vec<CallView>)> {
+        let mut c = self.client.borrow_mut();
+        let total: i64 = c
+            .query_one(
+                &format!("SELECT count(*) FROM ({SELECT}) n"),
+                &[&account_id, &p.depuis, &p.jusqua],
+            )?
+            .get(0);
+        let rows = c.query(
+            &format!("{SELECT} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"),
+            &[
+                &account_id,
+                &p.depuis,
+                &p.jusqua,
+                &i64::from(limit.clamp(1, MAX_PAGE)),
+                &(offset as i64),
+            ],
+        )?;
+        Ok((total as u64, rows.iter().map(view).collect()))
+    }
+
+    /// Writes the history as CSV, oldest first (as on SQLite).
+    pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
+        let currency = self.settings()?.currency;
+        let rows = self.client.borrow_mut().query(
+            &format!("{SELECT} ORDER BY started_at, id"),
+            &[&account_id, &p.depuis, &p.jusqua],
+        )?;
+        write_history(&currency, out, |f| {
+            for r in &rows {
+                f(view(r))?;
+            }
+            Ok(())
+        })
+    }
+}
