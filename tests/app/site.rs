@@ -199,6 +199,22 @@ on_both_stores! {
 
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
+        let o = db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = db.run(&["account", "10000000007919", "--max-call", "0"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let o = db.run(&["account", "10000000007919", "--suspend-until", "2099-01-31", "--reason", "discipline", "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!((v["duree_max_appel_min"].as_u64(), v["appels_par_jour"].as_u64()), (Some(5), Some(2)));
+        assert_eq!(v["suspendu_jusqu_au"], "31/01/2099");
+        assert_eq!(v["motif_suspension"], "discipline");
+        let o = db.run(&["account", "10000000007919", "--resume", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert!(v["suspendu_jusqu_au"].is_null(), "{v}");
+        let o = db.run(&["account", "10000000007919", "--resume"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("ne sont pas suspendus"), "{}", stderr(&o));
         let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let o = db.run(&["account", "10000000007919", "--json"]);

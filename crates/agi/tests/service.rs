@@ -842,6 +842,27 @@ mod both_stores {
         let o = autoriser(&site, "r", "8589669", "2").await;
         assert_eq!(o.var("FORFAITS_MOTIF"), "forfait_epuise");
         edit(true, None);
+        db.with(|base| {
+            let id = base.account_by_matricule(LOTFI).unwrap().id;
+            let today = chrono::Local::now().date_naive();
+            base.suspend_account(id, today, "discipline", today)
+                .unwrap();
+        });
+        let o = autoriser(&site, "r", "8589669", "2").await;
+        assert_eq!(o.var("FORFAITS_MOTIF"), "compte_suspendu");
+        assert!(
+            o.var("FORFAITS_MESSAGE").contains("discipline"),
+            "{}",
+            o.var("FORFAITS_MESSAGE")
+        );
+        db.with(|base| {
+            let id = base.account_by_matricule(LOTFI).unwrap().id;
+            base.resume_account(id).unwrap();
+            base.block_number("27468145", "victime", true).unwrap();
+        });
+        let o = autoriser(&site, "r", "8589669", "2").await;
+        assert_eq!(o.var("FORFAITS_MOTIF"), "numero_bloque");
+        db.with(|base| base.unblock_number("27468145").unwrap());
         // New tariffs are seen by the running service at its next decision.
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("tarifs.csv");

@@ -220,6 +220,34 @@ impl Base {
         Ok(n)
     }
 
+    pub fn set_account_limits(
+        &mut self,
+        id: i64,
+        max_call: Option<Option<u32>>,
+        calls_per_day: Option<Option<u32>>,
+    ) -> Result<Account> {
+        both!(self, s => s.set_account_limits(id, max_call, calls_per_day))
+    }
+
+    pub fn suspend_account(
+        &mut self,
+        id: i64,
+        until: chrono::NaiveDate,
+        reason: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<Account> {
+        both!(self, s => s.suspend_account(id, until, reason, today))
+    }
+
+    pub fn resume_account(&mut self, id: i64) -> Result<Account> {
+        both!(self, s => s.resume_account(id))
+    }
+
+    /// What calls in progress hold on the account's balance.
+    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
+        both!(self, s => s.reserved_amount(account_id, now))
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

@@ -39,44 +39,22 @@ pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     } else {
         acc
     };
-    let rules_change =
-        a.max_call.is_some() || a.calls_per_day.is_some() || a.suspend_until.is_some() || a.resume;
-    if rules_change || base.site().is_none() {
-        return rules_and_print(
-            base.local("account --max-call, --calls-per-day, --suspend-until, --resume")?,
-            acc,
-            a,
-            io,
-        );
-    }
-    let currency = base.settings()?.currency;
-    print(&acc, &currency, 0, a.json, io);
-    Ok(EXIT_OK)
-}
-
-/// The call rules of the account (SQLite only for now), then the account printed with what
-/// calls in progress hold.
-fn rules_and_print(
-    store: &mut forfaits_core::Store,
-    mut acc: forfaits_core::domain::Account,
-    a: AccountArgs,
-    io: &mut Io<'_>,
-) -> Result<u8> {
+    let mut acc = acc;
     if a.max_call.is_some() || a.calls_per_day.is_some() {
-        acc = store.set_account_limits(
+        acc = base.set_account_limits(
             acc.id,
             a.max_call.map(|o| o.0),
             a.calls_per_day.map(|o| o.0),
         )?;
     }
     if let (Some(until), Some(reason)) = (a.suspend_until, &a.reason) {
-        acc = store.suspend_account(acc.id, until, reason, chrono::Local::now().date_naive())?;
+        acc = base.suspend_account(acc.id, until, reason, chrono::Local::now().date_naive())?;
     }
     if a.resume {
-        acc = store.resume_account(acc.id)?;
+        acc = base.resume_account(acc.id)?;
     }
-    let currency = store.settings()?.currency;
-    let held = store.reserved_amount(acc.id, forfaits_core::store::now())?;
+    let currency = base.settings()?.currency;
+    let held = base.reserved_amount(acc.id, forfaits_core::store::now())?;
     print(&acc, &currency, held, a.json, io);
     Ok(EXIT_OK)
 }

@@ -349,46 +349,7 @@ impl Store {
         max_call: Option<Option<u32>>,
         calls_per_day: Option<Option<u32>>,
     ) -> Result<Account> {
-        let mut errors = Vec::new();
-        if let Some(Some(m)) = max_call {
-            if let Err(e) = check_max_call(m) {
-                errors.push(e);
-            }
-        }
-        if let Some(Some(n)) = calls_per_day {
-            if let Err(e) = check_calls_per_day(n) {
-                errors.push(e);
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
-        let a = self.get_account(id)?;
-        let mut changes = Vec::new();
-        let new_max = max_call.unwrap_or(a.max_call_minutes);
-        if new_max != a.max_call_minutes {
-            changes.push(match new_max {
-                Some(m) => format!("durée maximale d'un appel : {m} min"),
-                None => "durée maximale d'un appel : celle du site".into(),
-            });
-        }
-        let new_per_day = calls_per_day.unwrap_or(a.calls_per_day);
-        if new_per_day != a.calls_per_day {
-            changes.push(match new_per_day {
-                Some(n) => format!("appels par jour : {n}"),
-                None => "appels par jour : ceux du site".into(),
-            });
-        }
-        if changes.is_empty() {
-            return Ok(a);
-        }
-        self.change_account(
-            &a,
-            "max_call_min = ?2, calls_per_day = ?3",
-            &[&new_max, &new_per_day],
-            "Règles d'appel du compte",
-            &changes.join(" ; "),
-        )
+        set_account_limits(self, id, max_call, calls_per_day)
     }
 
     /// Suspends calls through `until` (a local day, included), with a required reason.
@@ -399,47 +360,185 @@ impl Store {
         reason: &str,
         today: NaiveDate,
     ) -> Result<Account> {
-        let mut errors = Vec::new();
-        if until < today {
-            errors.push(FieldError::new(
-                Field::SuspensionEnd,
-                format!(
-                    "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
-                    until.format("%d/%m/%Y")
-                ),
-            ));
-        }
-        let reason = suspension_reason(reason)
-            .map_err(|e| errors.push(e))
-            .unwrap_or_default();
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
-        let a = self.get_account(id)?;
-        self.change_account(
-            &a,
-            "suspended_until = ?2, suspension_reason = ?3",
-            &[&until.format("%Y-%m-%d").to_string(), &reason],
-            "Suspension des appels",
-            &format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y")),
-        )
+        suspend_account(self, id, until, reason, today)
     }
 
     /// *Lever la suspension*.
     pub fn resume_account(&mut self, id: i64) -> Result<Account> {
-        let a = self.get_account(id)?;
-        let Some(until) = a.suspended_until else {
-            return Err(Error::Rejected(format!(
-                "Les appels {} ne sont pas suspendus.",
-                crate::fr::de(&a.name)
-            )));
-        };
-        let details = format!(
-            "suspension jusqu'au {} ({})",
-            until.format("%d/%m/%Y"),
-            a.suspension_reason
-        );
-        let lifted = "suspended_until = NULL, suspension_reason = ''";
-        self.change_account(&a, lifted, &[], "Suspension levée", &details)
+        resume_account(self, id)
+    }
+}
+
+/// What changes the call rules of one account, once per store.
+pub(crate) trait AccountRules {
+    fn get_account(&self, id: i64) -> Result<Account>;
+    /// Saves `change` on the account `a` with its time of change and the Journal's line
+    /// (`action`, `details`), in one transaction; returns the account as saved.
+    fn apply_change(
+        &mut self,
+        a: &Account,
+        change: &AccountChange,
+        action: &str,
+        details: &str,
+    ) -> Result<Account>;
+}
+
+/// A change of an account's call rules.
+pub(crate) enum AccountChange {
+    Limits {
+        max_call: Option<u32>,
+        per_day: Option<u32>,
+    },
+    Suspend {
+        until: NaiveDate,
+        reason: String,
+    },
+    Resume,
+}
+
+impl AccountChange {
+    /// The day a suspension ends, as stored.
+    pub(crate) fn stored_day(until: &NaiveDate) -> String {
+        until.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
+pub(crate) fn set_account_limits(
+    s: &mut impl AccountRules,
+    id: i64,
+    max_call: Option<Option<u32>>,
+    calls_per_day: Option<Option<u32>>,
+) -> Result<Account> {
+    let mut errors = Vec::new();
+    if let Some(Some(m)) = max_call {
+        if let Err(e) = check_max_call(m) {
+            errors.push(e);
+        }
+    }
+    if let Some(Some(n)) = calls_per_day {
+        if let Err(e) = check_calls_per_day(n) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Fields(errors));
+    }
+    let a = s.get_account(id)?;
+    let mut changes = Vec::new();
+    let new_max = max_call.unwrap_or(a.max_call_minutes);
+    if new_max != a.max_call_minutes {
+        changes.push(match new_max {
+            Some(m) => format!("durée maximale d'un appel : {m} min"),
+            None => "durée maximale d'un appel : celle du site".into(),
+        });
+    }
+    let new_per_day = calls_per_day.unwrap_or(a.calls_per_day);
+    if new_per_day != a.calls_per_day {
+        changes.push(match new_per_day {
+            Some(n) => format!("appels par jour : {n}"),
+            None => "appels par jour : ceux du site".into(),
+        });
+    }
+    if changes.is_empty() {
+        return Ok(a);
+    }
+    s.apply_change(
+        &a,
+        &AccountChange::Limits {
+            max_call: new_max,
+            per_day: new_per_day,
+        },
+        "Règles d'appel du compte",
+        &changes.join(" ; "),
+    )
+}
+
+/// Suspends calls through `until` (a local day, included), with a required reason.
+pub(crate) fn suspend_account(
+    s: &mut impl AccountRules,
+    id: i64,
+    until: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<Account> {
+    let mut errors = Vec::new();
+    if until < today {
+        errors.push(FieldError::new(
+            Field::SuspensionEnd,
+            format!(
+                "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
+                until.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    let reason = suspension_reason(reason)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return Err(Error::Fields(errors));
+    }
+    let a = s.get_account(id)?;
+    let details = format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y"));
+    s.apply_change(
+        &a,
+        &AccountChange::Suspend { until, reason },
+        "Suspension des appels",
+        &details,
+    )
+}
+
+/// *Lever la suspension*.
+pub(crate) fn resume_account(s: &mut impl AccountRules, id: i64) -> Result<Account> {
+    let a = s.get_account(id)?;
+    let Some(until) = a.suspended_until else {
+        return Err(Error::Rejected(format!(
+            "Les appels {} ne sont pas suspendus.",
+            crate::fr::de(&a.name)
+        )));
+    };
+    let details = format!(
+        "suspension jusqu'au {} ({})",
+        until.format("%d/%m/%Y"),
+        a.suspension_reason
+    );
+    s.apply_change(&a, &AccountChange::Resume, "Suspension levée", &details)
+}
+
+impl AccountRules for Store {
+    fn get_account(&self, id: i64) -> Result<Account> {
+        Store::get_account(self, id)
+    }
+
+    fn apply_change(
+        &mut self,
+        a: &Account,
+        change: &AccountChange,
+        action: &str,
+        details: &str,
+    ) -> Result<Account> {
+        match change {
+            AccountChange::Limits { max_call, per_day } => self.change_account(
+                a,
+                "max_call_min = ?2, calls_per_day = ?3",
+                &[max_call, per_day],
+                action,
+                details,
+            ),
+            AccountChange::Suspend { until, reason } => self.change_account(
+                a,
+                "suspended_until = ?2, suspension_reason = ?3",
+                &[&AccountChange::stored_day(until), reason],
+                action,
+                details,
+            ),
+            AccountChange::Resume => self.change_account(
+                a,
+                "suspended_until = NULL, suspension_reason = ''",
+                &[],
+                action,
+                details,
+            ),
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! PostgreSQL's own tools (trigram index, row locks, COPY); what each staff role may do is
 //! enforced by the server itself (roles.sql), so a refusal arrives here as an error of the server.
 
+mod account_rules;
 mod accounts;
 mod check;
 mod connect;
