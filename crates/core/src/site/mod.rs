@@ -6,6 +6,7 @@
 mod accounts;
 mod check;
 mod connect;
+mod desk;
 mod export;
 mod import;
 mod init;
