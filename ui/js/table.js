@@ -296,7 +296,9 @@ export class AccountTable {
         const sw = td.firstChild;
         sw.setAttribute("aria-checked", a.etat_compte ? "true" : "false");
         sw.className = a.etat_compte ? "state on" : "state off";
-        sw.title = a.etat_compte ? "Désactiver le compte" : "Activer le compte";
+        // A role that may not change it reads the state, with nothing to press.
+        sw.disabled = !this.onToggleState;
+        sw.title = !this.onToggleState ? "Votre rôle ne permet pas de changer l'état du compte" : a.etat_compte ? "Désactiver le compte" : "Activer le compte";
         sw.lastChild.data = a.etat_compte ? T.active : T.disabled;
         const badge = td.lastChild;
         badge.className = `badge badge-${a.etat_general}`;
