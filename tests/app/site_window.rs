@@ -317,3 +317,281 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.c.close().await.unwrap();
     drop(bus);
 }
+
+mod desk_commands {
+    //! The window's commands on a site, on Tauri's mock runtime (no window): what an
+    //! administrator's desk does there is what it does on SQLite, the other roles are refused
+    //! by the server in French, the telephony service's sign-in is not a desk's.
+
+    use super::*;
+    use forfaits_app::AppState;
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    /// The window's state signed in to `url`, and its webview.
+    fn signed_in(url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        let state = AppState::open(Some(PathBuf::from(url))).unwrap();
+        tauri::async_runtime::block_on(state.sign_in("test", url.to_string())).unwrap();
+        let app = forfaits_app::with_commands(mock_builder())
+            .manage(state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        (app, webview)
+    }
+
+    /// The command's answer, or its error as the page gets it (`{code, message, champs}`).
+    fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+        let req = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        match get_ipc_response(w, req) {
+            Ok(r) => Ok(r.deserialize().unwrap()),
+            Err(e) => Err(serde_json::from_str(&e.to_string()).unwrap_or(json!(e.to_string()))),
+        }
+    }
+
+    fn form(nom: &str, matricule: &str, identifiant: &str, solde: &str) -> Value {
+        json!({
+            "nom": nom, "matricule": matricule, "identifiant": identifiant,
+            "etat_compte": true, "billing": true, "duree_appel": "", "solde": solde,
+            "telephones": ["71 000 111", "", "", "", "", "", "", "", "", ""],
+        })
+    }
+
+    #[test]
+    fn an_administrator_desk_creates_credits_edits_prints_and_deletes_on_a_site() {
+        let user = "admin_fenetre";
+        let (admin, name) = site_with_user(user, "admin");
+        let count = |sql: &str| cluster().value(&name, sql);
+        // Not signed in yet: nothing is read.
+        let state = AppState::open(Some(PathBuf::from(admin.clone()))).unwrap();
+        assert!(matches!(state.place(), forfaits_app::Place::Site(_)));
+        let unsigned = forfaits_app::with_commands(mock_builder())
+            .manage(state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let u = tauri::WebviewWindowBuilder::new(&unsigned, "main", Default::default())
+            .build()
+            .unwrap();
+        let e = call(&u, "infos_application", json!({})).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Connectez-vous d'abord"),
+            "{e}"
+        );
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["site"]["role"], "admin");
+        assert_eq!(infos["operateur"], user);
+        assert!(
+            infos["base_nom"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{user} · admin · postgres://127.0.0.1:")),
+            "{infos}"
+        );
+        assert_eq!(infos["droits"]["creer"], true);
+        assert_eq!(infos["droits"]["journal"], false);
+
+        // The form is checked against the site: a matricule already held is named.
+        let taken = form("Nouvel Abonné", "10000000007919", "7000001", "");
+        let errs = call(
+            &w,
+            "valider_compte",
+            json!({ "formulaire": taken, "id": null }),
+        )
+        .unwrap();
+        assert_eq!(
+            errs[0]["message"],
+            "le matricule 10000000007919 est déjà attribué à Sami Mansouri"
+        );
+        let e = call(&w, "creer_compte", json!({ "formulaire": taken })).unwrap_err();
+        assert_eq!(e["code"], "champs_invalides", "{e}");
+
+        // Created with an opening balance: its first movement, signed by the desk's user.
+        let f = form("Nouvel Abonné", "20000000000001", "7000001", "5");
+        let a = call(&w, "creer_compte", json!({ "formulaire": f })).unwrap();
+        let id = a["id"].as_i64().unwrap();
+        assert_eq!(a["solde"], 5000);
+        assert_eq!(
+            count(&format!(
+                "SELECT kind || ' ' || amount || ' ' || operator FROM movements WHERE account_id = {id}"
+            )),
+            format!("initial 5000 {user}")
+        );
+        let found = call(
+            &w,
+            "lister_comptes",
+            json!({ "requete": { "recherche": "000111", "tri": "nom", "desc": false, "decalage": 0, "limite": 50 } }),
+        )
+        .unwrap();
+        assert_eq!(found["total"], 1, "a key is found by its last digits");
+
+        // Above the confirmation threshold (1 000 TND), only once confirmed.
+        let p = call(
+            &w,
+            "apercu_mouvement",
+            json!({ "id": id, "type": "recharge", "montant": "1500" }),
+        )
+        .unwrap();
+        assert_eq!(
+            (p["confirmation"].clone(), p["solde_apres"].clone()),
+            (json!(true), json!(1_505_000))
+        );
+        let credit = json!({ "id": id, "type": "recharge", "montant": "1500", "motif": "", "confirme": false });
+        let e = call(&w, "saisir_mouvement", credit.clone()).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("dépasse le seuil de confirmation"),
+            "{e}"
+        );
+        let mut confirmed = credit;
+        confirmed["confirme"] = json!(true);
+        let r = call(&w, "saisir_mouvement", confirmed).unwrap();
+        assert_eq!(r["compte"]["solde"], 1_505_000);
+        let e = call(
+            &w,
+            "saisir_mouvement",
+            json!({ "id": id, "type": "debit", "montant": "2000", "motif": "trop", "confirme": true }),
+        )
+        .unwrap_err();
+        assert!(
+            e["message"].as_str().unwrap().starts_with("Débit refusé"),
+            "{e}"
+        );
+        let list = call(
+            &w,
+            "lister_mouvements",
+            json!({ "id": id, "limite": 10, "decalage": 0 }),
+        )
+        .unwrap();
+        assert_eq!(
+            (list["total"].clone(), list["reserve"].clone()),
+            (json!(2), json!(0))
+        );
+
+        // Edited, switched off, printed, deleted.
+        let mut edited = form("Abonné Renommé", "20000000000001", "7000001", "");
+        edited["telephones"][3] = json!("+33 1 23 45 67 89");
+        let a = call(
+            &w,
+            "modifier_compte",
+            json!({ "id": id, "formulaire": edited }),
+        )
+        .unwrap();
+        assert_eq!(a["nom"], "Abonné Renommé");
+        let a = call(
+            &w,
+            "changer_etat_compte",
+            json!({ "id": id, "active": false }),
+        )
+        .unwrap();
+        assert_eq!(a["etat_compte"], false);
+        let sheet = call(&w, "fiche_compte", json!({ "id": id })).unwrap();
+        assert!(sheet.to_string().contains("Abonné Renommé"), "{sheet}");
+        let d = call(&w, "supprimer_compte", json!({ "id": id })).unwrap();
+        assert_eq!(d["solde"], 1_505_000);
+        assert_eq!(
+            count(&format!(
+                "SELECT count(*) FROM movements WHERE account_id = {id}"
+            )),
+            "0"
+        );
+        assert_eq!(
+            count("SELECT string_agg(action, ', ' ORDER BY id) FROM audit WHERE matricule = '20000000000001'"),
+            "Création du compte, Recharge, Modification du compte, Modification du compte, Suppression du compte"
+        );
+        // What a site does not do yet is refused in French, never half done.
+        let e = call(&w, "lister_tarifs", json!({})).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("« Tarifs » ne se fait pas encore"),
+            "{e}"
+        );
+        let o = desk(&admin, &["check"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    }
+
+    #[test]
+    fn a_reading_desk_is_refused_by_the_server_and_the_telephony_service_cannot_sign_in() {
+        let user = "lecture_fenetre";
+        let (admin, name) = site_with_user(user, "lecture");
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["droits"]["mouvements"], json!([]));
+        assert_eq!(infos["droits"]["imprimer"], true);
+        let before = cluster().value(&name, "SELECT count(*) FROM movements");
+        let e = call(
+            &w,
+            "saisir_mouvement",
+            json!({ "id": 1, "type": "recharge", "montant": "1", "motif": "", "confirme": false }),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e["message"],
+            "Votre rôle (lecture) ne permet pas de recharger un compte. Aucune modification n'a été faite."
+        );
+        let e = call(
+            &w,
+            "creer_compte",
+            json!({ "formulaire": form("X Y", "20000000000002", "7000002", "") }),
+        )
+        .unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Votre rôle (lecture) ne permet pas d'ajouter un compte"),
+            "{e}"
+        );
+        assert_eq!(
+            cluster().value(&name, "SELECT count(*) FROM movements"),
+            before
+        );
+        assert_eq!(
+            call(&w, "fiche_compte", json!({ "id": 1 })).map(|_| ()),
+            Ok(())
+        );
+
+        {
+            let _g = roles_lock();
+            let o = desk(
+                &admin,
+                &[
+                    "site",
+                    "user",
+                    "add",
+                    "asterisk_fenetre",
+                    "--role",
+                    "telephonie",
+                ],
+            );
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        }
+        let state = AppState::open(Some(PathBuf::from(admin))).unwrap();
+        let e = tauri::async_runtime::block_on(
+            state.sign_in("test", cluster().url("asterisk_fenetre", &name)),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("service téléphonique"), "{e}");
+    }
+}
