@@ -114,7 +114,7 @@ const REFRESH_MS = 10000;
 
 function refreshVisible() {
   if (!table || document.hidden) return;
-  if (!$("#vue-comptes").hidden) table.reload();
+  if (!$("#vue-comptes").hidden) table.refresh();
   refreshBalance();
 }
 
