@@ -139,6 +139,16 @@ impl AppState {
         })
     }
 
+    /// Whether the window has its database (on a site: whether the clerk signed in).
+    pub async fn is_signed_in(&self) -> bool {
+        let base = self.base.clone();
+        Self::run_blocking("etat_connexion", move || {
+            Ok(base.lock().unwrap_or_else(|p| p.into_inner()).is_some())
+        })
+        .await
+        .unwrap_or(false)
+    }
+
     /// Signs in to the site at `url` (a desk's user); the window works on it from now on.
     pub async fn sign_in(&self, command: &'static str, url: String) -> Result<Session> {
         let (base, signed_in) = (self.base.clone(), self.signed_in.clone());

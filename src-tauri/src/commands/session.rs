@@ -117,7 +117,7 @@ pub async fn etat_connexion<R: Runtime>(
             mot_de_passe_retenu: false,
         });
     };
-    let signed = state.with_base(|_| Ok(())).await.is_ok();
+    let signed = state.is_signed_in().await;
     let file = remembered_file(&app);
     state
         .run_blocking(move || {
