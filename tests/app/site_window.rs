@@ -220,6 +220,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.keys(&champ("montant"), "\u{E007}").await;
     w.wait_text(".big-balance", "12,500").await;
     w.wait_text(".mini-grid tbody", user).await;
+    w.shot("site-02b-recharge-caisse").await;
     assert_eq!(
         count(&format!(
             "SELECT operator || ' ' || amount FROM movements m JOIN accounts a ON a.id = m.account_id WHERE a.matricule = '{m}'"

@@ -53,8 +53,10 @@ export function openBalance(account, onChanged) {
 
   const kind = el("select", {}, allowed.map((k) => el("option", { value: k.code }, k.label)));
   const fKind = field("Opération", { key: "type", control: kind });
-  const fAmount = field(`Montant (${currencyInfo().code})`, { key: "montant", inputmode: "decimal", hint: "Par exemple 12,500 ; une correction peut être négative (-2,500)" });
-  const fReason = field("Motif", { key: "motif", maxlength: 200, hint: "Obligatoire sauf pour une recharge" });
+  // Hints about the kinds offered only (the cash desk types recharges).
+  const offers = (code) => allowed.some((k) => k.code === code);
+  const fAmount = field(`Montant (${currencyInfo().code})`, { key: "montant", inputmode: "decimal", hint: offers("correction") ? "Par exemple 12,500 ; une correction peut être négative (-2,500)" : "Par exemple 12,500" });
+  const fReason = field("Motif", { key: "motif", maxlength: 200, hint: allowed.every((k) => k.code === "recharge") ? "Facultatif" : "Obligatoire sauf pour une recharge" });
   const fields = [fKind, fAmount, fReason];
   const message = el("div", { class: "form-error", role: "alert" });
   // Only while something is reserved, and then always there (empty or not): nothing jumps.
