@@ -113,8 +113,14 @@ async fn a_window_and_the_command_line_on_one_site() {
     ]);
     // Opened on the site's address without a user: the sign-in screen first, filled from it.
     let url = format!("postgres://127.0.0.1:{port}/{name}");
+    // A window that does not start fails the test rather than hanging it.
+    let opened = tokio::time::timeout(
+        std::time::Duration::from_secs(90),
+        desktop.open(Path::new(&url)),
+    )
+    .await;
     let w = Win {
-        c: desktop.open(Path::new(&url)).await,
+        c: opened.expect("la fenêtre s'ouvre sur l'adresse du site"),
     };
     w.wait_text("#connexion h1", "connexion à la base de site")
         .await;
