@@ -6,12 +6,13 @@ pub mod commands;
 mod desktop;
 mod progress;
 mod seams;
+pub mod signin;
 mod state;
 
 use std::path::PathBuf;
 
 pub use desktop::log_to;
-pub use state::{AppState, Call};
+pub use state::{AppState, Call, Place};
 
 /// Reads `src-tauri/commands.list`: the names of the commands the page may call (`COMMANDS`),
 /// the ones it does not call with the reason (`UNUSED_BY_PAGE`), and [`with_commands`], which
@@ -33,10 +34,11 @@ macro_rules! commands {
 
 include!("../commands.list");
 
-/// Opens the window on the database at `db` (the default one when `None`).
+/// Opens the window on the database at `db` (`FORFAITS_DB`, else the default one, when `None`);
+/// on a site, the window asks who signs in first.
 pub fn run(db: Option<PathBuf>) -> Result<(), String> {
     let state = AppState::open(db).map_err(|e| e.to_string())?;
-    let db_path = state.db_path().to_path_buf();
+    let place = state.place().clone();
     with_commands(
         tauri::Builder::default()
             // First: a second launch must stop here and hand over to the running window.
@@ -59,12 +61,26 @@ pub fn run(db: Option<PathBuf>) -> Result<(), String> {
                 app.manage(LogGuard(guard));
             }
         }
+        desktop::remember_geometry(app.handle());
+        let db_path = match place {
+            Place::Local(path) => path,
+            Place::Site(url) => {
+                let shown = signin::parse_url(&url).fields;
+                tracing::info!(
+                    "Forfaits {} ouvert sur la base de site {}/{}",
+                    env!("CARGO_PKG_VERSION"),
+                    shown.serveur,
+                    shown.base
+                );
+                // A site's backups are the server's (pg_dump), not the desk's.
+                return Ok(());
+            }
+        };
         tracing::info!(
             "Forfaits {} ouvert sur {}",
             env!("CARGO_PKG_VERSION"),
             db_path.display()
         );
-        desktop::remember_geometry(app.handle());
         // The day's automatic backup, away from the window's start-up.
         std::thread::spawn(move || match forfaits_core::Store::open(&db_path) {
             Ok(store) => match store.auto_backup(chrono::Local::now().date_naive()) {

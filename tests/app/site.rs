@@ -2,8 +2,9 @@
 //! PostgreSQL cluster: the command-line suite run on both stores, the staff roles enforced by the
 //! server, desks crediting at once, and the migration of an SQLite base.
 
+// Shared with site_window.rs: one cluster per test process.
 #[path = "../support/pg_cluster.rs"]
-mod pg_cluster;
+pub(crate) mod pg_cluster;
 
 use crate::support::*;
 use pg_cluster::{cluster, roles_lock};

@@ -9,6 +9,7 @@ import { amount, duration, currencyInfo, day } from "./format.js";
 import { button, field, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
 import { de } from "./fr.js";
+import { can } from "./session.js";
 
 function toggle(label, key, checked) {
   const input = el("input", { type: "checkbox", role: "switch", checked, "data-champ": key });
@@ -53,7 +54,9 @@ export function openAccountForm(account, onSaved) {
     field(`Touche ${i + 1}`, { key: `touche${i + 1}`, value: a.telephones[i] || "", inputmode: "tel" }),
   );
   const all = [fNom, fMat, fId, fEtat, fBilling, fDuree, ...(fSolde ? [fSolde] : []), ...phones];
-  const rules = editing ? rulesSection(a, (updated) => {
+  // Per-account rules and the reset of the call minutes: not on a site yet (session.js).
+  const withRules = can("regles");
+  const rules = editing && withRules ? rulesSection(a, (updated) => {
     showState(updated);
     onSaved(updated);
   }) : null;
@@ -125,7 +128,7 @@ export function openAccountForm(account, onSaved) {
         el("div", {}, el("span", { class: "k" }, "Solde"), el("span", { class: `v num ${a.solde <= 0 ? "negative" : ""}` }, `${amount(a.solde)} ${currencyInfo().code}`)),
         el("div", {}, el("span", { class: "k" }, "Durée totale des appels"),
           el("span", { class: "v num" }, el("span", { id: "duree-totale" }, duration(a.duree_totale_s)), " ",
-            el("button", { type: "button", class: "link-btn", id: "btn-remise-zero", onclick: resetDuration }, "Remettre à zéro"))))
+            withRules ? el("button", { type: "button", class: "link-btn", id: "btn-remise-zero", onclick: resetDuration }, "Remettre à zéro") : null)))
     : el("p", { class: "muted small" }, "Les champs marqués * sont obligatoires. L'état général se calcule à l'enregistrement.");
 
   const message = el("div", { class: "form-error", role: "alert" });
@@ -137,7 +140,7 @@ export function openAccountForm(account, onSaved) {
     el("fieldset", {}, el("legend", {}, "Identité"), fNom.wrap, el("div", { class: "row2" }, fMat.wrap, fId.wrap)),
     el("fieldset", {}, el("legend", {}, "Forfait"), el("div", { class: "row2" }, fEtat.wrap, fBilling.wrap), el("div", { class: "row2" }, fDuree.wrap, fSolde ? fSolde.wrap : el("div"))),
     el("fieldset", {}, el("legend", {}, "N° téléphone touche 1 … 10"), el("div", { class: "keys-grid" }, phones.map((p) => p.wrap))),
-    rules ? rules.wrap : el("fieldset", { id: "regles-compte" }, el("legend", {}, "Règles"),
+    rules ? rules.wrap : !withRules ? null : el("fieldset", { id: "regles-compte" }, el("legend", {}, "Règles"),
       el("p", { class: "muted small" }, "La durée maximale d'un appel, les appels par jour et la suspension se règlent une fois l'utilisateur ajouté (Modifier).")),
     message,
   );

@@ -17,6 +17,10 @@ function call(command, args = {}) {
 }
 
 export const api = {
+  /** On a site: {requise, serveur, port, base, utilisateur, retenir_mot_de_passe, mot_de_passe_retenu}. */
+  etatConnexion: () => call("etat_connexion"),
+  /** Signs in to the site: {utilisateur, role, adresse, avertissement}. */
+  seConnecter: (formulaire) => call("se_connecter", { formulaire }),
   infos: () => call("infos_application"),
   parametres: () => call("lire_parametres"),
   enregistrerParametres: (formulaire) => call("enregistrer_parametres", { formulaire }),

@@ -10,6 +10,7 @@ import { money, dateTime, amount, currencyInfo } from "./format.js";
 import { button, field, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { pager } from "./paging.js";
 import { nombre } from "./fr.js";
+import { movementKinds, site } from "./session.js";
 
 const KINDS = [
   { code: "recharge", label: "Crédit (recharge)", verb: "Créditer" },
@@ -20,8 +21,19 @@ const KINDS = [
 
 const PAGE = 50;
 
+// The open panel's refresh, while it is open: other desks change balances too (main.js calls
+// it when the window comes back to the front).
+let refreshOpen = null;
+
+/** Reads the open panel's balance and movements again, if a panel is open. */
+export function refreshBalance() {
+  if (refreshOpen) refreshOpen();
+}
+
 export function openBalance(account, onChanged) {
   let a = account;
+  // Only the kinds the signed-in role may type (on a site, the cash desk: Recharge).
+  const allowed = KINDS.filter((k) => movementKinds().includes(k.code));
   const balance = el("div", { class: "big-balance num" });
   const state = el("span", { class: "badge" });
   // What calls in progress hold (minor units), as Rust counted it with the movements.
@@ -39,16 +51,18 @@ export function openBalance(account, onChanged) {
   };
   showBalance();
 
-  const kind = el("select", {}, KINDS.map((k) => el("option", { value: k.code }, k.label)));
+  const kind = el("select", {}, allowed.map((k) => el("option", { value: k.code }, k.label)));
   const fKind = field("Opération", { key: "type", control: kind });
-  const fAmount = field(`Montant (${currencyInfo().code})`, { key: "montant", inputmode: "decimal", hint: "Par exemple 12,500 ; une correction peut être négative (-2,500)" });
-  const fReason = field("Motif", { key: "motif", maxlength: 200, hint: "Obligatoire sauf pour une recharge" });
+  // Hints about the kinds offered only (the cash desk types recharges).
+  const offers = (code) => allowed.some((k) => k.code === code);
+  const fAmount = field(`Montant (${currencyInfo().code})`, { key: "montant", inputmode: "decimal", hint: offers("correction") ? "Par exemple 12,500 ; une correction peut être négative (-2,500)" : "Par exemple 12,500" });
+  const fReason = field("Motif", { key: "motif", maxlength: 200, hint: allowed.every((k) => k.code === "recharge") ? "Facultatif" : "Obligatoire sauf pour une recharge" });
   const fields = [fKind, fAmount, fReason];
   const message = el("div", { class: "form-error", role: "alert" });
   // Only while something is reserved, and then always there (empty or not): nothing jumps.
   const warning = el("div", { class: "reserve-warning", id: "avertissement-reserve", role: "status", hidden: true });
   const submit = button("Créditer", { primary: true, type: "submit", id: "btn-mouvement" });
-  const verb = () => KINDS.find((x) => x.code === kind.value).verb;
+  const verb = () => (KINDS.find((x) => x.code === kind.value) || { verb: "Enregistrer" }).verb;
   /** "Créditer 12,500 TND → solde 36,810 TND" from the preview (minor units), never the raw input. */
   const effect = (p) => {
     const shown = kind.value === "correction" ? money(p.montant) : money(p.montant < 0 ? -p.montant : p.montant);
@@ -109,7 +123,9 @@ export function openBalance(account, onChanged) {
   });
   const { more, load } = movements;
 
-  const form = el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), warning, message, el("div", { class: "form-actions" }, submit));
+  const form = allowed.length
+    ? el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), warning, message, el("div", { class: "form-actions" }, submit))
+    : el("p", { class: "muted", id: "solde-lecture-seule" }, `Votre rôle (${site() ? site().role : ""}) permet de consulter le solde et les mouvements, pas d'en saisir.`);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     submit.disabled = true;
@@ -151,8 +167,24 @@ export function openBalance(account, onChanged) {
     }
   });
 
+  // What another desk did meanwhile: the balance and the movements read again (what is typed stays).
+  const refresh = async () => {
+    try {
+      a = await api.compte(a.id);
+      showBalance();
+      await load(true);
+      if (fAmount.input.value.trim()) await label();
+      onChanged(a);
+    } catch {
+      /* deleted meanwhile, or the server away: the next action says so */
+    }
+  };
+
   panel({
     title: ["Gestion de solde — ", nom(a.nom)],
+    onClose: () => {
+      if (refreshOpen === refresh) refreshOpen = null;
+    },
     body: el("div", { class: "balance-panel" },
       el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance, held), state),
       form,
@@ -164,6 +196,7 @@ export function openBalance(account, onChanged) {
     isDirty: () => fAmount.input.value.trim() !== "" || fReason.input.value.trim() !== "",
     wide: true,
   });
-  fAmount.input.focus();
+  refreshOpen = refresh;
+  if (allowed.length) fAmount.input.focus();
   load(true);
 }

@@ -9,7 +9,7 @@ import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
 import { toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
 import { openAccountForm } from "./account-form.js";
-import { openBalance } from "./balance.js";
+import { openBalance, refreshBalance } from "./balance.js";
 import { openHistory } from "./history.js";
 import { openImport } from "./import.js";
 import { openExport } from "./export.js";
@@ -19,6 +19,8 @@ import { renderJournal } from "./journal.js";
 import { renderNumbers } from "./numbers.js";
 import { renderSettings } from "./settings.js";
 import { initDrop } from "./drop.js";
+import { setSession, can, site } from "./session.js";
+import { signIn } from "./signin.js";
 
 let infos = { base: "", base_nom: "", version: "", schema: 0, operateur: "" };
 let table;
@@ -81,14 +83,48 @@ async function restoreState(a, state) {
   }
 }
 
-// The buttons of each row of the table, in the product page's order.
+// The buttons of each row of the table, in the product page's order; `right`: what the
+// signed-in role must be allowed (session.js). *Gestion de solde* is always there: a role that
+// may not change a balance still reads it and its movements.
 const ROW_ACTIONS = [
-  { name: "modifier", label: "Modifier", run: (a) => openAccountForm(a, (s) => table.replace(s)) },
+  { name: "modifier", right: "modifier", label: "Modifier", run: (a) => openAccountForm(a, (s) => table.replace(s)) },
   { name: "solde", label: "Gestion de solde", run: (a) => openBalance(a, (s) => table.replace(s)) },
-  { name: "imprimer", label: "Imprimer", run: (a) => printSheet(a) },
-  { name: "historique", label: "Télécharger historique des appels", run: (a) => openHistory(a) },
-  { name: "supprimer", label: "Supprimer", danger: true, run: (a) => deleteAccount(a) },
+  { name: "imprimer", right: "imprimer", label: "Imprimer", run: (a) => printSheet(a) },
+  { name: "historique", right: "historique", label: "Télécharger historique des appels", run: (a) => openHistory(a) },
+  { name: "supprimer", right: "supprimer", label: "Supprimer", danger: true, run: (a) => deleteAccount(a) },
 ];
+
+/** Opening a row (double click, Enter): its form, or its balance for a role that may not edit. */
+const openRow = (a) => (can("modifier") ? openAccountForm(a, (s) => table.replace(s)) : openBalance(a, (s) => table.replace(s)));
+
+/** Hides what the signed-in role may not do, or what a site does not do yet. */
+function offerOnlyWhatIsAllowed() {
+  $("#btn-ajouter").hidden = !can("creer");
+  $("#btn-importer").hidden = !can("importer");
+  $("#btn-exporter").hidden = !can("exporter");
+  for (const tab of document.querySelectorAll(".tab[data-vue]")) {
+    const view = tab.dataset.vue;
+    if (view !== "comptes") tab.hidden = !can(view);
+  }
+}
+
+// On a site, other desks change accounts too: the visible page is read again when the window
+// comes back to the front, and every little while as long as it is shown.
+const REFRESH_MS = 10000;
+
+function refreshVisible() {
+  if (!table || document.hidden) return;
+  if (!$("#vue-comptes").hidden) table.refresh();
+  refreshBalance();
+}
+
+function followOtherDesks() {
+  window.addEventListener("focus", refreshVisible);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) refreshVisible();
+  });
+  setInterval(refreshVisible, REFRESH_MS);
+}
 
 function showView(name) {
   for (const tab of document.querySelectorAll(".tab[data-vue]")) {
@@ -119,7 +155,8 @@ function about() {
     title: "À propos de Forfaits",
     body: el("div", { class: "about-lines" },
       el("p", {}, el("strong", {}, `Forfaits ${infos.version}`), " — gestion des forfaits d'appels prépayés (module Taxation)."),
-      el("p", {}, "Base de données : ", el("span", { class: "mono" }, infos.base)),
+      el("p", {}, site() ? "Base de site : " : "Base de données : ", el("span", { class: "mono" }, infos.base)),
+      site() ? el("p", {}, `Connecté en tant que ${site().utilisateur}, rôle ${site().role}.`) : null,
       el("p", {}, `Version du schéma : ${infos.schema}`),
       el("p", { class: "muted small" }, `Opérateur : ${infos.operateur}`)),
     footer: [button("Fermer", { primary: true, onclick: () => close() })],
@@ -129,18 +166,20 @@ function about() {
 async function start() {
   try {
     infos = await api.infos();
+    setSession(infos);
     setCurrency(infos.devise, infos.decimales);
     $("#statut-base").textContent = infos.base_nom;
     $("#statut-base").title = infos.base;
   } catch (e) {
     showError(e.message);
   }
+  offerOnlyWhatIsAllowed();
   table = new AccountTable($("#table-comptes"), {
     onStatus: status,
     onError: showError,
-    actions: ROW_ACTIONS,
-    onToggleState: toggleState,
-    onOpen: (a) => openAccountForm(a, (s) => table.replace(s)),
+    actions: ROW_ACTIONS.filter((act) => !act.right || can(act.right)),
+    onToggleState: can("etat") ? toggleState : null,
+    onOpen: openRow,
   });
   table.reload();
 
@@ -161,7 +200,7 @@ async function start() {
       const a = table.selected();
       if (a) {
         e.preventDefault();
-        openAccountForm(a, (s) => table.replace(s));
+        openRow(a);
       }
     }
   };
@@ -195,9 +234,27 @@ async function start() {
 
   api.onProgress(progress).catch(() => {});
   initDrop((file) => {
+    if (!can("importer")) {
+      toast("Votre rôle ne permet pas d'importer des utilisateurs.", "error");
+      return;
+    }
     if (!isOpen()) openImport(() => table.reload(), file);
   });
+  if (site()) followOtherDesks();
   search.focus();
 }
 
-start();
+/** On a site, the clerk signs in first; then the window as always. */
+async function boot() {
+  let warning = null;
+  try {
+    const etat = await api.etatConnexion();
+    if (etat.requise) warning = (await signIn(etat)).avertissement;
+  } catch (e) {
+    showError(e.message);
+  }
+  await start();
+  if (warning) toast(warning, "warn", { ms: 8000 });
+}
+
+boot();

@@ -137,8 +137,26 @@ export class AccountTable {
     return this.fetchPage(Math.floor(this.firstVisible() / PAGE), true);
   }
 
-  fetchPage(pageNo, resetTotal = false) {
-    if (this.pending.has(pageNo) || this.pages.has(pageNo)) return Promise.resolve();
+  /**
+   * Reads the rows on screen again without blanking them (another desk changed something):
+   * they stay as they are until their new page arrives; pages out of view are dropped.
+   */
+  refresh() {
+    if (!this.loaded) return this.reload();
+    this.generation += 1;
+    this.pending.clear();
+    this.selectedIndex = -1;
+    const g = this.geometry();
+    const from = Math.floor(Math.max(0, g.first - OVERSCAN) / PAGE);
+    const to = Math.floor(Math.max(0, g.first + g.visible + OVERSCAN - 1) / PAGE);
+    for (const p of [...this.pages.keys()]) if (p < from || p > to) this.pages.delete(p);
+    const asks = [];
+    for (let p = from; p <= to; p++) asks.push(this.fetchPage(p, p === from, true));
+    return Promise.all(asks);
+  }
+
+  fetchPage(pageNo, resetTotal = false, again = false) {
+    if (this.pending.has(pageNo) || (!again && this.pages.has(pageNo))) return Promise.resolve();
     this.pending.add(pageNo);
     const gen = this.generation;
     const requete = {
@@ -157,12 +175,16 @@ export class AccountTable {
         const totalChanged = page.total !== this.total;
         this.total = page.total;
         this.loaded = true;
+        this.failed = null;
         if (totalChanged || resetTotal) this.onStatus({ total: this.total, query: this.query });
         this.render();
       },
       (err) => {
         if (gen !== this.generation) return;
         this.pending.delete(pageNo);
+        // A refresh that fails as the last one did (the server away) says it once.
+        if (again && this.failed === err.message) return;
+        this.failed = err.message;
         this.onError(T.loadError + err.message);
       },
     );
@@ -296,7 +318,9 @@ export class AccountTable {
         const sw = td.firstChild;
         sw.setAttribute("aria-checked", a.etat_compte ? "true" : "false");
         sw.className = a.etat_compte ? "state on" : "state off";
-        sw.title = a.etat_compte ? "Désactiver le compte" : "Activer le compte";
+        // A role that may not change it reads the state, with nothing to press.
+        sw.disabled = !this.onToggleState;
+        sw.title = !this.onToggleState ? "Votre rôle ne permet pas de changer l'état du compte" : a.etat_compte ? "Désactiver le compte" : "Activer le compte";
         sw.lastChild.data = a.etat_compte ? T.active : T.disabled;
         const badge = td.lastChild;
         badge.className = `badge badge-${a.etat_general}`;

@@ -243,11 +243,6 @@ impl Base {
         both!(self, s => s.resume_account(id))
     }
 
-    /// What calls in progress hold on the account's balance.
-    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        both!(self, s => s.reserved_amount(account_id, now))
-    }
-
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

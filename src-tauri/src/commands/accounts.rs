@@ -19,7 +19,7 @@ pub struct PageView {
 #[tauri::command]
 pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageView, Error> {
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             let p = s.list_accounts(&requete)?;
             Ok(PageView {
                 total: p.total,
@@ -34,7 +34,7 @@ pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageV
 #[tauri::command]
 pub async fn obtenir_compte(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
     state
-        .with_store(move |s| Ok(s.get_account(id)?.into()))
+        .with_base(move |s| Ok(s.get_account(id)?.into()))
         .await
 }
 
@@ -46,7 +46,7 @@ pub async fn valider_compte(
     id: Option<i64>,
 ) -> Result<Vec<FieldError>, Error> {
     let form = AccountForm::from(formulaire);
-    state.with_store(move |s| s.validate_form(&form, id)).await
+    state.with_base(move |s| s.validate_form(&form, id)).await
 }
 
 #[tauri::command]
@@ -56,7 +56,7 @@ pub async fn creer_compte(
 ) -> Result<AccountView, Error> {
     let form = AccountForm::from(formulaire);
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             let (d, opening) = s.draft_from_form(&form)?;
             Ok(s.create_account(&d, opening)?.into())
         })
@@ -71,7 +71,7 @@ pub async fn modifier_compte(
 ) -> Result<AccountView, Error> {
     let form = AccountForm::from(formulaire);
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             let (d, _) = s.draft_from_form(&form)?;
             Ok(s.update_account(id, &d)?.into())
         })
@@ -85,7 +85,7 @@ pub async fn changer_etat_compte(
     active: bool,
 ) -> Result<AccountView, Error> {
     state
-        .with_store(move |s| Ok(s.set_enabled(id, active)?.into()))
+        .with_base(move |s| Ok(s.set_enabled(id, active)?.into()))
         .await
 }
 
@@ -98,5 +98,5 @@ pub async fn remettre_duree_zero(state: Call<'_>, id: i64) -> Result<AccountView
 
 #[tauri::command]
 pub async fn supprimer_compte(state: Call<'_>, id: i64) -> Result<Deleted, Error> {
-    state.with_store(move |s| s.delete_account(id)).await
+    state.with_base(move |s| s.delete_account(id)).await
 }

@@ -1,38 +1,77 @@
 //! The status line, the About box, Paramètres and the Journal.
 
+use super::session::Rights;
 use super::view::{SettingsFormView, SettingsView};
 use crate::chosen::Use;
+use crate::state::Session;
 use crate::Call;
+use forfaits_core::site::SiteStore;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
-use forfaits_core::store::folders;
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
+use forfaits_core::store::{default_db_path, folders};
+use forfaits_core::Base;
 use forfaits_core::Error;
 use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct Infos {
     pub version: &'static str,
+    /// The SQLite file's path, or the site's `user@host:port/base`.
     pub base: String,
+    /// What the status line shows: the file's name, or « caisse1 · caisse · postgres://… ».
     pub base_nom: String,
     pub devise: String,
     pub decimales: u8,
     pub indicatif: String,
     pub schema: i64,
     pub operateur: String,
+    /// The signed-in user of a site (`None` on the SQLite file).
+    pub site: Option<Session>,
+    /// What the page offers.
+    pub droits: Rights,
+}
+
+/// « caisse1 · caisse · postgres://serveur:5432/forfaits ».
+fn site_status(s: &SiteStore) -> String {
+    let user = s.operator();
+    let place = s
+        .label()
+        .strip_prefix(&format!("{user}@"))
+        .unwrap_or(s.label());
+    format!("{user} · {} · postgres://{place}", s.role().word())
 }
 
 /// What the status line and the About box show.
 #[tauri::command]
 pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
-    let base = state.db_path().display().to_string();
-    let base_nom = state
-        .db_path()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let path = state.local_path().map(|p| {
+        (
+            p.display().to_string(),
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
+    });
     state
-        .with_store(move |s| {
-            let st = s.settings()?;
+        .with_base(move |b| {
+            let st = b.settings()?;
+            let (base, base_nom, schema, site, droits) = match b {
+                Base::Local(s) => {
+                    let (base, nom) = path.unwrap_or_default();
+                    (base, nom, s.file_schema_version()?, None, Rights::local())
+                }
+                Base::Site(s) => (
+                    s.label().to_string(),
+                    site_status(s),
+                    forfaits_core::site::schema_version() as i64,
+                    Some(Session {
+                        utilisateur: s.operator().to_string(),
+                        role: s.role().word(),
+                        adresse: s.label().to_string(),
+                    }),
+                    Rights::site(s.role()),
+                ),
+            };
             Ok(Infos {
                 version: env!("CARGO_PKG_VERSION"),
                 base,
@@ -40,8 +79,10 @@ pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
                 devise: st.currency.code,
                 decimales: st.currency.decimals,
                 indicatif: st.country_code.as_str().to_string(),
-                schema: s.file_schema_version()?,
-                operateur: s.operator().to_string(),
+                schema,
+                operateur: b.operator().to_string(),
+                site,
+                droits,
             })
         })
         .await
@@ -49,7 +90,7 @@ pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
 
 #[tauri::command]
 pub async fn lire_parametres(state: Call<'_>) -> Result<SettingsView, Error> {
-    state.with_store(|s| Ok(s.settings()?.into())).await
+    state.with_base(|b| Ok(b.settings()?.into())).await
 }
 
 #[tauri::command]
@@ -150,24 +191,22 @@ pub struct Folders {
     pub sauvegardes: String,
 }
 
-fn folders<R: tauri::Runtime>(app: &tauri::AppHandle<R>, state: &crate::AppState) -> Folders {
+fn folders<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    state: &crate::AppState,
+) -> Result<Folders, Error> {
     use tauri::Manager;
-    let data = state
-        .db_path()
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
-    Folders {
+    let db = state.local_path_for("Dossiers")?;
+    let data = db.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    Ok(Folders {
         donnees: data.display().to_string(),
         journaux: app
             .path()
             .app_log_dir()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        sauvegardes: folders::beside(state.db_path(), folders::BACKUPS)
-            .display()
-            .to_string(),
-    }
+        sauvegardes: folders::beside(db, folders::BACKUPS).display().to_string(),
+    })
 }
 
 /// Where the database, the logs and the backups are (shown in Paramètres).
@@ -176,7 +215,7 @@ pub async fn dossiers<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: Call<'_>,
 ) -> Result<Folders, Error> {
-    Ok(folders(&app, &state))
+    folders(&app, &state)
 }
 
 /// Opens one of those folders in the file manager; the page names it, never gives a path.
@@ -186,17 +225,27 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
     state: Call<'_>,
     quel: String,
 ) -> Result<String, Error> {
-    let f = folders(&app, &state);
-    let sheets = folders::beside(state.db_path(), folders::SHEETS)
-        .display()
-        .to_string();
+    // A site's sheets are written beside the desk's own default database.
+    let sheets = folders::beside(
+        &state
+            .local_path()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(default_db_path),
+        folders::SHEETS,
+    )
+    .display()
+    .to_string();
+    let f = match quel.as_str() {
+        "fiches" => None,
+        _ => Some(folders(&app, &state)?),
+    };
     state
         .run_blocking(move || {
-            let dir = match quel.as_str() {
-                "donnees" => f.donnees,
-                "journaux" => f.journaux,
-                "sauvegardes" => f.sauvegardes,
-                "fiches" => sheets,
+            let dir = match (quel.as_str(), f) {
+                ("fiches", _) => sheets,
+                ("donnees", Some(f)) => f.donnees,
+                ("journaux", Some(f)) => f.journaux,
+                ("sauvegardes", Some(f)) => f.sauvegardes,
                 _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
             };
             let path = std::path::PathBuf::from(&dir);

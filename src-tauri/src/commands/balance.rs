@@ -22,7 +22,7 @@ pub async fn lister_mouvements(
     decalage: u64,
 ) -> Result<Movements, Error> {
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             Ok(Movements {
                 total: s.count_movements(id)?,
                 mouvements: s.movements(id, limite, decalage)?,
@@ -47,7 +47,7 @@ pub async fn apercu_mouvement(
     montant: String,
 ) -> Result<MovementPreview, Error> {
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
             s.preview_movement(id, r#type, amount)
         })
@@ -66,7 +66,7 @@ pub async fn saisir_mouvement(
     confirme: Option<bool>,
 ) -> Result<Recorded, Error> {
     state
-        .with_store(move |s| {
+        .with_base(move |s| {
             let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
             let mouvement =
                 s.confirmed_movement(id, r#type, amount, &motif, confirme.unwrap_or(false))?;

@@ -10,10 +10,11 @@ use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
 use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
-use forfaits_core::sheet::{content, Sheet, SheetContent};
+use forfaits_core::sheet::{content, SheetContent};
+use forfaits_core::store::{default_db_path, folders};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
-use forfaits_core::Error;
+use forfaits_core::{Base, Error};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, WebviewWindow};
 
@@ -187,7 +188,7 @@ pub async fn importer_tarifs(state: Call<'_>, jeton: String) -> Result<TariffsRe
 #[tauri::command]
 pub async fn fiche_compte(state: Call<'_>, id: i64) -> Result<SheetContent, Error> {
     state
-        .with_store(move |s| Ok(content(&Sheet::of(s, id)?.data())))
+        .with_base(move |s| Ok(content(&s.sheet(id)?.data())))
         .await
 }
 
@@ -217,7 +218,14 @@ pub struct SavedSheet {
 #[tauri::command]
 pub async fn enregistrer_fiche_pdf(state: Call<'_>, id: i64) -> Result<SavedSheet, Error> {
     let path = state
-        .with_store(move |s| Sheet::of(s, id)?.write_in(&s.sheets_dir()))
+        .with_base(move |b| {
+            // A site's sheets go beside the desk's own default database.
+            let dir = match b {
+                Base::Local(s) => s.sheets_dir(),
+                Base::Site(_) => folders::beside(&default_db_path(), folders::SHEETS),
+            };
+            b.sheet(id)?.write_in(&dir)
+        })
         .await?;
     let ouverte = match open_with_system(&path) {
         Ok(()) => true,

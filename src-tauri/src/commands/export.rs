@@ -21,11 +21,11 @@ pub async fn exporter_utilisateurs<R: Runtime>(
     };
     let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| {
+        .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Write)?;
             let mut p = Progress::new(app, "export");
             export_users_to_file(
-                s,
+                &*s,
                 &path,
                 ExportOptions {
                     format,

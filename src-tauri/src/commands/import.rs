@@ -6,7 +6,7 @@ use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::Call;
 use forfaits_core::import::line::LineError;
-use forfaits_core::import::{import_users, write_error_report, ImportOptions, ImportReport};
+use forfaits_core::import::{write_error_report, ImportOptions, ImportReport};
 use forfaits_core::Error;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
@@ -44,11 +44,10 @@ async fn run<R: Runtime>(
 ) -> Result<(ImportView, Option<String>), Error> {
     let chosen = state.chosen.clone();
     let (report, name, next) = state
-        .with_own_store(move |s| {
+        .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Read)?;
             let mut p = Progress::new(app, "import");
-            let report = import_users(
-                s,
+            let report = s.import_users(
                 &path,
                 opts,
                 &mut |pr| p.report(pr.octets, pr.octets_total, pr.lignes),

@@ -9,4 +9,5 @@ pub mod export;
 pub mod files;
 pub mod import;
 pub mod rules;
+pub mod session;
 pub mod view;

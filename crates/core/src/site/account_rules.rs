@@ -33,19 +33,6 @@ impl SiteStore {
     pub fn resume_account(&mut self, id: i64) -> Result<Account> {
         rules::resume_account(self, id)
     }
-
-    /// What calls in progress hold on the account's balance.
-    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_one(
-                "SELECT coalesce(sum(reserved), 0)::bigint FROM call_holds
-                 WHERE account_id = $1 AND expires_at > $2",
-                &[&account_id, &now],
-            )?
-            .get(0))
-    }
 }
 
 impl AccountRules for SiteStore {

@@ -8,6 +8,7 @@ mod accounts;
 mod check;
 mod connect;
 mod control;
+mod desk;
 mod export;
 mod history;
 mod import;

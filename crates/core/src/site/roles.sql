@@ -19,9 +19,9 @@ $$;
 
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 
--- Lecture: search, view, print.
+-- Lecture: search, view (with what calls in progress hold), print.
 GRANT SELECT ON accounts, movements, calls, settings, tariffs, blocked_numbers,
-    privileged_numbers, schema_version, rules_changes TO forfaits_lecture;
+    privileged_numbers, schema_version, rules_changes, call_holds TO forfaits_lecture;
 
 -- Caisse: what Lecture may, and *Recharge* through `forfaits_mouvement` only: no table is
 -- written directly.

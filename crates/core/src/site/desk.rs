@@ -1,0 +1,363 @@
+//! What a desk's window does on a site beyond the command line's operations (SPEC §4, §13): the
+//! account form checked and saved, the *Gestion de solde* preview and its confirmation threshold,
+//! the account sheet — each as on SQLite, said the same way, with the same refusals of the
+//! server for a role that may not (`Base` calls whichever store is open).
+
+use super::accounts::{audit, search_text};
+use super::SiteStore;
+use crate::domain::{
+    Account, AccountDraft, AccountForm, Field, FieldError, Identifiant, Matricule, Money, Phone,
+};
+use crate::error::{Error, Result};
+use crate::search::index::name_key;
+use crate::sheet::{Sheet, MAX_MOVEMENTS};
+use crate::store::accounts::UNIQUE;
+use crate::store::columns::{self, PHONE_LIST};
+use crate::store::ledger::{signed, Movement, MovementKind, MovementPreview};
+use crate::store::now;
+use crate::Base;
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+
+/// `$first, $first + 1, …` for the ten keys of an INSERT.
+fn phone_params(first: usize) -> String {
+    columns::phone_params(first).replace('?', "$")
+}
+
+/// The keys of a form as typed, read where they are valid (the form's own check says the rest).
+fn typed_phones(form: &AccountForm) -> Vec<Option<Phone>> {
+    form.phones
+        .iter()
+        .enumerate()
+        .map(|(k, raw)| Phone::parse_optional(raw, k as u8 + 1).ok().flatten())
+        .collect()
+}
+
+impl SiteStore {
+    /// Whether the connection was lost (the server restarted, the network went away): a
+    /// window that stays open all day signs in again rather than failing every command.
+    pub fn is_closed(&self) -> bool {
+        self.client.borrow().is_closed()
+    }
+
+    /// Field errors for a matricule or identifiant already held by another account than
+    /// `except_id`, each checked when given (the same sentences as on SQLite).
+    fn taken(
+        &self,
+        matricule: Option<&str>,
+        identifiant: Option<&str>,
+        except_id: Option<i64>,
+    ) -> Result<Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for ((field, col, what), value) in UNIQUE.into_iter().zip([matricule, identifiant]) {
+            let Some(value) = value else { continue };
+            let holder = self.client.borrow_mut().query_opt(
+                &format!("SELECT id, name FROM accounts WHERE {col} = $1"),
+                &[&value],
+            )?;
+            if let Some(r) = holder.filter(|r| Some(r.get::<_, i64>(0)) != except_id) {
+                let name: String = r.get(1);
+                errors.push(FieldError::new(
+                    field,
+                    format!("{what} {value} est déjà attribué à {name}"),
+                ));
+            }
+        }
+        Ok(errors)
+    }
+
+    /// Every problem of a form without saving, as [`Store::validate_form`](crate::Store::validate_form).
+    pub fn validate_form(
+        &self,
+        form: &AccountForm,
+        except_id: Option<i64>,
+    ) -> Result<Vec<FieldError>> {
+        let st = self.settings()?;
+        let mut errors = form
+            .validate(&st.currency, &st.country_code)
+            .err()
+            .unwrap_or_default();
+        let matricule = Matricule::parse(&form.matricule).ok();
+        let identifiant = Identifiant::parse(&form.identifiant).ok();
+        errors.extend(self.taken(
+            matricule.as_ref().map(Matricule::as_str),
+            identifiant.as_ref().map(Identifiant::as_str),
+            except_id,
+        )?);
+        let before = match except_id {
+            Some(id) => Some(self.get_account(id)?.phones),
+            None => None,
+        };
+        errors.extend(self.number_rules()?.key_errors(
+            &typed_phones(form),
+            before.as_deref(),
+            &st.country_code,
+        ));
+        Ok(errors)
+    }
+
+    /// Creates an account, as [`Store::create_account`](crate::Store::create_account): a
+    /// non-zero opening balance is its first movement (*Solde initial*), written in the same
+    /// transaction with the Journal's line; the server refuses it to a role that may not.
+    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
+        if opening.0 < 0 {
+            return Err(Error::field(FieldError::new(
+                Field::Balance,
+                "le solde initial ne peut pas être négatif",
+            )));
+        }
+        let settings = self.settings()?;
+        let cc = &settings.country_code;
+        let blocked = self.number_rules()?.key_errors(&d.phones, None, cc);
+        if !blocked.is_empty() {
+            return Err(Error::Fields(blocked));
+        }
+        let (name, matricule, identifiant) = (
+            d.name.as_str().to_string(),
+            d.matricule.as_str().to_string(),
+            d.identifiant.as_str().to_string(),
+        );
+        let dup = self.taken(Some(&matricule), Some(&identifiant), None)?;
+        if !dup.is_empty() {
+            return Err(Error::Fields(dup));
+        }
+        let key = name_key(&name);
+        let phones: Vec<Option<&str>> = d
+            .phones
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.as_str()))
+            .collect();
+        let search = search_text(&key, &matricule, &identifiant, phones.iter().copied(), cc);
+        let allowance = d.allowance_minutes.map(i64::from);
+        let t = now();
+        let sql = format!(
+            "INSERT INTO accounts (name, name_key, matricule, identifiant, enabled, billing,
+                                   allowance_min, balance, {}, created_at, updated_at, search)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {}, $19, $19, $20) RETURNING id",
+            *PHONE_LIST,
+            phone_params(9)
+        );
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &name,
+            &key,
+            &matricule,
+            &identifiant,
+            &d.enabled,
+            &d.billing,
+            &allowance,
+            &opening.0,
+        ];
+        for p in &phones {
+            params.push(p);
+        }
+        params.push(&t);
+        params.push(&search);
+        let details = if opening.0 > 0 {
+            format!("solde initial {}", settings.currency.format_plain(opening))
+        } else {
+            String::new()
+        };
+        let refused = self.refusal("ajouter un compte");
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(&refused)?;
+        let id: i64 = tx
+            .query_one(&sql, &params)
+            .map_err(|e| {
+                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    Error::Rejected(format!(
+                        "Le matricule {matricule} ou l'identifiant {identifiant} vient d'être \
+                         attribué à un autre compte. Aucune modification n'a été faite."
+                    ))
+                } else {
+                    refused(e)
+                }
+            })?
+            .get(0);
+        if opening.0 > 0 {
+            tx.execute(
+                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+                 VALUES ($1, $2, 'initial', $3, $3, '', session_user)",
+                &[&id, &t, &opening.0],
+            )
+            .map_err(&refused)?;
+        }
+        audit(
+            &mut tx,
+            "Création du compte",
+            Some((&matricule, &name)),
+            &details,
+        )
+        .map_err(&refused)?;
+        tx.commit().map_err(&refused)?;
+        drop(client);
+        self.get_account(id)
+    }
+
+    /// Turns the account on or off (the table's switch): an edit of the account.
+    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
+        let a = self.get_account(id)?;
+        if a.enabled == enabled {
+            return Ok(a);
+        }
+        let mut d = a.to_draft();
+        d.enabled = enabled;
+        self.update_account(id, &d)
+    }
+
+    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT count(*) FROM movements WHERE account_id = $1",
+                &[&account_id],
+            )?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    /// What calls in progress hold on the balance; a role refused the holds is shown none.
+    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT coalesce(sum(reserved), 0)::bigint FROM call_holds
+             WHERE account_id = $1 AND expires_at > $2",
+            &[&account_id, &now],
+        );
+        match row {
+            Ok(r) => Ok(r.get(0)),
+            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What the movement would do, without saving it, as
+    /// [`Store::preview_movement`](crate::Store::preview_movement).
+    pub fn preview_movement(
+        &self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+    ) -> Result<MovementPreview> {
+        let seuil = self.settings()?.confirmation_threshold.0;
+        let balance: i64 = self
+            .client
+            .borrow_mut()
+            .query_opt("SELECT balance FROM accounts WHERE id = $1", &[&account_id])?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+        let montant = signed(kind, amount);
+        let after = balance.checked_add(montant);
+        Ok(MovementPreview {
+            montant,
+            solde_avant: balance,
+            solde_apres: after.unwrap_or(balance),
+            refuse: after.is_none_or(|a| montant < 0 && a < 0),
+            confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
+            seuil,
+            reserve: self.reserved_amount(account_id, now())?,
+        })
+    }
+
+    /// A movement typed in the window: above the confirmation threshold it is saved only once
+    /// confirmed, as [`Store::confirmed_movement`](crate::Store::confirmed_movement); then
+    /// through the server's `forfaits_mouvement` ([`SiteStore::manual_movement`]).
+    pub fn confirmed_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+        confirmed: bool,
+    ) -> Result<Movement> {
+        let settings = self.settings()?;
+        let threshold = settings.confirmation_threshold;
+        if !confirmed && signed(kind, amount).unsigned_abs() > threshold.0.unsigned_abs() {
+            return Err(Error::Rejected(format!(
+                "Le mouvement « {} » de {} dépasse le seuil de confirmation ({}, réglable dans \
+                 Paramètres) : confirmez-le d'abord. Aucune modification n'a été faite.",
+                kind.label(),
+                settings.currency.format(amount),
+                settings.currency.format(threshold)
+            )));
+        }
+        self.manual_movement(account_id, kind, amount, reason)
+    }
+}
+
+/// Calls the same method on whichever store is open.
+macro_rules! either {
+    ($self:expr, $s:ident => $e:expr) => {
+        match $self {
+            Base::Local($s) => $e,
+            Base::Site($s) => $e,
+        }
+    };
+}
+
+/// The window's operations on whichever store is open.
+impl Base {
+    pub fn validate_form(
+        &self,
+        form: &AccountForm,
+        except_id: Option<i64>,
+    ) -> Result<Vec<FieldError>> {
+        either!(self, s => s.validate_form(form, except_id))
+    }
+
+    /// The form checked against the settings: the account to save and its opening balance, or
+    /// every field's error.
+    pub fn draft_from_form(&self, form: &AccountForm) -> Result<(AccountDraft, Money)> {
+        let st = self.settings()?;
+        form.validate(&st.currency, &st.country_code)
+            .map_err(Error::Fields)
+    }
+
+    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
+        either!(self, s => s.create_account(d, opening))
+    }
+
+    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
+        either!(self, s => s.set_enabled(id, enabled))
+    }
+
+    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
+        either!(self, s => s.count_movements(account_id))
+    }
+
+    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
+        either!(self, s => s.reserved_amount(account_id, now))
+    }
+
+    pub fn preview_movement(
+        &self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+    ) -> Result<MovementPreview> {
+        either!(self, s => s.preview_movement(account_id, kind, amount))
+    }
+
+    pub fn confirmed_movement(
+        &mut self,
+        account_id: i64,
+        kind: MovementKind,
+        amount: Money,
+        reason: &str,
+        confirmed: bool,
+    ) -> Result<Movement> {
+        either!(self, s => s.confirmed_movement(account_id, kind, amount, reason, confirmed))
+    }
+
+    /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.
+    pub fn sheet(&self, account_id: i64) -> Result<Sheet> {
+        match self {
+            Base::Local(s) => Sheet::of(s, account_id),
+            Base::Site(s) => Ok(Sheet {
+                account: s.get_account(account_id)?,
+                movements: s.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
+                settings: s.settings()?,
+                printed_at: now(),
+            }),
+        }
+    }
+}

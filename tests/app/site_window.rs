@@ -1,0 +1,604 @@
+//! The window on a site (SPEC §13), driven through tauri-driver on a real site of the
+//! throw-away PostgreSQL cluster: a cash-desk clerk signs in, sees who they are in the status
+//! line, is offered only what the role may do, credits an account; meanwhile the command line
+//! credits the same account as another desk, and the window shows it without restarting.
+
+use crate::site::pg_cluster::{cluster, roles_lock};
+use crate::support::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `forfaits --db URL args…`, as a desk of the site.
+fn desk(url: &str, args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("--db")
+        .arg(url)
+        .args(args)
+        .env_remove("FORFAITS_DB")
+        .env_remove("PGPASSWORD")
+        .output()
+        .expect("le binaire forfaits se lance")
+}
+
+/// A new site with the sample accounts, and `user` made in `role`: (admin URL, base name).
+fn site_with_user(user: &str, role: &str) -> (String, String) {
+    let (admin, name) = cluster().new_db();
+    {
+        let _g = roles_lock();
+        let o = desk(&admin, &["site", "init", &admin]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = desk(&admin, &["site", "user", "add", user, "--role", role]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o = desk(
+        &admin,
+        &["import", fixture("users-sample.csv").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (admin, name)
+}
+
+fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            found.extend(files_named(&p, name));
+        } else if p.file_name().is_some_and(|n| n == name) {
+            found.push(p);
+        }
+    }
+    found
+}
+
+/// The value of each field of the sign-in form, by its data-champ key.
+async fn form_value(w: &Win, key: &str) -> String {
+    w.js(
+        "return document.querySelector(`#connexion [data-champ='${arguments[0]}']`).value",
+        vec![key.into()],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+async fn visible(w: &Win, css: &str) -> bool {
+    w.js(
+        "const e = document.querySelector(arguments[0]); return Boolean(e && !e.hidden && e.offsetParent !== null);",
+        vec![css.into()],
+    )
+    .await
+    .as_bool()
+    .unwrap()
+}
+
+/// The error a command of the window answers when called as the page calls it.
+async fn refusal(w: &Win, command: &str, args: serde_json::Value) -> String {
+    let v = w
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(() => done('accepté'), (e) => done(e.message || String(e)));",
+            vec![command.into(), args],
+        )
+        .await
+        .expect("commande appelée");
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_window_and_the_command_line_on_one_site() {
+    let _guard = E2E_LOCK.lock().await;
+    let user = "caisse_fenetre";
+    let (admin, name) = site_with_user(user, "caisse");
+    let caisse = cluster().url(user, &name);
+    let port = cluster().port;
+    let m = "10000000007919";
+    let count = |sql: &str| cluster().value(&name, sql);
+
+    // The window's config folder of its own, and a session bus without any keyring service.
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    let printed = home.path().join("imprime.pdf");
+    let bus = Bus::start();
+    let desktop = Desktop::start_with_env(&[
+        ("XDG_CONFIG_HOME", config.as_os_str()),
+        ("XDG_DATA_HOME", home.path().join("data").as_os_str()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            std::ffi::OsStr::new(&bus.address),
+        ),
+        ("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune")),
+        ("FORFAITS_IMPRESSION", printed.as_os_str()),
+    ]);
+    // Opened on the site's address without a user: the sign-in screen first, filled from it.
+    let url = format!("postgres://127.0.0.1:{port}/{name}");
+    // A window that does not start fails the test rather than hanging it.
+    let opened = tokio::time::timeout(
+        std::time::Duration::from_secs(90),
+        desktop.open(Path::new(&url)),
+    )
+    .await;
+    let w = Win {
+        c: opened.expect("la fenêtre s'ouvre sur l'adresse du site"),
+    };
+    w.wait_text("#connexion h1", "connexion à la base de site")
+        .await;
+    assert_eq!(form_value(&w, "serveur").await, "127.0.0.1");
+    assert_eq!(form_value(&w, "port").await, port.to_string());
+    assert_eq!(form_value(&w, "base").await, name);
+    assert_eq!(
+        w.text("#statut-comptes").await,
+        "",
+        "nothing is read before the sign-in"
+    );
+    w.shot("site-01-connexion").await;
+
+    // A user the server does not know: said in French on the form, still there.
+    w.fill(&champ("utilisateur"), "inconnu_fenetre").await;
+    w.click("#btn-connexion").await;
+    let error = w
+        .wait_text(
+            "#connexion-erreur",
+            "Connexion impossible à la base de site",
+        )
+        .await;
+    assert!(
+        error.contains(&format!("inconnu_fenetre@127.0.0.1:{port}/{name}")),
+        "{error}"
+    );
+    assert!(visible(&w, "#connexion form").await);
+
+    // The cash desk signs in, asking to keep the password: no keyring here, said so.
+    w.fill(&champ("utilisateur"), user).await;
+    w.fill(&champ("mot_de_passe"), "secret-de-caisse").await;
+    w.click("#connexion-retenir").await;
+    w.click("#btn-connexion").await;
+    w.wait_text(
+        "#statut-base",
+        &format!("{user} · caisse · postgres://127.0.0.1:{port}/{name}"),
+    )
+    .await;
+    w.wait_text("#statut-comptes", "25 utilisateurs").await;
+    w.wait_text(
+        "#toasts",
+        "trousseau de mots de passe du système n'est pas disponible",
+    )
+    .await;
+    assert!(!visible(&w, "#connexion").await);
+
+    // Remembered for the next time: the fields, never the password.
+    let remembered = files_named(&config, "connexion-site.json");
+    assert_eq!(remembered.len(), 1, "{remembered:?}");
+    let text = std::fs::read_to_string(&remembered[0]).unwrap();
+    assert!(text.contains(user), "{text}");
+    assert!(!text.contains("secret-de-caisse"), "{text}");
+
+    // Only what the cash desk may do is offered.
+    for css in [
+        "#btn-ajouter",
+        "#btn-importer",
+        "#btn-exporter",
+        ".tab[data-vue='journal']",
+        ".tab[data-vue='parametres']",
+        ".tab[data-vue='appels']",
+        ".tab[data-vue='numeros']",
+    ] {
+        assert!(!visible(&w, css).await, "{css} is offered to the cash desk");
+    }
+    let offered = w
+        .js(
+            "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))",
+            vec![],
+        )
+        .await;
+    assert_eq!(offered, serde_json::json!(["Gestion de solde", "Imprimer"]));
+    let switch_disabled = w
+        .js(
+            "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled",
+            vec![],
+        )
+        .await;
+    assert_eq!(switch_disabled, serde_json::json!(true));
+    w.shot("site-02-caisse").await;
+
+    // Gestion de solde offers Recharge only; the credit goes through the server's function,
+    // signed by the clerk.
+    w.fill("#recherche", "Sami Mansouri").await;
+    w.wait_text("#statut-comptes", "« Sami Mansouri »").await;
+    w.js(
+        "document.querySelector(\"tbody tr[data-id] button[aria-label='Gestion de solde']\").setAttribute('data-e2e', 'solde')",
+        vec![],
+    )
+    .await;
+    w.click("[data-e2e=solde]").await;
+    w.wait_text("#panneau h2", "Gestion de solde").await;
+    let kinds = w
+        .js(
+            "return Array.from(document.querySelectorAll(\"[data-champ='type'] option\")).map(o => o.value)",
+            vec![],
+        )
+        .await;
+    assert_eq!(kinds, serde_json::json!(["recharge"]));
+    w.fill(&champ("montant"), "12,500").await;
+    w.wait_text("#panneau button.primary", "Créditer 12,500\u{a0}TND")
+        .await;
+    w.keys(&champ("montant"), "\u{E007}").await;
+    w.wait_text(".big-balance", "12,500").await;
+    w.wait_text(".mini-grid tbody", user).await;
+    w.shot("site-02b-recharge-caisse").await;
+    assert_eq!(
+        count(&format!(
+            "SELECT operator || ' ' || amount FROM movements m JOIN accounts a ON a.id = m.account_id WHERE a.matricule = '{m}'"
+        )),
+        format!("{user} 12500")
+    );
+
+    // Another desk credits the same account from the command line: the open panel shows it
+    // when the window comes back to the front.
+    let o = desk(
+        &caisse,
+        &["balance", m, "credit", "1", "--reason", "guichet 2"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    w.js("window.dispatchEvent(new Event('focus'))", vec![])
+        .await;
+    w.wait_text(".big-balance", "13,500").await;
+    w.wait_text(".mini-grid tbody", "guichet 2").await;
+    w.keys(&champ("montant"), "\u{E00C}").await;
+    w.wait_gone("#panneau").await;
+    w.wait_text("tbody tr[data-id] td.num", "13,500").await;
+
+    // And the table follows by itself, without focus, every few seconds.
+    let o = desk(&admin, &["balance", m, "credit", "1", "--reason", ""]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    wait_for(30, "le solde 14,500 dans le tableau", || async {
+        let cells = w.texts("tbody tr[data-id] td.num").await.join(" ");
+        cells.contains("14,500").then_some(())
+    })
+    .await;
+    w.shot("site-03-autre-poste").await;
+
+    // What the role may not do is refused by the server, in French, nothing written, even if
+    // asked for as the page would.
+    let (movements, journal) = (
+        count("SELECT count(*) FROM movements"),
+        count("SELECT count(*) FROM audit"),
+    );
+    let id: i64 = count(&format!("SELECT id FROM accounts WHERE matricule = '{m}'"))
+        .parse()
+        .unwrap();
+    let e = refusal(&w, "supprimer_compte", serde_json::json!({ "id": id })).await;
+    assert_eq!(
+        e,
+        "Votre rôle (caisse) ne permet pas de supprimer un compte. Aucune modification n'a été faite."
+    );
+    let e = refusal(
+        &w,
+        "saisir_mouvement",
+        serde_json::json!({ "id": id, "type": "debit", "montant": "1", "motif": "x", "confirme": false }),
+    )
+    .await;
+    assert!(
+        e.starts_with("Votre rôle (caisse) ne permet pas de débiter un compte."),
+        "{e}"
+    );
+    let e = refusal(
+        &w,
+        "changer_etat_compte",
+        serde_json::json!({ "id": id, "active": false }),
+    )
+    .await;
+    assert!(e.starts_with("Votre rôle (caisse) ne permet pas"), "{e}");
+    let e = refusal(&w, "lister_tarifs", serde_json::json!({})).await;
+    assert!(
+        e.contains("ne se fait pas encore sur une base de site"),
+        "{e}"
+    );
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM movements"),
+            count("SELECT count(*) FROM audit")
+        ),
+        (movements, journal)
+    );
+
+    // Imprimer works on a site: the sheet's text comes from the site.
+    w.js(
+        "document.querySelector(\"tbody tr[data-id] button[aria-label='Imprimer']\").setAttribute('data-e2e', 'imprimer')",
+        vec![],
+    )
+    .await;
+    w.click("[data-e2e=imprimer]").await;
+    w.wait_text("#modale", "14,500").await;
+    wait_for(20, "la fiche imprimée", || async {
+        std::fs::metadata(&printed)
+            .is_ok_and(|m| m.len() > 0)
+            .then_some(())
+    })
+    .await;
+    w.shot("site-04-fiche").await;
+
+    let o = desk(&admin, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    w.c.close().await.unwrap();
+    drop(bus);
+}
+
+mod desk_commands {
+    //! The window's commands on a site, on Tauri's mock runtime (no window): what an
+    //! administrator's desk does there is what it does on SQLite, the other roles are refused
+    //! by the server in French, the telephony service's sign-in is not a desk's.
+
+    use super::*;
+    use forfaits_app::AppState;
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    /// The window's state signed in to `url`, and its webview.
+    fn signed_in(url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        let state = AppState::open(Some(PathBuf::from(url))).unwrap();
+        tauri::async_runtime::block_on(state.sign_in("test", url.to_string())).unwrap();
+        let app = forfaits_app::with_commands(mock_builder())
+            .manage(state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        (app, webview)
+    }
+
+    /// The command's answer, or its error as the page gets it (`{code, message, champs}`).
+    fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+        let req = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        match get_ipc_response(w, req) {
+            Ok(r) => Ok(r.deserialize().unwrap()),
+            Err(e) => Err(serde_json::from_str(&e.to_string()).unwrap_or(json!(e.to_string()))),
+        }
+    }
+
+    fn form(nom: &str, matricule: &str, identifiant: &str, solde: &str) -> Value {
+        json!({
+            "nom": nom, "matricule": matricule, "identifiant": identifiant,
+            "etat_compte": true, "billing": true, "duree_appel": "", "solde": solde,
+            "telephones": ["71 000 111", "", "", "", "", "", "", "", "", ""],
+        })
+    }
+
+    #[test]
+    fn an_administrator_desk_creates_credits_edits_prints_and_deletes_on_a_site() {
+        let user = "admin_fenetre";
+        let (admin, name) = site_with_user(user, "admin");
+        let count = |sql: &str| cluster().value(&name, sql);
+        // Not signed in yet: nothing is read.
+        let state = AppState::open(Some(PathBuf::from(admin.clone()))).unwrap();
+        assert!(matches!(state.place(), forfaits_app::Place::Site(_)));
+        let unsigned = forfaits_app::with_commands(mock_builder())
+            .manage(state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let u = tauri::WebviewWindowBuilder::new(&unsigned, "main", Default::default())
+            .build()
+            .unwrap();
+        let e = call(&u, "infos_application", json!({})).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Connectez-vous d'abord"),
+            "{e}"
+        );
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["site"]["role"], "admin");
+        assert_eq!(infos["operateur"], user);
+        assert!(
+            infos["base_nom"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{user} · admin · postgres://127.0.0.1:")),
+            "{infos}"
+        );
+        assert_eq!(infos["droits"]["creer"], true);
+        assert_eq!(infos["droits"]["journal"], false);
+
+        // The form is checked against the site: a matricule already held is named.
+        let taken = form("Nouvel Abonné", "10000000007919", "7000001", "");
+        let errs = call(
+            &w,
+            "valider_compte",
+            json!({ "formulaire": taken, "id": null }),
+        )
+        .unwrap();
+        assert_eq!(
+            errs[0]["message"],
+            "le matricule 10000000007919 est déjà attribué à Sami Mansouri"
+        );
+        let e = call(&w, "creer_compte", json!({ "formulaire": taken })).unwrap_err();
+        assert_eq!(e["code"], "champs_invalides", "{e}");
+
+        // Created with an opening balance: its first movement, signed by the desk's user.
+        let f = form("Nouvel Abonné", "20000000000001", "7000001", "5");
+        let a = call(&w, "creer_compte", json!({ "formulaire": f })).unwrap();
+        let id = a["id"].as_i64().unwrap();
+        assert_eq!(a["solde"], 5000);
+        assert_eq!(
+            count(&format!(
+                "SELECT kind || ' ' || amount || ' ' || operator FROM movements WHERE account_id = {id}"
+            )),
+            format!("initial 5000 {user}")
+        );
+        let found = call(
+            &w,
+            "lister_comptes",
+            json!({ "requete": { "recherche": "000111", "tri": "nom", "desc": false, "decalage": 0, "limite": 50 } }),
+        )
+        .unwrap();
+        assert_eq!(found["total"], 1, "a key is found by its last digits");
+
+        // Above the confirmation threshold (1 000 TND), only once confirmed.
+        let p = call(
+            &w,
+            "apercu_mouvement",
+            json!({ "id": id, "type": "recharge", "montant": "1500" }),
+        )
+        .unwrap();
+        assert_eq!(
+            (p["confirmation"].clone(), p["solde_apres"].clone()),
+            (json!(true), json!(1_505_000))
+        );
+        let credit = json!({ "id": id, "type": "recharge", "montant": "1500", "motif": "", "confirme": false });
+        let e = call(&w, "saisir_mouvement", credit.clone()).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("dépasse le seuil de confirmation"),
+            "{e}"
+        );
+        let mut confirmed = credit;
+        confirmed["confirme"] = json!(true);
+        let r = call(&w, "saisir_mouvement", confirmed).unwrap();
+        assert_eq!(r["compte"]["solde"], 1_505_000);
+        let e = call(
+            &w,
+            "saisir_mouvement",
+            json!({ "id": id, "type": "debit", "montant": "2000", "motif": "trop", "confirme": true }),
+        )
+        .unwrap_err();
+        assert!(
+            e["message"].as_str().unwrap().starts_with("Débit refusé"),
+            "{e}"
+        );
+        let list = call(
+            &w,
+            "lister_mouvements",
+            json!({ "id": id, "limite": 10, "decalage": 0 }),
+        )
+        .unwrap();
+        assert_eq!(
+            (list["total"].clone(), list["reserve"].clone()),
+            (json!(2), json!(0))
+        );
+
+        // Edited, switched off, printed, deleted.
+        let mut edited = form("Abonné Renommé", "20000000000001", "7000001", "");
+        edited["telephones"][3] = json!("+33 1 23 45 67 89");
+        let a = call(
+            &w,
+            "modifier_compte",
+            json!({ "id": id, "formulaire": edited }),
+        )
+        .unwrap();
+        assert_eq!(a["nom"], "Abonné Renommé");
+        let a = call(
+            &w,
+            "changer_etat_compte",
+            json!({ "id": id, "active": false }),
+        )
+        .unwrap();
+        assert_eq!(a["etat_compte"], false);
+        let sheet = call(&w, "fiche_compte", json!({ "id": id })).unwrap();
+        assert!(sheet.to_string().contains("Abonné Renommé"), "{sheet}");
+        let d = call(&w, "supprimer_compte", json!({ "id": id })).unwrap();
+        assert_eq!(d["solde"], 1_505_000);
+        assert_eq!(
+            count(&format!(
+                "SELECT count(*) FROM movements WHERE account_id = {id}"
+            )),
+            "0"
+        );
+        assert_eq!(
+            count("SELECT string_agg(action, ', ' ORDER BY id) FROM audit WHERE matricule = '20000000000001'"),
+            "Création du compte, Recharge, Modification du compte, Modification du compte, Suppression du compte"
+        );
+        // What a site does not do yet is refused in French, never half done.
+        let e = call(&w, "lister_tarifs", json!({})).unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("« Tarifs » ne se fait pas encore"),
+            "{e}"
+        );
+        let o = desk(&admin, &["check"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    }
+
+    #[test]
+    fn a_reading_desk_is_refused_by_the_server_and_the_telephony_service_cannot_sign_in() {
+        let user = "lecture_fenetre";
+        let (admin, name) = site_with_user(user, "lecture");
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["droits"]["mouvements"], json!([]));
+        assert_eq!(infos["droits"]["imprimer"], true);
+        let before = cluster().value(&name, "SELECT count(*) FROM movements");
+        let e = call(
+            &w,
+            "saisir_mouvement",
+            json!({ "id": 1, "type": "recharge", "montant": "1", "motif": "", "confirme": false }),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e["message"],
+            "Votre rôle (lecture) ne permet pas de recharger un compte. Aucune modification n'a été faite."
+        );
+        let e = call(
+            &w,
+            "creer_compte",
+            json!({ "formulaire": form("X Y", "20000000000002", "7000002", "") }),
+        )
+        .unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Votre rôle (lecture) ne permet pas d'ajouter un compte"),
+            "{e}"
+        );
+        assert_eq!(
+            cluster().value(&name, "SELECT count(*) FROM movements"),
+            before
+        );
+        assert_eq!(
+            call(&w, "fiche_compte", json!({ "id": 1 })).map(|_| ()),
+            Ok(())
+        );
+
+        {
+            let _g = roles_lock();
+            let o = desk(
+                &admin,
+                &[
+                    "site",
+                    "user",
+                    "add",
+                    "asterisk_fenetre",
+                    "--role",
+                    "telephonie",
+                ],
+            );
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        }
+        let state = AppState::open(Some(PathBuf::from(admin))).unwrap();
+        let e = tauri::async_runtime::block_on(
+            state.sign_in("test", cluster().url("asterisk_fenetre", &name)),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("service téléphonique"), "{e}");
+    }
+}
