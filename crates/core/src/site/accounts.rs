@@ -77,32 +77,36 @@ fn like_escaped(text: &str) -> String {
 pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
     let mut parts = Vec::new();
     let mut values = Vec::new();
-    let mut add = |piece: &str| {
-        let p = like_escaped(piece);
-        if piece.chars().count() >= INFIX_MIN {
-            values.push(format!("%{p}%"));
-            parts.push(format!("search LIKE ${}", values.len()));
-        } else {
-            values.push(format!("{p}%"));
-            values.push(format!("% {p}%"));
-            parts.push(format!(
-                "(search LIKE ${} OR search LIKE ${})",
-                values.len() - 1,
-                values.len()
-            ));
+    // One term: any of its forms found (LIKE patterns of 3 characters or more anywhere, shorter
+    // ones at the start of a word).
+    let mut add = |forms: &[&str]| {
+        let mut any = Vec::new();
+        for piece in forms {
+            let p = like_escaped(piece);
+            if piece.chars().count() >= INFIX_MIN {
+                values.push(format!("%{p}%"));
+                any.push(format!("search LIKE ${}", values.len()));
+            } else {
+                values.push(format!("{p}%"));
+                any.push(format!("search LIKE ${}", values.len()));
+                values.push(format!("% {p}%"));
+                any.push(format!("search LIKE ${}", values.len()));
+            }
         }
+        parts.push(format!("({})", any.join(" OR ")));
     };
     for term in crate::search::query::terms(query) {
         match compact_number(&term) {
-            // `0021627…` is how `+21627…` is dialled from here.
+            // `0021627…` may be how `+21627…` is dialled from here, or digits inside a number
+            // (`98000111`): both are looked for.
             Some(number) => match number.strip_prefix("00") {
-                Some(rest) if !rest.is_empty() => add(&format!("+{rest}")),
-                _ => add(&number),
+                Some(rest) if !rest.is_empty() => add(&[&number, &format!("+{rest}")]),
+                _ => add(&[&number]),
             },
             None => {
                 let folded = fold(&term);
                 for w in words(&folded) {
-                    add(w);
+                    add(&[w]);
                 }
             }
         }

@@ -159,6 +159,9 @@ on_both_stores! {
         assert_eq!(names(&base, "10000000023757"), ["Hédi Ben Salah"]);
         assert_eq!(names(&base, "41527589"), ["Hédi Ben Salah"]);
         assert_eq!(names(&base, "+216 41 527 589"), ["Hédi Ben Salah"]);
+        assert_eq!(names(&base, "0021641527589"), ["Hédi Ben Salah"]);
+        // `00` inside a number is digits, not the international prefix: 10000000023757.
+        assert_eq!(names(&base, "0000023757"), ["Hédi Ben Salah"]);
         assert_eq!(names(&base, "hedi salah"), ["Hédi Ben Salah"]);
         assert!(names(&base, "zzzz").is_empty());
         let page = base.list_accounts(&ListQuery { tri: SortKey::Matricule, desc: true, limite: 3, decalage: 1, ..Default::default() }).unwrap();
