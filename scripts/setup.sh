@@ -13,8 +13,8 @@ PACKAGES=(
   xvfb webkit2gtk-driver poppler-utils sqlite3 hyperfine python3 time dbus x11-utils
   # office documents: printing through CUPS to a PDF printer, LibreOffice reading the .xlsx
   cups printer-driver-cups-pdf libreoffice-calc-nogui
-  # site mode (SPEC §13): the tests start throw-away PostgreSQL clusters
-  postgresql
+  # site mode (SPEC §13): the tests start throw-away PostgreSQL clusters, with TLS
+  postgresql openssl
 )
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }

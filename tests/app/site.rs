@@ -37,6 +37,11 @@ impl Db {
             run(None, &["site", "init", &url])
         };
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("connexion chiffrée (TLS)"),
+            "{}",
+            stdout(&o)
+        );
         Db {
             arg: url,
             _dir: None,

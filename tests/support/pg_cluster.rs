@@ -92,10 +92,34 @@ pub fn cluster() -> &'static Cluster {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // A certificate of its own, so that connections are encrypted as on a real site (the
+        // server offers TLS, Forfaits takes it).
+        let out = as_server_user("openssl".into())
+            .args([
+                "req",
+                "-new",
+                "-x509",
+                "-days",
+                "2",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .args(["-newkey", "rsa:2048", "-keyout"])
+            .arg(data.join("server.key"))
+            .arg("-out")
+            .arg(data.join("server.crt"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let port = free_port();
         let opts = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200",
+             -c full_page_writes=off -c max_connections=200 -c ssl=on",
             dir.display()
         );
         let out = as_server_user(bin.join("pg_ctl"))

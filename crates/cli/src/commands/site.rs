@@ -15,6 +15,11 @@ pub fn without_base(
     match command {
         Command::Site(SiteCommand::Init(a)) => {
             let done = site::init(&a.url)?;
+            let link = if site::SiteStore::connect(&a.url)?.uses_tls()? {
+                "connexion chiffrée (TLS)"
+            } else {
+                "connexion non chiffrée : le serveur n'offre pas TLS"
+            };
             let what = match done.before {
                 None => format!("créée (schéma {})", done.version),
                 Some(v) if v < done.version => {
@@ -25,7 +30,7 @@ pub fn without_base(
             super::w(writeln!(
                 io.out,
                 "Base de site {} {what} ; rôles forfaits_admin, forfaits_caisse, forfaits_lecture \
-                 et forfaits_telephonie prêts.",
+                 et forfaits_telephonie prêts ; {link}.",
                 done.label
             ));
             Ok(None)

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -55,9 +55,26 @@ pub(crate) fn client(url: &str) -> Result<(Client, String)> {
         .connect_timeout(Duration::from_secs(10));
     let label = format!("{user}@{host}:{port}/{dbname}");
     let client = config
-        .connect(NoTls)
+        .connect(tls()?)
         .map_err(|e| refused_connection(&label, e))?;
     Ok((client, label))
+}
+
+/// TLS whenever the server offers it (the address's `sslmode`: `prefer` by default, `require`,
+/// or `disable`), as libpq does in those modes: the link is encrypted, the server's certificate
+/// is not checked against an authority (a site's server usually has its own).
+fn tls() -> Result<postgres_native_tls::MakeTlsConnector> {
+    let connector = native_tls::TlsConnector::builder()
+        .danger_accept_invalid_certs(true)
+        .danger_accept_invalid_hostnames(true)
+        .build()
+        .map_err(|e| {
+            Error::database(format!(
+                "Le chiffrement TLS n'est pas disponible sur ce poste : {e}."
+            ))
+            .because(e)
+        })?;
+    Ok(postgres_native_tls::MakeTlsConnector::new(connector))
 }
 
 fn refused_connection(label: &str, e: postgres::Error) -> Error {

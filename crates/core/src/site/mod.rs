@@ -160,6 +160,18 @@ impl SiteStore {
         self.role
     }
 
+    /// Whether this connection is encrypted (the server offered TLS).
+    pub fn uses_tls(&self) -> Result<bool> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                &[],
+            )?
+            .get(0))
+    }
+
     /// `user@host:port/base`.
     pub fn label(&self) -> &str {
         &self.label

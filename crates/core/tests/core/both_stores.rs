@@ -244,6 +244,15 @@ fn site_journal_amounts_are_written_as_the_currency_formats_them() {
 }
 
 #[test]
+fn site_connections_are_encrypted_when_the_server_offers_tls() {
+    let url = site_url();
+    let site = forfaits_core::site::SiteStore::connect(&url).unwrap();
+    assert!(site.uses_tls().unwrap());
+    let plain = forfaits_core::site::SiteStore::connect(&format!("{url}?sslmode=disable")).unwrap();
+    assert!(!plain.uses_tls().unwrap());
+}
+
+#[test]
 fn site_schema_ends_at_the_sqlite_schema_version() {
     assert_eq!(
         forfaits_core::site::schema_version(),
