@@ -203,6 +203,25 @@ on_both_stores! {
         assert!(!stdout(&db.run(&["numbers", "list"])).contains("Avocat"));
     };
 
+    cli_calls_of_the_sample_are_rated_debited_and_loaded_once => |db: Db| {
+        db.run(&["import", &sample()]);
+        db.run(&["tariffs", "import", fixture("tariffs-sample.csv").to_str().unwrap()]);
+        let master = fixture("Master-sample.csv");
+        let o = db.run(&["calls", "import", master.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("4 appels chargés (3 facturés pour 0,834"), "{}", stdout(&o));
+        assert!(stderr(&o).contains("aucun compte n'a l'identifiant 9999999"), "{}", stderr(&o));
+        let o = db.run(&["search", "10000000000000", "--json"]);
+        let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(row["solde"], "-0,690");
+        assert_eq!(row["duree_totale_s"], 241);
+        let again = db.run(&["calls", "import", master.to_str().unwrap()]);
+        assert!(stdout(&again).contains("0 appel chargé"), "{}", stdout(&again));
+        assert!(stdout(&again).contains("4 déjà chargés"), "{}", stdout(&again));
+        let o = db.run(&["check"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    };
+
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
         let o = db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]);
@@ -250,6 +269,7 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
     let (m0, j0) = (movements(), journal());
     assert_eq!(m0, "1/5000");
     let file = sample();
+    let master = fixture("Master-sample.csv").to_str().unwrap().to_string();
     let refused = [
         (
             vec!["balance", m, "debit", "1", "--reason", "x"],
@@ -262,6 +282,7 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
         (vec!["account", m, "--delete"], "supprimer un compte"),
         (vec!["import", &file], "d'importer des comptes"),
         (vec!["account", m, "--disable"], "modifier un compte"),
+        (vec!["calls", "import", &master], "charger des appels"),
     ];
     for (args, what) in refused {
         let o = caisse.run(&args);
@@ -487,14 +508,11 @@ fn site_mistakes_are_said_in_french() {
     let o = admin.run(&["site", "user", "add", "Robert'); DROP", "--role", "caisse"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("Nom d'utilisateur"), "{}", stderr(&o));
-    let o = admin.run(&[
-        "calls",
-        "import",
-        fixture("Master-sample.csv").to_str().unwrap(),
-    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let o = admin.run(&["backup", dir.path().join("b.sqlite3").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("« calls import » ne se fait pas encore sur une base de site"),
+        stderr(&o).contains("« backup » ne se fait pas encore sur une base de site"),
         "{}",
         stderr(&o)
     );

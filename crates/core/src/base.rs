@@ -243,6 +243,19 @@ impl Base {
         both!(self, s => s.resume_account(id))
     }
 
+    /// Loads a Master.csv file (rated, debited, counted), in one transaction.
+    pub fn load_calls(
+        &mut self,
+        path: &Path,
+        opts: crate::calls::CallsOptions,
+        progress: &mut dyn FnMut(crate::calls::CallsProgress),
+    ) -> Result<crate::calls::CallsReport> {
+        match self {
+            Base::Local(s) => crate::calls::load_calls(s, path, opts, progress),
+            Base::Site(s) => s.load_calls(path, opts, progress),
+        }
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         both!(self, s => s.check())
     }

@@ -1,20 +1,20 @@
 use crate::args::{CallsCommand, CallsExportArgs, CallsImportArgs, MatchArg};
 use crate::{Io, EXIT_OK};
 use forfaits_core::calls::history::Period;
-use forfaits_core::calls::{load_calls, CallsOptions, MatchBy};
+use forfaits_core::calls::{CallsOptions, MatchBy};
 use forfaits_core::dates::day_bounds;
 use forfaits_core::domain::Money;
 use forfaits_core::fr;
-use forfaits_core::{Base, Result, Store};
+use forfaits_core::{Base, Result};
 
 pub fn run(base: &mut Base, c: CallsCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
-        CallsCommand::Import(a) => import(base.local("calls import")?, a, io),
+        CallsCommand::Import(a) => import(base, a, io),
         CallsCommand::Export(a) => export(base, a, io),
     }
 }
 
-fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
+fn import(store: &mut Base, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
     let currency = store.settings()?.currency;
     let opts = CallsOptions {
         match_by: match a.match_by {
@@ -23,7 +23,7 @@ fn import(store: &mut Store, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> 
         },
         dry_run: false,
     };
-    let r = load_calls(store, &a.file, opts, &mut |_| {})?;
+    let r = store.load_calls(&a.file, opts, &mut |_| {})?;
     for e in &r.erreurs {
         super::w(writeln!(io.err, "{e}"));
     }

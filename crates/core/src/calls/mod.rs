@@ -99,7 +99,7 @@ const MAX_NOTICES: usize = 10_000;
 const CHUNK: usize = 100_000;
 
 /// What loading needs to know of an account, read once per file.
-struct AccountCtx {
+pub(crate) struct AccountCtx {
     id: i64,
     billing: bool,
     /// International forms of the numbers on keys 1..=10, one per line (an empty line for an
@@ -109,6 +109,27 @@ struct AccountCtx {
     balance: i64,
     used: i64,
     touched: bool,
+}
+
+impl AccountCtx {
+    /// From the account's row: id, billing, balance, used seconds, and its keys in key order.
+    pub(crate) fn new(
+        id: i64,
+        billing: bool,
+        balance: i64,
+        used: i64,
+        keys: &[(u8, String)],
+        cc: &CountryCode,
+    ) -> AccountCtx {
+        AccountCtx {
+            id,
+            billing,
+            balance,
+            used,
+            touched: false,
+            keys: keys_text(keys, cc),
+        }
+    }
 }
 
 fn account_ctx(conn: &Connection, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
@@ -127,13 +148,8 @@ fn account_ctx(conn: &Connection, code: &str, cc: &CountryCode) -> Result<Option
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, keys))
         })
         .optional()?;
-    Ok(row.map(|(id, billing, balance, used, keys)| AccountCtx {
-        id,
-        billing,
-        balance,
-        used,
-        touched: false,
-        keys: keys_text(&keys, cc),
+    Ok(row.map(|(id, billing, balance, used, keys)| {
+        AccountCtx::new(id, billing, balance, used, &keys, cc)
     }))
 }
 
@@ -191,16 +207,7 @@ fn load_in_tx(
     settings: &crate::store::Settings,
     tariffs: &TariffTable,
 ) -> Result<CallsReport> {
-    let cc = settings.country_code.clone();
     let operator = store.operator().to_string();
-    let total = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    let enc = detect_encoding(path)?;
-    let (text, bytes) = open_text(path, enc)?;
-    let records = RecordReader::new(text, b',');
-    let mut report = CallsReport::default();
-    let loaded_at = now();
     let tx = store.write_tx()?;
     let known = Known {
         legacy_keys: has_legacy_keys(&tx)?,
@@ -210,12 +217,62 @@ fn load_in_tx(
             |r| r.get(0),
         )?,
     };
+    let mut report = load_into(
+        Lite::new(&tx)?,
+        path,
+        opts,
+        progress,
+        settings,
+        tariffs,
+        &operator,
+        known,
+    )?;
+    if opts.dry_run {
+        return Ok(report);
+    }
+    audit::record(
+        &tx,
+        &operator,
+        LOAD_ACTION,
+        None,
+        &load_journal(&report, path, settings),
+    )?;
+    tx.commit()?;
+    report.ecrit = true;
+    Ok(report)
+}
+
+/// The Journal's action of a load.
+pub(crate) const LOAD_ACTION: &str = "Chargement des appels";
+
+/// Reads, rates and writes the file's calls through `db`, in the caller's transaction; the
+/// caller writes the Journal's line and commits (unless `opts.dry_run`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn load_into<D: CallsDb>(
+    db: D,
+    path: &Path,
+    opts: CallsOptions,
+    progress: &mut dyn FnMut(CallsProgress),
+    settings: &crate::store::Settings,
+    tariffs: &TariffTable,
+    operator: &str,
+    known: Known,
+) -> Result<CallsReport> {
+    let cc = settings.country_code.clone();
+    let total = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    let enc = detect_encoding(path)?;
+    let (text, bytes) = open_text(path, enc)?;
+    let records = RecordReader::new(text, b',');
+    let mut report = CallsReport::default();
+    let loaded_at = now();
     std::thread::scope(|scope| -> Result<()> {
         // Room for a whole chunk: the reading thread goes on while this one writes the previous.
         let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
         scope.spawn(move || rate_file(records, match_by, known, &cc2, tariffs, to_writer));
-        let mut w = CallWriter::new(&tx, &cc, &operator, loaded_at, tariffs, known)?;
+        let mut w = CallWriter::new(db, &cc, operator, loaded_at, tariffs, known);
         for msg in messages {
             let items = match msg {
                 Msg::Items(items) => items,
@@ -257,44 +314,41 @@ fn load_in_tx(
             report.erreurs[0]
         )));
     }
-    if opts.dry_run {
-        return Ok(report);
-    }
-    audit::record(
-        &tx,
-        &operator,
-        "Chargement des appels",
-        None,
-        &format!(
-            "{} : {}, {}, {} ({} {}), {}, {}",
-            audit::file_name(path),
-            fr::nombre(report.appels_charges, "appel chargé", "appels chargés"),
-            fr::nombre(report.deja_charges, "déjà chargé", "déjà chargés"),
-            fr::nombre(report.appels_factures, "facturé", "facturés"),
-            settings
-                .currency
-                .format_plain(crate::domain::Money(report.montant_total)),
-            settings.currency.code,
-            fr::nombre(
-                report.comptes_inconnus.len() as u64,
-                "compte inconnu",
-                "comptes inconnus"
-            ),
-            fr::nombre(
-                report.erreurs.len() as u64,
-                "ligne mal formée",
-                "lignes mal formées"
-            )
-        ),
-    )?;
-    tx.commit()?;
-    report.ecrit = true;
     Ok(report)
+}
+
+/// The Journal's line of a load.
+pub(crate) fn load_journal(
+    report: &CallsReport,
+    path: &Path,
+    settings: &crate::store::Settings,
+) -> String {
+    format!(
+        "{} : {}, {}, {} ({} {}), {}, {}",
+        audit::file_name(path),
+        fr::nombre(report.appels_charges, "appel chargé", "appels chargés"),
+        fr::nombre(report.deja_charges, "déjà chargé", "déjà chargés"),
+        fr::nombre(report.appels_factures, "facturé", "facturés"),
+        settings
+            .currency
+            .format_plain(crate::domain::Money(report.montant_total)),
+        settings.currency.code,
+        fr::nombre(
+            report.comptes_inconnus.len() as u64,
+            "compte inconnu",
+            "comptes inconnus"
+        ),
+        fr::nombre(
+            report.erreurs.len() as u64,
+            "ligne mal formée",
+            "lignes mal formées"
+        )
+    )
 }
 
 /// Settings key set by the schema migration that changed the records' identity, when the
 /// database holds calls keyed by their uniqueid alone (Forfaits before schema 3).
-const LEGACY_KEYS: &str = "cles_appels_uniqueid";
+pub(crate) const LEGACY_KEYS: &str = "cles_appels_uniqueid";
 
 fn has_legacy_keys(conn: &Connection) -> Result<bool> {
     Ok(conn
@@ -340,9 +394,51 @@ fn known_already(conn: &Connection, known: Known, uniqueid: &str, c: &RatedCall)
     Ok(false)
 }
 
+/// One call as a load writes it.
+pub(crate) struct CallRow<'a> {
+    pub account_id: i64,
+    pub dedup_key: &'a str,
+    pub dedup_hash: i64,
+    pub started_at: i64,
+    pub dialed: &'a str,
+    pub number: &'a str,
+    pub key_index: Option<u8>,
+    pub disposition: &'a str,
+    pub duration: i64,
+    pub billsec: i64,
+    pub billed_s: i64,
+    pub cost: i64,
+    pub tariff_prefix: Option<&'a str>,
+    pub tariff_label: Option<&'a str>,
+    pub balance_after: Option<i64>,
+    pub loaded_at: i64,
+}
+
+/// What a load reads and writes, once per store (SQLite here, a site in `site/calls.rs`); the
+/// matching, rating and the report are the same code for both. Every method runs in the load's
+/// transaction.
+pub(crate) trait CallsDb {
+    /// The account whose identifiant is `code`, locked until the load ends where the store
+    /// locks rows (its balance and minutes are written back at the end).
+    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>>;
+    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool>;
+    /// Inserts the call unless its `dedup_hash` is already taken: true when inserted.
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool>;
+    /// The key of the call stored under `hash`.
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String>;
+    /// *Appel* movements, in order: account, amount, balance after, reason.
+    fn insert_movements(
+        &mut self,
+        rows: &[(i64, i64, i64, String)],
+        at: i64,
+        operator: &str,
+    ) -> Result<()>;
+    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()>;
+}
+
 /// Writes rated calls in the load's transaction.
-struct CallWriter<'c> {
-    conn: &'c Connection,
+struct CallWriter<'c, D: CallsDb> {
+    db: D,
     cc: &'c CountryCode,
     operator: &'c str,
     loaded_at: i64,
@@ -351,36 +447,28 @@ struct CallWriter<'c> {
     accounts: FxHashMap<String, Option<AccountCtx>>,
     /// Calls of known accounts waiting for [`CallWriter::flush`], with their account's id.
     pending: Vec<(i64, RatedCall)>,
-    insert_call: rusqlite::CachedStatement<'c>,
-    insert_movement: rusqlite::CachedStatement<'c>,
-    insert_movements: rusqlite::CachedStatement<'c>,
     /// *Appel* movements waiting for [`CallWriter::write_movements`]: account, amount, balance
     /// after, reason.
     movements: Vec<(i64, i64, i64, String)>,
 }
 
+/// Movements written together (SQLite: one statement of this many rows).
 const MOVEMENTS_PER_INSERT: usize = 256;
 const MOVEMENT_COLUMNS: &str =
     "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator) VALUES ";
 
-impl<'c> CallWriter<'c> {
-    fn new(
-        conn: &'c Connection,
-        cc: &'c CountryCode,
-        operator: &'c str,
-        loaded_at: i64,
-        tariffs: &'c TariffTable,
-        known: Known,
-    ) -> Result<Self> {
-        Ok(CallWriter {
+/// SQLite: the load's immediate transaction, its statements prepared once.
+struct Lite<'c> {
+    conn: &'c Connection,
+    insert_call: rusqlite::CachedStatement<'c>,
+    insert_movement: rusqlite::CachedStatement<'c>,
+    insert_movements: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Lite<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Lite {
             conn,
-            cc,
-            operator,
-            loaded_at,
-            tariffs,
-            known,
-            accounts: FxHashMap::default(),
-            pending: Vec::new(),
             insert_call: conn.prepare_cached(
                 "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
                     key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
@@ -394,14 +482,114 @@ impl<'c> CallWriter<'c> {
                 "{MOVEMENT_COLUMNS}{}",
                 vec!["(?, ?, ?, ?, ?, ?, ?)"; MOVEMENTS_PER_INSERT].join(", ")
             ))?,
-            movements: Vec::with_capacity(MOVEMENTS_PER_INSERT),
         })
+    }
+}
+
+impl CallsDb for Lite<'_> {
+    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
+        account_ctx(self.conn, code, cc)
+    }
+
+    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
+        known_already(self.conn, known, uniqueid, c)
+    }
+
+    fn insert_call(&mut self, r: &CallRow<'_>) -> Result<bool> {
+        let n = self.insert_call.execute(params![
+            r.account_id,
+            r.dedup_key,
+            r.dedup_hash,
+            r.started_at,
+            r.dialed,
+            r.number,
+            r.key_index,
+            r.disposition,
+            r.duration,
+            r.billsec,
+            r.billed_s,
+            r.cost,
+            r.tariff_prefix,
+            r.tariff_label,
+            r.balance_after,
+            r.loaded_at
+        ])?;
+        Ok(n == 1)
+    }
+
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT dedup_key FROM calls WHERE dedup_hash = ?1")?
+            .query_row([hash], |r| r.get(0))?)
+    }
+
+    /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,
+    /// such as the table of allowed kinds its CHECK builds, is then paid once per group), the
+    /// rest one by one.
+    fn insert_movements(
+        &mut self,
+        rows: &[(i64, i64, i64, String)],
+        at: i64,
+        operator: &str,
+    ) -> Result<()> {
+        let kind = MovementKind::Appel.code();
+        let mut groups = rows.chunks_exact(MOVEMENTS_PER_INSERT);
+        for group in groups.by_ref() {
+            let stmt = &mut self.insert_movements;
+            for (i, (account, amount, after, reason)) in group.iter().enumerate() {
+                let p = i * 7;
+                stmt.raw_bind_parameter(p + 1, account)?;
+                stmt.raw_bind_parameter(p + 2, at)?;
+                stmt.raw_bind_parameter(p + 3, kind)?;
+                stmt.raw_bind_parameter(p + 4, amount)?;
+                stmt.raw_bind_parameter(p + 5, after)?;
+                stmt.raw_bind_parameter(p + 6, reason)?;
+                stmt.raw_bind_parameter(p + 7, operator)?;
+            }
+            stmt.raw_execute()?;
+        }
+        for (account, amount, after, reason) in groups.remainder() {
+            self.insert_movement
+                .execute(params![account, at, kind, amount, after, reason, operator])?;
+        }
+        Ok(())
+    }
+
+    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE accounts SET balance = ?2, used_seconds = ?3 WHERE id = ?1")?
+            .execute(params![id, balance, used])?;
+        Ok(())
+    }
+}
+
+impl<'c, D: CallsDb> CallWriter<'c, D> {
+    fn new(
+        db: D,
+        cc: &'c CountryCode,
+        operator: &'c str,
+        loaded_at: i64,
+        tariffs: &'c TariffTable,
+        known: Known,
+    ) -> Self {
+        CallWriter {
+            db,
+            cc,
+            operator,
+            loaded_at,
+            tariffs,
+            known,
+            accounts: FxHashMap::default(),
+            pending: Vec::new(),
+            movements: Vec::with_capacity(MOVEMENTS_PER_INSERT),
+        }
     }
 
     /// Finds the call's account (reporting an unknown one) and queues the call.
     fn stage(&mut self, c: RatedCall, match_by: MatchBy, report: &mut CallsReport) -> Result<()> {
         if !self.accounts.contains_key(&c.code) {
-            let ctx = account_ctx(self.conn, &c.code, self.cc)?;
+            let ctx = self.db.account_ctx(&c.code, self.cc)?;
             self.accounts.insert(c.code.clone(), ctx);
         }
         let Some(acc) = self.accounts.get_mut(&c.code).and_then(|a| a.as_mut()) else {
@@ -450,39 +638,35 @@ impl<'c> CallWriter<'c> {
         let balance_after = (debit > 0).then(|| acc.balance - debit);
         let tariff = c.tariff.map(|i| self.tariffs.get(i));
         if let Some(uniqueid) = c.uniqueid.as_deref() {
-            if known_already(self.conn, self.known, uniqueid, &c)? {
+            if self.db.known_already(self.known, uniqueid, &c)? {
                 report.deja_charges += 1;
                 return Ok(());
             }
         }
         let mut hash = c.dedup_hash;
         let inserted = loop {
-            let n = self.insert_call.execute(params![
-                acc.id,
-                c.dedup_key,
-                hash,
-                c.started_at,
-                c.dialed,
-                c.number.as_deref().unwrap_or(""),
+            let row = CallRow {
+                account_id: acc.id,
+                dedup_key: &c.dedup_key,
+                dedup_hash: hash,
+                started_at: c.started_at,
+                dialed: &c.dialed,
+                number: c.number.as_deref().unwrap_or(""),
                 key_index,
-                c.disposition,
-                c.duration,
-                c.billsec,
-                c.billed_s,
-                debit,
-                tariff.map(|t| t.prefixe.as_str()),
-                tariff.map(|t| t.libelle.as_str()),
+                disposition: &c.disposition,
+                duration: c.duration,
+                billsec: c.billsec,
+                billed_s: c.billed_s,
+                cost: debit,
+                tariff_prefix: tariff.map(|t| t.prefixe.as_str()),
+                tariff_label: tariff.map(|t| t.libelle.as_str()),
                 balance_after,
-                self.loaded_at
-            ])?;
-            if n == 1 {
+                loaded_at: self.loaded_at,
+            };
+            if self.db.insert_call(&row)? {
                 break true;
             }
-            let stored: String = self
-                .conn
-                .prepare_cached("SELECT dedup_key FROM calls WHERE dedup_hash = ?1")?
-                .query_row([hash], |r| r.get(0))?;
-            if stored == c.dedup_key {
+            if self.db.dedup_key_of(hash)? == c.dedup_key {
                 break false;
             }
             // Two different calls with the same 64-bit hash: the next free value identifies
@@ -526,37 +710,10 @@ impl<'c> CallWriter<'c> {
         Ok(())
     }
 
-    /// Writes the buffered movements, in their order: by groups of [`MOVEMENTS_PER_INSERT`]
-    /// rows per statement (SQLite's per-statement work, such as the table of allowed kinds its
-    /// CHECK builds, is then paid once per group), the rest one by one.
+    /// Writes the buffered movements, in their order.
     fn write_movements(&mut self) -> Result<()> {
-        let kind = MovementKind::Appel.code();
-        let mut rows = self.movements.chunks_exact(MOVEMENTS_PER_INSERT);
-        for group in rows.by_ref() {
-            let stmt = &mut self.insert_movements;
-            for (i, (account, amount, after, reason)) in group.iter().enumerate() {
-                let at = i * 7;
-                stmt.raw_bind_parameter(at + 1, account)?;
-                stmt.raw_bind_parameter(at + 2, self.loaded_at)?;
-                stmt.raw_bind_parameter(at + 3, kind)?;
-                stmt.raw_bind_parameter(at + 4, amount)?;
-                stmt.raw_bind_parameter(at + 5, after)?;
-                stmt.raw_bind_parameter(at + 6, reason)?;
-                stmt.raw_bind_parameter(at + 7, self.operator)?;
-            }
-            stmt.raw_execute()?;
-        }
-        for (account, amount, after, reason) in rows.remainder() {
-            self.insert_movement.execute(params![
-                account,
-                self.loaded_at,
-                kind,
-                amount,
-                after,
-                reason,
-                self.operator
-            ])?;
-        }
+        self.db
+            .insert_movements(&self.movements, self.loaded_at, self.operator)?;
         self.movements.clear();
         Ok(())
     }
@@ -564,11 +721,8 @@ impl<'c> CallWriter<'c> {
     /// Balances and minutes are written once per account, not once per call.
     fn finish(&mut self, report: &mut CallsReport) -> Result<()> {
         self.flush(report)?;
-        let mut update = self
-            .conn
-            .prepare_cached("UPDATE accounts SET balance = ?2, used_seconds = ?3 WHERE id = ?1")?;
         for acc in self.accounts.values().flatten().filter(|a| a.touched) {
-            update.execute(params![acc.id, acc.balance, acc.used])?;
+            self.db.update_account(acc.id, acc.balance, acc.used)?;
         }
         Ok(())
     }

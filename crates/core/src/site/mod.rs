@@ -5,6 +5,7 @@
 
 mod account_rules;
 mod accounts;
+mod calls;
 mod check;
 mod connect;
 mod control;
