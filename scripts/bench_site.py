@@ -5,9 +5,9 @@ table for import and export, ILIKE '%…%' without index for search). Aims (issu
 1.5x COPY, search <= 0.1x the unindexed scan.
 
 usage: scripts/bench_site.py [--small N] [--big N] [--runs R]"""
-import atexit, glob, os, shutil, socket, subprocess, tempfile, time
+import atexit, glob, os, shutil, socket, subprocess, sys, tempfile, time
 from pathlib import Path
-from bench_common import BIN, WORK, args, gen, median_pair, middle_fragment, report, rows, timed
+from bench_common import BIN, ROOT, WORK, args, gen, median_pair, middle_fragment, report, rows, timed
 
 a = args(__doc__)
 
@@ -99,6 +99,18 @@ o, b = median_pair(
 )
 report(f"export {a.big:,} comptes".replace(",", " "), o, b, "forfaits export", "COPY TO        ", 1.5)
 
+# Rating: generated call records of the 200,000 accounts imported above, with the sample tariffs,
+# loaded once (a tenth of the SQLite benchmark's million: a site writes each call in a round trip).
+n_calls = max(a.big // 10, 1000)
+calls = WORK / f"calls-site-{n_calls}.csv"
+if not calls.exists():
+    with open(calls, "w") as out:
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_calls.py"), str(n_calls), str(small)],
+                       stdout=out, check=True)
+subprocess.run([str(BIN), "--db", url("ours_small"), "tariffs", "import",
+                str(ROOT / "tests" / "fixtures" / "tariffs-sample.csv")], stdout=subprocess.DEVNULL, check=True)
+t_calls = timed([str(BIN), "--db", url("ours_small"), "calls", "import", str(calls)])
+
 # Call control on the site: the service signed in as the site's owner over the 1,000,000
 # accounts, 50 simultaneous sessions (a connection per call, as Asterisk), with free tariffs.
 CHARGE = BIN.parent / "examples" / "charge"
@@ -142,4 +154,4 @@ print(f"{'import ' + format(a.big, ',').replace(',', ' ') + ' comptes':<34} {t_b
 agi_ok = "OK" if agi_rate >= 2000 and at_p99 <= 10 else "AU-DESSOUS DE LA CIBLE"
 print(f"{'décisions FastAGI, 50 connexions':<34} au plus {agi_rate:,.0f}/s (p50 {agi_p50:.1f} ms, p99 {agi_p99:.1f} ms) ; "
       f"à 2 000/s offertes : p50 {at_p50:.1f} ms, p99 {at_p99:.1f} ms ; cible >= 2 000/s et p99 <= 10 ms {agi_ok}".replace(",", " "))
-print("tarification d'un relevé Master.csv : pas encore en mode site (calls import sur SQLite seulement)")
+print(f"{'tarification ' + format(n_calls, ',').replace(',', ' ') + ' appels':<34} {t_calls:.2f} s = {n_calls / t_calls:,.0f} appels/s".replace(",", " "))
