@@ -6,7 +6,8 @@ memory of a 1M import <= 200 MiB).
 usage: scripts/bench.py [--small N] [--big N] [--runs R]"""
 import shutil, statistics, subprocess, sys, time
 from pathlib import Path
-from bench_common import BIN, ROOT, TARGET, WORK, args, gen, median_pair, middle_fragment, report, rows, timed
+import bench_common
+from bench_common import BIN, ROOT, TARGET, WORK, args, gen, median_pair, middle_fragment, report, rows, start_agi, timed
 
 a = args(__doc__)
 
@@ -94,8 +95,7 @@ report(f"export {a.big:,} comptes".replace(",", " "), o, b, "forfaits export", "
 # Call control (FastAGI): 50 simultaneous sessions, each a new connection as Asterisk opens one
 # per call, over the 1,000,000-account base while another process credits accounts in a loop;
 # beside it, the same bytes answered by a server that decides nothing (a bare TCP round trip).
-import socket, threading
-CHARGE = TARGET / "release" / "examples" / "charge"
+import threading
 agi_db = WORK / "agi.sqlite3"
 rm_db(agi_db)
 for suffix in ("", "-wal"):
@@ -111,18 +111,7 @@ with open(big) as f, open(codes_file, "w") as out:
             cells = line.split(",")
             out.write(cells[2] + "\n")
             matricules.append(cells[1])
-with socket.socket() as s_:
-    s_.bind(("127.0.0.1", 0))
-    agi_port = s_.getsockname()[1]
-agi_addr = f"127.0.0.1:{agi_port}"
-service = subprocess.Popen([str(BIN), "--db", str(agi_db), "agi", "--listen", agi_addr],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", agi_port), timeout=0.1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+service, agi_addr = start_agi(agi_db)
 stop_credits, credits = threading.Event(), [0]
 def credit_loop():
     i = 0
@@ -134,8 +123,7 @@ def credit_loop():
 writer = threading.Thread(target=credit_loop)
 writer.start()
 def charge(*extra):
-    out = subprocess.run([str(CHARGE), "--addr", agi_addr, "--codes", str(codes_file), "--connections", "50",
-                          "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()
+    out = bench_common.charge(agi_addr, codes_file, *extra)
     return int(out[0]), float(out[1]), float(out[2]), float(out[3]), out[4] if len(out) > 4 else ""
 agi_n, agi_rate, agi_p50, agi_p99, agi_mix = charge()
 # The latency at the aimed load: 2,000 sessions a second offered, each timed from when it was due.

@@ -62,3 +62,29 @@ def report(name, ours, base, ours_label, base_label, bar, aim=None):
     ok = "OK" if ratio <= bar else "AU-DESSUS DE LA CIBLE"
     target = f"cible <= {bar}" + (f", objectif <= {aim}" if aim is not None else "")
     rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} ({target}) {ok}")
+
+
+def start_agi(db):
+    """`forfaits --db DB agi` on a free port, once it accepts connections: (process, address)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    addr = f"127.0.0.1:{port}"
+    service = subprocess.Popen([str(BIN), "--db", str(db), "agi", "--listen", addr],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return service, addr
+
+
+def charge(addr, codes, *extra):
+    """The FastAGI load generator (plays Asterisk) for 10 s over 50 connections: its output words
+    (sessions, rate, p50, p99, then the mix of answers)."""
+    charge_bin = BIN.parent / "examples" / "charge"
+    return subprocess.run([str(charge_bin), "--addr", addr, "--codes", str(codes), "--connections", "50",
+                           "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()

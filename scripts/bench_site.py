@@ -7,7 +7,8 @@ table for import and export, ILIKE '%…%' without index for search). Aims (issu
 usage: scripts/bench_site.py [--small N] [--big N] [--runs R]"""
 import atexit, glob, os, shutil, socket, subprocess, sys, tempfile, time
 from pathlib import Path
-from bench_common import BIN, ROOT, WORK, args, gen, median_pair, middle_fragment, report, rows, timed
+import bench_common
+from bench_common import BIN, ROOT, WORK, args, start_agi, gen, median_pair, middle_fragment, report, rows, timed
 
 a = args(__doc__)
 
@@ -113,7 +114,6 @@ t_calls = timed([str(BIN), "--db", url("ours_small"), "calls", "import", str(cal
 
 # Call control on the site: the service signed in as the site's owner over the 1,000,000
 # accounts, 50 simultaneous sessions (a connection per call, as Asterisk), with free tariffs.
-CHARGE = BIN.parent / "examples" / "charge"
 free = WORK / "tarifs-gratuits.csv"
 free.write_text("prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+;Tout;0;60;60;0\n")
 subprocess.run([str(BIN), "--db", url("ours_big"), "tariffs", "import", str(free)], stdout=subprocess.DEVNULL, check=True)
@@ -122,23 +122,11 @@ with open(big) as f, open(codes_file, "w") as out:
     for i, line in enumerate(f):
         if i % 10 == 0:
             out.write(line.split(",")[2] + "\n")
-with socket.socket() as s_:
-    s_.bind(("127.0.0.1", 0))
-    agi_port = s_.getsockname()[1]
-agi_addr = f"127.0.0.1:{agi_port}"
-service = subprocess.Popen([str(BIN), "--db", url("ours_big"), "agi", "--listen", agi_addr],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", agi_port), timeout=0.1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+service, agi_addr = start_agi(url("ours_big"))
 
 
 def charge(*extra):
-    out = subprocess.run([str(CHARGE), "--addr", agi_addr, "--codes", str(codes_file), "--connections", "50",
-                          "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()
+    out = bench_common.charge(agi_addr, codes_file, *extra)
     return float(out[1]), float(out[2]), float(out[3])
 
 

@@ -28,6 +28,7 @@ macro_rules! both {
         }
     };
 }
+pub(crate) use both;
 
 impl Base {
     /// Opens `db` (`--db` or `FORFAITS_DB`; `None`: the default SQLite file): a

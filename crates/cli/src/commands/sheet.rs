@@ -1,11 +1,11 @@
 use crate::args::SheetArgs;
 use crate::{Io, EXIT_OK};
-use forfaits_core::sheet::{render, write_pdf, Sheet};
+use forfaits_core::sheet::{render, write_pdf};
 use forfaits_core::{Base, Result};
 
 pub fn run(store: &mut Base, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
     let account = super::account(|m| store.account_by_matricule(m), &a.matricule)?;
-    let sheet = Sheet::of_base(store, account.id)?;
+    let sheet = store.sheet(account.id)?;
     let data = sheet.data();
     if let Some(out) = &a.out {
         write_pdf(&data, out)?;

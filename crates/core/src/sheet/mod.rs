@@ -56,17 +56,8 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    pub fn of(store: &crate::Store, account_id: i64) -> Result<Sheet> {
-        Ok(Sheet {
-            account: store.get_account(account_id)?,
-            movements: store.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
-            settings: store.settings()?,
-            printed_at: crate::store::now(),
-        })
-    }
-
     /// The sheet of an account of either store (SQLite or a site).
-    pub fn of_base(base: &crate::Base, account_id: i64) -> Result<Sheet> {
+    pub fn of(base: &crate::Base, account_id: i64) -> Result<Sheet> {
         Ok(Sheet {
             account: base.get_account(account_id)?,
             movements: base.movements(account_id, MAX_MOVEMENTS as u32, 0)?,

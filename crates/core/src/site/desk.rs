@@ -5,15 +5,16 @@
 
 use super::accounts::{audit, search_text};
 use super::SiteStore;
+use crate::base::both;
 use crate::domain::{
     Account, AccountDraft, AccountForm, Field, FieldError, Identifiant, Matricule, Money, Phone,
 };
 use crate::error::{Error, Result};
 use crate::search::index::name_key;
-use crate::sheet::{Sheet, MAX_MOVEMENTS};
+use crate::sheet::Sheet;
 use crate::store::accounts::UNIQUE;
 use crate::store::columns::{self, PHONE_LIST};
-use crate::store::ledger::{signed, Movement, MovementKind, MovementPreview};
+use crate::store::ledger::{needs_confirmation, preview, Movement, MovementKind, MovementPreview};
 use crate::store::now;
 use crate::Base;
 use postgres::error::SqlState;
@@ -245,17 +246,13 @@ impl SiteStore {
             .query_opt("SELECT balance FROM accounts WHERE id = $1", &[&account_id])?
             .map(|r| r.get(0))
             .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
-        let montant = signed(kind, amount);
-        let after = balance.checked_add(montant);
-        Ok(MovementPreview {
-            montant,
-            solde_avant: balance,
-            solde_apres: after.unwrap_or(balance),
-            refuse: after.is_none_or(|a| montant < 0 && a < 0),
-            confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
+        Ok(preview(
+            kind,
+            amount,
+            balance,
             seuil,
-            reserve: self.reserved_amount(account_id, now())?,
-        })
+            self.reserved_amount(account_id, now())?,
+        ))
     }
 
     /// A movement typed in the window: above the confirmation threshold it is saved only once
@@ -269,29 +266,9 @@ impl SiteStore {
         reason: &str,
         confirmed: bool,
     ) -> Result<Movement> {
-        let settings = self.settings()?;
-        let threshold = settings.confirmation_threshold;
-        if !confirmed && signed(kind, amount).unsigned_abs() > threshold.0.unsigned_abs() {
-            return Err(Error::Rejected(format!(
-                "Le mouvement « {} » de {} dépasse le seuil de confirmation ({}, réglable dans \
-                 Paramètres) : confirmez-le d'abord. Aucune modification n'a été faite.",
-                kind.label(),
-                settings.currency.format(amount),
-                settings.currency.format(threshold)
-            )));
-        }
+        needs_confirmation(&self.settings()?, kind, amount, confirmed)?;
         self.manual_movement(account_id, kind, amount, reason)
     }
-}
-
-/// Calls the same method on whichever store is open.
-macro_rules! either {
-    ($self:expr, $s:ident => $e:expr) => {
-        match $self {
-            Base::Local($s) => $e,
-            Base::Site($s) => $e,
-        }
-    };
 }
 
 /// The window's operations on whichever store is open.
@@ -301,7 +278,7 @@ impl Base {
         form: &AccountForm,
         except_id: Option<i64>,
     ) -> Result<Vec<FieldError>> {
-        either!(self, s => s.validate_form(form, except_id))
+        both!(self, s => s.validate_form(form, except_id))
     }
 
     /// The form checked against the settings: the account to save and its opening balance, or
@@ -313,19 +290,19 @@ impl Base {
     }
 
     pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
-        either!(self, s => s.create_account(d, opening))
+        both!(self, s => s.create_account(d, opening))
     }
 
     pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
-        either!(self, s => s.set_enabled(id, enabled))
+        both!(self, s => s.set_enabled(id, enabled))
     }
 
     pub fn count_movements(&self, account_id: i64) -> Result<u64> {
-        either!(self, s => s.count_movements(account_id))
+        both!(self, s => s.count_movements(account_id))
     }
 
     pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        either!(self, s => s.reserved_amount(account_id, now))
+        both!(self, s => s.reserved_amount(account_id, now))
     }
 
     pub fn preview_movement(
@@ -334,7 +311,7 @@ impl Base {
         kind: MovementKind,
         amount: Money,
     ) -> Result<MovementPreview> {
-        either!(self, s => s.preview_movement(account_id, kind, amount))
+        both!(self, s => s.preview_movement(account_id, kind, amount))
     }
 
     pub fn confirmed_movement(
@@ -345,19 +322,11 @@ impl Base {
         reason: &str,
         confirmed: bool,
     ) -> Result<Movement> {
-        either!(self, s => s.confirmed_movement(account_id, kind, amount, reason, confirmed))
+        both!(self, s => s.confirmed_movement(account_id, kind, amount, reason, confirmed))
     }
 
     /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.
     pub fn sheet(&self, account_id: i64) -> Result<Sheet> {
-        match self {
-            Base::Local(s) => Sheet::of(s, account_id),
-            Base::Site(s) => Ok(Sheet {
-                account: s.get_account(account_id)?,
-                movements: s.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
-                settings: s.settings()?,
-                printed_at: now(),
-            }),
-        }
+        Sheet::of(self, account_id)
     }
 }

@@ -241,6 +241,48 @@ fn journal_details(currency: &Currency, signed: i64, balance: i64, reason: &str)
     )
 }
 
+/// The preview of a movement of `amount` on `balance`, for either store.
+pub(crate) fn preview(
+    kind: MovementKind,
+    amount: Money,
+    balance: i64,
+    seuil: i64,
+    reserve: i64,
+) -> MovementPreview {
+    let montant = signed(kind, amount);
+    let after = balance.checked_add(montant);
+    MovementPreview {
+        montant,
+        solde_avant: balance,
+        solde_apres: after.unwrap_or(balance),
+        refuse: after.is_none_or(|a| montant < 0 && a < 0),
+        confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
+        seuil,
+        reserve,
+    }
+}
+
+/// Refuses a movement above the confirmation threshold of the Settings that was not confirmed,
+/// so that no page, however it is driven, credits a fortune in one click (either store).
+pub(crate) fn needs_confirmation(
+    settings: &crate::store::Settings,
+    kind: MovementKind,
+    amount: Money,
+    confirmed: bool,
+) -> Result<()> {
+    let threshold = settings.confirmation_threshold;
+    if !confirmed && signed(kind, amount).unsigned_abs() > threshold.0.unsigned_abs() {
+        return Err(Error::Rejected(format!(
+            "Le mouvement « {} » de {} dépasse le seuil de confirmation ({}, réglable dans \
+             Paramètres) : confirmez-le d'abord. Aucune modification n'a été faite.",
+            kind.label(),
+            settings.currency.format(amount),
+            settings.currency.format(threshold)
+        )));
+    }
+    Ok(())
+}
+
 impl Store {
     /// A movement typed by an administrator: *Recharge*, *Débit*, *Correction* or
     /// *Remboursement*. `amount` is positive except for a correction, which is signed. A debit or
@@ -314,17 +356,13 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
-        let montant = signed(kind, amount);
-        let after = balance.checked_add(montant);
-        Ok(MovementPreview {
-            montant,
-            solde_avant: balance,
-            solde_apres: after.unwrap_or(balance),
-            refuse: after.is_none_or(|a| montant < 0 && a < 0),
-            confirmation: montant.unsigned_abs() > seuil.unsigned_abs(),
+        Ok(preview(
+            kind,
+            amount,
+            balance,
             seuil,
-            reserve: self.reserved_amount(account_id, now())?,
-        })
+            self.reserved_amount(account_id, now())?,
+        ))
     }
 
     /// A movement typed in the window: above the confirmation threshold it is saved only once
@@ -338,17 +376,7 @@ impl Store {
         reason: &str,
         confirmed: bool,
     ) -> Result<Movement> {
-        let settings = self.settings()?;
-        let threshold = settings.confirmation_threshold;
-        if !confirmed && signed(kind, amount).unsigned_abs() > threshold.0.unsigned_abs() {
-            return Err(Error::Rejected(format!(
-                "Le mouvement « {} » de {} dépasse le seuil de confirmation ({}, réglable dans \
-                 Paramètres) : confirmez-le d'abord. Aucune modification n'a été faite.",
-                kind.label(),
-                settings.currency.format(amount),
-                settings.currency.format(threshold)
-            )));
-        }
+        needs_confirmation(&self.settings()?, kind, amount, confirmed)?;
         self.manual_movement(account_id, kind, amount, reason)
     }
 
