@@ -226,11 +226,38 @@ impl Win {
             .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
     }
 
+    /// Clicks `css` once it is scrolled into view and still, with nothing over it. The driver
+    /// aims at coordinates it computed before scrolling an inner container; on a loaded machine
+    /// the press then landed beside a button low in the drawer and nothing happened.
     pub async fn click(&self, css: &str) {
         let el = wait_for(10, &format!("élément {css}"), || async {
             self.c.find(fantoccini::Locator::Css(css)).await.ok()
         })
         .await;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            let ready = self
+                .c
+                .execute_async(
+                    "const [css, done] = arguments; const e = document.querySelector(css);
+                     if (!e) return done(false);
+                     e.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+                     const at = () => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+                     const before = at();
+                     requestAnimationFrame(() => requestAnimationFrame(() => {
+                       const r = e.getBoundingClientRect();
+                       const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                       const aimed = hit && (e.contains(hit) || hit.closest('label')?.control === e);
+                       done(Boolean(aimed) && at() === before);
+                     }));",
+                    vec![css.into()],
+                )
+                .await;
+            if matches!(ready, Ok(serde_json::Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         el.click()
             .await
             .unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
