@@ -54,14 +54,7 @@ fn import_format_export_reimports_to_identical_bytes() {
 
         let b = temp_db();
         let mut s2 = Store::open(&b.path).unwrap();
-        let r = import_users(
-            &mut s2,
-            &file,
-            ImportOptions::default(),
-            &mut |_| {},
-            &mut |_| {},
-        )
-        .unwrap();
+        let r = import_file(&mut s2, &file).unwrap();
         assert_eq!((r.crees, r.rejetees), (26, 0));
         let second = export(&s2, ExportFormat::Import, sep);
         assert_eq!(
@@ -70,6 +63,45 @@ fn import_format_export_reimports_to_identical_bytes() {
         );
         assert_eq!(first, second);
     }
+}
+
+/// Rows are formatted on a second thread by batches: an export of several batches keeps every
+/// account once, in creation order, in both formats.
+#[test]
+fn export_of_several_batches_keeps_every_account_once_in_creation_order() {
+    let a = temp_db();
+    let csv = a.dir.path().join("many.csv");
+    let n = 9_000u64;
+    let lines: String = (0..n)
+        .map(|i| {
+            format!(
+                "Compte {i};{};{};2{:07}\r\n",
+                10_000_000_000_000u64 + i,
+                1_000_000 + i,
+                i
+            )
+        })
+        .collect();
+    std::fs::write(&csv, &lines).unwrap();
+    let mut s = Store::open(&a.path).unwrap();
+    let r = import_file(&mut s, &csv).unwrap();
+    assert_eq!(r.crees, n);
+    let exported = export(&s, ExportFormat::Import, b';');
+    assert_eq!(
+        String::from_utf8(exported).unwrap(),
+        format!("\u{feff}{lines}")
+    );
+    let full = String::from_utf8(export(&s, ExportFormat::Complet, b';')).unwrap();
+    let names: Vec<&str> = full
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').next().unwrap())
+        .collect();
+    assert_eq!(names.len() as u64, n);
+    assert!(names
+        .iter()
+        .enumerate()
+        .all(|(i, name)| *name == format!("Compte {i}")));
 }
 
 #[test]

@@ -149,7 +149,6 @@ fn check_detects_a_search_index_out_of_step() {
 
 #[test]
 fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing() {
-    use forfaits_core::import::{import_users, ImportOptions};
     let db = temp_db();
     let mut s = Store::open(&db.path).unwrap();
     let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
@@ -171,14 +170,7 @@ fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing()
     );
     let csv = db.path.with_extension("csv");
     std::fs::write(&csv, "Amira Trabelsi;10000000015838;8580488\n").unwrap();
-    let e = import_users(
-        &mut s,
-        &csv,
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let e = import_file(&mut s, &csv).unwrap_err();
     assert!(matches!(e, Error::Busy), "{e:?}");
     other.execute_batch("ROLLBACK").unwrap();
 

@@ -42,3 +42,17 @@ pub fn create(
         .unwrap();
     store.create_account(&d, Money(opening)).unwrap().id
 }
+
+/// Imports `file` with the default options and no progress shown.
+pub fn import_file(
+    s: &mut Store,
+    file: &std::path::Path,
+) -> forfaits_core::Result<forfaits_core::import::ImportReport> {
+    forfaits_core::import::import_users(
+        s,
+        file,
+        forfaits_core::import::ImportOptions::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+}
