@@ -57,11 +57,22 @@ def middle_fragment(big, n):
 rows = []
 
 
-def report(name, ours, base, ours_label, base_label, bar, aim=None):
+def thousands(x):
+    return f"{x:,.0f}".replace(",", " ")
+
+
+def verdict(ok):
+    return "ATTEINT" if ok else "NON ATTEINT"
+
+
+def report(name, ours, base, ours_label, base_label, goal, also=None):
+    """A row: our time beside the baseline's, the ratio and the issue's goal for it; `also` adds
+    (text, met) of a further goal of the same row (a rate, a whole-process time...)."""
     ratio = ours / base
-    ok = "OK" if ratio <= bar else "AU-DESSUS DE LA CIBLE"
-    target = f"cible <= {bar}" + (f", objectif <= {aim}" if aim is not None else "")
-    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} ({target}) {ok}")
+    met = ratio <= goal and (also is None or also[1])
+    more = f" ; {also[0]}" if also else ""
+    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} "
+                f"(objectif <= {goal}{more}) {verdict(met)}")
 
 
 def start_agi(db):

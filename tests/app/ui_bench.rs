@@ -33,70 +33,75 @@ fn ms(d: f64) -> String {
     format!("{:.0} ms", d)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: make bench-ui"]
-async fn window_with_a_million_accounts() {
-    let _guard = E2E_LOCK.lock().await;
-    let n: usize = std::env::var("FORFAITS_BENCH_COMPTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let db = big_db(n);
+/// What the keystrokes type, one query after the other.
+const QUERIES: &[&str] = &[
+    "m",
+    "mo",
+    "moh",
+    "moha",
+    "mohamed",
+    "mohamed b",
+    "2",
+    "27",
+    "274",
+    "2746",
+    "1",
+    "10000000",
+    "1000000079",
+    // Any part of a name or a number: letters inside Trabelsi, the last digits of a
+    // number typed from its end, an international number typed from its start.
+    "r",
+    "ra",
+    "rab",
+    "rabe",
+    "rabel",
+    "7",
+    "74",
+    "746",
+    "7468",
+    "74681",
+    "0",
+    "00",
+    "002",
+    "0021",
+    "00216",
+    "002162",
+    "0021627",
+    "00216274",
+    "002162746",
+    "0021627468",
+];
+
+const JUMPS: [f64; 6] = [0.001, 0.1, 0.5, 0.9, 0.999, 0.37];
+
+/// The figures of one launch of the window, in milliseconds.
+struct Launch {
+    session: f64,
+    first_rows: f64,
+    keys: Vec<f64>,
+    jumps: Vec<f64>,
+    /// Frames that showed placeholder rows while scrolling smoothly.
+    blank_frames: f64,
+    status: String,
+}
+
+async fn launch(db: &std::path::Path, shot: bool) -> Launch {
     let desktop = Desktop::start();
     let t0 = Instant::now();
     let w = Win {
-        c: desktop.open(&db).await,
+        c: desktop.open(db).await,
     };
-    let session_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let session = t0.elapsed().as_secs_f64() * 1000.0;
     wait_for(30, "premières lignes", || async {
         (!w.texts("tbody tr[data-id] td.sticky").await.is_empty()).then_some(())
     })
     .await;
-    let first_rows_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    // Time the page itself measured from its start (navigation) to the first rendered row.
-    let in_page = w.js("return performance.now()", vec![]).await;
-    let _ = in_page;
+    let first_rows = t0.elapsed().as_secs_f64() * 1000.0;
 
     // Search: type a query character by character; each keystroke is timed inside the page
     // from the input event to the status line showing the new result.
-    let mut per_key = Vec::new();
-    for q in [
-        "m",
-        "mo",
-        "moh",
-        "moha",
-        "mohamed",
-        "mohamed b",
-        "2",
-        "27",
-        "274",
-        "2746",
-        "1",
-        "10000000",
-        "1000000079",
-        // Any part of a name or a number: letters inside Trabelsi, the last digits of a
-        // number typed from its end, an international number typed from its start.
-        "r",
-        "ra",
-        "rab",
-        "rabe",
-        "rabel",
-        "7",
-        "74",
-        "746",
-        "7468",
-        "74681",
-        "0",
-        "00",
-        "002",
-        "0021",
-        "00216",
-        "002162",
-        "0021627",
-        "00216274",
-        "002162746",
-        "0021627468",
-    ] {
+    let mut keys = Vec::new();
+    for q in QUERIES {
         let v = w
             .c
             .execute_async(
@@ -112,14 +117,13 @@ async fn window_with_a_million_accounts() {
                    obs.observe(status, { childList: true, characterData: true, subtree: true });
                    input.value = q;
                    input.dispatchEvent(new Event('input'));"#,
-                vec![q.into()],
+                vec![(*q).into()],
             )
             .await
             .unwrap();
-        per_key.push((q, v.as_f64().unwrap()));
+        keys.push(v.as_f64().unwrap());
     }
-    let max_key = per_key.iter().map(|(_, t)| *t).fold(0.0, f64::max);
-    let total = w.text("#statut-comptes").await;
+    let status = w.text("#statut-comptes").await;
 
     // Scrolling: jump to several places of the full list and time until no placeholder row is
     // left on screen (the page shows grey rows while a page of 200 comes from Rust).
@@ -128,8 +132,8 @@ async fn window_with_a_million_accounts() {
         (!w.text("#statut-comptes").await.contains('«')).then_some(())
     })
     .await;
-    let mut scrolls = Vec::new();
-    for frac in [0.001, 0.1, 0.5, 0.9, 0.999, 0.37] {
+    let mut jumps = Vec::new();
+    for frac in JUMPS {
         let v =
             w.c.execute_async(
                 r#"const [frac, done] = arguments;
@@ -147,10 +151,10 @@ async fn window_with_a_million_accounts() {
             )
             .await
             .unwrap();
-        scrolls.push((frac, v.as_f64().unwrap()));
+        jumps.push(v.as_f64().unwrap());
     }
     // Smooth scrolling: 60 wheel-sized steps, counting frames that showed placeholder rows.
-    let smooth =
+    let blank_frames =
         w.c.execute_async(
             r#"const done = arguments[0];
                const s = document.querySelector('.scroller');
@@ -165,31 +169,88 @@ async fn window_with_a_million_accounts() {
             vec![],
         )
         .await
+        .unwrap()
+        .as_f64()
         .unwrap();
-    screenshot(&w.c, "bench-1m").await;
+    if shot {
+        screenshot(&w.c, "bench-1m").await;
+    }
     w.c.close().await.unwrap();
+    Launch {
+        session,
+        first_rows,
+        keys,
+        jumps,
+        blank_frames,
+        status,
+    }
+}
 
-    println!("\nFenêtre avec {n} comptes ({}):", db.display());
-    println!("  ouverture de la session WebDriver : {}", ms(session_ms));
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: make bench-ui"]
+async fn window_with_a_million_accounts() {
+    let _guard = E2E_LOCK.lock().await;
+    let n: usize = std::env::var("FORFAITS_BENCH_COMPTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let db = big_db(n);
+    // Three launches, each figure their median (the issue's measure).
+    let mut runs = Vec::new();
+    for i in 0..3 {
+        runs.push(launch(&db, i == 0).await);
+    }
+    let med = |f: &dyn Fn(&Launch) -> f64| median(runs.iter().map(f).collect());
+    let verdict = |ok: bool| if ok { "ATTEINT" } else { "NON ATTEINT" };
+
     println!(
-        "  premières lignes visibles après le lancement : {} (cible < 1000 ms)",
-        ms(first_rows_ms)
+        "\nFenêtre avec {n} comptes ({}), médiane de {} lancements :",
+        db.display(),
+        runs.len()
     );
-    for (q, t) in &per_key {
+    println!(
+        "  ouverture de la session WebDriver : {}",
+        ms(med(&|l| l.session))
+    );
+    let first = med(&|l| l.first_rows);
+    println!(
+        "  premières lignes visibles après le lancement : {} (objectif < 500 ms : {})",
+        ms(first),
+        verdict(first < 500.0)
+    );
+    let keys: Vec<f64> = (0..QUERIES.len()).map(|i| med(&|l| l.keys[i])).collect();
+    for (q, t) in QUERIES.iter().zip(&keys) {
         println!("  recherche « {q} » : {}", ms(*t));
     }
+    let worst = keys.iter().copied().fold(0.0, f64::max);
     println!(
-        "  recherche, pire frappe : {} (cible < 100 ms) ; dernier statut : {total}",
-        ms(max_key)
+        "  recherche, pire frappe (la première comprise) : {} (objectif < 50 ms : {}) ; dernier statut : {}",
+        ms(worst),
+        verdict(worst < 50.0),
+        runs[0].status
     );
-    for (f, t) in &scrolls {
+    let jumps: Vec<f64> = (0..JUMPS.len()).map(|i| med(&|l| l.jumps[i])).collect();
+    for (f, t) in JUMPS.iter().zip(&jumps) {
         println!(
             "  saut à {:.1} % de la liste : lignes affichées en {}",
             f * 100.0,
             ms(*t)
         );
     }
+    let worst_jump = jumps.iter().copied().fold(0.0, f64::max);
     println!(
-        "  défilement continu (60 pas de 96 px) : {smooth} image(s) avec des lignes en attente"
+        "  saut, le plus lent : {} (objectif < 50 ms : {})",
+        ms(worst_jump),
+        verdict(worst_jump < 50.0)
+    );
+    let blank = runs.iter().map(|l| l.blank_frames).fold(0.0, f64::max);
+    println!(
+        "  défilement continu (60 pas de 96 px) : au plus {blank} image(s) avec des lignes en attente (objectif 0 : {})",
+        verdict(blank == 0.0)
     );
 }
