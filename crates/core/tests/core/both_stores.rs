@@ -167,6 +167,12 @@ on_both_stores! {
         let page = base.list_accounts(&ListQuery { tri: SortKey::Matricule, desc: true, limite: 3, decalage: 1, ..Default::default() }).unwrap();
         assert_eq!(page.total, 25);
         assert!(page.rows[0].matricule > page.rows[1].matricule);
+        // A search's total is the same on every page, and past the last match too.
+        let ben = |decalage| base.list_accounts(&ListQuery { recherche: "ben".into(), limite: 2, decalage, ..Default::default() }).unwrap();
+        let (first, last, past) = (ben(0), ben(2), ben(40));
+        assert_eq!((first.total, last.total, past.total), (4, 4, 4));
+        assert_eq!((first.rows.len(), last.rows.len(), past.rows.len()), (2, 2, 0));
+        assert_eq!(last.rows[0].name, "Mohamed Ben Ali");
     };
 
     credits_and_debits_keep_the_ledger_and_refuse_a_negative_balance => |mut base: Base| {
