@@ -128,6 +128,7 @@ writer.join()
 service.terminate()
 service.wait(timeout=10)
 bare_n, bare_rate, bare_p50, bare_p99, _ = charge("--baseline")
+bare_at_n, bare_at_rate, bare_at_p50, bare_at_p99, _ = charge("--baseline", "--rate", "5000")
 
 # Rating: one load of generated call records into the imported database, with the sample tariffs.
 calls = WORK / f"calls-{a.big}.csv"
@@ -182,7 +183,7 @@ agi_ok = bench_common.verdict(agi_rate >= 5000 and at_p99 <= 5)
 n = bench_common.thousands
 print(f"{'décisions FastAGI (50 connexions)':<34} au plus {n(agi_rate)}/s (p50 {agi_p50:.1f} ms ; p99 {agi_p99:.1f} ms ; connexions enchaînées) ; "
       f"à 5 000/s offertes : {n(at_rate)}/s servies (p50 {at_p50:.1f} ms ; p99 {at_p99:.1f} ms) ; {credits[0]} crédits en parallèle ; {agi_mix}"
-      f" | aller-retour TCP nu {n(bare_rate)}/s (p50 {bare_p50:.2f} ms ; p99 {bare_p99:.2f} ms) | objectif >= 5 000/s et p99 <= 5 ms à 5 000/s : {agi_ok}")
+      f" | aller-retour TCP nu {n(bare_rate)}/s (p50 {bare_p50:.2f} ms ; p99 {bare_p99:.2f} ms), à 5 000/s offertes p50 {bare_at_p50:.2f} ms ; p99 {bare_at_p99:.2f} ms | objectif >= 5 000/s et p99 <= 5 ms à 5 000/s : {agi_ok}")
 db_mib = sum(Path(str(big_db) + x).stat().st_size for x in ("", "-wal") if Path(str(big_db) + x).exists()) / 2**20
 bare_mib = Path(big_bare).stat().st_size / 2**20
 print(f"{'taille de la base ' + format(a.big, ',').replace(',', ' ') + ' comptes':<34} {db_mib:.0f} Mio (sqlite3 .import, table nue : {bare_mib:.0f} Mio)")

@@ -71,7 +71,7 @@ def report(name, ours, base, ours_label, base_label, goal, also=None):
     ratio = ours / base
     met = ratio <= goal and (also is None or also[1])
     more = f" ; {also[0]}" if also else ""
-    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:5.2f} "
+    rows.append(f"{name:<34} {ours_label} {ours:8.3f} s | {base_label} {base:8.3f} s | ratio {ratio:6.3f} "
                 f"(objectif <= {goal}{more}) {verdict(met)}")
 
 

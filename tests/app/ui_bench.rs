@@ -79,6 +79,10 @@ struct Launch {
     session: f64,
     first_rows: f64,
     keys: Vec<f64>,
+    /// The first page of each query, asked of Rust without the page's rendering.
+    commands: Vec<f64>,
+    /// Median interval between two animation frames of the idle page.
+    frame: f64,
     jumps: Vec<f64>,
     /// Frames that showed placeholder rows while scrolling smoothly.
     blank_frames: f64,
@@ -124,6 +128,37 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
         keys.push(v.as_f64().unwrap());
     }
     let status = w.text("#statut-comptes").await;
+    // What a frame costs with nothing to do: the floor under every figure that waits for one.
+    let frame =
+        w.c.execute_async(
+            r#"const done = arguments[0]; const t = []; let last = 0;
+               const tick = (now) => { if (last) t.push(now - last); last = now;
+                 if (t.length < 30) requestAnimationFrame(tick);
+                 else { t.sort((a, b) => a - b); done(t[15]); } };
+               requestAnimationFrame(tick);"#,
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    // The same queries' first page asked of Rust directly: what of a keystroke is the command
+    // and its round trip, what is the page's own work.
+    let mut commands = Vec::new();
+    for q in QUERIES {
+        let v = w
+            .c
+            .execute_async(
+                r#"const [q, done] = arguments;
+                   const t = performance.now();
+                   window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: q, tri: 'nom', desc: false, decalage: 0, limite: 200 } })
+                     .then(() => done(performance.now() - t), (e) => done(-1));"#,
+                vec![(*q).into()],
+            )
+            .await
+            .unwrap();
+        commands.push(v.as_f64().unwrap());
+    }
 
     // Scrolling: jump to several places of the full list and time until no placeholder row is
     // left on screen (the page shows grey rows while a page of 200 comes from Rust).
@@ -180,6 +215,8 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
         session,
         first_rows,
         keys,
+        commands,
+        frame,
         jumps,
         blank_frames,
         status,
@@ -224,8 +261,19 @@ async fn window_with_a_million_accounts() {
         verdict(first < 500.0)
     );
     let keys: Vec<f64> = (0..QUERIES.len()).map(|i| med(&|l| l.keys[i])).collect();
-    for (q, t) in QUERIES.iter().zip(&keys) {
-        println!("  recherche « {q} » : {}", ms(*t));
+    println!(
+        "  intervalle entre deux images, page au repos : {}",
+        ms(med(&|l| l.frame))
+    );
+    let commands: Vec<f64> = (0..QUERIES.len())
+        .map(|i| med(&|l| l.commands[i]))
+        .collect();
+    for ((q, t), c) in QUERIES.iter().zip(&keys).zip(&commands) {
+        println!(
+            "  recherche « {q} » : {} (dont la commande lister_comptes, aller-retour : {})",
+            ms(*t),
+            ms(*c)
+        );
     }
     let worst = keys.iter().copied().fold(0.0, f64::max);
     println!(
