@@ -83,6 +83,8 @@ struct Launch {
     commands: Vec<f64>,
     /// Median interval between two animation frames of the idle page.
     frame: f64,
+    /// Start-up marks of the page, ms since its navigation started.
+    marks: Vec<(String, f64)>,
     jumps: Vec<f64>,
     /// Frames that showed placeholder rows while scrolling smoothly.
     blank_frames: f64,
@@ -92,6 +94,11 @@ struct Launch {
 async fn launch(db: &std::path::Path, shot: bool) -> Launch {
     let desktop = Desktop::start();
     let t0 = Instant::now();
+    let t0_epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0;
     let w = Win {
         c: desktop.open(db).await,
     };
@@ -101,6 +108,18 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
     })
     .await;
     let first_rows = t0.elapsed().as_secs_f64() * 1000.0;
+    // The page's own marks (main.js), in ms since its navigation started (which is itself
+    // given from the launch): where the start-up goes.
+    let marks: Vec<(String, f64)> = serde_json::from_value(
+        w.js(
+            "const n = performance.getEntriesByType('navigation')[0];
+             const m = performance.getEntriesByType('mark').filter(e => e.name.startsWith('forfaits:')).map(e => [e.name.slice(9), e.startTime]);
+             return [['navigation', performance.timeOrigin - arguments[0]], ['html-recu', n ? n.responseEnd : 0], ['dom-pret', n ? n.domContentLoadedEventEnd : 0], ...m];",
+            vec![t0_epoch_ms.into()],
+        )
+        .await,
+    )
+    .unwrap_or_default();
 
     // Search: type a query character by character; each keystroke is timed inside the page
     // from the input event to the status line showing the new result.
@@ -217,6 +236,7 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
         keys,
         commands,
         frame,
+        marks,
         jumps,
         blank_frames,
         status,
@@ -261,6 +281,21 @@ async fn window_with_a_million_accounts() {
         verdict(first < 500.0)
     );
     let keys: Vec<f64> = (0..QUERIES.len()).map(|i| med(&|l| l.keys[i])).collect();
+    let names: Vec<String> = runs[0].marks.iter().map(|(n, _)| n.clone()).collect();
+    let at = |l: &Launch, n: &str| {
+        l.marks
+            .iter()
+            .find(|(m, _)| m == n)
+            .map_or(f64::NAN, |m| m.1)
+    };
+    let steps: Vec<String> = names
+        .iter()
+        .map(|n| format!("{n} {}", ms(med(&|l| at(l, n)))))
+        .collect();
+    println!(
+        "  début du chargement de la page après le lancement, puis dans la page depuis ce début : {}",
+        steps.join(", ")
+    );
     println!(
         "  intervalle entre deux images, page au repos : {}",
         ms(med(&|l| l.frame))

@@ -26,6 +26,7 @@ let infos = { base: "", base_nom: "", version: "", schema: 0, operateur: "" };
 let table;
 
 function status({ total, query }) {
+  if (!performance.getEntriesByName("forfaits:premieres-lignes").length) performance.mark("forfaits:premieres-lignes");
   const q = query.trim();
   $("#statut-comptes").textContent = q
     ? T.shownFor(nombreOuAucun(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
@@ -166,6 +167,7 @@ function about() {
 async function start() {
   try {
     infos = await api.infos();
+    performance.mark("forfaits:infos");
     setSession(infos);
     setCurrency(infos.devise, infos.decimales);
     $("#statut-base").textContent = infos.base_nom;
@@ -246,9 +248,12 @@ async function start() {
 
 /** On a site, the clerk signs in first; then the window as always. */
 async function boot() {
+  // Marks of the start-up, read by the window benchmark (make bench-ui).
+  performance.mark("forfaits:boot");
   let warning = null;
   try {
     const etat = await api.etatConnexion();
+    performance.mark("forfaits:connexion");
     if (etat.requise) warning = (await signIn(etat)).avertissement;
   } catch (e) {
     showError(e.message);
