@@ -81,8 +81,11 @@ struct Launch {
     keys: Vec<f64>,
     /// The first page of each query, asked of Rust without the page's rendering.
     commands: Vec<f64>,
-    /// Median interval between two animation frames of the idle page.
+    /// Median interval between two animation frames of the idle page: as soon as the first
+    /// rows are shown, right after the typing, and two seconds later.
+    frame_start: f64,
     frame: f64,
+    frame_rested: f64,
     /// Start-up marks of the page, ms since its navigation started.
     marks: Vec<(String, f64)>,
     jumps: Vec<f64>,
@@ -121,6 +124,8 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
     )
     .unwrap_or_default();
 
+    let frame_start = frame_interval(&w, None).await;
+
     // Search: type a query character by character; each keystroke is timed inside the page
     // from the input event to the status line showing the new result.
     let mut keys = Vec::new();
@@ -147,20 +152,22 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
         keys.push(v.as_f64().unwrap());
     }
     let status = w.text("#statut-comptes").await;
-    // What a frame costs with nothing to do: the floor under every figure that waits for one.
-    let frame =
-        w.c.execute_async(
-            r#"const done = arguments[0]; const t = []; let last = 0;
-               const tick = (now) => { if (last) t.push(now - last); last = now;
-                 if (t.length < 30) requestAnimationFrame(tick);
-                 else { t.sort((a, b) => a - b); done(t[15]); } };
-               requestAnimationFrame(tick);"#,
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_f64()
-        .unwrap();
+    // What a frame costs with nothing to do, right after the typing, then after two seconds
+    // of rest: the floor under every figure that waits for a frame, and whether something
+    // in the background is still taking a core.
+    let frame = frame_interval(&w, None).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let frame_rested = frame_interval(&w, None).await;
+    // FORFAITS_BENCH_MASQUER="#table-comptes|.topbar": the interval with each part hidden in
+    // turn, to find what a slow frame paints.
+    if let Ok(sel) = std::env::var("FORFAITS_BENCH_MASQUER") {
+        for sel in sel.split('|') {
+            println!(
+                "  intervalle, {sel} masqué : {}",
+                ms(frame_interval(&w, Some(sel)).await)
+            );
+        }
+    }
     // The same queries' first page asked of Rust directly: what of a keystroke is the command
     // and its round trip, what is the page's own work.
     let mut commands = Vec::new();
@@ -235,12 +242,32 @@ async fn launch(db: &std::path::Path, shot: bool) -> Launch {
         first_rows,
         keys,
         commands,
+        frame_start,
         frame,
+        frame_rested,
         marks,
         jumps,
         blank_frames,
         status,
     }
+}
+
+/// Median interval between 30 animation frames, with `hide` (a selector) hidden meanwhile.
+async fn frame_interval(w: &Win, hide: Option<&str>) -> f64 {
+    w.c.execute_async(
+        r#"const [hide, done] = arguments; const e = hide && document.querySelector(hide);
+           if (e) e.style.visibility = 'hidden';
+           const t = []; let last = 0;
+           const tick = (now) => { if (last) t.push(now - last); last = now;
+             if (t.length < 30) requestAnimationFrame(tick);
+             else { t.sort((a, b) => a - b); if (e) e.style.visibility = ''; done(t[15]); } };
+           requestAnimationFrame(tick);"#,
+        vec![hide.into()],
+    )
+    .await
+    .unwrap()
+    .as_f64()
+    .unwrap()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -297,8 +324,10 @@ async fn window_with_a_million_accounts() {
         steps.join(", ")
     );
     println!(
-        "  intervalle entre deux images, page au repos : {}",
-        ms(med(&|l| l.frame))
+        "  intervalle entre deux images de la page immobile : {} dès les premières lignes, {} après la frappe, {} deux secondes plus tard",
+        ms(med(&|l| l.frame_start)),
+        ms(med(&|l| l.frame)),
+        ms(med(&|l| l.frame_rested))
     );
     let commands: Vec<f64> = (0..QUERIES.len())
         .map(|i| med(&|l| l.commands[i]))
