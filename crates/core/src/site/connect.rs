@@ -4,6 +4,8 @@
 use crate::error::{Error, Result};
 use postgres::config::Host;
 use postgres::{Client, Config};
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::pki_types::CertificateDer;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -54,11 +56,10 @@ pub(crate) fn client(url: &str) -> Result<(Client, String)> {
         .application_name("forfaits")
         .connect_timeout(Duration::from_secs(10));
     let label = format!("{user}@{host}:{port}/{dbname}");
-    // `sslmode=disable` spares loading the TLS library at all.
     let client = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
         config.connect(postgres::NoTls)
     } else {
-        config.connect(LazyTls)
+        config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls()?))
     }
     .map_err(|e| refused_connection(&label, e))?;
     Ok((client, label))
@@ -66,73 +67,86 @@ pub(crate) fn client(url: &str) -> Result<(Client, String)> {
 
 /// TLS whenever the server offers it (the address's `sslmode`: `prefer` by default, `require`,
 /// or `disable`), as libpq does in those modes: the link is encrypted, the server's certificate
-/// is not checked against an authority (a site's server usually has its own).
-fn tls() -> Result<native_tls::TlsConnector> {
-    let connector = native_tls::TlsConnector::builder()
-        .danger_accept_invalid_certs(true)
-        .danger_accept_invalid_hostnames(true)
-        // Nothing is checked against an authority: reading the system's certificates would
-        // only slow every connection (tens of milliseconds for a search).
-        .disable_built_in_roots(true)
-        .build()
+/// is not checked against an authority (a site's server usually has its own). Building this
+/// costs microseconds, so it is built for every connection, offered TLS or not.
+fn tls() -> Result<rustls::ClientConfig> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
         .map_err(|e| {
             Error::database(format!(
                 "Le chiffrement TLS n'est pas disponible sur ce poste : {e}."
             ))
             .because(e)
-        })?;
-    Ok(connector)
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(AnyCertificate(provider)))
+        .with_no_client_auth();
+    Ok(config)
 }
 
-/// Builds the TLS context only once the server answered that it speaks TLS: creating it costs
-/// OpenSSL 3 some 40 ms of CPU (perf: 44% of a site search was libcrypto's set-up), which a
-/// server without TLS never needs.
-struct LazyTls;
+/// Takes the server's certificate whoever signed it (libpq's `prefer` and `require`), while the
+/// handshake's signatures are still checked against that certificate's key, as in every TLS
+/// session.
+#[derive(Debug)]
+struct AnyCertificate(std::sync::Arc<rustls::crypto::CryptoProvider>);
 
-struct LazyTlsConnect {
-    domain: String,
-}
+type VerifySignature = fn(
+    &[u8],
+    &CertificateDer<'_>,
+    &rustls::DigitallySignedStruct,
+    &rustls::crypto::WebPkiSupportedAlgorithms,
+) -> std::result::Result<HandshakeSignatureValid, rustls::Error>;
 
-type TlsFuture = std::pin::Pin<
-    Box<
-        dyn std::future::Future<
-                Output = std::result::Result<
-                    postgres_native_tls::TlsStream<postgres::Socket>,
-                    Box<dyn std::error::Error + Send + Sync>,
-                >,
-            > + Send,
-    >,
->;
-
-impl postgres::tls::MakeTlsConnect<postgres::Socket> for LazyTls {
-    type Stream = postgres_native_tls::TlsStream<postgres::Socket>;
-    type TlsConnect = LazyTlsConnect;
-    type Error = std::convert::Infallible;
-
-    fn make_tls_connect(
-        &mut self,
-        domain: &str,
-    ) -> std::result::Result<LazyTlsConnect, Self::Error> {
-        Ok(LazyTlsConnect {
-            domain: domain.to_string(),
-        })
+impl AnyCertificate {
+    fn signed(
+        &self,
+        verify: VerifySignature,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        verify(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 }
 
-impl postgres::tls::TlsConnect<postgres::Socket> for LazyTlsConnect {
-    type Stream = postgres_native_tls::TlsStream<postgres::Socket>;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-    type Future = TlsFuture;
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
 
-    fn connect(self, stream: postgres::Socket) -> TlsFuture {
-        Box::pin(async move {
-            let connector = tls()?;
-            Ok(
-                postgres_native_tls::TlsConnector::new(connector, &self.domain)
-                    .connect(stream)
-                    .await?,
-            )
-        })
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.signed(rustls::crypto::verify_tls12_signature, message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.signed(rustls::crypto::verify_tls13_signature, message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
