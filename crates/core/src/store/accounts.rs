@@ -509,10 +509,8 @@ impl Store {
     /// kept until this connection or another one writes (`PRAGMA data_version`).
     pub fn count_accounts(&self) -> Result<u64> {
         let key = self.state_key()?;
-        if let Some((k, n)) = self.count_cache.get() {
-            if k == key {
-                return Ok(n);
-            }
+        if let Some(n) = self.kept_count(key) {
+            return Ok(n);
         }
         let n = self
             .conn
@@ -520,6 +518,28 @@ impl Store {
             as u64;
         self.count_cache.set(Some((key, n)));
         Ok(n)
+    }
+
+    fn kept_count(&self, key: (i64, u64)) -> Option<u64> {
+        self.count_cache
+            .get()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, n)| n)
+    }
+
+    /// How many accounts there are at the most, for the listing's choices of a path: the count
+    /// when this connection already knows it, else the largest id (one look-up, where counting
+    /// reads every entry of an index: 2 ms of a 9 ms search from the command line).
+    fn accounts_at_most(&self) -> Result<u64> {
+        if let Some(n) = self.kept_count(self.state_key()?) {
+            return Ok(n);
+        }
+        let max_id: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(max_id as u64)
     }
 
     /// One page of the table, sorted, filtered by the search text.
@@ -594,7 +614,7 @@ impl Store {
         if ids.len() <= 1000 {
             return Ok(None);
         }
-        let accounts = self.count_accounts()?.max(1);
+        let accounts = self.accounts_at_most()?.max(1);
         let dense = ids.len() as u64 > accounts / 8;
         if !(dense || (q.tri.indexed() && ids.len() >= 4096)) {
             return Ok(None);
