@@ -75,8 +75,10 @@ for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragm
         lambda: timed(["sqlite3", str(big_bare), f"SELECT * FROM u WHERE {like};"]),
         max(a.runs, 5),
     )
+    row = in_a_row([str(BIN), "--db", str(big_db), "search", part])
     report(f"recherche « {part} » / {a.big:,}".replace(",", " "), o, b, "forfaits search", "sqlite3 LIKE   ", 0.01,
-           (f"processus entier {o * 1000:.1f} ms, objectif <= 5 ms", o <= 0.005))
+           (f"processus entier {o * 1000:.1f} ms (enchaîné : {row * 1000:.1f} ms), objectif <= 5 ms",
+            o <= 0.005))
 
 cols = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
         "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")

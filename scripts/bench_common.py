@@ -30,12 +30,13 @@ def gen(n):
     return f
 
 
-def timed(cmd, stdin=None, stdout=subprocess.DEVNULL):
+def timed(cmd, stdin=None, stdout=subprocess.DEVNULL, flush=True):
     """Wall time of `cmd`, started with posix_spawn: Python's subprocess costs 1-2 ms more (a
     `/bin/true` measured 1.8 ms through it, 0.9 ms this way), which a search of a few
     milliseconds would carry as its own."""
     # Earlier runs' dirty pages are written first, so they do not slow down this one.
-    subprocess.run(["sync"], check=True)
+    if flush:
+        subprocess.run(["sync"], check=True)
     devnull = os.open(os.devnull, os.O_RDWR)
     out = devnull if stdout is subprocess.DEVNULL else stdout.fileno()
     actions = [(os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
@@ -114,3 +115,12 @@ def charge(addr, codes, *extra):
     charge_bin = BIN.parent / "examples" / "charge"
     return subprocess.run([str(charge_bin), "--addr", addr, "--codes", str(codes), "--connections", "50",
                            "--seconds", "10", *extra], capture_output=True, text=True, check=True).stdout.split()
+
+
+def in_a_row(cmd, runs=11):
+    """Median wall time of `cmd` run `runs` times in a row, after one run not counted. On this
+    VM a short process started right after another program (as `median_pair` alternates them)
+    or after a pause takes 2-3 times as long as the same process run again at once (a
+    one-number search: 9-18 ms against 4 ms), so both are printed."""
+    timed(cmd, flush=False)
+    return statistics.median(timed(cmd, flush=False) for _ in range(runs))
