@@ -8,7 +8,8 @@ usage: scripts/bench.py [--small N] [--big N] [--runs R]"""
 import shutil, statistics, subprocess, sys, time
 from pathlib import Path
 import bench_common
-from bench_common import BIN, ROOT, TARGET, WORK, args, gen, median_pair, middle_fragment, report, rows, start_agi, timed
+from bench_common import (BIN, ROOT, TARGET, WORK, args, gen, in_a_row, median_pair, middle_fragment, report, rows,
+                          start_agi, timed)
 
 a = args(__doc__)
 
