@@ -91,27 +91,9 @@ fn tls() -> Result<rustls::ClientConfig> {
 #[derive(Debug)]
 struct AnyCertificate(std::sync::Arc<rustls::crypto::CryptoProvider>);
 
-type VerifySignature = fn(
-    &[u8],
-    &CertificateDer<'_>,
-    &rustls::DigitallySignedStruct,
-    &rustls::crypto::WebPkiSupportedAlgorithms,
-) -> std::result::Result<HandshakeSignatureValid, rustls::Error>;
-
 impl AnyCertificate {
-    fn signed(
-        &self,
-        verify: VerifySignature,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+    fn algorithms(&self) -> &rustls::crypto::WebPkiSupportedAlgorithms {
+        &self.0.signature_verification_algorithms
     }
 }
 
@@ -133,7 +115,7 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.signed(rustls::crypto::verify_tls12_signature, message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, self.algorithms())
     }
 
     fn verify_tls13_signature(
@@ -142,11 +124,11 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.signed(rustls::crypto::verify_tls13_signature, message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, self.algorithms())
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.algorithms().supported_schemes()
     }
 }
 
