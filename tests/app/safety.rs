@@ -2,6 +2,7 @@
 //! work, several processes writing at once, backups taken while writing, restores checked.
 
 use crate::support::*;
+use forfaits_core::prelude::*;
 use forfaits_core::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -5,6 +5,7 @@ use forfaits_agi::asterisk::{run_within, AgiStatus, Call, Outcome};
 use forfaits_agi::{serve, Config};
 use forfaits_core::domain::Money;
 use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;

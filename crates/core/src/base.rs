@@ -1,22 +1,81 @@
 //! The database a front works on: the desk's SQLite file or a site's PostgreSQL (SPEC §13).
 //! Fronts call these methods and never ask which store stands behind them, except for what a
-//! site does not do yet (see [`Base::local`]).
+//! site does not do yet (see [`Base::local`]). The operations both stores do the same way are
+//! the provided methods of the traits of [`AnyStore`], written once over what each store
+//! answers itself; a `Base` dereferences to the open store as `dyn AnyStore`.
 
+use crate::desk::Desk;
 use crate::domain::{Account, AccountDraft, Money};
 use crate::error::{Error, Result};
 use crate::export::AccountSource;
 use crate::import::line::LineError;
 use crate::import::{ImportOptions, ImportReport, Progress};
+use crate::rules::numbers::NumberStore;
+use crate::rules::{AccountRules, NumberRules};
+use crate::sheet::Sheet;
 use crate::site::SiteStore;
 use crate::store::accounts::{Deleted, ListQuery, Page};
 use crate::store::check::CheckReport;
-use crate::store::ledger::{Movement, MovementKind};
+use crate::store::ledger::Movement;
 use crate::store::{Settings, Store};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+
+/// What every store answers with its own query and the shared operations read.
+pub trait Basics {
+    fn operator(&self) -> &str;
+    fn settings(&self) -> Result<Settings>;
+    fn count_accounts(&self) -> Result<u64>;
+    fn get_account(&self, id: i64) -> Result<Account>;
+    fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account>;
+    fn number_rules(&self) -> Result<NumberRules>;
+}
+
+/// [`Basics`] from each store's inherent methods of the same names (the command line and the
+/// tests call them without the trait).
+macro_rules! basics {
+    ($($store:ty),*) => {$(
+        impl Basics for $store {
+            fn operator(&self) -> &str { <$store>::operator(self) }
+            fn settings(&self) -> Result<Settings> { <$store>::settings(self) }
+            fn count_accounts(&self) -> Result<u64> { <$store>::count_accounts(self) }
+            fn get_account(&self, id: i64) -> Result<Account> { <$store>::get_account(self, id) }
+            fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
+                <$store>::update_account(self, id, d)
+            }
+            fn number_rules(&self) -> Result<NumberRules> { <$store>::number_rules(self) }
+        }
+    )*};
+}
+basics!(Store, SiteStore);
+
+/// Every operation of a store that fronts call on a [`Base`].
+pub trait AnyStore: Basics + AccountRules + NumberStore + Desk + AccountSource {}
+impl<S: Basics + AccountRules + NumberStore + Desk + AccountSource> AnyStore for S {}
 
 pub enum Base {
     Local(Store),
     Site(SiteStore),
+}
+
+impl Deref for Base {
+    type Target = dyn AnyStore;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Base::Local(s) => s,
+            Base::Site(s) => s,
+        }
+    }
+}
+
+impl DerefMut for Base {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Base::Local(s) => s,
+            Base::Site(s) => s,
+        }
+    }
 }
 
 /// Calls the same method on whichever store is open.
@@ -28,7 +87,6 @@ macro_rules! both {
         }
     };
 }
-pub(crate) use both;
 
 impl Base {
     /// Opens `db` (`--db` or `FORFAITS_DB`; `None`: the default SQLite file): a
@@ -71,46 +129,16 @@ impl Base {
         }
     }
 
-    pub fn operator(&self) -> &str {
-        both!(self, s => s.operator())
-    }
-
-    pub fn settings(&self) -> Result<Settings> {
-        both!(self, s => s.settings())
-    }
-
-    pub fn count_accounts(&self) -> Result<u64> {
-        both!(self, s => s.count_accounts())
-    }
-
     pub fn list_accounts(&self, q: &ListQuery) -> Result<Page> {
         both!(self, s => s.list_accounts(q))
-    }
-
-    pub fn get_account(&self, id: i64) -> Result<Account> {
-        both!(self, s => s.get_account(id))
     }
 
     pub fn account_by_matricule(&self, matricule: &str) -> Result<Account> {
         both!(self, s => s.account_by_matricule(matricule))
     }
 
-    pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
-        both!(self, s => s.update_account(id, d))
-    }
-
     pub fn delete_account(&mut self, id: i64) -> Result<Deleted> {
         both!(self, s => s.delete_account(id))
-    }
-
-    pub fn manual_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-    ) -> Result<Movement> {
-        both!(self, s => s.manual_movement(account_id, kind, amount, reason))
     }
 
     pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
@@ -137,38 +165,8 @@ impl Base {
         both!(self, s => s.save_site_rules(c))
     }
 
-    pub fn blocked_numbers(&self) -> Result<Vec<crate::rules::numbers::BlockedNumber>> {
-        both!(self, s => s.blocked_numbers())
-    }
-
     pub fn privileged_numbers(&self) -> Result<Vec<crate::rules::numbers::PrivilegedNumber>> {
         both!(self, s => s.privileged_numbers())
-    }
-
-    pub fn block_number(
-        &mut self,
-        raw: &str,
-        reason: &str,
-        force: bool,
-    ) -> Result<crate::rules::numbers::BlockedNumber> {
-        both!(self, s => s.block_number(raw, reason, force))
-    }
-
-    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
-        both!(self, s => s.unblock_number(raw))
-    }
-
-    pub fn privilege_number(
-        &mut self,
-        raw: &str,
-        label: &str,
-        free: bool,
-    ) -> Result<crate::rules::numbers::PrivilegedNumber> {
-        both!(self, s => s.privilege_number(raw, label, free))
-    }
-
-    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
-        both!(self, s => s.unprivilege_number(raw))
     }
 
     /// Calls of an account in the period, newest first, with the total count.
@@ -221,29 +219,6 @@ impl Base {
         Ok(n)
     }
 
-    pub fn set_account_limits(
-        &mut self,
-        id: i64,
-        max_call: Option<Option<u32>>,
-        calls_per_day: Option<Option<u32>>,
-    ) -> Result<Account> {
-        both!(self, s => s.set_account_limits(id, max_call, calls_per_day))
-    }
-
-    pub fn suspend_account(
-        &mut self,
-        id: i64,
-        until: chrono::NaiveDate,
-        reason: &str,
-        today: chrono::NaiveDate,
-    ) -> Result<Account> {
-        both!(self, s => s.suspend_account(id, until, reason, today))
-    }
-
-    pub fn resume_account(&mut self, id: i64) -> Result<Account> {
-        both!(self, s => s.resume_account(id))
-    }
-
     /// Loads a Master.csv file (rated, debited, counted), in one transaction.
     pub fn load_calls(
         &mut self,
@@ -255,6 +230,15 @@ impl Base {
             Base::Local(s) => crate::calls::load_calls(s, path, opts, progress),
             Base::Site(s) => s.load_calls(path, opts, progress),
         }
+    }
+
+    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
+        both!(self, s => s.create_account(d, opening))
+    }
+
+    /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.
+    pub fn sheet(&self, account_id: i64) -> Result<Sheet> {
+        Sheet::of(self, account_id)
     }
 
     pub fn check(&self) -> Result<CheckReport> {
@@ -272,27 +256,5 @@ impl Base {
             Base::Local(s) => crate::import::import_users(s, path, opts, progress, on_error),
             Base::Site(s) => s.import_users(path, opts, progress, on_error),
         }
-    }
-}
-
-impl AccountSource for Base {
-    fn settings(&self) -> Result<Settings> {
-        Base::settings(self)
-    }
-
-    fn count_accounts(&self) -> Result<u64> {
-        Base::count_accounts(self)
-    }
-
-    fn longest_name(&self) -> Result<usize> {
-        both!(self, s => s.longest_name())
-    }
-
-    fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
-        both!(self, s => s.each_account(f))
-    }
-
-    fn record_export(&self, details: &str) -> Result<()> {
-        both!(self, s => s.record_export(details))
     }
 }

@@ -49,9 +49,7 @@ impl Default for ExportOptions {
 
 /// What an export reads, from either store (SQLite or a site's PostgreSQL): the same rows give
 /// the same file, byte for byte.
-pub trait AccountSource {
-    fn settings(&self) -> Result<Settings>;
-    fn count_accounts(&self) -> Result<u64>;
+pub trait AccountSource: crate::base::Basics {
     /// Characters of the longest name (the workbook's column width).
     fn longest_name(&self) -> Result<usize>;
     /// Every account, in creation order.
@@ -61,14 +59,6 @@ pub trait AccountSource {
 }
 
 impl AccountSource for Store {
-    fn settings(&self) -> Result<Settings> {
-        Store::settings(self)
-    }
-
-    fn count_accounts(&self) -> Result<u64> {
-        Store::count_accounts(self)
-    }
-
     fn longest_name(&self) -> Result<usize> {
         Ok(self
             .conn

@@ -7,6 +7,7 @@ pub mod base;
 pub mod calls;
 pub mod control;
 pub mod dates;
+pub mod desk;
 pub mod domain;
 pub mod error;
 pub mod export;
@@ -26,3 +27,12 @@ pub mod text;
 pub use base::Base;
 pub use error::{Error, Result};
 pub use store::Store;
+
+/// The traits whose methods fronts call on a [`Base`] or a store: `use forfaits_core::prelude::*`.
+pub mod prelude {
+    pub use crate::base::{AnyStore, Basics};
+    pub use crate::desk::Desk;
+    pub use crate::export::AccountSource;
+    pub use crate::rules::numbers::NumberStore;
+    pub use crate::rules::AccountRules;
+}

@@ -25,7 +25,7 @@ pub async fn exporter_utilisateurs<R: Runtime>(
             let path = chosen.take(&jeton, Use::Write)?;
             let mut p = Progress::new(app, "export");
             export_users_to_file(
-                &*s,
+                &**s,
                 &path,
                 ExportOptions {
                     format,

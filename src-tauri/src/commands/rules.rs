@@ -4,6 +4,7 @@
 use super::view::{AccountView, SettingsView};
 use crate::Call;
 use forfaits_core::control::schedule::WeekView;
+use forfaits_core::prelude::*;
 use forfaits_core::rules::{
     schedule_preview, AccountLimitsForm, BlockedNumber, Blocking, Holder, PrivilegedNumber,
     SiteRulesForm,

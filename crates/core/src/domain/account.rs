@@ -21,6 +21,16 @@ pub struct AccountDraft {
     pub phones: [Option<Phone>; KEYS],
 }
 
+impl AccountDraft {
+    /// The two values no other account may hold: matricule and identifiant.
+    pub fn unique_keys(&self) -> [Option<&str>; 2] {
+        [
+            Some(self.matricule.as_str()),
+            Some(self.identifiant.as_str()),
+        ]
+    }
+}
+
 /// The form as typed: raw text, validated here so that the rules live in one place (the
 /// window's names for these fields are the shell's).
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@ pub mod numbers;
 
 pub use numbers::{BlockedNumber, Blocking, Holder, NumberRules, PrivilegedNumber};
 
+use crate::base::Basics;
 use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
 use crate::error::{Error, Result};
@@ -285,9 +286,23 @@ impl Store {
         }
         self.save_site_rules(&change)
     }
+}
+
+/// The Journal's line of a change: its action and details.
+pub struct JournalLine<'a> {
+    pub action: &'a str,
+    pub details: &'a str,
+}
+
+/// An account's own call rules: the checks and the Journal's words once, the row written by
+/// each store.
+pub trait AccountRules: Basics {
+    /// Saves `change` on the account `a` with its time of change and the Journal's line, in one
+    /// transaction; returns the account as saved.
+    fn apply_change(&mut self, a: &Account, c: &AccountChange, j: JournalLine) -> Result<Account>;
 
     /// The section *Règles* of the account form as typed (empty: the site's value).
-    pub fn save_account_limits_form(&mut self, id: i64, f: &AccountLimitsForm) -> Result<Account> {
+    fn save_account_limits_form(&mut self, id: i64, f: &AccountLimitsForm) -> Result<Account> {
         let mut errors = Vec::new();
         let max_call = typed_number(
             &f.duree_max_appel,
@@ -317,7 +332,7 @@ impl Store {
 
     /// A suspension as the window sends it: the last day as typed (`AAAA-MM-JJ` from the date
     /// picker, or `jj/mm/aaaa`) and the reason; every error at once.
-    pub fn suspend_account_typed(
+    fn suspend_account_typed(
         &mut self,
         id: i64,
         until: &str,
@@ -343,48 +358,118 @@ impl Store {
     }
 
     /// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
-    pub fn set_account_limits(
+    fn set_account_limits(
         &mut self,
         id: i64,
         max_call: Option<Option<u32>>,
         calls_per_day: Option<Option<u32>>,
     ) -> Result<Account> {
-        set_account_limits(self, id, max_call, calls_per_day)
+        let mut errors = Vec::new();
+        if let Some(Some(m)) = max_call {
+            if let Err(e) = check_max_call(m) {
+                errors.push(e);
+            }
+        }
+        if let Some(Some(n)) = calls_per_day {
+            if let Err(e) = check_calls_per_day(n) {
+                errors.push(e);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let a = self.get_account(id)?;
+        let mut changes = Vec::new();
+        let new_max = max_call.unwrap_or(a.max_call_minutes);
+        if new_max != a.max_call_minutes {
+            changes.push(match new_max {
+                Some(m) => format!("durée maximale d'un appel : {m} min"),
+                None => "durée maximale d'un appel : celle du site".into(),
+            });
+        }
+        let new_per_day = calls_per_day.unwrap_or(a.calls_per_day);
+        if new_per_day != a.calls_per_day {
+            changes.push(match new_per_day {
+                Some(n) => format!("appels par jour : {n}"),
+                None => "appels par jour : ceux du site".into(),
+            });
+        }
+        if changes.is_empty() {
+            return Ok(a);
+        }
+        self.apply_change(
+            &a,
+            &AccountChange::Limits {
+                max_call: new_max,
+                per_day: new_per_day,
+            },
+            JournalLine {
+                action: "Règles d'appel du compte",
+                details: &changes.join(" ; "),
+            },
+        )
     }
 
     /// Suspends calls through `until` (a local day, included), with a required reason.
-    pub fn suspend_account(
+    fn suspend_account(
         &mut self,
         id: i64,
         until: NaiveDate,
         reason: &str,
         today: NaiveDate,
     ) -> Result<Account> {
-        suspend_account(self, id, until, reason, today)
+        let mut errors = Vec::new();
+        if until < today {
+            errors.push(FieldError::new(
+                Field::SuspensionEnd,
+                format!(
+                    "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
+                    until.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        let reason = suspension_reason(reason)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        let a = self.get_account(id)?;
+        let details = format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y"));
+        self.apply_change(
+            &a,
+            &AccountChange::Suspend { until, reason },
+            JournalLine {
+                action: "Suspension des appels",
+                details: &details,
+            },
+        )
     }
 
     /// *Lever la suspension*.
-    pub fn resume_account(&mut self, id: i64) -> Result<Account> {
-        resume_account(self, id)
+    fn resume_account(&mut self, id: i64) -> Result<Account> {
+        let a = self.get_account(id)?;
+        let Some(until) = a.suspended_until else {
+            return Err(Error::Rejected(format!(
+                "Les appels {} ne sont pas suspendus.",
+                crate::fr::de(&a.name)
+            )));
+        };
+        let details = format!(
+            "suspension jusqu'au {} ({})",
+            until.format("%d/%m/%Y"),
+            a.suspension_reason
+        );
+        let line = JournalLine {
+            action: "Suspension levée",
+            details: &details,
+        };
+        self.apply_change(&a, &AccountChange::Resume, line)
     }
 }
 
-/// What changes the call rules of one account, once per store.
-pub(crate) trait AccountRules {
-    fn get_account(&self, id: i64) -> Result<Account>;
-    /// Saves `change` on the account `a` with its time of change and the Journal's line
-    /// (`action`, `details`), in one transaction; returns the account as saved.
-    fn apply_change(
-        &mut self,
-        a: &Account,
-        change: &AccountChange,
-        action: &str,
-        details: &str,
-    ) -> Result<Account>;
-}
-
 /// A change of an account's call rules.
-pub(crate) enum AccountChange {
+pub enum AccountChange {
     Limits {
         max_call: Option<u32>,
         per_day: Option<u32>,
@@ -403,121 +488,10 @@ impl AccountChange {
     }
 }
 
-/// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
-pub(crate) fn set_account_limits(
-    s: &mut impl AccountRules,
-    id: i64,
-    max_call: Option<Option<u32>>,
-    calls_per_day: Option<Option<u32>>,
-) -> Result<Account> {
-    let mut errors = Vec::new();
-    if let Some(Some(m)) = max_call {
-        if let Err(e) = check_max_call(m) {
-            errors.push(e);
-        }
-    }
-    if let Some(Some(n)) = calls_per_day {
-        if let Err(e) = check_calls_per_day(n) {
-            errors.push(e);
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Fields(errors));
-    }
-    let a = s.get_account(id)?;
-    let mut changes = Vec::new();
-    let new_max = max_call.unwrap_or(a.max_call_minutes);
-    if new_max != a.max_call_minutes {
-        changes.push(match new_max {
-            Some(m) => format!("durée maximale d'un appel : {m} min"),
-            None => "durée maximale d'un appel : celle du site".into(),
-        });
-    }
-    let new_per_day = calls_per_day.unwrap_or(a.calls_per_day);
-    if new_per_day != a.calls_per_day {
-        changes.push(match new_per_day {
-            Some(n) => format!("appels par jour : {n}"),
-            None => "appels par jour : ceux du site".into(),
-        });
-    }
-    if changes.is_empty() {
-        return Ok(a);
-    }
-    s.apply_change(
-        &a,
-        &AccountChange::Limits {
-            max_call: new_max,
-            per_day: new_per_day,
-        },
-        "Règles d'appel du compte",
-        &changes.join(" ; "),
-    )
-}
-
-/// Suspends calls through `until` (a local day, included), with a required reason.
-pub(crate) fn suspend_account(
-    s: &mut impl AccountRules,
-    id: i64,
-    until: NaiveDate,
-    reason: &str,
-    today: NaiveDate,
-) -> Result<Account> {
-    let mut errors = Vec::new();
-    if until < today {
-        errors.push(FieldError::new(
-            Field::SuspensionEnd,
-            format!(
-                "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
-                until.format("%d/%m/%Y")
-            ),
-        ));
-    }
-    let reason = suspension_reason(reason)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    if !errors.is_empty() {
-        return Err(Error::Fields(errors));
-    }
-    let a = s.get_account(id)?;
-    let details = format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y"));
-    s.apply_change(
-        &a,
-        &AccountChange::Suspend { until, reason },
-        "Suspension des appels",
-        &details,
-    )
-}
-
-/// *Lever la suspension*.
-pub(crate) fn resume_account(s: &mut impl AccountRules, id: i64) -> Result<Account> {
-    let a = s.get_account(id)?;
-    let Some(until) = a.suspended_until else {
-        return Err(Error::Rejected(format!(
-            "Les appels {} ne sont pas suspendus.",
-            crate::fr::de(&a.name)
-        )));
-    };
-    let details = format!(
-        "suspension jusqu'au {} ({})",
-        until.format("%d/%m/%Y"),
-        a.suspension_reason
-    );
-    s.apply_change(&a, &AccountChange::Resume, "Suspension levée", &details)
-}
-
 impl AccountRules for Store {
-    fn get_account(&self, id: i64) -> Result<Account> {
-        Store::get_account(self, id)
-    }
-
-    fn apply_change(
-        &mut self,
-        a: &Account,
-        change: &AccountChange,
-        action: &str,
-        details: &str,
-    ) -> Result<Account> {
-        match change {
+    fn apply_change(&mut self, a: &Account, c: &AccountChange, j: JournalLine) -> Result<Account> {
+        let JournalLine { action, details } = j;
+        match c {
             AccountChange::Limits { max_call, per_day } => self.change_account(
                 a,
                 "max_call_min = ?2, calls_per_day = ?3",

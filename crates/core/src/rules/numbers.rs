@@ -3,6 +3,7 @@
 //! `autoriser` refuses it. Privileged (lawyer, consulate): callable by every account without
 //! being on its keys, never recorded, free or billed. Stored and compared in international form.
 
+use crate::base::Basics;
 use crate::domain::field::shown;
 use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
@@ -278,21 +279,6 @@ impl Store {
         Ok(NumberRules::from_rows(blocked, privileged))
     }
 
-    pub fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT pattern, reason, operator, created_at FROM blocked_numbers ORDER BY pattern",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(BlockedNumber {
-                motif: r.get(0)?,
-                raison: r.get(1)?,
-                operateur: r.get(2)?,
-                date: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {
         let mut stmt = self.conn.prepare(
             "SELECT number, label, free, operator, created_at FROM privileged_numbers ORDER BY label, number",
@@ -308,69 +294,157 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// Accounts with a key under `pattern` (as [`parse_pattern`] gives it).
-    pub fn accounts_holding(&self, pattern: &str) -> Result<Vec<Holder>> {
-        accounts_holding(self, pattern)
-    }
-
-    /// Blocks a number or a prefix. When keys already hold it, nothing is written unless
-    /// `force`: the error lists who holds it (the window asks, the command line wants --force).
-    pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
-        block_number(self, raw, reason, force)
-    }
-
-    /// Like [`Store::block_number`], but keys holding the number are an answer, not an error:
-    /// the window shows who holds it and asks before blocking with `force`. Every other check
-    /// (the number, the reason, already blocked, privileged) comes first.
-    pub fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
-        try_block_number(self, raw, reason, force)
-    }
-
-    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
-        unblock_number(self, raw)
-    }
-
-    pub fn privilege_number(
-        &mut self,
-        raw: &str,
-        label: &str,
-        free: bool,
-    ) -> Result<PrivilegedNumber> {
-        privilege_number(self, raw, label, free)
-    }
-
-    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
-        unprivilege_number(self, raw)
-    }
 }
 
 /// Called with an account's matricule, name and keys.
-pub(crate) type KeysVisitor<'a> = dyn FnMut(&str, &str, &[Option<String>]) + 'a;
+pub type KeysVisitor<'a> = dyn FnMut(&str, &str, &[Option<String>]) + 'a;
 
-/// What the rules on numbers read and write, once per store; the checks and the Journal's
-/// words below are the same for both.
-pub(crate) trait NumberStore {
-    fn settings(&self) -> Result<crate::store::Settings>;
-    fn operator(&self) -> String;
-    fn number_rules(&self) -> Result<NumberRules>;
+/// Called with the Journal's details of a rule removed, from its reason or label.
+pub type JournalOf<'a> = dyn Fn(&str) -> String + 'a;
+
+/// Blocked and privileged numbers: the checks and the Journal's words once, the rows read and
+/// written by each store.
+pub trait NumberStore: Basics {
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>>;
     /// Every account's matricule, name and keys, by name.
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()>;
     /// Writes the rule and its Journal line in one transaction; false when it was already there.
     fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool>;
     /// Removes the rule, with the Journal line `journal` makes of its reason; `None` when absent.
-    fn delete_blocked(
-        &mut self,
-        pattern: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>>;
+    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>>;
     fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()>;
-    fn delete_privileged(
-        &mut self,
-        number: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>>;
+    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>>;
+
+    /// Reads every account's keys: blocking a number is rare, and keys are stored as typed.
+    fn accounts_holding(&self, pattern: &str) -> Result<Vec<Holder>> {
+        let cc = self.settings()?.country_code;
+        let (body, prefix) = match pattern.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (pattern, false),
+        };
+        let mut out = Vec::new();
+        self.each_keys(&mut |matricule, name, phones| {
+            for (k, p) in phones.iter().enumerate() {
+                let Some(p) = p else { continue };
+                let n = international(p, &cc);
+                if (prefix && n.starts_with(body)) || (!prefix && n == body) {
+                    out.push(Holder {
+                        matricule: matricule.to_string(),
+                        nom: name.to_string(),
+                        touche: k as u8 + 1,
+                        numero: n,
+                    });
+                }
+            }
+        })?;
+        Ok(out)
+    }
+
+    fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
+        match self.try_block_number(raw, reason, force)? {
+            Blocking::Blocked(b) => Ok(b),
+            Blocking::Held { question, .. } => Err(Error::Rejected(question)),
+        }
+    }
+
+    fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
+        let cc = self.settings()?.country_code;
+        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+        let reason = clean_text(reason, "le motif", 200).map_err(|m| {
+            Error::Rejected(format!(
+                "Numéro non interdit : {m} (pourquoi ce numéro est-il interdit ?)."
+            ))
+        })?;
+        let rules = self.number_rules()?;
+        if let Some((label, _)) = rules.privileged(&pattern) {
+            return Err(Error::Rejected(format!(
+                "Le numéro {pattern} est privilégié ({label}) : retirez-le des numéros privilégiés avant de l'interdire."
+            )));
+        }
+        let already = || Error::Rejected(format!("Le numéro {pattern} est déjà interdit."));
+        if self
+            .blocked_numbers()?
+            .into_iter()
+            .any(|b| b.motif == pattern)
+        {
+            return Err(already());
+        }
+        if !force {
+            let holders = self.accounts_holding(&pattern)?;
+            if !holders.is_empty() {
+                return Ok(Blocking::Held {
+                    question: holders_sentence(&holders),
+                    motif: pattern,
+                    holders,
+                });
+            }
+        }
+        let b = BlockedNumber {
+            motif: pattern.clone(),
+            raison: reason.clone(),
+            operateur: self.operator().to_string(),
+            date: now(),
+        };
+        if !self.insert_blocked(&b, &format!("{pattern} : {reason}"))? {
+            return Err(already());
+        }
+        Ok(Blocking::Blocked(b))
+    }
+
+    fn unblock_number(&mut self, raw: &str) -> Result<()> {
+        let cc = self.settings()?.country_code;
+        let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
+        let journal = |reason: &str| format!("{pattern} (interdit pour : {reason})");
+        match self.delete_blocked(&pattern, &journal)? {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound(format!("le numéro interdit {pattern}"))),
+        }
+    }
+
+    fn privilege_number(&mut self, raw: &str, label: &str, free: bool) -> Result<PrivilegedNumber> {
+        let cc = self.settings()?.country_code;
+        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
+            Error::Rejected(format!(
+                "Numéro invalide « {} » : un numéro privilégié est un numéro entier (98765432, +21698765432).",
+                shown(raw.trim())
+            ))
+        })?;
+        let label = clean_text(label, "le libellé", 80).map_err(|m| {
+            Error::Rejected(format!("Numéro non ajouté : {m} (Avocat, Consulat…)."))
+        })?;
+        if let Some(b) = self.number_rules()?.exact.get(&number) {
+            return Err(Error::Rejected(format!(
+                "Le numéro {number} est interdit ({b}) : retirez-le des numéros interdits avant de le privilégier."
+            )));
+        }
+        let p = PrivilegedNumber {
+            numero: number,
+            libelle: label,
+            gratuit: free,
+            operateur: self.operator().to_string(),
+            date: now(),
+        };
+        let journal = format!(
+            "{} : {}{}",
+            p.numero,
+            p.libelle,
+            if free { " (gratuit)" } else { " (facturé)" }
+        );
+        self.upsert_privileged(&p, &journal)?;
+        Ok(p)
+    }
+
+    fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
+        let cc = self.settings()?.country_code;
+        let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
+            Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim())))
+        })?;
+        let journal = |label: &str| format!("{number} ({label})");
+        match self.delete_privileged(&number, &journal)? {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound(format!("le numéro privilégié {number}"))),
+        }
+    }
 }
 
 pub(crate) const BLOCKED: &str = "Numéro interdit";
@@ -378,161 +452,20 @@ pub(crate) const UNBLOCKED: &str = "Numéro autorisé de nouveau";
 pub(crate) const PRIVILEGED: &str = "Numéro privilégié";
 pub(crate) const UNPRIVILEGED: &str = "Numéro privilégié retiré";
 
-/// Reads every account's keys: blocking a number is rare, and keys are stored as typed.
-pub(crate) fn accounts_holding(s: &impl NumberStore, pattern: &str) -> Result<Vec<Holder>> {
-    let cc = s.settings()?.country_code;
-    let (body, prefix) = match pattern.strip_suffix('*') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    let mut out = Vec::new();
-    s.each_keys(&mut |matricule, name, phones| {
-        for (k, p) in phones.iter().enumerate() {
-            let Some(p) = p else { continue };
-            let n = international(p, &cc);
-            if (prefix && n.starts_with(body)) || (!prefix && n == body) {
-                out.push(Holder {
-                    matricule: matricule.to_string(),
-                    nom: name.to_string(),
-                    touche: k as u8 + 1,
-                    numero: n,
-                });
-            }
-        }
-    })?;
-    Ok(out)
-}
-
-pub(crate) fn block_number(
-    s: &mut impl NumberStore,
-    raw: &str,
-    reason: &str,
-    force: bool,
-) -> Result<BlockedNumber> {
-    match try_block_number(s, raw, reason, force)? {
-        Blocking::Blocked(b) => Ok(b),
-        Blocking::Held { question, .. } => Err(Error::Rejected(question)),
-    }
-}
-
-pub(crate) fn try_block_number(
-    s: &mut impl NumberStore,
-    raw: &str,
-    reason: &str,
-    force: bool,
-) -> Result<Blocking> {
-    let cc = s.settings()?.country_code;
-    let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
-    let reason = clean_text(reason, "le motif", 200).map_err(|m| {
-        Error::Rejected(format!(
-            "Numéro non interdit : {m} (pourquoi ce numéro est-il interdit ?)."
-        ))
-    })?;
-    let rules = s.number_rules()?;
-    if let Some((label, _)) = rules.privileged(&pattern) {
-        return Err(Error::Rejected(format!(
-            "Le numéro {pattern} est privilégié ({label}) : retirez-le des numéros privilégiés avant de l'interdire."
-        )));
-    }
-    let already = || Error::Rejected(format!("Le numéro {pattern} est déjà interdit."));
-    if s.blocked_numbers()?.into_iter().any(|b| b.motif == pattern) {
-        return Err(already());
-    }
-    if !force {
-        let holders = accounts_holding(s, &pattern)?;
-        if !holders.is_empty() {
-            return Ok(Blocking::Held {
-                question: holders_sentence(&holders),
-                motif: pattern,
-                holders,
-            });
-        }
-    }
-    let b = BlockedNumber {
-        motif: pattern.clone(),
-        raison: reason.clone(),
-        operateur: s.operator(),
-        date: now(),
-    };
-    if !s.insert_blocked(&b, &format!("{pattern} : {reason}"))? {
-        return Err(already());
-    }
-    Ok(Blocking::Blocked(b))
-}
-
-pub(crate) fn unblock_number(s: &mut impl NumberStore, raw: &str) -> Result<()> {
-    let cc = s.settings()?.country_code;
-    let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
-    let journal = |reason: &str| format!("{pattern} (interdit pour : {reason})");
-    match s.delete_blocked(&pattern, &journal)? {
-        Some(_) => Ok(()),
-        None => Err(Error::NotFound(format!("le numéro interdit {pattern}"))),
-    }
-}
-
-pub(crate) fn privilege_number(
-    s: &mut impl NumberStore,
-    raw: &str,
-    label: &str,
-    free: bool,
-) -> Result<PrivilegedNumber> {
-    let cc = s.settings()?.country_code;
-    let number = parse_number(raw.trim(), &cc).ok_or_else(|| {
-        Error::Rejected(format!(
-            "Numéro invalide « {} » : un numéro privilégié est un numéro entier (98765432, +21698765432).",
-            shown(raw.trim())
-        ))
-    })?;
-    let label = clean_text(label, "le libellé", 80)
-        .map_err(|m| Error::Rejected(format!("Numéro non ajouté : {m} (Avocat, Consulat…).")))?;
-    if let Some(b) = s.number_rules()?.exact.get(&number) {
-        return Err(Error::Rejected(format!(
-            "Le numéro {number} est interdit ({b}) : retirez-le des numéros interdits avant de le privilégier."
-        )));
-    }
-    let p = PrivilegedNumber {
-        numero: number,
-        libelle: label,
-        gratuit: free,
-        operateur: s.operator(),
-        date: now(),
-    };
-    let journal = format!(
-        "{} : {}{}",
-        p.numero,
-        p.libelle,
-        if free { " (gratuit)" } else { " (facturé)" }
-    );
-    s.upsert_privileged(&p, &journal)?;
-    Ok(p)
-}
-
-pub(crate) fn unprivilege_number(s: &mut impl NumberStore, raw: &str) -> Result<()> {
-    let cc = s.settings()?.country_code;
-    let number = parse_number(raw.trim(), &cc)
-        .ok_or_else(|| Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim()))))?;
-    let journal = |label: &str| format!("{number} ({label})");
-    match s.delete_privileged(&number, &journal)? {
-        Some(_) => Ok(()),
-        None => Err(Error::NotFound(format!("le numéro privilégié {number}"))),
-    }
-}
-
 impl NumberStore for Store {
-    fn settings(&self) -> Result<crate::store::Settings> {
-        Store::settings(self)
-    }
-
-    fn operator(&self) -> String {
-        Store::operator(self).to_string()
-    }
-
-    fn number_rules(&self) -> Result<NumberRules> {
-        Store::number_rules(self)
-    }
-
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
-        Store::blocked_numbers(self)
+        let mut stmt = self.conn.prepare(
+            "SELECT pattern, reason, operator, created_at FROM blocked_numbers ORDER BY pattern",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BlockedNumber {
+                motif: r.get(0)?,
+                raison: r.get(1)?,
+                operateur: r.get(2)?,
+                date: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()> {
@@ -565,11 +498,7 @@ impl NumberStore for Store {
         Ok(true)
     }
 
-    fn delete_blocked(
-        &mut self,
-        pattern: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>> {
+    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
         let reason: Option<String> = tx
@@ -600,11 +529,7 @@ impl NumberStore for Store {
         Ok(())
     }
 
-    fn delete_privileged(
-        &mut self,
-        number: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>> {
+    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
         let label: Option<String> = tx

@@ -4,55 +4,18 @@
 use super::SiteStore;
 use crate::domain::Account;
 use crate::error::Result;
-use crate::rules::{self, AccountChange, AccountRules};
+use crate::rules::{AccountChange, AccountRules, JournalLine};
 use crate::store::now;
-use chrono::NaiveDate;
-
-impl SiteStore {
-    /// Per-account per-call maximum and calls per day; `Some(None)` goes back to the site's.
-    pub fn set_account_limits(
-        &mut self,
-        id: i64,
-        max_call: Option<Option<u32>>,
-        calls_per_day: Option<Option<u32>>,
-    ) -> Result<Account> {
-        rules::set_account_limits(self, id, max_call, calls_per_day)
-    }
-
-    /// Suspends calls through `until` (a local day, included), with a required reason.
-    pub fn suspend_account(
-        &mut self,
-        id: i64,
-        until: NaiveDate,
-        reason: &str,
-        today: NaiveDate,
-    ) -> Result<Account> {
-        rules::suspend_account(self, id, until, reason, today)
-    }
-
-    pub fn resume_account(&mut self, id: i64) -> Result<Account> {
-        rules::resume_account(self, id)
-    }
-}
 
 impl AccountRules for SiteStore {
-    fn get_account(&self, id: i64) -> Result<Account> {
-        SiteStore::get_account(self, id)
-    }
-
-    fn apply_change(
-        &mut self,
-        a: &Account,
-        change: &AccountChange,
-        action: &str,
-        details: &str,
-    ) -> Result<Account> {
+    fn apply_change(&mut self, a: &Account, c: &AccountChange, j: JournalLine) -> Result<Account> {
+        let JournalLine { action, details } = j;
         let refused = self.refusal("changer les règles d'appel d'un compte");
         {
             let mut client = self.client.borrow_mut();
             let mut tx = client.transaction().map_err(&refused)?;
             let t = now();
-            match change {
+            match c {
                 AccountChange::Limits { max_call, per_day } => tx.execute(
                     "UPDATE accounts SET max_call_min = $2, calls_per_day = $3, updated_at = $4
                      WHERE id = $1",

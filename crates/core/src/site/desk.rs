@@ -1,22 +1,17 @@
-//! What a desk's window does on a site beyond the command line's operations (SPEC §4, §13): the
-//! account form checked and saved, the *Gestion de solde* preview and its confirmation threshold,
-//! the account sheet — each as on SQLite, said the same way, with the same refusals of the
-//! server for a role that may not (`Base` calls whichever store is open).
+//! What a desk's window does on a site beyond the command line's operations (SPEC §4, §13): an
+//! account created, and what the shared operations of [`Desk`] read and write here, with the
+//! same refusals of the server for a role that may not.
 
 use super::accounts::{audit, search_text};
 use super::SiteStore;
-use crate::base::both;
-use crate::domain::{
-    Account, AccountDraft, AccountForm, Field, FieldError, Identifiant, Matricule, Money, Phone,
-};
+use crate::desk::{Desk, TypedMovement};
+use crate::domain::{Account, AccountDraft, Field, FieldError, Money};
 use crate::error::{Error, Result};
 use crate::search::index::name_key;
-use crate::sheet::Sheet;
 use crate::store::accounts::UNIQUE;
 use crate::store::columns::{self, PHONE_LIST};
-use crate::store::ledger::{needs_confirmation, preview, Movement, MovementKind, MovementPreview};
+use crate::store::ledger::Movement;
 use crate::store::now;
-use crate::Base;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 
@@ -25,76 +20,11 @@ fn phone_params(first: usize) -> String {
     columns::phone_params(first).replace('?', "$")
 }
 
-/// The keys of a form as typed, read where they are valid (the form's own check says the rest).
-fn typed_phones(form: &AccountForm) -> Vec<Option<Phone>> {
-    form.phones
-        .iter()
-        .enumerate()
-        .map(|(k, raw)| Phone::parse_optional(raw, k as u8 + 1).ok().flatten())
-        .collect()
-}
-
 impl SiteStore {
     /// Whether the connection was lost (the server restarted, the network went away): a
     /// window that stays open all day signs in again rather than failing every command.
     pub fn is_closed(&self) -> bool {
         self.client.borrow().is_closed()
-    }
-
-    /// Field errors for a matricule or identifiant already held by another account than
-    /// `except_id`, each checked when given (the same sentences as on SQLite).
-    fn taken(
-        &self,
-        matricule: Option<&str>,
-        identifiant: Option<&str>,
-        except_id: Option<i64>,
-    ) -> Result<Vec<FieldError>> {
-        let mut errors = Vec::new();
-        for ((field, col, what), value) in UNIQUE.into_iter().zip([matricule, identifiant]) {
-            let Some(value) = value else { continue };
-            let holder = self.client.borrow_mut().query_opt(
-                &format!("SELECT id, name FROM accounts WHERE {col} = $1"),
-                &[&value],
-            )?;
-            if let Some(r) = holder.filter(|r| Some(r.get::<_, i64>(0)) != except_id) {
-                let name: String = r.get(1);
-                errors.push(FieldError::new(
-                    field,
-                    format!("{what} {value} est déjà attribué à {name}"),
-                ));
-            }
-        }
-        Ok(errors)
-    }
-
-    /// Every problem of a form without saving, as [`Store::validate_form`](crate::Store::validate_form).
-    pub fn validate_form(
-        &self,
-        form: &AccountForm,
-        except_id: Option<i64>,
-    ) -> Result<Vec<FieldError>> {
-        let st = self.settings()?;
-        let mut errors = form
-            .validate(&st.currency, &st.country_code)
-            .err()
-            .unwrap_or_default();
-        let matricule = Matricule::parse(&form.matricule).ok();
-        let identifiant = Identifiant::parse(&form.identifiant).ok();
-        errors.extend(self.taken(
-            matricule.as_ref().map(Matricule::as_str),
-            identifiant.as_ref().map(Identifiant::as_str),
-            except_id,
-        )?);
-        let before = match except_id {
-            Some(id) => Some(self.get_account(id)?.phones),
-            None => None,
-        };
-        errors.extend(self.number_rules()?.key_errors(
-            &typed_phones(form),
-            before.as_deref(),
-            &st.country_code,
-        ));
-        Ok(errors)
     }
 
     /// Creates an account, as [`Store::create_account`](crate::Store::create_account): a
@@ -118,7 +48,7 @@ impl SiteStore {
             d.matricule.as_str().to_string(),
             d.identifiant.as_str().to_string(),
         );
-        let dup = self.taken(Some(&matricule), Some(&identifiant), None)?;
+        let dup = self.taken([Some(&matricule), Some(&identifiant)], None)?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -193,19 +123,37 @@ impl SiteStore {
         drop(client);
         self.get_account(id)
     }
+}
 
-    /// Turns the account on or off (the table's switch): an edit of the account.
-    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
-        let a = self.get_account(id)?;
-        if a.enabled == enabled {
-            return Ok(a);
+impl Desk for SiteStore {
+    fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for ((field, col, what), value) in UNIQUE.into_iter().zip(keys) {
+            let Some(value) = value else { continue };
+            let holder = self.client.borrow_mut().query_opt(
+                &format!("SELECT id, name FROM accounts WHERE {col} = $1"),
+                &[&value],
+            )?;
+            if let Some(r) = holder.filter(|r| Some(r.get::<_, i64>(0)) != except) {
+                let name: String = r.get(1);
+                errors.push(FieldError::new(
+                    field,
+                    format!("{what} {value} est déjà attribué à {name}"),
+                ));
+            }
         }
-        let mut d = a.to_draft();
-        d.enabled = enabled;
-        self.update_account(id, &d)
+        Ok(errors)
     }
 
-    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
+    fn balance(&self, account_id: i64) -> Result<i64> {
+        self.client
+            .borrow_mut()
+            .query_opt("SELECT balance FROM accounts WHERE id = $1", &[&account_id])?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
+    }
+
+    fn count_movements(&self, account_id: i64) -> Result<u64> {
         let n: i64 = self
             .client
             .borrow_mut()
@@ -218,7 +166,7 @@ impl SiteStore {
     }
 
     /// What calls in progress hold on the balance; a role refused the holds is shown none.
-    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
+    fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
         let row = self.client.borrow_mut().query_one(
             "SELECT coalesce(sum(reserved), 0)::bigint FROM call_holds
              WHERE account_id = $1 AND expires_at > $2",
@@ -231,102 +179,7 @@ impl SiteStore {
         }
     }
 
-    /// What the movement would do, without saving it, as
-    /// [`Store::preview_movement`](crate::Store::preview_movement).
-    pub fn preview_movement(
-        &self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-    ) -> Result<MovementPreview> {
-        let seuil = self.settings()?.confirmation_threshold.0;
-        let balance: i64 = self
-            .client
-            .borrow_mut()
-            .query_opt("SELECT balance FROM accounts WHERE id = $1", &[&account_id])?
-            .map(|r| r.get(0))
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
-        Ok(preview(
-            kind,
-            amount,
-            balance,
-            seuil,
-            self.reserved_amount(account_id, now())?,
-        ))
-    }
-
-    /// A movement typed in the window: above the confirmation threshold it is saved only once
-    /// confirmed, as [`Store::confirmed_movement`](crate::Store::confirmed_movement); then
-    /// through the server's `forfaits_mouvement` ([`SiteStore::manual_movement`]).
-    pub fn confirmed_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-        confirmed: bool,
-    ) -> Result<Movement> {
-        needs_confirmation(&self.settings()?, kind, amount, confirmed)?;
-        self.manual_movement(account_id, kind, amount, reason)
-    }
-}
-
-/// The window's operations on whichever store is open.
-impl Base {
-    pub fn validate_form(
-        &self,
-        form: &AccountForm,
-        except_id: Option<i64>,
-    ) -> Result<Vec<FieldError>> {
-        both!(self, s => s.validate_form(form, except_id))
-    }
-
-    /// The form checked against the settings: the account to save and its opening balance, or
-    /// every field's error.
-    pub fn draft_from_form(&self, form: &AccountForm) -> Result<(AccountDraft, Money)> {
-        let st = self.settings()?;
-        form.validate(&st.currency, &st.country_code)
-            .map_err(Error::Fields)
-    }
-
-    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
-        both!(self, s => s.create_account(d, opening))
-    }
-
-    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
-        both!(self, s => s.set_enabled(id, enabled))
-    }
-
-    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
-        both!(self, s => s.count_movements(account_id))
-    }
-
-    pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        both!(self, s => s.reserved_amount(account_id, now))
-    }
-
-    pub fn preview_movement(
-        &self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-    ) -> Result<MovementPreview> {
-        both!(self, s => s.preview_movement(account_id, kind, amount))
-    }
-
-    pub fn confirmed_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-        confirmed: bool,
-    ) -> Result<Movement> {
-        both!(self, s => s.confirmed_movement(account_id, kind, amount, reason, confirmed))
-    }
-
-    /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.
-    pub fn sheet(&self, account_id: i64) -> Result<Sheet> {
-        Sheet::of(self, account_id)
+    fn write_movement(&mut self, m: TypedMovement) -> Result<Movement> {
+        self.movement_through_server(m)
     }
 }

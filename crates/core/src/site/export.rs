@@ -6,7 +6,6 @@ use crate::domain::Account;
 use crate::error::Result;
 use crate::export::AccountSource;
 use crate::store::columns::ACCOUNT;
-use crate::store::Settings;
 use postgres::fallible_iterator::FallibleIterator;
 
 impl SiteStore {
@@ -34,14 +33,6 @@ impl SiteStore {
 }
 
 impl AccountSource for SiteStore {
-    fn settings(&self) -> Result<Settings> {
-        SiteStore::settings(self)
-    }
-
-    fn count_accounts(&self) -> Result<u64> {
-        SiteStore::count_accounts(self)
-    }
-
     fn longest_name(&self) -> Result<usize> {
         let n: i32 = self
             .client

@@ -3,9 +3,9 @@
 //! balance, the movement and the Journal's line in one transaction.
 
 use super::SiteStore;
-use crate::domain::Money;
+use crate::desk::TypedMovement;
 use crate::error::{Error, Result};
-use crate::store::ledger::{below_zero, signed, typed_reason, Movement, MovementKind};
+use crate::store::ledger::{below_zero, Movement, MovementKind};
 
 /// What each kind is called in a refusal: « Votre rôle (caisse) ne permet pas de débiter un
 /// compte. »
@@ -20,19 +20,11 @@ fn action(kind: MovementKind) -> &'static str {
 }
 
 impl SiteStore {
-    /// A movement typed by a person, as [`Store::manual_movement`](crate::Store::manual_movement)
-    /// on SQLite; the cash desk may only add a *Recharge* (the server refuses the rest).
-    pub fn manual_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-    ) -> Result<Movement> {
-        let currency = self.settings()?.currency;
-        let reason = typed_reason(kind, amount, reason)?;
-        let signed = signed(kind, amount);
-        let decimals = i32::from(currency.decimals);
+    /// A movement through the server's `forfaits_mouvement`; the cash desk may only add a
+    /// *Recharge* (the server refuses the rest).
+    pub(super) fn movement_through_server(&mut self, m: TypedMovement) -> Result<Movement> {
+        let (account_id, kind, signed) = (m.account_id, m.kind, m.amount);
+        let decimals = i32::from(m.currency.decimals);
         let refused = self.refusal(action(kind));
         let row = self
             .client
@@ -40,7 +32,7 @@ impl SiteStore {
             .query_opt(
                 "SELECT movement_id, at, balance_before, balance_after, refused
                  FROM forfaits_mouvement($1, $2, $3, $4, $5)",
-                &[&account_id, &kind.code(), &signed, &reason, &decimals],
+                &[&account_id, &kind.code(), &signed, &m.reason, &decimals],
             )
             .map_err(|e| match e.code() {
                 Some(c) if *c == postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE => {
@@ -52,18 +44,10 @@ impl SiteStore {
         let (before, after): (i64, i64) = (row.get(2), row.get(3));
         if row.get::<_, bool>(4) {
             let name = self.get_account(account_id)?.name;
-            return Err(below_zero(kind, &name, &currency, before, signed, after));
+            return Err(below_zero(kind, &name, &m.currency, before, signed, after));
         }
-        Ok(Movement {
-            id: row.get(0),
-            date: row.get(1),
-            kind,
-            libelle: kind.label(),
-            montant: signed,
-            solde_apres: after,
-            motif: reason,
-            operateur: self.operator().to_string(),
-        })
+        let operator = self.operator().to_string();
+        Ok(m.saved(row.get(0), row.get(1), after, &operator))
     }
 
     /// Movements of an account, newest first.

@@ -5,35 +5,14 @@
 use super::SiteStore;
 use crate::error::Result;
 use crate::rules::numbers::{
-    self, BlockedNumber, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED, UNBLOCKED,
+    self, BlockedNumber, JournalOf, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED, UNBLOCKED,
     UNPRIVILEGED,
 };
-use crate::rules::{Blocking, NumberRules};
 use crate::store::columns::PHONE_LIST;
-use crate::store::Settings;
 
 const ACTION: &str = "changer les numéros interdits ou privilégiés";
 
 impl SiteStore {
-    pub fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query(
-                "SELECT pattern, reason, operator, created_at FROM blocked_numbers
-                 ORDER BY pattern COLLATE \"C\"",
-                &[],
-            )?
-            .iter()
-            .map(|r| BlockedNumber {
-                motif: r.get(0),
-                raison: r.get(1),
-                operateur: r.get(2),
-                date: r.get(3),
-            })
-            .collect())
-    }
-
     pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {
         Ok(self
             .client
@@ -52,31 +31,6 @@ impl SiteStore {
                 date: r.get(4),
             })
             .collect())
-    }
-
-    pub fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
-        numbers::try_block_number(self, raw, reason, force)
-    }
-
-    pub fn block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<BlockedNumber> {
-        numbers::block_number(self, raw, reason, force)
-    }
-
-    pub fn unblock_number(&mut self, raw: &str) -> Result<()> {
-        numbers::unblock_number(self, raw)
-    }
-
-    pub fn privilege_number(
-        &mut self,
-        raw: &str,
-        label: &str,
-        free: bool,
-    ) -> Result<PrivilegedNumber> {
-        numbers::privilege_number(self, raw, label, free)
-    }
-
-    pub fn unprivilege_number(&mut self, raw: &str) -> Result<()> {
-        numbers::unprivilege_number(self, raw)
     }
 
     /// Runs `f` in a transaction with the Journal's line `action`/`journal` added when `f`
@@ -102,20 +56,23 @@ impl SiteStore {
 }
 
 impl NumberStore for SiteStore {
-    fn settings(&self) -> Result<Settings> {
-        SiteStore::settings(self)
-    }
-
-    fn operator(&self) -> String {
-        SiteStore::operator(self).to_string()
-    }
-
-    fn number_rules(&self) -> Result<NumberRules> {
-        SiteStore::number_rules(self)
-    }
-
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
-        SiteStore::blocked_numbers(self)
+        Ok(self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT pattern, reason, operator, created_at FROM blocked_numbers
+                 ORDER BY pattern COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| BlockedNumber {
+                motif: r.get(0),
+                raison: r.get(1),
+                operateur: r.get(2),
+                date: r.get(3),
+            })
+            .collect())
     }
 
     fn each_keys(&self, f: &mut numbers::KeysVisitor<'_>) -> Result<()> {
@@ -152,11 +109,7 @@ impl NumberStore for SiteStore {
         Ok(done.is_some())
     }
 
-    fn delete_blocked(
-        &mut self,
-        pattern: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>> {
+    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>> {
         self.journaled(
             UNBLOCKED,
             |tx| {
@@ -189,11 +142,7 @@ impl NumberStore for SiteStore {
         Ok(())
     }
 
-    fn delete_privileged(
-        &mut self,
-        number: &str,
-        journal: &dyn Fn(&str) -> String,
-    ) -> Result<Option<String>> {
+    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>> {
         self.journaled(
             UNPRIVILEGED,
             |tx| {

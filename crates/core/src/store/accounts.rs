@@ -4,9 +4,7 @@ use super::audit::{self, Subject};
 use super::columns::{self, Col};
 use super::ledger::{self, MovementKind};
 use super::{now, Store};
-use crate::domain::{
-    Account, AccountDraft, Field, FieldError, Identifiant, Matricule, Money, KEYS,
-};
+use crate::domain::{Account, AccountDraft, Field, FieldError, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::search::index::{name_key, IndexBatch, Indexed};
 use rusqlite::{params, Connection, OptionalExtension, Row, Statement, ToSql};
@@ -225,15 +223,10 @@ pub(crate) fn holder(conn: &Connection, col: &str, value: &str) -> Result<Option
 /// when given, whatever the other fields hold).
 pub(crate) fn uniqueness_errors(
     conn: &Connection,
-    matricule: Option<&Matricule>,
-    identifiant: Option<&Identifiant>,
+    given: [Option<&str>; 2],
     except_id: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
-    let given = [
-        matricule.map(Matricule::as_str),
-        identifiant.map(Identifiant::as_str),
-    ];
     for ((field, col, what), value) in UNIQUE.into_iter().zip(given) {
         let Some(value) = value else { continue };
         let other = holder(conn, col, value)?.filter(|(id, _)| Some(*id) != except_id);
@@ -248,61 +241,6 @@ pub(crate) fn uniqueness_errors(
 }
 
 impl Store {
-    /// Every problem of a form (fields, and matricule or identifiant already taken by another
-    /// account), without saving: the window shows them under their fields as they are left.
-    /// A matricule or identifiant already taken is reported as soon as it is itself valid,
-    /// whatever the other fields hold, so that each field keeps its own error.
-    pub fn validate_form(
-        &self,
-        form: &crate::domain::AccountForm,
-        except_id: Option<i64>,
-    ) -> Result<Vec<FieldError>> {
-        let st = self.settings()?;
-        let mut errors = form
-            .validate(&st.currency, &st.country_code)
-            .err()
-            .unwrap_or_default();
-        let matricule = Matricule::parse(&form.matricule).ok();
-        let identifiant = Identifiant::parse(&form.identifiant).ok();
-        errors.extend(uniqueness_errors(
-            &self.conn,
-            matricule.as_ref(),
-            identifiant.as_ref(),
-            except_id,
-        )?);
-        let phones: Vec<Option<crate::domain::Phone>> = form
-            .phones
-            .iter()
-            .enumerate()
-            .map(|(k, raw)| {
-                crate::domain::Phone::parse_optional(raw, k as u8 + 1)
-                    .ok()
-                    .flatten()
-            })
-            .collect();
-        let before = match except_id {
-            Some(id) => Some(self.get_account(id)?.phones),
-            None => None,
-        };
-        errors.extend(self.number_rules()?.key_errors(
-            &phones,
-            before.as_deref(),
-            &st.country_code,
-        ));
-        Ok(errors)
-    }
-
-    /// The form checked against the settings: the account to save and its opening balance, or
-    /// every field's error.
-    pub fn draft_from_form(
-        &self,
-        form: &crate::domain::AccountForm,
-    ) -> Result<(AccountDraft, Money)> {
-        let st = self.settings()?;
-        form.validate(&st.currency, &st.country_code)
-            .map_err(Error::Fields)
-    }
-
     /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
     pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
         if opening.0 < 0 {
@@ -319,7 +257,7 @@ impl Store {
             return Err(Error::Fields(blocked));
         }
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), None)?;
+        let dup = uniqueness_errors(&tx, d.unique_keys(), None)?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -364,7 +302,7 @@ impl Store {
             return Err(Error::Fields(blocked));
         }
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, Some(&d.matricule), Some(&d.identifiant), Some(id))?;
+        let dup = uniqueness_errors(&tx, d.unique_keys(), Some(id))?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -390,17 +328,6 @@ impl Store {
         )?;
         tx.commit()?;
         self.get_account(id)
-    }
-
-    /// Turns the account on or off (from the table).
-    pub fn set_enabled(&mut self, id: i64, enabled: bool) -> Result<Account> {
-        let a = self.get_account(id)?;
-        let mut d = a.to_draft();
-        if d.enabled == enabled {
-            return Ok(a);
-        }
-        d.enabled = enabled;
-        self.update_account(id, &d)
     }
 
     /// Sets *Durée totale des appels* back to 0 (explicit, audited).

@@ -3,6 +3,7 @@
 
 use super::audit::{self, Subject};
 use super::{now, Store};
+use crate::desk::TypedMovement;
 use crate::domain::{Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
 use crate::store::accounts::MAX_PAGE;
@@ -283,103 +284,85 @@ pub(crate) fn needs_confirmation(
     Ok(())
 }
 
-impl Store {
-    /// A movement typed by an administrator: *Recharge*, *Débit*, *Correction* or
-    /// *Remboursement*. `amount` is positive except for a correction, which is signed. A debit or
-    /// a correction may not leave a negative balance.
-    pub fn manual_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-    ) -> Result<Movement> {
-        let currency = self.settings()?.currency;
-        let reason = typed_reason(kind, amount, reason)?;
-        let signed = signed(kind, amount);
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        let (name, matricule, balance): (String, String, i64) = tx
-            .query_row(
-                "SELECT name, matricule, balance FROM accounts WHERE id = ?1",
-                [account_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
-        let after = balance
-            .checked_add(signed)
-            .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
-        if signed < 0 && after < 0 {
-            return Err(below_zero(kind, &name, &currency, balance, signed, after));
-        }
-        let at = now();
-        let new_balance = apply(&tx, account_id, kind, signed, &reason, &operator, at)?;
-        let id = tx.last_insert_rowid();
-        audit::record(
-            &tx,
-            &operator,
-            kind.label(),
-            Some(Subject {
-                matricule: &matricule,
-                name: &name,
-            }),
-            &journal_details(&currency, signed, new_balance, &reason),
-        )?;
-        tx.commit()?;
-        Ok(Movement {
-            id,
-            date: at,
-            kind,
-            libelle: kind.label(),
-            montant: signed,
-            solde_apres: new_balance,
-            motif: reason,
-            operateur: operator,
-        })
+impl crate::desk::Desk for Store {
+    fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>> {
+        super::accounts::uniqueness_errors(&self.conn, keys, except)
     }
 
-    /// What the movement would do, without saving it (the window's button and confirmation).
-    pub fn preview_movement(
-        &self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-    ) -> Result<MovementPreview> {
-        let seuil = self.settings()?.confirmation_threshold.0;
-        let balance: i64 = self
-            .conn
+    fn balance(&self, account_id: i64) -> Result<i64> {
+        self.conn
             .query_row(
                 "SELECT balance FROM accounts WHERE id = ?1",
                 [account_id],
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
-        Ok(preview(
-            kind,
-            amount,
-            balance,
-            seuil,
-            self.reserved_amount(account_id, now())?,
-        ))
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
     }
 
-    /// A movement typed in the window: above the confirmation threshold it is saved only once
-    /// confirmed (`confirmed`), so that no page, however it is driven, credits a fortune in one
-    /// click. Otherwise as [`Store::manual_movement`].
-    pub fn confirmed_movement(
-        &mut self,
-        account_id: i64,
-        kind: MovementKind,
-        amount: Money,
-        reason: &str,
-        confirmed: bool,
-    ) -> Result<Movement> {
-        needs_confirmation(&self.settings()?, kind, amount, confirmed)?;
-        self.manual_movement(account_id, kind, amount, reason)
+    fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
+        Store::reserved_amount(self, account_id, now)
     }
 
+    fn count_movements(&self, account_id: i64) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM movements WHERE account_id = ?1",
+            [account_id],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    fn write_movement(&mut self, m: TypedMovement) -> Result<Movement> {
+        let operator = self.operator().to_string();
+        let tx = self.write_tx()?;
+        let (name, matricule, balance): (String, String, i64) = tx
+            .query_row(
+                "SELECT name, matricule, balance FROM accounts WHERE id = ?1",
+                [m.account_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {}", m.account_id)))?;
+        let after = balance
+            .checked_add(m.amount)
+            .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;
+        if m.amount < 0 && after < 0 {
+            return Err(below_zero(
+                m.kind,
+                &name,
+                &m.currency,
+                balance,
+                m.amount,
+                after,
+            ));
+        }
+        let at = now();
+        let new_balance = apply(
+            &tx,
+            m.account_id,
+            m.kind,
+            m.amount,
+            &m.reason,
+            &operator,
+            at,
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(
+            &tx,
+            &operator,
+            m.kind.label(),
+            Some(Subject {
+                matricule: &matricule,
+                name: &name,
+            }),
+            &journal_details(&m.currency, m.amount, new_balance, &m.reason),
+        )?;
+        tx.commit()?;
+        Ok(m.saved(id, at, new_balance, &operator))
+    }
+}
+
+impl Store {
     /// Movements of an account, newest first; at most [`MAX_PAGE`] at a time.
     pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
         let mut stmt = self.conn.prepare_cached(
@@ -404,13 +387,5 @@ impl Store {
             },
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn count_movements(&self, account_id: i64) -> Result<u64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM movements WHERE account_id = ?1",
-            [account_id],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
     }
 }

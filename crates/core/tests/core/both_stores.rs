@@ -94,7 +94,7 @@ fn names(base: &Base, q: &str) -> Vec<String> {
 fn export(base: &Base, format: ExportFormat) -> String {
     let mut out = Vec::new();
     export_users(
-        base,
+        &**base,
         &mut out,
         ExportOptions {
             format,

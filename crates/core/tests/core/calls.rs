@@ -4,6 +4,7 @@ use crate::common::*;
 use forfaits_core::calls::history::{export_calls_to_file, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::prelude::*;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Error, Store};
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@ use forfaits_core::control::{
     AttemptCounts, AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
 };
 use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use forfaits_core::domain::Field;
+use forfaits_core::prelude::*;
 use forfaits_core::Store;
 
 #[test]

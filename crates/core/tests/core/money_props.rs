@@ -4,6 +4,7 @@
 use crate::common::*;
 use forfaits_core::calls::{load_calls, CallsOptions};
 use forfaits_core::domain::Money;
+use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use forfaits_core::domain::Money;
+use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::{parse_amount, MovementKind};
 use forfaits_core::{Error, Store};
 

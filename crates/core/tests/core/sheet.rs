@@ -4,6 +4,7 @@
 use crate::common::*;
 use forfaits_core::dates;
 use forfaits_core::domain::{Account, CountryCode, Currency, Money};
+use forfaits_core::prelude::*;
 use forfaits_core::sheet::{content, render, write_pdf, SheetData};
 use forfaits_core::store::ledger::{Movement, MovementKind};
 use forfaits_core::store::Settings;

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use forfaits_core::domain::{Field, Money};
+use forfaits_core::prelude::*;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::{Error, Store};
