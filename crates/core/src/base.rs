@@ -5,7 +5,7 @@
 //! answers itself; a `Base` dereferences to the open store as `dyn AnyStore`.
 
 use crate::desk::Desk;
-use crate::domain::{Account, AccountDraft, Money};
+use crate::domain::{Account, AccountDraft};
 use crate::error::{Error, Result};
 use crate::export::AccountSource;
 use crate::import::line::LineError;
@@ -230,10 +230,6 @@ impl Base {
             Base::Local(s) => crate::calls::load_calls(s, path, opts, progress),
             Base::Site(s) => s.load_calls(path, opts, progress),
         }
-    }
-
-    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
-        both!(self, s => s.create_account(d, opening))
     }
 
     /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.

@@ -4,7 +4,8 @@
 
 use crate::base::Basics;
 use crate::domain::{
-    Account, AccountDraft, AccountForm, Currency, FieldError, Identifiant, Matricule, Money, Phone,
+    Account, AccountDraft, AccountForm, Currency, Field, FieldError, Identifiant, Matricule, Money,
+    Phone,
 };
 use crate::error::{Error, Result};
 use crate::store::ledger::{
@@ -43,6 +44,9 @@ pub trait Desk: Basics {
     /// Field errors for a matricule or an identifiant (`keys`, each when given) already held by
     /// another account than `except`, in the same sentences on both stores.
     fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>>;
+    /// The account's row, its opening movement (*Solde initial*) and the Journal's line
+    /// (`journal`) in one transaction; a matricule or identifiant taken is the field's error.
+    fn insert_account(&mut self, d: &AccountDraft, opening: Money, journal: &str) -> Result<i64>;
     fn balance(&self, account_id: i64) -> Result<i64>;
     /// What calls in progress hold on the balance.
     fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64>;
@@ -85,6 +89,30 @@ pub trait Desk: Basics {
                 .key_errors(&typed, before.as_deref(), &st.country_code),
         );
         Ok(errors)
+    }
+
+    /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
+    fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
+        if opening.0 < 0 {
+            return Err(Error::field(FieldError::new(
+                Field::Balance,
+                "le solde initial ne peut pas être négatif",
+            )));
+        }
+        let settings = self.settings()?;
+        let blocked = self
+            .number_rules()?
+            .key_errors(&d.phones, None, &settings.country_code);
+        if !blocked.is_empty() {
+            return Err(Error::Fields(blocked));
+        }
+        let journal = if opening.0 > 0 {
+            format!("solde initial {}", settings.currency.format_plain(opening))
+        } else {
+            String::new()
+        };
+        let id = self.insert_account(d, opening, &journal)?;
+        self.get_account(id)
     }
 
     /// The form checked against the settings: the account to save and its opening balance, or

@@ -9,7 +9,7 @@ pub mod report;
 pub mod sheet;
 pub(crate) mod writer;
 
-use crate::domain::CountryCode;
+use crate::domain::{AccountDraft, CountryCode};
 use crate::error::{Error, Result};
 use crate::fr;
 use crate::rules::NumberRules;
@@ -194,6 +194,45 @@ impl ImportReport {
         }
     }
 
+    /// A batch of checked lines: each valid one written by `write` (draft, key, line), every
+    /// one counted, then the progress told.
+    pub(crate) fn count_batch(
+        &mut self,
+        batch: Vec<parse::Parsed>,
+        mut write: impl FnMut(AccountDraft, String, u64) -> Result<Checked>,
+        events: &mut Events<'_>,
+    ) -> Result<()> {
+        for p in batch {
+            let written = match p.result {
+                Ok((draft, key)) => write(draft, key, p.line)?,
+                Err(errs) => Err(errs),
+            };
+            self.count(written, events.on_error);
+        }
+        (events.progress)(Progress {
+            lignes: self.lignes_lues,
+            octets: events.bytes.as_ref().map_or(self.lignes_lues, |b| b.get()),
+            octets_total: if events.bytes.is_some() {
+                events.total
+            } else {
+                0
+            },
+        });
+        Ok(())
+    }
+
+    /// Every line read: the errors in line order; whether to write, a file without any line
+    /// being refused.
+    pub(crate) fn read_all(&mut self, opts: ImportOptions) -> Result<bool> {
+        self.erreurs.sort_by_key(|e| e.line);
+        if self.lignes_lues == 0 {
+            return Err(Error::Rejected(
+                "Le fichier ne contient aucune ligne.".into(),
+            ));
+        }
+        Ok(self.commits(opts))
+    }
+
     /// A refused line: each error told as it is found, and kept up to [`MAX_KEPT_ERRORS`].
     pub(crate) fn refuse(&mut self, errs: Vec<LineError>, on_error: &mut dyn FnMut(&LineError)) {
         self.rejetees += 1;
@@ -222,6 +261,18 @@ impl ImportReport {
             fr::nombre(self.rejetees, "ligne rejetée", "lignes rejetées")
         )
     }
+}
+
+/// A line written, or its errors.
+pub(crate) type Checked = std::result::Result<Written, Vec<LineError>>;
+
+/// What an import tells as it goes: each refused line's errors, and the progress through the
+/// file (`bytes` read of `total`; lines only for a workbook).
+pub(crate) struct Events<'a> {
+    pub on_error: &'a mut dyn FnMut(&LineError),
+    pub progress: &'a mut dyn FnMut(Progress),
+    pub bytes: Option<reader::ByteCounter>,
+    pub total: u64,
 }
 
 /// The file's size, for the progress; a folder is refused before anything tries to read it.
@@ -284,7 +335,12 @@ pub fn import_users(
     let operator = store.operator().to_string();
     let total = file_size(path)?;
     let source = Source::open(path)?;
-    let bytes = source.bytes();
+    let mut events = Events {
+        on_error,
+        progress,
+        bytes: source.bytes(),
+        total,
+    };
     let mut report = ImportReport::new(&source);
     let cc = settings.country_code.clone();
     // A key of the file set to a blocked number (SPEC §12) is that line's error.
@@ -303,34 +359,17 @@ pub fn import_users(
             scope.spawn(move || source.send_lines(cc, &rules, to_writer, ahead));
             for msg in messages {
                 match msg {
-                    Msg::Lines(batch) => {
-                        for p in batch {
-                            let written = match p.result {
-                                Ok((draft, key)) => {
-                                    w.write(draft, key, p.line, opts.update_existing)?
-                                }
-                                Err(errs) => Err(errs),
-                            };
-                            report.count(written, on_error);
-                        }
-                        progress(Progress {
-                            lignes: report.lignes_lues,
-                            octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
-                            octets_total: if bytes.is_some() { total } else { 0 },
-                        });
-                    }
+                    Msg::Lines(batch) => report.count_batch(
+                        batch,
+                        |draft, key, line| w.write(draft, key, line, opts.update_existing),
+                        &mut events,
+                    )?,
                     Msg::Index(part) => w.write_ahead(part)?,
                     Msg::Failed(e) => return Err(Error::io(path, e)),
-                    Msg::EndOfLines => end_of_lines(&mut w, &mut report, opts, on_error)?,
+                    Msg::EndOfLines => end_of_lines(&mut w, &mut report, opts, events.on_error)?,
                 }
             }
-            report.erreurs.sort_by_key(|e| e.line);
-            if report.lignes_lues == 0 {
-                return Err(Error::Rejected(
-                    "Le fichier ne contient aucune ligne.".into(),
-                ));
-            }
-            if !report.commits(opts) {
+            if !report.read_all(opts)? {
                 return Ok(()); // dropping the transaction rolls it back
             }
             w.finish()?;

@@ -2,6 +2,7 @@
 //! refusals explained (the earlier line, or the account already in the database).
 
 use super::line::LineError;
+use super::Checked;
 use crate::domain::{AccountDraft, Field};
 use crate::error::Result;
 use crate::search::index::{AheadPart, BucketBatch, IndexBatch, SortedPostings, StoredAccount};
@@ -118,7 +119,7 @@ impl<'c> Writer<'c> {
         key: String,
         line: u64,
         update_existing: bool,
-    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+    ) -> Result<Checked> {
         if update_existing {
             let existing: Option<i64> = self
                 .conn
@@ -167,13 +168,7 @@ impl<'c> Writer<'c> {
         Ok(Ok(Written::Created))
     }
 
-    fn update(
-        &mut self,
-        id: i64,
-        d: &AccountDraft,
-        key: String,
-        line: u64,
-    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+    fn update(&mut self, id: i64, d: &AccountDraft, key: String, line: u64) -> Result<Checked> {
         if let Some(prev) = self.updated_lines.get(&id) {
             let m = d.matricule.as_str();
             return Ok(Err(vec![earlier_line(line, Field::Matricule, m, *prev)]));

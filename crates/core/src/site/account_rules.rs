@@ -35,9 +35,8 @@ impl AccountRules for SiteStore {
                 ),
             }
             .map_err(&refused)?;
-            super::accounts::audit(&mut tx, action, Some((&a.matricule, &a.name)), details)
-                .map_err(&refused)?;
-            tx.commit().map_err(&refused)?;
+            let subject = Some((a.matricule.as_str(), a.name.as_str()));
+            super::accounts::audit_and_commit(tx, action, subject, details).map_err(&refused)?;
         }
         self.get_account(a.id)
     }

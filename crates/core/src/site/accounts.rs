@@ -64,6 +64,101 @@ pub(crate) fn search_text<'a>(
     out
 }
 
+/// An account's columns as a form writes them, in the order of [`AccountRow::COLUMNS`]
+/// (`$1` … `$18`): a statement adds its own values after them.
+pub(crate) struct AccountRow<'a> {
+    name: &'a str,
+    key: String,
+    matricule: &'a str,
+    identifiant: &'a str,
+    enabled: bool,
+    billing: bool,
+    allowance: Option<i64>,
+    phones: Vec<Option<&'a str>>,
+    search: String,
+}
+
+impl<'a> AccountRow<'a> {
+    pub fn new(d: &'a AccountDraft, cc: &CountryCode) -> AccountRow<'a> {
+        let key = name_key(d.name.as_str());
+        let phones: Vec<Option<&str>> = d
+            .phones
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.as_str()))
+            .collect();
+        let (matricule, identifiant) = (d.matricule.as_str(), d.identifiant.as_str());
+        AccountRow {
+            name: d.name.as_str(),
+            search: search_text(&key, matricule, identifiant, phones.iter().copied(), cc),
+            key,
+            matricule,
+            identifiant,
+            enabled: d.enabled,
+            billing: d.billing,
+            allowance: d.allowance_minutes.map(i64::from),
+            phones,
+        }
+    }
+
+    /// The columns: their names, their values `$1, $2, …`, and `column = $n` assignments.
+    pub fn columns() -> (String, String, String) {
+        let names = format!(
+            "name, name_key, matricule, identifiant, enabled, billing, allowance_min, {}, search",
+            *columns::PHONE_LIST
+        );
+        let each = |f: &dyn Fn(usize, &str) -> String| {
+            names
+                .split(", ")
+                .enumerate()
+                .map(|(i, c)| f(i + 1, c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let values = each(&|n, _| format!("${n}"));
+        let assignments = each(&|n, c| format!("{c} = ${n}"));
+        (names, values, assignments)
+    }
+
+    pub fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let mut out: Vec<&(dyn ToSql + Sync)> = vec![
+            &self.name,
+            &self.key,
+            &self.matricule,
+            &self.identifiant,
+            &self.enabled,
+            &self.billing,
+            &self.allowance,
+        ];
+        out.extend(self.phones.iter().map(|p| p as &(dyn ToSql + Sync)));
+        out.push(&self.search);
+        out
+    }
+
+    /// The refusal of a matricule or identifiant another desk has just given to someone else.
+    pub fn taken_meanwhile(&self) -> Error {
+        Error::Rejected(format!(
+            "Le matricule {} ou l'identifiant {} vient d'être attribué à un autre compte. Aucune \
+             modification n'a été faite.",
+            self.matricule, self.identifiant
+        ))
+    }
+
+    pub fn subject(&self) -> Option<(&str, &str)> {
+        Some((self.matricule, self.name))
+    }
+}
+
+/// The Journal's line of a change, then the commit.
+pub(crate) fn audit_and_commit(
+    mut tx: postgres::Transaction<'_>,
+    action: &str,
+    subject: Option<(&str, &str)>,
+    details: &str,
+) -> std::result::Result<(), postgres::Error> {
+    audit(&mut tx, action, subject, details)?;
+    tx.commit()
+}
+
 /// `text` inside a LIKE pattern, matched as written.
 fn like_escaped(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -236,68 +331,29 @@ impl SiteStore {
     /// Saves the edited fields of an account (not its balance nor its minutes), audited.
     pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
         let before = self.get_account(id)?;
-        let key = name_key(d.name.as_str());
-        let phones: Vec<Option<&str>> = d
-            .phones
-            .iter()
-            .map(|p| p.as_ref().map(|p| p.as_str()))
-            .collect();
-        let allowance = d.allowance_minutes.map(i64::from);
-        let t = now();
-        let search = search_text(
-            &key,
-            d.matricule.as_str(),
-            d.identifiant.as_str(),
-            phones.iter().copied(),
-            &self.settings()?.country_code,
-        );
+        let row = AccountRow::new(d, &self.settings()?.country_code);
         let sql = format!(
-            "UPDATE accounts SET name = $1, name_key = $2, matricule = $3, identifiant = $4,
-                    enabled = $5, billing = $6, allowance_min = $7, {}, updated_at = $18,
-                    search = $20
-             WHERE id = $19",
-            columns::phone_assignments(8).replace('?', "$")
+            "UPDATE accounts SET {}, updated_at = $19 WHERE id = $20",
+            AccountRow::columns().2
         );
-        let name = d.name.as_str().to_string();
-        let matricule = d.matricule.as_str().to_string();
-        let identifiant = d.identifiant.as_str().to_string();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-            &name,
-            &key,
-            &matricule,
-            &identifiant,
-            &d.enabled,
-            &d.billing,
-            &allowance,
-        ];
-        for p in &phones {
-            params.push(p);
-        }
-        params.push(&t);
-        params.push(&id);
-        params.push(&search);
+        let t = now();
+        let mut params = row.params();
+        params.extend([&t as &(dyn ToSql + Sync), &id]);
         let details = crate::store::accounts::describe_changes(&before, d);
         let refused = self.refusal("modifier un compte");
-        let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(&refused)?;
-        tx.execute(&sql, &params).map_err(|e| {
-            if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
-                Error::Rejected(format!(
-                    "Le matricule {matricule} ou l'identifiant {identifiant} est déjà attribué à un autre compte."
-                ))
-            } else {
-                refused(e)
-            }
-        })?;
-        audit(
-            &mut tx,
-            "Modification du compte",
-            Some((&matricule, &name)),
-            &details,
-        )
-        .map_err(&refused)?;
-        tx.commit().map_err(&refused)?;
-        drop(client);
+        {
+            let mut client = self.client.borrow_mut();
+            let mut tx = client.transaction().map_err(&refused)?;
+            tx.execute(&sql, &params).map_err(|e| {
+                if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                    row.taken_meanwhile()
+                } else {
+                    refused(e)
+                }
+            })?;
+            audit_and_commit(tx, "Modification du compte", row.subject(), &details)
+                .map_err(&refused)?;
+        }
         self.get_account(id)
     }
 

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::import::line::LineError;
 use crate::import::parse::Msg;
 use crate::import::writer::{earlier_line, Written};
-use crate::import::{file_size, ImportOptions, ImportReport, Progress, Source};
+use crate::import::{file_size, Checked, Events, ImportOptions, ImportReport, Progress, Source};
 use crate::rules::NumberRules;
 use crate::store::columns::PHONE_LIST;
 use crate::store::now;
@@ -86,7 +86,7 @@ impl SiteWriter<'_, '_> {
         line: u64,
         update_existing: bool,
         held: &(Holders, Holders),
-    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+    ) -> Result<Checked> {
         let (m, i) = (
             d.matricule.as_str().to_string(),
             d.identifiant.as_str().to_string(),
@@ -169,7 +169,7 @@ impl SiteWriter<'_, '_> {
         key: &str,
         line: u64,
         held: &(Holders, Holders),
-    ) -> Result<std::result::Result<Written, Vec<LineError>>> {
+    ) -> Result<Checked> {
         let (m, i) = (d.matricule.as_str(), d.identifiant.as_str());
         if let Some(prev) = self.updated.get(&id) {
             return Ok(Err(vec![earlier_line(line, Field::Matricule, m, *prev)]));
@@ -272,7 +272,12 @@ impl SiteStore {
         let rules = self.number_rules()?;
         let total = file_size(path)?;
         let source = Source::open(path)?;
-        let bytes = source.bytes();
+        let mut events = Events {
+            on_error,
+            progress,
+            bytes: source.bytes(),
+            total,
+        };
         let mut report = ImportReport::new(&source);
         let cc = settings.country_code.clone();
         let refused = self.refusal("importer des comptes");
@@ -320,20 +325,13 @@ impl SiteStore {
                             .filter_map(|p| p.result.as_ref().ok().map(|(d, _)| d))
                             .collect();
                         let held = w.holders(&drafts)?;
-                        for p in batch {
-                            let written = match p.result {
-                                Ok((draft, key)) => {
-                                    w.write(draft, key, p.line, opts.update_existing, &held)?
-                                }
-                                Err(errs) => Err(errs),
-                            };
-                            report.count(written, on_error);
-                        }
-                        progress(Progress {
-                            lignes: report.lignes_lues,
-                            octets: bytes.as_ref().map_or(report.lignes_lues, |b| b.get()),
-                            octets_total: if bytes.is_some() { total } else { 0 },
-                        });
+                        report.count_batch(
+                            batch,
+                            |draft, key, line| {
+                                w.write(draft, key, line, opts.update_existing, &held)
+                            },
+                            &mut events,
+                        )?;
                     }
                     Msg::Index(_) | Msg::EndOfLines => {}
                     Msg::Failed(e) => return Err(Error::io(path, e)),
@@ -344,13 +342,7 @@ impl SiteStore {
             }
             Ok(())
         })?;
-        report.erreurs.sort_by_key(|e| e.line);
-        if report.lignes_lues == 0 {
-            return Err(Error::Rejected(
-                "Le fichier ne contient aucune ligne.".into(),
-            ));
-        }
-        if !report.commits(opts) {
+        if !report.read_all(opts)? {
             return Ok(report); // dropping the transaction rolls it back
         }
         if was_empty {

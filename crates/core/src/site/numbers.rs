@@ -48,8 +48,7 @@ impl SiteStore {
         let mut tx = client.transaction().map_err(&refused)?;
         let done = f(&mut tx).map_err(&refused)?;
         if let Some(v) = &done {
-            super::accounts::audit(&mut tx, action, None, &journal(v)).map_err(&refused)?;
-            tx.commit().map_err(&refused)?;
+            super::accounts::audit_and_commit(tx, action, None, &journal(v)).map_err(&refused)?;
         }
         Ok(done)
     }

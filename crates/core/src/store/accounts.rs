@@ -241,21 +241,16 @@ pub(crate) fn uniqueness_errors(
 }
 
 impl Store {
-    /// Creates an account; a non-zero opening balance is its first movement (*Solde initial*).
-    pub fn create_account(&mut self, d: &AccountDraft, opening: Money) -> Result<Account> {
-        if opening.0 < 0 {
-            return Err(Error::field(FieldError::new(
-                Field::Balance,
-                "le solde initial ne peut pas être négatif",
-            )));
-        }
-        let settings = self.settings()?;
-        let cc = settings.country_code;
+    /// The account's row, its search entries, its opening movement and the Journal's line, in
+    /// one transaction ([`crate::desk::Desk::create_account`] checks the rest).
+    pub(crate) fn write_new_account(
+        &mut self,
+        d: &AccountDraft,
+        opening: Money,
+        journal: &str,
+    ) -> Result<i64> {
+        let cc = self.settings()?.country_code;
         let operator = self.operator().to_string();
-        let blocked = self.number_rules()?.key_errors(&d.phones, None, &cc);
-        if !blocked.is_empty() {
-            return Err(Error::Fields(blocked));
-        }
         let tx = self.write_tx()?;
         let dup = uniqueness_errors(&tx, d.unique_keys(), None)?;
         if !dup.is_empty() {
@@ -280,14 +275,10 @@ impl Store {
             &operator,
             "Création du compte",
             Some(Subject::from(d)),
-            &if opening.0 > 0 {
-                format!("solde initial {}", settings.currency.format_plain(opening))
-            } else {
-                String::new()
-            },
+            journal,
         )?;
         tx.commit()?;
-        self.get_account(id)
+        Ok(id)
     }
 
     /// Saves the edited fields of an account. Balance and call minutes are not touched here.

@@ -4,7 +4,7 @@
 use super::audit::{self, Subject};
 use super::{now, Store};
 use crate::desk::TypedMovement;
-use crate::domain::{Currency, Field, FieldError, Money};
+use crate::domain::{AccountDraft, Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
 use crate::store::accounts::MAX_PAGE;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -287,6 +287,10 @@ pub(crate) fn needs_confirmation(
 impl crate::desk::Desk for Store {
     fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>> {
         super::accounts::uniqueness_errors(&self.conn, keys, except)
+    }
+
+    fn insert_account(&mut self, d: &AccountDraft, opening: Money, journal: &str) -> Result<i64> {
+        self.write_new_account(d, opening, journal)
     }
 
     fn balance(&self, account_id: i64) -> Result<i64> {

@@ -1,5 +1,6 @@
 //! The users import (SPEC §5), one fixture per rule, on a real database file.
 
+use forfaits_core::prelude::*;
 use crate::common::*;
 use forfaits_core::import::{import_users, line::LineError, ImportOptions, ImportReport};
 use forfaits_core::store::accounts::ListQuery;
