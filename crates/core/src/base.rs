@@ -4,6 +4,7 @@
 //! the provided methods of the traits of [`AnyStore`], written once over what each store
 //! answers itself; a `Base` dereferences to the open store as `dyn AnyStore`.
 
+use crate::calls::history::CallHistory;
 use crate::desk::Desk;
 use crate::domain::{Account, AccountDraft};
 use crate::error::{Error, Result};
@@ -15,6 +16,7 @@ use crate::rules::{AccountRules, NumberRules};
 use crate::sheet::Sheet;
 use crate::site::SiteStore;
 use crate::store::accounts::{Deleted, ListQuery, Page};
+use crate::store::audit::JournalLine;
 use crate::store::check::CheckReport;
 use crate::store::ledger::Movement;
 use crate::store::{Settings, Store};
@@ -29,6 +31,9 @@ pub trait Basics {
     fn get_account(&self, id: i64) -> Result<Account>;
     fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account>;
     fn number_rules(&self) -> Result<NumberRules>;
+    /// The Journal's line of an export written to a file (on a site, also for a role that may
+    /// not write the Journal otherwise).
+    fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()>;
 }
 
 /// [`Basics`] from each store's inherent methods of the same names (the command line and the
@@ -44,14 +49,20 @@ macro_rules! basics {
                 <$store>::update_account(self, id, d)
             }
             fn number_rules(&self) -> Result<NumberRules> { <$store>::number_rules(self) }
+            fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
+                <$store>::journal_export(self, a, j)
+            }
         }
     )*};
 }
 basics!(Store, SiteStore);
 
 /// Every operation of a store that fronts call on a [`Base`].
-pub trait AnyStore: Basics + AccountRules + NumberStore + Desk + AccountSource {}
-impl<S: Basics + AccountRules + NumberStore + Desk + AccountSource> AnyStore for S {}
+pub trait AnyStore:
+    Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory
+{
+}
+impl<S: Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory> AnyStore for S {}
 
 pub enum Base {
     Local(Store),
@@ -167,56 +178,6 @@ impl Base {
 
     pub fn privileged_numbers(&self) -> Result<Vec<crate::rules::numbers::PrivilegedNumber>> {
         both!(self, s => s.privileged_numbers())
-    }
-
-    /// Calls of an account in the period, newest first, with the total count.
-    pub fn calls(
-        &self,
-        account_id: i64,
-        p: crate::calls::history::Period,
-        limit: u32,
-        offset: u64,
-    ) -> Result<(u64, Vec<crate::calls::history::CallView>)> {
-        both!(self, s => s.calls(account_id, p, limit, offset))
-    }
-
-    /// The call history as CSV to `out`, oldest first.
-    pub fn export_calls<W: std::io::Write>(
-        &self,
-        account_id: i64,
-        p: crate::calls::history::Period,
-        out: W,
-    ) -> Result<u64> {
-        both!(self, s => s.export_calls(account_id, p, out))
-    }
-
-    /// The call history to a file, atomically, with its line in the Journal.
-    pub fn export_calls_to_file(
-        &self,
-        account_id: i64,
-        p: crate::calls::history::Period,
-        path: &Path,
-    ) -> Result<u64> {
-        let site = match self {
-            Base::Local(s) => {
-                return crate::calls::history::export_calls_to_file(s, account_id, p, path)
-            }
-            Base::Site(s) => s,
-        };
-        let a = site.get_account(account_id)?;
-        let tmp = crate::atomic_file::WholeFile::new(path, ".forfaits-historique-")?;
-        let n = site.export_calls(account_id, p, tmp.as_file())?;
-        tmp.persist()?;
-        site.journal_export(
-            "Export de l'historique des appels",
-            Some((&a.matricule, &a.name)),
-            &format!(
-                "{} vers {}",
-                crate::fr::nombre(n, "appel", "appels"),
-                path.display()
-            ),
-        )?;
-        Ok(n)
     }
 
     /// Loads a Master.csv file (rated, debited, counted), in one transaction.

@@ -13,7 +13,8 @@ use crate::domain::Account;
 use crate::domain::{format_duration, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::store::accounts::from_row;
-use crate::store::{audit, Settings, Store};
+use crate::store::audit::JournalLine;
+use crate::store::{Settings, Store};
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
@@ -55,7 +56,10 @@ pub trait AccountSource: crate::base::Basics {
     /// Every account, in creation order.
     fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()>;
     /// The Journal's line of an export written to a file.
-    fn record_export(&self, details: &str) -> Result<()>;
+    fn record_export(&self, details: &str) -> Result<()> {
+        let action = "Export des utilisateurs";
+        self.journal_export(None, JournalLine { action, details })
+    }
 }
 
 impl AccountSource for Store {
@@ -80,16 +84,6 @@ impl AccountSource for Store {
             f(from_row(r)?)?;
         }
         Ok(())
-    }
-
-    fn record_export(&self, details: &str) -> Result<()> {
-        audit::record(
-            &self.conn,
-            self.operator(),
-            "Export des utilisateurs",
-            None,
-            details,
-        )
     }
 }
 

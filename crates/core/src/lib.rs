@@ -31,6 +31,7 @@ pub use store::Store;
 /// The traits whose methods fronts call on a [`Base`] or a store: `use forfaits_core::prelude::*`.
 pub mod prelude {
     pub use crate::base::{AnyStore, Basics};
+    pub use crate::calls::history::CallHistory;
     pub use crate::desk::Desk;
     pub use crate::export::AccountSource;
     pub use crate::rules::numbers::NumberStore;

@@ -5,10 +5,11 @@ use crate::chosen::Use;
 use crate::progress::Progress;
 use crate::seams::{open_with_system, print_window};
 use crate::Call;
-use forfaits_core::calls::history::{export_calls_to_file, CallView, Period};
+use forfaits_core::calls::history::{CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::Attempt;
 use forfaits_core::dates::PeriodText;
+use forfaits_core::prelude::*;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{content, SheetContent};
 use forfaits_core::store::{default_db_path, folders};
@@ -93,7 +94,7 @@ pub async fn exporter_historique(
     state
         .with_own_store(move |s| {
             let periode = period(&periode)?;
-            export_calls_to_file(s, id, periode, &chosen.take(&jeton, Use::Write)?)
+            s.export_calls_to_file(id, periode, &chosen.take(&jeton, Use::Write)?)
         })
         .await
 }

@@ -2,12 +2,14 @@
 //! CSV, for a period or everything.
 
 use crate::atomic_file::WholeFile;
+use crate::base::Basics;
 use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
 use crate::export::cell;
 use crate::store::accounts::MAX_PAGE;
-use crate::store::{audit, Store};
+use crate::store::audit::JournalLine;
+use crate::store::Store;
 use rusqlite::params;
 use serde::Serialize;
 use std::io::Write;
@@ -80,19 +82,43 @@ pub const HISTORY_HEADER: [&str; 9] = [
     "Hors touches",
 ];
 
-impl Store {
-    /// Calls of an account in the period, newest first (at most [`MAX_PAGE`] at a time), with
-    /// the total count.
-    pub fn calls(
-        &self,
-        account_id: i64,
-        p: Period,
-        limit: u32,
-        offset: u64,
-    ) -> Result<(u64, Vec<CallView>)> {
+/// An account's calls as each store reads them; the CSV and its Journal's line written once.
+pub trait CallHistory: Basics {
+    /// Calls of the account `id` in the period, newest first (at most [`MAX_PAGE`] at a time),
+    /// with the total count.
+    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)>;
+    /// Each call of the account `id` in the period, oldest first.
+    fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()>;
+
+    /// Writes the history as CSV (`;`, UTF-8 BOM, like the full export), oldest first.
+    fn export_calls(&self, id: i64, p: Period, out: &mut dyn Write) -> Result<u64> {
+        let currency = self.settings()?.currency;
+        write_history(&currency, out, |f| self.each_call(id, p, f))
+    }
+
+    /// The history to a file, atomically (temporary file renamed when complete), audited.
+    fn export_calls_to_file(&self, id: i64, p: Period, path: &Path) -> Result<u64> {
+        let a = self.get_account(id)?;
+        let tmp = WholeFile::new(path, ".forfaits-historique-")?;
+        let n = self.export_calls(id, p, &mut tmp.as_file())?;
+        tmp.persist()?;
+        let details = format!(
+            "{} vers {}",
+            crate::fr::nombre(n, "appel", "appels"),
+            path.display()
+        );
+        let action = "Export de l'historique des appels";
+        let details = &details;
+        self.journal_export(Some(&a), JournalLine { action, details })?;
+        Ok(n)
+    }
+}
+
+impl CallHistory for Store {
+    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM ({SELECT})"),
-            params![account_id, p.depuis, p.jusqua],
+            params![id, p.depuis, p.jusqua],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -101,7 +127,7 @@ impl Store {
         let rows = stmt
             .query_map(
                 params![
-                    account_id,
+                    id,
                     p.depuis,
                     p.jusqua,
                     limit.clamp(1, MAX_PAGE),
@@ -113,24 +139,20 @@ impl Store {
         Ok((total as u64, rows))
     }
 
-    /// Writes the history as CSV (`;`, UTF-8 BOM, like the full export), oldest first.
-    pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
-        let currency = self.settings()?.currency;
+    fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare(&format!("{SELECT} ORDER BY started_at, id"))?;
-        let mut rows = stmt.query(params![account_id, p.depuis, p.jusqua])?;
-        write_history(&currency, out, |f| {
-            while let Some(r) = rows.next()? {
-                f(row(r)?)?;
-            }
-            Ok(())
-        })
+        let mut rows = stmt.query(params![id, p.depuis, p.jusqua])?;
+        while let Some(r) = rows.next()? {
+            f(row(r)?)?;
+        }
+        Ok(())
     }
 }
 
 /// Calls one function with each call of a history, oldest first.
-pub(crate) type EachCall<'a> = dyn FnMut(CallView) -> Result<()> + 'a;
+pub type EachCall<'a> = dyn FnMut(CallView) -> Result<()> + 'a;
 
 /// The history's CSV (`;`, UTF-8 BOM, like the full export) of the calls `each` gives, from
 /// either store.
@@ -181,25 +203,5 @@ pub(crate) fn write_history<W: Write>(
         Ok(())
     })?;
     w.flush().map_err(io)?;
-    Ok(n)
-}
-
-/// The history to a file, atomically (temporary file renamed when complete), audited.
-pub fn export_calls_to_file(store: &Store, account_id: i64, p: Period, path: &Path) -> Result<u64> {
-    let a = store.get_account(account_id)?;
-    let tmp = WholeFile::new(path, ".forfaits-historique-")?;
-    let n = store.export_calls(account_id, p, tmp.as_file())?;
-    tmp.persist()?;
-    audit::record(
-        &store.conn,
-        store.operator(),
-        "Export de l'historique des appels",
-        Some(audit::Subject::from(&a)),
-        &format!(
-            "{} vers {}",
-            crate::fr::nombre(n, "appel", "appels"),
-            path.display()
-        ),
-    )?;
     Ok(n)
 }

@@ -11,7 +11,7 @@ use crate::base::Basics;
 use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
 use crate::error::{Error, Result};
-use crate::store::audit;
+use crate::store::audit::{self, JournalLine};
 use crate::store::settings::MAX_CALL_MINUTES;
 use crate::store::{Settings, Store};
 use chrono::NaiveDate;
@@ -286,12 +286,6 @@ impl Store {
         }
         self.save_site_rules(&change)
     }
-}
-
-/// The Journal's line of a change: its action and details.
-pub struct JournalLine<'a> {
-    pub action: &'a str,
-    pub details: &'a str,
 }
 
 /// An account's own call rules: the checks and the Journal's words once, the row written by

@@ -4,7 +4,8 @@
 use super::SiteStore;
 use crate::domain::Account;
 use crate::error::Result;
-use crate::rules::{AccountChange, AccountRules, JournalLine};
+use crate::rules::{AccountChange, AccountRules};
+use crate::store::audit::JournalLine;
 use crate::store::now;
 
 impl AccountRules for SiteStore {

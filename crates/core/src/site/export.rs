@@ -5,26 +5,22 @@ use super::SiteStore;
 use crate::domain::Account;
 use crate::error::Result;
 use crate::export::AccountSource;
+use crate::store::audit::JournalLine;
 use crate::store::columns::ACCOUNT;
 use postgres::fallible_iterator::FallibleIterator;
 
 impl SiteStore {
     /// The Journal's line of an export written to a file (any role may export what it reads).
-    pub(crate) fn journal_export(
-        &self,
-        action: &str,
-        subject: Option<(&str, &str)>,
-        details: &str,
-    ) -> Result<()> {
+    pub(crate) fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
         self.client
             .borrow_mut()
             .execute(
                 "SELECT forfaits_journal_export($1, $2, $3, $4)",
                 &[
-                    &action,
-                    &subject.map(|s| s.0),
-                    &subject.map(|s| s.1),
-                    &details,
+                    &j.action,
+                    &a.map(|a| &a.matricule),
+                    &a.map(|a| &a.name),
+                    &j.details,
                 ],
             )
             .map_err(self.refusal("exporter"))?;
@@ -52,9 +48,5 @@ impl AccountSource for SiteStore {
             f(from_row(&r))?;
         }
         Ok(())
-    }
-
-    fn record_export(&self, details: &str) -> Result<()> {
-        self.journal_export("Export des utilisateurs", None, details)
     }
 }

@@ -2,11 +2,10 @@
 //! SQLite (`calls::history`).
 
 use super::SiteStore;
-use crate::calls::history::{status_label, write_history, CallView, Period};
+use crate::calls::history::{status_label, CallHistory, CallView, EachCall, Period};
 use crate::error::Result;
 use crate::store::accounts::MAX_PAGE;
 use postgres::Row;
-use std::io::Write;
 
 const SELECT: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
     disposition, tariff_label FROM calls
@@ -32,26 +31,19 @@ fn view(r: &Row) -> CallView {
     }
 }
 
-impl SiteStore {
-    /// Calls of an account in the period, newest first, with the total count.
-    pub fn calls(
-        &self,
-        account_id: i64,
-        p: Period,
-        limit: u32,
-        offset: u64,
-    ) -> Result<(u64, Vec<CallView>)> {
+impl CallHistory for SiteStore {
+    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
         let mut c = self.client.borrow_mut();
         let total: i64 = c
             .query_one(
                 &format!("SELECT count(*) FROM ({SELECT}) n"),
-                &[&account_id, &p.depuis, &p.jusqua],
+                &[&id, &p.depuis, &p.jusqua],
             )?
             .get(0);
         let rows = c.query(
             &format!("{SELECT} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"),
             &[
-                &account_id,
+                &id,
                 &p.depuis,
                 &p.jusqua,
                 &i64::from(limit.clamp(1, MAX_PAGE)),
@@ -61,18 +53,14 @@ impl SiteStore {
         Ok((total as u64, rows.iter().map(view).collect()))
     }
 
-    /// Writes the history as CSV, oldest first (as on SQLite).
-    pub fn export_calls<W: Write>(&self, account_id: i64, p: Period, out: W) -> Result<u64> {
-        let currency = self.settings()?.currency;
+    fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {
         let rows = self.client.borrow_mut().query(
             &format!("{SELECT} ORDER BY started_at, id"),
-            &[&account_id, &p.depuis, &p.jusqua],
+            &[&id, &p.depuis, &p.jusqua],
         )?;
-        write_history(&currency, out, |f| {
-            for r in &rows {
-                f(view(r))?;
-            }
-            Ok(())
-        })
+        for r in &rows {
+            f(view(r))?;
+        }
+        Ok(())
     }
 }

@@ -48,6 +48,19 @@ pub(crate) fn file_name(path: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
+/// The Journal's line of a change: its action and details.
+pub struct JournalLine<'a> {
+    pub action: &'a str,
+    pub details: &'a str,
+}
+
+impl super::Store {
+    pub(crate) fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
+        let subject = a.map(Subject::from);
+        record(&self.conn, self.operator(), j.action, subject, j.details)
+    }
+}
+
 pub(crate) fn record(
     conn: &Connection,
     operator: &str,

@@ -1,7 +1,7 @@
 //! Call records loaded, rated and debited (SPEC §8), on the product's sample files.
 
 use crate::common::*;
-use forfaits_core::calls::history::{export_calls_to_file, Period};
+use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::prelude::*;
@@ -325,7 +325,9 @@ fn history_csv_holds_the_columns_for_a_period() {
     load(&mut s, &fixture("Master-sample.csv")).unwrap();
     let a = s.account_by_matricule("10000000000000").unwrap();
     let out = db.dir.path().join("historique.csv");
-    let n = export_calls_to_file(&s, a.id, Period::default(), &out).unwrap();
+    let n = s
+        .export_calls_to_file(a.id, Period::default(), &out)
+        .unwrap();
     assert_eq!(n, 3);
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
@@ -353,7 +355,7 @@ fn history_csv_holds_the_columns_for_a_period() {
         jusqua: None,
     };
     let out2 = db.dir.path().join("vide.csv");
-    assert_eq!(export_calls_to_file(&s, a.id, p, &out2).unwrap(), 0);
+    assert_eq!(s.export_calls_to_file(a.id, p, &out2).unwrap(), 0);
     let (total, _) = s
         .calls(
             a.id,

@@ -1,8 +1,8 @@
 //! The users import (SPEC §5), one fixture per rule, on a real database file.
 
-use forfaits_core::prelude::*;
 use crate::common::*;
 use forfaits_core::import::{import_users, line::LineError, ImportOptions, ImportReport};
+use forfaits_core::prelude::*;
 use forfaits_core::store::accounts::ListQuery;
 use forfaits_core::{Error, Store};
 use std::path::{Path, PathBuf};

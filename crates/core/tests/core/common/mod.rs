@@ -1,7 +1,7 @@
 #![allow(dead_code)]
 
-use forfaits_core::prelude::*;
 use forfaits_core::domain::{AccountForm, CountryCode, Currency, Money};
+use forfaits_core::prelude::*;
 use forfaits_core::Store;
 use std::path::PathBuf;
 
