@@ -273,7 +273,19 @@ pub(crate) fn load_into<D: CallsDb>(
         let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
         scope.spawn(move || rate_file(records, match_by, known, &cc2, tariffs, to_writer));
-        let mut w = CallWriter::new(db, &cc, operator, loaded_at, tariffs, known);
+        let mut w = CallWriter {
+            db,
+            cc: &cc,
+            operator,
+            loaded_at,
+            tariffs,
+            known,
+            accounts: FxHashMap::default(),
+            ctxs: Vec::new(),
+            // Reserved once: growing it by doubling touched fresh pages at each chunk.
+            pending: Vec::with_capacity(CHUNK),
+            movements: Vec::with_capacity(MOVEMENTS_PER_INSERT),
+        };
         for msg in messages {
             let items = match msg {
                 Msg::Items(items) => items,
@@ -569,29 +581,6 @@ impl CallsDb for Lite<'_> {
 }
 
 impl<'c, D: CallsDb> CallWriter<'c, D> {
-    fn new(
-        db: D,
-        cc: &'c CountryCode,
-        operator: &'c str,
-        loaded_at: i64,
-        tariffs: &'c TariffTable,
-        known: Known,
-    ) -> Self {
-        CallWriter {
-            db,
-            cc,
-            operator,
-            loaded_at,
-            tariffs,
-            known,
-            accounts: FxHashMap::default(),
-            ctxs: Vec::new(),
-            // Reserved once: growing it by doubling touched fresh pages at each chunk.
-            pending: Vec::with_capacity(CHUNK),
-            movements: Vec::with_capacity(MOVEMENTS_PER_INSERT),
-        }
-    }
-
     /// Finds the call's account (reporting an unknown one) and queues the call.
     fn stage(&mut self, c: RatedCall, match_by: MatchBy, report: &mut CallsReport) -> Result<()> {
         let found = match self.accounts.get(&c.code) {

@@ -105,6 +105,19 @@ fn typed_number(
     ))
 }
 
+/// A limit of the account form as typed (empty: the site's), checked: the per-call maximum
+/// (`Field::MaxCall`) or the calls per day.
+fn account_limit(raw: &str, field: Field) -> std::result::Result<Option<u32>, FieldError> {
+    type Check = fn(u32) -> std::result::Result<u32, FieldError>;
+    let (what, empty, check): (_, _, Check) = match field {
+        Field::MaxCall => ("de minutes", "pour celle du site", check_max_call),
+        _ => ("d'appels", "pour ceux du site", check_calls_per_day),
+    };
+    typed_number(raw, field, what, Some(empty))?
+        .map(check)
+        .transpose()
+}
+
 /// The schedule as typed, checked and drawn for the window: its canonical text and its week,
 /// or the parser's error under the field *Horaires d'appel*.
 pub fn schedule_preview(raw: &str) -> Result<crate::control::schedule::WeekView> {
@@ -297,30 +310,11 @@ pub trait AccountRules: Basics {
 
     /// The section *Règles* of the account form as typed (empty: the site's value).
     fn save_account_limits_form(&mut self, id: i64, f: &AccountLimitsForm) -> Result<Account> {
-        let mut errors = Vec::new();
-        let max_call = typed_number(
-            &f.duree_max_appel,
-            Field::MaxCall,
-            "de minutes",
-            Some("pour celle du site"),
-        )
-        .and_then(|m| m.map(check_max_call).transpose())
-        .map_err(|e| errors.push(e))
-        .ok();
-        let per_day = typed_number(
-            &f.appels_par_jour,
-            Field::CallsPerDay,
-            "d'appels",
-            Some("pour ceux du site"),
-        )
-        .and_then(|n| n.map(check_calls_per_day).transpose())
-        .map_err(|e| errors.push(e))
-        .ok();
+        let max_call = account_limit(&f.duree_max_appel, Field::MaxCall);
+        let per_day = account_limit(&f.appels_par_jour, Field::CallsPerDay);
         match (max_call, per_day) {
-            (Some(m), Some(n)) if errors.is_empty() => {
-                self.set_account_limits(id, Some(m), Some(n))
-            }
-            _ => Err(Error::Fields(errors)),
+            (Ok(m), Ok(n)) => self.set_account_limits(id, Some(m), Some(n)),
+            (m, n) => Err(Error::Fields(m.err().into_iter().chain(n.err()).collect())),
         }
     }
 

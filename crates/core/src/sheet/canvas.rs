@@ -8,6 +8,12 @@ pub(super) struct Canvas {
     pub(super) shaper: Shaper,
 }
 
+/// Where a line of text is held: its start or its end.
+pub(super) enum Edge {
+    Left(f32),
+    Right(f32),
+}
+
 impl Canvas {
     /// One run of text with its baseline starting at (`x`, `y`): shaped, and each glyph placed
     /// where the shaping puts it (printpdf joins glyphs on one baseline into one `TJ`).
@@ -48,25 +54,11 @@ impl Canvas {
         self.text(x, y, face, size, &s);
     }
 
-    /// Text ending at `right`, set smaller if needed to fit `max_w` (amounts are never cut).
-    pub(super) fn text_right(
-        &mut self,
-        right: f32,
-        y: f32,
-        face: Face,
-        size: f32,
-        s: &str,
-        max_w: f32,
-    ) {
-        let size = self.shaper.shrink(s, face, size, max_w);
-        let w = self.width(s, face, size);
-        self.text(right - w, y, face, size, s);
-    }
-
-    /// Text starting at `x`, set smaller if needed to fit `max_w` (numbers are never cut).
+    /// Text starting or ending at an edge, set smaller if needed to fit `max_w` (numbers and
+    /// amounts are never cut).
     pub(super) fn text_shrunk(
         &mut self,
-        x: f32,
+        at: Edge,
         y: f32,
         face: Face,
         size: f32,
@@ -74,6 +66,10 @@ impl Canvas {
         max_w: f32,
     ) {
         let size = self.shaper.shrink(s, face, size, max_w);
+        let x = match at {
+            Edge::Left(x) => x,
+            Edge::Right(r) => r - self.width(s, face, size),
+        };
         self.text(x, y, face, size, s);
     }
 
@@ -142,7 +138,7 @@ impl Canvas {
                 let n = &keys[k].numero;
                 if !n.is_empty() {
                     self.text_shrunk(
-                        x + 5.0,
+                        Edge::Left(x + 5.0),
                         y - head_h - value_h + 5.5,
                         Face::Regular,
                         BODY,
@@ -191,8 +187,22 @@ impl Canvas {
         let h = &c.entetes_mouvements;
         self.text(date_x, hy, Face::Bold, SMALL, &h[0]);
         self.text(label_x, hy, Face::Bold, SMALL, &h[1]);
-        self.text_right(amount_r, hy, Face::Bold, SMALL, &h[2], amount_w);
-        self.text_right(balance_r, hy, Face::Bold, SMALL, &h[3], amount_w);
+        self.text_shrunk(
+            Edge::Right(amount_r),
+            hy,
+            Face::Bold,
+            SMALL,
+            &h[2],
+            amount_w,
+        );
+        self.text_shrunk(
+            Edge::Right(balance_r),
+            hy,
+            Face::Bold,
+            SMALL,
+            &h[3],
+            amount_w,
+        );
         self.text(reason_x, hy, Face::Bold, SMALL, &h[4]);
         y -= row_h + 1.0;
         self.rule(LEFT, RIGHT, y, RULE, 0.5);
@@ -207,8 +217,22 @@ impl Canvas {
                 label,
                 amount_r - amount_w - label_x - 4.0,
             );
-            self.text_right(amount_r, by, Face::Regular, SMALL, amount, amount_w);
-            self.text_right(balance_r, by, Face::Regular, SMALL, balance, amount_w);
+            self.text_shrunk(
+                Edge::Right(amount_r),
+                by,
+                Face::Regular,
+                SMALL,
+                amount,
+                amount_w,
+            );
+            self.text_shrunk(
+                Edge::Right(balance_r),
+                by,
+                Face::Regular,
+                SMALL,
+                balance,
+                amount_w,
+            );
             self.text_fit(
                 reason_x,
                 by,

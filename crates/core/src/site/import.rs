@@ -23,11 +23,15 @@ const COPY_PART: usize = 8 << 20;
 
 /// A value in COPY's text format.
 fn copy_text(out: &mut Vec<u8>, v: Option<&str>) {
-    let Some(v) = v else {
-        out.extend_from_slice(b"\\N");
-        return;
-    };
-    for b in v.bytes() {
+    match v {
+        Some(v) => copy_bytes(out, v.as_bytes()),
+        None => out.extend_from_slice(b"\\N"),
+    }
+}
+
+/// Bytes in COPY's text format: the backslash and the three separators escaped.
+pub(super) fn copy_bytes(out: &mut Vec<u8>, v: &[u8]) {
+    for &b in v {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\t' => out.extend_from_slice(b"\\t"),

@@ -63,17 +63,7 @@ fn copy_value(out: &mut Vec<u8>, v: ValueRef<'_>) {
         ValueRef::Real(f) => {
             let _ = write!(out, "{f}");
         }
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            for &b in t {
-                match b {
-                    b'\\' => out.extend_from_slice(b"\\\\"),
-                    b'\t' => out.extend_from_slice(b"\\t"),
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    b => out.push(b),
-                }
-            }
-        }
+        ValueRef::Text(t) | ValueRef::Blob(t) => super::import::copy_bytes(out, t),
     }
 }
 
