@@ -1,6 +1,6 @@
 //! Command-line grammar (SPEC §9), in French.
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const TEMPLATE: &str = "\
@@ -9,6 +9,30 @@ Utilisation : {usage}
 
 {all-args}{after-help}";
 
+/// The command line with its French help on every command: one template, and the headings
+/// « Arguments », « Options » and « Commandes » (clap's derive would want them on each).
+pub fn command() -> clap::Command {
+    french(Cli::command())
+}
+
+fn french(c: clap::Command) -> clap::Command {
+    let c = c
+        .help_template(TEMPLATE)
+        .mut_args(|a| match a.get_help_heading() {
+            Some(_) => a,
+            None if a.is_positional() => a.help_heading("Arguments "),
+            None => a.help_heading("Options "),
+        });
+    let c = match c.has_subcommands() {
+        true => c
+            .subcommand_help_heading("Commandes ")
+            .subcommand_value_name("COMMANDE")
+            .disable_help_subcommand(true),
+        false => c,
+    };
+    c.mut_subcommands(french)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "forfaits",
@@ -16,32 +40,23 @@ Utilisation : {usage}
     about = "Forfaits — gestion des forfaits d'appels prépayés (module Taxation).\n\
              Sans commande, ouvre la fenêtre de l'application.",
     override_usage = "forfaits [--db FICHIER] [COMMANDE]",
-    help_template = TEMPLATE,
-    subcommand_help_heading = "Commandes ",
-    subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
-    disable_help_subcommand = true,
     after_help = "Base de données : --db, sinon la variable FORFAITS_DB, sinon forfaits.sqlite3 dans \
                   le dossier de données de l'application.\n\
                   Codes de sortie : 0 terminé ; 1 données refusées ; 2 erreur d'utilisation ou d'accès aux fichiers."
 )]
 pub struct Cli {
     /// Fichier de base de données SQLite, ou base de site postgres://UTILISATEUR@SERVEUR[:PORT]/BASE
-    #[arg(
-        long,
-        global = true,
-        value_name = "FICHIER|URL",
-        help_heading = "Options "
-    )]
+    #[arg(long, global = true, value_name = "FICHIER|URL")]
     pub db: Option<PathBuf>,
 
     /// Affiche cette aide
-    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "Options ")]
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
     pub help: Option<bool>,
 
     /// Affiche la version
-    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "Options ")]
+    #[arg(short = 'V', long, action = ArgAction::Version)]
     pub version: Option<bool>,
 
     #[command(subcommand)]
@@ -51,99 +66,120 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Importe des utilisateurs depuis un fichier CSV, .xlsx ou .ods (tout ou rien)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] import FICHIER [--dry-run] [--skip-invalid] [--update-existing]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] import FICHIER [--dry-run] [--skip-invalid] [--update-existing]"
+    )]
     Import(ImportArgs),
     /// Exporte les utilisateurs en CSV ou en classeur Excel (.xlsx)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import|xlsx] [--sep ';'|',']")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import|xlsx] [--sep ';'|',']"
+    )]
     Export(ExportArgs),
     /// Recherche des comptes (nom, matricule, identifiant, numéro)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] search TEXTE [--limit N] [--json]")]
+    #[command(override_usage = "forfaits [--db FICHIER] search TEXTE [--limit N] [--json]")]
     Search(SearchArgs),
     /// Crédite, débite ou corrige le solde d'un compte
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] balance MATRICULE credit|debit|correction MONTANT --reason TEXTE")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] balance MATRICULE credit|debit|correction MONTANT --reason TEXTE"
+    )]
     Balance(BalanceArgs),
     /// Relevés d'appels : charger un Master.csv d'Asterisk, exporter l'historique d'un compte
-    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
-              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
-              override_usage = "forfaits [--db FICHIER] calls import|export …")]
+    #[command(
+        subcommand,
+        override_usage = "forfaits [--db FICHIER] calls import|export …"
+    )]
     Calls(CallsCommand),
     /// Tarifs : remplacer la table des tarifs par un fichier
-    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
-              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
-              override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
+    #[command(
+        subcommand,
+        override_usage = "forfaits [--db FICHIER] tariffs import FICHIER"
+    )]
     Tariffs(TariffsCommand),
     /// Écrit la fiche d'un compte en PDF, ou l'imprime
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf | --print [--printer NOM]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf | --print [--printer NOM]"
+    )]
     Sheet(SheetArgs),
     /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] backup FICHIER")]
+    #[command(override_usage = "forfaits [--db FICHIER] backup FICHIER")]
     Backup(BackupArgs),
     /// Remplace le contenu de la base par une sauvegarde vérifiée (l'ancienne base est gardée à côté)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] restore FICHIER")]
+    #[command(override_usage = "forfaits [--db FICHIER] restore FICHIER")]
     Restore(RestoreArgs),
     /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] check")]
+    #[command(override_usage = "forfaits [--db FICHIER] check")]
     Check,
     /// Affiche un compte, ou change son état, son billing, sa durée d'appel
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]"
+    )]
     Account(AccountArgs),
     /// Numéros interdits et numéros privilégiés (avocat, consulat)
-    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
-              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
-              override_usage = "forfaits [--db FICHIER] numbers block|unblock|privilege|unprivilege|list …")]
+    #[command(
+        subcommand,
+        override_usage = "forfaits [--db FICHIER] numbers block|unblock|privilege|unprivilege|list …"
+    )]
     Numbers(NumbersCommand),
     /// Règles d'appel du site : horaires, durée maximale d'un appel, appels par jour
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]"
+    )]
     Rules(RulesArgs),
     /// Service de contrôle d'appel : Asterisk demande à Forfaits avant chaque appel (FastAGI)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
+    #[command(override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
     Agi(AgiArgs),
     /// Mode site : une base PostgreSQL partagée par les postes et le serveur téléphonique
-    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
-              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
-              override_usage = "forfaits site init URL | site user add NOM --role admin|caisse|lecture|telephonie | [--db FICHIER] site migrate URL")]
+    #[command(
+        subcommand,
+        override_usage = "forfaits site init URL | site user add NOM --role admin|caisse|lecture|telephonie | [--db FICHIER] site migrate URL"
+    )]
     Site(SiteCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
     /// Crée (ou met à jour) le schéma de la base de site et les rôles du personnel
-    #[command(help_template = TEMPLATE, override_usage = "forfaits site init postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
+    #[command(override_usage = "forfaits site init postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
     Init(SiteUrlArgs),
     /// Utilisateurs de la base de site
-    #[command(subcommand, help_template = TEMPLATE, subcommand_help_heading = "Commandes ",
-              subcommand_value_name = "COMMANDE", disable_help_subcommand = true,
-              override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]")]
+    #[command(
+        subcommand,
+        override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
+    )]
     User(SiteUserCommand),
     /// Copie la base SQLite (--db) dans une base de site vide, puis vérifie la copie
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] site migrate postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] site migrate postgres://UTILISATEUR@SERVEUR[:PORT]/BASE"
+    )]
     Migrate(SiteUrlArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct SiteUrlArgs {
     /// Adresse de la base de site : postgres://UTILISATEUR@SERVEUR[:PORT]/BASE
-    #[arg(value_name = "URL", help_heading = "Arguments ")]
+    #[arg(value_name = "URL")]
     pub url: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SiteUserCommand {
     /// Crée une connexion (utilisateur PostgreSQL) dans un rôle
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]")]
+    #[command(
+        override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
+    )]
     Add(SiteUserArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct SiteUserArgs {
     /// Nom de connexion (minuscules, chiffres, _ . -)
-    #[arg(value_name = "NOM", help_heading = "Arguments ")]
+    #[arg(value_name = "NOM")]
     pub name: String,
     /// Rôle : admin, caisse, lecture ou telephonie
-    #[arg(long, value_name = "ROLE", help_heading = "Options ")]
+    #[arg(long, value_name = "ROLE")]
     pub role: String,
     /// Lit le mot de passe sur l'entrée standard (première ligne)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub password_stdin: bool,
 }
 
@@ -181,52 +217,41 @@ fn parse_allowance(s: &str) -> Result<Allowance, String> {
 #[derive(Debug, Args)]
 pub struct AccountArgs {
     /// Matricule du compte (14 chiffres)
-    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    #[arg(value_name = "MATRICULE")]
     pub matricule: String,
     /// Active le compte
-    #[arg(long, help_heading = "Options ", conflicts_with = "disable")]
+    #[arg(long, conflicts_with = "disable")]
     pub enable: bool,
     /// Désactive le compte (ses appels sont refusés)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub disable: bool,
     /// Calcul billing : on (les appels sont débités) ou off (seules les minutes comptent)
-    #[arg(
-        long,
-        value_enum,
-        value_name = "on|off",
-        help_heading = "Options ",
-        hide_possible_values = true
-    )]
+    #[arg(long, value_enum, value_name = "on|off", hide_possible_values = true)]
     pub billing: Option<OnOff>,
     /// Durée d'appel en minutes, ou none pour illimitée
-    #[arg(long, value_name = "MIN|none", help_heading = "Options ", value_parser = parse_allowance)]
+    #[arg(long, value_name = "MIN|none", value_parser = parse_allowance)]
     pub allowance: Option<Allowance>,
     /// Un objet JSON (comme search --json, plus le montant réservé)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub json: bool,
     /// Durée maximale d'un appel de ce compte en minutes, ou default pour celle du site
-    #[arg(long, value_name = "MIN|default", help_heading = "Options ", value_parser = parse_override)]
+    #[arg(long, value_name = "MIN|default", value_parser = parse_override)]
     pub max_call: Option<Override>,
     /// Appels par jour de ce compte, ou default pour ceux du site
-    #[arg(long, value_name = "N|default", help_heading = "Options ", value_parser = parse_override)]
+    #[arg(long, value_name = "N|default", value_parser = parse_override)]
     pub calls_per_day: Option<Override>,
     /// Suspend les appels jusqu'à ce jour inclus (AAAA-MM-JJ ou jj/mm/aaaa), avec --reason
-    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day,
+    #[arg(long, value_name = "DATE", value_parser = parse_day,
           requires = "reason", conflicts_with = "resume")]
     pub suspend_until: Option<chrono::NaiveDate>,
     /// Motif de la suspension (discipline, transfert…)
-    #[arg(
-        long,
-        value_name = "TEXTE",
-        help_heading = "Options ",
-        requires = "suspend_until"
-    )]
+    #[arg(long, value_name = "TEXTE", requires = "suspend_until")]
     pub reason: Option<String>,
     /// Lève la suspension
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub resume: bool,
     /// Supprime le compte, ses mouvements et ses appels (le Journal garde nom, matricule et solde final)
-    #[arg(long, help_heading = "Options ", conflicts_with_all = ["enable", "disable", "billing", "allowance", "max_call", "calls_per_day", "suspend_until", "resume", "json"])]
+    #[arg(long, conflicts_with_all = ["enable", "disable", "billing", "allowance", "max_call", "calls_per_day", "suspend_until", "resume", "json"])]
     pub delete: bool,
 }
 
@@ -262,72 +287,76 @@ fn parse_override(s: &str) -> Result<Override, String> {
 #[derive(Debug, Subcommand)]
 pub enum NumbersCommand {
     /// Interdit un numéro, ou un début de numéro suivi de * (+2168*), à tous les comptes
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers block NUMÉRO|PRÉFIXE* --reason TEXTE [--force]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] numbers block NUMÉRO|PRÉFIXE* --reason TEXTE [--force]"
+    )]
     Block(BlockArgs),
     /// Autorise de nouveau un numéro ou un préfixe interdit
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers unblock NUMÉRO|PRÉFIXE*")]
+    #[command(override_usage = "forfaits [--db FICHIER] numbers unblock NUMÉRO|PRÉFIXE*")]
     Unblock(NumberArg),
     /// Rend un numéro joignable par tous les comptes sans touche, jamais enregistré
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers privilege NUMÉRO --label TEXTE [--free]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] numbers privilege NUMÉRO --label TEXTE [--free]"
+    )]
     Privilege(PrivilegeArgs),
     /// Retire un numéro des numéros privilégiés
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers unprivilege NUMÉRO")]
+    #[command(override_usage = "forfaits [--db FICHIER] numbers unprivilege NUMÉRO")]
     Unprivilege(NumberArg),
     /// Liste les numéros interdits et privilégiés
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] numbers list [--json]")]
+    #[command(override_usage = "forfaits [--db FICHIER] numbers list [--json]")]
     List(ListArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct NumberArg {
     /// Numéro (98765432, +21698765432) ou préfixe suivi de * (+2168*)
-    #[arg(value_name = "NUMÉRO", help_heading = "Arguments ")]
+    #[arg(value_name = "NUMÉRO")]
     pub number: String,
 }
 
 #[derive(Debug, Args)]
 pub struct BlockArgs {
     /// Numéro (98765432, +21698765432) ou préfixe suivi de * (+2168*)
-    #[arg(value_name = "NUMÉRO|PRÉFIXE*", help_heading = "Arguments ")]
+    #[arg(value_name = "NUMÉRO|PRÉFIXE*")]
     pub number: String,
     /// Pourquoi ce numéro est interdit (obligatoire)
-    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    #[arg(long, value_name = "TEXTE")]
     pub reason: String,
     /// Interdit même si des comptes ont déjà ce numéro sur une touche
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct PrivilegeArgs {
     /// Numéro entier (98765432, +21698765432)
-    #[arg(value_name = "NUMÉRO", help_heading = "Arguments ")]
+    #[arg(value_name = "NUMÉRO")]
     pub number: String,
     /// Qui répond (Avocat, Consulat…)
-    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    #[arg(long, value_name = "TEXTE")]
     pub label: String,
     /// Appels gratuits (sinon facturés comme les autres)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub free: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Un objet JSON par ligne
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Horaires d'appel : « lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00 », ou « toujours »
-    #[arg(long, value_name = "TEXTE", help_heading = "Options ")]
+    #[arg(long, value_name = "TEXTE")]
     pub hours: Option<String>,
     /// Durée maximale d'un appel, en minutes (60 par défaut)
-    #[arg(long, value_name = "MIN", help_heading = "Options ")]
+    #[arg(long, value_name = "MIN")]
     pub max_call: Option<u32>,
     /// Appels permis par compte et par jour, ou none pour aucune limite
-    #[arg(long, value_name = "N|none", help_heading = "Options ", value_parser = parse_per_day)]
+    #[arg(long, value_name = "N|none", value_parser = parse_per_day)]
     pub calls_per_day: Option<Override>,
 }
 
@@ -344,7 +373,7 @@ fn parse_per_day(s: &str) -> Result<Override, String> {
 #[derive(Debug, Args)]
 pub struct AgiArgs {
     /// Adresse et port d'écoute (127.0.0.1:4573 par défaut)
-    #[arg(long, value_name = "ADRESSE:PORT", help_heading = "Options ")]
+    #[arg(long, value_name = "ADRESSE:PORT")]
     pub listen: Option<std::net::SocketAddr>,
 }
 
@@ -378,16 +407,16 @@ impl Command {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Fichier CSV, .xlsx ou .ods sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10
-    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
     /// Vérifie le fichier sans rien enregistrer
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub dry_run: bool,
     /// Enregistre les lignes valides même si d'autres sont refusées
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub skip_invalid: bool,
     /// Met à jour les comptes dont le matricule existe déjà
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub update_existing: bool,
 }
 
@@ -401,7 +430,7 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Fichier à écrire (sinon la sortie standard)
-    #[arg(long, value_name = "FICHIER", help_heading = "Options ")]
+    #[arg(long, value_name = "FICHIER")]
     pub out: Option<PathBuf>,
     /// full : toutes les colonnes avec en-tête (par défaut) ; import : les 13 champs du format
     /// d'import, sans en-tête ; xlsx : toutes les colonnes dans un classeur Excel
@@ -410,13 +439,12 @@ pub struct ExportArgs {
         value_enum,
         default_value = "full",
         value_name = "FORMAT",
-        help_heading = "Options ",
         hide_possible_values = true,
         hide_default_value = true
     )]
     pub format: Format,
     /// Séparateur : ';' (par défaut, pour Excel en français) ou ','
-    #[arg(long, default_value = ";", value_name = "SÉPARATEUR", help_heading = "Options ",
+    #[arg(long, default_value = ";", value_name = "SÉPARATEUR",
           value_parser = parse_sep, hide_default_value = true)]
     pub sep: u8,
 }
@@ -433,15 +461,15 @@ fn parse_sep(s: &str) -> Result<u8, String> {
 pub struct SearchArgs {
     /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
     /// (plusieurs mots : tous doivent correspondre)
-    #[arg(value_name = "TEXTE", help_heading = "Arguments ",
+    #[arg(value_name = "TEXTE",
           required = true, num_args = 1..)]
     pub query: Vec<String>,
     /// Nombre maximal de comptes affichés (50 par défaut)
-    #[arg(long, default_value_t = 50, value_name = "N", help_heading = "Options ",
+    #[arg(long, default_value_t = 50, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=100_000), hide_default_value = true)]
     pub limit: u32,
     /// Un objet JSON par ligne et par compte (nom, matricule, identifiant, solde…)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -455,35 +483,24 @@ pub enum Operation {
 #[derive(Debug, Args)]
 pub struct BalanceArgs {
     /// Matricule du compte (14 chiffres)
-    #[arg(
-        value_name = "MATRICULE",
-        help_heading = "Arguments ",
-        display_order = 1
-    )]
+    #[arg(value_name = "MATRICULE", display_order = 1)]
     pub matricule: String,
     /// credit (recharge), debit (jamais sous zéro) ou correction (montant signé)
     #[arg(
         value_enum,
         value_name = "OPÉRATION",
-        help_heading = "Arguments ",
         display_order = 2,
         hide_possible_values = true
     )]
     pub operation: Operation,
     /// Montant en unités de la devise : 12,500 ou 12.5 ou 12 ; signé pour une correction (-2,500)
-    #[arg(
-        value_name = "MONTANT",
-        help_heading = "Arguments ",
-        allow_hyphen_values = true,
-        display_order = 3
-    )]
+    #[arg(value_name = "MONTANT", allow_hyphen_values = true, display_order = 3)]
     pub amount: String,
     /// Motif (obligatoire pour un débit ou une correction)
     #[arg(
         long,
         value_name = "TEXTE",
         default_value = "",
-        help_heading = "Options ",
         hide_default_value = true
     )]
     pub reason: String,
@@ -492,24 +509,28 @@ pub struct BalanceArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Fichier de sauvegarde à écrire
-    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// Sauvegarde à lire (vérifiée avant de remplacer le contenu de la base)
-    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CallsCommand {
     /// Charge, tarife et débite les appels d'un fichier Master.csv (un fichier déjà chargé ne change rien)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] calls import FICHIER [--match accountcode|src]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] calls import FICHIER [--match accountcode|src]"
+    )]
     Import(CallsImportArgs),
     /// Exporte l'historique des appels d'un compte en CSV
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] calls export MATRICULE [--out FICHIER] [--from DATE] [--to DATE]")]
+    #[command(
+        override_usage = "forfaits [--db FICHIER] calls export MATRICULE [--out FICHIER] [--from DATE] [--to DATE]"
+    )]
     Export(CallsExportArgs),
 }
 
@@ -522,7 +543,7 @@ pub enum MatchArg {
 #[derive(Debug, Args)]
 pub struct CallsImportArgs {
     /// Fichier Master.csv (cdr_csv d'Asterisk)
-    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
     /// Colonne qui porte l'identifiant du compte : accountcode (par défaut) ou src
     #[arg(
@@ -530,7 +551,6 @@ pub struct CallsImportArgs {
         value_enum,
         default_value = "accountcode",
         value_name = "COLONNE",
-        help_heading = "Options ",
         hide_possible_values = true,
         hide_default_value = true
     )]
@@ -540,16 +560,16 @@ pub struct CallsImportArgs {
 #[derive(Debug, Args)]
 pub struct CallsExportArgs {
     /// Matricule du compte (14 chiffres)
-    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    #[arg(value_name = "MATRICULE")]
     pub matricule: String,
     /// Fichier à écrire (sinon la sortie standard)
-    #[arg(long, value_name = "FICHIER", help_heading = "Options ")]
+    #[arg(long, value_name = "FICHIER")]
     pub out: Option<PathBuf>,
     /// Premier jour inclus : AAAA-MM-JJ ou jj/mm/aaaa
-    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day)]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub from: Option<chrono::NaiveDate>,
     /// Dernier jour inclus : AAAA-MM-JJ ou jj/mm/aaaa
-    #[arg(long, value_name = "DATE", help_heading = "Options ", value_parser = parse_day)]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub to: Option<chrono::NaiveDate>,
 }
 
@@ -560,39 +580,29 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 #[derive(Debug, Subcommand)]
 pub enum TariffsCommand {
     /// Remplace tous les tarifs par ceux du fichier (en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion)
-    #[command(help_template = TEMPLATE, override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
+    #[command(override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
     Import(TariffsImportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct TariffsImportArgs {
     /// Fichier CSV des tarifs
-    #[arg(value_name = "FICHIER", help_heading = "Arguments ")]
+    #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct SheetArgs {
     /// Matricule du compte (14 chiffres)
-    #[arg(value_name = "MATRICULE", help_heading = "Arguments ")]
+    #[arg(value_name = "MATRICULE")]
     pub matricule: String,
     /// Fichier PDF à écrire
-    #[arg(
-        long,
-        value_name = "FICHIER.pdf",
-        help_heading = "Options ",
-        required_unless_present = "print"
-    )]
+    #[arg(long, value_name = "FICHIER.pdf", required_unless_present = "print")]
     pub out: Option<PathBuf>,
     /// Imprime la fiche sans dialogue (service d'impression du système : CUPS)
-    #[arg(long, help_heading = "Options ")]
+    #[arg(long)]
     pub print: bool,
     /// Imprimante à utiliser (sinon celle par défaut ; `lpstat -p` les liste)
-    #[arg(
-        long,
-        value_name = "NOM",
-        help_heading = "Options ",
-        requires = "print"
-    )]
+    #[arg(long, value_name = "NOM", requires = "print")]
     pub printer: Option<String>,
 }

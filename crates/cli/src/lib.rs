@@ -5,7 +5,6 @@ mod args;
 mod clap_fr;
 mod commands;
 
-use clap::Parser;
 use forfaits_core::{Base, Error};
 use std::ffi::OsString;
 use std::io::Write;
@@ -33,7 +32,10 @@ pub struct Io<'a> {
 }
 
 pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome {
-    let cli = match args::Cli::try_parse_from(args) {
+    let parsed = args::command()
+        .try_get_matches_from(args)
+        .and_then(|m| <args::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind::*;

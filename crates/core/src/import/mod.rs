@@ -275,6 +275,24 @@ pub(crate) struct Events<'a> {
     pub total: u64,
 }
 
+/// The file of an import opened: its lines, the report to fill, and what the import tells.
+pub(crate) fn open_import<'a>(
+    path: &Path,
+    on_error: &'a mut dyn FnMut(&LineError),
+    progress: &'a mut dyn FnMut(Progress),
+) -> Result<(Source, ImportReport, Events<'a>)> {
+    let total = file_size(path)?;
+    let source = Source::open(path)?;
+    let events = Events {
+        on_error,
+        progress,
+        bytes: source.bytes(),
+        total,
+    };
+    let report = ImportReport::new(&source);
+    Ok((source, report, events))
+}
+
 /// The file's size, for the progress; a folder is refused before anything tries to read it.
 pub(crate) fn file_size(path: &Path) -> Result<u64> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -333,15 +351,7 @@ pub fn import_users(
 ) -> Result<ImportReport> {
     let settings = store.settings()?;
     let operator = store.operator().to_string();
-    let total = file_size(path)?;
-    let source = Source::open(path)?;
-    let mut events = Events {
-        on_error,
-        progress,
-        bytes: source.bytes(),
-        total,
-    };
-    let mut report = ImportReport::new(&source);
+    let (source, mut report, mut events) = open_import(path, on_error, progress)?;
     let cc = settings.country_code.clone();
     // A key of the file set to a blocked number (SPEC §12) is that line's error.
     let rules = store.number_rules()?;

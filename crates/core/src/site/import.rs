@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::import::line::LineError;
 use crate::import::parse::Msg;
 use crate::import::writer::{earlier_line, Written};
-use crate::import::{file_size, Checked, Events, ImportOptions, ImportReport, Progress, Source};
+use crate::import::{open_import, Checked, ImportOptions, ImportReport, Progress};
 use crate::rules::NumberRules;
 use crate::store::columns::PHONE_LIST;
 use crate::store::now;
@@ -274,15 +274,7 @@ impl SiteStore {
     ) -> Result<ImportReport> {
         let settings = self.settings()?;
         let rules = self.number_rules()?;
-        let total = file_size(path)?;
-        let source = Source::open(path)?;
-        let mut events = Events {
-            on_error,
-            progress,
-            bytes: source.bytes(),
-            total,
-        };
-        let mut report = ImportReport::new(&source);
+        let (source, mut report, mut events) = open_import(path, on_error, progress)?;
         let cc = settings.country_code.clone();
         let refused = self.refusal("importer des comptes");
         let mut client = self.client.borrow_mut();
