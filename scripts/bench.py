@@ -8,7 +8,7 @@ usage: scripts/bench.py [--small N] [--big N] [--runs R]"""
 import shutil, statistics, subprocess, sys, time
 from pathlib import Path
 import bench_common
-from bench_common import (BIN, ROOT, TARGET, WORK, args, gen, in_a_row, median_pair, middle_fragment, report, rows,
+from bench_common import (BIN, ROOT, TARGET, WORK, args, gen, in_a_row, median_pair, report, rows, search_queries, EXPORT_COLS,
                           start_agi, timed)
 
 a = args(__doc__)
@@ -64,13 +64,8 @@ big_import_s = time.perf_counter() - t
 peak_mib = int(res.stderr.strip().splitlines()[-1]) / 1024
 sqlite_import(big_bare, big)
 
-fragment = middle_fragment(big, a.big)
-# Prefix and infix, 3 to 8 digits and 3 to 6 letters, each against a LIKE scan of the columns
-# that search covers; the time is the whole command-line process.
-digits_cols = ["matricule", "identifiant"] + [f"t{k}" for k in range(1, 11)]
-for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragment[:3], digits_cols),
-                   ("abels", ["nom"]), ("moh", ["nom"]), ("trabel", ["nom"])):
-    like = " OR ".join(f"{c} LIKE '%{part}%'" for c in cols)
+# Each search against a LIKE scan; the time is the whole command-line process.
+for part, like in search_queries(big, a.big, "LIKE"):
     o, b = median_pair(
         lambda: timed([str(BIN), "--db", str(big_db), "search", part]),
         lambda: timed(["sqlite3", str(big_bare), f"SELECT * FROM u WHERE {like};"]),
@@ -81,8 +76,7 @@ for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragm
            (f"processus entier {o * 1000:.1f} ms (enchaîné : {row * 1000:.1f} ms), objectif <= 5 ms",
             o <= 0.005))
 
-cols = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
-        "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")
+cols = EXPORT_COLS
 out1, out2 = WORK / "export-ours.csv", WORK / "export-sqlite.csv"
 def sqlite_export():
     with open(out2, "w") as f:

@@ -70,6 +70,20 @@ def middle_fragment(big, n):
                 return line.strip().split(",")[3][-8:]
 
 
+def search_queries(big, n, op):
+    """The searches measured, each with its baseline's WHERE clause (`op`: LIKE or ILIKE over
+    the columns search covers): prefix and infix, 3 to 8 digits and 3 to 6 letters."""
+    fragment = middle_fragment(big, n)
+    digits_cols = ["matricule", "identifiant"] + [f"t{k}" for k in range(1, 11)]
+    for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragment[:3], digits_cols),
+                       ("abels", ["nom"]), ("moh", ["nom"]), ("trabel", ["nom"])):
+        yield part, " OR ".join(f"{c} {op} '%{part}%'" for c in cols)
+
+
+# The columns of the export's baseline, as the generated table names them.
+EXPORT_COLS = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
+               "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")
+
 rows = []
 
 

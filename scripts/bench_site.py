@@ -8,7 +8,8 @@ usage: scripts/bench_site.py [--small N] [--big N] [--runs R]"""
 import atexit, glob, os, shutil, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 import bench_common
-from bench_common import BIN, ROOT, WORK, args, start_agi, gen, median_pair, middle_fragment, report, rows, timed
+from bench_common import (BIN, ROOT, WORK, EXPORT_COLS, args, start_agi, gen, median_pair, report, rows,
+                          search_queries, timed)
 
 a = args(__doc__)
 
@@ -77,11 +78,7 @@ report(f"import {a.small:,} comptes".replace(",", " "), o, b, "forfaits import",
 big = gen(a.big)
 t_big = ours_import("ours_big", big)
 copy_import("bare_big", big)
-fragment = middle_fragment(big, a.big)
-digits_cols = ["matricule", "identifiant"] + [f"t{k}" for k in range(1, 11)]
-for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragment[:3], digits_cols),
-                   ("abels", ["nom"]), ("moh", ["nom"]), ("trabel", ["nom"])):
-    ilike = " OR ".join(f"{c} ILIKE '%{part}%'" for c in cols)
+for part, ilike in search_queries(big, a.big, "ILIKE"):
     o, b = median_pair(
         lambda: timed([str(BIN), "--db", url("ours_big"), "search", part]),
         lambda: timed(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "bare_big",
@@ -91,8 +88,7 @@ for part, cols in ((fragment, digits_cols), (fragment[-5:], digits_cols), (fragm
     report(f"recherche « {part} » / {a.big:,}".replace(",", " "), o, b, "forfaits search", "ILIKE sans index", 0.01)
 
 out1, out2 = WORK / "export-site.csv", WORK / "export-copy.csv"
-cols = ("name, matricule, identifiant, enabled, balance, phone1, phone2, phone3, phone4, phone5, "
-        "phone6, phone7, phone8, phone9, phone10, created_at, updated_at, allowance_min, used_seconds, billing")
+cols = EXPORT_COLS
 o, b = median_pair(
     lambda: timed([str(BIN), "--db", url("ours_big"), "export", "--out", str(out1)]),
     lambda: timed(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "ours_big",

@@ -311,9 +311,18 @@ pub trait NumberStore: Basics {
     /// Writes the rule and its Journal line in one transaction; false when it was already there.
     fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool>;
     /// Removes the rule, with the Journal line `journal` makes of its reason; `None` when absent.
-    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>>;
     fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()>;
-    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>>;
+    /// Removes `key` from the list with the Journal line `j` makes of its reason or label, in
+    /// one transaction; `None` when it was not listed.
+    fn remove(&mut self, list: NumberList, key: &str, j: &JournalOf) -> Result<Option<String>>;
+
+    /// Removes `key` from the list; not listed is an error.
+    fn unlist(&mut self, list: NumberList, key: &str, journal: &JournalOf) -> Result<()> {
+        match self.remove(list, key, journal)? {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound(format!("{} {key}", list.noun()))),
+        }
+    }
 
     /// Reads every account's keys: blocking a number is rare, and keys are stored as typed.
     fn accounts_holding(&self, pattern: &str) -> Result<Vec<Holder>> {
@@ -395,10 +404,7 @@ pub trait NumberStore: Basics {
         let cc = self.settings()?.country_code;
         let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
         let journal = |reason: &str| format!("{pattern} (interdit pour : {reason})");
-        match self.delete_blocked(&pattern, &journal)? {
-            Some(_) => Ok(()),
-            None => Err(Error::NotFound(format!("le numéro interdit {pattern}"))),
-        }
+        self.unlist(NumberList::Blocked, &pattern, &journal)
     }
 
     fn privilege_number(&mut self, raw: &str, label: &str, free: bool) -> Result<PrivilegedNumber> {
@@ -440,9 +446,42 @@ pub trait NumberStore: Basics {
             Error::Rejected(format!("Numéro invalide « {} ».", shown(raw.trim())))
         })?;
         let journal = |label: &str| format!("{number} ({label})");
-        match self.delete_privileged(&number, &journal)? {
-            Some(_) => Ok(()),
-            None => Err(Error::NotFound(format!("le numéro privilégié {number}"))),
+        self.unlist(NumberList::Privileged, &number, &journal)
+    }
+}
+
+/// The two lists of numbers of SPEC §12, as stored.
+#[derive(Debug, Clone, Copy)]
+pub enum NumberList {
+    Blocked,
+    Privileged,
+}
+
+impl NumberList {
+    /// The removal: the key is `?1`; the reason or label comes back for the Journal.
+    pub(crate) fn delete_sql(self) -> &'static str {
+        match self {
+            NumberList::Blocked => {
+                "DELETE FROM blocked_numbers WHERE pattern = ?1 RETURNING reason"
+            }
+            NumberList::Privileged => {
+                "DELETE FROM privileged_numbers WHERE number = ?1 RETURNING label"
+            }
+        }
+    }
+
+    /// The Journal's action of a removal.
+    pub(crate) fn removed(self) -> &'static str {
+        match self {
+            NumberList::Blocked => UNBLOCKED,
+            NumberList::Privileged => UNPRIVILEGED,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            NumberList::Blocked => "le numéro interdit",
+            NumberList::Privileged => "le numéro privilégié",
         }
     }
 }
@@ -498,21 +537,17 @@ impl NumberStore for Store {
         Ok(true)
     }
 
-    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>> {
+    fn remove(&mut self, list: NumberList, key: &str, j: &JournalOf) -> Result<Option<String>> {
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        let reason: Option<String> = tx
-            .query_row(
-                "DELETE FROM blocked_numbers WHERE pattern = ?1 RETURNING reason",
-                [pattern],
-                |r| r.get(0),
-            )
+        let removed: Option<String> = tx
+            .query_row(list.delete_sql(), [key], |r| r.get(0))
             .optional()?;
-        if let Some(reason) = &reason {
-            audit::record(&tx, &operator, UNBLOCKED, None, &journal(reason))?;
+        if let Some(v) = &removed {
+            audit::record(&tx, &operator, list.removed(), None, &j(v))?;
             tx.commit()?;
         }
-        Ok(reason)
+        Ok(removed)
     }
 
     fn upsert_privileged(&mut self, p: &PrivilegedNumber, journal: &str) -> Result<()> {
@@ -527,23 +562,6 @@ impl NumberStore for Store {
         audit::record(&tx, &p.operateur, PRIVILEGED, None, journal)?;
         tx.commit()?;
         Ok(())
-    }
-
-    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>> {
-        let operator = self.operator().to_string();
-        let tx = self.write_tx()?;
-        let label: Option<String> = tx
-            .query_row(
-                "DELETE FROM privileged_numbers WHERE number = ?1 RETURNING label",
-                [number],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(label) = &label {
-            audit::record(&tx, &operator, UNPRIVILEGED, None, &journal(label))?;
-            tx.commit()?;
-        }
-        Ok(label)
     }
 }
 

@@ -5,8 +5,7 @@
 use super::SiteStore;
 use crate::error::Result;
 use crate::rules::numbers::{
-    self, BlockedNumber, JournalOf, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED, UNBLOCKED,
-    UNPRIVILEGED,
+    self, BlockedNumber, JournalOf, NumberList, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED,
 };
 use crate::store::columns::PHONE_LIST;
 
@@ -108,18 +107,12 @@ impl NumberStore for SiteStore {
         Ok(done.is_some())
     }
 
-    fn delete_blocked(&mut self, pattern: &str, journal: &JournalOf) -> Result<Option<String>> {
+    fn remove(&mut self, list: NumberList, key: &str, j: &JournalOf) -> Result<Option<String>> {
+        let sql = list.delete_sql().replace('?', "$");
         self.journaled(
-            UNBLOCKED,
-            |tx| {
-                Ok(tx
-                    .query_opt(
-                        "DELETE FROM blocked_numbers WHERE pattern = $1 RETURNING reason",
-                        &[&pattern],
-                    )?
-                    .map(|r| r.get(0)))
-            },
-            |reason: &String| journal(reason),
+            list.removed(),
+            |tx| Ok(tx.query_opt(&sql, &[&key])?.map(|r| r.get(0))),
+            |v: &String| j(v),
         )
     }
 
@@ -139,20 +132,5 @@ impl NumberStore for SiteStore {
             |_| journal.to_string(),
         )?;
         Ok(())
-    }
-
-    fn delete_privileged(&mut self, number: &str, journal: &JournalOf) -> Result<Option<String>> {
-        self.journaled(
-            UNPRIVILEGED,
-            |tx| {
-                Ok(tx
-                    .query_opt(
-                        "DELETE FROM privileged_numbers WHERE number = $1 RETURNING label",
-                        &[&number],
-                    )?
-                    .map(|r| r.get(0)))
-            },
-            |label: &String| journal(label),
-        )
     }
 }
