@@ -84,40 +84,31 @@ fn print(
         String::new()
     };
     let money = |m: i64| currency.format_number(Money(m), Some(' ')) + " " + &currency.code;
-    let mut lines = vec![
-        acc.name.clone(),
-        format!("  Matricule                 {}", acc.matricule),
-        format!("  Identifiant               {}", acc.identifiant),
-        format!("  Etat du compte            {}", switch_label(acc.enabled)),
-        format!("  Etat général              {}", acc.etat_general().label()),
-        format!("  Activation calcul billing {}", switch_label(acc.billing)),
-        format!(
-            "  Solde                     {}{held_text}",
-            money(acc.balance)
+    let minutes = |v: Option<u32>, none: &str| v.map_or(none.into(), |m| format!("{m} minutes"));
+    let fields = [
+        ("Matricule", acc.matricule.clone()),
+        ("Identifiant", acc.identifiant.clone()),
+        ("Etat du compte", switch_label(acc.enabled).into()),
+        ("Etat général", acc.etat_general().label()),
+        (
+            "Activation calcul billing",
+            switch_label(acc.billing).into(),
         ),
-        format!(
-            "  Durée d'appel             {}",
-            acc.allowance_minutes
-                .map(|m| format!("{m} minutes"))
-                .unwrap_or_else(|| "illimitée".into())
+        ("Solde", money(acc.balance) + &held_text),
+        ("Durée d'appel", minutes(acc.allowance_minutes, "illimitée")),
+        ("Durée totale des appels", format_duration(acc.used_seconds)),
+        (
+            "Durée maximale d'un appel",
+            minutes(acc.max_call_minutes, "celle du site"),
         ),
-        format!(
-            "  Durée totale des appels   {}",
-            format_duration(acc.used_seconds)
-        ),
-        format!(
-            "  Durée maximale d'un appel {}",
-            acc.max_call_minutes
-                .map(|m| format!("{m} minutes"))
-                .unwrap_or_else(|| "celle du site".into())
-        ),
-        format!(
-            "  Appels par jour           {}",
+        (
+            "Appels par jour",
             acc.calls_per_day
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "ceux du site".into())
+                .map_or("ceux du site".into(), |n| n.to_string()),
         ),
     ];
+    let mut lines = vec![acc.name.clone()];
+    lines.extend(fields.iter().map(|(label, v)| format!("  {label:<25} {v}")));
     if let Some(until) = acc.suspended_until {
         lines.push(format!(
             "  Suspendu jusqu'au         {} ({})",

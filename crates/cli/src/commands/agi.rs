@@ -74,22 +74,10 @@ pub fn run(db: Option<PathBuf>, a: AgiArgs, io: &mut Io<'_>) -> u8 {
 /// for ever.
 fn log_output() -> Box<dyn std::io::Write + Send> {
     #[cfg(unix)]
-    let own = {
-        use std::os::fd::AsFd;
-        std::io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::fs::File::from)
-    };
+    let own = std::os::fd::AsFd::as_fd(&std::io::stdout()).try_clone_to_owned();
     #[cfg(windows)]
-    let own = {
-        use std::os::windows::io::AsHandle;
-        std::io::stdout()
-            .as_handle()
-            .try_clone_to_owned()
-            .map(std::fs::File::from)
-    };
-    match own {
+    let own = std::os::windows::io::AsHandle::as_handle(&std::io::stdout()).try_clone_to_owned();
+    match own.map(std::fs::File::from) {
         Ok(file) => Box::new(file),
         Err(_) => Box::new(std::io::stderr()),
     }

@@ -5,6 +5,12 @@ use crate::{Io, EXIT_OK};
 use forfaits_core::{Base, Result};
 use std::io::Write;
 
+/// « Le numéro … n'est plus interdit. »
+fn no_longer(io: &mut Io<'_>, number: &str, what: &str) {
+    let n = number.trim();
+    super::w(writeln!(io.out, "Le numéro {n} n'est plus {what}."));
+}
+
 pub fn run(store: &mut Base, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
         NumbersCommand::Block(a) => {
@@ -17,11 +23,7 @@ pub fn run(store: &mut Base, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
         }
         NumbersCommand::Unblock(a) => {
             store.unblock_number(&a.number)?;
-            super::w(writeln!(
-                io.out,
-                "Le numéro {} n'est plus interdit.",
-                a.number.trim()
-            ));
+            no_longer(io, &a.number, "interdit");
         }
         NumbersCommand::Privilege(a) => {
             let p = store.privilege_number(&a.number, &a.label, a.free)?;
@@ -35,11 +37,7 @@ pub fn run(store: &mut Base, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
         }
         NumbersCommand::Unprivilege(a) => {
             store.unprivilege_number(&a.number)?;
-            super::w(writeln!(
-                io.out,
-                "Le numéro {} n'est plus privilégié.",
-                a.number.trim()
-            ));
+            no_longer(io, &a.number, "privilégié");
         }
         NumbersCommand::List(a) => {
             let blocked = store.blocked_numbers()?;

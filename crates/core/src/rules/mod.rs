@@ -29,31 +29,32 @@ pub struct SiteRulesChange {
     pub calls_per_day: Option<Option<u32>>,
 }
 
-fn check_max_call(m: u32) -> std::result::Result<u32, FieldError> {
-    if (1..=MAX_CALL_MINUTES).contains(&m) {
-        Ok(m)
-    } else {
-        Err(FieldError::new(
-            Field::MaxCall,
-            format!(
-                "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
-            ),
-        ))
+/// `v` when it is from 1 to `max`, else the field's error (`why` given `v`).
+fn in_range(
+    v: u32,
+    max: u32,
+    field: Field,
+    why: impl FnOnce(u32) -> String,
+) -> std::result::Result<u32, FieldError> {
+    match (1..=max).contains(&v) {
+        true => Ok(v),
+        false => Err(FieldError::new(field, why(v))),
     }
 }
 
+fn check_max_call(m: u32) -> std::result::Result<u32, FieldError> {
+    in_range(m, MAX_CALL_MINUTES, Field::MaxCall, |m| {
+        format!("la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})")
+    })
+}
+
 fn check_calls_per_day(n: u32) -> std::result::Result<u32, FieldError> {
-    if (1..=MAX_CALLS_PER_DAY).contains(&n) {
-        Ok(n)
-    } else {
-        Err(FieldError::new(
-            Field::CallsPerDay,
-            format!(
-                "le nombre d'appels par jour va de 1 à {MAX_CALLS_PER_DAY} (reçu : {n}) ; pour \
-                 interdire les appels, suspendez le compte"
-            ),
-        ))
-    }
+    in_range(n, MAX_CALLS_PER_DAY, Field::CallsPerDay, |n| {
+        format!(
+            "le nombre d'appels par jour va de 1 à {MAX_CALLS_PER_DAY} (reçu : {n}) ; pour \
+             interdire les appels, suspendez le compte"
+        )
+    })
 }
 
 /// *Paramètres → Règles d'appel* as the window sends it: each value as typed.
