@@ -10,7 +10,8 @@ use crate::domain::{Account, AccountDraft};
 use crate::error::{Error, Result};
 use crate::export::AccountSource;
 use crate::import::line::LineError;
-use crate::import::{ImportOptions, ImportReport, Progress};
+use crate::import::{open_import, ImportOptions, ImportReport, Progress};
+use crate::rating::Tariff;
 use crate::rules::numbers::NumberStore;
 use crate::rules::{AccountRules, NumberRules};
 use crate::sheet::Sheet;
@@ -31,6 +32,7 @@ pub trait Basics {
     fn get_account(&self, id: i64) -> Result<Account>;
     fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account>;
     fn number_rules(&self) -> Result<NumberRules>;
+    fn tariffs(&self) -> Result<Vec<Tariff>>;
     /// The Journal's line of an export written to a file (on a site, also for a role that may
     /// not write the Journal otherwise).
     fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()>;
@@ -49,6 +51,7 @@ macro_rules! basics {
                 <$store>::update_account(self, id, d)
             }
             fn number_rules(&self) -> Result<NumberRules> { <$store>::number_rules(self) }
+            fn tariffs(&self) -> Result<Vec<Tariff>> { <$store>::tariffs(self) }
             fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
                 <$store>::journal_export(self, a, j)
             }
@@ -156,10 +159,6 @@ impl Base {
         both!(self, s => s.movements(account_id, limit, offset))
     }
 
-    pub fn tariffs(&self) -> Result<Vec<crate::rating::Tariff>> {
-        both!(self, s => s.tariffs())
-    }
-
     /// Replaces the tariff table by the file's, when every line is right.
     pub fn import_tariffs(
         &mut self,
@@ -211,7 +210,7 @@ impl Base {
     ) -> Result<ImportReport> {
         match self {
             Base::Local(s) => crate::import::import_users(s, path, opts, progress, on_error),
-            Base::Site(s) => s.import_users(path, opts, progress, on_error),
+            Base::Site(s) => s.import_users(path, opts, open_import(path, on_error, progress)?),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod history;
 pub(crate) mod rate;
 mod record;
 
+use crate::base::Basics;
 use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
 use crate::fr;
@@ -173,6 +174,11 @@ fn key_of(keys: &str, number: &str) -> Option<u8> {
         .map(|i| i as u8 + 1)
 }
 
+/// What a load rates with: the settings and the tariff table.
+pub(crate) fn rating_setup(s: &impl Basics) -> Result<(crate::store::Settings, TariffTable)> {
+    Ok((s.settings()?, TariffTable::new(s.tariffs()?)))
+}
+
 /// Loads a Master.csv file. Malformed lines, unknown accounts and numbers without tariff are
 /// reported, never guessed; every other record is stored once.
 pub fn load_calls(
@@ -181,8 +187,7 @@ pub fn load_calls(
     opts: CallsOptions,
     progress: &mut dyn FnMut(CallsProgress),
 ) -> Result<CallsReport> {
-    let settings = store.settings()?;
-    let tariffs = TariffTable::new(store.tariffs()?);
+    let (settings, tariffs) = rating_setup(store)?;
     // A large page cache for the whole load: calls and movements grow at random places of their
     // indexes, and a small cache would spill every page to the WAL more than once. 48 MiB, not
     // 64: pages only read come through the memory map (and count in the process's memory).

@@ -270,10 +270,11 @@ fn one<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &Request) -> Result<Answer>
 }
 
 fn read_rules(b: &Backend) -> Result<(Settings, Vec<Tariff>, NumberRules)> {
-    Ok(match b {
-        Backend::Local(s) => (s.settings()?, s.tariffs()?, s.number_rules()?),
-        Backend::Site(s) => (s.settings()?, s.tariffs()?, s.number_rules()?),
-    })
+    let s: &dyn crate::base::Basics = match b {
+        Backend::Local(s) => s,
+        Backend::Site(s) => s,
+    };
+    Ok((s.settings()?, s.tariffs()?, s.number_rules()?))
 }
 
 /// Changes whenever another program writes (SQLite) or changes the rules (a site).

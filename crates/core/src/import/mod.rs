@@ -276,11 +276,14 @@ pub(crate) struct Events<'a> {
 }
 
 /// The file of an import opened: its lines, the report to fill, and what the import tells.
+pub(crate) type Opened<'a> = (Source, ImportReport, Events<'a>);
+
+/// Opens the file of an import (a folder or a missing file refused before any line is read).
 pub(crate) fn open_import<'a>(
     path: &Path,
     on_error: &'a mut dyn FnMut(&LineError),
     progress: &'a mut dyn FnMut(Progress),
-) -> Result<(Source, ImportReport, Events<'a>)> {
+) -> Result<Opened<'a>> {
     let total = file_size(path)?;
     let source = Source::open(path)?;
     let events = Events {

@@ -10,7 +10,6 @@ use crate::calls::{
 };
 use crate::domain::phone::CountryCode;
 use crate::error::Result;
-use crate::rating::TariffTable;
 use crate::store::columns::PHONE_LIST;
 use postgres::Transaction;
 use std::path::Path;
@@ -141,8 +140,7 @@ impl SiteStore {
         opts: CallsOptions,
         progress: &mut dyn FnMut(CallsProgress),
     ) -> Result<CallsReport> {
-        let settings = self.settings()?;
-        let tariffs = TariffTable::new(self.tariffs()?);
+        let (settings, tariffs) = crate::calls::rating_setup(self)?;
         let operator = self.operator().to_string();
         let refused = self.refusal("charger des appels");
         let mut client = self.client.borrow_mut();

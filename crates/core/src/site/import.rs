@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::import::line::LineError;
 use crate::import::parse::Msg;
 use crate::import::writer::{earlier_line, Written};
-use crate::import::{open_import, Checked, ImportOptions, ImportReport, Progress};
+use crate::import::{Checked, ImportOptions, ImportReport, Opened};
 use crate::rules::NumberRules;
 use crate::store::columns::PHONE_LIST;
 use crate::store::now;
@@ -265,16 +265,14 @@ impl SiteStore {
     }
 
     /// Imports users from a CSV or workbook file, as [`crate::import::import_users`] on SQLite.
-    pub fn import_users(
+    pub(crate) fn import_users(
         &mut self,
         path: &Path,
         opts: ImportOptions,
-        progress: &mut dyn FnMut(Progress),
-        on_error: &mut dyn FnMut(&LineError),
+        (source, mut report, mut events): Opened<'_>,
     ) -> Result<ImportReport> {
         let settings = self.settings()?;
         let rules = self.number_rules()?;
-        let (source, mut report, mut events) = open_import(path, on_error, progress)?;
         let cc = settings.country_code.clone();
         let refused = self.refusal("importer des comptes");
         let mut client = self.client.borrow_mut();
