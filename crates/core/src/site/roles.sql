@@ -1,19 +1,15 @@
 -- Forfaits site: the staff roles and what each may do, enforced by the server (SPEC §13). Run by
 -- `site init` after the schema, as the owner of the tables; every statement may run again.
 DO $$
+DECLARE
+    r text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_lecture') THEN
-        CREATE ROLE forfaits_lecture NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_caisse') THEN
-        CREATE ROLE forfaits_caisse NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_admin') THEN
-        CREATE ROLE forfaits_admin NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'forfaits_telephonie') THEN
-        CREATE ROLE forfaits_telephonie NOLOGIN;
-    END IF;
+    FOREACH r IN ARRAY ARRAY['forfaits_lecture', 'forfaits_caisse', 'forfaits_admin',
+                             'forfaits_telephonie'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
 END
 $$;
 
