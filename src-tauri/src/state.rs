@@ -334,46 +334,31 @@ impl Deref for Call<'_> {
     }
 }
 
+/// `AppState`'s ways of running work on the database, each for the command that asks.
+macro_rules! for_this_command {
+    ($($name:ident($on:ty)),*) => {$(
+        #[doc = concat!("[`AppState::", stringify!($name), "`] for this command.")]
+        pub async fn $name<T, F>(&self, f: F) -> Result<T>
+        where
+            T: Send + 'static,
+            F: FnOnce(&mut $on) -> Result<T> + Send + 'static,
+        {
+            self.state.$name(self.command, f).await
+        }
+    )*};
+}
+
 impl Call<'_> {
-    /// [`AppState::with_store`] for this command.
-    pub async fn with_store<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
-    {
-        self.state.with_store(self.command, f).await
-    }
-
-    /// [`AppState::with_base`] for this command.
-    pub async fn with_base<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Base) -> Result<T> + Send + 'static,
-    {
-        self.state.with_base(self.command, f).await
-    }
-
-    /// [`AppState::with_own_base`] for this command.
-    pub async fn with_own_base<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Base) -> Result<T> + Send + 'static,
-    {
-        self.state.with_own_base(self.command, f).await
-    }
+    for_this_command!(
+        with_store(Store),
+        with_base(Base),
+        with_own_base(Base),
+        with_own_store(Store)
+    );
 
     /// [`AppState::sign_in`] for this command.
     pub async fn sign_in(&self, url: String) -> Result<Session> {
         self.state.sign_in(self.command, url).await
-    }
-
-    /// [`AppState::with_own_store`] for this command.
-    pub async fn with_own_store<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
-    {
-        self.state.with_own_store(self.command, f).await
     }
 
     /// [`AppState::run_blocking`] for this command: work without the database.
