@@ -149,42 +149,8 @@ pub fn render(data: &SheetData<'_>) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Subsets `face` to the glyphs the page shows, renumbers them in `ops`, and gives the font
-/// to embed (`None` when the face is not used). Each glyph reads back as the text it was
-/// shaped from (the first text seen, so that one glyph has one meaning).
-fn embed(face: Face, ops: &mut [Op]) -> std::result::Result<Option<ParsedFont>, String> {
-    let mut remapper = subsetter::GlyphRemapper::new();
-    let mut texts: BTreeMap<u16, String> = BTreeMap::new();
-    let mut current = None;
-    for op in ops.iter() {
-        match op {
-            Op::SetFont {
-                font: PdfFontHandle::External(id),
-                ..
-            } => current = Face::from_font_id(id),
-            Op::ShowText { items } if current == Some(face) => {
-                for cp in items
-                    .iter()
-                    .filter_map(|i| match i {
-                        TextItem::GlyphIds(g) => Some(g),
-                        _ => None,
-                    })
-                    .flatten()
-                {
-                    remapper.remap(cp.gid);
-                    let t = texts.entry(cp.gid).or_default();
-                    if t.is_empty() {
-                        *t = cp.cid.clone().unwrap_or_default();
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if texts.is_empty() {
-        return Ok(None);
-    }
-    let bytes = subsetter::subset(face.ttf(), 0, &remapper).map_err(|e| format!("{e:?}"))?;
+/// Calls `f` with each glyph the page shows in `face`, in order.
+fn each_glyph(face: Face, ops: &mut [Op], mut f: impl FnMut(&mut Codepoint)) {
     let mut current = None;
     for op in ops.iter_mut() {
         match op {
@@ -193,18 +159,38 @@ fn embed(face: Face, ops: &mut [Op]) -> std::result::Result<Option<ParsedFont>, 
                 ..
             } => current = Face::from_font_id(id),
             Op::ShowText { items } if current == Some(face) => {
-                for items in items.iter_mut() {
-                    if let TextItem::GlyphIds(g) = items {
-                        for cp in g.iter_mut() {
-                            cp.cid = texts.get(&cp.gid).cloned();
-                            cp.gid = remapper.get(cp.gid).unwrap_or(0);
-                        }
+                for item in items.iter_mut() {
+                    if let TextItem::GlyphIds(g) = item {
+                        g.iter_mut().for_each(&mut f);
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// Subsets `face` to the glyphs the page shows, renumbers them in `ops`, and gives the font
+/// to embed (`None` when the face is not used). Each glyph reads back as the text it was
+/// shaped from (the first text seen, so that one glyph has one meaning).
+fn embed(face: Face, ops: &mut [Op]) -> std::result::Result<Option<ParsedFont>, String> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let mut texts: BTreeMap<u16, String> = BTreeMap::new();
+    each_glyph(face, ops, |cp| {
+        remapper.remap(cp.gid);
+        let t = texts.entry(cp.gid).or_default();
+        if t.is_empty() {
+            *t = cp.cid.clone().unwrap_or_default();
+        }
+    });
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    let bytes = subsetter::subset(face.ttf(), 0, &remapper).map_err(|e| format!("{e:?}"))?;
+    each_glyph(face, ops, |cp| {
+        cp.cid = texts.get(&cp.gid).cloned();
+        cp.gid = remapper.get(cp.gid).unwrap_or(0);
+    });
     let mut warnings = Vec::new();
     let mut font = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
         .ok_or_else(|| "police intégrée illisible".to_string())?;
