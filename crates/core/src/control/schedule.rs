@@ -333,6 +333,13 @@ mod tests {
             .unwrap()
     }
 
+    /// Open for `seconds` more.
+    fn open(seconds: i64) -> Window {
+        Window::Open {
+            seconds_left: Some(seconds),
+        }
+    }
+
     // 2026-12-07 is a Monday.
     const MON: u32 = 7;
 
@@ -353,55 +360,26 @@ mod tests {
     #[test]
     fn a_window_ends_the_limit_at_its_end() {
         let s = Schedule::parse("lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00").unwrap();
-        assert_eq!(
-            s.window(at(2026, 12, MON, 11, 50)),
-            Window::Open {
-                seconds_left: Some(600)
-            }
-        );
-        // First minute and last minute of a window; the minute after it.
-        assert_eq!(
-            s.window(at(2026, 12, MON, 8, 0)),
-            Window::Open {
-                seconds_left: Some(4 * 3600)
-            }
-        );
-        assert_eq!(
-            s.window(at(2026, 12, MON, 11, 59)),
-            Window::Open {
-                seconds_left: Some(60)
-            }
-        );
-        assert_eq!(s.window(at(2026, 12, MON, 12, 0)), Window::Closed);
-        assert_eq!(s.window(at(2026, 12, MON, 7, 59)), Window::Closed);
-        assert_eq!(
-            s.window(at(2026, 12, MON + 6, 10, 0)),
-            Window::Closed,
-            "Sunday"
-        );
-        assert_eq!(
-            s.window(at(2026, 12, MON + 5, 10, 0)),
-            Window::Open {
-                seconds_left: Some(7200)
-            }
-        );
+        for (day, h, min, want) in [
+            (MON, 11, 50, open(600)),
+            // First minute and last minute of a window; the minute after it.
+            (MON, 8, 0, open(4 * 3600)),
+            (MON, 11, 59, open(60)),
+            (MON, 12, 0, Window::Closed),
+            (MON, 7, 59, Window::Closed),
+            (MON + 6, 10, 0, Window::Closed), // Sunday
+            (MON + 5, 10, 0, open(7200)),
+        ] {
+            let when = at(2026, 12, day, h, min);
+            assert_eq!(s.window(when), want, "{when}");
+        }
     }
 
     #[test]
     fn a_range_to_midnight_goes_on_into_the_next_day() {
         let s = Schedule::parse("lun 20:00-24:00; mar 00:00-02:00,10:00-11:00").unwrap();
-        assert_eq!(
-            s.window(at(2026, 12, MON, 23, 0)),
-            Window::Open {
-                seconds_left: Some(3 * 3600)
-            }
-        );
-        assert_eq!(
-            s.window(at(2026, 12, MON + 1, 1, 59)),
-            Window::Open {
-                seconds_left: Some(60)
-            }
-        );
+        assert_eq!(s.window(at(2026, 12, MON, 23, 0)), open(3 * 3600));
+        assert_eq!(s.window(at(2026, 12, MON + 1, 1, 59)), open(60));
         let nights = Schedule::parse("lun-dim 00:00-24:00; lun 00:00-01:00").unwrap();
         assert_eq!(
             nights.window(at(2026, 12, MON, 12, 0)),

@@ -157,37 +157,37 @@ mod tests {
 
     #[test]
     fn empty_balance_blocks_only_with_billing_on() {
-        let i = EtatInputs {
-            balance_minor: 0,
-            ..base()
-        };
-        assert_eq!(etat_general(&i), EtatGeneral::SoldeEpuise);
-        let i = EtatInputs {
-            balance_minor: 0,
-            billing: false,
-            ..base()
-        };
-        assert_eq!(etat_general(&i), EtatGeneral::Operationnel);
+        for (billing, want) in [
+            (true, EtatGeneral::SoldeEpuise),
+            (false, EtatGeneral::Operationnel),
+        ] {
+            let i = EtatInputs {
+                balance_minor: 0,
+                billing,
+                ..base()
+            };
+            assert_eq!(etat_general(&i), want, "billing {billing}");
+        }
     }
 
     #[test]
     fn allowance_used_up_at_exactly_the_limit() {
-        let i = EtatInputs {
-            used_seconds: 599,
-            ..base()
-        };
-        assert_eq!(etat_general(&i), EtatGeneral::Operationnel);
-        let i = EtatInputs {
-            used_seconds: 600,
-            ..base()
-        };
-        assert_eq!(etat_general(&i), EtatGeneral::ForfaitEpuise);
-        let i = EtatInputs {
-            used_seconds: 10_000,
-            allowance_minutes: None,
-            ..base()
-        };
-        assert_eq!(etat_general(&i), EtatGeneral::Operationnel, "unlimited");
+        for (used_seconds, allowance_minutes, want) in [
+            (599, Some(10), EtatGeneral::Operationnel),
+            (600, Some(10), EtatGeneral::ForfaitEpuise),
+            (10_000, None, EtatGeneral::Operationnel), // unlimited
+        ] {
+            let i = EtatInputs {
+                used_seconds,
+                allowance_minutes,
+                ..base()
+            };
+            assert_eq!(
+                etat_general(&i),
+                want,
+                "{used_seconds} s of {allowance_minutes:?} min"
+            );
+        }
     }
 
     #[test]

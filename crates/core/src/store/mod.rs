@@ -432,10 +432,16 @@ pub const IDENTIFIER: &str = "tn.comunik.forfaits";
 mod tests {
     use super::*;
 
+    /// A path named `name` in a new temporary folder, which lives as long as the handle.
+    fn temp_path(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        (dir, p)
+    }
+
     #[test]
     fn a_foreign_sqlite_file_is_refused_and_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("autre.db");
+        let (_dir, p) = temp_path("autre.db");
         let c = Connection::open(&p).unwrap();
         c.execute("CREATE TABLE t(x)", []).unwrap();
         drop(c);
@@ -449,8 +455,8 @@ mod tests {
 
     #[test]
     fn a_new_database_has_16_kib_pages() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(&dir.path().join("p.db")).unwrap();
+        let (_dir, p) = temp_path("p.db");
+        let s = Store::open(&p).unwrap();
         let size: i64 = s
             .conn
             .pragma_query_value(None, "page_size", |r| r.get(0))
@@ -460,8 +466,7 @@ mod tests {
 
     #[test]
     fn a_newer_schema_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f.db");
+        let (_dir, p) = temp_path("f.db");
         drop(Store::open(&p).unwrap());
         let c = Connection::open(&p).unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
@@ -472,8 +477,7 @@ mod tests {
 
     #[test]
     fn a_text_file_is_not_a_database() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("notes.txt");
+        let (_dir, p) = temp_path("notes.txt");
         std::fs::write(
             &p,
             "bonjour, ceci n'est pas une base de données SQLite !".repeat(20),
@@ -493,8 +497,7 @@ mod tests {
 
     #[test]
     fn opening_twice_keeps_schema_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f.db");
+        let (_dir, p) = temp_path("f.db");
         drop(Store::open(&p).unwrap());
         let s = Store::open(&p).unwrap();
         assert_eq!(s.file_schema_version().unwrap(), schema_version() as i64);
