@@ -79,32 +79,47 @@ pub const CDR_COLUMNS: [&str; 21] = [
 impl Field {
     /// Label shown in the window and in error messages (from the product page).
     pub fn label(self) -> String {
-        match self {
-            Field::Name => "Nom utilisateur".into(),
-            Field::Matricule => "Matricule".into(),
-            Field::Identifiant => "Identifiant".into(),
-            Field::Phone(k) => format!("N° téléphone touche {k}"),
-            Field::AccountState => "Etat du compte".into(),
-            Field::Billing => "Activation calcul billing".into(),
-            Field::Allowance => "Durée d'appel (minutes)".into(),
-            Field::Balance => "Solde".into(),
-            Field::Amount => "Montant".into(),
-            Field::Reason => "Motif".into(),
-            Field::Currency => "Devise".into(),
-            Field::CountryCode => "Indicatif du pays".into(),
-            Field::BackupRetention => "Conservation des sauvegardes (jours)".into(),
-            Field::MaxCall => "Durée maximale d'un appel (minutes)".into(),
-            Field::AgiAddress => "Adresse du service de contrôle d'appel".into(),
-            Field::CallHours => "Horaires d'appel".into(),
-            Field::CallsPerDay => "Appels par jour".into(),
-            Field::SuspensionEnd => "Suspendu jusqu'au".into(),
-            Field::SuspensionReason => "Motif de la suspension".into(),
-            Field::ConfirmationThreshold => "Confirmer les mouvements au-delà de".into(),
-            Field::PeriodStart => "Du".into(),
-            Field::PeriodEnd => "Au".into(),
-            Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
-            Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
-        }
+        self.names().0
+    }
+
+    /// Stable identifier used by the window to place an inline error under its input.
+    pub fn key(self) -> String {
+        self.names().1
+    }
+
+    /// The label and the key, side by side so that a field is named once.
+    fn names(self) -> (String, String) {
+        let both = |c: &'static str| (c, c);
+        let (label, key) = match self {
+            Field::Phone(k) => return (format!("N° téléphone touche {k}"), format!("touche{k}")),
+            // A column of a file is named by its header, in the window as in the messages.
+            Field::Tariff(n) => both(TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1]),
+            Field::Cdr(n) => both(CDR_COLUMNS[(n as usize).clamp(1, 21) - 1]),
+            Field::Name => ("Nom utilisateur", "nom"),
+            Field::Matricule => ("Matricule", "matricule"),
+            Field::Identifiant => ("Identifiant", "identifiant"),
+            Field::AccountState => ("Etat du compte", "etat_compte"),
+            Field::Billing => ("Activation calcul billing", "billing"),
+            Field::Allowance => ("Durée d'appel (minutes)", "duree_appel"),
+            Field::Balance => ("Solde", "solde"),
+            Field::Amount => ("Montant", "montant"),
+            Field::Reason => ("Motif", "motif"),
+            Field::Currency => ("Devise", "devise"),
+            Field::CountryCode => ("Indicatif du pays", "indicatif"),
+            Field::BackupRetention => ("Conservation des sauvegardes (jours)", "retention"),
+            Field::MaxCall => ("Durée maximale d'un appel (minutes)", "duree_max_appel"),
+            Field::AgiAddress => ("Adresse du service de contrôle d'appel", "adresse_service"),
+            Field::CallHours => ("Horaires d'appel", "horaires"),
+            Field::CallsPerDay => ("Appels par jour", "appels_par_jour"),
+            Field::SuspensionEnd => ("Suspendu jusqu'au", "suspendu_jusqu_au"),
+            Field::SuspensionReason => ("Motif de la suspension", "motif_suspension"),
+            Field::ConfirmationThreshold => {
+                ("Confirmer les mouvements au-delà de", "seuil_confirmation")
+            }
+            Field::PeriodStart => ("Du", "depuis"),
+            Field::PeriodEnd => ("Au", "jusqua"),
+        };
+        (label.into(), key.into())
     }
 
     /// Position of the field in the header-less import format (1-based), if it has one.
@@ -127,36 +142,6 @@ impl Field {
             3 => Some(Field::Identifiant),
             4..=13 => Some(Field::Phone((n - 3) as u8)),
             _ => None,
-        }
-    }
-
-    /// Stable identifier used by the window to place an inline error under its input.
-    pub fn key(self) -> String {
-        match self {
-            Field::Name => "nom".into(),
-            Field::Matricule => "matricule".into(),
-            Field::Identifiant => "identifiant".into(),
-            Field::Phone(k) => format!("touche{k}"),
-            Field::AccountState => "etat_compte".into(),
-            Field::Billing => "billing".into(),
-            Field::Allowance => "duree_appel".into(),
-            Field::Balance => "solde".into(),
-            Field::Amount => "montant".into(),
-            Field::Reason => "motif".into(),
-            Field::Currency => "devise".into(),
-            Field::CountryCode => "indicatif".into(),
-            Field::BackupRetention => "retention".into(),
-            Field::MaxCall => "duree_max_appel".into(),
-            Field::AgiAddress => "adresse_service".into(),
-            Field::CallHours => "horaires".into(),
-            Field::CallsPerDay => "appels_par_jour".into(),
-            Field::SuspensionEnd => "suspendu_jusqu_au".into(),
-            Field::SuspensionReason => "motif_suspension".into(),
-            Field::ConfirmationThreshold => "seuil_confirmation".into(),
-            Field::PeriodStart => "depuis".into(),
-            Field::PeriodEnd => "jusqua".into(),
-            Field::Tariff(n) => TARIFF_COLUMNS[(n as usize).clamp(1, 6) - 1].into(),
-            Field::Cdr(n) => CDR_COLUMNS[(n as usize).clamp(1, 21) - 1].into(),
         }
     }
 }

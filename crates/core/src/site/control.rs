@@ -289,15 +289,18 @@ impl SiteStore {
         let mut client = self.client.borrow_mut();
         let mut prepared = self.prepared.borrow_mut();
         let mut tx = client.transaction()?;
-        if let [req] = reqs {
-            // One request alone needs no savepoint: its failure rolls the transaction back.
-            let answer = one(
+        let mut answer = |tx: &mut postgres::Transaction<'_>, req| {
+            one(
                 &mut Pg {
-                    tx: &mut tx,
+                    tx,
                     prepared: &mut prepared,
                 },
                 req,
-            );
+            )
+        };
+        if let [req] = reqs {
+            // One request alone needs no savepoint: its failure rolls the transaction back.
+            let answer = answer(&mut tx, req);
             if answer.is_ok() {
                 tx.commit()?;
             }
@@ -306,13 +309,7 @@ impl SiteStore {
         let mut answers = Vec::with_capacity(reqs.len());
         for req in reqs {
             let mut sp = tx.savepoint("demande")?;
-            let answer = one(
-                &mut Pg {
-                    tx: &mut sp,
-                    prepared: &mut prepared,
-                },
-                req,
-            );
+            let answer = answer(&mut sp, req);
             if answer.is_ok() {
                 sp.commit()?;
             } else {
