@@ -4,6 +4,7 @@
 #[path = "../../../../tests/support/pg_cluster.rs"]
 mod pg_cluster;
 
+use crate::common::{names_on, search};
 use forfaits_core::domain::Money;
 use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
 use forfaits_core::import::ImportOptions;
@@ -79,16 +80,7 @@ fn import(
 }
 
 fn names(base: &Base, q: &str) -> Vec<String> {
-    base.list_accounts(&ListQuery {
-        recherche: q.into(),
-        limite: 100,
-        ..Default::default()
-    })
-    .unwrap()
-    .rows
-    .into_iter()
-    .map(|a| a.name)
-    .collect()
+    names_on(base.list_accounts(&search(q)).unwrap())
 }
 
 fn export(base: &Base, format: ExportFormat) -> String {

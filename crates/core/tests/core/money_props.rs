@@ -56,8 +56,7 @@ proptest! {
     /// "balance after" is the running sum, and a reload never charged twice.
     #[test]
     fn ledger_invariant_holds_over_every_money_operation(ops in proptest::collection::vec(op(), 1..30)) {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        let (db, mut s) = temp_store();
         let tariffs = db.dir.path().join("t.csv");
         std::fs::write(&tariffs, TARIFFS).unwrap();
         import_tariffs(&mut s, &tariffs, false).unwrap();
@@ -113,8 +112,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_as_tariffs_never_panic_nor_change_the_tariffs(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        let (db, mut s) = temp_store();
         let good = db.dir.path().join("t.csv");
         std::fs::write(&good, TARIFFS).unwrap();
         import_tariffs(&mut s, &good, false).unwrap();
@@ -128,8 +126,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_as_call_records_never_panic_and_keep_the_ledger(bytes in proptest::collection::vec(any::<u8>(), 0..3000), prefix in proptest::collection::vec(0u8..3, 0..6)) {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        let (db, mut s) = temp_store();
         create(&mut s, "Ali", "10000000000001", "1234567", &["26000001"], 5_000);
         let f = db.dir.path().join("m.csv");
         // Some valid records first, so that damage also lands after good lines.
@@ -147,8 +144,7 @@ proptest! {
 
 #[test]
 fn an_oversized_call_record_line_is_reported_not_buffered() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "1234567", &[], 0);
     let f = db.dir.path().join("long.csv");
     let mut text = call_line("1234567", 1, "26000001", 10);
@@ -161,8 +157,7 @@ fn an_oversized_call_record_line_is_reported_not_buffered() {
 
 #[test]
 fn daily_backups_are_made_once_a_day_and_pruned_after_the_retention() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "1234567", &[], 0);
     let mut st = s.settings().unwrap();
     st.backup_retention_days = 3;

@@ -46,8 +46,7 @@ fn read_back(db: TempDb, store: &Store, id: i64) -> Fixture {
 /// An enabled account with accents in its name, keys 1, 2 and 5, an opening balance of
 /// 1 234,000 TND, a recharge of 12,500 TND and a debit of 2,000 TND (1 244,500 TND left).
 fn hedi() -> Fixture {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let id = create(
         &mut store,
         "Hédi Ben Salah-Œuvré",
@@ -161,8 +160,7 @@ fn sheet_pdf_holds_every_value_with_accents() {
 
 #[test]
 fn disabled_account_shows_its_state_and_remaining_minutes() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let mut f = form("Mériem Saïdi", "10000000001234", "7654321", &["26630494"]);
     f.enabled = false;
     f.billing = false;
@@ -198,8 +196,7 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
 
 #[test]
 fn a_suspended_account_prints_until_when() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let id = create(
         &mut store,
         "Sami Ben Ali",
@@ -240,8 +237,7 @@ fn account_without_movements_says_so() {
 
 #[test]
 fn markup_and_formula_looking_names_are_printed_literally() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let id = create(
         &mut store,
         "<b>Ali</b> =SUM(A1) & (x) \\ %",
@@ -257,8 +253,7 @@ fn markup_and_formula_looking_names_are_printed_literally() {
 
 #[test]
 fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let name = format!("Hédi {}", "Wémbley-Ŵallace ".repeat(6).trim_end());
     assert!(name.chars().count() <= 100);
     let id = create(&mut store, &name, "10000000007777", "7777777", &[], 0);
@@ -301,16 +296,8 @@ fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
 
 #[test]
 fn at_most_fifteen_movements_are_printed() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut store,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &[],
-        0,
-    );
+    let (db, mut store) = temp_store();
+    let id = create_sami(&mut store, &[], 0);
     for i in 1..=20 {
         store
             .manual_movement(
@@ -382,8 +369,7 @@ fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
 /// A sheet of one account named `name`, written and read back with `pdftotext` (in reading
 /// order, not `-layout`), with the path kept.
 fn named(name: &str) -> (Fixture, tempfile::TempDir, std::path::PathBuf) {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let id = create(
         &mut store,
         name,

@@ -2,6 +2,8 @@
 
 use forfaits_core::domain::{AccountForm, CountryCode, Currency, Money};
 use forfaits_core::prelude::*;
+use forfaits_core::store::accounts::{ListQuery, Page};
+use forfaits_core::store::check::CheckReport;
 use forfaits_core::Store;
 use std::path::PathBuf;
 
@@ -14,6 +16,13 @@ pub fn temp_db() -> TempDb {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("forfaits.sqlite3");
     TempDb { dir, path }
+}
+
+/// A new store on a new file; the file lives as long as the `TempDb`.
+pub fn temp_store() -> (TempDb, Store) {
+    let db = temp_db();
+    let s = Store::open(&db.path).unwrap();
+    (db, s)
 }
 
 pub fn form(name: &str, matricule: &str, identifiant: &str, phones: &[&str]) -> AccountForm {
@@ -44,6 +53,42 @@ pub fn create(
     store.create_account(&d, Money(opening)).unwrap().id
 }
 
+/// Sami Mansouri, matricule 10000000007919, identifiant 8812311.
+pub fn create_sami(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
+    create(
+        s,
+        "Sami Mansouri",
+        "10000000007919",
+        "8812311",
+        phones,
+        opening,
+    )
+}
+
+/// Lotfi Ben Ali, matricule 10000000000000, identifiant 8589669.
+pub fn create_lotfi(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
+    create(
+        s,
+        "Lotfi Ben Ali",
+        "10000000000000",
+        "8589669",
+        phones,
+        opening,
+    )
+}
+
+/// Amira Trabelsi, matricule 10000000015838, identifiant 8580488.
+pub fn create_amira(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
+    create(
+        s,
+        "Amira Trabelsi",
+        "10000000015838",
+        "8580488",
+        phones,
+        opening,
+    )
+}
+
 /// Imports `file` with the default options and no progress shown.
 pub fn import_file(
     s: &mut Store,
@@ -56,4 +101,37 @@ pub fn import_file(
         &mut |_| {},
         &mut |_| {},
     )
+}
+
+/// Asserts that a check found a problem whose text has `needle`; `context` leads the message.
+pub fn assert_problem(report: &CheckReport, needle: &str, context: &str) {
+    assert!(
+        report.problemes.iter().any(|p| p.contains(needle)),
+        "{context}: no problem with {needle:?} in {:?}",
+        report.problemes
+    );
+}
+
+/// What the search box asks for `q`: the first 100 rows by name, more than any test makes.
+pub fn search(q: &str) -> ListQuery {
+    ListQuery {
+        recherche: q.into(),
+        limite: 100,
+        ..Default::default()
+    }
+}
+
+/// The first page a search for `q` finds.
+pub fn found_page(s: &Store, q: &str) -> Page {
+    s.list_accounts(&search(q)).unwrap()
+}
+
+/// The names on a page, in its order.
+pub fn names_on(page: Page) -> Vec<String> {
+    page.rows.into_iter().map(|a| a.name).collect()
+}
+
+/// The names a search for `q` finds, in order.
+pub fn names(s: &Store, q: &str) -> Vec<String> {
+    names_on(found_page(s, q))
 }
