@@ -3,30 +3,14 @@
 use crate::common::*;
 use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
-use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::prelude::*;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Error, Store};
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
+use std::path::Path;
 
 fn loaded_sample() -> (TempDb, Store) {
     let (db, mut s) = temp_store();
-    import_users(
-        &mut s,
-        &fixture("users-sample.csv"),
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    let t = import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false).unwrap();
-    assert!(t.ecrit, "{:?}", t.erreurs);
+    load_sample(&mut s, 0);
     (db, s)
 }
 

@@ -8,47 +8,16 @@ use forfaits_core::control::{
     AttemptCounts, AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
 };
 use forfaits_core::domain::AccountDraft;
-use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
-
-const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: 0021627468145 (Ooredoo)
 const NOW: i64 = 1_780_000_000;
 
 fn sample_with_balance(millimes: i64) -> (TempDb, Service) {
     let (db, mut s) = temp_store();
-    import_users(
-        &mut s,
-        &fixture("users-sample.csv"),
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(
-        import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false)
-            .unwrap()
-            .ecrit
-    );
-    if millimes > 0 {
-        let a = s.account_by_matricule(LOTFI).unwrap();
-        s.manual_movement(
-            a.id,
-            MovementKind::Recharge,
-            forfaits_core::domain::Money(millimes),
-            "Dépôt",
-        )
-        .unwrap();
-    }
+    load_sample(&mut s, millimes);
     (db, Service::over(s).unwrap())
 }
 

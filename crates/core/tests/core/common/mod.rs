@@ -7,6 +7,10 @@ use forfaits_core::store::check::CheckReport;
 use forfaits_core::Store;
 use std::path::PathBuf;
 
+#[path = "../../../../../tests/support/sample.rs"]
+mod sample;
+pub use sample::*;
+
 pub struct TempDb {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
