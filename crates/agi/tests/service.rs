@@ -14,8 +14,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+#[path = "../../../tests/support/hours.rs"]
+mod hours;
 #[path = "../../../tests/support/sample.rs"]
 mod sample;
+use hours::{day_name, open_until};
 use sample::{fixture, load_sample, LOTFI};
 
 const GUARD: Duration = Duration::from_secs(20);
@@ -440,7 +443,7 @@ async fn the_probe_tells_a_running_service_from_silence_and_from_another_program
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_call_rules_are_enforced_over_a_real_socket() {
-    use chrono::{Datelike, Duration as Span, Local, Timelike};
+    use chrono::{Duration as Span, Local, Timelike};
     use forfaits_core::rules::SiteRulesChange;
     let site = site(2_000, |_| {}).await;
     let mut s = Store::open(&site.db).unwrap();
@@ -506,29 +509,16 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
     assert_eq!(motif(&site, "r.6", "8589669", "2").await, "ok");
     // Outside the hours (only tomorrow's day is open), then inside a window ending in 10 minutes.
     let now = Local::now().naive_local();
-    let day = |d: chrono::NaiveDate| {
-        forfaits_core::control::schedule::DAYS[d.weekday().num_days_from_monday() as usize]
-    };
     let tomorrow = now.date() + Span::days(1);
     s.save_site_rules(&SiteRulesChange {
-        hours: Some(format!("{} 00:00-24:00", day(tomorrow))),
+        hours: Some(format!("{} 00:00-24:00", day_name(tomorrow))),
         ..Default::default()
     })
     .unwrap();
     assert_eq!(motif(&site, "r.7", "8589669", "2").await, "hors_horaires");
     let end = (now + Span::minutes(11)).with_second(0).unwrap();
-    let hours = if end.date() == now.date() {
-        format!("{} 00:00-{}", day(now.date()), end.format("%H:%M"))
-    } else {
-        format!(
-            "{} 00:00-24:00; {} 00:00-{}",
-            day(now.date()),
-            day(end.date()),
-            end.format("%H:%M")
-        )
-    };
     s.save_site_rules(&SiteRulesChange {
-        hours: Some(hours),
+        hours: Some(open_until(now, end)),
         max_call_minutes: Some(60),
         ..Default::default()
     })

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+mod mock_window;
+pub use mock_window::*;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -33,6 +36,54 @@ pub fn forfaits(db: &Path, args: &[&str]) -> Output {
         .expect("le binaire forfaits se lance")
 }
 
+/// Runs `forfaits --db DB` with the words of `line` as its arguments, split as a shell would:
+/// at spaces, except inside single quotes ('Me Trabelsi, avocat', and '' for an empty one).
+pub fn forfaits_words(db: &Path, line: &str) -> Output {
+    let quotes = line.matches('\'').count();
+    assert_eq!(quotes % 2, 0, "quote left open in {line}");
+    let mut words: Vec<&str> = Vec::new();
+    // Cut at the quotes, the odd pieces are the quoted words.
+    for (i, piece) in line.split('\'').enumerate() {
+        if i % 2 == 1 {
+            words.push(piece);
+        } else {
+            words.extend(piece.split_whitespace());
+        }
+    }
+    forfaits(db, &words)
+}
+
+/// `forfaits --db DB balance MATRICULE OP AMOUNT --reason REASON` (OP: credit, debit,
+/// correction).
+pub fn balance(db: &Path, matricule: &str, op: &str, amount: &str, reason: &str) -> Output {
+    forfaits(db, &["balance", matricule, op, amount, "--reason", reason])
+}
+
+/// `forfaits --db DB tariffs import` of tests/fixtures/tariffs-sample.csv.
+pub fn import_sample_tariffs(db: &Path) -> Output {
+    let file = fixture("tariffs-sample.csv");
+    forfaits(db, &["tariffs", "import", file.to_str().unwrap()])
+}
+
+/// Asserts that the command's standard output says `expected`, showing it otherwise.
+pub fn assert_stdout_has(o: &Output, expected: &str) {
+    let out = stdout(o);
+    assert!(out.contains(expected), "{expected:?} not in: {out}");
+}
+
+/// Asserts that the command's error output says `expected`, showing it otherwise.
+pub fn assert_stderr_has(o: &Output, expected: &str) {
+    let err = stderr(o);
+    assert!(err.contains(expected), "{expected:?} not in: {err}");
+}
+
+/// Writes `content` to a new file `name` in `dir`, and returns its path.
+pub fn write_file(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, content).unwrap();
+    f
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -49,7 +100,7 @@ pub fn db_snapshot(db: &Path) -> Vec<u8> {
     all
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -224,6 +275,12 @@ impl Win {
             .execute(script, args)
             .await
             .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
+    }
+
+    /// The string `script` returns ("" when it returns anything else).
+    pub async fn js_text(&self, script: &str, args: Vec<serde_json::Value>) -> String {
+        let v = self.js(script, args).await;
+        v.as_str().unwrap_or_default().to_string()
     }
 
     /// Clicks `css` once it is scrolled into view and still, with nothing over it. The driver
