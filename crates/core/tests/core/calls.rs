@@ -141,10 +141,7 @@ fn matching_by_src_uses_the_caller_column() {
         2,
         "213 and 214 are no identifiant"
     );
-    assert_eq!(
-        s.account_by_matricule("10000000000000").unwrap().balance,
-        -690
-    );
+    assert_eq!(balance_of(&s, "10000000000000"), -690);
 }
 
 #[test]
@@ -299,7 +296,7 @@ fn dry_run_rates_without_writing() {
         (r.appels_factures, r.montant_total, r.ecrit),
         (3, 834, false)
     );
-    assert_eq!(s.account_by_matricule("10000000000000").unwrap().balance, 0);
+    assert_eq!(balance_of(&s, "10000000000000"), 0);
 }
 
 #[test]
@@ -425,10 +422,7 @@ fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
     assert_eq!((a.balance, a.used_seconds), (-900, 300), "300 s at 0,180");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
-    assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().balance,
-        -900
-    );
+    assert_eq!(balance_of(&s, "10000000007919"), -900);
 }
 
 #[test]
@@ -451,10 +445,7 @@ fn records_of_one_channel_without_sequence_are_told_apart_by_their_content() {
 fn load_then_reload(s: &mut Store, f: &Path, counts: (u64, u64), why: &str) {
     let r = load(s, f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), counts, "{why}");
-    assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().balance,
-        -900
-    );
+    assert_eq!(balance_of(s, "10000000007919"), -900);
     let r = load(s, f).unwrap();
     assert_eq!(
         (r.appels_charges, r.deja_charges),
@@ -543,7 +534,7 @@ fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded()
         err.contains("dépasse ce que Forfaits peut compter"),
         "{err}"
     );
-    assert_eq!(s.account_by_matricule("10000000007919").unwrap().balance, 0);
+    assert_eq!(balance_of(&s, "10000000007919"), 0);
     let report = s.check().unwrap();
     assert_problem(&report, "+2162", "check");
 }

@@ -110,7 +110,7 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     let mut store = Store::open(&db.path).unwrap();
     let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
-    assert_eq!(store.account_by_matricule(LOTFI).unwrap().balance, 1_694);
+    assert_eq!(balance_of(&store, LOTFI), 1_694);
     assert!(
         store.check().unwrap().ok(),
         "{:?}",
@@ -721,14 +721,7 @@ fn when_several_rules_fail_the_first_in_the_spec_order_answers() {
 #[test]
 fn keys_may_not_be_set_to_a_blocked_number_but_a_key_already_holding_one_stays_editable() {
     let (db, mut s) = temp_store();
-    let id = create(
-        &mut s,
-        "Sami Ben Ali",
-        "10000000000001",
-        "1000001",
-        &["27468145"],
-        0,
-    );
+    let id = create_holder(&mut s, SAMI_BEN_ALI, &["27468145"], 0);
     let err = s
         .block_number("+2162*", "test", false)
         .unwrap_err()

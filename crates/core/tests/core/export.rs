@@ -105,14 +105,7 @@ fn export_of_several_batches_keeps_every_account_once_in_creation_order() {
 #[test]
 fn full_export_has_bom_semicolons_french_header_and_ui_values() {
     let (_a, mut s) = temp_store();
-    create(
-        &mut s,
-        "Hédi Ben Salah",
-        "10000000023757",
-        "9520162",
-        &["0021641527589"],
-        12_500,
-    );
+    create_holder(&mut s, HEDI_BEN_SALAH, &["0021641527589"], 12_500);
     let text = String::from_utf8(export(&s, ExportFormat::Complet, b';')).unwrap();
     assert!(text.starts_with('\u{feff}'));
     let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");

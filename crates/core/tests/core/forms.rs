@@ -7,7 +7,7 @@ use forfaits_core::prelude::*;
 #[test]
 fn a_taken_matricule_or_identifiant_is_reported_whatever_the_other_fields_hold() {
     let (_db, mut s) = temp_store();
-    create_sami(&mut s, &[], 0);
+    create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     // Name empty and a bad phone: the matricule and identifiant already taken are still said.
     let f = form("", "10000000007919", "8812311", &["12"]);
     let errs = s.validate_form(&f, None).unwrap();

@@ -17,6 +17,17 @@ fn run(store: &mut Store, path: &Path, opts: ImportOptions) -> Result<ImportRepo
     import_users(store, path, opts, &mut |_| {}, &mut |_| {})
 }
 
+/// Imports the fixture `name` with the default options changed by `set`.
+fn run_with(
+    store: &mut Store,
+    name: &str,
+    set: impl FnOnce(&mut ImportOptions),
+) -> Result<ImportReport, Error> {
+    let mut opts = ImportOptions::default();
+    set(&mut opts);
+    run(store, &fixture(name), opts)
+}
+
 fn import(name: &str) -> (TempDb, Store, Result<ImportReport, Error>) {
     let (db, mut s) = temp_store();
     let r = run(&mut s, &fixture(name), ImportOptions::default());
@@ -277,15 +288,7 @@ fn an_account_already_in_the_database_is_refused_unless_updating() {
     ]);
     assert_eq!(fingerprint(&s), before);
 
-    let r = run(
-        &mut s,
-        &fixture("ok-utf8.csv"),
-        ImportOptions {
-            update_existing: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let r = run_with(&mut s, "ok-utf8.csv", |o| o.update_existing = true).unwrap();
     assert_eq!((r.crees, r.mis_a_jour, r.rejetees), (2, 1, 0));
     let a = s.find_by_matricule("10000000023757").unwrap().unwrap();
     assert_eq!(a.name, "Hédi Ben Salah");
@@ -297,15 +300,7 @@ fn an_account_already_in_the_database_is_refused_unless_updating() {
 #[test]
 fn dry_run_checks_everything_and_writes_nothing() {
     let (_db, mut s) = temp_store();
-    let r = run(
-        &mut s,
-        &fixture("ok-utf8.csv"),
-        ImportOptions {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let r = run_with(&mut s, "ok-utf8.csv", |o| o.dry_run = true).unwrap();
     assert_eq!((r.valides, r.rejetees, r.ecrit), (3, 0, false));
     assert_eq!(s.count_accounts().unwrap(), 0);
     assert_eq!(r.summary(), "0 importé, 0 rejeté");
@@ -317,15 +312,7 @@ fn skip_invalid_writes_the_valid_lines_only() {
     let r = run(&mut s, &fixture("bad-mixed.csv"), ImportOptions::default()).unwrap();
     assert_eq!((r.valides, r.rejetees, r.ecrit), (3, 1, false));
     assert_eq!(s.count_accounts().unwrap(), 0, "all or nothing by default");
-    let r = run(
-        &mut s,
-        &fixture("bad-mixed.csv"),
-        ImportOptions {
-            skip_invalid: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let r = run_with(&mut s, "bad-mixed.csv", |o| o.skip_invalid = true).unwrap();
     assert_eq!((r.crees, r.rejetees, r.ecrit), (3, 1, true));
     assert_eq!(r.summary(), "3 importés, 1 rejeté");
     assert_eq!(texts(&r.erreurs)[0], "ligne 3, champ 2 (Matricule) : le matricule doit comporter 14 chiffres (reçu : 123, 3 chiffres)");
@@ -462,14 +449,9 @@ fn first_import_into_an_empty_table_finds_duplicates_and_keeps_the_schema() {
     assert_eq!(s.count_accounts().unwrap(), 0);
     assert_eq!(schema(&db.path), before, "indexes back after the rollback");
 
-    let r = run(
-        &mut s,
-        &fixture("bad-duplicate-in-file.csv"),
-        ImportOptions {
-            skip_invalid: true,
-            ..Default::default()
-        },
-    )
+    let r = run_with(&mut s, "bad-duplicate-in-file.csv", |o| {
+        o.skip_invalid = true
+    })
     .unwrap();
     assert_eq!((r.crees, r.rejetees), (1, 2));
     assert_eq!(schema(&db.path), before, "indexes rebuilt after the commit");

@@ -10,7 +10,7 @@ use forfaits_core::Error;
 #[test]
 fn the_preview_gives_the_resulting_balance_and_whether_to_confirm() {
     let (_db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 24_310);
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 24_310);
     let p = s
         .preview_movement(id, MovementKind::Recharge, Money(12_500))
         .unwrap();
@@ -46,7 +46,7 @@ fn the_preview_gives_the_resulting_balance_and_whether_to_confirm() {
 #[test]
 fn an_unconfirmed_movement_above_the_threshold_changes_nothing() {
     let (_db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 0);
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     let amount = parse_amount(
         &s.settings().unwrap().currency,
         MovementKind::Recharge,

@@ -81,6 +81,15 @@ fn write_xlsx(path: &Path, sheets: &[&[Vec<Cell>]]) {
 
 /// An OpenDocument spreadsheet as LibreOffice writes it (a number cell keeps its value in
 /// `office:value` and shows it formatted), one `table:table` per sheet.
+/// Writes a workbook of the kind `path` ends with: .xlsx, else .ods.
+fn write_book(path: &Path, sheets: &[&[Vec<Cell>]]) {
+    if path.extension().is_some_and(|e| e == "xlsx") {
+        write_xlsx(path, sheets);
+    } else {
+        write_ods(path, sheets);
+    }
+}
+
 fn write_ods(path: &Path, sheets: &[&[Vec<Cell>]]) {
     let mut tables = String::new();
     for (i, rows) in sheets.iter().enumerate() {
@@ -296,11 +305,7 @@ fn numeric_matricules_are_read_exactly_from_xlsx_and_ods() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["numeros.xlsx", "numeros.ods"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&rows]);
-        } else {
-            write_ods(&path, &[&rows]);
-        }
+        write_book(&path, &[&rows]);
         let (_db, mut s) = temp_store();
         let r = run(&mut s, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((r.crees, r.rejetees), (2, 0), "{name}: {:?}", r.erreurs);
@@ -342,11 +347,7 @@ fn a_matricule_that_lost_its_leading_zero_gets_the_csv_message_and_nothing_is_wr
     assert!(want[0].to_string().contains("zéro initial"), "{}", want[0]);
     for name in ["zero.xlsx", "zero.ods"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&rows]);
-        } else {
-            write_ods(&path, &[&rows]);
-        }
+        write_book(&path, &[&rows]);
         let r = run(&mut s, &path).unwrap();
         assert_eq!(
             r.erreurs.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
@@ -380,11 +381,7 @@ fn only_the_first_sheet_is_read_and_empty_keys_stay_empty() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["deux.ods", "deux.xlsx"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&first, &second]);
-        } else {
-            write_ods(&path, &[&first, &second]);
-        }
+        write_book(&path, &[&first, &second]);
         let (_db, mut s) = temp_store();
         let r = run(&mut s, &path).unwrap();
         assert_eq!((r.lignes_lues, r.crees, r.rejetees), (2, 2, 0), "{name}");

@@ -197,14 +197,7 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
 #[test]
 fn a_suspended_account_prints_until_when() {
     let (db, mut store) = temp_store();
-    let id = create(
-        &mut store,
-        "Sami Ben Ali",
-        "10000000000001",
-        "1000001",
-        &["26630494"],
-        0,
-    );
+    let id = create_holder(&mut store, SAMI_BEN_ALI, &["26630494"], 0);
     let today = chrono::Local::now().date_naive();
     let until = chrono::NaiveDate::from_ymd_opt(2099, 12, 12).unwrap();
     store
@@ -297,7 +290,7 @@ fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
 #[test]
 fn at_most_fifteen_movements_are_printed() {
     let (db, mut store) = temp_store();
-    let id = create_sami(&mut store, &[], 0);
+    let id = create_holder(&mut store, SAMI_MANSOURI, &[], 0);
     for i in 1..=20 {
         store
             .manual_movement(

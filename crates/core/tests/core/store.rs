@@ -11,7 +11,7 @@ use proptest::prelude::*;
 #[test]
 fn opening_balance_is_the_first_movement() {
     let (_db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 12_500);
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 12_500);
     let a = s.get_account(id).unwrap();
     assert_eq!(a.balance, 12_500);
     let m = s.movements(id, 10, 0).unwrap();
@@ -24,7 +24,7 @@ fn opening_balance_is_the_first_movement() {
 #[test]
 fn duplicate_matricule_or_identifiant_is_refused_with_the_holder_named() {
     let (_db, mut s) = temp_store();
-    create_sami(&mut s, &[], 0);
+    create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     let (d, _) = form("Autre", "10000000007919", "8812311", &[])
         .validate(&Default::default(), &Default::default())
         .unwrap();
@@ -38,12 +38,18 @@ fn duplicate_matricule_or_identifiant_is_refused_with_the_holder_named() {
     assert_eq!(s.count_accounts().unwrap(), 1);
 }
 
-#[test]
-fn debit_below_zero_is_refused_and_changes_nothing() {
-    let (_db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 0);
+/// Sami Mansouri's account, credited 12,500 TND.
+fn sami_with_12_500() -> (TempDb, Store, i64) {
+    let (db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
         .unwrap();
+    (db, s, id)
+}
+
+#[test]
+fn debit_below_zero_is_refused_and_changes_nothing() {
+    let (_db, mut s, id) = sami_with_12_500();
     let err = s
         .manual_movement(id, MovementKind::Debit, Money(100_000), "Achat")
         .unwrap_err();
@@ -89,7 +95,7 @@ fn debit_and_correction_need_a_reason() {
 #[test]
 fn check_detects_a_balance_altered_behind_its_back() {
     let (db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 1_000);
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 1_000);
     assert!(s.check().unwrap().ok());
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET balance = 999999 WHERE id = ?1", [id])
@@ -114,7 +120,7 @@ fn check_detects_a_balance_altered_behind_its_back() {
 #[test]
 fn check_detects_a_search_index_out_of_step() {
     let (db, mut s) = temp_store();
-    create_sami(&mut s, &["26630494"], 0);
+    create_holder(&mut s, SAMI_MANSOURI, &["26630494"], 0);
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET name_key = 'zorro'", [])
         .unwrap();
@@ -123,10 +129,7 @@ fn check_detects_a_search_index_out_of_step() {
 
 #[test]
 fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing() {
-    let (db, mut s) = temp_store();
-    let id = create_sami(&mut s, &[], 0);
-    s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
-        .unwrap();
+    let (db, mut s, id) = sami_with_12_500();
     // Another program holds the write lock longer than this one is willing to wait.
     let other = rusqlite::Connection::open(&db.path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -227,7 +230,7 @@ fn two_connections_crediting_one_account_at_once_lose_nothing() {
     let db = temp_db();
     let id = {
         let mut s = Store::open(&db.path).unwrap();
-        create_sami(&mut s, &[], 0)
+        create_holder(&mut s, SAMI_MANSOURI, &[], 0)
     };
     let threads: Vec<_> = (0..4)
         .map(|t| {
@@ -256,14 +259,7 @@ fn two_connections_crediting_one_account_at_once_lose_nothing() {
 #[test]
 fn delete_removes_account_movements_and_search_entries_and_is_audited() {
     let (_db, mut s) = temp_store();
-    let id = create(
-        &mut s,
-        "Hédi Ben Salah",
-        "10000000023757",
-        "9520162",
-        &["0021641527589"],
-        3_000,
-    );
+    let id = create_holder(&mut s, HEDI_BEN_SALAH, &["0021641527589"], 3_000);
     let gone = s.delete_account(id).unwrap();
     assert_eq!(gone.solde, 3_000);
     assert!(s.get_account(id).is_err());
@@ -279,11 +275,9 @@ fn delete_removes_account_movements_and_search_entries_and_is_audited() {
 #[test]
 fn search_ignores_case_and_accents_and_matches_every_field() {
     let (_db, mut s) = temp_store();
-    create(
+    create_holder(
         &mut s,
-        "Hédi Ben Salah",
-        "10000000023757",
-        "9520162",
+        HEDI_BEN_SALAH,
         &["0021641527589", "+21620754009"],
         0,
     );
@@ -326,14 +320,7 @@ fn search_ignores_case_and_accents_and_matches_every_field() {
 #[test]
 fn edit_moves_the_search_entries_with_the_account() {
     let (_db, mut s) = temp_store();
-    let id = create(
-        &mut s,
-        "Zied Zouari",
-        "10000000142542",
-        "1251670",
-        &["26630494"],
-        0,
-    );
+    let id = create_holder(&mut s, ZIED_ZOUARI, &["26630494"], 0);
     let (d, _) = form(
         "Zied Khelifi",
         "10000000142542",

@@ -57,40 +57,24 @@ pub fn create(
     store.create_account(&d, Money(opening)).unwrap().id
 }
 
-/// Sami Mansouri, matricule 10000000007919, identifiant 8812311.
-pub fn create_sami(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
-    create(
-        s,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        phones,
-        opening,
-    )
+/// Someone the tests give an account to: name, matricule, identifiant.
+pub type Holder = (&'static str, &'static str, &'static str);
+
+pub const SAMI_MANSOURI: Holder = ("Sami Mansouri", "10000000007919", "8812311");
+pub const LOTFI_BEN_ALI: Holder = ("Lotfi Ben Ali", "10000000000000", "8589669");
+pub const AMIRA_TRABELSI: Holder = ("Amira Trabelsi", "10000000015838", "8580488");
+pub const HEDI_BEN_SALAH: Holder = ("Hédi Ben Salah", "10000000023757", "9520162");
+pub const ZIED_ZOUARI: Holder = ("Zied Zouari", "10000000142542", "1251670");
+pub const SAMI_BEN_ALI: Holder = ("Sami Ben Ali", "10000000000001", "1000001");
+
+/// Creates `who`'s account with these numbers and opening balance.
+pub fn create_holder(s: &mut Store, who: Holder, phones: &[&str], opening: i64) -> i64 {
+    create(s, who.0, who.1, who.2, phones, opening)
 }
 
-/// Lotfi Ben Ali, matricule 10000000000000, identifiant 8589669.
-pub fn create_lotfi(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
-    create(
-        s,
-        "Lotfi Ben Ali",
-        "10000000000000",
-        "8589669",
-        phones,
-        opening,
-    )
-}
-
-/// Amira Trabelsi, matricule 10000000015838, identifiant 8580488.
-pub fn create_amira(s: &mut Store, phones: &[&str], opening: i64) -> i64 {
-    create(
-        s,
-        "Amira Trabelsi",
-        "10000000015838",
-        "8580488",
-        phones,
-        opening,
-    )
+/// The balance of the account `matricule`, in millimes.
+pub fn balance_of(s: &Store, matricule: &str) -> i64 {
+    s.account_by_matricule(matricule).unwrap().balance
 }
 
 /// Imports `file` with the default options and no progress shown.
