@@ -105,6 +105,22 @@ impl Session {
         self.w.fill(&champ(key), value).await;
         self.w.keys(&champ(key), &TAB.to_string()).await;
     }
+    /// Opens Exporter, the save dialog answering `name` in the test's folder, once it offers
+    /// `choice`; returns the file's path.
+    async fn open_export(&self, name: &str, choice: &str) -> PathBuf {
+        let out = self.dir.join(name);
+        self.answer_dialog(&out);
+        self.w.click("#btn-exporter").await;
+        self.w.wait_text("#modale", choice).await;
+        out
+    }
+    /// Exports, and waits until the 25 accounts of the sample are said exported.
+    async fn export_all(&self) {
+        self.w.click("#btn-exporter-go").await;
+        self.w
+            .wait_text("#toasts", "25 utilisateurs exportés")
+            .await;
+    }
     /// Searches for `name`, then clicks `action` on its row.
     async fn search_and_act(&self, name: &str, action: &str) {
         self.search(name).await;
@@ -508,13 +524,9 @@ async fn import_previews_errors_and_imports_the_valid_lines() {
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_the_chosen_file() {
     let s = session().await;
-    let out = s.dir.join("export.csv");
-    s.answer_dialog(&out);
-    s.w.click("#btn-exporter").await;
-    s.w.wait_text("#modale", "Format d'import").await;
+    let out = s.open_export("export.csv", "Format d'import").await;
     s.w.shot("09-exporter").await;
-    s.w.click("#btn-exporter-go").await;
-    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    s.export_all().await;
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("\u{feff}Nom utilisateur;Matricule;"));
     assert_eq!(text.lines().count(), 26);
@@ -672,8 +684,7 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
         let db = s.db.clone();
         std::thread::spawn(move || {
             for _ in 0..40 {
-                let o = balance(&db, m, "credit", "0,001", "CLI");
-                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                succeeded(balance(&db, m, "credit", "0,001", "CLI"));
             }
         })
     };
@@ -2095,13 +2106,8 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
     s.search(ARABIC_MATRICULE).await;
     assert_eq!(s.names().await, [ARABIC]);
     // The name cell takes the direction of its text: an Arabic name reads right to left.
-    let cell = s
-        .w
-        .js(
-            "const td = document.querySelector('tbody tr[data-id] td.sticky'); return [td.getAttribute('dir'), getComputedStyle(td).direction];",
-            vec![],
-        )
-        .await;
+    let direction = "const td = document.querySelector('tbody tr[data-id] td.sticky'); return [td.getAttribute('dir'), getComputedStyle(td).direction];";
+    let cell = s.w.js(direction, vec![]).await;
     assert_eq!(cell, serde_json::json!(["auto", "rtl"]));
 
     assert!(!s.printed.exists());
@@ -2220,16 +2226,14 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
 async fn export_to_an_excel_workbook_reads_back_with_text_matricules() {
     use calamine::{Data, Reader};
     let s = session().await;
-    let out = s.dir.join("utilisateurs.xlsx");
-    s.answer_dialog(&out);
-    s.w.click("#btn-exporter").await;
-    s.w.wait_text("#modale", "Classeur Excel (.xlsx)").await;
+    let out = s
+        .open_export("utilisateurs.xlsx", "Classeur Excel (.xlsx)")
+        .await;
     s.w.click("#modale input[value=xlsx]").await;
     // A workbook has columns, not a separator.
     s.w.wait_gone("#export-separateur").await;
     s.w.shot("43-exporter-xlsx").await;
-    s.w.click("#btn-exporter-go").await;
-    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    s.export_all().await;
     // The save dialog offered a workbook.
     assert_eq!(
         s.asked(),

@@ -17,8 +17,7 @@ fn base_with_names() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.sqlite3");
     let csv = write_file(dir.path(), "noms.csv", ARABIC);
-    let o = forfaits(&db, &["import", csv.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["import", csv.to_str().unwrap()]));
     (dir, db)
 }
 
@@ -204,8 +203,7 @@ fn arabic_and_french_spellings_find_the_same_people() {
         ("eleonore", "Éléonore Ben Saïd"),
         ("مُحَمَّد", "محمد بن علي"),
     ] {
-        let o = forfaits(&db, &["search", query]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(forfaits(&db, &["search", query]));
         assert!(stdout(&o).contains(name), "{query} → {}", stdout(&o));
     }
 }
@@ -216,13 +214,11 @@ fn an_xlsx_export_imports_back_the_same_and_libreoffice_keeps_the_zeros() {
     forfaits(&db, &["balance", "00012345678904", "credit", "7,25"]);
     let xlsx = d.path().join("comptes.xlsx");
     let to = xlsx.to_str().unwrap();
-    let o = forfaits(&db, &["export", "--format", "xlsx", "--out", to]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["export", "--format", "xlsx", "--out", to]));
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK", "a zip archive");
 
     let db2 = d.path().join("vide.sqlite3");
-    let o = forfaits(&db2, &["import", xlsx.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&db2, &["import", xlsx.to_str().unwrap()]));
     assert_eq!(stdout(&o).lines().last(), Some("4 importés, 0 rejeté"));
     let same = |db: &Path| stdout(&forfaits(db, &["export", "--format", "import"]));
     assert_eq!(same(&db2), same(&db));

@@ -57,8 +57,10 @@ fn calls_file(dir: &Path, n: usize, accounts: usize) -> PathBuf {
 /// A database `name` in `dir` holding `n` generated accounts.
 fn db_of_users(dir: &Path, name: &str, n: usize) -> PathBuf {
     let db = dir.join(name);
-    let o = forfaits(&db, &["import", users_file(dir, n, 0).to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(
+        &db,
+        &["import", users_file(dir, n, 0).to_str().unwrap()],
+    ));
     db
 }
 
@@ -75,8 +77,7 @@ fn db_of_sample(dir: &Path, name: &str) -> PathBuf {
 
 /// `forfaits backup` of `db` into `copy`, which must succeed.
 fn backup(db: &Path, copy: &Path) {
-    let o = forfaits(db, &["backup", copy.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(db, &["backup", copy.to_str().unwrap()]));
 }
 
 /// The one number `sql` counts.
@@ -165,8 +166,7 @@ fn an_import_killed_anywhere_leaves_all_or_nothing() {
         );
         if n == before {
             // Nothing half-done blocks a new import of the same file.
-            let o = forfaits(&db, &["import", file.to_str().unwrap()]);
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            succeeded(forfaits(&db, &["import", file.to_str().unwrap()]));
             assert_eq!(accounts(&db), before + 150_000);
             check_passes(&db);
         }
@@ -235,8 +235,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
                 } else {
                     ("debit", "0,001".to_string())
                 };
-                let o = balance(&db, m, op, &amount, "Concurrence");
-                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                succeeded(balance(&db, m, op, &amount, "Concurrence"));
             }
         }));
     }
@@ -247,8 +246,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
     for h in handles {
         h.join().unwrap();
     }
-    let load = loader.join().unwrap();
-    assert_eq!(load.status.code(), Some(0), "{}", stderr(&load));
+    succeeded(loader.join().unwrap());
     check_passes(&db);
     let s = Store::open(&db).unwrap();
     let a = s.account_by_matricule(m).unwrap();
@@ -370,8 +368,7 @@ fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
         );
     }
 
-    let o = forfaits(&db, &["restore", copy.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&db, &["restore", copy.to_str().unwrap()]));
     assert_stdout_has(&o, "25 comptes");
     assert_eq!(accounts(&db), 25);
     let row: serde_json::Value = serde_json::from_str(
@@ -547,8 +544,7 @@ fn a_restore_during_an_import_in_another_process_loses_nothing() {
         ])
         .output()
         .unwrap();
-    let imported = import.wait_with_output().unwrap();
-    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let imported = succeeded(import.wait_with_output().unwrap());
     assert_stdout_has(&imported, "60000 importés");
     let aside: Vec<PathBuf> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -85,8 +85,7 @@ fn sample() -> String {
 }
 
 fn balance_of(db: &Db, matricule: &str) -> String {
-    let o = db.run(&["search", matricule, "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(db.run(&["search", matricule, "--json"]));
     let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     row["solde"].as_str().unwrap().to_string()
 }
@@ -113,8 +112,7 @@ macro_rules! on_both_stores {
 
 on_both_stores! {
     cli_import_search_credit_refused_debit_and_check => |db: Db| {
-        let o = db.run(&["import", &sample()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["import", &sample()]));
         assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
         let o = db.run(&["search", "Trabelsi", "--json"]);
         let rows: Vec<serde_json::Value> =
@@ -122,14 +120,12 @@ on_both_stores! {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0]["nom"], "Amira Trabelsi");
         assert_eq!(rows[1]["nom"], "Rania Trabelsi");
-        let o = db.run(&["balance", "10000000007919", "credit", "12,500", "--reason", "Dépôt"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["balance", "10000000007919", "credit", "12,500", "--reason", "Dépôt"]));
         let o = db.run(&["balance", "10000000007919", "debit", "100", "--reason", "Achat"]);
         assert_eq!(o.status.code(), Some(1));
         assert_stderr_has(&o, "Débit refusé");
         assert_eq!(balance_of(&db, "10000000007919"), "12,500");
-        let o = db.run(&["check"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["check"]));
         assert_stdout_has(&o, "25 comptes, 1 mouvements, aucun problème");
     };
 
@@ -146,8 +142,7 @@ on_both_stores! {
     cli_account_delete_removes_the_account_and_says_its_final_balance => |db: Db| {
         db.run(&["import", &sample()]);
         db.run(&["balance", "10000000023757", "credit", "2", "--reason", ""]);
-        let o = db.run(&["account", "10000000023757", "--delete"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["account", "10000000023757", "--delete"]));
         assert_eq!(
             stdout(&o).trim(),
             "Compte Hédi Ben Salah (10000000023757) supprimé ; solde final 2,000\u{a0}TND."
@@ -159,8 +154,7 @@ on_both_stores! {
 
     cli_rules_tariffs_and_sheet_work_alike => |db: Db| {
         db.run(&["import", &sample()]);
-        let o = db.run(&["rules", "--max-call", "30", "--calls-per-day", "4"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["rules", "--max-call", "30", "--calls-per-day", "4"]));
         assert_stdout_has(&o, "30 minutes");
         let o = db.run(&["rules", "--max-call", "0"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -170,8 +164,7 @@ on_both_stores! {
         db.run(&["balance", "10000000023757", "credit", "7", "--reason", "dépôt"]);
         let dir = tempfile::tempdir().unwrap();
         let pdf = dir.path().join("fiche.pdf");
-        let o = db.run(&["sheet", "10000000023757", "--out", pdf.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["sheet", "10000000023757", "--out", pdf.to_str().unwrap()]));
         let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Hédi Ben Salah") && text.contains("7,000"), "{text}");
@@ -183,12 +176,10 @@ on_both_stores! {
         let o = db.run(&["numbers", "block", "27468145", "--reason", "victime"]);
         assert_eq!(o.status.code(), Some(1));
         assert_stderr_has(&o, "Lotfi Ben Ali (10000000000000), touche 2");
-        let o = db.run(&["numbers", "block", "27468145", "--reason", "victime", "--force"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["numbers", "block", "27468145", "--reason", "victime", "--force"]));
         let o = db.run(&["numbers", "block", "+21627468145", "--reason", "encore", "--force"]);
         assert_stderr_has(&o, "est déjà interdit");
-        let o = db.run(&["numbers", "privilege", "71000000", "--label", "Avocat", "--free"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["numbers", "privilege", "71000000", "--label", "Avocat", "--free"]));
         let o = db.run(&["numbers", "list", "--json"]);
         let text = stdout(&o);
         assert!(text.contains("+21627468145") && text.contains("Avocat"), "{text}");
@@ -203,8 +194,7 @@ on_both_stores! {
         db.run(&["import", &sample()]);
         db.run(&["tariffs", "import", fixture("tariffs-sample.csv").to_str().unwrap()]);
         let master = fixture("Master-sample.csv");
-        let o = db.run(&["calls", "import", master.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["calls", "import", master.to_str().unwrap()]));
         assert_stdout_has(&o, "4 appels chargés (3 facturés pour 0,834");
         assert_stderr_has(&o, "aucun compte n'a l'identifiant 9999999");
         let o = db.run(&["search", "10000000000000", "--json"]);
@@ -220,12 +210,10 @@ on_both_stores! {
 
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
-        let o = db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]));
         let o = db.run(&["account", "10000000007919", "--max-call", "0"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        let o = db.run(&["account", "10000000007919", "--suspend-until", "2099-01-31", "--reason", "discipline", "--json"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["account", "10000000007919", "--suspend-until", "2099-01-31", "--reason", "discipline", "--json"]));
         let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
         assert_eq!((v["duree_max_appel_min"].as_u64(), v["appels_par_jour"].as_u64()), (Some(5), Some(2)));
         assert_eq!(v["suspendu_jusqu_au"], "31/01/2099");
@@ -236,8 +224,7 @@ on_both_stores! {
         let o = db.run(&["account", "10000000007919", "--resume"]);
         assert_eq!(o.status.code(), Some(1));
         assert_stderr_has(&o, "ne sont pas suspendus");
-        let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]));
         let o = db.run(&["account", "10000000007919", "--json"]);
         let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
         assert_eq!(v["etat_compte"], "Désactivé");
@@ -252,8 +239,7 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
     assert_eq!(admin.run(&["import", &sample()]).status.code(), Some(0));
     let caisse = admin.as_user("caisse_a", "caisse");
     let m = "10000000023757";
-    let o = caisse.run(&["balance", m, "credit", "5", "--reason", "dépôt famille"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(caisse.run(&["balance", m, "credit", "5", "--reason", "dépôt famille"]));
     assert_eq!(balance_of(&caisse, m), "5,000");
     let movements = || {
         cluster().value(
@@ -455,8 +441,7 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
     let o = site.run(&["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // New ids go on after the copied ones; the operators of the copied movements are kept.
-    let o = site.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(site.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]));
     // A second migration into a site with accounts is refused, nothing copied.
     let o = local.run(&["site", "migrate", &url]);
     assert_eq!(o.status.code(), Some(1));

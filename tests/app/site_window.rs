@@ -25,10 +25,8 @@ fn site_with_user(user: &str, role: &str) -> (String, String) {
     let (admin, name) = cluster().new_db();
     {
         let _g = roles_lock();
-        let o = desk(&admin, &["site", "init", &admin]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let o = desk(&admin, &["site", "user", "add", user, "--role", role]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(desk(&admin, &["site", "init", &admin]));
+        succeeded(desk(&admin, &["site", "user", "add", user, "--role", role]));
     }
     let o = desk(
         &admin,
@@ -188,19 +186,11 @@ async fn a_window_and_the_command_line_on_one_site() {
     ] {
         assert!(!visible(&w, css).await, "{css} is offered to the cash desk");
     }
-    let offered = w
-        .js(
-            "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))",
-            vec![],
-        )
-        .await;
+    let labels = "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))";
+    let offered = w.js(labels, vec![]).await;
     assert_eq!(offered, serde_json::json!(["Gestion de solde", "Imprimer"]));
-    let switch_disabled = w
-        .js(
-            "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled",
-            vec![],
-        )
-        .await;
+    let switch = "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled";
+    let switch_disabled = w.js(switch, vec![]).await;
     assert_eq!(switch_disabled, serde_json::json!(true));
     w.shot("site-02-caisse").await;
 
@@ -247,8 +237,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.wait_text("tbody tr[data-id] td.num", "13,500").await;
 
     // And the table follows by itself, without focus, every few seconds.
-    let o = desk(&admin, &["balance", m, "credit", "1", "--reason", ""]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(desk(&admin, &["balance", m, "credit", "1", "--reason", ""]));
     wait_for(30, "le solde 14,500 dans le tableau", || async {
         let cells = w.texts("tbody tr[data-id] td.num").await.join(" ");
         cells.contains("14,500").then_some(())

@@ -348,11 +348,9 @@ mod concurrency {
         #[test]
         fn simultaneous_calls_of_one_account_never_hold_more_than_its_balance(
             balance in 0i64..6_000,
-            price in 1i64..2_000,
-            initial in 0i64..90,
-            block in 1i64..60,
-            fee in 0i64..200,
             n in 2usize..24,
+            // The tariff: price a minute, first block, next blocks (seconds), connection fee.
+            (price, initial, block, fee) in (1i64..2_000, 0i64..90, 1i64..60, 0i64..200),
         ) {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
             rt.block_on(async {

@@ -65,6 +65,13 @@ pub fn import_sample_tariffs(db: &Path) -> Output {
     forfaits(db, &["tariffs", "import", file.to_str().unwrap()])
 }
 
+/// Asserts that the command exited with 0, showing its error output otherwise; returns its
+/// output.
+pub fn succeeded(o: Output) -> Output {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
 /// Asserts that the command's standard output says `expected`, showing it otherwise.
 pub fn assert_stdout_has(o: &Output, expected: &str) {
     let out = stdout(o);
