@@ -147,11 +147,9 @@ fn matching_by_src_uses_the_caller_column() {
 #[test]
 fn a_number_without_tariff_is_kept_free_and_reported() {
     let (db, mut s) = loaded_sample();
-    let tarifs = db.dir.path().join("tarifs.csv");
-    std::fs::write(&tarifs, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,180;30;6;0\n").unwrap();
+    let tarifs = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,180;30;6;0\n");
     assert!(import_tariffs(&mut s, &tarifs, false).unwrap().ecrit);
-    let f = db.dir.path().join("intl.csv");
-    std::fs::write(&f, "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n").unwrap();
+    let f = write_file(db.dir.path(), "intl.csv", "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.montant_total), (1, 0));
     assert!(
@@ -353,8 +351,7 @@ fn history_csv_holds_the_columns_for_a_period() {
 #[test]
 fn tariffs_file_errors_are_per_line_and_replace_nothing() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("tarifs.csv");
-    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,18;30;6;0\nabc;;x;-1;0;\n+2162;Doublon;1;1;1;0\n").unwrap();
+    let f = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,18;30;6;0\nabc;;x;-1;0;\n+2162;Doublon;1;1;1;0\n");
     let r = import_tariffs(&mut s, &f, false).unwrap();
     let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
     assert!(!r.ecrit);
@@ -518,17 +515,16 @@ fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded()
     .unwrap();
     drop(c);
     let mut s = Store::open(&db.path).unwrap();
-    let calls = db.dir.path().join("long.csv");
-    std::fs::write(
-        &calls,
+    let calls = write_file(
+        db.dir.path(),
+        "long.csv",
         cdr(
             "2026-11-21 12:00:00",
             864_000,
             "ANSWERED",
             "\"1763800000.1\",\"\"",
         ),
-    )
-    .unwrap();
+    );
     let err = load(&mut s, &calls).unwrap_err().to_string();
     assert!(
         err.contains("dépasse ce que Forfaits peut compter"),

@@ -105,8 +105,7 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     assert_eq!(a.used_seconds, 100);
 
     // The same call in Master.csv afterwards is "already loaded".
-    let master = db.dir.path().join("Master.csv");
-    std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
+    let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n");
     let mut store = Store::open(&db.path).unwrap();
     let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
@@ -166,8 +165,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
     let mut s = Store::open(&db.path).unwrap();
     d.allowance_minutes = None;
     s.update_account(a.id, &d).unwrap();
-    let t = db.dir.path().join("tarifs.csv");
-    std::fs::write(&t, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n").unwrap();
+    let t = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n");
     assert!(import_tariffs(&mut s, &t, false).unwrap().ecrit);
     let mut svc = Service::over(s).unwrap();
     assert_eq!(

@@ -48,8 +48,7 @@ fn import_format_export_reimports_to_identical_bytes() {
             0,
         );
         let first = export(&s, ExportFormat::Import, sep);
-        let file = a.dir.path().join("export.csv");
-        std::fs::write(&file, &first).unwrap();
+        let file = write_file(a.dir.path(), "export.csv", &first);
 
         let (_b, mut s2) = temp_store();
         let r = import_file(&mut s2, &file).unwrap();

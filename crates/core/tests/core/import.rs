@@ -491,12 +491,7 @@ fn a_line_refused_as_duplicate_does_not_make_later_lines_duplicates_in_either_mo
         if existing {
             create(&mut s, "Déjà Là", "20000000000000", "2000000", &[], 0);
         }
-        let f = db.dir.path().join("dups.csv");
-        std::fs::write(
-            &f,
-            "A;10000000000001;1000001\nB;10000000000001;1000002\nC;10000000000003;1000002\nD;10000000000004;1000001\n",
-        )
-        .unwrap();
+        let f = write_file(db.dir.path(), "dups.csv", "A;10000000000001;1000001\nB;10000000000001;1000002\nC;10000000000003;1000002\nD;10000000000004;1000001\n");
         let r = run(
             &mut s,
             &f,

@@ -45,8 +45,7 @@ fn check_one(bytes: &[u8], opts: ImportOptions, existing: bool) -> Result<(), Te
         create(&mut s, "Existant", "10000000000001", "1234567", &[], 100);
     }
     let before = state(&s);
-    let f = db.dir.path().join("in.csv");
-    std::fs::write(&f, bytes).unwrap();
+    let f = write_file(db.dir.path(), "in.csv", bytes);
     let r = import_users(&mut s, &f, opts, &mut |_| {}, &mut |_| {});
     match r {
         Ok(rep) if rep.ecrit => {

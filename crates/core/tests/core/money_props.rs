@@ -57,8 +57,7 @@ proptest! {
     #[test]
     fn ledger_invariant_holds_over_every_money_operation(ops in proptest::collection::vec(op(), 1..30)) {
         let (db, mut s) = temp_store();
-        let tariffs = db.dir.path().join("t.csv");
-        std::fs::write(&tariffs, TARIFFS).unwrap();
+        let tariffs = write_file(db.dir.path(), "t.csv", TARIFFS);
         import_tariffs(&mut s, &tariffs, false).unwrap();
         let mut ids: Vec<(i64, String)> = Vec::new();
         let mut n = 0u32;
@@ -113,11 +112,9 @@ proptest! {
     #[test]
     fn arbitrary_bytes_as_tariffs_never_panic_nor_change_the_tariffs(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let (db, mut s) = temp_store();
-        let good = db.dir.path().join("t.csv");
-        std::fs::write(&good, TARIFFS).unwrap();
+        let good = write_file(db.dir.path(), "t.csv", TARIFFS);
         import_tariffs(&mut s, &good, false).unwrap();
-        let f = db.dir.path().join("x.csv");
-        std::fs::write(&f, &bytes).unwrap();
+        let f = write_file(db.dir.path(), "x.csv", &bytes);
         match import_tariffs(&mut s, &f, false) {
             Ok(r) if r.ecrit => prop_assert!(r.erreurs.is_empty()),
             _ => prop_assert_eq!(s.tariffs().unwrap().len(), 2),

@@ -335,12 +335,11 @@ fn a_matricule_that_lost_its_leading_zero_gets_the_csv_message_and_nothing_is_wr
         // 01234567890123 typed as a number: 13 digits left.
         vec![Text("Ali Trabelsi"), Num(1234567890123.0), Num(1234567.0)],
     ];
-    let csv = dir.path().join("pareil.csv");
-    std::fs::write(
-        &csv,
+    let csv = write_file(
+        dir.path(),
+        "pareil.csv",
         "Sami Ben Ali;10000000015838;8812311\nAli Trabelsi;1234567890123;1234567\n",
-    )
-    .unwrap();
+    );
     let (_db, mut s) = temp_store();
     let want = run(&mut s, &csv).unwrap().erreurs;
     assert_eq!(want.len(), 1);
@@ -478,8 +477,7 @@ fn arabic_names_round_trip_through_csv_byte_for_byte() {
                 Hédi الطرابلسي (حمدي);10000000023757;1234567;;+33612345678\n\
                 مُحَمَّد ـ فاطمة;10000000000001;1000001\n";
     let dir = tempfile::tempdir().unwrap();
-    let utf8 = dir.path().join("utf8.csv");
-    std::fs::write(&utf8, text).unwrap();
+    let utf8 = write_file(dir.path(), "utf8.csv", text);
     let utf16 = dir.path().join("utf16.csv");
     let mut bytes = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
@@ -494,8 +492,7 @@ fn arabic_names_round_trip_through_csv_byte_for_byte() {
         let out = String::from_utf8(import_format(&s)).unwrap();
         assert_eq!(out.replace("\r\n", "\n"), text, "{}", path.display());
         // And imported again from that export, the same again.
-        let again = dir.path().join("encore.csv");
-        std::fs::write(&again, &out).unwrap();
+        let again = write_file(dir.path(), "encore.csv", &out);
         let (_db2, mut s2) = temp_store();
         run(&mut s2, &again).unwrap();
         assert_eq!(import_format(&s2), out.as_bytes());

@@ -47,14 +47,9 @@ fn read_back(db: TempDb, store: &Store, id: i64) -> Fixture {
 /// 1 234,000 TND, a recharge of 12,500 TND and a debit of 2,000 TND (1 244,500 TND left).
 fn hedi() -> Fixture {
     let (db, mut store) = temp_store();
-    let id = create(
-        &mut store,
-        "Hédi Ben Salah-Œuvré",
-        "10000000007919",
-        "8812311",
-        &["26630494", "+21642699102", "", "", "71123456"],
-        1_234_000,
-    );
+    let who = ("Hédi Ben Salah-Œuvré", "10000000007919", "8812311");
+    let keys = ["26630494", "+21642699102", "", "", "71123456"];
+    let id = create_holder(&mut store, who, &keys, 1_234_000);
     store
         .manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt espèces")
         .unwrap();
@@ -231,14 +226,12 @@ fn account_without_movements_says_so() {
 #[test]
 fn markup_and_formula_looking_names_are_printed_literally() {
     let (db, mut store) = temp_store();
-    let id = create(
-        &mut store,
+    let who = (
         "<b>Ali</b> =SUM(A1) & (x) \\ %",
         "10000000005555",
         "1234567",
-        &[],
-        0,
     );
+    let id = create_holder(&mut store, who, &[], 0);
     let f = read_back(db, &store, id);
     let text = sheet_text(&f.data());
     assert_has(&text, &["<b>Ali</b> =SUM(A1) & (x) \\ %"]);
@@ -315,8 +308,7 @@ fn render_gives_a_single_a4_page() {
     let bytes = render(&f.data()).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fiche.pdf");
-    std::fs::write(&path, &bytes).unwrap();
+    let path = write_file(dir.path(), "fiche.pdf", &bytes);
     let info = Command::new("pdfinfo").arg(&path).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     let field = |name: &str| {
@@ -346,8 +338,7 @@ fn writing_into_a_missing_folder_fails_and_creates_nothing() {
 fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
     let f = hedi();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fiche.pdf");
-    std::fs::write(&path, b"ancienne fiche").unwrap();
+    let path = write_file(dir.path(), "fiche.pdf", b"ancienne fiche");
     write_pdf(&f.data(), &path).unwrap();
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
     let names: Vec<_> = std::fs::read_dir(dir.path())

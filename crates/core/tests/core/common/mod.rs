@@ -22,6 +22,13 @@ pub fn temp_db() -> TempDb {
     TempDb { dir, path }
 }
 
+/// Writes `content` to a new file `name` in `dir`, and returns its path.
+pub fn write_file(dir: &std::path::Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, content).unwrap();
+    f
+}
+
 /// A new store on a new file; the file lives as long as the `TempDb`.
 pub fn temp_store() -> (TempDb, Store) {
     let db = temp_db();
