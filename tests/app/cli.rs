@@ -397,11 +397,8 @@ fn the_operator_is_the_system_account_when_user_variables_are_unset() {
 #[test]
 fn a_file_that_is_not_a_forfaits_database_is_refused_untouched() {
     let (d, _) = temp();
-    let db = write_file(
-        d.path(),
-        "notes.sqlite3",
-        "ceci n'est pas une base".repeat(100),
-    );
+    let notes = "ceci n'est pas une base".repeat(100);
+    let db = write_file(d.path(), "notes.sqlite3", notes);
     let before = std::fs::read(&db).unwrap();
     let o = forfaits(&db, &["check"]);
     assert_eq!(o.status.code(), Some(2));

@@ -197,12 +197,13 @@ fn the_sheet_of_an_arabic_name_embeds_its_font_and_reads_back() {
 #[test]
 fn arabic_and_french_spellings_find_the_same_people() {
     let (_d, db) = base_with_names();
-    for (query, name) in [
+    let spellings = [
         ("احمد", "أحمد الطرابلسي"),
         ("فاطمه", "فاطمة الزهراء"),
         ("eleonore", "Éléonore Ben Saïd"),
         ("مُحَمَّد", "محمد بن علي"),
-    ] {
+    ];
+    for (query, name) in spellings {
         let o = succeeded(forfaits(&db, &["search", query]));
         assert!(stdout(&o).contains(name), "{query} → {}", stdout(&o));
     }

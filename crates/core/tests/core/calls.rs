@@ -425,15 +425,11 @@ fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
 #[test]
 fn records_of_one_channel_without_sequence_are_told_apart_by_their_content() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("Master18.csv");
     let tail = "\"1763700000.8\",\"\"";
-    std::fs::write(
-        &f,
-        cdr("2026-11-21 10:00:00", 0, "NO ANSWER", tail)
-            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail)
-            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail),
-    )
-    .unwrap();
+    let unanswered = cdr("2026-11-21 10:00:00", 0, "NO ANSWER", tail);
+    let answered = cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail);
+    let records = unanswered + &answered + &answered;
+    let f = write_file(db.dir.path(), "Master18.csv", records);
     load_then_reload(&mut s, &f, (2, 1), "the repeated line is one call");
 }
 
@@ -482,13 +478,9 @@ fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
 #[test]
 fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("tarifs.csv");
     let header = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n";
-    std::fs::write(
-        &f,
-        format!("{header}+2162;Mobile;1000000000000;30;6;0\n+2165;Orange;0,180;30;6;5000\n"),
-    )
-    .unwrap();
+    let lines = "+2162;Mobile;1000000000000;30;6;0\n+2165;Orange;0,180;30;6;5000\n";
+    let f = write_file(db.dir.path(), "tarifs.csv", format!("{header}{lines}"));
     let r = import_tariffs(&mut s, &f, false).unwrap();
     assert!(!r.ecrit);
     let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();

@@ -398,13 +398,8 @@ fn a_file_of_100000_lines_with_one_bad_line_writes_nothing() {
 
 #[test]
 fn error_report_is_a_csv_with_one_row_per_error() {
-    let (db, mut s) = temp_store();
-    let r = run(
-        &mut s,
-        &fixture("bad-several-errors-one-line.csv"),
-        ImportOptions::default(),
-    )
-    .unwrap();
+    let (db, _s, r) = import("bad-several-errors-one-line.csv");
+    let r = r.unwrap();
     let out = db.dir.path().join("rapport.csv");
     forfaits_core::import::write_error_report(&r.erreurs, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
