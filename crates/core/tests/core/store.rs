@@ -399,32 +399,13 @@ fn changing_decimals_after_money_moved_is_refused() {
     assert_eq!(s.settings().unwrap().currency.decimals, 3);
 }
 
-#[derive(Debug, Clone)]
-enum Op {
-    Create(i64),
-    Credit(usize, i64),
-    Debit(usize, i64),
-    Correct(usize, i64),
-    Delete(usize),
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        (0i64..50_000).prop_map(Op::Create),
-        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Credit(a, m)),
-        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Debit(a, m)),
-        (0usize..8, -100_000i64..100_000).prop_map(|(a, m)| Op::Correct(a, m)),
-        (0usize..8).prop_map(Op::Delete),
-    ]
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// Whatever sequence of money operations runs (refused ones included), every balance is the
     /// sum of its movements, each "balance after" is the running sum, and no balance is negative.
     #[test]
-    fn ledger_invariant_holds_after_any_sequence(ops in proptest::collection::vec(op(), 1..40)) {
+    fn ledger_invariant_holds_after_any_sequence(ops in proptest::collection::vec(money_op(8, 50_000, 0..100_000), 1..40)) {
         let (_db, mut s) = temp_store();
         let mut ids: Vec<i64> = Vec::new();
         let mut model: std::collections::HashMap<i64, i64> = Default::default();
@@ -432,30 +413,30 @@ proptest! {
         for op in ops {
             let pick = |i: usize, ids: &Vec<i64>| ids.get(i % ids.len().max(1)).copied();
             match op {
-                Op::Create(open) => {
+                MoneyOp::Create(open) => {
                     n += 1;
                     let id = create(&mut s, &format!("Compte {n}"), &format!("{:014}", n), &format!("{:07}", n), &[], open);
                     ids.push(id);
                     model.insert(id, open);
                 }
-                Op::Credit(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Credit(i, m) => if let Some(id) = pick(i, &ids) {
                     let r = s.manual_movement(id, MovementKind::Recharge, Money(m), "");
                     if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
                     prop_assert_eq!(r.is_ok(), m > 0);
                 },
-                Op::Debit(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Debit(i, m) => if let Some(id) = pick(i, &ids) {
                     let before = model[&id];
                     let r = s.manual_movement(id, MovementKind::Debit, Money(m), "motif");
                     prop_assert_eq!(r.is_ok(), m > 0 && before - m >= 0);
                     if r.is_ok() { *model.get_mut(&id).unwrap() -= m; }
                 },
-                Op::Correct(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Correct(i, m) => if let Some(id) = pick(i, &ids) {
                     let before = model[&id];
                     let r = s.manual_movement(id, MovementKind::Correction, Money(m), "motif");
                     prop_assert_eq!(r.is_ok(), m != 0 && before + m >= 0);
                     if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
                 },
-                Op::Delete(i) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Delete(i) => if let Some(id) = pick(i, &ids) {
                     s.delete_account(id).unwrap();
                     ids.retain(|x| *x != id);
                     model.remove(&id);

@@ -7,6 +7,9 @@ use forfaits_core::store::check::CheckReport;
 use forfaits_core::Store;
 use std::path::PathBuf;
 
+mod money_ops;
+pub use money_ops::*;
+
 #[path = "../../../../../tests/support/sample.rs"]
 mod sample;
 pub use sample::*;
