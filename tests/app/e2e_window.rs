@@ -121,6 +121,14 @@ impl Session {
             .wait_text("#toasts", "25 utilisateurs exportés")
             .await;
     }
+    /// The names of the table once it shows `count` rows.
+    async fn names_when(&self, count: usize) -> Vec<String> {
+        wait_for(10, &format!("{count} lignes trouvées"), || async {
+            let n = self.names().await;
+            (n.len() == count).then_some(n)
+        })
+        .await
+    }
     /// Searches for `name`, then clicks `action` on its row.
     async fn search_and_act(&self, name: &str, action: &str) {
         self.search(name).await;
@@ -153,6 +161,32 @@ async fn press_keys(w: &Win, keys: &[char]) {
 
 async fn press(w: &Win, key: char) {
     press_keys(w, &[key]).await;
+}
+
+/// The class of the call service's state in Paramètres: `service-state on` or `… off`.
+async fn service_state(w: &Win) -> String {
+    let script = "return document.querySelector('#etat-service').className";
+    w.js_text(script, vec![]).await
+}
+
+/// Runs `steps` in the page as its own scripts would, with `id` the id of Sami Mansouri's
+/// account; returns what they pass to `done`, or the message of what they threw.
+async fn with_samis_id(w: &Win, steps: &str) -> serde_json::Value {
+    let script = format!(
+        r#"const done = arguments[0];
+           (async () => {{
+             const page = await window.__TAURI__.core.invoke('lister_comptes', {{ requete: {{ recherche: '10000000007919', limite: 1 }} }});
+             const id = page.lignes[0].id;
+             {steps}
+           }})().catch(e => done(e.message || JSON.stringify(e)));"#
+    );
+    w.js_async(&script, vec![]).await
+}
+
+/// Whether the side panel is hidden.
+async fn panel_hidden(w: &Win) -> bool {
+    let script = "return document.querySelector('#panneau').hidden";
+    w.js(script, vec![]).await.as_bool().unwrap()
 }
 
 /// Id of the focused element ("" when it has none).
@@ -219,11 +253,7 @@ async fn table_lists_accounts_sorts_and_searches() {
     assert!(s.w.text("th[data-key=matricule]").await.contains('▼'));
 
     s.search("trabelsi").await;
-    let names = wait_for(10, "le résultat de la recherche", || async {
-        let n = s.names().await;
-        (n.len() == 2).then_some(n)
-    })
-    .await;
+    let names = s.names_when(2).await;
     assert_eq!(
         names,
         ["Rania Trabelsi", "Amira Trabelsi"],
@@ -255,11 +285,7 @@ async fn table_lists_accounts_sorts_and_searches() {
 async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
     let s = session().await;
     s.search("ben").await;
-    let names = wait_for(10, "le résultat de la recherche", || async {
-        let n = s.names().await;
-        (n.len() == 4).then_some(n)
-    })
-    .await;
+    let names = s.names_when(4).await;
     assert_eq!(
         names,
         [
@@ -303,11 +329,7 @@ async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
     assert!(selected().await.is_empty());
     s.w.keys("#recherche", "\u{E007}").await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        true
-    );
+    assert!(panel_hidden(&s.w).await);
     // Page Down twice from the whole list (25 rows, about 20 on screen) scrolls the selection
     // into view under the sticky header.
     s.w.keys("#recherche", "\u{E00C}").await;
@@ -386,11 +408,7 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
     assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
     press(&s.w, ENTER).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false
-    );
+    assert!(!panel_hidden(&s.w).await);
     let back =
         s.w.js(
             "return document.activeElement.getAttribute('data-champ')",
@@ -404,11 +422,7 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
         .await;
     press(&s.w, ESCAPE).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false
-    );
+    assert!(!panel_hidden(&s.w).await);
     s.w.keys(&champ("nom"), "\u{E007}").await;
     s.w.wait_text("#toasts", "Modifications enregistrées").await;
     s.w.wait_text("tbody tr[data-id] td.sticky", "Nouvel Utilisateur Renommé")
@@ -688,23 +702,14 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
             }
         })
     };
-    let done = s
-        .w
-        .c
-        .execute_async(
-            r#"const done = arguments[0];
-               (async () => {
-                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
-                 const id = page.lignes[0].id;
-                 for (let i = 0; i < 40; i++) {
-                   await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '1', motif: 'fenêtre' });
-                 }
-                 done('ok');
-               })().catch(e => done(JSON.stringify(e)));"#,
-            vec![],
-        )
-        .await
-        .unwrap();
+    let done = with_samis_id(
+        &s.w,
+        r#"for (let i = 0; i < 40; i++) {
+             await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '1', motif: 'fenêtre' });
+           }
+           done('ok');"#,
+    )
+    .await;
     assert_eq!(done, "ok");
     cli.join().unwrap();
     let row: serde_json::Value =
@@ -739,8 +744,7 @@ async fn the_page_counts_and_names_in_agreed_french() {
     // The page's helper, on the cases of the core's (`fr.rs`).
     let got = s
         .w
-        .c
-        .execute_async(
+        .js_async(
             r#"const done = arguments[0];
                import('./js/fr.js').then(f => done([
                  f.nombre(0, 'tarif', 'tarifs'), f.nombre(1, 'tarif', 'tarifs'),
@@ -755,8 +759,7 @@ async fn the_page_counts_and_names_in_agreed_french() {
                ])).catch(e => done(String(e)));"#,
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         got,
         serde_json::json!([
@@ -839,12 +842,8 @@ async fn destructive_dialogs_open_on_annuler_so_enter_deletes_nothing() {
     );
     press(&s.w, ENTER).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false,
-        "the form stays open under the question"
-    );
+    let hidden = panel_hidden(&s.w).await;
+    assert!(!hidden, "the form stays open under the question");
     s.close().await;
 }
 
@@ -1020,20 +1019,12 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
     s.w.wait_gone("#confirmation").await;
     assert_eq!(cli_account(&s.db, "10000000007919")["solde"], "0,000");
     // The page cannot skip the question: the command refuses an unconfirmed large amount.
-    let refused = s
-        .w
-        .c
-        .execute_async(
-            r#"const done = arguments[0];
-               (async () => {
-                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
-                 await window.__TAURI__.core.invoke('saisir_mouvement', { id: page.lignes[0].id, type: 'recharge', montant: '5000', motif: '' });
-                 done('accepté');
-               })().catch(e => done(e.message));"#,
-            vec![],
-        )
-        .await
-        .unwrap();
+    let refused = with_samis_id(
+        &s.w,
+        r#"await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '5000', motif: '' });
+           done('accepté');"#,
+    )
+    .await;
     assert!(
         refused
             .as_str()
@@ -1123,13 +1114,7 @@ async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows
         .await;
     assert_eq!((rows().await, foot().await), (0, String::new()));
 
-    s.w.c
-        .find(fantoccini::Locator::Css(&champ("jusqua")))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
+    s.w.clear(&champ("jusqua")).await;
     s.w.keys(&champ("jusqua"), "\u{E004}").await;
     s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
         .await;
@@ -1407,12 +1392,9 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         "Contrôle d'appel (Asterisk)",
     )
     .await;
+    let script = "return document.querySelector(\"[data-champ='adresse_service']\").value";
     assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='adresse_service']\").value",
-            vec![]
-        )
-        .await,
+        s.w.js(script, vec![]).await,
         serde_json::json!("127.0.0.1:4573")
     );
     // The longest call is a call rule: it moved to Règles d'appel (their own story).
@@ -1480,13 +1462,7 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         &format!("Aucun service ne répond sur {addr}"),
     )
     .await;
-    let off =
-        s.w.js(
-            "return document.querySelector('#etat-service').className",
-            vec![],
-        )
-        .await;
-    assert_eq!(off, serde_json::json!("service-state off"));
+    assert_eq!(service_state(&s.w).await, "service-state off");
 
     // The service started without --listen listens where the window said: it answers.
     let mut service = start_service(&s.db, &addr);
@@ -1496,19 +1472,12 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         &format!("Service en marche (Forfaits {})", env!("CARGO_PKG_VERSION")),
     )
     .await;
-    let on =
-        s.w.js(
-            "return document.querySelector('#etat-service').className",
-            vec![],
-        )
-        .await;
-    assert_eq!(on, serde_json::json!("service-state on"));
-    s.w.js(
-        "document.querySelector('#parametres-controle-appel').scrollIntoView({ block: 'start' })",
-        vec![],
+    assert_eq!(service_state(&s.w).await, "service-state on");
+    s.w.shot_from(
+        "#parametres-controle-appel",
+        "34-parametres-controle-d-appel",
     )
     .await;
-    s.w.shot("34-parametres-controle-d-appel").await;
     let _ = service.kill();
     let _ = service.wait();
     s.w.click("#btn-verifier-service").await;
@@ -1577,12 +1546,7 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "Lu comme : lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
     )
     .await;
-    s.w.js(
-        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("35-regles-d-appel").await;
+    s.w.shot_from("#regles-appel", "35-regles-d-appel").await;
 
     // A wrong day is said under the field, pointing at it; the week drawn stays the last good
     // one, dimmed; saving writes nothing.
@@ -1593,25 +1557,13 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
     )
     .await;
     s.w.wait_text("#horaires-canonique", "ne se lit pas").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector('#semaine-horaires').classList.contains('stale')",
-            vec![]
-        )
-        .await,
-        true
-    );
+    let script = "return document.querySelector('#semaine-horaires').classList.contains('stale')";
+    assert_eq!(s.w.js(script, vec![]).await, true);
     s.w.fill(&champ("appels_par_jour"), "3").await;
     // Letters cannot even be typed as minutes.
     s.w.fill(&champ("duree_max_appel"), "2x0").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
-            vec![]
-        )
-        .await,
-        serde_json::json!("20")
-    );
+    let script = "return document.querySelector(\"[data-champ='duree_max_appel']\").value";
+    assert_eq!(s.w.js(script, vec![]).await, serde_json::json!("20"));
     s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
         .await; // Enter saves: refused
     s.w.wait_text(&error_under("horaires"), "Jour inconnu « lundi »")
@@ -1621,12 +1573,8 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "horaires",
         "the focus goes to the field in error"
     );
-    s.w.js(
-        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("36-regles-d-appel-erreur").await;
+    s.w.shot_from("#regles-appel", "36-regles-d-appel-erreur")
+        .await;
     let st = saved_settings(&s.db);
     assert!(st.call_hours.is_always(), "nothing saved");
     assert_eq!((st.max_call_minutes, st.calls_per_day), (60, None));
@@ -1654,12 +1602,9 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "lun-ven 08:00-12:00; sam 09:00-12:00"
     );
     assert_eq!((st.max_call_minutes, st.calls_per_day), (20, Some(3)));
+    let script = "return document.querySelector(\"[data-champ='horaires']\").value";
     assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='horaires']\").value",
-            vec![]
-        )
-        .await,
+        s.w.js(script, vec![]).await,
         serde_json::json!("lun-ven 08:00-12:00; sam 09:00-12:00")
     );
     assert!(s.w.texts(".field-error").await.iter().all(|e| e.is_empty()));
@@ -1893,13 +1838,7 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         "Le numéro +21671999999 est interdit (règle « +21671999999 » : Plainte de la victime)",
     )
     .await;
-    s.w.c
-        .find(fantoccini::Locator::Css(&champ("touche5")))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
+    s.w.clear(&champ("touche5")).await;
 
     // Limits: a refused value is said under its field and nothing is saved.
     s.w.fill(&champ("duree_max_appel"), "15").await;
@@ -1922,14 +1861,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     // Suspension: the reason is required; Enter in its fields suspends.
     s.row_action("Lotfi Ben Ali", "Modifier").await;
     s.w.wait_text("#panneau legend", "Règles").await;
-    assert_eq!(
-        s.w.js(
-            "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)",
-            vec![]
-        )
-        .await,
-        serde_json::json!(["15", "2"])
-    );
+    let script = "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)";
+    assert_eq!(s.w.js(script, vec![]).await, serde_json::json!(["15", "2"]));
     s.w.js(
         "const d = document.querySelector(\"[data-champ='suspendu_jusqu_au']\"); d.value = '2099-12-12'; d.dispatchEvent(new Event('input', { bubbles: true }));",
         vec![],
@@ -1942,12 +1875,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     )
     .await;
     assert_eq!(lotfi().suspended_until, None);
-    s.w.js(
-        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("39-regles-du-compte-suspendre").await;
+    s.w.shot_from("#regles-compte", "39-regles-du-compte-suspendre")
+        .await;
     s.w.fill(&champ("motif_suspension"), "discipline").await;
     s.w.keys(&champ("motif_suspension"), &ENTER.to_string())
         .await;
@@ -1966,12 +1895,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         "Suspendu jusqu'au 12/12/2099"
     );
     assert_eq!(focused(&s.w).await, "btn-lever-suspension");
-    s.w.js(
-        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("40-regles-du-compte-suspendu").await;
+    s.w.shot_from("#regles-compte", "40-regles-du-compte-suspendu")
+        .await;
     assert_eq!(
         lotfi().suspended_until,
         chrono::NaiveDate::from_ymd_opt(2099, 12, 12)
@@ -2143,13 +2068,11 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
         )
         .await;
     let sheet =
-        s.w.c
-            .execute_async(
+        s.w.js_async(
                 "const done = arguments[1]; window.__TAURI__.core.invoke('fiche_compte', { id: arguments[0] }).then(done, (e) => done({ erreur: e }));",
                 vec![id],
             )
-            .await
-            .unwrap();
+            .await;
     let str_of = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     let mut expected = vec![str_of(&sheet["titre"]), str_of(&sheet["sous_titre"])];
     for section in sheet["sections"].as_array().expect("sections") {

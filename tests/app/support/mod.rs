@@ -284,6 +284,14 @@ impl Win {
             .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
     }
 
+    /// What an asynchronous `script` passes to its last argument, the callback.
+    pub async fn js_async(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.c
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
+    }
+
     /// The string `script` returns ("" when it returns anything else).
     pub async fn js_text(&self, script: &str, args: Vec<serde_json::Value>) -> String {
         let v = self.js(script, args).await;
@@ -360,6 +368,12 @@ impl Win {
         el.send_keys(value).await.unwrap();
     }
 
+    /// Empties an input.
+    pub async fn clear(&self, css: &str) {
+        let el = self.c.find(fantoccini::Locator::Css(css)).await.unwrap();
+        el.clear().await.unwrap();
+    }
+
     pub async fn keys(&self, css: &str, keys: &str) {
         let el = self.c.find(fantoccini::Locator::Css(css)).await.unwrap();
         el.send_keys(keys).await.unwrap();
@@ -397,6 +411,13 @@ impl Win {
 
     pub async fn shot(&self, name: &str) {
         screenshot(&self.c, name).await;
+    }
+
+    /// A screenshot with `css` scrolled to the top of the view.
+    pub async fn shot_from(&self, css: &str, name: &str) {
+        let script = "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })";
+        self.js(script, vec![css.into()]).await;
+        self.shot(name).await;
     }
 }
 
