@@ -2,6 +2,24 @@
 
 use crate::support::*;
 
+#[path = "../support/hours.rs"]
+mod hours;
+use hours::open_until;
+
+/// Runs each command, which must exit with its code, say why and write nothing.
+fn each_refused_writing_nothing(db: &std::path::Path, cases: &[(&[&str], i32, &str)]) {
+    for &(args, code, expect) in cases {
+        let before = db_snapshot(db);
+        let o = forfaits(db, args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
+        assert_eq!(db_snapshot(db), before, "{args:?}");
+    }
+}
+
+/// Sami Mansouri's matricule in the sample.
+const SAMI: &str = "10000000007919";
+
 fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.sqlite3");
@@ -12,18 +30,23 @@ fn sample() -> String {
     fixture("users-sample.csv").to_str().unwrap().to_string()
 }
 
+/// A temporary database holding the sample's 25 accounts.
+fn sample_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, db) = temp();
+    succeeded(forfaits(&db, &["import", &sample()]));
+    (d, db)
+}
+
 #[test]
 fn import_of_the_sample_ends_with_the_summary_line() {
     let (_d, db) = temp();
-    let o = forfaits(&db, &["import", &sample()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&db, &["import", &sample()]));
     assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
 }
 
 #[test]
 fn search_json_lists_matching_accounts_with_their_balance() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let o = forfaits(&db, &["search", "Trabelsi", "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let rows: Vec<serde_json::Value> = stdout(&o)
@@ -40,84 +63,38 @@ fn search_json_lists_matching_accounts_with_their_balance() {
 
 #[test]
 fn credit_then_refused_debit_then_check() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    let o = forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "credit",
-            "12,500",
-            "--reason",
-            "Dépôt",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_d, db) = sample_db();
+    succeeded(balance(&db, SAMI, "credit", "12,500", "Dépôt"));
     let o = forfaits(&db, &["search", "10000000007919", "--json"]);
     let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(row["solde"], "12,500");
 
     let before = db_snapshot(&db);
-    let o = forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "debit",
-            "100",
-            "--reason",
-            "Achat",
-        ],
-    );
+    let o = balance(&db, SAMI, "debit", "100", "Achat");
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("Débit refusé"), "{err}");
     assert!(err.contains("12,500"), "{err}");
     assert_eq!(db_snapshot(&db), before, "a refused debit writes nothing");
 
-    let o = forfaits(&db, &["check"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&db, &["check"]));
     assert!(stdout(&o).contains("aucun problème"));
 }
 
 #[test]
 fn correction_is_signed_and_needs_a_reason() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "credit",
-            "5",
-            "--reason",
-            "Dépôt",
-        ],
-    );
+    let (_d, db) = sample_db();
+    balance(&db, SAMI, "credit", "5", "Dépôt");
     let o = forfaits(&db, &["balance", "10000000007919", "correction", "-2,500"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("motif"), "{}", stderr(&o));
-    let o = forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "correction",
-            "-2,500",
-            "--reason",
-            "Erreur",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("2,500"), "{}", stdout(&o));
+    assert_stderr_has(&o, "motif");
+    let o = succeeded(balance(&db, SAMI, "correction", "-2,500", "Erreur"));
+    assert_stdout_has(&o, "2,500");
 }
 
 #[test]
 fn bad_amounts_and_unknown_matricules_are_refused_in_french() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let before = db_snapshot(&db);
     for (args, expect) in [
         (
@@ -204,10 +181,10 @@ fn missing_file_or_directory_is_an_io_error() {
         &["import", d.path().join("absent.csv").to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Fichier introuvable"), "{}", stderr(&o));
+    assert_stderr_has(&o, "Fichier introuvable");
     let o = forfaits(&d.path().join("nowhere/x.sqlite3"), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("introuvable"), "{}", stderr(&o));
+    assert_stderr_has(&o, "introuvable");
 }
 
 #[test]
@@ -238,8 +215,7 @@ fn reading_commands_on_a_mistyped_path_create_nothing() {
     let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "nothing created: {left:?}");
     // Writing commands still create the base on first use.
-    let o = forfaits(&db, &["import", &sample()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["import", &sample()]));
 }
 
 /// Makes `path` impossible to write, even for root (tests run as root in CI), until dropped.
@@ -288,8 +264,7 @@ impl Drop for ReadOnly {
 
 #[test]
 fn a_read_only_backup_opens_for_search_export_and_check_unchanged() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (d, db) = sample_db();
     let copy = d.path().join("sauvegarde.sqlite3");
     assert_eq!(
         forfaits(&db, &["backup", copy.to_str().unwrap()])
@@ -299,21 +274,15 @@ fn a_read_only_backup_opens_for_search_export_and_check_unchanged() {
     );
     let before = std::fs::read(&copy).unwrap();
     let _guard = ReadOnly::new(&copy);
-    let o = forfaits(&copy, &["search", "Trabelsi", "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&copy, &["search", "Trabelsi", "--json"]));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
-    let o = forfaits(&copy, &["check"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = forfaits(&copy, &["export", "--format", "import"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&copy, &["check"]));
+    let o = succeeded(forfaits(&copy, &["export", "--format", "import"]));
     assert_eq!(stdout(&o).lines().count(), 25);
     // A write is refused in French, nothing changes.
-    let o = forfaits(
-        &copy,
-        &["balance", "10000000007919", "credit", "1", "--reason", "x"],
-    );
+    let o = balance(&copy, "10000000007919", "credit", "1", "x");
     assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("lecture seule"), "{}", stderr(&o));
+    assert_stderr_has(&o, "lecture seule");
     assert_eq!(std::fs::read(&copy).unwrap(), before);
 
     // An older schema on read-only media is read through a migrated copy, left as it was.
@@ -321,24 +290,19 @@ fn a_read_only_backup_opens_for_search_export_and_check_unchanged() {
     std::fs::copy(fixture("schema-v1.sqlite3"), &old).unwrap();
     let before = std::fs::read(&old).unwrap();
     let _guard = ReadOnly::new(&old);
-    let o = forfaits(&old, &["check"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = forfaits(&old, &["export", "--format", "import"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&old, &["check"]));
+    let o = succeeded(forfaits(&old, &["export", "--format", "import"]));
     assert!(!stdout(&o).is_empty());
     assert_eq!(std::fs::read(&old).unwrap(), before);
 }
 
 #[test]
 fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    let target = d.path().join("cible.sqlite3");
-    std::fs::write(&target, "ancienne sauvegarde").unwrap();
+    let (d, db) = sample_db();
+    let target = write_file(d.path(), "cible.sqlite3", "ancienne sauvegarde");
     let link = d.path().join("lien.db");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let o = forfaits(&db, &["backup", link.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["backup", link.to_str().unwrap()]));
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -357,11 +321,7 @@ fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
     for bad in [fifo.as_path(), std::path::Path::new("/dev/full")] {
         let o = forfaits(&db, &["backup", bad.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{}", bad.display());
-        assert!(
-            stderr(&o).contains("n'est pas un fichier ordinaire"),
-            "{}",
-            stderr(&o)
-        );
+        assert_stderr_has(&o, "n'est pas un fichier ordinaire");
         assert!(
             !std::fs::symlink_metadata(bad).unwrap().is_file(),
             "{} left as it was",
@@ -375,21 +335,10 @@ fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
 
 #[test]
 fn amounts_with_misplaced_spaces_are_refused_and_write_nothing() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     for bad in ["12 5", "1 5", "1 0000", "1 00,5"] {
         let before = db_snapshot(&db);
-        let o = forfaits(
-            &db,
-            &[
-                "balance",
-                "10000000007919",
-                "credit",
-                bad,
-                "--reason",
-                "Dépôt",
-            ],
-        );
+        let o = balance(&db, SAMI, "credit", bad, "Dépôt");
         assert_eq!(o.status.code(), Some(1), "{bad}");
         assert!(
             stderr(&o).contains("montant invalide"),
@@ -403,25 +352,13 @@ fn amounts_with_misplaced_spaces_are_refused_and_write_nothing() {
         );
         assert_eq!(db_snapshot(&db), before, "{bad}");
     }
-    let o = forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "credit",
-            "1\u{a0}000,5",
-            "--reason",
-            "Dépôt",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("+1\u{202f}000,500"), "{:?}", stdout(&o));
+    let o = succeeded(balance(&db, SAMI, "credit", "1\u{a0}000,5", "Dépôt"));
+    assert_stdout_has(&o, "+1\u{202f}000,500");
 }
 
 #[test]
 fn the_operator_is_the_system_account_when_user_variables_are_unset() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let o = std::process::Command::new(bin())
         .args([
             "--db",
@@ -460,26 +397,24 @@ fn the_operator_is_the_system_account_when_user_variables_are_unset() {
 #[test]
 fn a_file_that_is_not_a_forfaits_database_is_refused_untouched() {
     let (d, _) = temp();
-    let db = d.path().join("notes.sqlite3");
-    std::fs::write(&db, "ceci n'est pas une base".repeat(100)).unwrap();
+    let notes = "ceci n'est pas une base".repeat(100);
+    let db = write_file(d.path(), "notes.sqlite3", notes);
     let before = std::fs::read(&db).unwrap();
     let o = forfaits(&db, &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("n'est pas une base"), "{}", stderr(&o));
+    assert_stderr_has(&o, "n'est pas une base");
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
 #[test]
 fn import_with_a_bad_line_writes_nothing_and_names_line_and_field() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (d, db) = sample_db();
     let before = db_snapshot(&db);
-    let f = d.path().join("bad.csv");
-    std::fs::write(
-        &f,
+    let f = write_file(
+        d.path(),
+        "bad.csv",
         "Nouvel Utilisateur;20000000000001;1111111\nMauvais;1234567890123;2222222\n",
-    )
-    .unwrap();
+    );
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -493,11 +428,9 @@ fn import_with_a_bad_line_writes_nothing_and_names_line_and_field() {
 
 #[test]
 fn backup_writes_a_checked_copy_that_opens() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (d, db) = sample_db();
     let copy = d.path().join("copie.sqlite3");
-    let o = forfaits(&db, &["backup", copy.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["backup", copy.to_str().unwrap()]));
     let o = forfaits(&copy, &["search", "Trabelsi", "--json"]);
     assert_eq!(stdout(&o).lines().count(), 2);
     let o = forfaits(&db, &["backup", db.to_str().unwrap()]);
@@ -522,8 +455,7 @@ fn database_comes_from_the_environment_when_no_db_flag() {
 
 #[test]
 fn export_writes_full_or_import_format_to_stdout_or_a_file() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (d, db) = sample_db();
     let o = forfaits(&db, &["export"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
@@ -531,17 +463,10 @@ fn export_writes_full_or_import_format_to_stdout_or_a_file() {
     assert_eq!(text.lines().count(), 26);
 
     let out = d.path().join("import.csv");
+    let to = out.to_str().unwrap();
     let o = forfaits(
         &db,
-        &[
-            "export",
-            "--format",
-            "import",
-            "--sep",
-            ",",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &["export", "--format", "import", "--sep", ",", "--out", to],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("25 comptes exportés"));
@@ -553,8 +478,11 @@ fn export_writes_full_or_import_format_to_stdout_or_a_file() {
 #[test]
 fn import_options_dry_run_skip_invalid_and_update_existing() {
     let (d, db) = temp();
-    let f = d.path().join("mixte.csv");
-    std::fs::write(&f, "Bon;10000000000001;1000001\nMauvais;123;1000002\n").unwrap();
+    let f = write_file(
+        d.path(),
+        "mixte.csv",
+        "Bon;10000000000001;1000001\nMauvais;123;1000002\n",
+    );
     let o = forfaits(&db, &["import", f.to_str().unwrap(), "--dry-run"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("Simulation"));
@@ -564,13 +492,11 @@ fn import_options_dry_run_skip_invalid_and_update_existing() {
     std::fs::write(&f, "Bon Renommé;10000000000001;1000001\n").unwrap();
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("existe déjà dans la base"),
-        "{}",
-        stderr(&o)
-    );
-    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--update-existing"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_stderr_has(&o, "existe déjà dans la base");
+    let o = succeeded(forfaits(
+        &db,
+        &["import", f.to_str().unwrap(), "--update-existing"],
+    ));
     assert!(stdout(&o).contains("1 compte mis à jour, 0 créé."));
     let o = forfaits(&db, &["search", "renomme"]);
     assert!(stdout(&o).contains("Bon Renommé"));
@@ -578,8 +504,7 @@ fn import_options_dry_run_skip_invalid_and_update_existing() {
 
 #[test]
 fn search_accepts_several_words_and_an_empty_result_is_said() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let o = forfaits(&db, &["search", "ben", "ali"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
@@ -589,11 +514,9 @@ fn search_accepts_several_words_and_an_empty_result_is_said() {
 
 #[test]
 fn search_finds_the_last_digits_of_a_number_a_matricule_and_the_middle_of_a_name() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let found = |q: &str| -> Vec<String> {
-        let o = forfaits(&db, &["search", q, "--json"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(forfaits(&db, &["search", q, "--json"]));
         stdout(&o)
             .lines()
             .map(|l| {
@@ -618,31 +541,16 @@ fn search_finds_the_last_digits_of_a_number_a_matricule_and_the_middle_of_a_name
 
 #[test]
 fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    let t = forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(t.status.code(), Some(0), "{}", stderr(&t));
+    let (d, db) = sample_db();
+    let t = succeeded(import_sample_tariffs(&db));
     assert!(stdout(&t).contains("6 tarifs importés"));
     let master = fixture("Master-sample.csv");
-    let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("4 appels chargés (3 facturés pour 0,834"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(
-        stderr(&o).contains("aucun compte n'a l'identifiant 9999999"),
-        "{}",
-        stderr(&o)
-    );
+    let o = succeeded(forfaits(
+        &db,
+        &["calls", "import", master.to_str().unwrap()],
+    ));
+    assert_stdout_has(&o, "4 appels chargés (3 facturés pour 0,834");
+    assert_stderr_has(&o, "aucun compte n'a l'identifiant 9999999");
     let row: serde_json::Value = serde_json::from_str(
         stdout(&forfaits(&db, &["search", "10000000000000", "--json"])).trim(),
     )
@@ -651,11 +559,7 @@ fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
     assert_eq!(row["duree_totale_s"], 241);
 
     let again = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
-    assert!(
-        stdout(&again).contains("0 appel chargé"),
-        "{}",
-        stdout(&again)
-    );
+    assert_stdout_has(&again, "0 appel chargé");
     assert!(stdout(&again).contains("4 déjà chargés"));
     assert_eq!(forfaits(&db, &["check"]).status.code(), Some(0));
 
@@ -676,28 +580,14 @@ fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 4);
-    let o = forfaits(
-        &db,
-        &["calls", "export", "10000000000000", "--from", "2026-11-21"],
-    );
+    let o = forfaits_words(&db, "calls export 10000000000000 --from 2026-11-21");
     assert_eq!(stdout(&o).lines().count(), 1, "header only");
-    let o = forfaits(
-        &db,
-        &["calls", "export", "10000000000000", "--from", "hier"],
-    );
+    let o = forfaits_words(&db, "calls export 10000000000000 --from hier");
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("AAAA-MM-JJ"), "{}", stderr(&o));
-    let o = forfaits(
+    assert_stderr_has(&o, "AAAA-MM-JJ");
+    let o = forfaits_words(
         &db,
-        &[
-            "calls",
-            "export",
-            "10000000000000",
-            "--from",
-            "2026-11-21",
-            "--to",
-            "2026-11-20",
-        ],
+        "calls export 10000000000000 --from 2026-11-21 --to 2026-11-20",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("période est vide"));
@@ -706,41 +596,18 @@ fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
 #[test]
 fn a_broken_tariffs_file_changes_nothing_and_exits_1() {
     let (d, db) = temp();
-    forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
-    let f = d.path().join("t.csv");
-    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;gratuit;30;6;0\n").unwrap();
+    import_sample_tariffs(&db);
+    let f = write_file(d.path(), "t.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;gratuit;30;6;0\n");
     let o = forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("ligne 2, champ 3 (prix_minute) : montant invalide"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "ligne 2, champ 3 (prix_minute) : montant invalide");
     assert!(stdout(&o).contains("n'ont pas changé"));
 }
 
 #[test]
 fn sheet_writes_a_pdf_that_pdftotext_reads() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000023757",
-            "credit",
-            "20",
-            "--reason",
-            "Dépôt",
-        ],
-    );
+    let (d, db) = sample_db();
+    balance(&db, "10000000023757", "credit", "20", "Dépôt");
     let pdf = d.path().join("fiche.pdf");
     let o = forfaits(
         &db,
@@ -773,71 +640,46 @@ fn sheet_writes_a_pdf_that_pdftotext_reads() {
 
 #[test]
 fn messages_agree_in_gender_and_number_and_elide_before_a_vowel() {
-    let (d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (d, db) = sample_db();
     let before = db_snapshot(&db);
-    let o = forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000063352",
-            "correction",
-            "-1",
-            "--reason",
-            "Essai",
-        ],
-    );
+    let o = balance(&db, "10000000063352", "correction", "-1", "Essai");
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("Correction refusée : le solde d'Hélène Haddad est de 0,000"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "Correction refusée : le solde d'Hélène Haddad est de 0,000",
     );
     let o = forfaits(&db, &["balance", "99999999999999", "credit", "5"]);
-    assert!(
-        stderr(&o).contains("Aucun compte ne correspond au matricule 99999999999999."),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "Aucun compte ne correspond au matricule 99999999999999.",
     );
     assert_eq!(db_snapshot(&db), before, "refusals write nothing");
 
-    let t = d.path().join("un-tarif.csv");
-    std::fs::write(
-        &t,
-        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+216;Tunisie;0,200;60;60;0\n",
-    )
-    .unwrap();
+    let t = write_file(d.path(), "un-tarif.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+216;Tunisie;0,200;60;60;0\n");
     let o = forfaits(&db, &["tariffs", "import", t.to_str().unwrap()]);
-    assert!(stdout(&o).contains("1 tarif importé ("), "{}", stdout(&o));
+    assert_stdout_has(&o, "1 tarif importé (");
 
-    let f = d.path().join("maj.csv");
-    std::fs::write(
-        &f,
+    let f = write_file(
+        d.path(),
+        "maj.csv",
         "Hélène Haddad;10000000063352;4123476\nNouveau Venu;20000000000001;2000001\n",
-    )
-    .unwrap();
-    let o = forfaits(&db, &["import", f.to_str().unwrap(), "--update-existing"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("1 compte mis à jour, 1 créé."),
-        "{}",
-        stdout(&o)
     );
+    let o = succeeded(forfaits(
+        &db,
+        &["import", f.to_str().unwrap(), "--update-existing"],
+    ));
+    assert_stdout_has(&o, "1 compte mis à jour, 1 créé.");
     assert_eq!(stdout(&o).lines().last(), Some("2 importés, 0 rejeté"));
 
     let master = fixture("Master-sample.csv");
     let o = forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
-    assert!(stdout(&o).contains(", 1 compte inconnu,"), "{}", stdout(&o));
+    assert_stdout_has(&o, ", 1 compte inconnu,");
     let pdf = d.path().join("fiche.pdf");
     let o = forfaits(
         &db,
         &["sheet", "10000000063352", "--out", pdf.to_str().unwrap()],
     );
-    assert!(
-        stderr(&o).contains("Fiche d'Hélène Haddad écrite"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "Fiche d'Hélène Haddad écrite");
 }
 
 #[test]
@@ -877,23 +719,10 @@ fn restore_help_speaks_of_a_backup_to_read() {
 #[test]
 fn a_tariffs_import_says_which_prefixes_it_dropped() {
     let (d, db) = temp();
-    let t = forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
+    let t = import_sample_tariffs(&db);
     assert!(!stdout(&t).contains("remplacés"), "nothing was in place");
-    let f = d.path().join("un.csv");
-    std::fs::write(
-        &f,
-        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile Ooredoo;0,180;30;6;0\n",
-    )
-    .unwrap();
-    let o = forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = write_file(d.path(), "un.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile Ooredoo;0,180;30;6;0\n");
+    let o = succeeded(forfaits(&db, &["tariffs", "import", f.to_str().unwrap()]));
     assert!(
         stdout(&o)
             .contains("6 tarifs remplacés par 1 ; 5 préfixes disparaissent : +2165 Mobile Orange"),
@@ -904,17 +733,12 @@ fn a_tariffs_import_says_which_prefixes_it_dropped() {
 
 #[test]
 fn a_day_that_does_not_exist_is_said_so() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    let o = forfaits(
-        &db,
-        &["calls", "export", "10000000000000", "--from", "31/02/2026"],
-    );
+    let (_d, db) = sample_db();
+    let o = forfaits_words(&db, "calls export 10000000000000 --from 31/02/2026");
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("la date 31/02/2026 n'existe pas : février 2026 compte 28 jours"),
-        "{}",
-        stderr(&o)
+    assert_stderr_has(
+        &o,
+        "la date 31/02/2026 n'existe pas : février 2026 compte 28 jours",
     );
 }
 
@@ -937,11 +761,7 @@ fn start_service(db: &std::path::Path) -> (Service, String) {
 
 /// The service, with the time zone `tz` when given (the site's hours are local).
 fn start_service_in(db: &std::path::Path, tz: Option<&str>) -> (Service, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut cmd = std::process::Command::new(bin());
     if let Some(tz) = tz {
@@ -1006,39 +826,15 @@ fn stop_service(mut service: Service) -> (std::time::Duration, std::process::Out
 
 #[test]
 fn account_disable_then_autoriser_is_refused_and_enable_lets_it_through() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
-    forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000000000",
-            "credit",
-            "2",
-            "--reason",
-            "Dépôt",
-        ],
-    );
-    let o = forfaits(&db, &["account", "10000000000000", "--disable"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("Etat du compte            Désactivé"),
-        "{}",
-        stdout(&o)
-    );
+    let (_d, db) = sample_db();
+    import_sample_tariffs(&db);
+    balance(&db, "10000000000000", "credit", "2", "Dépôt");
+    let o = succeeded(forfaits(&db, &["account", "10000000000000", "--disable"]));
+    assert_stdout_has(&o, "Etat du compte            Désactivé");
     let (service, addr) = start_service(&db);
     let refused = agi_call(&addr, "autoriser", &["8589669", "2"], "d.1");
     assert_eq!(refused.var("FORFAITS_MOTIF"), "compte_desactive");
-    let o = forfaits(&db, &["account", "10000000000000", "--enable"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["account", "10000000000000", "--enable"]));
     let granted = agi_call(&addr, "autoriser", &["8589669", "2"], "d.2");
     assert_eq!(granted.var("FORFAITS_LIMITE_MS"), "666000");
     let o = forfaits(&db, &["account", "10000000000000", "--json"]);
@@ -1067,68 +863,51 @@ fn account_disable_then_autoriser_is_refused_and_enable_lets_it_through() {
 
 #[test]
 fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
-    let o = forfaits(
+    let (_d, db) = sample_db();
+    let o = succeeded(forfaits_words(
+        &db,
+        "account 10000000007919 --billing off --allowance 120",
+    ));
+    assert_stdout_has(&o, "Activation calcul billing Désactivé");
+    assert_stdout_has(&o, "120 minutes");
+    let o = forfaits(&db, &["account", "10000000007919", "--allowance", "none"]);
+    assert_stdout_has(&o, "illimitée");
+    each_refused_writing_nothing(
         &db,
         &[
-            "account",
-            "10000000007919",
-            "--billing",
-            "off",
-            "--allowance",
-            "120",
+            (
+                &["account", "10000000007919", "--allowance", "beaucoup"][..],
+                2,
+                "durée d'appel",
+            ),
+            (
+                &["account", "10000000007919", "--billing", "peut-être"],
+                2,
+                "Erreur",
+            ),
+            (
+                &["account", "10000000007919", "--enable", "--disable"],
+                2,
+                "Erreur",
+            ),
+            (
+                &["account", "10000000007919", "--max-call", "0"],
+                1,
+                "de 1 à 1440 minutes",
+            ),
+            (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
+            (
+                &["account", "99999999999999", "--disable"],
+                1,
+                "Aucun compte",
+            ),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("Activation calcul billing Désactivé"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(stdout(&o).contains("120 minutes"), "{}", stdout(&o));
-    let o = forfaits(&db, &["account", "10000000007919", "--allowance", "none"]);
-    assert!(stdout(&o).contains("illimitée"), "{}", stdout(&o));
-    for (args, code, expect) in [
-        (
-            &["account", "10000000007919", "--allowance", "beaucoup"][..],
-            2,
-            "durée d'appel",
-        ),
-        (
-            &["account", "10000000007919", "--billing", "peut-être"],
-            2,
-            "Erreur",
-        ),
-        (
-            &["account", "10000000007919", "--enable", "--disable"],
-            2,
-            "Erreur",
-        ),
-        (
-            &["account", "10000000007919", "--max-call", "0"],
-            1,
-            "de 1 à 1440 minutes",
-        ),
-        (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
-        (
-            &["account", "99999999999999", "--disable"],
-            1,
-            "Aucun compte",
-        ),
-    ] {
-        let before = db_snapshot(&db);
-        let o = forfaits(&db, args);
-        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
-        assert_eq!(db_snapshot(&db), before, "{args:?}");
-    }
 }
 
 #[test]
 fn the_service_stops_on_sigterm_after_answering_the_call_it_is_deciding() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     let (service, addr) = start_service(&db);
     // Another program holds the write lock: the decision waits for it.
     let blocker = rusqlite::Connection::open(&db).unwrap();
@@ -1155,7 +934,7 @@ fn the_service_stops_on_sigterm_after_answering_the_call_it_is_deciding() {
         "touche_vide",
         "answered before the stop"
     );
-    assert!(stdout(&out).contains("arrêté"), "{}", stdout(&out));
+    assert_stdout_has(&out, "arrêté");
 }
 
 #[test]
@@ -1166,37 +945,23 @@ fn the_service_refuses_a_missing_base_and_a_busy_port_in_french() {
         &["agi", "--listen", "127.0.0.1:0"],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("introuvable"), "{}", stderr(&o));
+    assert_stderr_has(&o, "introuvable");
     forfaits(&db, &["import", &sample()]);
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
     let o = forfaits(&db, &["agi", "--listen", &addr]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("Impossible d'écouter"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "Impossible d'écouter");
     let o = forfaits(&db, &["agi", "--listen", "pas-une-adresse"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     // 0021627468145 is on Lotfi's key 2: blocking +2162* needs --force.
     let before = db_snapshot(&db);
-    let o = forfaits(
-        &db,
-        &[
-            "numbers",
-            "block",
-            "+2162*",
-            "--reason",
-            "opérateur suspect",
-        ],
-    );
+    let o = forfaits_words(&db, "numbers block +2162* --reason 'opérateur suspect'");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("18 comptes portent ce numéro")
@@ -1205,62 +970,45 @@ fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
         stderr(&o)
     );
     assert_eq!(db_snapshot(&db), before);
-    let o = forfaits(
+    let o = forfaits_words(
         &db,
-        &[
-            "numbers",
-            "block",
-            "+2162*",
-            "--reason",
-            "opérateur suspect",
-            "--force",
-        ],
+        "numbers block +2162* --reason 'opérateur suspect' --force",
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    for (args, code, expect) in [
-        (
-            &["numbers", "block", "98765432", "--reason", " "][..],
-            1,
-            "le motif est obligatoire",
-        ),
-        (
-            &["numbers", "block", "abc*", "--reason", "x"],
-            1,
-            "numéro ou préfixe invalide",
-        ),
-        (
-            &["numbers", "block", "+2162*", "--reason", "x"],
-            1,
-            "déjà interdit",
-        ),
-        (
-            &["numbers", "unblock", "+2169*"],
-            1,
-            "Aucun compte ne correspond",
-        ),
-        (&["numbers", "privilege", "71 000 111"], 2, "--label"),
-        (
-            &["numbers", "privilege", "12", "--label", "x"],
-            1,
-            "Numéro invalide",
-        ),
-    ] {
-        let before = db_snapshot(&db);
-        let o = forfaits(&db, args);
-        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
-        assert_eq!(db_snapshot(&db), before, "{args:?}");
-    }
-    let o = forfaits(
+    each_refused_writing_nothing(
         &db,
         &[
-            "numbers",
-            "privilege",
-            "71 000 111",
-            "--label",
-            "Me Trabelsi, avocat",
-            "--free",
+            (
+                &["numbers", "block", "98765432", "--reason", " "][..],
+                1,
+                "le motif est obligatoire",
+            ),
+            (
+                &["numbers", "block", "abc*", "--reason", "x"],
+                1,
+                "numéro ou préfixe invalide",
+            ),
+            (
+                &["numbers", "block", "+2162*", "--reason", "x"],
+                1,
+                "déjà interdit",
+            ),
+            (
+                &["numbers", "unblock", "+2169*"],
+                1,
+                "Aucun compte ne correspond",
+            ),
+            (&["numbers", "privilege", "71 000 111"], 2, "--label"),
+            (
+                &["numbers", "privilege", "12", "--label", "x"],
+                1,
+                "Numéro invalide",
+            ),
         ],
+    );
+    let o = forfaits_words(
+        &db,
+        "numbers privilege '71 000 111' --label 'Me Trabelsi, avocat' --free",
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = forfaits(&db, &["numbers", "list", "--json"]);
@@ -1302,61 +1050,37 @@ fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
 #[test]
 fn importing_a_file_whose_key_holds_a_blocked_number_exits_1_and_writes_nothing() {
     let (d, db) = temp();
-    forfaits(
-        &db,
-        &["numbers", "block", "+2169*", "--reason", "réseau interdit"],
-    );
-    let f = d.path().join("u.csv");
-    std::fs::write(&f, "Ali Ben Salah;10000000000001;1000001;27468145\nSalma Jebali;10000000000002;1000002;;+21699000000\n").unwrap();
+    forfaits_words(&db, "numbers block +2169* --reason 'réseau interdit'");
+    let f = write_file(d.path(), "u.csv", "Ali Ben Salah;10000000000001;1000001;27468145\nSalma Jebali;10000000000002;1000002;;+21699000000\n");
     let before = db_snapshot(&db);
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("ligne 2, champ 5 (N° téléphone touche 2) : le numéro +21699000000 est interdit (règle « +2169* » : réseau interdit)"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "ligne 2, champ 5 (N° téléphone touche 2) : le numéro +21699000000 est interdit (règle « +2169* » : réseau interdit)");
     assert_eq!(db_snapshot(&db), before);
 }
 
 #[test]
 fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
-    let (_d, db) = temp();
-    forfaits(&db, &["import", &sample()]);
+    let (_d, db) = sample_db();
     forfaits(&db, &["account", "10000000000000", "--billing", "off"]);
-    let o = forfaits(&db, &["rules", "--max-call", "2"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("2 minutes"), "{}", stdout(&o));
-    for (args, expect) in [
-        (
-            &["rules", "--hours", "lundi 08:00-12:00"][..],
-            "jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
-        ),
-        (&["rules", "--max-call", "0"], "de 1 à 1440 minutes"),
-        (&["rules", "--calls-per-day", "0"], "suspendez le compte"),
-    ] {
-        let before = db_snapshot(&db);
-        let o = forfaits(&db, args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
-        assert_eq!(db_snapshot(&db), before);
-    }
+    let o = succeeded(forfaits(&db, &["rules", "--max-call", "2"]));
+    assert_stdout_has(&o, "2 minutes");
+    each_refused_writing_nothing(
+        &db,
+        &[
+            (
+                &["rules", "--hours", "lundi 08:00-12:00"],
+                1,
+                "jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
+            ),
+            (&["rules", "--max-call", "0"], 1, "de 1 à 1440 minutes"),
+            (&["rules", "--calls-per-day", "0"], 1, "suspendez le compte"),
+        ],
+    );
     // The hours are the site's local time: Tunis (UTC+1, no summer time) for this service.
     let tunis = chrono::Utc::now().naive_utc() + chrono::Duration::hours(1);
     let end = tunis + chrono::Duration::minutes(10);
-    let days = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"];
-    let day =
-        |d: chrono::NaiveDate| days[chrono::Datelike::weekday(&d).num_days_from_monday() as usize];
-    let hours = if end.date() == tunis.date() {
-        format!("{} 00:00-{}", day(tunis.date()), end.format("%H:%M"))
-    } else {
-        format!(
-            "{} 00:00-24:00; {} 00:00-{}",
-            day(tunis.date()),
-            day(end.date()),
-            end.format("%H:%M")
-        )
-    };
+    let hours = open_until(tunis, end);
     assert_eq!(
         forfaits(&db, &["rules", "--hours", &hours, "--max-call", "60"])
             .status
@@ -1372,34 +1096,18 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
     );
     // Per-account override and suspension, then --resume.
     forfaits(&db, &["rules", "--hours", "toujours"]);
-    let o = forfaits(
+    let o = succeeded(forfaits_words(
         &db,
-        &[
-            "account",
-            "10000000000000",
-            "--max-call",
-            "5",
-            "--calls-per-day",
-            "2",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("5 minutes"), "{}", stdout(&o));
+        "account 10000000000000 --max-call 5 --calls-per-day 2",
+    ));
+    assert_stdout_has(&o, "5 minutes");
     assert_eq!(
         agi_call(&addr, "autoriser", &["8589669", "2"], "tz.2").var("FORFAITS_LIMITE_MS"),
         "300000"
     );
-    let o = forfaits(
+    let o = forfaits_words(
         &db,
-        &[
-            "account",
-            "10000000000000",
-            "--suspend-until",
-            "2099-01-31",
-            "--reason",
-            "discipline",
-            "--json",
-        ],
+        "account 10000000000000 --suspend-until 2099-01-31 --reason discipline --json",
     );
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["etat_general"], "Suspendu jusqu'au 31/01/2099");
@@ -1408,11 +1116,7 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
         "compte_suspendu"
     );
     let o = forfaits(&db, &["search", "Lotfi", "--json"]);
-    assert!(
-        stdout(&o).contains("Suspendu jusqu'au 31/01/2099"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "Suspendu jusqu'au 31/01/2099");
     assert_eq!(
         forfaits(&db, &["account", "10000000000000", "--resume"])
             .status

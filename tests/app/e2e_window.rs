@@ -13,6 +13,8 @@ struct Session {
     dir: PathBuf,
     _desktop: Desktop,
     w: Win,
+    /// Held to the end: one window at a time (dropped last, after the window and its driver).
+    _one_at_a_time: tokio::sync::MutexGuard<'static, ()>,
 }
 
 /// A database with the sample accounts, the window open on it, dialogs answered by a file, the
@@ -23,6 +25,7 @@ async fn session() -> Session {
 
 /// The same, with `env` given to the window.
 async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
+    let one_at_a_time = E2E_LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.sqlite3");
     let o = forfaits(
@@ -30,8 +33,7 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
         &["import", fixture("users-sample.csv").to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let answers = dir.path().join("dialogue.txt");
-    std::fs::write(&answers, "").unwrap();
+    let answers = write_file(dir.path(), "dialogue.txt", "");
     let printed = dir.path().join("imprime.pdf");
     let mut all = vec![
         ("FORFAITS_DIALOGUE", answers.as_os_str()),
@@ -50,6 +52,7 @@ async fn session_with(env: &[(&str, &std::ffi::OsStr)]) -> Session {
         printed,
         _desktop: desktop,
         w,
+        _one_at_a_time: one_at_a_time,
     }
 }
 
@@ -89,6 +92,48 @@ impl Session {
             .await;
         self.w.click("[data-e2e=action]").await;
     }
+    /// Imports the sample's tariffs with the command line, then opens Taxation, which must
+    /// list `shown` among them.
+    async fn taxation_with_sample_tariffs(&self, shown: &str) {
+        let t = import_sample_tariffs(&self.db);
+        assert!(t.status.success(), "{}", stderr(&t));
+        self.w.click(".tab[data-vue=appels]").await;
+        self.w.wait_text("#table-tarifs", shown).await;
+    }
+    /// Types `value` in the field `key` and leaves it with Tab, where its change applies.
+    async fn fill_and_leave(&self, key: &str, value: &str) {
+        self.w.fill(&champ(key), value).await;
+        self.w.keys(&champ(key), &TAB.to_string()).await;
+    }
+    /// Opens Exporter, the save dialog answering `name` in the test's folder, once it offers
+    /// `choice`; returns the file's path.
+    async fn open_export(&self, name: &str, choice: &str) -> PathBuf {
+        let out = self.dir.join(name);
+        self.answer_dialog(&out);
+        self.w.click("#btn-exporter").await;
+        self.w.wait_text("#modale", choice).await;
+        out
+    }
+    /// Exports, and waits until the 25 accounts of the sample are said exported.
+    async fn export_all(&self) {
+        self.w.click("#btn-exporter-go").await;
+        self.w
+            .wait_text("#toasts", "25 utilisateurs exportés")
+            .await;
+    }
+    /// The names of the table once it shows `count` rows.
+    async fn names_when(&self, count: usize) -> Vec<String> {
+        wait_for(10, &format!("{count} lignes trouvées"), || async {
+            let n = self.names().await;
+            (n.len() == count).then_some(n)
+        })
+        .await
+    }
+    /// Searches for `name`, then clicks `action` on its row.
+    async fn search_and_act(&self, name: &str, action: &str) {
+        self.search(name).await;
+        self.row_action(name, action).await;
+    }
     async fn close(self) {
         self.w.c.close().await.unwrap();
     }
@@ -118,16 +163,36 @@ async fn press(w: &Win, key: char) {
     press_keys(w, &[key]).await;
 }
 
+/// The class of the call service's state in Paramètres: `service-state on` or `… off`.
+async fn service_state(w: &Win) -> String {
+    let script = "return document.querySelector('#etat-service').className";
+    w.js_text(script, vec![]).await
+}
+
+/// Runs `steps` in the page as its own scripts would, with `id` the id of Sami Mansouri's
+/// account; returns what they pass to `done`, or the message of what they threw.
+async fn with_samis_id(w: &Win, steps: &str) -> serde_json::Value {
+    let script = format!(
+        r#"const done = arguments[0];
+           (async () => {{
+             const page = await window.__TAURI__.core.invoke('lister_comptes', {{ requete: {{ recherche: '10000000007919', limite: 1 }} }});
+             const id = page.lignes[0].id;
+             {steps}
+           }})().catch(e => done(e.message || JSON.stringify(e)));"#
+    );
+    w.js_async(&script, vec![]).await
+}
+
+/// Whether the side panel is hidden.
+async fn panel_hidden(w: &Win) -> bool {
+    let script = "return document.querySelector('#panneau').hidden";
+    w.js(script, vec![]).await.as_bool().unwrap()
+}
+
 /// Id of the focused element ("" when it has none).
 async fn focused(w: &Win) -> String {
-    w.js(
-        "return document.activeElement ? document.activeElement.id : ''",
-        vec![],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
+    let script = "return document.activeElement ? document.activeElement.id : ''";
+    w.js_text(script, vec![]).await
 }
 
 /// A value read with the command line, the window left open.
@@ -145,7 +210,6 @@ fn tariff_count(db: &Path) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn table_lists_accounts_sorts_and_searches() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     let names = wait_for(20, "les lignes du tableau", || async {
         let n = s.names().await;
@@ -189,11 +253,7 @@ async fn table_lists_accounts_sorts_and_searches() {
     assert!(s.w.text("th[data-key=matricule]").await.contains('▼'));
 
     s.search("trabelsi").await;
-    let names = wait_for(10, "le résultat de la recherche", || async {
-        let n = s.names().await;
-        (n.len() == 2).then_some(n)
-    })
-    .await;
+    let names = s.names_when(2).await;
     assert_eq!(
         names,
         ["Rania Trabelsi", "Amira Trabelsi"],
@@ -223,14 +283,9 @@ async fn table_lists_accounts_sorts_and_searches() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.search("ben").await;
-    let names = wait_for(10, "le résultat de la recherche", || async {
-        let n = s.names().await;
-        (n.len() == 4).then_some(n)
-    })
-    .await;
+    let names = s.names_when(4).await;
     assert_eq!(
         names,
         [
@@ -274,11 +329,7 @@ async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
     assert!(selected().await.is_empty());
     s.w.keys("#recherche", "\u{E007}").await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        true
-    );
+    assert!(panel_hidden(&s.w).await);
     // Page Down twice from the whole list (25 rows, about 20 on screen) scrolls the selection
     // into view under the sticky header.
     s.w.keys("#recherche", "\u{E00C}").await;
@@ -308,7 +359,6 @@ async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn add_an_account_after_a_validation_error_then_edit_it() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.w.click("#btn-ajouter").await;
     s.w.fill(&champ("nom"), "Nouvel Utilisateur").await;
@@ -358,11 +408,7 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
     assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
     press(&s.w, ENTER).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false
-    );
+    assert!(!panel_hidden(&s.w).await);
     let back =
         s.w.js(
             "return document.activeElement.getAttribute('data-champ')",
@@ -376,11 +422,7 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
         .await;
     press(&s.w, ESCAPE).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false
-    );
+    assert!(!panel_hidden(&s.w).await);
     s.w.keys(&champ("nom"), "\u{E007}").await;
     s.w.wait_text("#toasts", "Modifications enregistrées").await;
     s.w.wait_text("tbody tr[data-id] td.sticky", "Nouvel Utilisateur Renommé")
@@ -395,10 +437,8 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn credit_then_an_overdraft_is_refused_with_its_reason() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    s.search("Sami Mansouri").await;
-    s.row_action("Sami Mansouri", "Gestion de solde").await;
+    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
     s.w.wait_text("#panneau h2", "Gestion de solde").await;
     s.w.fill(&champ("montant"), "12,500").await;
     s.w.wait_text("#panneau button.primary", "Créditer 12,500\u{a0}TND")
@@ -425,7 +465,6 @@ async fn credit_then_an_overdraft_is_refused_with_its_reason() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn delete_asks_with_name_and_balance_then_removes() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.search("Zied Zouari").await;
     // The account state switches from the table.
@@ -457,7 +496,6 @@ async fn delete_asks_with_name_and_balance_then_removes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn import_previews_errors_and_imports_the_valid_lines() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     let file = s.dir.join("nouveaux.csv");
     std::fs::write(
@@ -499,15 +537,10 @@ async fn import_previews_errors_and_imports_the_valid_lines() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_the_chosen_file() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    let out = s.dir.join("export.csv");
-    s.answer_dialog(&out);
-    s.w.click("#btn-exporter").await;
-    s.w.wait_text("#modale", "Format d'import").await;
+    let out = s.open_export("export.csv", "Format d'import").await;
     s.w.shot("09-exporter").await;
-    s.w.click("#btn-exporter-go").await;
-    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    s.export_all().await;
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("\u{feff}Nom utilisateur;Matricule;"));
     assert_eq!(text.lines().count(), 26);
@@ -519,12 +552,11 @@ async fn markup_in_names_is_shown_as_text() {
     let _guard = E2E_LOCK.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.sqlite3");
-    let f = dir.path().join("html.csv");
-    std::fs::write(
-        &f,
+    let f = write_file(
+        dir.path(),
+        "html.csv",
         "<img src=x onerror=\"document.title='pirate'\"> <b>Gras</b>;10000000000001;1000001\n",
-    )
-    .unwrap();
+    );
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let desktop = Desktop::start();
@@ -561,19 +593,8 @@ async fn markup_in_names_is_shown_as_text() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn taxation_screens_load_calls_show_history_and_print() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    let t = forfaits(
-        &s.db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
-    assert!(t.status.success());
-    s.w.click(".tab[data-vue=appels]").await;
-    s.w.wait_text("#table-tarifs", "Mobile Ooredoo").await;
+    s.taxation_with_sample_tariffs("Mobile Ooredoo").await;
     s.answer_dialog(&fixture("Master-sample.csv"));
     s.w.click("#vue-appels .dropzone").await;
     s.w.wait_text("#appels-nouveaux", "4").await;
@@ -592,15 +613,12 @@ async fn taxation_screens_load_calls_show_history_and_print() {
     s.w.wait_text("#panneau .mini-grid", "71234567").await;
     s.w.wait_text("#panneau .mini-grid", "Hors touches").await;
     s.w.shot("12-historique").await;
-    s.w.fill(&champ("depuis"), "21/11/2026").await;
-    s.w.keys(&champ("depuis"), "\u{E004}").await; // Tab: the change applies
+    s.fill_and_leave("depuis", "21/11/2026").await;
     s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
         .await;
-    s.w.fill(&champ("depuis"), "32/11/2026").await;
-    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.fill_and_leave("depuis", "32/11/2026").await;
     s.w.wait_text("#panneau .field-error", "n'existe pas").await;
-    s.w.fill(&champ("depuis"), "20/11/2026").await;
-    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.fill_and_leave("depuis", "20/11/2026").await;
     s.w.wait_text("#panneau .list-foot", "3 appels").await;
     let out = s.dir.join("historique.csv");
     s.answer_dialog(&out);
@@ -621,11 +639,7 @@ async fn taxation_screens_load_calls_show_history_and_print() {
         .await;
     s.w.wait_text("#toasts", "Durée totale remise à zéro").await;
     let o = forfaits(&s.db, &["search", "lotfi", "--json"]);
-    assert!(
-        stdout(&o).contains("\"duree_totale_s\":0"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "\"duree_totale_s\":0");
 
     s.row_action("Lotfi Ben Ali", "Imprimer").await;
     s.w.wait_text("#modale .sheet", "Lotfi Ben Ali").await;
@@ -652,7 +666,6 @@ async fn taxation_screens_load_calls_show_history_and_print() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn journal_and_settings_screens() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.w.click(".tab[data-vue=journal]").await;
     s.w.wait_text("#table-journal", "Import d'utilisateurs")
@@ -677,7 +690,6 @@ async fn journal_and_settings_screens() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     let m = "10000000007919";
     // The window credits 1,000 TND forty times (the command its Gestion de solde uses) while
@@ -686,28 +698,18 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
         let db = s.db.clone();
         std::thread::spawn(move || {
             for _ in 0..40 {
-                let o = forfaits(&db, &["balance", m, "credit", "0,001", "--reason", "CLI"]);
-                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                succeeded(balance(&db, m, "credit", "0,001", "CLI"));
             }
         })
     };
-    let done = s
-        .w
-        .c
-        .execute_async(
-            r#"const done = arguments[0];
-               (async () => {
-                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
-                 const id = page.lignes[0].id;
-                 for (let i = 0; i < 40; i++) {
-                   await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '1', motif: 'fenêtre' });
-                 }
-                 done('ok');
-               })().catch(e => done(JSON.stringify(e)));"#,
-            vec![],
-        )
-        .await
-        .unwrap();
+    let done = with_samis_id(
+        &s.w,
+        r#"for (let i = 0; i < 40; i++) {
+             await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '1', motif: 'fenêtre' });
+           }
+           done('ok');"#,
+    )
+    .await;
     assert_eq!(done, "ok");
     cli.join().unwrap();
     let row: serde_json::Value =
@@ -722,17 +724,7 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
     s.answer_dialog(&copy);
     s.w.click("#btn-sauvegarder").await;
     s.w.wait_text("#toasts", "Sauvegarde écrite").await;
-    forfaits(
-        &s.db,
-        &[
-            "balance",
-            m,
-            "debit",
-            "40",
-            "--reason",
-            "Après la sauvegarde",
-        ],
-    );
+    balance(&s.db, m, "debit", "40", "Après la sauvegarde");
     s.w.wait_gone("#toasts .toast").await;
     s.w.click("#btn-restaurer").await;
     s.w.wait_text("#confirmation", "sera remplacé").await;
@@ -748,13 +740,11 @@ async fn window_and_command_line_write_at_once_then_a_backup_is_restored() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_counts_and_names_in_agreed_french() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     // The page's helper, on the cases of the core's (`fr.rs`).
     let got = s
         .w
-        .c
-        .execute_async(
+        .js_async(
             r#"const done = arguments[0];
                import('./js/fr.js').then(f => done([
                  f.nombre(0, 'tarif', 'tarifs'), f.nombre(1, 'tarif', 'tarifs'),
@@ -769,8 +759,7 @@ async fn the_page_counts_and_names_in_agreed_french() {
                ])).catch(e => done(String(e)));"#,
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         got,
         serde_json::json!([
@@ -810,10 +799,8 @@ async fn the_page_counts_and_names_in_agreed_french() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn destructive_dialogs_open_on_annuler_so_enter_deletes_nothing() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    s.search("Zied Zouari").await;
-    s.row_action("Zied Zouari", "Supprimer").await;
+    s.search_and_act("Zied Zouari", "Supprimer").await;
     s.w.wait_text("#confirmation .confirm", "Zied Zouari").await;
     assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
     press(&s.w, ENTER).await;
@@ -855,18 +842,13 @@ async fn destructive_dialogs_open_on_annuler_so_enter_deletes_nothing() {
     );
     press(&s.w, ENTER).await;
     s.w.wait_gone("#confirmation").await;
-    assert_eq!(
-        s.w.js("return document.querySelector('#panneau').hidden", vec![])
-            .await,
-        false,
-        "the form stays open under the question"
-    );
+    let hidden = panel_hidden(&s.w).await;
+    assert!(!hidden, "the form stays open under the question");
     s.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     let state = || cli_account(&s.db, "10000000015838")["etat_compte"].clone();
     s.search("Amira Trabelsi").await;
@@ -904,7 +886,6 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
-    let _guard = E2E_LOCK.lock().await;
     // Every desktop launcher the system would try fails, as on a machine without a PDF viewer.
     let bin = tempfile::tempdir().unwrap();
     for launcher in [
@@ -956,19 +937,8 @@ async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    let t = forfaits(
-        &s.db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
-    assert!(t.status.success());
-    s.w.click(".tab[data-vue=appels]").await;
-    s.w.wait_text("#table-tarifs", "Mobile Orange").await;
+    s.taxation_with_sample_tariffs("Mobile Orange").await;
     let one = s.dir.join("un-tarif.csv");
     std::fs::write(
         &one,
@@ -1013,11 +983,9 @@ async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     let tnd = |amount: &str| format!("{amount}\u{a0}TND").replace(' ', "\u{202f}");
-    s.search("Sami Mansouri").await;
-    s.row_action("Sami Mansouri", "Gestion de solde").await;
+    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
     s.w.wait_text("#panneau h2", "Gestion de solde").await;
     // The button shows the amount and the balance Rust computed, never the raw input.
     s.w.fill(&champ("montant"), "12,5").await;
@@ -1051,20 +1019,12 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
     s.w.wait_gone("#confirmation").await;
     assert_eq!(cli_account(&s.db, "10000000007919")["solde"], "0,000");
     // The page cannot skip the question: the command refuses an unconfirmed large amount.
-    let refused = s
-        .w
-        .c
-        .execute_async(
-            r#"const done = arguments[0];
-               (async () => {
-                 const page = await window.__TAURI__.core.invoke('lister_comptes', { requete: { recherche: '10000000007919', limite: 1 } });
-                 await window.__TAURI__.core.invoke('saisir_mouvement', { id: page.lignes[0].id, type: 'recharge', montant: '5000', motif: '' });
-                 done('accepté');
-               })().catch(e => done(e.message));"#,
-            vec![],
-        )
-        .await
-        .unwrap();
+    let refused = with_samis_id(
+        &s.w,
+        r#"await window.__TAURI__.core.invoke('saisir_mouvement', { id, type: 'recharge', montant: '5000', motif: '' });
+           done('accepté');"#,
+    )
+    .await;
     assert!(
         refused
             .as_str()
@@ -1086,56 +1046,37 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
     s.close().await;
 }
 
+/// The error the field `key` points to (`aria-describedby`).
+async fn error_described(w: &Win, key: &str) -> String {
+    let script = "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby')).textContent;";
+    w.js_text(script, vec![key.into()]).await
+}
+
+/// Waits until the error the field `key` points to says `expected`.
+async fn wait_error_described(w: &Win, key: &str, expected: &str) {
+    wait_for(10, &format!("« {expected} » sous {key}"), || async {
+        let error = error_described(w, key).await;
+        error.contains(expected).then_some(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_taken_matricule_is_said_when_left_and_each_error_stays_under_its_field() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.w.click("#btn-ajouter").await;
-    let error_of = |key: &'static str| {
-        let w = &s.w;
-        async move {
-            w.js(
-                "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby')).textContent;",
-                vec![key.into()],
-            )
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-        }
-    };
+    let error_of = |key: &'static str| error_described(&s.w, key);
     // The name is still empty: the matricule of Sami Mansouri is reported as soon as it is left.
-    s.w.fill(&champ("matricule"), "10000000007919").await;
-    s.w.keys(&champ("matricule"), "\u{E004}").await;
-    wait_for(10, "le matricule déjà attribué", || async {
-        error_of("matricule")
-            .await
-            .contains("déjà attribué à Sami Mansouri")
-            .then_some(())
-    })
-    .await;
+    s.fill_and_leave("matricule", "10000000007919").await;
+    wait_error_described(&s.w, "matricule", "déjà attribué à Sami Mansouri").await;
     // An invalid phone does not make it disappear.
-    s.w.fill(&champ("touche1"), "12").await;
-    s.w.keys(&champ("touche1"), "\u{E004}").await;
-    wait_for(10, "l'erreur du numéro", || async {
-        error_of("touche1")
-            .await
-            .contains("3 à 15 chiffres")
-            .then_some(())
-    })
-    .await;
+    s.fill_and_leave("touche1", "12").await;
+    wait_error_described(&s.w, "touche1", "3 à 15 chiffres").await;
     assert!(error_of("matricule")
         .await
         .contains("déjà attribué à Sami Mansouri"));
-    s.w.fill(&champ("identifiant"), "8580488").await;
-    s.w.keys(&champ("identifiant"), "\u{E004}").await;
-    wait_for(10, "l'identifiant déjà attribué", || async {
-        error_of("identifiant")
-            .await
-            .contains("déjà attribué à Amira Trabelsi")
-            .then_some(())
-    })
-    .await;
+    s.fill_and_leave("identifiant", "8580488").await;
+    wait_error_described(&s.w, "identifiant", "déjà attribué à Amira Trabelsi").await;
     assert!(error_of("matricule").await.contains("déjà attribué"));
     assert!(error_of("touche1").await.contains("3 à 15 chiffres"));
     s.w.shot("19-matricule-deja-pris").await;
@@ -1144,21 +1085,13 @@ async fn a_taken_matricule_is_said_when_left_and_each_error_stays_under_its_fiel
 
 #[tokio::test(flavor = "multi_thread")]
 async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    for args in [
-        vec![
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-        vec![
-            "calls",
-            "import",
-            fixture("Master-sample.csv").to_str().unwrap(),
-        ],
-    ] {
-        let o = forfaits(&s.db, &args);
+    let calls = fixture("Master-sample.csv");
+    let loaded = [
+        import_sample_tariffs(&s.db),
+        forfaits(&s.db, &["calls", "import", calls.to_str().unwrap()]),
+    ];
+    for o in loaded {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let rows = || async { s.w.texts("#panneau .mini-grid tbody tr").await.len() };
@@ -1169,33 +1102,24 @@ async fn call_history_says_which_day_does_not_exist_and_counts_the_rows_it_shows
     s.w.wait_text("#panneau .list-foot", "3 appels").await;
     assert_eq!(rows().await, 3);
 
-    s.w.fill(&champ("depuis"), "31/02/2026").await;
-    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.fill_and_leave("depuis", "31/02/2026").await;
     let e = s.w.wait_text("#panneau .field-error", "n'existe pas").await;
     assert!(e.contains("février 2026 compte 28 jours"), "{e}");
     assert!(!e.contains("écrivez"), "{e}");
     assert_eq!((rows().await, foot().await), (0, String::new()));
 
     s.w.fill(&champ("depuis"), "21/11/2026").await;
-    s.w.fill(&champ("jusqua"), "20/11/2026").await;
-    s.w.keys(&champ("jusqua"), "\u{E004}").await;
+    s.fill_and_leave("jusqua", "20/11/2026").await;
     s.w.wait_text("#panneau .field-error", "La période est inversée")
         .await;
     assert_eq!((rows().await, foot().await), (0, String::new()));
 
-    s.w.c
-        .find(fantoccini::Locator::Css(&champ("jusqua")))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
+    s.w.clear(&champ("jusqua")).await;
     s.w.keys(&champ("jusqua"), "\u{E004}").await;
     s.w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
         .await;
     assert_eq!(rows().await, 0);
-    s.w.fill(&champ("depuis"), "20/11/2026").await;
-    s.w.keys(&champ("depuis"), "\u{E004}").await;
+    s.fill_and_leave("depuis", "20/11/2026").await;
     s.w.wait_text("#panneau .list-foot", "3 appels").await;
     assert_eq!(rows().await, 3);
     assert_eq!(s.w.texts("#panneau .field-error").await.concat(), "");
@@ -1221,15 +1145,11 @@ const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: +2162746814
 
 /// The tariffs, and Lotfi credited 2,000 TND: the SPEC §11 example (666 s granted, 1,998 held).
 fn lotfi_with_2_000(db: &Path) {
-    for args in [
-        vec![
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-        vec!["balance", LOTFI, "credit", "2,000", "--reason", "Dépôt"],
-    ] {
-        let o = forfaits(db, &args);
+    let done = [
+        import_sample_tariffs(db),
+        balance(db, LOTFI, "credit", "2,000", "Dépôt"),
+    ];
+    for o in done {
         assert!(o.status.success(), "{}", stderr(&o));
     }
 }
@@ -1281,7 +1201,6 @@ fn local_day(at: i64) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn call_history_says_why_a_call_was_refused_and_which_call_is_in_progress() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     lotfi_with_2_000(&s.db);
     let now = forfaits_core::store::now();
@@ -1382,7 +1301,6 @@ async fn call_history_says_why_a_call_was_refused_and_which_call_is_in_progress(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn gestion_de_solde_shows_what_a_call_in_progress_holds_and_warns_a_debit() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     lotfi_with_2_000(&s.db);
     let now = forfaits_core::store::now();
@@ -1465,13 +1383,8 @@ fn saved_settings(db: &Path) -> forfaits_core::store::Settings {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answers() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     s.w.click(".tab[data-vue=parametres]").await;
     s.w.wait_text(
@@ -1479,12 +1392,9 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         "Contrôle d'appel (Asterisk)",
     )
     .await;
+    let script = "return document.querySelector(\"[data-champ='adresse_service']\").value";
     assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='adresse_service']\").value",
-            vec![]
-        )
-        .await,
+        s.w.js(script, vec![]).await,
         serde_json::json!("127.0.0.1:4573")
     );
     // The longest call is a call rule: it moved to Règles d'appel (their own story).
@@ -1552,13 +1462,7 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         &format!("Aucun service ne répond sur {addr}"),
     )
     .await;
-    let off =
-        s.w.js(
-            "return document.querySelector('#etat-service').className",
-            vec![],
-        )
-        .await;
-    assert_eq!(off, serde_json::json!("service-state off"));
+    assert_eq!(service_state(&s.w).await, "service-state off");
 
     // The service started without --listen listens where the window said: it answers.
     let mut service = start_service(&s.db, &addr);
@@ -1568,19 +1472,12 @@ async fn parametres_check_the_call_control_fields_and_tell_when_the_service_answ
         &format!("Service en marche (Forfaits {})", env!("CARGO_PKG_VERSION")),
     )
     .await;
-    let on =
-        s.w.js(
-            "return document.querySelector('#etat-service').className",
-            vec![],
-        )
-        .await;
-    assert_eq!(on, serde_json::json!("service-state on"));
-    s.w.js(
-        "document.querySelector('#parametres-controle-appel').scrollIntoView({ block: 'start' })",
-        vec![],
+    assert_eq!(service_state(&s.w).await, "service-state on");
+    s.w.shot_from(
+        "#parametres-controle-appel",
+        "34-parametres-controle-d-appel",
     )
     .await;
-    s.w.shot("34-parametres-controle-d-appel").await;
     let _ = service.kill();
     let _ = service.wait();
     s.w.click("#btn-verifier-service").await;
@@ -1596,7 +1493,6 @@ fn error_under(key: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothing() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.w.click(".tab[data-vue=parametres]").await;
     s.w.wait_text("#regles-appel h3", "Règles d'appel").await;
@@ -1650,12 +1546,7 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "Lu comme : lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00",
     )
     .await;
-    s.w.js(
-        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("35-regles-d-appel").await;
+    s.w.shot_from("#regles-appel", "35-regles-d-appel").await;
 
     // A wrong day is said under the field, pointing at it; the week drawn stays the last good
     // one, dimmed; saving writes nothing.
@@ -1666,25 +1557,13 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
     )
     .await;
     s.w.wait_text("#horaires-canonique", "ne se lit pas").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector('#semaine-horaires').classList.contains('stale')",
-            vec![]
-        )
-        .await,
-        true
-    );
+    let script = "return document.querySelector('#semaine-horaires').classList.contains('stale')";
+    assert_eq!(s.w.js(script, vec![]).await, true);
     s.w.fill(&champ("appels_par_jour"), "3").await;
     // Letters cannot even be typed as minutes.
     s.w.fill(&champ("duree_max_appel"), "2x0").await;
-    assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='duree_max_appel']\").value",
-            vec![]
-        )
-        .await,
-        serde_json::json!("20")
-    );
+    let script = "return document.querySelector(\"[data-champ='duree_max_appel']\").value";
+    assert_eq!(s.w.js(script, vec![]).await, serde_json::json!("20"));
     s.w.keys(&champ("appels_par_jour"), &ENTER.to_string())
         .await; // Enter saves: refused
     s.w.wait_text(&error_under("horaires"), "Jour inconnu « lundi »")
@@ -1694,12 +1573,8 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "horaires",
         "the focus goes to the field in error"
     );
-    s.w.js(
-        "document.querySelector('#regles-appel').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("36-regles-d-appel-erreur").await;
+    s.w.shot_from("#regles-appel", "36-regles-d-appel-erreur")
+        .await;
     let st = saved_settings(&s.db);
     assert!(st.call_hours.is_always(), "nothing saved");
     assert_eq!((st.max_call_minutes, st.calls_per_day), (60, None));
@@ -1727,12 +1602,9 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
         "lun-ven 08:00-12:00; sam 09:00-12:00"
     );
     assert_eq!((st.max_call_minutes, st.calls_per_day), (20, Some(3)));
+    let script = "return document.querySelector(\"[data-champ='horaires']\").value";
     assert_eq!(
-        s.w.js(
-            "return document.querySelector(\"[data-champ='horaires']\").value",
-            vec![]
-        )
-        .await,
+        s.w.js(script, vec![]).await,
         serde_json::json!("lun-ven 08:00-12:00; sam 09:00-12:00")
     );
     assert!(s.w.texts(".field-error").await.iter().all(|e| e.is_empty()));
@@ -1741,14 +1613,8 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
 
 /// `data-champ` of the focused element.
 async fn focused_champ(w: &Win) -> String {
-    w.js(
-        "return document.activeElement ? (document.activeElement.getAttribute('data-champ') || '') : ''",
-        vec![],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
+    let script = "return document.activeElement ? (document.activeElement.getAttribute('data-champ') || '') : ''";
+    w.js_text(script, vec![]).await
 }
 
 fn numbers_json(db: &Path) -> Vec<serde_json::Value> {
@@ -1762,7 +1628,6 @@ fn numbers_json(db: &Path) -> Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn numeros_block_after_naming_the_holders_privilege_search_and_remove() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     s.w.click(".tab[data-vue=numeros]").await;
     s.w.wait_text("#table-interdits", "Aucun numéro interdit")
@@ -1924,7 +1789,6 @@ async fn numeros_block_after_naming_the_holders_privilege_search_and_remove() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     for args in [
         &["rules", "--max-call", "45", "--calls-per-day", "5"][..],
@@ -1974,13 +1838,7 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         "Le numéro +21671999999 est interdit (règle « +21671999999 » : Plainte de la victime)",
     )
     .await;
-    s.w.c
-        .find(fantoccini::Locator::Css(&champ("touche5")))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
+    s.w.clear(&champ("touche5")).await;
 
     // Limits: a refused value is said under its field and nothing is saved.
     s.w.fill(&champ("duree_max_appel"), "15").await;
@@ -2003,14 +1861,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     // Suspension: the reason is required; Enter in its fields suspends.
     s.row_action("Lotfi Ben Ali", "Modifier").await;
     s.w.wait_text("#panneau legend", "Règles").await;
-    assert_eq!(
-        s.w.js(
-            "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)",
-            vec![]
-        )
-        .await,
-        serde_json::json!(["15", "2"])
-    );
+    let script = "return [\"duree_max_appel\", \"appels_par_jour\"].map(k => document.querySelector(`#panneau [data-champ='${k}']`).value)";
+    assert_eq!(s.w.js(script, vec![]).await, serde_json::json!(["15", "2"]));
     s.w.js(
         "const d = document.querySelector(\"[data-champ='suspendu_jusqu_au']\"); d.value = '2099-12-12'; d.dispatchEvent(new Event('input', { bubbles: true }));",
         vec![],
@@ -2023,12 +1875,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
     )
     .await;
     assert_eq!(lotfi().suspended_until, None);
-    s.w.js(
-        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("39-regles-du-compte-suspendre").await;
+    s.w.shot_from("#regles-compte", "39-regles-du-compte-suspendre")
+        .await;
     s.w.fill(&champ("motif_suspension"), "discipline").await;
     s.w.keys(&champ("motif_suspension"), &ENTER.to_string())
         .await;
@@ -2047,12 +1895,8 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         "Suspendu jusqu'au 12/12/2099"
     );
     assert_eq!(focused(&s.w).await, "btn-lever-suspension");
-    s.w.js(
-        "document.querySelector('#regles-compte').scrollIntoView({ block: 'start' })",
-        vec![],
-    )
-    .await;
-    s.w.shot("40-regles-du-compte-suspendu").await;
+    s.w.shot_from("#regles-compte", "40-regles-du-compte-suspendu")
+        .await;
     assert_eq!(
         lotfi().suspended_until,
         chrono::NaiveDate::from_ymd_opt(2099, 12, 12)
@@ -2182,19 +2026,13 @@ fn assert_in_order(text: &str, pieces: &[String]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     add_arabic_account(&s);
     s.search(ARABIC_MATRICULE).await;
     assert_eq!(s.names().await, [ARABIC]);
     // The name cell takes the direction of its text: an Arabic name reads right to left.
-    let cell = s
-        .w
-        .js(
-            "const td = document.querySelector('tbody tr[data-id] td.sticky'); return [td.getAttribute('dir'), getComputedStyle(td).direction];",
-            vec![],
-        )
-        .await;
+    let direction = "const td = document.querySelector('tbody tr[data-id] td.sticky'); return [td.getAttribute('dir'), getComputedStyle(td).direction];";
+    let cell = s.w.js(direction, vec![]).await;
     assert_eq!(cell, serde_json::json!(["auto", "rtl"]));
 
     assert!(!s.printed.exists());
@@ -2230,13 +2068,11 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
         )
         .await;
     let sheet =
-        s.w.c
-            .execute_async(
+        s.w.js_async(
                 "const done = arguments[1]; window.__TAURI__.core.invoke('fiche_compte', { id: arguments[0] }).then(done, (e) => done({ erreur: e }));",
                 vec![id],
             )
-            .await
-            .unwrap();
+            .await;
     let str_of = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     let mut expected = vec![str_of(&sheet["titre"]), str_of(&sheet["sous_titre"])];
     for section in sheet["sections"].as_array().expect("sections") {
@@ -2312,18 +2148,15 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
 #[tokio::test(flavor = "multi_thread")]
 async fn export_to_an_excel_workbook_reads_back_with_text_matricules() {
     use calamine::{Data, Reader};
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
-    let out = s.dir.join("utilisateurs.xlsx");
-    s.answer_dialog(&out);
-    s.w.click("#btn-exporter").await;
-    s.w.wait_text("#modale", "Classeur Excel (.xlsx)").await;
+    let out = s
+        .open_export("utilisateurs.xlsx", "Classeur Excel (.xlsx)")
+        .await;
     s.w.click("#modale input[value=xlsx]").await;
     // A workbook has columns, not a separator.
     s.w.wait_gone("#export-separateur").await;
     s.w.shot("43-exporter-xlsx").await;
-    s.w.click("#btn-exporter-go").await;
-    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    s.export_all().await;
     // The save dialog offered a workbook.
     assert_eq!(
         s.asked(),
@@ -2375,7 +2208,6 @@ async fn export_to_an_excel_workbook_reads_back_with_text_matricules() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ajouter_plusieurs_utilisateurs_reads_an_excel_workbook() {
-    let _guard = E2E_LOCK.lock().await;
     let s = session().await;
     // As Excel keeps it: text cells for codes, a matricule whose leading zero was lost.
     let file = s.dir.join("nouveaux.xlsx");

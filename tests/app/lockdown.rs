@@ -1,33 +1,14 @@
 //! The page reaches only the commands the app manifest lists and the capability grants: checked
 //! on Tauri's mock runtime with the real configuration (tauri.conf.json, capabilities, CSP).
 
+use crate::support::{mock_desk, request, write_file};
 use std::sync::{Arc, Mutex, OnceLock};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{get_ipc_response, mock_builder};
 
 /// Not in the app manifest: registered only here, to prove the ACL refuses it.
 #[tauri::command]
 fn commande_cachee() -> String {
     "ne devrait jamais répondre".into()
-}
-
-fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
-    InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: if cfg!(windows) {
-            "http://tauri.localhost"
-        } else {
-            "tauri://localhost"
-        }
-        .parse()
-        .unwrap(),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    }
 }
 
 #[test]
@@ -65,14 +46,7 @@ fn the_page_reaches_its_commands_and_nothing_else() {
 #[test]
 fn allowed_commands_answer_through_the_acl() {
     let dir = tempfile::tempdir().unwrap();
-    let state = forfaits_app::AppState::open(Some(dir.path().join("a.sqlite3"))).unwrap();
-    let app = forfaits_app::with_commands(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (app, webview) = mock_desk(dir.path());
     let r = get_ipc_response(&webview, request("lire_parametres", serde_json::json!({})));
     let v: serde_json::Value = r.expect("allowed").deserialize().unwrap();
     assert_eq!(v["devise"], "TND");
@@ -90,14 +64,7 @@ fn allowed_commands_answer_through_the_acl() {
 #[test]
 fn every_listed_command_passes_the_capability() {
     let dir = tempfile::tempdir().unwrap();
-    let state = forfaits_app::AppState::open(Some(dir.path().join("c.sqlite3"))).unwrap();
-    let app = forfaits_app::with_commands(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = mock_desk(dir.path());
     for cmd in forfaits_app::COMMANDS {
         // Without its arguments most commands fail, but on their arguments, not on the ACL.
         if let Err(e) = get_ipc_response(&webview, request(cmd, serde_json::json!({}))) {
@@ -141,18 +108,20 @@ fn log_lines_with(needle: &str) -> Vec<String> {
         .collect()
 }
 
+/// The log has exactly one line naming `needle`, and it holds every one of `pieces`.
+fn assert_one_log_line(needle: &str, pieces: &[&str]) {
+    let lines = log_lines_with(needle);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    for piece in pieces {
+        assert!(lines[0].contains(piece), "{piece:?} missing: {}", lines[0]);
+    }
+}
+
 #[test]
 fn a_failed_command_writes_one_log_line_with_its_code_and_cause() {
     captured_log();
     let dir = tempfile::tempdir().unwrap();
-    let state = forfaits_app::AppState::open(Some(dir.path().join("j.sqlite3"))).unwrap();
-    let app = forfaits_app::with_commands(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, webview) = mock_desk(dir.path());
 
     // Refused: the person's request, logged as a warning with its code.
     let r = get_ipc_response(
@@ -163,15 +132,14 @@ fn a_failed_command_writes_one_log_line_with_its_code_and_cause() {
     let v: serde_json::Value = serde_json::from_str(&err.to_string())
         .unwrap_or_else(|_| panic!("the page receives {{code, message, champs}}: {err}"));
     assert_eq!(v["code"], "introuvable");
-    let lines = log_lines_with("424242");
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].contains("WARN")
-            && lines[0].contains("commande=supprimer_compte")
-            && lines[0].contains("code=introuvable")
-            && lines[0].contains("Aucun compte ne correspond à l'identifiant interne 424242."),
-        "{}",
-        lines[0]
+    assert_one_log_line(
+        "424242",
+        &[
+            "WARN",
+            "commande=supprimer_compte",
+            "code=introuvable",
+            "Aucun compte ne correspond à l'identifiant interne 424242.",
+        ],
     );
 
     // Failed: the file is missing; the system's own words stay in the log, not on the page.
@@ -189,15 +157,14 @@ fn a_failed_command_writes_one_log_line_with_its_code_and_cause() {
     );
     let err = r.expect_err("missing file").to_string();
     assert!(!err.contains("os error"), "{err}");
-    let lines = log_lines_with("absent-7731");
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].contains("ERROR")
-            && lines[0].contains("commande=analyser_tarifs")
-            && lines[0].contains("code=fichier")
-            && lines[0].contains("os error 2"),
-        "{}",
-        lines[0]
+    assert_one_log_line(
+        "absent-7731",
+        &[
+            "ERROR",
+            "commande=analyser_tarifs",
+            "code=fichier",
+            "os error 2",
+        ],
     );
 }
 
@@ -229,15 +196,15 @@ fn choose(
 #[test]
 fn the_page_never_names_a_file_and_a_chosen_one_serves_once() {
     let dir = tempfile::tempdir().unwrap();
-    let state = forfaits_app::AppState::open(Some(dir.path().join("f.sqlite3"))).unwrap();
-    let app = forfaits_app::with_commands(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (app, webview) = mock_desk(dir.path());
     let call = |cmd: &str, args: serde_json::Value| get_ipc_response(&webview, request(cmd, args));
+    let tariff_count = || {
+        let tariffs = call("lister_tarifs", serde_json::json!({})).unwrap();
+        tariffs
+            .deserialize::<Vec<serde_json::Value>>()
+            .unwrap()
+            .len()
+    };
     let refused = |cmd: &str, args: serde_json::Value| {
         let e = call(cmd, args).expect_err(cmd);
         assert_eq!(e["code"], "refuse", "{cmd}: {e}");
@@ -246,12 +213,7 @@ fn the_page_never_names_a_file_and_a_chosen_one_serves_once() {
     // A path where a token belongs is refused by every command that reads or writes a file:
     // nothing is written, nothing is read.
     let written = dir.path().join("ecrit.csv");
-    let tariffs = dir.path().join("tarifs.csv");
-    std::fs::write(
-        &tariffs,
-        "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,200;30;6;0\n",
-    )
-    .unwrap();
+    let tariffs = write_file(dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,200;30;6;0\n");
     let (w, r) = (written.to_str().unwrap(), tariffs.to_str().unwrap());
     let periode = serde_json::json!({ "du": "", "au": "" });
     for (cmd, args) in [
@@ -293,14 +255,7 @@ fn the_page_never_names_a_file_and_a_chosen_one_serves_once() {
     // The old argument is not read at all.
     assert!(call("sauvegarder", serde_json::json!({ "chemin": w })).is_err());
     assert!(!written.exists());
-    let tariffs_now = call("lister_tarifs", serde_json::json!({})).unwrap();
-    assert_eq!(
-        tariffs_now
-            .deserialize::<Vec<serde_json::Value>>()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(tariff_count(), 0);
 
     // The file chosen in the save dialog is written once; its token is then spent.
     let backup = dir.path().join("sauvegarde.sqlite3");
@@ -340,14 +295,7 @@ fn the_page_never_names_a_file_and_a_chosen_one_serves_once() {
         "importer_tarifs",
         serde_json::json!({ "jeton": preview["jeton"] }),
     );
-    let tariffs_now = call("lister_tarifs", serde_json::json!({})).unwrap();
-    assert_eq!(
-        tariffs_now
-            .deserialize::<Vec<serde_json::Value>>()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(tariff_count(), 1);
 
     // A file dropped on the window reaches the page as a token too.
     use tauri::Listener;

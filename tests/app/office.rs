@@ -16,10 +16,8 @@ const ARABIC: &str = "محمد بن علي;00012345678901;1234567;+21620111222\n
 fn base_with_names() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.sqlite3");
-    let csv = dir.path().join("noms.csv");
-    std::fs::write(&csv, ARABIC).unwrap();
-    let o = forfaits(&db, &["import", csv.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = write_file(dir.path(), "noms.csv", ARABIC);
+    succeeded(forfaits(&db, &["import", csv.to_str().unwrap()]));
     (dir, db)
 }
 
@@ -164,22 +162,12 @@ fn printing_to_a_missing_or_misnamed_printer_is_refused_in_french() {
     cups_pdf_printer();
     let (_d, db) = base_with_names();
     let before = db_snapshot(&db);
-    let o = forfaits(
-        &db,
-        &["sheet", "00012345678901", "--print", "--printer", "Absente"],
-    );
+    let o = forfaits_words(&db, "sheet 00012345678901 --print --printer Absente");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("Absente"), "{}", stderr(&o));
-    let o = forfaits(
-        &db,
-        &["sheet", "00012345678901", "--print", "--printer", "a b/c"],
-    );
+    assert_stderr_has(&o, "Absente");
+    let o = forfaits_words(&db, "sheet 00012345678901 --print --printer 'a b/c'");
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("n'est pas un nom d'imprimante"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "n'est pas un nom d'imprimante");
     let o = forfaits(&db, &["sheet", "00012345678901", "--printer", "PDF"]);
     assert_eq!(o.status.code(), Some(2), "--printer needs --print");
     assert_eq!(db_snapshot(&db), before);
@@ -209,14 +197,14 @@ fn the_sheet_of_an_arabic_name_embeds_its_font_and_reads_back() {
 #[test]
 fn arabic_and_french_spellings_find_the_same_people() {
     let (_d, db) = base_with_names();
-    for (query, name) in [
+    let spellings = [
         ("احمد", "أحمد الطرابلسي"),
         ("فاطمه", "فاطمة الزهراء"),
         ("eleonore", "Éléonore Ben Saïd"),
         ("مُحَمَّد", "محمد بن علي"),
-    ] {
-        let o = forfaits(&db, &["search", query]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    ];
+    for (query, name) in spellings {
+        let o = succeeded(forfaits(&db, &["search", query]));
         assert!(stdout(&o).contains(name), "{query} → {}", stdout(&o));
     }
 }
@@ -226,22 +214,12 @@ fn an_xlsx_export_imports_back_the_same_and_libreoffice_keeps_the_zeros() {
     let (d, db) = base_with_names();
     forfaits(&db, &["balance", "00012345678904", "credit", "7,25"]);
     let xlsx = d.path().join("comptes.xlsx");
-    let o = forfaits(
-        &db,
-        &[
-            "export",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let to = xlsx.to_str().unwrap();
+    succeeded(forfaits(&db, &["export", "--format", "xlsx", "--out", to]));
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK", "a zip archive");
 
     let db2 = d.path().join("vide.sqlite3");
-    let o = forfaits(&db2, &["import", xlsx.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(forfaits(&db2, &["import", xlsx.to_str().unwrap()]));
     assert_eq!(stdout(&o).lines().last(), Some("4 importés, 0 rejeté"));
     let same = |db: &Path| stdout(&forfaits(db, &["export", "--format", "import"]));
     assert_eq!(same(&db2), same(&db));

@@ -188,7 +188,7 @@ async fn the_deb_installs_and_its_command_line_and_window_work() {
         ],
     );
     assert!(!bad.status.success());
-    assert!(stderr(&bad).contains("ligne"), "{}", stderr(&bad));
+    assert_stderr_has(&bad, "ligne");
     assert_eq!(db_snapshot(&db), before, "the refused import wrote nothing");
     ok(p, &["--db", dbs, "check"]);
 

@@ -54,6 +54,37 @@ fn calls_file(dir: &Path, n: usize, accounts: usize) -> PathBuf {
     f
 }
 
+/// A database `name` in `dir` holding `n` generated accounts.
+fn db_of_users(dir: &Path, name: &str, n: usize) -> PathBuf {
+    let db = dir.join(name);
+    succeeded(forfaits(
+        &db,
+        &["import", users_file(dir, n, 0).to_str().unwrap()],
+    ));
+    db
+}
+
+/// A database `name` in `dir` holding the sample's 25 accounts.
+fn db_of_sample(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    let o = forfaits(
+        &db,
+        &["import", fixture("users-sample.csv").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    db
+}
+
+/// `forfaits backup` of `db` into `copy`, which must succeed.
+fn backup(db: &Path, copy: &Path) {
+    succeeded(forfaits(db, &["backup", copy.to_str().unwrap()]));
+}
+
+/// The one number `sql` counts.
+fn count(c: &rusqlite::Connection, sql: &str) -> i64 {
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
 fn accounts(db: &Path) -> u64 {
     Store::open(db).unwrap().count_accounts().unwrap()
 }
@@ -97,6 +128,14 @@ fn kill_after(db: &Path, args: &[&str], ms: u64) -> bool {
     running
 }
 
+/// A kill test proves something only if enough kills landed while the work was running.
+fn assert_kills_landed(killed_inside: u32, at_least: u32, work: &str) {
+    assert!(
+        killed_inside >= at_least,
+        "{at_least} kills must land during {work}, {killed_inside} did"
+    );
+}
+
 #[test]
 fn an_import_killed_anywhere_leaves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,34 +166,19 @@ fn an_import_killed_anywhere_leaves_all_or_nothing() {
         );
         if n == before {
             // Nothing half-done blocks a new import of the same file.
-            let o = forfaits(&db, &["import", file.to_str().unwrap()]);
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            succeeded(forfaits(&db, &["import", file.to_str().unwrap()]));
             assert_eq!(accounts(&db), before + 150_000);
             check_passes(&db);
         }
     }
-    assert!(
-        killed_inside >= 3,
-        "most kills must land during the import ({killed_inside})"
-    );
+    assert_kills_landed(killed_inside, 3, "the import");
 }
 
 #[test]
 fn a_call_load_killed_anywhere_leaves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db0 = dir.path().join("base.sqlite3");
-    forfaits(
-        &db0,
-        &["import", users_file(dir.path(), 2_000, 0).to_str().unwrap()],
-    );
-    forfaits(
-        &db0,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
+    let db0 = db_of_users(dir.path(), "base.sqlite3", 2_000);
+    import_sample_tariffs(&db0);
     let calls = calls_file(dir.path(), 200_000, 2_000);
     let mut killed_inside = 0;
     for (i, ms) in [100, 700, 1500, 2600].into_iter().enumerate() {
@@ -163,16 +187,8 @@ fn a_call_load_killed_anywhere_leaves_all_or_nothing() {
         killed_inside += kill_after(&db, &["calls", "import", calls.to_str().unwrap()], ms) as u32;
         check_passes(&db);
         let c = rusqlite::Connection::open(&db).unwrap();
-        let loaded: i64 = c
-            .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
-            .unwrap();
-        let debits: i64 = c
-            .query_row(
-                "SELECT count(*) FROM movements WHERE kind = 'appel'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let loaded = count(&c, "SELECT count(*) FROM calls");
+        let debits = count(&c, "SELECT count(*) FROM movements WHERE kind = 'appel'");
         assert!(
             loaded == 0 || loaded == 200_000,
             "kill after {ms} ms left {loaded} calls"
@@ -183,23 +199,13 @@ fn a_call_load_killed_anywhere_leaves_all_or_nothing() {
             "calls and their debits go together"
         );
     }
-    assert!(
-        killed_inside >= 2,
-        "kills must land during the load ({killed_inside})"
-    );
+    assert_kills_landed(killed_inside, 2, "the load");
 }
 
 #[test]
 fn an_export_killed_anywhere_leaves_no_half_file() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("e.sqlite3");
-    forfaits(
-        &db,
-        &[
-            "import",
-            users_file(dir.path(), 150_000, 0).to_str().unwrap(),
-        ],
-    );
+    let db = db_of_users(dir.path(), "e.sqlite3", 150_000);
     for ms in [15, 60, 150, 300] {
         let out = dir.path().join(format!("export-{ms}.csv"));
         kill_after(&db, &["export", "--out", out.to_str().unwrap()], ms);
@@ -214,21 +220,10 @@ fn an_export_killed_anywhere_leaves_no_half_file() {
 #[test]
 fn several_processes_writing_money_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("p.sqlite3");
-    forfaits(
-        &db,
-        &["import", users_file(dir.path(), 50, 0).to_str().unwrap()],
-    );
-    forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
+    let db = db_of_users(dir.path(), "p.sqlite3", 50);
+    import_sample_tariffs(&db);
     let m = "10000000000000";
-    forfaits(&db, &["balance", m, "credit", "1000", "--reason", "Dépôt"]);
+    balance(&db, m, "credit", "1000", "Dépôt");
     let calls = calls_file(dir.path(), 5_000, 50);
     let mut handles = Vec::new();
     for p in 0..4 {
@@ -240,8 +235,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
                 } else {
                     ("debit", "0,001".to_string())
                 };
-                let o = forfaits(&db, &["balance", m, op, &amount, "--reason", "Concurrence"]);
-                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                succeeded(balance(&db, m, op, &amount, "Concurrence"));
             }
         }));
     }
@@ -252,8 +246,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
     for h in handles {
         h.join().unwrap();
     }
-    let load = loader.join().unwrap();
-    assert_eq!(load.status.code(), Some(0), "{}", stderr(&load));
+    succeeded(loader.join().unwrap());
     check_passes(&db);
     let s = Store::open(&db).unwrap();
     let a = s.account_by_matricule(m).unwrap();
@@ -278,11 +271,7 @@ fn several_processes_writing_money_at_once_lose_nothing() {
 #[test]
 fn a_backup_taken_while_another_process_writes_is_consistent() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("b.sqlite3");
-    forfaits(
-        &db,
-        &["import", users_file(dir.path(), 3_000, 0).to_str().unwrap()],
-    );
+    let db = db_of_users(dir.path(), "b.sqlite3", 3_000);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
         let (db, stop) = (db.clone(), stop.clone());
@@ -306,8 +295,7 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
     };
     for i in 0..5 {
         let copy = dir.path().join(format!("copie-{i}.sqlite3"));
-        let o = forfaits(&db, &["backup", copy.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        backup(&db, &copy);
         check_passes(&copy);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -318,41 +306,12 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
 #[test]
 fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.sqlite3");
-    forfaits(
-        &db,
-        &["import", &fixture("users-sample.csv").to_string_lossy()],
-    );
-    forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "credit",
-            "12,500",
-            "--reason",
-            "Dépôt",
-        ],
-    );
+    let db = db_of_sample(dir.path(), "r.sqlite3");
+    balance(&db, "10000000007919", "credit", "12,500", "Dépôt");
     let copy = dir.path().join("sauvegarde.sqlite3");
-    assert_eq!(
-        forfaits(&db, &["backup", copy.to_str().unwrap()])
-            .status
-            .code(),
-        Some(0)
-    );
+    backup(&db, &copy);
     // Life goes on after the backup…
-    forfaits(
-        &db,
-        &[
-            "balance",
-            "10000000007919",
-            "debit",
-            "2",
-            "--reason",
-            "Achat",
-        ],
-    );
+    balance(&db, "10000000007919", "debit", "2", "Achat");
     forfaits(
         &db,
         &["import", users_file(dir.path(), 10, 500).to_str().unwrap()],
@@ -360,8 +319,7 @@ fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
     assert_eq!(accounts(&db), 35);
 
     // …broken files are refused and change nothing.
-    let text = dir.path().join("texte.sqlite3");
-    std::fs::write(&text, "pas une base".repeat(500)).unwrap();
+    let text = write_file(dir.path(), "texte.sqlite3", "pas une base".repeat(500));
     let foreign = dir.path().join("autre.sqlite3");
     rusqlite::Connection::open(&foreign)
         .unwrap()
@@ -410,9 +368,8 @@ fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
         );
     }
 
-    let o = forfaits(&db, &["restore", copy.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("25 comptes"), "{}", stdout(&o));
+    let o = succeeded(forfaits(&db, &["restore", copy.to_str().unwrap()]));
+    assert_stdout_has(&o, "25 comptes");
     assert_eq!(accounts(&db), 25);
     let row: serde_json::Value = serde_json::from_str(
         stdout(&forfaits(&db, &["search", "10000000007919", "--json"])).trim(),
@@ -459,20 +416,13 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
     drop(s);
     // The search index of the upgraded file finds any part of a number or a name.
     let o = forfaits(&db, &["search", "3470"]);
-    assert!(stdout(&o).contains("Lotfi Ben Ali"), "{}", stdout(&o));
+    assert_stdout_has(&o, "Lotfi Ben Ali");
     let o = forfaits(&db, &["search", "ouazi"]);
-    assert!(stderr(&o).contains("Aucun compte"), "{}", stderr(&o));
+    assert_stderr_has(&o, "Aucun compte");
     let o = forfaits(&db, &["search", "ouari"]);
-    assert!(stdout(&o).contains("Zied Zouari"), "{}", stdout(&o));
+    assert_stdout_has(&o, "Zied Zouari");
     // The new tables work on the upgraded file.
-    forfaits(
-        &db,
-        &[
-            "tariffs",
-            "import",
-            fixture("tariffs-sample.csv").to_str().unwrap(),
-        ],
-    );
+    import_sample_tariffs(&db);
     let o = forfaits(
         &db,
         &[
@@ -481,20 +431,15 @@ fn a_database_of_the_first_schema_opens_with_this_version() {
             fixture("Master-sample.csv").to_str().unwrap(),
         ],
     );
-    assert!(stdout(&o).contains("4 appels chargés"), "{}", stdout(&o));
+    assert_stdout_has(&o, "4 appels chargés");
     check_passes(&db);
 }
 
 #[test]
 fn restore_refuses_what_is_not_a_complete_backup_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.sqlite3");
-    forfaits(
-        &db,
-        &["import", &fixture("users-sample.csv").to_string_lossy()],
-    );
-    let zero = dir.path().join("vide.sqlite3");
-    std::fs::write(&zero, b"").unwrap();
+    let db = db_of_sample(dir.path(), "r.sqlite3");
+    let zero = write_file(dir.path(), "vide.sqlite3", b"");
     let empty = dir.path().join("sqlite-vide.sqlite3");
     rusqlite::Connection::open(&empty)
         .unwrap()
@@ -507,12 +452,7 @@ fn restore_refuses_what_is_not_a_complete_backup_and_changes_nothing() {
     c.pragma_update(None, "user_version", 3).unwrap();
     drop(c);
     let partial = dir.path().join("partielle.sqlite3");
-    assert_eq!(
-        forfaits(&db, &["backup", partial.to_str().unwrap()])
-            .status
-            .code(),
-        Some(0)
-    );
+    backup(&db, &partial);
     rusqlite::Connection::open(&partial)
         .unwrap()
         .execute_batch("DROP TABLE calls;")
@@ -574,18 +514,9 @@ fn wait_for_writer(db: &Path, child: &mut std::process::Child) -> bool {
 #[test]
 fn a_restore_during_an_import_in_another_process_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.sqlite3");
-    forfaits(
-        &db,
-        &["import", &fixture("users-sample.csv").to_string_lossy()],
-    );
+    let db = db_of_sample(dir.path(), "r.sqlite3");
     let old = dir.path().join("ancienne.sqlite3");
-    assert_eq!(
-        forfaits(&db, &["backup", old.to_str().unwrap()])
-            .status
-            .code(),
-        Some(0)
-    );
+    backup(&db, &old);
     // Matricules and identifiants apart from the sample's.
     let big = users_file(dir.path(), 60_000, 3_900_000);
     let mut import = Command::new(bin())
@@ -613,13 +544,8 @@ fn a_restore_during_an_import_in_another_process_loses_nothing() {
         ])
         .output()
         .unwrap();
-    let imported = import.wait_with_output().unwrap();
-    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
-    assert!(
-        stdout(&imported).contains("60000 importés"),
-        "{}",
-        stdout(&imported)
-    );
+    let imported = succeeded(import.wait_with_output().unwrap());
+    assert_stdout_has(&imported, "60000 importés");
     let aside: Vec<PathBuf> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
@@ -644,7 +570,7 @@ fn a_restore_during_an_import_in_another_process_loses_nothing() {
         }
         _ => {
             // Or it gave up waiting, in French, and changed nothing.
-            assert!(stderr(&restore).contains("occupée"), "{}", stderr(&restore));
+            assert_stderr_has(&restore, "occupée");
             assert_eq!(accounts(&db), 25 + 60_000);
         }
     }

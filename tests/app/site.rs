@@ -37,11 +37,7 @@ impl Db {
             run(None, &["site", "init", &url])
         };
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(
-            stdout(&o).contains("connexion chiffrée (TLS)"),
-            "{}",
-            stdout(&o)
-        );
+        assert_stdout_has(&o, "connexion chiffrée (TLS)");
         Db {
             arg: url,
             _dir: None,
@@ -89,8 +85,7 @@ fn sample() -> String {
 }
 
 fn balance_of(db: &Db, matricule: &str) -> String {
-    let o = db.run(&["search", matricule, "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = succeeded(db.run(&["search", matricule, "--json"]));
     let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     row["solde"].as_str().unwrap().to_string()
 }
@@ -117,8 +112,7 @@ macro_rules! on_both_stores {
 
 on_both_stores! {
     cli_import_search_credit_refused_debit_and_check => |db: Db| {
-        let o = db.run(&["import", &sample()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["import", &sample()]));
         assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
         let o = db.run(&["search", "Trabelsi", "--json"]);
         let rows: Vec<serde_json::Value> =
@@ -126,15 +120,13 @@ on_both_stores! {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0]["nom"], "Amira Trabelsi");
         assert_eq!(rows[1]["nom"], "Rania Trabelsi");
-        let o = db.run(&["balance", "10000000007919", "credit", "12,500", "--reason", "Dépôt"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["balance", "10000000007919", "credit", "12,500", "--reason", "Dépôt"]));
         let o = db.run(&["balance", "10000000007919", "debit", "100", "--reason", "Achat"]);
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("Débit refusé"), "{}", stderr(&o));
+        assert_stderr_has(&o, "Débit refusé");
         assert_eq!(balance_of(&db, "10000000007919"), "12,500");
-        let o = db.run(&["check"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(stdout(&o).contains("25 comptes, 1 mouvements, aucun problème"), "{}", stdout(&o));
+        let o = succeeded(db.run(&["check"]));
+        assert_stdout_has(&o, "25 comptes, 1 mouvements, aucun problème");
     };
 
     cli_import_with_a_bad_line_writes_nothing_and_names_line_and_field => |db: Db| {
@@ -143,15 +135,14 @@ on_both_stores! {
         let before = stdout(&db.run(&["export", "--format", "import"]));
         let o = db.run(&["import", bad.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("champ 2 (Matricule)"), "{}", stderr(&o));
+        assert_stderr_has(&o, "champ 2 (Matricule)");
         assert_eq!(stdout(&db.run(&["export", "--format", "import"])), before);
     };
 
     cli_account_delete_removes_the_account_and_says_its_final_balance => |db: Db| {
         db.run(&["import", &sample()]);
         db.run(&["balance", "10000000023757", "credit", "2", "--reason", ""]);
-        let o = db.run(&["account", "10000000023757", "--delete"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["account", "10000000023757", "--delete"]));
         assert_eq!(
             stdout(&o).trim(),
             "Compte Hédi Ben Salah (10000000023757) supprimé ; solde final 2,000\u{a0}TND."
@@ -163,19 +154,17 @@ on_both_stores! {
 
     cli_rules_tariffs_and_sheet_work_alike => |db: Db| {
         db.run(&["import", &sample()]);
-        let o = db.run(&["rules", "--max-call", "30", "--calls-per-day", "4"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(stdout(&o).contains("30 minutes"), "{}", stdout(&o));
+        let o = succeeded(db.run(&["rules", "--max-call", "30", "--calls-per-day", "4"]));
+        assert_stdout_has(&o, "30 minutes");
         let o = db.run(&["rules", "--max-call", "0"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert!(stdout(&db.run(&["rules"])).contains("Appels par jour                    4"));
         let o = db.run(&["tariffs", "import", fixture("tariffs-sample.csv").to_str().unwrap()]);
-        assert!(stdout(&o).contains("6 tarifs importés"), "{}", stdout(&o));
+        assert_stdout_has(&o, "6 tarifs importés");
         db.run(&["balance", "10000000023757", "credit", "7", "--reason", "dépôt"]);
         let dir = tempfile::tempdir().unwrap();
         let pdf = dir.path().join("fiche.pdf");
-        let o = db.run(&["sheet", "10000000023757", "--out", pdf.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["sheet", "10000000023757", "--out", pdf.to_str().unwrap()]));
         let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Hédi Ben Salah") && text.contains("7,000"), "{text}");
@@ -186,13 +175,11 @@ on_both_stores! {
         // +21627468145 is on Lotfi Ben Ali's key 2: refused without --force, naming him.
         let o = db.run(&["numbers", "block", "27468145", "--reason", "victime"]);
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("Lotfi Ben Ali (10000000000000), touche 2"), "{}", stderr(&o));
-        let o = db.run(&["numbers", "block", "27468145", "--reason", "victime", "--force"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_stderr_has(&o, "Lotfi Ben Ali (10000000000000), touche 2");
+        succeeded(db.run(&["numbers", "block", "27468145", "--reason", "victime", "--force"]));
         let o = db.run(&["numbers", "block", "+21627468145", "--reason", "encore", "--force"]);
-        assert!(stderr(&o).contains("est déjà interdit"), "{}", stderr(&o));
-        let o = db.run(&["numbers", "privilege", "71000000", "--label", "Avocat", "--free"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_stderr_has(&o, "est déjà interdit");
+        succeeded(db.run(&["numbers", "privilege", "71000000", "--label", "Avocat", "--free"]));
         let o = db.run(&["numbers", "list", "--json"]);
         let text = stdout(&o);
         assert!(text.contains("+21627468145") && text.contains("Avocat"), "{text}");
@@ -207,29 +194,26 @@ on_both_stores! {
         db.run(&["import", &sample()]);
         db.run(&["tariffs", "import", fixture("tariffs-sample.csv").to_str().unwrap()]);
         let master = fixture("Master-sample.csv");
-        let o = db.run(&["calls", "import", master.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert!(stdout(&o).contains("4 appels chargés (3 facturés pour 0,834"), "{}", stdout(&o));
-        assert!(stderr(&o).contains("aucun compte n'a l'identifiant 9999999"), "{}", stderr(&o));
+        let o = succeeded(db.run(&["calls", "import", master.to_str().unwrap()]));
+        assert_stdout_has(&o, "4 appels chargés (3 facturés pour 0,834");
+        assert_stderr_has(&o, "aucun compte n'a l'identifiant 9999999");
         let o = db.run(&["search", "10000000000000", "--json"]);
         let row: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
         assert_eq!(row["solde"], "-0,690");
         assert_eq!(row["duree_totale_s"], 241);
         let again = db.run(&["calls", "import", master.to_str().unwrap()]);
-        assert!(stdout(&again).contains("0 appel chargé"), "{}", stdout(&again));
-        assert!(stdout(&again).contains("4 déjà chargés"), "{}", stdout(&again));
+        assert_stdout_has(&again, "0 appel chargé");
+        assert_stdout_has(&again, "4 déjà chargés");
         let o = db.run(&["check"]);
         assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     };
 
     cli_account_disable_and_allowance_are_saved => |db: Db| {
         db.run(&["import", &sample()]);
-        let o = db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(db.run(&["account", "10000000007919", "--max-call", "5", "--calls-per-day", "2"]));
         let o = db.run(&["account", "10000000007919", "--max-call", "0"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        let o = db.run(&["account", "10000000007919", "--suspend-until", "2099-01-31", "--reason", "discipline", "--json"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = succeeded(db.run(&["account", "10000000007919", "--suspend-until", "2099-01-31", "--reason", "discipline", "--json"]));
         let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
         assert_eq!((v["duree_max_appel_min"].as_u64(), v["appels_par_jour"].as_u64()), (Some(5), Some(2)));
         assert_eq!(v["suspendu_jusqu_au"], "31/01/2099");
@@ -239,9 +223,8 @@ on_both_stores! {
         assert!(v["suspendu_jusqu_au"].is_null(), "{v}");
         let o = db.run(&["account", "10000000007919", "--resume"]);
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("ne sont pas suspendus"), "{}", stderr(&o));
-        let o = db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_stderr_has(&o, "ne sont pas suspendus");
+        succeeded(db.run(&["account", "10000000007919", "--disable", "--allowance", "90"]));
         let o = db.run(&["account", "10000000007919", "--json"]);
         let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
         assert_eq!(v["etat_compte"], "Désactivé");
@@ -256,8 +239,7 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
     assert_eq!(admin.run(&["import", &sample()]).status.code(), Some(0));
     let caisse = admin.as_user("caisse_a", "caisse");
     let m = "10000000023757";
-    let o = caisse.run(&["balance", m, "credit", "5", "--reason", "dépôt famille"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(caisse.run(&["balance", m, "credit", "5", "--reason", "dépôt famille"]));
     assert_eq!(balance_of(&caisse, m), "5,000");
     let movements = || {
         cluster().value(
@@ -302,6 +284,10 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
         "caisse_a"
     );
     // By hand with psql, as the same user: reading works, writing any table is denied.
+    let denied = |sql: &str, why: &str| {
+        let (ok, out) = cluster().psql("caisse_a", &site, sql);
+        assert!(!ok && out.contains(why), "{sql}: {out}");
+    };
     let (ok, out) = cluster().psql("caisse_a", &site, "SELECT count(*) FROM accounts");
     assert!(ok, "{out}");
     for table in [
@@ -317,32 +303,23 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
         "privileged_numbers",
         "schema_version",
     ] {
-        let (ok, out) = cluster().psql("caisse_a", &site, &format!("DELETE FROM {table}"));
-        assert!(
-            !ok && out.contains("permission denied for table"),
-            "{table}: {out}"
+        denied(
+            &format!("DELETE FROM {table}"),
+            "permission denied for table",
         );
-        let (ok, out) = cluster().psql(
-            "caisse_a",
-            &site,
+        denied(
             &format!("INSERT INTO {table} DEFAULT VALUES"),
-        );
-        assert!(
-            !ok && out.contains("permission denied for table"),
-            "{table}: {out}"
+            "permission denied for table",
         );
     }
-    let (ok, out) = cluster().psql("caisse_a", &site, "UPDATE accounts SET balance = 1000000");
-    assert!(
-        !ok && out.contains("permission denied for table accounts"),
-        "{out}"
+    denied(
+        "UPDATE accounts SET balance = 1000000",
+        "permission denied for table accounts",
     );
-    let (ok, out) = cluster().psql(
-        "caisse_a",
-        &site,
+    denied(
         "SELECT * FROM forfaits_mouvement(1, 'debit', -1, 'x', 3)",
+        "refusé",
     );
-    assert!(!ok && out.contains("refusé"), "{out}");
     assert_eq!((movements(), journal()), (m0, j0));
     assert_eq!(admin.run(&["check"]).status.code(), Some(0));
 }
@@ -432,7 +409,7 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
         "import",
         fixture("Master-sample.csv").to_str().unwrap(),
     ]);
-    assert!(stdout(&c).contains("3 facturés"), "{}", stdout(&c));
+    assert_stdout_has(&c, "3 facturés");
     let export_before = stdout(&local.run(&["export"]));
     let file_before = std::fs::read(&local.arg).unwrap();
 
@@ -442,11 +419,7 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
         local.run(&["site", "migrate", &url])
     };
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("25 comptes, 5 mouvements, 4 appels"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "25 comptes, 5 mouvements, 4 appels");
     let site = Db {
         arg: url.clone(),
         _dir: None,
@@ -468,16 +441,11 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
     let o = site.run(&["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // New ids go on after the copied ones; the operators of the copied movements are kept.
-    let o = site.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(site.run(&["balance", "10000000023757", "credit", "1", "--reason", ""]));
     // A second migration into a site with accounts is refused, nothing copied.
     let o = local.run(&["site", "migrate", &url]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("contient déjà des comptes"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "contient déjà des comptes");
 }
 
 #[test]
@@ -492,35 +460,19 @@ fn site_mistakes_are_said_in_french() {
     let (url, _) = cluster().new_db();
     let o = run(Some(&url), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("n'est pas une base de site Forfaits"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "n'est pas une base de site Forfaits");
     let admin = Db::site();
     let o = admin.run(&["site", "user", "add", "x", "--role", "chef"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("Rôle inconnu « chef »"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "Rôle inconnu « chef »");
     let o = admin.run(&["site", "user", "add", "Robert'); DROP", "--role", "caisse"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("Nom d'utilisateur"), "{}", stderr(&o));
+    assert_stderr_has(&o, "Nom d'utilisateur");
     let dir = tempfile::tempdir().unwrap();
     let o = admin.run(&["backup", dir.path().join("b.sqlite3").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("« backup » ne se fait pas encore sur une base de site"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "« backup » ne se fait pas encore sur une base de site");
     let o = run(None, &["site", "init", "postgres://a@b:notaport/c"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("Adresse de base de site invalide"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "Adresse de base de site invalide");
 }

@@ -25,10 +25,8 @@ fn site_with_user(user: &str, role: &str) -> (String, String) {
     let (admin, name) = cluster().new_db();
     {
         let _g = roles_lock();
-        let o = desk(&admin, &["site", "init", &admin]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let o = desk(&admin, &["site", "user", "add", user, "--role", role]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        succeeded(desk(&admin, &["site", "init", &admin]));
+        succeeded(desk(&admin, &["site", "user", "add", user, "--role", role]));
     }
     let o = desk(
         &admin,
@@ -53,24 +51,26 @@ fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
 
 /// The value of each field of the sign-in form, by its data-champ key.
 async fn form_value(w: &Win, key: &str) -> String {
-    w.js(
-        "return document.querySelector(`#connexion [data-champ='${arguments[0]}']`).value",
-        vec![key.into()],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
+    let script = "return document.querySelector(`#connexion [data-champ='${arguments[0]}']`).value";
+    w.js_text(script, vec![key.into()]).await
 }
 
 async fn visible(w: &Win, css: &str) -> bool {
+    let script = "const e = document.querySelector(arguments[0]); return Boolean(e && !e.hidden && e.offsetParent !== null);";
+    w.js(script, vec![css.into()]).await.as_bool().unwrap()
+}
+
+/// Clicks the button labelled `label` on the table's first row (marked first: the driver
+/// cannot select by aria-label inside a row).
+async fn click_first_row_action(w: &Win, label: &str) {
+    let script = "document.querySelector(`tbody tr[data-id] button[aria-label='${arguments[0]}']`).setAttribute('data-e2e', 'action')";
+    w.js(script, vec![label.into()]).await;
+    w.click("[data-e2e=action]").await;
     w.js(
-        "const e = document.querySelector(arguments[0]); return Boolean(e && !e.hidden && e.offsetParent !== null);",
-        vec![css.into()],
+        "document.querySelector('[data-e2e=action]')?.removeAttribute('data-e2e')",
+        vec![],
     )
-    .await
-    .as_bool()
-    .unwrap()
+    .await;
 }
 
 /// The error a command of the window answers when called as the page calls it.
@@ -186,19 +186,11 @@ async fn a_window_and_the_command_line_on_one_site() {
     ] {
         assert!(!visible(&w, css).await, "{css} is offered to the cash desk");
     }
-    let offered = w
-        .js(
-            "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))",
-            vec![],
-        )
-        .await;
+    let labels = "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))";
+    let offered = w.js(labels, vec![]).await;
     assert_eq!(offered, serde_json::json!(["Gestion de solde", "Imprimer"]));
-    let switch_disabled = w
-        .js(
-            "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled",
-            vec![],
-        )
-        .await;
+    let switch = "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled";
+    let switch_disabled = w.js(switch, vec![]).await;
     assert_eq!(switch_disabled, serde_json::json!(true));
     w.shot("site-02-caisse").await;
 
@@ -206,12 +198,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     // signed by the clerk.
     w.fill("#recherche", "Sami Mansouri").await;
     w.wait_text("#statut-comptes", "« Sami Mansouri »").await;
-    w.js(
-        "document.querySelector(\"tbody tr[data-id] button[aria-label='Gestion de solde']\").setAttribute('data-e2e', 'solde')",
-        vec![],
-    )
-    .await;
-    w.click("[data-e2e=solde]").await;
+    click_first_row_action(&w, "Gestion de solde").await;
     w.wait_text("#panneau h2", "Gestion de solde").await;
     let kinds = w
         .js(
@@ -250,8 +237,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.wait_text("tbody tr[data-id] td.num", "13,500").await;
 
     // And the table follows by itself, without focus, every few seconds.
-    let o = desk(&admin, &["balance", m, "credit", "1", "--reason", ""]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    succeeded(desk(&admin, &["balance", m, "credit", "1", "--reason", ""]));
     wait_for(30, "le solde 14,500 dans le tableau", || async {
         let cells = w.texts("tbody tr[data-id] td.num").await.join(" ");
         cells.contains("14,500").then_some(())
@@ -304,12 +290,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     );
 
     // Imprimer works on a site: the sheet's text comes from the site.
-    w.js(
-        "document.querySelector(\"tbody tr[data-id] button[aria-label='Imprimer']\").setAttribute('data-e2e', 'imprimer')",
-        vec![],
-    )
-    .await;
-    w.click("[data-e2e=imprimer]").await;
+    click_first_row_action(&w, "Imprimer").await;
     w.wait_text("#modale", "14,500").await;
     wait_for(20, "la fiche imprimée", || async {
         std::fs::metadata(&printed)
@@ -333,40 +314,27 @@ mod desk_commands {
     use super::*;
     use forfaits_app::AppState;
     use serde_json::{json, Value};
-    use tauri::ipc::{CallbackFn, InvokeBody};
-    use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-    use tauri::webview::InvokeRequest;
+    use tauri::test::{get_ipc_response, MockRuntime};
     use tauri::WebviewWindow;
 
     /// The window's state signed in to `url`, and its webview.
     fn signed_in(url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let state = AppState::open(Some(PathBuf::from(url))).unwrap();
         tauri::async_runtime::block_on(state.sign_in("test", url.to_string())).unwrap();
-        let app = forfaits_app::with_commands(mock_builder())
-            .manage(state)
-            .build(tauri::generate_context!())
-            .unwrap();
-        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        (app, webview)
+        mock_window(state)
     }
 
     /// The command's answer, or its error as the page gets it (`{code, message, champs}`).
     fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-        let req = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        match get_ipc_response(w, req) {
+        match get_ipc_response(w, request(cmd, body)) {
             Ok(r) => Ok(r.deserialize().unwrap()),
             Err(e) => Err(serde_json::from_str(&e.to_string()).unwrap_or(json!(e.to_string()))),
         }
+    }
+
+    /// The message of an error as the page shows it.
+    fn said(e: &Value) -> &str {
+        e["message"].as_str().unwrap()
     }
 
     fn form(nom: &str, matricule: &str, identifiant: &str, solde: &str) -> Value {
@@ -385,21 +353,9 @@ mod desk_commands {
         // Not signed in yet: nothing is read.
         let state = AppState::open(Some(PathBuf::from(admin.clone()))).unwrap();
         assert!(matches!(state.place(), forfaits_app::Place::Site(_)));
-        let unsigned = forfaits_app::with_commands(mock_builder())
-            .manage(state)
-            .build(tauri::generate_context!())
-            .unwrap();
-        let u = tauri::WebviewWindowBuilder::new(&unsigned, "main", Default::default())
-            .build()
-            .unwrap();
+        let (_unsigned, u) = mock_window(state);
         let e = call(&u, "infos_application", json!({})).unwrap_err();
-        assert!(
-            e["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Connectez-vous d'abord"),
-            "{e}"
-        );
+        assert!(said(&e).starts_with("Connectez-vous d'abord"), "{e}");
         let (_app, w) = signed_in(&cluster().url(user, &name));
 
         let infos = call(&w, "infos_application", json!({})).unwrap();
@@ -462,13 +418,7 @@ mod desk_commands {
         );
         let credit = json!({ "id": id, "type": "recharge", "montant": "1500", "motif": "", "confirme": false });
         let e = call(&w, "saisir_mouvement", credit.clone()).unwrap_err();
-        assert!(
-            e["message"]
-                .as_str()
-                .unwrap()
-                .contains("dépasse le seuil de confirmation"),
-            "{e}"
-        );
+        assert!(said(&e).contains("dépasse le seuil de confirmation"), "{e}");
         let mut confirmed = credit;
         confirmed["confirme"] = json!(true);
         let r = call(&w, "saisir_mouvement", confirmed).unwrap();
@@ -479,10 +429,7 @@ mod desk_commands {
             json!({ "id": id, "type": "debit", "montant": "2000", "motif": "trop", "confirme": true }),
         )
         .unwrap_err();
-        assert!(
-            e["message"].as_str().unwrap().starts_with("Débit refusé"),
-            "{e}"
-        );
+        assert!(said(&e).starts_with("Débit refusé"), "{e}");
         let list = call(
             &w,
             "lister_mouvements",
@@ -527,13 +474,7 @@ mod desk_commands {
         );
         // What a site does not do yet is refused in French, never half done.
         let e = call(&w, "lister_tarifs", json!({})).unwrap_err();
-        assert!(
-            e["message"]
-                .as_str()
-                .unwrap()
-                .contains("« Tarifs » ne se fait pas encore"),
-            "{e}"
-        );
+        assert!(said(&e).contains("« Tarifs » ne se fait pas encore"), "{e}");
         let o = desk(&admin, &["check"]);
         assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     }
@@ -564,10 +505,7 @@ mod desk_commands {
         )
         .unwrap_err();
         assert!(
-            e["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Votre rôle (lecture) ne permet pas d'ajouter un compte"),
+            said(&e).starts_with("Votre rôle (lecture) ne permet pas d'ajouter un compte"),
             "{e}"
         );
         assert_eq!(

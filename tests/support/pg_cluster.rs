@@ -27,6 +27,17 @@ fn bin_dir() -> PathBuf {
     versions.pop().expect("a PostgreSQL server version").1
 }
 
+/// Runs `cmd` to its end; it must succeed, or the test stops with what it said.
+fn run_ok(cmd: &mut Command, what: &str) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -72,7 +83,8 @@ pub fn cluster() -> &'static Cluster {
                 .success());
         }
         let data = dir.join("data");
-        let out = as_server_user(bin.join("initdb"))
+        let mut initdb = as_server_user(bin.join("initdb"));
+        initdb
             .arg("-D")
             .arg(&data)
             .args([
@@ -84,17 +96,12 @@ pub fn cluster() -> &'static Cluster {
                 "UTF8",
                 "--locale=C.UTF-8",
             ])
-            .stdout(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "initdb: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .stdout(Stdio::null());
+        run_ok(&mut initdb, "initdb");
         // A certificate of its own, so that connections are encrypted as on a real site (the
         // server offers TLS, Forfaits takes it).
-        let out = as_server_user("openssl".into())
+        let mut openssl = as_server_user("openssl".into());
+        openssl
             .args([
                 "req",
                 "-new",
@@ -108,21 +115,16 @@ pub fn cluster() -> &'static Cluster {
             .args(["-newkey", "rsa:2048", "-keyout"])
             .arg(data.join("server.key"))
             .arg("-out")
-            .arg(data.join("server.crt"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openssl: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .arg(data.join("server.crt"));
+        run_ok(&mut openssl, "openssl");
         let port = free_port();
         let opts = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
              -c full_page_writes=off -c max_connections=200 -c ssl=on",
             dir.display()
         );
-        let out = as_server_user(bin.join("pg_ctl"))
+        let mut pg_ctl = as_server_user(bin.join("pg_ctl"));
+        pg_ctl
             .arg("-D")
             .arg(&data)
             .args(["-o", &opts, "-l"])
@@ -130,14 +132,8 @@ pub fn cluster() -> &'static Cluster {
             .args(["-w", "start"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "pg_ctl start: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .stderr(Stdio::piped());
+        run_ok(&mut pg_ctl, "pg_ctl start");
         // Stops the server once this process is gone, whatever way it ends.
         let stop = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
@@ -184,17 +180,11 @@ impl Cluster {
 
     /// One value of `sql`, as the superuser.
     pub fn value(&self, db: &str, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args(["-X", "-qAt", "-h", "127.0.0.1", "-p"])
+        let mut psql = Command::new("psql");
+        psql.args(["-X", "-qAt", "-h", "127.0.0.1", "-p"])
             .arg(self.port.to_string())
-            .args(["-U", "postgres", "-d", db, "-c", sql])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .args(["-U", "postgres", "-d", db, "-c", sql]);
+        let out = run_ok(&mut psql, sql);
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 

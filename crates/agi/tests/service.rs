@@ -4,7 +4,7 @@
 use forfaits_agi::asterisk::{run_within, AgiStatus, Call, Outcome};
 use forfaits_agi::{serve, Config};
 use forfaits_core::domain::Money;
-use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::import::ImportOptions;
 use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
@@ -14,14 +14,14 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const LOTFI: &str = "10000000000000"; // identifiant 8589669, key 2: +21627468145 (Ooredoo)
-const GUARD: Duration = Duration::from_secs(20);
+#[path = "../../../tests/support/hours.rs"]
+mod hours;
+#[path = "../../../tests/support/sample.rs"]
+mod sample;
+use hours::{day_name, open_until};
+use sample::{fixture, load_sample, LOTFI};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
+const GUARD: Duration = Duration::from_secs(20);
 
 struct Site {
     _dir: tempfile::TempDir,
@@ -42,26 +42,7 @@ impl Site {
 async fn site(millimes: i64, tune: impl FnOnce(&mut Config)) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.sqlite3");
-    let mut s = Store::open(&db).unwrap();
-    import_users(
-        &mut s,
-        &fixture("users-sample.csv"),
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(
-        import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false)
-            .unwrap()
-            .ecrit
-    );
-    if millimes > 0 {
-        let a = s.account_by_matricule(LOTFI).unwrap();
-        s.manual_movement(a.id, MovementKind::Recharge, Money(millimes), "Dépôt")
-            .unwrap();
-    }
-    drop(s);
+    load_sample(&mut Store::open(&db).unwrap(), millimes);
     start(dir, db, tune).await
 }
 
@@ -83,24 +64,24 @@ async fn start(dir: tempfile::TempDir, db: PathBuf, tune: impl FnOnce(&mut Confi
     }
 }
 
+/// Runs one AGI command on the service as Asterisk would, within `GUARD`.
+async fn agi(site: &Site, command: &str, args: &[&str], uniqueid: &str) -> Outcome {
+    let call = Call::new(command, args, uniqueid);
+    run_within(&site.addr, &call, GUARD).await.unwrap()
+}
+
 async fn autoriser(site: &Site, uniqueid: &str, code: &str, asked: &str) -> Outcome {
-    run_within(
-        &site.addr,
-        &Call::new("autoriser", &[code, asked], uniqueid),
-        GUARD,
-    )
-    .await
-    .unwrap()
+    agi(site, "autoriser", &[code, asked], uniqueid).await
+}
+
+/// The reason the service gives for its answer to a call: "ok" or why it was refused.
+async fn motif(site: &Site, uniqueid: &str, code: &str, asked: &str) -> String {
+    let o = autoriser(site, uniqueid, code, asked).await;
+    o.var("FORFAITS_MOTIF").to_string()
 }
 
 async fn terminer(site: &Site, uniqueid: &str, billsec: &str, disposition: &str) -> Outcome {
-    run_within(
-        &site.addr,
-        &Call::new("terminer", &[billsec, disposition], uniqueid),
-        GUARD,
-    )
-    .await
-    .unwrap()
+    agi(site, "terminer", &[billsec, disposition], uniqueid).await
 }
 
 fn lotfi(db: &Path) -> forfaits_core::domain::Account {
@@ -191,12 +172,7 @@ async fn a_database_held_by_another_writer_past_the_wait_refuses_with_erreur() {
         ("REFUSE", "erreur")
     );
     blocker.execute_batch("ROLLBACK").unwrap();
-    assert_eq!(
-        autoriser(&site, "r", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "solde_insuffisant"
-    );
+    assert_eq!(motif(&site, "r", "8589669", "2").await, "solde_insuffisant");
     site.stop().await;
 }
 
@@ -305,16 +281,9 @@ async fn a_hangup_while_the_server_answers_is_skipped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_holds_are_released() {
     let site = site(2_000, |_| {}).await;
+    assert_eq!(motif(&site, "x.1", "8589669", "2").await, "ok");
     assert_eq!(
-        autoriser(&site, "x.1", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "ok"
-    );
-    assert_eq!(
-        autoriser(&site, "x.2", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
+        motif(&site, "x.2", "8589669", "2").await,
         "solde_insuffisant"
     );
     // The first call's hang-up was lost: its hold ends T + 5 minutes after it was made.
@@ -325,12 +294,8 @@ async fn expired_holds_are_released() {
             [],
         )
         .unwrap();
-    assert_eq!(
-        autoriser(&site, "x.3", "8589669", "2")
-            .await
-            .var("FORFAITS_LIMITE_MS"),
-        "666000"
-    );
+    let o = autoriser(&site, "x.3", "8589669", "2").await;
+    assert_eq!(o.var("FORFAITS_LIMITE_MS"), "666000");
     site.stop().await;
 }
 
@@ -383,11 +348,9 @@ mod concurrency {
         #[test]
         fn simultaneous_calls_of_one_account_never_hold_more_than_its_balance(
             balance in 0i64..6_000,
-            price in 1i64..2_000,
-            initial in 0i64..90,
-            block in 1i64..60,
-            fee in 0i64..200,
             n in 2usize..24,
+            // The tariff: price a minute, first block, next blocks (seconds), connection fee.
+            (price, initial, block, fee) in (1i64..2_000, 0i64..90, 1i64..60, 0i64..200),
         ) {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
             rt.block_on(async {
@@ -478,7 +441,7 @@ async fn the_probe_tells_a_running_service_from_silence_and_from_another_program
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_call_rules_are_enforced_over_a_real_socket() {
-    use chrono::{Datelike, Duration as Span, Local, Timelike};
+    use chrono::{Duration as Span, Local, Timelike};
     use forfaits_core::rules::SiteRulesChange;
     let site = site(2_000, |_| {}).await;
     let mut s = Store::open(&site.db).unwrap();
@@ -488,12 +451,7 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
     d.phones[4] = Some(forfaits_core::domain::Phone::parse("+21681000001", 5).unwrap());
     s.update_account(a.id, &d).unwrap();
     s.block_number("+2168*", "numéros surtaxés", true).unwrap();
-    assert_eq!(
-        autoriser(&site, "r.1", "8589669", "5")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "numero_bloque"
-    );
+    assert_eq!(motif(&site, "r.1", "8589669", "5").await, "numero_bloque");
     // A privileged free number not on the keys.
     s.privilege_number("71000111", "Avocat", true).unwrap();
     let o = autoriser(&site, "r.2", "8589669", "71000111").await;
@@ -518,12 +476,8 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
         ..Default::default()
     })
     .unwrap();
-    assert_eq!(
-        autoriser(&site, "r.3", "8589669", "2")
-            .await
-            .var("FORFAITS_LIMITE_MS"),
-        "120000"
-    );
+    let o = autoriser(&site, "r.3", "8589669", "2").await;
+    assert_eq!(o.var("FORFAITS_LIMITE_MS"), "120000");
     // One call a day: the second is refused (Sami Mansouri, who has not called yet).
     let sami = s.account_by_matricule("10000000007919").unwrap();
     let mut d = sami.to_draft();
@@ -534,16 +488,9 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
         ..Default::default()
     })
     .unwrap();
+    assert_eq!(motif(&site, "r.4", "8812311", "1").await, "ok");
     assert_eq!(
-        autoriser(&site, "r.4", "8812311", "1")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "ok"
-    );
-    assert_eq!(
-        autoriser(&site, "r.4b", "8812311", "1")
-            .await
-            .var("FORFAITS_MOTIF"),
+        motif(&site, "r.4b", "8812311", "1").await,
         "quota_journalier"
     );
     s.save_site_rules(&SiteRulesChange {
@@ -555,49 +502,21 @@ async fn the_call_rules_are_enforced_over_a_real_socket() {
     let today = Local::now().date_naive();
     s.suspend_account(a.id, today + Span::days(3), "discipline", today)
         .unwrap();
-    assert_eq!(
-        autoriser(&site, "r.5", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "compte_suspendu"
-    );
+    assert_eq!(motif(&site, "r.5", "8589669", "2").await, "compte_suspendu");
     s.resume_account(a.id).unwrap();
-    assert_eq!(
-        autoriser(&site, "r.6", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "ok"
-    );
+    assert_eq!(motif(&site, "r.6", "8589669", "2").await, "ok");
     // Outside the hours (only tomorrow's day is open), then inside a window ending in 10 minutes.
     let now = Local::now().naive_local();
-    let day = |d: chrono::NaiveDate| {
-        forfaits_core::control::schedule::DAYS[d.weekday().num_days_from_monday() as usize]
-    };
     let tomorrow = now.date() + Span::days(1);
     s.save_site_rules(&SiteRulesChange {
-        hours: Some(format!("{} 00:00-24:00", day(tomorrow))),
+        hours: Some(format!("{} 00:00-24:00", day_name(tomorrow))),
         ..Default::default()
     })
     .unwrap();
-    assert_eq!(
-        autoriser(&site, "r.7", "8589669", "2")
-            .await
-            .var("FORFAITS_MOTIF"),
-        "hors_horaires"
-    );
+    assert_eq!(motif(&site, "r.7", "8589669", "2").await, "hors_horaires");
     let end = (now + Span::minutes(11)).with_second(0).unwrap();
-    let hours = if end.date() == now.date() {
-        format!("{} 00:00-{}", day(now.date()), end.format("%H:%M"))
-    } else {
-        format!(
-            "{} 00:00-24:00; {} 00:00-{}",
-            day(now.date()),
-            day(end.date()),
-            end.format("%H:%M")
-        )
-    };
     s.save_site_rules(&SiteRulesChange {
-        hours: Some(hours),
+        hours: Some(open_until(now, end)),
         max_call_minutes: Some(60),
         ..Default::default()
     })

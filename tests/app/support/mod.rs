@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+mod mock_window;
+pub use mock_window::*;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -33,6 +36,61 @@ pub fn forfaits(db: &Path, args: &[&str]) -> Output {
         .expect("le binaire forfaits se lance")
 }
 
+/// Runs `forfaits --db DB` with the words of `line` as its arguments, split as a shell would:
+/// at spaces, except inside single quotes ('Me Trabelsi, avocat', and '' for an empty one).
+pub fn forfaits_words(db: &Path, line: &str) -> Output {
+    let quotes = line.matches('\'').count();
+    assert_eq!(quotes % 2, 0, "quote left open in {line}");
+    let mut words: Vec<&str> = Vec::new();
+    // Cut at the quotes, the odd pieces are the quoted words.
+    for (i, piece) in line.split('\'').enumerate() {
+        if i % 2 == 1 {
+            words.push(piece);
+        } else {
+            words.extend(piece.split_whitespace());
+        }
+    }
+    forfaits(db, &words)
+}
+
+/// `forfaits --db DB balance MATRICULE OP AMOUNT --reason REASON` (OP: credit, debit,
+/// correction).
+pub fn balance(db: &Path, matricule: &str, op: &str, amount: &str, reason: &str) -> Output {
+    forfaits(db, &["balance", matricule, op, amount, "--reason", reason])
+}
+
+/// `forfaits --db DB tariffs import` of tests/fixtures/tariffs-sample.csv.
+pub fn import_sample_tariffs(db: &Path) -> Output {
+    let file = fixture("tariffs-sample.csv");
+    forfaits(db, &["tariffs", "import", file.to_str().unwrap()])
+}
+
+/// Asserts that the command exited with 0, showing its error output otherwise; returns its
+/// output.
+pub fn succeeded(o: Output) -> Output {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+/// Asserts that the command's standard output says `expected`, showing it otherwise.
+pub fn assert_stdout_has(o: &Output, expected: &str) {
+    let out = stdout(o);
+    assert!(out.contains(expected), "{expected:?} not in: {out}");
+}
+
+/// Asserts that the command's error output says `expected`, showing it otherwise.
+pub fn assert_stderr_has(o: &Output, expected: &str) {
+    let err = stderr(o);
+    assert!(err.contains(expected), "{expected:?} not in: {err}");
+}
+
+/// Writes `content` to a new file `name` in `dir`, and returns its path.
+pub fn write_file(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, content).unwrap();
+    f
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -49,7 +107,7 @@ pub fn db_snapshot(db: &Path) -> Vec<u8> {
     all
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -226,6 +284,20 @@ impl Win {
             .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
     }
 
+    /// What an asynchronous `script` passes to its last argument, the callback.
+    pub async fn js_async(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.c
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script échoué ({e}) : {script}"))
+    }
+
+    /// The string `script` returns ("" when it returns anything else).
+    pub async fn js_text(&self, script: &str, args: Vec<serde_json::Value>) -> String {
+        let v = self.js(script, args).await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
     /// Clicks `css` once it is scrolled into view and still, with nothing over it. The driver
     /// aims at coordinates it computed before scrolling an inner container; on a loaded machine
     /// the press then landed beside a button low in the drawer and nothing happened.
@@ -296,6 +368,12 @@ impl Win {
         el.send_keys(value).await.unwrap();
     }
 
+    /// Empties an input.
+    pub async fn clear(&self, css: &str) {
+        let el = self.c.find(fantoccini::Locator::Css(css)).await.unwrap();
+        el.clear().await.unwrap();
+    }
+
     pub async fn keys(&self, css: &str, keys: &str) {
         let el = self.c.find(fantoccini::Locator::Css(css)).await.unwrap();
         el.send_keys(keys).await.unwrap();
@@ -333,6 +411,13 @@ impl Win {
 
     pub async fn shot(&self, name: &str) {
         screenshot(&self.c, name).await;
+    }
+
+    /// A screenshot with `css` scrolled to the top of the view.
+    pub async fn shot_from(&self, css: &str, name: &str) {
+        let script = "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })";
+        self.js(script, vec![css.into()]).await;
+        self.shot(name).await;
     }
 }
 

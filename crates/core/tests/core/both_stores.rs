@@ -4,19 +4,14 @@
 #[path = "../../../../tests/support/pg_cluster.rs"]
 mod pg_cluster;
 
+use crate::common::{fixture, names_on, search};
 use forfaits_core::domain::Money;
 use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
 use forfaits_core::import::ImportOptions;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::{Base, Error, Store};
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
+use std::path::Path;
 
 /// A store of each kind, and what must outlive it.
 pub enum Keep {
@@ -79,16 +74,7 @@ fn import(
 }
 
 fn names(base: &Base, q: &str) -> Vec<String> {
-    base.list_accounts(&ListQuery {
-        recherche: q.into(),
-        limite: 100,
-        ..Default::default()
-    })
-    .unwrap()
-    .rows
-    .into_iter()
-    .map(|a| a.name)
-    .collect()
+    names_on(base.list_accounts(&search(q)).unwrap())
 }
 
 fn export(base: &Base, format: ExportFormat) -> String {

@@ -3,31 +3,14 @@
 use crate::common::*;
 use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
-use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::prelude::*;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Error, Store};
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
+use std::path::Path;
 
 fn loaded_sample() -> (TempDb, Store) {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    import_users(
-        &mut s,
-        &fixture("users-sample.csv"),
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    let t = import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false).unwrap();
-    assert!(t.ecrit, "{:?}", t.erreurs);
+    let (db, mut s) = temp_store();
+    load_sample(&mut s, 0);
     (db, s)
 }
 
@@ -158,20 +141,15 @@ fn matching_by_src_uses_the_caller_column() {
         2,
         "213 and 214 are no identifiant"
     );
-    assert_eq!(
-        s.account_by_matricule("10000000000000").unwrap().balance,
-        -690
-    );
+    assert_eq!(balance_of(&s, "10000000000000"), -690);
 }
 
 #[test]
 fn a_number_without_tariff_is_kept_free_and_reported() {
     let (db, mut s) = loaded_sample();
-    let tarifs = db.dir.path().join("tarifs.csv");
-    std::fs::write(&tarifs, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,180;30;6;0\n").unwrap();
+    let tarifs = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,180;30;6;0\n");
     assert!(import_tariffs(&mut s, &tarifs, false).unwrap().ecrit);
-    let f = db.dir.path().join("intl.csv");
-    std::fs::write(&f, "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n").unwrap();
+    let f = write_file(db.dir.path(), "intl.csv", "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.montant_total), (1, 0));
     assert!(
@@ -316,7 +294,7 @@ fn dry_run_rates_without_writing() {
         (r.appels_factures, r.montant_total, r.ecrit),
         (3, 834, false)
     );
-    assert_eq!(s.account_by_matricule("10000000000000").unwrap().balance, 0);
+    assert_eq!(balance_of(&s, "10000000000000"), 0);
 }
 
 #[test]
@@ -373,8 +351,7 @@ fn history_csv_holds_the_columns_for_a_period() {
 #[test]
 fn tariffs_file_errors_are_per_line_and_replace_nothing() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("tarifs.csv");
-    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,18;30;6;0\nabc;;x;-1;0;\n+2162;Doublon;1;1;1;0\n").unwrap();
+    let f = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,18;30;6;0\nabc;;x;-1;0;\n+2162;Doublon;1;1;1;0\n");
     let r = import_tariffs(&mut s, &f, false).unwrap();
     let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
     assert!(!r.ecrit);
@@ -442,36 +419,32 @@ fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
     assert_eq!((a.balance, a.used_seconds), (-900, 300), "300 s at 0,180");
     let r = load(&mut s, &f).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
-    assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().balance,
-        -900
-    );
+    assert_eq!(balance_of(&s, "10000000007919"), -900);
 }
 
 #[test]
 fn records_of_one_channel_without_sequence_are_told_apart_by_their_content() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("Master18.csv");
     let tail = "\"1763700000.8\",\"\"";
-    std::fs::write(
-        &f,
-        cdr("2026-11-21 10:00:00", 0, "NO ANSWER", tail)
-            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail)
-            + &cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail),
-    )
-    .unwrap();
-    let r = load(&mut s, &f).unwrap();
+    let unanswered = cdr("2026-11-21 10:00:00", 0, "NO ANSWER", tail);
+    let answered = cdr("2026-11-21 10:00:00", 300, "ANSWERED", tail);
+    let records = unanswered + &answered + &answered;
+    let f = write_file(db.dir.path(), "Master18.csv", records);
+    load_then_reload(&mut s, &f, (2, 1), "the repeated line is one call");
+}
+
+/// Loads `f`, expecting `(charged, already charged)` and one 300 s call debited from Sami;
+/// a second load of the same file then charges nothing.
+fn load_then_reload(s: &mut Store, f: &Path, counts: (u64, u64), why: &str) {
+    let r = load(s, f).unwrap();
+    assert_eq!((r.appels_charges, r.deja_charges), counts, "{why}");
+    assert_eq!(balance_of(s, "10000000007919"), -900);
+    let r = load(s, f).unwrap();
     assert_eq!(
         (r.appels_charges, r.deja_charges),
-        (2, 1),
-        "the repeated line is one call"
+        (0, counts.0 + counts.1),
+        "reloaded: {why}"
     );
-    assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().balance,
-        -900
-    );
-    let r = load(&mut s, &f).unwrap();
-    assert_eq!((r.appels_charges, r.deja_charges), (0, 3));
 }
 
 #[test]
@@ -497,31 +470,17 @@ fn calls_loaded_by_an_older_version_are_still_recognised_after_the_upgrade() {
     drop(c);
     let mut s = Store::open(&db.path).unwrap();
     std::fs::write(&f, format!("{unanswered}{answered}")).unwrap();
-    let r = load(&mut s, &f).unwrap();
-    assert_eq!(
-        (r.appels_charges, r.deja_charges),
-        (1, 1),
-        "the old record is known, the answered one of the same channel is new"
-    );
-    assert_eq!(
-        s.account_by_matricule("10000000007919").unwrap().balance,
-        -900
-    );
-    let r = load(&mut s, &f).unwrap();
-    assert_eq!((r.appels_charges, r.deja_charges), (0, 2));
+    let why = "the old record is known, the answered one of the same channel is new";
+    load_then_reload(&mut s, &f, (1, 1), why);
     assert!(s.check().unwrap().ok());
 }
 
 #[test]
 fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded() {
     let (db, mut s) = loaded_sample();
-    let f = db.dir.path().join("tarifs.csv");
     let header = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n";
-    std::fs::write(
-        &f,
-        format!("{header}+2162;Mobile;1000000000000;30;6;0\n+2165;Orange;0,180;30;6;5000\n"),
-    )
-    .unwrap();
+    let lines = "+2162;Mobile;1000000000000;30;6;0\n+2165;Orange;0,180;30;6;5000\n";
+    let f = write_file(db.dir.path(), "tarifs.csv", format!("{header}{lines}"));
     let r = import_tariffs(&mut s, &f, false).unwrap();
     assert!(!r.ecrit);
     let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
@@ -548,29 +507,24 @@ fn an_absurd_tariff_is_refused_and_a_cost_that_cannot_be_counted_is_not_loaded()
     .unwrap();
     drop(c);
     let mut s = Store::open(&db.path).unwrap();
-    let calls = db.dir.path().join("long.csv");
-    std::fs::write(
-        &calls,
+    let calls = write_file(
+        db.dir.path(),
+        "long.csv",
         cdr(
             "2026-11-21 12:00:00",
             864_000,
             "ANSWERED",
             "\"1763800000.1\",\"\"",
         ),
-    )
-    .unwrap();
+    );
     let err = load(&mut s, &calls).unwrap_err().to_string();
     assert!(
         err.contains("dépasse ce que Forfaits peut compter"),
         "{err}"
     );
-    assert_eq!(s.account_by_matricule("10000000007919").unwrap().balance, 0);
+    assert_eq!(balance_of(&s, "10000000007919"), 0);
     let report = s.check().unwrap();
-    assert!(
-        report.problemes.iter().any(|p| p.contains("+2162")),
-        "{:?}",
-        report.problemes
-    );
+    assert_problem(&report, "+2162", "check");
 }
 
 #[test]
@@ -588,12 +542,5 @@ fn check_reports_a_call_with_a_negative_cost() {
     drop(c);
     let s = Store::open(&db.path).unwrap();
     let report = s.check().unwrap();
-    assert!(
-        report
-            .problemes
-            .iter()
-            .any(|p| p.contains("coût ou une durée facturée négatifs")),
-        "{:?}",
-        report.problemes
-    );
+    assert_problem(&report, "coût ou une durée facturée négatifs", "check");
 }

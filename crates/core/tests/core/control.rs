@@ -7,48 +7,17 @@ use forfaits_core::calls::{load_calls, CallsOptions};
 use forfaits_core::control::{
     AttemptCounts, AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
 };
-use forfaits_core::import::{import_users, ImportOptions};
+use forfaits_core::domain::AccountDraft;
 use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::Store;
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
-
-const LOTFI: &str = "10000000000000"; // identifiant 8589669; key 2: 0021627468145 (Ooredoo)
 const NOW: i64 = 1_780_000_000;
 
 fn sample_with_balance(millimes: i64) -> (TempDb, Service) {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    import_users(
-        &mut s,
-        &fixture("users-sample.csv"),
-        ImportOptions::default(),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(
-        import_tariffs(&mut s, &fixture("tariffs-sample.csv"), false)
-            .unwrap()
-            .ecrit
-    );
-    if millimes > 0 {
-        let a = s.account_by_matricule(LOTFI).unwrap();
-        s.manual_movement(
-            a.id,
-            MovementKind::Recharge,
-            forfaits_core::domain::Money(millimes),
-            "Dépôt",
-        )
-        .unwrap();
-    }
+    let (db, mut s) = temp_store();
+    load_sample(&mut s, millimes);
     (db, Service::over(s).unwrap())
 }
 
@@ -136,12 +105,11 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     assert_eq!(a.used_seconds, 100);
 
     // The same call in Master.csv afterwards is "already loaded".
-    let master = db.dir.path().join("Master.csv");
-    std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
+    let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n");
     let mut store = Store::open(&db.path).unwrap();
     let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
-    assert_eq!(store.account_by_matricule(LOTFI).unwrap().balance, 1_694);
+    assert_eq!(balance_of(&store, LOTFI), 1_694);
     assert!(
         store.check().unwrap().ok(),
         "{:?}",
@@ -171,7 +139,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
         assert!(d.message.starts_with("Refusé : "), "{}", d.message);
     }
     drop(svc);
-    let mut s = Store::open(&db.path).unwrap();
+    let s = Store::open(&db.path).unwrap();
     let a = s.account_by_matricule(LOTFI).unwrap();
     assert_eq!(a.balance, 50, "refusals hold and debit nothing");
     let attempts = s.attempts(a.id, 50, NOW).unwrap();
@@ -182,36 +150,26 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
     // Disabled, allowance used up, no tariff.
     let mut d = a.to_draft();
     d.enabled = false;
-    s.update_account(a.id, &d).unwrap();
-    let mut svc = Service::over(s).unwrap();
+    let mut svc = service_after_saving(&db, a.id, &d);
     assert_eq!(
-        svc.authorize(&ask("r7", "8589669", "2"), NOW)
-            .unwrap()
-            .verdict,
+        lotfi_key_2(&mut svc, "r7"),
         Verdict::Refused(Refusal::DisabledAccount)
     );
-    let mut s = Store::open(&db.path).unwrap();
     d.enabled = true;
     d.allowance_minutes = Some(0);
-    s.update_account(a.id, &d).unwrap();
-    let mut svc = Service::over(s).unwrap();
+    let mut svc = service_after_saving(&db, a.id, &d);
     assert_eq!(
-        svc.authorize(&ask("r8", "8589669", "2"), NOW)
-            .unwrap()
-            .verdict,
+        lotfi_key_2(&mut svc, "r8"),
         Verdict::Refused(Refusal::AllowanceUsed)
     );
     let mut s = Store::open(&db.path).unwrap();
     d.allowance_minutes = None;
     s.update_account(a.id, &d).unwrap();
-    let t = db.dir.path().join("tarifs.csv");
-    std::fs::write(&t, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n").unwrap();
+    let t = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2169;TT;0,170;30;6;0\n");
     assert!(import_tariffs(&mut s, &t, false).unwrap().ecrit);
     let mut svc = Service::over(s).unwrap();
     assert_eq!(
-        svc.authorize(&ask("r9", "8589669", "2"), NOW)
-            .unwrap()
-            .verdict,
+        lotfi_key_2(&mut svc, "r9"),
         Verdict::Refused(Refusal::NoTariff)
     );
     assert!(svc.store().unwrap().check().unwrap().ok());
@@ -219,14 +177,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
 
 #[test]
 fn billing_off_grants_the_per_call_maximum_and_holds_nothing() {
-    let (db, svc) = sample_with_balance(0);
-    drop(svc);
-    let mut s = Store::open(&db.path).unwrap();
-    let a = s.account_by_matricule(LOTFI).unwrap();
-    let mut d = a.to_draft();
-    d.billing = false;
-    s.update_account(a.id, &d).unwrap();
-    let mut svc = Service::over(s).unwrap();
+    let (_db, mut svc) = lotfi_edited(0, |d| d.billing = false);
     let d = svc.authorize(&ask("b1", "8589669", "2"), NOW).unwrap();
     let Verdict::Authorized(g) = d.verdict else {
         panic!("{}", d.message)
@@ -260,23 +211,14 @@ fn an_expired_hold_no_longer_counts_but_its_call_is_still_billed() {
 
 #[test]
 fn holds_of_the_allowance_are_counted_like_money() {
-    let (db, svc) = sample_with_balance(100_000);
-    drop(svc);
-    let mut s = Store::open(&db.path).unwrap();
-    let a = s.account_by_matricule(LOTFI).unwrap();
-    let mut d = a.to_draft();
-    d.allowance_minutes = Some(10);
-    s.update_account(a.id, &d).unwrap();
-    let mut svc = Service::over(s).unwrap();
+    let (_db, mut svc) = lotfi_edited(100_000, |d| d.allowance_minutes = Some(10));
     let first = svc.authorize(&ask("m1", "8589669", "2"), NOW).unwrap();
     let Verdict::Authorized(g) = first.verdict else {
         panic!("{}", first.message)
     };
     assert_eq!(g.limit_ms, 600_000);
     assert_eq!(
-        svc.authorize(&ask("m2", "8589669", "2"), NOW)
-            .unwrap()
-            .verdict,
+        lotfi_key_2(&mut svc, "m2"),
         Verdict::Refused(Refusal::AllowanceUsed)
     );
     svc.finish(&hang_up("m1", 240), NOW + 300).unwrap();
@@ -315,14 +257,7 @@ fn check_finds_a_hold_left_on_a_billed_call() {
     .unwrap();
     drop(c);
     let report = Store::open(&db.path).unwrap().check().unwrap();
-    assert!(
-        report
-            .problemes
-            .iter()
-            .any(|p| p.contains("restent ouvertes")),
-        "{:?}",
-        report.problemes
-    );
+    assert_problem(&report, "restent ouvertes", "check");
 }
 
 #[test]
@@ -461,6 +396,46 @@ fn code(svc: &mut Service, uniqueid: &str, asked: &str, now: i64) -> (String, i6
     (d.code().to_string(), limit)
 }
 
+/// Asks each call in turn, in order (earlier calls count towards later refusals), and expects
+/// its code; the last field says why, for the failure message.
+fn expect_codes(svc: &mut Service, calls: &[(&str, &str, i64, &str, &str)]) {
+    for &(uniqueid, asked, now, expected, why) in calls {
+        assert_eq!(
+            code(svc, uniqueid, asked, now).0,
+            expected,
+            "{uniqueid} asking {asked}: {why}"
+        );
+    }
+}
+
+/// Saves `d` over account `id`, then starts a service on the database.
+fn service_after_saving(db: &TempDb, id: i64, d: &AccountDraft) -> Service {
+    let mut s = Store::open(&db.path).unwrap();
+    s.update_account(id, d).unwrap();
+    Service::over(s).unwrap()
+}
+
+/// Lotfi with `millimes` and his account changed by `edit`, under a new service.
+fn lotfi_edited(millimes: i64, edit: impl FnOnce(&mut AccountDraft)) -> (TempDb, Service) {
+    let (db, svc) = sample_with_balance(millimes);
+    drop(svc);
+    let a = Store::open(&db.path)
+        .unwrap()
+        .account_by_matricule(LOTFI)
+        .unwrap();
+    let mut d = a.to_draft();
+    edit(&mut d);
+    let svc = service_after_saving(&db, a.id, &d);
+    (db, svc)
+}
+
+/// Lotfi (code 8589669) asks for key 2 at `NOW`.
+fn lotfi_key_2(svc: &mut Service, uniqueid: &str) -> Verdict {
+    svc.authorize(&ask(uniqueid, "8589669", "2"), NOW)
+        .unwrap()
+        .verdict
+}
+
 #[test]
 fn a_prefix_blocks_every_number_under_it_and_an_exact_rule_only_its_number() {
     let (_db, mut svc) = ruled(|s| {
@@ -473,26 +448,19 @@ fn a_prefix_blocks_every_number_under_it_and_an_exact_rule_only_its_number() {
             .unwrap();
     });
     let now = local_ts(2026, 12, 7, 10, 0);
-    assert_eq!(
-        code(&mut svc, "b1", "5", now).0,
-        "numero_bloque",
-        "+21681… under +2168*"
-    );
-    assert_eq!(
-        code(&mut svc, "b2", "2", now).0,
-        "numero_bloque",
-        "the exact number"
-    );
-    assert_eq!(
-        code(&mut svc, "b3", "1", now).0,
-        "ok",
-        "99383470 is neither"
-    );
-    let d = svc.authorize(&ask("b4", "8589669", "5"), now).unwrap();
+    let calls = [
+        ("b1", "5", now, "numero_bloque", "+21681… under +2168*"),
+        ("b2", "2", now, "numero_bloque", "the exact number"),
+        ("b3", "1", now, "ok", "99383470 is neither"),
+    ];
+    expect_codes(&mut svc, &calls);
+    let said = svc
+        .authorize(&ask("b4", "8589669", "5"), now)
+        .unwrap()
+        .message;
     assert!(
-        d.message.contains("règle « +2168* » : numéros surtaxés"),
-        "{}",
-        d.message
+        said.contains("règle « +2168* » : numéros surtaxés"),
+        "{said}"
     );
 }
 
@@ -546,28 +514,36 @@ fn outside_the_hours_is_refused_and_inside_the_limit_ends_with_the_window() {
         code(&mut svc, "h1", "2", local_ts(2026, 12, 7, 11, 50)),
         ("ok".into(), 600_000)
     );
-    assert_eq!(
-        code(&mut svc, "h2", "2", local_ts(2026, 12, 7, 8, 0)).0,
-        "ok",
-        "first minute"
-    );
+    let first_minute = local_ts(2026, 12, 7, 8, 0);
+    expect_codes(&mut svc, &[("h2", "2", first_minute, "ok", "first minute")]);
     assert_eq!(
         code(&mut svc, "h3", "2", local_ts(2026, 12, 7, 11, 59)),
         ("ok".into(), 60_000)
     );
-    assert_eq!(
-        code(&mut svc, "h4", "2", local_ts(2026, 12, 7, 12, 0)).0,
-        "hors_horaires"
-    );
-    assert_eq!(
-        code(&mut svc, "h5", "2", local_ts(2026, 12, 7, 7, 59)).0,
-        "hors_horaires"
-    );
-    assert_eq!(
-        code(&mut svc, "h6", "2", local_ts(2026, 12, 13, 10, 0)).0,
-        "hors_horaires",
-        "Sunday"
-    );
+    let calls = [
+        (
+            "h4",
+            "2",
+            local_ts(2026, 12, 7, 12, 0),
+            "hors_horaires",
+            "noon",
+        ),
+        (
+            "h5",
+            "2",
+            local_ts(2026, 12, 7, 7, 59),
+            "hors_horaires",
+            "7:59",
+        ),
+        (
+            "h6",
+            "2",
+            local_ts(2026, 12, 13, 10, 0),
+            "hors_horaires",
+            "Sunday",
+        ),
+    ];
+    expect_codes(&mut svc, &calls);
     let d = svc
         .authorize(&ask("h7", "8589669", "2"), local_ts(2026, 12, 7, 13, 0))
         .unwrap();
@@ -719,50 +695,31 @@ fn when_several_rules_fail_the_first_in_the_spec_order_answers() {
         s.update_account(id, &d).unwrap();
     });
     let noon = local_ts(2026, 12, 7, 12, 0);
-    assert_eq!(code(&mut svc, "x1", "2", noon).0, "compte_suspendu");
-    assert_eq!(
-        code(&mut svc, "x2", "9", noon).0,
-        "compte_suspendu",
-        "before touche_vide"
-    );
+    let calls = [
+        ("x1", "2", noon, "compte_suspendu", "suspended"),
+        ("x2", "9", noon, "compte_suspendu", "before touche_vide"),
+    ];
+    expect_codes(&mut svc, &calls);
     drop(svc);
     let mut s = Store::open(&db.path).unwrap();
     let id = s.account_by_matricule(LOTFI).unwrap().id;
     s.resume_account(id).unwrap();
     let mut svc = Service::over(s).unwrap();
-    assert_eq!(code(&mut svc, "x3", "9", noon).0, "touche_vide");
-    assert_eq!(
-        code(&mut svc, "x4", "71234567", noon).0,
-        "numero_non_autorise"
-    );
-    assert_eq!(
-        code(&mut svc, "x5", "2", noon).0,
-        "numero_bloque",
-        "before hors_horaires"
-    );
-    assert_eq!(
-        code(&mut svc, "x6", "1", noon).0,
-        "hors_horaires",
-        "before the allowance"
-    );
-    assert_eq!(
-        code(&mut svc, "x7", "1", local_ts(2026, 12, 7, 8, 30)).0,
-        "forfait_epuise"
-    );
+    let morning = local_ts(2026, 12, 7, 8, 30);
+    let calls = [
+        ("x3", "9", noon, "touche_vide", "resumed"),
+        ("x4", "71234567", noon, "numero_non_autorise", "not a key"),
+        ("x5", "2", noon, "numero_bloque", "before hors_horaires"),
+        ("x6", "1", noon, "hors_horaires", "before the allowance"),
+        ("x7", "1", morning, "forfait_epuise", "within the hours"),
+    ];
+    expect_codes(&mut svc, &calls);
 }
 
 #[test]
 fn keys_may_not_be_set_to_a_blocked_number_but_a_key_already_holding_one_stays_editable() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Sami Ben Ali",
-        "10000000000001",
-        "1000001",
-        &["27468145"],
-        0,
-    );
+    let (db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_BEN_ALI, &["27468145"], 0);
     let err = s
         .block_number("+2162*", "test", false)
         .unwrap_err()
@@ -821,8 +778,7 @@ fn error_fields(e: forfaits_core::Error) -> Vec<String> {
 #[test]
 fn the_window_saves_the_site_rules_as_typed_or_says_every_error_and_saves_nothing() {
     use forfaits_core::rules::SiteRulesForm;
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let typed = |h: &str, m: &str, n: &str| SiteRulesForm {
         horaires: h.into(),
         duree_max_appel: m.into(),

@@ -3,13 +3,11 @@
 use crate::common::*;
 use forfaits_core::domain::Field;
 use forfaits_core::prelude::*;
-use forfaits_core::Store;
 
 #[test]
 fn a_taken_matricule_or_identifiant_is_reported_whatever_the_other_fields_hold() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    let (_db, mut s) = temp_store();
+    create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     // Name empty and a bad phone: the matricule and identifiant already taken are still said.
     let f = form("", "10000000007919", "8812311", &["12"]);
     let errs = s.validate_form(&f, None).unwrap();
@@ -39,8 +37,7 @@ fn a_taken_matricule_or_identifiant_is_reported_whatever_the_other_fields_hold()
 
 #[test]
 fn typing_a_short_matricule_gets_no_spreadsheet_advice() {
-    let db = temp_db();
-    let s = Store::open(&db.path).unwrap();
+    let (_db, s) = temp_store();
     let errs = s
         .validate_form(&form("Nouveau", "1000000000791", "8812311", &[]), None)
         .unwrap();

@@ -17,9 +17,19 @@ fn run(store: &mut Store, path: &Path, opts: ImportOptions) -> Result<ImportRepo
     import_users(store, path, opts, &mut |_| {}, &mut |_| {})
 }
 
+/// Imports the fixture `name` with the default options changed by `set`.
+fn run_with(
+    store: &mut Store,
+    name: &str,
+    set: impl FnOnce(&mut ImportOptions),
+) -> Result<ImportReport, Error> {
+    let mut opts = ImportOptions::default();
+    set(&mut opts);
+    run(store, &fixture(name), opts)
+}
+
 fn import(name: &str) -> (TempDb, Store, Result<ImportReport, Error>) {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     let r = run(&mut s, &fixture(name), ImportOptions::default());
     (db, s, r)
 }
@@ -143,8 +153,7 @@ fn a_file_without_any_line_is_refused() {
 
 /// One bad-file fixture, its expected messages (substrings, in order), and nothing written.
 fn refused(file: &str, expected: &[&str]) {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     create(&mut s, "Déjà Là", "20000000000000", "2000000", &[], 0);
     let before = fingerprint(&s);
     let r = run(&mut s, &fixture(file), ImportOptions::default()).unwrap();
@@ -262,8 +271,7 @@ fn every_error_of_a_line_is_reported_not_only_the_first() {
 
 #[test]
 fn an_account_already_in_the_database_is_refused_unless_updating() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     create(
         &mut s,
         "Ancien Nom",
@@ -280,42 +288,19 @@ fn an_account_already_in_the_database_is_refused_unless_updating() {
     ]);
     assert_eq!(fingerprint(&s), before);
 
-    let r = run(
-        &mut s,
-        &fixture("ok-utf8.csv"),
-        ImportOptions {
-            update_existing: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let r = run_with(&mut s, "ok-utf8.csv", |o| o.update_existing = true).unwrap();
     assert_eq!((r.crees, r.mis_a_jour, r.rejetees), (2, 1, 0));
     let a = s.find_by_matricule("10000000023757").unwrap().unwrap();
     assert_eq!(a.name, "Hédi Ben Salah");
-    let found = s
-        .list_accounts(&ListQuery {
-            recherche: "26630494".into(),
-            limite: 10,
-            ..Default::default()
-        })
-        .unwrap();
+    let found = found_page(&s, "26630494");
     assert_eq!(found.total, 0, "the old number left the search index");
     assert!(s.check().unwrap().ok());
 }
 
 #[test]
 fn dry_run_checks_everything_and_writes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let r = run(
-        &mut s,
-        &fixture("ok-utf8.csv"),
-        ImportOptions {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (_db, mut s) = temp_store();
+    let r = run_with(&mut s, "ok-utf8.csv", |o| o.dry_run = true).unwrap();
     assert_eq!((r.valides, r.rejetees, r.ecrit), (3, 0, false));
     assert_eq!(s.count_accounts().unwrap(), 0);
     assert_eq!(r.summary(), "0 importé, 0 rejeté");
@@ -323,20 +308,11 @@ fn dry_run_checks_everything_and_writes_nothing() {
 
 #[test]
 fn skip_invalid_writes_the_valid_lines_only() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let r = run(&mut s, &fixture("bad-mixed.csv"), ImportOptions::default()).unwrap();
     assert_eq!((r.valides, r.rejetees, r.ecrit), (3, 1, false));
     assert_eq!(s.count_accounts().unwrap(), 0, "all or nothing by default");
-    let r = run(
-        &mut s,
-        &fixture("bad-mixed.csv"),
-        ImportOptions {
-            skip_invalid: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let r = run_with(&mut s, "bad-mixed.csv", |o| o.skip_invalid = true).unwrap();
     assert_eq!((r.crees, r.rejetees, r.ecrit), (3, 1, true));
     assert_eq!(r.summary(), "3 importés, 1 rejeté");
     assert_eq!(texts(&r.erreurs)[0], "ligne 3, champ 2 (Matricule) : le matricule doit comporter 14 chiffres (reçu : 123, 3 chiffres)");
@@ -344,8 +320,7 @@ fn skip_invalid_writes_the_valid_lines_only() {
 
 #[test]
 fn new_accounts_take_the_defaults_of_the_settings() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let mut st = s.settings().unwrap();
     st.default_enabled = false;
     st.default_billing = false;
@@ -366,8 +341,7 @@ fn new_accounts_take_the_defaults_of_the_settings() {
 
 #[test]
 fn an_overlong_line_is_an_error_not_an_allocation() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     let f = db.dir.path().join("long.csv");
     let mut text = format!(
         "Ali;10000000000001;1000001\n\"{}\n",
@@ -387,8 +361,7 @@ fn an_overlong_line_is_an_error_not_an_allocation() {
 
 #[test]
 fn a_file_of_100000_lines_with_one_bad_line_writes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     create(&mut s, "Déjà Là", "20000000000000", "2000000", &[], 0);
     let before = fingerprint(&s);
     let f = db.dir.path().join("big.csv");
@@ -425,14 +398,8 @@ fn a_file_of_100000_lines_with_one_bad_line_writes_nothing() {
 
 #[test]
 fn error_report_is_a_csv_with_one_row_per_error() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let r = run(
-        &mut s,
-        &fixture("bad-several-errors-one-line.csv"),
-        ImportOptions::default(),
-    )
-    .unwrap();
+    let (db, _s, r) = import("bad-several-errors-one-line.csv");
+    let r = r.unwrap();
     let out = db.dir.path().join("rapport.csv");
     forfaits_core::import::write_error_report(&r.erreurs, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
@@ -459,8 +426,7 @@ fn schema(path: &Path) -> Vec<String> {
 
 #[test]
 fn first_import_into_an_empty_table_finds_duplicates_and_keeps_the_schema() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     let before = schema(&db.path);
     let r = run(
         &mut s,
@@ -478,14 +444,9 @@ fn first_import_into_an_empty_table_finds_duplicates_and_keeps_the_schema() {
     assert_eq!(s.count_accounts().unwrap(), 0);
     assert_eq!(schema(&db.path), before, "indexes back after the rollback");
 
-    let r = run(
-        &mut s,
-        &fixture("bad-duplicate-in-file.csv"),
-        ImportOptions {
-            skip_invalid: true,
-            ..Default::default()
-        },
-    )
+    let r = run_with(&mut s, "bad-duplicate-in-file.csv", |o| {
+        o.skip_invalid = true
+    })
     .unwrap();
     assert_eq!((r.crees, r.rejetees), (1, 2));
     assert_eq!(schema(&db.path), before, "indexes rebuilt after the commit");
@@ -511,13 +472,7 @@ fn first_import_makes_every_account_findable() {
         ("mer", "Mériem Gharbi"),
         ("8580488", "Amira Trabelsi"),
     ] {
-        let p = s
-            .list_accounts(&ListQuery {
-                recherche: q.into(),
-                limite: 10,
-                ..Default::default()
-            })
-            .unwrap();
+        let p = found_page(&s, q);
         assert_eq!(p.rows.len(), 1, "{q}");
         assert_eq!(p.rows[0].name, name);
     }
@@ -527,17 +482,11 @@ fn first_import_makes_every_account_findable() {
 #[test]
 fn a_line_refused_as_duplicate_does_not_make_later_lines_duplicates_in_either_mode() {
     for existing in [false, true] {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        let (db, mut s) = temp_store();
         if existing {
             create(&mut s, "Déjà Là", "20000000000000", "2000000", &[], 0);
         }
-        let f = db.dir.path().join("dups.csv");
-        std::fs::write(
-            &f,
-            "A;10000000000001;1000001\nB;10000000000001;1000002\nC;10000000000003;1000002\nD;10000000000004;1000001\n",
-        )
-        .unwrap();
+        let f = write_file(db.dir.path(), "dups.csv", "A;10000000000001;1000001\nB;10000000000001;1000002\nC;10000000000003;1000002\nD;10000000000004;1000001\n");
         let r = run(
             &mut s,
             &f,
@@ -561,13 +510,7 @@ fn a_line_refused_as_duplicate_does_not_make_later_lines_duplicates_in_either_mo
             "C"
         );
         assert!(s.check().unwrap().ok());
-        let p = s
-            .list_accounts(&ListQuery {
-                recherche: "b".into(),
-                limite: 10,
-                ..Default::default()
-            })
-            .unwrap();
+        let p = found_page(&s, "b");
         assert_eq!(p.total, 0, "the refused line left no search entry");
     }
 }

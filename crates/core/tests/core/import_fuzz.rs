@@ -40,14 +40,12 @@ fn piece() -> impl Strategy<Value = Vec<u8>> {
 
 /// `existing`: the database already holds an account (otherwise the import takes its bulk path).
 fn check_one(bytes: &[u8], opts: ImportOptions, existing: bool) -> Result<(), TestCaseError> {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     if existing {
         create(&mut s, "Existant", "10000000000001", "1234567", &[], 100);
     }
     let before = state(&s);
-    let f = db.dir.path().join("in.csv");
-    std::fs::write(&f, bytes).unwrap();
+    let f = write_file(db.dir.path(), "in.csv", bytes);
     let r = import_users(&mut s, &f, opts, &mut |_| {}, &mut |_| {});
     match r {
         Ok(rep) if rep.ecrit => {

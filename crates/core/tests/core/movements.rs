@@ -5,20 +5,12 @@ use crate::common::*;
 use forfaits_core::domain::Money;
 use forfaits_core::prelude::*;
 use forfaits_core::store::ledger::{parse_amount, MovementKind};
-use forfaits_core::{Error, Store};
+use forfaits_core::Error;
 
 #[test]
 fn the_preview_gives_the_resulting_balance_and_whether_to_confirm() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &[],
-        24_310,
-    );
+    let (_db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 24_310);
     let p = s
         .preview_movement(id, MovementKind::Recharge, Money(12_500))
         .unwrap();
@@ -53,9 +45,8 @@ fn the_preview_gives_the_resulting_balance_and_whether_to_confirm() {
 
 #[test]
 fn an_unconfirmed_movement_above_the_threshold_changes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    let (_db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     let amount = parse_amount(
         &s.settings().unwrap().currency,
         MovementKind::Recharge,

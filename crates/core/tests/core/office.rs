@@ -5,10 +5,9 @@ use crate::common::*;
 use calamine::{Data, Reader};
 use forfaits_core::export::{export_users, export_users_to_file, ExportFormat, ExportOptions};
 use forfaits_core::import::{import_users, ImportOptions, ImportReport};
-use forfaits_core::store::accounts::ListQuery;
 use forfaits_core::{Error, Store};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn run(store: &mut Store, path: &Path) -> Result<ImportReport, Error> {
     import_users(
@@ -50,19 +49,6 @@ fn export_xlsx(store: &Store, path: &Path) {
     .unwrap();
 }
 
-fn found(s: &Store, query: &str) -> Vec<String> {
-    s.list_accounts(&ListQuery {
-        recherche: query.into(),
-        limite: 100,
-        ..Default::default()
-    })
-    .unwrap()
-    .rows
-    .iter()
-    .map(|a| a.name.clone())
-    .collect()
-}
-
 /// A cell of a spreadsheet written by a test.
 #[derive(Clone)]
 enum Cell {
@@ -95,6 +81,15 @@ fn write_xlsx(path: &Path, sheets: &[&[Vec<Cell>]]) {
 
 /// An OpenDocument spreadsheet as LibreOffice writes it (a number cell keeps its value in
 /// `office:value` and shows it formatted), one `table:table` per sheet.
+/// Writes a workbook of the kind `path` ends with: .xlsx, else .ods.
+fn write_book(path: &Path, sheets: &[&[Vec<Cell>]]) {
+    if path.extension().is_some_and(|e| e == "xlsx") {
+        write_xlsx(path, sheets);
+    } else {
+        write_ods(path, sheets);
+    }
+}
+
 fn write_ods(path: &Path, sheets: &[&[Vec<Cell>]]) {
     let mut tables = String::new();
     for (i, rows) in sheets.iter().enumerate() {
@@ -150,9 +145,17 @@ fn write_ods(path: &Path, sheets: &[&[Vec<Cell>]]) {
 }
 
 /// A base with French, Arabic, mixed and formula-looking names, leading zeros everywhere.
+/// `base()` and its xlsx export, in a folder of its own.
+fn base_and_its_xlsx() -> (TempDb, Store, tempfile::TempDir, PathBuf) {
+    let (db, s) = base();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("utilisateurs.xlsx");
+    export_xlsx(&s, &path);
+    (db, s, dir, path)
+}
+
 fn base() -> (TempDb, Store) {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     create(
         &mut s,
         "محمد بن علي",
@@ -190,10 +193,7 @@ fn base() -> (TempDb, Store) {
 
 #[test]
 fn the_xlsx_export_has_text_cells_numbers_dates_and_a_frozen_header() {
-    let (_db, s) = base();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("utilisateurs.xlsx");
-    export_xlsx(&s, &path);
+    let (_db, _s, _dir, path) = base_and_its_xlsx();
 
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Utilisateurs"]);
@@ -258,13 +258,9 @@ fn the_xlsx_export_has_text_cells_numbers_dates_and_a_frozen_header() {
 
 #[test]
 fn an_xlsx_export_imports_back_into_an_empty_base_as_the_same_accounts() {
-    let (_db, s) = base();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("utilisateurs.xlsx");
-    export_xlsx(&s, &path);
+    let (_db, s, dir, path) = base_and_its_xlsx();
 
-    let db2 = temp_db();
-    let mut s2 = Store::open(&db2.path).unwrap();
+    let (_db2, mut s2) = temp_store();
     let r = run(&mut s2, &path).unwrap();
     assert_eq!((r.crees, r.rejetees, r.ecrit), (4, 0, true));
     assert_eq!(r.encodage, "classeur Excel (.xlsx)");
@@ -309,13 +305,8 @@ fn numeric_matricules_are_read_exactly_from_xlsx_and_ods() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["numeros.xlsx", "numeros.ods"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&rows]);
-        } else {
-            write_ods(&path, &[&rows]);
-        }
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        write_book(&path, &[&rows]);
+        let (_db, mut s) = temp_store();
         let r = run(&mut s, &path).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((r.crees, r.rejetees), (2, 0), "{name}: {:?}", r.erreurs);
         let a = s.find_by_matricule("10000000015838").unwrap().unwrap();
@@ -344,24 +335,18 @@ fn a_matricule_that_lost_its_leading_zero_gets_the_csv_message_and_nothing_is_wr
         // 01234567890123 typed as a number: 13 digits left.
         vec![Text("Ali Trabelsi"), Num(1234567890123.0), Num(1234567.0)],
     ];
-    let csv = dir.path().join("pareil.csv");
-    std::fs::write(
-        &csv,
+    let csv = write_file(
+        dir.path(),
+        "pareil.csv",
         "Sami Ben Ali;10000000015838;8812311\nAli Trabelsi;1234567890123;1234567\n",
-    )
-    .unwrap();
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    );
+    let (_db, mut s) = temp_store();
     let want = run(&mut s, &csv).unwrap().erreurs;
     assert_eq!(want.len(), 1);
     assert!(want[0].to_string().contains("zéro initial"), "{}", want[0]);
     for name in ["zero.xlsx", "zero.ods"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&rows]);
-        } else {
-            write_ods(&path, &[&rows]);
-        }
+        write_book(&path, &[&rows]);
         let r = run(&mut s, &path).unwrap();
         assert_eq!(
             r.erreurs.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
@@ -395,13 +380,8 @@ fn only_the_first_sheet_is_read_and_empty_keys_stay_empty() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["deux.ods", "deux.xlsx"] {
         let path = dir.path().join(name);
-        if name.ends_with("xlsx") {
-            write_xlsx(&path, &[&first, &second]);
-        } else {
-            write_ods(&path, &[&first, &second]);
-        }
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        write_book(&path, &[&first, &second]);
+        let (_db, mut s) = temp_store();
         let r = run(&mut s, &path).unwrap();
         assert_eq!((r.lignes_lues, r.crees, r.rejetees), (2, 2, 0), "{name}");
         let a = s.find_by_matricule("10000000007919").unwrap().unwrap();
@@ -418,8 +398,7 @@ fn errors_name_the_row_and_field_as_for_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("erreurs.xlsx");
     write_xlsx(&path, &[&rows]);
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let r = run(&mut s, &path).unwrap();
     let texts: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
     assert!(
@@ -466,8 +445,7 @@ fn broken_or_foreign_files_are_refused_in_french_and_nothing_is_written() {
             "Excel 97-2003 (.xls)",
         ),
     ];
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     for (name, content, want) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
@@ -499,8 +477,7 @@ fn arabic_names_round_trip_through_csv_byte_for_byte() {
                 Hédi الطرابلسي (حمدي);10000000023757;1234567;;+33612345678\n\
                 مُحَمَّد ـ فاطمة;10000000000001;1000001\n";
     let dir = tempfile::tempdir().unwrap();
-    let utf8 = dir.path().join("utf8.csv");
-    std::fs::write(&utf8, text).unwrap();
+    let utf8 = write_file(dir.path(), "utf8.csv", text);
     let utf16 = dir.path().join("utf16.csv");
     let mut bytes = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
@@ -508,18 +485,15 @@ fn arabic_names_round_trip_through_csv_byte_for_byte() {
     }
     std::fs::write(&utf16, bytes).unwrap();
     for path in [&utf8, &utf16] {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+        let (_db, mut s) = temp_store();
         let r = run(&mut s, path).unwrap();
         assert_eq!(r.crees, 4, "{:?}", r.erreurs);
         // Exported in the import format: the same bytes as the UTF-8 file (CRLF line ends).
         let out = String::from_utf8(import_format(&s)).unwrap();
         assert_eq!(out.replace("\r\n", "\n"), text, "{}", path.display());
         // And imported again from that export, the same again.
-        let again = dir.path().join("encore.csv");
-        std::fs::write(&again, &out).unwrap();
-        let db2 = temp_db();
-        let mut s2 = Store::open(&db2.path).unwrap();
+        let again = write_file(dir.path(), "encore.csv", &out);
+        let (_db2, mut s2) = temp_store();
         run(&mut s2, &again).unwrap();
         assert_eq!(import_format(&s2), out.as_bytes());
     }
@@ -536,19 +510,24 @@ fn arabic_spellings_find_the_same_person_and_french_still_folds() {
     ] {
         create(&mut s, name, m, id, &[], 0);
     }
-    assert_eq!(found(&s, "احمد"), ["أحمد الطرابلسي"]);
-    assert_eq!(found(&s, "أحمد"), ["أحمد الطرابلسي"]);
-    assert_eq!(found(&s, "فاطمه"), ["فاطمة الزهراء"]);
-    assert_eq!(found(&s, "فاطمة"), ["فاطمة الزهراء"]);
-    assert_eq!(found(&s, "مصطفي"), ["مُصْطَفَى بن عيسى"]);
-    assert_eq!(found(&s, "ايمان ال"), ["إيمان آل سعود"]);
-    assert_eq!(found(&s, "محمـــد"), ["محمد بن علي"]);
-    // Any part of three letters or more, as for Latin names.
-    assert_eq!(found(&s, "طرابل"), ["Hédi الطرابلسي", "أحمد الطرابلسي"]);
-    // Both scripts in one name, and in one query.
-    assert_eq!(found(&s, "hedi الطرابلسي"), ["Hédi الطرابلسي"]);
-    assert_eq!(found(&s, "eleonore"), ["Éléonore Ben Saïd"]);
-    assert_eq!(found(&s, "ÉLÉONORE saïd"), ["Éléonore Ben Saïd"]);
+    let searches: [(&str, &[&str]); 11] = [
+        ("احمد", &["أحمد الطرابلسي"]),
+        ("أحمد", &["أحمد الطرابلسي"]),
+        ("فاطمه", &["فاطمة الزهراء"]),
+        ("فاطمة", &["فاطمة الزهراء"]),
+        ("مصطفي", &["مُصْطَفَى بن عيسى"]),
+        ("ايمان ال", &["إيمان آل سعود"]),
+        ("محمـــد", &["محمد بن علي"]),
+        // Any part of three letters or more, as for Latin names.
+        ("طرابل", &["Hédi الطرابلسي", "أحمد الطرابلسي"]),
+        // Both scripts in one name, and in one query.
+        ("hedi الطرابلسي", &["Hédi الطرابلسي"]),
+        ("eleonore", &["Éléonore Ben Saïd"]),
+        ("ÉLÉONORE saïd", &["Éléonore Ben Saïd"]),
+    ];
+    for (q, expected) in searches {
+        assert_eq!(names(&s, q), expected, "search {q:?}");
+    }
     let report = s.check().unwrap();
     assert!(report.ok(), "{:?}", report.problemes);
 }
@@ -556,7 +535,7 @@ fn arabic_spellings_find_the_same_person_and_french_still_folds() {
 #[test]
 fn a_base_indexed_with_the_old_folding_is_reindexed_when_opened() {
     let (db, s) = base();
-    let expected = found(&s, "احمد");
+    let expected = names(&s, "احمد");
     drop(s);
     {
         // As the previous version left it: the Arabic name keyed with its hamza, the index
@@ -576,8 +555,8 @@ fn a_base_indexed_with_the_old_folding_is_reindexed_when_opened() {
     }
     assert!(expected.is_empty());
     let s = Store::open(&db.path).unwrap();
-    assert_eq!(found(&s, "احمد"), ["أحمد الطرابلسي"]);
-    assert_eq!(found(&s, "طرابلسي").len(), 2);
+    assert_eq!(names(&s, "احمد"), ["أحمد الطرابلسي"]);
+    assert_eq!(names(&s, "طرابلسي").len(), 2);
     let report = s.check().unwrap();
     assert!(report.ok(), "{:?}", report.problemes);
 }

@@ -3,7 +3,7 @@
 use crate::common::*;
 use forfaits_core::domain::{Field, Money};
 use forfaits_core::store::settings::SettingsForm;
-use forfaits_core::{Error, Store};
+use forfaits_core::Error;
 
 fn form() -> SettingsForm {
     SettingsForm {
@@ -32,8 +32,7 @@ fn refused_fields(
 
 #[test]
 fn a_currency_must_be_a_three_letter_iso_code() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let before = s.settings().unwrap();
     for bad in ["dinar", "TN", "TDN", "€"] {
         let f = SettingsForm {
@@ -58,8 +57,7 @@ fn a_currency_must_be_a_three_letter_iso_code() {
 
 #[test]
 fn a_country_code_needs_its_plus_and_one_to_three_digits() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let before = s.settings().unwrap();
     for bad in ["216", "+2160", "+", "00216", "+021"] {
         let f = SettingsForm {
@@ -87,8 +85,7 @@ fn a_country_code_needs_its_plus_and_one_to_three_digits() {
 
 #[test]
 fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     assert_eq!(
         s.settings().unwrap().confirmation_threshold,
         Money(1_000_000)
@@ -111,8 +108,7 @@ fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
     .unwrap();
     assert_eq!(s.settings().unwrap().confirmation_threshold, Money(250_500));
     // A database without movements may change its decimals: the default follows them.
-    let db2 = temp_db();
-    let mut s2 = Store::open(&db2.path).unwrap();
+    let (_db2, mut s2) = temp_store();
     let mut st = s2.settings().unwrap();
     st.currency = forfaits_core::domain::Currency::new("XOF", 0).unwrap();
     st.confirmation_threshold = Money(1000);
@@ -122,8 +118,7 @@ fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
 
 #[test]
 fn the_per_call_maximum_and_the_service_address_are_checked_and_kept() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let mut f = form();
     f.max_call_minutes = Some(0);
     f.agi_address = Some("asterisk:4573".into());

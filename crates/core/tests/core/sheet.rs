@@ -46,16 +46,10 @@ fn read_back(db: TempDb, store: &Store, id: i64) -> Fixture {
 /// An enabled account with accents in its name, keys 1, 2 and 5, an opening balance of
 /// 1 234,000 TND, a recharge of 12,500 TND and a debit of 2,000 TND (1 244,500 TND left).
 fn hedi() -> Fixture {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut store,
-        "Hédi Ben Salah-Œuvré",
-        "10000000007919",
-        "8812311",
-        &["26630494", "+21642699102", "", "", "71123456"],
-        1_234_000,
-    );
+    let (db, mut store) = temp_store();
+    let who = ("Hédi Ben Salah-Œuvré", "10000000007919", "8812311");
+    let keys = ["26630494", "+21642699102", "", "", "71123456"];
+    let id = create_holder(&mut store, who, &keys, 1_234_000);
     store
         .manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt espèces")
         .unwrap();
@@ -161,8 +155,7 @@ fn sheet_pdf_holds_every_value_with_accents() {
 
 #[test]
 fn disabled_account_shows_its_state_and_remaining_minutes() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let mut f = form("Mériem Saïdi", "10000000001234", "7654321", &["26630494"]);
     f.enabled = false;
     f.billing = false;
@@ -198,16 +191,8 @@ fn disabled_account_shows_its_state_and_remaining_minutes() {
 
 #[test]
 fn a_suspended_account_prints_until_when() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut store,
-        "Sami Ben Ali",
-        "10000000000001",
-        "1000001",
-        &["26630494"],
-        0,
-    );
+    let (db, mut store) = temp_store();
+    let id = create_holder(&mut store, SAMI_BEN_ALI, &["26630494"], 0);
     let today = chrono::Local::now().date_naive();
     let until = chrono::NaiveDate::from_ymd_opt(2099, 12, 12).unwrap();
     store
@@ -240,16 +225,13 @@ fn account_without_movements_says_so() {
 
 #[test]
 fn markup_and_formula_looking_names_are_printed_literally() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut store,
+    let (db, mut store) = temp_store();
+    let who = (
         "<b>Ali</b> =SUM(A1) & (x) \\ %",
         "10000000005555",
         "1234567",
-        &[],
-        0,
     );
+    let id = create_holder(&mut store, who, &[], 0);
     let f = read_back(db, &store, id);
     let text = sheet_text(&f.data());
     assert_has(&text, &["<b>Ali</b> =SUM(A1) & (x) \\ %"]);
@@ -257,8 +239,7 @@ fn markup_and_formula_looking_names_are_printed_literally() {
 
 #[test]
 fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let name = format!("Hédi {}", "Wémbley-Ŵallace ".repeat(6).trim_end());
     assert!(name.chars().count() <= 100);
     let id = create(&mut store, &name, "10000000007777", "7777777", &[], 0);
@@ -301,16 +282,8 @@ fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
 
 #[test]
 fn at_most_fifteen_movements_are_printed() {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut store,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &[],
-        0,
-    );
+    let (db, mut store) = temp_store();
+    let id = create_holder(&mut store, SAMI_MANSOURI, &[], 0);
     for i in 1..=20 {
         store
             .manual_movement(
@@ -335,8 +308,7 @@ fn render_gives_a_single_a4_page() {
     let bytes = render(&f.data()).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fiche.pdf");
-    std::fs::write(&path, &bytes).unwrap();
+    let path = write_file(dir.path(), "fiche.pdf", &bytes);
     let info = Command::new("pdfinfo").arg(&path).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     let field = |name: &str| {
@@ -366,8 +338,7 @@ fn writing_into_a_missing_folder_fails_and_creates_nothing() {
 fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
     let f = hedi();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fiche.pdf");
-    std::fs::write(&path, b"ancienne fiche").unwrap();
+    let path = write_file(dir.path(), "fiche.pdf", b"ancienne fiche");
     write_pdf(&f.data(), &path).unwrap();
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
     let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -382,8 +353,7 @@ fn writing_replaces_an_old_sheet_and_leaves_no_temporary_file() {
 /// A sheet of one account named `name`, written and read back with `pdftotext` (in reading
 /// order, not `-layout`), with the path kept.
 fn named(name: &str) -> (Fixture, tempfile::TempDir, std::path::PathBuf) {
-    let db = temp_db();
-    let mut store = Store::open(&db.path).unwrap();
+    let (db, mut store) = temp_store();
     let id = create(
         &mut store,
         name,

@@ -10,16 +10,8 @@ use proptest::prelude::*;
 
 #[test]
 fn opening_balance_is_the_first_movement() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &[],
-        12_500,
-    );
+    let (_db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 12_500);
     let a = s.get_account(id).unwrap();
     assert_eq!(a.balance, 12_500);
     let m = s.movements(id, 10, 0).unwrap();
@@ -31,9 +23,8 @@ fn opening_balance_is_the_first_movement() {
 
 #[test]
 fn duplicate_matricule_or_identifiant_is_refused_with_the_holder_named() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+    let (_db, mut s) = temp_store();
+    create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     let (d, _) = form("Autre", "10000000007919", "8812311", &[])
         .validate(&Default::default(), &Default::default())
         .unwrap();
@@ -47,13 +38,18 @@ fn duplicate_matricule_or_identifiant_is_refused_with_the_holder_named() {
     assert_eq!(s.count_accounts().unwrap(), 1);
 }
 
-#[test]
-fn debit_below_zero_is_refused_and_changes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
+/// Sami Mansouri's account, credited 12,500 TND.
+fn sami_with_12_500() -> (TempDb, Store, i64) {
+    let (db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 0);
     s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
         .unwrap();
+    (db, s, id)
+}
+
+#[test]
+fn debit_below_zero_is_refused_and_changes_nothing() {
+    let (_db, mut s, id) = sami_with_12_500();
     let err = s
         .manual_movement(id, MovementKind::Debit, Money(100_000), "Achat")
         .unwrap_err();
@@ -82,8 +78,7 @@ fn debit_below_zero_is_refused_and_changes_nothing() {
 
 #[test]
 fn debit_and_correction_need_a_reason() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     let id = create(&mut s, "Ali", "10000000000001", "1000001", &[], 5_000);
     for kind in [MovementKind::Debit, MovementKind::Correction] {
         let Error::Fields(e) = s.manual_movement(id, kind, Money(1), "  ").unwrap_err() else {
@@ -99,16 +94,8 @@ fn debit_and_correction_need_a_reason() {
 
 #[test]
 fn check_detects_a_balance_altered_behind_its_back() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &[],
-        1_000,
-    );
+    let (db, mut s) = temp_store();
+    let id = create_holder(&mut s, SAMI_MANSOURI, &[], 1_000);
     assert!(s.check().unwrap().ok());
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET balance = 999999 WHERE id = ?1", [id])
@@ -132,16 +119,8 @@ fn check_detects_a_balance_altered_behind_its_back() {
 
 #[test]
 fn check_detects_a_search_index_out_of_step() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    create(
-        &mut s,
-        "Sami Mansouri",
-        "10000000007919",
-        "8812311",
-        &["26630494"],
-        0,
-    );
+    let (db, mut s) = temp_store();
+    create_holder(&mut s, SAMI_MANSOURI, &["26630494"], 0);
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET name_key = 'zorro'", [])
         .unwrap();
@@ -150,11 +129,7 @@ fn check_detects_a_search_index_out_of_step() {
 
 #[test]
 fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0);
-    s.manual_movement(id, MovementKind::Recharge, Money(12_500), "Dépôt")
-        .unwrap();
+    let (db, mut s, id) = sami_with_12_500();
     // Another program holds the write lock longer than this one is willing to wait.
     let other = rusqlite::Connection::open(&db.path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -187,8 +162,7 @@ fn a_write_blocked_by_another_program_is_refused_in_french_and_changes_nothing()
 
 #[test]
 fn ranks_read_on_another_connection_are_kept_only_if_nothing_was_written_since() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     for i in 0..1500u64 {
         create(
             &mut s,
@@ -256,7 +230,7 @@ fn two_connections_crediting_one_account_at_once_lose_nothing() {
     let db = temp_db();
     let id = {
         let mut s = Store::open(&db.path).unwrap();
-        create(&mut s, "Sami Mansouri", "10000000007919", "8812311", &[], 0)
+        create_holder(&mut s, SAMI_MANSOURI, &[], 0)
     };
     let threads: Vec<_> = (0..4)
         .map(|t| {
@@ -284,26 +258,12 @@ fn two_connections_crediting_one_account_at_once_lose_nothing() {
 
 #[test]
 fn delete_removes_account_movements_and_search_entries_and_is_audited() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Hédi Ben Salah",
-        "10000000023757",
-        "9520162",
-        &["0021641527589"],
-        3_000,
-    );
+    let (_db, mut s) = temp_store();
+    let id = create_holder(&mut s, HEDI_BEN_SALAH, &["0021641527589"], 3_000);
     let gone = s.delete_account(id).unwrap();
     assert_eq!(gone.solde, 3_000);
     assert!(s.get_account(id).is_err());
-    let page = s
-        .list_accounts(&ListQuery {
-            recherche: "41527589".into(),
-            limite: 10,
-            ..Default::default()
-        })
-        .unwrap();
+    let page = found_page(&s, "41527589");
     assert_eq!(page.total, 0);
     let log = s.audit_entries(&Default::default()).unwrap();
     assert_eq!(log[0].action, "Suppression du compte");
@@ -312,28 +272,12 @@ fn delete_removes_account_movements_and_search_entries_and_is_audited() {
     assert!(s.check().unwrap().ok());
 }
 
-fn names(s: &Store, q: &str) -> Vec<String> {
-    s.list_accounts(&ListQuery {
-        recherche: q.into(),
-        limite: 100,
-        ..Default::default()
-    })
-    .unwrap()
-    .rows
-    .into_iter()
-    .map(|a| a.name)
-    .collect()
-}
-
 #[test]
 fn search_ignores_case_and_accents_and_matches_every_field() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    create(
+    let (_db, mut s) = temp_store();
+    create_holder(
         &mut s,
-        "Hédi Ben Salah",
-        "10000000023757",
-        "9520162",
+        HEDI_BEN_SALAH,
         &["0021641527589", "+21620754009"],
         0,
     );
@@ -353,49 +297,30 @@ fn search_ignores_case_and_accents_and_matches_every_field() {
         &["26630494"],
         0,
     );
-    assert_eq!(names(&s, "HEDI"), ["Hédi Ben Salah"]);
-    assert_eq!(names(&s, "hél"), ["Hélène Haddad"]);
-    assert_eq!(names(&s, "ben sal"), ["Hédi Ben Salah"]);
-    assert_eq!(names(&s, "salah hedi"), ["Hédi Ben Salah"]);
-    assert_eq!(names(&s, "1000000"), ["Hédi Ben Salah", "Hélène Haddad"]);
-    assert_eq!(names(&s, "881"), ["Sami Mansouri"]);
-    assert_eq!(names(&s, "41527589"), ["Hédi Ben Salah"], "national part");
-    assert_eq!(
-        names(&s, "4152"),
-        ["Hédi Ben Salah"],
-        "start of the national part"
-    );
-    assert_eq!(
-        names(&s, "+216 41 527 589"),
-        ["Hédi Ben Salah"],
-        "written with +216"
-    );
-    assert_eq!(
-        names(&s, "0021620754009"),
-        ["Hédi Ben Salah"],
-        "written with 00216"
-    );
-    assert_eq!(
-        names(&s, "21647725678"),
-        ["Hélène Haddad"],
-        "country code without +"
-    );
+    let searches: [(&str, &[&str], &str); 11] = [
+        ("HEDI", &["Hédi Ben Salah"], ""),
+        ("hél", &["Hélène Haddad"], ""),
+        ("ben sal", &["Hédi Ben Salah"], ""),
+        ("salah hedi", &["Hédi Ben Salah"], ""),
+        ("1000000", &["Hédi Ben Salah", "Hélène Haddad"], ""),
+        ("881", &["Sami Mansouri"], ""),
+        ("41527589", &["Hédi Ben Salah"], "national part"),
+        ("4152", &["Hédi Ben Salah"], "start of the national part"),
+        ("+216 41 527 589", &["Hédi Ben Salah"], "written with +216"),
+        ("0021620754009", &["Hédi Ben Salah"], "written with 00216"),
+        ("21647725678", &["Hélène Haddad"], "country code without +"),
+    ];
+    for (q, expected, why) in searches {
+        assert_eq!(names(&s, q), expected, "search {q:?}: {why}");
+    }
     assert!(names(&s, "zorro").is_empty());
     assert!(names(&s, "hedi 4772").is_empty(), "every term must match");
 }
 
 #[test]
 fn edit_moves_the_search_entries_with_the_account() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
-    let id = create(
-        &mut s,
-        "Zied Zouari",
-        "10000000142542",
-        "1251670",
-        &["26630494"],
-        0,
-    );
+    let (_db, mut s) = temp_store();
+    let id = create_holder(&mut s, ZIED_ZOUARI, &["26630494"], 0);
     let (d, _) = form(
         "Zied Khelifi",
         "10000000142542",
@@ -420,8 +345,7 @@ fn edit_moves_the_search_entries_with_the_account() {
 
 #[test]
 fn list_sorts_pages_and_counts() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     for (i, n) in ["Charlie", "alpha", "Écho", "delta", "Bravo"]
         .iter()
         .enumerate()
@@ -463,8 +387,7 @@ fn list_sorts_pages_and_counts() {
 
 #[test]
 fn changing_decimals_after_money_moved_is_refused() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "1000001", &[], 1);
     let mut st = s.settings().unwrap();
     st.currency.decimals = 2;
@@ -476,64 +399,44 @@ fn changing_decimals_after_money_moved_is_refused() {
     assert_eq!(s.settings().unwrap().currency.decimals, 3);
 }
 
-#[derive(Debug, Clone)]
-enum Op {
-    Create(i64),
-    Credit(usize, i64),
-    Debit(usize, i64),
-    Correct(usize, i64),
-    Delete(usize),
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        (0i64..50_000).prop_map(Op::Create),
-        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Credit(a, m)),
-        (0usize..8, 0i64..100_000).prop_map(|(a, m)| Op::Debit(a, m)),
-        (0usize..8, -100_000i64..100_000).prop_map(|(a, m)| Op::Correct(a, m)),
-        (0usize..8).prop_map(Op::Delete),
-    ]
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// Whatever sequence of money operations runs (refused ones included), every balance is the
     /// sum of its movements, each "balance after" is the running sum, and no balance is negative.
     #[test]
-    fn ledger_invariant_holds_after_any_sequence(ops in proptest::collection::vec(op(), 1..40)) {
-        let db = temp_db();
-        let mut s = Store::open(&db.path).unwrap();
+    fn ledger_invariant_holds_after_any_sequence(ops in proptest::collection::vec(money_op(8, 50_000, 0..100_000), 1..40)) {
+        let (_db, mut s) = temp_store();
         let mut ids: Vec<i64> = Vec::new();
         let mut model: std::collections::HashMap<i64, i64> = Default::default();
         let mut n = 0;
         for op in ops {
             let pick = |i: usize, ids: &Vec<i64>| ids.get(i % ids.len().max(1)).copied();
             match op {
-                Op::Create(open) => {
+                MoneyOp::Create(open) => {
                     n += 1;
                     let id = create(&mut s, &format!("Compte {n}"), &format!("{:014}", n), &format!("{:07}", n), &[], open);
                     ids.push(id);
                     model.insert(id, open);
                 }
-                Op::Credit(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Credit(i, m) => if let Some(id) = pick(i, &ids) {
                     let r = s.manual_movement(id, MovementKind::Recharge, Money(m), "");
                     if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
                     prop_assert_eq!(r.is_ok(), m > 0);
                 },
-                Op::Debit(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Debit(i, m) => if let Some(id) = pick(i, &ids) {
                     let before = model[&id];
                     let r = s.manual_movement(id, MovementKind::Debit, Money(m), "motif");
                     prop_assert_eq!(r.is_ok(), m > 0 && before - m >= 0);
                     if r.is_ok() { *model.get_mut(&id).unwrap() -= m; }
                 },
-                Op::Correct(i, m) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Correct(i, m) => if let Some(id) = pick(i, &ids) {
                     let before = model[&id];
                     let r = s.manual_movement(id, MovementKind::Correction, Money(m), "motif");
                     prop_assert_eq!(r.is_ok(), m != 0 && before + m >= 0);
                     if r.is_ok() { *model.get_mut(&id).unwrap() += m; }
                 },
-                Op::Delete(i) => if let Some(id) = pick(i, &ids) {
+                MoneyOp::Delete(i) => if let Some(id) = pick(i, &ids) {
                     s.delete_account(id).unwrap();
                     ids.retain(|x| *x != id);
                     model.remove(&id);
@@ -551,8 +454,7 @@ proptest! {
 
 #[test]
 fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     for i in 0..1500 {
         let name = format!("Nom {:04}", (i * 7919) % 1500);
         create(
@@ -582,21 +484,14 @@ fn a_search_matching_most_accounts_pages_like_a_narrow_one() {
     assert_eq!(dense(1450).rows[49].name, "Nom 1499");
     assert!(dense(0).rows.iter().all(|a| a.matricule.starts_with('1')));
     // The same rows as the narrow path gives for a narrower query.
-    let narrow = s
-        .list_accounts(&ListQuery {
-            recherche: "10000000001".into(),
-            limite: 100,
-            ..Default::default()
-        })
-        .unwrap();
+    let narrow = found_page(&s, "10000000001");
     assert_eq!(narrow.total, 500, "matricules 1 0000000001xxx");
     assert!(narrow.rows.windows(2).all(|w| w[0].name <= w[1].name));
 }
 
 #[test]
 fn the_account_count_follows_writes_of_this_and_other_connections() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     assert_eq!(s.count_accounts().unwrap(), 0);
     create(&mut s, "Ali", "10000000000001", "1000001", &[], 0);
     assert_eq!(s.count_accounts().unwrap(), 1);
@@ -619,8 +514,7 @@ fn the_account_count_follows_writes_of_this_and_other_connections() {
 #[test]
 fn search_pages_are_the_same_whichever_way_they_are_found() {
     use forfaits_core::import::{import_users, ImportOptions};
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     // 56,000 accounts: "Mouna …" (5,000, every one after 51,000 other names: the walk gives
     // up), "Alpha …" spread through the order, and "Karim …" with numbers.
     let mut rows: Vec<(String, String, u64)> = Vec::new();
@@ -725,8 +619,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
 
 #[test]
 fn a_digit_every_matricule_starts_with_lists_everyone_and_stops_doing_so_when_one_differs() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (_db, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "2000001", &[], 0);
     create(&mut s, "Béchir", "10000000000002", "2000002", &[], 0);
     create(&mut s, "Chiraz", "19000000000003", "2000003", &[], 0);
@@ -742,8 +635,7 @@ fn a_digit_every_matricule_starts_with_lists_everyone_and_stops_doing_so_when_on
 
 #[test]
 fn a_search_with_many_matches_follows_writes_of_this_and_other_connections() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     let mut ids = Vec::new();
     for i in 0..1500 {
         let name = format!("Nour {:04}", (i * 7919) % 1500);

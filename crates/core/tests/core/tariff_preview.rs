@@ -3,7 +3,6 @@
 use crate::common::*;
 use forfaits_core::tariff_diff::preview_tariffs;
 use forfaits_core::tariffs::import_tariffs;
-use forfaits_core::Store;
 
 const HEADER: &str = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n";
 
@@ -13,8 +12,7 @@ fn sample() -> std::path::PathBuf {
 
 #[test]
 fn the_preview_of_a_one_line_file_names_what_disappears_and_writes_nothing() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     assert!(import_tariffs(&mut s, &sample(), false).unwrap().ecrit);
     let f = db.dir.path().join("un.csv");
     std::fs::write(&f, format!("{HEADER}+2162;Mobile Ooredoo;0,180;30;6;0\n")).unwrap();
@@ -32,8 +30,7 @@ fn the_preview_of_a_one_line_file_names_what_disappears_and_writes_nothing() {
 
 #[test]
 fn a_broken_file_has_its_errors_and_no_change() {
-    let db = temp_db();
-    let mut s = Store::open(&db.path).unwrap();
+    let (db, mut s) = temp_store();
     let f = db.dir.path().join("faux.csv");
     std::fs::write(&f, format!("{HEADER}+2162;Mobile;gratuit;30;6;0\n")).unwrap();
     let p = preview_tariffs(&mut s, &f).unwrap();
