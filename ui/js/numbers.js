@@ -215,24 +215,23 @@ export function renderNumbers(host) {
     }
   });
   const head = (cols) => el("thead", {}, el("tr", {}, cols.map(([h, cls]) => el("th", { class: cls || "" }, h))));
+  /** One list of the screen: its title and count, its button, what it does, its table. */
+  const section = (key, title, count, action, help, cols, rows) =>
+    el("section", { id: `numeros-${key}`, "aria-labelledby": `titre-${key}` },
+      el("div", { class: "section-head" }, el("h3", { id: `titre-${key}` }, title, count), action),
+      el("p", { class: "muted small" }, help),
+      el("table", { class: "mini-grid", id: `table-${key}` },
+        head([...cols, [el("span", { class: "visually-hidden" }, "Retirer")]]), rows));
   host.append(el("div", { class: "page-inner" },
     el("div", { class: "section-head" }, el("h2", {}, "Numéros"), filter),
-    el("section", { id: "numeros-interdits", "aria-labelledby": "titre-interdits" },
-      el("div", { class: "section-head" },
-        el("h3", { id: "titre-interdits" }, "Numéros interdits ", blockedCount),
-        button("Interdire un numéro…", { id: "btn-interdire", onclick: block })),
-      el("p", { class: "muted small" }, "Aucun compte ne peut les appeler, et aucune touche ne peut en recevoir un."),
-      el("table", { class: "mini-grid", id: "table-interdits" },
-        head([["Numéro ou préfixe"], ["Motif"], ["Par"], ["Date", "num"], [el("span", { class: "visually-hidden" }, "Retirer")]]),
-        blockedRows)),
-    el("section", { id: "numeros-privilegies", "aria-labelledby": "titre-privilegies" },
-      el("div", { class: "section-head" },
-        el("h3", { id: "titre-privilegies" }, "Numéros privilégiés ", privilegedCount),
-        button("Ajouter un numéro privilégié…", { id: "btn-privilegier", onclick: privilege })),
-      el("p", { class: "muted small" }, "Avocats, consulats… : tout compte peut les appeler sans qu'ils soient sur ses touches ; jamais enregistrés."),
-      el("table", { class: "mini-grid", id: "table-privilegies" },
-        head([["Numéro"], ["Libellé"], ["Appels"], ["Par"], ["Date", "num"], [el("span", { class: "visually-hidden" }, "Retirer")]]),
-        privilegedRows))));
+    section("interdits", "Numéros interdits ", blockedCount,
+      button("Interdire un numéro…", { id: "btn-interdire", onclick: block }),
+      "Aucun compte ne peut les appeler, et aucune touche ne peut en recevoir un.",
+      [["Numéro ou préfixe"], ["Motif"], ["Par"], ["Date", "num"]], blockedRows),
+    section("privilegies", "Numéros privilégiés ", privilegedCount,
+      button("Ajouter un numéro privilégié…", { id: "btn-privilegier", onclick: privilege }),
+      "Avocats, consulats… : tout compte peut les appeler sans qu'ils soient sur ses touches ; jamais enregistrés.",
+      [["Numéro"], ["Libellé"], ["Appels"], ["Par"], ["Date", "num"]], privilegedRows)));
   load();
   filter.focus();
 }

@@ -270,13 +270,8 @@ impl Store {
         let mut batch = IndexBatch::default();
         batch.add(id, &indexed_draft(d, &name_key(d.name.as_str())), &cc);
         batch.flush(&tx)?;
-        audit::record(
-            &tx,
-            &operator,
-            "Création du compte",
-            Some(Subject::from(d)),
-            journal,
-        )?;
+        let subject = Some(Subject::from(d));
+        audit::record(&tx, &operator, "Création du compte", subject, journal)?;
         tx.commit()?;
         Ok(id)
     }
@@ -310,13 +305,9 @@ impl Store {
         batch.remove(id, &indexed_account(&before, &name_key(&before.name)), &cc);
         batch.add(id, &indexed_draft(d, &name_key(d.name.as_str())), &cc);
         batch.flush(&tx)?;
-        audit::record(
-            &tx,
-            &operator,
-            "Modification du compte",
-            Some(Subject::from(d)),
-            &describe_changes(&before, d),
-        )?;
+        let details = describe_changes(&before, d);
+        let subject = Some(Subject::from(d));
+        audit::record(&tx, &operator, "Modification du compte", subject, &details)?;
         tx.commit()?;
         self.get_account(id)
     }
