@@ -444,15 +444,13 @@ pub(crate) trait CallsDb {
     fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool>;
     /// The key of the call stored under `hash`.
     fn dedup_key_of(&mut self, hash: i64) -> Result<String>;
-    /// *Appel* movements, in order: account, amount, balance after, reason.
-    fn insert_movements(
-        &mut self,
-        rows: &[(i64, i64, i64, String)],
-        at: i64,
-        operator: &str,
-    ) -> Result<()>;
+    /// *Appel* movements, in order.
+    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()>;
     fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()>;
 }
+
+/// An *Appel* movement to write: account, amount, balance after, reason.
+pub(crate) type AppelRow = (i64, i64, i64, String);
 
 /// Writes rated calls in the load's transaction.
 struct CallWriter<'c, D: CallsDb> {
@@ -468,9 +466,8 @@ struct CallWriter<'c, D: CallsDb> {
     /// Calls of known accounts waiting for [`CallWriter::flush`], after their account's id and
     /// place in `ctxs` (taken out as they are written).
     pending: Vec<(i64, u32, Option<RatedCall>)>,
-    /// *Appel* movements waiting for [`CallWriter::write_movements`]: account, amount, balance
-    /// after, reason.
-    movements: Vec<(i64, i64, i64, String)>,
+    /// *Appel* movements waiting for [`CallWriter::write_movements`].
+    movements: Vec<AppelRow>,
 }
 
 /// Movements written together (SQLite: one statement of this many rows).
@@ -548,12 +545,7 @@ impl CallsDb for Lite<'_> {
     /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,
     /// such as the table of allowed kinds its CHECK builds, is then paid once per group), the
     /// rest one by one.
-    fn insert_movements(
-        &mut self,
-        rows: &[(i64, i64, i64, String)],
-        at: i64,
-        operator: &str,
-    ) -> Result<()> {
+    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()> {
         let kind = MovementKind::Appel.code();
         let mut groups = rows.chunks_exact(MOVEMENTS_PER_INSERT);
         for group in groups.by_ref() {

@@ -5,7 +5,7 @@
 use super::SiteStore;
 use crate::calls::rate::{hash64, Known, RatedCall};
 use crate::calls::{
-    load_into, load_journal, AccountCtx, CallRow, CallsDb, CallsOptions, CallsProgress,
+    load_into, load_journal, AccountCtx, AppelRow, CallRow, CallsDb, CallsOptions, CallsProgress,
     CallsReport, LEGACY_KEYS, LOAD_ACTION,
 };
 use crate::domain::phone::CountryCode;
@@ -99,12 +99,7 @@ impl CallsDb for Pg<'_, '_> {
     }
 
     /// All the buffered movements in one statement, in their order.
-    fn insert_movements(
-        &mut self,
-        rows: &[(i64, i64, i64, String)],
-        at: i64,
-        _operator: &str,
-    ) -> Result<()> {
+    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, _operator: &str) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
