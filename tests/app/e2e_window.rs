@@ -870,15 +870,26 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
     )
     .await;
     press(&s.w, SPACE).await;
-    wait_for(10, "le compte désactivé", || async {
-        (state() == "Désactivé").then_some(())
-    })
-    .await;
+    // Ctrl+Z while the toast is up (8 s): its text says the switch was saved, and polling the
+    // base first could outlast the toast on a loaded machine.
+    s.w.wait_text("#toasts", "Compte d'Amira Trabelsi désactivé")
+        .await;
     press_keys(&s.w, &[CONTROL, 'z']).await;
     wait_for(10, "le changement annulé", || async {
         (state() == "Activé").then_some(())
     })
     .await;
+    // Four edits in the Journal: the click, its Annuler, the Space and its Ctrl+Z.
+    let journal = rusqlite::Connection::open(&s.db).unwrap();
+    let edits: i64 = journal
+        .query_row(
+            "SELECT count(*) FROM audit WHERE matricule = '10000000015838'
+             AND action = 'Modification du compte'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(edits, 4);
     let journal = forfaits(&s.db, &["check"]);
     assert_eq!(journal.status.code(), Some(0));
     s.close().await;
