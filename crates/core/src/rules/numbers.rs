@@ -42,7 +42,7 @@ pub struct Holder {
     pub numero: String,
 }
 
-/// What [`Store::try_block_number`] did.
+/// What [`NumberStore::try_block_number`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocking {
     Blocked(BlockedNumber),
