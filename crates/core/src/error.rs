@@ -206,10 +206,31 @@ impl From<rusqlite::Error> for Error {
 
 impl From<rusqlite::types::FromSqlError> for Error {
     fn from(e: rusqlite::types::FromSqlError) -> Self {
-        Error::database(format!(
-            "Donnée inattendue dans la base ({e}) : lancez « forfaits check »."
-        ))
-        .because(e)
+        unexpected_data(e)
+    }
+}
+
+/// A value the schema does not allow: the base was changed by hand, or is damaged.
+fn unexpected_data<E>(e: E) -> Error
+where
+    E: std::fmt::Display + Into<Cause>,
+{
+    Error::database(format!(
+        "Donnée inattendue dans la base ({e}) : lancez « forfaits check »."
+    ))
+    .because(e)
+}
+
+/// A row read by column name (`serde_rusqlite`): SQLite's own errors keep their meaning, a
+/// column missing or of another type is unexpected data, like a [`FromSqlError`].
+///
+/// [`FromSqlError`]: rusqlite::types::FromSqlError
+impl From<serde_rusqlite::Error> for Error {
+    fn from(e: serde_rusqlite::Error) -> Self {
+        match e {
+            serde_rusqlite::Error::Rusqlite(e) => e.into(),
+            e => unexpected_data(e),
+        }
     }
 }
 

@@ -316,14 +316,8 @@ impl<'c> Writer<'c> {
              ORDER BY id",
         )?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map([], |r| r.try_into())?
+            .collect::<rusqlite::Result<Vec<(i64, String, String)>>>()?;
         let mut matricules: HashMap<String, u64> = HashMap::new();
         let mut identifiants: HashMap<String, u64> = HashMap::new();
         let mut rejected = Vec::new();

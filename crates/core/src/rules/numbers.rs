@@ -9,12 +9,12 @@ use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
 use crate::rating::normalize_prefix;
 use crate::store::audit;
-use crate::store::{now, Store};
+use crate::store::{now, rows, Store};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockedNumber {
     /// International form, `*` at the end of a prefix.
     pub motif: String,
@@ -23,7 +23,7 @@ pub struct BlockedNumber {
     pub date: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivilegedNumber {
     pub numero: String,
     pub libelle: String,
@@ -262,37 +262,24 @@ impl Store {
             .conn
             .prepare_cached("SELECT pattern, reason FROM blocked_numbers")?;
         let blocked = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map([], |r| r.try_into())?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT number, label, free FROM privileged_numbers")?;
         let privileged = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map([], |r| r.try_into())?
+            .collect::<rusqlite::Result<Vec<(String, String, bool)>>>()?;
         Ok(NumberRules::from_rows(blocked, privileged))
     }
 
     pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {
         let mut stmt = self.conn.prepare(
-            "SELECT number, label, free, operator, created_at FROM privileged_numbers ORDER BY label, number",
+            "SELECT number AS numero, label AS libelle, free AS gratuit, operator AS operateur,
+                    created_at AS date
+             FROM privileged_numbers ORDER BY label, number",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(PrivilegedNumber {
-                numero: r.get(0)?,
-                libelle: r.get(1)?,
-                gratuit: r.get(2)?,
-                operateur: r.get(3)?,
-                date: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows::all(&mut stmt, [])
     }
 }
 
@@ -494,17 +481,10 @@ pub(crate) const UNPRIVILEGED: &str = "Numéro privilégié retiré";
 impl NumberStore for Store {
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
         let mut stmt = self.conn.prepare(
-            "SELECT pattern, reason, operator, created_at FROM blocked_numbers ORDER BY pattern",
+            "SELECT pattern AS motif, reason AS raison, operator AS operateur, created_at AS date
+             FROM blocked_numbers ORDER BY pattern",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(BlockedNumber {
-                motif: r.get(0)?,
-                raison: r.get(1)?,
-                operateur: r.get(2)?,
-                date: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows::all(&mut stmt, [])
     }
 
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()> {

@@ -1,12 +1,12 @@
 //! Audit log (Journal): who did what, when, to whom.
 
-use super::Store;
+use super::{rows, Store};
 use crate::domain::{Account, AccountDraft};
 use crate::error::Result;
 use rusqlite::{params, Connection};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
     pub date: i64,
@@ -101,13 +101,15 @@ impl Store {
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let like = format!("%{}%", f.texte.trim().replace(['%', '_'], ""));
         let mut stmt = self.conn.prepare(
-            "SELECT id, at, operator, action, matricule, name, details FROM audit
+            "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
+             FROM audit
              WHERE (?1 = '%%' OR action LIKE ?1 OR ifnull(matricule, '') LIKE ?1
                     OR ifnull(name, '') LIKE ?1 OR details LIKE ?1 OR operator LIKE ?1)
                AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)
              ORDER BY id DESC LIMIT ?4 OFFSET ?5",
         )?;
-        let rows = stmt.query_map(
+        rows::all(
+            &mut stmt,
             params![
                 like,
                 f.depuis,
@@ -115,18 +117,6 @@ impl Store {
                 f.limite.unwrap_or(200).min(5000),
                 f.decalage.unwrap_or(0)
             ],
-            |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    date: r.get(1)?,
-                    operateur: r.get(2)?,
-                    action: r.get(3)?,
-                    matricule: r.get(4)?,
-                    nom: r.get(5)?,
-                    details: r.get(6)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        )
     }
 }

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod folders;
 pub mod ledger;
 mod ranks;
+pub(crate) mod rows;
 pub mod settings;
 
 use crate::error::{Error, Result};
