@@ -16,9 +16,10 @@
 //! A list is cut by ranges of 65,536 ids, one row each, so that an edit rewrites a few small
 //! rows instead of a list of a million ids; each row is delta- and varint-coded.
 
+use super::blobs::BlobTable;
 use super::postings::{push_varint, read_varint};
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 /// 4-digit windows of phone numbers: `PHONE4 + value`.
 pub const PHONE4: u16 = 0;
@@ -313,7 +314,7 @@ impl GramBatch {
         rows: Vec<(i64, Vec<u8>)>,
         mut changes: Vec<(u16, i64, bool)>,
     ) -> Result<()> {
-        let mut db = Rows::new(conn)?;
+        let mut db = gram_rows(conn)?;
         // In key order, the table's pages fill one after the other instead of splitting.
         let mut rows = rows;
         rows.sort_unstable_by_key(|r| r.0);
@@ -337,7 +338,7 @@ impl GramBatch {
         let mut i = 0;
         while i < changes.len() {
             let (gram, id, _) = changes[i];
-            let row = db.first_at_or_after(gram, id)?;
+            let row = first_at_or_after(&mut db, gram, id)?;
             let end = row.as_ref().map_or(i64::MAX, |(k, _)| split_key(*k).1);
             let mut j = i;
             while j < changes.len() && changes[j].0 == gram && changes[j].1 <= end {
@@ -404,46 +405,19 @@ fn decode(blob: &[u8], mut f: impl FnMut(i64)) -> bool {
     true
 }
 
-struct Rows<'c> {
-    next: rusqlite::CachedStatement<'c>,
-    put: rusqlite::CachedStatement<'c>,
-    delete: rusqlite::CachedStatement<'c>,
+/// The rows of the lists, written in place.
+fn gram_rows(conn: &Connection) -> Result<BlobTable<'_>> {
+    BlobTable::new(
+        conn,
+        ["search_grams", "key", "ids"],
+        "SELECT key, ids FROM search_grams WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT 1",
+    )
 }
 
-impl<'c> Rows<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
-        Ok(Rows {
-            next: conn.prepare_cached(
-                "SELECT key, ids FROM search_grams WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT 1",
-            )?,
-            put: conn.prepare_cached(
-                "INSERT INTO search_grams (key, ids) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET ids = excluded.ids",
-            )?,
-            delete: conn.prepare_cached("DELETE FROM search_grams WHERE key = ?1")?,
-        })
-    }
-
-    /// The row of `gram`'s list that holds `id` if any does: the first whose last id is not
-    /// below it.
-    fn first_at_or_after(&mut self, gram: u16, id: i64) -> Result<Option<(i64, Vec<u8>)>> {
-        Ok(self
-            .next
-            .query_row([key(gram, id), key(gram + 1, 0)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?)
-    }
-
-    fn put(&mut self, k: i64, blob: &[u8]) -> Result<()> {
-        self.put.execute(params![k, blob])?;
-        Ok(())
-    }
-
-    fn delete(&mut self, k: i64) -> Result<()> {
-        self.delete.execute([k])?;
-        Ok(())
-    }
+/// The row of `gram`'s list that holds `id` if any does: the first whose last id is not below
+/// it.
+fn first_at_or_after(db: &mut BlobTable<'_>, gram: u16, id: i64) -> Result<Option<(i64, Vec<u8>)>> {
+    db.look_up([key(gram, id), key(gram + 1, 0)], |r| r.try_into())
 }
 
 /// Appends the ids of `gram`'s list, in order.

@@ -8,6 +8,7 @@
 //! hundreds of thousands of accounts fast: FTS5 or one index row per phone costs several times
 //! more per account.
 
+use super::blobs::BlobTable;
 use super::grams::{self, GramBatch};
 use super::postings::{self, for_each_pending, push_pending};
 use super::words::WordBatch;
@@ -15,7 +16,7 @@ use crate::domain::phone::{international_parts, CountryCode};
 use crate::domain::KEYS;
 use crate::error::Result;
 use crate::text::{fold, words};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 
@@ -501,35 +502,27 @@ impl Gather {
 }
 
 /// Reads and writes bucket rows; an empty blob deletes the bucket.
-struct BucketStore<'c> {
-    read: rusqlite::CachedStatement<'c>,
-    write: rusqlite::CachedStatement<'c>,
-    delete: rusqlite::CachedStatement<'c>,
-}
+struct BucketStore<'c>(BlobTable<'c>);
 
 impl<'c> BucketStore<'c> {
     fn new(conn: &'c Connection) -> Result<Self> {
-        Ok(BucketStore {
-            read: conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?,
-            write: conn.prepare_cached(
-                "INSERT INTO search_buckets (bucket, postings) VALUES (?1, ?2)
-                 ON CONFLICT (bucket) DO UPDATE SET postings = excluded.postings",
-            )?,
-            delete: conn.prepare_cached("DELETE FROM search_buckets WHERE bucket = ?1")?,
-        })
+        Ok(BucketStore(BlobTable::new(
+            conn,
+            ["search_buckets", "bucket", "postings"],
+            "SELECT postings FROM search_buckets WHERE bucket = ?1",
+        )?))
     }
 
     fn read(&mut self, bucket: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.read.query_row([bucket], |r| r.get(0)).optional()?)
+        self.0.look_up([bucket], |r| r.get(0))
     }
 
     fn write(&mut self, bucket: &str, blob: &[u8]) -> Result<()> {
         if blob.is_empty() {
-            self.delete.execute([bucket])?;
+            self.0.delete(bucket)
         } else {
-            self.write.execute(params![bucket, blob])?;
+            self.0.put(bucket, blob)
         }
-        Ok(())
     }
 }
 

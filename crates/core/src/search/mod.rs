@@ -6,6 +6,7 @@
 //! more letters inside a name through the vocabulary of name words (`words`). All are maintained
 //! in the same transaction as the accounts they describe.
 
+pub(crate) mod blobs;
 pub mod grams;
 pub mod index;
 pub mod postings;
