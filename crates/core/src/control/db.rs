@@ -23,6 +23,21 @@ pub(crate) struct NewAttempt<'a> {
     pub expires_at: Option<i64>,
 }
 
+impl NewAttempt<'_> {
+    /// An authorized attempt of a known account holds its reservation until hang-up (or until
+    /// it expires): the account and that expiry; a refusal holds nothing.
+    pub fn held(&self) -> Option<(i64, i64)> {
+        Some((self.account?, self.expires_at?))
+    }
+}
+
+/// The hold of an authorized attempt, with the tariff its limit was computed with. SQLite reads
+/// `$1`… as parameters numbered in their order of appearance, so one text serves both stores.
+pub(crate) const INSERT_HOLD: &str =
+    "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
+        tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
 /// The authorization a hang-up settles.
 pub(crate) struct Open {
     pub id: i64,
@@ -148,16 +163,11 @@ impl ControlDb for Lite<'_> {
             a.record,
             a.expires_at,
         ])?;
-        let (Some(account), Some(expires_at)) = (a.account, a.expires_at) else {
+        let Some((account, expires_at)) = a.held() else {
             return Ok(());
         };
         let t = a.tariff;
-        conn.prepare_cached(
-            "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
-                tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?
-        .execute(params![
+        conn.prepare_cached(INSERT_HOLD)?.execute(params![
             conn.last_insert_rowid(),
             account,
             a.req.uniqueid,

@@ -5,7 +5,7 @@
 
 use super::accounts::from_row;
 use super::SiteStore;
-use crate::control::db::{is_code, Bill, ControlDb, NewAttempt, Open};
+use crate::control::db::{is_code, Bill, ControlDb, NewAttempt, Open, INSERT_HOLD};
 use crate::control::{Answer, Request};
 use crate::domain::Account;
 use crate::error::Result;
@@ -111,14 +111,12 @@ impl ControlDb for Pg<'_, '_> {
                 ],
             )?
             .get(0);
-        let (Some(account), Some(expires_at)) = (a.account, a.expires_at) else {
+        let Some((account, expires_at)) = a.held() else {
             return Ok(());
         };
         let t = a.tariff;
         self.execute(
-            "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
-                tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            INSERT_HOLD,
             &[
                 &id,
                 &account,
