@@ -313,12 +313,11 @@ impl SiteStore {
         let total: i64 = match rows.first() {
             Some(r) => r.get(r.len() - 1),
             // A page past the last match: counted on its own.
-            None if offset > 0 => client
-                .query_one(
-                    &format!("SELECT count(*) FROM accounts WHERE {clause}"),
-                    &params[..n],
-                )?
-                .get(0),
+            None if offset > 0 => super::value(
+                &mut *client,
+                &format!("SELECT count(*) FROM accounts WHERE {clause}"),
+                &params[..n],
+            )?,
             None => 0,
         };
         Ok(Page {

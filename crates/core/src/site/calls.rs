@@ -89,13 +89,11 @@ impl CallsDb for Pg<'_, '_> {
     }
 
     fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
-        Ok(self
-            .0
-            .query_one(
-                "SELECT dedup_key FROM calls WHERE dedup_hash = $1",
-                &[&hash],
-            )?
-            .get(0))
+        super::value(
+            self.0,
+            "SELECT dedup_key FROM calls WHERE dedup_hash = $1",
+            &[&hash],
+        )
     }
 
     /// All the buffered movements in one statement, in their order.
@@ -144,12 +142,11 @@ impl SiteStore {
             legacy_keys: tx
                 .query_opt("SELECT 1 FROM settings WHERE key = $1", &[&LEGACY_KEYS])?
                 .is_some(),
-            hangup_billed: tx
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)",
-                    &[],
-                )?
-                .get(0),
+            hangup_billed: super::value(
+                &mut tx,
+                "SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)",
+                &[],
+            )?,
         };
         let mut report = load_into(
             Pg(&mut tx),

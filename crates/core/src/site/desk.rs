@@ -89,14 +89,11 @@ impl Desk for SiteStore {
     }
 
     fn count_movements(&self, account_id: i64) -> Result<u64> {
-        let n: i64 = self
-            .client
-            .borrow_mut()
-            .query_one(
-                "SELECT count(*) FROM movements WHERE account_id = $1",
-                &[&account_id],
-            )?
-            .get(0);
+        let n: i64 = super::value(
+            &mut *self.client.borrow_mut(),
+            "SELECT count(*) FROM movements WHERE account_id = $1",
+            &[&account_id],
+        )?;
         Ok(n as u64)
     }
 

@@ -34,12 +34,11 @@ fn view(r: &Row) -> CallView {
 impl CallHistory for SiteStore {
     fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
         let mut c = self.client.borrow_mut();
-        let total: i64 = c
-            .query_one(
-                &format!("SELECT count(*) FROM ({SELECT}) n"),
-                &[&id, &p.depuis, &p.jusqua],
-            )?
-            .get(0);
+        let total: i64 = super::value(
+            &mut *c,
+            &format!("SELECT count(*) FROM ({SELECT}) n"),
+            &[&id, &p.depuis, &p.jusqua],
+        )?;
         let rows = c.query(
             &format!("{SELECT} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"),
             &[

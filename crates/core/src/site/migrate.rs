@@ -200,26 +200,24 @@ pub fn migrate(src: &Store, url: &str) -> Result<Migrated> {
     init::init(url)?;
     let (mut client, label) = connect::client(url)?;
     let mut tx = client.transaction()?;
-    let owner: bool = tx
-        .query_one(
-            "SELECT session_user = tableowner FROM pg_tables
-             WHERE schemaname = 'public' AND tablename = 'accounts'",
-            &[],
-        )?
-        .get(0);
+    let owner: bool = super::value(
+        &mut tx,
+        "SELECT session_user = tableowner FROM pg_tables
+         WHERE schemaname = 'public' AND tablename = 'accounts'",
+        &[],
+    )?;
     if !owner {
         return Err(Error::Rejected(format!(
             "La migration se fait avec le compte qui a créé la base de site (« site init »), \
              pas avec {label}. Rien n'a été copié."
         )));
     }
-    let filled: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM movements)
-                 OR EXISTS (SELECT 1 FROM calls)",
-            &[],
-        )?
-        .get(0);
+    let filled: bool = super::value(
+        &mut tx,
+        "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM movements)
+             OR EXISTS (SELECT 1 FROM calls)",
+        &[],
+    )?;
     if filled {
         return Err(Error::Rejected(format!(
             "La base de site {label} contient déjà des comptes : la migration se fait dans une \

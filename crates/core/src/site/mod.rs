@@ -35,6 +35,16 @@ pub fn schema_version() -> usize {
     init::migrations().last().map_or(0, |(v, _)| *v)
 }
 
+/// The one value of a query that answers one row (a count, an EXISTS, a RETURNING); a value of
+/// another type than asked is an error, not a panic.
+pub(crate) fn value<T: postgres::types::FromSqlOwned>(
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<T> {
+    Ok(client.query_one(sql, params)?.try_get(0)?)
+}
+
 /// A staff role of the site (a PostgreSQL role the signed-in user is a member of).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -163,14 +173,11 @@ impl SiteStore {
 
     /// Whether this connection is encrypted (the server offered TLS).
     pub fn uses_tls(&self) -> Result<bool> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_one(
-                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
-                &[],
-            )?
-            .get(0))
+        value(
+            &mut *self.client.borrow_mut(),
+            "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+            &[],
+        )
     }
 
     /// `user@host:port/base`.
