@@ -27,22 +27,129 @@ impl CheckReport {
 pub(crate) const MAX_LISTED: i64 = 50;
 
 /// Accounts whose balance is not the sum of their movements.
-pub(crate) const BALANCE_NOT_SUM: &str =
+const BALANCE_NOT_SUM: &str =
     "SELECT a.matricule, a.name, a.balance, CAST(coalesce(s.total, 0) AS BIGINT)
      FROM accounts a
      LEFT JOIN (SELECT account_id, sum(amount) AS total FROM movements GROUP BY account_id) s
             ON s.account_id = a.id
      WHERE a.balance <> coalesce(s.total, 0)
-     LIMIT ?1";
+     LIMIT $1";
 
 /// Movements whose balance after is not the sum of their account's movements up to them.
-pub(crate) const AFTER_NOT_RUNNING: &str = "SELECT m.id, a.matricule, m.balance_after, m.running
+const AFTER_NOT_RUNNING: &str = "SELECT CAST(m.id AS TEXT), a.matricule, m.balance_after, m.running
      FROM (SELECT id, account_id, balance_after,
                   CAST(sum(amount) OVER (PARTITION BY account_id ORDER BY id) AS BIGINT) AS running
            FROM movements) m
      JOIN accounts a ON a.id = m.account_id
      WHERE m.balance_after <> m.running
-     LIMIT ?1";
+     LIMIT $1";
+
+/// What a store answers for the checks that both stores make with the same SQL (`$1`, which
+/// SQLite numbers like PostgreSQL) and say in the same sentences.
+pub(crate) trait CheckQueries {
+    fn count(&self, sql: &str) -> Result<i64>;
+    /// The first column of every row, `$1` bound to `param`.
+    fn texts(&self, sql: &str, param: i64) -> Result<Vec<String>>;
+    /// The rows of a ledger break (the first [`MAX_LISTED`]): where, in two text columns, then
+    /// the amount stored and the one the movements add up to.
+    fn breaks(&self, sql: &str) -> Result<Vec<(String, String, i64, i64)>>;
+}
+
+/// A count query, and the sentence that says a count above zero.
+type Counted = (&'static str, fn(i64) -> String);
+
+/// The ledger's rule (each balance the sum of its movements, each « solde après » the running
+/// sum), the calls' costs, the tariffs' ceiling and the call control's holds (SPEC §11: a hold
+/// stays only on a call not billed yet, a billed call settled its hold, a refusal holds
+/// nothing): one sentence per problem.
+pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> Result<Vec<String>> {
+    let money = |minor| currency.format(Money(minor));
+    let mut out = Vec::new();
+    for (m, name, stored, summed) in db.breaks(BALANCE_NOT_SUM)? {
+        let (stored, summed) = (money(stored), money(summed));
+        out.push(format!(
+            "Compte {m} ({name}) : le solde enregistré {stored} diffère de la somme de ses mouvements {summed}."
+        ));
+    }
+    for (id, m, stored, summed) in db.breaks(AFTER_NOT_RUNNING)? {
+        let (stored, summed) = (money(stored), money(summed));
+        out.push(format!(
+            "Compte {m}, mouvement n° {id} : « solde après » {stored} au lieu de {summed}."
+        ));
+    }
+    let counted: [Counted; 4] = [
+        (
+            "SELECT count(*) FROM calls WHERE cost < 0 OR billed_s < 0",
+            |n| {
+                format!(
+                    "{n} appel(s) ont un coût ou une durée facturée négatifs : un tarif aberrant \
+                 a été appliqué ; corrigez les tarifs et les soldes concernés."
+                )
+            },
+        ),
+        (
+            "SELECT count(*) FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
+             WHERE a.settled_at IS NOT NULL OR a.decision <> 'ok'
+                OR h.account_id IS DISTINCT FROM a.account_id",
+            |n| {
+                format!(
+                    "{n} réservation(s) restent ouvertes sur des appels déjà facturés ou refusés."
+                )
+            },
+        ),
+        (
+            "SELECT count(*) FROM call_attempts a
+             WHERE a.decision = 'ok' AND a.settled_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id)",
+            |n| {
+                format!("{n} appel(s) marqués facturés à la fin de l'appel sont absents de l'historique.")
+            },
+        ),
+        (
+            "SELECT count(*) FROM call_attempts
+             WHERE decision <> 'ok' AND (reserved <> 0 OR limit_ms <> 0 OR settled_at IS NOT NULL)",
+            |n| format!("{n} refus d'appel portent une réservation ou une durée accordée."),
+        ),
+    ];
+    for (sql, sentence) in counted {
+        let n = db.count(sql)?;
+        if n > 0 {
+            out.push(sentence(n));
+        }
+    }
+    let ceiling = crate::tariffs::MAX_TARIFF_UNITS * currency.scale();
+    let mut absurd = db.texts(
+        "SELECT prefix FROM tariffs WHERE price_per_min > $1 OR connection_fee > $1",
+        ceiling,
+    )?;
+    if !absurd.is_empty() {
+        absurd.sort_unstable();
+        out.push(format!(
+            "Tarif(s) au-dessus de {} par minute ou de frais : {} ; importez des tarifs corrigés.",
+            money(ceiling),
+            absurd.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+impl CheckQueries for Store {
+    fn count(&self, sql: &str) -> Result<i64> {
+        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
+    }
+
+    fn texts(&self, sql: &str, param: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([param], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn breaks(&self, sql: &str) -> Result<Vec<(String, String, i64, i64)>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([MAX_LISTED], |r| r.try_into())?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
 
 impl Store {
     pub fn check(&self) -> Result<CheckReport> {
@@ -68,50 +175,7 @@ impl Store {
             ));
         }
 
-        problemes.extend(self.ledger_breaks(BALANCE_NOT_SUM, &currency, |r, stored, summed| {
-            let (m, name): (String, String) = (r.get(0)?, r.get(1)?);
-            Ok(format!(
-                "Compte {m} ({name}) : le solde enregistré {stored} diffère de la somme de ses mouvements {summed}."
-            ))
-        })?);
-        problemes.extend(self.ledger_breaks(
-            AFTER_NOT_RUNNING,
-            &currency,
-            |r, stored, summed| {
-                let (id, m): (i64, String) = (r.get(0)?, r.get(1)?);
-                Ok(format!(
-                    "Compte {m}, mouvement n° {id} : « solde après » {stored} au lieu de {summed}."
-                ))
-            },
-        )?);
-
-        let negative: i64 = self.conn.query_row(
-            "SELECT count(*) FROM calls WHERE cost < 0 OR billed_s < 0",
-            [],
-            |r| r.get(0),
-        )?;
-        if negative > 0 {
-            problemes.push(format!(
-                "{negative} appel(s) ont un coût ou une durée facturée négatifs : un tarif aberrant \
-                 a été appliqué ; corrigez les tarifs et les soldes concernés."
-            ));
-        }
-        let ceiling = crate::tariffs::MAX_TARIFF_UNITS * currency.scale();
-        let mut stmt = self.conn.prepare(
-            "SELECT prefix FROM tariffs WHERE price_per_min > ?1 OR connection_fee > ?1 ORDER BY prefix",
-        )?;
-        let absurd: Vec<String> = stmt
-            .query_map([ceiling], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !absurd.is_empty() {
-            problemes.push(format!(
-                "Tarif(s) au-dessus de {} par minute ou de frais : {} ; importez des tarifs corrigés.",
-                currency.format(Money(ceiling)),
-                absurd.join(", ")
-            ));
-        }
-
-        problemes.extend(self.check_call_control()?);
+        problemes.extend(ledger_and_calls(self, &currency)?);
 
         if !self.search_index_consistent()? {
             problemes.push(
@@ -130,60 +194,6 @@ impl Store {
             mouvements,
             problemes,
         })
-    }
-
-    /// The ledger's rule broken, one sentence per row `sql` finds (the first [`MAX_LISTED`], its
-    /// `?1`): each row says where in its first two columns, then the amount stored and the one
-    /// the movements add up to, which `sentence` is given formatted.
-    fn ledger_breaks(
-        &self,
-        sql: &str,
-        currency: &Currency,
-        sentence: impl Fn(&rusqlite::Row<'_>, String, String) -> rusqlite::Result<String>,
-    ) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(sql)?;
-        let rows = stmt.query_map([MAX_LISTED], |r| {
-            let stored = currency.format(Money(r.get(2)?));
-            let summed = currency.format(Money(r.get(3)?));
-            sentence(r, stored, summed)
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Call control (SPEC §11): a hold stays only on a call not billed yet, a billed call
-    /// settled its hold, a refusal holds nothing.
-    fn check_call_control(&self) -> Result<Vec<String>> {
-        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
-        let mut out = Vec::new();
-        let held_after_billing = count(
-            "SELECT count(*) FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
-             WHERE a.settled_at IS NOT NULL OR a.decision <> 'ok' OR h.account_id IS NOT a.account_id",
-        )?;
-        if held_after_billing > 0 {
-            out.push(format!(
-                "{held_after_billing} réservation(s) restent ouvertes sur des appels déjà facturés ou refusés."
-            ));
-        }
-        let settled_without_call = count(
-            "SELECT count(*) FROM call_attempts a
-             WHERE a.decision = 'ok' AND a.settled_at IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id)",
-        )?;
-        if settled_without_call > 0 {
-            out.push(format!(
-                "{settled_without_call} appel(s) marqués facturés à la fin de l'appel sont absents de l'historique."
-            ));
-        }
-        let refusals_holding = count(
-            "SELECT count(*) FROM call_attempts
-             WHERE decision <> 'ok' AND (reserved <> 0 OR limit_ms <> 0 OR settled_at IS NOT NULL)",
-        )?;
-        if refusals_holding > 0 {
-            out.push(format!(
-                "{refusals_holding} refus d'appel portent une réservation ou une durée accordée."
-            ));
-        }
-        Ok(out)
     }
 
     /// Compares order-independent fingerprints (count and sum of hashes) of the stored bucket

@@ -251,3 +251,46 @@ fn site_schema_ends_at_the_sqlite_schema_version() {
         forfaits_core::store::schema_version()
     );
 }
+
+/// `check` asks both stores the same questions and says the same sentences: a balance changed
+/// by hand, a tariff above the ceiling and a refusal that holds money are named alike.
+#[test]
+fn both_stores_name_the_same_problems_in_check() {
+    let tamper = "UPDATE accounts SET balance = balance + 1 WHERE matricule = '10000000023757';
+        INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
+            VALUES ('999', 'Aberrant', 999999999999, 0, 60, 0);
+        INSERT INTO call_attempts (at, uniqueid, typed_code, asked, decision, reserved)
+            VALUES (0, 'u1', '', '', 'pin', 5);";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite3");
+    let mut local = Base::Local(Store::open(&path).unwrap());
+    sample(&mut local);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(tamper)
+        .unwrap();
+
+    let (url, name) = pg_cluster::cluster().new_db();
+    {
+        let _g = pg_cluster::roles_lock();
+        forfaits_core::site::init(&url).unwrap();
+    }
+    let mut site = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
+    sample(&mut site);
+    let (ok, out) = pg_cluster::cluster().psql("postgres", &name, tamper);
+    assert!(ok, "{out}");
+
+    let on_site = site.check().unwrap().problemes;
+    assert_eq!(local.check().unwrap().problemes, on_site);
+    assert_eq!(on_site.len(), 3, "{on_site:#?}");
+    let said = on_site.join("\n");
+    for part in [
+        "Compte 10000000023757 (",
+        "diffère de la somme de ses mouvements",
+        "\n1 refus d'appel portent une réservation ou une durée accordée.\n",
+        "\nTarif(s) au-dessus de ",
+        " : 999 ; importez des tarifs corrigés.",
+    ] {
+        assert!(said.contains(part), "« {part} » missing from:\n{said}");
+    }
+}
