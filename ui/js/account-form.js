@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
 import { amount, duration, currencyInfo, day } from "./format.js";
-import { button, field, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
+import { button, field, onSubmit, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
 import { de } from "./fr.js";
 import { can } from "./session.js";
@@ -144,30 +144,22 @@ export function openAccountForm(account, onSaved) {
       el("p", { class: "muted small" }, "La durée maximale d'un appel, les appels par jour et la suspension se règlent une fois l'utilisateur ajouté (Modifier).")),
     message,
   );
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    save.disabled = true;
-    message.textContent = "";
-    try {
-      if (rules) {
-        rules.checkNothingPending();
-        if (rules.limitsChanged()) {
-          // The other fields first, so that a refusal there leaves the limits unsaved too.
-          const errs = await api.validerCompte(readForm(), a.id);
-          if (errs.length) throw { message: "", champs: errs };
-          await rules.saveLimits();
-        }
+  const saveAll = async () => {
+    if (rules) {
+      rules.checkNothingPending();
+      if (rules.limitsChanged()) {
+        // The other fields first, so that a refusal there leaves the limits unsaved too.
+        const errs = await api.validerCompte(readForm(), a.id);
+        if (errs.length) throw { message: "", champs: errs };
+        await rules.saveLimits();
       }
-      const saved = editing ? await api.modifierCompte(a.id, readForm()) : await api.creerCompte(readForm());
-      close(true);
-      toast(editing ? "Modifications enregistrées" : "Utilisateur ajouté");
-      onSaved(saved);
-    } catch (err) {
-      message.textContent = showFieldErrors(rules ? [...all, ...rules.fields] : all, err);
-    } finally {
-      save.disabled = false;
     }
-  });
+    const saved = editing ? await api.modifierCompte(a.id, readForm()) : await api.creerCompte(readForm());
+    close(true);
+    toast(editing ? "Modifications enregistrées" : "Utilisateur ajouté");
+    onSaved(saved);
+  };
+  onSubmit(form, { message, submit: save }, saveAll, (err) => showFieldErrors(rules ? [...all, ...rules.fields] : all, err));
   form.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.target.tagName === "INPUT" && e.target.type !== "checkbox") {
       e.preventDefault();

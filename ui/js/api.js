@@ -9,85 +9,99 @@ const tauri = () => window.__TAURI__;
 /** Code of a failure that did not come from a command (Tauri itself refused the call). */
 const INATTENDU = "inattendu";
 
-function call(command, args = {}) {
+function send(command, args) {
   return tauri().core.invoke(command, args).catch((err) => {
     if (err && typeof err === "object" && "code" in err) throw err;
     throw { code: INATTENDU, message: String(err), champs: [] };
   });
 }
 
+/**
+ * The page's function for the command `command`: its arguments, in order, go under the names of
+ * `params` (space-separated: the command's parameters, in camelCase as Tauri takes them). An
+ * argument left out takes its value in `defaults`, or is not sent (the command's `Option` is none).
+ */
+function call(command, params = "", defaults = {}) {
+  const names = params.split(" ").filter(Boolean);
+  return (...values) => {
+    const args = { ...defaults };
+    names.forEach((name, i) => {
+      if (values[i] !== undefined) args[name] = values[i];
+    });
+    return send(command, args);
+  };
+}
+
 export const api = {
   /** On a site: {requise, serveur, port, base, utilisateur, retenir_mot_de_passe, mot_de_passe_retenu}. */
-  etatConnexion: () => call("etat_connexion"),
+  etatConnexion: call("etat_connexion"),
   /** Signs in to the site: {utilisateur, role, adresse, avertissement}. */
-  seConnecter: (formulaire) => call("se_connecter", { formulaire }),
-  infos: () => call("infos_application"),
-  parametres: () => call("lire_parametres"),
-  enregistrerParametres: (formulaire) => call("enregistrer_parametres", { formulaire }),
+  seConnecter: call("se_connecter", "formulaire"),
+  infos: call("infos_application"),
+  parametres: call("lire_parametres"),
+  enregistrerParametres: call("enregistrer_parametres", "formulaire"),
   /** Whether a call-control service answers at `adresse` (the saved address when null). */
-  etatService: (adresse = null) => call("etat_service", { adresse }),
-  journal: (filtre) => call("lire_journal", { filtre }),
-  infosSauvegardes: () => call("infos_sauvegardes"),
-  sauvegarder: (jeton) => call("sauvegarder", { jeton }),
-  restaurer: (jeton) => call("restaurer", { jeton }),
-  dossiers: () => call("dossiers"),
-  ouvrirDossier: (quel) => call("ouvrir_dossier", { quel }),
+  etatService: call("etat_service", "adresse", { adresse: null }),
+  journal: call("lire_journal", "filtre"),
+  infosSauvegardes: call("infos_sauvegardes"),
+  sauvegarder: call("sauvegarder", "jeton"),
+  restaurer: call("restaurer", "jeton"),
+  dossiers: call("dossiers"),
+  ouvrirDossier: call("ouvrir_dossier", "quel"),
 
-  listerComptes: (requete) => call("lister_comptes", { requete }),
-  compte: (id) => call("obtenir_compte", { id }),
-  validerCompte: (formulaire, id) => call("valider_compte", { formulaire, id }),
-  creerCompte: (formulaire) => call("creer_compte", { formulaire }),
-  modifierCompte: (id, formulaire) => call("modifier_compte", { id, formulaire }),
-  changerEtat: (id, active) => call("changer_etat_compte", { id, active }),
-  remettreDureeZero: (id) => call("remettre_duree_zero", { id }),
-  supprimerCompte: (id) => call("supprimer_compte", { id }),
+  listerComptes: call("lister_comptes", "requete"),
+  compte: call("obtenir_compte", "id"),
+  validerCompte: call("valider_compte", "formulaire id"),
+  creerCompte: call("creer_compte", "formulaire"),
+  modifierCompte: call("modifier_compte", "id formulaire"),
+  changerEtat: call("changer_etat_compte", "id active"),
+  remettreDureeZero: call("remettre_duree_zero", "id"),
+  supprimerCompte: call("supprimer_compte", "id"),
 
-  mouvements: (id, limite, decalage) => call("lister_mouvements", { id, limite, decalage }),
-  apercuMouvement: (id, type, montant) => call("apercu_mouvement", { id, type, montant }),
-  saisirMouvement: (id, type, montant, motif, confirme = false) => call("saisir_mouvement", { id, type, montant, motif, confirme }),
+  mouvements: call("lister_mouvements", "id limite decalage"),
+  apercuMouvement: call("apercu_mouvement", "id type montant"),
+  saisirMouvement: call("saisir_mouvement", "id type montant motif confirme", { confirme: false }),
 
   /** A file to read, as {jeton, fichier}; null when cancelled. */
-  choisirFichier: (titre, typeFichier = "csv") => call("choisir_fichier", { titre, typeFichier }),
+  choisirFichier: call("choisir_fichier", "titre typeFichier", { typeFichier: "csv" }),
   /** A file to write, as {jeton, fichier}; null when cancelled. */
-  choisirDestination: (titre, nom, typeFichier = "csv") =>
-    call("choisir_destination", { titre, nom, typeFichier }),
+  choisirDestination: call("choisir_destination", "titre nom typeFichier", { typeFichier: "csv" }),
 
   /** The preview; its `jeton` imports the same file. */
-  analyserImport: (jeton, miseAJour) => call("analyser_import", { jeton, miseAJour }),
-  importerUtilisateurs: (jeton, miseAJour) => call("importer_utilisateurs", { jeton, miseAJour }),
-  enregistrerRapport: (jeton) => call("enregistrer_rapport_erreurs", { jeton }),
-  exporterUtilisateurs: (jeton, format, separateur) =>
-    call("exporter_utilisateurs", { jeton, format, separateur }),
+  analyserImport: call("analyser_import", "jeton miseAJour"),
+  importerUtilisateurs: call("importer_utilisateurs", "jeton miseAJour"),
+  enregistrerRapport: call("enregistrer_rapport_erreurs", "jeton"),
+  exporterUtilisateurs: call("exporter_utilisateurs", "jeton format separateur"),
 
-  historique: (id, periode, limite, decalage) => call("historique_appels", { id, periode, limite, decalage }),
-  demandesAppel: (id, periode, limite, decalage) => call("demandes_appel", { id, periode, limite, decalage }),
-  exporterHistorique: (id, periode, jeton) => call("exporter_historique", { id, periode, jeton }),
+  historique: call("historique_appels", "id periode limite decalage"),
+  demandesAppel: call("demandes_appel", "id periode limite decalage"),
+  exporterHistorique: call("exporter_historique", "id periode jeton"),
   /** The preview; its `jeton` loads the same file. */
-  analyserAppels: (jeton, colonne) => call("analyser_appels", { jeton, colonne }),
-  chargerAppels: (jeton, colonne) => call("charger_appels", { jeton, colonne }),
-  tarifs: () => call("lister_tarifs"),
+  analyserAppels: call("analyser_appels", "jeton colonne"),
+  chargerAppels: call("charger_appels", "jeton colonne"),
+  tarifs: call("lister_tarifs"),
   /** What the file would change; its `jeton` imports the same file. */
-  analyserTarifs: (jeton) => call("analyser_tarifs", { jeton }),
-  importerTarifs: (jeton) => call("importer_tarifs", { jeton }),
+  analyserTarifs: call("analyser_tarifs", "jeton"),
+  importerTarifs: call("importer_tarifs", "jeton"),
   /** The account sheet's text (SheetContent), laid out by sheet.js for printing. */
-  ficheCompte: (id) => call("fiche_compte", { id }),
+  ficheCompte: call("fiche_compte", "id"),
   /** The system's print dialog on the window (which prints only the sheet laid out for it). */
-  imprimerFenetre: () => call("imprimer_fenetre"),
+  imprimerFenetre: call("imprimer_fenetre"),
   /** Enregistrer en PDF: {chemin, ouverte} (opened in the PDF viewer when one answers). */
-  enregistrerFichePdf: (id) => call("enregistrer_fiche_pdf", { id }),
+  enregistrerFichePdf: call("enregistrer_fiche_pdf", "id"),
 
   /** The schedule as typed: {canonique, toujours, jours: [{jour, nom, plages, texte}]}. */
-  apercuHoraires: (texte) => call("apercu_horaires", { texte }),
-  enregistrerRegles: (formulaire) => call("enregistrer_regles", { formulaire }),
-  numeros: () => call("lister_numeros"),
+  apercuHoraires: call("apercu_horaires", "texte"),
+  enregistrerRegles: call("enregistrer_regles", "formulaire"),
+  numeros: call("lister_numeros"),
   /** Without `force`, keys holding the number answer {interdit: null, titulaires, question}. */
-  interdireNumero: (numero, raison, force = false) => call("interdire_numero", { numero, raison, force }),
-  retirerInterdiction: (motif) => call("retirer_interdiction", { motif }),
-  privilegierNumero: (numero, libelle, gratuit) => call("privilegier_numero", { numero, libelle, gratuit }),
-  retirerPrivilege: (numero) => call("retirer_privilege", { numero }),
-  reglesCompte: (id, formulaire) => call("regles_compte", { id, formulaire }),
-  suspendreCompte: (id, jusquau, motif) => call("suspendre_compte", { id, jusquau, motif }),
-  leverSuspension: (id) => call("lever_suspension", { id }),
+  interdireNumero: call("interdire_numero", "numero raison force", { force: false }),
+  retirerInterdiction: call("retirer_interdiction", "motif"),
+  privilegierNumero: call("privilegier_numero", "numero libelle gratuit"),
+  retirerPrivilege: call("retirer_privilege", "numero"),
+  reglesCompte: call("regles_compte", "id formulaire"),
+  suspendreCompte: call("suspendre_compte", "id jusquau motif"),
+  leverSuspension: call("lever_suspension", "id"),
 
   /** Calls `handler(payload)` on each progress event of long work. */
   onProgress: (handler) => tauri().event.listen("progression", (e) => handler(e.payload)),

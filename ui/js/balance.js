@@ -7,7 +7,7 @@
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
 import { money, dateTime, amount, currencyInfo } from "./format.js";
-import { button, field, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
+import { button, field, onSubmit, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { pager } from "./paging.js";
 import { nombre } from "./fr.js";
 import { movementKinds, site } from "./session.js";
@@ -126,46 +126,38 @@ export function openBalance(account, onChanged) {
   const form = allowed.length
     ? el("form", { class: "movement-form", novalidate: true }, el("div", { class: "row3" }, fKind.wrap, fAmount.wrap, fReason.wrap), warning, message, el("div", { class: "form-actions" }, submit))
     : el("p", { class: "muted", id: "solde-lecture-seule" }, `Votre rôle (${site() ? site().role : ""}) permet de consulter le solde et les mouvements, pas d'en saisir.`);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    submit.disabled = true;
-    message.textContent = "";
+  const record = async () => {
     for (const f of fields) f.setError("");
-    try {
-      const p = await preview();
-      if (p && p.confirmation && !p.refuse) {
-        const ok = await confirmDialog({
-          title: "Confirmer ce montant ?",
-          lines: [
-            `${KINDS.find((x) => x.code === kind.value).label} de ${money(p.montant < 0 ? -p.montant : p.montant)} pour ${a.nom}.`,
-            `Solde actuel : ${money(p.solde_avant)} ; après le mouvement : ${money(p.solde_apres)}.`,
-            ...(eatsReserve(p) ? [reserveWarning(p)] : []),
-            `Ce montant dépasse le seuil de confirmation (${money(p.seuil)}, réglable dans Paramètres).`,
-          ],
-          confirmLabel: effect(p),
-        });
-        if (!ok) {
-          fAmount.input.focus();
-          return;
-        }
+    const p = await preview();
+    if (p && p.confirmation && !p.refuse) {
+      const ok = await confirmDialog({
+        title: "Confirmer ce montant ?",
+        lines: [
+          `${KINDS.find((x) => x.code === kind.value).label} de ${money(p.montant < 0 ? -p.montant : p.montant)} pour ${a.nom}.`,
+          `Solde actuel : ${money(p.solde_avant)} ; après le mouvement : ${money(p.solde_apres)}.`,
+          ...(eatsReserve(p) ? [reserveWarning(p)] : []),
+          `Ce montant dépasse le seuil de confirmation (${money(p.seuil)}, réglable dans Paramètres).`,
+        ],
+        confirmLabel: effect(p),
+      });
+      if (!ok) {
+        fAmount.input.focus();
+        return;
       }
-      const r = await api.saisirMouvement(a.id, kind.value, fAmount.input.value, fReason.input.value, Boolean(p && p.confirmation));
-      a = r.compte;
-      showBalance();
-      const m = r.mouvement;
-      toast(`Mouvement enregistré — ${m.libelle} : ${m.montant > 0 ? "+" : ""}${money(m.montant)}`);
-      fAmount.input.value = "";
-      fReason.input.value = "";
-      await label();
-      await load(true);
-      onChanged(a);
-      fAmount.input.focus();
-    } catch (err) {
-      message.textContent = showFieldErrors(fields, err);
-    } finally {
-      submit.disabled = false;
     }
-  });
+    const r = await api.saisirMouvement(a.id, kind.value, fAmount.input.value, fReason.input.value, Boolean(p && p.confirmation));
+    a = r.compte;
+    showBalance();
+    const m = r.mouvement;
+    toast(`Mouvement enregistré — ${m.libelle} : ${m.montant > 0 ? "+" : ""}${money(m.montant)}`);
+    fAmount.input.value = "";
+    fReason.input.value = "";
+    await label();
+    await load(true);
+    onChanged(a);
+    fAmount.input.focus();
+  };
+  onSubmit(form, { message, submit }, record, (err) => showFieldErrors(fields, err));
 
   // What another desk did meanwhile: the balance and the movements read again (what is typed stays).
   const refresh = async () => {

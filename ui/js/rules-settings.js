@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
-import { button, field, showFieldErrors, toast } from "./ui.js";
+import { button, field, onSubmit, showFieldErrors, toast } from "./ui.js";
 
 const DAY_MINUTES = 24 * 60;
 const HINT =
@@ -109,26 +109,24 @@ export function rulesSection(s) {
     el("div", { class: "row2" }, fMax.wrap, fPerDay.wrap),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les règles d'appel", { primary: true, type: "submit", id: "btn-enregistrer-regles" })));
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
+  const save = async () => {
     clearTimeout(timer);
-    message.textContent = "";
-    try {
-      const saved = await api.enregistrerRegles({
-        horaires: fHours.input.value,
-        duree_max_appel: fMax.input.value,
-        appels_par_jour: fPerDay.input.value,
-      });
-      for (const f of fields) f.setError("");
-      fHours.input.value = saved.horaires;
-      fMax.input.value = String(saved.duree_max_appel);
-      fPerDay.input.value = saved.appels_par_jour ?? "";
-      preview();
-      toast("Règles d'appel enregistrées");
-    } catch (err) {
-      message.textContent = showFieldErrors(fields, err);
-      if (fHours.input.getAttribute("aria-invalid") === "true") week.stale();
-    }
+    const saved = await api.enregistrerRegles({
+      horaires: fHours.input.value,
+      duree_max_appel: fMax.input.value,
+      appels_par_jour: fPerDay.input.value,
+    });
+    for (const f of fields) f.setError("");
+    fHours.input.value = saved.horaires;
+    fMax.input.value = String(saved.duree_max_appel);
+    fPerDay.input.value = saved.appels_par_jour ?? "";
+    preview();
+    toast("Règles d'appel enregistrées");
+  };
+  onSubmit(form, { message }, save, (err) => {
+    const shown = showFieldErrors(fields, err);
+    if (fHours.input.getAttribute("aria-invalid") === "true") week.stale();
+    return shown;
   });
   preview();
   return el("section", { class: "about-lines", id: "regles-appel", "aria-labelledby": "titre-regles-appel" },

@@ -5,7 +5,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
-import { button, field, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
+import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
 import { nombre } from "./fr.js";
 import { rulesSection } from "./rules-settings.js";
 
@@ -70,31 +70,26 @@ export async function renderSettings(host, infos, onRestored) {
     el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les paramètres", { primary: true, type: "submit" })));
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    message.textContent = "";
-    try {
-      const saved = await api.enregistrerParametres({
-        devise: fCode.input.value,
-        decimales: Number(decimals.value),
-        indicatif: fCc.input.value,
-        etat_defaut: etat.checked,
-        billing_defaut: billing.checked,
-        duree_defaut: fDuree.input.value,
-        solde_defaut: fSolde.input.value,
-        seuil_confirmation: fSeuil.input.value,
-        retention_sauvegardes: Number(fRetention.input.value) || 0,
-        adresse_service: fAdresse.input.value,
-      });
-      for (const f of fields) f.setError("");
-      setCurrency(saved.devise, saved.decimales);
-      toast("Paramètres enregistrés");
-      fAdresse.input.value = saved.adresse_service;
-      checkService(null);
-    } catch (err) {
-      message.textContent = showFieldErrors(fields, err);
-    }
-  });
+  const save = async () => {
+    const saved = await api.enregistrerParametres({
+      devise: fCode.input.value,
+      decimales: Number(decimals.value),
+      indicatif: fCc.input.value,
+      etat_defaut: etat.checked,
+      billing_defaut: billing.checked,
+      duree_defaut: fDuree.input.value,
+      solde_defaut: fSolde.input.value,
+      seuil_confirmation: fSeuil.input.value,
+      retention_sauvegardes: Number(fRetention.input.value) || 0,
+      adresse_service: fAdresse.input.value,
+    });
+    for (const f of fields) f.setError("");
+    setCurrency(saved.devise, saved.decimales);
+    toast("Paramètres enregistrés");
+    fAdresse.input.value = saved.adresse_service;
+    checkService(null);
+  };
+  onSubmit(form, { message }, save, (err) => showFieldErrors(fields, err));
   async function backupNow() {
     const d = new Date();
     const nom = `forfaits-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.sqlite3`;

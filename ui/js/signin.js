@@ -5,7 +5,7 @@
 
 import { api } from "./api.js";
 import { el, $, clear } from "./dom.js";
-import { field, button } from "./ui.js";
+import { field, button, onSubmit } from "./ui.js";
 
 /** Shows the form until the clerk is signed in; resolves with {utilisateur, role, adresse, avertissement}. */
 export function signIn(etat) {
@@ -33,31 +33,23 @@ export function signIn(etat) {
       el("p", { class: "muted small" }, "Le mot de passe n'est jamais enregistré dans un fichier ; retenu, il est gardé dans le trousseau du système."),
       message,
       el("div", { class: "form-actions" }, submit));
-    form.addEventListener("submit", async (e) => {
-      e.preventDefault();
-      submit.disabled = true;
-      message.textContent = "";
-      submit.textContent = "Connexion…";
-      try {
-        const session = await api.seConnecter({
-          serveur: fServeur.input.value,
-          port: fPort.input.value,
-          base: fBase.input.value,
-          utilisateur: fUser.input.value,
-          mot_de_passe: fPass.input.value,
-          retenir_mot_de_passe: keep.checked,
-        });
-        fPass.input.value = "";
-        host.hidden = true;
-        clear(host);
-        resolve(session);
-      } catch (err) {
-        message.textContent = err.message;
-        fPass.input.select();
-      } finally {
-        submit.disabled = false;
-        submit.textContent = "Se connecter";
-      }
+    const connect = async () => {
+      const session = await api.seConnecter({
+        serveur: fServeur.input.value,
+        port: fPort.input.value,
+        base: fBase.input.value,
+        utilisateur: fUser.input.value,
+        mot_de_passe: fPass.input.value,
+        retenir_mot_de_passe: keep.checked,
+      });
+      fPass.input.value = "";
+      host.hidden = true;
+      clear(host);
+      resolve(session);
+    };
+    onSubmit(form, { message, submit, busy: "Connexion…" }, connect, (err) => {
+      fPass.input.select();
+      return err.message;
     });
     clear(host);
     host.append(form);

@@ -104,6 +104,29 @@ export function isFieldsError(err) {
   return Boolean(err) && err.code === "champs_invalides";
 }
 
+/**
+ * Runs `work` when `form` is submitted. The error line `message` is emptied first and shows
+ * `failed(err)` when the work fails; `submit`, when given, is disabled until the work ends, and
+ * reads `busy` meanwhile when that is given too.
+ */
+export function onSubmit(form, { message, submit, busy }, work, failed) {
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const label = submit ? submit.textContent : "";
+    if (submit) submit.disabled = true;
+    if (submit && busy) submit.textContent = busy;
+    message.textContent = "";
+    try {
+      await work();
+    } catch (err) {
+      message.textContent = failed(err);
+    } finally {
+      if (submit) submit.disabled = false;
+      if (submit && busy) submit.textContent = label;
+    }
+  });
+}
+
 let undoable = null; // {toast, run}: the toast whose Annuler Ctrl+Z presses
 
 /**

@@ -5,7 +5,7 @@ use crate::Call;
 use forfaits_core::domain::{AccountForm, FieldError};
 
 use forfaits_core::store::accounts::{Deleted, ListQuery};
-use forfaits_core::Error;
+use forfaits_core::{Base, Error};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -31,72 +31,41 @@ pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageV
         .inspect(|_| state.warm_up_once())
 }
 
-#[tauri::command]
-pub async fn obtenir_compte(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
-    state
-        .with_base(move |s| Ok(s.get_account(id)?.into()))
-        .await
+window_commands! {
+    obtenir_compte(id: i64) -> AccountView { with_base(|s| Ok(s.get_account(id)?.into())) }
+
+    /// Every problem of the form, without saving (inline validation as fields are left).
+    valider_compte(formulaire: AccountFormView, id: Option<i64>) -> Vec<FieldError> {
+        with_base(|s| s.validate_form(&AccountForm::from(formulaire), id))
+    }
+
+    creer_compte(formulaire: AccountFormView) -> AccountView {
+        with_base(|s| create(s, formulaire))
+    }
+
+    modifier_compte(id: i64, formulaire: AccountFormView) -> AccountView {
+        with_base(|s| update(s, id, formulaire))
+    }
+
+    changer_etat_compte(id: i64, active: bool) -> AccountView {
+        with_base(|s| Ok(s.set_enabled(id, active)?.into()))
+    }
+
+    remettre_duree_zero(id: i64) -> AccountView {
+        with_store(|s| Ok(s.reset_used_seconds(id)?.into()))
+    }
+
+    supprimer_compte(id: i64) -> Deleted { with_base(|s| s.delete_account(id)) }
 }
 
-/// Every problem of the form, without saving (inline validation as fields are left).
-#[tauri::command]
-pub async fn valider_compte(
-    state: Call<'_>,
-    formulaire: AccountFormView,
-    id: Option<i64>,
-) -> Result<Vec<FieldError>, Error> {
-    let form = AccountForm::from(formulaire);
-    state.with_base(move |s| s.validate_form(&form, id)).await
+/// The form saved as a new account, with its opening balance.
+fn create(s: &mut Base, formulaire: AccountFormView) -> Result<AccountView, Error> {
+    let (d, opening) = s.draft_from_form(&AccountForm::from(formulaire))?;
+    Ok(s.create_account(&d, opening)?.into())
 }
 
-#[tauri::command]
-pub async fn creer_compte(
-    state: Call<'_>,
-    formulaire: AccountFormView,
-) -> Result<AccountView, Error> {
-    let form = AccountForm::from(formulaire);
-    state
-        .with_base(move |s| {
-            let (d, opening) = s.draft_from_form(&form)?;
-            Ok(s.create_account(&d, opening)?.into())
-        })
-        .await
-}
-
-#[tauri::command]
-pub async fn modifier_compte(
-    state: Call<'_>,
-    id: i64,
-    formulaire: AccountFormView,
-) -> Result<AccountView, Error> {
-    let form = AccountForm::from(formulaire);
-    state
-        .with_base(move |s| {
-            let (d, _) = s.draft_from_form(&form)?;
-            Ok(s.update_account(id, &d)?.into())
-        })
-        .await
-}
-
-#[tauri::command]
-pub async fn changer_etat_compte(
-    state: Call<'_>,
-    id: i64,
-    active: bool,
-) -> Result<AccountView, Error> {
-    state
-        .with_base(move |s| Ok(s.set_enabled(id, active)?.into()))
-        .await
-}
-
-#[tauri::command]
-pub async fn remettre_duree_zero(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
-    state
-        .with_store(move |s| Ok(s.reset_used_seconds(id)?.into()))
-        .await
-}
-
-#[tauri::command]
-pub async fn supprimer_compte(state: Call<'_>, id: i64) -> Result<Deleted, Error> {
-    state.with_base(move |s| s.delete_account(id)).await
+/// The form saved over the account `id` (an opening balance is for a new account only).
+fn update(s: &mut Base, id: i64, formulaire: AccountFormView) -> Result<AccountView, Error> {
+    let (d, _) = s.draft_from_form(&AccountForm::from(formulaire))?;
+    Ok(s.update_account(id, &d)?.into())
 }

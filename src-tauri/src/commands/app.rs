@@ -7,10 +7,11 @@ use crate::state::Session;
 use crate::Call;
 use forfaits_core::site::SiteStore;
 use forfaits_core::store::audit::{AuditEntry, AuditFilter};
+use forfaits_core::store::backup::Restored;
 use forfaits_core::store::settings::{parse_agi_address, SettingsForm};
 use forfaits_core::store::{default_db_path, folders};
-use forfaits_core::Base;
 use forfaits_core::Error;
+use forfaits_core::{Base, Store};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -88,20 +89,12 @@ pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
         .await
 }
 
-#[tauri::command]
-pub async fn lire_parametres(state: Call<'_>) -> Result<SettingsView, Error> {
-    state.with_base(|b| Ok(b.settings()?.into())).await
-}
+window_commands! {
+    lire_parametres() -> SettingsView { with_base(|b| Ok(b.settings()?.into())) }
 
-#[tauri::command]
-pub async fn enregistrer_parametres(
-    state: Call<'_>,
-    formulaire: SettingsFormView,
-) -> Result<SettingsView, Error> {
-    let form = SettingsForm::from(formulaire);
-    state
-        .with_store(move |s| Ok(s.save_settings_form(&form)?.into()))
-        .await
+    enregistrer_parametres(formulaire: SettingsFormView) -> SettingsView {
+        with_store(|s| Ok(s.save_settings_form(&SettingsForm::from(formulaire))?.into()))
+    }
 }
 
 /// How long Paramètres waits for the call-control service's answer.
@@ -139,49 +132,38 @@ pub async fn etat_service(
     })
 }
 
-#[tauri::command]
-pub async fn lire_journal(state: Call<'_>, filtre: AuditFilter) -> Result<Vec<AuditEntry>, Error> {
-    state.with_store(move |s| s.audit_entries(&filtre)).await
-}
-
 #[derive(Serialize)]
 pub struct Backups {
     pub dossier: String,
     pub retention_jours: u32,
 }
 
-#[tauri::command]
-pub async fn infos_sauvegardes(state: Call<'_>) -> Result<Backups, Error> {
-    state
-        .with_store(|s| {
-            Ok(Backups {
-                dossier: s.backup_dir().display().to_string(),
-                retention_jours: s.settings()?.backup_retention_days,
-            })
+impl Backups {
+    fn of(s: &Store) -> Result<Backups, Error> {
+        Ok(Backups {
+            dossier: s.backup_dir().display().to_string(),
+            retention_jours: s.settings()?.backup_retention_days,
         })
-        .await
+    }
 }
 
-/// A backup now, to the file chosen in the save dialog (`jeton`).
-#[tauri::command]
-pub async fn sauvegarder(state: Call<'_>, jeton: String) -> Result<u64, Error> {
-    let chosen = state.chosen.clone();
-    state
-        .with_own_store(move |s| s.backup_to(&chosen.take(&jeton, Use::Write)?))
-        .await
-}
+window_commands! {
+    lire_journal(filtre: AuditFilter) -> Vec<AuditEntry> {
+        with_store(|s| s.audit_entries(&filtre))
+    }
 
-/// Replaces the database content by a checked backup (`jeton`, chosen in the open dialog); the
-/// previous content is kept aside.
-#[tauri::command]
-pub async fn restaurer(
-    state: Call<'_>,
-    jeton: String,
-) -> Result<forfaits_core::store::backup::Restored, Error> {
-    let chosen = state.chosen.clone();
-    state
-        .with_store(move |s| s.restore_from(&chosen.take(&jeton, Use::Read)?))
-        .await
+    infos_sauvegardes() -> Backups { with_store(|s| Backups::of(s)) }
+
+    /// A backup now, to the file chosen in the save dialog (`jeton`).
+    sauvegarder(jeton: String) -> u64 {
+        with_own_store(|s, chosen| s.backup_to(&chosen.take(&jeton, Use::Write)?))
+    }
+
+    /// Replaces the database content by a checked backup (`jeton`, chosen in the open dialog);
+    /// the previous content is kept aside.
+    restaurer(jeton: String) -> Restored {
+        with_store(|s, chosen| s.restore_from(&chosen.take(&jeton, Use::Read)?))
+    }
 }
 
 #[derive(Serialize)]

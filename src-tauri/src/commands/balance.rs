@@ -1,9 +1,9 @@
 //! Gestion de solde: movements of an account, and the ones a clerk types.
 
 use super::view::AccountView;
-use crate::Call;
+use forfaits_core::domain::Money;
 use forfaits_core::store::ledger::{parse_amount, Movement, MovementKind, MovementPreview};
-use forfaits_core::Error;
+use forfaits_core::{Base, Error};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -14,22 +14,14 @@ pub struct Movements {
     pub reserve: i64,
 }
 
-#[tauri::command]
-pub async fn lister_mouvements(
-    state: Call<'_>,
-    id: i64,
-    limite: u32,
-    decalage: u64,
-) -> Result<Movements, Error> {
-    state
-        .with_base(move |s| {
-            Ok(Movements {
-                total: s.count_movements(id)?,
-                mouvements: s.movements(id, limite, decalage)?,
-                reserve: s.reserved_amount(id, forfaits_core::store::now())?,
-            })
+impl Movements {
+    fn of(s: &mut Base, id: i64, limite: u32, decalage: u64) -> Result<Movements, Error> {
+        Ok(Movements {
+            total: s.count_movements(id)?,
+            mouvements: s.movements(id, limite, decalage)?,
+            reserve: s.reserved_amount(id, forfaits_core::store::now())?,
         })
-        .await
+    }
 }
 
 #[derive(Serialize)]
@@ -38,42 +30,47 @@ pub struct Recorded {
     pub compte: AccountView,
 }
 
-/// What the movement would do (the button's label, the confirmation), without saving it.
-#[tauri::command]
-pub async fn apercu_mouvement(
-    state: Call<'_>,
-    id: i64,
-    r#type: MovementKind,
-    montant: String,
-) -> Result<MovementPreview, Error> {
-    state
-        .with_base(move |s| {
-            let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
-            s.preview_movement(id, r#type, amount)
-        })
-        .await
+/// The amount as typed (`12,500`), read in the currency of the settings.
+fn amount(s: &Base, kind: MovementKind, montant: &str) -> Result<Money, Error> {
+    parse_amount(&s.settings()?.currency, kind, montant)
 }
 
-/// `type`: recharge, debit, correction or remboursement; `montant` as typed (`12,500`);
-/// `confirme` once the person confirmed an amount above the threshold.
-#[tauri::command]
-pub async fn saisir_mouvement(
-    state: Call<'_>,
+/// The movement typed, saved once confirmed when its amount asks for it, and the account after.
+fn record(
+    s: &mut Base,
     id: i64,
-    r#type: MovementKind,
-    montant: String,
-    motif: String,
-    confirme: Option<bool>,
+    kind: MovementKind,
+    montant: &str,
+    motif: &str,
+    confirme: bool,
 ) -> Result<Recorded, Error> {
-    state
-        .with_base(move |s| {
-            let amount = parse_amount(&s.settings()?.currency, r#type, &montant)?;
-            let mouvement =
-                s.confirmed_movement(id, r#type, amount, &motif, confirme.unwrap_or(false))?;
-            Ok(Recorded {
-                mouvement,
-                compte: s.get_account(id)?.into(),
-            })
-        })
-        .await
+    let amount = amount(s, kind, montant)?;
+    let mouvement = s.confirmed_movement(id, kind, amount, motif, confirme)?;
+    Ok(Recorded {
+        mouvement,
+        compte: s.get_account(id)?.into(),
+    })
+}
+
+window_commands! {
+    lister_mouvements(id: i64, limite: u32, decalage: u64) -> Movements {
+        with_base(|s| Movements::of(s, id, limite, decalage))
+    }
+
+    /// What the movement would do (the button's label, the confirmation), without saving it.
+    apercu_mouvement(id: i64, r#type: MovementKind, montant: String) -> MovementPreview {
+        with_base(|s| s.preview_movement(id, r#type, amount(s, r#type, &montant)?))
+    }
+
+    /// `type`: recharge, debit, correction or remboursement; `montant` as typed (`12,500`);
+    /// `confirme` once the person confirmed an amount above the threshold.
+    saisir_mouvement(
+        id: i64,
+        r#type: MovementKind,
+        montant: String,
+        motif: String,
+        confirme: Option<bool>
+    ) -> Recorded {
+        with_base(|s| record(s, id, r#type, &montant, &motif, confirme.unwrap_or(false)))
+    }
 }

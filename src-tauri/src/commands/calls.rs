@@ -1,21 +1,21 @@
 //! Taxation in the window: call history of an account, loading call records, tariffs, sheet.
 
 use super::files::Analysed;
-use crate::chosen::Use;
+use crate::chosen::{ChosenFiles, Use};
 use crate::progress::Progress;
 use crate::seams::{open_with_system, print_window};
 use crate::Call;
 use forfaits_core::calls::history::{CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
-use forfaits_core::control::Attempt;
+use forfaits_core::control::{Attempt, AttemptCounts};
 use forfaits_core::dates::PeriodText;
 use forfaits_core::prelude::*;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{content, SheetContent};
-use forfaits_core::store::{default_db_path, folders};
+use forfaits_core::store::{default_db_path, folders, now};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
 use forfaits_core::tariffs::{import_tariffs, TariffsReport};
-use forfaits_core::{Base, Error};
+use forfaits_core::{Base, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, WebviewWindow};
 
@@ -32,21 +32,10 @@ fn period(p: &PeriodText) -> Result<Period, Error> {
     Ok(Period { depuis, jusqua })
 }
 
-#[tauri::command]
-pub async fn historique_appels(
-    state: Call<'_>,
-    id: i64,
-    periode: PeriodText,
-    limite: u32,
-    decalage: u64,
-) -> Result<History, Error> {
-    state
-        .with_store(move |s| {
-            let periode = period(&periode)?;
-            let (total, appels) = s.calls(id, periode, limite, decalage)?;
-            Ok(History { total, appels })
-        })
-        .await
+impl From<(u64, Vec<CallView>)> for History {
+    fn from((total, appels): (u64, Vec<CallView>)) -> History {
+        History { total, appels }
+    }
 }
 
 #[derive(Serialize)]
@@ -57,46 +46,34 @@ pub struct Attempts {
     pub demandes: Vec<Attempt>,
 }
 
-/// The call attempts of the same period (« Demandes d'appel »): what the telephony server asked
-/// and what Forfaits answered, newest first.
-#[tauri::command]
-pub async fn demandes_appel(
-    state: Call<'_>,
-    id: i64,
-    periode: PeriodText,
-    limite: u32,
-    decalage: u64,
-) -> Result<Attempts, Error> {
-    state
-        .with_store(move |s| {
-            let periode = period(&periode)?;
-            let (n, demandes) =
-                s.attempts_in(id, periode, limite, decalage, forfaits_core::store::now())?;
-            Ok(Attempts {
-                total: n.total,
-                refusees: n.refused,
-                en_cours: n.open,
-                demandes,
-            })
-        })
-        .await
+impl From<(AttemptCounts, Vec<Attempt>)> for Attempts {
+    fn from((n, demandes): (AttemptCounts, Vec<Attempt>)) -> Attempts {
+        Attempts {
+            total: n.total,
+            refusees: n.refused,
+            en_cours: n.open,
+            demandes,
+        }
+    }
 }
 
-/// Writes the period's calls to the file chosen in the save dialog (`jeton`).
-#[tauri::command]
-pub async fn exporter_historique(
-    state: Call<'_>,
-    id: i64,
-    periode: PeriodText,
-    jeton: String,
-) -> Result<u64, Error> {
-    let chosen = state.chosen.clone();
-    state
-        .with_own_store(move |s| {
-            let periode = period(&periode)?;
-            s.export_calls_to_file(id, periode, &chosen.take(&jeton, Use::Write)?)
+window_commands! {
+    historique_appels(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> History {
+        with_store(|s| Ok(s.calls(id, period(&periode)?, limite, decalage)?.into()))
+    }
+
+    /// The call attempts of the same period (« Demandes d'appel »): what the telephony server
+    /// asked and what Forfaits answered, newest first.
+    demandes_appel(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> Attempts {
+        with_store(|s| Ok(s.attempts_in(id, period(&periode)?, limite, decalage, now())?.into()))
+    }
+
+    /// Writes the period's calls to the file chosen in the save dialog (`jeton`).
+    exporter_historique(id: i64, periode: PeriodText, jeton: String) -> u64 {
+        with_own_store(|s, chosen| {
+            s.export_calls_to_file(id, period(&periode)?, &chosen.take(&jeton, Use::Write)?)
         })
-        .await
+    }
 }
 
 /// Rates the call records behind `jeton`; a preview (`dry_run`) also returns the token for
@@ -132,65 +109,44 @@ async fn calls<R: Runtime>(
         .await
 }
 
-/// Rates the file without writing (the preview); `jeton` in the answer loads the same file.
-#[tauri::command]
-pub async fn analyser_appels<R: Runtime>(
-    app: AppHandle<R>,
-    state: Call<'_>,
-    jeton: String,
-    colonne: MatchBy,
-) -> Result<Analysed<CallsReport>, Error> {
-    calls(app, &state, jeton, colonne, true).await
-}
-
-#[tauri::command]
-pub async fn charger_appels<R: Runtime>(
-    app: AppHandle<R>,
-    state: Call<'_>,
-    jeton: String,
-    colonne: MatchBy,
-) -> Result<CallsReport, Error> {
-    Ok(calls(app, &state, jeton, colonne, false).await?.rapport)
-}
-
-#[tauri::command]
-pub async fn lister_tarifs(state: Call<'_>) -> Result<Vec<Tariff>, Error> {
-    state.with_store(|s| s.tariffs()).await
-}
-
-/// Checks a tariffs file and tells what it would change, without writing: the page shows it and
-/// asks before calling `importer_tarifs` with the `jeton` of the answer.
-#[tauri::command]
-pub async fn analyser_tarifs(
-    state: Call<'_>,
-    jeton: String,
+/// What the tariffs file behind `jeton` would change, and the token for importing it.
+fn tariffs_preview(
+    s: &mut Store,
+    chosen: &ChosenFiles,
+    jeton: &str,
 ) -> Result<Analysed<TariffsPreview>, Error> {
-    let chosen = state.chosen.clone();
-    state
-        .with_own_store(move |s| {
-            let path = chosen.take(&jeton, Use::Read)?;
-            let rapport = preview_tariffs(s, &path)?;
-            let jeton = chosen.issue(path, Use::Read)?.jeton;
-            Ok(Analysed { rapport, jeton })
-        })
-        .await
+    let path = chosen.take(jeton, Use::Read)?;
+    let rapport = preview_tariffs(s, &path)?;
+    let jeton = chosen.issue(path, Use::Read)?.jeton;
+    Ok(Analysed { rapport, jeton })
 }
 
-#[tauri::command]
-pub async fn importer_tarifs(state: Call<'_>, jeton: String) -> Result<TariffsReport, Error> {
-    let chosen = state.chosen.clone();
-    state
-        .with_own_store(move |s| import_tariffs(s, &chosen.take(&jeton, Use::Read)?, false))
-        .await
-}
+window_commands! {
+    /// Rates the file without writing (the preview); `jeton` in the answer loads the same file.
+    analyser_appels(app: AppHandle, state: Call, jeton: String, colonne: MatchBy)
+        -> Analysed<CallsReport> {
+        calls(app, &state, jeton, colonne, true).await
+    }
 
-/// What the account sheet says (*Imprimer*): the page lays it out for the print dialog. The PDF
-/// of [`enregistrer_fiche_pdf`] is drawn from the same content, so both say the same.
-#[tauri::command]
-pub async fn fiche_compte(state: Call<'_>, id: i64) -> Result<SheetContent, Error> {
-    state
-        .with_base(move |s| Ok(content(&s.sheet(id)?.data())))
-        .await
+    charger_appels(app: AppHandle, state: Call, jeton: String, colonne: MatchBy) -> CallsReport {
+        Ok(calls(app, &state, jeton, colonne, false).await?.rapport)
+    }
+
+    lister_tarifs() -> Vec<Tariff> { with_store(|s| s.tariffs()) }
+
+    /// Checks a tariffs file and tells what it would change, without writing: the page shows it
+    /// and asks before calling `importer_tarifs` with the `jeton` of the answer.
+    analyser_tarifs(jeton: String) -> Analysed<TariffsPreview> {
+        with_own_store(|s, chosen| tariffs_preview(s, &chosen, &jeton))
+    }
+
+    importer_tarifs(jeton: String) -> TariffsReport {
+        with_own_store(|s, chosen| import_tariffs(s, &chosen.take(&jeton, Use::Read)?, false))
+    }
+
+    /// What the account sheet says (*Imprimer*): the page lays it out for the print dialog. The
+    /// PDF of [`enregistrer_fiche_pdf`] is drawn from the same content, so both say the same.
+    fiche_compte(id: i64) -> SheetContent { with_base(|s| Ok(content(&s.sheet(id)?.data()))) }
 }
 
 /// Opens the system's print dialog on the window, which prints only the sheet the page just

@@ -27,43 +27,48 @@ fn filter(kind: &str) -> (String, Vec<String>) {
     }
 }
 
-/// A file to read (`None`: cancelled).
-#[tauri::command]
-pub async fn choisir_fichier<R: Runtime>(
-    window: WebviewWindow<R>,
-    state: Call<'_>,
-    titre: String,
-    type_fichier: String,
-) -> Result<Option<Chosen>, Error> {
-    let path = pick_file(window, DialogKind::Open, titre, filter(&type_fichier)).await;
-    let chosen = state.chosen.clone();
-    state
-        .run_blocking(move || path.map(|p| chosen.issue(p, Use::Read)).transpose())
-        .await
+window_commands! {
+    /// A file to read (`None`: cancelled).
+    choisir_fichier(window: WebviewWindow, state: Call, titre: String, type_fichier: String)
+        -> Option<Chosen> {
+        choose(window, &state, DialogKind::Open, titre, &type_fichier).await
+    }
+
+    /// A file to write, proposing `nom` (`None`: cancelled).
+    choisir_destination(
+        window: WebviewWindow,
+        state: Call,
+        titre: String,
+        nom: String,
+        type_fichier: String
+    ) -> Option<Chosen> {
+        choose(window, &state, DialogKind::Save { file_name: nom }, titre, &type_fichier).await
+    }
 }
 
-/// A file to write, proposing `nom` (`None`: cancelled).
-#[tauri::command]
-pub async fn choisir_destination<R: Runtime>(
+/// Asks for a file in the native dialog `kind` and keeps it behind a token: to be read when an
+/// open dialog chose it, to be written when a save dialog named it.
+async fn choose<R: Runtime>(
     window: WebviewWindow<R>,
-    state: Call<'_>,
+    state: &Call<'_>,
+    kind: DialogKind,
     titre: String,
-    nom: String,
-    type_fichier: String,
+    type_fichier: &str,
 ) -> Result<Option<Chosen>, Error> {
-    let (label, extensions) = filter(&type_fichier);
-    let path = pick_file(
-        window,
-        DialogKind::Save { file_name: nom },
-        titre,
-        (label, extensions.clone()),
-    )
-    .await;
+    let usage = match kind {
+        DialogKind::Open => Use::Read,
+        DialogKind::Save { .. } => Use::Write,
+    };
+    let (label, extensions) = filter(type_fichier);
+    let path = pick_file(window, kind, titre, (label, extensions.clone())).await;
     let chosen = state.chosen.clone();
     state
         .run_blocking(move || {
-            path.map(|p| chosen.issue(typed_extension(p, &extensions), Use::Write))
-                .transpose()
+            let path = path.map(|p| match usage {
+                Use::Read => p,
+                Use::Write => typed_extension(p, &extensions),
+            });
+            path.map(|p| chosen.issue(p, usage)).transpose()
         })
         .await
 }

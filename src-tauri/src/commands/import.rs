@@ -34,14 +34,24 @@ impl ImportView {
     }
 }
 
-/// Reads the file behind `jeton` (a preview when `opts.dry_run`, which also returns the token
-/// for importing the same file).
+/// The window's import: its invalid lines skipped, the accounts already there updated when
+/// `mise_a_jour`; nothing written when `dry_run` (the preview).
+fn options(dry_run: bool, mise_a_jour: bool) -> ImportOptions {
+    ImportOptions {
+        dry_run,
+        skip_invalid: true,
+        update_existing: mise_a_jour,
+    }
+}
+
+/// Reads the file behind `jeton`; a preview (`opts.dry_run`) also returns the token for importing
+/// the same file.
 async fn run<R: Runtime>(
     app: AppHandle<R>,
     state: &Call<'_>,
     jeton: String,
     opts: ImportOptions,
-) -> Result<(ImportView, Option<String>), Error> {
+) -> Result<Analysed<ImportView>, Error> {
     let chosen = state.chosen.clone();
     let (report, name, next) = state
         .with_own_base(move |s| {
@@ -58,8 +68,8 @@ async fn run<R: Runtime>(
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let next = match opts.dry_run {
-                true => Some(chosen.issue(path, Use::Read)?.jeton),
-                false => None,
+                true => chosen.issue(path, Use::Read)?.jeton,
+                false => String::new(),
             };
             Ok((report, name, next))
         })
@@ -69,43 +79,25 @@ async fn run<R: Runtime>(
         .last_import_errors
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = all;
-    Ok((view, next))
-}
-
-/// Reads and checks the whole file, writes nothing; `jeton` in the answer imports the same file.
-#[tauri::command]
-pub async fn analyser_import<R: Runtime>(
-    app: AppHandle<R>,
-    state: Call<'_>,
-    jeton: String,
-    mise_a_jour: bool,
-) -> Result<Analysed<ImportView>, Error> {
-    let opts = ImportOptions {
-        dry_run: true,
-        skip_invalid: true,
-        update_existing: mise_a_jour,
-    };
-    let (rapport, next) = run(app, &state, jeton, opts).await?;
     Ok(Analysed {
-        rapport,
-        jeton: next.unwrap_or_default(),
+        rapport: view,
+        jeton: next,
     })
 }
 
-/// Imports the valid lines of the file (the preview showed which).
-#[tauri::command]
-pub async fn importer_utilisateurs<R: Runtime>(
-    app: AppHandle<R>,
-    state: Call<'_>,
-    jeton: String,
-    mise_a_jour: bool,
-) -> Result<ImportView, Error> {
-    let opts = ImportOptions {
-        dry_run: false,
-        skip_invalid: true,
-        update_existing: mise_a_jour,
-    };
-    Ok(run(app, &state, jeton, opts).await?.0)
+window_commands! {
+    /// Reads and checks the whole file, writes nothing; `jeton` in the answer imports the same
+    /// file.
+    analyser_import(app: AppHandle, state: Call, jeton: String, mise_a_jour: bool)
+        -> Analysed<ImportView> {
+        run(app, &state, jeton, options(true, mise_a_jour)).await
+    }
+
+    /// Imports the valid lines of the file (the preview showed which).
+    importer_utilisateurs(app: AppHandle, state: Call, jeton: String, mise_a_jour: bool)
+        -> ImportView {
+        Ok(run(app, &state, jeton, options(false, mise_a_jour)).await?.rapport)
+    }
 }
 
 /// Writes the errors of the last preview or import as CSV, to the file chosen in the save

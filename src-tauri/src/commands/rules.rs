@@ -2,31 +2,15 @@
 //! form's section *Règles*. Values arrive as typed; the core reads and checks them.
 
 use super::view::{AccountView, SettingsView};
-use crate::Call;
+use chrono::NaiveDate;
 use forfaits_core::control::schedule::WeekView;
 use forfaits_core::prelude::*;
 use forfaits_core::rules::{
     schedule_preview, AccountLimitsForm, BlockedNumber, Blocking, Holder, PrivilegedNumber,
     SiteRulesForm,
 };
-use forfaits_core::Error;
+use forfaits_core::{Error, Store};
 use serde::Serialize;
-
-/// The schedule as typed: its canonical text and its week, or the error under the field.
-#[tauri::command]
-pub async fn apercu_horaires(state: Call<'_>, texte: String) -> Result<WeekView, Error> {
-    state.run_blocking(move || schedule_preview(&texte)).await
-}
-
-#[tauri::command]
-pub async fn enregistrer_regles(
-    state: Call<'_>,
-    formulaire: SiteRulesForm,
-) -> Result<SettingsView, Error> {
-    state
-        .with_store(move |s| Ok(s.save_site_rules_form(&formulaire)?.into()))
-        .await
-}
 
 #[derive(Serialize)]
 pub struct Numbers {
@@ -34,16 +18,13 @@ pub struct Numbers {
     pub privilegies: Vec<PrivilegedNumber>,
 }
 
-#[tauri::command]
-pub async fn lister_numeros(state: Call<'_>) -> Result<Numbers, Error> {
-    state
-        .with_store(|s| {
-            Ok(Numbers {
-                interdits: s.blocked_numbers()?,
-                privilegies: s.privileged_numbers()?,
-            })
+impl Numbers {
+    fn of(s: &mut Store) -> Result<Numbers, Error> {
+        Ok(Numbers {
+            interdits: s.blocked_numbers()?,
+            privilegies: s.privileged_numbers()?,
         })
-        .await
+    }
 }
 
 /// Blocked, or (without `force`) the accounts whose keys hold the number and the question to
@@ -56,89 +37,64 @@ pub struct BlockAnswer {
     pub question: String,
 }
 
-#[tauri::command]
-pub async fn interdire_numero(
-    state: Call<'_>,
-    numero: String,
-    raison: String,
-    force: bool,
-) -> Result<BlockAnswer, Error> {
-    state
-        .with_store(move |s| {
-            Ok(match s.try_block_number(&numero, &raison, force)? {
-                Blocking::Blocked(b) => BlockAnswer {
-                    motif: b.motif.clone(),
-                    interdit: Some(b),
-                    titulaires: Vec::new(),
-                    question: String::new(),
-                },
-                Blocking::Held {
-                    motif,
-                    holders,
-                    question,
-                } => BlockAnswer {
-                    interdit: None,
-                    motif,
-                    titulaires: holders,
-                    question,
-                },
-            })
-        })
-        .await
+impl From<Blocking> for BlockAnswer {
+    fn from(b: Blocking) -> BlockAnswer {
+        match b {
+            Blocking::Blocked(b) => BlockAnswer {
+                motif: b.motif.clone(),
+                interdit: Some(b),
+                titulaires: Vec::new(),
+                question: String::new(),
+            },
+            Blocking::Held {
+                motif,
+                holders,
+                question,
+            } => BlockAnswer {
+                interdit: None,
+                motif,
+                titulaires: holders,
+                question,
+            },
+        }
+    }
 }
 
-#[tauri::command]
-pub async fn retirer_interdiction(state: Call<'_>, motif: String) -> Result<(), Error> {
-    state.with_store(move |s| s.unblock_number(&motif)).await
+/// Today on this desk's clock (the last day of a suspension is typed as a date).
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
-#[tauri::command]
-pub async fn privilegier_numero(
-    state: Call<'_>,
-    numero: String,
-    libelle: String,
-    gratuit: bool,
-) -> Result<PrivilegedNumber, Error> {
-    state
-        .with_store(move |s| s.privilege_number(&numero, &libelle, gratuit))
-        .await
-}
+window_commands! {
+    /// The schedule as typed: its canonical text and its week, or the error under the field.
+    apercu_horaires(texte: String) -> WeekView { run_blocking(|| schedule_preview(&texte)) }
 
-#[tauri::command]
-pub async fn retirer_privilege(state: Call<'_>, numero: String) -> Result<(), Error> {
-    state
-        .with_store(move |s| s.unprivilege_number(&numero))
-        .await
-}
+    enregistrer_regles(formulaire: SiteRulesForm) -> SettingsView {
+        with_store(|s| Ok(s.save_site_rules_form(&formulaire)?.into()))
+    }
 
-/// Per-call maximum and calls per day of one account (empty: the site's).
-#[tauri::command]
-pub async fn regles_compte(
-    state: Call<'_>,
-    id: i64,
-    formulaire: AccountLimitsForm,
-) -> Result<AccountView, Error> {
-    state
-        .with_store(move |s| Ok(s.save_account_limits_form(id, &formulaire)?.into()))
-        .await
-}
+    lister_numeros() -> Numbers { with_store(|s| Numbers::of(s)) }
 
-#[tauri::command]
-pub async fn suspendre_compte(
-    state: Call<'_>,
-    id: i64,
-    jusquau: String,
-    motif: String,
-) -> Result<AccountView, Error> {
-    let today = chrono::Local::now().date_naive();
-    state
-        .with_store(move |s| Ok(s.suspend_account_typed(id, &jusquau, &motif, today)?.into()))
-        .await
-}
+    interdire_numero(numero: String, raison: String, force: bool) -> BlockAnswer {
+        with_store(|s| Ok(s.try_block_number(&numero, &raison, force)?.into()))
+    }
 
-#[tauri::command]
-pub async fn lever_suspension(state: Call<'_>, id: i64) -> Result<AccountView, Error> {
-    state
-        .with_store(move |s| Ok(s.resume_account(id)?.into()))
-        .await
+    retirer_interdiction(motif: String) -> () { with_store(|s| s.unblock_number(&motif)) }
+
+    privilegier_numero(numero: String, libelle: String, gratuit: bool) -> PrivilegedNumber {
+        with_store(|s| s.privilege_number(&numero, &libelle, gratuit))
+    }
+
+    retirer_privilege(numero: String) -> () { with_store(|s| s.unprivilege_number(&numero)) }
+
+    /// Per-call maximum and calls per day of one account (empty: the site's).
+    regles_compte(id: i64, formulaire: AccountLimitsForm) -> AccountView {
+        with_store(|s| Ok(s.save_account_limits_form(id, &formulaire)?.into()))
+    }
+
+    suspendre_compte(id: i64, jusquau: String, motif: String) -> AccountView {
+        with_store(|s| Ok(s.suspend_account_typed(id, &jusquau, &motif, today())?.into()))
+    }
+
+    lever_suspension(id: i64) -> AccountView { with_store(|s| Ok(s.resume_account(id)?.into())) }
 }
