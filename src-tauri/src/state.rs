@@ -51,17 +51,10 @@ fn feature(command: &str) -> &str {
         "enregistrer_parametres" | "etat_service" => "Paramètres",
         "lire_journal" => "Journal",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
-        "remettre_duree_zero" => "Remettre la durée à zéro",
         "historique_appels" | "demandes_appel" | "exporter_historique" => "Historique des appels",
         "analyser_appels" | "charger_appels" => "Charger les appels",
         "lister_tarifs" | "analyser_tarifs" | "importer_tarifs" => "Tarifs",
         "enregistrer_regles" | "apercu_horaires" => "Règles d'appel",
-        "lister_numeros"
-        | "interdire_numero"
-        | "retirer_interdiction"
-        | "privilegier_numero"
-        | "retirer_privilege" => "Numéros",
-        "regles_compte" | "suspendre_compte" | "lever_suspension" => "Règles du compte",
         other => other,
     }
 }

@@ -480,6 +480,84 @@ mod desk_commands {
     }
 
     #[test]
+    fn an_administrator_desk_sets_account_rules_and_numbers_on_a_site() {
+        let user = "admin_regles";
+        let (_admin, name) = site_with_user(user, "admin");
+        let value = |sql: &str| cluster().value(&name, sql);
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["droits"]["regles"], true, "{infos}");
+        assert_eq!(infos["droits"]["numeros"], true, "{infos}");
+        let f = form("Abonné Règles", "20000000000003", "7000003", "");
+        let id = call(&w, "creer_compte", json!({ "formulaire": f })).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        // The account form's section Règles, as on SQLite.
+        let rules = |per_day: &str| {
+            let limits = json!({ "duree_max_appel": "5", "appels_par_jour": per_day });
+            call(
+                &w,
+                "regles_compte",
+                json!({ "id": id, "formulaire": limits }),
+            )
+        };
+        assert_eq!(rules("0").unwrap_err()["code"], "champs_invalides");
+        let a = rules("2").unwrap();
+        assert_eq!(
+            (
+                a["duree_max_appel_min"].as_u64(),
+                a["appels_par_jour"].as_u64()
+            ),
+            (Some(5), Some(2))
+        );
+        let suspend = json!({ "id": id, "jusquau": "31/01/2099", "motif": "discipline" });
+        let a = call(&w, "suspendre_compte", suspend).unwrap();
+        assert_eq!(a["suspendu_jusqu_au"], "2099-01-31", "{a}");
+        let a = call(&w, "lever_suspension", json!({ "id": id })).unwrap();
+        assert!(a["suspendu_jusqu_au"].is_null(), "{a}");
+        value(&format!(
+            "UPDATE accounts SET used_seconds = 125 WHERE id = {id}"
+        ));
+        let a = call(&w, "remettre_duree_zero", json!({ "id": id })).unwrap();
+        assert_eq!(a["duree_totale_s"], 0, "{a}");
+
+        // The Numéros screen: blocking a number a key holds asks first, then blocks.
+        let block = |force: bool| {
+            let args = json!({ "numero": "71 000 111", "raison": "menaces", "force": force });
+            call(&w, "interdire_numero", args).unwrap()
+        };
+        let asked = block(false);
+        assert!(asked["interdit"].is_null(), "{asked}");
+        assert_eq!(
+            asked["titulaires"][0]["matricule"], "20000000000003",
+            "{asked}"
+        );
+        assert_eq!(block(true)["interdit"]["motif"], "+21671000111");
+        let privilege = json!({ "numero": "71 999 000", "libelle": "Avocat", "gratuit": true });
+        call(&w, "privilegier_numero", privilege).unwrap();
+        let lists = call(&w, "lister_numeros", json!({})).unwrap();
+        assert_eq!(lists["interdits"][0]["operateur"], user, "{lists}");
+        assert_eq!(lists["privilegies"][0]["libelle"], "Avocat", "{lists}");
+        call(&w, "retirer_privilege", json!({ "numero": "+21671999000" })).unwrap();
+        call(
+            &w,
+            "retirer_interdiction",
+            json!({ "motif": "+21671000111" }),
+        )
+        .unwrap();
+        let lists = call(&w, "lister_numeros", json!({})).unwrap();
+        assert_eq!(lists, json!({ "interdits": [], "privilegies": [] }));
+
+        assert_eq!(
+            value("SELECT string_agg(action, ', ' ORDER BY id) FROM audit WHERE id > (SELECT min(id) FROM audit WHERE matricule = '20000000000003')"),
+            "Règles d'appel du compte, Suspension des appels, Suspension levée, \
+             Remise à zéro de la durée totale des appels, Numéro interdit, Numéro privilégié, \
+             Numéro privilégié retiré, Numéro autorisé de nouveau"
+        );
+    }
+
+    #[test]
     fn a_reading_desk_is_refused_by_the_server_and_the_telephony_service_cannot_sign_in() {
         let user = "lecture_fenetre";
         let (admin, name) = site_with_user(user, "lecture");
@@ -515,6 +593,16 @@ mod desk_commands {
         assert_eq!(
             call(&w, "fiche_compte", json!({ "id": 1 })).map(|_| ()),
             Ok(())
+        );
+        let block = json!({ "numero": "71 000 111", "raison": "x", "force": true });
+        let e = call(&w, "interdire_numero", block).unwrap_err();
+        assert!(
+            said(&e).starts_with("Votre rôle (lecture) ne permet pas"),
+            "{e}"
+        );
+        assert_eq!(
+            cluster().value(&name, "SELECT count(*) FROM blocked_numbers"),
+            "0"
         );
 
         {

@@ -52,7 +52,7 @@ window_commands! {
     }
 
     remettre_duree_zero(id: i64) -> AccountView {
-        with_store(|s| Ok(s.reset_used_seconds(id)?.into()))
+        with_base(|s| Ok(s.reset_used_seconds(id)?.into()))
     }
 
     supprimer_compte(id: i64) -> Deleted { with_base(|s| s.delete_account(id)) }

@@ -4,12 +4,11 @@
 use super::view::{AccountView, SettingsView};
 use chrono::NaiveDate;
 use forfaits_core::control::schedule::WeekView;
-use forfaits_core::prelude::*;
 use forfaits_core::rules::{
     schedule_preview, AccountLimitsForm, BlockedNumber, Blocking, Holder, PrivilegedNumber,
     SiteRulesForm,
 };
-use forfaits_core::{Error, Store};
+use forfaits_core::{Base, Error};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -19,7 +18,7 @@ pub struct Numbers {
 }
 
 impl Numbers {
-    fn of(s: &mut Store) -> Result<Numbers, Error> {
+    fn of(s: &mut Base) -> Result<Numbers, Error> {
         Ok(Numbers {
             interdits: s.blocked_numbers()?,
             privilegies: s.privileged_numbers()?,
@@ -73,28 +72,28 @@ window_commands! {
         with_store(|s| Ok(s.save_site_rules_form(&formulaire)?.into()))
     }
 
-    lister_numeros() -> Numbers { with_store(|s| Numbers::of(s)) }
+    lister_numeros() -> Numbers { with_base(|s| Numbers::of(s)) }
 
     interdire_numero(numero: String, raison: String, force: bool) -> BlockAnswer {
-        with_store(|s| Ok(s.try_block_number(&numero, &raison, force)?.into()))
+        with_base(|s| Ok(s.try_block_number(&numero, &raison, force)?.into()))
     }
 
-    retirer_interdiction(motif: String) -> () { with_store(|s| s.unblock_number(&motif)) }
+    retirer_interdiction(motif: String) -> () { with_base(|s| s.unblock_number(&motif)) }
 
     privilegier_numero(numero: String, libelle: String, gratuit: bool) -> PrivilegedNumber {
-        with_store(|s| s.privilege_number(&numero, &libelle, gratuit))
+        with_base(|s| s.privilege_number(&numero, &libelle, gratuit))
     }
 
-    retirer_privilege(numero: String) -> () { with_store(|s| s.unprivilege_number(&numero)) }
+    retirer_privilege(numero: String) -> () { with_base(|s| s.unprivilege_number(&numero)) }
 
     /// Per-call maximum and calls per day of one account (empty: the site's).
     regles_compte(id: i64, formulaire: AccountLimitsForm) -> AccountView {
-        with_store(|s| Ok(s.save_account_limits_form(id, &formulaire)?.into()))
+        with_base(|s| Ok(s.save_account_limits_form(id, &formulaire)?.into()))
     }
 
     suspendre_compte(id: i64, jusquau: String, motif: String) -> AccountView {
-        with_store(|s| Ok(s.suspend_account_typed(id, &jusquau, &motif, today())?.into()))
+        with_base(|s| Ok(s.suspend_account_typed(id, &jusquau, &motif, today())?.into()))
     }
 
-    lever_suspension(id: i64) -> AccountView { with_store(|s| Ok(s.resume_account(id)?.into())) }
+    lever_suspension(id: i64) -> AccountView { with_base(|s| Ok(s.resume_account(id)?.into())) }
 }

@@ -74,11 +74,13 @@ impl Rights {
                 Role::Lecture | Role::Telephonie => Vec::new(),
             },
             imprimer: true,
-            // Not on a site yet: calls, rules, tariffs, numbers, Journal, settings, backups.
+            // The administrator's: an account's call rules and the blocked and privileged
+            // numbers (the other roles have no right on them, roles.sql).
+            regles: admin,
+            numeros: admin,
+            // Not on a site yet: calls and tariffs, Journal, settings, backups.
             historique: false,
-            regles: false,
             appels: false,
-            numeros: false,
             journal: false,
             parametres: false,
         }

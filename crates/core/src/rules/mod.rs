@@ -455,9 +455,24 @@ pub trait AccountRules: Basics {
         };
         self.apply_change(&a, &AccountChange::Resume, line)
     }
+
+    /// *Remettre à zéro*: the account's *Durée totale des appels* counted again from zero (its
+    /// allowance starts over), the previous total in the Journal.
+    fn reset_used_seconds(&mut self, id: i64) -> Result<Account> {
+        let a = self.get_account(id)?;
+        let details = format!(
+            "durée précédente {}",
+            crate::domain::format_duration(a.used_seconds)
+        );
+        let line = JournalLine {
+            action: "Remise à zéro de la durée totale des appels",
+            details: &details,
+        };
+        self.apply_change(&a, &AccountChange::ResetDuration, line)
+    }
 }
 
-/// A change of an account's call rules.
+/// A change of an account's call rules, or of what they count.
 pub enum AccountChange {
     Limits {
         max_call: Option<u32>,
@@ -468,6 +483,7 @@ pub enum AccountChange {
         reason: String,
     },
     Resume,
+    ResetDuration,
 }
 
 impl AccountChange {
@@ -502,6 +518,9 @@ impl AccountRules for Store {
                 action,
                 details,
             ),
+            AccountChange::ResetDuration => {
+                self.change_account(a, "used_seconds = 0", &[], action, details)
+            }
         }
     }
 }

@@ -34,6 +34,10 @@ impl AccountRules for SiteStore {
                      WHERE id = $1",
                     &[&a.id, &t],
                 ),
+                AccountChange::ResetDuration => tx.execute(
+                    "UPDATE accounts SET used_seconds = 0, updated_at = $2 WHERE id = $1",
+                    &[&a.id, &t],
+                ),
             }
             .map_err(&refused)?;
             let subject = Some((a.matricule.as_str(), a.name.as_str()));

@@ -312,17 +312,6 @@ impl Store {
         self.get_account(id)
     }
 
-    /// Sets *Durée totale des appels* back to 0 (explicit, audited).
-    pub fn reset_used_seconds(&mut self, id: i64) -> Result<Account> {
-        let a = self.get_account(id)?;
-        let details = format!(
-            "durée précédente {}",
-            crate::domain::format_duration(a.used_seconds)
-        );
-        let action = "Remise à zéro de la durée totale des appels";
-        self.change_account(&a, "used_seconds = 0", &[], action, &details)
-    }
-
     /// Sets `assignments` (`column = ?2, …`, bound to `values`) on the account `a`, its time of
     /// change with them, and writes the change in the Journal under the account's name: one
     /// transaction. Returns the account as saved.
