@@ -4,6 +4,7 @@
 use super::{connect, Role};
 use crate::error::{Error, Result};
 use crate::store::columns::PHONES;
+use crate::store::tables::{self, Dialect};
 use postgres::Client;
 
 /// The site's schema versions: a site starts at version 7 (the SQLite schema 7 as one script);
@@ -18,16 +19,18 @@ pub(crate) const SEARCH_INDEXES: &str =
     "CREATE INDEX accounts_name ON accounts (name_key COLLATE \"C\", id);
      CREATE INDEX accounts_search ON accounts USING gin (search gin_trgm_ops);";
 
-/// schema_v7.sql with the key columns written from store/columns.rs.
+/// schema_v7.sql with the key columns written from store/columns.rs and the tables it shares
+/// with the SQLite schema from store/tables/.
 fn schema_v7() -> String {
     let phones = PHONES
         .iter()
         .map(|c| format!("{c} text"))
         .collect::<Vec<_>>()
         .join(", ");
-    include_str!("schema_v7.sql")
+    let sql = include_str!("schema_v7.sql")
         .replace("{phones}", &phones)
-        .replace("{search_indexes}", SEARCH_INDEXES)
+        .replace("{search_indexes}", SEARCH_INDEXES);
+    tables::render(&sql, Dialect::Site)
 }
 
 fn version_of(client: &mut Client) -> Result<Option<usize>> {
@@ -204,4 +207,14 @@ pub fn add_user(url: &str, name: &str, role: Role, password: Option<&str>) -> Re
         .map_err(denied)?;
     tx.commit()?;
     Ok(!exists)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn site_scripts_have_no_placeholder_left() {
+        for (v, sql) in super::migrations() {
+            assert!(!sql.contains(['{', '}']), "site schema {v}: {sql}");
+        }
+    }
 }

@@ -12,11 +12,13 @@ pub mod ledger;
 mod ranks;
 pub(crate) mod rows;
 pub mod settings;
+pub(crate) mod tables;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 pub use ranks::{PreparedRanks, RanksState};
@@ -33,13 +35,23 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(migration_list())
 }
 
+/// Schemas 1 to 5 as written, the tables the site shares named `{tables/….sql}`.
+const SQLITE_TEMPLATES: [&str; 5] = [
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+];
+
+/// Schemas 1 to 5 as SQLite runs them, the shared tables written in (`tables.rs`): to the byte
+/// the texts they always were, which databases keep in `sqlite_master`.
+static SQLITE_SCRIPTS: LazyLock<[String; 5]> =
+    LazyLock::new(|| SQLITE_TEMPLATES.map(|t| tables::render(t, tables::Dialect::Sqlite)));
+
 fn migration_list() -> Vec<M<'static>> {
-    vec![
-        M::up(include_str!("schema_v1.sql")),
-        M::up(include_str!("schema_v2.sql")),
-        M::up(include_str!("schema_v3.sql")),
-        M::up(include_str!("schema_v4.sql")),
-        M::up(include_str!("schema_v5.sql")),
+    let mut list: Vec<M<'static>> = SQLITE_SCRIPTS.iter().map(|s| M::up(s)).collect();
+    list.extend([
         // Schema 6. Lists filled from the accounts already there, in the migration's transaction.
         M::up_with_hook(
             include_str!("schema_search_grams.sql"),
@@ -48,7 +60,8 @@ fn migration_list() -> Vec<M<'static>> {
         // Schema 7. The folding of Arabic names changed (`text::fold`): their sort and search
         // keys are computed again and the index rebuilt, in the migration's transaction.
         M::up_with_hook(include_str!("schema_fold_arabic.sql"), refold_names),
-    ]
+    ]);
+    list
 }
 
 /// Computes `name_key` again for the names the folding may now fold differently (ASCII ones

@@ -28,27 +28,9 @@ CREATE UNIQUE INDEX accounts_matricule ON accounts (matricule);
 CREATE UNIQUE INDEX accounts_identifiant ON accounts (identifiant);
 CREATE INDEX accounts_name ON accounts (name_key);
 
-CREATE TABLE movements (
-    id            INTEGER PRIMARY KEY,
-    account_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    at            INTEGER NOT NULL,
-    kind          TEXT    NOT NULL CHECK (kind IN ('initial', 'recharge', 'debit', 'correction', 'appel', 'remboursement')),
-    amount        INTEGER NOT NULL,
-    balance_after INTEGER NOT NULL,
-    reason        TEXT    NOT NULL DEFAULT '',
-    operator      TEXT    NOT NULL
-);
-CREATE INDEX movements_account ON movements (account_id, id);
+{tables/movements.sql}
 
-CREATE TABLE audit (
-    id        INTEGER PRIMARY KEY,
-    at        INTEGER NOT NULL,
-    operator  TEXT    NOT NULL,
-    action    TEXT    NOT NULL,
-    matricule TEXT,
-    name      TEXT,
-    details   TEXT    NOT NULL DEFAULT ''
-);
+{tables/audit.sql}
 
 -- Search index: postings of name words and phone numbers grouped by the first characters of the
 -- token (see search/index.rs).
