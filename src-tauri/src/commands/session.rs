@@ -260,9 +260,12 @@ mod tests {
         let admin = Rights::site(Role::Admin);
         assert_eq!(admin.mouvements, ALL_KINDS);
         assert!(admin.creer && admin.supprimer && admin.importer && admin.exporter);
+        // An account's call rules and the numbers: the administrator's only.
+        assert!(admin.regles && admin.numeros);
+        assert!(!caisse.regles && !caisse.numeros && !lecture.regles && !lecture.numeros);
         // What a site does not do yet is not offered, whoever signs in.
         for r in [admin, caisse, lecture] {
-            assert!(!r.historique && !r.regles && !r.appels && !r.journal && !r.parametres);
+            assert!(!r.historique && !r.appels && !r.journal && !r.parametres);
         }
         assert_eq!(Rights::local().mouvements, ALL_KINDS);
     }
