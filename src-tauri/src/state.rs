@@ -49,7 +49,6 @@ pub struct Session {
 fn feature(command: &str) -> &str {
     match command {
         "enregistrer_parametres" | "etat_service" => "Paramètres",
-        "lire_journal" => "Journal",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
         "historique_appels" | "demandes_appel" | "exporter_historique" => "Historique des appels",
         "analyser_appels" | "charger_appels" => "Charger les appels",

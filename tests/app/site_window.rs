@@ -369,7 +369,7 @@ mod desk_commands {
             "{infos}"
         );
         assert_eq!(infos["droits"]["creer"], true);
-        assert_eq!(infos["droits"]["journal"], false);
+        assert_eq!(infos["droits"]["parametres"], false);
 
         // The form is checked against the site: a matricule already held is named.
         let taken = form("Nouvel Abonné", "10000000007919", "7000001", "");
@@ -549,6 +549,17 @@ mod desk_commands {
         let lists = call(&w, "lister_numeros", json!({})).unwrap();
         assert_eq!(lists, json!({ "interdits": [], "privilegies": [] }));
 
+        // The Journal, searched as on SQLite (case aside), signed by the desk's user.
+        let journal = |texte: &str| {
+            let filtre = json!({ "texte": texte, "depuis": null, "jusqua": null, "limite": 3 });
+            call(&w, "lire_journal", json!({ "filtre": filtre })).unwrap()
+        };
+        let found = journal("NUMÉRO PRIVILÉGIÉ");
+        assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+        assert_eq!(found[0]["action"], "Numéro privilégié retiré");
+        assert_eq!(found[1]["operateur"], user);
+        assert_eq!(journal("")[0]["action"], "Numéro autorisé de nouveau");
+
         assert_eq!(
             value("SELECT string_agg(action, ', ' ORDER BY id) FROM audit WHERE id > (SELECT min(id) FROM audit WHERE matricule = '20000000000003')"),
             "Règles d'appel du compte, Suspension des appels, Suspension levée, \
@@ -603,6 +614,12 @@ mod desk_commands {
         assert_eq!(
             cluster().value(&name, "SELECT count(*) FROM blocked_numbers"),
             "0"
+        );
+        let filtre = json!({ "texte": "", "depuis": null, "jusqua": null });
+        let e = call(&w, "lire_journal", json!({ "filtre": filtre })).unwrap_err();
+        assert!(
+            said(&e).starts_with("Votre rôle (lecture) ne permet pas de lire le Journal"),
+            "{e}"
         );
 
         {

@@ -159,6 +159,14 @@ impl Base {
         both!(self, s => s.movements(account_id, limit, offset))
     }
 
+    /// The Journal, newest first.
+    pub fn audit_entries(
+        &self,
+        f: &crate::store::audit::AuditFilter,
+    ) -> Result<Vec<crate::store::audit::AuditEntry>> {
+        both!(self, s => s.audit_entries(f))
+    }
+
     /// Replaces the tariff table by the file's, when every line is right.
     pub fn import_tariffs(
         &mut self,

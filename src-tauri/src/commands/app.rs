@@ -149,7 +149,7 @@ impl Backups {
 
 window_commands! {
     lire_journal(filtre: AuditFilter) -> Vec<AuditEntry> {
-        with_store(|s| s.audit_entries(&filtre))
+        with_base(|s| s.audit_entries(&filtre))
     }
 
     infos_sauvegardes() -> Backups { with_store(|s| Backups::of(s)) }

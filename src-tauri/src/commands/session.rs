@@ -78,10 +78,10 @@ impl Rights {
             // numbers (the other roles have no right on them, roles.sql).
             regles: admin,
             numeros: admin,
-            // Not on a site yet: calls and tariffs, Journal, settings, backups.
+            journal: admin,
+            // Not on a site yet: calls and tariffs, settings, backups.
             historique: false,
             appels: false,
-            journal: false,
             parametres: false,
         }
     }
@@ -260,12 +260,14 @@ mod tests {
         let admin = Rights::site(Role::Admin);
         assert_eq!(admin.mouvements, ALL_KINDS);
         assert!(admin.creer && admin.supprimer && admin.importer && admin.exporter);
-        // An account's call rules and the numbers: the administrator's only.
-        assert!(admin.regles && admin.numeros);
-        assert!(!caisse.regles && !caisse.numeros && !lecture.regles && !lecture.numeros);
+        // An account's call rules, the numbers and the Journal: the administrator's only.
+        for r in [&caisse, &lecture] {
+            assert!(!r.regles && !r.numeros && !r.journal);
+        }
+        assert!(admin.regles && admin.numeros && admin.journal);
         // What a site does not do yet is not offered, whoever signs in.
         for r in [admin, caisse, lecture] {
-            assert!(!r.historique && !r.appels && !r.journal && !r.parametres);
+            assert!(!r.historique && !r.appels && !r.parametres);
         }
         assert_eq!(Rights::local().mouvements, ALL_KINDS);
     }

@@ -14,6 +14,7 @@ mod export;
 mod history;
 mod import;
 mod init;
+mod journal;
 mod ledger;
 mod migrate;
 mod numbers;

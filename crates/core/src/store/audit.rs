@@ -96,27 +96,42 @@ pub struct AuditFilter {
     pub decalage: Option<u32>,
 }
 
+/// A page of the Journal, newest first, in one text for both stores: `$1` the words searched
+/// (`%…%`), `$2`..`$3` the period (typed for PostgreSQL, which cannot tell from `IS NULL`),
+/// `$4` and `$5` the page. `lower` on both sides, so that
+/// PostgreSQL's LIKE ignores case as SQLite's does (for ASCII letters there; for every letter
+/// on a site).
+pub(crate) const AUDIT_PAGE: &str =
+    "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
+     FROM audit
+     WHERE ($1 = '%%' OR lower(action) LIKE lower($1)
+            OR lower(coalesce(matricule, '')) LIKE lower($1)
+            OR lower(coalesce(name, '')) LIKE lower($1) OR lower(details) LIKE lower($1)
+            OR lower(operator) LIKE lower($1))
+       AND (CAST($2 AS BIGINT) IS NULL OR at >= $2) AND (CAST($3 AS BIGINT) IS NULL OR at < $3)
+     ORDER BY id DESC LIMIT $4 OFFSET $5";
+
+impl AuditFilter {
+    /// The words searched, as `LIKE` reads them (their own `%` and `_` taken out).
+    pub(crate) fn pattern(&self) -> String {
+        format!("%{}%", self.texte.trim().replace(['%', '_'], ""))
+    }
+
+    /// The page asked: 200 lines by default, 5,000 at most.
+    pub(crate) fn page(&self) -> (i64, i64) {
+        let limit = self.limite.unwrap_or(200).min(5000);
+        (i64::from(limit), i64::from(self.decalage.unwrap_or(0)))
+    }
+}
+
 impl Store {
     /// Newest first.
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let like = format!("%{}%", f.texte.trim().replace(['%', '_'], ""));
-        let mut stmt = self.conn.prepare(
-            "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
-             FROM audit
-             WHERE (?1 = '%%' OR action LIKE ?1 OR ifnull(matricule, '') LIKE ?1
-                    OR ifnull(name, '') LIKE ?1 OR details LIKE ?1 OR operator LIKE ?1)
-               AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)
-             ORDER BY id DESC LIMIT ?4 OFFSET ?5",
-        )?;
+        let (limit, offset) = f.page();
+        let mut stmt = self.conn.prepare(AUDIT_PAGE)?;
         rows::all(
             &mut stmt,
-            params![
-                like,
-                f.depuis,
-                f.jusqua,
-                f.limite.unwrap_or(200).min(5000),
-                f.decalage.unwrap_or(0)
-            ],
+            params![f.pattern(), f.depuis, f.jusqua, limit, offset],
         )
     }
 }
