@@ -50,7 +50,6 @@ fn feature(command: &str) -> &str {
     match command {
         "enregistrer_parametres" | "etat_service" => "Paramètres",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
-        "historique_appels" | "demandes_appel" | "exporter_historique" => "Historique des appels",
         "analyser_appels" | "charger_appels" => "Charger les appels",
         "lister_tarifs" | "analyser_tarifs" | "importer_tarifs" => "Tarifs",
         "enregistrer_regles" | "apercu_horaires" => "Règles d'appel",

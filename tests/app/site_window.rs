@@ -188,7 +188,14 @@ async fn a_window_and_the_command_line_on_one_site() {
     }
     let labels = "return Array.from(document.querySelector('tbody tr[data-id] .row-actions').querySelectorAll('button')).map(b => b.getAttribute('aria-label'))";
     let offered = w.js(labels, vec![]).await;
-    assert_eq!(offered, serde_json::json!(["Gestion de solde", "Imprimer"]));
+    assert_eq!(
+        offered,
+        serde_json::json!([
+            "Gestion de solde",
+            "Imprimer",
+            "Télécharger historique des appels"
+        ])
+    );
     let switch = "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled";
     let switch_disabled = w.js(switch, vec![]).await;
     assert_eq!(switch_disabled, serde_json::json!(true));
@@ -235,6 +242,15 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.keys(&champ("montant"), "\u{E00C}").await;
     w.wait_gone("#panneau").await;
     w.wait_text("tbody tr[data-id] td.num", "13,500").await;
+
+    // The account's call history, which the cash desk reads too (SPEC §13).
+    click_first_row_action(&w, "Télécharger historique des appels").await;
+    w.wait_text("#panneau .list-foot", "Aucun appel sur cette période.")
+        .await;
+    w.wait_text("#onglet-demandes", "Demandes d'appel 0").await;
+    w.shot("site-02c-historique-caisse").await;
+    w.keys("#onglet-demandes", "\u{E00C}").await;
+    w.wait_gone("#panneau").await;
 
     // And the table follows by itself, without focus, every few seconds.
     succeeded(desk(&admin, &["balance", m, "credit", "1", "--reason", ""]));
@@ -569,6 +585,50 @@ mod desk_commands {
     }
 
     #[test]
+    fn a_cash_desk_reads_an_accounts_calls_and_call_requests_on_a_site() {
+        let user = "caisse_historique";
+        let (admin, name) = site_with_user(user, "caisse");
+        let master = fixture("Master-sample.csv");
+        succeeded(desk(&admin, &["calls", "import", master.to_str().unwrap()]));
+        let value = |sql: &str| cluster().value(&name, sql);
+        let id = value("SELECT id FROM accounts WHERE matricule = '10000000000000'");
+        // What the telephony server asked: a refusal, then a call still in progress.
+        value(&format!(
+            "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number,
+                 decision, limit_ms, reserved, expires_at)
+             VALUES (extract(epoch FROM now())::bigint - 60, 'u1', {id}, '8589669', '3',
+                     '+21698000003', 'solde_insuffisant', 0, 0, NULL),
+                    (extract(epoch FROM now())::bigint - 30, 'u2', {id}, '8589669', '1',
+                     '+21698000001', 'ok', 600000, 500, extract(epoch FROM now())::bigint + 3600)"
+        ));
+        let (_app, w) = signed_in(&cluster().url(user, &name));
+        let infos = call(&w, "infos_application", json!({})).unwrap();
+        assert_eq!(infos["droits"]["historique"], true, "{infos}");
+
+        let id: i64 = id.parse().unwrap();
+        let asked =
+            json!({ "id": id, "periode": { "du": "", "au": "" }, "limite": 50, "decalage": 0 });
+        let calls = call(&w, "historique_appels", asked.clone()).unwrap();
+        let loaded = value(&format!(
+            "SELECT count(*) FROM calls WHERE account_id = {id}"
+        ));
+        assert_eq!(calls["total"].to_string(), loaded, "{calls}");
+        assert!(calls["total"].as_u64().unwrap() >= 1, "{calls}");
+        let requests = call(&w, "demandes_appel", asked).unwrap();
+        let counts = (
+            &requests["total"],
+            &requests["refusees"],
+            &requests["en_cours"],
+        );
+        assert_eq!(counts, (&json!(2), &json!(1), &json!(1)), "{requests}");
+        assert_eq!(requests["demandes"][0]["uniqueid"], "u2");
+        assert_eq!(
+            requests["demandes"][1]["label"],
+            "Refusé : solde insuffisant"
+        );
+    }
+
+    #[test]
     fn a_reading_desk_is_refused_by_the_server_and_the_telephony_service_cannot_sign_in() {
         let user = "lecture_fenetre";
         let (admin, name) = site_with_user(user, "lecture");
@@ -614,6 +674,12 @@ mod desk_commands {
         assert_eq!(
             cluster().value(&name, "SELECT count(*) FROM blocked_numbers"),
             "0"
+        );
+        let asked = json!({ "id": 1, "periode": {}, "limite": 5, "decalage": 0 });
+        let e = call(&w, "demandes_appel", asked).unwrap_err();
+        assert!(
+            said(&e).starts_with("Votre rôle (lecture) ne permet pas de lire les demandes"),
+            "{e}"
         );
         let filtre = json!({ "texte": "", "depuis": null, "jusqua": null });
         let e = call(&w, "lire_journal", json!({ "filtre": filtre })).unwrap_err();

@@ -5,6 +5,7 @@
 //! answers itself; a `Base` dereferences to the open store as `dyn AnyStore`.
 
 use crate::calls::history::CallHistory;
+use crate::control::AttemptHistory;
 use crate::desk::Desk;
 use crate::domain::{Account, AccountDraft};
 use crate::error::{Error, Result};
@@ -62,10 +63,13 @@ basics!(Store, SiteStore);
 
 /// Every operation of a store that fronts call on a [`Base`].
 pub trait AnyStore:
-    Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory
+    Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory + AttemptHistory
 {
 }
-impl<S: Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory> AnyStore for S {}
+impl<S> AnyStore for S where
+    S: Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory + AttemptHistory
+{
+}
 
 pub enum Base {
     Local(Store),

@@ -32,6 +32,7 @@ pub use store::Store;
 pub mod prelude {
     pub use crate::base::{AnyStore, Basics};
     pub use crate::calls::history::CallHistory;
+    pub use crate::control::AttemptHistory;
     pub use crate::desk::Desk;
     pub use crate::export::AccountSource;
     pub use crate::rules::numbers::NumberStore;

@@ -9,7 +9,6 @@ use forfaits_core::calls::history::{CallView, Period};
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::{Attempt, AttemptCounts};
 use forfaits_core::dates::PeriodText;
-use forfaits_core::prelude::*;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{content, SheetContent};
 use forfaits_core::store::{default_db_path, folders, now};
@@ -59,18 +58,18 @@ impl From<(AttemptCounts, Vec<Attempt>)> for Attempts {
 
 window_commands! {
     historique_appels(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> History {
-        with_store(|s| Ok(s.calls(id, period(&periode)?, limite, decalage)?.into()))
+        with_base(|s| Ok(s.calls(id, period(&periode)?, limite, decalage)?.into()))
     }
 
     /// The call attempts of the same period (« Demandes d'appel »): what the telephony server
     /// asked and what Forfaits answered, newest first.
     demandes_appel(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> Attempts {
-        with_store(|s| Ok(s.attempts_in(id, period(&periode)?, limite, decalage, now())?.into()))
+        with_base(|s| Ok(s.attempts_in(id, period(&periode)?, limite, decalage, now())?.into()))
     }
 
     /// Writes the period's calls to the file chosen in the save dialog (`jeton`).
     exporter_historique(id: i64, periode: PeriodText, jeton: String) -> u64 {
-        with_own_store(|s, chosen| {
+        with_own_base(|s, chosen| {
             s.export_calls_to_file(id, period(&periode)?, &chosen.take(&jeton, Use::Write)?)
         })
     }

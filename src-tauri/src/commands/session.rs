@@ -58,7 +58,8 @@ impl Rights {
     }
 
     /// On a site: `forfaits_admin` everything a site does; `forfaits_caisse` search, view,
-    /// *Recharge*, print; `forfaits_lecture` search, view, print (roles.sql enforces the same).
+    /// *Recharge*, print, call history; `forfaits_lecture` search, view, print (roles.sql
+    /// enforces the same).
     pub fn site(role: Role) -> Rights {
         let admin = role == Role::Admin;
         Rights {
@@ -79,8 +80,9 @@ impl Rights {
             regles: admin,
             numeros: admin,
             journal: admin,
+            // SPEC §13: the cash desk sees an account's calls too.
+            historique: matches!(role, Role::Admin | Role::Caisse),
             // Not on a site yet: calls and tariffs, settings, backups.
-            historique: false,
             appels: false,
             parametres: false,
         }
@@ -265,9 +267,10 @@ mod tests {
             assert!(!r.regles && !r.numeros && !r.journal);
         }
         assert!(admin.regles && admin.numeros && admin.journal);
+        assert!(admin.historique && caisse.historique && !lecture.historique);
         // What a site does not do yet is not offered, whoever signs in.
         for r in [admin, caisse, lecture] {
-            assert!(!r.historique && !r.appels && !r.parametres);
+            assert!(!r.appels && !r.parametres);
         }
         assert_eq!(Rights::local().mouvements, ALL_KINDS);
     }

@@ -4,7 +4,7 @@
 use super::{format_granted, Refusal};
 use crate::calls::history::Period;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{sqlite, Store};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -40,37 +40,81 @@ pub struct AttemptCounts {
     pub open: u64,
 }
 
-const ATTEMPTS_WHERE: &str =
-    "account_id = ?1 AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)";
+/// The attempts of an account in a period: `$1` the account, `$2`..`$3` the period (typed for
+/// PostgreSQL, which cannot tell from `IS NULL`). One text for both stores.
+const ATTEMPTS_WHERE: &str = "account_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR at >= $2)
+    AND (CAST($3 AS BIGINT) IS NULL OR at < $3)";
 
-fn attempt(r: &rusqlite::Row<'_>, now: i64) -> rusqlite::Result<Attempt> {
-    let code: String = r.get(6)?;
-    let limit_ms: i64 = r.get(7)?;
-    let settled: bool = r.get(9)?;
-    let expires: i64 = r.get(10)?;
-    let label = match Refusal::from_code(&code) {
-        Some(refusal) => format!("Refusé : {}", refusal.label()),
-        None => format!("Autorisé : {} accordées", format_granted(limit_ms / 1000)),
-    };
-    Ok(Attempt {
-        id: r.get(0)?,
-        at: r.get(1)?,
-        uniqueid: r.get(2)?,
-        asked: r.get(3)?,
-        number: r.get(4)?,
-        key: r.get(5)?,
-        open: code == "ok" && !settled && expires > now,
-        code,
-        label,
-        limit_ms,
-        reserved: r.get(8)?,
-        settled,
-    })
+/// An attempt's columns as both stores read them (see [`AttemptHistory::attempt_rows`]): id,
+/// at, uniqueid, asked, number, key, decision, limit_ms, reserved, settled, expires_at.
+pub type AttemptRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    i64,
+    i64,
+    bool,
+    i64,
+);
+
+impl Attempt {
+    fn from_row(r: AttemptRow, now: i64) -> Attempt {
+        let (id, at, uniqueid, asked, number, key, code, limit_ms, reserved, settled, expires) = r;
+        let label = match Refusal::from_code(&code) {
+            Some(refusal) => format!("Refusé : {}", refusal.label()),
+            None => format!("Autorisé : {} accordées", format_granted(limit_ms / 1000)),
+        };
+        Attempt {
+            id,
+            at,
+            uniqueid,
+            asked,
+            number,
+            key: key.and_then(|k| u8::try_from(k).ok()),
+            open: code == "ok" && !settled && expires > now,
+            code,
+            label,
+            limit_ms,
+            reserved,
+            settled,
+        }
+    }
 }
 
-impl Store {
+/// How many attempts of the period, refused ones, calls in progress (`$4`: now).
+pub(crate) fn counts_sql() -> String {
+    format!(
+        "SELECT count(*), coalesce(sum(CASE WHEN decision <> 'ok' THEN 1 ELSE 0 END), 0),
+            coalesce(sum(CASE WHEN decision = 'ok' AND settled_at IS NULL AND expires_at > $4
+                         THEN 1 ELSE 0 END), 0)
+         FROM call_attempts WHERE {ATTEMPTS_WHERE}"
+    )
+}
+
+/// A page of the period's attempts, newest first (`$4` and `$5`: the page).
+pub(crate) fn page_sql() -> String {
+    format!(
+        "SELECT id, at, uniqueid, asked, number, key_index, decision, limit_ms, reserved,
+                settled_at IS NOT NULL, coalesce(expires_at, 0)
+         FROM call_attempts WHERE {ATTEMPTS_WHERE}
+         ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5"
+    )
+}
+
+/// « Demandes d'appel »: what each store answers, and the page made of it once.
+pub trait AttemptHistory {
+    /// The counts of [`counts_sql`] for the account, the period and `now`.
+    fn attempt_counts(&self, account_id: i64, period: Period, now: i64) -> Result<[i64; 3]>;
+
+    /// The rows of [`page_sql`]; `page`: how many at most, and after how many.
+    fn attempt_rows(&self, id: i64, period: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>>;
+
     /// The newest attempts of an account first.
-    pub fn attempts(&self, account_id: i64, limit: u32, now: i64) -> Result<Vec<Attempt>> {
+    fn attempts(&self, account_id: i64, limit: u32, now: i64) -> Result<Vec<Attempt>> {
         Ok(self
             .attempts_in(account_id, Period::default(), limit, 0, now)?
             .1)
@@ -78,7 +122,7 @@ impl Store {
 
     /// The attempts of an account made in `period` (the same days as its calls' history),
     /// newest first, a page of them, with the counts of the whole period.
-    pub fn attempts_in(
+    fn attempts_in(
         &self,
         account_id: i64,
         period: Period,
@@ -86,41 +130,41 @@ impl Store {
         offset: u64,
         now: i64,
     ) -> Result<(AttemptCounts, Vec<Attempt>)> {
-        let (total, refused, open): (i64, i64, i64) = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(*), coalesce(sum(decision <> 'ok'), 0),
-                    coalesce(sum(decision = 'ok' AND settled_at IS NULL AND expires_at > ?4), 0)
-             FROM call_attempts WHERE {ATTEMPTS_WHERE}"
-            ))?
-            .query_row(
-                params![account_id, period.depuis, period.jusqua, now],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, at, uniqueid, asked, number, key_index, decision, limit_ms, reserved,
-                    settled_at IS NOT NULL, coalesce(expires_at, 0)
-             FROM call_attempts WHERE {ATTEMPTS_WHERE}
-             ORDER BY at DESC, id DESC LIMIT ?4 OFFSET ?5"
-        ))?;
-        let rows = stmt.query_map(
-            params![
-                account_id,
-                period.depuis,
-                period.jusqua,
-                limit.min(crate::store::accounts::MAX_PAGE),
-                offset.min(i64::MAX as u64) as i64
-            ],
-            |r| attempt(r, now),
-        )?;
+        let [total, refused, open] = self.attempt_counts(account_id, period, now)?;
+        let limit = i64::from(limit.min(crate::store::accounts::MAX_PAGE));
+        let offset = offset.min(i64::MAX as u64) as i64;
+        let rows = self.attempt_rows(account_id, period, (limit, offset))?;
         let counts = AttemptCounts {
             total: total as u64,
             refused: refused as u64,
             open: open as u64,
         };
-        Ok((counts, rows.collect::<rusqlite::Result<_>>()?))
+        let attempts = rows.into_iter().map(|r| Attempt::from_row(r, now));
+        Ok((counts, attempts.collect()))
+    }
+}
+
+impl AttemptHistory for Store {
+    fn attempt_counts(&self, account_id: i64, p: Period, now: i64) -> Result<[i64; 3]> {
+        let (total, refused, open) = self
+            .conn
+            .prepare_cached(&sqlite(&counts_sql()))?
+            .query_row(params![account_id, p.depuis, p.jusqua, now], |r| {
+                r.try_into()
+            })?;
+        Ok([total, refused, open])
     }
 
+    fn attempt_rows(&self, id: i64, p: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>> {
+        let mut stmt = self.conn.prepare_cached(&sqlite(&page_sql()))?;
+        let rows = stmt.query_map(params![id, p.depuis, p.jusqua, page.0, page.1], |r| {
+            r.try_into()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
     /// What an account's calls in progress hold on its balance (minor units).
     pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
         Ok(self

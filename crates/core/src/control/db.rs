@@ -7,6 +7,7 @@ use crate::domain::Account;
 use crate::error::Result;
 use crate::rating::Tariff;
 use crate::store::ledger::{self, MovementKind};
+use crate::store::sqlite;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// An attempt to record (refused or authorized), with its hold when authorized.
@@ -31,8 +32,8 @@ impl NewAttempt<'_> {
     }
 }
 
-/// The hold of an authorized attempt, with the tariff its limit was computed with. SQLite reads
-/// `$1`… as parameters numbered in their order of appearance, so one text serves both stores.
+/// The hold of an authorized attempt, with the tariff its limit was computed with; one text for
+/// both stores ([`sqlite`] numbers its parameters for SQLite).
 pub(crate) const INSERT_HOLD: &str =
     "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
         tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
@@ -167,7 +168,7 @@ impl ControlDb for Lite<'_> {
             return Ok(());
         };
         let t = a.tariff;
-        conn.prepare_cached(INSERT_HOLD)?.execute(params![
+        conn.prepare_cached(&sqlite(INSERT_HOLD))?.execute(params![
             conn.last_insert_rowid(),
             account,
             a.req.uniqueid,

@@ -7,13 +7,13 @@
 //! This module is the decision and its storage; the FastAGI protocol and the server live in
 //! the `forfaits-agi` crate, the window's and the command line's views elsewhere.
 
-mod attempts;
+pub(crate) mod attempts;
 pub(crate) mod db;
 mod decide;
 pub mod limit;
 pub mod schedule;
 
-pub use attempts::{Attempt, AttemptCounts};
+pub use attempts::{Attempt, AttemptCounts, AttemptHistory, AttemptRow};
 pub use decide::{
     Answer, AuthorizeRequest, Authorized, Decision, FinishRequest, Finished, Request, Service,
     Verdict, EXPIRY_MARGIN_S,

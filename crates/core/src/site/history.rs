@@ -3,6 +3,7 @@
 
 use super::SiteStore;
 use crate::calls::history::{status_label, CallHistory, CallView, EachCall, Period};
+use crate::control::attempts::{counts_sql, page_sql, AttemptHistory, AttemptRow};
 use crate::error::Result;
 use crate::store::accounts::MAX_PAGE;
 use postgres::Row;
@@ -63,3 +64,42 @@ impl CallHistory for SiteStore {
         Ok(())
     }
 }
+
+/// « Demandes d'appel » on a site: the same queries as on SQLite (`control::attempts`).
+impl AttemptHistory for SiteStore {
+    fn attempt_counts(&self, account_id: i64, p: Period, now: i64) -> Result<[i64; 3]> {
+        let r = self
+            .client
+            .borrow_mut()
+            .query_one(&counts_sql(), &[&account_id, &p.depuis, &p.jusqua, &now])
+            .map_err(self.refusal(READ_ATTEMPTS))?;
+        Ok([r.try_get(0)?, r.try_get(1)?, r.try_get(2)?])
+    }
+
+    fn attempt_rows(&self, id: i64, p: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&page_sql(), &[&id, &p.depuis, &p.jusqua, &page.0, &page.1])
+            .map_err(self.refusal(READ_ATTEMPTS))?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                    r.try_get(7)?,
+                    r.try_get(8)?,
+                    r.try_get(9)?,
+                    r.try_get(10)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+const READ_ATTEMPTS: &str = "lire les demandes d'appel";

@@ -19,9 +19,10 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT SELECT ON accounts, movements, calls, settings, tariffs, blocked_numbers,
     privileged_numbers, schema_version, rules_changes, call_holds TO forfaits_lecture;
 
--- Caisse: what Lecture may, and *Recharge* through `forfaits_mouvement` only: no table is
--- written directly.
+-- Caisse: what Lecture may, an account's call history with its « Demandes d'appel », and
+-- *Recharge* through `forfaits_mouvement` only: no table is written directly.
 GRANT forfaits_lecture TO forfaits_caisse;
+GRANT SELECT ON call_attempts TO forfaits_caisse;
 
 -- Administration: everything on the site's tables.
 GRANT ALL ON ALL TABLES IN SCHEMA public TO forfaits_admin;

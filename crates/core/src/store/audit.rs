@@ -128,7 +128,7 @@ impl Store {
     /// Newest first.
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let (limit, offset) = f.page();
-        let mut stmt = self.conn.prepare(AUDIT_PAGE)?;
+        let mut stmt = self.conn.prepare(&super::sqlite(AUDIT_PAGE))?;
         rows::all(
             &mut stmt,
             params![f.pattern(), f.depuis, f.jusqua, limit, offset],

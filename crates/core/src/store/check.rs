@@ -44,8 +44,8 @@ const AFTER_NOT_RUNNING: &str = "SELECT CAST(m.id AS TEXT), a.matricule, m.balan
      WHERE m.balance_after <> m.running
      LIMIT $1";
 
-/// What a store answers for the checks that both stores make with the same SQL (`$1`, which
-/// SQLite numbers like PostgreSQL) and say in the same sentences.
+/// What a store answers for the checks that both stores make with the same SQL (PostgreSQL's
+/// `$1`, numbered for SQLite by [`super::sqlite`]) and say in the same sentences.
 pub(crate) trait CheckQueries {
     fn count(&self, sql: &str) -> Result<i64>;
     /// The first column of every row, `$1` bound to `param`.
@@ -135,17 +135,17 @@ pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> R
 
 impl CheckQueries for Store {
     fn count(&self, sql: &str) -> Result<i64> {
-        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
+        Ok(self.conn.query_row(&super::sqlite(sql), [], |r| r.get(0))?)
     }
 
     fn texts(&self, sql: &str, param: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(sql)?;
+        let mut stmt = self.conn.prepare(&super::sqlite(sql))?;
         let rows = stmt.query_map([param], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn breaks(&self, sql: &str) -> Result<Vec<(String, String, i64, i64)>> {
-        let mut stmt = self.conn.prepare(sql)?;
+        let mut stmt = self.conn.prepare(&super::sqlite(sql))?;
         let rows = stmt.query_map([MAX_LISTED], |r| r.try_into())?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
