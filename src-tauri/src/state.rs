@@ -50,8 +50,6 @@ fn feature(command: &str) -> &str {
     match command {
         "enregistrer_parametres" | "etat_service" => "Paramètres",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
-        "analyser_appels" | "charger_appels" => "Charger les appels",
-        "lister_tarifs" | "analyser_tarifs" | "importer_tarifs" => "Tarifs",
         "enregistrer_regles" | "apercu_horaires" => "Règles d'appel",
         other => other,
     }

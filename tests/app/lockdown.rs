@@ -174,7 +174,7 @@ static DIALOG: Mutex<()> = Mutex::new(());
 
 /// Asks `command` (`choisir_fichier` or `choisir_destination`) for a file, the dialog answering
 /// `path`; returns what the page gets: `{jeton, fichier}`.
-fn choose(
+pub(crate) fn choose(
     webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
     command: &str,
     path: &std::path::Path,

@@ -292,7 +292,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     )
     .await;
     assert!(e.starts_with("Votre rôle (caisse) ne permet pas"), "{e}");
-    let e = refusal(&w, "lister_tarifs", serde_json::json!({})).await;
+    let e = refusal(&w, "infos_sauvegardes", serde_json::json!({})).await;
     assert!(
         e.contains("ne se fait pas encore sur une base de site"),
         "{e}"
@@ -338,6 +338,24 @@ mod desk_commands {
         let state = AppState::open(Some(PathBuf::from(url))).unwrap();
         tauri::async_runtime::block_on(state.sign_in("test", url.to_string())).unwrap();
         mock_window(state)
+    }
+
+    /// A new site with the sample accounts and a desk signed in to it as `user` in `role`: the
+    /// site's URL as its owner, its name, the app and its webview, the rights the page gets.
+    fn desk_as(
+        user: &str,
+        role: &str,
+    ) -> (
+        String,
+        String,
+        tauri::App<MockRuntime>,
+        WebviewWindow<MockRuntime>,
+        Value,
+    ) {
+        let (admin, name) = site_with_user(user, role);
+        let (app, w) = signed_in(&cluster().url(user, &name));
+        let droits = call(&w, "infos_application", json!({})).unwrap()["droits"].clone();
+        (admin, name, app, w, droits)
     }
 
     /// The command's answer, or its error as the page gets it (`{code, message, champs}`).
@@ -489,8 +507,11 @@ mod desk_commands {
             "Création du compte, Recharge, Modification du compte, Modification du compte, Suppression du compte"
         );
         // What a site does not do yet is refused in French, never half done.
-        let e = call(&w, "lister_tarifs", json!({})).unwrap_err();
-        assert!(said(&e).contains("« Tarifs » ne se fait pas encore"), "{e}");
+        let e = call(&w, "infos_sauvegardes", json!({})).unwrap_err();
+        assert!(
+            said(&e).contains("« Sauvegardes » ne se fait pas encore"),
+            "{e}"
+        );
         let o = desk(&admin, &["check"]);
         assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     }
@@ -498,12 +519,12 @@ mod desk_commands {
     #[test]
     fn an_administrator_desk_sets_account_rules_and_numbers_on_a_site() {
         let user = "admin_regles";
-        let (_admin, name) = site_with_user(user, "admin");
+        let (_admin, name, _app, w, droits) = desk_as(user, "admin");
         let value = |sql: &str| cluster().value(&name, sql);
-        let (_app, w) = signed_in(&cluster().url(user, &name));
-        let infos = call(&w, "infos_application", json!({})).unwrap();
-        assert_eq!(infos["droits"]["regles"], true, "{infos}");
-        assert_eq!(infos["droits"]["numeros"], true, "{infos}");
+        assert_eq!(
+            (&droits["regles"], &droits["numeros"]),
+            (&json!(true), &json!(true))
+        );
         let f = form("Abonné Règles", "20000000000003", "7000003", "");
         let id = call(&w, "creer_compte", json!({ "formulaire": f })).unwrap()["id"]
             .as_i64()
@@ -585,6 +606,47 @@ mod desk_commands {
     }
 
     #[test]
+    fn an_administrator_desk_loads_tariffs_and_call_records_on_a_site() {
+        let user = "admin_appels";
+        let (_admin, name, _app, w, droits) = desk_as(user, "admin");
+        assert_eq!(droits["appels"], true, "{droits}");
+        let token = |file: &str| {
+            crate::lockdown::choose(&w, "choisir_fichier", &fixture(file))["jeton"].clone()
+        };
+
+        // *Appels et tarifs*: the tariffs checked and compared first, then replaced.
+        let seen = call(
+            &w,
+            "analyser_tarifs",
+            json!({ "jeton": token("tariffs-sample.csv") }),
+        );
+        let seen = seen.unwrap();
+        assert_eq!(seen["changement"]["apres"], 6, "{seen}");
+        assert_eq!(call(&w, "lister_tarifs", json!({})).unwrap(), json!([]));
+        let done = call(&w, "importer_tarifs", json!({ "jeton": seen["jeton"] })).unwrap();
+        assert_eq!(done["ecrit"], true, "{done}");
+        assert_eq!(
+            call(&w, "lister_tarifs", json!({}))
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            6
+        );
+
+        // The call records rated first, then loaded from the same token, signed by the desk.
+        let asked = json!({ "jeton": token("Master-sample.csv"), "colonne": "accountcode" });
+        let seen = call(&w, "analyser_appels", asked).unwrap();
+        assert_eq!(cluster().value(&name, "SELECT count(*) FROM calls"), "0");
+        let load = json!({ "jeton": seen["jeton"], "colonne": "accountcode" });
+        let done = call(&w, "charger_appels", load).unwrap();
+        assert_eq!(done["ecrit"], true, "{done}");
+        assert_eq!(cluster().value(&name, "SELECT count(*) FROM calls"), "4");
+        let signed = "SELECT DISTINCT operator FROM movements WHERE kind = 'appel'";
+        assert_eq!(cluster().value(&name, signed), user);
+    }
+
+    #[test]
     fn a_cash_desk_reads_an_accounts_calls_and_call_requests_on_a_site() {
         let user = "caisse_historique";
         let (admin, name) = site_with_user(user, "caisse");
@@ -631,11 +693,9 @@ mod desk_commands {
     #[test]
     fn a_reading_desk_is_refused_by_the_server_and_the_telephony_service_cannot_sign_in() {
         let user = "lecture_fenetre";
-        let (admin, name) = site_with_user(user, "lecture");
-        let (_app, w) = signed_in(&cluster().url(user, &name));
-        let infos = call(&w, "infos_application", json!({})).unwrap();
-        assert_eq!(infos["droits"]["mouvements"], json!([]));
-        assert_eq!(infos["droits"]["imprimer"], true);
+        let (admin, name, _app, w, droits) = desk_as(user, "lecture");
+        assert_eq!(droits["mouvements"], json!([]));
+        assert_eq!(droits["imprimer"], true);
         let before = cluster().value(&name, "SELECT count(*) FROM movements");
         let e = call(
             &w,

@@ -2,11 +2,11 @@
 //! file silently drops prefixes and their calls fall back on a shorter prefix or cost nothing:
 //! the window shows this change and asks before replacing, the command line prints it after.
 
+use crate::base::Base;
 use crate::error::Result;
 use crate::fr;
 use crate::rating::Tariff;
-use crate::store::Store;
-use crate::tariffs::{import_tariffs, TariffsReport};
+use crate::tariffs::TariffsReport;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -170,9 +170,9 @@ pub struct TariffsPreview {
 }
 
 /// Reads and checks the file (nothing is written) and compares it with the tariffs in place.
-pub fn preview_tariffs(store: &mut Store, path: &Path) -> Result<TariffsPreview> {
-    let old = store.tariffs()?;
-    let rapport = import_tariffs(store, path, true)?;
+pub fn preview_tariffs(base: &mut Base, path: &Path) -> Result<TariffsPreview> {
+    let old = base.tariffs()?;
+    let rapport = base.import_tariffs(path, true)?;
     let changement = rapport
         .erreurs
         .is_empty()

@@ -6,15 +6,15 @@ use crate::progress::Progress;
 use crate::seams::{open_with_system, print_window};
 use crate::Call;
 use forfaits_core::calls::history::{CallView, Period};
-use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::calls::{CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::{Attempt, AttemptCounts};
 use forfaits_core::dates::PeriodText;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{content, SheetContent};
 use forfaits_core::store::{default_db_path, folders, now};
 use forfaits_core::tariff_diff::{preview_tariffs, TariffsPreview};
-use forfaits_core::tariffs::{import_tariffs, TariffsReport};
-use forfaits_core::{Base, Error, Store};
+use forfaits_core::tariffs::TariffsReport;
+use forfaits_core::{Base, Error};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, WebviewWindow};
 
@@ -86,11 +86,10 @@ async fn calls<R: Runtime>(
 ) -> Result<Analysed<CallsReport>, Error> {
     let chosen = state.chosen.clone();
     state
-        .with_own_store(move |s| {
+        .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Read)?;
             let mut p = Progress::new(app, "appels");
-            let mut r = load_calls(
-                s,
+            let mut r = s.load_calls(
                 &path,
                 CallsOptions {
                     match_by: colonne,
@@ -110,7 +109,7 @@ async fn calls<R: Runtime>(
 
 /// What the tariffs file behind `jeton` would change, and the token for importing it.
 fn tariffs_preview(
-    s: &mut Store,
+    s: &mut Base,
     chosen: &ChosenFiles,
     jeton: &str,
 ) -> Result<Analysed<TariffsPreview>, Error> {
@@ -131,16 +130,16 @@ window_commands! {
         Ok(calls(app, &state, jeton, colonne, false).await?.rapport)
     }
 
-    lister_tarifs() -> Vec<Tariff> { with_store(|s| s.tariffs()) }
+    lister_tarifs() -> Vec<Tariff> { with_base(|s| s.tariffs()) }
 
     /// Checks a tariffs file and tells what it would change, without writing: the page shows it
     /// and asks before calling `importer_tarifs` with the `jeton` of the answer.
     analyser_tarifs(jeton: String) -> Analysed<TariffsPreview> {
-        with_own_store(|s, chosen| tariffs_preview(s, &chosen, &jeton))
+        with_own_base(|s, chosen| tariffs_preview(s, &chosen, &jeton))
     }
 
     importer_tarifs(jeton: String) -> TariffsReport {
-        with_own_store(|s, chosen| import_tariffs(s, &chosen.take(&jeton, Use::Read)?, false))
+        with_own_base(|s, chosen| s.import_tariffs(&chosen.take(&jeton, Use::Read)?, false))
     }
 
     /// What the account sheet says (*Imprimer*): the page lays it out for the print dialog. The

@@ -82,8 +82,9 @@ impl Rights {
             journal: admin,
             // SPEC §13: the cash desk sees an account's calls too.
             historique: matches!(role, Role::Admin | Role::Caisse),
-            // Not on a site yet: calls and tariffs, settings, backups.
-            appels: false,
+            // *Appels et tarifs*: loading the call records, the tariffs.
+            appels: admin,
+            // Not on a site yet: settings (with the site's call rules), backups.
             parametres: false,
         }
     }
@@ -268,9 +269,10 @@ mod tests {
         }
         assert!(admin.regles && admin.numeros && admin.journal);
         assert!(admin.historique && caisse.historique && !lecture.historique);
+        assert!(admin.appels && !caisse.appels && !lecture.appels);
         // What a site does not do yet is not offered, whoever signs in.
         for r in [admin, caisse, lecture] {
-            assert!(!r.appels && !r.parametres);
+            assert!(!r.parametres);
         }
         assert_eq!(Rights::local().mouvements, ALL_KINDS);
     }
