@@ -9,6 +9,7 @@ use crate::rating::Tariff;
 use crate::store::ledger::{self, MovementKind};
 use crate::store::sqlite;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::sync::LazyLock;
 
 /// An attempt to record (refused or authorized), with its hold when authorized.
 pub(crate) struct NewAttempt<'a> {
@@ -38,6 +39,9 @@ pub(crate) const INSERT_HOLD: &str =
     "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
         tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// [`INSERT_HOLD`] as SQLite runs it, made once: every authorized call writes a hold.
+static INSERT_HOLD_SQLITE: LazyLock<String> = LazyLock::new(|| sqlite(INSERT_HOLD));
 
 /// The authorization a hang-up settles.
 pub(crate) struct Open {
@@ -168,7 +172,7 @@ impl ControlDb for Lite<'_> {
             return Ok(());
         };
         let t = a.tariff;
-        conn.prepare_cached(&sqlite(INSERT_HOLD))?.execute(params![
+        conn.prepare_cached(&INSERT_HOLD_SQLITE)?.execute(params![
             conn.last_insert_rowid(),
             account,
             a.req.uniqueid,
