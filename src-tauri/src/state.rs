@@ -50,7 +50,7 @@ fn feature(command: &str) -> &str {
     match command {
         "enregistrer_parametres" | "etat_service" => "Paramètres",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
-        "enregistrer_regles" | "apercu_horaires" => "Règles d'appel",
+        "enregistrer_regles" => "Règles d'appel",
         other => other,
     }
 }

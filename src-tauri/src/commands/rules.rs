@@ -18,7 +18,7 @@ pub struct Numbers {
 }
 
 impl Numbers {
-    fn of(s: &mut Base) -> Result<Numbers, Error> {
+    fn of(s: &Base) -> Result<Numbers, Error> {
         Ok(Numbers {
             interdits: s.blocked_numbers()?,
             privilegies: s.privileged_numbers()?,
