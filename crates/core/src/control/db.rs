@@ -6,9 +6,11 @@ use crate::calls::rate::hash64;
 use crate::domain::Account;
 use crate::error::Result;
 use crate::rating::Tariff;
+use crate::store::columns::ACCOUNT;
 use crate::store::ledger::{self, MovementKind};
-use crate::store::sqlite;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::shared::{Lite, Queries};
+use crate::store::Sql;
+use rusqlite::OptionalExtension;
 use std::sync::LazyLock;
 
 /// An attempt to record (refused or authorized), with its hold when authorized.
@@ -33,15 +35,66 @@ impl NewAttempt<'_> {
     }
 }
 
-/// The hold of an authorized attempt, with the tariff its limit was computed with; one text for
-/// both stores ([`sqlite`] numbers its parameters for SQLite).
-pub(crate) const INSERT_HOLD: &str =
+// The texts both stores run (what the site adds: `site/control.rs`).
+
+pub(crate) static ACCOUNT_BY_CODE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
+        "SELECT {} FROM accounts WHERE identifiant = $1",
+        *ACCOUNT
+    ))
+});
+
+static CALLS_SINCE: Sql = Sql::new(
+    "SELECT count(*) FROM call_attempts WHERE account_id = $1 AND at >= $2 AND decision = 'ok'",
+);
+
+static OPEN_RESERVATIONS: Sql = Sql::new(
+    "SELECT CAST(coalesce(sum(reserved), 0) AS bigint), CAST(coalesce(sum(limit_s), 0) AS bigint)
+     FROM call_holds WHERE account_id = $1 AND expires_at > $2",
+);
+
+static INSERT_ATTEMPT: Sql = Sql::new(
+    "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
+        decision, limit_ms, reserved, record, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+);
+
+/// The hold of an authorized attempt, with the tariff its limit was computed with.
+static INSERT_HOLD: Sql = Sql::new(
     "INSERT INTO call_holds (attempt_id, account_id, uniqueid, reserved, limit_s, expires_at,
         tariff_prefix, tariff_label, price_per_min, initial_block_s, block_s, connection_fee)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+);
 
-/// [`INSERT_HOLD`] as SQLite runs it, made once: every authorized call writes a hold.
-static INSERT_HOLD_SQLITE: LazyLock<String> = LazyLock::new(|| sqlite(INSERT_HOLD));
+/// The call's hold and its attempt (the newest, should one channel have asked twice); a call
+/// that costs nothing was held without a tariff (columns 5 to 10 are NULL).
+pub(crate) static OPEN_HOLD: Sql = Sql::new(
+    "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
+            h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
+            h.block_s, h.connection_fee
+     FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
+     WHERE h.uniqueid = $1 ORDER BY h.attempt_id DESC LIMIT 1",
+);
+
+static BILLED_BEFORE: Sql = Sql::new("SELECT 1 FROM calls WHERE agi_uniqueid = $1 LIMIT 1");
+
+pub(crate) static BILLING_AND_NAME: Sql =
+    Sql::new("SELECT billing, name FROM accounts WHERE id = $1");
+
+/// The call billed at hang-up, with the balance after its debit (NULL: nothing debited).
+static INSERT_BILLED_CALL: Sql = Sql::new(
+    "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+        key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
+        tariff_label, balance_after, loaded_at, agi_uniqueid)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
+     RETURNING id",
+);
+
+static ADD_USED_SECONDS: Sql =
+    Sql::new("UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1");
+static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
+static SETTLE_ATTEMPT: Sql =
+    Sql::new("UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1");
 
 /// The authorization a hang-up settles.
 pub(crate) struct Open {
@@ -87,21 +140,113 @@ impl Bill<'_> {
     }
 }
 
-pub(crate) trait ControlDb {
+/// What each store does its own way (reading rows, locking, the debit); the rest is said once,
+/// in the provided methods, over [`Queries`].
+pub(crate) trait ControlDb: Queries {
     /// The account whose identifiant is `code` (7 digits), locked until the transaction ends
     /// where the store locks rows.
     fn account_by_code(&mut self, code: &str) -> Result<Option<Account>>;
-    /// Calls authorized for the account since `since`.
-    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64>;
-    /// What the account's other calls hold: money and seconds of allowance.
-    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)>;
-    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()>;
-    /// The call's hold (the newest, should one channel have asked twice).
+    /// The call's hold ([`OPEN_HOLD`]).
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>>;
-    /// Whether a call of this channel was already billed.
-    fn billed_before(&mut self, uniqueid: &str) -> Result<bool>;
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)>;
-    fn bill(&mut self, b: &Bill<'_>) -> Result<()>;
+    /// Debits the call's cost as a movement *Appel*: the balance after.
+    fn debit(&mut self, b: &Bill<'_>) -> Result<i64>;
+
+    /// Calls authorized for the account since `since`.
+    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64> {
+        self.value(&CALLS_SINCE, &[&account, &since])
+    }
+
+    /// What the account's other calls hold: money and seconds of allowance.
+    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
+        let [money, seconds] = self.ints(&OPEN_RESERVATIONS, &[&account, &now])?;
+        Ok((money, seconds))
+    }
+
+    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
+        let id: i64 = self.value(
+            &INSERT_ATTEMPT,
+            &[
+                &now,
+                &a.req.uniqueid,
+                &a.account,
+                &a.req.code.trim(),
+                &a.req.asked.trim(),
+                &a.number,
+                &a.key.map(i64::from),
+                &a.decision,
+                &a.limit_ms,
+                &a.reserved,
+                &a.record,
+                &a.expires_at,
+            ],
+        )?;
+        let Some((account, expires_at)) = a.held() else {
+            return Ok(());
+        };
+        let t = a.tariff;
+        self.execute(
+            &INSERT_HOLD,
+            &[
+                &id,
+                &account,
+                &a.req.uniqueid,
+                &a.reserved,
+                &(a.limit_ms / 1000),
+                &expires_at,
+                &t.map(|t| t.prefixe.as_str()),
+                &t.map(|t| t.libelle.as_str()),
+                &t.map(|t| t.prix_minute),
+                &t.map(|t| t.bloc_initial_s),
+                &t.map(|t| t.bloc_s),
+                &t.map(|t| t.frais_connexion),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a call of this channel was already billed.
+    fn billed_before(&mut self, uniqueid: &str) -> Result<bool> {
+        self.exists(&BILLED_BEFORE, &[&uniqueid])
+    }
+
+    /// The debit first, so that the call is written with the balance after it (a site's
+    /// telephony role writes calls, it does not rewrite them); then the answered seconds, the
+    /// hold released and the attempt settled.
+    fn bill(&mut self, b: &Bill<'_>) -> Result<()> {
+        let open = b.open;
+        let after = match b.debit {
+            0 => None,
+            _ => Some(self.debit(b)?),
+        };
+        let tariff = open.tariff.as_ref();
+        let call_id: i64 = self.value(
+            &INSERT_BILLED_CALL,
+            &[
+                &open.account_id,
+                &b.dedup_key(),
+                &b.dedup_hash(),
+                &open.at,
+                &open.number,
+                &open.key.map(i64::from),
+                &b.disposition,
+                &b.billsec,
+                &b.billed_s,
+                &b.debit,
+                &tariff.map(|t| t.prefixe.as_str()),
+                &tariff.map(|t| t.libelle.as_str()),
+                &after,
+                &b.now,
+                &b.uniqueid,
+            ],
+        )?;
+        if b.answered {
+            self.execute(&ADD_USED_SECONDS, &[&open.account_id, &b.billsec])?;
+        }
+        self.execute(&RELEASE_HOLD, &[&open.id])?;
+        self.execute(&SETTLE_ATTEMPT, &[&open.id, &b.now, &call_id])?;
+        Ok(())
+    }
 }
 
 /// Whether `code` can be an identifiant at all (7 digits): anything else matches no account.
@@ -110,8 +255,6 @@ pub(crate) fn is_code(code: &str) -> bool {
 }
 
 /// SQLite: the savepoint of the batch's write transaction (the write lock is the account lock).
-pub(crate) struct Lite<'c>(pub &'c Connection);
-
 impl ControlDb for Lite<'_> {
     fn account_by_code(&mut self, code: &str) -> Result<Option<Account>> {
         if !is_code(code) {
@@ -119,88 +262,16 @@ impl ControlDb for Lite<'_> {
         }
         Ok(self
             .0
-            .prepare_cached(&format!(
-                "SELECT {} FROM accounts WHERE identifiant = ?1",
-                *crate::store::columns::ACCOUNT
-            ))?
+            .prepare_cached(ACCOUNT_BY_CODE.sqlite())?
             .query_row([code], crate::store::accounts::from_row)
             .optional()?)
-    }
-
-    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64> {
-        Ok(self
-            .0
-            .prepare_cached(
-                "SELECT count(*) FROM call_attempts
-                 WHERE account_id = ?1 AND at >= ?2 AND decision = 'ok'",
-            )?
-            .query_row(params![account, since], |r| r.get(0))?)
-    }
-
-    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
-        Ok(self
-            .0
-            .prepare_cached(
-                "SELECT coalesce(sum(reserved), 0), coalesce(sum(limit_s), 0)
-                 FROM call_holds WHERE account_id = ?1 AND expires_at > ?2",
-            )?
-            .query_row(params![account, now], |r| Ok((r.get(0)?, r.get(1)?)))?)
-    }
-
-    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
-        let conn = self.0;
-        conn.prepare_cached(
-            "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number, key_index,
-                decision, limit_ms, reserved, record, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?
-        .execute(params![
-            now,
-            a.req.uniqueid,
-            a.account,
-            a.req.code.trim(),
-            a.req.asked.trim(),
-            a.number,
-            a.key,
-            a.decision,
-            a.limit_ms,
-            a.reserved,
-            a.record,
-            a.expires_at,
-        ])?;
-        let Some((account, expires_at)) = a.held() else {
-            return Ok(());
-        };
-        let t = a.tariff;
-        conn.prepare_cached(&INSERT_HOLD_SQLITE)?.execute(params![
-            conn.last_insert_rowid(),
-            account,
-            a.req.uniqueid,
-            a.reserved,
-            a.limit_ms / 1000,
-            expires_at,
-            t.map(|t| t.prefixe.as_str()),
-            t.map(|t| t.libelle.as_str()),
-            t.map(|t| t.prix_minute),
-            t.map(|t| t.bloc_initial_s),
-            t.map(|t| t.bloc_s),
-            t.map(|t| t.frais_connexion),
-        ])?;
-        Ok(())
     }
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
         Ok(self
             .0
-            .prepare_cached(
-                "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
-                        h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
-                        h.block_s, h.connection_fee
-                 FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
-                 WHERE h.uniqueid = ?1 ORDER BY h.attempt_id DESC LIMIT 1",
-            )?
+            .prepare_cached(OPEN_HOLD.sqlite())?
             .query_row([uniqueid], |r| {
-                // A call that costs nothing was held without a tariff.
                 let tariff = match r.get::<_, Option<String>>(5)? {
                     Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
                     None => None,
@@ -217,77 +288,22 @@ impl ControlDb for Lite<'_> {
             .optional()?)
     }
 
-    fn billed_before(&mut self, uniqueid: &str) -> Result<bool> {
-        Ok(self
-            .0
-            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 LIMIT 1")?
-            .query_row([uniqueid], |_| Ok(()))
-            .optional()?
-            .is_some())
-    }
-
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
         Ok(self
             .0
-            .prepare_cached("SELECT billing, name FROM accounts WHERE id = ?1")?
+            .prepare_cached(BILLING_AND_NAME.sqlite())?
             .query_row([account], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
-    fn bill(&mut self, b: &Bill<'_>) -> Result<()> {
-        let conn = self.0;
-        let open = b.open;
-        let call_id: i64 = conn
-            .prepare_cached(
-                "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-                    key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-                    tariff_label, balance_after, loaded_at, agi_uniqueid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14)
-                 RETURNING id",
-            )?
-            .query_row(
-                params![
-                    open.account_id,
-                    b.dedup_key(),
-                    b.dedup_hash(),
-                    open.at,
-                    open.number,
-                    open.key,
-                    b.disposition,
-                    b.billsec,
-                    b.billed_s,
-                    b.debit,
-                    open.tariff.as_ref().map(|t| t.prefixe.as_str()),
-                    open.tariff.as_ref().map(|t| t.libelle.as_str()),
-                    b.now,
-                    b.uniqueid,
-                ],
-                |r| r.get(0),
-            )?;
-        if b.debit > 0 {
-            let after = ledger::apply(
-                conn,
-                open.account_id,
-                MovementKind::Appel,
-                -b.debit,
-                &b.reason(),
-                b.operator,
-                b.now,
-            )?;
-            conn.prepare_cached("UPDATE calls SET balance_after = ?2 WHERE id = ?1")?
-                .execute(params![call_id, after])?;
-        }
-        if b.answered {
-            conn.prepare_cached(
-                "UPDATE accounts SET used_seconds = used_seconds + ?2 WHERE id = ?1",
-            )?
-            .execute(params![open.account_id, b.billsec])?;
-        }
-        conn.prepare_cached("DELETE FROM call_holds WHERE attempt_id = ?1")?
-            .execute([open.id])?;
-        conn.prepare_cached(
-            "UPDATE call_attempts SET settled_at = ?2, call_id = ?3 WHERE id = ?1",
-        )?
-        .execute(params![open.id, b.now, call_id])?;
-        Ok(())
+    fn debit(&mut self, b: &Bill<'_>) -> Result<i64> {
+        ledger::apply(
+            self.0,
+            b.open.account_id,
+            MovementKind::Appel,
+            -b.debit,
+            &b.reason(),
+            b.operator,
+            b.now,
+        )
     }
 }

@@ -4,7 +4,7 @@
 //! together are decided in one transaction (a savepoint each), which is what lets one writer
 //! keep up with many calls; nothing here talks to a socket while it holds the lock.
 
-use super::db::{Bill, ControlDb, Lite, NewAttempt};
+use super::db::{Bill, ControlDb, NewAttempt};
 use super::limit::{limit, Limit, LimitInput};
 use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
@@ -13,6 +13,7 @@ use crate::domain::{Account, Currency, Money};
 use crate::error::{Error, Result};
 use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
 use crate::rules::NumberRules;
+use crate::store::shared::Lite;
 use crate::store::{Settings, Store};
 use chrono::{Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use std::path::Path;

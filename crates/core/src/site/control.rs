@@ -5,15 +5,27 @@
 
 use super::accounts::from_row;
 use super::SiteStore;
-use crate::control::db::{is_code, Bill, ControlDb, NewAttempt, Open, INSERT_HOLD};
+use crate::control::db::{
+    is_code, Bill, ControlDb, Open, ACCOUNT_BY_CODE, BILLING_AND_NAME, OPEN_HOLD,
+};
 use crate::control::{Answer, Request};
 use crate::domain::Account;
 use crate::error::Result;
 use crate::rating::Tariff;
-use crate::store::columns::ACCOUNT;
+use crate::store::ledger::ADD_TO_BALANCE;
+use crate::store::shared::SiteConn;
 use postgres::types::ToSql;
 use postgres::{Row, Statement, Transaction};
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+// The shared texts, locking what SQLite's write lock holds already.
+static ACCOUNT_BY_CODE_LOCKED: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR UPDATE", ACCOUNT_BY_CODE.site()));
+static OPEN_HOLD_LOCKED: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR UPDATE OF h", OPEN_HOLD.site()));
+static BILLING_AND_NAME_LOCKED: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR UPDATE", BILLING_AND_NAME.site()));
 
 /// The savepoint of one request inside the batch's transaction, and the statements the
 /// connection has prepared (each decision runs the same few: parsed once per connection, a
@@ -53,99 +65,26 @@ fn key(k: Option<i64>) -> Option<u8> {
     k.and_then(|k| u8::try_from(k).ok())
 }
 
+impl<'t> SiteConn for Pg<'_, 't> {
+    type Client = Transaction<'t>;
+    fn prepared(&mut self, sql: &str) -> Result<(&mut Transaction<'t>, Statement)> {
+        let st = self.statement(sql)?;
+        Ok((self.tx, st))
+    }
+}
+
 impl ControlDb for Pg<'_, '_> {
     fn account_by_code(&mut self, code: &str) -> Result<Option<Account>> {
         if !is_code(code) {
             return Ok(None);
         }
         Ok(self
-            .query_opt(
-                &format!(
-                    "SELECT {} FROM accounts WHERE identifiant = $1 FOR UPDATE",
-                    *ACCOUNT
-                ),
-                &[&code],
-            )?
+            .query_opt(&ACCOUNT_BY_CODE_LOCKED, &[&code])?
             .map(|r| from_row(&r)))
     }
 
-    fn calls_since(&mut self, account: i64, since: i64) -> Result<i64> {
-        Ok(self
-            .query_one(
-                "SELECT count(*) FROM call_attempts
-                 WHERE account_id = $1 AND at >= $2 AND decision = 'ok'",
-                &[&account, &since],
-            )?
-            .get(0))
-    }
-
-    fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
-        let r = self.query_one(
-            "SELECT coalesce(sum(reserved), 0)::bigint, coalesce(sum(limit_s), 0)::bigint
-             FROM call_holds WHERE account_id = $1 AND expires_at > $2",
-            &[&account, &now],
-        )?;
-        Ok((r.get(0), r.get(1)))
-    }
-
-    fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
-        let key = a.key.map(i64::from);
-        let id: i64 = self
-            .query_one(
-                "INSERT INTO call_attempts (at, uniqueid, account_id, typed_code, asked, number,
-                    key_index, decision, limit_ms, reserved, record, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                &[
-                    &now,
-                    &a.req.uniqueid,
-                    &a.account,
-                    &a.req.code.trim(),
-                    &a.req.asked.trim(),
-                    &a.number,
-                    &key,
-                    &a.decision,
-                    &a.limit_ms,
-                    &a.reserved,
-                    &a.record,
-                    &a.expires_at,
-                ],
-            )?
-            .get(0);
-        let Some((account, expires_at)) = a.held() else {
-            return Ok(());
-        };
-        let t = a.tariff;
-        self.execute(
-            INSERT_HOLD,
-            &[
-                &id,
-                &account,
-                &a.req.uniqueid,
-                &a.reserved,
-                &(a.limit_ms / 1000),
-                &expires_at,
-                &t.map(|t| t.prefixe.as_str()),
-                &t.map(|t| t.libelle.as_str()),
-                &t.map(|t| t.prix_minute),
-                &t.map(|t| t.bloc_initial_s),
-                &t.map(|t| t.bloc_s),
-                &t.map(|t| t.frais_connexion),
-            ],
-        )?;
-        Ok(())
-    }
-
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
-        let Some(r) = self.query_opt(
-            "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
-                    h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
-                    h.block_s, h.connection_fee
-             FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
-             WHERE h.uniqueid = $1 ORDER BY h.attempt_id DESC LIMIT 1
-             FOR UPDATE OF h",
-            &[&uniqueid],
-        )?
-        else {
+        let Some(r) = self.query_opt(&OPEN_HOLD_LOCKED, &[&uniqueid])? else {
             return Ok(None);
         };
         let tariff = r.get::<_, Option<String>>(5).map(|prefixe| Tariff {
@@ -166,82 +105,22 @@ impl ControlDb for Pg<'_, '_> {
         }))
     }
 
-    fn billed_before(&mut self, uniqueid: &str) -> Result<bool> {
-        Ok(self
-            .query_opt(
-                "SELECT 1 FROM calls WHERE agi_uniqueid = $1 LIMIT 1",
-                &[&uniqueid],
-            )?
-            .is_some())
-    }
-
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
-        let r = self.query_one(
-            "SELECT billing, name FROM accounts WHERE id = $1 FOR UPDATE",
-            &[&account],
-        )?;
+        let r = self.query_one(&BILLING_AND_NAME_LOCKED, &[&account])?;
         Ok((r.get(0), r.get(1)))
     }
 
-    fn bill(&mut self, b: &Bill<'_>) -> Result<()> {
-        let open = b.open;
-        // The debit first, so that the call is written with the balance after it (the
-        // telephony role writes calls, it does not rewrite them).
-        let after: Option<i64> = if b.debit > 0 {
-            let after: i64 = self
-                .query_one(
-                    "UPDATE accounts SET balance = balance - $2 WHERE id = $1 RETURNING balance",
-                    &[&open.account_id, &b.debit],
-                )?
-                .get(0);
-            self.execute(
-                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
-                 VALUES ($1, $2, 'appel', $3, $4, $5, session_user)",
-                &[&open.account_id, &b.now, &-b.debit, &after, &b.reason()],
-            )?;
-            Some(after)
-        } else {
-            None
-        };
-        let key = open.key.map(i64::from);
-        let call_id: i64 = self
-            .query_one(
-                "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-                    key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-                    tariff_label, balance_after, loaded_at, agi_uniqueid)
-                 VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
-                 RETURNING id",
-                &[
-                    &open.account_id,
-                    &b.dedup_key(),
-                    &b.dedup_hash(),
-                    &open.at,
-                    &open.number,
-                    &key,
-                    &b.disposition,
-                    &b.billsec,
-                    &b.billed_s,
-                    &b.debit,
-                    &open.tariff.as_ref().map(|t| t.prefixe.as_str()),
-                    &open.tariff.as_ref().map(|t| t.libelle.as_str()),
-                    &after,
-                    &b.now,
-                    &b.uniqueid,
-                ],
-            )?
+    fn debit(&mut self, b: &Bill<'_>) -> Result<i64> {
+        let account = b.open.account_id;
+        let after: i64 = self
+            .query_one(ADD_TO_BALANCE.site(), &[&account, &-b.debit])?
             .get(0);
-        if b.answered {
-            self.execute(
-                "UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1",
-                &[&open.account_id, &b.billsec],
-            )?;
-        }
-        self.execute("DELETE FROM call_holds WHERE attempt_id = $1", &[&open.id])?;
         self.execute(
-            "UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1",
-            &[&open.id, &b.now, &call_id],
+            "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+             VALUES ($1, $2, 'appel', $3, $4, $5, session_user)",
+            &[&account, &b.now, &-b.debit, &after, &b.reason()],
         )?;
-        Ok(())
+        Ok(after)
     }
 }
 

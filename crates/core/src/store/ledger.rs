@@ -117,6 +117,10 @@ pub(crate) fn signed(kind: MovementKind, amount: Money) -> i64 {
 
 /// Adds `amount` to the balance and appends the movement, in the caller's transaction.
 /// Returns the new balance.
+/// Adds to an account's balance (a debit adds a negative amount): the balance after.
+pub(crate) static ADD_TO_BALANCE: super::Sql =
+    super::Sql::new("UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance");
+
 pub(crate) fn apply(
     conn: &Connection,
     account_id: i64,
@@ -127,9 +131,7 @@ pub(crate) fn apply(
     at: i64,
 ) -> Result<i64> {
     let balance: i64 = conn
-        .prepare_cached(
-            "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
-        )?
+        .prepare_cached(ADD_TO_BALANCE.sqlite())?
         .query_row(params![account_id, amount], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;

@@ -12,6 +12,7 @@ pub mod ledger;
 mod ranks;
 pub(crate) mod rows;
 pub mod settings;
+pub(crate) mod shared;
 pub(crate) mod tables;
 
 use crate::error::{Error, Result};
@@ -31,12 +32,7 @@ pub const APPLICATION_ID: i32 = 0x464F_5246;
 /// Waits this long for another writer before giving up with `Error::Busy`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A query written once for both stores, with PostgreSQL's `$1`… parameters, as SQLite runs
-/// it: `?1`…. SQLite reads `$1` too, but as a name numbered by its first appearance in the text,
-/// which is not its number when `$4` comes before `$1`.
-pub(crate) fn sqlite(shared: &str) -> String {
-    shared.replace('$', "?")
-}
+pub(crate) use shared::{sqlite, Sql};
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(migration_list())
