@@ -5,6 +5,7 @@
 //! Records are read, checked and rated on a second thread (`rate`); this one matches them to
 //! accounts and writes.
 
+pub(crate) mod db;
 pub mod history;
 pub(crate) mod rate;
 mod record;
@@ -16,10 +17,10 @@ use crate::fr;
 use crate::import::line::LineError;
 use crate::import::reader::{detect_encoding, open_text, RecordReader};
 use crate::rating::TariffTable;
-use crate::store::ledger::MovementKind;
 use crate::store::{audit, now, Store};
+use db::MOVEMENTS_PER_INSERT;
+pub(crate) use db::{AppelRow, CallRow, CallsDb};
 use rate::{rate_file, Item, Known, Msg, RatedCall};
-use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -113,13 +114,14 @@ pub(crate) struct AccountCtx {
 }
 
 impl AccountCtx {
-    /// From the account's row: id, billing, balance, used seconds, and its keys in key order.
+    /// From the account's row ([`db::ACCOUNT_CTX`]): id, billing, balance, used seconds, and the
+    /// numbers of keys 1 to 10.
     pub(crate) fn new(
         id: i64,
         billing: bool,
         balance: i64,
         used: i64,
-        keys: &[(u8, String)],
+        keys: impl IntoIterator<Item = Option<String>>,
         cc: &CountryCode,
     ) -> AccountCtx {
         AccountCtx {
@@ -133,35 +135,14 @@ impl AccountCtx {
     }
 }
 
-fn account_ctx(conn: &Connection, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
-    let row = conn
-        .prepare_cached(&format!(
-            "SELECT id, billing, balance, used_seconds, {} FROM accounts WHERE identifiant = ?1",
-            *crate::store::columns::PHONE_LIST
-        ))?
-        .query_row([code], |r| {
-            let mut keys = Vec::new();
-            for k in 0..10 {
-                if let Some(p) = r.get::<_, Option<String>>(4 + k)? {
-                    keys.push((k as u8 + 1, p));
-                }
-            }
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, keys))
-        })
-        .optional()?;
-    Ok(row.map(|(id, billing, balance, used, keys)| {
-        AccountCtx::new(id, billing, balance, used, &keys, cc)
-    }))
-}
-
-fn keys_text(keys: &[(u8, String)], cc: &CountryCode) -> String {
+fn keys_text(keys: impl IntoIterator<Item = Option<String>>, cc: &CountryCode) -> String {
     let mut text = String::new();
-    for key in 1..=10u8 {
-        if key > 1 {
+    for (i, phone) in keys.into_iter().enumerate() {
+        if i > 0 {
             text.push('\n');
         }
-        if let Some((_, p)) = keys.iter().find(|(k, _)| *k == key) {
-            text.push_str(&international(p, cc));
+        if let Some(p) = phone {
+            text.push_str(&international(&p, cc));
         }
     }
     text
@@ -215,16 +196,9 @@ fn load_in_tx(
 ) -> Result<CallsReport> {
     let operator = store.operator().to_string();
     let tx = store.write_tx()?;
-    let known = Known {
-        legacy_keys: has_legacy_keys(&tx)?,
-        hangup_billed: tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?,
-    };
+    let known = db::known(&mut crate::store::shared::Lite(&tx))?;
     let mut report = load_into(
-        Lite::new(&tx)?,
+        db::Lite::new(&tx)?,
         path,
         opts,
         progress,
@@ -364,94 +338,6 @@ pub(crate) fn load_journal(
     )
 }
 
-/// Settings key set by the schema migration that changed the records' identity, when the
-/// database holds calls keyed by their uniqueid alone (Forfaits before schema 3).
-pub(crate) const LEGACY_KEYS: &str = "cles_appels_uniqueid";
-
-fn has_legacy_keys(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM settings WHERE key = ?1",
-            [LEGACY_KEYS],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
-/// Whether a record with a uniqueid is a call the database already holds under another
-/// identity: billed at hang-up by the call-control service (same uniqueid and answered
-/// seconds, SPEC §11), or loaded by a Forfaits older than schema 3 under its uniqueid alone
-/// (same start, number and answered seconds; another record of that channel is not it).
-fn known_already(conn: &Connection, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
-    if known.hangup_billed {
-        let billed = conn
-            .prepare_cached("SELECT 1 FROM calls WHERE agi_uniqueid = ?1 AND billsec = ?2")?
-            .query_row(params![uniqueid, c.billsec], |_| Ok(()))
-            .optional()?;
-        if billed.is_some() {
-            return Ok(true);
-        }
-    }
-    if known.legacy_keys {
-        let key = format!("u:{uniqueid}");
-        let loaded = conn
-            .prepare_cached(
-                "SELECT 1 FROM calls WHERE dedup_hash = ?1 AND dedup_key = ?2
-                    AND started_at = ?3 AND dialed = ?4 AND billsec = ?5",
-            )?
-            .query_row(
-                params![rate::hash64(&key), key, c.started_at, c.dialed, c.billsec],
-                |_| Ok(()),
-            )
-            .optional()?;
-        if loaded.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// One call as a load writes it.
-pub(crate) struct CallRow<'a> {
-    pub account_id: i64,
-    pub dedup_key: &'a str,
-    pub dedup_hash: i64,
-    pub started_at: i64,
-    pub dialed: &'a str,
-    pub number: &'a str,
-    pub key_index: Option<u8>,
-    pub disposition: &'a str,
-    pub duration: i64,
-    pub billsec: i64,
-    pub billed_s: i64,
-    pub cost: i64,
-    pub tariff_prefix: Option<&'a str>,
-    pub tariff_label: Option<&'a str>,
-    pub balance_after: Option<i64>,
-    pub loaded_at: i64,
-}
-
-/// What a load reads and writes, once per store (SQLite here, a site in `site/calls.rs`); the
-/// matching, rating and the report are the same code for both. Every method runs in the load's
-/// transaction.
-pub(crate) trait CallsDb {
-    /// The account whose identifiant is `code`, locked until the load ends where the store
-    /// locks rows (its balance and minutes are written back at the end).
-    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>>;
-    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool>;
-    /// Inserts the call unless its `dedup_hash` is already taken: true when inserted.
-    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool>;
-    /// The key of the call stored under `hash`.
-    fn dedup_key_of(&mut self, hash: i64) -> Result<String>;
-    /// *Appel* movements, in order.
-    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()>;
-    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()>;
-}
-
-/// An *Appel* movement to write: account, amount, balance after, reason.
-pub(crate) type AppelRow = (i64, i64, i64, String);
-
 /// Writes rated calls in the load's transaction.
 struct CallWriter<'c, D: CallsDb> {
     db: D,
@@ -468,113 +354,6 @@ struct CallWriter<'c, D: CallsDb> {
     pending: Vec<(i64, u32, Option<RatedCall>)>,
     /// *Appel* movements waiting for [`CallWriter::write_movements`].
     movements: Vec<AppelRow>,
-}
-
-/// Movements written together (SQLite: one statement of this many rows).
-const MOVEMENTS_PER_INSERT: usize = 256;
-const MOVEMENT_COLUMNS: &str =
-    "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator) VALUES ";
-
-/// SQLite: the load's immediate transaction, its statements prepared once.
-struct Lite<'c> {
-    conn: &'c Connection,
-    insert_call: rusqlite::CachedStatement<'c>,
-    insert_movement: rusqlite::CachedStatement<'c>,
-    insert_movements: rusqlite::CachedStatement<'c>,
-}
-
-impl<'c> Lite<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
-        Ok(Lite {
-            conn,
-            insert_call: conn.prepare_cached(
-                "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-                    key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-                    tariff_label, balance_after, loaded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (dedup_hash) DO NOTHING",
-            )?,
-            insert_movement: conn
-                .prepare_cached(&format!("{MOVEMENT_COLUMNS}(?, ?, ?, ?, ?, ?, ?)"))?,
-            insert_movements: conn.prepare_cached(&format!(
-                "{MOVEMENT_COLUMNS}{}",
-                vec!["(?, ?, ?, ?, ?, ?, ?)"; MOVEMENTS_PER_INSERT].join(", ")
-            ))?,
-        })
-    }
-}
-
-impl CallsDb for Lite<'_> {
-    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
-        account_ctx(self.conn, code, cc)
-    }
-
-    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
-        known_already(self.conn, known, uniqueid, c)
-    }
-
-    fn insert_call(&mut self, r: &CallRow<'_>) -> Result<bool> {
-        let n = self.insert_call.execute(params![
-            r.account_id,
-            r.dedup_key,
-            r.dedup_hash,
-            r.started_at,
-            r.dialed,
-            r.number,
-            r.key_index,
-            r.disposition,
-            r.duration,
-            r.billsec,
-            r.billed_s,
-            r.cost,
-            r.tariff_prefix,
-            r.tariff_label,
-            r.balance_after,
-            r.loaded_at
-        ])?;
-        Ok(n == 1)
-    }
-
-    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT dedup_key FROM calls WHERE dedup_hash = ?1")?
-            .query_row([hash], |r| r.get(0))?)
-    }
-
-    /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,
-    /// such as the table of allowed kinds its CHECK builds, is then paid once per group), the
-    /// rest one by one.
-    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()> {
-        let kind = MovementKind::Appel.code();
-        let mut groups = rows.chunks_exact(MOVEMENTS_PER_INSERT);
-        for group in groups.by_ref() {
-            let stmt = &mut self.insert_movements;
-            for (i, (account, amount, after, reason)) in group.iter().enumerate() {
-                let p = i * 7;
-                stmt.raw_bind_parameter(p + 1, account)?;
-                stmt.raw_bind_parameter(p + 2, at)?;
-                stmt.raw_bind_parameter(p + 3, kind)?;
-                stmt.raw_bind_parameter(p + 4, amount)?;
-                stmt.raw_bind_parameter(p + 5, after)?;
-                stmt.raw_bind_parameter(p + 6, reason)?;
-                stmt.raw_bind_parameter(p + 7, operator)?;
-            }
-            stmt.raw_execute()?;
-        }
-        for (account, amount, after, reason) in groups.remainder() {
-            self.insert_movement
-                .execute(params![account, at, kind, amount, after, reason, operator])?;
-        }
-        Ok(())
-    }
-
-    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE accounts SET balance = ?2, used_seconds = ?3 WHERE id = ?1")?
-            .execute(params![id, balance, used])?;
-        Ok(())
-    }
 }
 
 impl<'c, D: CallsDb> CallWriter<'c, D> {
@@ -661,7 +440,7 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
                 started_at: c.started_at,
                 dialed: &c.dialed,
                 number: c.number.as_deref().unwrap_or(""),
-                key_index,
+                key_index: key_index.map(i64::from),
                 disposition: &c.disposition,
                 duration: c.duration,
                 billsec: c.billsec,
@@ -747,19 +526,16 @@ mod tests {
     #[test]
     fn keys_are_found_by_their_international_form_and_empty_keys_match_nothing() {
         let cc = CountryCode::parse("+216").unwrap();
-        let keys = keys_text(
-            &[
-                (1, "99383470".into()),
-                (3, "0021627468145".into()),
-                (10, "+33612345678".into()),
-            ],
-            &cc,
-        );
+        let mut phones: [Option<String>; 10] = Default::default();
+        phones[0] = Some("99383470".into());
+        phones[2] = Some("0021627468145".into());
+        phones[9] = Some("+33612345678".into());
+        let keys = keys_text(phones, &cc);
         assert_eq!(key_of(&keys, "+21699383470"), Some(1));
         assert_eq!(key_of(&keys, "+21627468145"), Some(3));
         assert_eq!(key_of(&keys, "+33612345678"), Some(10));
         assert_eq!(key_of(&keys, ""), None);
         assert_eq!(key_of(&keys, "+2169938347"), None);
-        assert_eq!(key_of(&keys_text(&[], &cc), ""), None);
+        assert_eq!(key_of(&keys_text([const { None }; 10], &cc), ""), None);
     }
 }

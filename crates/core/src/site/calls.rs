@@ -3,100 +3,38 @@
 //! load commits, since their balances and minutes are written back at its end.
 
 use super::SiteStore;
-use crate::calls::rate::{hash64, Known, RatedCall};
+use crate::calls::db::ACCOUNT_CTX;
 use crate::calls::{
-    load_into, load_journal, AccountCtx, AppelRow, CallRow, CallsDb, CallsOptions, CallsProgress,
-    CallsReport, LEGACY_KEYS, LOAD_ACTION,
+    load_into, load_journal, AccountCtx, AppelRow, CallsDb, CallsOptions, CallsProgress,
+    CallsReport, LOAD_ACTION,
 };
 use crate::domain::phone::CountryCode;
 use crate::error::Result;
-use crate::store::columns::PHONE_LIST;
 use postgres::Transaction;
 use std::path::Path;
+use std::sync::LazyLock;
 
 struct Pg<'a, 't>(&'a mut Transaction<'t>);
 
-impl CallsDb for Pg<'_, '_> {
+/// Locked: the load writes the account's balance and minutes back at its end.
+static ACCOUNT_CTX_LOCKED: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR UPDATE", ACCOUNT_CTX.site()));
+
+impl<'t> CallsDb for Pg<'_, 't> {
+    type Q = Transaction<'t>;
+
+    fn q(&mut self) -> &mut Transaction<'t> {
+        self.0
+    }
+
     fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
-        let row = self.0.query_opt(
-            &format!(
-                "SELECT id, billing, balance, used_seconds, {} FROM accounts
-                 WHERE identifiant = $1 FOR UPDATE",
-                *PHONE_LIST
-            ),
-            &[&code],
-        )?;
+        let row = self.0.query_opt(ACCOUNT_CTX_LOCKED.as_str(), &[&code])?;
         Ok(row.map(|r| {
-            let keys: Vec<(u8, String)> = (0..crate::domain::KEYS)
-                .filter_map(|k| r.get::<_, Option<String>>(4 + k).map(|p| (k as u8 + 1, p)))
-                .collect();
-            AccountCtx::new(r.get(0), r.get(1), r.get(2), r.get(3), &keys, cc)
+            let keys = (4..4 + crate::domain::KEYS).map(|i| r.get(i));
+            AccountCtx::new(r.get(0), r.get(1), r.get(2), r.get(3), keys, cc)
         }))
     }
 
-    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
-        if known.hangup_billed
-            && self
-                .0
-                .query_opt(
-                    "SELECT 1 FROM calls WHERE agi_uniqueid = $1 AND billsec = $2",
-                    &[&uniqueid, &c.billsec],
-                )?
-                .is_some()
-        {
-            return Ok(true);
-        }
-        if known.legacy_keys {
-            let key = format!("u:{uniqueid}");
-            let loaded = self.0.query_opt(
-                "SELECT 1 FROM calls WHERE dedup_hash = $1 AND dedup_key = $2
-                    AND started_at = $3 AND dialed = $4 AND billsec = $5",
-                &[&hash64(&key), &key, &c.started_at, &c.dialed, &c.billsec],
-            )?;
-            return Ok(loaded.is_some());
-        }
-        Ok(false)
-    }
-
-    fn insert_call(&mut self, r: &CallRow<'_>) -> Result<bool> {
-        let key = r.key_index.map(i64::from);
-        let n = self.0.execute(
-            "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-                key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-                tariff_label, balance_after, loaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-             ON CONFLICT (dedup_hash) DO NOTHING",
-            &[
-                &r.account_id,
-                &r.dedup_key,
-                &r.dedup_hash,
-                &r.started_at,
-                &r.dialed,
-                &r.number,
-                &key,
-                &r.disposition,
-                &r.duration,
-                &r.billsec,
-                &r.billed_s,
-                &r.cost,
-                &r.tariff_prefix,
-                &r.tariff_label,
-                &r.balance_after,
-                &r.loaded_at,
-            ],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
-        super::value(
-            self.0,
-            "SELECT dedup_key FROM calls WHERE dedup_hash = $1",
-            &[&hash],
-        )
-    }
-
-    /// All the buffered movements in one statement, in their order.
     fn insert_movements(&mut self, rows: &[AppelRow], at: i64, _operator: &str) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
@@ -115,14 +53,6 @@ impl CallsDb for Pg<'_, '_> {
         )?;
         Ok(())
     }
-
-    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {
-        self.0.execute(
-            "UPDATE accounts SET balance = $2, used_seconds = $3 WHERE id = $1",
-            &[&id, &balance, &used],
-        )?;
-        Ok(())
-    }
 }
 
 impl SiteStore {
@@ -138,16 +68,7 @@ impl SiteStore {
         let refused = self.refusal("charger des appels");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
-        let known = Known {
-            legacy_keys: tx
-                .query_opt("SELECT 1 FROM settings WHERE key = $1", &[&LEGACY_KEYS])?
-                .is_some(),
-            hangup_billed: super::value(
-                &mut tx,
-                "SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)",
-                &[],
-            )?,
-        };
+        let known = crate::calls::db::known(&mut tx)?;
         let mut report = load_into(
             Pg(&mut tx),
             path,

@@ -1,0 +1,243 @@
+//! What a load reads and writes: the texts and rules both stores share, and the desk's SQLite
+//! side (the site's is `site/calls.rs`).
+
+use super::rate::{hash64, Known, RatedCall};
+use super::AccountCtx;
+use crate::domain::phone::CountryCode;
+use crate::domain::KEYS;
+use crate::error::Result;
+use crate::store::columns::PHONE_LIST;
+use crate::store::ledger::MovementKind;
+use crate::store::shared::{self, Param, Queries};
+use crate::store::Sql;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use std::sync::LazyLock;
+
+/// What a load needs of the account a record names.
+pub(crate) static ACCOUNT_CTX: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
+        "SELECT id, billing, balance, used_seconds, {} FROM accounts WHERE identifiant = $1",
+        *PHONE_LIST
+    ))
+});
+
+/// Settings key set by the schema migration that changed the records' identity, when the
+/// database holds calls keyed by their uniqueid alone (Forfaits before schema 3).
+pub(crate) const LEGACY_KEYS: &str = "cles_appels_uniqueid";
+
+static SETTING_SET: Sql = Sql::new("SELECT 1 FROM settings WHERE key = $1");
+static ANY_BILLED_AT_HANGUP: Sql =
+    Sql::new("SELECT EXISTS (SELECT 1 FROM calls WHERE agi_uniqueid IS NOT NULL)");
+static BILLED_AT_HANGUP: Sql =
+    Sql::new("SELECT 1 FROM calls WHERE agi_uniqueid = $1 AND billsec = $2");
+static LOADED_UNDER_UNIQUEID: Sql = Sql::new(
+    "SELECT 1 FROM calls WHERE dedup_hash = $1 AND dedup_key = $2
+        AND started_at = $3 AND dialed = $4 AND billsec = $5",
+);
+static INSERT_CALL: Sql = Sql::new(
+    "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+        key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
+        tariff_label, balance_after, loaded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+     ON CONFLICT (dedup_hash) DO NOTHING",
+);
+static DEDUP_KEY_OF: Sql = Sql::new("SELECT dedup_key FROM calls WHERE dedup_hash = $1");
+static UPDATE_ACCOUNT: Sql =
+    Sql::new("UPDATE accounts SET balance = $2, used_seconds = $3 WHERE id = $1");
+
+/// Which earlier identities the load must also recognise, read in its transaction.
+pub(crate) fn known(q: &mut impl Queries) -> Result<Known> {
+    Ok(Known {
+        legacy_keys: q.exists(&SETTING_SET, &[&LEGACY_KEYS])?,
+        hangup_billed: q.value(&ANY_BILLED_AT_HANGUP, &[])?,
+    })
+}
+
+/// One call as a load writes it.
+pub(crate) struct CallRow<'a> {
+    pub account_id: i64,
+    pub dedup_key: &'a str,
+    pub dedup_hash: i64,
+    pub started_at: i64,
+    pub dialed: &'a str,
+    pub number: &'a str,
+    pub key_index: Option<i64>,
+    pub disposition: &'a str,
+    pub duration: i64,
+    pub billsec: i64,
+    pub billed_s: i64,
+    pub cost: i64,
+    pub tariff_prefix: Option<&'a str>,
+    pub tariff_label: Option<&'a str>,
+    pub balance_after: Option<i64>,
+    pub loaded_at: i64,
+}
+
+impl CallRow<'_> {
+    /// [`INSERT_CALL`]'s parameters.
+    pub fn params(&self) -> [&dyn Param; 16] {
+        [
+            &self.account_id,
+            &self.dedup_key,
+            &self.dedup_hash,
+            &self.started_at,
+            &self.dialed,
+            &self.number,
+            &self.key_index,
+            &self.disposition,
+            &self.duration,
+            &self.billsec,
+            &self.billed_s,
+            &self.cost,
+            &self.tariff_prefix,
+            &self.tariff_label,
+            &self.balance_after,
+            &self.loaded_at,
+        ]
+    }
+}
+
+/// What a load reads and writes, once per store (SQLite here, a site in `site/calls.rs`); the
+/// matching, rating and the report are the same code for both. Every method runs in the load's
+/// transaction.
+pub(crate) trait CallsDb {
+    type Q: Queries;
+    /// The load's transaction, for what both stores ask alike.
+    fn q(&mut self) -> &mut Self::Q;
+    /// The account whose identifiant is `code` ([`ACCOUNT_CTX`]), locked until the load ends
+    /// where the store locks rows (its balance and minutes are written back at the end).
+    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>>;
+    /// *Appel* movements, in order.
+    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()>;
+
+    /// Inserts the call unless its `dedup_hash` is already taken: true when inserted.
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
+        Ok(self.q().execute(&INSERT_CALL, &row.params())? == 1)
+    }
+
+    /// Whether a record with a uniqueid is a call the database already holds under another
+    /// identity: billed at hang-up by the call-control service (same uniqueid and answered
+    /// seconds, SPEC §11), or loaded by a Forfaits older than schema 3 under its uniqueid alone
+    /// (same start, number and answered seconds; another record of that channel is not it).
+    fn known_already(&mut self, known: Known, uniqueid: &str, c: &RatedCall) -> Result<bool> {
+        if known.hangup_billed
+            && self
+                .q()
+                .exists(&BILLED_AT_HANGUP, &[&uniqueid, &c.billsec])?
+        {
+            return Ok(true);
+        }
+        if known.legacy_keys {
+            let key = format!("u:{uniqueid}");
+            let p: [&dyn Param; 5] = [&hash64(&key), &key, &c.started_at, &c.dialed, &c.billsec];
+            return self.q().exists(&LOADED_UNDER_UNIQUEID, &p);
+        }
+        Ok(false)
+    }
+
+    /// The key of the call stored under `hash`.
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
+        self.q().value(&DEDUP_KEY_OF, &[&hash])
+    }
+
+    fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {
+        self.q().execute(&UPDATE_ACCOUNT, &[&id, &balance, &used])?;
+        Ok(())
+    }
+}
+
+/// An *Appel* movement to write: account, amount, balance after, reason.
+pub(crate) type AppelRow = (i64, i64, i64, String);
+
+/// Movements written together (SQLite: one statement of this many rows).
+pub(super) const MOVEMENTS_PER_INSERT: usize = 256;
+const MOVEMENT_COLUMNS: &str =
+    "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator) VALUES ";
+
+/// SQLite: the load's immediate transaction, its statements prepared once.
+pub(super) struct Lite<'c> {
+    q: shared::Lite<'c>,
+    insert_call: rusqlite::CachedStatement<'c>,
+    insert_movement: rusqlite::CachedStatement<'c>,
+    insert_movements: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Lite<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Lite {
+            q: shared::Lite(conn),
+            insert_call: conn.prepare_cached(INSERT_CALL.sqlite())?,
+            insert_movement: conn
+                .prepare_cached(&format!("{MOVEMENT_COLUMNS}(?, ?, ?, ?, ?, ?, ?)"))?,
+            insert_movements: conn.prepare_cached(&format!(
+                "{MOVEMENT_COLUMNS}{}",
+                vec!["(?, ?, ?, ?, ?, ?, ?)"; MOVEMENTS_PER_INSERT].join(", ")
+            ))?,
+        })
+    }
+}
+
+impl<'c> CallsDb for Lite<'c> {
+    type Q = shared::Lite<'c>;
+
+    fn q(&mut self) -> &mut Self::Q {
+        &mut self.q
+    }
+
+    fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>> {
+        Ok(self
+            .q
+            .0
+            .prepare_cached(ACCOUNT_CTX.sqlite())?
+            .query_row([code], |r| {
+                let keys = (4..4 + KEYS)
+                    .map(|i| r.get(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(AccountCtx::new(
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    keys,
+                    cc,
+                ))
+            })
+            .optional()?)
+    }
+
+    /// Through the statement prepared once: one per record.
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
+        let p = row.params();
+        Ok(self
+            .insert_call
+            .execute(params_from_iter(p.iter().map(|v| v.sqlite())))?
+            == 1)
+    }
+
+    /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,
+    /// such as the table of allowed kinds its CHECK builds, is then paid once per group), the
+    /// rest one by one.
+    fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()> {
+        let kind = MovementKind::Appel.code();
+        let mut groups = rows.chunks_exact(MOVEMENTS_PER_INSERT);
+        for group in groups.by_ref() {
+            let stmt = &mut self.insert_movements;
+            for (i, (account, amount, after, reason)) in group.iter().enumerate() {
+                let p = i * 7;
+                stmt.raw_bind_parameter(p + 1, account)?;
+                stmt.raw_bind_parameter(p + 2, at)?;
+                stmt.raw_bind_parameter(p + 3, kind)?;
+                stmt.raw_bind_parameter(p + 4, amount)?;
+                stmt.raw_bind_parameter(p + 5, after)?;
+                stmt.raw_bind_parameter(p + 6, reason)?;
+                stmt.raw_bind_parameter(p + 7, operator)?;
+            }
+            stmt.raw_execute()?;
+        }
+        for (account, amount, after, reason) in groups.remainder() {
+            self.insert_movement
+                .execute(params![account, at, kind, amount, after, reason, operator])?;
+        }
+        Ok(())
+    }
+}
