@@ -14,7 +14,8 @@ use crate::domain::{format_duration, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::store::accounts::from_row;
 use crate::store::audit::JournalLine;
-use crate::store::{Settings, Store};
+use crate::store::shared::{Lite, Queries};
+use crate::store::{Settings, Sql, Store};
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
@@ -62,23 +63,22 @@ pub trait AccountSource: crate::base::Basics {
     }
 }
 
+/// Characters of the longest name, integer on both stores (PostgreSQL's `length` is 32-bit).
+static LONGEST_NAME: Sql =
+    Sql::new("SELECT CAST(coalesce(max(length(name)), 0) AS bigint) FROM accounts");
+
+/// The longest name's length, on either store: the xlsx export sizes its column by it.
+pub(crate) fn longest_name(q: &mut impl Queries) -> Result<usize> {
+    Ok(q.value::<i64>(&LONGEST_NAME, &[])?.max(0) as usize)
+}
+
 impl AccountSource for Store {
     fn longest_name(&self) -> Result<usize> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT coalesce(max(length(name)), 0) FROM accounts",
-                [],
-                |r| r.get::<_, i64>(0),
-            )?
-            .max(0) as usize)
+        longest_name(&mut Lite(&self.conn))
     }
 
     fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM accounts ORDER BY id",
-            *crate::store::columns::ACCOUNT
-        ))?;
+        let mut stmt = self.conn.prepare(&crate::store::accounts::ALL_BY_ID)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             f(from_row(r)?)?;

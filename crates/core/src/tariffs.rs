@@ -10,9 +10,9 @@ use crate::import::reader::{
     detect_encoding, open_text, sample, sniff_separator, Record, RecordReader,
 };
 use crate::rating::{normalize_prefix, Tariff};
-use crate::store::{audit, Store};
+use crate::store::shared::{Lite, Queries};
+use crate::store::{audit, Sql, Store};
 use crate::text::fold;
-use rusqlite::params;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -257,37 +257,48 @@ fn data_line(
     Ok(t)
 }
 
+static DELETE_ALL: Sql = Sql::new("DELETE FROM tariffs");
+static INSERT_TARIFF: Sql = Sql::new(
+    "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
+     VALUES ($1, $2, $3, $4, $5, $6)",
+);
+
+/// The Journal's action of an import, and its details.
+pub(crate) const IMPORT_ACTION: &str = "Import des tarifs";
+
+pub(crate) fn journal(tariffs: &[Tariff], path: &Path) -> String {
+    format!(
+        "{} depuis {}",
+        crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
+        audit::file_name(path)
+    )
+}
+
+/// The whole table replaced by `tariffs`, in the caller's transaction, on either store.
+pub(crate) fn replace_all(q: &mut impl Queries, tariffs: &[Tariff]) -> Result<()> {
+    q.execute(&DELETE_ALL, &[])?;
+    for t in tariffs {
+        q.execute(
+            &INSERT_TARIFF,
+            &[
+                &t.prefixe,
+                &t.libelle,
+                &t.prix_minute,
+                &t.bloc_initial_s,
+                &t.bloc_s,
+                &t.frais_connexion,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 /// The whole table replaced by `tariffs` in one transaction, with its line in the Journal.
 fn replace_tariffs(store: &mut Store, tariffs: &[Tariff], path: &Path) -> Result<()> {
     let operator = store.operator().to_string();
     let tx = store.write_tx()?;
-    tx.execute("DELETE FROM tariffs", [])?;
-    let mut insert = tx.prepare(
-        "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for t in tariffs {
-        insert.execute(params![
-            t.prefixe,
-            t.libelle,
-            t.prix_minute,
-            t.bloc_initial_s,
-            t.bloc_s,
-            t.frais_connexion
-        ])?;
-    }
-    drop(insert);
-    audit::record(
-        &tx,
-        &operator,
-        "Import des tarifs",
-        None,
-        &format!(
-            "{} depuis {}",
-            crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
-            audit::file_name(path)
-        ),
-    )?;
+    replace_all(&mut Lite(&tx), tariffs)?;
+    audit::record(&tx, &operator, IMPORT_ACTION, None, &journal(tariffs, path))?;
     tx.commit()?;
     Ok(())
 }

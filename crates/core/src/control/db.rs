@@ -159,8 +159,7 @@ pub(crate) trait ControlDb: Queries {
 
     /// What the account's other calls hold: money and seconds of allowance.
     fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
-        let [money, seconds] = self.ints(&OPEN_RESERVATIONS, &[&account, &now])?;
-        Ok((money, seconds))
+        self.row(&OPEN_RESERVATIONS, &[&account, &now])
     }
 
     fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {

@@ -9,6 +9,7 @@ use crate::search::index::{AheadPart, BucketBatch, IndexBatch, SortedPostings, S
 use crate::store::accounts::{self, indexed_draft, phones_of};
 use crate::store::columns;
 use crate::store::ledger::{self, MovementKind};
+use crate::store::shared::Lite;
 use crate::store::{now, ACCOUNT_INDEXES};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -40,6 +41,18 @@ pub struct Writer<'c> {
     indexes_rebuilt: bool,
     unique_built: bool,
     removed_postings: Option<IndexBatch>,
+}
+
+/// A matricule or identifiant of line `line` that an account of the base already has (named).
+pub(crate) fn in_base_error(line: u64, field: Field, value: &str, name: &str) -> LineError {
+    let text = match field {
+        Field::Matricule => format!(
+            "le matricule {value} existe déjà dans la base (compte de {name}) ; \
+             choisissez « mettre à jour les comptes existants » pour le modifier"
+        ),
+        _ => format!("l'identifiant {value} est déjà attribué à {name} dans la base"),
+    };
+    LineError::at(line, field, value, text)
 }
 
 /// A matricule or identifiant that an earlier line of the file already has: said alike whether
@@ -212,21 +225,15 @@ impl<'c> Writer<'c> {
     ) -> Result<Vec<LineError>> {
         let mut errors = Vec::new();
         let values = [d.matricule.as_str(), d.identifiant.as_str()];
-        for ((field, col, what), value) in accounts::UNIQUE.into_iter().zip(values) {
-            let holder = accounts::holder(self.conn, col, value)?;
+        for (which, ((field, _, _), value)) in accounts::UNIQUE.into_iter().zip(values).enumerate()
+        {
+            let holder = accounts::holder(&mut Lite(self.conn), which, value)?;
             let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != updating) else {
                 continue;
             };
-            let in_base = match field {
-                Field::Matricule => format!(
-                    "{what} {value} existe déjà dans la base (compte de {name}) ; \
-                     choisissez « mettre à jour les comptes existants » pour le modifier"
-                ),
-                _ => format!("{what} {value} est déjà attribué à {name} dans la base"),
-            };
             errors.push(match self.line_of(id) {
                 Some(prev) => earlier_line(line, field, value, prev),
-                None => LineError::at(line, field, value, in_base),
+                None => in_base_error(line, field, value, &name),
             });
         }
         if errors.is_empty() {
@@ -296,8 +303,7 @@ impl<'c> Writer<'c> {
         for (id, _, _) in &rejected {
             let a = StoredAccount::read(self.conn, *id)?;
             gone.remove(*id, &a.indexed(), &cc);
-            self.conn
-                .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+            self.conn.execute(accounts::DELETE_ACCOUNT, [id])?;
         }
         self.removed_postings = Some(gone);
         build(self.conn)?;

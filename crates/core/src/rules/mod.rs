@@ -12,10 +12,10 @@ use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
 use crate::error::{Error, Result};
 use crate::store::audit::{self, JournalLine};
-use crate::store::settings::MAX_CALL_MINUTES;
+use crate::store::settings::{write_settings, SettingWrites, MAX_CALL_MINUTES};
+use crate::store::shared::Lite;
 use crate::store::{Settings, Store};
 use chrono::NaiveDate;
-use rusqlite::params;
 
 /// Most calls a day a rule may allow (beyond, it is no rule).
 pub const MAX_CALLS_PER_DAY: u32 = 1000;
@@ -194,9 +194,6 @@ fn per_day_text(n: Option<u32>) -> String {
     }
 }
 
-/// Settings keys and their new values (`None`: the key removed).
-pub(crate) type SettingWrites = Vec<(&'static str, Option<String>)>;
-
 /// The settings a change of the site's rules writes (`None`: the key removed) and the Journal's
 /// words for each, once every rule is checked; both stores apply them alike.
 pub(crate) fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, Vec<String>)> {
@@ -230,16 +227,7 @@ impl Store {
         let (writes, changes) = site_rules_writes(c)?;
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        for (k, v) in &writes {
-            match v {
-                Some(v) => tx.execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![k, v],
-                )?,
-                None => tx.execute("DELETE FROM settings WHERE key = ?1", [k])?,
-            };
-        }
+        write_settings(&mut Lite(&tx), &writes)?;
         if !changes.is_empty() {
             audit::record(
                 &tx,

@@ -9,7 +9,8 @@ use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
 use crate::rating::normalize_prefix;
 use crate::store::audit;
-use crate::store::{now, rows, Store};
+use crate::store::shared::{Lite, Queries};
+use crate::store::{now, rows, Sql, Store};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -256,21 +257,19 @@ impl NumberRules {
     }
 }
 
+static BLOCKED_RULES: Sql = Sql::new("SELECT pattern, reason FROM blocked_numbers");
+static PRIVILEGED_RULES: Sql = Sql::new("SELECT number, label, free FROM privileged_numbers");
+
+/// The blocked and privileged numbers, on either store.
+pub(crate) fn number_rules(q: &mut impl Queries) -> Result<NumberRules> {
+    let blocked = q.rows(&BLOCKED_RULES, &[])?;
+    let privileged = q.rows(&PRIVILEGED_RULES, &[])?;
+    Ok(NumberRules::from_rows(blocked, privileged))
+}
+
 impl Store {
     pub fn number_rules(&self) -> Result<NumberRules> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT pattern, reason FROM blocked_numbers")?;
-        let blocked = stmt
-            .query_map([], |r| r.try_into())?
-            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT number, label, free FROM privileged_numbers")?;
-        let privileged = stmt
-            .query_map([], |r| r.try_into())?
-            .collect::<rusqlite::Result<Vec<(String, String, bool)>>>()?;
-        Ok(NumberRules::from_rows(blocked, privileged))
+        number_rules(&mut Lite(&self.conn))
     }
 
     pub fn privileged_numbers(&self) -> Result<Vec<PrivilegedNumber>> {

@@ -202,13 +202,19 @@ impl StoredAccount {
     }
 
     pub fn read(conn: &Connection, id: i64) -> Result<StoredAccount> {
-        let sql = format!("SELECT {} FROM accounts WHERE id = ?1", Self::columns());
+        let sql = format!(
+            "SELECT {stored} FROM accounts WHERE id = ?1",
+            stored = Self::columns()
+        );
         Ok(conn.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
     }
 
     /// Every account, one at a time in id order: the order a rebuild writes digit lists in.
     pub fn each(conn: &Connection, mut f: impl FnMut(StoredAccount) -> Result<()>) -> Result<()> {
-        let sql = format!("SELECT {} FROM accounts ORDER BY id", Self::columns());
+        let sql = format!(
+            "SELECT {stored} FROM accounts ORDER BY id",
+            stored = Self::columns()
+        );
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -502,6 +508,9 @@ impl Gather {
 }
 
 /// Reads and writes bucket rows; an empty blob deletes the bucket.
+/// The postings of one bucket (searches read them too).
+pub(crate) const BUCKET_POSTINGS: &str = "SELECT postings FROM search_buckets WHERE bucket = ?1";
+
 struct BucketStore<'c>(BlobTable<'c>);
 
 impl<'c> BucketStore<'c> {
@@ -509,7 +518,7 @@ impl<'c> BucketStore<'c> {
         Ok(BucketStore(BlobTable::new(
             conn,
             ["search_buckets", "bucket", "postings"],
-            "SELECT postings FROM search_buckets WHERE bucket = ?1",
+            BUCKET_POSTINGS,
         )?))
     }
 

@@ -5,7 +5,7 @@
 //! its national part.
 
 use super::grams::{self, IDENTIFIANT, IDENTIFIANT_LEN, MATRICULE, MATRICULE_LEN};
-use super::index::{bucket_len, bucket_of};
+use super::index::{bucket_len, bucket_of, BUCKET_POSTINGS};
 use super::{postings, words, INFIX_MIN};
 use crate::domain::phone::{compact_number, international_parts, national_digits, CountryCode};
 use crate::error::Result;
@@ -84,7 +84,7 @@ fn term_ids(conn: &Connection, term: &str, cc: &CountryCode) -> Result<Vec<i64>>
 /// postings from the buckets (words sharing a bucket read it once).
 fn name_part_ids(conn: &Connection, part: &str, ids: &mut Vec<i64>) -> Result<()> {
     let found = words::containing(conn, part)?;
-    let mut stmt = conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?;
+    let mut stmt = conn.prepare_cached(BUCKET_POSTINGS)?;
     let mut i = 0;
     while i < found.len() {
         let bucket = bucket_of(&found[i]);
@@ -416,8 +416,7 @@ pub fn prefix_ids(conn: &Connection, prefix: &str, ids: &mut Vec<i64>) -> Result
     };
     if prefix.chars().count() >= bucket_len(prefix) {
         let bucket = bucket_of(prefix);
-        let mut stmt =
-            conn.prepare_cached("SELECT postings FROM search_buckets WHERE bucket = ?1")?;
+        let mut stmt = conn.prepare_cached(BUCKET_POSTINGS)?;
         let mut rows = stmt.query([bucket])?;
         while let Some(r) = rows.next()? {
             scan(bucket, r.get_ref(0)?.as_blob()?);

@@ -3,43 +3,20 @@
 use super::SiteStore;
 use crate::domain::phone::compact_number;
 use crate::domain::CountryCode;
-use crate::domain::{Account, AccountDraft, Money, KEYS};
+use crate::domain::{Account, AccountDraft, Money};
 use crate::error::{Error, Result};
 use crate::search::index::{name_key, phone_digits, PhoneDigits};
 use crate::search::INFIX_MIN;
 use crate::store::accounts::{Deleted, ListQuery, Page, SortKey, MAX_PAGE};
-use crate::store::columns::{self, Col};
+use crate::store::columns;
 use crate::store::now;
 use crate::text::{fold, words};
 use postgres::types::ToSql;
 use postgres::Row;
 
-fn opt_u32(v: Option<i64>) -> Option<u32> {
-    v.and_then(|v| u32::try_from(v).ok())
-}
-
-/// An account from a row of [`columns::ACCOUNT`], as `store::accounts::from_row` reads SQLite's.
-pub(crate) fn from_row(r: &Row) -> Account {
-    Account {
-        id: r.get(Col::ID),
-        name: r.get(Col::NAME),
-        matricule: r.get(Col::MATRICULE),
-        identifiant: r.get(Col::IDENTIFIANT),
-        enabled: r.get(Col::ENABLED),
-        billing: r.get(Col::BILLING),
-        allowance_minutes: opt_u32(r.get(Col::ALLOWANCE)),
-        used_seconds: r.get(Col::USED),
-        balance: r.get(Col::BALANCE),
-        phones: (0..KEYS).map(|k| r.get(Col::PHONE + k)).collect(),
-        created_at: r.get(Col::CREATED),
-        updated_at: r.get(Col::UPDATED),
-        max_call_minutes: opt_u32(r.get(Col::MAX_CALL)),
-        calls_per_day: opt_u32(r.get(Col::PER_DAY)),
-        suspended_until: r
-            .get::<_, Option<String>>(Col::SUSPENDED)
-            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        suspension_reason: r.get(Col::REASON),
-    }
+/// An account from a row of [`columns::ACCOUNT`].
+pub(crate) fn from_row(r: &Row) -> Result<Account> {
+    Ok(<Account as crate::store::shared::Row>::read(r)?)
 }
 
 /// What the search looks in for one account: the folded name, matricule, identifiant, and each
@@ -227,28 +204,11 @@ fn order_by(tri: SortKey, desc: bool) -> String {
 
 impl SiteStore {
     pub fn get_account(&self, id: i64) -> Result<Account> {
-        self.client
-            .borrow_mut()
-            .query_opt(
-                &format!("SELECT {} FROM accounts WHERE id = $1", *columns::ACCOUNT),
-                &[&id],
-            )?
-            .map(|r| from_row(&r))
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+        crate::store::accounts::account(&mut *self.client.borrow_mut(), id)
     }
 
     pub fn find_by_matricule(&self, matricule: &str) -> Result<Option<Account>> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_opt(
-                &format!(
-                    "SELECT {} FROM accounts WHERE matricule = $1",
-                    *columns::ACCOUNT
-                ),
-                &[&matricule.trim()],
-            )?
-            .map(|r| from_row(&r)))
+        crate::store::accounts::by_matricule(&mut *self.client.borrow_mut(), matricule)
     }
 
     pub fn account_by_matricule(&self, matricule: &str) -> Result<Account> {
@@ -291,7 +251,7 @@ impl SiteStore {
             return Ok(Page {
                 total: total as u64,
                 offset: q.decalage,
-                rows: rows.iter().map(from_row).collect(),
+                rows: rows.iter().map(from_row).collect::<Result<_>>()?,
             });
         }
         // The matches are found first (the trigram index), then sorted, and counted on the way:
@@ -323,7 +283,7 @@ impl SiteStore {
         Ok(Page {
             total: total as u64,
             offset: q.decalage,
-            rows: rows.iter().map(from_row).collect(),
+            rows: rows.iter().map(from_row).collect::<Result<_>>()?,
         })
     }
 

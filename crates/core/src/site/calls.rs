@@ -79,12 +79,7 @@ impl SiteStore {
             &operator,
             known,
         )
-        .map_err(|e| match e {
-            crate::Error::Rejected(m) if m.starts_with("Votre rôle ne permet pas") => {
-                self.denied("charger des appels")
-            }
-            other => other,
-        })?;
+        .map_err(self.refused("charger des appels"))?;
         if opts.dry_run {
             return Ok(report);
         }

@@ -78,9 +78,9 @@ impl ControlDb for Pg<'_, '_> {
         if !is_code(code) {
             return Ok(None);
         }
-        Ok(self
-            .query_opt(&ACCOUNT_BY_CODE_LOCKED, &[&code])?
-            .map(|r| from_row(&r)))
+        self.query_opt(&ACCOUNT_BY_CODE_LOCKED, &[&code])?
+            .map(|r| from_row(&r))
+            .transpose()
     }
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {

@@ -7,7 +7,8 @@ use super::SiteStore;
 use crate::desk::{Desk, TypedMovement};
 use crate::domain::{AccountDraft, FieldError, Money};
 use crate::error::{Error, Result};
-use crate::store::accounts::UNIQUE;
+use crate::store::accounts::uniqueness_errors;
+use crate::store::ledger;
 use crate::store::ledger::Movement;
 use crate::store::now;
 use postgres::error::SqlState;
@@ -23,22 +24,7 @@ impl SiteStore {
 
 impl Desk for SiteStore {
     fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>> {
-        let mut errors = Vec::new();
-        for ((field, col, what), value) in UNIQUE.into_iter().zip(keys) {
-            let Some(value) = value else { continue };
-            let holder = self.client.borrow_mut().query_opt(
-                &format!("SELECT id, name FROM accounts WHERE {col} = $1"),
-                &[&value],
-            )?;
-            if let Some(r) = holder.filter(|r| Some(r.get::<_, i64>(0)) != except) {
-                let name: String = r.get(1);
-                errors.push(FieldError::new(
-                    field,
-                    format!("{what} {value} est déjà attribué à {name}"),
-                ));
-            }
-        }
-        Ok(errors)
+        uniqueness_errors(&mut *self.client.borrow_mut(), keys, except)
     }
 
     fn insert_account(&mut self, d: &AccountDraft, opening: Money, journal: &str) -> Result<i64> {
@@ -81,20 +67,11 @@ impl Desk for SiteStore {
     }
 
     fn balance(&self, account_id: i64) -> Result<i64> {
-        self.client
-            .borrow_mut()
-            .query_opt("SELECT balance FROM accounts WHERE id = $1", &[&account_id])?
-            .map(|r| r.get(0))
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
+        ledger::balance(&mut *self.client.borrow_mut(), account_id)
     }
 
     fn count_movements(&self, account_id: i64) -> Result<u64> {
-        let n: i64 = super::value(
-            &mut *self.client.borrow_mut(),
-            "SELECT count(*) FROM movements WHERE account_id = $1",
-            &[&account_id],
-        )?;
-        Ok(n as u64)
+        ledger::count_movements(&mut *self.client.borrow_mut(), account_id)
     }
 
     /// What calls in progress hold on the balance; a role refused the holds is shown none.

@@ -6,7 +6,6 @@ use crate::domain::Account;
 use crate::error::Result;
 use crate::export::AccountSource;
 use crate::store::audit::JournalLine;
-use crate::store::columns::ACCOUNT;
 use postgres::fallible_iterator::FallibleIterator;
 
 impl SiteStore {
@@ -30,22 +29,17 @@ impl SiteStore {
 
 impl AccountSource for SiteStore {
     fn longest_name(&self) -> Result<usize> {
-        let n: i32 = self
-            .client
-            .borrow_mut()
-            .query_one("SELECT coalesce(max(length(name)), 0) FROM accounts", &[])?
-            .get(0);
-        Ok(n.max(0) as usize)
+        crate::export::longest_name(&mut *self.client.borrow_mut())
     }
 
     fn each_account(&self, f: &mut dyn FnMut(Account) -> Result<()>) -> Result<()> {
         let mut client = self.client.borrow_mut();
         let mut rows = client.query_raw(
-            &format!("SELECT {} FROM accounts ORDER BY id", *ACCOUNT),
+            crate::store::accounts::ALL_BY_ID.as_str(),
             std::iter::empty::<i32>(),
         )?;
         while let Some(r) = rows.next()? {
-            f(from_row(&r))?;
+            f(from_row(&r)?)?;
         }
         Ok(())
     }

@@ -6,9 +6,8 @@ use super::accounts::search_text;
 use super::SiteStore;
 use crate::domain::{AccountDraft, Field};
 use crate::error::{Error, Result};
-use crate::import::line::LineError;
 use crate::import::parse::Msg;
-use crate::import::writer::{earlier_line, Written};
+use crate::import::writer::{earlier_line, in_base_error, Written};
 use crate::import::{Checked, ImportOptions, ImportReport, Opened};
 use crate::rules::NumberRules;
 use crate::store::columns::PHONE_LIST;
@@ -237,31 +236,9 @@ impl SiteWriter<'_, '_> {
     }
 }
 
-fn in_base_error(line: u64, field: Field, value: &str, name: &str) -> LineError {
-    let text = match field {
-        Field::Matricule => format!(
-            "le matricule {value} existe déjà dans la base (compte de {name}) ; \
-             choisissez « mettre à jour les comptes existants » pour le modifier"
-        ),
-        _ => format!("l'identifiant {value} est déjà attribué à {name} dans la base"),
-    };
-    LineError::at(line, field, value, text)
-}
-
 impl SiteStore {
     pub fn number_rules(&self) -> Result<NumberRules> {
-        let mut c = self.client.borrow_mut();
-        let blocked = c
-            .query("SELECT pattern, reason FROM blocked_numbers", &[])?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect::<Vec<_>>();
-        let privileged = c
-            .query("SELECT number, label, free FROM privileged_numbers", &[])?
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect::<Vec<_>>();
-        Ok(NumberRules::from_rows(blocked, privileged))
+        crate::rules::numbers::number_rules(&mut *self.client.borrow_mut())
     }
 
     /// Imports users from a CSV or workbook file, as [`crate::import::import_users`] on SQLite.

@@ -33,19 +33,26 @@ fn schema_v7() -> String {
     tables::render(&sql, Dialect::Site)
 }
 
-fn version_of(client: &mut Client) -> Result<Option<usize>> {
-    let exists: bool = client
+fn has_schema_version(client: &mut impl postgres::GenericClient) -> Result<bool> {
+    Ok(client
         .query_one(
             "SELECT to_regclass('public.schema_version') IS NOT NULL",
             &[],
         )?
-        .get(0);
-    if !exists {
+        .get(0))
+}
+
+fn version_of(client: &mut Client) -> Result<Option<usize>> {
+    if !has_schema_version(client)? {
         return Ok(None);
     }
+    max_version(client)
+}
+
+fn max_version(client: &mut impl postgres::GenericClient) -> Result<Option<usize>> {
     let v: Option<i32> = client
-        .query_opt("SELECT max(version) FROM schema_version", &[])?
-        .and_then(|r| r.get(0));
+        .query_one("SELECT max(version) FROM schema_version", &[])?
+        .get(0);
     Ok(v.map(|v| v as usize))
 }
 
@@ -83,17 +90,8 @@ pub fn init(url: &str) -> Result<Initialised> {
     let mut tx = client.transaction()?;
     // Two desks initialising at once: the second waits, then finds the schema made.
     tx.execute("SELECT pg_advisory_xact_lock(7246215)", &[])?;
-    let exists: bool = tx
-        .query_one(
-            "SELECT to_regclass('public.schema_version') IS NOT NULL",
-            &[],
-        )?
-        .get(0);
-    let before = if exists {
-        let v: Option<i32> = tx
-            .query_one("SELECT max(version) FROM schema_version", &[])?
-            .get(0);
-        v.map(|v| v as usize)
+    let before = if has_schema_version(&mut tx)? {
+        max_version(&mut tx)?
     } else {
         let others: i64 = tx
             .query_one(

@@ -52,27 +52,6 @@ impl SiteStore {
 
     /// Movements of an account, newest first.
     pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
-        let limit = i64::from(limit.clamp(1, crate::store::accounts::MAX_PAGE));
-        let rows = self.client.borrow_mut().query(
-            "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
-             WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-            &[&account_id, &limit, &(offset as i64)],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let kind = MovementKind::from_code(r.get(2)).unwrap_or(MovementKind::Correction);
-                Movement {
-                    id: r.get(0),
-                    date: r.get(1),
-                    kind,
-                    libelle: kind.label(),
-                    montant: r.get(3),
-                    solde_apres: r.get(4),
-                    motif: r.get(5),
-                    operateur: r.get(6),
-                }
-            })
-            .collect())
+        crate::store::ledger::movements(&mut *self.client.borrow_mut(), account_id, limit, offset)
     }
 }

@@ -209,6 +209,16 @@ impl SiteStore {
         }
     }
 
+    /// [`Self::refusal`] for an error already converted (by code written once for both stores,
+    /// over [`crate::store::shared::Queries`]): the server's refusal of the role, named.
+    pub(crate) fn refused(&self, action: &str) -> impl Fn(Error) -> Error + '_ {
+        let action = action.to_string();
+        move |e| match e {
+            Error::Rejected(m) if m == ROLE_REFUSED => self.denied(&action),
+            other => other,
+        }
+    }
+
     /// « Votre rôle (caisse) ne permet pas de supprimer un compte. »
     pub fn denied(&self, action: &str) -> Error {
         Error::Rejected(format!(
@@ -218,6 +228,11 @@ impl SiteStore {
         ))
     }
 }
+
+/// The server's refusal of a privilege, before the caller names the action (see
+/// [`SiteStore::refused`]).
+const ROLE_REFUSED: &str =
+    "Votre rôle ne permet pas cette action. Aucune modification n'a été faite.";
 
 /// A PostgreSQL error as the person reads it: a lost serialization or a deadlock is « base
 /// occupée » (try again), a refused privilege a refusal, the rest a database failure naming the
@@ -232,9 +247,9 @@ impl From<postgres::Error> for Error {
             {
                 Error::Busy
             }
-            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Rejected(
-                "Votre rôle ne permet pas cette action. Aucune modification n'a été faite.".into(),
-            ),
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+                Error::Rejected(ROLE_REFUSED.into())
+            }
             _ => {
                 let detail = e
                     .as_db_error()

@@ -3,8 +3,10 @@
 
 use super::SiteStore;
 use crate::error::Result;
-use crate::tariffs::{read_tariffs, TariffsReport};
+use crate::tariffs::{journal, read_tariffs, replace_all, TariffsReport, IMPORT_ACTION};
 use std::path::Path;
+
+const ACTION: &str = "importer des tarifs";
 
 impl SiteStore {
     /// As [`crate::tariffs::import_tariffs`] on SQLite.
@@ -14,37 +16,11 @@ impl SiteStore {
             return Ok(report);
         }
         let tariffs = std::mem::take(&mut report.lus);
-        let refused = self.refusal("importer des tarifs");
+        let refused = self.refusal(ACTION);
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
-        tx.execute("DELETE FROM tariffs", &[]).map_err(&refused)?;
-        let insert = tx.prepare(
-            "INSERT INTO tariffs (prefix, label, price_per_min, initial_block_s, block_s, connection_fee)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )?;
-        for t in &tariffs {
-            tx.execute(
-                &insert,
-                &[
-                    &t.prefixe,
-                    &t.libelle,
-                    &t.prix_minute,
-                    &t.bloc_initial_s,
-                    &t.bloc_s,
-                    &t.frais_connexion,
-                ],
-            )?;
-        }
-        super::accounts::audit(
-            &mut tx,
-            "Import des tarifs",
-            None,
-            &format!(
-                "{} depuis {}",
-                crate::fr::nombre(tariffs.len() as u64, "tarif", "tarifs"),
-                crate::store::audit::file_name(path)
-            ),
-        )?;
+        replace_all(&mut tx, &tariffs).map_err(self.refused(ACTION))?;
+        super::accounts::audit(&mut tx, IMPORT_ACTION, None, &journal(&tariffs, path))?;
         tx.commit()?;
         report.ecrit = true;
         Ok(report)

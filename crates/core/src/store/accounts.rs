@@ -3,40 +3,83 @@
 use super::audit::{self, Subject};
 use super::columns::{self, Col};
 use super::ledger::{self, MovementKind};
+use super::shared::{self, Get, Queries};
+use super::Sql;
 use super::{now, Store};
 use crate::domain::{Account, AccountDraft, Field, FieldError, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::search::index::{name_key, IndexBatch, Indexed};
-use rusqlite::{params, Connection, OptionalExtension, Row, Statement, ToSql};
+use rusqlite::{params, Row, Statement, ToSql};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
-    let mut phones = Vec::with_capacity(KEYS);
-    for k in 0..KEYS {
-        phones.push(r.get(Col::PHONE + k)?);
+/// An account from a row of [`columns::ACCOUNT`], on either store.
+impl shared::Row for Account {
+    fn read<G: Get>(r: &G) -> std::result::Result<Account, G::Error> {
+        // Whole numbers as both stores keep them; a value past `u32` (never written) reads as
+        // no value.
+        let small = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
+        Ok(Account {
+            id: r.col(Col::ID)?,
+            name: r.col(Col::NAME)?,
+            matricule: r.col(Col::MATRICULE)?,
+            identifiant: r.col(Col::IDENTIFIANT)?,
+            enabled: r.col(Col::ENABLED)?,
+            billing: r.col(Col::BILLING)?,
+            allowance_minutes: small(r.col(Col::ALLOWANCE)?),
+            used_seconds: r.col(Col::USED)?,
+            balance: r.col(Col::BALANCE)?,
+            phones: (0..KEYS)
+                .map(|k| r.col(Col::PHONE + k))
+                .collect::<std::result::Result<_, _>>()?,
+            created_at: r.col(Col::CREATED)?,
+            updated_at: r.col(Col::UPDATED)?,
+            max_call_minutes: small(r.col(Col::MAX_CALL)?),
+            calls_per_day: small(r.col(Col::PER_DAY)?),
+            suspended_until: r
+                .col::<Option<String>>(Col::SUSPENDED)?
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            suspension_reason: r.col(Col::REASON)?,
+        })
     }
-    Ok(Account {
-        id: r.get(Col::ID)?,
-        name: r.get(Col::NAME)?,
-        matricule: r.get(Col::MATRICULE)?,
-        identifiant: r.get(Col::IDENTIFIANT)?,
-        enabled: r.get(Col::ENABLED)?,
-        billing: r.get(Col::BILLING)?,
-        allowance_minutes: r.get(Col::ALLOWANCE)?,
-        used_seconds: r.get(Col::USED)?,
-        balance: r.get(Col::BALANCE)?,
-        phones,
-        created_at: r.get(Col::CREATED)?,
-        updated_at: r.get(Col::UPDATED)?,
-        max_call_minutes: r.get(Col::MAX_CALL)?,
-        calls_per_day: r.get(Col::PER_DAY)?,
-        suspended_until: r
-            .get::<_, Option<String>>(Col::SUSPENDED)?
-            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        suspension_reason: r.get(Col::REASON)?,
-    })
+}
+
+/// Every account in id order (an export's order).
+pub(crate) static ALL_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {} FROM accounts ORDER BY id", *columns::ACCOUNT));
+
+/// The account's row gone (movements, calls and attempts with it: `ON DELETE CASCADE`).
+pub(crate) const DELETE_ACCOUNT: &str = "DELETE FROM accounts WHERE id = ?1";
+
+static BY_ID: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
+        "SELECT {} FROM accounts WHERE id = $1",
+        *columns::ACCOUNT
+    ))
+});
+
+static BY_MATRICULE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
+        "SELECT {} FROM accounts WHERE matricule = $1",
+        *columns::ACCOUNT
+    ))
+});
+
+/// The account of internal id `id`, on either store.
+pub(crate) fn account(q: &mut impl Queries, id: i64) -> Result<Account> {
+    q.first(&BY_ID, &[&id])?
+        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+}
+
+/// The account with this matricule (trimmed), on either store.
+pub(crate) fn by_matricule(q: &mut impl Queries, matricule: &str) -> Result<Option<Account>> {
+    q.first(&BY_MATRICULE, &[&matricule.trim()])
+}
+
+/// [`Account`]'s [`shared::Row`] inside rusqlite's closures.
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    <Account as shared::Row>::read(r)
 }
 
 /// Column the table is sorted by. Unknown names fall back to the name.
@@ -211,25 +254,31 @@ pub(crate) const UNIQUE: [(Field, &str, &str); 2] = [
     (Field::Identifiant, "identifiant", "l'identifiant"),
 ];
 
-/// Id and name of the account whose unique column `col` (see [`UNIQUE`]) holds `value`.
-pub(crate) fn holder(conn: &Connection, col: &str, value: &str) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT id, name FROM accounts WHERE {col} = ?1"))?
-        .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+/// Who holds a value of each column of [`UNIQUE`]: id and name.
+static HOLDERS: LazyLock<[Sql; 2]> = LazyLock::new(|| {
+    UNIQUE.map(|(_, col, _)| Sql::made(format!("SELECT id, name FROM accounts WHERE {col} = $1")))
+});
+
+/// Id and name of the account whose unique column `which` (in [`UNIQUE`]) holds `value`.
+pub(crate) fn holder(
+    q: &mut impl Queries,
+    which: usize,
+    value: &str,
+) -> Result<Option<(i64, String)>> {
+    q.first(&HOLDERS[which], &[&value])
 }
 
 /// Field errors for a matricule or identifiant already held by another account (each checked
-/// when given, whatever the other fields hold).
+/// when given, whatever the other fields hold). On either store.
 pub(crate) fn uniqueness_errors(
-    conn: &Connection,
+    q: &mut impl Queries,
     given: [Option<&str>; 2],
     except_id: Option<i64>,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
-    for ((field, col, what), value) in UNIQUE.into_iter().zip(given) {
+    for (which, ((field, _, what), value)) in UNIQUE.into_iter().zip(given).enumerate() {
         let Some(value) = value else { continue };
-        let other = holder(conn, col, value)?.filter(|(id, _)| Some(*id) != except_id);
+        let other = holder(q, which, value)?.filter(|(id, _)| Some(*id) != except_id);
         if let Some((_, name)) = other {
             errors.push(FieldError::new(
                 field,
@@ -252,7 +301,7 @@ impl Store {
         let cc = self.settings()?.country_code;
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, d.unique_keys(), None)?;
+        let dup = uniqueness_errors(&mut shared::Lite(&tx), d.unique_keys(), None)?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -288,7 +337,7 @@ impl Store {
             return Err(Error::Fields(blocked));
         }
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&tx, d.unique_keys(), Some(id))?;
+        let dup = uniqueness_errors(&mut shared::Lite(&tx), d.unique_keys(), Some(id))?;
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
@@ -348,7 +397,7 @@ impl Store {
         let operator = self.operator().to_string();
         let a = self.get_account(id)?;
         let tx = self.write_tx()?;
-        tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        tx.execute(DELETE_ACCOUNT, [id])?;
         let mut batch = IndexBatch::default();
         batch.remove(id, &indexed_account(&a, &name_key(&a.name)), &cc);
         batch.flush(&tx)?;
@@ -368,25 +417,11 @@ impl Store {
     }
 
     pub fn get_account(&self, id: i64) -> Result<Account> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM accounts WHERE id = ?1",
-                *columns::ACCOUNT
-            ))?
-            .query_row([id], from_row)
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+        account(&mut shared::Lite(&self.conn), id)
     }
 
     pub fn find_by_matricule(&self, matricule: &str) -> Result<Option<Account>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM accounts WHERE matricule = ?1",
-                *columns::ACCOUNT
-            ))?
-            .query_row([matricule.trim()], from_row)
-            .optional()?)
+        by_matricule(&mut shared::Lite(&self.conn), matricule)
     }
 
     /// The account with this matricule, or a French "not found" naming it.
@@ -432,12 +467,16 @@ impl Store {
         if let Some(n) = self.kept_count(self.state_key()?) {
             return Ok(n);
         }
-        let max_id: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
-                    r.get(0)
-                })?;
-        Ok(max_id as u64)
+        Ok(self.max_account_id()? as u64)
+    }
+
+    /// The highest account id (0 for none): ids are never reused, so it bounds the count.
+    pub(crate) fn max_account_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// One page of the table, sorted, filtered by the search text.

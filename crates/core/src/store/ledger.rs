@@ -2,7 +2,8 @@
 //! written in the same transaction as the balance itself.
 
 use super::audit::{self, Subject};
-use super::{now, Store};
+use super::shared::{Get, Lite, Queries, Row};
+use super::{now, Sql, Store};
 use crate::desk::TypedMovement;
 use crate::domain::{AccountDraft, Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
@@ -79,6 +80,53 @@ pub struct Movement {
     pub solde_apres: i64,
     pub motif: String,
     pub operateur: String,
+}
+
+impl Row for Movement {
+    fn read<G: Get>(r: &G) -> std::result::Result<Movement, G::Error> {
+        let code: String = r.col(2)?;
+        let kind = MovementKind::from_code(&code).unwrap_or(MovementKind::Correction);
+        Ok(Movement {
+            id: r.col(0)?,
+            date: r.col(1)?,
+            kind,
+            libelle: kind.label(),
+            montant: r.col(3)?,
+            solde_apres: r.col(4)?,
+            motif: r.col(5)?,
+            operateur: r.col(6)?,
+        })
+    }
+}
+
+static MOVEMENTS_PAGE: Sql = Sql::new(
+    "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
+     WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+);
+static BALANCE: Sql = Sql::new("SELECT balance FROM accounts WHERE id = $1");
+static MOVEMENT_COUNT: Sql = Sql::new("SELECT count(*) FROM movements WHERE account_id = $1");
+
+/// Movements of an account, newest first; at most [`MAX_PAGE`] at a time. On either store.
+pub(crate) fn movements(
+    q: &mut impl Queries,
+    account_id: i64,
+    limit: u32,
+    offset: u64,
+) -> Result<Vec<Movement>> {
+    let limit = i64::from(limit.clamp(1, MAX_PAGE));
+    q.rows(&MOVEMENTS_PAGE, &[&account_id, &limit, &(offset as i64)])
+}
+
+/// The account's balance, on either store.
+pub(crate) fn balance(q: &mut impl Queries, account_id: i64) -> Result<i64> {
+    q.first::<(i64,)>(&BALANCE, &[&account_id])?
+        .map(|(b,)| b)
+        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
+}
+
+/// How many movements the account has, on either store.
+pub(crate) fn count_movements(q: &mut impl Queries, account_id: i64) -> Result<u64> {
+    Ok(q.value::<i64>(&MOVEMENT_COUNT, &[&account_id])? as u64)
 }
 
 /// What a movement typed in the window would do, before it is saved: the signed amount, the
@@ -288,7 +336,7 @@ pub(crate) fn needs_confirmation(
 
 impl crate::desk::Desk for Store {
     fn taken(&self, keys: [Option<&str>; 2], except: Option<i64>) -> Result<Vec<FieldError>> {
-        super::accounts::uniqueness_errors(&self.conn, keys, except)
+        super::accounts::uniqueness_errors(&mut Lite(&self.conn), keys, except)
     }
 
     fn insert_account(&mut self, d: &AccountDraft, opening: Money, journal: &str) -> Result<i64> {
@@ -296,14 +344,7 @@ impl crate::desk::Desk for Store {
     }
 
     fn balance(&self, account_id: i64) -> Result<i64> {
-        self.conn
-            .query_row(
-                "SELECT balance FROM accounts WHERE id = ?1",
-                [account_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
+        balance(&mut Lite(&self.conn), account_id)
     }
 
     fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
@@ -311,11 +352,7 @@ impl crate::desk::Desk for Store {
     }
 
     fn count_movements(&self, account_id: i64) -> Result<u64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM movements WHERE account_id = ?1",
-            [account_id],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
+        count_movements(&mut Lite(&self.conn), account_id)
     }
 
     fn write_movement(&mut self, m: TypedMovement) -> Result<Movement> {
@@ -371,27 +408,6 @@ impl crate::desk::Desk for Store {
 impl Store {
     /// Movements of an account, newest first; at most [`MAX_PAGE`] at a time.
     pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
-             WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-        )?;
-        let rows = stmt.query_map(
-            params![account_id, limit.clamp(1, MAX_PAGE), offset as i64],
-            |r| {
-                let code: String = r.get(2)?;
-                let kind = MovementKind::from_code(&code).unwrap_or(MovementKind::Correction);
-                Ok(Movement {
-                    id: r.get(0)?,
-                    date: r.get(1)?,
-                    kind,
-                    libelle: kind.label(),
-                    montant: r.get(3)?,
-                    solde_apres: r.get(4)?,
-                    motif: r.get(5)?,
-                    operateur: r.get(6)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        movements(&mut Lite(&self.conn), account_id, limit, offset)
     }
 }

@@ -83,11 +83,7 @@ impl Store {
         };
         // The kept count when it is current: after a write, the listing has just counted.
         let count = self.count_accounts()?;
-        let max_id: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM accounts", [], |r| {
-                    r.get(0)
-                })?;
+        let max_id = self.max_account_id()?;
         if max_id as u64 > 4 * count + 1024 || max_id >= i64::from(u32::MAX) {
             return Ok(None);
         }

@@ -1,10 +1,11 @@
 //! Settings (Paramètres): currency, country code for numbers, defaults for new accounts, the
 //! amount above which the window asks to confirm a movement.
 
-use super::Store;
+use super::shared::{Lite, Queries};
+use super::{Sql, Store};
 use crate::domain::{CountryCode, Currency, Money};
 use crate::error::{Error, Result};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -140,6 +141,29 @@ impl Settings {
     }
 }
 
+static SET_SETTING: Sql = Sql::new(
+    "INSERT INTO settings (key, value) VALUES ($1, $2)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+);
+static UNSET_SETTING: Sql = Sql::new("DELETE FROM settings WHERE key = $1");
+
+/// Settings keys and their new values (`None`: the key removed).
+pub(crate) type SettingWrites = Vec<(&'static str, Option<String>)>;
+
+/// Writes settings in the caller's transaction, on either store.
+pub(crate) fn write_settings(
+    q: &mut impl Queries,
+    writes: &[(&'static str, Option<String>)],
+) -> Result<()> {
+    for (k, v) in writes {
+        match v {
+            Some(v) => q.execute(&SET_SETTING, &[k, v])?,
+            None => q.execute(&UNSET_SETTING, &[k])?,
+        };
+    }
+    Ok(())
+}
+
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
         Settings::from_values(|k| {
@@ -261,7 +285,7 @@ impl Store {
                 )));
             }
         }
-        let pairs: [(&str, String); 11] = [
+        let pairs: [(&'static str, String); 11] = [
             ("max_call_minutes", new.max_call_minutes.to_string()),
             ("agi_address", new.agi_address.clone()),
             (
@@ -288,17 +312,14 @@ impl Store {
                 new.confirmation_threshold.0.to_string(),
             ),
         ];
-        for (k, v) in &pairs {
-            if k == &"default_allowance_min" && v.is_empty() {
-                tx.execute("DELETE FROM settings WHERE key = ?1", [k])?;
-            } else {
-                tx.execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![k, v],
-                )?;
-            }
-        }
+        // No default allowance: the key removed.
+        let writes = pairs.map(|(k, v)| {
+            (
+                k,
+                Some(v).filter(|v| !v.is_empty() || k != "default_allowance_min"),
+            )
+        });
+        write_settings(&mut Lite(&tx), &writes)?;
         if new.country_code != old.country_code {
             crate::search::index::rebuild(&tx, &new.country_code)?;
         }

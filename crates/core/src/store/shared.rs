@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use postgres::GenericClient;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params_from_iter, Connection};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -70,16 +70,74 @@ pub(crate) trait Column: rusqlite::types::FromSql + postgres::types::FromSqlOwne
 
 impl<T: rusqlite::types::FromSql + postgres::types::FromSqlOwned> Column for T {}
 
+/// A row of either store, read column by column, failing with the driver's own error (a
+/// SQLite row is read inside rusqlite's closures).
+pub(crate) trait Get {
+    type Error: Into<crate::Error>;
+    fn col<T: Column>(&self, i: usize) -> std::result::Result<T, Self::Error>;
+}
+
+impl Get for rusqlite::Row<'_> {
+    type Error = rusqlite::Error;
+    fn col<T: Column>(&self, i: usize) -> rusqlite::Result<T> {
+        self.get(i)
+    }
+}
+
+impl Get for postgres::Row {
+    type Error = postgres::Error;
+    fn col<T: Column>(&self, i: usize) -> std::result::Result<T, postgres::Error> {
+        self.try_get(i)
+    }
+}
+
+/// What a row of either store reads into: a tuple of [`Column`]s, `()` for a row whose
+/// presence alone counts, or a type that says how.
+pub(crate) trait Row: Sized {
+    fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error>;
+}
+
+impl Row for () {
+    fn read<G: Get>(_: &G) -> std::result::Result<Self, G::Error> {
+        Ok(())
+    }
+}
+
+macro_rules! tuple_row {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: Column),+> Row for ($($t,)+) {
+            fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
+                Ok(($(r.col($i)?,)+))
+            }
+        }
+    };
+}
+
+tuple_row!(A 0);
+tuple_row!(A 0, B 1);
+tuple_row!(A 0, B 1, C 2);
+tuple_row!(A 0, B 1, C 2, D 3);
+
 /// What code written once for both stores asks of either; each runs [`Sql`] its own way.
 pub(crate) trait Queries {
     /// Runs a statement: the rows it changed.
     fn execute(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<u64>;
+    /// Every row of the query.
+    fn rows<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Vec<R>>;
+    /// The query's first row, if it has one.
+    fn first<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Option<R>>;
+    /// The query's one row (none is an error).
+    fn row<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<R>;
+
     /// Whether the query has a row.
-    fn exists(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<bool>;
+    fn exists(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<bool> {
+        Ok(self.first::<()>(sql, p)?.is_some())
+    }
+
     /// The first column of the query's one row.
-    fn value<T: Column>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<T>;
-    /// The one row of a query whose columns are integers.
-    fn ints<const N: usize>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<[i64; N]>;
+    fn value<T: Column>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<T> {
+        Ok(self.row::<(T,)>(sql, p)?.0)
+    }
 }
 
 /// The desk's SQLite file (a transaction or a savepoint of it), its statements cached.
@@ -94,33 +152,25 @@ impl Queries for Lite<'_> {
         Ok(self.0.prepare_cached(sql.sqlite())?.execute(lite(p))? as u64)
     }
 
-    fn exists(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<bool> {
-        Ok(self
-            .0
-            .prepare_cached(sql.sqlite())?
-            .query_row(lite(p), |_| Ok(()))
-            .optional()?
-            .is_some())
+    fn rows<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Vec<R>> {
+        let mut stmt = self.0.prepare_cached(sql.sqlite())?;
+        let mut rows = stmt.query(lite(p))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(R::read(r)?);
+        }
+        Ok(out)
     }
 
-    fn value<T: Column>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<T> {
-        Ok(self
-            .0
-            .prepare_cached(sql.sqlite())?
-            .query_row(lite(p), |r| r.get(0))?)
+    fn first<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Option<R>> {
+        let mut stmt = self.0.prepare_cached(sql.sqlite())?;
+        let mut rows = stmt.query(lite(p))?;
+        Ok(rows.next()?.map(R::read).transpose()?)
     }
 
-    fn ints<const N: usize>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<[i64; N]> {
-        let mut row = [0; N];
-        self.0
-            .prepare_cached(sql.sqlite())?
-            .query_row(lite(p), |r| {
-                for (i, v) in row.iter_mut().enumerate() {
-                    *v = r.get(i)?;
-                }
-                Ok(())
-            })?;
-        Ok(row)
+    fn row<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<R> {
+        self.first(sql, p)?
+            .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
     }
 }
 
@@ -133,11 +183,19 @@ pub(crate) fn site<'p>(p: &'p [&dyn Param]) -> Vec<&'p (dyn postgres::types::ToS
 /// ready on it (call control keeps its statements prepared; elsewhere the server parses each
 /// query as it comes, which is what the client does with a text anyway).
 pub(crate) trait SiteConn {
-    type Client: postgres::GenericClient;
+    type Client: GenericClient;
     fn prepared(&mut self, sql: &str) -> Result<(&mut Self::Client, postgres::Statement)>;
 }
 
 impl<'t> SiteConn for postgres::Transaction<'t> {
+    type Client = Self;
+    fn prepared(&mut self, sql: &str) -> Result<(&mut Self, postgres::Statement)> {
+        let st = self.prepare(sql)?;
+        Ok((self, st))
+    }
+}
+
+impl SiteConn for postgres::Client {
     type Client = Self;
     fn prepared(&mut self, sql: &str) -> Result<(&mut Self, postgres::Statement)> {
         let st = self.prepare(sql)?;
@@ -151,24 +209,26 @@ impl<S: SiteConn> Queries for S {
         Ok(GenericClient::execute(c, &st, &site(p))?)
     }
 
-    fn exists(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<bool> {
+    fn rows<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Vec<R>> {
         let (c, st) = self.prepared(sql.site())?;
-        Ok(c.query_opt(&st, &site(p))?.is_some())
+        let rows = c.query(&st, &site(p))?;
+        Ok(rows
+            .iter()
+            .map(R::read)
+            .collect::<std::result::Result<_, _>>()?)
     }
 
-    fn value<T: Column>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<T> {
+    fn first<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<Option<R>> {
         let (c, st) = self.prepared(sql.site())?;
-        Ok(c.query_one(&st, &site(p))?.try_get(0)?)
+        Ok(c.query_opt(&st, &site(p))?
+            .as_ref()
+            .map(R::read)
+            .transpose()?)
     }
 
-    fn ints<const N: usize>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<[i64; N]> {
+    fn row<R: Row>(&mut self, sql: &Sql, p: &[&dyn Param]) -> Result<R> {
         let (c, st) = self.prepared(sql.site())?;
-        let row = c.query_one(&st, &site(p))?;
-        let mut out = [0; N];
-        for (i, v) in out.iter_mut().enumerate() {
-            *v = row.try_get(i)?;
-        }
-        Ok(out)
+        Ok(R::read(&c.query_one(&st, &site(p))?)?)
     }
 }
 
@@ -185,5 +245,101 @@ mod tests {
         // The text as written would bind the first value to `$2`, its first name.
         let raw: String = conn.query_row(Q.site(), ["a", "b"], |r| r.get(0)).unwrap();
         assert_eq!(raw, "ab");
+    }
+
+    /// The SQL string literals of a Rust source: each whole `"…"` literal that starts with a
+    /// statement's first word, white space folded and `?n` written `$n`.
+    fn sql_literals(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = source.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                // A char literal (`'"'`, `'\"'`) must not open a string; a lifetime is passed.
+                '\'' => {
+                    let rest = &source[i + 1..];
+                    if rest.starts_with('\\') {
+                        chars.nth(1);
+                        while chars.next_if(|&(_, c)| c != '\'').is_some() {}
+                        chars.next();
+                    } else if rest.chars().nth(1) == Some('\'') {
+                        chars.nth(1);
+                    }
+                }
+                // A raw string (`r#"…"#`) holds quotes of its own; none of ours holds SQL.
+                'r' if source[i..].starts_with("r#\"") || source[i..].starts_with("r\"") => {
+                    let hashes = source[i + 1..].chars().take_while(|&c| c == '#').count();
+                    let end = format!("\"{}", "#".repeat(hashes));
+                    let body = i + 2 + hashes;
+                    let stop = source[body..].find(&end).map_or(source.len(), |e| body + e);
+                    while chars.next_if(|&(j, _)| j < stop + end.len()).is_some() {}
+                }
+                '/' if source[i..].starts_with("//") => {
+                    while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                }
+                '"' => {
+                    let mut text = String::new();
+                    while let Some((_, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                if let Some((_, e)) = chars.next() {
+                                    text.push(if e == '\n' { ' ' } else { e });
+                                }
+                            }
+                            '"' => break,
+                            c => text.push(c),
+                        }
+                    }
+                    let words: Vec<&str> = text.split_whitespace().collect();
+                    let first = words.first().copied().unwrap_or("");
+                    if ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(&first) {
+                        out.push(words.join(" ").replace('?', "$"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_query_text_is_written_twice_in_the_sources() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut seen: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let mut files = 0;
+        let mut dirs = vec![root.join("crates"), root.join("src-tauri/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("target") && !path.ends_with("tests") {
+                        dirs.push(path);
+                    }
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files += 1;
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    for sql in sql_literals(&source) {
+                        // The shortest statements (`DELETE FROM tariffs`) say all they are.
+                        if sql.len() >= 32 {
+                            seen.entry(sql)
+                                .or_default()
+                                .push(path.display().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(files > 100, "the sources were not found under {root:?}");
+        let twice: Vec<_> = seen.into_iter().filter(|(_, at)| at.len() > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "one text, one place (a `Sql` beside the code it serves): {twice:#?}"
+        );
+    }
+
+    #[test]
+    fn the_literal_reader_finds_sql_across_lines_and_escapes_only() {
+        let src = "let a = \"SELECT x\n   FROM t WHERE id = ?1\"; // \"SELECT no\"\nlet c = '\"'; let d = '\\\"'; let e = '\\''; \
+                   let f = r#\"a \"SELECT raw\" b\"#; \"not SQL\"";
+        assert_eq!(sql_literals(src), ["SELECT x FROM t WHERE id = $1"]);
     }
 }
