@@ -44,13 +44,11 @@ pub struct Session {
     pub adresse: String,
 }
 
-/// The name of a window feature a site does not do yet, for the refusal of [`Base::local`]
-/// (the page hides these features on a site; the refusal is for a page driven by hand).
+/// The name of a window feature only an SQLite file has, for the refusal of [`Base::local`]
+/// (the page hides it on a site; the refusal is for a page driven by hand).
 fn feature(command: &str) -> &str {
     match command {
-        "enregistrer_parametres" | "etat_service" => "Paramètres",
         "infos_sauvegardes" | "sauvegarder" | "restaurer" => "Sauvegardes",
-        "enregistrer_regles" => "Règles d'appel",
         other => other,
     }
 }
@@ -120,12 +118,8 @@ impl AppState {
 
     /// The SQLite file, or the refusal of `what` on a site.
     pub fn local_path_for(&self, what: &str) -> Result<&Path> {
-        self.local_path().ok_or_else(|| {
-            Error::Rejected(format!(
-                "« {what} » ne se fait pas encore sur une base de site : cette version le fait \
-                 sur une base SQLite seulement."
-            ))
-        })
+        self.local_path()
+            .ok_or_else(|| forfaits_core::base::sqlite_only(what, None))
     }
 
     /// Whether the window has its database (on a site: whether the clerk signed in).

@@ -471,7 +471,11 @@ fn site_mistakes_are_said_in_french() {
     let dir = tempfile::tempdir().unwrap();
     let o = admin.run(&["backup", dir.path().join("b.sqlite3").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert_stderr_has(&o, "« backup » ne se fait pas encore sur une base de site");
+    assert_stderr_has(
+        &o,
+        "« backup » se fait sur une base SQLite, pas sur une base de site",
+    );
+    assert_stderr_has(&o, "celles de son serveur PostgreSQL (pg_dump, pg_restore)");
     let o = run(None, &["site", "init", "postgres://a@b:notaport/c"]);
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_has(&o, "Adresse de base de site invalide");

@@ -86,6 +86,34 @@ async fn refusal(w: &Win, command: &str, args: serde_json::Value) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
 
+/// The window opened on a site's `url`, at its sign-in screen: its config and data folders in
+/// `home`, a session bus without any keyring service, sheets printed to `printed`.
+async fn window_on(url: &str, home: &Path, printed: &Path) -> (Win, Desktop, Bus) {
+    let bus = Bus::start();
+    let desktop = Desktop::start_with_env(&[
+        ("XDG_CONFIG_HOME", home.join("config").as_os_str()),
+        ("XDG_DATA_HOME", home.join("data").as_os_str()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            std::ffi::OsStr::new(&bus.address),
+        ),
+        ("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune")),
+        ("FORFAITS_IMPRESSION", printed.as_os_str()),
+    ]);
+    // A window that does not start fails the test rather than hanging it.
+    let opened = tokio::time::timeout(
+        std::time::Duration::from_secs(90),
+        desktop.open(Path::new(url)),
+    )
+    .await;
+    let w = Win {
+        c: opened.expect("la fenêtre s'ouvre sur l'adresse du site"),
+    };
+    w.wait_text("#connexion h1", "connexion à la base de site")
+        .await;
+    (w, desktop, bus)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_window_and_the_command_line_on_one_site() {
     let _guard = E2E_LOCK.lock().await;
@@ -96,34 +124,12 @@ async fn a_window_and_the_command_line_on_one_site() {
     let m = "10000000007919";
     let count = |sql: &str| cluster().value(&name, sql);
 
-    // The window's config folder of its own, and a session bus without any keyring service.
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config");
     let printed = home.path().join("imprime.pdf");
-    let bus = Bus::start();
-    let desktop = Desktop::start_with_env(&[
-        ("XDG_CONFIG_HOME", config.as_os_str()),
-        ("XDG_DATA_HOME", home.path().join("data").as_os_str()),
-        (
-            "DBUS_SESSION_BUS_ADDRESS",
-            std::ffi::OsStr::new(&bus.address),
-        ),
-        ("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune")),
-        ("FORFAITS_IMPRESSION", printed.as_os_str()),
-    ]);
     // Opened on the site's address without a user: the sign-in screen first, filled from it.
     let url = format!("postgres://127.0.0.1:{port}/{name}");
-    // A window that does not start fails the test rather than hanging it.
-    let opened = tokio::time::timeout(
-        std::time::Duration::from_secs(90),
-        desktop.open(Path::new(&url)),
-    )
-    .await;
-    let w = Win {
-        c: opened.expect("la fenêtre s'ouvre sur l'adresse du site"),
-    };
-    w.wait_text("#connexion h1", "connexion à la base de site")
-        .await;
+    let (w, _desktop, bus) = window_on(&url, home.path(), &printed).await;
     assert_eq!(form_value(&w, "serveur").await, "127.0.0.1");
     assert_eq!(form_value(&w, "port").await, port.to_string());
     assert_eq!(form_value(&w, "base").await, name);
@@ -294,7 +300,7 @@ async fn a_window_and_the_command_line_on_one_site() {
     assert!(e.starts_with("Votre rôle (caisse) ne permet pas"), "{e}");
     let e = refusal(&w, "infos_sauvegardes", serde_json::json!({})).await;
     assert!(
-        e.contains("ne se fait pas encore sur une base de site"),
+        e.contains("« Sauvegardes » se fait sur une base SQLite, pas sur une base de site"),
         "{e}"
     );
     assert_eq!(
@@ -318,6 +324,51 @@ async fn a_window_and_the_command_line_on_one_site() {
 
     let o = desk(&admin, &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    w.c.close().await.unwrap();
+    drop(bus);
+}
+
+/// An administrator's window on a site: *Paramètres* with the site's call rules, without the
+/// desk's backups; a new country code saved reaches the search.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_window_sets_the_parametres_of_a_site() {
+    let _guard = E2E_LOCK.lock().await;
+    let user = "admin_fenetre";
+    let (_admin, name) = site_with_user(user, "admin");
+    let port = cluster().port;
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("postgres://127.0.0.1:{port}/{name}");
+    let (w, _desktop, bus) = window_on(&url, home.path(), &home.path().join("imprime.pdf")).await;
+    w.fill(&champ("utilisateur"), user).await;
+    w.click("#btn-connexion").await;
+    w.wait_text(
+        "#statut-base",
+        &format!("{user} · admin · postgres://127.0.0.1:{port}/{name}"),
+    )
+    .await;
+
+    w.click(".tab[data-vue=parametres]").await;
+    w.wait_text("#chemin-base", &name).await;
+    assert!(visible(&w, "#regles-appel").await);
+    assert!(!visible(&w, "#parametres-sauvegardes").await);
+    assert!(!visible(&w, "#btn-sauvegarder").await);
+    w.fill(&champ("indicatif"), "abc").await;
+    w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    w.wait_text("#vue-parametres .field-error", "indicatif du pays")
+        .await;
+    w.fill(&champ("indicatif"), "+33").await;
+    w.click_text("#vue-parametres button", "Enregistrer les paramètres")
+        .await;
+    w.wait_text("#toasts", "Paramètres enregistrés").await;
+    w.shot("site-05-parametres-admin").await;
+    assert_eq!(
+        cluster().value(
+            &name,
+            "SELECT value FROM settings WHERE key = 'country_code'"
+        ),
+        "33"
+    );
     w.c.close().await.unwrap();
     drop(bus);
 }
@@ -403,7 +454,7 @@ mod desk_commands {
             "{infos}"
         );
         assert_eq!(infos["droits"]["creer"], true);
-        assert_eq!(infos["droits"]["parametres"], false);
+        assert_eq!(infos["droits"]["sauvegardes"], false);
 
         // The form is checked against the site: a matricule already held is named.
         let taken = form("Nouvel Abonné", "10000000007919", "7000001", "");
@@ -509,7 +560,7 @@ mod desk_commands {
         // What a site does not do yet is refused in French, never half done.
         let e = call(&w, "infos_sauvegardes", json!({})).unwrap_err();
         assert!(
-            said(&e).contains("« Sauvegardes » ne se fait pas encore"),
+            said(&e).contains("« Sauvegardes » se fait sur une base SQLite"),
             "{e}"
         );
         let o = desk(&admin, &["check"]);
@@ -603,6 +654,85 @@ mod desk_commands {
              Remise à zéro de la durée totale des appels, Numéro interdit, Numéro privilégié, \
              Numéro privilégié retiré, Numéro autorisé de nouveau"
         );
+    }
+
+    /// *Paramètres* as the page sends it.
+    fn settings(indicatif: &str, decimales: u8, seuil: &str) -> Value {
+        json!({ "formulaire": {
+            "devise": "TND", "decimales": decimales, "indicatif": indicatif,
+            "etat_defaut": true, "billing_defaut": false, "duree_defaut": "90",
+            "solde_defaut": "", "seuil_confirmation": seuil, "adresse_service": "127.0.0.1:4573",
+        } })
+    }
+
+    #[test]
+    fn an_administrator_desk_saves_the_settings_and_call_rules_of_a_site() {
+        let user = "admin_parametres";
+        let (_admin, name, _app, w, droits) = desk_as(user, "admin");
+        let value = |sql: &str| cluster().value(&name, sql);
+        assert_eq!(
+            (&droits["parametres"], &droits["sauvegardes"]),
+            (&json!(true), &json!(false))
+        );
+        // An opening balance: money has moved.
+        let f = form("Abonné Paramètres", "20000000000004", "7000004", "5");
+        call(&w, "creer_compte", json!({ "formulaire": f })).unwrap();
+        let found = |text: &str| {
+            let q = json!({ "recherche": text, "tri": "nom", "desc": false, "decalage": 0, "limite": 50 });
+            call(&w, "lister_comptes", json!({ "requete": q })).unwrap()["total"].clone()
+        };
+        assert_eq!(found("+21671000111"), 1);
+        assert_eq!(found("+3371000111"), 0);
+        let before =
+            value("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM settings");
+
+        // Every error at once, under its field, and nothing saved.
+        let e = call(&w, "enregistrer_parametres", settings("33x", 3, "")).unwrap_err();
+        assert_eq!(e["code"], "champs_invalides", "{e}");
+        let fields: Vec<&str> = e["champs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["champ"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["indicatif", "seuil_confirmation"], "{e}");
+        // Money has moved: the decimals stay.
+        let e = call(&w, "enregistrer_parametres", settings("+33", 2, "500")).unwrap_err();
+        assert!(
+            said(&e).starts_with("Le nombre de décimales ne peut plus être changé (3 → 2)"),
+            "{e}"
+        );
+        assert_eq!(
+            value("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM settings"),
+            before
+        );
+
+        // Saved: the numbers written without « + » now read as French ones, in the search too.
+        let saved = call(&w, "enregistrer_parametres", settings("+33", 3, "500")).unwrap();
+        assert_eq!(
+            (&saved["indicatif"], &saved["duree_defaut"]),
+            (&json!("+33"), &json!(90)),
+            "{saved}"
+        );
+        assert_eq!(found("+3371000111"), 1);
+        assert_eq!(found("+21671000111"), 0);
+        assert_eq!(
+            value("SELECT operator || ' ' || action FROM audit ORDER BY id DESC LIMIT 1"),
+            format!("{user} Paramètres modifiés")
+        );
+
+        // Paramètres → Règles d'appel.
+        let rules = json!({ "formulaire": {
+            "horaires": "lun-ven 08:00-12:00", "duree_max_appel": "20", "appels_par_jour": "3",
+        } });
+        call(&w, "enregistrer_regles", rules).unwrap();
+        assert_eq!(
+            value("SELECT string_agg(value, ' ; ' ORDER BY key) FROM settings WHERE key IN ('calls_per_day', 'max_call_minutes')"),
+            "3 ; 20"
+        );
+        // A site's backups are its server's: refused in French if the page asks anyway.
+        let e = call(&w, "infos_sauvegardes", json!({})).unwrap_err();
+        assert!(said(&e).contains("« Sauvegardes »"), "{e}");
     }
 
     #[test]
@@ -746,6 +876,30 @@ mod desk_commands {
         assert!(
             said(&e).starts_with("Votre rôle (lecture) ne permet pas de lire le Journal"),
             "{e}"
+        );
+        assert_eq!(droits["parametres"], false);
+        let before = cluster().value(
+            &name,
+            "SELECT string_agg(value, ',' ORDER BY key) FROM settings",
+        );
+        let e = call(&w, "enregistrer_parametres", settings("+33", 3, "500")).unwrap_err();
+        assert!(
+            said(&e).starts_with("Votre rôle (lecture) ne permet pas de modifier les paramètres"),
+            "{e}"
+        );
+        let rules = json!({ "formulaire": { "horaires": "", "duree_max_appel": "5", "appels_par_jour": "" } });
+        let e = call(&w, "enregistrer_regles", rules).unwrap_err();
+        assert!(
+            said(&e)
+                .starts_with("Votre rôle (lecture) ne permet pas de changer les règles d'appel"),
+            "{e}"
+        );
+        assert_eq!(
+            cluster().value(
+                &name,
+                "SELECT string_agg(value, ',' ORDER BY key) FROM settings"
+            ),
+            before
         );
 
         {

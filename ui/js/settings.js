@@ -1,6 +1,7 @@
 // Paramètres: currency and decimals, country code for numbers, defaults for new accounts, the
 // amount above which a movement is confirmed, call control (the service's address, whether a
-// service answers there), the call rules (their own form, rules-settings.js), backups.
+// service answers there), the call rules (their own form, rules-settings.js), backups (the
+// desk's SQLite file only: a site's are its server's).
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
@@ -8,11 +9,13 @@ import { amount, setCurrency } from "./format.js";
 import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
 import { nombre } from "./fr.js";
 import { rulesSection } from "./rules-settings.js";
+import { can } from "./session.js";
 
 export async function renderSettings(host, infos, onRestored) {
   clear(host);
   const s = await api.parametres();
-  const backups = await api.infosSauvegardes();
+  const withBackups = can("sauvegardes");
+  const backups = withBackups ? await api.infosSauvegardes() : null;
   const dirs = await api.dossiers();
   const folder = (label, quel, path) =>
     el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
@@ -54,7 +57,7 @@ export async function renderSettings(host, infos, onRestored) {
     }
   };
   checkButton.addEventListener("click", () => checkService(fAdresse.input.value));
-  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fAdresse, fRetention];
+  const fields = [fCode, fDec, fCc, fDuree, fSolde, fSeuil, fAdresse].concat(withBackups ? [fRetention] : []);
   const message = el("div", { class: "form-error", role: "alert" });
   const form = el("form", { class: "settings-form", id: "parametres-general", novalidate: true },
     el("fieldset", {}, el("legend", {}, "Monnaie et numéros"), el("div", { class: "row3" }, fCode.wrap, fDec.wrap, fCc.wrap)),
@@ -67,7 +70,7 @@ export async function renderSettings(host, infos, onRestored) {
       el("div", { class: "row2" }, fAdresse.wrap,
         el("p", { class: "muted small aside-note" }, "La durée maximale d'un appel, les heures et les appels par jour se règlent dans Règles d'appel, plus bas.")),
       el("div", { class: "service-line" }, serviceState, checkButton)),
-    el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
+    withBackups && el("fieldset", {}, el("legend", {}, "Sauvegardes"), el("div", { class: "row2" }, fRetention.wrap, el("div"))),
     message,
     el("div", { class: "form-actions" }, button("Enregistrer les paramètres", { primary: true, type: "submit" })));
   const save = async () => {
@@ -80,7 +83,7 @@ export async function renderSettings(host, infos, onRestored) {
       duree_defaut: fDuree.input.value,
       solde_defaut: fSolde.input.value,
       seuil_confirmation: fSeuil.input.value,
-      retention_sauvegardes: Number(fRetention.input.value) || 0,
+      retention_sauvegardes: withBackups ? Number(fRetention.input.value) || 0 : s.retention_sauvegardes,
       adresse_service: fAdresse.input.value,
     });
     for (const f of fields) f.setError("");
@@ -131,10 +134,10 @@ export async function renderSettings(host, infos, onRestored) {
   host.append(el("div", { class: "page-inner narrow" },
     el("h2", {}, "Paramètres"),
     el("nav", { class: "page-jumps", "aria-label": "Rubriques des paramètres" },
-      jump("Général", "parametres-general"), jump("Règles d'appel", "regles-appel"), jump("Sauvegardes", "parametres-sauvegardes"), jump("Données", "parametres-donnees")),
+      jump("Général", "parametres-general"), jump("Règles d'appel", "regles-appel"), withBackups && jump("Sauvegardes", "parametres-sauvegardes"), jump("Données", "parametres-donnees")),
     form,
     rulesSection(s),
-    el("section", { class: "about-lines", id: "parametres-sauvegardes" },
+    withBackups && el("section", { class: "about-lines", id: "parametres-sauvegardes" },
       el("h3", {}, "Sauvegardes"),
       folder("Sauvegardes automatiques", "sauvegardes", backups.dossier),
       el("div", { class: "form-actions left" },

@@ -1,6 +1,6 @@
 //! The database a front works on: the desk's SQLite file or a site's PostgreSQL (SPEC §13).
 //! Fronts call these methods and never ask which store stands behind them, except for what a
-//! site does not do yet (see [`Base::local`]). The operations both stores do the same way are
+//! site does not (see [`Base::local`]). The operations both stores do the same way are
 //! the provided methods of the traits of [`AnyStore`], written once over what each store
 //! answers itself; a `Base` dereferences to the open store as `dyn AnyStore`.
 
@@ -21,6 +21,7 @@ use crate::store::accounts::{Deleted, ListQuery, Page};
 use crate::store::audit::JournalLine;
 use crate::store::check::CheckReport;
 use crate::store::ledger::Movement;
+use crate::store::settings::SettingsForm;
 use crate::store::{Settings, Store};
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
@@ -34,9 +35,19 @@ pub trait Basics {
     fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account>;
     fn number_rules(&self) -> Result<NumberRules>;
     fn tariffs(&self) -> Result<Vec<Tariff>>;
+    /// Saves settings already checked, with their Journal's line (a new country code makes the
+    /// search's phone forms again; the decimals stay once money has moved).
+    fn save_settings(&mut self, new: &Settings) -> Result<()>;
     /// The Journal's line of an export written to a file (on a site, also for a role that may
     /// not write the Journal otherwise).
     fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()>;
+
+    /// *Paramètres* as typed: every error at once under its field, nothing saved on one.
+    fn save_settings_form(&mut self, f: &SettingsForm) -> Result<Settings> {
+        let new = f.settings(&self.settings()?)?;
+        self.save_settings(&new)?;
+        Ok(new)
+    }
 }
 
 /// [`Basics`] from each store's inherent methods of the same names (the command line and the
@@ -53,6 +64,9 @@ macro_rules! basics {
             }
             fn number_rules(&self) -> Result<NumberRules> { <$store>::number_rules(self) }
             fn tariffs(&self) -> Result<Vec<Tariff>> { <$store>::tariffs(self) }
+            fn save_settings(&mut self, new: &Settings) -> Result<()> {
+                <$store>::save_settings(self, new)
+            }
             fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
                 <$store>::journal_export(self, a, j)
             }
@@ -69,6 +83,21 @@ pub trait AnyStore:
 impl<S> AnyStore for S where
     S: Basics + AccountRules + NumberStore + Desk + AccountSource + CallHistory + AttemptHistory
 {
+}
+
+/// The refusal of `what` (a command, a part of the window) on a site (`site`: its label):
+/// backups are a desk file's, a site's are its server's.
+pub fn sqlite_only(what: &str, site: Option<&str>) -> Error {
+    let site = site.map(|l| format!(" ({l})")).unwrap_or_default();
+    let why = match what {
+        "backup" | "restore" | "Sauvegardes" => {
+            " Les sauvegardes d'un site sont celles de son serveur PostgreSQL (pg_dump, pg_restore)."
+        }
+        _ => "",
+    };
+    Error::Rejected(format!(
+        "« {what} » se fait sur une base SQLite, pas sur une base de site{site}.{why}"
+    ))
 }
 
 pub enum Base {
@@ -127,16 +156,12 @@ impl Base {
         Ok(Base::Local(store))
     }
 
-    /// The SQLite store, for what a site does not do yet (`what`: the command, « calls
-    /// import »); on a site, a French refusal naming it.
+    /// The SQLite store, for what only an SQLite file does (`what`: the command, « backup »);
+    /// on a site, [`sqlite_only`].
     pub fn local(&mut self, what: &str) -> Result<&mut Store> {
         match self {
             Base::Local(s) => Ok(s),
-            Base::Site(s) => Err(Error::Rejected(format!(
-                "« {what} » ne se fait pas encore sur une base de site ({}) : cette version le \
-                 fait sur une base SQLite seulement.",
-                s.label()
-            ))),
+            Base::Site(s) => Err(sqlite_only(what, Some(s.label()))),
         }
     }
 
@@ -185,6 +210,11 @@ impl Base {
 
     pub fn save_site_rules(&mut self, c: &crate::rules::SiteRulesChange) -> Result<Settings> {
         both!(self, s => s.save_site_rules(c))
+    }
+
+    /// *Paramètres → Règles d'appel* as typed (every error at once, nothing saved on one).
+    pub fn save_site_rules_form(&mut self, f: &crate::rules::SiteRulesForm) -> Result<Settings> {
+        self.save_site_rules(&f.change()?)
     }
 
     pub fn privileged_numbers(&self) -> Result<Vec<crate::rules::numbers::PrivilegedNumber>> {

@@ -93,7 +93,7 @@ window_commands! {
     lire_parametres() -> SettingsView { with_base(|b| Ok(b.settings()?.into())) }
 
     enregistrer_parametres(formulaire: SettingsFormView) -> SettingsView {
-        with_store(|s| Ok(s.save_settings_form(&SettingsForm::from(formulaire))?.into()))
+        with_base(|b| Ok(b.save_settings_form(&SettingsForm::from(formulaire))?.into()))
     }
 }
 
@@ -116,7 +116,7 @@ pub async fn etat_service(
     adresse: Option<String>,
 ) -> Result<ServiceStatus, Error> {
     let adresse = state
-        .with_store(move |s| match adresse {
+        .with_base(move |s| match adresse {
             Some(a) => Ok(parse_agi_address(&a).map_err(Error::field)?.to_string()),
             None => Ok(s.settings()?.agi_address),
         })
@@ -178,7 +178,9 @@ fn folders<R: tauri::Runtime>(
     state: &crate::AppState,
 ) -> Result<Folders, Error> {
     use tauri::Manager;
-    let db = state.local_path_for("Dossiers")?;
+    // On a site, the desk's own folders: beside its default database (where its sheets go);
+    // a site has no backups of a desk's.
+    let db = desk_db(state);
     let data = db.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     Ok(Folders {
         donnees: data.display().to_string(),
@@ -187,8 +189,20 @@ fn folders<R: tauri::Runtime>(
             .app_log_dir()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        sauvegardes: folders::beside(db, folders::BACKUPS).display().to_string(),
+        sauvegardes: match state.local_path() {
+            Some(db) => folders::beside(db, folders::BACKUPS).display().to_string(),
+            None => String::new(),
+        },
     })
+}
+
+/// The SQLite file open, or on a site the desk's default one (its folders hold the desk's
+/// sheets and logs).
+fn desk_db(state: &crate::AppState) -> std::path::PathBuf {
+    state
+        .local_path()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(default_db_path)
 }
 
 /// Where the database, the logs and the backups are (shown in Paramètres).
@@ -207,16 +221,9 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
     state: Call<'_>,
     quel: String,
 ) -> Result<String, Error> {
-    // A site's sheets are written beside the desk's own default database.
-    let sheets = folders::beside(
-        &state
-            .local_path()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_else(default_db_path),
-        folders::SHEETS,
-    )
-    .display()
-    .to_string();
+    let sheets = folders::beside(&desk_db(&state), folders::SHEETS)
+        .display()
+        .to_string();
     let f = match quel.as_str() {
         "fiches" => None,
         _ => Some(folders(&app, &state)?),
@@ -227,7 +234,7 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
                 ("fiches", _) => sheets,
                 ("donnees", Some(f)) => f.donnees,
                 ("journaux", Some(f)) => f.journaux,
-                ("sauvegardes", Some(f)) => f.sauvegardes,
+                ("sauvegardes", Some(f)) if !f.sauvegardes.is_empty() => f.sauvegardes,
                 _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
             };
             let path = std::path::PathBuf::from(&dir);

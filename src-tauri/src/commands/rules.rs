@@ -69,7 +69,7 @@ window_commands! {
     apercu_horaires(texte: String) -> WeekView { run_blocking(|| schedule_preview(&texte)) }
 
     enregistrer_regles(formulaire: SiteRulesForm) -> SettingsView {
-        with_store(|s| Ok(s.save_site_rules_form(&formulaire)?.into()))
+        with_base(|b| Ok(b.save_site_rules_form(&formulaire)?.into()))
     }
 
     lister_numeros() -> Numbers { with_base(|s| Numbers::of(s)) }

@@ -33,6 +33,8 @@ pub struct Rights {
     pub numeros: bool,
     pub journal: bool,
     pub parametres: bool,
+    /// *Paramètres → Sauvegardes*: the desk's own file; a site's are the server's.
+    pub sauvegardes: bool,
 }
 
 const ALL_KINDS: [&str; 4] = ["recharge", "debit", "correction", "remboursement"];
@@ -54,6 +56,7 @@ impl Rights {
             numeros: true,
             journal: true,
             parametres: true,
+            sauvegardes: true,
         }
     }
 
@@ -84,8 +87,10 @@ impl Rights {
             historique: matches!(role, Role::Admin | Role::Caisse),
             // *Appels et tarifs*: loading the call records, the tariffs.
             appels: admin,
-            // Not on a site yet: settings (with the site's call rules), backups.
-            parametres: false,
+            // The settings with the site's call rules (roles.sql: the others read them only).
+            parametres: admin,
+            // A site is saved on its server (pg_dump), not by a desk.
+            sauvegardes: false,
         }
     }
 }
@@ -270,10 +275,12 @@ mod tests {
         assert!(admin.regles && admin.numeros && admin.journal);
         assert!(admin.historique && caisse.historique && !lecture.historique);
         assert!(admin.appels && !caisse.appels && !lecture.appels);
-        // What a site does not do yet is not offered, whoever signs in.
+        assert!(admin.parametres && !caisse.parametres && !lecture.parametres);
+        // A site's backups are its server's, whoever signs in.
         for r in [admin, caisse, lecture] {
-            assert!(!r.parametres);
+            assert!(!r.sauvegardes);
         }
+        assert!(Rights::local().sauvegardes);
         assert_eq!(Rights::local().mouvements, ALL_KINDS);
     }
 }

@@ -70,6 +70,56 @@ pub struct SiteRulesForm {
     pub appels_par_jour: String,
 }
 
+impl SiteRulesForm {
+    /// The change as typed: every error at once, under its field.
+    pub fn change(&self) -> Result<SiteRulesChange> {
+        let f = self;
+        let mut errors = Vec::new();
+        let max_call = match typed_number(&f.duree_max_appel, Field::MaxCall, "de minutes", None) {
+            Ok(Some(m)) => Some(m),
+            Ok(None) => {
+                errors.push(FieldError::new(
+                    Field::MaxCall,
+                    format!(
+                        "la durée maximale d'un appel est obligatoire : de 1 à \
+                         {MAX_CALL_MINUTES} minutes"
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let per_day = typed_number(
+            &f.appels_par_jour,
+            Field::CallsPerDay,
+            "d'appels",
+            Some("pour ne pas limiter"),
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
+        let change = SiteRulesChange {
+            hours: Some(f.horaires.clone()),
+            max_call_minutes: max_call,
+            calls_per_day: per_day,
+        };
+        if let Err(more) = check_site_rules(&change) {
+            errors.extend(more);
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| match e.field {
+                Field::CallHours => 0,
+                Field::MaxCall => 1,
+                _ => 2,
+            });
+            return Err(Error::Fields(errors));
+        }
+        Ok(change)
+    }
+}
+
 /// The section *Règles* of the account form, as typed; empty: the site's value.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AccountLimitsForm {
@@ -244,49 +294,7 @@ impl Store {
     /// *Paramètres → Règles d'appel* as typed: every error at once, under its field, and
     /// nothing saved if there is one.
     pub fn save_site_rules_form(&mut self, f: &SiteRulesForm) -> Result<Settings> {
-        let mut errors = Vec::new();
-        let max_call = match typed_number(&f.duree_max_appel, Field::MaxCall, "de minutes", None) {
-            Ok(Some(m)) => Some(m),
-            Ok(None) => {
-                errors.push(FieldError::new(
-                    Field::MaxCall,
-                    format!(
-                        "la durée maximale d'un appel est obligatoire : de 1 à \
-                         {MAX_CALL_MINUTES} minutes"
-                    ),
-                ));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
-        let per_day = typed_number(
-            &f.appels_par_jour,
-            Field::CallsPerDay,
-            "d'appels",
-            Some("pour ne pas limiter"),
-        )
-        .map_err(|e| errors.push(e))
-        .ok();
-        let change = SiteRulesChange {
-            hours: Some(f.horaires.clone()),
-            max_call_minutes: max_call,
-            calls_per_day: per_day,
-        };
-        if let Err(more) = check_site_rules(&change) {
-            errors.extend(more);
-        }
-        if !errors.is_empty() {
-            errors.sort_by_key(|e| match e.field {
-                Field::CallHours => 0,
-                Field::MaxCall => 1,
-                _ => 2,
-            });
-            return Err(Error::Fields(errors));
-        }
-        self.save_site_rules(&change)
+        self.save_site_rules(&f.change()?)
     }
 }
 

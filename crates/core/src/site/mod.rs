@@ -19,6 +19,7 @@ mod ledger;
 mod migrate;
 mod numbers;
 mod rules;
+mod settings;
 mod tariffs;
 
 use crate::error::{Error, Result};

@@ -60,7 +60,7 @@ impl Default for Settings {
 /// Ceiling of the per-call maximum: a day.
 pub const MAX_CALL_MINUTES: u32 = 1440;
 
-/// Settings as typed, validated by `Store::save_settings_form` (the window's names for these
+/// Settings as typed, validated by [`SettingsForm::settings`] (the window's names for these
 /// fields are the shell's).
 #[derive(Debug, Clone)]
 pub struct SettingsForm {
@@ -79,6 +79,100 @@ pub struct SettingsForm {
     pub agi_address: Option<String>,
     /// Amount above which a movement is confirmed (`1 000`, `250,5`).
     pub confirmation_threshold: String,
+}
+
+impl SettingsForm {
+    /// The settings as typed over `current` (the call rules kept, an absent field unchanged):
+    /// every error at once, under its field.
+    pub fn settings(&self, current: &Settings) -> Result<Settings> {
+        let f = self;
+        use crate::domain::Field;
+        use crate::domain::FieldError;
+        let mut errors = Vec::new();
+        let currency = crate::domain::currency_code::parse_currency_code(&f.currency)
+            .and_then(|code| Currency::new(&code, f.decimals))
+            .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
+            .ok();
+        let cc = CountryCode::parse_setting(&f.country_code)
+            .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
+            .ok();
+        let allowance = crate::domain::account::parse_allowance(&f.default_allowance)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let opening = currency.as_ref().and_then(|c| {
+            if f.default_opening_balance.trim().is_empty() {
+                return Some(Money(0));
+            }
+            c.parse(&f.default_opening_balance, false)
+                .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
+                .ok()
+        });
+        let threshold = currency.as_ref().and_then(|c| {
+            if f.confirmation_threshold.trim().is_empty() {
+                errors.push(FieldError::new(
+                    Field::ConfirmationThreshold,
+                    "le seuil de confirmation est obligatoire (par exemple 1 000)",
+                ));
+                return None;
+            }
+            c.parse(&f.confirmation_threshold, false)
+                .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
+                .ok()
+        });
+        if !(1..=3650).contains(&f.backup_retention_days) {
+            errors.push(FieldError::new(
+                Field::BackupRetention,
+                format!(
+                    "la durée de conservation des sauvegardes va de 1 à 3650 jours (reçu : {})",
+                    f.backup_retention_days
+                ),
+            ));
+        }
+        let (Some(currency), Some(cc), Some(allowance), Some(opening), Some(threshold)) =
+            (currency, cc, allowance, opening, threshold)
+        else {
+            return Err(Error::Fields(errors));
+        };
+        let new = Settings {
+            call_hours: current.call_hours.clone(),
+            calls_per_day: current.calls_per_day,
+            currency,
+            country_code: cc,
+            default_enabled: f.default_enabled,
+            default_billing: f.default_billing,
+            default_allowance_min: allowance,
+            default_opening_balance: opening,
+            backup_retention_days: f.backup_retention_days,
+            max_call_minutes: match f.max_call_minutes {
+                None => current.max_call_minutes,
+                Some(m) if (1..=MAX_CALL_MINUTES).contains(&m) => m,
+                Some(m) => {
+                    errors.push(FieldError::new(
+                        Field::MaxCall,
+                        format!(
+                            "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
+                        ),
+                    ));
+                    60
+                }
+            },
+            agi_address: match f.agi_address.as_deref() {
+                None => current.agi_address.clone(),
+                Some(a) => match parse_agi_address(a) {
+                    Ok(addr) => addr.to_string(),
+                    Err(e) => {
+                        errors.push(e);
+                        String::new()
+                    }
+                },
+            },
+            confirmation_threshold: threshold,
+        };
+        if !errors.is_empty() {
+            return Err(Error::Fields(errors));
+        }
+        Ok(new)
+    }
 }
 
 /// The address of the call-control service as typed (`127.0.0.1:4573`): an IP address and a
@@ -141,6 +235,74 @@ impl Settings {
     }
 }
 
+/// The Journal's action of a change of the settings.
+pub(crate) const SETTINGS_CHANGED: &str = "Paramètres modifiés";
+
+/// The Journal's details of the settings saved.
+pub(crate) fn journal(new: &Settings) -> String {
+    format!(
+        "devise {} ({}), indicatif +{}, confirmation au-delà de {}, appel de {} au plus",
+        new.currency.code,
+        crate::fr::nombre(u64::from(new.currency.decimals), "décimale", "décimales"),
+        new.country_code.as_str(),
+        new.currency.format_plain(new.confirmation_threshold),
+        crate::fr::nombre(u64::from(new.max_call_minutes), "minute", "minutes")
+    )
+}
+
+/// Writes `new` in the caller's transaction, on either store, after the one check the database
+/// answers: the number of decimals cannot change once money has moved.
+pub(crate) fn write_changed_settings(
+    q: &mut impl Queries,
+    old: &Settings,
+    new: &Settings,
+) -> Result<()> {
+    if new.currency.decimals != old.currency.decimals && q.exists(&ANY_MOVEMENT, &[])? {
+        return Err(Error::Rejected(format!(
+            "Le nombre de décimales ne peut plus être changé ({} → {}) : des mouvements de solde \
+             existent déjà et leurs montants changeraient de valeur.",
+            old.currency.decimals, new.currency.decimals
+        )));
+    }
+    let pairs: [(&'static str, String); 11] = [
+        ("max_call_minutes", new.max_call_minutes.to_string()),
+        ("agi_address", new.agi_address.clone()),
+        (
+            "backup_retention_days",
+            new.backup_retention_days.to_string(),
+        ),
+        ("currency_code", new.currency.code.clone()),
+        ("currency_decimals", new.currency.decimals.to_string()),
+        ("country_code", new.country_code.as_str().to_string()),
+        ("default_enabled", (new.default_enabled as u8).to_string()),
+        ("default_billing", (new.default_billing as u8).to_string()),
+        (
+            "default_allowance_min",
+            new.default_allowance_min
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "default_opening_balance",
+            new.default_opening_balance.0.to_string(),
+        ),
+        (
+            "confirmation_threshold",
+            new.confirmation_threshold.0.to_string(),
+        ),
+    ];
+    // No default allowance: the key removed.
+    let writes = pairs.map(|(k, v)| {
+        (
+            k,
+            Some(v).filter(|v| !v.is_empty() || k != "default_allowance_min"),
+        )
+    });
+    write_settings(q, &writes)
+}
+
+static ANY_MOVEMENT: Sql = Sql::new("SELECT 1 FROM movements LIMIT 1");
+
 static SET_SETTING: Sql = Sql::new(
     "INSERT INTO settings (key, value) VALUES ($1, $2)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -176,167 +338,18 @@ impl Store {
         })
     }
 
-    /// Validates and saves the settings. The number of decimals cannot change once money has
-    /// moved (stored minor units would change meaning); a new country code rebuilds the search
-    /// index of phone numbers.
-    pub fn save_settings_form(&mut self, f: &SettingsForm) -> Result<Settings> {
-        use crate::domain::Field;
-        use crate::domain::FieldError;
-        let mut errors = Vec::new();
-        let currency = crate::domain::currency_code::parse_currency_code(&f.currency)
-            .and_then(|code| Currency::new(&code, f.decimals))
-            .map_err(|m| errors.push(FieldError::new(Field::Currency, m)))
-            .ok();
-        let cc = CountryCode::parse_setting(&f.country_code)
-            .map_err(|m| errors.push(FieldError::new(Field::CountryCode, m)))
-            .ok();
-        let allowance = crate::domain::account::parse_allowance(&f.default_allowance)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let opening = currency.as_ref().and_then(|c| {
-            if f.default_opening_balance.trim().is_empty() {
-                return Some(Money(0));
-            }
-            c.parse(&f.default_opening_balance, false)
-                .map_err(|m| errors.push(FieldError::new(Field::Balance, m)))
-                .ok()
-        });
-        let threshold = currency.as_ref().and_then(|c| {
-            if f.confirmation_threshold.trim().is_empty() {
-                errors.push(FieldError::new(
-                    Field::ConfirmationThreshold,
-                    "le seuil de confirmation est obligatoire (par exemple 1 000)",
-                ));
-                return None;
-            }
-            c.parse(&f.confirmation_threshold, false)
-                .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
-                .ok()
-        });
-        if !(1..=3650).contains(&f.backup_retention_days) {
-            errors.push(FieldError::new(
-                Field::BackupRetention,
-                format!(
-                    "la durée de conservation des sauvegardes va de 1 à 3650 jours (reçu : {})",
-                    f.backup_retention_days
-                ),
-            ));
-        }
-        let (Some(currency), Some(cc), Some(allowance), Some(opening), Some(threshold)) =
-            (currency, cc, allowance, opening, threshold)
-        else {
-            return Err(Error::Fields(errors));
-        };
-        let current = self.settings()?;
-        let new = Settings {
-            call_hours: current.call_hours.clone(),
-            calls_per_day: current.calls_per_day,
-            currency,
-            country_code: cc,
-            default_enabled: f.default_enabled,
-            default_billing: f.default_billing,
-            default_allowance_min: allowance,
-            default_opening_balance: opening,
-            backup_retention_days: f.backup_retention_days,
-            max_call_minutes: match f.max_call_minutes {
-                None => self.settings()?.max_call_minutes,
-                Some(m) if (1..=MAX_CALL_MINUTES).contains(&m) => m,
-                Some(m) => {
-                    errors.push(FieldError::new(
-                        Field::MaxCall,
-                        format!(
-                            "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
-                        ),
-                    ));
-                    60
-                }
-            },
-            agi_address: match f.agi_address.as_deref() {
-                None => self.settings()?.agi_address,
-                Some(a) => match parse_agi_address(a) {
-                    Ok(addr) => addr.to_string(),
-                    Err(e) => {
-                        errors.push(e);
-                        String::new()
-                    }
-                },
-            },
-            confirmation_threshold: threshold,
-        };
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
-        self.save_settings(&new)?;
-        Ok(new)
-    }
-
+    /// Saves checked settings. The number of decimals cannot change once money has moved
+    /// (stored minor units would change meaning); a new country code rebuilds the search index
+    /// of phone numbers.
     pub fn save_settings(&mut self, new: &Settings) -> Result<()> {
         let old = self.settings()?;
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        if new.currency.decimals != old.currency.decimals {
-            let moved: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM movements)", [], |r| r.get(0))?;
-            if moved {
-                return Err(Error::Rejected(format!(
-                    "Le nombre de décimales ne peut plus être changé ({} → {}) : des mouvements de solde \
-                     existent déjà et leurs montants changeraient de valeur.",
-                    old.currency.decimals, new.currency.decimals
-                )));
-            }
-        }
-        let pairs: [(&'static str, String); 11] = [
-            ("max_call_minutes", new.max_call_minutes.to_string()),
-            ("agi_address", new.agi_address.clone()),
-            (
-                "backup_retention_days",
-                new.backup_retention_days.to_string(),
-            ),
-            ("currency_code", new.currency.code.clone()),
-            ("currency_decimals", new.currency.decimals.to_string()),
-            ("country_code", new.country_code.as_str().to_string()),
-            ("default_enabled", (new.default_enabled as u8).to_string()),
-            ("default_billing", (new.default_billing as u8).to_string()),
-            (
-                "default_allowance_min",
-                new.default_allowance_min
-                    .map(|m| m.to_string())
-                    .unwrap_or_default(),
-            ),
-            (
-                "default_opening_balance",
-                new.default_opening_balance.0.to_string(),
-            ),
-            (
-                "confirmation_threshold",
-                new.confirmation_threshold.0.to_string(),
-            ),
-        ];
-        // No default allowance: the key removed.
-        let writes = pairs.map(|(k, v)| {
-            (
-                k,
-                Some(v).filter(|v| !v.is_empty() || k != "default_allowance_min"),
-            )
-        });
-        write_settings(&mut Lite(&tx), &writes)?;
+        write_changed_settings(&mut Lite(&tx), &old, new)?;
         if new.country_code != old.country_code {
             crate::search::index::rebuild(&tx, &new.country_code)?;
         }
-        super::audit::record(
-            &tx,
-            &operator,
-            "Paramètres modifiés",
-            None,
-            &format!(
-                "devise {} ({}), indicatif +{}, confirmation au-delà de {}, appel de {} au plus",
-                new.currency.code,
-                crate::fr::nombre(u64::from(new.currency.decimals), "décimale", "décimales"),
-                new.country_code.as_str(),
-                new.currency.format_plain(new.confirmation_threshold),
-                crate::fr::nombre(u64::from(new.max_call_minutes), "minute", "minutes")
-            ),
-        )?;
+        super::audit::record(&tx, &operator, SETTINGS_CHANGED, None, &journal(new))?;
         tx.commit()?;
         Ok(())
     }

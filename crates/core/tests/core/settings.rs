@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use forfaits_core::domain::{Field, Money};
+use forfaits_core::prelude::Basics;
 use forfaits_core::store::settings::SettingsForm;
 use forfaits_core::Error;
 
