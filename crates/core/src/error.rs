@@ -98,6 +98,20 @@ impl Error {
         }
     }
 
+    /// A file being written failed half-way (`what`: « l'export », « l'historique »): the disk
+    /// is full, the folder was removed.
+    pub fn writing<E>(what: &str, e: E) -> Error
+    where
+        E: std::fmt::Display + Into<Cause>,
+    {
+        Error::file(format!("Écriture de {what} impossible : {e}.")).because(e)
+    }
+
+    /// No account has the internal id `id` (deleted meanwhile by another desk, say).
+    pub fn no_account(id: i64) -> Error {
+        Error::NotFound(format!("l'identifiant interne {id}"))
+    }
+
     pub fn field(e: FieldError) -> Error {
         Error::Fields(vec![e])
     }

@@ -147,17 +147,13 @@ pub fn export_users<W: Write>(
         let mut out = out;
         out.write_all(buf.get_ref())
             .and_then(|_| out.flush())
-            .map_err(|e| {
-                Error::file(format!("Écriture de l'export impossible : {e}.")).because(e)
-            })?;
+            .map_err(|e| Error::writing(EXPORT, e))?;
         return Ok(n);
     }
     let settings = store.settings()?;
     let total = store.count_accounts()?;
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
-    let io = |e: std::io::Error| {
-        Error::file(format!("Écriture de l'export impossible : {e}.")).because(e)
-    };
+    let io = |e: std::io::Error| Error::writing(EXPORT, e);
     if opts.bom {
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     }
@@ -215,8 +211,11 @@ pub fn export_users<W: Write>(
 /// Accounts handed to the formatting thread at a time.
 const EXPORT_BATCH: usize = 4096;
 
+/// What a failed write names.
+const EXPORT: &str = "l'export";
+
 fn csv_err(e: csv::Error) -> Error {
-    Error::file(format!("Écriture de l'export impossible : {e}.")).because(e)
+    Error::writing(EXPORT, e)
 }
 
 fn csv_writer(opts: ExportOptions, buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
@@ -291,9 +290,9 @@ impl<'s> RowFormatter<'s> {
                 }
             }
         }
-        let text = w.into_inner().map_err(|e| {
-            Error::file(format!("Écriture de l'export impossible : {}.", e.error()))
-        })?;
+        let text = w
+            .into_inner()
+            .map_err(|e| Error::writing(EXPORT, e.into_error()))?;
         Ok(text)
     }
 }

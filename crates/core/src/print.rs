@@ -49,6 +49,9 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let failed = |e: std::io::Error| {
+        Error::file(format!("Impossible de lancer l'impression : {e}.")).because(e)
+    };
     let mut child = cmd.spawn().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::file(
@@ -56,7 +59,7 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
                  (paquet cups) ou écrivez la fiche avec --out et imprimez-la depuis le lecteur PDF.",
             )
         } else {
-            Error::file(format!("Impossible de lancer l'impression : {e}.")).because(e)
+            failed(e)
         }
     })?;
     let fed = child
@@ -64,9 +67,7 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
         .take()
         .map(|mut stdin| stdin.write_all(pdf))
         .unwrap_or(Ok(()));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| Error::file(format!("Impossible de lancer l'impression : {e}.")).because(e))?;
+    let out = child.wait_with_output().map_err(failed)?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
         // The queue said no (no such printer, not accepting): a refused value, like a bad

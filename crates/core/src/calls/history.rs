@@ -9,11 +9,12 @@ use crate::error::{Error, Result};
 use crate::export::cell;
 use crate::store::accounts::MAX_PAGE;
 use crate::store::audit::JournalLine;
-use crate::store::Store;
-use rusqlite::params;
+use crate::store::shared::{Get, Lite, Param, Queries, Row};
+use crate::store::{Sql, Store};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// `[depuis, jusqua)` in UTC seconds; `None` is open.
 #[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
@@ -48,26 +49,72 @@ pub fn status_label(disposition: &str) -> String {
     }
 }
 
-pub(crate) const SELECT: &str =
-    "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
+/// An account's calls in a period (`$2`, `$3`: its bounds, each `NULL` for open).
+const CALLS: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
     disposition, tariff_label FROM calls
-    WHERE account_id = ?1 AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)";
+    WHERE account_id = $1 AND (CAST($2 AS bigint) IS NULL OR started_at >= $2)
+      AND (CAST($3 AS bigint) IS NULL OR started_at < $3)";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CallView> {
-    let key: Option<u8> = r.get(3)?;
-    let disposition: String = r.get(7)?;
-    Ok(CallView {
-        id: r.get(0)?,
-        date: r.get(1)?,
-        numero: r.get(2)?,
-        touche: key,
-        duree_s: r.get(4)?,
-        cout: r.get(5)?,
-        solde_apres: r.get(6)?,
-        statut: status_label(&disposition),
-        hors_touches: key.is_none(),
-        tarif: r.get(8)?,
-    })
+static COUNT: LazyLock<Sql> =
+    LazyLock::new(|| Sql::made(format!("SELECT count(*) FROM ({CALLS}) n")));
+static PAGE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
+        "{CALLS} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
+    ))
+});
+static OLDEST_FIRST: LazyLock<Sql> =
+    LazyLock::new(|| Sql::made(format!("{CALLS} ORDER BY started_at, id")));
+
+impl Row for CallView {
+    fn read<G: Get>(r: &G) -> std::result::Result<CallView, G::Error> {
+        let key = r.col::<Option<i64>>(3)?.and_then(|k| u8::try_from(k).ok());
+        let disposition: String = r.col(7)?;
+        Ok(CallView {
+            id: r.col(0)?,
+            date: r.col(1)?,
+            numero: r.col(2)?,
+            touche: key,
+            duree_s: r.col(4)?,
+            cout: r.col(5)?,
+            solde_apres: r.col(6)?,
+            statut: status_label(&disposition),
+            hors_touches: key.is_none(),
+            tarif: r.col(8)?,
+        })
+    }
+}
+
+/// A page of the period's calls, newest first, and how many the period has; on either store.
+pub(crate) fn calls_page(
+    q: &mut impl Queries,
+    id: i64,
+    p: Period,
+    limit: u32,
+    offset: u64,
+) -> Result<(u64, Vec<CallView>)> {
+    let total: i64 = q.value(&COUNT, &[&id, &p.depuis, &p.jusqua])?;
+    let limit = i64::from(limit.clamp(1, MAX_PAGE));
+    let page = [
+        &id as &dyn Param,
+        &p.depuis,
+        &p.jusqua,
+        &limit,
+        &(offset as i64),
+    ];
+    Ok((total as u64, q.rows(&PAGE, &page)?))
+}
+
+/// The period's calls, oldest first, each given to `f`; on either store.
+pub(crate) fn each_call(
+    q: &mut impl Queries,
+    id: i64,
+    p: Period,
+    f: &mut EachCall<'_>,
+) -> Result<()> {
+    for call in q.rows(&OLDEST_FIRST, &[&id, &p.depuis, &p.jusqua])? {
+        f(call)?;
+    }
+    Ok(())
 }
 
 pub const HISTORY_HEADER: [&str; 9] = [
@@ -116,38 +163,11 @@ pub trait CallHistory: Basics {
 
 impl CallHistory for Store {
     fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM ({SELECT})"),
-            params![id, p.depuis, p.jusqua],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{SELECT} ORDER BY started_at DESC, id DESC LIMIT ?4 OFFSET ?5"
-        ))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    id,
-                    p.depuis,
-                    p.jusqua,
-                    limit.clamp(1, MAX_PAGE),
-                    offset as i64
-                ],
-                row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((total as u64, rows))
+        calls_page(&mut Lite(&self.conn), id, p, limit, offset)
     }
 
     fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("{SELECT} ORDER BY started_at, id"))?;
-        let mut rows = stmt.query(params![id, p.depuis, p.jusqua])?;
-        while let Some(r) = rows.next()? {
-            f(row(r)?)?;
-        }
-        Ok(())
+        each_call(&mut Lite(&self.conn), id, p, f)
     }
 }
 
@@ -162,17 +182,13 @@ pub(crate) fn write_history<W: Write>(
     each: impl FnOnce(&mut EachCall<'_>) -> Result<()>,
 ) -> Result<u64> {
     let mut out = std::io::BufWriter::new(out);
-    let io = |e: std::io::Error| {
-        Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
-    };
+    let io = |e: std::io::Error| Error::writing("l'historique", e);
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    let csv_err = |e: csv::Error| {
-        Error::file(format!("Écriture de l'historique impossible : {e}.")).because(e)
-    };
+    let csv_err = |e: csv::Error| Error::writing("l'historique", e);
     w.write_record(HISTORY_HEADER).map_err(csv_err)?;
     let mut n = 0;
     each(&mut |c: CallView| {

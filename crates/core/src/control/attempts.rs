@@ -4,9 +4,10 @@
 use super::{format_granted, Refusal};
 use crate::calls::history::Period;
 use crate::error::Result;
-use crate::store::{sqlite, Store};
-use rusqlite::params;
+use crate::store::shared::{Lite, Queries};
+use crate::store::{Sql, Store};
 use serde::Serialize;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attempt {
@@ -86,31 +87,52 @@ impl Attempt {
 }
 
 /// How many attempts of the period, refused ones, calls in progress (`$4`: now).
-pub(crate) fn counts_sql() -> String {
-    format!(
+static COUNTS: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
         "SELECT count(*), coalesce(sum(CASE WHEN decision <> 'ok' THEN 1 ELSE 0 END), 0),
             coalesce(sum(CASE WHEN decision = 'ok' AND settled_at IS NULL AND expires_at > $4
                          THEN 1 ELSE 0 END), 0)
          FROM call_attempts WHERE {ATTEMPTS_WHERE}"
-    )
-}
+    ))
+});
 
 /// A page of the period's attempts, newest first (`$4` and `$5`: the page).
-pub(crate) fn page_sql() -> String {
-    format!(
+static PAGE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::made(format!(
         "SELECT id, at, uniqueid, asked, number, key_index, decision, limit_ms, reserved,
                 settled_at IS NOT NULL, coalesce(expires_at, 0)
          FROM call_attempts WHERE {ATTEMPTS_WHERE}
          ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5"
-    )
+    ))
+});
+
+/// The counts of [`COUNTS`], on either store.
+pub(crate) fn attempt_counts(
+    q: &mut impl Queries,
+    account_id: i64,
+    p: Period,
+    now: i64,
+) -> Result<[i64; 3]> {
+    let (total, refused, open) = q.row(&COUNTS, &[&account_id, &p.depuis, &p.jusqua, &now])?;
+    Ok([total, refused, open])
+}
+
+/// The rows of [`PAGE`], on either store.
+pub(crate) fn attempt_rows(
+    q: &mut impl Queries,
+    id: i64,
+    p: Period,
+    (limit, offset): (i64, i64),
+) -> Result<Vec<AttemptRow>> {
+    q.rows(&PAGE, &[&id, &p.depuis, &p.jusqua, &limit, &offset])
 }
 
 /// « Demandes d'appel »: what each store answers, and the page made of it once.
 pub trait AttemptHistory {
-    /// The counts of [`counts_sql`] for the account, the period and `now`.
+    /// The counts of [`COUNTS`] for the account, the period and `now`.
     fn attempt_counts(&self, account_id: i64, period: Period, now: i64) -> Result<[i64; 3]>;
 
-    /// The rows of [`page_sql`]; `page`: how many at most, and after how many.
+    /// The rows of [`PAGE`]; `page`: how many at most, and after how many.
     fn attempt_rows(&self, id: i64, period: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>>;
 
     /// The newest attempts of an account first.
@@ -146,33 +168,17 @@ pub trait AttemptHistory {
 
 impl AttemptHistory for Store {
     fn attempt_counts(&self, account_id: i64, p: Period, now: i64) -> Result<[i64; 3]> {
-        let (total, refused, open) = self
-            .conn
-            .prepare_cached(&sqlite(&counts_sql()))?
-            .query_row(params![account_id, p.depuis, p.jusqua, now], |r| {
-                r.try_into()
-            })?;
-        Ok([total, refused, open])
+        attempt_counts(&mut Lite(&self.conn), account_id, p, now)
     }
 
     fn attempt_rows(&self, id: i64, p: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>> {
-        let mut stmt = self.conn.prepare_cached(&sqlite(&page_sql()))?;
-        let rows = stmt.query_map(params![id, p.depuis, p.jusqua, page.0, page.1], |r| {
-            r.try_into()
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        attempt_rows(&mut Lite(&self.conn), id, p, page)
     }
 }
 
 impl Store {
     /// What an account's calls in progress hold on its balance (minor units).
     pub fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(reserved), 0) FROM call_holds
-                 WHERE account_id = ?1 AND expires_at > ?2",
-            )?
-            .query_row(params![account_id, now], |r| r.get(0))?)
+        Ok(super::db::reservations(&mut Lite(&self.conn), account_id, now)?.0)
     }
 }

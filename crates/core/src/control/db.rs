@@ -35,6 +35,15 @@ impl NewAttempt<'_> {
     }
 }
 
+/// What an account's calls in progress hold ([`OPEN_RESERVATIONS`]), on either store.
+pub(crate) fn reservations(
+    q: &mut (impl Queries + ?Sized),
+    account: i64,
+    now: i64,
+) -> Result<(i64, i64)> {
+    q.row(&OPEN_RESERVATIONS, &[&account, &now])
+}
+
 // The texts both stores run (what the site adds: `site/control.rs`).
 
 pub(crate) static ACCOUNT_BY_CODE: LazyLock<Sql> = LazyLock::new(|| {
@@ -48,6 +57,7 @@ static CALLS_SINCE: Sql = Sql::new(
     "SELECT count(*) FROM call_attempts WHERE account_id = $1 AND at >= $2 AND decision = 'ok'",
 );
 
+/// What an account's calls in progress hold: money and seconds of allowance.
 static OPEN_RESERVATIONS: Sql = Sql::new(
     "SELECT CAST(coalesce(sum(reserved), 0) AS bigint), CAST(coalesce(sum(limit_s), 0) AS bigint)
      FROM call_holds WHERE account_id = $1 AND expires_at > $2",
@@ -159,7 +169,7 @@ pub(crate) trait ControlDb: Queries {
 
     /// What the account's other calls hold: money and seconds of allowance.
     fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
-        self.row(&OPEN_RESERVATIONS, &[&account, &now])
+        reservations(self, account, now)
     }
 
     fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {

@@ -146,6 +146,19 @@ impl Field {
     }
 }
 
+/// Characters a reason (of a movement, of a suspension) may have.
+pub const REASON_MAX: usize = 200;
+
+/// The error of a reason longer than [`REASON_MAX`] characters, under `field`.
+pub fn too_long_reason(field: Field, reason: &str) -> Option<FieldError> {
+    (reason.chars().count() > REASON_MAX).then(|| {
+        FieldError::new(
+            field,
+            format!("le motif est trop long ({REASON_MAX} caractères au maximum)"),
+        )
+    })
+}
+
 /// What is wrong with one field. The message starts in lower case so that it reads well after
 /// `ligne 12, champ 2 (Matricule) : `.
 #[derive(Debug, Clone, PartialEq, Eq)]

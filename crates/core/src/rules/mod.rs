@@ -42,7 +42,8 @@ fn in_range(
     }
 }
 
-fn check_max_call(m: u32) -> std::result::Result<u32, FieldError> {
+/// The per-call maximum of the site (*Règles d'appel*, *Paramètres*) or of an account.
+pub(crate) fn check_max_call(m: u32) -> std::result::Result<u32, FieldError> {
     in_range(m, MAX_CALL_MINUTES, Field::MaxCall, |m| {
         format!("la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})")
     })
@@ -223,11 +224,9 @@ fn suspension_reason(reason: &str) -> std::result::Result<String, FieldError> {
             Field::SuspensionReason,
             "le motif de la suspension est obligatoire (discipline, transfert…)",
         ))
-    } else if reason.chars().count() > 200 {
-        Err(FieldError::new(
-            Field::SuspensionReason,
-            "le motif est trop long (200 caractères au maximum)",
-        ))
+    } else if let Some(e) = crate::domain::field::too_long_reason(Field::SuspensionReason, &reason)
+    {
+        Err(e)
     } else {
         Ok(reason)
     }

@@ -329,7 +329,7 @@ impl SiteStore {
                 &[&id],
             )
             .map_err(&refused)?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))?;
+            .ok_or_else(|| Error::no_account(id))?;
         let (name, matricule, balance): (String, String, i64) =
             (row.get(0), row.get(1), row.get(2));
         audit(

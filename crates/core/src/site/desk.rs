@@ -4,6 +4,7 @@
 
 use super::accounts::{audit_and_commit, AccountRow};
 use super::SiteStore;
+use crate::control::db::reservations;
 use crate::desk::{Desk, TypedMovement};
 use crate::domain::{AccountDraft, FieldError, Money};
 use crate::error::{Error, Result};
@@ -76,15 +77,10 @@ impl Desk for SiteStore {
 
     /// What calls in progress hold on the balance; a role refused the holds is shown none.
     fn reserved_amount(&self, account_id: i64, now: i64) -> Result<i64> {
-        let row = self.client.borrow_mut().query_one(
-            "SELECT coalesce(sum(reserved), 0)::bigint FROM call_holds
-             WHERE account_id = $1 AND expires_at > $2",
-            &[&account_id, &now],
-        );
-        match row {
-            Ok(r) => Ok(r.get(0)),
-            Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => Ok(0),
-            Err(e) => Err(e.into()),
+        match reservations(&mut *self.client.borrow_mut(), account_id, now) {
+            Ok((money, _)) => Ok(money),
+            Err(e) if super::is_role_refusal(&e) => Ok(0),
+            Err(e) => Err(e),
         }
     }
 

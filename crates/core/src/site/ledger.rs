@@ -40,7 +40,7 @@ impl SiteStore {
                 }
                 _ => refused(e),
             })?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+            .ok_or_else(|| Error::no_account(account_id))?;
         let (before, after): (i64, i64) = (row.get(2), row.get(3));
         if row.get::<_, bool>(4) {
             let name = self.get_account(account_id)?.name;

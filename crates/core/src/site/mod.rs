@@ -214,9 +214,9 @@ impl SiteStore {
     /// over [`crate::store::shared::Queries`]): the server's refusal of the role, named.
     pub(crate) fn refused(&self, action: &str) -> impl Fn(Error) -> Error + '_ {
         let action = action.to_string();
-        move |e| match e {
-            Error::Rejected(m) if m == ROLE_REFUSED => self.denied(&action),
-            other => other,
+        move |e| match is_role_refusal(&e) {
+            true => self.denied(&action),
+            false => e,
         }
     }
 
@@ -228,6 +228,11 @@ impl SiteStore {
             crate::fr::de(action)
         ))
     }
+}
+
+/// Whether `e` is the server's refusal of a privilege (through shared code).
+pub(crate) fn is_role_refusal(e: &Error) -> bool {
+    matches!(e, Error::Rejected(m) if m == ROLE_REFUSED)
 }
 
 /// The server's refusal of a privilege, before the caller names the action (see

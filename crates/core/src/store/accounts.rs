@@ -69,7 +69,7 @@ static BY_MATRICULE: LazyLock<Sql> = LazyLock::new(|| {
 /// The account of internal id `id`, on either store.
 pub(crate) fn account(q: &mut impl Queries, id: i64) -> Result<Account> {
     q.first(&BY_ID, &[&id])?
-        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {id}")))
+        .ok_or_else(|| Error::no_account(id))
 }
 
 /// The account with this matricule (trimmed), on either store.
@@ -348,7 +348,7 @@ impl Store {
             &[&now(), &id],
         )?;
         if changed == 0 {
-            return Err(Error::NotFound(format!("l'identifiant interne {id}")));
+            return Err(Error::no_account(id));
         }
         let mut batch = IndexBatch::default();
         batch.remove(id, &indexed_account(&before, &name_key(&before.name)), &cc);

@@ -231,16 +231,17 @@ impl Store {
 /// Whether a copied backup is a whole Forfaits database of a schema this version knows, before
 /// it is opened as one (opening would otherwise take an empty file for a new database).
 fn complete_backup(conn: &Connection) -> std::result::Result<(), String> {
+    let not_sqlite = |_| "ce n'est pas une base de données SQLite".to_string();
     let id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|_| "ce n'est pas une base de données SQLite".to_string())?;
+        .map_err(not_sqlite)?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| e.to_string())?;
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(|_| "ce n'est pas une base de données SQLite".to_string())?;
+        .map_err(not_sqlite)?;
     if id == 0 && tables.is_empty() {
         return Err("le fichier est vide : ce n'est pas une sauvegarde".into());
     }

@@ -121,7 +121,7 @@ pub(crate) fn movements(
 pub(crate) fn balance(q: &mut impl Queries, account_id: i64) -> Result<i64> {
     q.first::<(i64,)>(&BALANCE, &[&account_id])?
         .map(|(b,)| b)
-        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))
+        .ok_or_else(|| Error::no_account(account_id))
 }
 
 /// How many movements the account has, on either store.
@@ -182,7 +182,7 @@ pub(crate) fn apply(
         .prepare_cached(ADD_TO_BALANCE.sqlite())?
         .query_row(params![account_id, amount], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {account_id}")))?;
+        .ok_or_else(|| Error::no_account(account_id))?;
     conn.prepare_cached(
         "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -231,12 +231,10 @@ pub(crate) fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> R
             ),
         ));
     }
-    if reason.chars().count() > 200 {
-        errors.push(FieldError::new(
-            Field::Reason,
-            "le motif est trop long (200 caractères au maximum)",
-        ));
-    }
+    errors.extend(crate::domain::field::too_long_reason(
+        Field::Reason,
+        &reason,
+    ));
     if reason.chars().any(char::is_control) {
         errors.push(FieldError::new(
             Field::Reason,
@@ -365,7 +363,7 @@ impl crate::desk::Desk for Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("l'identifiant interne {}", m.account_id)))?;
+            .ok_or_else(|| Error::no_account(m.account_id))?;
         let after = balance
             .checked_add(m.amount)
             .ok_or_else(|| Error::Rejected("Montant hors limites.".into()))?;

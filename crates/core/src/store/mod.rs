@@ -167,10 +167,7 @@ impl Store {
             }
         }
         if path.is_dir() {
-            return Err(Error::file(format!(
-                "{} est un dossier : indiquez un fichier de base de données.",
-                path.display()
-            )));
+            return Err(a_folder(path));
         }
         let mut conn = Connection::open_with_flags(
             path,
@@ -214,12 +211,7 @@ impl Store {
                 ))
                 .because(e))
             }
-            Ok(m) if m.is_dir() => {
-                return Err(Error::file(format!(
-                    "{} est un dossier : indiquez un fichier de base de données.",
-                    path.display()
-                )))
-            }
+            Ok(m) if m.is_dir() => return Err(a_folder(path)),
             Ok(_) => {}
         }
         let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
@@ -237,12 +229,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let not_ours = || {
-            Error::database(format!(
-                "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
-                path.display()
-            ))
-        };
+        let not_ours = || not_forfaits(path);
         let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if id != APPLICATION_ID {
             return Err(not_ours());
@@ -369,10 +356,23 @@ fn check_application_id(conn: &Connection, path: &Path) -> Result<bool> {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         return Ok(true);
     }
-    Err(Error::database(format!(
+    Err(not_forfaits(path))
+}
+
+/// A path given for the database that is a folder.
+fn a_folder(path: &Path) -> Error {
+    Error::file(format!(
+        "{} est un dossier : indiquez un fichier de base de données.",
+        path.display()
+    ))
+}
+
+/// Another program's SQLite file (its `application_id` is not ours): refused, untouched.
+fn not_forfaits(path: &Path) -> Error {
+    Error::database(format!(
         "{} n'est pas une base de données Forfaits : elle n'a pas été modifiée.",
         path.display()
-    )))
+    ))
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {

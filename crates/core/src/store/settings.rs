@@ -145,16 +145,9 @@ impl SettingsForm {
             backup_retention_days: f.backup_retention_days,
             max_call_minutes: match f.max_call_minutes {
                 None => current.max_call_minutes,
-                Some(m) if (1..=MAX_CALL_MINUTES).contains(&m) => m,
-                Some(m) => {
-                    errors.push(FieldError::new(
-                        Field::MaxCall,
-                        format!(
-                            "la durée maximale d'un appel va de 1 à {MAX_CALL_MINUTES} minutes (reçu : {m})"
-                        ),
-                    ));
-                    60
-                }
+                Some(m) => crate::rules::check_max_call(m)
+                    .map_err(|e| errors.push(e))
+                    .unwrap_or(current.max_call_minutes),
             },
             agi_address: match f.agi_address.as_deref() {
                 None => current.agi_address.clone(),
