@@ -3,6 +3,13 @@
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// A command's usage line: the program and its one global option, then the command's own words.
+macro_rules! usage {
+    ($words:literal) => {
+        concat!("forfaits [--db FICHIER] ", $words)
+    };
+}
+
 const TEMPLATE: &str = "\
 {about-with-newline}
 Utilisation : {usage}
@@ -39,7 +46,7 @@ fn french(c: clap::Command) -> clap::Command {
     version,
     about = "Forfaits — gestion des forfaits d'appels prépayés (module Taxation).\n\
              Sans commande, ouvre la fenêtre de l'application.",
-    override_usage = "forfaits [--db FICHIER] [COMMANDE]",
+    override_usage = usage!("[COMMANDE]"),
     disable_help_flag = true,
     disable_version_flag = true,
     after_help = "Base de données : --db, sinon la variable FORFAITS_DB, sinon forfaits.sqlite3 dans \
@@ -63,93 +70,60 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Each command's usage line is declared on the type of its arguments, beside what it describes.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Importe des utilisateurs depuis un fichier CSV, .xlsx ou .ods (tout ou rien)
-    #[command(
-        override_usage = "forfaits [--db FICHIER] import FICHIER [--dry-run] [--skip-invalid] [--update-existing]"
-    )]
     Import(ImportArgs),
     /// Exporte les utilisateurs en CSV ou en classeur Excel (.xlsx)
-    #[command(
-        override_usage = "forfaits [--db FICHIER] export [--out FICHIER] [--format full|import|xlsx] [--sep ';'|',']"
-    )]
     Export(ExportArgs),
     /// Recherche des comptes (nom, matricule, identifiant, numéro)
-    #[command(override_usage = "forfaits [--db FICHIER] search TEXTE [--limit N] [--json]")]
     Search(SearchArgs),
     /// Crédite, débite ou corrige le solde d'un compte
-    #[command(
-        override_usage = "forfaits [--db FICHIER] balance MATRICULE credit|debit|correction MONTANT --reason TEXTE"
-    )]
     Balance(BalanceArgs),
     /// Relevés d'appels : charger un Master.csv d'Asterisk, exporter l'historique d'un compte
-    #[command(
-        subcommand,
-        override_usage = "forfaits [--db FICHIER] calls import|export …"
-    )]
+    #[command(subcommand)]
     Calls(CallsCommand),
     /// Tarifs : remplacer la table des tarifs par un fichier
-    #[command(
-        subcommand,
-        override_usage = "forfaits [--db FICHIER] tariffs import FICHIER"
-    )]
+    #[command(subcommand)]
     Tariffs(TariffsCommand),
     /// Écrit la fiche d'un compte en PDF, ou l'imprime
-    #[command(
-        override_usage = "forfaits [--db FICHIER] sheet MATRICULE --out FICHIER.pdf | --print [--printer NOM]"
-    )]
     Sheet(SheetArgs),
     /// Sauvegarde la base dans un fichier (copie cohérente, même en cours d'utilisation)
-    #[command(override_usage = "forfaits [--db FICHIER] backup FICHIER")]
     Backup(BackupArgs),
     /// Remplace le contenu de la base par une sauvegarde vérifiée (l'ancienne base est gardée à côté)
-    #[command(override_usage = "forfaits [--db FICHIER] restore FICHIER")]
     Restore(RestoreArgs),
     /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
-    #[command(override_usage = "forfaits [--db FICHIER] check")]
+    #[command(override_usage = usage!("check"))]
     Check,
     /// Affiche un compte, ou change son état, son billing, sa durée d'appel
-    #[command(
-        override_usage = "forfaits [--db FICHIER] account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]"
-    )]
     Account(AccountArgs),
     /// Numéros interdits et numéros privilégiés (avocat, consulat)
-    #[command(
-        subcommand,
-        override_usage = "forfaits [--db FICHIER] numbers block|unblock|privilege|unprivilege|list …"
-    )]
+    #[command(subcommand)]
     Numbers(NumbersCommand),
     /// Règles d'appel du site : horaires, durée maximale d'un appel, appels par jour
-    #[command(
-        override_usage = "forfaits [--db FICHIER] rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]"
-    )]
     Rules(RulesArgs),
     /// Service de contrôle d'appel : Asterisk demande à Forfaits avant chaque appel (FastAGI)
-    #[command(override_usage = "forfaits [--db FICHIER] agi [--listen ADRESSE:PORT]")]
     Agi(AgiArgs),
     /// Mode site : une base PostgreSQL partagée par les postes et le serveur téléphonique
-    #[command(
-        subcommand,
-        override_usage = "forfaits site init URL | site user add NOM --role admin|caisse|lecture|telephonie | [--db FICHIER] site migrate URL"
-    )]
+    #[command(subcommand)]
     Site(SiteCommand),
 }
 
 #[derive(Debug, Subcommand)]
+#[command(
+    override_usage = "forfaits site init URL | site user add NOM --role admin|caisse|lecture|telephonie | [--db FICHIER] site migrate URL"
+)]
 pub enum SiteCommand {
     /// Crée (ou met à jour) le schéma de la base de site et les rôles du personnel
     #[command(override_usage = "forfaits site init postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")]
     Init(SiteUrlArgs),
     /// Utilisateurs de la base de site
-    #[command(
-        subcommand,
-        override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
-    )]
+    #[command(subcommand)]
     User(SiteUserCommand),
     /// Copie la base SQLite (--db) dans une base de site vide, puis vérifie la copie
     #[command(
-        override_usage = "forfaits [--db FICHIER] site migrate postgres://UTILISATEUR@SERVEUR[:PORT]/BASE"
+        override_usage = usage!("site migrate postgres://UTILISATEUR@SERVEUR[:PORT]/BASE")
     )]
     Migrate(SiteUrlArgs),
 }
@@ -162,15 +136,18 @@ pub struct SiteUrlArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(
+    override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
+)]
 pub enum SiteUserCommand {
     /// Crée une connexion (utilisateur PostgreSQL) dans un rôle
-    #[command(
-        override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
-    )]
     Add(SiteUserArgs),
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
+)]
 pub struct SiteUserArgs {
     /// Nom de connexion (minuscules, chiffres, _ . -)
     #[arg(value_name = "NOM")]
@@ -215,6 +192,9 @@ fn parse_allowance(s: &str) -> Result<Allowance, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")
+)]
 pub struct AccountArgs {
     /// Matricule du compte (14 chiffres)
     #[arg(value_name = "MATRICULE")]
@@ -285,25 +265,21 @@ fn parse_override(s: &str) -> Result<Override, String> {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(
+    override_usage = usage!("numbers block|unblock|privilege|unprivilege|list …")
+)]
 pub enum NumbersCommand {
     /// Interdit un numéro, ou un début de numéro suivi de * (+2168*), à tous les comptes
-    #[command(
-        override_usage = "forfaits [--db FICHIER] numbers block NUMÉRO|PRÉFIXE* --reason TEXTE [--force]"
-    )]
     Block(BlockArgs),
     /// Autorise de nouveau un numéro ou un préfixe interdit
-    #[command(override_usage = "forfaits [--db FICHIER] numbers unblock NUMÉRO|PRÉFIXE*")]
+    #[command(override_usage = usage!("numbers unblock NUMÉRO|PRÉFIXE*"))]
     Unblock(NumberArg),
     /// Rend un numéro joignable par tous les comptes sans touche, jamais enregistré
-    #[command(
-        override_usage = "forfaits [--db FICHIER] numbers privilege NUMÉRO --label TEXTE [--free]"
-    )]
     Privilege(PrivilegeArgs),
     /// Retire un numéro des numéros privilégiés
-    #[command(override_usage = "forfaits [--db FICHIER] numbers unprivilege NUMÉRO")]
+    #[command(override_usage = usage!("numbers unprivilege NUMÉRO"))]
     Unprivilege(NumberArg),
     /// Liste les numéros interdits et privilégiés
-    #[command(override_usage = "forfaits [--db FICHIER] numbers list [--json]")]
     List(ListArgs),
 }
 
@@ -315,6 +291,9 @@ pub struct NumberArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("numbers block NUMÉRO|PRÉFIXE* --reason TEXTE [--force]")
+)]
 pub struct BlockArgs {
     /// Numéro (98765432, +21698765432) ou préfixe suivi de * (+2168*)
     #[arg(value_name = "NUMÉRO|PRÉFIXE*")]
@@ -328,6 +307,9 @@ pub struct BlockArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("numbers privilege NUMÉRO --label TEXTE [--free]")
+)]
 pub struct PrivilegeArgs {
     /// Numéro entier (98765432, +21698765432)
     #[arg(value_name = "NUMÉRO")]
@@ -341,6 +323,7 @@ pub struct PrivilegeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("numbers list [--json]"))]
 pub struct ListArgs {
     /// Un objet JSON par ligne
     #[arg(long)]
@@ -348,6 +331,9 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]")
+)]
 pub struct RulesArgs {
     /// Horaires d'appel : « lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00 », ou « toujours »
     #[arg(long, value_name = "TEXTE")]
@@ -371,6 +357,7 @@ fn parse_per_day(s: &str) -> Result<Override, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("agi [--listen ADRESSE:PORT]"))]
 pub struct AgiArgs {
     /// Adresse et port d'écoute (127.0.0.1:4573 par défaut)
     #[arg(long, value_name = "ADRESSE:PORT")]
@@ -405,6 +392,9 @@ impl Command {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("import FICHIER [--dry-run] [--skip-invalid] [--update-existing]")
+)]
 pub struct ImportArgs {
     /// Fichier CSV, .xlsx ou .ods sans en-tête : nom ; matricule ; identifiant ; téléphones 1 à 10
     #[arg(value_name = "FICHIER")]
@@ -428,6 +418,9 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("export [--out FICHIER] [--format full|import|xlsx] [--sep ';'|',']")
+)]
 pub struct ExportArgs {
     /// Fichier à écrire (sinon la sortie standard)
     #[arg(long, value_name = "FICHIER")]
@@ -458,6 +451,7 @@ fn parse_sep(s: &str) -> Result<u8, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("search TEXTE [--limit N] [--json]"))]
 pub struct SearchArgs {
     /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
     /// (plusieurs mots : tous doivent correspondre)
@@ -481,6 +475,9 @@ pub enum Operation {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("balance MATRICULE credit|debit|correction MONTANT --reason TEXTE")
+)]
 pub struct BalanceArgs {
     /// Matricule du compte (14 chiffres)
     #[arg(value_name = "MATRICULE", display_order = 1)]
@@ -507,6 +504,7 @@ pub struct BalanceArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("backup FICHIER"))]
 pub struct BackupArgs {
     /// Fichier de sauvegarde à écrire
     #[arg(value_name = "FICHIER")]
@@ -514,6 +512,7 @@ pub struct BackupArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("restore FICHIER"))]
 pub struct RestoreArgs {
     /// Sauvegarde à lire (vérifiée avant de remplacer le contenu de la base)
     #[arg(value_name = "FICHIER")]
@@ -521,16 +520,11 @@ pub struct RestoreArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(override_usage = usage!("calls import|export …"))]
 pub enum CallsCommand {
     /// Charge, tarife et débite les appels d'un fichier Master.csv (un fichier déjà chargé ne change rien)
-    #[command(
-        override_usage = "forfaits [--db FICHIER] calls import FICHIER [--match accountcode|src]"
-    )]
     Import(CallsImportArgs),
     /// Exporte l'historique des appels d'un compte en CSV
-    #[command(
-        override_usage = "forfaits [--db FICHIER] calls export MATRICULE [--out FICHIER] [--from DATE] [--to DATE]"
-    )]
     Export(CallsExportArgs),
 }
 
@@ -541,6 +535,9 @@ pub enum MatchArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("calls import FICHIER [--match accountcode|src]")
+)]
 pub struct CallsImportArgs {
     /// Fichier Master.csv (cdr_csv d'Asterisk)
     #[arg(value_name = "FICHIER")]
@@ -558,6 +555,9 @@ pub struct CallsImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("calls export MATRICULE [--out FICHIER] [--from DATE] [--to DATE]")
+)]
 pub struct CallsExportArgs {
     /// Matricule du compte (14 chiffres)
     #[arg(value_name = "MATRICULE")]
@@ -578,13 +578,14 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(override_usage = usage!("tariffs import FICHIER"))]
 pub enum TariffsCommand {
     /// Remplace tous les tarifs par ceux du fichier (en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion)
-    #[command(override_usage = "forfaits [--db FICHIER] tariffs import FICHIER")]
     Import(TariffsImportArgs),
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = usage!("tariffs import FICHIER"))]
 pub struct TariffsImportArgs {
     /// Fichier CSV des tarifs
     #[arg(value_name = "FICHIER")]
@@ -592,6 +593,9 @@ pub struct TariffsImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = usage!("sheet MATRICULE --out FICHIER.pdf | --print [--printer NOM]")
+)]
 pub struct SheetArgs {
     /// Matricule du compte (14 chiffres)
     #[arg(value_name = "MATRICULE")]
