@@ -6,57 +6,52 @@ use forfaits_core::domain::Account;
 use forfaits_core::domain::AccountForm;
 use forfaits_core::store::settings::SettingsForm;
 use forfaits_core::store::Settings;
+use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+/// An account and the day its suspension is judged on.
+#[derive(Debug)]
 pub struct AccountView {
-    pub id: i64,
-    pub nom: String,
-    pub matricule: String,
-    pub identifiant: String,
-    pub etat_compte: bool,
-    pub billing: bool,
-    pub duree_appel_min: Option<u32>,
-    pub duree_totale_s: i64,
-    /// Minor units.
-    pub solde: i64,
-    pub telephones: Vec<Option<String>>,
-    pub cree_le: i64,
-    pub modifie_le: i64,
-    pub duree_max_appel_min: Option<u32>,
-    pub appels_par_jour: Option<u32>,
-    pub suspendu_jusqu_au: Option<chrono::NaiveDate>,
-    pub motif_suspension: String,
-    pub etat_general: &'static str,
-    pub etat_general_libelle: String,
-    /// Calls suspended today (a suspension ends by itself after its last day).
-    pub suspendu: bool,
+    account: Account,
+    today: chrono::NaiveDate,
 }
 
 impl From<Account> for AccountView {
-    fn from(a: Account) -> Self {
+    fn from(account: Account) -> Self {
+        let today = chrono::Local::now().date_naive();
+        AccountView { account, today }
+    }
+}
+
+/// Written by hand so that each of the page's names stands once, beside the field it carries
+/// (a derived view would declare every name, then copy every field into it).
+impl Serialize for AccountView {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let a = &self.account;
         let e = a.etat_general();
-        AccountView {
-            suspendu: a.suspended_on(chrono::Local::now().date_naive()),
-            etat_general: e.code(),
-            etat_general_libelle: e.label(),
-            id: a.id,
-            nom: a.name,
-            matricule: a.matricule,
-            identifiant: a.identifiant,
-            etat_compte: a.enabled,
-            billing: a.billing,
-            duree_appel_min: a.allowance_minutes,
-            duree_totale_s: a.used_seconds,
-            solde: a.balance,
-            telephones: a.phones,
-            cree_le: a.created_at,
-            modifie_le: a.updated_at,
-            duree_max_appel_min: a.max_call_minutes,
-            appels_par_jour: a.calls_per_day,
-            suspendu_jusqu_au: a.suspended_until,
-            motif_suspension: a.suspension_reason,
-        }
+        let mut m = s.serialize_struct("Compte", 20)?;
+        m.serialize_field("id", &a.id)?;
+        m.serialize_field("nom", &a.name)?;
+        m.serialize_field("matricule", &a.matricule)?;
+        m.serialize_field("identifiant", &a.identifiant)?;
+        m.serialize_field("etat_compte", &a.enabled)?;
+        m.serialize_field("billing", &a.billing)?;
+        m.serialize_field("duree_appel_min", &a.allowance_minutes)?;
+        m.serialize_field("duree_totale_s", &a.used_seconds)?;
+        // Minor units.
+        m.serialize_field("solde", &a.balance)?;
+        m.serialize_field("telephones", &a.phones)?;
+        m.serialize_field("cree_le", &a.created_at)?;
+        m.serialize_field("modifie_le", &a.updated_at)?;
+        m.serialize_field("duree_max_appel_min", &a.max_call_minutes)?;
+        m.serialize_field("appels_par_jour", &a.calls_per_day)?;
+        m.serialize_field("suspendu_jusqu_au", &a.suspended_until)?;
+        m.serialize_field("motif_suspension", &a.suspension_reason)?;
+        m.serialize_field("etat_general", e.code())?;
+        m.serialize_field("etat_general_libelle", &e.label())?;
+        // Calls suspended today (a suspension ends by itself after its last day).
+        m.serialize_field("suspendu", &a.suspended_on(self.today))?;
+        m.end()
     }
 }
 
