@@ -6,6 +6,7 @@ use postgres::config::Host;
 use postgres::{Client, Config};
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::pki_types::CertificateDer;
+use rustls::DigitallySignedStruct as Signed;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -97,6 +98,9 @@ impl AnyCertificate {
     }
 }
 
+/// A handshake signature checked (or not) against the server's certificate.
+type Checked = std::result::Result<HandshakeSignatureValid, rustls::Error>;
+
 impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
     fn verify_server_cert(
         &self,
@@ -109,22 +113,12 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
         Ok(rustls::client::danger::ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, self.algorithms())
+    fn verify_tls12_signature(&self, m: &[u8], c: &CertificateDer<'_>, s: &Signed) -> Checked {
+        rustls::crypto::verify_tls12_signature(m, c, s, self.algorithms())
     }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, self.algorithms())
+    fn verify_tls13_signature(&self, m: &[u8], c: &CertificateDer<'_>, s: &Signed) -> Checked {
+        rustls::crypto::verify_tls13_signature(m, c, s, self.algorithms())
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
