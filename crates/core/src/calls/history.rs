@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::export::cell;
 use crate::store::accounts::MAX_PAGE;
 use crate::store::audit::JournalLine;
-use crate::store::shared::{Get, Lite, Param, Queries, Row};
+use crate::store::shared::{in_period, Get, Lite, Param, Queries, Row};
 use crate::store::{Sql, Store};
 use serde::Serialize;
 use std::io::Write;
@@ -50,10 +50,12 @@ pub fn status_label(disposition: &str) -> String {
 }
 
 /// An account's calls in a period (`$2`, `$3`: its bounds, each `NULL` for open).
-const CALLS: &str = "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
-    disposition, tariff_label FROM calls
-    WHERE account_id = $1 AND (CAST($2 AS bigint) IS NULL OR started_at >= $2)
-      AND (CAST($3 AS bigint) IS NULL OR started_at < $3)";
+const CALLS: &str = concat!(
+    "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
+        disposition, tariff_label FROM calls
+     WHERE account_id = $1 AND ",
+    in_period!("started_at")
+);
 
 static COUNT: LazyLock<Sql> =
     LazyLock::new(|| Sql::made(format!("SELECT count(*) FROM ({CALLS}) n")));

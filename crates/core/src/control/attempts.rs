@@ -4,7 +4,7 @@
 use super::{format_granted, Refusal};
 use crate::calls::history::Period;
 use crate::error::Result;
-use crate::store::shared::{Lite, Queries};
+use crate::store::shared::{in_period, Lite, Queries};
 use crate::store::{Sql, Store};
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -41,10 +41,9 @@ pub struct AttemptCounts {
     pub open: u64,
 }
 
-/// The attempts of an account in a period: `$1` the account, `$2`..`$3` the period (typed for
-/// PostgreSQL, which cannot tell from `IS NULL`). One text for both stores.
-const ATTEMPTS_WHERE: &str = "account_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR at >= $2)
-    AND (CAST($3 AS BIGINT) IS NULL OR at < $3)";
+/// The attempts of an account in a period: `$1` the account, `$2`..`$3` the period. One text
+/// for both stores.
+const ATTEMPTS_WHERE: &str = concat!("account_id = $1 AND ", in_period!("at"));
 
 /// An attempt's columns as both stores read them (see [`AttemptHistory::attempt_rows`]): id,
 /// at, uniqueid, asked, number, key, decision, limit_ms, reserved, settled, expires_at.

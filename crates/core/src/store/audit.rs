@@ -1,5 +1,6 @@
 //! Audit log (Journal): who did what, when, to whom.
 
+use super::shared::in_period;
 use super::{rows, Store};
 use crate::domain::{Account, AccountDraft};
 use crate::error::Result;
@@ -97,19 +98,20 @@ pub struct AuditFilter {
 }
 
 /// A page of the Journal, newest first, in one text for both stores: `$1` the words searched
-/// (`%…%`), `$2`..`$3` the period (typed for PostgreSQL, which cannot tell from `IS NULL`),
-/// `$4` and `$5` the page. `lower` on both sides, so that
+/// (`%…%`), `$2`..`$3` the period, `$4` and `$5` the page. `lower` on both sides, so that
 /// PostgreSQL's LIKE ignores case as SQLite's does (for ASCII letters there; for every letter
 /// on a site).
-pub(crate) const AUDIT_PAGE: &str =
+pub(crate) const AUDIT_PAGE: &str = concat!(
     "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
      FROM audit
      WHERE ($1 = '%%' OR lower(action) LIKE lower($1)
             OR lower(coalesce(matricule, '')) LIKE lower($1)
             OR lower(coalesce(name, '')) LIKE lower($1) OR lower(details) LIKE lower($1)
             OR lower(operator) LIKE lower($1))
-       AND (CAST($2 AS BIGINT) IS NULL OR at >= $2) AND (CAST($3 AS BIGINT) IS NULL OR at < $3)
-     ORDER BY id DESC LIMIT $4 OFFSET $5";
+       AND ",
+    in_period!("at"),
+    " ORDER BY id DESC LIMIT $4 OFFSET $5"
+);
 
 impl AuditFilter {
     /// The words searched, as `LIKE` reads them (their own `%` and `_` taken out).

@@ -103,6 +103,22 @@ impl Row for () {
     }
 }
 
+/// `column` within the period `$2`..`$3`, each bound `NULL` for open; cast because PostgreSQL
+/// cannot type a parameter it only sees in `IS NULL`. Every query by period says it so.
+macro_rules! in_period {
+    ($column:literal) => {
+        concat!(
+            "(CAST($2 AS bigint) IS NULL OR ",
+            $column,
+            " >= $2)
+             AND (CAST($3 AS bigint) IS NULL OR ",
+            $column,
+            " < $3)"
+        )
+    };
+}
+pub(crate) use in_period;
+
 macro_rules! tuple_row {
     ($($t:ident $i:tt),+) => {
         impl<$($t: Column),+> Row for ($($t,)+) {
