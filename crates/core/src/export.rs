@@ -232,6 +232,8 @@ struct RowFormatter<'s> {
     settings: &'s Settings,
     dates: LocalCache,
     dates2: LocalCache,
+    /// The day every *Etat général* of the file is judged on.
+    today: chrono::NaiveDate,
 }
 
 impl<'s> RowFormatter<'s> {
@@ -241,6 +243,7 @@ impl<'s> RowFormatter<'s> {
             settings,
             dates: LocalCache::default(),
             dates2: LocalCache::default(),
+            today: chrono::Local::now().date_naive(),
         }
     }
 
@@ -273,7 +276,7 @@ impl<'s> RowFormatter<'s> {
                         .and_then(|_| w.write_field(&a.matricule))
                         .and_then(|_| w.write_field(&a.identifiant))
                         .and_then(|_| w.write_field(switch_label(a.enabled)))
-                        .and_then(|_| w.write_field(a.etat_general().label()))
+                        .and_then(|_| w.write_field(a.etat_on(self.today).label()))
                         .and_then(|_| w.write_field(&money))
                         .and_then(|_| {
                             a.phones

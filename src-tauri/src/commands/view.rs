@@ -28,7 +28,7 @@ impl From<Account> for AccountView {
 impl Serialize for AccountView {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let a = &self.account;
-        let e = a.etat_general();
+        let e = a.etat_on(self.today);
         let mut m = s.serialize_struct("Compte", 20)?;
         m.serialize_field("id", &a.id)?;
         m.serialize_field("nom", &a.name)?;

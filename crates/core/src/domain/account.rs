@@ -5,7 +5,6 @@ use super::field::{shown, Field, FieldError};
 use super::money::{Currency, Money};
 use super::name::Name;
 use super::phone::{same_number, CountryCode, Phone};
-use super::state::{etat_general, EtatGeneral, EtatInputs};
 
 pub const KEYS: usize = 10;
 
@@ -181,19 +180,6 @@ pub struct Account {
 }
 
 impl Account {
-    pub fn etat_general(&self) -> EtatGeneral {
-        etat_general(&EtatInputs {
-            enabled: self.enabled,
-            billing: self.billing,
-            balance_minor: self.balance,
-            allowance_minutes: self.allowance_minutes,
-            used_seconds: self.used_seconds,
-            has_numbers: self.phones.iter().any(|p| p.is_some()),
-            suspended_until: self.suspended_until,
-            today: chrono::Local::now().date_naive(),
-        })
-    }
-
     /// Whether calls are suspended on `today` (the suspension's last day included).
     pub fn suspended_on(&self, today: chrono::NaiveDate) -> bool {
         self.suspended_until.is_some_and(|d| d >= today)

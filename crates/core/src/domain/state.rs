@@ -1,5 +1,6 @@
 //! Account state, billing switch and the derived *Etat général* ("why can't this person call?").
 
+use super::Account;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -47,35 +48,31 @@ impl EtatGeneral {
     }
 }
 
-/// Inputs of the derivation, kept separate so the rule is one pure function.
-pub struct EtatInputs {
-    pub enabled: bool,
-    pub billing: bool,
-    pub balance_minor: i64,
-    pub allowance_minutes: Option<u32>,
-    pub used_seconds: i64,
-    pub has_numbers: bool,
-    /// Last day of a suspension, if any, and the local day it is now.
-    pub suspended_until: Option<NaiveDate>,
-    pub today: NaiveDate,
-}
+impl Account {
+    /// *Etat général* on `today` (a local day): the first reason, in the window's order, why
+    /// this person cannot call. A list of a million accounts asks the day once.
+    pub fn etat_on(&self, today: NaiveDate) -> EtatGeneral {
+        if !self.enabled {
+            EtatGeneral::CompteDesactive
+        } else if let Some(d) = self.suspended_until.filter(|d| *d >= today) {
+            EtatGeneral::Suspendu(d)
+        } else if self.billing && self.balance <= 0 {
+            EtatGeneral::SoldeEpuise
+        } else if self
+            .allowance_minutes
+            .is_some_and(|m| self.used_seconds >= i64::from(m) * 60)
+        {
+            EtatGeneral::ForfaitEpuise
+        } else if !self.phones.iter().any(Option::is_some) {
+            EtatGeneral::AucunNumero
+        } else {
+            EtatGeneral::Operationnel
+        }
+    }
 
-pub fn etat_general(i: &EtatInputs) -> EtatGeneral {
-    if !i.enabled {
-        EtatGeneral::CompteDesactive
-    } else if let Some(d) = i.suspended_until.filter(|d| *d >= i.today) {
-        EtatGeneral::Suspendu(d)
-    } else if i.billing && i.balance_minor <= 0 {
-        EtatGeneral::SoldeEpuise
-    } else if i
-        .allowance_minutes
-        .is_some_and(|m| i.used_seconds >= m as i64 * 60)
-    {
-        EtatGeneral::ForfaitEpuise
-    } else if !i.has_numbers {
-        EtatGeneral::AucunNumero
-    } else {
-        EtatGeneral::Operationnel
+    /// *Etat général* today.
+    pub fn etat_general(&self) -> EtatGeneral {
+        self.etat_on(chrono::Local::now().date_naive())
     }
 }
 
@@ -107,33 +104,47 @@ pub fn format_duration(seconds: i64) -> String {
 mod tests {
     use super::*;
 
-    fn base() -> EtatInputs {
-        EtatInputs {
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
+    /// An account nothing blocks: enabled, billed with money left, minutes left, one number.
+    fn base() -> Account {
+        let mut phones = vec![None; crate::domain::KEYS];
+        phones[0] = Some("+21698765432".to_string());
+        Account {
+            id: 1,
+            name: "Ben Ali Ahmed".into(),
+            matricule: "12345678901234".into(),
+            identifiant: "1234567".into(),
             enabled: true,
             billing: true,
-            balance_minor: 1000,
             allowance_minutes: Some(10),
             used_seconds: 0,
-            has_numbers: true,
+            balance: 1000,
+            phones,
+            created_at: 0,
+            updated_at: 0,
+            max_call_minutes: None,
+            calls_per_day: None,
             suspended_until: None,
-            today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            suspension_reason: String::new(),
         }
     }
 
     #[test]
     fn a_suspension_shows_after_disabled_and_ends_after_its_last_day() {
-        let today = base().today;
-        let mut i = base();
-        i.suspended_until = Some(today);
-        assert_eq!(etat_general(&i).label(), "Suspendu jusqu'au 01/12/2026");
-        i.balance_minor = 0;
-        assert_eq!(etat_general(&i).code(), "suspendu", "before Solde épuisé");
-        i.enabled = false;
-        assert_eq!(etat_general(&i), EtatGeneral::CompteDesactive);
-        i.enabled = true;
-        i.suspended_until = today.pred_opt();
+        let mut a = base();
+        a.suspended_until = Some(today());
+        assert_eq!(a.etat_on(today()).label(), "Suspendu jusqu'au 01/12/2026");
+        a.balance = 0;
+        assert_eq!(a.etat_on(today()).code(), "suspendu", "before Solde épuisé");
+        a.enabled = false;
+        assert_eq!(a.etat_on(today()), EtatGeneral::CompteDesactive);
+        a.enabled = true;
+        a.suspended_until = today().pred_opt();
         assert_eq!(
-            etat_general(&i),
+            a.etat_on(today()),
             EtatGeneral::SoldeEpuise,
             "ended yesterday"
         );
@@ -141,18 +152,18 @@ mod tests {
 
     #[test]
     fn operational_when_nothing_blocks() {
-        assert_eq!(etat_general(&base()), EtatGeneral::Operationnel);
+        assert_eq!(base().etat_on(today()), EtatGeneral::Operationnel);
     }
 
     #[test]
     fn disabled_account_wins_over_everything() {
-        let i = EtatInputs {
+        let a = Account {
             enabled: false,
-            balance_minor: 0,
-            has_numbers: false,
+            balance: 0,
+            phones: vec![None; crate::domain::KEYS],
             ..base()
         };
-        assert_eq!(etat_general(&i), EtatGeneral::CompteDesactive);
+        assert_eq!(a.etat_on(today()), EtatGeneral::CompteDesactive);
     }
 
     #[test]
@@ -161,12 +172,12 @@ mod tests {
             (true, EtatGeneral::SoldeEpuise),
             (false, EtatGeneral::Operationnel),
         ] {
-            let i = EtatInputs {
-                balance_minor: 0,
+            let a = Account {
+                balance: 0,
                 billing,
                 ..base()
             };
-            assert_eq!(etat_general(&i), want, "billing {billing}");
+            assert_eq!(a.etat_on(today()), want, "billing {billing}");
         }
     }
 
@@ -177,13 +188,13 @@ mod tests {
             (600, Some(10), EtatGeneral::ForfaitEpuise),
             (10_000, None, EtatGeneral::Operationnel), // unlimited
         ] {
-            let i = EtatInputs {
+            let a = Account {
                 used_seconds,
                 allowance_minutes,
                 ..base()
             };
             assert_eq!(
-                etat_general(&i),
+                a.etat_on(today()),
                 want,
                 "{used_seconds} s of {allowance_minutes:?} min"
             );
@@ -192,11 +203,11 @@ mod tests {
 
     #[test]
     fn no_number_is_reported_last() {
-        let i = EtatInputs {
-            has_numbers: false,
+        let a = Account {
+            phones: vec![None; crate::domain::KEYS],
             ..base()
         };
-        assert_eq!(etat_general(&i), EtatGeneral::AucunNumero);
+        assert_eq!(a.etat_on(today()), EtatGeneral::AucunNumero);
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn write<W: Write + Seek + Send>(
             .map_err(xlsx_err)?;
     }
 
+    let today = chrono::Local::now().date_naive();
     let mut n = 0u64;
     store.each_account(&mut |a| {
         let row = (n + 1) as u32;
@@ -131,7 +132,7 @@ pub fn write<W: Write + Seek + Send>(
         put_text(sheet, &mut c, &a.matricule, Some(&text))?;
         put_text(sheet, &mut c, &a.identifiant, Some(&text))?;
         put_text(sheet, &mut c, switch_label(a.enabled), None)?;
-        put_text(sheet, &mut c, &a.etat_general().label(), None)?;
+        put_text(sheet, &mut c, &a.etat_on(today).label(), None)?;
         // Minor units to units: exact for any balance a person can type (≤ 10^15 minor units).
         let units = a.balance as f64 / 10f64.powi(i32::from(settings.currency.decimals));
         sheet
