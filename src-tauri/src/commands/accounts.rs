@@ -24,7 +24,7 @@ pub async fn lister_comptes(state: Call<'_>, requete: ListQuery) -> Result<PageV
             Ok(PageView {
                 total: p.total,
                 decalage: p.offset,
-                lignes: p.rows.into_iter().map(AccountView::from).collect(),
+                lignes: AccountView::page(p.rows),
             })
         })
         .await

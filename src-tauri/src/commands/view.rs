@@ -23,6 +23,15 @@ impl From<Account> for AccountView {
     }
 }
 
+impl AccountView {
+    /// A page of accounts, every one judged on the same day.
+    pub fn page(accounts: Vec<Account>) -> Vec<AccountView> {
+        let today = chrono::Local::now().date_naive();
+        let view = |account| AccountView { account, today };
+        accounts.into_iter().map(view).collect()
+    }
+}
+
 /// Written by hand so that each of the page's names stands once, beside the field it carries
 /// (a derived view would declare every name, then copy every field into it).
 impl Serialize for AccountView {
