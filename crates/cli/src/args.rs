@@ -10,6 +10,10 @@ macro_rules! usage {
     };
 }
 
+/// Usage lines of a command group that has one command: the group's and the command's.
+const SITE_USER_ADD: &str = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]";
+const TARIFFS_IMPORT: &str = usage!("tariffs import FICHIER");
+
 const TEMPLATE: &str = "\
 {about-with-newline}
 Utilisation : {usage}
@@ -136,18 +140,14 @@ pub struct SiteUrlArgs {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(
-    override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
-)]
+#[command(override_usage = SITE_USER_ADD)]
 pub enum SiteUserCommand {
     /// Crée une connexion (utilisateur PostgreSQL) dans un rôle
     Add(SiteUserArgs),
 }
 
 #[derive(Debug, Args)]
-#[command(
-    override_usage = "forfaits [--db URL] site user add NOM --role admin|caisse|lecture|telephonie [--password-stdin]"
-)]
+#[command(override_usage = SITE_USER_ADD)]
 pub struct SiteUserArgs {
     /// Nom de connexion (minuscules, chiffres, _ . -)
     #[arg(value_name = "NOM")]
@@ -578,14 +578,14 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(override_usage = usage!("tariffs import FICHIER"))]
+#[command(override_usage = TARIFFS_IMPORT)]
 pub enum TariffsCommand {
     /// Remplace tous les tarifs par ceux du fichier (en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion)
     Import(TariffsImportArgs),
 }
 
 #[derive(Debug, Args)]
-#[command(override_usage = usage!("tariffs import FICHIER"))]
+#[command(override_usage = TARIFFS_IMPORT)]
 pub struct TariffsImportArgs {
     /// Fichier CSV des tarifs
     #[arg(value_name = "FICHIER")]

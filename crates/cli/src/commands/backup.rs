@@ -11,8 +11,8 @@ pub fn run(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
 
 pub fn restore(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
     let r = store.restore_from(&a.file)?;
-    let (file, kept, accounts) = (a.file.display(), r.precedente.display(), r.comptes);
-    let accounts = super::thousands(accounts);
+    let (file, kept) = (a.file.display(), r.precedente.display());
+    let accounts = super::thousands(r.comptes);
     super::w(writeln!(
         io.out,
         "Base restaurée depuis {file} ({accounts} comptes). L'ancienne base est gardée dans {kept}."
