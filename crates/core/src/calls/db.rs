@@ -10,7 +10,7 @@ use crate::store::columns::PHONE_LIST;
 use crate::store::ledger::MovementKind;
 use crate::store::shared::{self, Param, Queries};
 use crate::store::Sql;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::LazyLock;
 
 /// What a load needs of the account a record names.
@@ -207,11 +207,7 @@ impl<'c> CallsDb for Lite<'c> {
 
     /// Through the statement prepared once: one per record.
     fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
-        let p = row.params();
-        Ok(self
-            .insert_call
-            .execute(params_from_iter(p.iter().map(|v| v.sqlite())))?
-            == 1)
+        Ok(self.insert_call.execute(shared::lite(&row.params()))? == 1)
     }
 
     /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,

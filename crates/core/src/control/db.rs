@@ -224,9 +224,9 @@ pub(crate) trait ControlDb: Queries {
     /// hold released and the attempt settled.
     fn bill(&mut self, b: &Bill<'_>) -> Result<()> {
         let open = b.open;
-        let after = match b.debit {
-            0 => None,
-            _ => Some(self.debit(b)?),
+        let after = match b.debit > 0 {
+            true => Some(self.debit(b)?),
+            false => None,
         };
         let tariff = open.tariff.as_ref();
         let call_id: i64 = self.value(

@@ -507,10 +507,10 @@ impl Gather {
     }
 }
 
-/// Reads and writes bucket rows; an empty blob deletes the bucket.
 /// The postings of one bucket (searches read them too).
 pub(crate) const BUCKET_POSTINGS: &str = "SELECT postings FROM search_buckets WHERE bucket = ?1";
 
+/// Reads and writes bucket rows; an empty blob deletes the bucket.
 struct BucketStore<'c>(BlobTable<'c>);
 
 impl<'c> BucketStore<'c> {

@@ -163,12 +163,12 @@ pub(crate) fn signed(kind: MovementKind, amount: Money) -> i64 {
     }
 }
 
-/// Adds `amount` to the balance and appends the movement, in the caller's transaction.
-/// Returns the new balance.
 /// Adds to an account's balance (a debit adds a negative amount): the balance after.
 pub(crate) static ADD_TO_BALANCE: super::Sql =
     super::Sql::new("UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance");
 
+/// Adds `amount` to the balance and appends the movement, in the caller's transaction.
+/// Returns the new balance.
 pub(crate) fn apply(
     conn: &Connection,
     account_id: i64,

@@ -160,7 +160,8 @@ pub(crate) trait Queries {
 /// The desk's SQLite file (a transaction or a savepoint of it), its statements cached.
 pub(crate) struct Lite<'c>(pub &'c Connection);
 
-fn lite<'p>(p: &'p [&dyn Param]) -> impl rusqlite::Params + 'p {
+/// A parameter list as rusqlite takes it.
+pub(crate) fn lite<'p>(p: &'p [&dyn Param]) -> impl rusqlite::Params + 'p {
     params_from_iter(p.iter().map(|v| v.sqlite()))
 }
 
