@@ -707,8 +707,23 @@ mod desk_commands {
             before
         );
 
+        // Another desk's account write in progress holds the account-writes lock: the new
+        // country code waits for it to commit, so that its search text is made again too.
+        let mut other = cluster().session(&name);
+        let lock = forfaits_core::site::ACCOUNT_WRITES_LOCK;
+        other.send(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock_shared({lock});"
+        ));
+        let saved = std::thread::scope(|s| {
+            let save = s.spawn(|| call(&w, "enregistrer_parametres", settings("+33", 3, "500")));
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            assert!(!save.is_finished(), "saved during another desk's write");
+            other.send("COMMIT;");
+            save.join().unwrap()
+        });
+
         // Saved: the numbers written without « + » now read as French ones, in the search too.
-        let saved = call(&w, "enregistrer_parametres", settings("+33", 3, "500")).unwrap();
+        let saved = saved.unwrap();
         assert_eq!(
             (&saved["indicatif"], &saved["duree_defaut"]),
             (&json!("+33"), &json!(90)),
@@ -720,6 +735,20 @@ mod desk_commands {
             value("SELECT operator || ' ' || action FROM audit ORDER BY id DESC LIMIT 1"),
             format!("{user} Paramètres modifiés")
         );
+        // And an account write waits while the country code is being changed.
+        other.send(&format!("BEGIN; SELECT pg_advisory_xact_lock({lock});"));
+        std::thread::scope(|s| {
+            let args =
+                json!({ "formulaire": form("Abonné Attente", "20000000000005", "7000005", "") });
+            let add = s.spawn(|| call(&w, "creer_compte", args));
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            assert!(
+                !add.is_finished(),
+                "written during a change of country code"
+            );
+            other.send("COMMIT;");
+            add.join().unwrap().unwrap();
+        });
 
         // Paramètres → Règles d'appel.
         let rules = json!({ "formulaire": {

@@ -208,3 +208,54 @@ pub fn roles_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// A `psql` session kept open as the superuser, to hold a transaction while a test acts.
+pub struct Session {
+    child: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Cluster {
+    pub fn session(&self, db: &str) -> Session {
+        let mut child = Command::new("psql")
+            .args([
+                "-X",
+                "-qAt",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+            ])
+            .arg(self.port.to_string())
+            .args(["-U", "postgres", "-d", db])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        Session { child, out }
+    }
+}
+
+impl Session {
+    /// Runs `sql` and returns once `psql` has done it.
+    pub fn send(&mut self, sql: &str) {
+        use std::io::{BufRead, Write};
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{sql}\n\\echo fait").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        while line.trim() != "fait" {
+            line.clear();
+            assert!(self.out.read_line(&mut line).unwrap() > 0, "psql ended");
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -290,19 +290,19 @@ impl SiteStore {
     /// Saves the edited fields of an account (not its balance nor its minutes), audited.
     pub fn update_account(&mut self, id: i64, d: &AccountDraft) -> Result<Account> {
         let before = self.get_account(id)?;
-        let row = AccountRow::new(d, &self.settings()?.country_code);
         let sql = format!(
             "UPDATE accounts SET {}, updated_at = $19 WHERE id = $20",
             AccountRow::columns().2
         );
         let t = now();
-        let mut params = row.params();
-        params.extend([&t as &(dyn ToSql + Sync), &id]);
         let details = crate::store::accounts::describe_changes(&before, d);
         let refused = self.refusal("modifier un compte");
         {
             let mut client = self.client.borrow_mut();
             let mut tx = client.transaction().map_err(&refused)?;
+            let row = AccountRow::new(d, &super::settings::settings_held(&mut tx)?.country_code);
+            let mut params = row.params();
+            params.extend([&t as &(dyn ToSql + Sync), &id]);
             tx.execute(&sql, &params).map_err(|e| {
                 if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
                     row.taken_meanwhile()

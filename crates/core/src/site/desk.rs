@@ -33,18 +33,18 @@ impl Desk for SiteStore {
         if !dup.is_empty() {
             return Err(Error::Fields(dup));
         }
-        let row = AccountRow::new(d, &self.settings()?.country_code);
         let (names, values, _) = AccountRow::columns();
         let sql = format!(
             "INSERT INTO accounts ({names}, balance, created_at, updated_at)
              VALUES ({values}, $19, $20, $20) RETURNING id"
         );
         let t = now();
-        let mut params = row.params();
-        params.extend([&opening.0 as &(dyn ToSql + Sync), &t]);
         let refused = self.refusal("ajouter un compte");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
+        let row = AccountRow::new(d, &super::settings::settings_held(&mut tx)?.country_code);
+        let mut params = row.params();
+        params.extend([&opening.0 as &(dyn ToSql + Sync), &t]);
         let id: i64 = tx
             .query_one(&sql, &params)
             .map_err(|e| {

@@ -248,12 +248,14 @@ impl SiteStore {
         opts: ImportOptions,
         (source, mut report, mut events): Opened<'_>,
     ) -> Result<ImportReport> {
-        let settings = self.settings()?;
         let rules = self.number_rules()?;
-        let cc = settings.country_code.clone();
         let refused = self.refusal("importer des comptes");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
+        // The settings read under the account-writes lock: a new country code waits for the
+        // import, which makes every search text with the one in force.
+        let settings = super::settings::settings_held(&mut tx)?;
+        let cc = settings.country_code.clone();
         // Other desks' writes to the accounts wait for the import (reads go on): the ids the
         // import creates follow each other, and no account appears between the checks and COPY.
         tx.batch_execute("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE")

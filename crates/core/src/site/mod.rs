@@ -30,6 +30,7 @@ use std::cell::RefCell;
 pub use connect::{is_site_url, password_from_pgpass};
 pub use init::{add_user, init};
 pub use migrate::{migrate, Migrated};
+pub use settings::ACCOUNT_WRITES_LOCK;
 
 /// Newest schema version of a site database; the same numbers as the SQLite schema (a test
 /// checks that both lists end at the same version).
@@ -188,13 +189,7 @@ impl SiteStore {
     }
 
     pub fn settings(&self) -> Result<Settings> {
-        let rows = self
-            .client
-            .borrow_mut()
-            .query("SELECT key, value FROM settings", &[])?;
-        let values: std::collections::HashMap<String, String> =
-            rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-        Settings::from_values(|k| Ok(values.get(k).cloned()))
+        read_settings(&mut *self.client.borrow_mut())
     }
 
     /// Maps the server's refusal of `action` (« supprimer un compte ») to the French sentence
@@ -231,6 +226,14 @@ impl SiteStore {
 }
 
 /// Whether `e` is the server's refusal of a privilege (through shared code).
+/// The settings as `client` (a connection or a transaction) reads them.
+pub(crate) fn read_settings(client: &mut impl postgres::GenericClient) -> Result<Settings> {
+    let rows = client.query("SELECT key, value FROM settings", &[])?;
+    let values: std::collections::HashMap<String, String> =
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Settings::from_values(|k| Ok(values.get(k).cloned()))
+}
+
 pub(crate) fn is_role_refusal(e: &Error) -> bool {
     matches!(e, Error::Rejected(m) if m == ROLE_REFUSED)
 }
