@@ -762,6 +762,8 @@ mod desk_commands {
         // A site's backups are its server's: refused in French if the page asks anyway.
         let e = call(&w, "infos_sauvegardes", json!({})).unwrap_err();
         assert!(said(&e).contains("« Sauvegardes »"), "{e}");
+        let e = call(&w, "ouvrir_dossier", json!({ "quel": "sauvegardes" })).unwrap_err();
+        assert!(said(&e).contains("pg_dump"), "{e}");
     }
 
     #[test]

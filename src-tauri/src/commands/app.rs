@@ -235,6 +235,10 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
                 ("donnees", Some(f)) => f.donnees,
                 ("journaux", Some(f)) => f.journaux,
                 ("sauvegardes", Some(f)) if !f.sauvegardes.is_empty() => f.sauvegardes,
+                // A site's backups are its server's.
+                ("sauvegardes", Some(_)) => {
+                    return Err(forfaits_core::base::sqlite_only("Sauvegardes", None))
+                }
                 _ => return Err(Error::Rejected(format!("Dossier inconnu : {quel}."))),
             };
             let path = std::path::PathBuf::from(&dir);
