@@ -15,6 +15,7 @@ use crate::import::{open_import, ImportOptions, ImportReport, Progress};
 use crate::rating::Tariff;
 use crate::rules::numbers::NumberStore;
 use crate::rules::{AccountRules, NumberRules};
+use crate::rules::{SiteRulesChange, SiteRulesForm};
 use crate::sheet::Sheet;
 use crate::site::SiteStore;
 use crate::store::accounts::{Deleted, ListQuery, Page};
@@ -41,6 +42,14 @@ pub trait Basics {
     /// The Journal's line of an export written to a file (on a site, also for a role that may
     /// not write the Journal otherwise).
     fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()>;
+    /// Saves the site's call rules already checked, with their Journal's line.
+    fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings>;
+
+    /// *Paramètres → Règles d'appel* as typed: every error at once under its field, nothing
+    /// saved on one.
+    fn save_site_rules_form(&mut self, f: &SiteRulesForm) -> Result<Settings> {
+        self.save_site_rules(&f.change()?)
+    }
 
     /// *Paramètres* as typed: every error at once under its field, nothing saved on one.
     fn save_settings_form(&mut self, f: &SettingsForm) -> Result<Settings> {
@@ -69,6 +78,9 @@ macro_rules! basics {
             }
             fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
                 <$store>::journal_export(self, a, j)
+            }
+            fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
+                <$store>::save_site_rules(self, c)
             }
         }
     )*};
@@ -206,15 +218,6 @@ impl Base {
             Base::Local(s) => crate::tariffs::import_tariffs(s, path, dry_run),
             Base::Site(s) => s.import_tariffs(path, dry_run),
         }
-    }
-
-    pub fn save_site_rules(&mut self, c: &crate::rules::SiteRulesChange) -> Result<Settings> {
-        both!(self, s => s.save_site_rules(c))
-    }
-
-    /// *Paramètres → Règles d'appel* as typed (every error at once, nothing saved on one).
-    pub fn save_site_rules_form(&mut self, f: &crate::rules::SiteRulesForm) -> Result<Settings> {
-        self.save_site_rules(&f.change()?)
     }
 
     pub fn privileged_numbers(&self) -> Result<Vec<crate::rules::numbers::PrivilegedNumber>> {

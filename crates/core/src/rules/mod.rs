@@ -289,12 +289,6 @@ impl Store {
         tx.commit()?;
         self.settings()
     }
-
-    /// *Paramètres → Règles d'appel* as typed: every error at once, under its field, and
-    /// nothing saved if there is one.
-    pub fn save_site_rules_form(&mut self, f: &SiteRulesForm) -> Result<Settings> {
-        self.save_site_rules(&f.change()?)
-    }
 }
 
 /// An account's own call rules: the checks and the Journal's words once, the row written by
