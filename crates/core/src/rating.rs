@@ -46,6 +46,34 @@ pub fn cost(billed_s: i64, t: &Tariff) -> Option<i64> {
     per_time.checked_add(t.frais_connexion)
 }
 
+/// Whether an ended call was answered: only such a call is billed and counts in *Durée totale*.
+pub fn answered(disposition: &str, billsec: i64) -> bool {
+    disposition == "ANSWERED" && billsec > 0
+}
+
+impl Tariff {
+    /// Seconds billed for `billsec` answered seconds under this tariff.
+    pub fn billed_seconds(&self, billsec: i64) -> i64 {
+        billed_seconds(billsec, self.bloc_initial_s, self.bloc_s)
+    }
+
+    /// Billed seconds and cost of a call of `billsec` answered seconds; `None` as [`cost`].
+    pub fn rate(&self, billsec: i64) -> Option<(i64, i64)> {
+        let billed = self.billed_seconds(billsec);
+        Some((billed, cost(billed, self)?))
+    }
+}
+
+/// What an ended call is billed, the same whether its record is loaded from Master.csv or its
+/// hang-up reaches the call-control service: billed seconds and cost by its tariff when it was
+/// answered, nothing otherwise. `None` when the cost does not fit (see [`cost`]).
+pub fn rate_call(answered: bool, billsec: i64, tariff: Option<&Tariff>) -> Option<(i64, i64)> {
+    match (answered, tariff) {
+        (true, Some(t)) => t.rate(billsec),
+        _ => Some((0, 0)),
+    }
+}
+
 /// A dialed number in international form (`+216…`): separators removed, `00` becomes `+`,
 /// a number without either gets the country code. `None` when it is not a phone number
 /// (service codes such as `*97`, extensions such as `s`).

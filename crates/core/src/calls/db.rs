@@ -6,6 +6,7 @@ use super::AccountCtx;
 use crate::domain::phone::CountryCode;
 use crate::domain::KEYS;
 use crate::error::Result;
+use crate::rating::Tariff;
 use crate::store::columns::PHONE_LIST;
 use crate::store::ledger::MovementKind;
 use crate::store::shared::{self, Param, Queries};
@@ -34,14 +35,18 @@ static LOADED_UNDER_UNIQUEID: Sql = Sql::new(
     "SELECT 1 FROM calls WHERE dedup_hash = $1 AND dedup_key = $2
         AND started_at = $3 AND dialed = $4 AND billsec = $5",
 );
+/// Every call, loaded from a file or billed at hang-up, is written by this one statement; nothing
+/// when another call holds its `dedup_hash`. (`RETURNING id` would make SQLite's loads 60% slower:
+/// the hang-up asks for its call's id afterwards, by hash.)
 static INSERT_CALL: Sql = Sql::new(
     "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
         key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-        tariff_label, balance_after, loaded_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        tariff_label, balance_after, loaded_at, agi_uniqueid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (dedup_hash) DO NOTHING",
 );
 static DEDUP_KEY_OF: Sql = Sql::new("SELECT dedup_key FROM calls WHERE dedup_hash = $1");
+pub(crate) static CALL_ID_OF: Sql = Sql::new("SELECT id FROM calls WHERE dedup_hash = $1");
 static UPDATE_ACCOUNT: Sql =
     Sql::new("UPDATE accounts SET balance = $2, used_seconds = $3 WHERE id = $1");
 
@@ -53,7 +58,7 @@ pub(crate) fn known(q: &mut impl Queries) -> Result<Known> {
     })
 }
 
-/// One call as a load writes it.
+/// One call as it is stored, from a loaded record or a hang-up.
 pub(crate) struct CallRow<'a> {
     pub account_id: i64,
     pub dedup_key: &'a str,
@@ -67,15 +72,32 @@ pub(crate) struct CallRow<'a> {
     pub billsec: i64,
     pub billed_s: i64,
     pub cost: i64,
-    pub tariff_prefix: Option<&'a str>,
-    pub tariff_label: Option<&'a str>,
+    pub tariff: Option<&'a Tariff>,
     pub balance_after: Option<i64>,
     pub loaded_at: i64,
+    /// The channel's uniqueid when the call was billed at hang-up (SPEC §11).
+    pub agi_uniqueid: Option<&'a str>,
 }
 
 impl CallRow<'_> {
+    /// Writes the row ([`INSERT_CALL`]) under its hash, or under the next free value when
+    /// another call holds it (two keys with one 64-bit hash; lookups compare the keys, so this
+    /// stays exact): true when written, under `self.dedup_hash`; false when this very call (same
+    /// key) is already stored.
+    fn write<D: CallsTable + ?Sized>(&mut self, db: &mut D) -> Result<bool> {
+        loop {
+            if db.insert_call(self)? {
+                return Ok(true);
+            }
+            if db.dedup_key_of(self.dedup_hash)? == self.dedup_key {
+                return Ok(false);
+            }
+            self.dedup_hash = self.dedup_hash.wrapping_add(1);
+        }
+    }
+
     /// [`INSERT_CALL`]'s parameters.
-    pub fn params(&self) -> [&dyn Param; 16] {
+    fn params(&self) -> [&dyn Param; 17] {
         [
             &self.account_id,
             &self.dedup_key,
@@ -89,18 +111,46 @@ impl CallRow<'_> {
             &self.billsec,
             &self.billed_s,
             &self.cost,
-            &self.tariff_prefix,
-            &self.tariff_label,
+            self.tariff.map_or(&NO_TEXT as &dyn Param, |t| &t.prefixe),
+            self.tariff.map_or(&NO_TEXT as &dyn Param, |t| &t.libelle),
             &self.balance_after,
             &self.loaded_at,
+            &self.agi_uniqueid,
         ]
+    }
+}
+
+/// NULL, for a call without tariff.
+static NO_TEXT: Option<&str> = None;
+
+/// Where calls are written: a load's transaction, or the call-control service's.
+pub(crate) trait CallsTable {
+    /// [`INSERT_CALL`]: false when its `dedup_hash` is taken.
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool>;
+
+    /// The key of the call stored under `hash`.
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String>;
+
+    /// Writes the call (see [`CallRow::write`]): false when it is already stored.
+    fn write_call(&mut self, row: &mut CallRow<'_>) -> Result<bool> {
+        row.write(self)
+    }
+}
+
+impl<Q: Queries + ?Sized> CallsTable for Q {
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
+        Ok(self.execute(&INSERT_CALL, &row.params())? == 1)
+    }
+
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
+        self.value(&DEDUP_KEY_OF, &[&hash])
     }
 }
 
 /// What a load reads and writes, once per store (SQLite here, a site in `site/calls.rs`); the
 /// matching, rating and the report are the same code for both. Every method runs in the load's
 /// transaction.
-pub(crate) trait CallsDb {
+pub(crate) trait CallsDb: CallsTable {
     type Q: Queries;
     /// The load's transaction, for what both stores ask alike.
     fn q(&mut self) -> &mut Self::Q;
@@ -109,11 +159,6 @@ pub(crate) trait CallsDb {
     fn account_ctx(&mut self, code: &str, cc: &CountryCode) -> Result<Option<AccountCtx>>;
     /// *Appel* movements, in order.
     fn insert_movements(&mut self, rows: &[AppelRow], at: i64, operator: &str) -> Result<()>;
-
-    /// Inserts the call unless its `dedup_hash` is already taken: true when inserted.
-    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
-        Ok(self.q().execute(&INSERT_CALL, &row.params())? == 1)
-    }
 
     /// Whether a record with a uniqueid is a call the database already holds under another
     /// identity: billed at hang-up by the call-control service (same uniqueid and answered
@@ -133,11 +178,6 @@ pub(crate) trait CallsDb {
             return self.q().exists(&LOADED_UNDER_UNIQUEID, &p);
         }
         Ok(false)
-    }
-
-    /// The key of the call stored under `hash`.
-    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
-        self.q().value(&DEDUP_KEY_OF, &[&hash])
     }
 
     fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {
@@ -177,6 +217,17 @@ impl<'c> Lite<'c> {
     }
 }
 
+/// Through the statement prepared once: one per record.
+impl CallsTable for Lite<'_> {
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
+        Ok(self.insert_call.execute(shared::lite(&row.params()))? == 1)
+    }
+
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
+        self.q.dedup_key_of(hash)
+    }
+}
+
 impl<'c> CallsDb for Lite<'c> {
     type Q = shared::Lite<'c>;
 
@@ -203,11 +254,6 @@ impl<'c> CallsDb for Lite<'c> {
                 ))
             })
             .optional()?)
-    }
-
-    /// Through the statement prepared once: one per record.
-    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
-        Ok(self.insert_call.execute(shared::lite(&row.params()))? == 1)
     }
 
     /// By groups of [`MOVEMENTS_PER_INSERT`] rows per statement (SQLite's per-statement work,

@@ -19,7 +19,7 @@ use crate::import::reader::{detect_encoding, open_text, RecordReader};
 use crate::rating::TariffTable;
 use crate::store::{audit, now, Store};
 use db::MOVEMENTS_PER_INSERT;
-pub(crate) use db::{AppelRow, CallRow, CallsDb};
+pub(crate) use db::{AppelRow, CallRow, CallsDb, CallsTable};
 use rate::{rate_file, Item, Known, Msg, RatedCall};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -153,6 +153,15 @@ fn key_of(keys: &str, number: &str) -> Option<u8> {
     keys.split('\n')
         .position(|k| !k.is_empty() && k == number)
         .map(|i| i as u8 + 1)
+}
+
+/// The reason of the movement *Appel* that debits a call, the same for a record loaded and a
+/// call billed at hang-up.
+pub(crate) fn debit_reason(number: &str, billsec: i64) -> String {
+    format!(
+        "Appel vers {number} ({})",
+        crate::domain::format_duration(billsec)
+    )
 }
 
 /// What a load rates with: the settings and the tariff table.
@@ -431,36 +440,24 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
                 return Ok(());
             }
         }
-        let mut hash = c.dedup_hash;
-        let inserted = loop {
-            let row = CallRow {
-                account_id: acc.id,
-                dedup_key: &c.dedup_key,
-                dedup_hash: hash,
-                started_at: c.started_at,
-                dialed: &c.dialed,
-                number: c.number.as_deref().unwrap_or(""),
-                key_index: key_index.map(i64::from),
-                disposition: &c.disposition,
-                duration: c.duration,
-                billsec: c.billsec,
-                billed_s: c.billed_s,
-                cost: debit,
-                tariff_prefix: tariff.map(|t| t.prefixe.as_str()),
-                tariff_label: tariff.map(|t| t.libelle.as_str()),
-                balance_after,
-                loaded_at: self.loaded_at,
-            };
-            if self.db.insert_call(&row)? {
-                break true;
-            }
-            if self.db.dedup_key_of(hash)? == c.dedup_key {
-                break false;
-            }
-            // Two different calls with the same 64-bit hash: the next free value identifies
-            // this one (lookups compare the keys, so this stays exact).
-            hash = hash.wrapping_add(1);
-        };
+        let inserted = self.db.write_call(&mut CallRow {
+            account_id: acc.id,
+            dedup_key: &c.dedup_key,
+            dedup_hash: c.dedup_hash,
+            started_at: c.started_at,
+            dialed: &c.dialed,
+            number: c.number.as_deref().unwrap_or(""),
+            key_index: key_index.map(i64::from),
+            disposition: &c.disposition,
+            duration: c.duration,
+            billsec: c.billsec,
+            billed_s: c.billed_s,
+            cost: debit,
+            tariff,
+            balance_after,
+            loaded_at: self.loaded_at,
+            agi_uniqueid: None,
+        })?;
         if !inserted {
             report.deja_charges += 1;
             return Ok(());

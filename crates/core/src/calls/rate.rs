@@ -1,13 +1,14 @@
 //! The reading half of a call-records load, on its own thread: records are parsed, checked and
 //! rated, then sent to the writing thread in batches.
 
+use super::debit_reason;
 use super::record::parse_record;
 use super::MatchBy;
 use crate::domain::phone::CountryCode;
 use crate::domain::Field;
 use crate::import::line::LineError;
 use crate::import::reader::{RecordReader, TextStream};
-use crate::rating::{billed_seconds, cost, normalize_dialed, TariffTable};
+use crate::rating::{answered, normalize_dialed, rate_call, TariffTable};
 use std::sync::mpsc::SyncSender;
 
 pub(super) const BATCH: usize = 2048;
@@ -117,17 +118,9 @@ pub fn rate_file(
                     ))
                 } else {
                     let number = normalize_dialed(r.dst, cc);
-                    let answered = r.disposition == "ANSWERED" && r.billsec > 0;
+                    let answered = answered(r.disposition, r.billsec);
                     let tariff = number.as_deref().and_then(|n| tariffs.lookup_index(n));
-                    let (billed_s, rated) = match (answered, tariff) {
-                        (true, Some(i)) => {
-                            let t = tariffs.get(i);
-                            let b = billed_seconds(r.billsec, t.bloc_initial_s, t.bloc_s);
-                            (b, cost(b, t))
-                        }
-                        _ => (0, Some(0)),
-                    };
-                    match rated {
+                    match rate_call(answered, r.billsec, tariff.map(|i| tariffs.get(i))) {
                         None => Item::Malformed(LineError::at(
                             rec.line,
                             Field::Cdr(14),
@@ -140,14 +133,10 @@ pub fn rate_file(
                                     .unwrap_or("")
                             ),
                         )),
-                        Some(rated) => {
+                        Some((billed_s, rated)) => {
                             let dedup_key = r.dedup_key();
                             let reason = if rated > 0 {
-                                format!(
-                                    "Appel vers {} ({})",
-                                    number.as_deref().unwrap_or(r.dst),
-                                    crate::domain::format_duration(r.billsec)
-                                )
+                                debit_reason(number.as_deref().unwrap_or(r.dst), r.billsec)
                             } else {
                                 String::new()
                             };

@@ -2,9 +2,11 @@
 //! (`decide.rs`) are the same code on the desk's SQLite file and on a site's PostgreSQL
 //! (`site/control.rs`). Every method runs inside the caller's transaction.
 
+use crate::calls::db::CALL_ID_OF;
 use crate::calls::rate::hash64;
+use crate::calls::{CallRow, CallsTable};
 use crate::domain::Account;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rating::Tariff;
 use crate::store::columns::ACCOUNT;
 use crate::store::ledger::{self, MovementKind};
@@ -91,15 +93,6 @@ static BILLED_BEFORE: Sql = Sql::new("SELECT 1 FROM calls WHERE agi_uniqueid = $
 pub(crate) static BILLING_AND_NAME: Sql =
     Sql::new("SELECT billing, name FROM accounts WHERE id = $1");
 
-/// The call billed at hang-up, with the balance after its debit (NULL: nothing debited).
-static INSERT_BILLED_CALL: Sql = Sql::new(
-    "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
-        key_index, disposition, duration_s, billsec, billed_s, cost, tariff_prefix,
-        tariff_label, balance_after, loaded_at, agi_uniqueid)
-     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
-     RETURNING id",
-);
-
 static ADD_USED_SECONDS: Sql =
     Sql::new("UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1");
 static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
@@ -136,17 +129,9 @@ impl Bill<'_> {
         format!("a:{}|{}", self.uniqueid, self.open.id)
     }
 
-    pub fn dedup_hash(&self) -> i64 {
-        hash64(&self.dedup_key())
-    }
-
     /// The reason of the movement *Appel*.
     pub fn reason(&self) -> String {
-        format!(
-            "Appel vers {} ({})",
-            self.open.number,
-            crate::domain::format_duration(self.billsec)
-        )
+        crate::calls::debit_reason(&self.open.number, self.billsec)
     }
 }
 
@@ -228,27 +213,30 @@ pub(crate) trait ControlDb: Queries {
             true => Some(self.debit(b)?),
             false => None,
         };
-        let tariff = open.tariff.as_ref();
-        let call_id: i64 = self.value(
-            &INSERT_BILLED_CALL,
-            &[
-                &open.account_id,
-                &b.dedup_key(),
-                &b.dedup_hash(),
-                &open.at,
-                &open.number,
-                &open.key.map(i64::from),
-                &b.disposition,
-                &b.billsec,
-                &b.billed_s,
-                &b.debit,
-                &tariff.map(|t| t.prefixe.as_str()),
-                &tariff.map(|t| t.libelle.as_str()),
-                &after,
-                &b.now,
-                &b.uniqueid,
-            ],
-        )?;
+        let dedup_key = b.dedup_key();
+        let mut row = CallRow {
+            account_id: open.account_id,
+            dedup_key: &dedup_key,
+            dedup_hash: hash64(&dedup_key),
+            started_at: open.at,
+            dialed: &open.number,
+            number: &open.number,
+            key_index: open.key.map(i64::from),
+            disposition: b.disposition,
+            duration: b.billsec,
+            billsec: b.billsec,
+            billed_s: b.billed_s,
+            cost: b.debit,
+            tariff: open.tariff.as_ref(),
+            balance_after: after,
+            loaded_at: b.now,
+            agi_uniqueid: Some(b.uniqueid),
+        };
+        if !self.write_call(&mut row)? {
+            let why = format!("l'appel {} est déjà facturé", b.uniqueid);
+            return Err(Error::Rejected(why));
+        }
+        let call_id: i64 = self.value(&CALL_ID_OF, &[&row.dedup_hash])?;
         if b.answered {
             self.execute(&ADD_USED_SECONDS, &[&open.account_id, &b.billsec])?;
         }

@@ -11,7 +11,7 @@ use super::{format_granted, Refusal};
 use crate::domain::phone::{compact_number, international, CountryCode};
 use crate::domain::{Account, Currency, Money};
 use crate::error::{Error, Result};
-use crate::rating::{billed_seconds, cost, normalize_dialed, Tariff, TariffTable};
+use crate::rating::{answered, normalize_dialed, rate_call, Tariff, TariffTable};
 use crate::rules::NumberRules;
 use crate::store::shared::Lite;
 use crate::store::{Settings, Store};
@@ -659,20 +659,14 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
     let (billing, name) = db.billing_and_name(account_id)?;
     let billsec = req.billsec.max(0);
     let disposition = req.disposition.trim().to_uppercase();
-    let answered = disposition == "ANSWERED" && billsec > 0;
-    let (billed_s, rated) = match (&open.tariff, answered) {
-        (Some(t), true) => {
-            let b = billed_seconds(billsec, t.bloc_initial_s, t.bloc_s);
-            let c = cost(b, t).ok_or_else(|| {
-                Error::Rejected(format!(
-                    "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
-                    t.prefixe
-                ))
-            })?;
-            (b, c)
-        }
-        _ => (0, 0),
-    };
+    let answered = answered(&disposition, billsec);
+    let (billed_s, rated) =
+        rate_call(answered, billsec, open.tariff.as_ref()).ok_or_else(|| {
+            Error::Rejected(format!(
+                "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
+                open.tariff.as_ref().map_or("", |t| t.prefixe.as_str())
+            ))
+        })?;
     let debit = if billing { rated } else { 0 };
     db.bill(&Bill {
         open: &open,

@@ -3,7 +3,7 @@
 //! capped by the allowance left, the per-call maximum and the end of the calling window.
 //! Pure arithmetic, checked: no input can make it overflow or grant what is not paid for.
 
-use crate::rating::{billed_seconds, cost, Tariff};
+use crate::rating::Tariff;
 
 /// What the limit depends on.
 #[derive(Debug, Clone, Copy)]
@@ -66,8 +66,7 @@ pub fn limit(i: &LimitInput<'_>) -> Limit {
     let Some(t) = i.tariff else {
         return Limit::NoTariff;
     };
-    let first = billed_seconds(1, t.bloc_initial_s, t.bloc_s);
-    let first_block = cost(first, t).unwrap_or(i64::MAX);
+    let first_block = t.rate(1).map_or(i64::MAX, |(_, c)| c);
     if first_block > i.available {
         return Limit::InsufficientBalance { first_block };
     }
@@ -76,13 +75,14 @@ pub fn limit(i: &LimitInput<'_>) -> Limit {
     }
     // A cap below the balance's limit is rounded up by billing to a grid point that the balance
     // still pays, so the reserve never exceeds what is available.
-    let reserve = cost(billed_seconds(seconds, t.bloc_initial_s, t.bloc_s), t).unwrap_or(i64::MAX);
+    let reserve = t.rate(seconds).map_or(i64::MAX, |(_, c)| c);
     Limit::Granted { seconds, reserve }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rating::{billed_seconds, cost};
     use proptest::prelude::*;
 
     fn tariff(price: i64, initial: i64, block: i64, fee: i64) -> Tariff {

@@ -5,8 +5,8 @@
 use super::SiteStore;
 use crate::calls::db::ACCOUNT_CTX;
 use crate::calls::{
-    load_into, load_journal, AccountCtx, AppelRow, CallsDb, CallsOptions, CallsProgress,
-    CallsReport, LOAD_ACTION,
+    load_into, load_journal, AccountCtx, AppelRow, CallRow, CallsDb, CallsOptions, CallsProgress,
+    CallsReport, CallsTable, LOAD_ACTION,
 };
 use crate::domain::phone::CountryCode;
 use crate::error::Result;
@@ -19,6 +19,16 @@ struct Pg<'a, 't>(&'a mut Transaction<'t>);
 /// Locked: the load writes the account's balance and minutes back at its end.
 static ACCOUNT_CTX_LOCKED: LazyLock<String> =
     LazyLock::new(|| format!("{} FOR UPDATE", ACCOUNT_CTX.site()));
+
+impl CallsTable for Pg<'_, '_> {
+    fn insert_call(&mut self, row: &CallRow<'_>) -> Result<bool> {
+        self.0.insert_call(row)
+    }
+
+    fn dedup_key_of(&mut self, hash: i64) -> Result<String> {
+        self.0.dedup_key_of(hash)
+    }
+}
 
 impl<'t> CallsDb for Pg<'_, 't> {
     type Q = Transaction<'t>;

@@ -239,6 +239,59 @@ fn a_hang_up_without_authorization_changes_nothing() {
     assert_eq!(balance(&svc), 2_000);
 }
 
+/// The hang-up of call `h1` (100 s answered) after its authorization, on a fresh sample; `between`
+/// runs on the database file in between.
+fn bill_h1(between: impl FnOnce(&rusqlite::Connection)) -> (TempDb, Finished) {
+    let (db, mut svc) = sample_with_balance(2_000);
+    svc.authorize(&ask("h1", "8589669", "2"), NOW).unwrap();
+    between(&rusqlite::Connection::open(&db.path).unwrap());
+    let f = svc.finish(&hang_up("h1", 100), NOW + 120).unwrap();
+    (db, f)
+}
+
+fn stored_calls(db: &TempDb) -> Vec<(String, i64, Option<String>)> {
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    let mut q = c
+        .prepare("SELECT dedup_key, dedup_hash, agi_uniqueid FROM calls ORDER BY id")
+        .unwrap();
+    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_hang_up_whose_hash_another_call_holds_is_stored_under_the_next_value() {
+    let (first, _) = bill_h1(|_| {});
+    let (key, hash, _) = stored_calls(&first).remove(0);
+    // Another call already stored under that 64-bit hash, with another key: a collision.
+    let (db, f) = bill_h1(|c| {
+        c.execute(
+            "INSERT INTO calls (account_id, dedup_key, dedup_hash, started_at, dialed, number,
+                disposition, duration_s, billsec, billed_s, cost, loaded_at)
+             SELECT id, 'k:autre appel', ?1, 0, '2', '', 'ANSWERED', 0, 0, 0, 0, 0
+             FROM accounts LIMIT 1",
+            [hash],
+        )
+        .unwrap();
+    });
+    assert!(matches!(f, Finished::Billed { cost: 306, .. }), "{f:?}");
+    assert_eq!(
+        stored_calls(&db),
+        [
+            ("k:autre appel".into(), hash, None),
+            (key, hash.wrapping_add(1), Some("h1".into()))
+        ]
+    );
+    let s = Store::open(&db.path).unwrap();
+    assert_eq!(balance_of(&s, LOTFI), 1_694);
+    assert!(
+        s.check().unwrap().ok(),
+        "{:?}",
+        s.check().unwrap().problemes
+    );
+}
+
 #[test]
 fn check_finds_a_hold_left_on_a_billed_call() {
     let (db, mut svc) = sample_with_balance(2_000);
