@@ -17,6 +17,7 @@ use crate::fr;
 use crate::import::line::LineError;
 use crate::import::reader::{detect_encoding, open_text, RecordReader};
 use crate::rating::TariffTable;
+use crate::rules::numbers::NumberRules;
 use crate::store::{audit, now, Store};
 use db::MOVEMENTS_PER_INSERT;
 pub(crate) use db::{AppelRow, CallRow, CallsDb, CallsTable};
@@ -164,9 +165,22 @@ pub(crate) fn debit_reason(number: &str, billsec: i64) -> String {
     )
 }
 
-/// What a load rates with: the settings and the tariff table.
-pub(crate) fn rating_setup(s: &impl Basics) -> Result<(crate::store::Settings, TariffTable)> {
-    Ok((s.settings()?, TariffTable::new(s.tariffs()?)))
+/// What a load rates with, read once before it.
+pub(crate) struct Rating {
+    pub settings: crate::store::Settings,
+    pub tariffs: TariffTable,
+    /// The privileged numbers (SPEC §12), some of which cost nothing.
+    pub numbers: NumberRules,
+}
+
+impl Rating {
+    pub(crate) fn read(s: &impl Basics) -> Result<Rating> {
+        Ok(Rating {
+            settings: s.settings()?,
+            tariffs: TariffTable::new(s.tariffs()?),
+            numbers: s.number_rules()?,
+        })
+    }
 }
 
 /// Loads a Master.csv file. Malformed lines, unknown accounts and numbers without tariff are
@@ -177,7 +191,7 @@ pub fn load_calls(
     opts: CallsOptions,
     progress: &mut dyn FnMut(CallsProgress),
 ) -> Result<CallsReport> {
-    let (settings, tariffs) = rating_setup(store)?;
+    let rating = Rating::read(store)?;
     // A large page cache for the whole load: calls and movements grow at random places of their
     // indexes, and a small cache would spill every page to the WAL more than once. 48 MiB, not
     // 64: pages only read come through the memory map (and count in the process's memory).
@@ -189,7 +203,7 @@ pub fn load_calls(
     // transaction, so no account can vanish under it: checking the foreign key of each call and
     // each movement again would only repeat that read (two account look-ups per record).
     store.conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let result = load_in_tx(store, path, opts, progress, &settings, &tariffs);
+    let result = load_in_tx(store, path, opts, progress, &rating);
     store.conn.pragma_update(None, "foreign_keys", "ON")?;
     store.conn.pragma_update(None, "cache_size", old_cache)?;
     result
@@ -200,8 +214,7 @@ fn load_in_tx(
     path: &Path,
     opts: CallsOptions,
     progress: &mut dyn FnMut(CallsProgress),
-    settings: &crate::store::Settings,
-    tariffs: &TariffTable,
+    rating: &Rating,
 ) -> Result<CallsReport> {
     let operator = store.operator().to_string();
     let tx = store.write_tx()?;
@@ -211,8 +224,7 @@ fn load_in_tx(
         path,
         opts,
         progress,
-        settings,
-        tariffs,
+        rating,
         &operator,
         known,
     )?;
@@ -224,7 +236,7 @@ fn load_in_tx(
         &operator,
         LOAD_ACTION,
         None,
-        &load_journal(&report, path, settings),
+        &load_journal(&report, path, &rating.settings),
     )?;
     tx.commit()?;
     report.ecrit = true;
@@ -236,18 +248,17 @@ pub(crate) const LOAD_ACTION: &str = "Chargement des appels";
 
 /// Reads, rates and writes the file's calls through `db`, in the caller's transaction; the
 /// caller writes the Journal's line and commits (unless `opts.dry_run`).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn load_into<D: CallsDb>(
     db: D,
     path: &Path,
     opts: CallsOptions,
     progress: &mut dyn FnMut(CallsProgress),
-    settings: &crate::store::Settings,
-    tariffs: &TariffTable,
+    rating: &Rating,
     operator: &str,
     known: Known,
 ) -> Result<CallsReport> {
-    let cc = settings.country_code.clone();
+    let cc = rating.settings.country_code.clone();
+    let tariffs = &rating.tariffs;
     let total = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
@@ -260,7 +271,7 @@ pub(crate) fn load_into<D: CallsDb>(
         // Room for a whole chunk: the reading thread goes on while this one writes the previous.
         let (to_writer, messages) = std::sync::mpsc::sync_channel(CHUNK / rate::BATCH + 1);
         let (cc2, match_by) = (cc.clone(), opts.match_by);
-        scope.spawn(move || rate_file(records, match_by, known, &cc2, tariffs, to_writer));
+        scope.spawn(move || rate_file(records, match_by, known, &cc2, rating, to_writer));
         let mut w = CallWriter {
             db,
             cc: &cc,
@@ -470,7 +481,7 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             acc.used += c.billsec;
             acc.touched = true;
             report.secondes += c.billsec;
-            if tariff.is_none() && report.sans_tarif.len() < MAX_NOTICES {
+            if tariff.is_none() && !c.free && report.sans_tarif.len() < MAX_NOTICES {
                 report.sans_tarif.push(Notice {
                     ligne: c.line,
                     valeur: c.dialed.clone(),

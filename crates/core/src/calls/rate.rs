@@ -3,12 +3,12 @@
 
 use super::debit_reason;
 use super::record::parse_record;
-use super::MatchBy;
+use super::{MatchBy, Rating};
 use crate::domain::phone::CountryCode;
 use crate::domain::Field;
 use crate::import::line::LineError;
 use crate::import::reader::{RecordReader, TextStream};
-use crate::rating::{answered, normalize_dialed, rate_call, TariffTable};
+use crate::rating::{answered, normalize_dialed, rate_call};
 use std::sync::mpsc::SyncSender;
 
 pub(super) const BATCH: usize = 2048;
@@ -31,6 +31,8 @@ pub struct RatedCall {
     pub rated: i64,
     /// Index in the tariff table.
     pub tariff: Option<usize>,
+    /// A free privileged number: no tariff, and none missing.
+    pub free: bool,
     pub dedup_key: String,
     pub dedup_hash: i64,
     /// The record's uniqueid, kept only when the database holds calls it may repeat under
@@ -76,9 +78,10 @@ pub fn rate_file(
     match_by: MatchBy,
     known: Known,
     cc: &CountryCode,
-    tariffs: &TariffTable,
+    rating: &Rating,
     to_writer: SyncSender<Msg>,
 ) {
+    let tariffs = &rating.tariffs;
     let mut batch = Vec::with_capacity(BATCH);
     let mut first = true;
     loop {
@@ -119,7 +122,12 @@ pub fn rate_file(
                 } else {
                     let number = normalize_dialed(r.dst, cc);
                     let answered = answered(r.disposition, r.billsec);
-                    let tariff = number.as_deref().and_then(|n| tariffs.lookup_index(n));
+                    // A free privileged number (SPEC §12) costs nothing, as at hang-up.
+                    let free = number.as_deref().is_some_and(|n| rating.numbers.is_free(n));
+                    let tariff = match free {
+                        true => None,
+                        false => number.as_deref().and_then(|n| tariffs.lookup_index(n)),
+                    };
                     match rate_call(answered, r.billsec, tariff.map(|i| tariffs.get(i))) {
                         None => Item::Malformed(LineError::at(
                             rec.line,
@@ -153,6 +161,7 @@ pub fn rate_file(
                                 billed_s,
                                 rated,
                                 tariff,
+                                free,
                                 dedup_hash: hash64(&dedup_key),
                                 dedup_key,
                                 uniqueid: ((known.legacy_keys || known.hangup_billed)

@@ -549,7 +549,7 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
         );
     }
     // A free privileged number costs nothing, whatever the account's billing.
-    let billing = acc.billing && !privileged.is_some_and(|(_, free)| free);
+    let billing = acc.billing && !ctx.numbers.is_free(&number);
     let tariff = if billing {
         ctx.tariffs.lookup(&number)
     } else {

@@ -128,6 +128,11 @@ impl NumberRules {
             .map(|(label, free)| (label.as_str(), *free))
     }
 
+    /// A privileged number that costs nothing, whatever the account's billing.
+    pub fn is_free(&self, number: &str) -> bool {
+        self.privileged(number).is_some_and(|(_, free)| free)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.exact.is_empty() && self.prefixes.is_empty()
     }

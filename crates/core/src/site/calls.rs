@@ -6,7 +6,7 @@ use super::SiteStore;
 use crate::calls::db::ACCOUNT_CTX;
 use crate::calls::{
     load_into, load_journal, AccountCtx, AppelRow, CallRow, CallsDb, CallsOptions, CallsProgress,
-    CallsReport, CallsTable, LOAD_ACTION,
+    CallsReport, CallsTable, Rating, LOAD_ACTION,
 };
 use crate::domain::phone::CountryCode;
 use crate::error::Result;
@@ -73,23 +73,14 @@ impl SiteStore {
         opts: CallsOptions,
         progress: &mut dyn FnMut(CallsProgress),
     ) -> Result<CallsReport> {
-        let (settings, tariffs) = crate::calls::rating_setup(self)?;
+        let rating = Rating::read(self)?;
         let operator = self.operator().to_string();
         let refused = self.refusal("charger des appels");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
         let known = crate::calls::db::known(&mut tx)?;
-        let mut report = load_into(
-            Pg(&mut tx),
-            path,
-            opts,
-            progress,
-            &settings,
-            &tariffs,
-            &operator,
-            known,
-        )
-        .map_err(self.refused("charger des appels"))?;
+        let mut report = load_into(Pg(&mut tx), path, opts, progress, &rating, &operator, known)
+            .map_err(self.refused("charger des appels"))?;
         if opts.dry_run {
             return Ok(report);
         }
@@ -97,7 +88,7 @@ impl SiteStore {
             &mut tx,
             LOAD_ACTION,
             None,
-            &load_journal(&report, path, &settings),
+            &load_journal(&report, path, &rating.settings),
         )
         .map_err(&refused)?;
         tx.commit().map_err(&refused)?;

@@ -519,7 +519,7 @@ fn a_prefix_blocks_every_number_under_it_and_an_exact_rule_only_its_number() {
 
 #[test]
 fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
-    let (_db, mut svc) = ruled(|s| {
+    let (db, mut svc) = ruled(|s| {
         s.privilege_number("71 000 111", "Avocat Me Trabelsi", true)
             .unwrap();
         s.privilege_number("+33140000000", "Consulat", false)
@@ -551,6 +551,25 @@ fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
         before - 1_300,
         "International: 1,200/min + 0,100 fee"
     );
+    drop(svc);
+
+    // The same calls in a Master.csv that no hang-up billed (a site without the service, or a
+    // hang-up lost): the free number still costs nothing and lacks no tariff; the other one
+    // costs what it cost at hang-up.
+    let record = |uniqueid: &str, dst: &str| {
+        format!("\"8589669\",\"212\",\"{dst}\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-12-07 11:00:00\",\"2026-12-07 11:00:05\",\"2026-12-07 11:01:05\",65,60,\"ANSWERED\",\"BILLING\",\"{uniqueid}\",\"\"\n")
+    };
+    let master = write_file(
+        db.dir.path(),
+        "Master.csv",
+        &(record("m1", "71000111") + &record("m2", "0033140000000")),
+    );
+    let mut store = Store::open(&db.path).unwrap();
+    let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!((r.appels_charges, r.appels_factures), (2, 1));
+    assert_eq!(r.montant_total, 1_300);
+    assert!(r.sans_tarif.is_empty(), "{:?}", r.sans_tarif);
+    assert_eq!(balance_of(&store, LOTFI), before - 2 * 1_300);
 }
 
 #[test]
