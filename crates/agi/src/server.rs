@@ -352,15 +352,10 @@ async fn finish(
                 shown(raw)
             )
         })?;
-    let disposition = match h.arg(2).map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => d.to_string(),
-        None if billsec > 0 => "ANSWERED".into(),
-        None => "NO ANSWER".into(),
-    };
     let req = FinishRequest {
         uniqueid: uniqueid.to_string(),
         billsec,
-        disposition,
+        disposition: h.arg(2).unwrap_or_default().to_string(),
     };
     let (status, message) = match ask(jobs, Request::Finish(req)).await {
         Ok(Answer::Finished(f)) => {

@@ -47,8 +47,10 @@ pub fn cost(billed_s: i64, t: &Tariff) -> Option<i64> {
 }
 
 /// Whether an ended call was answered: only such a call is billed and counts in *Durée totale*.
+/// Asterisk writes its dispositions in capitals; either case is read alike, at hang-up and in
+/// Master.csv.
 pub fn answered(disposition: &str, billsec: i64) -> bool {
-    disposition == "ANSWERED" && billsec > 0
+    disposition.eq_ignore_ascii_case("ANSWERED") && billsec > 0
 }
 
 impl Tariff {

@@ -658,7 +658,12 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
     let account_id = open.account_id;
     let (billing, name) = db.billing_and_name(account_id)?;
     let billsec = req.billsec.max(0);
-    let disposition = req.disposition.trim().to_uppercase();
+    // Without a disposition, the answered seconds tell.
+    let disposition = match req.disposition.trim() {
+        "" if billsec > 0 => "ANSWERED".to_string(),
+        "" => "NO ANSWER".to_string(),
+        d => d.to_uppercase(),
+    };
     let answered = answered(&disposition, billsec);
     let (billed_s, rated) =
         rate_call(answered, billsec, open.tariff.as_ref()).ok_or_else(|| {
@@ -671,11 +676,7 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
     db.bill(&Bill {
         open: &open,
         uniqueid: &req.uniqueid,
-        disposition: if disposition.is_empty() {
-            "ANSWERED"
-        } else {
-            &disposition
-        },
+        disposition: &disposition,
         billsec,
         billed_s,
         debit,

@@ -239,6 +239,41 @@ fn a_hang_up_without_authorization_changes_nothing() {
     assert_eq!(balance(&svc), 2_000);
 }
 
+#[test]
+fn a_hang_up_without_disposition_is_answered_by_its_seconds_and_case_does_not_matter() {
+    let (db, mut svc) = sample_with_balance(2_000);
+    let ends = [
+        ("d1", 100, "", 306),
+        ("d2", 100, "answered", 306),
+        ("d3", 0, " ", 0),
+    ];
+    for (i, (uniqueid, billsec, disposition, cost)) in ends.into_iter().enumerate() {
+        let now = NOW + 200 * i as i64;
+        svc.authorize(&ask(uniqueid, "8589669", "2"), now).unwrap();
+        let end = FinishRequest {
+            uniqueid: uniqueid.into(),
+            billsec,
+            disposition: disposition.into(),
+        };
+        let f = svc.finish(&end, now + 120).unwrap();
+        assert!(
+            matches!(f, Finished::Billed { cost: c, .. } if c == cost),
+            "{disposition:?}: {f:?}"
+        );
+    }
+    assert_eq!(balance(&svc), 2_000 - 2 * 306);
+    drop(svc);
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    let stored: Vec<String> = c
+        .prepare("SELECT disposition FROM calls ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(stored, ["ANSWERED", "ANSWERED", "NO ANSWER"]);
+}
+
 /// The hang-up of call `h1` (100 s answered) after its authorization, on a fresh sample; `between`
 /// runs on the database file in between.
 fn bill_h1(between: impl FnOnce(&rusqlite::Connection)) -> (TempDb, Finished) {
