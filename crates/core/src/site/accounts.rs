@@ -300,7 +300,9 @@ impl SiteStore {
         {
             let mut client = self.client.borrow_mut();
             let mut tx = client.transaction().map_err(&refused)?;
-            let row = AccountRow::new(d, &super::settings::settings_held(&mut tx)?.country_code);
+            let cc = super::settings::settings_held(&mut tx)?.country_code;
+            crate::store::accounts::refuse_edit(&mut tx, &before, d, &cc)?;
+            let row = AccountRow::new(d, &cc);
             let mut params = row.params();
             params.extend([&t as &(dyn ToSql + Sync), &id]);
             tx.execute(&sql, &params).map_err(|e| {

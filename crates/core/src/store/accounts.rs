@@ -6,8 +6,9 @@ use super::ledger::{self, MovementKind};
 use super::shared::{self, Get, Queries};
 use super::Sql;
 use super::{now, Store};
-use crate::domain::{Account, AccountDraft, Field, FieldError, Money, KEYS};
+use crate::domain::{Account, AccountDraft, CountryCode, Field, FieldError, Money, KEYS};
 use crate::error::{Error, Result};
+use crate::rules::numbers::number_rules;
 use crate::search::index::{name_key, IndexBatch, Indexed};
 use rusqlite::{params, Row, Statement, ToSql};
 use serde::{Deserialize, Serialize};
@@ -293,6 +294,23 @@ pub(crate) fn uniqueness_errors(
     Ok(errors)
 }
 
+/// What an edit of the account `before` may not do, on either store: set a key to a blocked
+/// number (a key left as it was stays, SPEC §12), or take another account's matricule or
+/// identifiant. Every such field's error; read in the caller's transaction.
+pub(crate) fn refuse_edit(
+    q: &mut impl Queries,
+    before: &Account,
+    d: &AccountDraft,
+    cc: &CountryCode,
+) -> Result<()> {
+    let mut errors = number_rules(q)?.key_errors(&d.phones, Some(&before.phones), cc);
+    errors.extend(uniqueness_errors(q, d.unique_keys(), Some(before.id))?);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Fields(errors)),
+    }
+}
+
 impl Store {
     /// The account's row, its search entries, its opening movement and the Journal's line, in
     /// one transaction ([`crate::desk::Desk::create_account`] checks the rest).
@@ -334,17 +352,8 @@ impl Store {
         let cc = self.settings()?.country_code;
         let operator = self.operator().to_string();
         let before = self.get_account(id)?;
-        let blocked = self
-            .number_rules()?
-            .key_errors(&d.phones, Some(&before.phones), &cc);
-        if !blocked.is_empty() {
-            return Err(Error::Fields(blocked));
-        }
         let tx = self.write_tx()?;
-        let dup = uniqueness_errors(&mut shared::Lite(&tx), d.unique_keys(), Some(id))?;
-        if !dup.is_empty() {
-            return Err(Error::Fields(dup));
-        }
+        refuse_edit(&mut shared::Lite(&tx), &before, d, &cc)?;
         let changed = execute_draft(
             &mut *tx.prepare_cached(&UPDATE_DRAFT)?,
             d,

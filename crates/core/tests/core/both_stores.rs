@@ -5,7 +5,7 @@
 mod pg_cluster;
 
 use crate::common::{fixture, names_on, search};
-use forfaits_core::domain::Money;
+use forfaits_core::domain::{AccountForm, Money};
 use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
 use forfaits_core::import::ImportOptions;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
@@ -180,6 +180,36 @@ on_both_stores! {
         let report = base.check().unwrap();
         assert!(report.ok(), "{:?}", report.problemes);
         assert_eq!(report.mouvements, 3);
+    };
+
+    an_edit_may_not_set_a_key_to_a_blocked_number_nor_take_another_matricule => |mut base: Base| {
+        sample(&mut base);
+        base.block_number("+2168*", "numéros surtaxés", false).unwrap();
+        let hedi = base.account_by_matricule("10000000023757").unwrap();
+        let form = |matricule: &str, key_4: &str| AccountForm {
+            name: hedi.name.clone(),
+            matricule: matricule.into(),
+            identifiant: hedi.identifiant.clone(),
+            enabled: hedi.enabled,
+            billing: hedi.billing,
+            allowance: String::new(),
+            opening_balance: String::new(),
+            phones: (0..10)
+                .map(|k| match k {
+                    3 => key_4.to_string(),
+                    _ => hedi.phones[k].clone().unwrap_or_default(),
+                })
+                .collect(),
+        };
+        let (d, _) = base.draft_from_form(&form("10000000000000", "0021680000000")).unwrap();
+        let Err(Error::Fields(errors)) = base.update_account(hedi.id, &d) else {
+            panic!("saved")
+        };
+        let said: Vec<String> = errors.iter().map(|e| format!("{:?}: {}", e.field, e.message)).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].contains("numéros surtaxés"), "{said:?}");
+        assert!(said[1].contains("est déjà attribué à Lotfi Ben Ali"), "{said:?}");
+        assert_eq!(base.get_account(hedi.id).unwrap(), hedi, "nothing saved");
     };
 
     deleting_an_account_takes_its_movements_and_keeps_the_base_consistent => |mut base: Base| {
