@@ -123,7 +123,7 @@ pub fn init(url: &str) -> Result<Initialised> {
             )?;
         }
     }
-    tx.batch_execute(include_str!("roles.sql"))
+    tx.batch_execute(&include_str!("roles.sql").replace("{is_admin}", super::IS_ADMIN))
         .map_err(|e| match e.code() {
             Some(c) if *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => Error::Rejected(
                 format!(

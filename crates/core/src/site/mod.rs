@@ -48,6 +48,14 @@ pub(crate) fn value<T: postgres::types::FromSqlOwned>(
     Ok(client.query_one(sql, params)?.try_get(0)?)
 }
 
+/// Who administers a site, said once for the window (`whoami`) and for the server (`roles.sql`,
+/// where `{is_admin}` stands for it): a superuser, the owner of the tables (who ran `site init`;
+/// on PostgreSQL 15 not a member of the roles it created), or a member of `forfaits_admin`.
+pub(crate) const IS_ADMIN: &str = "((SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+    OR session_user = (SELECT tableowner FROM pg_tables
+                       WHERE schemaname = 'public' AND tablename = 'accounts')
+    OR pg_has_role(session_user, 'forfaits_admin', 'MEMBER'))";
+
 /// A staff role of the site (a PostgreSQL role the signed-in user is a member of).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -125,13 +133,11 @@ impl SiteStore {
 
     fn whoami(&self) -> Result<(String, Role)> {
         let row = self.client.borrow_mut().query_one(
-            "SELECT session_user::text,
-                    (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
-                    OR session_user = (SELECT tableowner FROM pg_tables
-                                       WHERE schemaname = 'public' AND tablename = 'accounts')
-                    OR pg_has_role(session_user, 'forfaits_admin', 'MEMBER'),
-                    pg_has_role(session_user, 'forfaits_caisse', 'MEMBER'),
-                    pg_has_role(session_user, 'forfaits_telephonie', 'MEMBER')",
+            &format!(
+                "SELECT session_user::text, {IS_ADMIN},
+                        pg_has_role(session_user, 'forfaits_caisse', 'MEMBER'),
+                        pg_has_role(session_user, 'forfaits_telephonie', 'MEMBER')"
+            ),
             &[],
         )?;
         let role = if row.get(1) {

@@ -1,5 +1,6 @@
 -- Forfaits site: the staff roles and what each may do, enforced by the server (SPEC §13). Run by
 -- `site init` after the schema, as the owner of the tables; every statement may run again.
+-- Who is an administrator is `IS_ADMIN` of site/mod.rs, which `site init` puts in below.
 DO $$
 DECLARE
     r text;
@@ -60,8 +61,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
     acc record;
-    admin boolean := pg_has_role(session_user, 'forfaits_admin', 'MEMBER')
-        OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user);
+    admin boolean := {is_admin};
 BEGIN
     IF p_kind = 'recharge' THEN
         IF NOT (admin OR pg_has_role(session_user, 'forfaits_caisse', 'MEMBER')) THEN

@@ -245,6 +245,38 @@ fn both_stores_export_the_same_file() {
     assert_eq!(full(&a), full(&b));
 }
 
+/// The site's owner as the README sets it up (CREATEROLE, not a superuser, and on PostgreSQL 15
+/// not a member of the roles it creates) is an administrator for the window and for the server.
+#[test]
+fn a_site_owner_that_is_not_a_superuser_may_every_movement_the_window_offers_it() {
+    let cluster = pg_cluster::cluster();
+    let (_, db) = cluster.new_db();
+    let owner = format!("proprio_{db}");
+    let (ok, out) = cluster.psql(
+        "postgres",
+        "postgres",
+        &format!("CREATE ROLE {owner} LOGIN CREATEROLE; ALTER DATABASE {db} OWNER TO {owner}"),
+    );
+    assert!(ok, "{out}");
+    let url = cluster.url(&owner, &db);
+    {
+        let _g = pg_cluster::roles_lock();
+        forfaits_core::site::init(&url).unwrap();
+    }
+    let site = forfaits_core::site::SiteStore::connect(&url).unwrap();
+    assert_eq!(site.role(), forfaits_core::site::Role::Admin);
+    let mut base = Base::Site(site);
+    sample(&mut base);
+    let id = base.account_by_matricule("10000000023757").unwrap().id;
+    base.manual_movement(id, MovementKind::Recharge, Money(12_500), "dépôt")
+        .unwrap();
+    base.manual_movement(id, MovementKind::Debit, Money(2_000), "achat")
+        .unwrap();
+    base.manual_movement(id, MovementKind::Correction, Money(-500), "erreur")
+        .unwrap();
+    assert_eq!(base.get_account(id).unwrap().balance, 10_000);
+}
+
 /// The SQL that formats an amount in the Journal on a site writes what `format_plain` does.
 #[test]
 fn site_journal_amounts_are_written_as_the_currency_formats_them() {
