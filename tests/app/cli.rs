@@ -1167,6 +1167,18 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
         assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
         assert_eq!(db_snapshot(&db), before, "{args:?}");
     }
+    // A suspension that ended yesterday stays stored but is no longer said.
+    let yesterday = chrono::Local::now().date_naive() - chrono::Days::new(1);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET suspended_until = ?1, suspension_reason = 'discipline'
+             WHERE matricule = '10000000000000'",
+            [yesterday.format("%Y-%m-%d").to_string()],
+        )
+        .unwrap();
+    let o = forfaits(&db, &["account", "10000000000000"]);
+    assert!(!stdout(&o).contains("Suspendu"), "{}", stdout(&o));
 }
 
 #[test]

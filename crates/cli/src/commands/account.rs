@@ -85,11 +85,12 @@ fn print(
     };
     let money = |m: i64| currency.format_number(Money(m), Some(' ')) + " " + &currency.code;
     let minutes = |v: Option<u32>, none: &str| v.map_or(none.into(), |m| format!("{m} minutes"));
+    let today = chrono::Local::now().date_naive();
     let fields = [
         ("Matricule", acc.matricule.clone()),
         ("Identifiant", acc.identifiant.clone()),
         ("Etat du compte", switch_label(acc.enabled).into()),
-        ("Etat général", acc.etat_general().label()),
+        ("Etat général", acc.etat_on(today).label()),
         (
             "Activation calcul billing",
             switch_label(acc.billing).into(),
@@ -109,7 +110,8 @@ fn print(
     ];
     let mut lines = vec![acc.name.clone()];
     lines.extend(fields.iter().map(|(label, v)| format!("  {label:<25} {v}")));
-    if let Some(until) = acc.suspended_until {
+    // A suspension over is kept until the next one or *Lever la suspension*, but no longer said.
+    if let Some(until) = acc.suspended_until.filter(|_| acc.suspended_on(today)) {
         lines.push(format!(
             "  Suspendu jusqu'au         {} ({})",
             until.format("%d/%m/%Y"),

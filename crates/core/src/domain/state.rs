@@ -54,7 +54,7 @@ impl Account {
     pub fn etat_on(&self, today: NaiveDate) -> EtatGeneral {
         if !self.enabled {
             EtatGeneral::CompteDesactive
-        } else if let Some(d) = self.suspended_until.filter(|d| *d >= today) {
+        } else if let Some(d) = self.suspended_until.filter(|_| self.suspended_on(today)) {
             EtatGeneral::Suspendu(d)
         } else if self.billing && self.balance <= 0 {
             EtatGeneral::SoldeEpuise
