@@ -10,7 +10,7 @@ use crate::import::reader::{
     detect_encoding, open_text, sample, sniff_separator, Record, RecordReader,
 };
 use crate::rating::{normalize_prefix, Tariff};
-use crate::store::shared::{Lite, Queries};
+use crate::store::shared::{Get, Lite, Queries};
 use crate::store::{audit, Sql, Store};
 use crate::text::fold;
 use serde::Serialize;
@@ -303,27 +303,41 @@ fn replace_tariffs(store: &mut Store, tariffs: &[Tariff], path: &Path) -> Result
     Ok(())
 }
 
-/// A tariff from six columns in the file's order, the prefix at `first`: the table and the
-/// holds of calls in progress (which keep the tariff they were granted with) store them alike.
-pub(crate) fn tariff_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Tariff> {
+/// A tariff from six columns in the file's order, the prefix at `first`, on either store: the
+/// table and the holds of calls in progress (which keep the tariff they were granted with)
+/// store them alike.
+pub(crate) fn tariff_at<G: Get>(r: &G, first: usize) -> std::result::Result<Tariff, G::Error> {
     Ok(Tariff {
-        prefixe: r.get(first)?,
-        libelle: r.get(first + 1)?,
-        prix_minute: r.get(first + 2)?,
-        bloc_initial_s: r.get(first + 3)?,
-        bloc_s: r.get(first + 4)?,
-        frais_connexion: r.get(first + 5)?,
+        prefixe: r.col(first)?,
+        libelle: r.col(first + 1)?,
+        prix_minute: r.col(first + 2)?,
+        bloc_initial_s: r.col(first + 3)?,
+        bloc_s: r.col(first + 4)?,
+        frais_connexion: r.col(first + 5)?,
     })
+}
+
+impl crate::store::shared::Row for Tariff {
+    fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
+        tariff_at(r, 0)
+    }
+}
+
+static TARIFFS: Sql = Sql::new(
+    "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee FROM tariffs",
+);
+
+/// Every tariff, by prefix in byte order (the same on both stores, whatever the site's
+/// collation).
+pub(crate) fn all_tariffs(q: &mut impl Queries) -> Result<Vec<Tariff>> {
+    let mut all: Vec<Tariff> = q.rows(&TARIFFS, &[])?;
+    all.sort_unstable_by(|a, b| a.prefixe.cmp(&b.prefixe));
+    Ok(all)
 }
 
 impl Store {
     /// Every tariff, by prefix.
     pub fn tariffs(&self) -> Result<Vec<Tariff>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee
-             FROM tariffs ORDER BY prefix",
-        )?;
-        let rows = stmt.query_map([], |r| tariff_at(r, 0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_tariffs(&mut Lite(&self.conn))
     }
 }

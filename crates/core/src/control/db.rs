@@ -5,12 +5,13 @@
 use crate::calls::db::CALL_ID_OF;
 use crate::calls::rate::hash64;
 use crate::calls::{CallRow, CallsTable};
+use crate::domain::codes::IDENTIFIANT_DIGITS;
 use crate::domain::Account;
 use crate::error::{Error, Result};
 use crate::rating::Tariff;
 use crate::store::columns::ACCOUNT;
 use crate::store::ledger::{self, MovementKind};
-use crate::store::shared::{Lite, Queries};
+use crate::store::shared::{Get, Lite, Queries, Row};
 use crate::store::Sql;
 use rusqlite::OptionalExtension;
 use std::sync::LazyLock;
@@ -107,6 +108,24 @@ pub(crate) struct Open {
     pub number: String,
     pub key: Option<u8>,
     pub tariff: Option<Tariff>,
+}
+
+/// A row of [`OPEN_HOLD`], on either store.
+impl Row for Open {
+    fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
+        let tariff = match r.col::<Option<String>>(5)? {
+            Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
+            None => None,
+        };
+        Ok(Open {
+            id: r.col(0)?,
+            at: r.col(1)?,
+            account_id: r.col(2)?,
+            number: r.col(3)?,
+            key: r.col::<Option<i64>>(4)?.and_then(|k| u8::try_from(k).ok()),
+            tariff,
+        })
+    }
 }
 
 /// A hang-up billed: the call written, its cost debited as a movement *Appel*, the answered
@@ -248,7 +267,7 @@ pub(crate) trait ControlDb: Queries {
 
 /// Whether `code` can be an identifiant at all (7 digits): anything else matches no account.
 pub(crate) fn is_code(code: &str) -> bool {
-    code.len() == 7 && code.bytes().all(|b| b.is_ascii_digit())
+    code.len() == IDENTIFIANT_DIGITS && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// SQLite: the savepoint of the batch's write transaction (the write lock is the account lock).
@@ -265,24 +284,7 @@ impl ControlDb for Lite<'_> {
     }
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
-        Ok(self
-            .0
-            .prepare_cached(OPEN_HOLD.sqlite())?
-            .query_row([uniqueid], |r| {
-                let tariff = match r.get::<_, Option<String>>(5)? {
-                    Some(_) => Some(crate::tariffs::tariff_at(r, 5)?),
-                    None => None,
-                };
-                Ok(Open {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    account_id: r.get(2)?,
-                    number: r.get(3)?,
-                    key: r.get(4)?,
-                    tariff,
-                })
-            })
-            .optional()?)
+        self.first(&OPEN_HOLD, &[&uniqueid])
     }
 
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {

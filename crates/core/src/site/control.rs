@@ -61,10 +61,6 @@ impl Pg<'_, '_> {
     }
 }
 
-fn key(k: Option<i64>) -> Option<u8> {
-    k.and_then(|k| u8::try_from(k).ok())
-}
-
 impl<'t> SiteConn for Pg<'_, 't> {
     type Client = Transaction<'t>;
     fn prepared(&mut self, sql: &str) -> Result<(&mut Transaction<'t>, Statement)> {
@@ -84,25 +80,10 @@ impl ControlDb for Pg<'_, '_> {
     }
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
-        let Some(r) = self.query_opt(&OPEN_HOLD_LOCKED, &[&uniqueid])? else {
-            return Ok(None);
-        };
-        let tariff = r.get::<_, Option<String>>(5).map(|prefixe| Tariff {
-            prefixe,
-            libelle: r.get(6),
-            prix_minute: r.get(7),
-            bloc_initial_s: r.get(8),
-            bloc_s: r.get(9),
-            frais_connexion: r.get(10),
-        });
-        Ok(Some(Open {
-            id: r.get(0),
-            at: r.get(1),
-            account_id: r.get(2),
-            number: r.get(3),
-            key: key(r.get(4)),
-            tariff,
-        }))
+        let row = self.query_opt(&OPEN_HOLD_LOCKED, &[&uniqueid])?;
+        Ok(row
+            .map(|r| <Open as crate::store::shared::Row>::read(&r))
+            .transpose()?)
     }
 
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
@@ -127,24 +108,7 @@ impl ControlDb for Pg<'_, '_> {
 impl SiteStore {
     /// Every tariff, by prefix.
     pub fn tariffs(&self) -> Result<Vec<Tariff>> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query(
-                "SELECT prefix, label, price_per_min, initial_block_s, block_s, connection_fee
-                 FROM tariffs ORDER BY prefix COLLATE \"C\"",
-                &[],
-            )?
-            .iter()
-            .map(|r| Tariff {
-                prefixe: r.get(0),
-                libelle: r.get(1),
-                prix_minute: r.get(2),
-                bloc_initial_s: r.get(3),
-                bloc_s: r.get(4),
-                frais_connexion: r.get(5),
-            })
-            .collect())
+        crate::tariffs::all_tariffs(&mut *self.client.borrow_mut())
     }
 
     /// Changes whenever settings, tariffs or number rules change (a trigger counts).
