@@ -65,8 +65,9 @@ function follow(d) {
   return el("span", { class: "muted", title: "Aucune fin d'appel reçue ; la réservation a expiré" }, "Sans fin d'appel");
 }
 
-/** A key was pressed (1 to 10), rather than a number dialed (3 digits or more). */
-const byKey = (d) => /^\d{1,2}$/.test(d.asked);
+/** A key was pressed (1 to 10, as the service reads it: `asked` in control/decide.rs), rather
+ * than a number dialed; "0", "05" or "11" were neither and are shown as typed. */
+const byKey = (d) => /^(?:[1-9]|10)$/.test(d.asked);
 
 function attemptRow(d) {
   const refused = d.code !== "ok";

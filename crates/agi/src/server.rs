@@ -7,6 +7,7 @@ use crate::protocol::{read_header, set_variable, shown, Header, ProtocolError};
 use forfaits_core::control::{
     Answer, AuthorizeRequest, Decision, FinishRequest, Finished, Request, Service, Verdict,
 };
+use forfaits_core::rating::MAX_CALL_SECONDS;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -345,7 +346,7 @@ async fn finish(
     let billsec: i64 = raw
         .parse()
         .ok()
-        .filter(|s| (0..=31 * 86_400).contains(s))
+        .filter(|s| (0..=MAX_CALL_SECONDS).contains(s))
         .ok_or_else(|| {
             format!(
                 "argument 1 (secondes répondues) invalide « {} »",

@@ -46,6 +46,10 @@ pub fn cost(billed_s: i64, t: &Tariff) -> Option<i64> {
     per_time.checked_add(t.frais_connexion)
 }
 
+/// Most seconds a call record or a hang-up may give (a month): more is a broken input, not a
+/// call.
+pub const MAX_CALL_SECONDS: i64 = 31 * 86_400;
+
 /// Whether an ended call was answered: only such a call is billed and counts in *Durée totale*.
 /// Asterisk writes its dispositions in capitals; either case is read alike, at hang-up and in
 /// Master.csv.

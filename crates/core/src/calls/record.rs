@@ -7,6 +7,7 @@ use crate::domain::field::shown;
 use crate::domain::Field;
 use crate::import::line::LineError;
 use crate::import::reader::Record;
+use crate::rating::MAX_CALL_SECONDS;
 use chrono::{Local, LocalResult, NaiveDateTime, TimeZone};
 
 pub struct CallRecord<'a> {
@@ -76,7 +77,7 @@ pub fn parse_record<'a>(
         let v = f[col].trim();
         v.parse::<i64>()
             .ok()
-            .filter(|n| (0..=31 * 86_400).contains(n))
+            .filter(|n| (0..=MAX_CALL_SECONDS).contains(n))
             .ok_or_else(|| {
                 col_err(
                     line,

@@ -9,7 +9,7 @@ use super::limit::{limit, Limit, LimitInput};
 use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
 use crate::domain::phone::{compact_number, international, CountryCode};
-use crate::domain::{Account, Currency, Money};
+use crate::domain::{Account, Currency, Money, KEYS};
 use crate::error::{Error, Result};
 use crate::rating::{answered, normalize_dialed, rate_call, Tariff, TariffTable};
 use crate::rules::NumberRules;
@@ -338,7 +338,7 @@ enum Asked {
 fn asked(raw: &str, cc: &CountryCode) -> Asked {
     let v = raw.trim();
     if let Ok(k) = v.parse::<u8>() {
-        if v.len() <= 2 && (1..=10).contains(&k) && !v.starts_with('0') {
+        if v.len() <= 2 && (1..=KEYS as u8).contains(&k) && !v.starts_with('0') {
             return Asked::Key(k);
         }
     }
@@ -409,7 +409,10 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
             format!("le compte {} est désactivé", crate::fr::de(&who)),
         );
     }
-    if let Some(until) = acc.suspended_until.filter(|d| *d >= ctx.local.date()) {
+    if let Some(until) = acc
+        .suspended_until
+        .filter(|_| acc.suspended_on(ctx.local.date()))
+    {
         let why = if acc.suspension_reason.is_empty() {
             String::new()
         } else {

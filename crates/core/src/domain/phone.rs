@@ -120,15 +120,30 @@ pub fn same_number(a: &str, b: &str, cc: &CountryCode) -> bool {
             .eq(b1.bytes().chain(b2.bytes()))
 }
 
-/// Digits a person would type to find the number: the national part for numbers of our country,
-/// all digits (with country code) for the others.
-pub fn national_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> &'a str {
+/// The digits of a phone number that a person types to find it, and that the search indexes:
+/// the national digits of a number of the country (`0021627468145` → `27468145`), all the
+/// international digits of another one (`+33612345678` → `33612345678`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneDigits<'a> {
+    Domestic(&'a str),
+    Foreign(&'a str),
+}
+
+impl<'a> PhoneDigits<'a> {
+    pub fn digits(self) -> &'a str {
+        match self {
+            PhoneDigits::Domestic(d) | PhoneDigits::Foreign(d) => d,
+        }
+    }
+}
+
+pub fn phone_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> PhoneDigits<'a> {
     match international_parts(compact, cc) {
         ("", digits) => match digits.strip_prefix(cc.0.as_str()) {
-            Some(national) if !national.is_empty() => national,
-            _ => digits,
+            Some(national) if !national.is_empty() => PhoneDigits::Domestic(national),
+            _ => PhoneDigits::Foreign(digits),
         },
-        (_, national) => national,
+        (_, national) => PhoneDigits::Domestic(national),
     }
 }
 
@@ -241,9 +256,12 @@ mod tests {
         let cc = CountryCode::default();
         for v in ["+21627468145", "0021627468145", "27468145", "27 468 145"] {
             assert_eq!(p(v).unwrap().international(&cc), "+21627468145", "{v}");
-            assert_eq!(national_digits(p(v).unwrap().as_str(), &cc), "27468145");
+            assert_eq!(
+                phone_digits(p(v).unwrap().as_str(), &cc).digits(),
+                "27468145"
+            );
         }
-        assert_eq!(national_digits("+33612345678", &cc), "33612345678");
+        assert_eq!(phone_digits("+33612345678", &cc).digits(), "33612345678");
     }
 
     #[test]

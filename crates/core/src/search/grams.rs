@@ -25,10 +25,10 @@ use rusqlite::{params, Connection};
 pub const PHONE4: u16 = 0;
 /// 3-digit windows of the matricule: `MATRICULE + position * 1000 + value`.
 pub const MATRICULE: u16 = 10_000;
-pub const MATRICULE_LEN: usize = 14;
+pub const MATRICULE_LEN: usize = crate::domain::codes::MATRICULE_DIGITS;
 /// 3-digit windows of the identifiant: `IDENTIFIANT + position * 1000 + value`.
 pub const IDENTIFIANT: u16 = MATRICULE + 1000 * (MATRICULE_LEN as u16 - 2);
-pub const IDENTIFIANT_LEN: usize = 7;
+pub const IDENTIFIANT_LEN: usize = crate::domain::codes::IDENTIFIANT_DIGITS;
 /// Accounts with at least one number of the country.
 pub const HAS_DOMESTIC: u16 = IDENTIFIANT + 1000 * (IDENTIFIANT_LEN as u16 - 2);
 /// Accounts with a name word that starts with a digit.

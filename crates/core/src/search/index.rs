@@ -12,7 +12,7 @@ use super::blobs::BlobTable;
 use super::grams::{self, GramBatch};
 use super::postings::{self, for_each_pending, push_pending};
 use super::words::WordBatch;
-use crate::domain::phone::{international_parts, CountryCode};
+use crate::domain::phone::CountryCode;
 use crate::domain::KEYS;
 use crate::error::Result;
 use crate::text::{fold, words};
@@ -54,24 +54,7 @@ pub fn clamp(token: &str) -> &str {
     &token[..end]
 }
 
-/// The digits of a phone number that are indexed: the national digits of a number of the
-/// country (`0021627468145` → `27468145`), all the international digits of another one
-/// (`+33612345678` → `33612345678`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhoneDigits<'a> {
-    Domestic(&'a str),
-    Foreign(&'a str),
-}
-
-pub fn phone_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> PhoneDigits<'a> {
-    match international_parts(compact, cc) {
-        ("", digits) => match digits.strip_prefix(cc.as_str()) {
-            Some(national) if !national.is_empty() => PhoneDigits::Domestic(national),
-            _ => PhoneDigits::Foreign(digits),
-        },
-        (_, national) => PhoneDigits::Domestic(national),
-    }
-}
+pub use crate::domain::phone::{phone_digits, PhoneDigits};
 
 /// Calls `f` with each token of one account: the words of its folded name, the national
 /// digits of its numbers of the country, and `+` and the international digits of the others

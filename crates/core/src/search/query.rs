@@ -7,7 +7,7 @@
 use super::grams::{self, IDENTIFIANT, IDENTIFIANT_LEN, MATRICULE, MATRICULE_LEN};
 use super::index::{bucket_len, bucket_of, BUCKET_POSTINGS};
 use super::{postings, words, INFIX_MIN};
-use crate::domain::phone::{compact_number, international_parts, national_digits, CountryCode};
+use crate::domain::phone::{compact_number, international_parts, phone_digits, CountryCode};
 use crate::error::Result;
 use crate::text::{fold, words as text_words};
 use rusqlite::Connection;
@@ -113,8 +113,8 @@ fn number_ids(conn: &Connection, number: &str, cc: &CountryCode) -> Result<Vec<i
     let mut ids = Vec::new();
     let plain = !number.starts_with('+');
     if plain {
-        code_prefix(conn, "matricule", number, 14, &mut ids)?;
-        code_prefix(conn, "identifiant", number, 7, &mut ids)?;
+        code_prefix(conn, "matricule", number, MATRICULE_LEN, &mut ids)?;
+        code_prefix(conn, "identifiant", number, IDENTIFIANT_LEN, &mut ids)?;
     }
     if number == "00" {
         // Every number can be written with `00`: one list each for the numbers of the country
@@ -129,7 +129,7 @@ fn number_ids(conn: &Connection, number: &str, cc: &CountryCode) -> Result<Vec<i
     let mut forms = vec![if plain && !number.starts_with("00") {
         number.to_string()
     } else {
-        national_digits(number, cc).to_string()
+        phone_digits(number, cc).digits().to_string()
     }];
     if let Some(rest) = number
         .strip_prefix(cc.as_str())

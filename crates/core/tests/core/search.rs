@@ -4,7 +4,7 @@
 //! code, and ids crossing the ranges the digit lists are cut by.
 
 use crate::common::*;
-use forfaits_core::domain::phone::{compact_number, international_parts, national_digits};
+use forfaits_core::domain::phone::{compact_number, international_parts, phone_digits};
 use forfaits_core::domain::{CountryCode, Currency};
 use forfaits_core::import::{import_users, ImportOptions};
 use forfaits_core::store::accounts::{ListQuery, MAX_PAGE};
@@ -122,7 +122,7 @@ fn number_matches(r: &Row, number: &str, cc: &CountryCode) -> bool {
     let mut forms = vec![if plain && !number.starts_with("00") {
         number.to_string()
     } else {
-        national_digits(number, cc).to_string()
+        phone_digits(number, cc).digits().to_string()
     }];
     if let Some(rest) = number.strip_prefix(cc.as_str()) {
         if plain && !rest.is_empty() {
@@ -135,7 +135,11 @@ fn number_matches(r: &Row, number: &str, cc: &CountryCode) -> bool {
         }
     }
     let mut tokens = name_words(r);
-    tokens.extend(r.phones.iter().map(|p| national_digits(p, cc).to_string()));
+    tokens.extend(
+        r.phones
+            .iter()
+            .map(|p| phone_digits(p, cc).digits().to_string()),
+    );
     forms
         .iter()
         .any(|f| tokens.iter().any(|t| t.starts_with(f.as_str())))
@@ -300,7 +304,7 @@ fn written_forms(p: &str, cc: &CountryCode) -> Vec<String> {
     let (a, b) = international_parts(p, cc);
     vec![
         p.to_string(),
-        national_digits(p, cc).to_string(),
+        phone_digits(p, cc).digits().to_string(),
         format!("{a}{b}"),
         format!("+{a}{b}"),
         format!("00{a}{b}"),
