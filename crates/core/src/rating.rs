@@ -58,14 +58,9 @@ pub fn answered(disposition: &str, billsec: i64) -> bool {
 }
 
 impl Tariff {
-    /// Seconds billed for `billsec` answered seconds under this tariff.
-    pub fn billed_seconds(&self, billsec: i64) -> i64 {
-        billed_seconds(billsec, self.bloc_initial_s, self.bloc_s)
-    }
-
     /// Billed seconds and cost of a call of `billsec` answered seconds; `None` as [`cost`].
     pub fn rate(&self, billsec: i64) -> Option<(i64, i64)> {
-        let billed = self.billed_seconds(billsec);
+        let billed = billed_seconds(billsec, self.bloc_initial_s, self.bloc_s);
         Some((billed, cost(billed, self)?))
     }
 }

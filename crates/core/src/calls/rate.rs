@@ -1,9 +1,8 @@
 //! The reading half of a call-records load, on its own thread: records are parsed, checked and
 //! rated, then sent to the writing thread in batches.
 
-use super::debit_reason;
 use super::record::parse_record;
-use super::{MatchBy, Rating};
+use super::{debit_reason, MatchBy, Rating};
 use crate::domain::phone::CountryCode;
 use crate::domain::Field;
 use crate::import::line::LineError;

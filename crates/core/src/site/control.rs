@@ -13,7 +13,7 @@ use crate::domain::Account;
 use crate::error::Result;
 use crate::rating::Tariff;
 use crate::store::ledger::ADD_TO_BALANCE;
-use crate::store::shared::SiteConn;
+use crate::store::shared::{Row as _, SiteConn};
 use postgres::types::ToSql;
 use postgres::{Row, Statement, Transaction};
 use std::collections::HashMap;
@@ -81,9 +81,7 @@ impl ControlDb for Pg<'_, '_> {
 
     fn open_hold(&mut self, uniqueid: &str) -> Result<Option<Open>> {
         let row = self.query_opt(&OPEN_HOLD_LOCKED, &[&uniqueid])?;
-        Ok(row
-            .map(|r| <Open as crate::store::shared::Row>::read(&r))
-            .transpose()?)
+        Ok(row.map(|r| Open::read(&r)).transpose()?)
     }
 
     fn billing_and_name(&mut self, account: i64) -> Result<(bool, String)> {
