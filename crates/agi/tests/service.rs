@@ -665,6 +665,9 @@ mod both_stores {
         assert_eq!(first.var("FORFAITS_LIMITE_MS"), "666000");
         assert_eq!(first.var("FORFAITS_NUMERO"), "+21627468145");
         assert!(first.var("FORFAITS_MESSAGE").contains("1,998"));
+        // The channel dials again: its first grant ends, its 1,998 no longer held.
+        let retry = autoriser(&site, "1764000000.1", "8589669", "2").await;
+        assert_eq!(retry.var("FORFAITS_STATUT"), "AUTORISE", "{:?}", retry.vars);
         let second = autoriser(&site, "1764000000.2", "8589669", "2").await;
         assert_eq!(second.var("FORFAITS_MOTIF"), "solde_insuffisant");
         let done = terminer(&site, "1764000000.1", "100", "ANSWERED").await;

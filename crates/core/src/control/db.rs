@@ -97,6 +97,13 @@ pub(crate) static BILLING_AND_NAME: Sql =
 static ADD_USED_SECONDS: Sql =
     Sql::new("UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1");
 static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
+/// Unsettled, since no call comes of it (`check` wants a call for every settled grant): the
+/// grant just ends now.
+static END_SUPERSEDED: Sql = Sql::new(
+    "UPDATE call_attempts SET expires_at = $2
+     WHERE id IN (SELECT attempt_id FROM call_holds WHERE uniqueid = $1)",
+);
+static RELEASE_HOLDS_OF: Sql = Sql::new("DELETE FROM call_holds WHERE uniqueid = $1");
 static SETTLE_ATTEMPT: Sql =
     Sql::new("UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1");
 
@@ -174,6 +181,18 @@ pub(crate) trait ControlDb: Queries {
     /// What the account's other calls hold: money and seconds of allowance.
     fn open_reservations(&mut self, account: i64, now: i64) -> Result<(i64, i64)> {
         reservations(self, account, now)
+    }
+
+    /// A channel that asks again has ended the dial it was granted before: that grant ends
+    /// and its hold is released, so that the new question is decided
+    /// without it and one hang-up bills the channel once.
+    fn supersede(&mut self, uniqueid: &str, now: i64) -> Result<()> {
+        if uniqueid.is_empty() {
+            return Ok(());
+        }
+        self.execute(&END_SUPERSEDED, &[&uniqueid, &now])?;
+        self.execute(&RELEASE_HOLDS_OF, &[&uniqueid])?;
+        Ok(())
     }
 
     fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {

@@ -337,8 +337,10 @@ enum Asked {
 
 fn asked(raw: &str, cc: &CountryCode) -> Asked {
     let v = raw.trim();
+    // Digits only: `parse` alone would take « +5 » for key 5.
+    let digits = v.bytes().all(|b| b.is_ascii_digit());
     if let Ok(k) = v.parse::<u8>() {
-        if v.len() <= 2 && (1..=KEYS as u8).contains(&k) && !v.starts_with('0') {
+        if digits && v.len() <= 2 && (1..=KEYS as u8).contains(&k) && !v.starts_with('0') {
             return Asked::Key(k);
         }
     }
@@ -351,6 +353,7 @@ fn asked(raw: &str, cc: &CountryCode) -> Asked {
 }
 
 fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) -> Result<Decision> {
+    db.supersede(&req.uniqueid, ctx.now)?;
     let code = req.code.trim();
     let refuse = |db: &mut D,
                   account: Option<&Account>,

@@ -118,6 +118,37 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
 }
 
 #[test]
+fn a_channel_that_asks_again_holds_once_and_is_billed_once() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let first = svc.authorize(&ask("c1", "8589669", "2"), NOW).unwrap();
+    assert!(matches!(first.verdict, Verdict::Authorized(_)));
+    // The first grant's 1,998 no longer counts: the channel's new dial replaces it.
+    let again = svc.authorize(&ask("c1", "8589669", "2"), NOW + 5).unwrap();
+    let Verdict::Authorized(a) = &again.verdict else {
+        panic!("{}", again.message)
+    };
+    assert_eq!(a.reserved, 1_998);
+    let f = svc.finish(&hang_up("c1", 100), NOW + 120).unwrap();
+    assert!(matches!(f, Finished::Billed { cost: 306, .. }), "{f:?}");
+    let twice = svc.finish(&hang_up("c1", 100), NOW + 121).unwrap();
+    assert!(matches!(twice, Finished::AlreadyBilled { .. }), "{twice:?}");
+    assert_eq!(balance(&svc), 1_694);
+    let s = svc.store().unwrap();
+    let id = s.account_by_matricule(LOTFI).unwrap().id;
+    assert_eq!(s.reserved_amount(id, NOW + 121).unwrap(), 0);
+    assert!(s
+        .attempts(id, 10, NOW + 121)
+        .unwrap()
+        .iter()
+        .all(|t| !t.open));
+    assert!(
+        s.check().unwrap().ok(),
+        "{:?}",
+        s.check().unwrap().problemes
+    );
+}
+
+#[test]
 fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
     let (db, mut svc) = sample_with_balance(50);
     let cases = [
@@ -126,6 +157,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
         (ask("r3", "8589669", "9"), Refusal::EmptyKey),
         (ask("r4", "8589669", "71234567"), Refusal::NumberNotAllowed),
         (ask("r5", "8589669", "abc"), Refusal::NumberNotAllowed),
+        (ask("r5+", "8589669", "+5"), Refusal::NumberNotAllowed),
         (ask("r6", "8589669", "2"), Refusal::InsufficientBalance),
     ];
     for (req, expected) in &cases {
@@ -143,7 +175,7 @@ fn every_refusal_of_this_issue_has_its_code_and_writes_only_the_attempt() {
     let a = s.account_by_matricule(LOTFI).unwrap();
     assert_eq!(a.balance, 50, "refusals hold and debit nothing");
     let attempts = s.attempts(a.id, 50, NOW).unwrap();
-    assert_eq!(attempts.len(), 4, "the unknown codes have no account");
+    assert_eq!(attempts.len(), 5, "the unknown codes have no account");
     assert_eq!(attempts[0].label, "Refusé : solde insuffisant");
     assert!(attempts.iter().all(|t| t.reserved == 0 && !t.open));
 
