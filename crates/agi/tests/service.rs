@@ -176,6 +176,29 @@ async fn a_database_held_by_another_writer_past_the_wait_refuses_with_erreur() {
     site.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_blocked_while_a_call_waits_for_the_lock_is_refused_then_and_after() {
+    let site = site(100_000, |_| {}).await;
+    assert_eq!(motif(&site, "b0", "8589669", "2").await, "ok");
+    // Another program blocks the key's numbers and commits while the next call waits.
+    let blocker = rusqlite::Connection::open(&site.db).unwrap();
+    blocker
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO blocked_numbers VALUES ('+2162*', 'Plainte', 'test', 0);",
+        )
+        .unwrap();
+    let commit = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        blocker.execute_batch("COMMIT").unwrap();
+    });
+    let waited = motif(&site, "b1", "8589669", "2").await;
+    commit.join().unwrap();
+    assert_eq!(waited, "numero_bloque");
+    assert_eq!(motif(&site, "b2", "8589669", "2").await, "numero_bloque");
+    site.stop().await;
+}
+
 /// Sends raw bytes, then reads until the server closes; true if it closed within the guard.
 async fn raw_client(addr: &str, bytes: &[u8], then_wait: bool) -> bool {
     let mut s = TcpStream::connect(addr).await.unwrap();

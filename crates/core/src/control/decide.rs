@@ -164,8 +164,9 @@ impl Service {
     }
 
     fn on(backend: Backend) -> Result<Service> {
-        let (settings, tariffs, numbers) = read_rules(&backend)?;
+        // The version first: a change landing between the two is read again next time.
         let seen_version = data_version(&backend)?;
+        let (settings, tariffs, numbers) = read_rules(&backend)?;
         Ok(Service {
             backend,
             settings,
@@ -220,7 +221,30 @@ impl Service {
     /// that fails leaves nothing and gets its error, the others stand. `Err` when the
     /// transaction itself cannot be had or committed (then nothing was written).
     pub fn decide(&mut self, reqs: &[Request], now: i64) -> Result<Vec<Result<Answer>>> {
+        // A program that changed the rules while this batch waited for the write lock makes
+        // the batch start again on the new rules. Bounded, should other programs write without
+        // pause: the last try decides on the rules it has, the next batch reads them again.
+        for _ in 0..RULES_RETRIES {
+            self.refresh()?;
+            if let Some(answers) = self.decide_on(reqs, now, true)? {
+                return Ok(answers);
+            }
+        }
         self.refresh()?;
+        Ok(self
+            .decide_on(reqs, now, false)?
+            .expect("decided whatever the rules' version"))
+    }
+
+    /// The batch on the rules read last; `None`, having written nothing, when `fresh_only`
+    /// and the SQLite file changed since they were read (a site's rules are read again
+    /// before each batch: its version counts only their changes, which no lock orders).
+    fn decide_on(
+        &mut self,
+        reqs: &[Request],
+        now: i64,
+        fresh_only: bool,
+    ) -> Result<Option<Vec<Result<Answer>>>> {
         let local = local_time(now);
         let operator = match &self.backend {
             Backend::Local(s) => s.operator().to_string(),
@@ -242,6 +266,10 @@ impl Service {
         let answers = match &mut self.backend {
             Backend::Local(store) => {
                 let mut tx = store.write_tx()?;
+                let v: i64 = tx.pragma_query_value(None, "data_version", |r| r.get(0))?;
+                if fresh_only && v != self.seen_version {
+                    return Ok(None);
+                }
                 let mut answers = Vec::with_capacity(reqs.len());
                 for req in reqs {
                     let sp = tx.savepoint()?;
@@ -258,10 +286,12 @@ impl Service {
                 site.decide_in_transaction(reqs, |db, req| one(db, &ctx, req))?
             }
         };
-        self.seen_version = data_version(&self.backend)?;
-        Ok(answers)
+        Ok(Some(answers))
     }
 }
+
+/// How many times a batch starts again on rules changed while it waited.
+const RULES_RETRIES: usize = 4;
 
 fn one<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &Request) -> Result<Answer> {
     match req {
