@@ -1161,6 +1161,25 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
         ),
         (&["account", "10000000000000", "--max-call", "beaucoup"], 2),
         (&["account", "10000000000000", "--resume"], 1),
+        // A valid change beside a refused one is not written either.
+        (
+            &["account", "10000000000000", "--disable", "--max-call", "0"],
+            1,
+        ),
+        (
+            &[
+                "account",
+                "10000000000000",
+                "--billing",
+                "off",
+                "--suspend-until",
+                "2020-01-31",
+                "--reason",
+                "x",
+            ],
+            1,
+        ),
+        (&["account", "10000000000000", "--disable", "--resume"], 1),
     ] {
         let before = db_snapshot(&db);
         let o = forfaits(&db, args);

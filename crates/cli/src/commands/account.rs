@@ -5,7 +5,8 @@ use crate::args::AccountArgs;
 use crate::{Io, EXIT_OK};
 use forfaits_core::domain::state::switch_label;
 use forfaits_core::domain::{format_duration, Money};
-use forfaits_core::{Base, Result};
+use forfaits_core::rules::{check_suspension, limits_errors};
+use forfaits_core::{Base, Error, Result};
 
 pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     let acc = super::account(|m| base.account_by_matricule(m), &a.matricule)?;
@@ -21,6 +22,26 @@ pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
         ));
         return Ok(EXIT_OK);
     }
+    // Every value checked before the first write: a refused one leaves the account as it was
+    // (SPEC §9), whatever else the command asked.
+    let today = chrono::Local::now().date_naive();
+    let mut errors = limits_errors(a.max_call.map(|o| o.0), a.calls_per_day.map(|o| o.0));
+    if let (Some(until), Some(reason)) = (a.suspend_until, &a.reason) {
+        errors.extend(
+            check_suspension(until, reason, today)
+                .err()
+                .into_iter()
+                .flatten(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(Error::Fields(errors));
+    }
+    // First of the writes: the one that may still be refused (no suspension to lift).
+    let acc = match a.resume {
+        true => base.resume_account(acc.id)?,
+        false => acc,
+    };
     let mut draft = acc.to_draft();
     if a.enable {
         draft.enabled = true;
@@ -48,10 +69,7 @@ pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
         )?;
     }
     if let (Some(until), Some(reason)) = (a.suspend_until, &a.reason) {
-        acc = base.suspend_account(acc.id, until, reason, chrono::Local::now().date_naive())?;
-    }
-    if a.resume {
-        acc = base.resume_account(acc.id)?;
+        acc = base.suspend_account(acc.id, until, reason, today)?;
     }
     let currency = base.settings()?.currency;
     let held = base.reserved_amount(acc.id, forfaits_core::store::now())?;

@@ -217,6 +217,56 @@ fn check_site_rules(c: &SiteRulesChange) -> std::result::Result<CheckedSiteRules
     }
 }
 
+/// What [`AccountRules::set_account_limits`] refuses, every error at once (none: the values
+/// are saved as given). A front that changes more than the limits checks them first.
+pub fn limits_errors(
+    max_call: Option<Option<u32>>,
+    calls_per_day: Option<Option<u32>>,
+) -> Vec<FieldError> {
+    let max_call = max_call.flatten().map(check_max_call);
+    let per_day = calls_per_day.flatten().map(check_calls_per_day);
+    [
+        max_call.and_then(|r| r.err()),
+        per_day.and_then(|r| r.err()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The reason as kept, or what [`AccountRules::suspend_account`] refuses, every error at once.
+pub fn check_suspension(
+    until: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> std::result::Result<String, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if until < today {
+        errors.push(FieldError::new(
+            Field::SuspensionEnd,
+            format!(
+                "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
+                until.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    match suspension_reason(reason) {
+        Ok(r) if errors.is_empty() => Ok(r),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
+    }
+}
+
+fn fields_ok(errors: Vec<FieldError>) -> Result<()> {
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Fields(errors)),
+    }
+}
+
 fn suspension_reason(reason: &str) -> std::result::Result<String, FieldError> {
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.is_empty() {
@@ -342,20 +392,7 @@ pub trait AccountRules: Basics {
         max_call: Option<Option<u32>>,
         calls_per_day: Option<Option<u32>>,
     ) -> Result<Account> {
-        let mut errors = Vec::new();
-        if let Some(Some(m)) = max_call {
-            if let Err(e) = check_max_call(m) {
-                errors.push(e);
-            }
-        }
-        if let Some(Some(n)) = calls_per_day {
-            if let Err(e) = check_calls_per_day(n) {
-                errors.push(e);
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
+        fields_ok(limits_errors(max_call, calls_per_day))?;
         let a = self.get_account(id)?;
         let mut changes = Vec::new();
         let new_max = max_call.unwrap_or(a.max_call_minutes);
@@ -396,22 +433,7 @@ pub trait AccountRules: Basics {
         reason: &str,
         today: NaiveDate,
     ) -> Result<Account> {
-        let mut errors = Vec::new();
-        if until < today {
-            errors.push(FieldError::new(
-                Field::SuspensionEnd,
-                format!(
-                    "la suspension doit finir aujourd'hui ou plus tard (reçu : {})",
-                    until.format("%d/%m/%Y")
-                ),
-            ));
-        }
-        let reason = suspension_reason(reason)
-            .map_err(|e| errors.push(e))
-            .unwrap_or_default();
-        if !errors.is_empty() {
-            return Err(Error::Fields(errors));
-        }
+        let reason = check_suspension(until, reason, today).map_err(Error::Fields)?;
         let a = self.get_account(id)?;
         let details = format!("jusqu'au {} : {reason}", until.format("%d/%m/%Y"));
         self.apply_change(
