@@ -260,15 +260,21 @@ impl SiteStore {
         // import creates follow each other, and no account appears between the checks and COPY.
         tx.batch_execute("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE")
             .map_err(&refused)?;
-        let (max_before, was_empty): (i64, bool) = {
+        // Only the tables' owner may drop and build their indexes: an administrator who is not
+        // (a member of `forfaits_admin`) imports with the indexes in place.
+        let (max_before, was_empty, owner): (i64, bool, bool) = {
             let r = tx.query_one(
-                "SELECT coalesce(max(id), 0), NOT EXISTS (SELECT 1 FROM accounts) FROM accounts",
+                "SELECT coalesce(max(id), 0), NOT EXISTS (SELECT 1 FROM accounts),
+                        (SELECT pg_has_role(relowner, 'USAGE') FROM pg_class
+                         WHERE oid = 'accounts'::regclass)
+                 FROM accounts",
                 &[],
             )?;
-            (r.get(0), r.get(1))
+            (r.get(0), r.get(1), r.get(2))
         };
         let at = now();
-        if was_empty {
+        let rebuild_indexes = was_empty && owner;
+        if rebuild_indexes {
             // A first import builds the search and name indexes once at the end, sorted, rather
             // than inserting every account's trigrams one by one (as SQLite's bulk import does).
             tx.batch_execute(
@@ -318,7 +324,7 @@ impl SiteStore {
         if !report.read_all(opts)? {
             return Ok(report); // dropping the transaction rolls it back
         }
-        if was_empty {
+        if rebuild_indexes {
             tx.batch_execute(super::init::SEARCH_INDEXES)?;
         }
         if settings.default_opening_balance.0 > 0 {

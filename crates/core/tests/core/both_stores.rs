@@ -277,6 +277,26 @@ fn a_site_owner_that_is_not_a_superuser_may_every_movement_the_window_offers_it(
     assert_eq!(base.get_account(id).unwrap().balance, 10_000);
 }
 
+#[test]
+fn an_administrator_who_does_not_own_the_tables_imports_into_an_empty_site() {
+    let cluster = pg_cluster::cluster();
+    let (url, db) = cluster.new_db();
+    let chef = format!("chef_{db}");
+    {
+        let _g = pg_cluster::roles_lock();
+        forfaits_core::site::init(&url).unwrap();
+        forfaits_core::site::add_user(&url, &chef, forfaits_core::site::Role::Admin, None).unwrap();
+    }
+    let site = forfaits_core::site::SiteStore::connect(&cluster.url(&chef, &db)).unwrap();
+    assert_eq!(site.role(), forfaits_core::site::Role::Admin);
+    let mut base = Base::Site(site);
+    sample(&mut base);
+    assert_eq!(
+        base.account_by_matricule("10000000000000").unwrap().name,
+        "Lotfi Ben Ali"
+    );
+}
+
 /// The SQL that formats an amount in the Journal on a site writes what `format_plain` does.
 #[test]
 fn site_journal_amounts_are_written_as_the_currency_formats_them() {
