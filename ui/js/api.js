@@ -12,7 +12,10 @@ const INATTENDU = "inattendu";
 function send(command, args) {
   return tauri().core.invoke(command, args).catch((err) => {
     if (err && typeof err === "object" && "code" in err) throw err;
-    throw { code: INATTENDU, message: String(err), champs: [] };
+    // Tauri refused the call before the command ran, in English words naming Rust types: the
+    // clerk reads what happened, the console keeps Tauri's words.
+    console.error(command, err);
+    throw { code: INATTENDU, message: `La fenêtre n'a pas pu transmettre la demande (${command}) : rien n'a été modifié.`, champs: [] };
   });
 }
 

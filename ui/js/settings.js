@@ -83,7 +83,7 @@ export async function renderSettings(host, infos, onRestored) {
       duree_defaut: fDuree.input.value,
       solde_defaut: fSolde.input.value,
       seuil_confirmation: fSeuil.input.value,
-      retention_sauvegardes: withBackups ? Number(fRetention.input.value) || 0 : s.retention_sauvegardes,
+      retention_sauvegardes: withBackups ? fRetention.input.value : null,
       adresse_service: fAdresse.input.value,
     });
     for (const f of fields) f.setError("");

@@ -150,18 +150,15 @@ pub struct SettingsFormView {
     pub duree_defaut: String,
     #[serde(default)]
     pub solde_defaut: String,
-    #[serde(default = "default_retention")]
-    pub retention_sauvegardes: u32,
+    /// Days as typed; absent where backups are not offered (a site): unchanged.
+    #[serde(default)]
+    pub retention_sauvegardes: Option<String>,
     #[serde(default)]
     pub duree_max_appel: Option<u32>,
     #[serde(default)]
     pub adresse_service: Option<String>,
     #[serde(default)]
     pub seuil_confirmation: String,
-}
-
-fn default_retention() -> u32 {
-    Settings::default().backup_retention_days
 }
 
 impl From<SettingsFormView> for SettingsForm {

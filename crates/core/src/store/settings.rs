@@ -72,7 +72,8 @@ pub struct SettingsForm {
     /// Minutes, empty for unlimited.
     pub default_allowance: String,
     pub default_opening_balance: String,
-    pub backup_retention_days: u32,
+    /// Days, as typed; absent: unchanged.
+    pub backup_retention_days: Option<String>,
     /// Per-call maximum in minutes; absent: unchanged.
     pub max_call_minutes: Option<u32>,
     /// Address of the call-control service; absent: unchanged.
@@ -119,17 +120,34 @@ impl SettingsForm {
                 .map_err(|m| errors.push(FieldError::new(Field::ConfirmationThreshold, m)))
                 .ok()
         });
-        if !(1..=3650).contains(&f.backup_retention_days) {
-            errors.push(FieldError::new(
-                Field::BackupRetention,
-                format!(
-                    "la durée de conservation des sauvegardes va de 1 à 3650 jours (reçu : {})",
-                    f.backup_retention_days
-                ),
-            ));
-        }
-        let (Some(currency), Some(cc), Some(allowance), Some(opening), Some(threshold)) =
-            (currency, cc, allowance, opening, threshold)
+        let typed = f.backup_retention_days.as_deref().map(str::trim);
+        let retention = match typed.map(|t| (t, t.parse::<u32>())) {
+            None => Some(current.backup_retention_days),
+            Some((typed, Ok(days)))
+                if typed.bytes().all(|b| b.is_ascii_digit()) && (1..=3650).contains(&days) =>
+            {
+                Some(days)
+            }
+            Some((typed, _)) => {
+                errors.push(FieldError::new(
+                    Field::BackupRetention,
+                    format!(
+                        "la durée de conservation des sauvegardes est un nombre entier de jours, \
+                         de 1 à 3650 (reçu : « {} »)",
+                        crate::domain::field::shown(typed)
+                    ),
+                ));
+                None
+            }
+        };
+        let (
+            Some(currency),
+            Some(cc),
+            Some(allowance),
+            Some(opening),
+            Some(threshold),
+            Some(retention),
+        ) = (currency, cc, allowance, opening, threshold, retention)
         else {
             return Err(Error::Fields(errors));
         };
@@ -142,7 +160,7 @@ impl SettingsForm {
             default_billing: f.default_billing,
             default_allowance_min: allowance,
             default_opening_balance: opening,
-            backup_retention_days: f.backup_retention_days,
+            backup_retention_days: retention,
             max_call_minutes: match f.max_call_minutes {
                 None => current.max_call_minutes,
                 Some(m) => crate::rules::check_max_call(m)

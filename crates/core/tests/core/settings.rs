@@ -15,7 +15,7 @@ fn form() -> SettingsForm {
         default_billing: true,
         default_allowance: String::new(),
         default_opening_balance: String::new(),
-        backup_retention_days: 14,
+        backup_retention_days: Some("14".into()),
         confirmation_threshold: "1 000".into(),
         max_call_minutes: None,
         agi_address: None,
@@ -54,6 +54,30 @@ fn a_currency_must_be_a_three_letter_iso_code() {
         })
         .unwrap();
     assert_eq!(saved.currency.code, "EUR");
+}
+
+#[test]
+fn backup_retention_is_whole_days_from_1_to_3650_as_typed_or_unchanged_when_absent() {
+    let (_db, mut s) = temp_store();
+    let before = s.settings().unwrap();
+    for bad in ["2.5", "-1", "0", "3651", "", "deux", "+7"] {
+        let f = SettingsForm {
+            backup_retention_days: Some(bad.into()),
+            ..form()
+        };
+        let errs = refused_fields(s.save_settings_form(&f));
+        assert_eq!(errs[0].0, Field::BackupRetention, "{bad}");
+        assert!(errs[0].1.contains("de 1 à 3650"), "{}", errs[0].1);
+    }
+    assert_eq!(s.settings().unwrap(), before, "nothing saved");
+    let f = |days: Option<&str>| SettingsForm {
+        backup_retention_days: days.map(Into::into),
+        ..form()
+    };
+    let saved = s.save_settings_form(&f(Some(" 30 "))).unwrap();
+    assert_eq!(saved.backup_retention_days, 30);
+    let saved = s.save_settings_form(&f(None)).unwrap();
+    assert_eq!(saved.backup_retention_days, 30, "absent: unchanged");
 }
 
 #[test]
