@@ -93,7 +93,12 @@ fn the_page_names_only_error_codes_the_core_sends() {
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/js")).unwrap() {
         let path = entry.unwrap().path();
         let js = std::fs::read_to_string(&path).unwrap();
-        for needle in ["err.code === \"", "err.code !== \"", "INATTENDU = \""] {
+        for needle in [
+            "err.code === \"",
+            "err.code !== \"",
+            "INATTENDU = \"",
+            "FIELDS_CODE = \"",
+        ] {
             for rest in js.split(needle).skip(1) {
                 let code = &rest[..rest.find('"').unwrap()];
                 assert!(

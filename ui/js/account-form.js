@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
 import { amount, duration, currencyInfo, day } from "./format.js";
-import { button, field, onSubmit, panel, close, showFieldErrors, toast, confirmDialog } from "./ui.js";
+import { button, field, onSubmit, panel, close, showFieldErrors, fieldsError, toast, confirmDialog } from "./ui.js";
 import { T } from "./strings.js";
 import { de } from "./fr.js";
 import { can } from "./session.js";
@@ -32,13 +32,26 @@ export function openAccountForm(account, onSaved) {
   const digits = (e) => {
     e.target.value = e.target.value.replace(/\D+/g, "");
   };
+  // A pasted « 1234 5678 9012 34 » keeps its 14 digits: `maxlength` would cut it before the
+  // spaces go.
+  const pasteDigits = (e) => {
+    if (!e.clipboardData) return;
+    const text = e.clipboardData.getData("text");
+    e.preventDefault();
+    const input = e.target;
+    input.setRangeText(text.replace(/\D+/g, ""), input.selectionStart, input.selectionEnd, "end");
+    if (input.value.length > input.maxLength) input.value = input.value.slice(0, input.maxLength);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
   const fNom = field("Nom utilisateur", { key: "nom", required: true, value: a.nom || "", maxlength: 100 });
   // Typed in any script: an Arabic name is entered and shown right to left.
   fNom.input.dir = "auto";
   const fMat = field("Matricule", { key: "matricule", required: true, value: a.matricule || "", inputmode: "numeric", maxlength: 14, counter: 14, hint: "14 chiffres" });
   const fId = field("Identifiant", { key: "identifiant", required: true, value: a.identifiant || "", inputmode: "numeric", maxlength: 7, counter: 7, hint: "7 chiffres : le code composé sur le téléphone" });
-  fMat.input.addEventListener("input", digits);
-  fId.input.addEventListener("input", digits);
+  for (const f of [fMat, fId]) {
+    f.input.addEventListener("input", digits);
+    f.input.addEventListener("paste", pasteDigits);
+  }
   const fEtat = toggle("Etat du compte", "etat_compte", a.etat_compte);
   const fBilling = toggle("Activation calcul billing", "billing", a.billing);
   const fDuree = field("Durée d'appel (minutes)", {
@@ -150,7 +163,7 @@ export function openAccountForm(account, onSaved) {
       if (rules.limitsChanged()) {
         // The other fields first, so that a refusal there leaves the limits unsaved too.
         const errs = await api.validerCompte(readForm(), a.id);
-        if (errs.length) throw { message: "", champs: errs };
+        if (errs.length) throw fieldsError(errs);
         await rules.saveLimits();
       }
     }
@@ -189,6 +202,17 @@ function rulesSection(account, onChanged) {
   let a = account;
   const digits = (e) => {
     e.target.value = e.target.value.replace(/\D+/g, "");
+  };
+  // A pasted « 1234 5678 9012 34 » keeps its 14 digits: `maxlength` would cut it before the
+  // spaces go.
+  const pasteDigits = (e) => {
+    if (!e.clipboardData) return;
+    const text = e.clipboardData.getData("text");
+    e.preventDefault();
+    const input = e.target;
+    input.setRangeText(text.replace(/\D+/g, ""), input.selectionStart, input.selectionEnd, "end");
+    if (input.value.length > input.maxLength) input.value = input.value.slice(0, input.maxLength);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
   };
   const fMax = field("Durée maximale d'un appel (minutes)", { key: "duree_max_appel", value: a.duree_max_appel_min ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : celle du site" });
   const fPerDay = field("Appels par jour", { key: "appels_par_jour", value: a.appels_par_jour ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : ceux du site" });
@@ -273,10 +297,7 @@ function rulesSection(account, onChanged) {
     /** A suspension typed but not applied stops the save: the clerk may think it was. */
     checkNothingPending() {
       if (!a.suspendu && (fUntil.input.value || fReason.input.value.trim())) {
-        throw {
-          message: "",
-          champs: [{ champ: "motif_suspension", libelle: "Motif de la suspension", message: "la suspension n'est pas encore faite : cliquez sur Suspendre, ou videz ces champs pour enregistrer sans suspendre" }],
-        };
+        throw fieldsError([{ champ: "motif_suspension", libelle: "Motif de la suspension", message: "la suspension n'est pas encore faite : cliquez sur Suspendre, ou videz ces champs pour enregistrer sans suspendre" }]);
       }
     },
     isDirty: () => JSON.stringify(readLimits()) !== savedLimits || (!a.suspendu && Boolean(fUntil.input.value || fReason.input.value.trim())),

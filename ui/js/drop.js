@@ -11,6 +11,12 @@ export function setDropHandler(fn, zone) {
   hoverTarget = zone || null;
 }
 
+/** A screen's handler lasts while it is shown: another screen starts with none. */
+export function resetDropHandler() {
+  handler = null;
+  hoverTarget = null;
+}
+
 export function clearDropHandler(fn) {
   if (handler === fn) {
     handler = null;

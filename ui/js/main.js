@@ -7,7 +7,7 @@ import { setCurrency, money, count } from "./format.js";
 import { nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
-import { toast, confirmDialog, isOpen, progress, modal, close, button } from "./ui.js";
+import { toast, confirmDialog, isOpen, leavePanel, setFocusFallback, progress, modal, close, button } from "./ui.js";
 import { openAccountForm } from "./account-form.js";
 import { openBalance, refreshBalance } from "./balance.js";
 import { openHistory } from "./history.js";
@@ -18,7 +18,7 @@ import { renderCallsView } from "./calls-view.js";
 import { renderJournal } from "./journal.js";
 import { renderNumbers } from "./numbers.js";
 import { renderSettings } from "./settings.js";
-import { initDrop } from "./drop.js";
+import { initDrop, resetDropHandler } from "./drop.js";
 import { setSession, can, site } from "./session.js";
 import { signIn } from "./signin.js";
 
@@ -133,6 +133,7 @@ function showView(name) {
     else tab.removeAttribute("aria-current");
   }
   for (const v of document.querySelectorAll(".view")) v.hidden = v.id !== `vue-${name}`;
+  resetDropHandler();
   const onAccounts = name === "comptes";
   document.body.classList.toggle("on-accounts", onAccounts);
   if (name === "appels") renderCallsView($("#vue-appels"), () => table.reload());
@@ -183,6 +184,7 @@ async function start() {
     onToggleState: can("etat") ? toggleState : null,
     onOpen: openRow,
   });
+  setFocusFallback((lost) => table.refocus(lost));
   table.reload();
 
   const search = $("#recherche");
@@ -221,10 +223,11 @@ async function start() {
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
       e.preventDefault();
-      if (isOpen()) return;
-      if ($("#vue-comptes").hidden) showView("comptes");
-      search.focus();
-      search.select();
+      leavePanel(() => {
+        if ($("#vue-comptes").hidden) showView("comptes");
+        search.focus();
+        search.select();
+      });
     } else if (e.key === "/" && !typing && !isOpen()) {
       e.preventDefault();
       search.focus();

@@ -244,12 +244,28 @@ export class AccountTable {
     frag.append(this.spacer(topPx));
     for (let i = start; i < end; i++) frag.append(this.renderRow(i, this.rowAt(i)));
     frag.append(this.spacer(bottomPx));
+    // The rows are made anew: the keyboard stays on the same control of the same account.
+    const focused = this.tbody.contains(document.activeElement) ? document.activeElement : null;
     clear(this.tbody);
     this.tbody.append(frag);
+    if (focused) this.refocus(focused);
     this.table.setAttribute("aria-rowcount", String(this.total + 1));
     const showEmpty = this.loaded && this.total === 0;
     this.empty.hidden = !showEmpty;
     if (showEmpty) this.empty.textContent = this.query.trim() ? T.noMatch(this.query.trim()) : T.empty;
+  }
+
+  /**
+   * Focuses what stands now for `lost`, a control of a row drawn before (the same action of the
+   * same account's row), else the table itself, whose keys still choose and open rows.
+   */
+  refocus(lost) {
+    const row = lost.closest ? lost.closest("tr[data-id]") : null;
+    const now = row ? this.tbody.querySelector(`tr[data-id="${Number(row.dataset.id)}"]`) : null;
+    let target = null;
+    if (now && lost.dataset.action !== undefined) target = now.querySelector(`[data-action="${Number(lost.dataset.action)}"]`);
+    else if (now && lost.classList.contains("state")) target = now.querySelector("button.state");
+    (target || this.scroller).focus({ preventScroll: true });
   }
 
   spacer(px) {

@@ -99,9 +99,16 @@ export function showFieldErrors(fields, err) {
   return unplaced.filter(Boolean).join(" ");
 }
 
+const FIELDS_CODE = "champs_invalides";
+
 /** True when the error is about fields of the form (`champs` says which). */
 export function isFieldsError(err) {
-  return Boolean(err) && err.code === "champs_invalides";
+  return Boolean(err) && err.code === FIELDS_CODE;
+}
+
+/** An error the page finds itself, shaped as Rust's (`{code, message, champs}`). */
+export function fieldsError(champs) {
+  return { code: FIELDS_CODE, message: "", champs };
 }
 
 /**
@@ -167,9 +174,25 @@ document.addEventListener("keydown", (e) => {
 // ----- side panel and modal -------------------------------------------------------------
 
 let current = null; // {kind: "panel"|"modal", isDirty, onClose, returnFocus}
+// Where the keyboard goes back when the control that opened the panel was redrawn meanwhile.
+let focusFallback = null;
 
 export function isOpen() {
   return current !== null || asking !== null;
+}
+
+/** `fn(lost)` gives the focus a home when `lost`, the control that opened a box, is gone. */
+export function setFocusFallback(fn) {
+  focusFallback = fn;
+}
+
+/**
+ * Runs `then` with no side panel open: the panel closes first (asking when something is
+ * unsaved). Nothing runs while a modal or a question holds the keyboard.
+ */
+export function leavePanel(then) {
+  if (asking || (current && current.kind !== "panel")) return;
+  if (closeCurrent(false, then)) then();
 }
 
 /**
@@ -198,6 +221,7 @@ function closeCurrent(force = false, after = null) {
   clear(c.kind === "panel" ? host : host.firstElementChild);
   if (c.onClose) c.onClose();
   if (c.returnFocus && document.contains(c.returnFocus)) c.returnFocus.focus();
+  else if (c.returnFocus && focusFallback) focusFallback(c.returnFocus);
   return true;
 }
 

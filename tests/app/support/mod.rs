@@ -302,7 +302,14 @@ impl Win {
     /// aims at coordinates it computed before scrolling an inner container; on a loaded machine
     /// the press then landed beside a button low in the drawer and nothing happened.
     pub async fn click(&self, css: &str) {
-        let el = wait_for(10, &format!("élément {css}"), || async {
+        self.try_click(css)
+            .await
+            .unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
+    }
+
+    /// [`Win::click`], the driver's refusal returned (the element drawn again meanwhile).
+    pub async fn try_click(&self, css: &str) -> Result<(), fantoccini::error::CmdError> {
+        wait_for(10, &format!("élément {css}"), || async {
             self.c.find(fantoccini::Locator::Css(css)).await.ok()
         })
         .await;
@@ -330,9 +337,12 @@ impl Win {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        el.click()
+        // Found again once still: scrolling it into view may have drawn it anew.
+        self.c
+            .find(fantoccini::Locator::Css(css))
+            .await?
+            .click()
             .await
-            .unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
     }
 
     /// Clicks the first element matching `css` whose text contains `text`, scrolled to the middle
