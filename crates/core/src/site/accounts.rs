@@ -146,7 +146,7 @@ fn like_escaped(text: &str) -> String {
 /// The WHERE clause of a search and its values: every term must be found in the search text
 /// (name folded, matricule, identifiant, each key as stored and from abroad); a term of 3
 /// characters or more anywhere (the trigram index answers), a shorter one at the start of a word.
-pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
+pub(crate) fn search_condition(query: &str, cc: Option<&CountryCode>) -> (String, Vec<String>) {
     let mut parts = Vec::new();
     let mut values = Vec::new();
     // One term: any of its forms found (LIKE patterns of 3 characters or more anywhere, shorter
@@ -173,7 +173,16 @@ pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
             // (`98000111`): both are looked for.
             Some(number) => match number.strip_prefix("00") {
                 Some(rest) if !rest.is_empty() => add(&[&number, &format!("+{rest}")]),
-                _ => add(&[&number]),
+                // A short number also starts a key's number, as the desk's index finds it: its
+                // national part (`99` in `+21699…`) or a number from abroad (`+33…`).
+                _ => match cc.filter(|_| short_digits(&number)) {
+                    Some(cc) => add(&[
+                        &number,
+                        &format!("+{number}"),
+                        &format!("+{}{number}", cc.as_str()),
+                    ]),
+                    None => add(&[&number]),
+                },
             },
             None => {
                 let folded = fold(&term);
@@ -191,12 +200,29 @@ pub(crate) fn search_condition(query: &str) -> (String, Vec<String>) {
     (clause, values)
 }
 
+/// A term of digits only, too short for the trigram index.
+fn short_digits(term: &str) -> bool {
+    term.len() < INFIX_MIN && term.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether the search needs the country code ([`search_condition`]).
+fn has_short_number(query: &str) -> bool {
+    crate::search::query::terms(query)
+        .iter()
+        .any(|t| compact_number(t).is_some_and(|n| short_digits(&n)))
+}
+
 /// The ORDER BY of a page: names compare as bytes, as SQLite compares them.
 fn order_by(tri: SortKey, desc: bool) -> String {
     let dir = if desc { "DESC" } else { "ASC" };
     let col = match tri {
         SortKey::Nom => "name_key COLLATE \"C\"".to_string(),
         SortKey::Matricule | SortKey::Identifiant => format!("{} COLLATE \"C\"", tri.sql()),
+        // An empty key sorts before every number, as NULL does in SQLite.
+        other if columns::PHONES.iter().any(|p| p == other.sql()) => {
+            let nulls = if desc { "LAST" } else { "FIRST" };
+            return format!("{} COLLATE \"C\" {dir} NULLS {nulls}, id {dir}", other.sql());
+        }
         other => other.sql().to_string(),
     };
     format!("{col} {dir}, id {dir}")
@@ -229,7 +255,11 @@ impl SiteStore {
     pub fn list_accounts(&self, q: &ListQuery) -> Result<Page> {
         let limit = i64::from(q.limite.clamp(1, MAX_PAGE));
         let offset = q.decalage as i64;
-        let (clause, values) = search_condition(&q.recherche);
+        let cc = match has_short_number(&q.recherche) {
+            true => Some(self.settings()?.country_code),
+            false => None,
+        };
+        let (clause, values) = search_condition(&q.recherche, cc.as_ref());
         let mut params: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         let n = values.len();

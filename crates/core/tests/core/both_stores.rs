@@ -150,6 +150,18 @@ on_both_stores! {
         assert_eq!(names(&base, "0000023757"), ["Hédi Ben Salah"]);
         assert_eq!(names(&base, "hedi salah"), ["Hédi Ben Salah"]);
         assert!(names(&base, "zzzz").is_empty());
+        // One or two digits start a key's national part too (Lotfi's 99383470).
+        assert!(names(&base, "99").contains(&"Lotfi Ben Ali".to_string()));
+        assert!(names(&base, "9").contains(&"Lotfi Ben Ali".to_string()));
+        // An empty key sorts first going up and last going down, on both stores.
+        let by_key_3 = |desc| base.list_accounts(&ListQuery { tri: SortKey::Touche3, desc, limite: 25, ..Default::default() }).unwrap().rows;
+        let (up, down) = (by_key_3(false), by_key_3(true));
+        assert_eq!(up[0].phones[2], None);
+        assert!(down[0].phones[2].is_some());
+        let up_keys: Vec<_> = up.iter().map(|a| a.phones[2].clone()).collect();
+        let mut sorted = up_keys.clone();
+        sorted.sort();
+        assert_eq!(up_keys, sorted, "None first, then the numbers as bytes");
         let page = base.list_accounts(&ListQuery { tri: SortKey::Matricule, desc: true, limite: 3, decalage: 1, ..Default::default() }).unwrap();
         assert_eq!(page.total, 25);
         assert!(page.rows[0].matricule > page.rows[1].matricule);
