@@ -897,6 +897,12 @@ mod desk_commands {
             "0"
         );
         let asked = json!({ "id": 1, "periode": {}, "limite": 5, "decalage": 0 });
+        let e = call(&w, "historique_appels", asked.clone()).unwrap_err();
+        assert!(
+            said(&e)
+                .starts_with("Votre rôle (lecture) ne permet pas de lire l'historique des appels"),
+            "{e}"
+        );
         let e = call(&w, "demandes_appel", asked).unwrap_err();
         assert!(
             said(&e).starts_with("Votre rôle (lecture) ne permet pas de lire les demandes"),

@@ -221,7 +221,10 @@ fn order_by(tri: SortKey, desc: bool) -> String {
         // An empty key sorts before every number, as NULL does in SQLite.
         other if columns::PHONES.iter().any(|p| p == other.sql()) => {
             let nulls = if desc { "LAST" } else { "FIRST" };
-            return format!("{} COLLATE \"C\" {dir} NULLS {nulls}, id {dir}", other.sql());
+            return format!(
+                "{} COLLATE \"C\" {dir} NULLS {nulls}, id {dir}",
+                other.sql()
+            );
         }
         other => other.sql().to_string(),
     };

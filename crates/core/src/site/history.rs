@@ -9,10 +9,11 @@ use crate::error::Result;
 impl CallHistory for SiteStore {
     fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
         calls_page(&mut *self.client.borrow_mut(), id, p, limit, offset)
+            .map_err(self.refused(READ_CALLS))
     }
 
     fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {
-        each_call(&mut *self.client.borrow_mut(), id, p, f)
+        each_call(&mut *self.client.borrow_mut(), id, p, f).map_err(self.refused(READ_CALLS))
     }
 }
 
@@ -30,3 +31,4 @@ impl AttemptHistory for SiteStore {
 }
 
 const READ_ATTEMPTS: &str = "lire les demandes d'appel";
+const READ_CALLS: &str = "lire l'historique des appels";

@@ -16,14 +16,16 @@ $$;
 
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 
--- Lecture: search, view (with what calls in progress hold), print.
-GRANT SELECT ON accounts, movements, calls, settings, tariffs, blocked_numbers,
+-- Lecture: search, view (with what calls in progress hold), print; not whom accounts called
+-- (revoked from sites made before: `site init` runs this file again).
+GRANT SELECT ON accounts, movements, settings, tariffs, blocked_numbers,
     privileged_numbers, schema_version, rules_changes, call_holds TO forfaits_lecture;
+REVOKE SELECT ON calls FROM forfaits_lecture;
 
--- Caisse: what Lecture may, an account's call history with its « Demandes d'appel », and
--- *Recharge* through `forfaits_mouvement` only: no table is written directly.
+-- Caisse: what Lecture may, an account's call history with its « Demandes d'appel » (and its
+-- export), and *Recharge* through `forfaits_mouvement` only: no table is written directly.
 GRANT forfaits_lecture TO forfaits_caisse;
-GRANT SELECT ON call_attempts TO forfaits_caisse;
+GRANT SELECT ON calls, call_attempts TO forfaits_caisse;
 
 -- Administration: everything on the site's tables.
 GRANT ALL ON ALL TABLES IN SCHEMA public TO forfaits_admin;
@@ -145,6 +147,7 @@ BEGIN
             p_name, p_details);
 END
 $$;
-REVOKE ALL ON FUNCTION forfaits_journal_export(text, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION forfaits_journal_export(text, text, text, text)
+    FROM PUBLIC, forfaits_lecture;
 GRANT EXECUTE ON FUNCTION forfaits_journal_export(text, text, text, text)
-    TO forfaits_lecture, forfaits_admin;
+    TO forfaits_caisse, forfaits_admin;
