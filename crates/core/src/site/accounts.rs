@@ -338,13 +338,17 @@ impl SiteStore {
             let row = AccountRow::new(d, &cc);
             let mut params = row.params();
             params.extend([&t as &(dyn ToSql + Sync), &id]);
-            tx.execute(&sql, &params).map_err(|e| {
+            let changed = tx.execute(&sql, &params).map_err(|e| {
                 if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
                     row.taken_meanwhile()
                 } else {
                     refused(e)
                 }
             })?;
+            // Deleted by another desk since it was read: nothing to journal (as on SQLite).
+            if changed == 0 {
+                return Err(Error::no_account(id));
+            }
             audit_and_commit(tx, "Modification du compte", row.subject(), &details)
                 .map_err(&refused)?;
         }

@@ -309,6 +309,37 @@ fn an_administrator_who_does_not_own_the_tables_imports_into_an_empty_site() {
     );
 }
 
+#[test]
+fn an_edit_of_an_account_another_desk_deletes_meanwhile_is_refused_and_not_journaled() {
+    let url = site_url();
+    let mut base = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
+    sample(&mut base);
+    let a = base.account_by_matricule("10000000000000").unwrap();
+    let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let audit = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT count(*) FROM audit", &[])
+            .unwrap()
+            .get(0)
+    };
+    let before = audit(&mut other);
+    // Another desk deletes the account and commits while this edit waits for the row.
+    let deleting = std::thread::spawn(move || {
+        let mut tx = other.transaction().unwrap();
+        tx.execute("DELETE FROM accounts WHERE id = $1", &[&a.id])
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        tx.commit().unwrap();
+        other
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let mut d = base.get_account(a.id).unwrap().to_draft();
+    d.enabled = false;
+    let e = base.update_account(a.id, &d).unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+    let mut other = deleting.join().unwrap();
+    assert_eq!(audit(&mut other), before, "no « Modification du compte »");
+}
+
 /// The SQL that formats an amount in the Journal on a site writes what `format_plain` does.
 #[test]
 fn site_journal_amounts_are_written_as_the_currency_formats_them() {
