@@ -453,11 +453,28 @@ fn site_mistakes_are_said_in_french() {
     let o = run(Some("postgres://nobody@127.0.0.1:1/x"), &["search", "a"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).starts_with("Connexion impossible à la base de site nobody@127.0.0.1:1/x"),
+        stderr(&o).starts_with("Connexion impossible à la base de site nobody@127.0.0.1:1/x : aucun serveur n'écoute à cette adresse et ce port"),
         "{}",
         stderr(&o)
     );
-    let (url, _) = cluster().new_db();
+    let (url, name) = cluster().new_db();
+    for (user, db, said) in [
+        (
+            "personne_ici",
+            name.as_str(),
+            "le serveur refuse cet utilisateur",
+        ),
+        (
+            "postgres",
+            "pas_de_base_ici",
+            "cette base n'existe pas sur le serveur",
+        ),
+    ] {
+        let o = run(Some(&cluster().url(user, db)), &["search", "a"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_stderr_has(&o, said);
+        assert!(!stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    }
     let o = run(Some(&url), &["check"]);
     assert_eq!(o.status.code(), Some(2));
     assert_stderr_has(&o, "n'est pas une base de site Forfaits");

@@ -127,16 +127,98 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
 }
 
 fn refused_connection(label: &str, e: postgres::Error) -> Error {
-    let why = match e.as_db_error() {
-        Some(d) => d.message().to_string(),
-        None => std::error::Error::source(&e)
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| e.to_string()),
-    };
+    let why = connection_problem(&e);
     Error::database(format!(
         "Connexion impossible à la base de site {label} : {why}."
     ))
     .because(e)
+}
+
+/// What kept the connection from being made, in the clerk's words with what to do; the
+/// driver's and the server's own words (English) stay in the error's cause, for the log.
+fn connection_problem(e: &postgres::Error) -> String {
+    use postgres::error::SqlState;
+    use std::io::ErrorKind;
+    if let Some(d) = e.as_db_error() {
+        let said = [
+            (
+                SqlState::INVALID_PASSWORD,
+                "le serveur refuse ce mot de passe : vérifiez celui \
+              de l'adresse ou de ~/.pgpass",
+            ),
+            (
+                SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+                "le serveur refuse cet utilisateur : \
+              il n'existe pas, ou pg_hba.conf ne l'admet pas depuis ce poste",
+            ),
+            (
+                SqlState::INVALID_CATALOG_NAME,
+                "cette base n'existe pas sur le serveur : vérifiez \
+              son nom dans l'adresse",
+            ),
+            (
+                SqlState::TOO_MANY_CONNECTIONS,
+                "le serveur a atteint son nombre maximal de \
+              connexions : réessayez dans un moment",
+            ),
+            (
+                SqlState::CANNOT_CONNECT_NOW,
+                "le serveur démarre ou s'arrête : réessayez dans un \
+              moment",
+            ),
+        ];
+        return match said.iter().find(|(code, _)| code == d.code()) {
+            Some((_, why)) => why.to_string(),
+            None => format!("le serveur refuse la connexion (code {})", d.code().code()),
+        };
+    }
+    let io = std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    match io.map(|i| i.kind()) {
+        Some(ErrorKind::ConnectionRefused) => {
+            return "aucun serveur n'écoute à cette adresse et ce port : vérifiez l'adresse, et \
+                    que PostgreSQL est démarré"
+                .into()
+        }
+        Some(ErrorKind::TimedOut) => {
+            return "le serveur ne répond pas : vérifiez l'adresse et le réseau".into()
+        }
+        Some(
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::UnexpectedEof,
+        ) => {
+            return "le serveur a coupé la connexion : vérifiez qu'il admet ce poste \
+                    (pg_hba.conf) et qu'il est démarré"
+                .into()
+        }
+        _ => {}
+    }
+    // The driver says these in words only.
+    let text = format!(
+        "{e} {}",
+        std::error::Error::source(e)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    );
+    let words = [
+        (
+            "password missing",
+            "le serveur demande un mot de passe : ajoutez-le à l'adresse \
+          (postgres://utilisateur:motdepasse@…) ou dans ~/.pgpass",
+        ),
+        (
+            "lookup address",
+            "le nom du serveur est inconnu : vérifiez l'adresse",
+        ),
+        (
+            "does not support TLS",
+            "le serveur n'accepte pas de connexion chiffrée alors que \
+          l'adresse l'exige (sslmode=require) : activez ssl sur le serveur ou retirez \
+          sslmode=require",
+        ),
+    ];
+    match words.iter().find(|(w, _)| text.contains(w)) {
+        Some((_, why)) => why.to_string(),
+        None => format!("erreur de connexion ({})", text.trim()),
+    }
 }
 
 /// The URL with its password, if any, replaced by `***`.
