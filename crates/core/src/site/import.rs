@@ -44,6 +44,15 @@ pub(super) fn copy_bytes(out: &mut Vec<u8>, v: &[u8]) {
 /// Who holds a matricule or an identifiant in the database: id and name.
 type Holders = HashMap<String, (i64, String)>;
 
+/// The batch's holders as the database has them when the batch starts: by matricule, by
+/// identifiant, and the identifiant of each account found.
+#[derive(Default)]
+struct Held {
+    by_matricule: Holders,
+    by_identifiant: Holders,
+    identifiant_of: HashMap<i64, String>,
+}
+
 struct SiteWriter<'a, 't> {
     tx: &'a mut Transaction<'t>,
     settings: &'a crate::store::Settings,
@@ -57,12 +66,15 @@ struct SiteWriter<'a, 't> {
     new_identifiants: HashMap<String, u64>,
     /// Line of each account updated (by id).
     updated: HashMap<i64, u64>,
+    /// Identifiants an update of this import moved: to whom and on which line, or freed. The
+    /// database's holders are read once per batch, before its updates.
+    moved: HashMap<String, Option<(i64, String, u64)>>,
     rows: Vec<u8>,
 }
 
 impl SiteWriter<'_, '_> {
     /// Holders in the database of the batch's matricules and identifiants.
-    fn holders(&mut self, drafts: &[&AccountDraft]) -> Result<(Holders, Holders)> {
+    fn holders(&mut self, drafts: &[&AccountDraft]) -> Result<Held> {
         if self.was_empty && self.updated.is_empty() {
             return Ok(Default::default());
         }
@@ -73,13 +85,26 @@ impl SiteWriter<'_, '_> {
              WHERE matricule = ANY($1) OR identifiant = ANY($2)",
             &[&ms, &is],
         )?;
-        let (mut by_m, mut by_i) = (Holders::new(), Holders::new());
+        let mut held = Held::default();
         for r in rows {
             let holder: (i64, String) = (r.get(0), r.get(1));
-            by_m.insert(r.get(2), holder.clone());
-            by_i.insert(r.get(3), holder);
+            held.identifiant_of.insert(holder.0, r.get(3));
+            held.by_matricule.insert(r.get(2), holder.clone());
+            held.by_identifiant.insert(r.get(3), holder);
         }
-        Ok((by_m, by_i))
+        Ok(held)
+    }
+
+    /// Who holds the identifiant `i` now, and the line of this import that gave it to them
+    /// (an update that moved it, or any update of that account): `None` when it is free.
+    fn identifiant_holder(&self, i: &str, held: &Holders) -> Option<(i64, String, Option<u64>)> {
+        match self.moved.get(i) {
+            Some(Some((id, name, line))) => Some((*id, name.clone(), Some(*line))),
+            Some(None) => None,
+            None => held
+                .get(i)
+                .map(|(id, name)| (*id, name.clone(), self.updated.get(id).copied())),
+        }
     }
 
     fn write(
@@ -88,38 +113,41 @@ impl SiteWriter<'_, '_> {
         key: String,
         line: u64,
         update_existing: bool,
-        held: &(Holders, Holders),
+        held: &Held,
     ) -> Result<Checked> {
         let (m, i) = (
             d.matricule.as_str().to_string(),
             d.identifiant.as_str().to_string(),
         );
         if update_existing && !self.new_matricules.contains_key(&m) {
-            if let Some((id, _)) = held.0.get(&m).filter(|(id, _)| *id <= self.max_before) {
+            if let Some((id, _)) = held
+                .by_matricule
+                .get(&m)
+                .filter(|(id, _)| *id <= self.max_before)
+            {
                 return self.update(*id, &d, &key, line, held);
             }
         }
         let mut errors = Vec::new();
+        let m_holder = held
+            .by_matricule
+            .get(&m)
+            .map(|(id, name)| (*id, name.clone(), self.updated.get(id).copied()));
         for (field, value, in_file, in_base) in [
-            (
-                Field::Matricule,
-                &m,
-                self.new_matricules.get(&m),
-                held.0.get(&m),
-            ),
+            (Field::Matricule, &m, self.new_matricules.get(&m), m_holder),
             (
                 Field::Identifiant,
                 &i,
                 self.new_identifiants.get(&i),
-                held.1.get(&i),
+                self.identifiant_holder(&i, &held.by_identifiant),
             ),
         ] {
             if let Some(prev) = in_file {
                 errors.push(earlier_line(line, field, value, *prev));
-            } else if let Some((id, name)) = in_base {
-                errors.push(match self.updated.get(id) {
-                    Some(prev) => earlier_line(line, field, value, *prev),
-                    None => in_base_error(line, field, value, name),
+            } else if let Some((_, name, by_line)) = in_base {
+                errors.push(match by_line {
+                    Some(prev) => earlier_line(line, field, value, prev),
+                    None => in_base_error(line, field, value, &name),
                 });
             }
         }
@@ -171,7 +199,7 @@ impl SiteWriter<'_, '_> {
         d: &AccountDraft,
         key: &str,
         line: u64,
-        held: &(Holders, Holders),
+        held: &Held,
     ) -> Result<Checked> {
         let (m, i) = (d.matricule.as_str(), d.identifiant.as_str());
         if let Some(prev) = self.updated.get(&id) {
@@ -180,12 +208,15 @@ impl SiteWriter<'_, '_> {
         if let Some(prev) = self.new_identifiants.get(i) {
             return Ok(Err(vec![earlier_line(line, Field::Identifiant, i, *prev)]));
         }
-        if let Some((other, name)) = held.1.get(i).filter(|(other, _)| *other != id) {
-            return Ok(Err(vec![match self.updated.get(other) {
+        let holder = self.identifiant_holder(i, &held.by_identifiant);
+        if let Some((_, name, by_line)) = holder.as_ref().filter(|(other, ..)| *other != id) {
+            return Ok(Err(vec![match by_line {
                 Some(prev) => earlier_line(line, Field::Identifiant, i, *prev),
                 None => in_base_error(line, Field::Identifiant, i, name),
             }]));
         }
+        // An account is updated once per import: the database still has its identifiant.
+        let old = held.identifiant_of.get(&id).cloned();
         // The matricule found the account; its state, billing and allowance stay as they are.
         let sql = format!(
             "UPDATE accounts SET name = $2, name_key = $3, identifiant = $4, {}, updated_at = $15,
@@ -214,6 +245,13 @@ impl SiteWriter<'_, '_> {
         params.push(&search);
         self.tx.execute(&sql, &params)?;
         self.updated.insert(id, line);
+        if old.as_deref() != Some(i) {
+            if let Some(old) = old {
+                self.moved.insert(old, None);
+            }
+            self.moved
+                .insert(i.to_string(), Some((id, name.to_string(), line)));
+        }
         Ok(Ok(Written::Updated))
     }
 
@@ -292,6 +330,7 @@ impl SiteStore {
                 new_matricules: HashMap::new(),
                 new_identifiants: HashMap::new(),
                 updated: HashMap::new(),
+                moved: HashMap::new(),
                 rows: Vec::with_capacity(COPY_PART + 4096),
             };
             let (to_writer, messages) = std::sync::mpsc::sync_channel(8);

@@ -135,6 +135,26 @@ on_both_stores! {
         assert_eq!(base.count_accounts().unwrap(), 25);
     };
 
+    an_update_frees_its_old_identifiant_and_takes_the_new_for_the_lines_after => |mut base: Base| {
+        sample(&mut base);
+        let dir = tempfile::tempdir().unwrap();
+        let opts = || ImportOptions { update_existing: true, ..Default::default() };
+        // Lotfi moves to 1234567: a new account may take his 8589669 on the next line.
+        let freed = crate::common::write_file(dir.path(), "a.csv", "Lotfi Ben Ali;10000000000000;1234567\nNouveau Compte;20000000000009;8589669\n");
+        let (r, errors) = import(&mut base, &freed, opts()).unwrap();
+        assert_eq!((r.crees, r.mis_a_jour), (1, 1), "{errors:?}");
+        assert_eq!(base.account_by_matricule("20000000000009").unwrap().identifiant, "8589669");
+        // Sami moves to 7654321, which a later line may not give to another account, new or
+        // updated: said on that line, nothing written.
+        let before = export(&base, ExportFormat::Import);
+        let taken = crate::common::write_file(dir.path(), "b.csv", "Sami Mansouri;10000000007919;7654321\nAutre Compte;20000000000010;7654321\nAmira Trabelsi;10000000015838;7654321\n");
+        let (r, errors) = import(&mut base, &taken, opts()).unwrap();
+        assert!(!r.ecrit);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("7654321") && e.contains("ligne 1")), "{errors:?}");
+        assert_eq!(export(&base, ExportFormat::Import), before);
+    };
+
     search_finds_name_parts_matricules_and_numbers_in_name_order => |mut base: Base| {
         sample(&mut base);
         let ben = names(&base, "ben");
