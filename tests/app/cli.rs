@@ -489,6 +489,15 @@ fn import_options_dry_run_skip_invalid_and_update_existing() {
     let o = forfaits(&db, &["import", f.to_str().unwrap(), "--skip-invalid"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o).lines().last(), Some("1 importé, 1 rejeté"));
+    // Every line refused: nothing was done, whatever --skip-invalid allowed.
+    let bad = write_file(
+        d.path(),
+        "mauvais.csv",
+        "Mauvais;123;1000002\nAutre;456;1000003\n",
+    );
+    let o = forfaits(&db, &["import", bad.to_str().unwrap(), "--skip-invalid"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().last(), Some("0 importé, 2 rejetés"));
     std::fs::write(&f, "Bon Renommé;10000000000001;1000001\n").unwrap();
     let o = forfaits(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -697,6 +706,30 @@ fn a_limit_too_large_for_a_number_is_refused_in_french() {
             !err.contains("number") && !err.contains("is not in"),
             "English left in: {err}"
         );
+    }
+}
+
+#[test]
+fn a_limit_above_a_page_lists_every_account_asked_for() {
+    let (d, db) = temp();
+    let users: String = (0..1_200)
+        .map(|n| {
+            format!(
+                "Compte {n};{};{}\n",
+                30_000_000_000_000u64 + n,
+                3_000_000 + n
+            )
+        })
+        .collect();
+    let file = write_file(d.path(), "comptes.csv", users);
+    succeeded(forfaits(&db, &["import", file.to_str().unwrap()]));
+    for (limit, lines, said) in [
+        ("1100", 1_100, "1 200 comptes trouvés, 1 100 affichés"),
+        ("5000", 1_200, "1 200 comptes trouvés."),
+    ] {
+        let o = succeeded(forfaits(&db, &["search", "compte", "--limit", limit]));
+        assert_eq!(stdout(&o).lines().count(), lines, "--limit {limit}");
+        assert_stderr_has(&o, said);
     }
 }
 

@@ -67,9 +67,12 @@ pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
         ));
     }
     super::w(writeln!(out, "{}", report.summary()));
-    Ok(if report.rejetees > 0 && !a.skip_invalid {
-        EXIT_REJECTED
-    } else {
-        EXIT_OK
-    })
+    // --skip-invalid writes the valid lines; with none, the file was refused all the same.
+    Ok(
+        if report.rejetees > 0 && (!a.skip_invalid || report.valides == 0) {
+            EXIT_REJECTED
+        } else {
+            EXIT_OK
+        },
+    )
 }
