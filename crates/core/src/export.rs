@@ -90,16 +90,22 @@ impl AccountSource for Store {
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe, which Excel and
 /// LibreOffice show as text. Phone numbers (`+216…`) are written as they are: they are digits.
 pub fn cell(s: &str) -> String {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
+    protect(s).into_owned()
 }
 
 fn protect(s: &str) -> std::borrow::Cow<'_, str> {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
         _ => s.into(),
+    }
+}
+
+/// A number called, as [`cell`] writes text, except that `+` then digits only is a phone in
+/// international form and keeps its `+` (SPEC §6).
+pub fn phone_cell(s: &str) -> String {
+    match s.strip_prefix('+') {
+        Some(d) if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) => s.to_string(),
+        _ => cell(s),
     }
 }
 
@@ -336,5 +342,8 @@ mod tests {
             assert_eq!(cell(text), format!("'{text}"), "cell({text:?})");
         }
         assert_eq!(cell("Ali"), "Ali");
+        assert_eq!(phone_cell("+21627468145"), "+21627468145");
+        assert_eq!(phone_cell("+2162=1"), "'+2162=1");
+        assert_eq!(phone_cell("=1+1"), "'=1+1");
     }
 }

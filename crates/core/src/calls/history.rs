@@ -6,7 +6,7 @@ use crate::base::Basics;
 use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
-use crate::export::cell;
+use crate::export::phone_cell;
 use crate::store::accounts::MAX_PAGE;
 use crate::store::audit::JournalLine;
 use crate::store::shared::{in_period, Get, Lite, Param, Queries, Row};
@@ -202,7 +202,7 @@ pub(crate) fn write_history<W: Write>(
         w.write_record([
             day.to_string(),
             format!("{time}:{seconds}"),
-            cell(&c.numero),
+            phone_cell(&c.numero),
             c.touche.map(|k| k.to_string()).unwrap_or_default(),
             format_duration(c.duree_s),
             currency.format_plain(Money(c.cout)),
