@@ -52,7 +52,7 @@ pub fn status_label(disposition: &str) -> String {
 /// An account's calls in a period (`$2`, `$3`: its bounds, each `NULL` for open).
 const CALLS: &str = concat!(
     "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
-        disposition, tariff_label FROM calls
+        disposition, tariff_label, number FROM calls
      WHERE account_id = $1 AND ",
     in_period!("started_at")
 );
@@ -71,10 +71,19 @@ impl Row for CallView {
     fn read<G: Get>(r: &G) -> std::result::Result<CallView, G::Error> {
         let key = r.col::<Option<i64>>(3)?.and_then(|k| u8::try_from(k).ok());
         let disposition: String = r.col(7)?;
+        let dialed: String = r.col(2)?;
+        // A record of the README's dialplan names the extension `s`: the number it called
+        // is the one rated (`CallRecord::called`).
+        let numero = match dialed.bytes().any(|b| b.is_ascii_digit()) {
+            true => dialed,
+            false => Some(r.col::<String>(9)?)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(dialed),
+        };
         Ok(CallView {
             id: r.col(0)?,
             date: r.col(1)?,
-            numero: r.col(2)?,
+            numero,
             touche: key,
             duree_s: r.col(4)?,
             cout: r.col(5)?,

@@ -119,7 +119,7 @@ pub fn rate_file(
                         "vide : impossible de savoir à quel compte appartient l'appel",
                     ))
                 } else {
-                    let number = normalize_dialed(r.dst, cc);
+                    let number = normalize_dialed(r.called, cc);
                     let answered = answered(r.disposition, r.billsec);
                     // A free privileged number (SPEC §12) costs nothing, as at hang-up.
                     let free = number.as_deref().is_some_and(|n| rating.numbers.is_free(n));
@@ -143,7 +143,7 @@ pub fn rate_file(
                         Some((billed_s, rated)) => {
                             let dedup_key = r.dedup_key();
                             let reason = if rated > 0 {
-                                debit_reason(number.as_deref().unwrap_or(r.dst), r.billsec)
+                                debit_reason(number.as_deref().unwrap_or(r.called), r.billsec)
                             } else {
                                 String::new()
                             };

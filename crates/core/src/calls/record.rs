@@ -14,6 +14,10 @@ pub struct CallRecord<'a> {
     pub accountcode: &'a str,
     pub src: &'a str,
     pub dst: &'a str,
+    /// The number called: `dst`, or, when `dst` names a dialplan extension rather than a number
+    /// (`s`, where the dialplan of the README dials), the number of the `Dial` that the record
+    /// is (`lastdata` `PJSIP/+21627468145@operateur,60,…`).
+    pub called: &'a str,
     pub start: &'a str,
     /// `start` as UTC seconds (the server writes its local time).
     pub started_at: i64,
@@ -40,6 +44,16 @@ impl CallRecord<'_> {
             (u, None) => format!("v:{u}|{}|{}|{}", self.start, self.dst, self.billsec),
         }
     }
+}
+
+/// The number a `Dial` called, from its data: the first target of the first argument, after
+/// its technology and any trunk (`PJSIP/+216…@trunk`, `SIP/trunk/00216…`, `DAHDI/g1/…`).
+fn dial_target(data: &str) -> Option<&str> {
+    let first = data.split([',', '&']).next()?.trim();
+    let (_tech, resource) = first.split_once('/')?;
+    let resource = resource.rsplit('/').next()?;
+    let number = resource.split('@').next()?.trim();
+    number.bytes().any(|b| b.is_ascii_digit()).then_some(number)
 }
 
 fn col_err(line: u64, col: u8, value: &str, message: String) -> LineError {
@@ -110,10 +124,17 @@ pub fn parse_record<'a>(
             "état de l'appel (disposition) absent".into(),
         ));
     }
+    let dst = f[2].trim();
+    let called = match dst.bytes().any(|b| b.is_ascii_digit()) {
+        true => dst,
+        false if f[7].trim().eq_ignore_ascii_case("Dial") => dial_target(f[8]).unwrap_or(dst),
+        false => dst,
+    };
     Ok(Some(CallRecord {
         accountcode: f[0].trim(),
         src: f[1].trim(),
-        dst: f[2].trim(),
+        dst,
+        called,
         start,
         started_at,
         duration,
@@ -122,4 +143,26 @@ pub fn parse_record<'a>(
         uniqueid: f.get(16).map(|s| s.trim()).unwrap_or(""),
         sequence: (rec.field_count == 21).then(|| f[20].trim()),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dial_target;
+
+    #[test]
+    fn a_dial_string_gives_the_number_whatever_the_channel_driver() {
+        for (data, number) in [
+            (
+                "PJSIP/+21627468145@operateur,60,L(666000:60000:30000)",
+                Some("+21627468145"),
+            ),
+            ("SIP/operateur/0021627468145,60", Some("0021627468145")),
+            ("DAHDI/g1/71234567&DAHDI/g2/71234568", Some("71234567")),
+            ("PJSIP/poste-douze", None),
+            ("forfaits/refus", None),
+            ("", None),
+        ] {
+            assert_eq!(dial_target(data), number, "{data}");
+        }
+    }
 }

@@ -298,6 +298,31 @@ fn dry_run_rates_without_writing() {
 }
 
 #[test]
+fn a_record_of_the_readme_dialplan_is_rated_on_the_number_its_dial_called() {
+    let (db, mut s) = temp_store();
+    load_sample(&mut s, 10_000);
+    // The README dials from extension `s`: Asterisk writes `s` as dst, the number in lastdata.
+    let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"s\",\"detenus\",\"c\",\"PJSIP/poste-12\",\"PJSIP/operateur-1\",\"Dial\",\"PJSIP/+21627468145@operateur,60,L(666000:60000:30000)\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:05\",65,60,\"ANSWERED\",\"BILLING\",\"1764000000.7\",\"\"\n\"8589669\",\"212\",\"s\",\"detenus\",\"c\",\"PJSIP/poste-12\",\"\",\"Playback\",\"forfaits/refus-solde_insuffisant\",\"2026-11-25 11:00:00\",\"\",\"2026-11-25 11:00:04\",4,0,\"NO ANSWER\",\"BILLING\",\"1764000000.8\",\"\"\n");
+    let r = load(&mut s, &master).unwrap();
+    assert_eq!(r.appels_charges, 2);
+    assert_eq!(
+        balance_of(&s, LOTFI),
+        10_000 - 180,
+        "60 s to +2162 at 0,180 a minute"
+    );
+    let a = s.account_by_matricule(LOTFI).unwrap();
+    let (_, calls) = s.calls(a.id, Period::default(), 10, 0).unwrap();
+    let shown: Vec<_> = calls
+        .iter()
+        .map(|c| (c.numero.as_str(), c.touche, c.cout))
+        .collect();
+    assert_eq!(shown, [("s", None, 0), ("+21627468145", Some(2), 180)]);
+    // Loaded again: the same calls.
+    let again = load(&mut s, &master).unwrap();
+    assert_eq!((again.appels_charges, again.deja_charges), (0, 2));
+}
+
+#[test]
 fn history_csv_holds_the_columns_for_a_period() {
     let (db, mut s) = loaded_sample();
     load(&mut s, &fixture("Master-sample.csv")).unwrap();
