@@ -133,7 +133,9 @@ impl<'c> Writer<'c> {
         line: u64,
         update_existing: bool,
     ) -> Result<Checked> {
-        if update_existing {
+        // Into an empty base (`bulk`, its indexes dropped) there is nothing to update, and the
+        // look-up would scan the table for every line.
+        if update_existing && !self.bulk {
             let existing: Option<i64> = self
                 .conn
                 .prepare_cached("SELECT id FROM accounts WHERE matricule = ?1")?
