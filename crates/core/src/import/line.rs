@@ -22,9 +22,17 @@ pub struct LineError {
     pub field: Option<Field>,
     pub value: String,
     pub message: String,
+    /// The field's column in the file when it is not the import format's (a *Complet* file).
+    pub column: Option<usize>,
 }
 
 impl LineError {
+    /// The 1-based column of the field in the file, if a field is at fault.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+            .or_else(|| self.field.and_then(|f| f.csv_number()))
+    }
+
     /// An error of the whole line, no field at fault.
     pub fn whole(line: u64, message: impl Into<String>) -> LineError {
         LineError {
@@ -32,6 +40,7 @@ impl LineError {
             field: None,
             value: String::new(),
             message: message.into(),
+            column: None,
         }
     }
 
@@ -47,6 +56,7 @@ impl LineError {
             field: Some(field),
             value: value.into(),
             message: message.into(),
+            column: None,
         }
     }
 }
@@ -55,8 +65,8 @@ impl fmt::Display for LineError {
     /// `ligne 12, champ 2 (Matricule) : …` — the form the command line prints and the error
     /// report repeats.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.field.and_then(|fl| fl.csv_number().map(|n| (n, fl))) {
-            Some((n, fl)) => write!(
+        match self.field.zip(self.column()) {
+            Some((fl, n)) => write!(
                 f,
                 "ligne {}, champ {n} ({}) : {}",
                 self.line,
@@ -73,7 +83,7 @@ impl Serialize for LineError {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("LineError", 6)?;
         st.serialize_field("ligne", &self.line)?;
-        st.serialize_field("champ", &self.field.and_then(|f| f.csv_number()))?;
+        st.serialize_field("champ", &self.column())?;
         st.serialize_field("libelle", &self.field.map(|f| f.label()))?;
         st.serialize_field("valeur", &self.value)?;
         st.serialize_field("message", &self.message)?;
@@ -127,7 +137,7 @@ pub fn parse_line(
         &mut errors,
     );
     let phones = keys(line, fields, cc, &mut errors);
-    errors.sort_by_key(|e| e.field.and_then(|f| f.csv_number()));
+    errors.sort_by_key(|e| e.column());
     match (name, matricule, identifiant) {
         (Some(name), Some(matricule), Some(identifiant)) if errors.is_empty() => Ok(AccountDraft {
             name,

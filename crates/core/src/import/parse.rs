@@ -59,6 +59,14 @@ impl FullLayout {
     const NAME_TO_ID: [usize; 3] = [0, 1, 2];
     const FIRST_KEY: usize = 6;
 
+    /// The column (1-based) of `field` in such a file: its errors name the file's columns.
+    fn column(field: Field) -> Option<usize> {
+        match field {
+            Field::Phone(k) => Some(Self::FIRST_KEY + k as usize),
+            f => f.csv_number().filter(|n| *n <= Self::NAME_TO_ID.len()),
+        }
+    }
+
     fn matches(fields: &[&str]) -> bool {
         let header = crate::export::full_header();
         fields.len() == header.len()
@@ -115,6 +123,14 @@ pub fn parse_file(
                 };
                 let result = parse_line(&rec, first, sep, &cc)
                     .and_then(|d| blocked_keys(rec.line, d, rules, &cc))
+                    .map_err(|mut errors| {
+                        if full_layout {
+                            for e in &mut errors {
+                                e.column = e.field.and_then(FullLayout::column);
+                            }
+                        }
+                        errors
+                    })
                     .map(|d| {
                         let key = name_key(d.name.as_str());
                         if let Some(ix) = &mut ahead {

@@ -23,10 +23,7 @@ pub fn write_error_report(errors: &[LineError], path: &Path) -> Result<()> {
     for e in errors {
         w.write_record([
             e.line.to_string(),
-            e.field
-                .and_then(|f| f.csv_number())
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
+            e.column().map(|n| n.to_string()).unwrap_or_default(),
             e.field.map(|f| f.label()).unwrap_or_default(),
             crate::export::cell(&e.value),
             crate::export::cell(&e.message),

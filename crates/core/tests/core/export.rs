@@ -102,6 +102,36 @@ fn export_of_several_batches_keeps_every_account_once_in_creation_order() {
 }
 
 #[test]
+fn a_complet_file_imported_back_names_its_own_columns_in_errors() {
+    let (a, mut s) = temp_store();
+    create(&mut s, "Ali", "10000000000001", "1000001", &["71234567"], 0);
+    let full = String::from_utf8(export(&s, ExportFormat::Complet, b';')).unwrap();
+    let header = full.lines().next().unwrap();
+    let key1 = header
+        .split(';')
+        .position(|h| h.contains("touche 1"))
+        .unwrap()
+        + 1;
+    let damaged = full.replace("71234567", "71a34567");
+    let file = write_file(a.dir.path(), "complet.csv", damaged);
+    let (_b, mut fresh) = temp_store();
+    let mut errors = Vec::new();
+    let r = import_users(
+        &mut fresh,
+        &file,
+        ImportOptions::default(),
+        &mut |_| {},
+        &mut |e| errors.push(e.to_string()),
+    )
+    .unwrap();
+    assert!(!r.ecrit);
+    assert!(
+        errors[0].starts_with(&format!("ligne 2, champ {key1} (N° téléphone touche 1)")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn full_export_has_bom_semicolons_french_header_and_ui_values() {
     let (_a, mut s) = temp_store();
     create_holder(&mut s, HEDI_BEN_SALAH, &["0021641527589"], 12_500);
