@@ -57,6 +57,19 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
     r: &mut R,
     idle: Duration,
 ) -> Result<Option<String>, ProtocolError> {
+    match read_bytes_line(r, idle).await? {
+        Some(line) => String::from_utf8(line)
+            .map(Some)
+            .map_err(|_| ProtocolError::NotText),
+        None => Ok(None),
+    }
+}
+
+/// [`read_line`] as bytes, whatever they are.
+async fn read_bytes_line<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    idle: Duration,
+) -> Result<Option<Vec<u8>>, ProtocolError> {
     let mut line: Vec<u8> = Vec::new();
     loop {
         let chunk = tokio::time::timeout(idle, r.fill_buf())
@@ -84,9 +97,7 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
             if line.last() == Some(&b'\r') {
                 line.pop();
             }
-            return String::from_utf8(line)
-                .map(Some)
-                .map_err(|_| ProtocolError::NotText);
+            return Ok(Some(line));
         }
     }
 }
@@ -119,6 +130,23 @@ impl Header {
     }
 }
 
+/// A header line as text. Asterisk passes caller names as the phone sent them (Latin-1 from
+/// some sets): a value the service never reads may hold any bytes, while the names and what
+/// the service reads (script, uniqueid, arguments) must be UTF-8.
+fn header_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ProtocolError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.into());
+    }
+    let name = bytes.split(|b| *b == b':').next().unwrap_or_default();
+    let read = [&b"agi_network_script"[..], b"agi_uniqueid"];
+    match std::str::from_utf8(name) {
+        Ok(n) if !read.contains(&name) && !n.starts_with("agi_arg_") => {
+            Ok(String::from_utf8_lossy(bytes))
+        }
+        _ => Err(ProtocolError::NotText),
+    }
+}
+
 /// Reads the header up to its empty line.
 pub async fn read_header<R: AsyncBufRead + Unpin>(
     r: &mut R,
@@ -126,7 +154,10 @@ pub async fn read_header<R: AsyncBufRead + Unpin>(
 ) -> Result<Header, ProtocolError> {
     let mut h = Header::default();
     for _ in 0..MAX_HEADER_LINES {
-        let line = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+        let bytes = read_bytes_line(r, idle)
+            .await?
+            .ok_or(ProtocolError::Closed)?;
+        let line = header_text(&bytes)?;
         if line.is_empty() {
             if h.vars.is_empty() {
                 return Err(ProtocolError::BadHeaderLine(String::new()));
@@ -251,7 +282,9 @@ mod tests {
                 ProtocolError::BadHeaderLine("GET / HTTP/1.1".into()),
             ),
             (&b"\n"[..], ProtocolError::BadHeaderLine(String::new())),
-            (&b"agi_x: \xff\xfe\n\n"[..], ProtocolError::NotText),
+            (&b"agi_arg_1: \xff\xfe\n\n"[..], ProtocolError::NotText),
+            (&b"agi_uniqueid: \xff\n\n"[..], ProtocolError::NotText),
+            (&b"agi_\xff: x\n\n"[..], ProtocolError::NotText),
         ] {
             let mut r = BufReader::new(bytes);
             assert_eq!(read_header(&mut r, IDLE).await.unwrap_err(), expected);
@@ -262,6 +295,18 @@ mod tests {
             read_header(&mut r, IDLE).await.unwrap_err(),
             ProtocolError::LineTooLong
         );
+    }
+
+    #[tokio::test]
+    async fn a_caller_name_in_latin_1_does_not_refuse_the_call() {
+        let bytes = b"agi_network_script: autoriser\nagi_calleridname: Pi\xe8ce 3\nagi_uniqueid: 17.1\nagi_arg_1: 8589669\nagi_arg_2: 2\n\n";
+        let mut r = BufReader::new(&bytes[..]);
+        let h = read_header(&mut r, IDLE).await.unwrap();
+        assert_eq!(
+            (h.script(), h.arg(1), h.arg(2)),
+            ("autoriser", Some("8589669"), Some("2"))
+        );
+        assert_eq!(h.get("agi_calleridname"), Some("Pi\u{fffd}ce 3"));
     }
 
     #[test]
