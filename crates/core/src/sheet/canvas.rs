@@ -106,11 +106,15 @@ impl Canvas {
         y - 5.0 - ROW
     }
 
-    /// `label` then its value, cut to the right margin; returns the next baseline.
+    /// `label` then its value, on more lines when it is longer than the right margin allows
+    /// (a name of 100 characters takes three); returns the next baseline.
     pub(super) fn row(&mut self, y: f32, label: &str, value: &str, face: Face) -> f32 {
         self.text(LEFT, y, Face::Regular, BODY, label);
-        self.text_fit(VALUE_X, y, face, BODY, value, RIGHT - VALUE_X);
-        y - ROW
+        let lines = self.shaper.wrap(value, face, BODY, RIGHT - VALUE_X, 4);
+        for (i, line) in lines.iter().enumerate() {
+            self.text(VALUE_X, y - i as f32 * BODY_LINE, face, BODY, line);
+        }
+        y - ROW - (lines.len() - 1) as f32 * BODY_LINE
     }
 
     /// *Touche 1* … *Touche 10* in two rows of five bordered cells; returns the y under them.
@@ -166,8 +170,10 @@ impl Canvas {
         y + 6.0
     }
 
-    /// The movements table (date, libellé, montant, solde après, motif).
-    pub(super) fn movements(&mut self, top: f32, c: &SheetContent) {
+    /// The movements table (date, libellé, montant, solde après, motif), above `bottom`: each
+    /// reason on as many lines as it needs while the page has room for them all, else on as
+    /// many as the room allows (the rest cut with `…`), so that every movement is printed.
+    pub(super) fn movements(&mut self, top: f32, c: &SheetContent, bottom: f32) {
         if c.mouvements.is_empty() {
             self.text(LEFT, top, Face::Regular, BODY, &c.aucun_mouvement);
             return;
@@ -180,6 +186,25 @@ impl Canvas {
         let reason_x = LEFT + 342.0;
         let amount_w = 84.0;
         let row_h = 13.0;
+        let line_h = 10.5;
+        let reason_w = RIGHT - reason_x - 4.0;
+        let whole: Vec<Vec<String>> = c
+            .mouvements
+            .iter()
+            .map(|m| {
+                self.shaper
+                    .wrap(&m[4], Face::Regular, SMALL, reason_w, usize::MAX)
+            })
+            .collect();
+        let height = |most: usize| {
+            let lines: usize = whole.iter().map(|w| w.len().min(most) - 1).sum();
+            (c.mouvements.len() + 1) as f32 * row_h + lines as f32 * line_h + 4.0
+        };
+        let most_lines = whole.iter().map(Vec::len).max().unwrap_or(1);
+        let most = (1..=most_lines)
+            .rev()
+            .find(|&n| top - height(n) >= bottom)
+            .unwrap_or(1);
 
         let mut y = top + 3.0;
         self.band(LEFT, y - row_h - 1.0, WIDTH, row_h + 1.0);
@@ -206,7 +231,7 @@ impl Canvas {
         self.text(reason_x, hy, Face::Bold, SMALL, &h[4]);
         y -= row_h + 1.0;
         self.rule(LEFT, RIGHT, y, RULE, 0.5);
-        for [date, label, amount, balance, reason] in &c.mouvements {
+        for ([date, label, amount, balance, reason], whole) in c.mouvements.iter().zip(&whole) {
             let by = y - row_h + 3.5;
             self.text(date_x, by, Face::Regular, SMALL, date);
             self.text_fit(
@@ -233,15 +258,16 @@ impl Canvas {
                 balance,
                 amount_w,
             );
-            self.text_fit(
-                reason_x,
-                by,
-                Face::Regular,
-                SMALL,
-                reason,
-                RIGHT - reason_x - 4.0,
-            );
-            y -= row_h;
+            let lines = match whole.len() > most {
+                true => self
+                    .shaper
+                    .wrap(reason, Face::Regular, SMALL, reason_w, most),
+                false => whole.clone(),
+            };
+            for (i, line) in lines.iter().enumerate() {
+                self.text(reason_x, by - i as f32 * line_h, Face::Regular, SMALL, line);
+            }
+            y -= row_h + (lines.len() - 1) as f32 * line_h;
             self.rule(LEFT, RIGHT, y, HAIRLINE, 0.3);
         }
     }

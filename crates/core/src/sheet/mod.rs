@@ -237,6 +237,8 @@ const WIDTH: f32 = RIGHT - LEFT;
 const VALUE_X: f32 = LEFT + 165.0;
 const ROW: f32 = 14.5;
 const BODY: f32 = 10.0;
+/// From one line of a value to the next, when it takes more than one.
+const BODY_LINE: f32 = 12.0;
 const SMALL: f32 = 8.5;
 
 /// Black for text, greys for rules and the table header band.
@@ -430,12 +432,12 @@ fn layout(data: &SheetData<'_>) -> Vec<Op> {
     y = p.keys(y, &c.touches);
     y -= 18.0;
 
-    // Latest movements.
+    // Latest movements, above the footer.
+    let fy = MARGIN;
     y = p.heading(y, &c.titre_mouvements);
-    p.movements(y, &c);
+    p.movements(y, &c, fy + 18.0);
 
     // Footer.
-    let fy = MARGIN;
     p.rule(LEFT, RIGHT, fy + 10.0, RULE, 0.5);
     let page_w = p.width(&c.page, Face::Regular, 8.0);
     p.text_fit(LEFT, fy, Face::Regular, 8.0, &c.pied, WIDTH - page_w - 12.0);

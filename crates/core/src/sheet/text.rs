@@ -204,6 +204,62 @@ impl Shaper {
         }
     }
 
+    /// `s` in lines of at most `max_w` points, broken between words (a word wider than a line
+    /// where it must), at most `max_lines` of them: the last one cut with `…` if the text goes
+    /// on.
+    pub(super) fn wrap(
+        &self,
+        s: &str,
+        face: Face,
+        size: f32,
+        max_w: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
+        let s = self.clean(s, face);
+        let fits = |t: &str| self.shape(t, face, size).width <= max_w;
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in s.split(' ').filter(|w| !w.is_empty()) {
+            let joined = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if fits(&joined) {
+                line = joined;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut rest = word;
+            while !fits(rest) {
+                // The longest prefix that fits, one character at least.
+                let ends: Vec<usize> = rest.char_indices().map(|(i, _)| i).skip(1).collect();
+                let n = ends
+                    .iter()
+                    .take_while(|&&e| fits(&rest[..e]))
+                    .last()
+                    .copied()
+                    .or(ends.first().copied())
+                    .unwrap_or(rest.len());
+                lines.push(rest[..n].to_string());
+                rest = &rest[n..];
+            }
+            line = rest.to_string();
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        if lines.len() > max_lines.max(1) {
+            let keep = max_lines.max(1) - 1;
+            let rest = lines[keep..].join(" ");
+            lines.truncate(keep);
+            lines.push(self.fit(&rest, face, size, max_w));
+        }
+        lines
+    }
+
     /// The font size at which `s` fits `max_w`: `size`, or smaller down to 5 pt.
     pub(super) fn shrink(&self, s: &str, face: Face, size: f32, max_w: f32) -> f32 {
         let w = self.width(s, face, size);

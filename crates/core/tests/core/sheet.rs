@@ -238,7 +238,7 @@ fn markup_and_formula_looking_names_are_printed_literally() {
 }
 
 #[test]
-fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
+fn a_long_name_and_reason_are_printed_whole_on_more_lines_inside_the_page() {
     let (db, mut store) = temp_store();
     let name = format!("Hédi {}", "Wémbley-Ŵallace ".repeat(6).trim_end());
     assert!(name.chars().count() <= 100);
@@ -256,10 +256,12 @@ fn long_name_and_reason_are_cut_with_an_ellipsis_inside_the_page() {
     let path = dir.path().join("fiche.pdf");
     write_pdf(&f.data(), &path).unwrap();
     let text = pdftotext(&path);
-    assert_has(
-        &text,
-        &["Hédi Wémbley-Ŵallace", "…", "Versement exceptionnel"],
-    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reason = "Versement exceptionnel WWW ".repeat(7);
+    assert_has(&flat, &[&name, reason.trim()]);
+    // Only the footer, which repeats the name, may cut it.
+    let cut = text.lines().filter(|l| l.contains('…'));
+    assert!(cut.clone().all(|l| l.contains("Page 1 / 1")), "{text}");
     // Every word box stays inside the 18 mm margins of the A4 page (595.3 pt wide).
     let out = Command::new("pdftotext")
         .args(["-bbox"])
@@ -300,6 +302,31 @@ fn at_most_fifteen_movements_are_printed() {
     assert_has(&text, &["Recharge numéro 20", "Recharge numéro 06"]);
     assert!(!text.contains("Recharge numéro 05"), "{text}");
     assert_eq!(text.matches("Recharge numéro").count(), 15);
+}
+
+#[test]
+fn fifteen_long_reasons_get_the_room_there_is_and_every_movement_is_printed() {
+    let (db, mut store) = temp_store();
+    let id = create_holder(&mut store, SAMI_MANSOURI, &[], 0);
+    for i in 1..=15 {
+        let reason = format!(
+            "Motif {i:02} {}",
+            "très long versement de la famille ".repeat(5)
+        );
+        store
+            .manual_movement(id, MovementKind::Recharge, Money(1_000), reason.trim())
+            .unwrap();
+    }
+    let f = read_back(db, &store, id);
+    let text = sheet_text(&f.data());
+    for i in 1..=15 {
+        assert!(text.contains(&format!("Motif {i:02}")), "{i}: {text}");
+    }
+    // No room for a second line each: one line each, cut, and the footer still below.
+    assert_eq!(text.matches("très long").count(), 15, "{text}");
+    assert_eq!(text.matches('…').count(), 15, "{text}");
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(last.contains("Page 1 / 1"), "{text}");
 }
 
 #[test]
