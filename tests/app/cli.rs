@@ -88,6 +88,16 @@ fn correction_is_signed_and_needs_a_reason() {
     let o = forfaits(&db, &["balance", "10000000007919", "correction", "-2,500"]);
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_has(&o, "motif");
+    // Two problems, two lines (SPEC §9: one message per problem).
+    let o = forfaits(&db, &["balance", "10000000007919", "debit", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("Montant") && lines[1].starts_with("Motif"),
+        "{err}"
+    );
     let o = succeeded(balance(&db, SAMI, "correction", "-2,500", "Erreur"));
     assert_stdout_has(&o, "2,500");
 }

@@ -64,7 +64,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
         Ok(Some(command)) => command,
         Ok(None) => return Outcome::Exit(EXIT_OK),
         Err(e) => {
-            let _ = writeln!(io.err, "{e}");
+            say(io, &e);
             return Outcome::Exit(exit_code(&e));
         }
     };
@@ -74,8 +74,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     match result {
         Ok(code) => Outcome::Exit(code),
         Err(e) => {
-            let _ = writeln!(io.err, "{e}");
+            say(io, &e);
             Outcome::Exit(exit_code(&e))
+        }
+    }
+}
+
+/// The error on stderr, one line per problem (SPEC §9): each refused field on its own.
+fn say(io: &mut Io<'_>, e: &Error) {
+    match e {
+        Error::Fields(fields) if fields.len() > 1 => {
+            for f in fields {
+                let _ = writeln!(io.err, "{f}");
+            }
+        }
+        e => {
+            let _ = writeln!(io.err, "{e}");
         }
     }
 }
