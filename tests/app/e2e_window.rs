@@ -524,6 +524,32 @@ async fn the_keyboard_stays_with_the_clerk_and_a_drop_goes_to_the_screen_shown()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_failed_read_or_command_is_said_not_taken_for_an_empty_list() {
+    let s = session().await;
+    // The Journal's table gone from the base (a damaged file): its read fails for real.
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute_batch("DROP TABLE audit")
+        .unwrap();
+    s.w.click(".tab[data-vue=journal]").await;
+    let said =
+        s.w.wait_text("#table-journal", "Lecture impossible : ")
+            .await;
+    assert!(
+        !s.w.text("#vue-journal").await.contains("Aucune entrée"),
+        "{said}"
+    );
+    // A command's failure that no screen catches is said, not lost in the console.
+    s.w.js(
+        "Promise.reject({ code: 'base_occupee', message: 'Échec que rien ne rattrape', champs: [] });",
+        vec![],
+    )
+    .await;
+    s.w.wait_text("#toasts", "Échec que rien ne rattrape").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn credit_then_an_overdraft_is_refused_with_its_reason() {
     let s = session().await;
     s.search_and_act("Sami Mansouri", "Gestion de solde").await;

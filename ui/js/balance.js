@@ -153,7 +153,8 @@ export function openBalance(account, onChanged) {
     fAmount.input.value = "";
     fReason.input.value = "";
     await label();
-    await load(true);
+    // Saved: a failed read of the list is said in the list, not as a failed movement.
+    await load(true).catch(() => {});
     onChanged(a);
     fAmount.input.focus();
   };
@@ -190,5 +191,5 @@ export function openBalance(account, onChanged) {
   });
   refreshOpen = refresh;
   if (allowed.length) fAmount.input.focus();
-  load(true);
+  load(true).catch(() => {});
 }

@@ -97,7 +97,12 @@ export function renderCallsView(host, onChanged) {
 
   async function showTariffs(errors) {
     clear(tariffsBox);
-    const list = await api.tarifs().catch(() => []);
+    // A failed read is said as such: « Aucun tarif » would send the clerk to import them again.
+    let failed = null;
+    const list = await api.tarifs().catch((err) => {
+      failed = err;
+      return [];
+    });
     const code = currencyInfo().code;
     const importBtn = button("Importer des tarifs", {
       id: "btn-importer-tarifs",
@@ -143,6 +148,10 @@ export function renderCallsView(host, onChanged) {
     if (errors && errors.length) {
       tariffsBox.append(el("div", { class: "form-error", role: "alert" }, "Import refusé, les tarifs en place n'ont pas changé :"),
         el("ul", { class: "notices-list" }, errors.map((e) => el("li", {}, e.texte))));
+    }
+    if (failed) {
+      tariffsBox.append(el("div", { class: "form-error", role: "alert" }, `Lecture des tarifs impossible : ${failed.message}`));
+      return;
     }
     if (!list.length) {
       tariffsBox.append(el("p", { class: "empty-inline" }, "Aucun tarif : les appels seront gardés sans coût. Importez un fichier de tarifs."));

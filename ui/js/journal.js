@@ -25,16 +25,18 @@ export function renderJournal(host) {
       el("td", { dir: "auto" }, e.nom || ""),
       el("td", { class: "wrap", dir: "auto" }, e.details)),
     foot: (r, loaded) => {
-      info.textContent = loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
+      info.textContent = r === null ? "" : loaded ? nombre(loaded, "entrée affichée", "entrées affichées") : "Aucune entrée.";
     },
   });
-  filter.addEventListener("input", () => load(true));
+  // A failed read is said in the table (pager): nothing more to do with it here.
+  const show = () => load(true).catch(() => {});
+  filter.addEventListener("input", show);
   host.append(el("div", { class: "page-inner" },
     el("div", { class: "section-head" }, el("h2", {}, "Journal"), filter),
     el("table", { class: "mini-grid journal", id: "table-journal" },
       el("thead", {}, el("tr", {}, ["Date", "Opérateur", "Action", "Matricule", "Nom", "Détails"].map((h, i) => el("th", { class: i === 0 ? "num" : "" }, h)))),
       rows),
     el("div", { class: "list-foot" }, info, more)));
-  load(true);
+  show();
   filter.focus();
 }

@@ -249,6 +249,16 @@ async function start() {
   search.focus();
 }
 
+// A command's failure that no screen caught (a file dialog refused, a read lost on the way):
+// said in its French words rather than lost in the console.
+window.addEventListener("unhandledrejection", (e) => {
+  const err = e.reason;
+  if (err && typeof err === "object" && "code" in err && err.message) {
+    e.preventDefault();
+    toast(err.message, "error");
+  }
+});
+
 /** On a site, the clerk signs in first; then the window as always. */
 async function boot() {
   // Marks of the start-up, read by the window benchmark (make bench-ui).

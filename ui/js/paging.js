@@ -1,17 +1,19 @@
 // "Afficher plus": a table filled page by page (call history, balance movements, journal). One
 // helper so that the three lists drop a slower earlier answer and count their rows alike.
 
-import { clear } from "./dom.js";
+import { clear, el } from "./dom.js";
 import { button } from "./ui.js";
 
 /**
  * `fetch(from, n)` answers `{ items, total }`; `total` is null when the source does not count
  * (then a full page means there may be more). `row(item)` makes a `<tr>` for `rows`;
- * `foot(r, loaded)` writes the footer, with `r === null` once a load failed (table emptied).
- * `load(reset)` resolves to the answer, or to null when a later load overtook it.
+ * `foot(r, loaded)` writes the footer, with `r === null` once a load failed: the table then
+ * holds one row saying why, so that a failure never reads as an empty list.
+ * `load(reset)` resolves to the answer, or to null when a later load overtook it, or rejects
+ * with the error (already shown: a caller that does not wait for it may ignore it).
  */
 export function pager({ page, fetch, row, rows, foot }) {
-  const more = button("Afficher plus", { onclick: () => load(false) });
+  const more = button("Afficher plus", { onclick: () => load(false).catch(() => {}) });
   let loaded = 0;
   let gen = 0;
   const load = async (reset) => {
@@ -33,6 +35,10 @@ export function pager({ page, fetch, row, rows, foot }) {
       // A failed load shows nothing rather than the rows of the previous request.
       loaded = 0;
       clear(rows);
+      const head = rows.closest("table")?.querySelector("thead tr");
+      const span = String(head ? head.children.length : 1);
+      const why = (err && err.message) || "erreur inattendue";
+      rows.append(el("tr", { class: "load-error" }, el("td", { colspan: span, role: "alert" }, `Lecture impossible : ${why}`)));
       more.hidden = true;
       foot(null, 0);
       throw err;
