@@ -25,33 +25,42 @@ function toggle(label, key, checked) {
   };
 }
 
+/** Keeps the digits of what is typed in a digits-only field. */
+function digits(e) {
+  e.target.value = e.target.value.replace(/\D+/g, "");
+}
+
+/**
+ * A paste in a digits-only field keeps the digits: a pasted « 1234 5678 9012 34 » keeps its 14
+ * digits, where `maxlength` would cut it before the spaces go.
+ */
+function pasteDigits(e) {
+  if (!e.clipboardData) return;
+  const text = e.clipboardData.getData("text");
+  e.preventDefault();
+  const input = e.target;
+  input.setRangeText(text.replace(/\D+/g, ""), input.selectionStart, input.selectionEnd, "end");
+  if (input.value.length > input.maxLength) input.value = input.value.slice(0, input.maxLength);
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+/** Digits only in `input`, typed or pasted. */
+function digitsOnly(input) {
+  input.addEventListener("input", digits);
+  input.addEventListener("paste", pasteDigits);
+}
+
 /** Opens the form; `account` null to add. `onSaved(account)` after a save. */
 export function openAccountForm(account, onSaved) {
   const editing = Boolean(account);
   const a = account || { etat_compte: true, billing: true, telephones: [] };
-  const digits = (e) => {
-    e.target.value = e.target.value.replace(/\D+/g, "");
-  };
-  // A pasted « 1234 5678 9012 34 » keeps its 14 digits: `maxlength` would cut it before the
-  // spaces go.
-  const pasteDigits = (e) => {
-    if (!e.clipboardData) return;
-    const text = e.clipboardData.getData("text");
-    e.preventDefault();
-    const input = e.target;
-    input.setRangeText(text.replace(/\D+/g, ""), input.selectionStart, input.selectionEnd, "end");
-    if (input.value.length > input.maxLength) input.value = input.value.slice(0, input.maxLength);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  };
   const fNom = field("Nom utilisateur", { key: "nom", required: true, value: a.nom || "", maxlength: 100 });
   // Typed in any script: an Arabic name is entered and shown right to left.
   fNom.input.dir = "auto";
   const fMat = field("Matricule", { key: "matricule", required: true, value: a.matricule || "", inputmode: "numeric", maxlength: 14, counter: 14, hint: "14 chiffres" });
   const fId = field("Identifiant", { key: "identifiant", required: true, value: a.identifiant || "", inputmode: "numeric", maxlength: 7, counter: 7, hint: "7 chiffres : le code composé sur le téléphone" });
-  for (const f of [fMat, fId]) {
-    f.input.addEventListener("input", digits);
-    f.input.addEventListener("paste", pasteDigits);
-  }
+  digitsOnly(fMat.input);
+  digitsOnly(fId.input);
   const fEtat = toggle("Etat du compte", "etat_compte", a.etat_compte);
   const fBilling = toggle("Activation calcul billing", "billing", a.billing);
   const fDuree = field("Durée d'appel (minutes)", {
@@ -200,24 +209,10 @@ export function openAccountForm(account, onSaved) {
  */
 function rulesSection(account, onChanged) {
   let a = account;
-  const digits = (e) => {
-    e.target.value = e.target.value.replace(/\D+/g, "");
-  };
-  // A pasted « 1234 5678 9012 34 » keeps its 14 digits: `maxlength` would cut it before the
-  // spaces go.
-  const pasteDigits = (e) => {
-    if (!e.clipboardData) return;
-    const text = e.clipboardData.getData("text");
-    e.preventDefault();
-    const input = e.target;
-    input.setRangeText(text.replace(/\D+/g, ""), input.selectionStart, input.selectionEnd, "end");
-    if (input.value.length > input.maxLength) input.value = input.value.slice(0, input.maxLength);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  };
   const fMax = field("Durée maximale d'un appel (minutes)", { key: "duree_max_appel", value: a.duree_max_appel_min ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : celle du site" });
   const fPerDay = field("Appels par jour", { key: "appels_par_jour", value: a.appels_par_jour ?? "", inputmode: "numeric", maxlength: 4, hint: "Vide : ceux du site" });
-  fMax.input.addEventListener("input", digits);
-  fPerDay.input.addEventListener("input", digits);
+  digitsOnly(fMax.input);
+  digitsOnly(fPerDay.input);
   // The site's values, shown where the account has none of its own.
   api.parametres().then((s) => {
     fMax.input.placeholder = `${s.duree_max_appel} (celle du site)`;

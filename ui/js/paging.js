@@ -2,13 +2,14 @@
 // helper so that the three lists drop a slower earlier answer and count their rows alike.
 
 import { clear, el } from "./dom.js";
-import { button } from "./ui.js";
+import { button, isFieldsError } from "./ui.js";
 
 /**
  * `fetch(from, n)` answers `{ items, total }`; `total` is null when the source does not count
  * (then a full page means there may be more). `row(item)` makes a `<tr>` for `rows`;
  * `foot(r, loaded)` writes the footer, with `r === null` once a load failed: the table then
- * holds one row saying why, so that a failure never reads as an empty list.
+ * holds one row saying why (unless fields were refused, which the caller shows under them), so
+ * that a failure never reads as an empty list.
  * `load(reset)` resolves to the answer, or to null when a later load overtook it, or rejects
  * with the error (already shown: a caller that does not wait for it may ignore it).
  */
@@ -35,10 +36,13 @@ export function pager({ page, fetch, row, rows, foot }) {
       // A failed load shows nothing rather than the rows of the previous request.
       loaded = 0;
       clear(rows);
-      const head = rows.closest("table")?.querySelector("thead tr");
-      const span = String(head ? head.children.length : 1);
-      const why = (err && err.message) || "erreur inattendue";
-      rows.append(el("tr", { class: "load-error" }, el("td", { colspan: span, role: "alert" }, `Lecture impossible : ${why}`)));
+      // A refused filter (a period typed wrong) is said under its field by the caller.
+      if (!isFieldsError(err)) {
+        const head = rows.closest("table")?.querySelector("thead tr");
+        const span = String(head ? head.children.length : 1);
+        const why = (err && err.message) || "erreur inattendue";
+        rows.append(el("tr", { class: "load-error" }, el("td", { colspan: span, role: "alert" }, `Lecture impossible : ${why}`)));
+      }
       more.hidden = true;
       foot(null, 0);
       throw err;
