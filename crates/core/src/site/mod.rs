@@ -128,6 +128,9 @@ impl SiteStore {
         let (user, role) = s.whoami()?;
         s.user = user;
         s.role = role;
+        // A desk waits for a row another desk holds as long as SQLite waits for its lock, then
+        // says « base occupée » rather than hang (the service sets its own, shorter wait).
+        s.set_lock_timeout(crate::store::BUSY_TIMEOUT)?;
         Ok(s)
     }
 
@@ -258,7 +261,8 @@ impl From<postgres::Error> for Error {
         match e.code() {
             Some(c)
                 if *c == SqlState::T_R_SERIALIZATION_FAILURE
-                    || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE =>
             {
                 Error::Busy
             }

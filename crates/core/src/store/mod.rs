@@ -30,7 +30,7 @@ pub use settings::Settings;
 pub const APPLICATION_ID: i32 = 0x464F_5246;
 
 /// Waits this long for another writer before giving up with `Error::Busy`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) use shared::{sqlite, Sql};
 

@@ -360,6 +360,27 @@ fn an_edit_of_an_account_another_desk_deletes_meanwhile_is_refused_and_not_journ
     assert_eq!(audit(&mut other), before, "no « Modification du compte »");
 }
 
+#[test]
+fn a_desk_waits_for_a_row_another_desk_holds_as_long_as_sqlite_then_says_busy() {
+    let url = site_url();
+    let mut base = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
+    sample(&mut base);
+    let id = base.account_by_matricule("10000000000000").unwrap().id;
+    let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut held = other.transaction().unwrap();
+    held.execute("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", &[&id])
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = base
+        .manual_movement(id, MovementKind::Recharge, Money(1_000), "dépôt")
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(matches!(e, Error::Busy), "{e:?}");
+    assert!(waited >= std::time::Duration::from_secs(9), "{waited:?}");
+    held.rollback().unwrap();
+    assert_eq!(base.get_account(id).unwrap().balance, 0, "nothing written");
+}
+
 /// The SQL that formats an amount in the Journal on a site writes what `format_plain` does.
 #[test]
 fn site_journal_amounts_are_written_as_the_currency_formats_them() {
