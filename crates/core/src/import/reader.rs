@@ -256,6 +256,8 @@ pub struct RecordReader<R> {
     line: u64,
     started: bool,
     record_line: u64,
+    /// Before the file's first byte: a UTF-8 BOM there is no record's start.
+    at_file_start: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -272,12 +274,16 @@ impl<R: Read> RecordReader<R> {
             line: 1,
             started: false,
             record_line: 1,
+            at_file_start: true,
         }
     }
 
     fn consume(&mut self, n: usize) {
         let bytes = &self.inbuf[self.in_pos..self.in_pos + n];
         let mut i = 0;
+        if std::mem::take(&mut self.at_file_start) && bytes.starts_with(b"\xEF\xBB\xBF") {
+            i = 3;
+        }
         if !self.started {
             while i < bytes.len() && bytes[i] == b'\n' {
                 self.line += 1;
@@ -393,11 +399,18 @@ mod tests {
 
     #[test]
     fn line_numbers_are_physical_lines_with_any_line_end() {
+        // A BOM then blank lines: the first record is on line 3.
+        let recs = records(b"\xEF\xBB\xBF\n\nAli;1\n", b';');
+        assert_eq!(
+            (recs[0].0, recs[0].1.clone()),
+            (3, vec!["Ali".to_string(), "1".into()])
+        );
         for text in [
             &b"a;1\n\nb;2\n"[..],
             b"a;1\r\n\r\nb;2\r\n",
             b"a;1\r\rb;2\r",
             b"a;1\n  \nb;2",
+            b"\xEF\xBB\xBFa;1\n\nb;2\n",
         ] {
             let recs = records(text, b';');
             assert_eq!(recs[0].0, 1);
