@@ -97,13 +97,13 @@ pub(crate) static BILLING_AND_NAME: Sql =
 static ADD_USED_SECONDS: Sql =
     Sql::new("UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1");
 static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
+/// One statement for a new channel, which holds nothing: the holds released say which grants
+/// to end.
+static RELEASE_HOLDS_OF: Sql =
+    Sql::new("DELETE FROM call_holds WHERE uniqueid = $1 RETURNING attempt_id");
 /// Unsettled, since no call comes of it (`check` wants a call for every settled grant): the
 /// grant just ends now.
-static END_SUPERSEDED: Sql = Sql::new(
-    "UPDATE call_attempts SET expires_at = $2
-     WHERE id IN (SELECT attempt_id FROM call_holds WHERE uniqueid = $1)",
-);
-static RELEASE_HOLDS_OF: Sql = Sql::new("DELETE FROM call_holds WHERE uniqueid = $1");
+static END_GRANT: Sql = Sql::new("UPDATE call_attempts SET expires_at = $2 WHERE id = $1");
 static SETTLE_ATTEMPT: Sql =
     Sql::new("UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1");
 
@@ -190,8 +190,10 @@ pub(crate) trait ControlDb: Queries {
         if uniqueid.is_empty() {
             return Ok(());
         }
-        self.execute(&END_SUPERSEDED, &[&uniqueid, &now])?;
-        self.execute(&RELEASE_HOLDS_OF, &[&uniqueid])?;
+        let ended: Vec<(i64,)> = self.rows(&RELEASE_HOLDS_OF, &[&uniqueid])?;
+        for (attempt,) in ended {
+            self.execute(&END_GRANT, &[&attempt, &now])?;
+        }
         Ok(())
     }
 
