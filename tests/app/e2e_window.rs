@@ -1621,6 +1621,12 @@ async fn regles_d_appel_draw_the_week_as_typed_and_a_broken_schedule_saves_nothi
     let s = session().await;
     s.w.click(".tab[data-vue=parametres]").await;
     s.w.wait_text("#regles-appel h3", "Règles d'appel").await;
+    // The ceiling in the hint is the core's, sent with the settings.
+    s.w.wait_text(
+        &format!(".field:has({})", champ("duree_max_appel")),
+        "De 1 à 1440 ;",
+    )
+    .await;
     // Nothing restricted yet: every day open all day.
     s.w.wait_text("#horaires-canonique", "Lu comme : toujours")
         .await;

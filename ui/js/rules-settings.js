@@ -62,7 +62,7 @@ export function rulesSection(s) {
     value: String(s.duree_max_appel),
     inputmode: "numeric",
     maxlength: 4,
-    hint: "De 1 à 1440 ; aucun appel n'est autorisé plus longtemps, quel que soit le solde. Un compte peut avoir la sienne.",
+    hint: `De 1 à ${s.duree_max_appel_plafond} ; aucun appel n'est autorisé plus longtemps, quel que soit le solde. Un compte peut avoir la sienne.`,
   });
   const fPerDay = field("Appels par jour", {
     key: "appels_par_jour",

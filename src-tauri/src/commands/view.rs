@@ -110,6 +110,8 @@ pub struct SettingsView {
     pub solde_defaut: i64,
     pub retention_sauvegardes: u32,
     pub duree_max_appel: u32,
+    /// The most `duree_max_appel` may be (the core's `MAX_CALL_MINUTES`), for the form's hint.
+    pub duree_max_appel_plafond: u32,
     pub adresse_service: String,
     /// Minor units.
     pub seuil_confirmation: i64,
@@ -130,6 +132,7 @@ impl From<Settings> for SettingsView {
             solde_defaut: s.default_opening_balance.0,
             retention_sauvegardes: s.backup_retention_days,
             duree_max_appel: s.max_call_minutes,
+            duree_max_appel_plafond: forfaits_core::store::settings::MAX_CALL_MINUTES,
             adresse_service: s.agi_address,
             seuil_confirmation: s.confirmation_threshold.0,
             horaires: s.call_hours.to_string(),
