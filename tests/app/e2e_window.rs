@@ -139,6 +139,20 @@ impl Session {
         self.search(name).await;
         self.row_action(name, action).await;
     }
+    /// Opens *Gestion de solde* from `name`'s row and credits `amount` with Enter, once the
+    /// button says what it will do.
+    async fn credit_from_the_row(&self, name: &str, amount: &str) {
+        self.search_and_act(name, "Gestion de solde").await;
+        self.w.wait_text("#panneau h2", "Gestion de solde").await;
+        self.w.fill(&champ("montant"), amount).await;
+        self.w
+            .wait_text(
+                "#panneau button.primary",
+                &format!("Créditer {amount}\u{a0}TND"),
+            )
+            .await;
+        self.w.keys(&champ("montant"), &ENTER.to_string()).await;
+    }
     async fn close(self) {
         self.w.c.close().await.unwrap();
     }
@@ -452,10 +466,7 @@ async fn the_keyboard_stays_with_the_clerk_and_a_drop_goes_to_the_screen_shown()
     let s = session().await;
     // A credit typed from the row: the row is drawn again with the new balance, and Esc
     // brings the keyboard back to the same button of the same row, not to the page.
-    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
-    s.w.wait_text("#panneau h2", "Gestion de solde").await;
-    s.w.fill(&champ("montant"), "12,500").await;
-    s.w.keys(&champ("montant"), &ENTER.to_string()).await;
+    s.credit_from_the_row("Sami Mansouri", "12,500").await;
     s.w.wait_text("tbody tr[data-id] td:nth-child(6)", "12,500")
         .await;
     press(&s.w, ESCAPE).await;
@@ -552,12 +563,7 @@ async fn a_failed_read_or_command_is_said_not_taken_for_an_empty_list() {
 #[tokio::test(flavor = "multi_thread")]
 async fn credit_then_an_overdraft_is_refused_with_its_reason() {
     let s = session().await;
-    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
-    s.w.wait_text("#panneau h2", "Gestion de solde").await;
-    s.w.fill(&champ("montant"), "12,500").await;
-    s.w.wait_text("#panneau button.primary", "Créditer 12,500\u{a0}TND")
-        .await;
-    s.w.keys(&champ("montant"), "\u{E007}").await;
+    s.credit_from_the_row("Sami Mansouri", "12,500").await;
     s.w.wait_text(".big-balance", "12,500").await;
     s.w.wait_text(".mini-grid tbody", "Recharge").await;
 
