@@ -6,6 +6,7 @@
 //! Every command's work runs through [`AppState::run_blocking`], which logs a failure once.
 
 use crate::chosen::ChosenFiles;
+use crate::progress::Stops;
 use forfaits_core::import::line::LineError;
 use forfaits_core::site::{is_site_url, Role, SiteStore};
 use forfaits_core::{Base, Error, Result, Store};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub last_import_errors: Mutex<Vec<LineError>>,
     /// Files chosen in a dialog or dropped, behind their tokens.
     pub chosen: ChosenFiles,
+    /// Long work running, and which the person asked to stop (*Annuler*).
+    pub stops: Stops,
     ranks_warmed: AtomicBool,
 }
 
@@ -100,6 +103,7 @@ impl AppState {
             signed_in: Arc::new(Mutex::new(None)),
             last_import_errors: Mutex::new(Vec::new()),
             chosen: ChosenFiles::default(),
+            stops: Stops::default(),
             ranks_warmed: AtomicBool::new(false),
         })
     }

@@ -153,6 +153,15 @@ impl Session {
             .await;
         self.w.keys(&champ("montant"), &ENTER.to_string()).await;
     }
+    /// Presses *Annuler* once the import counts its lines, then waits until the dialog says
+    /// `said`.
+    async fn stop_import_once_counting(&self, said: &str) {
+        self.w
+            .wait_text("[data-compte=import]", "lignes lues")
+            .await;
+        self.w.click("#btn-annuler-import").await;
+        self.w.wait_text("#import-annule", said).await;
+    }
     async fn close(self) {
         self.w.c.close().await.unwrap();
     }
@@ -652,6 +661,33 @@ async fn import_previews_errors_and_imports_the_valid_lines() {
     s.w.wait_text("#statut-comptes", "27 utilisateurs").await;
     s.search("nouve").await;
     assert_eq!(s.names().await, ["Karim Nouveau", "Leila Nouvelle"]);
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
+    let s = session().await;
+    // Some 3 s of reading and as much of writing for the debug build: Annuler lands mid-way.
+    let lines: String = (0..150_000u64)
+        .map(|i| format!("Compte {i};{};{}\n", 30_000_000_000_000 + i, 3_000_000 + i))
+        .collect();
+    let file = write_file(&s.dir, "gros.csv", lines);
+    s.w.click("#btn-importer").await;
+    s.answer_dialog(&file);
+    s.w.click("#modale .dropzone").await;
+    // The counts come as the file is read; Annuler stops the reading.
+    s.stop_import_once_counting("Lecture du fichier annulée")
+        .await;
+    // Read to the end this time, then the writing stopped in turn: nothing kept.
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text("#btn-importer-valides", "Importer les 150")
+        .await;
+    s.w.click("#btn-importer-valides").await;
+    s.stop_import_once_counting("Import annulé : aucun utilisateur n'a été enregistré.")
+        .await;
+    assert_eq!(s.w.text("#statut-comptes").await, "25 utilisateurs");
+    let o = forfaits(&s.db, &["check"]);
+    assert!(stdout(&o).contains("25 comptes"), "{}", stdout(&o));
     s.close().await;
 }
 

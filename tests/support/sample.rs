@@ -27,7 +27,7 @@ pub fn load_sample(s: &mut Store, millimes: i64) {
         s,
         &fixture("users-sample.csv"),
         ImportOptions::default(),
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |_| {},
     )
     .unwrap();

@@ -106,6 +106,9 @@ export const api = {
   suspendreCompte: call("suspendre_compte", "id jusquau motif"),
   leverSuspension: call("lever_suspension", "id"),
 
+  /** *Annuler* on long work (`import`, `export`, `appels`): it stops and keeps nothing; false
+   * when it had already ended. */
+  annulerTravail: call("annuler_travail", "tache"),
   /** Calls `handler(payload)` on each progress event of long work. */
   onProgress: (handler) => tauri().event.listen("progression", (e) => handler(e.payload)),
   /** Calls `handler({jeton, fichier})` when a file is dropped on the window. */

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
-import { button, toast, confirmDialog } from "./ui.js";
+import { button, toast, confirmDialog, workPanel, CANCELLED } from "./ui.js";
 import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 
@@ -38,9 +38,11 @@ export function renderCallsView(host, onChanged) {
   const callsBox = el("div", { class: "calls-box" });
   const tariffsBox = el("div");
 
-  const showStart = (error) => {
+  /** The drop zone again; after `err`, its message, or `stopped` when the clerk stopped the work. */
+  const showStart = (err = null, stopped = "") => {
     clear(callsBox);
-    if (error) callsBox.append(el("div", { class: "form-error", role: "alert" }, error));
+    if (err?.code === CANCELLED) callsBox.append(el("p", { class: "notice-line", role: "status", id: "appels-annule" }, stopped));
+    else if (err) callsBox.append(el("div", { class: "form-error", role: "alert" }, err.message));
     callsBox.append(
       dropZone({ text: "Déposez le fichier Master.csv du serveur ou cliquez pour le choisir", title: "Charger les appels : choisir Master.csv", onFile: preview }),
       el("div", { class: "field inline" }, el("label", { for: "colonne-compte" }, "Compte retrouvé par"), column));
@@ -48,12 +50,12 @@ export function renderCallsView(host, onChanged) {
 
   async function preview(file) {
     clear(callsBox);
-    callsBox.append(el("p", { class: "busy" }, "Lecture et tarification des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
+    callsBox.append(workPanel("appels", "Lecture et tarification des appels…"));
     try {
       const r = await api.analyserAppels(file.jeton, column.value);
       showReport(r);
     } catch (err) {
-      showStart(err.message);
+      showStart(err, "Lecture du relevé annulée : rien n'a été enregistré.");
     }
   }
 
@@ -84,14 +86,14 @@ export function renderCallsView(host, onChanged) {
 
   async function load(jeton) {
     clear(callsBox);
-    callsBox.append(el("p", { class: "busy" }, "Chargement des appels…"), el("progress", { "data-tache": "appels", class: "wide-progress" }));
+    callsBox.append(workPanel("appels", "Chargement des appels…"));
     try {
       const r = await api.chargerAppels(jeton, column.value);
       toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();
     } catch (err) {
-      showStart(err.message);
+      showStart(err, "Chargement annulé : aucun appel n'a été enregistré ni débité.");
     }
   }
 

@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { el } from "./dom.js";
 import { nombre } from "./fr.js";
-import { button, modal, close, toast, working } from "./ui.js";
+import { button, modal, close, toast, working, CANCELLED } from "./ui.js";
 
 /** Per format: the file name proposed, the save dialog's filter, whether a separator applies. */
 const FORMATS = {
@@ -38,10 +38,11 @@ export function openExport() {
     if (!dest) return;
     close(true);
     try {
-      const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(dest.jeton, format, sep.value));
+      const n = await working("Export des utilisateurs…", api.exporterUtilisateurs(dest.jeton, format, sep.value), "export");
       toast(nombre(n, "utilisateur exporté", "utilisateurs exportés"));
     } catch (err) {
-      toast(err.message, "error");
+      if (err.code === CANCELLED) toast(`Export annulé : ${dest.fichier} n'a pas été écrit.`);
+      else toast(err.message, "error");
     }
   };
   modal({

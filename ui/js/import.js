@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { count } from "./format.js";
 import { nombre, pluriel } from "./fr.js";
-import { button, modal, close, toast } from "./ui.js";
+import { button, modal, close, toast, workPanel, CANCELLED } from "./ui.js";
 import { dropZone } from "./dropzone.js";
 import { clearDropHandler } from "./drop.js";
 
@@ -55,7 +55,15 @@ export function openImport(onImported, firstFile) {
   const busy = (label) => {
     clear(body);
     clear(foot);
-    body.append(el("p", { class: "busy" }, label), el("progress", { "data-tache": "import", class: "wide-progress" }));
+    body.append(workPanel("import", label));
+  };
+
+  /** Back to the start, saying why: an error, or the work the clerk stopped. */
+  const showFailure = (err, stopped) => {
+    showStart();
+    body.prepend(err.code === CANCELLED
+      ? el("p", { class: "notice-line", role: "status", id: "import-annule" }, stopped)
+      : el("div", { class: "form-error", role: "alert" }, err.message));
   };
 
   async function analyse(file) {
@@ -65,9 +73,7 @@ export function openImport(onImported, firstFile) {
       jeton = r.jeton;
       if (!closed) showPreview(r);
     } catch (err) {
-      if (closed) return;
-      showStart();
-      body.prepend(el("div", { class: "form-error", role: "alert" }, err.message));
+      if (!closed) showFailure(err, "Lecture du fichier annulée : rien n'a été enregistré.");
     }
   }
 
@@ -117,9 +123,7 @@ export function openImport(onImported, firstFile) {
       toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
       onImported();
     } catch (err) {
-      if (closed) return;
-      showStart();
-      body.prepend(el("div", { class: "form-error", role: "alert" }, err.message));
+      if (!closed) showFailure(err, "Import annulé : aucun utilisateur n'a été enregistré.");
     }
   }
 

@@ -2,7 +2,10 @@
 // and the modal (one thing open at a time, Esc closes, asking first if something changed), and
 // the confirmation dialog, which opens above them with the focus on its safe choice.
 
+import { api } from "./api.js";
 import { el, $, clear } from "./dom.js";
+import { count } from "./format.js";
+import { pluriel } from "./fr.js";
 import { icon } from "./icons.js";
 
 export function button(label, { primary, danger, onclick, type = "button", id, disabled } = {}) {
@@ -341,23 +344,67 @@ $("#modale").addEventListener("mousedown", (e) => {
   if (e.target === $("#modale")) closeCurrent();
 });
 
-// ----- background work in the status line ------------------------------------------------
+// ----- long work: its bar, its counts, its Annuler -----------------------------------------
+
+/** The error a stopped piece of work ends with (the core's `Error::Cancelled`). */
+export const CANCELLED = "annule";
+
+/** How far `p` is, in words: « 12 345 lignes lues · 35 % », « 120 000 sur 200 000 utilisateurs ». */
+export function progressText(p) {
+  if (p.tache === "export") return `${count(p.fait)} sur ${count(p.total)} ${pluriel(p.total, "utilisateur", "utilisateurs")}`;
+  const pct = p.total > 0 ? ` · ${Math.floor((Math.min(p.fait, p.total) * 100) / p.total)} %` : "";
+  return `${count(p.lignes)} ${pluriel(p.lignes, "ligne lue", "lignes lues")}${pct}`;
+}
+
+/** An *Annuler* that asks `task` to stop; pressed, it says so until the work answers. */
+function stopButton(task, id) {
+  const b = button("Annuler", {
+    id,
+    onclick: async () => {
+      b.disabled = true;
+      b.textContent = "Annulation…";
+      await api.annulerTravail(task).catch(() => {});
+    },
+  });
+  return b;
+}
+
+/** Long work shown where it was started: `label`, the bar, the counts as they come, and *Annuler*
+ * (the work stops at its next step and keeps nothing). */
+export function workPanel(task, label) {
+  return el("div", { class: "work-panel" },
+    el("p", { class: "busy" }, label),
+    el("progress", { "data-tache": task, class: "wide-progress" }),
+    el("div", { class: "work-foot" },
+      el("span", { class: "muted small counts", "data-compte": task }, "Démarrage…"),
+      stopButton(task, `btn-annuler-${task}`)));
+}
 
 let workDepth = 0;
 
-/** Shows `label` with a progress bar while `promise` runs. */
-export async function working(label, promise) {
+/** Shows `label` with a progress bar in the status line while `promise` runs; with `task`, its
+ * counts and an *Annuler*. */
+export async function working(label, promise, task = null) {
   const box = $("#statut-travail");
   const bar = $("#statut-progression");
   workDepth += 1;
   $("#statut-travail-texte").textContent = label;
+  const counts = $("#statut-travail-compte");
+  counts.textContent = "";
+  counts.dataset.compte = task || "";
+  const stop = $("#statut-travail-annuler");
+  clear(stop);
+  if (task) stop.append(stopButton(task, `btn-annuler-${task}`));
   bar.removeAttribute("value");
   box.hidden = false;
   try {
     return await promise;
   } finally {
     workDepth -= 1;
-    if (workDepth === 0) box.hidden = true;
+    if (workDepth === 0) {
+      box.hidden = true;
+      clear(stop);
+    }
   }
 }
 
@@ -372,5 +419,8 @@ export function progress(p) {
       b.max = p.total;
       b.value = Math.min(p.fait, p.total);
     }
+  }
+  for (const c of document.querySelectorAll("[data-compte]")) {
+    if (c.dataset.compte === p.tache) c.textContent = progressText(p);
   }
 }

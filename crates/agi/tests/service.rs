@@ -151,8 +151,8 @@ async fn the_spec_example_over_a_real_socket() {
     let master = site.db.with_file_name("Master.csv");
     std::fs::write(&master, "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n").unwrap();
     let mut s = Store::open(&site.db).unwrap();
-    let r =
-        forfaits_core::calls::load_calls(&mut s, &master, Default::default(), &mut |_| {}).unwrap();
+    let r = forfaits_core::calls::load_calls(&mut s, &master, Default::default(), &mut |_| Ok(()))
+        .unwrap();
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1), "already loaded");
     assert_eq!(s.account_by_matricule(LOTFI).unwrap().balance, 1_694);
     assert!(s.check().unwrap().ok());
@@ -589,7 +589,7 @@ mod both_stores {
             .import_users(
                 &fixture("users-sample.csv"),
                 ImportOptions::default(),
-                &mut |_| {},
+                &mut |_| Ok(()),
                 &mut |_| {},
             )
             .unwrap();

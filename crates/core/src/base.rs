@@ -229,7 +229,7 @@ impl Base {
         &mut self,
         path: &Path,
         opts: crate::calls::CallsOptions,
-        progress: &mut dyn FnMut(crate::calls::CallsProgress),
+        progress: &mut dyn FnMut(crate::calls::CallsProgress) -> Result<()>,
     ) -> Result<crate::calls::CallsReport> {
         match self {
             Base::Local(s) => crate::calls::load_calls(s, path, opts, progress),
@@ -250,7 +250,7 @@ impl Base {
         &mut self,
         path: &Path,
         opts: ImportOptions,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(Progress) -> Result<()>,
         on_error: &mut dyn FnMut(&LineError),
     ) -> Result<ImportReport> {
         match self {

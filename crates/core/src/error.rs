@@ -21,6 +21,9 @@ pub enum Error {
     NotFound(String),
     #[error("La base de données est occupée par un autre programme Forfaits ; réessayez dans un instant (aucune modification n'a été perdue).")]
     Busy,
+    /// Long work stopped at the person's request, before anything was kept.
+    #[error("Opération annulée : rien n'a été enregistré.")]
+    Cancelled,
     /// The database failed; `source` is SQLite's own error when there is one.
     #[error("{message}")]
     Database {
@@ -72,17 +75,19 @@ codes! {
     Base = "base",
     /// [`Error::Io`].
     Fichier = "fichier",
+    /// [`Error::Cancelled`]: the person asked; said calmly, not as a failure.
+    Annule = "annule",
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// True when the person's input was refused (exit status 1), false for an environment
-    /// failure (exit status 2).
+    /// True when the person's input was refused or the person stopped the work (exit status 1,
+    /// a warning in the log), false for an environment failure (exit status 2).
     pub fn is_rejection(&self) -> bool {
         matches!(
             self,
-            Error::Fields(_) | Error::Rejected(_) | Error::NotFound(_)
+            Error::Fields(_) | Error::Rejected(_) | Error::NotFound(_) | Error::Cancelled
         )
     }
 
@@ -95,6 +100,7 @@ impl Error {
             Error::Busy => Code::BaseOccupee,
             Error::Database { .. } => Code::Base,
             Error::Io { .. } => Code::Fichier,
+            Error::Cancelled => Code::Annule,
         }
     }
 
@@ -270,13 +276,14 @@ mod tests {
     use super::*;
 
     /// The page branches on these texts: changing one breaks it. Add, never rename.
-    const PUBLISHED: [&str; 6] = [
+    const PUBLISHED: [&str; 7] = [
         "champs_invalides",
         "refuse",
         "introuvable",
         "base_occupee",
         "base",
         "fichier",
+        "annule",
     ];
 
     #[test]
@@ -307,6 +314,7 @@ mod tests {
             (Error::Busy, "base_occupee"),
             (Error::database("cassée"), "base"),
             (Error::file("illisible"), "fichier"),
+            (Error::Cancelled, "annule"),
         ];
         for (e, code) in cases {
             assert_eq!(e.code().as_str(), code);

@@ -144,7 +144,7 @@ pub fn export_users<W: Write>(
     store: &(impl AccountSource + ?Sized),
     out: W,
     opts: ExportOptions,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> Result<()>,
 ) -> Result<u64> {
     if opts.format == ExportFormat::Xlsx {
         // A workbook is a ZIP archive, written with seeks: built in memory, then copied out.
@@ -196,7 +196,7 @@ pub fn export_users<W: Write>(
                 while let Ok(text) = texts.try_recv() {
                     write(text)?;
                 }
-                progress(n, total);
+                progress(n, total)?;
             }
             Ok(())
         })?;
@@ -209,7 +209,7 @@ pub fn export_users<W: Write>(
         }
         Ok(())
     })?;
-    progress(n, total);
+    progress(n, total)?;
     out.flush().map_err(io)?;
     Ok(n)
 }
@@ -311,7 +311,7 @@ pub fn export_users_to_file(
     store: &(impl AccountSource + ?Sized),
     path: &Path,
     opts: ExportOptions,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> Result<()>,
 ) -> Result<u64> {
     let tmp = WholeFile::new(path, ".forfaits-export-")?;
     let n = match opts.format {

@@ -254,3 +254,12 @@ pub async fn ouvrir_dossier<R: tauri::Runtime>(
         })
         .await
 }
+
+/// *Annuler* on long work (`tache`: `import`, `export` or `appels`): the work stops at its next
+/// progress report and keeps nothing; false when no such work runs (it had just ended).
+#[tauri::command]
+pub async fn annuler_travail(state: Call<'_>, tache: String) -> Result<bool, Error> {
+    let asked = state.stops.ask(&tache);
+    tracing::info!(tache = %tache, en_cours = asked, "annulation demandée");
+    Ok(asked)
+}

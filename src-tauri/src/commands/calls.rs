@@ -84,11 +84,11 @@ async fn calls<R: Runtime>(
     colonne: MatchBy,
     dry_run: bool,
 ) -> Result<Analysed<CallsReport>, Error> {
-    let chosen = state.chosen.clone();
+    let (chosen, stops) = (state.chosen.clone(), state.stops.clone());
     state
         .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Read)?;
-            let mut p = Progress::new(app, "appels");
+            let mut p = Progress::new(app, "appels", stops);
             let mut r = s.load_calls(
                 &path,
                 CallsOptions {

@@ -19,11 +19,11 @@ pub async fn exporter_utilisateurs<R: Runtime>(
         "," => b',',
         _ => b';',
     };
-    let chosen = state.chosen.clone();
+    let (chosen, stops) = (state.chosen.clone(), state.stops.clone());
     state
         .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Write)?;
-            let mut p = Progress::new(app, "export");
+            let mut p = Progress::new(app, "export", stops);
             export_users_to_file(
                 &**s,
                 &path,

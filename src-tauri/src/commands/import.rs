@@ -52,11 +52,11 @@ async fn run<R: Runtime>(
     jeton: String,
     opts: ImportOptions,
 ) -> Result<Analysed<ImportView>, Error> {
-    let chosen = state.chosen.clone();
+    let (chosen, stops) = (state.chosen.clone(), state.stops.clone());
     let (report, name, next) = state
         .with_own_base(move |s| {
             let path = chosen.take(&jeton, Use::Read)?;
-            let mut p = Progress::new(app, "import");
+            let mut p = Progress::new(app, "import", stops);
             let report = s.import_users(
                 &path,
                 opts,

@@ -23,7 +23,7 @@ fn import(store: &mut Base, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
         },
         dry_run: false,
     };
-    let r = store.load_calls(&a.file, opts, &mut |_| {})?;
+    let r = store.load_calls(&a.file, opts, &mut |_| Ok(()))?;
     for e in &r.erreurs {
         super::w(writeln!(io.err, "{e}"));
     }

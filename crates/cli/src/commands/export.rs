@@ -15,7 +15,7 @@ pub fn run(store: &mut Base, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     match a.out {
         Some(path) => {
-            let n = export_users_to_file(&**store, &path, opts, &mut |_, _| {})?;
+            let n = export_users_to_file(&**store, &path, opts, &mut |_, _| Ok(()))?;
             super::w(writeln!(
                 io.err,
                 "{} {} vers {}.",
@@ -25,7 +25,7 @@ pub fn run(store: &mut Base, a: ExportArgs, io: &mut Io<'_>) -> Result<u8> {
             ));
         }
         None => {
-            export_users(&**store, &mut *io.out, opts, &mut |_, _| {})?;
+            export_users(&**store, &mut *io.out, opts, &mut |_, _| Ok(()))?;
         }
     }
     Ok(EXIT_OK)

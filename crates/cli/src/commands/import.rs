@@ -25,6 +25,7 @@ pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
                     super::thousands(p.lignes)
                 );
             }
+            Ok(())
         };
         let mut on_error =
             |e: &forfaits_core::import::line::LineError| lines.push((e.line, e.to_string()));

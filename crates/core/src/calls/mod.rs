@@ -189,7 +189,7 @@ pub fn load_calls(
     store: &mut Store,
     path: &Path,
     opts: CallsOptions,
-    progress: &mut dyn FnMut(CallsProgress),
+    progress: &mut dyn FnMut(CallsProgress) -> Result<()>,
 ) -> Result<CallsReport> {
     let rating = Rating::read(store)?;
     // A large page cache for the whole load: calls and movements grow at random places of their
@@ -213,7 +213,7 @@ fn load_in_tx(
     store: &mut Store,
     path: &Path,
     opts: CallsOptions,
-    progress: &mut dyn FnMut(CallsProgress),
+    progress: &mut dyn FnMut(CallsProgress) -> Result<()>,
     rating: &Rating,
 ) -> Result<CallsReport> {
     let operator = store.operator().to_string();
@@ -252,7 +252,7 @@ pub(crate) fn load_into<D: CallsDb>(
     db: D,
     path: &Path,
     opts: CallsOptions,
-    progress: &mut dyn FnMut(CallsProgress),
+    progress: &mut dyn FnMut(CallsProgress) -> Result<()>,
     rating: &Rating,
     operator: &str,
     known: Known,
@@ -305,7 +305,7 @@ pub(crate) fn load_into<D: CallsDb>(
                 lignes: report.lignes_lues,
                 octets: bytes.get(),
                 octets_total: total,
-            });
+            })?;
         }
         w.finish(&mut report)
     })?;

@@ -67,7 +67,7 @@ fn widths(longest_name: usize) -> Vec<f64> {
 pub fn write<W: Write + Seek + Send>(
     store: &(impl super::AccountSource + ?Sized),
     out: W,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> Result<()>,
 ) -> Result<u64> {
     let settings = store.settings()?;
     let total = store.count_accounts()?;
@@ -158,11 +158,11 @@ pub fn write<W: Write + Seek + Send>(
         put_text(sheet, &mut c, switch_label(a.billing), None)?;
         n += 1;
         if n % 8192 == 0 {
-            progress(n, total);
+            progress(n, total)?;
         }
         Ok(())
     })?;
-    progress(n, total);
+    progress(n, total)?;
     book.save_to_writer(out).map_err(xlsx_err)?;
     Ok(n)
 }

@@ -195,7 +195,7 @@ impl ImportReport {
     }
 
     /// A batch of checked lines: each valid one written by `write` (draft, key, line), every
-    /// one counted, then the progress told.
+    /// one counted, then the progress told (which may stop the import: [`Error::Cancelled`]).
     pub(crate) fn count_batch(
         &mut self,
         batch: Vec<parse::Parsed>,
@@ -217,8 +217,7 @@ impl ImportReport {
             } else {
                 0
             },
-        });
-        Ok(())
+        })
     }
 
     /// Every line read: the errors in line order; whether to write, a file without any line
@@ -270,7 +269,7 @@ pub(crate) type Checked = std::result::Result<Written, Vec<LineError>>;
 /// file (`bytes` read of `total`; lines only for a workbook).
 pub(crate) struct Events<'a> {
     pub on_error: &'a mut dyn FnMut(&LineError),
-    pub progress: &'a mut dyn FnMut(Progress),
+    pub progress: &'a mut dyn FnMut(Progress) -> Result<()>,
     pub bytes: Option<reader::ByteCounter>,
     pub total: u64,
 }
@@ -282,7 +281,7 @@ pub(crate) type Opened<'a> = (Source, ImportReport, Events<'a>);
 pub(crate) fn open_import<'a>(
     path: &Path,
     on_error: &'a mut dyn FnMut(&LineError),
-    progress: &'a mut dyn FnMut(Progress),
+    progress: &'a mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Opened<'a>> {
     let total = file_size(path)?;
     let source = Source::open(path)?;
@@ -349,7 +348,7 @@ pub fn import_users(
     store: &mut Store,
     path: &Path,
     opts: ImportOptions,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
     on_error: &mut dyn FnMut(&LineError),
 ) -> Result<ImportReport> {
     let settings = store.settings()?;

@@ -71,7 +71,7 @@ impl SiteStore {
         &mut self,
         path: &Path,
         opts: CallsOptions,
-        progress: &mut dyn FnMut(CallsProgress),
+        progress: &mut dyn FnMut(CallsProgress) -> Result<()>,
     ) -> Result<CallsReport> {
         let rating = Rating::read(self)?;
         let operator = self.operator().to_string();

@@ -69,7 +69,9 @@ fn import(
     opts: ImportOptions,
 ) -> forfaits_core::Result<(forfaits_core::import::ImportReport, Vec<String>)> {
     let mut errors = Vec::new();
-    let r = base.import_users(file, opts, &mut |_| {}, &mut |e| errors.push(e.to_string()))?;
+    let r = base.import_users(file, opts, &mut |_| Ok(()), &mut |e| {
+        errors.push(e.to_string())
+    })?;
     Ok((r, errors))
 }
 
@@ -87,7 +89,7 @@ fn export(base: &Base, format: ExportFormat) -> String {
             separator: b';',
             bom: false,
         },
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap();
     String::from_utf8(out).unwrap()
@@ -242,6 +244,41 @@ on_both_stores! {
         assert!(said[0].contains("numéros surtaxés"), "{said:?}");
         assert!(said[1].contains("est déjà attribué à Lotfi Ben Ali"), "{said:?}");
         assert_eq!(base.get_account(hedi.id).unwrap(), hedi, "nothing saved");
+    };
+
+    long_work_stopped_at_a_progress_report_keeps_nothing => |mut base: Base| {
+        sample(&mut base);
+        base.import_tariffs(&fixture("tariffs-sample.csv"), false).unwrap();
+        let journal = |base: &Base| base.audit_entries(&Default::default()).unwrap().len();
+        let (accounts, entries) = (export(&base, ExportFormat::Complet), journal(&base));
+        let dir = tempfile::tempdir().unwrap();
+        let new_lines: String = (0..3000).map(|i| format!("Compte {i};{:014};{:07}\n", 30_000_000_000_000u64 + i, 3_000_000 + i)).collect();
+        let file = crate::common::write_file(dir.path(), "nouveaux.csv", new_lines);
+        for update_existing in [false, true] {
+            let opts = ImportOptions { update_existing, ..Default::default() };
+            let mut reports = 0;
+            let stopped = base.import_users(&file, opts, &mut |_| {
+                reports += 1;
+                Err(Error::Cancelled)
+            }, &mut |_| {});
+            assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+            assert_eq!(reports, 1, "stopped at the first report");
+        }
+        let stopped = base.load_calls(&fixture("Master-sample.csv"), Default::default(), &mut |_| Err(Error::Cancelled));
+        assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+        // An export stopped leaves the file it was to replace as it was, and nothing beside it.
+        let out = crate::common::write_file(dir.path(), "export.csv", "ancien contenu");
+        let opts = ExportOptions { format: ExportFormat::Complet, separator: b';', bom: true };
+        let stopped = forfaits_core::export::export_users_to_file(&*base, &out, opts, &mut |_, _| Err(Error::Cancelled));
+        assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "ancien contenu");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+        assert_eq!(export(&base, ExportFormat::Complet), accounts, "no account, balance or used time changed");
+        assert_eq!(journal(&base), entries, "nothing journaled");
+        assert!(base.check().unwrap().ok());
+        // Not stopped, the same import writes its 3,000 accounts.
+        let (r, _) = import(&mut base, &file, ImportOptions::default()).unwrap();
+        assert_eq!(r.crees, 3000);
     };
 
     deleting_an_account_takes_its_movements_and_keeps_the_base_consistent => |mut base: Base| {

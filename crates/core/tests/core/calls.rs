@@ -15,7 +15,7 @@ fn loaded_sample() -> (TempDb, Store) {
 }
 
 fn load(s: &mut Store, file: &Path) -> Result<CallsReport, Error> {
-    load_calls(s, file, CallsOptions::default(), &mut |_| {})
+    load_calls(s, file, CallsOptions::default(), &mut |_| Ok(()))
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn matching_by_src_uses_the_caller_column() {
             match_by: MatchBy::Src,
             dry_run: false,
         },
-        &mut |_| {},
+        &mut |_| Ok(()),
     )
     .unwrap();
     assert_eq!(
@@ -287,7 +287,7 @@ fn dry_run_rates_without_writing() {
             dry_run: true,
             ..Default::default()
         },
-        &mut |_| {},
+        &mut |_| Ok(()),
     )
     .unwrap();
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use forfaits_core::calls::history::Period;
-use forfaits_core::calls::{load_calls, CallsOptions};
+use forfaits_core::calls::{load_calls, CallsOptions, CallsReport};
 use forfaits_core::control::{
     AttemptCounts, AuthorizeRequest, FinishRequest, Finished, Refusal, Service, Verdict,
 };
@@ -35,6 +35,13 @@ fn hang_up(uniqueid: &str, billsec: i64) -> FinishRequest {
         billsec,
         disposition: "ANSWERED".into(),
     }
+}
+
+/// Loads `master` on a connection of its own, as the window does beside the service.
+fn load_master(db: &TempDb, master: &std::path::Path) -> (Store, CallsReport) {
+    let mut store = Store::open(&db.path).unwrap();
+    let r = load_calls(&mut store, master, CallsOptions::default(), &mut |_| Ok(())).unwrap();
+    (store, r)
 }
 
 fn balance(svc: &Service) -> i64 {
@@ -106,8 +113,7 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
 
     // The same call in Master.csv afterwards is "already loaded".
     let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"1764000000.1\",\"\"\n");
-    let mut store = Store::open(&db.path).unwrap();
-    let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
+    let (store, r) = load_master(&db, &master);
     assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
     assert_eq!(balance_of(&store, LOTFI), 1_694);
     assert!(
@@ -627,8 +633,7 @@ fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
         "Master.csv",
         &(record("m1", "71000111") + &record("m2", "0033140000000")),
     );
-    let mut store = Store::open(&db.path).unwrap();
-    let r = load_calls(&mut store, &master, CallsOptions::default(), &mut |_| {}).unwrap();
+    let (store, r) = load_master(&db, &master);
     assert_eq!((r.appels_charges, r.appels_factures), (2, 1));
     assert_eq!(r.montant_total, 1_300);
     assert!(r.sans_tarif.is_empty(), "{:?}", r.sans_tarif);

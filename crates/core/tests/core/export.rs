@@ -21,7 +21,7 @@ fn export(s: &Store, format: ExportFormat, sep: u8) -> Vec<u8> {
             separator: sep,
             bom: true,
         },
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap();
     out
@@ -35,7 +35,7 @@ fn import_format_export_reimports_to_identical_bytes() {
             &mut s,
             &sample(),
             ImportOptions::default(),
-            &mut |_| {},
+            &mut |_| Ok(()),
             &mut |_| {},
         )
         .unwrap();
@@ -120,7 +120,7 @@ fn a_complet_file_imported_back_names_its_own_columns_in_errors() {
         &mut fresh,
         &file,
         ImportOptions::default(),
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |e| errors.push(e.to_string()),
     )
     .unwrap();
@@ -204,7 +204,7 @@ fn export_to_file_is_atomic_and_audited() {
     let (a, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "1000001", &[], 0);
     let out = a.dir.path().join("comptes.csv");
-    let n = export_users_to_file(&s, &out, ExportOptions::default(), &mut |_, _| {}).unwrap();
+    let n = export_users_to_file(&s, &out, ExportOptions::default(), &mut |_, _| Ok(())).unwrap();
     assert_eq!(n, 1);
     let leftovers: Vec<_> = std::fs::read_dir(a.dir.path())
         .unwrap()
@@ -224,7 +224,7 @@ fn export_to_file_is_atomic_and_audited() {
         &s,
         &a.dir.path().join("absent/x.csv"),
         ExportOptions::default(),
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap_err();
     assert!(err.to_string().contains("n'existe pas"));

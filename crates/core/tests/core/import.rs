@@ -14,7 +14,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn run(store: &mut Store, path: &Path, opts: ImportOptions) -> Result<ImportReport, Error> {
-    import_users(store, path, opts, &mut |_| {}, &mut |_| {})
+    import_users(store, path, opts, &mut |_| Ok(()), &mut |_| {})
 }
 
 /// Imports the fixture `name` with the default options changed by `set`.
@@ -384,7 +384,10 @@ fn a_file_of_100000_lines_with_one_bad_line_writes_nothing() {
         &mut s,
         &f,
         ImportOptions::default(),
-        &mut |_| progress_calls += 1,
+        &mut |_| {
+            progress_calls += 1;
+            Ok(())
+        },
         &mut |_| {},
     )
     .unwrap();

@@ -46,7 +46,7 @@ fn check_one(bytes: &[u8], opts: ImportOptions, existing: bool) -> Result<(), Te
     }
     let before = state(&s);
     let f = write_file(db.dir.path(), "in.csv", bytes);
-    let r = import_users(&mut s, &f, opts, &mut |_| {}, &mut |_| {});
+    let r = import_users(&mut s, &f, opts, &mut |_| Ok(()), &mut |_| {});
     match r {
         Ok(rep) if rep.ecrit => {
             prop_assert!(rep.rejetees == 0 || opts.skip_invalid);

@@ -80,12 +80,12 @@ proptest! {
                         text.push_str(&call_line(&code, n * 100 + k as u32, number, *sec));
                     }
                     std::fs::write(&f, text).unwrap();
-                    let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| {}).unwrap();
+                    let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
                     prop_assert_eq!(s.get_account(id).unwrap().balance, before - r.montant_total);
                     last_file = Some(f);
                 },
                 Op::Reload => if let Some(f) = &last_file {
-                    let r = load_calls(&mut s, f, CallsOptions::default(), &mut |_| {}).unwrap();
+                    let r = load_calls(&mut s, f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
                     prop_assert_eq!(r.montant_total, 0, "a reload charges nothing");
                     prop_assert_eq!(r.appels_charges, 0);
                 },
@@ -121,7 +121,7 @@ proptest! {
         text.extend(&bytes);
         std::fs::write(&f, &text).unwrap();
         let before = s.get_account(1).unwrap().balance;
-        match load_calls(&mut s, &f, CallsOptions::default(), &mut |_| {}) {
+        match load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())) {
             Ok(r) => prop_assert_eq!(s.get_account(1).unwrap().balance, before - r.montant_total),
             Err(_) => prop_assert_eq!(s.get_account(1).unwrap().balance, before, "refused: nothing written"),
         }
@@ -137,7 +137,7 @@ fn an_oversized_call_record_line_is_reported_not_buffered() {
     let mut text = call_line("1234567", 1, "26000001", 10);
     text.push_str(&format!("\"{}\n", "x".repeat(2 << 20)));
     std::fs::write(&f, text).unwrap();
-    let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| {}).unwrap();
+    let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
     assert_eq!(r.appels_charges, 1);
     assert_eq!(r.erreurs.len(), 1);
 }

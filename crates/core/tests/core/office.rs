@@ -14,7 +14,7 @@ fn run(store: &mut Store, path: &Path) -> Result<ImportReport, Error> {
         store,
         path,
         ImportOptions::default(),
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |_| {},
     )
 }
@@ -30,7 +30,7 @@ fn import_format(store: &Store) -> Vec<u8> {
             separator: b';',
             bom: false,
         },
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap();
     out
@@ -44,7 +44,7 @@ fn export_xlsx(store: &Store, path: &Path) {
             format: ExportFormat::Xlsx,
             ..Default::default()
         },
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap();
 }

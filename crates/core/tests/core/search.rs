@@ -369,7 +369,7 @@ fn import(s: &mut Store, path: &Path, update_existing: bool) {
             skip_invalid: true,
             ..Default::default()
         },
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |_| {},
     )
     .unwrap();

@@ -540,7 +540,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
         &mut s,
         &csv,
         ImportOptions::default(),
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |_| {},
     )
     .unwrap();

@@ -96,7 +96,7 @@ pub fn import_file(
         s,
         file,
         forfaits_core::import::ImportOptions::default(),
-        &mut |_| {},
+        &mut |_| Ok(()),
         &mut |_| {},
     )
 }
