@@ -666,7 +666,13 @@ async fn import_previews_errors_and_imports_the_valid_lines() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
-    let s = session().await;
+    // The window's log in a folder of the test's own (Tauri's log folder follows XDG_DATA_HOME).
+    let data = tempfile::tempdir().unwrap();
+    let s = session_with(&[
+        ("FORFAITS_VISIONNEUSE", std::ffi::OsStr::new("aucune")),
+        ("XDG_DATA_HOME", data.path().as_os_str()),
+    ])
+    .await;
     // Some 3 s of reading and as much of writing for the debug build: Annuler lands mid-way.
     let lines: String = (0..150_000u64)
         .map(|i| format!("Compte {i};{};{}\n", 30_000_000_000_000 + i, 3_000_000 + i))
@@ -688,7 +694,40 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
     assert_eq!(s.w.text("#statut-comptes").await, "25 utilisateurs");
     let o = forfaits(&s.db, &["check"]);
     assert!(stdout(&o).contains("25 comptes"), "{}", stdout(&o));
+    // Closing the dialog while the file is read stops the reading as well (nothing is at
+    // stake), where it would have gone on unseen: the log says the preview ended « annule ».
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#modale").await;
+    s.w.click("#btn-importer").await;
+    s.answer_dialog(&file);
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text("[data-compte=import]", "lignes lues").await;
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#modale").await;
+    wait_for(15, "deux lectures arrêtées dans le journal", || async {
+        let stopped = log_lines(data.path())
+            .into_iter()
+            .filter(|l| l.contains("commande=analyser_import") && l.contains("code=annule"))
+            .count();
+        (stopped == 2).then_some(())
+    })
+    .await;
     s.close().await;
+}
+
+/// The lines of the window's log files below `dir`.
+fn log_lines(dir: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            lines.extend(log_lines(&path));
+        } else if path.extension().is_some_and(|e| e == "log") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            lines.extend(text.lines().map(String::from));
+        }
+    }
+    lines
 }
 
 #[tokio::test(flavor = "multi_thread")]

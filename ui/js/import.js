@@ -32,6 +32,7 @@ export function openImport(onImported, firstFile) {
   const update = el("input", { type: "checkbox", id: "maj-existants" });
   let jeton = null; // the previewed file, for the import
   let closed = false;
+  let reading = false; // a preview runs: closing the dialog stops it, nothing being at stake
 
   const showStart = () => {
     clear(body);
@@ -68,12 +69,15 @@ export function openImport(onImported, firstFile) {
 
   async function analyse(file) {
     busy("Lecture et vérification du fichier…");
+    reading = true;
     try {
       const r = await api.analyserImport(file.jeton, update.checked);
       jeton = r.jeton;
       if (!closed) showPreview(r);
     } catch (err) {
       if (!closed) showFailure(err, "Lecture du fichier annulée : rien n'a été enregistré.");
+    } finally {
+      reading = false;
     }
   }
 
@@ -134,6 +138,7 @@ export function openImport(onImported, firstFile) {
     wide: true,
     onClose: () => {
       closed = true;
+      if (reading) api.annulerTravail("import").catch(() => {});
       clearDropHandler(analyse);
     },
   });
