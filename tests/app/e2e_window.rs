@@ -153,6 +153,14 @@ impl Session {
             .await;
         self.w.keys(&champ("montant"), &ENTER.to_string()).await;
     }
+    /// Deletes `name` from its row, confirmed, and waits until the status line says `status`.
+    async fn delete_from_the_row(&self, name: &str, status: &str) {
+        self.row_action(name, "Supprimer").await;
+        self.w
+            .click_text("#confirmation button", &format!("Supprimer {name}"))
+            .await;
+        self.w.wait_text("#statut-comptes", status).await;
+    }
     /// Presses *Annuler* once the import counts its lines, then waits until the dialog says
     /// `said`.
     async fn stop_import_once_counting(&self, said: &str) {
@@ -289,8 +297,14 @@ async fn table_lists_accounts_sorts_and_searches() {
     );
     assert_eq!(
         s.w.text("#statut-comptes").await,
-        "2 utilisateurs trouvés pour « trabelsi »"
+        "25 utilisateurs · 2 trouvés pour « trabelsi »"
     );
+    // Deleted from the search, an account leaves both counts.
+    s.delete_from_the_row(
+        "Rania Trabelsi",
+        "24 utilisateurs · 1 trouvé pour « trabelsi »",
+    )
+    .await;
     s.search("27468145").await;
     assert_eq!(
         s.names().await,
@@ -611,12 +625,12 @@ async fn delete_asks_with_name_and_balance_then_removes() {
     s.w.click_text("#confirmation button", "Annuler").await;
     s.w.wait_gone("#confirmation").await;
     assert_eq!(s.names().await, ["Zied Zouari"], "cancel keeps the account");
-    s.row_action("Zied Zouari", "Supprimer").await;
-    s.w.click_text("#confirmation button", "Supprimer Zied Zouari")
-        .await;
+    s.delete_from_the_row(
+        "Zied Zouari",
+        "24 utilisateurs · aucun trouvé pour « Zied Zouari »",
+    )
+    .await;
     s.w.wait_text("#toasts", "Compte de Zied Zouari supprimé")
-        .await;
-    s.w.wait_text("#statut-comptes", "Aucun utilisateur trouvé")
         .await;
     let o = forfaits(&s.db, &["search", "10000000142542"]);
     assert!(stdout(&o).is_empty());
@@ -982,12 +996,12 @@ async fn the_page_counts_and_names_in_agreed_french() {
     s.search("zorro").await;
     assert_eq!(
         s.w.text("#statut-comptes").await,
-        "Aucun utilisateur trouvé pour « zorro »"
+        "25 utilisateurs · aucun trouvé pour « zorro »"
     );
     s.search("Hélène").await;
     assert_eq!(
         s.w.text("#statut-comptes").await,
-        "1 utilisateur trouvé pour « Hélène »"
+        "25 utilisateurs · 1 trouvé pour « Hélène »"
     );
     s.close().await;
 }

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { $, el, nom } from "./dom.js";
 import { setCurrency, money, count } from "./format.js";
-import { nombreOuAucun, de } from "./fr.js";
+import { nombre, nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
 import { toast, confirmDialog, isOpen, leavePanel, setFocusFallback, progress, modal, close, button } from "./ui.js";
@@ -25,12 +25,15 @@ import { signIn } from "./signin.js";
 let infos = { base: "", base_nom: "", version: "", schema: 0, operateur: "" };
 let table;
 
-function status({ total, query }) {
+/** « 1 234 567 utilisateurs », and while searching « 1 234 567 utilisateurs · 42 trouvés pour
+ * « ben » » (UI-GUIDE), the first part once every account was counted. */
+function status({ total, query, all }) {
   if (!performance.getEntriesByName("forfaits:premieres-lignes").length) performance.mark("forfaits:premieres-lignes");
   const q = query.trim();
-  $("#statut-comptes").textContent = q
-    ? T.shownFor(nombreOuAucun(total, "utilisateur trouvé", "utilisateurs trouvés"), q)
-    : nombreOuAucun(total, ...T.users);
+  const line = $("#statut-comptes");
+  if (!q) line.textContent = nombreOuAucun(total, ...T.users);
+  else if (all == null) line.textContent = T.shownFor(nombreOuAucun(total, "utilisateur trouvé", "utilisateurs trouvés"), q);
+  else line.textContent = `${nombreOuAucun(all, ...T.users)} · ${T.shownFor(total === 0 ? "aucun trouvé" : nombre(total, "trouvé", "trouvés"), q)}`;
 }
 
 function showError(message) {

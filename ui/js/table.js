@@ -34,6 +34,8 @@ export class AccountTable {
     this.query = "";
     this.sort = { key: "nom", desc: false };
     this.total = 0;
+    // Every account, for the status line while a search narrows the list (null: not known yet).
+    this.all = null;
     this.pages = new Map();
     this.pending = new Set();
     this.generation = 0;
@@ -111,11 +113,12 @@ export class AccountTable {
   setQuery(text) {
     if (text === this.query) return;
     this.query = text;
-    this.reload({ keepScroll: false });
+    this.reload({ keepScroll: false, recount: false });
   }
 
-  /** Drops every cached page and reads again (after a change, a search, a sort). */
-  reload({ keepScroll = true } = {}) {
+  /** Drops every cached page and reads again (after a change, a search, a sort); unless only the
+   * search changed, every account is counted again too. */
+  reload({ keepScroll = true, recount = true } = {}) {
     this.generation += 1;
     this.pages.clear();
     this.pending.clear();
@@ -134,7 +137,27 @@ export class AccountTable {
       const arrow = th.querySelector(".arrow");
       if (arrow) arrow.textContent = active ? (this.sort.desc ? "▼" : "▲") : "";
     }
+    if (recount) this.recount();
     return this.fetchPage(Math.floor(this.firstVisible() / PAGE), true);
+  }
+
+  status() {
+    this.onStatus({ total: this.total, query: this.query, all: this.all });
+  }
+
+  /** While a search narrows the list, counts every account again (a write, another desk): the
+   * page read next does it when there is no search. */
+  recount() {
+    if (!this.query.trim()) return;
+    api.listerComptes({ recherche: "", tri: this.sort.key, desc: false, decalage: 0, limite: 1 }).then(
+      (page) => {
+        if (page.total === this.all) return;
+        this.all = page.total;
+        // Said now if the search's own page is in; else with it.
+        if (this.loaded && this.pending.size === 0) this.status();
+      },
+      () => {}, // the table's own read says what failed
+    );
   }
 
   /**
@@ -151,6 +174,7 @@ export class AccountTable {
     const to = Math.floor(Math.max(0, g.first + g.visible + OVERSCAN - 1) / PAGE);
     for (const p of [...this.pages.keys()]) if (p < from || p > to) this.pages.delete(p);
     const asks = [];
+    this.recount();
     for (let p = from; p <= to; p++) asks.push(this.fetchPage(p, p === from, true));
     return Promise.all(asks);
   }
@@ -174,9 +198,10 @@ export class AccountTable {
         this.evict(pageNo);
         const totalChanged = page.total !== this.total;
         this.total = page.total;
+        if (!this.query.trim()) this.all = page.total;
         this.loaded = true;
         this.failed = null;
-        if (totalChanged || resetTotal) this.onStatus({ total: this.total, query: this.query });
+        if (totalChanged || resetTotal) this.status();
         this.render();
       },
       (err) => {
