@@ -198,6 +198,35 @@ fn missing_file_or_directory_is_an_io_error() {
 }
 
 #[test]
+fn an_export_sheet_or_history_saved_over_a_database_is_refused_and_keeps_it() {
+    let (d, db) = sample_db();
+    let (base, wal) = (db.to_str().unwrap(), format!("{}-wal", db.display()));
+    let replaced = "est une base de données : il n'est pas remplacé";
+    each_refused_writing_nothing(
+        &db,
+        &[
+            (&["export", "--out", base], 1, replaced),
+            (&["export", "--format", "xlsx", "--out", base], 1, replaced),
+            (&["sheet", SAMI, "--out", base], 1, replaced),
+            (&["calls", "export", SAMI, "--out", base], 1, replaced),
+            (
+                &["export", "--out", &wal],
+                1,
+                "est le journal d'une base de données",
+            ),
+        ],
+    );
+    succeeded(forfaits(&db, &["check"]));
+    // Yesterday's backup is a database too: an export leaves it, a new backup replaces it.
+    let backup = d.path().join("hier.sqlite3");
+    let backup = backup.to_str().unwrap();
+    succeeded(forfaits(&db, &["backup", backup]));
+    let o = forfaits(&db, &["export", "--out", backup]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    succeeded(forfaits(&db, &["backup", backup]));
+}
+
+#[test]
 fn reading_commands_on_a_mistyped_path_create_nothing() {
     let (d, _) = temp();
     let db = d.path().join("nouvelle.db");

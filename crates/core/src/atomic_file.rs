@@ -19,9 +19,31 @@ pub(crate) struct WholeFile {
 
 impl WholeFile {
     /// A temporary file beside the destination `path` (its link target, if it is a link), named
-    /// `{prefix}…`.
+    /// `{prefix}…`. A database, or the journal of one, is never the destination: an export
+    /// saved over the open base (or yesterday's backup) under a mistaken name would replace
+    /// every account with a page of text.
     pub(crate) fn new(path: &Path, prefix: &str) -> Result<WholeFile> {
-        let dest = destination(path)?;
+        Self::over(destination(path)?, prefix, true)
+    }
+
+    /// [`WholeFile::new`] for a backup, which may replace an earlier backup (a database), never
+    /// the journal of one.
+    pub(crate) fn replacing_databases(path: &Path, prefix: &str) -> Result<WholeFile> {
+        Self::over(destination(path)?, prefix, false)
+    }
+
+    fn over(dest: PathBuf, prefix: &str, not_a_database: bool) -> Result<WholeFile> {
+        let why = match a_database(&dest) {
+            Some(Kept::Database) if not_a_database => Some("est une base de données"),
+            Some(Kept::Journal) => Some("est le journal d'une base de données"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(Error::Rejected(format!(
+                "{} {why} : il n'est pas remplacé. Choisissez un autre nom de fichier.",
+                dest.display()
+            )));
+        }
         let dir = dest
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -71,6 +93,31 @@ impl Write for WholeFile {
     }
 }
 
+/// A file no export may replace.
+enum Kept {
+    /// An SQLite database, known by its first bytes whatever its name.
+    Database,
+    /// The write-ahead log, shared memory or rollback journal beside one.
+    Journal,
+}
+
+fn a_database(dest: &Path) -> Option<Kept> {
+    let is_sqlite = |p: &Path| {
+        let mut head = [0u8; 16];
+        std::fs::File::open(p)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| &head == b"SQLite format 3\0")
+    };
+    if is_sqlite(dest) {
+        return Some(Kept::Database);
+    }
+    let name = dest.file_name()?.to_str()?;
+    ["-wal", "-shm", "-journal"].into_iter().find_map(|suffix| {
+        let base = dest.with_file_name(name.strip_suffix(suffix)?);
+        is_sqlite(&base).then_some(Kept::Journal)
+    })
+}
+
 /// The file to replace: `path` itself, or the regular file a link leads to.
 fn destination(path: &Path) -> Result<PathBuf> {
     let meta = match std::fs::symlink_metadata(path) {
@@ -114,6 +161,45 @@ mod tests {
         let mut f = WholeFile::new(path, ".essai-")?;
         f.write_all(text.as_bytes()).unwrap();
         f.persist()
+    }
+
+    #[test]
+    fn a_database_or_its_journal_is_never_replaced_by_a_file_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("nom quelconque.txt");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let err = write(&db, "Nom;Matricule").unwrap_err();
+        assert!(matches!(err, Error::Rejected(_)));
+        assert!(
+            err.to_string()
+                .contains("est une base de données : il n'est pas remplacé"),
+            "{err}"
+        );
+        let wal = dir.path().join("nom quelconque.txt-wal");
+        assert!(wal.exists());
+        let err = write(&wal, "x").unwrap_err().to_string();
+        assert!(err.contains("journal d'une base de données"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "no temporary file left"
+        );
+        let err = WholeFile::replacing_databases(&wal, ".essai-")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("journal d'une base de données"), "{err}");
+        // A backup may replace an earlier one.
+        let mut f = WholeFile::replacing_databases(&db, ".essai-").unwrap();
+        f.write_all(b"copie").unwrap();
+        drop(conn);
+        f.persist().unwrap();
+        assert_eq!(std::fs::read(&db).unwrap(), b"copie");
     }
 
     #[cfg(unix)]

@@ -1,6 +1,7 @@
 //! The error report of an import, as a CSV a clerk opens in Excel.
 
 use super::line::LineError;
+use crate::atomic_file::WholeFile;
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::Path;
@@ -8,9 +9,9 @@ use std::path::Path;
 /// Writes `ligne;champ;libellé;valeur;erreur` with a UTF-8 BOM and `;`, the way Excel in French
 /// opens it directly. Cells are protected against formula injection like every export.
 pub fn write_error_report(errors: &[LineError], path: &Path) -> Result<()> {
-    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut out = std::io::BufWriter::new(f);
+    let mut file = WholeFile::new(path, ".forfaits-rapport-")?;
     let io = |e: std::io::Error| Error::io(path, e);
+    let mut out = std::io::BufWriter::new(&mut file);
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -31,5 +32,6 @@ pub fn write_error_report(errors: &[LineError], path: &Path) -> Result<()> {
         .map_err(csv_err)?;
     }
     w.flush().map_err(io)?;
-    Ok(())
+    drop(w);
+    file.persist()
 }

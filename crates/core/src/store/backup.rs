@@ -17,7 +17,7 @@ impl Store {
 
 /// A consistent copy of what `src` (the database at `db`) sees, written whole to `dest`.
 fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
-    let tmp = WholeFile::new(dest, ".forfaits-sauvegarde-")?;
+    let tmp = WholeFile::replacing_databases(dest, ".forfaits-sauvegarde-")?;
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
