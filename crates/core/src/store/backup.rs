@@ -6,7 +6,7 @@ use super::Store;
 use crate::atomic_file::WholeFile;
 use crate::error::{Error, Result};
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl Store {
@@ -179,15 +179,19 @@ impl Store {
         }
         drop(checked);
 
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let db = self.path().to_path_buf();
-        let aside = db.with_file_name(format!("forfaits-avant-restauration-{stamp}.sqlite3"));
         let operator = self.operator().to_string();
         // ATTACH is refused inside a transaction: attach first, then take the write lock.
         self.conn
             .execute("ATTACH DATABASE ?1 AS restauree", [copy.to_string_lossy()])?;
-        let result = (|| -> Result<u64> {
+        let result = (|| -> Result<(u64, PathBuf)> {
             let tx = self.write_tx()?;
+            // Named under the lock: a second restore in the same second, here or from another
+            // process, must not replace the copy of what the first one replaced.
+            let aside = aside_name(
+                &db,
+                &chrono::Local::now().format("%Y%m%d-%H%M%S").to_string(),
+            );
             // SQLite's backup cannot read through a connection that holds a write transaction;
             // a second connection can, and while the lock is ours it sees exactly the last
             // committed state, the one about to be replaced.
@@ -217,15 +221,28 @@ impl Store {
                 ),
             )?;
             tx.commit()?;
-            Ok(n as u64)
+            Ok((n as u64, aside))
         })();
         self.conn.execute("DETACH DATABASE restauree", [])?;
-        let comptes = result?;
+        let (comptes, precedente) = result?;
         Ok(Restored {
-            precedente: aside,
+            precedente,
             comptes,
         })
     }
+}
+
+/// `forfaits-avant-restauration-{stamp}.sqlite3` beside the base, `…-2.sqlite3` and so on when
+/// that name is taken: a safety copy is never replaced.
+fn aside_name(db: &Path, stamp: &str) -> PathBuf {
+    let stem = format!("forfaits-avant-restauration-{stamp}");
+    (1..)
+        .map(|n| match n {
+            1 => db.with_file_name(format!("{stem}.sqlite3")),
+            n => db.with_file_name(format!("{stem}-{n}.sqlite3")),
+        })
+        .find(|p| !p.exists())
+        .expect("a free name")
 }
 
 /// Whether a copied backup is a whole Forfaits database of a schema this version knows, before
@@ -273,4 +290,21 @@ fn not_a_backup(file: &Path) -> Error {
         "{} n'est pas une sauvegarde Forfaits lisible.",
         file.display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_second_restore_in_the_same_second_keeps_the_first_safety_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite3");
+        let name = |db| super::aside_name(db, "20261202-163310");
+        let first = name(&db);
+        assert!(first.ends_with("forfaits-avant-restauration-20261202-163310.sqlite3"));
+        std::fs::write(&first, "copie 1").unwrap();
+        let second = name(&db);
+        assert!(second.ends_with("forfaits-avant-restauration-20261202-163310-2.sqlite3"));
+        std::fs::write(&second, "copie 2").unwrap();
+        assert!(name(&db).to_string_lossy().ends_with("-163310-3.sqlite3"));
+    }
 }
