@@ -177,6 +177,8 @@ impl Store {
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_application_id(&conn, path)?;
+        // Before anything is set on it: WAL alone rewrites the header of the file.
+        refuse_newer(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -234,10 +236,8 @@ impl Store {
         if id != APPLICATION_ID {
             return Err(not_ours());
         }
+        refuse_newer(&conn)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > schema_version() as i64 {
-            return Err(newer_schema(version));
-        }
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         if version == schema_version() as i64 && !mode.eq_ignore_ascii_case("wal") {
             return Ok(Store::over(conn, path, None));
@@ -376,11 +376,7 @@ fn not_forfaits(path: &Path) -> Error {
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let known = schema_version() as i64;
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if current > known {
-        return Err(newer_schema(current));
-    }
+    refuse_newer(conn)?;
     migrations().to_latest(conn).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
         other => Error::database(format!(
@@ -390,12 +386,17 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     })
 }
 
-fn newer_schema(version: i64) -> Error {
+/// A base written by a newer Forfaits is refused, and left as it is.
+fn refuse_newer(conn: &Connection) -> Result<()> {
     let known = schema_version();
-    Error::database(format!(
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version <= known as i64 {
+        return Ok(());
+    }
+    Err(Error::database(format!(
         "Cette base a été créée par une version plus récente de Forfaits (schéma {version}, \
-         cette version connaît le schéma {known}) : mettez Forfaits à jour."
-    ))
+         cette version connaît le schéma {known}) : mettez Forfaits à jour. Elle n'a pas été modifiée."
+    )))
 }
 
 /// The OS user name, for the ledger and the audit log: the session's variables, else the
@@ -482,14 +483,22 @@ mod tests {
     }
 
     #[test]
-    fn a_newer_schema_is_refused() {
+    fn a_newer_schema_is_refused_and_left_byte_for_byte() {
         let (_dir, p) = temp_path("f.db");
         drop(Store::open(&p).unwrap());
+        // As a backup is written: a rollback journal, which opening in WAL would change.
         let c = Connection::open(&p).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
         drop(c);
+        let before = std::fs::read(&p).unwrap();
         let err = Store::open(&p).err().unwrap();
         assert!(err.to_string().contains("plus récente"), "{err}");
+        assert!(err.to_string().contains("n'a pas été modifiée"), "{err}");
+        assert!(
+            std::fs::read(&p).unwrap() == before,
+            "the file is as it was"
+        );
     }
 
     #[test]
