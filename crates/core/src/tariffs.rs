@@ -67,6 +67,17 @@ fn seconds(line: u64, col: u8, raw: &str, min: i64, errors: &mut Vec<LineError>)
     }
 }
 
+/// A prefix written without `+` or `00` that starts with the country code itself: Excel and
+/// LibreOffice read `+2162` as the number 2162, which would be the national prefix `+2162162`,
+/// match no call, and make every call free.
+fn lost_plus(raw: &str, cc: &crate::domain::CountryCode) -> bool {
+    let Some(compact) = crate::domain::phone::compact_number(raw) else {
+        return false;
+    };
+    let (country, national) = crate::domain::phone::international_parts(&compact, cc);
+    !country.is_empty() && national.starts_with(country)
+}
+
 /// One data line of the tariffs file.
 fn parse_tariff(
     line: u64,
@@ -86,7 +97,22 @@ fn parse_tariff(
         )]);
     }
     let prefix = fields[0].trim();
-    let prefixe = match normalize_prefix(prefix, &store_settings.country_code) {
+    let cc = &store_settings.country_code;
+    let prefixe = match normalize_prefix(prefix, cc) {
+        Some(p) if lost_plus(prefix, cc) => {
+            errors.push(err(
+                line,
+                1,
+                prefix,
+                format!(
+                    "le préfixe {prefix} commence par l'indicatif {cc} sans + ni 00 : le tableur a \
+                     sans doute supprimé le + ; écrivez +{prefix} (ou {p} si ce sont des numéros \
+                     nationaux qui commencent par {prefix})",
+                    cc = cc.as_str(),
+                ),
+            ));
+            String::new()
+        }
         Some(p) => p,
         None => {
             errors.push(err(

@@ -415,6 +415,40 @@ fn tariffs_file_errors_are_per_line_and_replace_nothing() {
     );
 }
 
+#[test]
+fn a_tariffs_file_whose_spreadsheet_dropped_the_plus_is_refused_not_made_free() {
+    let (db, mut s) = loaded_sample();
+    // The sample as LibreOffice saves it once the prefix column was read as numbers.
+    let sample = std::fs::read_to_string(fixture("tariffs-sample.csv")).unwrap();
+    let f = write_file(db.dir.path(), "tarifs.csv", sample.replace("\n+2", "\n2"));
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(!r.ecrit);
+    let t: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(t.len(), 5, "each prefix but the lone +: {t:#?}");
+    assert_eq!(
+        t[0],
+        "ligne 2, champ 1 (prefixe) : le préfixe 2162 commence par l'indicatif 216 sans + ni 00 : \
+         le tableur a sans doute supprimé le + ; écrivez +2162 (ou +2162162 si ce sont des numéros \
+         nationaux qui commencent par 2162)"
+    );
+    assert!(
+        t[4].starts_with("ligne 6, champ 1 (prefixe) : le préfixe 216 commence"),
+        "{}",
+        t[4]
+    );
+    // National prefixes that do not begin with 216, and the prefix written whole, are read.
+    std::fs::write(&f, "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n2;Mobiles;0,2;60;1;0\n+216216;Numéros 216;0,1;60;1;0\n").unwrap();
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(r.ecrit, "{:?}", r.erreurs);
+    let prefixes: Vec<String> = s
+        .tariffs()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.prefixe)
+        .collect();
+    assert_eq!(prefixes, ["+2162", "+216216"]);
+}
+
 /// A Master.csv line for account 8812311 (key 1: 26630494), with the given tail columns.
 fn cdr(start: &str, billsec: u32, disposition: &str, tail: &str) -> String {
     format!(
