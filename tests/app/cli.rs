@@ -227,15 +227,19 @@ fn an_export_sheet_or_history_saved_over_a_database_is_refused_and_keeps_it() {
 }
 
 #[test]
-fn reading_commands_on_a_mistyped_path_create_nothing() {
+fn commands_that_read_or_act_on_accounts_create_nothing_on_a_mistyped_path() {
     let (d, _) = temp();
     let db = d.path().join("nouvelle.db");
+    let master = fixture("Master-sample.csv");
     for args in [
         &["check"][..],
         &["search", "ali"],
         &["export"],
         &["backup", d.path().join("b.sqlite3").to_str().unwrap()],
         &["calls", "export", "10000000000000"],
+        &["balance", SAMI, "credit", "5"],
+        &["account", SAMI, "--disable"],
+        &["calls", "import", master.to_str().unwrap()],
         &[
             "sheet",
             "10000000000000",

@@ -235,21 +235,6 @@ pub struct AccountArgs {
     pub delete: bool,
 }
 
-impl AccountArgs {
-    /// Whether an option changes the account (else it is only printed).
-    pub fn changes_something(&self) -> bool {
-        self.enable
-            || self.disable
-            || self.billing.is_some()
-            || self.allowance.is_some()
-            || self.max_call.is_some()
-            || self.calls_per_day.is_some()
-            || self.suspend_until.is_some()
-            || self.resume
-            || self.delete
-    }
-}
-
 /// A per-account override: a number, or `default` (the site's).
 #[derive(Debug, Clone, Copy)]
 pub struct Override(pub Option<u32>);
@@ -365,24 +350,26 @@ pub struct AgiArgs {
 }
 
 impl Command {
-    /// Commands that only read the base: they open an existing file and never create one.
-    pub fn reads_only(&self) -> bool {
+    /// Commands that never create a base where none is (a mistyped `--db`): those that only
+    /// read, and those that act on accounts (a credit, an account's settings, calls to debit),
+    /// which a new empty base cannot hold. Imports, a restore and the site's rules and tariffs
+    /// may start a new base.
+    pub fn needs_existing_base(&self) -> bool {
         match self {
             Command::Export(_)
             | Command::Search(_)
             | Command::Sheet(_)
             | Command::Backup(_)
             | Command::Check
-            | Command::Calls(CallsCommand::Export(_))
+            | Command::Balance(_)
+            | Command::Account(_)
+            | Command::Calls(_)
             | Command::Numbers(NumbersCommand::List(_)) => true,
             Command::Rules(r) => {
                 r.hours.is_none() && r.max_call.is_none() && r.calls_per_day.is_none()
             }
-            Command::Account(a) => !a.changes_something(),
             Command::Import(_)
-            | Command::Balance(_)
             | Command::Restore(_)
-            | Command::Calls(CallsCommand::Import(_))
             | Command::Tariffs(_)
             | Command::Numbers(_)
             | Command::Agi(_)

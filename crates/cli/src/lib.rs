@@ -68,8 +68,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
             return Outcome::Exit(exit_code(&e));
         }
     };
-    // A command that only reads never creates a base where none is (a mistyped --db).
-    let result = Base::open(db.as_deref(), command.reads_only())
+    // Most commands never create a base where none is (a mistyped --db).
+    let result = Base::open(db.as_deref(), command.needs_existing_base())
         .and_then(|mut base| commands::run(&mut base, command, io));
     match result {
         Ok(code) => Outcome::Exit(code),

@@ -149,9 +149,9 @@ macro_rules! both {
 
 impl Base {
     /// Opens `db` (`--db` or `FORFAITS_DB`; `None`: the default SQLite file): a
-    /// `postgres://` URL connects to the site, anything else is an SQLite file. A command that
-    /// only reads never creates a file (a mistyped path).
-    pub fn open(db: Option<&str>, reads_only: bool) -> Result<Base> {
+    /// `postgres://` URL connects to the site, anything else is an SQLite file, created when
+    /// missing unless it must `exist` (a mistyped path then says « fichier introuvable »).
+    pub fn open(db: Option<&str>, exist: bool) -> Result<Base> {
         let env = std::env::var("FORFAITS_DB").ok().filter(|v| !v.is_empty());
         if let Some(url) = db
             .or(env.as_deref())
@@ -159,7 +159,7 @@ impl Base {
         {
             return Ok(Base::Site(SiteStore::connect(url)?));
         }
-        let store = match (db, reads_only) {
+        let store = match (db, exist) {
             (Some(p), true) => Store::open_existing(Path::new(p)),
             (Some(p), false) => Store::open(Path::new(p)),
             (None, true) => Store::open_existing(&crate::store::default_db_path()),
