@@ -303,6 +303,52 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
     check_passes(&db);
 }
 
+/// The sample's base in `dir`, and its backup named `name` beside it.
+fn sample_and_backup(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let db = db_of_sample(dir, "r.sqlite3");
+    let copy = dir.join(name);
+    backup(&db, &copy);
+    (db, copy)
+}
+
+#[test]
+fn a_damaged_index_is_said_in_one_french_line_by_check_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, copy) = sample_and_backup(dir.path(), "sauvegarde.sqlite3");
+    // The name index's page replaced by the matricule index's: the base opens, its accounts
+    // read, and SQLite's integrity check finds 25 rows missing from the index.
+    let root = |index: &str| -> usize {
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        let page: i64 = c
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+                [index],
+                |r| r.get(0),
+            )
+            .unwrap();
+        page as usize - 1
+    };
+    let (name, matricule) = (root("accounts_name"), root("accounts_matricule"));
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let size = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    let page = bytes[matricule * size..(matricule + 1) * size].to_vec();
+    bytes[name * size..(name + 1) * size].copy_from_slice(&page);
+    std::fs::write(&copy, bytes).unwrap();
+    let said =
+        "Le fichier de la base est endommagé (25 anomalies relevées par SQLite ; la première : \
+                « row 1 missing from index accounts_name ») : restaurez la dernière sauvegarde.";
+    let before = db_snapshot(&db);
+    let o = forfaits(&db, &["restore", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    assert_eq!(db_snapshot(&db), before);
+    let o = forfaits(&copy, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).trim(), said);
+    assert_eq!(stdout(&o).trim(), "Base vérifiée : 1 problème trouvé.");
+}
+
 #[test]
 fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
     let dir = tempfile::tempdir().unwrap();
@@ -527,9 +573,7 @@ fn wait_for_writer(db: &Path, child: &mut std::process::Child) -> bool {
 #[test]
 fn a_restore_during_an_import_in_another_process_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = db_of_sample(dir.path(), "r.sqlite3");
-    let old = dir.path().join("ancienne.sqlite3");
-    backup(&db, &old);
+    let (db, old) = sample_and_backup(dir.path(), "ancienne.sqlite3");
     // Matricules and identifiants apart from the sample's.
     let big = users_file(dir.path(), 60_000, 3_900_000);
     let mut import = Command::new(bin())

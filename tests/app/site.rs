@@ -126,7 +126,7 @@ on_both_stores! {
         assert_stderr_has(&o, "Débit refusé");
         assert_eq!(balance_of(&db, "10000000007919"), "12,500");
         let o = succeeded(db.run(&["check"]));
-        assert_stdout_has(&o, "25 comptes, 1 mouvements, aucun problème");
+        assert_stdout_has(&o, "25 comptes, 1 mouvement, aucun problème");
     };
 
     cli_import_with_a_bad_line_writes_nothing_and_names_line_and_field => |db: Db| {

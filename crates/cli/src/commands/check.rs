@@ -1,4 +1,5 @@
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
+use forfaits_core::fr::{nombre, pluriel};
 use forfaits_core::{Base, Result};
 
 pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
@@ -6,9 +7,11 @@ pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
     if r.ok() {
         super::w(writeln!(
             io.out,
-            "Base vérifiée : {} comptes, {} mouvements, aucun problème.",
+            "Base vérifiée : {} {}, {} {}, aucun problème.",
             super::thousands(r.comptes),
-            super::thousands(r.mouvements)
+            pluriel(r.comptes, "compte", "comptes"),
+            super::thousands(r.mouvements),
+            pluriel(r.mouvements, "mouvement", "mouvements")
         ));
         Ok(EXIT_OK)
     } else {
@@ -17,8 +20,12 @@ pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
         }
         super::w(writeln!(
             io.out,
-            "Base vérifiée : {} problème(s) trouvé(s).",
-            r.problemes.len()
+            "Base vérifiée : {}.",
+            nombre(
+                r.problemes.len() as u64,
+                "problème trouvé",
+                "problèmes trouvés"
+            )
         ));
         Ok(EXIT_REJECTED)
     }

@@ -151,18 +151,28 @@ impl CheckQueries for Store {
     }
 }
 
+/// SQLite's `integrity_check` in one French sentence: its lines are English and run to
+/// hundreds for one damaged page; the first is kept as the detail a technician asks for.
+fn damaged(anomalies: u64, first: &str) -> String {
+    format!(
+        "Le fichier de la base est endommagé ({} par SQLite ; la première : « {first} ») : \
+         restaurez la dernière sauvegarde.",
+        crate::fr::nombre(anomalies, "anomalie relevée", "anomalies relevées")
+    )
+}
+
 impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         let currency = self.settings()?.currency;
         let mut problemes = Vec::new();
 
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            let r = r?;
-            if r != "ok" {
-                problemes.push(format!("Intégrité SQLite : {r}"));
-            }
+        let damage = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter(|r| r.as_ref().map_or(true, |r| r != "ok"))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if let Some(first) = damage.first() {
+            problemes.push(damaged(damage.len() as u64, first));
         }
         let fk: i64 =
             self.conn
