@@ -143,6 +143,19 @@ fn usage_errors_exit_2_with_a_french_message() {
             "invalide pour --limit",
         ),
         (vec!["search", "x", "--limit", "0"], "invalide pour --limit"),
+        // A negative number names its option, not « argument inconnu : -5 ».
+        (
+            vec!["search", "x", "--limit", "-3"],
+            "« -3 » invalide pour --limit",
+        ),
+        (
+            vec!["account", "10000000007919", "--allowance", "-5"],
+            "« -5 » invalide pour --allowance",
+        ),
+        (
+            vec!["rules", "--max-call", "-1"],
+            "« -1 » invalide pour --max-call",
+        ),
         (
             vec!["balance", "10000000007919", "vider", "5"],
             "valeurs possibles",

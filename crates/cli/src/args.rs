@@ -193,6 +193,7 @@ fn parse_allowance(s: &str) -> Result<Allowance, String> {
 
 #[derive(Debug, Args)]
 #[command(
+    allow_negative_numbers = true,
     override_usage = usage!("account MATRICULE [--delete] [--enable|--disable] [--billing on|off] [--allowance MIN|none] [--max-call MIN|default] [--calls-per-day N|default] [--suspend-until DATE --reason TEXTE | --resume] [--json]")
 )]
 pub struct AccountArgs {
@@ -317,6 +318,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 #[command(
+    allow_negative_numbers = true,
     override_usage = usage!("rules [--hours TEXTE] [--max-call MIN] [--calls-per-day N|none]")
 )]
 pub struct RulesArgs {
@@ -438,7 +440,10 @@ fn parse_sep(s: &str) -> Result<u8, String> {
 }
 
 #[derive(Debug, Args)]
-#[command(override_usage = usage!("search TEXTE [--limit N] [--json]"))]
+#[command(
+    allow_negative_numbers = true,
+    override_usage = usage!("search TEXTE [--limit N] [--json]")
+)]
 pub struct SearchArgs {
     /// Texte cherché : début d'un mot du nom, du matricule, de l'identifiant ou d'un numéro
     /// (plusieurs mots : tous doivent correspondre)

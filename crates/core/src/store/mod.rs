@@ -340,7 +340,13 @@ impl Store {
 
 /// Refuses a file that is not ours; returns true when the database is new (no table yet).
 fn check_application_id(conn: &Connection, path: &Path) -> Result<bool> {
-    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    // The first read of the file is where a text file (or any other) shows it is no database.
+    let id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => not_forfaits(path),
+            _ => Error::from(e),
+        })?;
     if id == APPLICATION_ID {
         return Ok(false);
     }
@@ -509,8 +515,14 @@ mod tests {
             "bonjour, ceci n'est pas une base de données SQLite !".repeat(20),
         )
         .unwrap();
-        let err = Store::open(&p).err().unwrap();
-        assert!(err.to_string().contains("n'est pas une base"), "{err}");
+        let before = std::fs::read(&p).unwrap();
+        let err = Store::open(&p).err().unwrap().to_string();
+        // Named, so that a mistaken --db is seen at once.
+        assert!(
+            err.starts_with(&format!("{} n'est pas une base", p.display())),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&p).unwrap(), before);
     }
 
     #[test]
