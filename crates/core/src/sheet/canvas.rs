@@ -170,21 +170,23 @@ impl Canvas {
         y + 6.0
     }
 
-    /// The movements table (date, libellé, montant, solde après, motif), above `bottom`: each
-    /// reason on as many lines as it needs while the page has room for them all, else on as
-    /// many as the room allows (the rest cut with `…`), so that every movement is printed.
+    /// The movements table (date, libellé, montant, solde après, motif), above `bottom`, each
+    /// reason whole on as many lines as it needs (pdftotext must find every value printed): the
+    /// oldest movements give way when the page cannot hold them all (they stay in the window's
+    /// history). Only a single movement too long for the page has its reason cut with `…`.
     pub(super) fn movements(&mut self, top: f32, c: &SheetContent, bottom: f32) {
         if c.mouvements.is_empty() {
             self.text(LEFT, top, Face::Regular, BODY, &c.aucun_mouvement);
             return;
         }
-        // Column edges: date, libellé, then two right-aligned amounts, then the reason.
+        // Column edges: date, libellé, then two right-aligned amounts, then the reason, which
+        // gets what the others leave: « Appel vers +21699383470 (0:03:00) » holds on one line.
         let date_x = LEFT + 4.0;
         let label_x = LEFT + 84.0;
-        let amount_r = LEFT + 238.0;
-        let balance_r = LEFT + 330.0;
-        let reason_x = LEFT + 342.0;
-        let amount_w = 84.0;
+        let amount_w = 72.0;
+        let amount_r = LEFT + 222.0;
+        let balance_r = LEFT + 300.0;
+        let reason_x = LEFT + 312.0;
         let row_h = 13.0;
         let line_h = 10.5;
         let reason_w = RIGHT - reason_x - 4.0;
@@ -196,15 +198,19 @@ impl Canvas {
                     .wrap(&m[4], Face::Regular, SMALL, reason_w, usize::MAX)
             })
             .collect();
-        let height = |most: usize| {
-            let lines: usize = whole.iter().map(|w| w.len().min(most) - 1).sum();
-            (c.mouvements.len() + 1) as f32 * row_h + lines as f32 * line_h + 4.0
+        let height = |rows: &[Vec<String>], most: usize| {
+            let lines: usize = rows.iter().map(|w| w.len().min(most) - 1).sum();
+            (rows.len() + 1) as f32 * row_h + lines as f32 * line_h + 4.0
         };
-        let most_lines = whole.iter().map(Vec::len).max().unwrap_or(1);
-        let most = (1..=most_lines)
+        let shown = (1..=whole.len())
             .rev()
-            .find(|&n| top - height(n) >= bottom)
+            .find(|&n| top - height(&whole[..n], usize::MAX) >= bottom)
             .unwrap_or(1);
+        let most = (1..=whole[0].len())
+            .rev()
+            .find(|&n| top - height(&whole[..shown], n) >= bottom)
+            .filter(|_| shown == 1)
+            .unwrap_or(usize::MAX);
 
         let mut y = top + 3.0;
         self.band(LEFT, y - row_h - 1.0, WIDTH, row_h + 1.0);
@@ -231,11 +237,14 @@ impl Canvas {
         self.text(reason_x, hy, Face::Bold, SMALL, &h[4]);
         y -= row_h + 1.0;
         self.rule(LEFT, RIGHT, y, RULE, 0.5);
-        for ([date, label, amount, balance, reason], whole) in c.mouvements.iter().zip(&whole) {
+        for ([date, label, amount, balance, reason], whole) in
+            c.mouvements.iter().zip(&whole).take(shown)
+        {
             let by = y - row_h + 3.5;
             self.text(date_x, by, Face::Regular, SMALL, date);
-            self.text_fit(
-                label_x,
+            // A kind is one word (« Remboursement »): set smaller, never cut.
+            self.text_shrunk(
+                Edge::Left(label_x),
                 by,
                 Face::Regular,
                 SMALL,

@@ -304,29 +304,69 @@ fn at_most_fifteen_movements_are_printed() {
     assert_eq!(text.matches("Recharge numéro").count(), 15);
 }
 
-#[test]
-fn fifteen_long_reasons_get_the_room_there_is_and_every_movement_is_printed() {
+/// The account with 15 movements of `reason(i)`, the newest one a refund, as the sheet reads.
+fn fifteen_movements(reason: impl Fn(u32) -> String) -> String {
     let (db, mut store) = temp_store();
     let id = create_holder(&mut store, SAMI_MANSOURI, &[], 0);
     for i in 1..=15 {
-        let reason = format!(
-            "Motif {i:02} {}",
-            "très long versement de la famille ".repeat(5)
-        );
         store
-            .manual_movement(id, MovementKind::Recharge, Money(1_000), reason.trim())
+            .manual_movement(id, MovementKind::Recharge, Money(1_000), &reason(i))
             .unwrap();
     }
+    // A refund: the longest word a movement's kind has.
+    rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .execute(
+            "UPDATE movements SET kind = 'remboursement' WHERE id = (SELECT max(id) FROM movements)",
+            [],
+        )
+        .unwrap();
     let f = read_back(db, &store, id);
     let text = sheet_text(&f.data());
-    for i in 1..=15 {
-        assert!(text.contains(&format!("Motif {i:02}")), "{i}: {text}");
-    }
-    // No room for a second line each: one line each, cut, and the footer still below.
-    assert_eq!(text.matches("très long").count(), 15, "{text}");
-    assert_eq!(text.matches('…').count(), 15, "{text}");
     let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
-    assert!(last.contains("Page 1 / 1"), "{text}");
+    assert!(last.contains("Page 1 / 1"), "the footer below: {text}");
+    assert!(!text.contains('…'), "nothing cut: {text}");
+    assert!(text.contains("Remboursement"), "{text}");
+    text
+}
+
+#[test]
+fn long_reasons_are_printed_whole_the_oldest_movements_giving_way() {
+    let text = fifteen_movements(|i| {
+        format!(
+            "Motif {i:02} {}",
+            "très long versement de la famille ".repeat(5)
+        )
+        .trim()
+        .to_string()
+    });
+    let shown: Vec<u32> = (1..=15)
+        .filter(|i| text.contains(&format!("Motif {i:02}")))
+        .collect();
+    assert!((3..15).contains(&shown.len()), "{shown:?}: {text}");
+    let newest: Vec<u32> = (16 - shown.len() as u32..=15).collect();
+    assert_eq!(shown, newest, "the newest ones: {text}");
+    assert_eq!(
+        text.matches("famille").count(),
+        5 * shown.len(),
+        "every reason whole: {text}"
+    );
+}
+
+#[test]
+fn fifteen_calls_hold_on_the_page_each_reason_on_one_line() {
+    let text = fifteen_movements(|i| format!("Appel vers +2169938347{} (0:03:00)", i % 10));
+    assert_eq!(
+        text.matches(" (0:03:00)").count(),
+        15,
+        "« Appel vers +21699383470 (0:03:00) » fifteen times: {text}"
+    );
+    for i in 0..10 {
+        assert!(
+            text.contains(&format!("Appel vers +2169938347{i} (0:03:00)")),
+            "{text}"
+        );
+    }
 }
 
 #[test]
