@@ -753,6 +753,15 @@ async fn export_writes_the_chosen_file() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("\u{feff}Nom utilisateur;Matricule;"));
     assert_eq!(text.lines().count(), 26);
+    // Brought back to Ajouter plusieurs utilisateurs, the file says what it leaves out.
+    s.w.click("#btn-importer").await;
+    s.answer_dialog(&out);
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text(
+        "#apercu-avertissement",
+        "seuls le nom, le matricule, l'identifiant et les numéros sont importés",
+    )
+    .await;
     s.close().await;
 }
 

@@ -104,6 +104,7 @@ export function openImport(onImported, firstFile) {
         ? `Fichier ${r.fichier} · ${r.encodage} · première feuille`
         : `Fichier ${r.fichier} · ${r.encodage} · séparateur « ${r.separateur} »`),
     );
+    if (r.avertissement) body.append(el("p", { class: "notice-line", role: "note", id: "apercu-avertissement" }, r.avertissement));
     if (r.erreurs.length) {
       body.append(el("h3", {}, `Erreurs (${count(r.erreurs_total)})`), errorTable(r.erreurs));
       if (r.erreurs_total > r.erreurs.length) body.append(el("p", { class: "muted small" }, `Les ${count(r.erreurs.length)} premières sont affichées ; le rapport les contient toutes.`));

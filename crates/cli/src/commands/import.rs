@@ -39,6 +39,9 @@ pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
     for (_, l) in &lines {
         super::w(writeln!(io.err, "{l}"));
     }
+    if let Some(note) = &report.avertissement {
+        super::w(writeln!(io.err, "{note}"));
+    }
     let out = &mut *io.out;
     if report.mis_a_jour > 0 && report.ecrit {
         super::w(writeln!(

@@ -66,6 +66,9 @@ pub struct ImportReport {
     pub separateur: String,
     /// Read from a workbook (`.xlsx`, `.ods`): columns, no encoding nor separator to tell.
     pub classeur: bool,
+    /// What the person should know before importing: the columns of a *Complet* export that
+    /// are not imported.
+    pub avertissement: Option<String>,
 }
 
 impl ImportReport {
@@ -171,6 +174,21 @@ impl ImportReport {
             encodage,
             separateur,
             classeur: matches!(source, Source::Sheet(..)),
+            avertissement: None,
+        }
+    }
+
+    /// The end of the lines: a *Complet* export (an account's whole row) imports its name,
+    /// matricule, identifiant and keys only, which the person is told rather than left to
+    /// find balances at zero and disabled accounts enabled.
+    pub(crate) fn end_of_lines(&mut self, full_layout: bool) {
+        if full_layout {
+            self.avertissement = Some(
+                "Fichier au format Complet : seuls le nom, le matricule, l'identifiant et les \
+                 numéros sont importés ; le solde, les états, la durée d'appel et les dates du \
+                 fichier ne le sont pas (un solde se crédite dans Gestion de solde)."
+                    .into(),
+            );
         }
     }
 
@@ -378,7 +396,10 @@ pub fn import_users(
                     )?,
                     Msg::Index(part) => w.write_ahead(part)?,
                     Msg::Failed(e) => return Err(Error::io(path, e)),
-                    Msg::EndOfLines => end_of_lines(&mut w, &mut report, opts, events.on_error)?,
+                    Msg::EndOfLines { full_layout } => {
+                        report.end_of_lines(full_layout);
+                        end_of_lines(&mut w, &mut report, opts, events.on_error)?
+                    }
                 }
             }
             if !report.read_all(opts)? {

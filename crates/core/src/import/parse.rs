@@ -21,8 +21,11 @@ pub enum Msg {
     Lines(Vec<Parsed>),
     /// Search index of lines already sent (a first import, see `AheadIndex`).
     Index(AheadPart),
-    /// Every line has been sent.
-    EndOfLines,
+    /// Every line has been sent; `full_layout`: the file is a *Complet* export (its header
+    /// recognised), of which only some columns are imported.
+    EndOfLines {
+        full_layout: bool,
+    },
     Failed(std::io::Error),
 }
 
@@ -171,7 +174,7 @@ pub fn parse_file(
                         return;
                     }
                 }
-                let _ = to_writer.send(Msg::EndOfLines);
+                let _ = to_writer.send(Msg::EndOfLines { full_layout });
                 return;
             }
             Err(e) => {

@@ -351,7 +351,8 @@ impl SiteStore {
                             &mut events,
                         )?;
                     }
-                    Msg::Index(_) | Msg::EndOfLines => {}
+                    Msg::EndOfLines { full_layout } => report.end_of_lines(full_layout),
+                    Msg::Index(_) => {}
                     Msg::Failed(e) => return Err(Error::io(path, e)),
                 }
             }

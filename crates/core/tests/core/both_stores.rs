@@ -281,6 +281,22 @@ on_both_stores! {
         assert_eq!(r.crees, 3000);
     };
 
+    a_complet_export_imported_again_says_which_columns_it_leaves => |mut base: Base| {
+        sample(&mut base);
+        let dir = tempfile::tempdir().unwrap();
+        let update = || ImportOptions { update_existing: true, ..Default::default() };
+        for (format, said) in [(ExportFormat::Complet, true), (ExportFormat::Import, false)] {
+            let file = crate::common::write_file(dir.path(), "fichier.csv", export(&base, format));
+            let (r, errors) = import(&mut base, &file, update()).unwrap();
+            assert_eq!(r.mis_a_jour, 25, "{errors:?}");
+            match (r.avertissement, said) {
+                (Some(note), true) => assert!(note.starts_with("Fichier au format Complet : seuls le nom, le matricule"), "{note}"),
+                (None, false) => {}
+                (note, _) => panic!("{format:?}: {note:?}"),
+            }
+        }
+    };
+
     deleting_an_account_takes_its_movements_and_keeps_the_base_consistent => |mut base: Base| {
         sample(&mut base);
         let a = base.account_by_matricule("10000000023757").unwrap();
