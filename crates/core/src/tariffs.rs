@@ -82,16 +82,24 @@ fn lost_plus(raw: &str, cc: &crate::domain::CountryCode) -> bool {
 fn parse_tariff(
     line: u64,
     fields: &[&str],
+    sep: u8,
     store_settings: &crate::store::Settings,
 ) -> std::result::Result<Tariff, Vec<LineError>> {
     let mut errors = Vec::new();
     if fields.len() != TARIFF_COLUMNS.len() {
+        // A decimal comma splits a price in two only where the comma separates the fields.
+        let comma = match sep {
+            b',' => {
+                " — avec le séparateur « , », écrivez les décimales avec un point ou \
+                      mettez-les entre guillemets"
+            }
+            _ => "",
+        };
         return Err(vec![LineError::whole(
             line,
             format!(
-                "la ligne contient {} champ(s) ; 6 sont attendus ({}) — avec le séparateur « , », \
-                 écrivez les décimales avec un point ou mettez-les entre guillemets",
-                fields.len(),
+                "la ligne contient {} ; 6 sont attendus ({}){comma}",
+                crate::fr::nombre(fields.len() as u64, "champ", "champs"),
                 TARIFF_COLUMNS.join(";")
             ),
         )]);
@@ -211,6 +219,15 @@ pub(crate) fn read_tariffs(
     path: &Path,
     settings: &crate::store::Settings,
 ) -> Result<TariffsReport> {
+    if let Some(kind) = crate::import::sheet::kind(path)? {
+        return Err(Error::Rejected(format!(
+            "{} est un {} : les tarifs s'importent depuis un fichier CSV. Dans Excel ou \
+             LibreOffice, enregistrez la feuille au format CSV (séparateur point-virgule), puis \
+             importez ce fichier.",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            kind.label()
+        )));
+    }
     let enc = detect_encoding(path)?;
     let sep = sniff_separator(&sample(path, enc)?, 6..=6);
     let (text, _) = open_text(path, enc)?;
@@ -242,7 +259,7 @@ pub(crate) fn read_tariffs(
             continue;
         }
         report.lignes_lues += 1;
-        match data_line(&rec, settings, &mut seen) {
+        match data_line(&rec, sep, settings, &mut seen) {
             Ok(t) => report.lus.push(t),
             Err(e) => report.erreurs.extend(e),
         }
@@ -261,6 +278,7 @@ pub(crate) fn read_tariffs(
 /// an earlier line (`seen`, the line of each prefix).
 fn data_line(
     rec: &Record<'_>,
+    sep: u8,
     settings: &crate::store::Settings,
     seen: &mut HashMap<String, u64>,
 ) -> std::result::Result<Tariff, Vec<LineError>> {
@@ -270,7 +288,7 @@ fn data_line(
             "la ligne est trop longue pour une ligne de tarif",
         )]);
     }
-    let t = parse_tariff(rec.line, &rec.fields, settings)?;
+    let t = parse_tariff(rec.line, &rec.fields, sep, settings)?;
     if let Some(prev) = seen.get(&t.prefixe) {
         return Err(vec![err(
             rec.line,

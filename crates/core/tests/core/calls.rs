@@ -449,6 +449,38 @@ fn a_tariffs_file_whose_spreadsheet_dropped_the_plus_is_refused_not_made_free() 
     assert_eq!(prefixes, ["+2162", "+216216"]);
 }
 
+#[test]
+fn a_tariffs_workbook_or_a_short_line_is_told_what_to_do() {
+    let (db, mut s) = loaded_sample();
+    let book = write_file(db.dir.path(), "tarifs.xlsx", b"PK\x03\x04 un classeur");
+    let e = import_tariffs(&mut s, &book, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("tarifs.xlsx est un classeur Excel (.xlsx) : les tarifs s'importent depuis un fichier CSV."),
+        "{e}"
+    );
+    let header = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion";
+    let mut short = |sep: &str, line: &str| {
+        let f = write_file(
+            db.dir.path(),
+            "t.csv",
+            format!("{}\n{line}\n", header.replace(';', sep)),
+        );
+        import_tariffs(&mut s, &f, false).unwrap().erreurs[0].to_string()
+    };
+    // A `;` file has no decimal comma to blame; a `,` file has.
+    let e = short(";", "+2162;Mobile;0,18;30;6");
+    assert!(e.ends_with("la ligne contient 5 champs ; 6 sont attendus (prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion)"), "{e}");
+    let e = short(",", "+2162,Mobile,0,18,30,6,0");
+    assert!(
+        e.contains("7 champs")
+            && e.contains("avec le séparateur « , », écrivez les décimales avec un point"),
+        "{e}"
+    );
+    assert_eq!(s.tariffs().unwrap().len(), 6, "the sample tariffs stay");
+}
+
 /// A Master.csv line for account 8812311 (key 1: 26630494), with the given tail columns.
 fn cdr(start: &str, billsec: u32, disposition: &str, tail: &str) -> String {
     format!(
