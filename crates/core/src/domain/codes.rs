@@ -128,10 +128,16 @@ fn parse_code(
             shown(v)
         ));
     }
-    if source == Source::File && v.len() == digits - 1 {
+    // A spreadsheet drops every leading zero: 00012345678901 comes back with 11 digits (far
+    // shorter, it is no code that lost its zeros).
+    if source == Source::File && (digits.saturating_sub(3)..digits).contains(&v.len()) {
+        let zeros = match digits - v.len() {
+            1 => "le zéro initial",
+            _ => "les zéros initiaux",
+        };
         return err(format!(
             "{what} doit comporter {digits} chiffres (reçu : {v}, {} chiffres) ; \
-             le tableur a sans doute supprimé le zéro initial : mettez la colonne au format Texte",
+             le tableur a sans doute supprimé {zeros} : mettez la colonne au format Texte",
             v.len()
         ));
     }
@@ -163,6 +169,17 @@ mod tests {
         assert!(e.message.contains("14 chiffres"), "{}", e.message);
         assert!(e.message.contains("zéro initial"), "{}", e.message);
         assert!(e.message.contains("1234567890123"));
+    }
+
+    #[test]
+    fn a_matricule_that_lost_several_zeros_in_a_spreadsheet_is_said_so() {
+        // Excel's custom format 00000000000000 shows the zeros; the cell holds 12345678901.
+        let e = Matricule::parse_from("12345678901", Source::File).unwrap_err();
+        assert_eq!(
+            e.message,
+            "le matricule doit comporter 14 chiffres (reçu : 12345678901, 11 chiffres) ; le \
+             tableur a sans doute supprimé les zéros initiaux : mettez la colonne au format Texte"
+        );
     }
 
     #[test]
