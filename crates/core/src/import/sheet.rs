@@ -139,12 +139,13 @@ pub fn open(path: &Path, kind: Kind) -> Result<Workbook> {
 }
 
 /// The text of a number cell: an integer as its digits (`10000000015838`, never
-/// `1.0000000015838e13`), anything else as Rust writes the double (`12.5`).
+/// `1.0000000015838e13`), anything else with a decimal comma (`12,5`), as the clerk wrote it:
+/// a dot would be a phone number's separator, and 99383470.0000001 the digits 993834700000001.
 pub fn number_text(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
-        format!("{f}")
+        format!("{f}").replace('.', ",")
     }
 }
 
@@ -158,7 +159,8 @@ fn data_text(d: Data) -> String {
         Data::Float(f) => number_text(f),
         Data::String(s) => s,
         Data::Bool(b) => bool_text(b),
-        Data::DateTime(d) => number_text(d.as_f64()),
+        // The serial day number a date cell holds is no code nor phone: said as what it is.
+        Data::DateTime(d) => format!("{} (cellule au format date)", number_text(d.as_f64())),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Error(e) => format!("#{e}"),
         Data::Empty => String::new(),
@@ -338,6 +340,7 @@ mod tests {
         assert_eq!(number_text(99999999999999.0), "99999999999999");
         assert_eq!(number_text(1000000001583.0), "1000000001583");
         assert_eq!(number_text(27468145.0), "27468145");
-        assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(12.5), "12,5");
+        assert_eq!(number_text(99383470.0000001), "99383470,0000001");
     }
 }

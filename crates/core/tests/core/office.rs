@@ -54,6 +54,8 @@ fn export_xlsx(store: &Store, path: &Path) {
 enum Cell {
     Text(&'static str),
     Num(f64),
+    /// A number shown as a date (Excel's serial day), in an .xlsx only.
+    Date(f64),
     Empty,
 }
 use Cell::*;
@@ -70,6 +72,11 @@ fn write_xlsx(path: &Path, sheets: &[&[Vec<Cell>]]) {
                     }
                     Num(n) => {
                         ws.write_number(r as u32, c as u16, *n).unwrap();
+                    }
+                    Date(n) => {
+                        let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+                        ws.write_number_with_format(r as u32, c as u16, *n, &day)
+                            .unwrap();
                     }
                     Empty => {}
                 }
@@ -104,6 +111,7 @@ fn write_ods(path: &Path, sheets: &[&[Vec<Cell>]]) {
                     Num(n) => tables.push_str(&format!(
                         "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n:E}</text:p></table:table-cell>"
                     )),
+                    Date(_) => unimplemented!("dates are written to .xlsx only"),
                     Empty => tables.push_str("<table:table-cell/>"),
                 }
             }
@@ -387,6 +395,43 @@ fn only_the_first_sheet_is_read_and_empty_keys_stay_empty() {
         let a = s.find_by_matricule("10000000007919").unwrap().unwrap();
         assert_eq!(a.phones[..3], [None, None, Some("26630494".to_string())]);
     }
+}
+
+#[test]
+fn a_decimal_or_a_date_cell_is_refused_as_a_phone_not_read_as_digits() {
+    let (db, mut s) = temp_store();
+    let book = db.dir.path().join("cellules.xlsx");
+    write_xlsx(
+        &book,
+        &[&[
+            vec![
+                Text("Lotfi Ben Ali"),
+                Text("10000000000000"),
+                Text("8589669"),
+                Num(99383470.0000001),
+            ],
+            vec![
+                Text("Sami Mansouri"),
+                Text("10000000007919"),
+                Text("8812311"),
+                Date(45000.0),
+            ],
+        ]],
+    );
+    let r = run(&mut s, &book).unwrap();
+    let errors: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    assert!(!r.ecrit);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("ligne 1, champ 4") && errors[0].contains("99383470,0000001"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("ligne 2, champ 4")
+            && errors[1].contains("45000 (cellule au format date)"),
+        "{errors:?}"
+    );
+    assert_eq!(s.count_accounts().unwrap(), 0);
 }
 
 #[test]
