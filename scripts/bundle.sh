@@ -4,7 +4,7 @@
 # Prints the path of the .deb on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh app
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # The bundler needs dpkg-deb (always there on Debian/Ubuntu) and the Tauri CLI.
