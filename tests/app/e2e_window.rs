@@ -161,6 +161,15 @@ impl Session {
             .await;
         self.w.wait_text("#statut-comptes", status).await;
     }
+    /// What the window hears when a file called `name` is dropped on it (its token unknown).
+    async fn drop_file(&self, name: &str) {
+        self.w
+            .js(
+                "window.__TAURI__.event.emit('fichier-depose', { jeton: 'inconnu', fichier: arguments[0] });",
+                vec![name.into()],
+            )
+            .await;
+    }
     /// Presses *Annuler* once the import counts its lines, then waits until the dialog says
     /// `said`.
     async fn stop_import_once_counting(&self, said: &str) {
@@ -404,7 +413,10 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
     let s = session().await;
     s.w.click("#btn-ajouter").await;
     s.w.fill(&champ("nom"), "Nouvel Utilisateur").await;
-    s.w.fill(&champ("matricule"), "2000000000000").await;
+    // A letter typed in the matricule is taken out, and the counter counts what stays.
+    s.w.fill(&champ("matricule"), "2000000000000a").await;
+    s.w.wait_text(".field:has([data-champ='matricule']) .counter", "13/14")
+        .await;
     s.w.fill(&champ("identifiant"), "7654321").await;
     let err = s.w.wait_text(".field-error", "14 chiffres").await;
     assert!(
@@ -536,11 +548,7 @@ async fn the_keyboard_stays_with_the_clerk_and_a_drop_goes_to_the_screen_shown()
     s.w.click(".tab[data-vue=appels]").await;
     s.w.wait_text("#vue-appels", "Master.csv").await;
     s.w.click(".tab[data-vue=comptes]").await;
-    s.w.js(
-        "window.__TAURI__.event.emit('fichier-depose', { jeton: 'inconnu', fichier: 'utilisateurs.csv' });",
-        vec![],
-    )
-    .await;
+    s.drop_file("utilisateurs.csv").await;
     s.w.wait_text("#modale h2", "Ajouter plusieurs utilisateurs")
         .await;
     press(&s.w, ESCAPE).await;
@@ -573,6 +581,14 @@ async fn a_failed_read_or_command_is_said_not_taken_for_an_empty_list() {
         !s.w.text("#vue-journal").await.contains("Aucune entrée"),
         "{said}"
     );
+    // So is the list of numbers: « Aucun numéro interdit » would tell the clerk nothing is.
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute_batch("DROP TABLE privileged_numbers")
+        .unwrap();
+    s.w.click(".tab[data-vue=numeros]").await;
+    let said = s.w.wait_text("#vue-numeros", "Lecture impossible : ").await;
+    assert!(!said.contains("Aucun numéro"), "{said}");
     // A command's failure that no screen catches is said, not lost in the console.
     s.w.js(
         "Promise.reject({ code: 'base_occupee', message: 'Échec que rien ne rattrape', champs: [] });",
@@ -703,6 +719,11 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
     s.w.wait_text("#btn-importer-valides", "Importer les 150")
         .await;
     s.w.click("#btn-importer-valides").await;
+    // A file dropped meanwhile is refused, in words: the import goes on with its own.
+    s.w.wait_text("[data-compte=import]", "lignes lues").await;
+    s.drop_file("autre.csv").await;
+    s.w.wait_text("#toasts", "Un fichier est déjà en cours de lecture")
+        .await;
     s.stop_import_once_counting("Import annulé : aucun utilisateur n'a été enregistré.")
         .await;
     assert_eq!(s.w.text("#statut-comptes").await, "25 utilisateurs");
@@ -889,8 +910,15 @@ async fn journal_and_settings_screens() {
     s.w.wait_text("#table-journal", "Import d'utilisateurs")
         .await;
     s.w.shot("13-journal").await;
-    s.w.click(".tab[data-vue=parametres]").await;
+    // Clicked twice in a row, the tab draws one page (its three reads overlap).
+    s.w.js(
+        "const t = document.querySelector('.tab[data-vue=parametres]'); t.click(); t.click();",
+        vec![],
+    )
+    .await;
     s.w.wait_text("#chemin-base", "e2e.sqlite3").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(s.w.texts("#vue-parametres h2").await, ["Paramètres"]);
     s.w.fill(&champ("indicatif"), "21").await;
     s.w.fill(&champ("indicatif"), "abc").await;
     s.w.click_text("#vue-parametres button", "Enregistrer les paramètres")
@@ -2129,9 +2157,19 @@ async fn account_rules_limits_suspension_shown_in_the_table_then_lifted() {
         s.w.text("#etat-general-formulaire").await,
         "Suspendu jusqu'au 12/12/2099"
     );
-    assert_eq!(focused(&s.w).await, "btn-lever-suspension");
+    // The focus is on the line that says it, not on *Lever*: Enter pressed twice does not lift
+    // the suspension just made.
+    assert_eq!(focused(&s.w).await, "suspension-en-cours");
+    press(&s.w, ENTER).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     s.w.shot_from("#regles-compte", "40-regles-du-compte-suspendu")
         .await;
+    assert!(s
+        .w
+        .text("#toasts")
+        .await
+        .contains("suspendus jusqu'au 12/12/2099"));
+    assert!(!s.w.text("#toasts").await.contains("Suspension levée"));
     assert_eq!(
         lotfi().suspended_until,
         chrono::NaiveDate::from_ymd_opt(2099, 12, 12)

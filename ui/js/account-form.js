@@ -177,7 +177,8 @@ export function openAccountForm(account, onSaved) {
       }
     }
     const saved = editing ? await api.modifierCompte(a.id, readForm()) : await api.creerCompte(readForm());
-    close(true);
+    // Closed meanwhile and something else opened: that one stays.
+    if (form.isConnected) close(true);
     toast(editing ? "Modifications enregistrées" : "Utilisateur ajouté");
     onSaved(saved);
   };
@@ -226,7 +227,7 @@ function rulesSection(account, onChanged) {
   const fReason = field("Motif de la suspension", { key: "motif_suspension", maxlength: 200, hint: "Discipline, transfert…" });
   const suspendButton = button("Suspendre", { id: "btn-suspendre" });
   const liftButton = button("Lever la suspension", { id: "btn-lever-suspension" });
-  const suspendedLine = el("p", { class: "suspended-line", id: "suspension-en-cours", role: "status" });
+  const suspendedLine = el("p", { class: "suspended-line", id: "suspension-en-cours", role: "status", tabindex: "-1" });
   const suspension = el("div", { class: "suspension", id: "suspension-compte" });
   const message = el("div", { class: "form-error", role: "alert" });
 
@@ -243,7 +244,10 @@ function rulesSection(account, onChanged) {
     suspension.append(message);
   };
 
+  let acting = false; // a suspension or its lifting on its way: Enter again does nothing
   async function suspend() {
+    if (acting) return;
+    acting = true;
     message.textContent = "";
     suspendButton.disabled = true;
     try {
@@ -251,17 +255,21 @@ function rulesSection(account, onChanged) {
       fUntil.setError("");
       fReason.setError("");
       show();
-      liftButton.focus();
+      // On the line that says it, not on *Lever* (a second Enter would lift it at once).
+      suspendedLine.focus();
       toast(`Appels ${de(a.nom)} suspendus jusqu'au ${day(a.suspendu_jusqu_au)}`);
       onChanged(a);
     } catch (err) {
       message.textContent = showFieldErrors([fUntil, fReason], err);
     } finally {
+      acting = false;
       suspendButton.disabled = false;
     }
   }
 
   async function lift() {
+    if (acting) return;
+    acting = true;
     try {
       a = await api.leverSuspension(a.id);
       show();
@@ -270,6 +278,8 @@ function rulesSection(account, onChanged) {
       onChanged(a);
     } catch (err) {
       message.textContent = err.message;
+    } finally {
+      acting = false;
     }
   }
   suspendButton.addEventListener("click", suspend);

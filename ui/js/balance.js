@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
-import { money, dateTime, amount, currencyInfo } from "./format.js";
+import { money, dateTime, amount, currencyInfo, count as grouped } from "./format.js";
 import { button, field, onSubmit, panel, showFieldErrors, toast, confirmDialog } from "./ui.js";
 import { pager } from "./paging.js";
 import { nombre } from "./fr.js";
@@ -118,7 +118,7 @@ export function openBalance(account, onChanged) {
       el("td", { class: "muted" }, m.operateur)),
     foot: (r, loaded) => {
       const all = r && nombre(r.total, "mouvement", "mouvements");
-      count.textContent = !r ? "" : !r.total ? "Aucun mouvement." : loaded >= r.total ? all : `${loaded} sur ${all}`;
+      count.textContent = !r ? "" : !r.total ? "Aucun mouvement." : loaded >= r.total ? all : `${grouped(loaded)} sur ${all}`;
     },
   });
   const { more, load } = movements;

@@ -7,6 +7,10 @@ import { amount, money, count, currencyInfo } from "./format.js";
 import { button, toast, confirmDialog, workPanel, CANCELLED } from "./ui.js";
 import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
+import { refusingDrops } from "./drop.js";
+
+/** What a file dropped while a Master.csv is read or loaded is told. */
+const BUSY_CALLS = "Un relevé d'appels est déjà en cours de lecture : attendez la fin ou annulez-la.";
 
 function notices(title, list) {
   if (!list.length) return null;
@@ -52,7 +56,7 @@ export function renderCallsView(host, onChanged) {
     clear(callsBox);
     callsBox.append(workPanel("appels", "Lecture et tarification des appels…"));
     try {
-      const r = await api.analyserAppels(file.jeton, column.value);
+      const r = await refusingDrops(BUSY_CALLS, api.analyserAppels(file.jeton, column.value));
       showReport(r);
     } catch (err) {
       showStart(err, "Lecture du relevé annulée : rien n'a été enregistré.");
@@ -88,7 +92,7 @@ export function renderCallsView(host, onChanged) {
     clear(callsBox);
     callsBox.append(workPanel("appels", "Chargement des appels…"));
     try {
-      const r = await api.chargerAppels(jeton, column.value);
+      const r = await refusingDrops(BUSY_CALLS, api.chargerAppels(jeton, column.value));
       toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();

@@ -2,6 +2,7 @@
 // screen that is open decides what a dropped file means.
 
 import { api } from "./api.js";
+import { toast } from "./ui.js";
 
 let handler = null;
 let hoverTarget = null;
@@ -15,6 +16,22 @@ export function setDropHandler(fn, zone) {
 export function resetDropHandler() {
   handler = null;
   hoverTarget = null;
+}
+
+/**
+ * While `work` (a promise) runs, a file dropped is refused with `message` instead of starting on
+ * a second file; the handler from before is back afterwards, unless the screen set another.
+ */
+export async function refusingDrops(message, work) {
+  const before = [handler, hoverTarget];
+  const refuse = () => toast(message, "warn");
+  handler = refuse;
+  hoverTarget = null;
+  try {
+    return await work;
+  } finally {
+    if (handler === refuse) [handler, hoverTarget] = before;
+  }
 }
 
 export function clearDropHandler(fn) {

@@ -8,7 +8,7 @@
 
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
-import { amount, dateTime, duration } from "./format.js";
+import { amount, dateTime, duration, count as grouped } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 import { pager } from "./paging.js";
@@ -28,7 +28,7 @@ function pagedList({ id, headers, numeric, fetch, row, counted, empty }) {
     foot: (r, loaded) => {
       if (r === null) count.textContent = "";
       else if (!r.total) count.textContent = empty;
-      else count.textContent = loaded >= r.total ? counted(r) : `${loaded} sur ${counted(r)}`;
+      else count.textContent = loaded >= r.total ? counted(r) : `${grouped(loaded)} sur ${counted(r)}`;
     },
   });
   const more = list.more;
@@ -162,17 +162,17 @@ export function openHistory(account) {
     if (c.status === "fulfilled" && c.value) {
       message.textContent = "";
       for (const f of dateFields) f.setError("");
-      callsCount.textContent = String(c.value.total);
+      callsCount.textContent = grouped(c.value.total);
     } else if (c.status === "rejected") {
       callsCount.textContent = "";
       message.textContent = showFieldErrors(dateFields, c.reason);
     }
     if (d.status === "fulfilled" && d.value) {
-      attemptsCount.textContent = String(d.value.total);
+      attemptsCount.textContent = grouped(d.value.total);
       refusedCount.hidden = !d.value.refusees;
-      refusedCount.textContent = d.value.refusees ? `${d.value.refusees} ${accord("refusé", { feminin: true, n: d.value.refusees })}` : "";
+      refusedCount.textContent = d.value.refusees ? `${grouped(d.value.refusees)} ${accord("refusé", { feminin: true, n: d.value.refusees })}` : "";
       openCount.hidden = !d.value.en_cours;
-      openCount.textContent = d.value.en_cours ? `${d.value.en_cours} en cours` : "";
+      openCount.textContent = d.value.en_cours ? `${grouped(d.value.en_cours)} en cours` : "";
     } else if (d.status === "rejected") {
       for (const c of [attemptsCount, refusedCount, openCount]) c.textContent = "";
       refusedCount.hidden = true;

@@ -7,7 +7,7 @@ import { count } from "./format.js";
 import { nombre, pluriel } from "./fr.js";
 import { button, modal, close, toast, workPanel, CANCELLED } from "./ui.js";
 import { dropZone } from "./dropzone.js";
-import { clearDropHandler } from "./drop.js";
+import { clearDropHandler, refusingDrops } from "./drop.js";
 
 const FIELDS = [
   "Champ (1) : Nom & prénom utilisateur (Obligatoire).",
@@ -25,6 +25,9 @@ function errorTable(errors) {
       el("td", { class: "mono ellipsis", title: e.valeur, dir: "auto" }, e.valeur),
       el("td", {}, e.message)))));
 }
+
+/** What a file dropped while another is read or imported is told. */
+const BUSY = "Un fichier est déjà en cours de lecture : attendez la fin ou annulez-la.";
 
 export function openImport(onImported, firstFile) {
   const body = el("div", { class: "import" });
@@ -71,7 +74,7 @@ export function openImport(onImported, firstFile) {
     busy("Lecture et vérification du fichier…");
     reading = true;
     try {
-      const r = await api.analyserImport(file.jeton, update.checked);
+      const r = await refusingDrops(BUSY, api.analyserImport(file.jeton, update.checked));
       jeton = r.jeton;
       if (!closed) showPreview(r);
     } catch (err) {
@@ -122,7 +125,7 @@ export function openImport(onImported, firstFile) {
   async function run() {
     busy("Import en cours…");
     try {
-      const r = await api.importerUtilisateurs(jeton, update.checked);
+      const r = await refusingDrops(BUSY, api.importerUtilisateurs(jeton, update.checked));
       const n = r.crees + r.mis_a_jour;
       close(true);
       toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);

@@ -5,7 +5,7 @@
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
-import { dateTime } from "./format.js";
+import { count, dateTime } from "./format.js";
 import { button, iconButton, field, modal, close, toast, confirmDialog, capitalize } from "./ui.js";
 import { nombre } from "./fr.js";
 
@@ -72,12 +72,22 @@ export function renderNumbers(host) {
   const blockedCount = el("span", { class: "tab-count", id: "compte-interdits" });
   const privilegedCount = el("span", { class: "tab-count", id: "compte-privilegies" });
   let data = { interdits: [], privilegies: [] };
+  let failed = null; // the last read failed: said in both tables, never « Aucun numéro »
 
   const emptyRow = (cols, text) => el("tr", { class: "empty-row" }, el("td", { colspan: String(cols), class: "empty-inline" }, text));
   const counted = (shown, total, one, many) =>
-    shown === total ? nombre(total, one, many) : `${shown} sur ${nombre(total, one, many)}`;
+    shown === total ? nombre(total, one, many) : `${count(shown)} sur ${nombre(total, one, many)}`;
 
   function show() {
+    if (failed) {
+      clear(blockedRows);
+      clear(privilegedRows);
+      blockedRows.append(emptyRow(5, `Lecture impossible : ${failed}`));
+      privilegedRows.append(emptyRow(6, `Lecture impossible : ${failed}`));
+      blockedCount.textContent = "";
+      privilegedCount.textContent = "";
+      return;
+    }
     const q = filter.value;
     const blocked = data.interdits.filter((b) => matches(q, [b.motif, b.raison, b.operateur, dateTime(b.date)]));
     const privileged = data.privilegies.filter((p) =>
@@ -111,10 +121,12 @@ export function renderNumbers(host) {
   async function load() {
     try {
       data = await api.numeros();
-      show();
+      failed = null;
     } catch (err) {
-      toast(err.message, "error");
+      // A list that could not be read must not read as « no number blocked ».
+      failed = err.message;
     }
+    show();
   }
 
   function block() {

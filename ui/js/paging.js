@@ -17,11 +17,15 @@ export function pager({ page, fetch, row, rows, foot }) {
   const more = button("Afficher plus", { onclick: () => load(false).catch(() => {}) });
   let loaded = 0;
   let gen = 0;
+  let resetting = false; // a new filter's first page is on its way: no more of the old one
   const load = async (reset) => {
+    if (!reset && resetting) return null;
     const g = ++gen;
+    resetting = reset;
     try {
       const r = await fetch(reset ? 0 : loaded, page);
       if (g !== gen) return null;
+      resetting = false;
       if (reset) {
         loaded = 0;
         clear(rows);
@@ -33,6 +37,7 @@ export function pager({ page, fetch, row, rows, foot }) {
       return r;
     } catch (err) {
       if (g !== gen) return null;
+      resetting = false;
       // A failed load shows nothing rather than the rows of the previous request.
       loaded = 0;
       clear(rows);

@@ -11,12 +11,23 @@ import { nombre } from "./fr.js";
 import { rulesSection } from "./rules-settings.js";
 import { can } from "./session.js";
 
+let renders = 0; // the latest render draws the page: a second click on the tab stacks nothing
+
 export async function renderSettings(host, infos, onRestored) {
+  const g = ++renders;
   clear(host);
-  const s = await api.parametres();
   const withBackups = can("sauvegardes");
-  const backups = withBackups ? await api.infosSauvegardes() : null;
-  const dirs = await api.dossiers();
+  let s, backups, dirs;
+  try {
+    s = await api.parametres();
+    backups = withBackups ? await api.infosSauvegardes() : null;
+    dirs = await api.dossiers();
+  } catch (err) {
+    // Said on the page, which would otherwise stay blank.
+    if (g === renders) host.append(el("p", { class: "form-error", role: "alert", id: "parametres-erreur" }, `Lecture impossible : ${err.message}`));
+    return;
+  }
+  if (g !== renders) return;
   const folder = (label, quel, path) =>
     el("p", { class: "folder-line" }, `${label} : `, el("span", { class: "mono", id: `dossier-${quel}` }, path), " ",
       el("button", { type: "button", class: "link-btn", onclick: () => api.ouvrirDossier(quel).catch((e) => toast(e.message, "error")) }, "Ouvrir le dossier"));

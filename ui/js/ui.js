@@ -59,7 +59,9 @@ export function field(label, { key, required, type = "text", value = "", hint, i
     if (count) count.textContent = `${input.value.length}/${counter}`;
   };
   if (count) {
-    input.addEventListener("input", updateCount);
+    // After every listener of the keystroke (a form's digit filter may take a letter out): a
+    // microtask would run between two listeners of a browser's own event.
+    input.addEventListener("input", () => setTimeout(updateCount));
     updateCount();
   }
   const wrap = el(
@@ -115,13 +117,18 @@ export function fieldsError(champs) {
 }
 
 /**
- * Runs `work` when `form` is submitted. The error line `message` is emptied first and shows
- * `failed(err)` when the work fails; `submit`, when given, is disabled until the work ends, and
- * reads `busy` meanwhile when that is given too.
+ * Runs `work` when `form` is submitted, once at a time. The error line `message` is emptied
+ * first and shows `failed(err)` when the work fails; `submit`, when given, is disabled until
+ * the work ends, and reads `busy` meanwhile when that is given too.
  */
 export function onSubmit(form, { message, submit, busy }, work, failed) {
+  // Enter held down, or pressed again while saving, submits once: `requestSubmit` ignores a
+  // disabled button, and a second save would write and journal everything twice.
+  let running = false;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (running) return;
+    running = true;
     const label = submit ? submit.textContent : "";
     if (submit) submit.disabled = true;
     if (submit && busy) submit.textContent = busy;
@@ -131,6 +138,7 @@ export function onSubmit(form, { message, submit, busy }, work, failed) {
     } catch (err) {
       message.textContent = failed(err);
     } finally {
+      running = false;
       if (submit) submit.disabled = false;
       if (submit && busy) submit.textContent = label;
     }
