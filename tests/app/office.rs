@@ -72,8 +72,10 @@ fn cups_pdf_printer() -> &'static str {
     "PDF"
 }
 
-/// cups-pdf writes job N of the current user to `~/PDF/<title>-job_N.pdf` (its `Out` line).
-fn printed_file(job: &str) -> PathBuf {
+/// cups-pdf writes job N of the current user to `~/PDF/<title>-job_N.pdf` (its `Out` line);
+/// only a file written `since` the job was sent is it (CUPS numbers jobs again from 1 when its
+/// cache is lost, and an older run's file may have the same name).
+fn printed_file(job: &str, since: std::time::SystemTime) -> PathBuf {
     let n = job.rsplit('-').next().unwrap();
     // cups-pdf takes the home directory from the account database, not from $HOME (which a CI
     // runner may point elsewhere).
@@ -88,10 +90,15 @@ fn printed_file(job: &str) -> PathBuf {
     let suffix = format!("-job_{n}.pdf");
     let t = Instant::now();
     loop {
+        let fresh = |p: &Path| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= since)
+        };
         let found = std::fs::read_dir(&out).ok().and_then(|d| {
             d.flatten()
                 .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(&suffix))
+                .find(|p| p.to_string_lossy().ends_with(&suffix) && fresh(p))
         });
         // cups-pdf writes the file in place: it is done when its size holds and it parses.
         if let Some(p) = found {
@@ -124,6 +131,8 @@ fn sheet_print_goes_through_cups_to_the_pdf_printer_and_reads_back() {
     let (_d, db) = base_with_names();
     forfaits(&db, &["balance", "00012345678901", "credit", "12,5"]);
     let before = db_snapshot(&db);
+    // A second short of the clock, as file times may be rounded down.
+    let sent = std::time::SystemTime::now() - Duration::from_secs(1);
     let o = forfaits(
         &db,
         &["sheet", "00012345678901", "--print", "--printer", printer],
@@ -136,7 +145,7 @@ fn sheet_print_goes_through_cups_to_the_pdf_printer_and_reads_back() {
         .nth(1)
         .and_then(|s| s.split(')').next())
         .unwrap_or_else(|| panic!("no job in: {said}"));
-    let text = pdftotext(&printed_file(job));
+    let text = pdftotext(&printed_file(job, sent));
     for w in [
         "Fiche du compte",
         "00012345678901",
