@@ -134,7 +134,7 @@ pub fn find_program(name: &str) -> PathBuf {
 pub static E2E_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Xvfb + tauri-driver, stopped when dropped. The window it opens has a session bus and
-/// config, data and cache folders of its own: a Forfaits open on the desktop would otherwise
+/// config and data folders of its own: a Forfaits open on the desktop would otherwise
 /// take the test's window over (single instance goes through the session bus), and the tests
 /// would leave window state, logs and WebKit storage in the home folder.
 pub struct Desktop {
@@ -170,7 +170,7 @@ impl Desktop {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            // Not XDG_CACHE_HOME: fontconfig would build its cache again for every window (2 s).
             // What a test sets itself (a site's sign-in folders) comes last and wins.
             .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::null())
