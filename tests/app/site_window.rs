@@ -234,8 +234,26 @@ async fn a_window_and_the_command_line_on_one_site() {
         format!("{user} 12500")
     );
 
+    // Enough movements for a second page (56 corrections, the balance unchanged), the second page
+    // brought in with « Afficher plus ».
+    count(&format!(
+        "SELECT count(*) FROM (SELECT forfaits_mouvement(a.id, 'correction', \
+         CASE WHEN g % 2 = 0 THEN 1000 ELSE -1000 END, 'lot ' || g, 3) \
+         FROM accounts a, generate_series(1, 56) g WHERE a.matricule = '{m}') x"
+    ));
+    let rows = || async { w.texts("#panneau .mini-grid tbody tr").await.len() };
+    w.js("window.dispatchEvent(new Event('focus'))", vec![])
+        .await;
+    w.wait_text(".mini-grid tbody", "lot 56").await;
+    w.click_text("#panneau button", "Afficher plus").await;
+    wait_for(10, "la seconde page", || async {
+        (rows().await > 50).then_some(())
+    })
+    .await;
+    let shown = rows().await;
+
     // Another desk credits the same account from the command line: the open panel shows it
-    // when the window comes back to the front.
+    // when the window comes back to the front, as many rows as before.
     let o = desk(
         &caisse,
         &["balance", m, "credit", "1", "--reason", "guichet 2"],
@@ -245,6 +263,8 @@ async fn a_window_and_the_command_line_on_one_site() {
         .await;
     w.wait_text(".big-balance", "13,500").await;
     w.wait_text(".mini-grid tbody", "guichet 2").await;
+    // As many rows as were shown, the new one on top: nothing fell back to the first page.
+    assert_eq!(rows().await, shown);
     w.keys(&champ("montant"), "\u{E00C}").await;
     w.wait_gone("#panneau").await;
     w.wait_text("tbody tr[data-id] td.num", "13,500").await;

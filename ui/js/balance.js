@@ -165,7 +165,8 @@ export function openBalance(account, onChanged) {
     try {
       a = await api.compte(a.id);
       showBalance();
-      await load(true);
+      // As many rows as the clerk brought in with « Afficher plus »: nothing moves on its own.
+      await movements.refresh();
       if (fAmount.input.value.trim()) await label();
       onChanged(a);
     } catch {

@@ -11,19 +11,20 @@ import { button, isFieldsError } from "./ui.js";
  * holds one row saying why (unless fields were refused, which the caller shows under them), so
  * that a failure never reads as an empty list.
  * `load(reset)` resolves to the answer, or to null when a later load overtook it, or rejects
- * with the error (already shown: a caller that does not wait for it may ignore it).
+ * with the error (already shown: a caller that does not wait for it may ignore it); `refresh()`
+ * is `load(true)` keeping as many rows as are shown.
  */
 export function pager({ page, fetch, row, rows, foot }) {
   const more = button("Afficher plus", { onclick: () => load(false).catch(() => {}) });
   let loaded = 0;
   let gen = 0;
   let resetting = false; // a new filter's first page is on its way: no more of the old one
-  const load = async (reset) => {
+  const load = async (reset, n = page) => {
     if (!reset && resetting) return null;
     const g = ++gen;
     resetting = reset;
     try {
-      const r = await fetch(reset ? 0 : loaded, page);
+      const r = await fetch(reset ? 0 : loaded, n);
       if (g !== gen) return null;
       resetting = false;
       if (reset) {
@@ -32,7 +33,7 @@ export function pager({ page, fetch, row, rows, foot }) {
       }
       loaded += r.items.length;
       for (const x of r.items) rows.append(row(x));
-      more.hidden = r.total === null ? r.items.length < page : loaded >= r.total;
+      more.hidden = r.total === null ? r.items.length < n : loaded >= r.total;
       foot(r, loaded);
       return r;
     } catch (err) {
@@ -53,5 +54,8 @@ export function pager({ page, fetch, row, rows, foot }) {
       throw err;
     }
   };
-  return { more, load };
+  /** The rows shown read again (another desk wrote meanwhile), as many as are shown, in one
+   * request: the list does not fall back to its first page on its own. */
+  const refresh = () => load(true, Math.max(page, loaded));
+  return { more, load, refresh };
 }
