@@ -153,6 +153,16 @@ impl Session {
             .await;
         self.w.keys(&champ("montant"), &ENTER.to_string()).await;
     }
+    /// Opens the Journal tab and waits for the sample's import line.
+    async fn show_journal(&self) {
+        self.w.click(".tab[data-vue=journal]").await;
+        self.journal_shown().await;
+    }
+    async fn journal_shown(&self) {
+        self.w
+            .wait_text("#table-journal", "Import d'utilisateurs")
+            .await;
+    }
     /// Deletes `name` from its row, confirmed, and waits until the status line says `status`.
     async fn delete_from_the_row(&self, name: &str, status: &str) {
         self.row_action(name, "Supprimer").await;
@@ -906,9 +916,7 @@ async fn taxation_screens_load_calls_show_history_and_print() {
 #[tokio::test(flavor = "multi_thread")]
 async fn journal_and_settings_screens() {
     let s = session().await;
-    s.w.click(".tab[data-vue=journal]").await;
-    s.w.wait_text("#table-journal", "Import d'utilisateurs")
-        .await;
+    s.show_journal().await;
     s.w.shot("13-journal").await;
     // Clicked twice in a row, the tab draws one page (its three reads overlap).
     s.w.js(
@@ -931,6 +939,31 @@ async fn journal_and_settings_screens() {
         .await;
     s.w.wait_text("#toasts", "Paramètres enregistrés").await;
     s.w.shot("14-parametres").await;
+    // Typed and not saved: another tab asks first, and « Continuer la saisie » keeps it.
+    s.w.fill(&champ("duree_appel"), "120").await;
+    s.w.click(".tab[data-vue=journal]").await;
+    s.w.wait_text("#confirmation", "Quitter les paramètres sans enregistrer ?")
+        .await;
+    s.w.click_text("#confirmation button", "Continuer la saisie")
+        .await;
+    s.w.wait_gone("#confirmation").await;
+    assert!(s
+        .w
+        .js(
+            "return document.querySelector('#vue-journal').hidden",
+            vec![]
+        )
+        .await
+        .as_bool()
+        .unwrap());
+    s.w.click(".tab[data-vue=journal]").await;
+    s.w.click_text("#confirmation button", "Quitter sans enregistrer")
+        .await;
+    s.journal_shown().await;
+    // Saved, nothing is asked.
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text("#chemin-base", "e2e.sqlite3").await;
+    s.show_journal().await;
     s.close().await;
 }
 

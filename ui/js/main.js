@@ -17,7 +17,7 @@ import { printSheet } from "./sheet.js";
 import { renderCallsView } from "./calls-view.js";
 import { renderJournal } from "./journal.js";
 import { renderNumbers } from "./numbers.js";
-import { renderSettings } from "./settings.js";
+import { renderSettings, settingsDirty } from "./settings.js";
 import { initDrop, resetDropHandler } from "./drop.js";
 import { setSession, can, site } from "./session.js";
 import { signIn } from "./signin.js";
@@ -130,7 +130,28 @@ function followOtherDesks() {
   setInterval(refreshVisible, REFRESH_MS);
 }
 
-function showView(name) {
+let askingToLeave = false; // a keystroke in the search box meanwhile asks nothing more
+
+/** Leaves Paramètres for `name`, asking first when something typed there is not saved. */
+async function showView(name) {
+  if (!$("#vue-parametres").hidden && name !== "parametres" && settingsDirty()) {
+    if (askingToLeave) return;
+    askingToLeave = true;
+    const leave = await confirmDialog({
+      title: "Quitter les paramètres sans enregistrer ?",
+      lines: ["Des modifications ne sont pas enregistrées."],
+      cancelLabel: "Continuer la saisie",
+      confirmLabel: "Quitter sans enregistrer",
+      danger: true,
+    }).finally(() => {
+      askingToLeave = false;
+    });
+    if (!leave) return;
+  }
+  drawView(name);
+}
+
+function drawView(name) {
   for (const tab of document.querySelectorAll(".tab[data-vue]")) {
     if (tab.dataset.vue === name) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");

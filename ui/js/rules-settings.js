@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
-import { button, field, onSubmit, showFieldErrors, toast } from "./ui.js";
+import { button, field, onSubmit, showFieldErrors, toast, trackChanges } from "./ui.js";
 
 const DAY_MINUTES = 24 * 60;
 const HINT =
@@ -122,6 +122,7 @@ export function rulesSection(s) {
     fPerDay.input.value = saved.appels_par_jour ?? "";
     preview();
     toast("Règles d'appel enregistrées");
+    changes.saved();
   };
   onSubmit(form, { message }, save, (err) => {
     const shown = showFieldErrors(fields, err);
@@ -129,8 +130,12 @@ export function rulesSection(s) {
     return shown;
   });
   preview();
-  return el("section", { class: "about-lines", id: "regles-appel", "aria-labelledby": "titre-regles-appel" },
+  const changes = trackChanges(form);
+  const section = el("section", { class: "about-lines", id: "regles-appel", "aria-labelledby": "titre-regles-appel" },
     el("h3", { id: "titre-regles-appel" }, "Règles d'appel"),
     el("p", { class: "muted small" }, "Appliquées par le contrôle d'appel à chaque appel. Les numéros interdits et privilégiés se règlent dans l'onglet Numéros."),
     form);
+  /** Typed and not saved (Paramètres asks before another tab is shown). */
+  section.isDirty = changes.dirty;
+  return section;
 }

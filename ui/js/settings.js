@@ -6,15 +6,22 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
-import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working } from "./ui.js";
+import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working, trackChanges } from "./ui.js";
 import { nombre } from "./fr.js";
 import { rulesSection } from "./rules-settings.js";
 import { can } from "./session.js";
 
 let renders = 0; // the latest render draws the page: a second click on the tab stacks nothing
+let unsaved = () => false; // what the page drawn last says of its forms
+
+/** Whether something typed in Paramètres is not saved (another tab then asks first). */
+export function settingsDirty() {
+  return unsaved();
+}
 
 export async function renderSettings(host, infos, onRestored) {
   const g = ++renders;
+  unsaved = () => false;
   clear(host);
   const withBackups = can("sauvegardes");
   let s, backups, dirs;
@@ -100,10 +107,14 @@ export async function renderSettings(host, infos, onRestored) {
     for (const f of fields) f.setError("");
     setCurrency(saved.devise, saved.decimales);
     toast("Paramètres enregistrés");
+    changes.saved();
     fAdresse.input.value = saved.adresse_service;
     checkService(null);
   };
   onSubmit(form, { message }, save, (err) => showFieldErrors(fields, err));
+  const changes = trackChanges(form);
+  const rules = rulesSection(s);
+  unsaved = () => changes.dirty() || rules.isDirty();
   async function backupNow() {
     const d = new Date();
     const nom = `forfaits-${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}.sqlite3`;
@@ -147,7 +158,7 @@ export async function renderSettings(host, infos, onRestored) {
     el("nav", { class: "page-jumps", "aria-label": "Rubriques des paramètres" },
       jump("Général", "parametres-general"), jump("Règles d'appel", "regles-appel"), withBackups && jump("Sauvegardes", "parametres-sauvegardes"), jump("Données", "parametres-donnees")),
     form,
-    rulesSection(s),
+    rules,
     withBackups && el("section", { class: "about-lines", id: "parametres-sauvegardes" },
       el("h3", {}, "Sauvegardes"),
       folder("Sauvegardes automatiques", "sauvegardes", backups.dossier),

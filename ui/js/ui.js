@@ -145,6 +145,17 @@ export function onSubmit(form, { message, submit, busy }, work, failed) {
   });
 }
 
+/** Whether `form` was typed in since it was drawn or last saved (`saved()` after a save). */
+export function trackChanges(form) {
+  let dirty = false;
+  const typed = () => {
+    dirty = true;
+  };
+  form.addEventListener("input", typed);
+  form.addEventListener("change", typed);
+  return { dirty: () => dirty, saved: () => { dirty = false; } };
+}
+
 let undoable = null; // {toast, run}: the toast whose Annuler Ctrl+Z presses
 
 /**
