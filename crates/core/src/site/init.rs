@@ -8,9 +8,21 @@ use crate::store::tables::{self, Dialect};
 use postgres::Client;
 
 /// The site's schema versions: a site starts at version 7 (the SQLite schema 7 as one script);
-/// each later version of the SQLite schema adds its PostgreSQL script here.
-pub(crate) fn migrations() -> Vec<(usize, String)> {
-    vec![(7, schema_v7())]
+/// each later version of the SQLite schema adds its PostgreSQL script here. Scripts are written
+/// only when a site is made or brought up to date, not each time a version is compared.
+pub(crate) const MIGRATIONS: &[Migration] = &[(7, schema_v7), (8, schema_v8)];
+
+/// A schema version and the function that writes its script.
+pub(crate) type Migration = (usize, fn() -> String);
+
+/// Version 8: the Journal's search text, a column the server computes (`site::fold`). Its
+/// letter table is read off every character once per process.
+fn schema_v8() -> String {
+    static SCRIPT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let (fold, column) = (super::fold::fold_function(), super::fold::SEARCH_COLUMN);
+        format!("{fold}\n{column}")
+    });
+    SCRIPT.clone()
 }
 
 /// The sort and search indexes of the accounts: in the schema, and built again at the end of a
@@ -114,9 +126,9 @@ pub fn init(url: &str) -> Result<Initialised> {
             "La base de site {label} est au schéma {v}, plus récent que celui de cette version ({known})."
         )));
     }
-    for (v, sql) in migrations() {
+    for &(v, script) in MIGRATIONS {
         if before.is_none_or(|b| v > b) {
-            tx.batch_execute(&sql)?;
+            tx.batch_execute(&script())?;
             tx.execute(
                 "INSERT INTO schema_version (version) VALUES ($1)",
                 &[&(v as i32)],
@@ -209,10 +221,24 @@ pub fn add_user(url: &str, name: &str, role: Role, password: Option<&str>) -> Re
 
 #[cfg(test)]
 mod tests {
+    /// A `{name}` or `{tables/x.sql}` not replaced (the JSON of the fold table is not one).
     #[test]
     fn site_scripts_have_no_placeholder_left() {
-        for (v, sql) in super::migrations() {
-            assert!(!sql.contains(['{', '}']), "site schema {v}: {sql}");
+        for &(v, script) in super::MIGRATIONS {
+            let sql = script();
+            let left = sql.split('{').skip(1).find(|rest| {
+                rest.split_once('}').is_some_and(|(name, _)| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || "_/.:".contains(c))
+                })
+            });
+            assert!(
+                left.is_none(),
+                "site schema {v}: {{{}",
+                left.unwrap_or_default()
+            );
         }
     }
 }

@@ -11,6 +11,7 @@ mod connect;
 mod control;
 mod desk;
 mod export;
+mod fold;
 mod history;
 mod import;
 mod init;
@@ -28,6 +29,7 @@ use postgres::Client;
 use std::cell::RefCell;
 
 pub use connect::{is_site_url, password_from_pgpass};
+pub use fold::folded_letters;
 pub use init::{add_user, init};
 pub use migrate::{migrate, Migrated};
 pub use settings::ACCOUNT_WRITES_LOCK;
@@ -35,7 +37,7 @@ pub use settings::ACCOUNT_WRITES_LOCK;
 /// Newest schema version of a site database; the same numbers as the SQLite schema (a test
 /// checks that both lists end at the same version).
 pub fn schema_version() -> usize {
-    init::migrations().last().map_or(0, |(v, _)| *v)
+    init::MIGRATIONS.last().map_or(0, |(v, _)| *v)
 }
 
 /// The one value of a query that answers one row (a count, an EXISTS, a RETURNING); a value of

@@ -69,18 +69,55 @@ pub(crate) fn record(
     subject: Option<Subject<'_>>,
     details: &str,
 ) -> Result<()> {
+    let matricule = subject.as_ref().map(|s| s.matricule);
+    let name = subject.as_ref().map(|s| s.name);
     conn.prepare_cached(
-        "INSERT INTO audit (at, operator, action, matricule, name, details)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit (at, operator, action, matricule, name, details, search)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         super::now(),
         operator,
         action,
-        subject.as_ref().map(|s| s.matricule),
-        subject.as_ref().map(|s| s.name),
-        details
+        matricule,
+        name,
+        details,
+        search_text(action, matricule, name, details, operator)
     ])?;
+    Ok(())
+}
+
+/// What the Journal's search looks in: the line's texts, one a line, folded as names are
+/// (`text::fold`: « helene » finds « Hélène »). A site's server computes the same text in its
+/// generated column (`site::fold`); a test holds the two alike.
+pub fn search_text(
+    action: &str,
+    matricule: Option<&str>,
+    name: Option<&str>,
+    details: &str,
+    operator: &str,
+) -> String {
+    let parts = [Some(action), matricule, name, Some(details), Some(operator)];
+    crate::text::fold(&parts.into_iter().flatten().collect::<Vec<_>>().join("\n"))
+}
+
+/// Fills the search text of the lines written before it was kept (schema 8).
+pub(crate) fn fill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let mut read =
+        tx.prepare("SELECT id, action, matricule, name, details, operator FROM audit")?;
+    let mut write = tx.prepare("UPDATE audit SET search = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (matricule, name): (Option<String>, Option<String>) = (r.get(2)?, r.get(3)?);
+        let text = search_text(
+            &r.get::<_, String>(1)?,
+            matricule.as_deref(),
+            name.as_deref(),
+            &r.get::<_, String>(4)?,
+            &r.get::<_, String>(5)?,
+        );
+        write.execute(params![r.get::<_, i64>(0)?, text])?;
+    }
     Ok(())
 }
 
@@ -97,26 +134,23 @@ pub struct AuditFilter {
     pub decalage: Option<u32>,
 }
 
-/// A page of the Journal, newest first, in one text for both stores: `$1` the words searched
-/// (`%…%`), `$2`..`$3` the period, `$4` and `$5` the page. `lower` on both sides, so that
-/// PostgreSQL's LIKE ignores case as SQLite's does (for ASCII letters there; for every letter
-/// on a site).
+/// A page of the Journal, newest first, in one text for both stores: `$1` the words searched,
+/// folded (`%…%`), `$2`..`$3` the period, `$4` and `$5` the page.
 pub(crate) const AUDIT_PAGE: &str = concat!(
     "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
      FROM audit
-     WHERE ($1 = '%%' OR lower(action) LIKE lower($1)
-            OR lower(coalesce(matricule, '')) LIKE lower($1)
-            OR lower(coalesce(name, '')) LIKE lower($1) OR lower(details) LIKE lower($1)
-            OR lower(operator) LIKE lower($1))
+     WHERE ($1 = '%%' OR search LIKE $1)
        AND ",
     in_period!("at"),
     " ORDER BY id DESC LIMIT $4 OFFSET $5"
 );
 
 impl AuditFilter {
-    /// The words searched, as `LIKE` reads them (their own `%` and `_` taken out).
+    /// The words searched, folded as the lines' search text is, as `LIKE` reads them (their
+    /// own `%` and `_` taken out).
     pub(crate) fn pattern(&self) -> String {
-        format!("%{}%", self.texte.trim().replace(['%', '_'], ""))
+        let words = self.texte.trim().replace(['%', '_'], "");
+        format!("%{}%", crate::text::fold(&words))
     }
 
     /// The page asked: 200 lines by default, 5,000 at most.

@@ -63,6 +63,10 @@ fn migration_list() -> Vec<M<'static>> {
         // Schema 7. The folding of Arabic names changed (`text::fold`): their sort and search
         // keys are computed again and the index rebuilt, in the migration's transaction.
         M::up_with_hook(include_str!("schema_fold_arabic.sql"), refold_names),
+        // Schema 8. The Journal's lines get their search text, in the migration's transaction.
+        M::up_with_hook(include_str!("schema_journal_search.sql"), |tx| {
+            Ok(audit::fill_search(tx)?)
+        }),
     ]);
     list
 }

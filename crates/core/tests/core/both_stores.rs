@@ -9,6 +9,7 @@ use forfaits_core::domain::{AccountForm, Money};
 use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
 use forfaits_core::import::ImportOptions;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
+use forfaits_core::store::audit::AuditFilter;
 use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::{Base, Error, Store};
 use std::path::Path;
@@ -281,6 +282,37 @@ on_both_stores! {
         assert_eq!(r.crees, 3000);
     };
 
+    the_journal_search_ignores_case_and_accents_in_every_script => |mut base: Base| {
+        sample(&mut base);
+        let hedi = base.account_by_matricule("10000000023757").unwrap().id;
+        let helene = base.account_by_matricule("10000000063352").unwrap().id;
+        base.manual_movement(hedi, MovementKind::Recharge, Money(1_000), "Dépôt d'ÉTÉ").unwrap();
+        // On a site the server writes this line itself (`forfaits_mouvement`).
+        base.manual_movement(helene, MovementKind::Recharge, Money(2_000), "إيداع الأسرة").unwrap();
+        let found = |texte: &str| -> Vec<String> {
+            let f = AuditFilter { texte: texte.into(), ..Default::default() };
+            base.audit_entries(&f).unwrap().into_iter().map(|e| e.nom.unwrap_or_default()).collect()
+        };
+        for (typed, names) in [
+            ("hedi", &["Hédi Ben Salah"][..]),
+            ("HÉDI BEN", &["Hédi Ben Salah"]),
+            ("depot d'ete", &["Hédi Ben Salah"]),
+            ("  Dépôt D'Été ", &["Hédi Ben Salah"]),
+            ("helene", &["Hélène Haddad"]),
+            ("HELÈNE", &["Hélène Haddad"]),
+            // Hamza forms of alef and ta marbuta, as the accounts' search folds them.
+            ("ايداع الاسره", &["Hélène Haddad"]),
+            ("helene%", &["Hélène Haddad"]),
+            ("hélène haddad dépôt", &[]),
+        ] {
+            assert_eq!(found(typed), names, "{typed:?}");
+        }
+        assert_eq!(found("RECHARGE").len(), 2);
+        let everything = found("").len();
+        assert!(everything >= 3, "{everything}");
+        assert_eq!(found(&base.operator().to_uppercase()).len(), everything, "the operator");
+    };
+
     a_complet_export_imported_again_says_which_columns_it_leaves => |mut base: Base| {
         sample(&mut base);
         let dir = tempfile::tempdir().unwrap();
@@ -452,6 +484,102 @@ fn site_journal_amounts_are_written_as_the_currency_formats_them() {
             assert_eq!(sql, currency.format_plain(Money(v)), "{v} at {decimals}");
         }
     }
+}
+
+/// A site's server folds the Journal's search text as a desk does: every letter of its table
+/// (all the letters `text::fold` changes), and whole lines the server writes.
+#[test]
+fn site_journal_search_text_is_the_desks_to_the_letter() {
+    use forfaits_core::store::audit::search_text;
+    let url = site_url();
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let letters = forfaits_core::site::folded_letters();
+    assert!(letters.len() > 2000, "{}", letters.len());
+    let typed: Vec<String> = letters.iter().map(|(l, _)| l.to_string()).collect();
+    let rows = c
+        .query(
+            "SELECT l, forfaits_plier(l) FROM unnest($1::text[]) AS l",
+            &[&typed],
+        )
+        .unwrap();
+    let differ: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+        .filter(|(l, server)| *server != forfaits_core::text::fold(l))
+        .map(|(l, server)| {
+            (
+                format!("U+{:04X}", l.chars().next().unwrap() as u32),
+                server,
+                forfaits_core::text::fold(&l),
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} letters differ: {:?}",
+        differ.len(),
+        &differ[..differ.len().min(20)]
+    );
+    for (action, matricule, name, details) in [
+        (
+            "Recharge",
+            Some("10000000023757"),
+            Some("Hédi BEN Salah"),
+            "+10,000 ; motif : Dépôt d'ÉTÉ",
+        ),
+        ("Import des tarifs", None, None, "TARIFS.csv"),
+        (
+            "Débit",
+            Some("10000000000000"),
+            Some("ﻣﺤﻤﺪ ŒUVRE Straße مُحَمَّد"),
+            "",
+        ),
+        (
+            "Suppression",
+            Some("10000000000000"),
+            Some("A\u{301}ngel İstanbul"),
+            "x",
+        ),
+    ] {
+        let server: String = c
+            .query_one(
+                "INSERT INTO audit (at, operator, action, matricule, name, details)
+                 VALUES (0, 'Guichet_2', $1, $2, $3, $4) RETURNING search",
+                &[&action, &matricule, &name, &details],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            server,
+            search_text(action, matricule, name, details, "Guichet_2")
+        );
+    }
+}
+
+/// `site init` on a site of schema 7 gives the Journal's lines already written their search
+/// text, whoever wrote them (the operators are kept: no trigger runs on the rewrite).
+#[test]
+fn site_init_brings_a_schema_7_journal_to_its_search_text() {
+    let url = site_url();
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute(
+        "ALTER TABLE audit DROP COLUMN search; DELETE FROM schema_version WHERE version = 8;
+         INSERT INTO audit (at, operator, action, name, details)
+             SELECT i, 'Guichet_' || i % 3, 'Recharge', 'Hélène Haddad', 'motif : ' || i
+             FROM generate_series(1, 20000) AS i;",
+    )
+    .unwrap();
+    let done = forfaits_core::site::init(&url).unwrap();
+    assert_eq!((done.before, done.version), (Some(7), 8));
+    let site = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
+    let f = AuditFilter {
+        texte: "HELENE HADDAD".into(),
+        limite: Some(5000),
+        ..Default::default()
+    };
+    let lines = site.audit_entries(&f).unwrap();
+    assert_eq!(lines.len(), 5000);
+    assert_eq!(lines[0].operateur, "Guichet_2", "20000 % 3");
 }
 
 #[test]

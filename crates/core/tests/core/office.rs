@@ -3,8 +3,12 @@
 
 use crate::common::*;
 use calamine::{Data, Reader};
+use forfaits_core::domain::Money;
 use forfaits_core::export::{export_users, export_users_to_file, ExportFormat, ExportOptions};
 use forfaits_core::import::{import_users, ImportOptions, ImportReport};
+use forfaits_core::prelude::*;
+use forfaits_core::store::audit::AuditFilter;
+use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::{Error, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -577,6 +581,47 @@ fn arabic_spellings_find_the_same_person_and_french_still_folds() {
     assert!(report.ok(), "{:?}", report.problemes);
 }
 
+/// Takes a base back to `version` as far as what later versions changed can be undone here:
+/// the Journal's search text (schema 8) dropped, and the version said.
+fn as_schema(c: &rusqlite::Connection, version: i64) {
+    c.execute_batch("ALTER TABLE audit DROP COLUMN search")
+        .unwrap();
+    c.pragma_update(None, "user_version", version).unwrap();
+}
+
+#[test]
+fn a_journal_written_before_its_search_text_is_searched_folded_when_opened() {
+    let (db, mut s) = base();
+    let id = s.account_by_matricule("10000000015838").unwrap().id;
+    s.manual_movement(id, MovementKind::Recharge, Money(2_000), "إيداع الأسرة")
+        .unwrap();
+    drop(s);
+    as_schema(&rusqlite::Connection::open(&db.path).unwrap(), 7);
+    let s = Store::open(&db.path).unwrap();
+    let found = |typed: &str| -> Vec<String> {
+        let f = AuditFilter {
+            texte: typed.into(),
+            ..Default::default()
+        };
+        let lines = s.audit_entries(&f).unwrap().into_iter();
+        lines
+            .map(|e| format!("{} {}", e.action, e.nom.unwrap_or_default()))
+            .collect()
+    };
+    assert_eq!(found("ايداع الاسره"), ["Recharge Éléonore Ben Saïd"]);
+    assert_eq!(
+        found("ELEONORE BEN SAID"),
+        [
+            "Recharge Éléonore Ben Saïd",
+            "Création du compte Éléonore Ben Saïd"
+        ]
+    );
+    assert_eq!(
+        s.file_schema_version().unwrap(),
+        forfaits_core::store::schema_version() as i64
+    );
+}
+
 #[test]
 fn a_base_indexed_with_the_old_folding_is_reindexed_when_opened() {
     let (db, s) = base();
@@ -593,10 +638,7 @@ fn a_base_indexed_with_the_old_folding_is_reindexed_when_opened() {
             [],
         )
         .unwrap();
-        let v: i64 = c
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
-        c.pragma_update(None, "user_version", v - 1).unwrap();
+        as_schema(&c, 6);
     }
     assert!(expected.is_empty());
     let s = Store::open(&db.path).unwrap();
