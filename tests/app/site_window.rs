@@ -245,20 +245,25 @@ async fn a_window_and_the_command_line_on_one_site() {
     w.js("window.dispatchEvent(new Event('focus'))", vec![])
         .await;
     w.wait_text(".mini-grid tbody", "lot 56").await;
-    w.click_text("#panneau button", "Afficher plus").await;
-    wait_for(10, "la seconde page", || async {
-        (rows().await > 50).then_some(())
-    })
-    .await;
-    let shown = rows().await;
-
-    // Another desk credits the same account from the command line: the open panel shows it
-    // when the window comes back to the front, as many rows as before.
+    // Another desk credits the same account from the command line meanwhile: the second page
+    // goes on below the last row shown, repeating none.
     let o = desk(
         &caisse,
         &["balance", m, "credit", "1", "--reason", "guichet 2"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    w.click_text("#panneau button", "Afficher plus").await;
+    wait_for(10, "la seconde page", || async {
+        (rows().await > 50).then_some(())
+    })
+    .await;
+    let texts = w.texts("#panneau .mini-grid tbody tr").await;
+    let distinct: std::collections::HashSet<_> = texts.iter().collect();
+    assert_eq!((texts.len(), distinct.len()), (57, 57), "{texts:?}");
+    let shown = rows().await;
+
+    // The open panel shows the other desk's credit when the window comes back to the front, as
+    // many rows as before.
     w.js("window.dispatchEvent(new Event('focus'))", vec![])
         .await;
     w.wait_text(".big-balance", "13,500").await;
@@ -538,7 +543,7 @@ mod desk_commands {
         let list = call(
             &w,
             "lister_mouvements",
-            json!({ "id": id, "limite": 10, "decalage": 0 }),
+            json!({ "id": id, "limite": 10, "apres": null }),
         )
         .unwrap();
         assert_eq!(
@@ -850,7 +855,7 @@ mod desk_commands {
 
         let id: i64 = id.parse().unwrap();
         let asked =
-            json!({ "id": id, "periode": { "du": "", "au": "" }, "limite": 50, "decalage": 0 });
+            json!({ "id": id, "periode": { "du": "", "au": "" }, "limite": 50, "apres": null });
         let calls = call(&w, "historique_appels", asked.clone()).unwrap();
         let loaded = value(&format!(
             "SELECT count(*) FROM calls WHERE account_id = {id}"
@@ -916,7 +921,7 @@ mod desk_commands {
             cluster().value(&name, "SELECT count(*) FROM blocked_numbers"),
             "0"
         );
-        let asked = json!({ "id": 1, "periode": {}, "limite": 5, "decalage": 0 });
+        let asked = json!({ "id": 1, "periode": {}, "limite": 5, "apres": null });
         let e = call(&w, "historique_appels", asked.clone()).unwrap_err();
         assert!(
             said(&e)

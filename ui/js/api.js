@@ -61,7 +61,7 @@ export const api = {
   remettreDureeZero: call("remettre_duree_zero", "id"),
   supprimerCompte: call("supprimer_compte", "id"),
 
-  mouvements: call("lister_mouvements", "id limite decalage"),
+  mouvements: call("lister_mouvements", "id limite apres"),
   apercuMouvement: call("apercu_mouvement", "id type montant"),
   saisirMouvement: call("saisir_mouvement", "id type montant motif confirme", { confirme: false }),
 
@@ -76,8 +76,8 @@ export const api = {
   enregistrerRapport: call("enregistrer_rapport_erreurs", "jeton"),
   exporterUtilisateurs: call("exporter_utilisateurs", "jeton format separateur"),
 
-  historique: call("historique_appels", "id periode limite decalage"),
-  demandesAppel: call("demandes_appel", "id periode limite decalage"),
+  historique: call("historique_appels", "id periode limite apres"),
+  demandesAppel: call("demandes_appel", "id periode limite apres"),
   exporterHistorique: call("exporter_historique", "id periode jeton"),
   /** The preview; its `jeton` loads the same file. */
   analyserAppels: call("analyser_appels", "jeton colonne"),

@@ -103,8 +103,8 @@ export function openBalance(account, onChanged) {
   const movements = pager({
     page: PAGE,
     rows,
-    fetch: async (from, n) => {
-      const r = await api.mouvements(a.id, n, from);
+    fetch: async (after, n) => {
+      const r = await api.mouvements(a.id, n, after);
       reserve = r.reserve;
       showReserve();
       return { items: r.mouvements, total: r.total };

@@ -24,7 +24,7 @@ function pagedList({ id, headers, numeric, fetch, row, counted, empty }) {
     page: PAGE,
     rows,
     row,
-    fetch: (from, n) => fetch(period, n, from),
+    fetch: (after, n) => fetch(period, n, after),
     foot: (r, loaded) => {
       if (r === null) count.textContent = "";
       else if (!r.total) count.textContent = empty;
@@ -102,8 +102,8 @@ export function openHistory(account) {
     id: "table-historique",
     headers: ["Date", "Numéro", "Touche", "Durée", "Coût", "Solde après", "Statut", ""],
     numeric: [0, 2, 3, 4, 5],
-    fetch: async (p, n, from) => {
-      const r = await api.historique(a.id, p, n, from);
+    fetch: async (p, n, after) => {
+      const r = await api.historique(a.id, p, n, after);
       return { ...r, items: r.appels };
     },
     row: callRow,
@@ -114,8 +114,8 @@ export function openHistory(account) {
     id: "table-demandes",
     headers: ["Date", "Demande", "Numéro", "Décision", "Réservé", "Suivi"],
     numeric: [0, 4],
-    fetch: async (p, n, from) => {
-      const r = await api.demandesAppel(a.id, p, n, from);
+    fetch: async (p, n, after) => {
+      const r = await api.demandesAppel(a.id, p, n, after);
       return { ...r, items: r.demandes };
     },
     row: attemptRow,

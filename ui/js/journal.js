@@ -16,7 +16,7 @@ export function renderJournal(host) {
   const { more, load } = pager({
     page: PAGE,
     rows,
-    fetch: async (from, n) => ({ items: await api.journal({ texte: filter.value, limite: n, decalage: from }), total: null }),
+    fetch: async (after, n) => ({ items: await api.journal({ texte: filter.value, limite: n, apres: after }), total: null }),
     row: (e) => el("tr", {},
       el("td", { class: "num" }, dateTime(e.date)),
       el("td", {}, e.operateur),

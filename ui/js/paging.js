@@ -5,7 +5,9 @@ import { clear, el } from "./dom.js";
 import { button, isFieldsError } from "./ui.js";
 
 /**
- * `fetch(from, n)` answers `{ items, total }`; `total` is null when the source does not count
+ * `fetch(after, n)` answers `{ items, total }`: `n` items below the item whose id is `after`
+ * (the last shown; null for the newest), so that a row written meanwhile neither comes twice
+ * nor pushes one out of sight, as an offset would; `total` is null when the source does not count
  * (then a full page means there may be more). `row(item)` makes a `<tr>` for `rows`;
  * `foot(r, loaded)` writes the footer, with `r === null` once a load failed: the table then
  * holds one row saying why (unless fields were refused, which the caller shows under them), so
@@ -17,6 +19,7 @@ import { button, isFieldsError } from "./ui.js";
 export function pager({ page, fetch, row, rows, foot }) {
   const more = button("Afficher plus", { onclick: () => load(false).catch(() => {}) });
   let loaded = 0;
+  let after = null; // the id of the last row shown
   let gen = 0;
   let resetting = false; // a new filter's first page is on its way: no more of the old one
   const load = async (reset, n = page) => {
@@ -24,7 +27,7 @@ export function pager({ page, fetch, row, rows, foot }) {
     const g = ++gen;
     resetting = reset;
     try {
-      const r = await fetch(reset ? 0 : loaded, n);
+      const r = await fetch(reset ? null : after, n);
       if (g !== gen) return null;
       resetting = false;
       if (reset) {
@@ -32,6 +35,7 @@ export function pager({ page, fetch, row, rows, foot }) {
         clear(rows);
       }
       loaded += r.items.length;
+      if (r.items.length) after = r.items[r.items.length - 1].id;
       for (const x of r.items) rows.append(row(x));
       more.hidden = r.total === null ? r.items.length < n : loaded >= r.total;
       foot(r, loaded);
@@ -41,6 +45,7 @@ export function pager({ page, fetch, row, rows, foot }) {
       resetting = false;
       // A failed load shows nothing rather than the rows of the previous request.
       loaded = 0;
+      after = null;
       clear(rows);
       // A refused filter (a period typed wrong) is said under its field by the caller.
       if (!isFieldsError(err)) {

@@ -704,7 +704,7 @@ mod both_stores {
         db.with(|base| {
             let a = base.account_by_matricule(LOTFI).unwrap();
             assert_eq!(a.used_seconds, 100);
-            let moves = base.movements(a.id, 10, 0).unwrap();
+            let moves = base.movements(a.id, Page::first(10)).unwrap();
             assert_eq!(moves[0].montant, -306);
             assert_eq!(moves[0].libelle, "Appel");
             let report = base.check().unwrap();
@@ -807,7 +807,10 @@ mod both_stores {
         assert_eq!(granted, 1);
         let (held, attempts) = db.with(|base| {
             let a = base.account_by_matricule(LOTFI).unwrap();
-            (a.balance, base.movements(a.id, 10, 0).unwrap().len())
+            (
+                a.balance,
+                base.movements(a.id, Page::first(10)).unwrap().len(),
+            )
         });
         assert_eq!((held, attempts), (2_000, 1), "holds are not movements");
         site.stop().await;

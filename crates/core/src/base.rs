@@ -196,8 +196,9 @@ impl Base {
         both!(self, s => s.delete_account(id))
     }
 
-    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
-        both!(self, s => s.movements(account_id, limit, offset))
+    /// A page of an account's movements, newest first.
+    pub fn movements(&self, account_id: i64, page: crate::page::Page) -> Result<Vec<Movement>> {
+        both!(self, s => s.movements(account_id, page))
     }
 
     /// The Journal, newest first.

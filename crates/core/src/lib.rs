@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod fr;
 pub mod import;
+pub mod page;
 pub mod print;
 pub mod rating;
 pub mod rules;
@@ -35,6 +36,7 @@ pub mod prelude {
     pub use crate::control::AttemptHistory;
     pub use crate::desk::Desk;
     pub use crate::export::AccountSource;
+    pub use crate::page::Page;
     pub use crate::rules::numbers::NumberStore;
     pub use crate::rules::AccountRules;
 }

@@ -2,6 +2,7 @@
 
 use super::view::AccountView;
 use forfaits_core::domain::Money;
+use forfaits_core::page::Page;
 use forfaits_core::store::ledger::{parse_amount, Movement, MovementKind, MovementPreview};
 use forfaits_core::{Base, Error};
 use serde::Serialize;
@@ -15,10 +16,16 @@ pub struct Movements {
 }
 
 impl Movements {
-    fn of(s: &mut Base, id: i64, limite: u32, decalage: u64) -> Result<Movements, Error> {
+    fn of(s: &mut Base, id: i64, limite: u32, apres: Option<i64>) -> Result<Movements, Error> {
         Ok(Movements {
             total: s.count_movements(id)?,
-            mouvements: s.movements(id, limite, decalage)?,
+            mouvements: s.movements(
+                id,
+                Page {
+                    limit: limite,
+                    after: apres,
+                },
+            )?,
             reserve: s.reserved_amount(id, forfaits_core::store::now())?,
         })
     }
@@ -53,8 +60,10 @@ fn record(
 }
 
 window_commands! {
-    lister_mouvements(id: i64, limite: u32, decalage: u64) -> Movements {
-        with_base(|s| Movements::of(s, id, limite, decalage))
+    /// A page of the account's movements, newest first, below the movement `apres` (the last
+    /// shown).
+    lister_mouvements(id: i64, limite: u32, apres: Option<i64>) -> Movements {
+        with_base(|s| Movements::of(s, id, limite, apres))
     }
 
     /// What the movement would do (the button's label, the confirmation), without saving it.

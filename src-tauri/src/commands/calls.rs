@@ -9,6 +9,7 @@ use forfaits_core::calls::history::{CallView, Period};
 use forfaits_core::calls::{CallsOptions, CallsReport, MatchBy};
 use forfaits_core::control::{Attempt, AttemptCounts};
 use forfaits_core::dates::PeriodText;
+use forfaits_core::page::Page;
 use forfaits_core::rating::Tariff;
 use forfaits_core::sheet::{content, SheetContent};
 use forfaits_core::store::{default_db_path, folders, now};
@@ -57,14 +58,15 @@ impl From<(AttemptCounts, Vec<Attempt>)> for Attempts {
 }
 
 window_commands! {
-    historique_appels(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> History {
-        with_base(|s| Ok(s.calls(id, period(&periode)?, limite, decalage)?.into()))
+    /// A page of the period's calls, newest first, below the call `apres` (the last shown).
+    historique_appels(id: i64, periode: PeriodText, limite: u32, apres: Option<i64>) -> History {
+        with_base(|s| Ok(s.calls(id, period(&periode)?, Page { limit: limite, after: apres })?.into()))
     }
 
     /// The call attempts of the same period (« Demandes d'appel »): what the telephony server
     /// asked and what Forfaits answered, newest first.
-    demandes_appel(id: i64, periode: PeriodText, limite: u32, decalage: u64) -> Attempts {
-        with_base(|s| Ok(s.attempts_in(id, period(&periode)?, limite, decalage, now())?.into()))
+    demandes_appel(id: i64, periode: PeriodText, limite: u32, apres: Option<i64>) -> Attempts {
+        with_base(|s| Ok(s.attempts_in(id, period(&periode)?, Page { limit: limite, after: apres }, now())?.into()))
     }
 
     /// Writes the period's calls to the file chosen in the save dialog (`jeton`).

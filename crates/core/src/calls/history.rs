@@ -7,7 +7,7 @@ use crate::dates::local;
 use crate::domain::{format_duration, Money};
 use crate::error::{Error, Result};
 use crate::export::phone_cell;
-use crate::store::accounts::MAX_PAGE;
+use crate::page::Page;
 use crate::store::audit::JournalLine;
 use crate::store::shared::{in_period, Get, Lite, Param, Queries, Row};
 use crate::store::{Sql, Store};
@@ -59,9 +59,13 @@ const CALLS: &str = concat!(
 
 static COUNT: LazyLock<Sql> =
     LazyLock::new(|| Sql::made(format!("SELECT count(*) FROM ({CALLS}) n")));
+/// `$5`: the last call shown (`NULL` for the newest); the page goes on below it in the list's
+/// order, so that a call loaded meanwhile neither repeats a row nor hides one.
 static PAGE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::made(format!(
-        "{CALLS} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5"
+        "{CALLS} AND NOT EXISTS (SELECT 1 FROM calls shown WHERE shown.id = $5
+                                 AND (calls.started_at, calls.id) >= (shown.started_at, shown.id))
+         ORDER BY started_at DESC, id DESC LIMIT $4"
     ))
 });
 static OLDEST_FIRST: LazyLock<Sql> =
@@ -100,17 +104,15 @@ pub(crate) fn calls_page(
     q: &mut impl Queries,
     id: i64,
     p: Period,
-    limit: u32,
-    offset: u64,
+    page: Page,
 ) -> Result<(u64, Vec<CallView>)> {
     let total: i64 = q.value(&COUNT, &[&id, &p.depuis, &p.jusqua])?;
-    let limit = i64::from(limit.clamp(1, MAX_PAGE));
     let page = [
         &id as &dyn Param,
         &p.depuis,
         &p.jusqua,
-        &limit,
-        &(offset as i64),
+        &page.size(),
+        &page.after,
     ];
     Ok((total as u64, q.rows(&PAGE, &page)?))
 }
@@ -142,9 +144,9 @@ pub const HISTORY_HEADER: [&str; 9] = [
 
 /// An account's calls as each store reads them; the CSV and its Journal's line written once.
 pub trait CallHistory: Basics {
-    /// Calls of the account `id` in the period, newest first (at most [`MAX_PAGE`] at a time),
-    /// with the total count.
-    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)>;
+    /// A page of the calls of the account `id` in the period, newest first, with the period's
+    /// count.
+    fn calls(&self, id: i64, p: Period, page: Page) -> Result<(u64, Vec<CallView>)>;
     /// Each call of the account `id` in the period, oldest first.
     fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()>;
 
@@ -173,8 +175,8 @@ pub trait CallHistory: Basics {
 }
 
 impl CallHistory for Store {
-    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
-        calls_page(&mut Lite(&self.conn), id, p, limit, offset)
+    fn calls(&self, id: i64, p: Period, page: Page) -> Result<(u64, Vec<CallView>)> {
+        calls_page(&mut Lite(&self.conn), id, p, page)
     }
 
     fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {

@@ -4,6 +4,7 @@
 use super::{format_granted, Refusal};
 use crate::calls::history::Period;
 use crate::error::Result;
+use crate::page::Page;
 use crate::store::shared::{in_period, Lite, Queries};
 use crate::store::{Sql, Store};
 use serde::Serialize;
@@ -95,13 +96,16 @@ static COUNTS: LazyLock<Sql> = LazyLock::new(|| {
     ))
 });
 
-/// A page of the period's attempts, newest first (`$4` and `$5`: the page).
+/// A page of the period's attempts, newest first (`$4`: its size; `$5`: the last attempt shown,
+/// below which it goes on, as the calls' history does).
 static PAGE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::made(format!(
         "SELECT id, at, uniqueid, asked, number, key_index, decision, limit_ms, reserved,
                 settled_at IS NOT NULL, coalesce(expires_at, 0)
          FROM call_attempts WHERE {ATTEMPTS_WHERE}
-         ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5"
+           AND NOT EXISTS (SELECT 1 FROM call_attempts shown WHERE shown.id = $5
+                           AND (call_attempts.at, call_attempts.id) >= (shown.at, shown.id))
+         ORDER BY at DESC, id DESC LIMIT $4"
     ))
 });
 
@@ -121,9 +125,12 @@ pub(crate) fn attempt_rows(
     q: &mut impl Queries,
     id: i64,
     p: Period,
-    (limit, offset): (i64, i64),
+    page: Page,
 ) -> Result<Vec<AttemptRow>> {
-    q.rows(&PAGE, &[&id, &p.depuis, &p.jusqua, &limit, &offset])
+    q.rows(
+        &PAGE,
+        &[&id, &p.depuis, &p.jusqua, &page.size(), &page.after],
+    )
 }
 
 /// « Demandes d'appel »: what each store answers, and the page made of it once.
@@ -131,13 +138,13 @@ pub trait AttemptHistory {
     /// The counts of [`COUNTS`] for the account, the period and `now`.
     fn attempt_counts(&self, account_id: i64, period: Period, now: i64) -> Result<[i64; 3]>;
 
-    /// The rows of [`PAGE`]; `page`: how many at most, and after how many.
-    fn attempt_rows(&self, id: i64, period: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>>;
+    /// The rows of [`PAGE`].
+    fn attempt_rows(&self, id: i64, period: Period, page: Page) -> Result<Vec<AttemptRow>>;
 
     /// The newest attempts of an account first.
     fn attempts(&self, account_id: i64, limit: u32, now: i64) -> Result<Vec<Attempt>> {
         Ok(self
-            .attempts_in(account_id, Period::default(), limit, 0, now)?
+            .attempts_in(account_id, Period::default(), Page::first(limit), now)?
             .1)
     }
 
@@ -147,14 +154,11 @@ pub trait AttemptHistory {
         &self,
         account_id: i64,
         period: Period,
-        limit: u32,
-        offset: u64,
+        page: Page,
         now: i64,
     ) -> Result<(AttemptCounts, Vec<Attempt>)> {
         let [total, refused, open] = self.attempt_counts(account_id, period, now)?;
-        let limit = i64::from(limit.min(crate::store::accounts::MAX_PAGE));
-        let offset = offset.min(i64::MAX as u64) as i64;
-        let rows = self.attempt_rows(account_id, period, (limit, offset))?;
+        let rows = self.attempt_rows(account_id, period, page)?;
         let counts = AttemptCounts {
             total: total as u64,
             refused: refused as u64,
@@ -170,7 +174,7 @@ impl AttemptHistory for Store {
         attempt_counts(&mut Lite(&self.conn), account_id, p, now)
     }
 
-    fn attempt_rows(&self, id: i64, p: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>> {
+    fn attempt_rows(&self, id: i64, p: Period, page: Page) -> Result<Vec<AttemptRow>> {
         attempt_rows(&mut Lite(&self.conn), id, p, page)
     }
 }

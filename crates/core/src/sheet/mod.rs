@@ -15,6 +15,7 @@ use crate::dates;
 use crate::domain::state::switch_label;
 use crate::domain::{format_duration, Account, Money, KEYS};
 use crate::error::{Error, Result};
+use crate::page::Page;
 use crate::store::ledger::Movement;
 use crate::store::Settings;
 use printpdf::{
@@ -60,7 +61,7 @@ impl Sheet {
     pub fn of(base: &crate::Base, account_id: i64) -> Result<Sheet> {
         Ok(Sheet {
             account: base.get_account(account_id)?,
-            movements: base.movements(account_id, MAX_MOVEMENTS as u32, 0)?,
+            movements: base.movements(account_id, Page::first(MAX_MOVEMENTS as u32))?,
             settings: base.settings()?,
             printed_at: crate::store::now(),
         })

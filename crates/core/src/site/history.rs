@@ -5,11 +5,11 @@ use super::SiteStore;
 use crate::calls::history::{calls_page, each_call, CallHistory, CallView, EachCall, Period};
 use crate::control::attempts::{attempt_counts, attempt_rows, AttemptHistory, AttemptRow};
 use crate::error::Result;
+use crate::page::Page;
 
 impl CallHistory for SiteStore {
-    fn calls(&self, id: i64, p: Period, limit: u32, offset: u64) -> Result<(u64, Vec<CallView>)> {
-        calls_page(&mut *self.client.borrow_mut(), id, p, limit, offset)
-            .map_err(self.refused(READ_CALLS))
+    fn calls(&self, id: i64, p: Period, page: Page) -> Result<(u64, Vec<CallView>)> {
+        calls_page(&mut *self.client.borrow_mut(), id, p, page).map_err(self.refused(READ_CALLS))
     }
 
     fn each_call(&self, id: i64, p: Period, f: &mut EachCall<'_>) -> Result<()> {
@@ -24,7 +24,7 @@ impl AttemptHistory for SiteStore {
             .map_err(self.refused(READ_ATTEMPTS))
     }
 
-    fn attempt_rows(&self, id: i64, p: Period, page: (i64, i64)) -> Result<Vec<AttemptRow>> {
+    fn attempt_rows(&self, id: i64, p: Period, page: Page) -> Result<Vec<AttemptRow>> {
         attempt_rows(&mut *self.client.borrow_mut(), id, p, page)
             .map_err(self.refused(READ_ATTEMPTS))
     }

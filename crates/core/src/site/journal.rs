@@ -7,13 +7,12 @@ use crate::store::audit::{AuditEntry, AuditFilter, AUDIT_PAGE};
 impl SiteStore {
     /// Newest first.
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let (limit, offset) = f.page();
         let rows = self
             .client
             .borrow_mut()
             .query(
                 AUDIT_PAGE,
-                &[&f.pattern(), &f.depuis, &f.jusqua, &limit, &offset],
+                &[&f.pattern(), &f.depuis, &f.jusqua, &f.limit(), &f.apres],
             )
             .map_err(self.refusal("lire le Journal"))?;
         rows.iter()

@@ -50,8 +50,8 @@ impl SiteStore {
         Ok(m.saved(row.get(0), row.get(1), after, &operator))
     }
 
-    /// Movements of an account, newest first.
-    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
-        crate::store::ledger::movements(&mut *self.client.borrow_mut(), account_id, limit, offset)
+    /// A page of an account's movements, newest first.
+    pub fn movements(&self, account_id: i64, page: crate::page::Page) -> Result<Vec<Movement>> {
+        crate::store::ledger::movements(&mut *self.client.borrow_mut(), account_id, page)
     }
 }

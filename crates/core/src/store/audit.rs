@@ -130,19 +130,20 @@ pub struct AuditFilter {
     pub jusqua: Option<i64>,
     #[serde(default)]
     pub limite: Option<u32>,
+    /// The last line shown: the page goes on below it (`None`: the newest lines).
     #[serde(default)]
-    pub decalage: Option<u32>,
+    pub apres: Option<i64>,
 }
 
 /// A page of the Journal, newest first, in one text for both stores: `$1` the words searched,
-/// folded (`%…%`), `$2`..`$3` the period, `$4` and `$5` the page.
+/// folded (`%…%`), `$2`..`$3` the period, `$4` the page's size, `$5` the last line shown.
 pub(crate) const AUDIT_PAGE: &str = concat!(
     "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
      FROM audit
-     WHERE ($1 = '%%' OR search LIKE $1)
+     WHERE ($1 = '%%' OR search LIKE $1) AND id < coalesce($5, 9223372036854775807)
        AND ",
     in_period!("at"),
-    " ORDER BY id DESC LIMIT $4 OFFSET $5"
+    " ORDER BY id DESC LIMIT $4"
 );
 
 impl AuditFilter {
@@ -153,21 +154,19 @@ impl AuditFilter {
         format!("%{}%", crate::text::fold(&words))
     }
 
-    /// The page asked: 200 lines by default, 5,000 at most.
-    pub(crate) fn page(&self) -> (i64, i64) {
-        let limit = self.limite.unwrap_or(200).min(5000);
-        (i64::from(limit), i64::from(self.decalage.unwrap_or(0)))
+    /// The page's size: 200 lines by default, 5,000 at most.
+    pub(crate) fn limit(&self) -> i64 {
+        i64::from(self.limite.unwrap_or(200).min(5000))
     }
 }
 
 impl Store {
     /// Newest first.
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let (limit, offset) = f.page();
         let mut stmt = self.conn.prepare(&super::sqlite(AUDIT_PAGE))?;
         rows::all(
             &mut stmt,
-            params![f.pattern(), f.depuis, f.jusqua, limit, offset],
+            params![f.pattern(), f.depuis, f.jusqua, f.limit(), f.apres],
         )
     }
 }

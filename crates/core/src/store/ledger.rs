@@ -7,7 +7,7 @@ use super::{now, Sql, Store};
 use crate::desk::TypedMovement;
 use crate::domain::{AccountDraft, Currency, Field, FieldError, Money};
 use crate::error::{Error, Result};
-use crate::store::accounts::MAX_PAGE;
+use crate::page::Page;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -99,22 +99,23 @@ impl Row for Movement {
     }
 }
 
+/// `$3`: the last movement shown (`NULL` for the newest): the next page starts below it, so a
+/// movement written meanwhile neither repeats a row nor hides one, as an offset would.
 static MOVEMENTS_PAGE: Sql = Sql::new(
     "SELECT id, at, kind, amount, balance_after, reason, operator FROM movements
-     WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+     WHERE account_id = $1 AND id < coalesce($3, 9223372036854775807)
+     ORDER BY id DESC LIMIT $2",
 );
 static BALANCE: Sql = Sql::new("SELECT balance FROM accounts WHERE id = $1");
 static MOVEMENT_COUNT: Sql = Sql::new("SELECT count(*) FROM movements WHERE account_id = $1");
 
-/// Movements of an account, newest first; at most [`MAX_PAGE`] at a time. On either store.
+/// A page of an account's movements, newest first. On either store.
 pub(crate) fn movements(
     q: &mut impl Queries,
     account_id: i64,
-    limit: u32,
-    offset: u64,
+    page: Page,
 ) -> Result<Vec<Movement>> {
-    let limit = i64::from(limit.clamp(1, MAX_PAGE));
-    q.rows(&MOVEMENTS_PAGE, &[&account_id, &limit, &(offset as i64)])
+    q.rows(&MOVEMENTS_PAGE, &[&account_id, &page.size(), &page.after])
 }
 
 /// The account's balance, on either store.
@@ -404,8 +405,8 @@ impl crate::desk::Desk for Store {
 }
 
 impl Store {
-    /// Movements of an account, newest first; at most [`MAX_PAGE`] at a time.
-    pub fn movements(&self, account_id: i64, limit: u32, offset: u64) -> Result<Vec<Movement>> {
-        movements(&mut Lite(&self.conn), account_id, limit, offset)
+    /// A page of an account's movements, newest first.
+    pub fn movements(&self, account_id: i64, page: Page) -> Result<Vec<Movement>> {
+        movements(&mut Lite(&self.conn), account_id, page)
     }
 }

@@ -8,6 +8,7 @@ use crate::common::{fixture, names_on, search};
 use forfaits_core::domain::{AccountForm, Money};
 use forfaits_core::export::{export_users, ExportFormat, ExportOptions};
 use forfaits_core::import::ImportOptions;
+use forfaits_core::page::Page;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
 use forfaits_core::store::audit::AuditFilter;
 use forfaits_core::store::ledger::MovementKind;
@@ -209,7 +210,7 @@ on_both_stores! {
         let missing_reason = base.manual_movement(id, MovementKind::Debit, Money(1), " ").unwrap_err();
         assert!(matches!(missing_reason, Error::Fields(_)));
         assert_eq!(base.get_account(id).unwrap().balance, 10_000);
-        let moves = base.movements(id, 10, 0).unwrap();
+        let moves = base.movements(id, Page::first(10)).unwrap();
         assert_eq!(moves.iter().map(|m| m.montant).collect::<Vec<_>>(), [-500, -2_000, 12_500]);
         assert_eq!(moves[0].operateur, base.operator());
         let report = base.check().unwrap();
@@ -311,6 +312,42 @@ on_both_stores! {
         let everything = found("").len();
         assert!(everything >= 3, "{everything}");
         assert_eq!(found(&base.operator().to_uppercase()).len(), everything, "the operator");
+    };
+
+    a_row_written_between_two_pages_neither_repeats_nor_hides_one => |mut base: Base| {
+        sample(&mut base);
+        base.import_tariffs(&fixture("tariffs-sample.csv"), false).unwrap();
+        let id = base.account_by_matricule("10000000023757").unwrap().id;
+        for n in 1..=3 {
+            base.manual_movement(id, MovementKind::Recharge, Money(n * 100), &format!("dépôt {n}")).unwrap();
+        }
+        let first = base.movements(id, Page::first(2)).unwrap();
+        let journal = |base: &Base, apres| {
+            let f = AuditFilter { texte: "depot".into(), limite: Some(2), apres, ..Default::default() };
+            base.audit_entries(&f).unwrap()
+        };
+        let first_lines = journal(&base, None);
+        base.manual_movement(id, MovementKind::Recharge, Money(400), "dépôt 4").unwrap();
+        let second = base.movements(id, Page::below(first[1].id, 2)).unwrap();
+        let reasons: Vec<_> = first.iter().chain(&second[..1]).map(|m| m.motif.as_str()).collect();
+        assert_eq!(reasons, ["dépôt 3", "dépôt 2", "dépôt 1"]);
+        let second_lines = journal(&base, Some(first_lines[1].id));
+        let lines: Vec<_> = first_lines.iter().chain(&second_lines).map(|l| l.details.rsplit(' ').next().unwrap()).collect();
+        assert_eq!(lines, ["3", "2", "1"]);
+
+        // Calls: a load between two pages adds a newer call.
+        base.load_calls(&fixture("Master-sample.csv"), Default::default(), &mut |_| Ok(())).unwrap();
+        let lotfi = base.account_by_matricule("10000000000000").unwrap().id;
+        let page = |base: &Base, after| base.calls(lotfi, Default::default(), Page { limit: 2, after }).unwrap().1;
+        let first = page(&base, None);
+        let dir = tempfile::tempdir().unwrap();
+        let later = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap().lines().next().unwrap()
+            .replace("2026-11-20 09:0", "2026-11-20 19:0").replace("1763629200.1", "1763665200.9");
+        base.load_calls(&crate::common::write_file(dir.path(), "Master.csv", later), Default::default(), &mut |_| Ok(())).unwrap();
+        let (total, second) = base.calls(lotfi, Default::default(), Page::below(first[1].id, 2)).unwrap();
+        let dates: Vec<i64> = first.iter().chain(&second).map(|c| c.date).collect();
+        assert_eq!((total, dates.len()), (4, 3), "{dates:?}");
+        assert!(dates.windows(2).all(|w| w[0] > w[1]), "newest first, each once: {dates:?}");
     };
 
     a_complet_export_imported_again_says_which_columns_it_leaves => |mut base: Base| {

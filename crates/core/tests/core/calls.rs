@@ -37,7 +37,9 @@ fn sample_records_are_rated_debited_counted_and_flagged() {
         "dropped by exactly 0,690 TND (510 + 180 millimes)"
     );
     assert_eq!(first.used_seconds, 241);
-    let (total, calls) = s.calls(first.id, Period::default(), 100, 0).unwrap();
+    let (total, calls) = s
+        .calls(first.id, Period::default(), Page::first(100))
+        .unwrap();
     assert_eq!(total, 3);
     let to_fixe = calls.iter().find(|c| c.numero == "71234567").unwrap();
     assert!(to_fixe.hors_touches, "71234567 is not among its keys");
@@ -57,7 +59,7 @@ fn sample_records_are_rated_debited_counted_and_flagged() {
     let second = s.account_by_matricule("10000000007919").unwrap();
     assert_eq!(second.balance, -144);
     assert_eq!(second.used_seconds, 45);
-    let m = s.movements(second.id, 10, 0).unwrap();
+    let m = s.movements(second.id, Page::first(10)).unwrap();
     assert_eq!(m[0].libelle, "Appel");
     assert_eq!(m[0].montant, -144);
     assert!(s.check().unwrap().ok());
@@ -220,7 +222,7 @@ fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
     assert_eq!(r.appels_factures, 600, "{:?}", r.erreurs);
     for (k, code) in codes.iter().enumerate() {
         let a = s.account_by_matricule(matricules[k]).unwrap();
-        let mut moves = s.movements(a.id, 1000, 0).unwrap();
+        let mut moves = s.movements(a.id, Page::first(1000)).unwrap();
         moves.reverse();
         let calls: Vec<_> = moves
             .iter()
@@ -252,9 +254,19 @@ fn foreign_keys_are_enforced_again_after_a_load_and_after_a_refused_one() {
     load(&mut s, &fixture("Master-sample.csv")).unwrap();
     load(&mut s, &fixture("users-sample.csv")).unwrap_err();
     let first = s.account_by_matricule("10000000000000").unwrap();
-    assert_eq!(s.calls(first.id, Period::default(), 100, 0).unwrap().0, 3);
+    assert_eq!(
+        s.calls(first.id, Period::default(), Page::first(100))
+            .unwrap()
+            .0,
+        3
+    );
     s.delete_account(first.id).unwrap();
-    assert_eq!(s.calls(first.id, Period::default(), 100, 0).unwrap().0, 0);
+    assert_eq!(
+        s.calls(first.id, Period::default(), Page::first(100))
+            .unwrap()
+            .0,
+        0
+    );
     assert!(s.check().unwrap().ok());
 }
 
@@ -311,7 +323,7 @@ fn a_record_of_the_readme_dialplan_is_rated_on_the_number_its_dial_called() {
         "60 s to +2162 at 0,180 a minute"
     );
     let a = s.account_by_matricule(LOTFI).unwrap();
-    let (_, calls) = s.calls(a.id, Period::default(), 10, 0).unwrap();
+    let (_, calls) = s.calls(a.id, Period::default(), Page::first(10)).unwrap();
     let shown: Vec<_> = calls
         .iter()
         .map(|c| (c.numero.as_str(), c.touche, c.cout))
@@ -366,8 +378,7 @@ fn history_csv_holds_the_columns_for_a_period() {
                 depuis: Some(day(2026, 11, 20)),
                 jusqua: Some(day(2026, 11, 21)),
             },
-            10,
-            0,
+            Page::first(10),
         )
         .unwrap();
     assert_eq!(total, 3);

@@ -402,7 +402,7 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     let (counts, first) = svc
         .store()
         .unwrap()
-        .attempts_in(id, today, 1, 0, NOW + 2)
+        .attempts_in(id, today, Page::first(1), NOW + 2)
         .unwrap();
     assert_eq!(
         counts,
@@ -420,7 +420,7 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     let (_, second) = svc
         .store()
         .unwrap()
-        .attempts_in(id, today, 1, 1, NOW + 2)
+        .attempts_in(id, today, Page::below(first[0].id, 1), NOW + 2)
         .unwrap();
     assert_eq!(second[0].label, "Autorisé : 11 min 06 s accordées");
     assert_eq!((second[0].key, second[0].open), (Some(2), true));
@@ -429,7 +429,7 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     let (all, rows) = svc
         .store()
         .unwrap()
-        .attempts_in(id, Period::default(), 50, 0, NOW + 2)
+        .attempts_in(id, Period::default(), Page::first(50), NOW + 2)
         .unwrap();
     assert_eq!((all.total, all.refused, rows.len()), (3, 2, 3));
     assert_eq!(rows[2].label, "Refusé : touche sans numéro");
@@ -440,7 +440,7 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     let (counts, rows) = svc
         .store()
         .unwrap()
-        .attempts_in(id, before, 50, 0, NOW + 2)
+        .attempts_in(id, before, Page::first(50), NOW + 2)
         .unwrap();
     assert_eq!((counts.total, rows[0].asked.as_str()), (1, "9"));
 
@@ -449,10 +449,31 @@ fn attempts_of_a_period_are_paged_newest_first_and_counted_whole() {
     let (counts, rows) = svc
         .store()
         .unwrap()
-        .attempts_in(id, today, 50, 0, later)
+        .attempts_in(id, today, Page::first(50), later)
         .unwrap();
     assert_eq!(counts.open, 0);
     assert!(rows.iter().all(|a| !a.open));
+}
+
+/// A question asked between two pages comes first in the list; the next page goes on below
+/// the row shown, as the window's « Afficher plus » asks.
+#[test]
+fn a_question_asked_between_two_pages_of_attempts_neither_repeats_nor_hides_a_row() {
+    let (_db, mut svc) = sample_with_balance(2_000);
+    let id = svc.store().unwrap().account_by_matricule(LOTFI).unwrap().id;
+    let page = |svc: &mut Service, after| {
+        let s = svc.store().unwrap();
+        let (_, rows) = s
+            .attempts_in(id, Period::default(), Page { limit: 1, after }, NOW + 3)
+            .unwrap();
+        (rows[0].id, rows[0].uniqueid.clone())
+    };
+    svc.authorize(&ask("p1", "8589669", "9"), NOW).unwrap();
+    svc.authorize(&ask("p2", "8589669", "9"), NOW + 1).unwrap();
+    let (shown, first) = page(&mut svc, None);
+    svc.authorize(&ask("p3", "8589669", "9"), NOW + 2).unwrap();
+    let (_, second) = page(&mut svc, Some(shown));
+    assert_eq!([first, second], ["p2", "p1"]);
 }
 
 #[test]

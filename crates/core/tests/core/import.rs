@@ -333,7 +333,7 @@ fn new_accounts_take_the_defaults_of_the_settings() {
     assert_eq!(a.allowance_minutes, Some(120));
     assert_eq!(a.balance, 5_000);
     assert_eq!(
-        s.movements(a.id, 10, 0).unwrap()[0].libelle,
+        s.movements(a.id, Page::first(10)).unwrap()[0].libelle,
         "Solde initial"
     );
     assert!(s.check().unwrap().ok());

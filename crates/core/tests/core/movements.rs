@@ -40,7 +40,11 @@ fn the_preview_gives_the_resulting_balance_and_whether_to_confirm() {
         .preview_movement(id, MovementKind::Correction, Money(-2_000_000))
         .unwrap();
     assert!(p.confirmation && p.refuse);
-    assert_eq!(s.movements(id, 10, 0).unwrap().len(), 1, "nothing written");
+    assert_eq!(
+        s.movements(id, Page::first(10)).unwrap().len(),
+        1,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -62,7 +66,7 @@ fn an_unconfirmed_movement_above_the_threshold_changes_nothing() {
         "{err}"
     );
     assert_eq!(s.get_account(id).unwrap().balance, 0);
-    assert!(s.movements(id, 10, 0).unwrap().is_empty());
+    assert!(s.movements(id, Page::first(10)).unwrap().is_empty());
     s.confirmed_movement(id, MovementKind::Recharge, Money(999_000), "", false)
         .unwrap();
     s.confirmed_movement(id, MovementKind::Recharge, amount, "", true)

@@ -37,7 +37,7 @@ impl Fixture {
 fn read_back(db: TempDb, store: &Store, id: i64) -> Fixture {
     Fixture {
         account: store.get_account(id).unwrap(),
-        movements: store.movements(id, 15, 0).unwrap(),
+        movements: store.movements(id, Page::first(15)).unwrap(),
         settings: store.settings().unwrap(),
         _db: db,
     }
@@ -297,7 +297,7 @@ fn at_most_fifteen_movements_are_printed() {
             .unwrap();
     }
     let mut f = read_back(db, &store, id);
-    f.movements = store.movements(id, 30, 0).unwrap();
+    f.movements = store.movements(id, Page::first(30)).unwrap();
     let text = sheet_text(&f.data());
     assert_has(&text, &["Recharge numéro 20", "Recharge numéro 06"]);
     assert!(!text.contains("Recharge numéro 05"), "{text}");

@@ -14,7 +14,7 @@ fn opening_balance_is_the_first_movement() {
     let id = create_holder(&mut s, SAMI_MANSOURI, &[], 12_500);
     let a = s.get_account(id).unwrap();
     assert_eq!(a.balance, 12_500);
-    let m = s.movements(id, 10, 0).unwrap();
+    let m = s.movements(id, Page::first(10)).unwrap();
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].kind, MovementKind::Initial);
     assert_eq!(m[0].solde_apres, 12_500);
