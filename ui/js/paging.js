@@ -32,12 +32,15 @@ export function pager({ page, fetch, row, rows, foot }) {
       resetting = false;
       if (reset) {
         loaded = 0;
+        after = null;
         clear(rows);
       }
       loaded += r.items.length;
       if (r.items.length) after = r.items[r.items.length - 1].id;
       for (const x of r.items) rows.append(row(x));
-      more.hidden = r.total === null ? r.items.length < n : loaded >= r.total;
+      // Rows written since the first page come above it (a refresh shows them), never below: a
+      // short page is the end even when the total has grown meanwhile.
+      more.hidden = r.items.length < n || (r.total !== null && loaded >= r.total);
       foot(r, loaded);
       return r;
     } catch (err) {

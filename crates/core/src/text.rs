@@ -21,26 +21,32 @@ pub fn fold(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            // Arabic presentation forms A and B: the letter they show, then folded as such.
-            '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}' => {
-                for d in std::iter::once(c).nfkd() {
-                    if !is_combining_mark(d) {
-                        push_arabic(&mut out, d);
-                    }
-                }
-            }
-            '\u{0600}'..='\u{06FF}' => push_arabic(&mut out, c),
-            _ => out.extend(c.to_lowercase()),
-        }
+        push_folded(&mut out, c);
     }
     out
+}
+
+/// One letter of a decomposed (NFD) text, folded: [`fold`] is this, letter by letter, once the
+/// text is decomposed (a site's server folds with a table of it, `site::fold`).
+pub fn push_folded(out: &mut String, c: char) {
+    if is_combining_mark(c) {
+        return;
+    }
+    match c {
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        // Arabic presentation forms A and B: the letter they show, then folded as such.
+        '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}' => {
+            for d in std::iter::once(c).nfkd() {
+                if !is_combining_mark(d) {
+                    push_arabic(out, d);
+                }
+            }
+        }
+        '\u{0600}'..='\u{06FF}' => push_arabic(out, c),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// One Arabic letter (already without its marks), folded.

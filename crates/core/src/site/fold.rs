@@ -1,18 +1,19 @@
 //! The Journal's search text, computed by a site's server in a generated column, so that a
 //! line the server writes itself (a movement through `forfaits_mouvement`, an export's line)
 //! is found as one a desk writes. PostgreSQL has no `text::fold`: `forfaits_plier` applies
-//! the same per-letter folding, read off `text::fold` here for every letter it changes, after
-//! the same decomposition (NFD). `text::fold` works letter by letter once decomposed, so a
-//! table of letters is the whole of it; a test holds the two alike on every such letter.
+//! the same decomposition (NFD), then the same per-letter step, read off `text::push_folded`
+//! here for every letter it changes. `text::fold` is that step letter by letter once the text
+//! is decomposed, so a table of letters is the whole of it; a test holds the two alike on every
+//! such letter.
 
-use crate::text::fold;
+use crate::text::push_folded;
 use unicode_normalization::char::decompose_canonical;
 
 /// Every letter that `text::fold` changes and that NFD leaves alone (the others never reach
 /// the table: `normalize` decomposes them first), with what it becomes; ASCII capitals
 /// included (the server lowers those with `translate`).
 pub fn folded_letters() -> Vec<(char, String)> {
-    let mut utf8 = [0u8; 4];
+    let mut folded = String::new();
     ('A'..='Z')
         .chain('\u{80}'..=char::MAX)
         .filter(|&c| {
@@ -21,9 +22,11 @@ pub fn folded_letters() -> Vec<(char, String)> {
             unchanged
         })
         .filter_map(|c| {
-            let letter = c.encode_utf8(&mut utf8);
-            let folded = fold(letter);
-            (folded != *letter).then_some((c, folded))
+            folded.clear();
+            push_folded(&mut folded, c);
+            let mut same = folded.chars();
+            let changed = same.next() != Some(c) || same.next().is_some();
+            changed.then(|| (c, folded.clone()))
         })
         .collect()
 }
@@ -32,7 +35,8 @@ pub fn folded_letters() -> Vec<(char, String)> {
 /// decomposed, its marks removed and its ASCII capitals lowered (what accented Latin needs), and
 /// only when a letter of the table is left, each letter looked up (Arabic spellings, capitals
 /// of other scripts, ligatures). Immutable, as a generated column requires: the table is a
-/// constant of the function.
+/// constant of the function. The second function is named with its schema: a `pg_restore`
+/// recomputes the column with an empty `search_path`.
 pub(crate) fn fold_function() -> String {
     let letters = folded_letters();
     let (removed, mapped): (Vec<_>, Vec<_>) = letters
@@ -52,14 +56,14 @@ pub(crate) fn fold_function() -> String {
         "CREATE OR REPLACE FUNCTION forfaits_plier_lettres(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fold$
 SELECT CASE WHEN t !~ '{mapped}' THEN t
-            ELSE (SELECT coalesce(string_agg(coalesce('{table}'::jsonb ->> l, l), ''), '')
-                  FROM unnest(string_to_array(t, NULL)) AS l)
+            ELSE (SELECT coalesce(string_agg(coalesce('{table}'::jsonb ->> l, l), '' ORDER BY i), '')
+                  FROM unnest(string_to_array(t, NULL)) WITH ORDINALITY AS s(l, i))
        END
 $fold$;
 CREATE OR REPLACE FUNCTION forfaits_plier(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fold$
 SELECT CASE WHEN octet_length(t) = char_length(t) THEN translate(t, {lower})
-            ELSE forfaits_plier_lettres(
+            ELSE public.forfaits_plier_lettres(
                      translate(regexp_replace(normalize(t, NFD), '{removed}', '', 'g'), {lower}))
        END
 $fold$;"

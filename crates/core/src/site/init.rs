@@ -102,6 +102,15 @@ pub fn init(url: &str) -> Result<Initialised> {
     let mut tx = client.transaction()?;
     // Two desks initialising at once: the second waits, then finds the schema made.
     tx.execute("SELECT pg_advisory_xact_lock(7246215)", &[])?;
+    // Names in every script, and the Journal's folding (`normalize`), need UTF-8.
+    let encoding: String = tx.query_one("SHOW server_encoding", &[])?.get(0);
+    if encoding != "UTF8" {
+        return Err(Error::Rejected(format!(
+            "La base {label} est encodée en {encoding} : Forfaits a besoin d'une base en UTF8 \
+             (des noms en toutes écritures). Créez-la avec « CREATE DATABASE … ENCODING 'UTF8' \
+             TEMPLATE template0 ». Rien n'a été modifié."
+        )));
+    }
     let before = if has_schema_version(&mut tx)? {
         max_version(&mut tx)?
     } else {
@@ -221,24 +230,22 @@ pub fn add_user(url: &str, name: &str, role: Role, password: Option<&str>) -> Re
 
 #[cfg(test)]
 mod tests {
-    /// A `{name}` or `{tables/x.sql}` not replaced (the JSON of the fold table is not one).
+    /// A `{name}`, `{tables/x.sql}` or `{site: …}` not replaced: any brace but those of the
+    /// fold table's JSON (`{"…`, `…"}`).
     #[test]
     fn site_scripts_have_no_placeholder_left() {
         for &(v, script) in super::MIGRATIONS {
             let sql = script();
-            let left = sql.split('{').skip(1).find(|rest| {
-                rest.split_once('}').is_some_and(|(name, _)| {
-                    !name.is_empty()
-                        && name
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || "_/.:".contains(c))
-                })
-            });
-            assert!(
-                left.is_none(),
-                "site schema {v}: {{{}",
-                left.unwrap_or_default()
-            );
+            let open = sql
+                .match_indices('{')
+                .find(|(i, _)| !sql[i + 1..].starts_with('"'));
+            let close = sql
+                .match_indices('}')
+                .find(|(i, _)| !sql[..*i].ends_with('"'));
+            let left = open
+                .or(close)
+                .map(|(i, _)| sql[i..].chars().take(40).collect::<String>());
+            assert_eq!(left, None, "site schema {v}");
         }
     }
 }

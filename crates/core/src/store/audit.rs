@@ -140,18 +140,25 @@ pub struct AuditFilter {
 pub(crate) const AUDIT_PAGE: &str = concat!(
     "SELECT id, at AS date, operator AS operateur, action, matricule, name AS nom, details
      FROM audit
-     WHERE ($1 = '%%' OR search LIKE $1) AND id < coalesce($5, 9223372036854775807)
+     WHERE ($1 = '%%' OR search LIKE $1 ESCAPE '\\') AND id < coalesce($5, 9223372036854775807)
        AND ",
     in_period!("at"),
     " ORDER BY id DESC LIMIT $4"
 );
 
 impl AuditFilter {
-    /// The words searched, folded as the lines' search text is, as `LIKE` reads them (their
-    /// own `%` and `_` taken out).
+    /// The words searched, folded as the lines' search text is, as `LIKE` reads them: their
+    /// own `%`, `_` and `\` found as typed, on both stores (PostgreSQL's LIKE escapes with `\`
+    /// by default, SQLite's with nothing).
     pub(crate) fn pattern(&self) -> String {
-        let words = self.texte.trim().replace(['%', '_'], "");
-        format!("%{}%", crate::text::fold(&words))
+        let mut like = String::from("%");
+        for c in crate::text::fold(self.texte.trim()).chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                like.push('\\');
+            }
+            like.push(c);
+        }
+        like + "%"
     }
 
     /// The page's size: 200 lines by default, 5,000 at most.

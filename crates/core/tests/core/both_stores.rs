@@ -290,6 +290,8 @@ on_both_stores! {
         base.manual_movement(hedi, MovementKind::Recharge, Money(1_000), "Dépôt d'ÉTÉ").unwrap();
         // On a site the server writes this line itself (`forfaits_mouvement`).
         base.manual_movement(helene, MovementKind::Recharge, Money(2_000), "إيداع الأسرة").unwrap();
+        let lotfi = base.account_by_matricule("10000000000000").unwrap().id;
+        base.manual_movement(lotfi, MovementKind::Recharge, Money(3_000), r"remise 100% C:\x_1").unwrap();
         let found = |texte: &str| -> Vec<String> {
             let f = AuditFilter { texte: texte.into(), ..Default::default() };
             base.audit_entries(&f).unwrap().into_iter().map(|e| e.nom.unwrap_or_default()).collect()
@@ -303,12 +305,17 @@ on_both_stores! {
             ("HELÈNE", &["Hélène Haddad"]),
             // Hamza forms of alef and ta marbuta, as the accounts' search folds them.
             ("ايداع الاسره", &["Hélène Haddad"]),
-            ("helene%", &["Hélène Haddad"]),
+            // `%`, `_` and `\` are found as typed, on both stores.
+            ("helene%", &[]),
+            ("100%", &["Lotfi Ben Ali"]),
+            (r"C:\X_1", &["Lotfi Ben Ali"]),
+            ("100_", &[]),
+            ("c:x", &[]),
             ("hélène haddad dépôt", &[]),
         ] {
             assert_eq!(found(typed), names, "{typed:?}");
         }
-        assert_eq!(found("RECHARGE").len(), 2);
+        assert_eq!(found("RECHARGE").len(), 3);
         let everything = found("").len();
         assert!(everything >= 3, "{everything}");
         assert_eq!(found(&base.operator().to_uppercase()).len(), everything, "the operator");
@@ -617,6 +624,74 @@ fn site_init_brings_a_schema_7_journal_to_its_search_text() {
     let lines = site.audit_entries(&f).unwrap();
     assert_eq!(lines.len(), 5000);
     assert_eq!(lines[0].operateur, "Guichet_2", "20000 % 3");
+}
+
+/// A site saved with `pg_dump` and loaded into an empty database keeps its Journal, searched
+/// as before: the load computes the search column again, with an empty `search_path`.
+#[test]
+fn a_site_dumped_and_loaded_again_keeps_its_journal_searchable() {
+    let url = site_url();
+    let mut site = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
+    sample(&mut site);
+    let id = site.account_by_matricule("10000000063352").unwrap().id;
+    site.manual_movement(id, MovementKind::Recharge, Money(2_000), "إيداع الأسرة")
+        .unwrap();
+    let cluster = pg_cluster::cluster();
+    let (copy_url, copy) = cluster.new_db();
+    let port = cluster.port.to_string();
+    let server = ["-X", "-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d"];
+    let dump = std::process::Command::new("pg_dump")
+        .args(&server[1..])
+        .arg(url.rsplit('/').next().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let dump_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(dump_file.path(), &dump.stdout).unwrap();
+    let load = std::process::Command::new("psql")
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(dump_file.path())
+        .args(server)
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    let copy = Base::Site(forfaits_core::site::SiteStore::connect(&copy_url).unwrap());
+    let f = AuditFilter {
+        texte: "HÉLÈNE".into(),
+        ..Default::default()
+    };
+    let lines = copy.audit_entries(&f).unwrap();
+    assert_eq!(lines.len(), site.audit_entries(&f).unwrap().len());
+    let f = AuditFilter {
+        texte: "ايداع الاسره".into(),
+        ..Default::default()
+    };
+    assert_eq!(copy.audit_entries(&f).unwrap().len(), 1);
+}
+
+/// `site init` refuses a database that cannot hold names in every script, and makes nothing.
+#[test]
+fn site_init_refuses_a_database_not_in_utf8() {
+    let cluster = pg_cluster::cluster();
+    let name = format!("ascii_{}", std::process::id());
+    let create = format!(
+        "CREATE DATABASE {name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+    );
+    let (ok, out) = cluster.psql("postgres", "postgres", &create);
+    assert!(ok, "{out}");
+    let e = forfaits_core::site::init(&cluster.url("postgres", &name)).unwrap_err();
+    assert!(e.to_string().contains("est encodée en SQL_ASCII"), "{e}");
+    let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
+    assert_eq!(cluster.value(&name, tables), "0");
 }
 
 #[test]
