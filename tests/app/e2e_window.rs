@@ -295,8 +295,39 @@ async fn table_lists_accounts_sorts_and_searches() {
         "name, actions, 4 columns, 10 keys, 2 dates"
     );
     s.w.shot("01-forfaits-utilisateurs").await;
+    // Supprimer, the last action of a row, is red at rest (UI-GUIDE), unlike the others.
+    let colours =
+        s.w.js(
+            "const c = (l) => getComputedStyle(document.querySelector(
+                 `tbody tr[data-id] button[aria-label='${l}']`)).color;
+             return [c('Supprimer'), c('Modifier')];",
+            vec![],
+        )
+        .await;
+    assert_ne!(colours[0], colours[1], "{colours}");
+    // The status bar keeps its height when long work shows its count and Annuler there.
+    let bar = "const w = document.querySelector('#statut-travail'); w.hidden = arguments[0];
+               return document.querySelector('.statusbar').getBoundingClientRect().height;";
+    let heights = [
+        s.w.js(bar, vec![true.into()]).await,
+        s.w.js(bar, vec![false.into()]).await,
+        s.w.js(bar, vec![true.into()]).await,
+    ];
+    assert!(
+        heights[0] == heights[1] && heights[1] == heights[2],
+        "{heights:?}"
+    );
 
+    // A new order is shown from its top, whatever was scrolled to before.
+    let scrolled = "const t = document.querySelector('.scroller');
+                    if (arguments[0]) t.scrollTop = 10000; return t.scrollTop;";
+    let before = s.w.js(scrolled, vec![true.into()]).await;
+    assert!(before.as_f64().unwrap() > 0.0, "{before}");
     s.w.click("th[data-key=matricule] button").await;
+    wait_for(5, "le haut du tableau", || async {
+        (s.w.js(scrolled, vec![false.into()]).await.as_f64() == Some(0.0)).then_some(())
+    })
+    .await;
     s.w.click("th[data-key=matricule] button").await;
     s.w.wait_text("th[data-key=matricule]", "▼").await;
     let first = wait_for(10, "tri par matricule décroissant", || async {
@@ -415,6 +446,20 @@ async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
     })
     .await;
     assert_eq!(shown[1], true, "{shown:?}");
+    // Enter on another row's button does that button's action, not the selected row's.
+    let other =
+        s.w.js(
+            "const row = [...document.querySelectorAll('tbody tr[data-id]')]
+                 .find(r => !r.classList.contains('selected'));
+             row.querySelector(\"button[aria-label='Gestion de solde']\").focus();
+             return row.querySelector('td.sticky').textContent;",
+            vec![],
+        )
+        .await;
+    let other = other.as_str().unwrap().to_string();
+    press(&s.w, ENTER).await;
+    let title = s.w.wait_text("#panneau h2", "Gestion de solde").await;
+    assert!(title.contains(&other), "{title} : {other}");
     s.close().await;
 }
 
@@ -757,6 +802,31 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
         (stopped == 2).then_some(())
     })
     .await;
+    // A confirmed import closed with Esc goes on; when it ends, a form opened meanwhile stays
+    // open with what was typed in it.
+    s.w.click("#btn-importer").await;
+    s.answer_dialog(&file);
+    s.w.click("#modale .dropzone").await;
+    s.w.wait_text("#btn-importer-valides", "Importer les 150")
+        .await;
+    s.w.click("#btn-importer-valides").await;
+    s.w.wait_text("[data-compte=import]", "lignes lues").await;
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#modale").await;
+    s.w.click("#btn-ajouter").await;
+    s.w.fill(&champ("nom"), "Saisie en cours").await;
+    wait_for(60, "l'import terminé", || async {
+        let t = s.w.texts("#toasts").await.join(" ");
+        t.contains("utilisateurs importés").then_some(())
+    })
+    .await;
+    let typed =
+        s.w.js(
+            "return document.querySelector(arguments[0])?.value",
+            vec![champ("nom").into()],
+        )
+        .await;
+    assert_eq!(typed, "Saisie en cours");
     s.close().await;
 }
 
@@ -1171,6 +1241,24 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
     assert_eq!(edits, 4);
     let journal = forfaits(&s.db, &["check"]);
     assert_eq!(journal.status.code(), Some(0));
+
+    // An edit form open beside the table follows its switch: saving the form does not undo it.
+    s.row_action("Amira Trabelsi", "Modifier").await;
+    s.w.wait_text("#panneau h2", "Modifier un utilisateur — Amira Trabelsi")
+        .await;
+    s.w.click("tbody tr[data-id] button[role=switch]").await;
+    let in_form = "return document.querySelector(\"#panneau [data-champ='etat_compte']\").checked";
+    wait_for(10, "le formulaire désactivé", || async {
+        (s.w.js(in_form, vec![]).await == serde_json::json!(false)).then_some(())
+    })
+    .await;
+    wait_for(10, "le compte désactivé", || async {
+        (state() == "Désactivé").then_some(())
+    })
+    .await;
+    s.w.keys(&champ("nom"), "\u{E007}").await;
+    s.w.wait_gone("#panneau").await;
+    assert_eq!(state(), "Désactivé");
     s.close().await;
 }
 

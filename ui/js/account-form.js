@@ -93,8 +93,23 @@ export function openAccountForm(account, onSaved) {
     solde: fSolde ? fSolde.input.value : "",
     telephones: phones.map((p) => p.input.value),
   });
-  const initial = JSON.stringify(readForm());
+  let initial = JSON.stringify(readForm());
   const isDirty = () => JSON.stringify(readForm()) !== initial || Boolean(rules && rules.isDirty());
+  // The table's switch may change this account's state while it is edited: the form follows
+  // unless its own switch was changed, so that saving does not silently undo the table's.
+  const followState = (e) => {
+    if (!form.isConnected) return document.removeEventListener("etat-compte", followState);
+    const b = e.detail;
+    if (!editing || b.id !== a.id) return;
+    const before = JSON.parse(initial);
+    const untouched = fEtat.input.checked === before.etat_compte;
+    initial = JSON.stringify({ ...before, etat_compte: b.etat_compte });
+    if (untouched && fEtat.input.checked !== b.etat_compte) {
+      fEtat.input.checked = b.etat_compte;
+      fEtat.input.dispatchEvent(new Event("change"));
+    }
+  };
+  document.addEventListener("etat-compte", followState);
 
   // Errors of one field appear as soon as it is left; the others wait for their turn.
   const touched = new Set();

@@ -127,7 +127,8 @@ export function openImport(onImported, firstFile) {
     try {
       const r = await refusingDrops(BUSY, api.importerUtilisateurs(jeton, update.checked));
       const n = r.crees + r.mis_a_jour;
-      close(true);
+      // Closed during the import: whatever the clerk opened since stays open.
+      if (!closed) close(true);
       toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
       onImported();
     } catch (err) {

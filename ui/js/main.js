@@ -63,12 +63,19 @@ async function deleteAccount(a) {
 
 const stateWord = (on) => (on ? "activé" : "désactivé");
 
+/** The row shows the account's new state, and so does its edit form if one is open
+ * (account-form.js listens), so that saving the form does not undo the switch. */
+function stateChanged(updated) {
+  table.replace(updated);
+  document.dispatchEvent(new CustomEvent("etat-compte", { detail: updated }));
+}
+
 /** The switch acts at once; its toast offers Annuler (or Ctrl+Z) for a few seconds. */
 async function toggleState(a) {
   const before = a.etat_compte;
   try {
     const updated = await api.changerEtat(a.id, !before);
-    table.replace(updated);
+    stateChanged(updated);
     toast(`Compte ${de(a.nom)} ${stateWord(updated.etat_compte)}`, "ok", {
       action: { label: "Annuler", undo: true, run: () => restoreState(updated, before) },
     });
@@ -80,7 +87,7 @@ async function toggleState(a) {
 async function restoreState(a, state) {
   try {
     const back = await api.changerEtat(a.id, state);
-    table.replace(back);
+    stateChanged(back);
     toast(`Changement annulé : compte ${de(a.nom)} de nouveau ${stateWord(back.etat_compte)}`);
   } catch (err) {
     showError(err.message);
@@ -225,6 +232,8 @@ async function start() {
       // Measured only for the page keys: reading the layout on every keystroke costs a reflow.
       table.move(typeof step === "number" ? step : (step === "page" ? 1 : -1) * table.pageRows());
     } else if (e.key === "Enter") {
+      // Enter on a row's button or switch is that control's own action, not the selected row's.
+      if (e.target !== search && e.target.closest("button, input")) return;
       const a = table.selected();
       if (a) {
         e.preventDefault();

@@ -107,7 +107,8 @@ export class AccountTable {
 
   toggleSort(key) {
     this.sort = this.sort.key === key ? { key, desc: !this.sort.desc } : { key, desc: false };
-    this.reload();
+    // A new order is read from its top: the rows at the old scroll position are others now.
+    this.reload({ keepScroll: false });
   }
 
   setQuery(text) {
