@@ -17,7 +17,7 @@ pub const MAX_HEADER_LINES: usize = 128;
 /// Why a connection is closed without an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProtocolError {
-    /// The peer closed before the end of the header, or sent nothing.
+    /// The peer closed (before the end of the header, or before a reply).
     Closed,
     Silent(Duration),
     LineTooLong,
@@ -33,7 +33,7 @@ pub enum ProtocolError {
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProtocolError::Closed => write!(f, "connexion fermée avant la fin de l'en-tête AGI"),
+            ProtocolError::Closed => write!(f, "connexion fermée par Asterisk"),
             ProtocolError::Silent(d) => {
                 write!(f, "aucun octet reçu pendant {} s", d.as_secs())
             }
@@ -202,7 +202,7 @@ pub async fn set_variable<S>(
     name: &str,
     value: &str,
     idle: Duration,
-) -> Result<String, ProtocolError>
+) -> Result<Reply, ProtocolError>
 where
     S: AsyncBufRead + AsyncWrite + Unpin,
 {
@@ -216,15 +216,24 @@ where
     read_reply(s, idle).await
 }
 
+/// A reply, and whether Asterisk wrote `HANGUP` before it (the caller hung up meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub line: String,
+    pub hung_up: bool,
+}
+
 /// The reply to the command just sent: `HANGUP` lines (the channel hung up meanwhile) are
-/// skipped, a multi-line `520-` usage is read to its last line.
+/// noted and skipped, a multi-line `520-` usage is read to its last line.
 pub async fn read_reply<R: AsyncBufRead + Unpin>(
     r: &mut R,
     idle: Duration,
-) -> Result<String, ProtocolError> {
+) -> Result<Reply, ProtocolError> {
+    let mut hung_up = false;
     loop {
         let line = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
         if line == "HANGUP" {
+            hung_up = true;
             continue;
         }
         if line.starts_with("520-") {
@@ -232,7 +241,7 @@ pub async fn read_reply<R: AsyncBufRead + Unpin>(
             loop {
                 let l = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
                 if l.starts_with("520 ") {
-                    return Ok(line);
+                    return Ok(Reply { line, hung_up });
                 }
             }
         }
@@ -240,7 +249,7 @@ pub async fn read_reply<R: AsyncBufRead + Unpin>(
             && line.as_bytes()[..3].iter().all(u8::is_ascii_digit)
             && matches!(line.as_bytes()[0], b'2' | b'5');
         if code_ok {
-            return Ok(line);
+            return Ok(Reply { line, hung_up });
         }
         return Err(ProtocolError::BadReply(shown(&line)));
     }
@@ -320,8 +329,10 @@ mod tests {
     async fn replies_skip_hangup_lines_and_read_usage_to_its_end() {
         let bytes = b"HANGUP\n200 result=1\n520-Invalid command syntax.  Proper usage follows:\nSets a variable.\n520 End of proper usage.\nOK\n";
         let mut r = BufReader::new(&bytes[..]);
-        assert_eq!(read_reply(&mut r, IDLE).await.unwrap(), "200 result=1");
-        assert!(read_reply(&mut r, IDLE).await.unwrap().starts_with("520-"));
+        let first = read_reply(&mut r, IDLE).await.unwrap();
+        assert_eq!((first.line.as_str(), first.hung_up), ("200 result=1", true));
+        let usage = read_reply(&mut r, IDLE).await.unwrap();
+        assert!(usage.line.starts_with("520-") && !usage.hung_up);
         assert_eq!(
             read_reply(&mut r, IDLE).await.unwrap_err(),
             ProtocolError::BadReply("OK".into())

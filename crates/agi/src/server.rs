@@ -247,17 +247,46 @@ async fn session(
             return;
         }
     };
+    // FORFAITS_STATUT goes last (`variables`): a channel that did not read it does not dial.
+    let mut dials = true;
     for (name, value) in vars {
         match set_variable(&mut s, name, &value, cfg.idle).await {
-            Ok(reply) if reply.starts_with("200") => {}
             Ok(reply) => {
-                tracing::warn!("{peer} : SET VARIABLE {name} refusé par Asterisk : {reply}")
+                dials &= !reply.hung_up;
+                if !reply.line.starts_with("200") {
+                    tracing::warn!(
+                        "{peer} : SET VARIABLE {name} refusé par Asterisk : {}",
+                        reply.line
+                    )
+                }
             }
             Err(e) => {
                 tracing::warn!("{peer} : {e} en envoyant {name}");
-                return;
+                dials &= name == "FORFAITS_STATUT";
+                break;
             }
         }
+    }
+    if header.script() == "autoriser" && !dials {
+        release(&header, &jobs).await;
+    }
+}
+
+/// The caller hung up while `autoriser` answered, or the channel could not read that it may
+/// dial: no call comes of this grant, so its hold is released now rather than at its expiry.
+async fn release(h: &Header, jobs: &mpsc::Sender<Job>) {
+    let Some(uniqueid) = h.uniqueid() else {
+        return;
+    };
+    match ask(jobs, Request::Abandon(uniqueid.to_string())).await {
+        Ok(_) => tracing::info!(
+            "autoriser {} abandonné : réservation libérée",
+            shown(uniqueid)
+        ),
+        Err(why) => tracing::error!(
+            "autoriser {} abandonné ; réservation gardée jusqu'à son expiration : {why}",
+            shown(uniqueid)
+        ),
     }
 }
 
@@ -290,7 +319,7 @@ async fn authorize(
     };
     let decision = match ask(jobs, Request::Authorize(req.clone())).await {
         Ok(Answer::Decision(d)) => d,
-        Ok(Answer::Finished(_)) => Decision::internal(&req, "réponse inattendue"),
+        Ok(_) => Decision::internal(&req, "réponse inattendue"),
         Err(why) => Decision::internal(&req, &why),
     };
     let limit = match &decision.verdict {
@@ -311,14 +340,6 @@ async fn authorize(
 /// The channel variables of a decision (SPEC §11).
 pub fn variables(d: &Decision) -> Vec<(&'static str, String)> {
     let mut vars = vec![
-        (
-            "FORFAITS_STATUT",
-            match d.verdict {
-                Verdict::Authorized(_) => "AUTORISE",
-                Verdict::Refused(_) => "REFUSE",
-            }
-            .to_string(),
-        ),
         ("FORFAITS_MOTIF", d.code().to_string()),
         ("FORFAITS_MESSAGE", d.message.clone()),
     ];
@@ -334,6 +355,12 @@ pub fn variables(d: &Decision) -> Vec<(&'static str, String)> {
         // and every variable costs a round trip on the call's setup.
         vars.push(("CDR(accountcode)", a.identifiant.clone()));
     }
+    // Last: the dialplan dials on AUTORISE, which must not come before what the dial needs.
+    let status = match d.verdict {
+        Verdict::Authorized(_) => "AUTORISE",
+        Verdict::Refused(_) => "REFUSE",
+    };
+    vars.push(("FORFAITS_STATUT", status.to_string()));
     vars
 }
 
@@ -371,7 +398,7 @@ async fn finish(
             );
             (f.status().to_string(), f.message().to_string())
         }
-        Ok(Answer::Decision(_)) => ("ERREUR".into(), "réponse inattendue".into()),
+        Ok(_) => ("ERREUR".into(), "réponse inattendue".into()),
         Err(why) => {
             tracing::error!("terminer {} ERREUR {why}", shown(uniqueid));
             (

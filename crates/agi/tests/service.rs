@@ -119,9 +119,10 @@ async fn the_spec_example_over_a_real_socket() {
         "{:?}",
         first.replies
     );
+    // One command a line, the value quoted; the status last, after what the dial needs.
     assert_eq!(
-        first.commands[0], "SET VARIABLE FORFAITS_STATUT \"AUTORISE\"",
-        "one command a line, the value quoted"
+        first.commands.last().unwrap(),
+        "SET VARIABLE FORFAITS_STATUT \"AUTORISE\""
     );
     let id = lotfi(&site.db).id;
     let store = Store::open(&site.db).unwrap();
@@ -287,7 +288,7 @@ async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hangup_while_the_server_answers_is_skipped() {
+async fn a_caller_who_hangs_up_while_the_server_answers_holds_nothing() {
     let site = site(2_000, |_| {}).await;
     let mut call = Call::new("autoriser", &["8589669", "2"], "h.1");
     call.hangup_before_reply = Some(1);
@@ -297,6 +298,24 @@ async fn a_hangup_while_the_server_answers_is_skipped() {
         o.var("FORFAITS_LIMITE_MS"),
         "666000",
         "every variable still set"
+    );
+    // No call comes of it: the whole balance is available to the next one at once, where the
+    // hold used to last until its expiry (an hour and five minutes) and refuse it.
+    let next = autoriser(&site, "h.2", "8589669", "2").await;
+    assert_eq!(
+        next.var("FORFAITS_MOTIF"),
+        "ok",
+        "{}",
+        next.var("FORFAITS_MESSAGE")
+    );
+    assert_eq!(next.var("FORFAITS_LIMITE_MS"), "666000");
+    // Without HANGUP, the grant stands until the call's own hang-up.
+    let third = autoriser(&site, "h.3", "8589669", "2").await;
+    assert_eq!(third.var("FORFAITS_MOTIF"), "solde_insuffisant");
+    let said = third.var("FORFAITS_MESSAGE");
+    assert!(
+        said.contains(" disponibles (1,998\u{a0}TND réservés par les appels en cours)"),
+        "{said}"
     );
     site.stop().await;
 }

@@ -125,12 +125,17 @@ impl Finished {
 pub enum Request {
     Authorize(AuthorizeRequest),
     Finish(FinishRequest),
+    /// The caller hung up while the answer was being given (or before the channel could read
+    /// that it may dial): the channel's grant ends and its hold is released now, not at its
+    /// expiry an hour later, which would refuse the account's next call.
+    Abandon(String),
 }
 
 #[derive(Debug, Clone)]
 pub enum Answer {
     Decision(Decision),
     Finished(Finished),
+    Released,
 }
 
 /// The database the service decides on: the desk's SQLite file or a site's PostgreSQL.
@@ -200,15 +205,21 @@ impl Service {
     pub fn authorize(&mut self, req: &AuthorizeRequest, now: i64) -> Result<Decision> {
         match self.decide_one(Request::Authorize(req.clone()), now)? {
             Answer::Decision(d) => Ok(d),
-            Answer::Finished(_) => unreachable!("an authorization is answered with a decision"),
+            _ => unreachable!("an authorization is answered with a decision"),
         }
     }
 
     pub fn finish(&mut self, req: &FinishRequest, now: i64) -> Result<Finished> {
         match self.decide_one(Request::Finish(req.clone()), now)? {
             Answer::Finished(f) => Ok(f),
-            Answer::Decision(_) => unreachable!("a hang-up is answered with its billing"),
+            _ => unreachable!("a hang-up is answered with its billing"),
         }
+    }
+
+    /// Ends the grant of a channel whose caller hung up before dialling ([`Request::Abandon`]).
+    pub fn abandon(&mut self, uniqueid: &str, now: i64) -> Result<()> {
+        self.decide_one(Request::Abandon(uniqueid.to_string()), now)
+            .map(|_| ())
     }
 
     /// [`Service::decide`] for one request alone.
@@ -297,6 +308,7 @@ fn one<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &Request) -> Result<Answer>
     match req {
         Request::Authorize(a) => authorize(db, ctx, a).map(Answer::Decision),
         Request::Finish(f) => finish(db, ctx, f).map(Answer::Finished),
+        Request::Abandon(uniqueid) => db.supersede(uniqueid, ctx.now).map(|()| Answer::Released),
     }
 }
 
@@ -614,7 +626,8 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
         Limit::InsufficientBalance { first_block } => {
             let held_text = if held > 0 {
                 format!(
-                    ", dont {} réservés par un appel en cours",
+                    // Not « dont »: what calls in progress hold is not part of what is available.
+                    " ({} réservés par les appels en cours)",
                     ctx.currency.format(Money(held))
                 )
             } else {

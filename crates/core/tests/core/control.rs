@@ -81,7 +81,13 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
         second.verdict,
         Verdict::Refused(Refusal::InsufficientBalance)
     );
-    assert!(second.message.contains("dont 1,998"), "{}", second.message);
+    assert!(
+        second
+            .message
+            .contains("0,002\u{a0}TND disponibles (1,998\u{a0}TND réservés"),
+        "{}",
+        second.message
+    );
 
     // 100 s answered: 30 + 12 × 6 = 102 s billed, 0,306 TND.
     let f = svc
