@@ -541,6 +541,29 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
         stdout(&o).contains("20000000000001"),
         "saved in the database"
     );
+
+    // While a save waits for the base (another program writes), Esc does not offer to close
+    // without saving what is being saved: the form stays, then closes once saved.
+    s.w.click("#btn-ajouter").await;
+    s.w.fill(&champ("nom"), "Saisie Attendue").await;
+    s.w.fill(&champ("matricule"), "20000000000002").await;
+    s.w.fill(&champ("identifiant"), "7654322").await;
+    let other = rusqlite::Connection::open(&s.db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.w.keys(&champ("identifiant"), "\u{E007}").await;
+    let saving = "return document.querySelector('#panneau button.primary').disabled";
+    wait_for(10, "l'enregistrement en attente", || async {
+        (s.w.js(saving, vec![]).await == serde_json::json!(true)).then_some(())
+    })
+    .await;
+    press(&s.w, ESCAPE).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!panel_hidden(&s.w).await);
+    let asking = "return !document.querySelector('#confirmation').hidden";
+    assert_eq!(s.w.js(asking, vec![]).await, serde_json::json!(false));
+    other.execute_batch("ROLLBACK").unwrap();
+    s.w.wait_text("#toasts", "Utilisateur ajouté").await;
+    s.w.wait_gone("#panneau").await;
     s.close().await;
 }
 
@@ -606,8 +629,25 @@ async fn the_keyboard_stays_with_the_clerk_and_a_drop_goes_to_the_screen_shown()
     s.drop_file("utilisateurs.csv").await;
     s.w.wait_text("#modale h2", "Ajouter plusieurs utilisateurs")
         .await;
+    // Tab goes round the dialog's own controls, never to the page behind it.
+    let inside = "return document.querySelector('#modale').contains(document.activeElement)";
+    for _ in 0..12 {
+        press(&s.w, '\u{E004}').await;
+        assert_eq!(s.w.js(inside, vec![]).await, serde_json::json!(true));
+    }
     press(&s.w, ESCAPE).await;
     s.w.wait_gone("#modale").await;
+
+    // « / » from another tab brings the accounts back, the keyboard in their search.
+    s.w.click(".tab[data-vue=appels]").await;
+    s.w.wait_text("#vue-appels", "Master.csv").await;
+    press(&s.w, '/').await;
+    wait_for(5, "la recherche", || async {
+        (focused(&s.w).await == "recherche").then_some(())
+    })
+    .await;
+    let hidden = "return document.querySelector('#vue-comptes').hidden";
+    assert_eq!(s.w.js(hidden, vec![]).await, serde_json::json!(false));
 
     // A retention typed as a decimal: a French error under its field, not Tauri's words.
     s.w.click(".tab[data-vue=parametres]").await;
@@ -802,6 +842,12 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
         (stopped == 2).then_some(())
     })
     .await;
+    // A file dropped after that opens the import again, not the closed dialog's reading.
+    s.drop_file("autre.csv").await;
+    s.w.wait_text("#modale h2", "Ajouter plusieurs utilisateurs")
+        .await;
+    press(&s.w, ESCAPE).await;
+    s.w.wait_gone("#modale").await;
     // A confirmed import closed with Esc goes on; when it ends, a form opened meanwhile stays
     // open with what was typed in it.
     s.w.click("#btn-importer").await;

@@ -6,6 +6,8 @@ import { toast } from "./ui.js";
 
 let handler = null;
 let hoverTarget = null;
+// What each `refusingDrops` under way will put back when its work ends.
+const putBack = new Set();
 
 export function setDropHandler(fn, zone) {
   handler = fn;
@@ -23,14 +25,16 @@ export function resetDropHandler() {
  * a second file; the handler from before is back afterwards, unless the screen set another.
  */
 export async function refusingDrops(message, work) {
-  const before = [handler, hoverTarget];
+  const before = { handler, hoverTarget };
+  putBack.add(before);
   const refuse = () => toast(message, "warn");
   handler = refuse;
   hoverTarget = null;
   try {
     return await work;
   } finally {
-    if (handler === refuse) [handler, hoverTarget] = before;
+    putBack.delete(before);
+    if (handler === refuse) [handler, hoverTarget] = [before.handler, before.hoverTarget];
   }
 }
 
@@ -38,6 +42,11 @@ export function clearDropHandler(fn) {
   if (handler === fn) {
     handler = null;
     hoverTarget = null;
+  }
+  // A dialog closed while its work refused drops: its handler is not put back when the work
+  // ends (a file dropped then would go to a dialog no longer shown).
+  for (const b of putBack) {
+    if (b.handler === fn) [b.handler, b.hoverTarget] = [null, null];
   }
 }
 

@@ -263,6 +263,8 @@ async function start() {
       });
     } else if (e.key === "/" && !typing && !isOpen()) {
       e.preventDefault();
+      // From another tab too (the search field is hidden there): the accounts come back.
+      if ($("#vue-comptes").hidden) showView("comptes");
       search.focus();
     } else if (e.key === "Escape" && e.target === search && search.value && !isOpen()) {
       search.value = "";

@@ -129,6 +129,8 @@ export function onSubmit(form, { message, submit, busy }, work, failed) {
     e.preventDefault();
     if (running) return;
     running = true;
+    // Read by `closeCurrent`: what is being saved is not « closed without saving ».
+    form.setAttribute("aria-busy", "true");
     const label = submit ? submit.textContent : "";
     if (submit) submit.disabled = true;
     if (submit && busy) submit.textContent = busy;
@@ -139,6 +141,7 @@ export function onSubmit(form, { message, submit, busy }, work, failed) {
       message.textContent = failed(err);
     } finally {
       running = false;
+      form.removeAttribute("aria-busy");
       if (submit) submit.disabled = false;
       if (submit && busy) submit.textContent = label;
     }
@@ -223,6 +226,11 @@ export function leavePanel(then) {
  */
 function closeCurrent(force = false, after = null) {
   if (!current) return true;
+  const shown = current.kind === "panel" ? $("#panneau") : $("#modale");
+  if (!force && shown.querySelector("form[aria-busy=true]")) {
+    toast("Enregistrement en cours : le formulaire se fermera une fois enregistré.", "warn");
+    return false;
+  }
   if (!force && current.isDirty && current.isDirty()) {
     const c = current;
     confirmDialog({
@@ -356,6 +364,23 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && current) {
     e.preventDefault();
     closeCurrent();
+  }
+});
+
+// Tab stays inside an open dialog (`aria-modal`: the page behind is out of reach): past its last
+// control it comes back to the first, and a redraw that left the focus on the page's body
+// starts again inside.
+document.addEventListener("keydown", (e) => {
+  if (asking || !current || current.kind !== "modal" || e.key !== "Tab") return;
+  const box = $("#modale").firstElementChild;
+  const items = [...box.querySelectorAll("button:not([disabled]), a[href], input:not([disabled]), select, textarea")]
+    .filter((x) => x.getClientRects().length > 0);
+  if (!items.length) return;
+  const i = items.indexOf(document.activeElement);
+  const last = items.length - 1;
+  if (i === -1 || (!e.shiftKey && i === last) || (e.shiftKey && i === 0)) {
+    e.preventDefault();
+    items[e.shiftKey ? last : 0].focus();
   }
 });
 
