@@ -387,7 +387,11 @@ async fn arrows_choose_a_row_from_the_search_and_enter_opens_it() {
             "Walid Ben Ali"
         ]
     );
-    let selected = || async { s.w.texts("tbody tr.selected td.sticky").await };
+    // Drawn and said: the selected row carries aria-selected.
+    let selected = || async {
+        s.w.texts("tbody tr.selected[aria-selected=true] td.sticky")
+            .await
+    };
     // The focus stays in the search field; the arrows move the selection in the table.
     for (key, want) in [
         ("\u{E015}", "Hédi Ben Salah"),
@@ -546,6 +550,13 @@ async fn add_an_account_after_a_validation_error_then_edit_it() {
     // without saving what is being saved: the form stays, then closes once saved.
     s.w.click("#btn-ajouter").await;
     s.w.fill(&champ("nom"), "Saisie Attendue").await;
+    // Required and hinted, for a screen reader too.
+    let said = "const i = document.querySelector(arguments[0]);
+                return [i.getAttribute('aria-required'),
+                        i.getAttribute('aria-describedby').split(' ')
+                         .map(id => document.getElementById(id).textContent).join('|')];";
+    let matricule = s.w.js(said, vec![champ("matricule").into()]).await;
+    assert_eq!(matricule, serde_json::json!(["true", "14 chiffres|"]));
     s.w.fill(&champ("matricule"), "20000000000002").await;
     s.w.fill(&champ("identifiant"), "7654322").await;
     let other = rusqlite::Connection::open(&s.db).unwrap();
@@ -1470,9 +1481,9 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
     s.close().await;
 }
 
-/// The error the field `key` points to (`aria-describedby`).
+/// The error the field `key` points to (`aria-describedby`: its hint, then its error).
 async fn error_described(w: &Win, key: &str) -> String {
-    let script = "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby')).textContent;";
+    let script = "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby').split(' ').pop()).textContent;";
     w.js_text(script, vec![key.into()]).await
 }
 

@@ -336,7 +336,10 @@ export class AccountTable {
     tr.setAttribute("aria-rowindex", String(index + 2));
     if (!a) return tr;
     tr.dataset.id = String(a.id);
-    if (a.id === this.selectedId) tr.classList.add("selected");
+    if (a.id === this.selectedId) {
+      tr.classList.add("selected");
+      tr.setAttribute("aria-selected", "true");
+    }
     const cells = tr.children;
     this.columns.forEach((c, i) => this.fill(cells[i], c, a));
     return tr;
@@ -474,8 +477,15 @@ export class AccountTable {
   select(id, index = this.selectedIndex) {
     this.selectedId = id;
     this.selectedIndex = index;
-    for (const tr of this.tbody.querySelectorAll("tr.selected")) tr.classList.remove("selected");
+    for (const tr of this.tbody.querySelectorAll("tr.selected")) {
+      tr.classList.remove("selected");
+      tr.removeAttribute("aria-selected");
+    }
     const row = this.tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`);
-    if (row) row.classList.add("selected");
+    // Said by a screen reader as the arrows move it, not only drawn.
+    if (row) {
+      row.classList.add("selected");
+      row.setAttribute("aria-selected", "true");
+    }
   }
 }

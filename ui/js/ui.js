@@ -53,7 +53,10 @@ export function field(label, { key, required, type = "text", value = "", hint, i
     input.dataset.champ = key;
   }
   const error = el("div", { class: "field-error", id: `${id}-erreur`, role: "alert" });
-  input.setAttribute("aria-describedby", `${id}-erreur`);
+  // A screen reader says the hint and the error with the field, and that it must be filled
+  // (the asterisk is only drawn).
+  input.setAttribute("aria-describedby", hint ? `${id}-aide ${id}-erreur` : `${id}-erreur`);
+  if (required) input.setAttribute("aria-required", "true");
   const count = counter ? el("span", { class: "counter", "aria-hidden": "true" }) : null;
   const updateCount = () => {
     if (count) count.textContent = `${input.value.length}/${counter}`;
@@ -69,7 +72,7 @@ export function field(label, { key, required, type = "text", value = "", hint, i
     { class: "field" },
     el("label", { for: id }, label, required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : null, count),
     input,
-    hint ? el("div", { class: "hint" }, hint) : null,
+    hint ? el("div", { class: "hint", id: `${id}-aide` }, hint) : null,
     error,
   );
   return {
