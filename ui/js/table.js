@@ -336,10 +336,7 @@ export class AccountTable {
     tr.setAttribute("aria-rowindex", String(index + 2));
     if (!a) return tr;
     tr.dataset.id = String(a.id);
-    if (a.id === this.selectedId) {
-      tr.classList.add("selected");
-      tr.setAttribute("aria-selected", "true");
-    }
+    if (a.id === this.selectedId) markSelected(tr, true);
     const cells = tr.children;
     this.columns.forEach((c, i) => this.fill(cells[i], c, a));
     return tr;
@@ -477,15 +474,15 @@ export class AccountTable {
   select(id, index = this.selectedIndex) {
     this.selectedId = id;
     this.selectedIndex = index;
-    for (const tr of this.tbody.querySelectorAll("tr.selected")) {
-      tr.classList.remove("selected");
-      tr.removeAttribute("aria-selected");
-    }
+    for (const tr of this.tbody.querySelectorAll("tr.selected")) markSelected(tr, false);
     const row = this.tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`);
-    // Said by a screen reader as the arrows move it, not only drawn.
-    if (row) {
-      row.classList.add("selected");
-      row.setAttribute("aria-selected", "true");
-    }
+    if (row) markSelected(row, true);
   }
+}
+
+/** The selected row is drawn and said: a screen reader hears it as the arrows move it. */
+function markSelected(tr, on) {
+  tr.classList.toggle("selected", on);
+  if (on) tr.setAttribute("aria-selected", "true");
+  else tr.removeAttribute("aria-selected");
 }

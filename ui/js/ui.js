@@ -334,6 +334,12 @@ export function confirmDialog({ title, lines = [], body = null, confirmLabel, ca
   });
 }
 
+/** The controls of a dialog that Tab stops on, in order: enabled and shown. */
+function tabStops(box) {
+  return [...box.querySelectorAll("button:not([disabled]), a[href], input:not([disabled]), select, textarea")]
+    .filter((x) => x.getClientRects().length > 0);
+}
+
 // Keys go to the confirmation first: Esc cancels it (and nothing underneath), Tab stays inside.
 document.addEventListener(
   "keydown",
@@ -344,7 +350,7 @@ document.addEventListener(
       e.stopImmediatePropagation();
       asking.finish(false);
     } else if (e.key === "Tab" || e.keyCode === 9 || e.key === "ISO_Left_Tab") {
-      const items = [...asking.box.querySelectorAll("button:not([disabled]), a[href], input, select")];
+      const items = tabStops(asking.box);
       if (!items.length) return;
       e.preventDefault();
       const i = items.indexOf(document.activeElement);
@@ -375,9 +381,7 @@ document.addEventListener("keydown", (e) => {
 // starts again inside.
 document.addEventListener("keydown", (e) => {
   if (asking || !current || current.kind !== "modal" || e.key !== "Tab") return;
-  const box = $("#modale").firstElementChild;
-  const items = [...box.querySelectorAll("button:not([disabled]), a[href], input:not([disabled]), select, textarea")]
-    .filter((x) => x.getClientRects().length > 0);
+  const items = tabStops($("#modale").firstElementChild);
   if (!items.length) return;
   const i = items.indexOf(document.activeElement);
   const last = items.length - 1;

@@ -216,12 +216,6 @@ impl Service {
         }
     }
 
-    /// Ends the grant of a channel whose caller hung up before dialling ([`Request::Abandon`]).
-    pub fn abandon(&mut self, uniqueid: &str, now: i64) -> Result<()> {
-        self.decide_one(Request::Abandon(uniqueid.to_string()), now)
-            .map(|_| ())
-    }
-
     /// [`Service::decide`] for one request alone.
     fn decide_one(&mut self, req: Request, now: i64) -> Result<Answer> {
         let mut answers = self.decide(&[req], now)?;
