@@ -19,7 +19,11 @@ pub const MAX_HEADER_LINES: usize = 128;
 pub enum ProtocolError {
     /// The peer closed (before the end of the header, or before a reply).
     Closed,
+    /// Nothing came within the time given.
     Silent(Duration),
+    /// Bytes came, but not the whole header or reply within the time given: a peer dripping
+    /// a byte now and then must not hold a connection for ever.
+    Slow(Duration),
     LineTooLong,
     NotText,
     /// A header line without `name: value`, or a name that is not `agi_…`.
@@ -37,6 +41,9 @@ impl fmt::Display for ProtocolError {
             ProtocolError::Silent(d) => {
                 write!(f, "aucun octet reçu pendant {} s", d.as_secs())
             }
+            ProtocolError::Slow(d) => {
+                write!(f, "message incomplet au bout de {} s", d.as_secs())
+            }
             ProtocolError::LineTooLong => {
                 write!(f, "ligne de plus de {} Kio", MAX_LINE / 1024)
             }
@@ -51,13 +58,40 @@ impl fmt::Display for ProtocolError {
     }
 }
 
-/// Reads one line (without its `\n`, and a `\r` before it), at most [`MAX_LINE`] bytes, waiting
-/// at most `idle` for each chunk. `Ok(None)` at a clean end of stream.
-pub async fn read_line<R: AsyncBufRead + Unpin>(
+/// The time a peer has to send one whole message: the header, or the reply to one command
+/// with the `HANGUP` and usage lines around it. Asterisk writes each in one go.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    given: Duration,
+}
+
+impl Deadline {
+    fn after(given: Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + given,
+            given,
+        }
+    }
+
+    /// Why the message ended unread: silence if nothing of it came at all.
+    fn missed(&self, begun: bool) -> ProtocolError {
+        match begun {
+            true => ProtocolError::Slow(self.given),
+            false => ProtocolError::Silent(self.given),
+        }
+    }
+}
+
+/// Reads one line of a message (without its `\n`, and a `\r` before it), at most [`MAX_LINE`]
+/// bytes, before the message's deadline; `begun` says whether earlier lines of it came.
+/// `Ok(None)` at a clean end of stream.
+async fn read_line<R: AsyncBufRead + Unpin>(
     r: &mut R,
-    idle: Duration,
+    deadline: Deadline,
+    begun: bool,
 ) -> Result<Option<String>, ProtocolError> {
-    match read_bytes_line(r, idle).await? {
+    match read_bytes_line(r, deadline, begun).await? {
         Some(line) => String::from_utf8(line)
             .map(Some)
             .map_err(|_| ProtocolError::NotText),
@@ -68,13 +102,14 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
 /// [`read_line`] as bytes, whatever they are.
 async fn read_bytes_line<R: AsyncBufRead + Unpin>(
     r: &mut R,
-    idle: Duration,
+    deadline: Deadline,
+    begun: bool,
 ) -> Result<Option<Vec<u8>>, ProtocolError> {
     let mut line: Vec<u8> = Vec::new();
     loop {
-        let chunk = tokio::time::timeout(idle, r.fill_buf())
+        let chunk = tokio::time::timeout_at(deadline.at, r.fill_buf())
             .await
-            .map_err(|_| ProtocolError::Silent(idle))?
+            .map_err(|_| deadline.missed(begun || !line.is_empty()))?
             .map_err(|e| ProtocolError::Io(e.to_string()))?;
         if chunk.is_empty() {
             return if line.is_empty() {
@@ -147,14 +182,15 @@ fn header_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ProtocolError>
     }
 }
 
-/// Reads the header up to its empty line.
+/// Reads the header up to its empty line, the whole of it within `idle`.
 pub async fn read_header<R: AsyncBufRead + Unpin>(
     r: &mut R,
     idle: Duration,
 ) -> Result<Header, ProtocolError> {
+    let deadline = Deadline::after(idle);
     let mut h = Header::default();
-    for _ in 0..MAX_HEADER_LINES {
-        let bytes = read_bytes_line(r, idle)
+    for n in 0..MAX_HEADER_LINES {
+        let bytes = read_bytes_line(r, deadline, n > 0)
             .await?
             .ok_or(ProtocolError::Closed)?;
         let line = header_text(&bytes)?;
@@ -224,14 +260,18 @@ pub struct Reply {
 }
 
 /// The reply to the command just sent: `HANGUP` lines (the channel hung up meanwhile) are
-/// noted and skipped, a multi-line `520-` usage is read to its last line.
+/// noted and skipped, a multi-line `520-` usage is read to its last line; all of it within
+/// `idle`.
 pub async fn read_reply<R: AsyncBufRead + Unpin>(
     r: &mut R,
     idle: Duration,
 ) -> Result<Reply, ProtocolError> {
+    let deadline = Deadline::after(idle);
     let mut hung_up = false;
     loop {
-        let line = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+        let line = read_line(r, deadline, hung_up)
+            .await?
+            .ok_or(ProtocolError::Closed)?;
         if line == "HANGUP" {
             hung_up = true;
             continue;
@@ -239,7 +279,9 @@ pub async fn read_reply<R: AsyncBufRead + Unpin>(
         if line.starts_with("520-") {
             // Usage text follows, up to `520 End of proper usage.`
             loop {
-                let l = read_line(r, idle).await?.ok_or(ProtocolError::Closed)?;
+                let l = read_line(r, deadline, true)
+                    .await?
+                    .ok_or(ProtocolError::Closed)?;
                 if l.starts_with("520 ") {
                     return Ok(Reply { line, hung_up });
                 }
@@ -316,6 +358,53 @@ mod tests {
             ("autoriser", Some("8589669"), Some("2"))
         );
         assert_eq!(h.get("agi_calleridname"), Some("Pi\u{fffd}ce 3"));
+    }
+
+    /// A peer that writes `bytes` one at a time, `every` apart, then stays connected.
+    fn dripping(bytes: &'static [u8], every: Duration) -> BufReader<tokio::io::DuplexStream> {
+        let (mut peer, ours) = tokio::io::duplex(64);
+        tokio::spawn(async move {
+            for b in bytes.iter().cycle() {
+                if peer.write_all(&[*b]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+        BufReader::new(ours)
+    }
+
+    #[tokio::test]
+    async fn a_header_dripped_a_byte_at_a_time_is_given_up_at_the_deadline() {
+        let every = Duration::from_millis(20);
+        let mut r = dripping(b"agi_network: yes\n", every);
+        let began = std::time::Instant::now();
+        let e = read_header(&mut r, Duration::from_millis(300)).await;
+        assert_eq!(
+            e.unwrap_err(),
+            ProtocolError::Slow(Duration::from_millis(300))
+        );
+        assert!(
+            began.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            began.elapsed()
+        );
+        let (_peer, ours) = tokio::io::duplex(64);
+        let e = read_header(&mut BufReader::new(ours), Duration::from_millis(100)).await;
+        assert_eq!(
+            e.unwrap_err(),
+            ProtocolError::Silent(Duration::from_millis(100))
+        );
+    }
+
+    #[tokio::test]
+    async fn endless_hangup_lines_do_not_hold_a_reply_open() {
+        let mut r = dripping(b"HANGUP\n", Duration::from_millis(2));
+        let e = read_reply(&mut r, Duration::from_millis(300)).await;
+        assert_eq!(
+            e.unwrap_err(),
+            ProtocolError::Slow(Duration::from_millis(300))
+        );
     }
 
     #[test]

@@ -220,6 +220,26 @@ async fn raw_client(addr: &str, bytes: &[u8], then_wait: bool) -> bool {
     closed.is_ok()
 }
 
+/// Sends a header line a byte every 100 ms, over and over, until the server closes; true if
+/// it closed within the guard.
+async fn drip_client(addr: String) -> bool {
+    let s = TcpStream::connect(addr).await.unwrap();
+    let (mut read, mut write) = s.into_split();
+    tokio::spawn(async move {
+        for b in b"agi_network: yes\n".iter().cycle() {
+            if write.write_all(&[*b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(GUARD, async {
+        while let Ok(1..) = read.read(&mut buf).await {}
+    });
+    closed.await.is_ok()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
     let site = site(2_000, |c| c.idle = Duration::from_millis(400)).await;
@@ -256,6 +276,11 @@ async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
     ];
     // Every bad client at once, a good call in the middle of them.
     let mut handles = Vec::new();
+    let addr = site.addr.clone();
+    handles.push((
+        "dripping a byte every 100 ms",
+        tokio::spawn(drip_client(addr)),
+    ));
     for (what, bytes) in cases {
         let addr = site.addr.clone();
         handles.push((
