@@ -584,9 +584,17 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
             key,
             Refusal::AllowanceUsed,
             format!(
-                "le forfait {} est épuisé ({} minutes)",
+                "le forfait {} est épuisé ({} minutes{})",
                 crate::fr::de(&who),
-                acc.allowance_minutes.unwrap_or(0)
+                acc.allowance_minutes.unwrap_or(0),
+                match held_s {
+                    // The clerk sees minutes left on the account: say what holds them.
+                    0 => String::new(),
+                    s => format!(
+                        ", dont {} réservées par les appels en cours",
+                        super::format_granted(s)
+                    ),
+                }
             ),
         );
     }

@@ -261,9 +261,14 @@ fn holds_of_the_allowance_are_counted_like_money() {
         panic!("{}", first.message)
     };
     assert_eq!(g.limit_ms, 600_000);
-    assert_eq!(
-        lotfi_key_2(&mut svc, "m2"),
-        Verdict::Refused(Refusal::AllowanceUsed)
+    let second = svc.authorize(&ask("m2", "8589669", "2"), NOW).unwrap();
+    assert_eq!(second.verdict, Verdict::Refused(Refusal::AllowanceUsed));
+    assert!(
+        second
+            .message
+            .ends_with("(10 minutes, dont 10 min 00 s réservées par les appels en cours)."),
+        "{}",
+        second.message
     );
     svc.finish(&hang_up("m1", 240), NOW + 300).unwrap();
     let third = svc
