@@ -231,7 +231,7 @@ pub(crate) fn read_tariffs(
     let enc = detect_encoding(path)?;
     let sep = sniff_separator(&sample(path, enc)?, 6..=6);
     let (text, _) = open_text(path, enc)?;
-    let mut records = RecordReader::new(text, sep);
+    let mut records = RecordReader::new(text, sep).resync_quotes();
     let mut report = TariffsReport {
         lignes_lues: 0,
         tarifs: 0,
@@ -282,6 +282,12 @@ fn data_line(
     settings: &crate::store::Settings,
     seen: &mut HashMap<String, u64>,
 ) -> std::result::Result<Tariff, Vec<LineError>> {
+    if let Some(field) = rec.open_quote {
+        return Err(vec![LineError::whole(
+            rec.line,
+            crate::import::reader::open_quote_reason(field),
+        )]);
+    }
     if rec.too_long {
         return Err(vec![LineError::whole(
             rec.line,

@@ -156,10 +156,12 @@ pub fn parse_line(
 /// fields. Its fields are then not checked one by one.
 fn unreadable(rec: &Record<'_>, first: bool) -> Option<String> {
     let fields = &rec.fields;
+    if let Some(field) = rec.open_quote {
+        return Some(super::reader::open_quote_reason(field));
+    }
     if rec.too_long {
         return Some(format!(
-            "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur (un guillemet « \" » \
-             non refermé fait peut-être lire la suite du fichier comme un seul champ)",
+            "la ligne dépasse {} Kio : ce n'est pas une ligne d'utilisateur",
             super::reader::MAX_RECORD_BYTES / 1024
         ));
     }
@@ -273,6 +275,7 @@ mod tests {
             fields: fields.to_vec(),
             field_count: fields.len(),
             too_long: false,
+            open_quote: None,
         }
     }
 

@@ -109,7 +109,7 @@ impl Source {
                 let enc = detect_encoding(path)?;
                 let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
                 let (text, bytes) = open_text(path, enc)?;
-                Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep)), bytes)
+                Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep).resync_quotes()), bytes)
             }
         })
     }

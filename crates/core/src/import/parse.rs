@@ -93,6 +93,7 @@ impl FullLayout {
             field_count: fields.len(),
             fields,
             too_long: rec.too_long,
+            open_quote: rec.open_quote,
         }
     }
 }

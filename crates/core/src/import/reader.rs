@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -141,10 +141,19 @@ pub type TextStream = Box<dyn Read + Send>;
 pub fn open_text(path: &Path, enc: Encoding) -> Result<(TextStream, ByteCounter)> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let counter = ByteCounter::default();
-    let counted = Counting {
+    let mut counted = Counting {
         inner: BufReader::with_capacity(256 * 1024, f),
         count: counter.clone(),
     };
+    // A file saved as UTF-8 with a BOM, then edited by a Windows-1252 program, keeps the BOM:
+    // it is no name's first three letters (« ï»¿ »).
+    if enc == Encoding::Windows1252 {
+        let head = counted.inner.fill_buf().map_err(|e| Error::io(path, e))?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            counted.inner.consume(3);
+            counted.count.0.fetch_add(3, Ordering::Relaxed);
+        }
+    }
     let decoded: TextStream = match enc {
         Encoding::Utf8 => Box::new(counted),
         Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
@@ -213,6 +222,35 @@ pub fn sample(path: &Path, enc: Encoding) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Why a line that left a quote open is refused.
+pub fn open_quote_reason(field: usize) -> String {
+    format!(
+        "le guillemet « \" » qui ouvre le champ {field} n'est pas refermé avant la fin de la ligne"
+    )
+}
+
+/// Line breaks a quoted field may hold where quotes are resynchronised.
+pub const MAX_BREAKS_IN_QUOTES: u32 = 2;
+
+/// A quoted field read over a line break: the bytes after that break, to read them again as
+/// lines of their own if the quote turns out never closed.
+struct Span {
+    /// The field (1-based) the quote opened.
+    field: usize,
+    breaks: u32,
+    raw: Vec<u8>,
+}
+
+impl Span {
+    fn new(field: usize) -> Span {
+        Span {
+            field,
+            breaks: 1,
+            raw: Vec::new(),
+        }
+    }
+}
+
 /// One record of the file.
 pub struct Record<'a> {
     /// Physical line (1-based) where the record starts.
@@ -223,11 +261,16 @@ pub struct Record<'a> {
     pub field_count: usize,
     /// The record exceeded `MAX_RECORD_BYTES`.
     pub too_long: bool,
+    /// The field (1-based) whose quote the line opened and nothing closed, when the reader
+    /// resynchronises quotes ([`RecordReader::resync_quotes`]).
+    pub open_quote: Option<usize>,
 }
 
 impl Record<'_> {
     pub fn is_blank(&self) -> bool {
-        !self.too_long && self.fields.iter().all(|f| f.trim().is_empty())
+        !self.too_long
+            && self.open_quote.is_none()
+            && self.fields.iter().all(|f| f.trim().is_empty())
     }
 }
 
@@ -258,6 +301,12 @@ pub struct RecordReader<R> {
     record_line: u64,
     /// Before the file's first byte: a UTF-8 BOM there is no record's start.
     at_file_start: bool,
+    /// A quote left open is the error of its line, not the rest of the file (`resync_quotes`).
+    resync: bool,
+    /// The quoted field that went over a line break, while it may still close.
+    span: Option<Span>,
+    /// The last byte read from the source, to end a last line that has no line break.
+    last_byte: Option<u8>,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -275,7 +324,34 @@ impl<R: Read> RecordReader<R> {
             started: false,
             record_line: 1,
             at_file_start: true,
+            resync: false,
+            span: None,
+            last_byte: None,
         }
+    }
+
+    /// For files whose quoted fields are short (accounts, tariffs): a quoted field may hold
+    /// [`MAX_BREAKS_IN_QUOTES`] line breaks (a name typed with Alt+Entrée in a spreadsheet);
+    /// a quote still open after that, or at the end of the file, was never closed. Its line
+    /// is then a record of its own, flagged `open_quote`, and reading goes on at the next
+    /// line, instead of the rest of the file becoming one field up to the next quote.
+    pub fn resync_quotes(mut self) -> Self {
+        self.resync = true;
+        self
+    }
+
+    /// Back to the line after the one that opened the quote: its bytes are read again.
+    fn rewind(&mut self) -> usize {
+        let span = self.span.take().expect("a quoted field over a line break");
+        self.rdr.reset();
+        self.line -= span.raw.iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut buf = span.raw;
+        buf.extend_from_slice(&self.inbuf[self.in_pos..self.in_len]);
+        self.in_len = buf.len();
+        self.in_pos = 0;
+        buf.resize(buf.len().max(64 * 1024), 0);
+        self.inbuf = buf;
+        span.field
     }
 
     fn consume(&mut self, n: usize) {
@@ -314,8 +390,21 @@ impl<R: Read> RecordReader<R> {
                 self.in_len = self.src.read(&mut self.inbuf)?;
                 self.in_pos = 0;
                 self.eof = self.in_len == 0;
+                if self.eof && self.resync && self.last_byte.is_some_and(|b| b != b'\n') {
+                    // The last line ends here: a quote it left open is its error too.
+                    self.inbuf[0] = b'\n';
+                    (self.in_len, self.eof) = (1, false);
+                }
+                self.last_byte = self.inbuf[..self.in_len].last().copied();
             }
-            let input = &self.inbuf[self.in_pos..self.in_len];
+            let mut input = &self.inbuf[self.in_pos..self.in_len];
+            let mut line_end = false;
+            if self.resync {
+                if let Some(i) = memchr::memchr(b'\n', input) {
+                    input = &input[..=i];
+                    line_end = true;
+                }
+            }
             let (res, nin, o, e) = {
                 let out: &mut [u8] = if too_long {
                     &mut scratch_out
@@ -329,6 +418,12 @@ impl<R: Read> RecordReader<R> {
                 };
                 self.rdr.read_record(input, out, ends)
             };
+            if let Some(span) = &mut self.span {
+                span.raw
+                    .extend_from_slice(&self.inbuf[self.in_pos..self.in_pos + nin]);
+            }
+            let at_end = self.eof && input.is_empty();
+            let whole_line = line_end && nin == input.len();
             self.consume(nin);
             if !too_long {
                 nout += o;
@@ -338,13 +433,44 @@ impl<R: Read> RecordReader<R> {
             } else {
                 nends += e;
             }
+            // A line's break read inside quotes is written out (a blank line is skipped, not
+            // written); past the bound of breaks, the end of the file or the record's bound
+            // inside them, the quote was never closed.
+            let open = match res {
+                R::InputEmpty if whole_line && o > 0 => match &mut self.span {
+                    None => {
+                        self.span = Some(Span::new(nends + extra_fields + 1));
+                        false
+                    }
+                    Some(span) => {
+                        span.breaks += 1;
+                        span.breaks > MAX_BREAKS_IN_QUOTES
+                    }
+                },
+                R::Record => self.span.is_some() && at_end,
+                R::OutputFull => self.span.is_some(),
+                _ => false,
+            };
+            if open {
+                let field = self.rewind();
+                return Ok(Some(Record {
+                    line: self.record_line,
+                    fields: Vec::new(),
+                    field_count: field,
+                    too_long: false,
+                    open_quote: Some(field),
+                }));
+            }
             match res {
                 R::InputEmpty | R::OutputEndsFull => continue,
                 R::OutputFull => {
                     too_long = true;
                     continue;
                 }
-                R::Record => break,
+                R::Record => {
+                    self.span = None;
+                    break;
+                }
                 R::End => return Ok(None),
             }
         }
@@ -355,6 +481,7 @@ impl<R: Read> RecordReader<R> {
                 fields: Vec::new(),
                 field_count,
                 too_long,
+                open_quote: None,
             }));
         }
         // Fields end on ASCII separators, so slicing valid UTF-8 at their ends stays valid.
@@ -371,6 +498,7 @@ impl<R: Read> RecordReader<R> {
             fields,
             field_count,
             too_long: false,
+            open_quote: None,
         }))
     }
 }
@@ -447,6 +575,52 @@ mod tests {
         let second = r.next_record().unwrap().unwrap();
         assert_eq!(second.fields, ["ok", "1"]);
         assert_eq!(second.line, 2);
+    }
+
+    fn resynced(text: &[u8]) -> Vec<(u64, Option<usize>, String)> {
+        let mut r = RecordReader::new(text, b';').resync_quotes();
+        let mut got = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            got.push((rec.line, rec.open_quote, rec.fields.join("|")));
+        }
+        got
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_its_lines_error_and_the_next_lines_are_read() {
+        // Line 2 opens a quote that nothing closes: lines 3 to 5 are records of their own.
+        assert_eq!(
+            resynced(b"a;1\n\"b;2\n\nc;3\nd;4\ne;5\n"),
+            [
+                (1, None, "a|1".to_string()),
+                (2, Some(1), String::new()),
+                (4, None, "c|3".into()),
+                (5, None, "d|4".into()),
+                (6, None, "e|5".into()),
+            ]
+        );
+        // Closed three lines down, past the bound: the lines between are still lines.
+        assert_eq!(
+            resynced(b"\"a;1\nb;2\nc;3\nd\";4\ne;\"6"),
+            [
+                (1, Some(1), String::new()),
+                (2, None, "b|2".into()),
+                (3, None, "c|3".into()),
+                (4, None, "d\"|4".into()),
+                (5, Some(2), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_with_line_breaks_in_its_cell_is_one_record() {
+        assert_eq!(
+            resynced(b"\"Amira\nBen\nTrabelsi\";1\nz;2"),
+            [
+                (1, None, "Amira\nBen\nTrabelsi|1".to_string()),
+                (4, None, "z|2".into()),
+            ]
+        );
     }
 
     #[test]

@@ -199,6 +199,7 @@ impl Row {
             fields: self.cells.iter().map(String::as_str).collect(),
             field_count: self.last_col,
             too_long: false,
+            open_quote: None,
         }
     }
 

@@ -55,6 +55,7 @@ fn every_good_encoding_separator_and_line_end_imports_the_same_accounts() {
         "ok-utf8.csv",
         "ok-utf8-bom.csv",
         "ok-windows-1252.csv",
+        "ok-bom-then-windows-1252.csv",
         "ok-utf16.csv",
         "ok-comma.csv",
         "ok-tab.csv",
@@ -319,6 +320,24 @@ fn skip_invalid_writes_the_valid_lines_only() {
 }
 
 #[test]
+fn a_quote_never_closed_refuses_its_line_only_and_the_next_lines_are_read() {
+    refused(
+        "bad-open-quote.csv",
+        &["ligne 3 : le guillemet « \" » qui ouvre le champ 1 n'est pas refermé"],
+    );
+    let (_db, mut s) = temp_store();
+    let r = run_with(&mut s, "bad-open-quote.csv", |o| o.skip_invalid = true).unwrap();
+    assert_eq!((r.crees, r.rejetees), (7, 1), "{:?}", texts(&r.erreurs));
+    assert_eq!(r.summary(), "7 importés, 1 rejeté");
+    let f_six = s.find_by_matricule("20000000000006").unwrap().unwrap();
+    assert_eq!(
+        f_six.name, "F Six",
+        "a later quoted name is read as written"
+    );
+    assert!(s.find_by_matricule("20000000000003").unwrap().is_none());
+}
+
+#[test]
 fn new_accounts_take_the_defaults_of_the_settings() {
     let (_db, mut s) = temp_store();
     let mut st = s.settings().unwrap();
@@ -344,19 +363,27 @@ fn an_overlong_line_is_an_error_not_an_allocation() {
     let (db, mut s) = temp_store();
     let f = db.dir.path().join("long.csv");
     let mut text = format!(
-        "Ali;10000000000001;1000001\n\"{}\n",
+        "Ali;10000000000001;1000001\n{}\n",
         "x".repeat(3 * 1024 * 1024)
     );
     text.push_str("Fin;10000000000002;1000002\n");
     std::fs::write(&f, text).unwrap();
     let r = run(&mut s, &f, ImportOptions::default()).unwrap();
-    assert_eq!(r.rejetees, 1);
+    assert_eq!((r.valides, r.rejetees), (2, 1), "the line after it is read");
     assert!(
         texts(&r.erreurs)[0].starts_with("ligne 2 : la ligne dépasse 64 Kio"),
         "{:?}",
         texts(&r.erreurs)
     );
     assert_eq!(s.count_accounts().unwrap(), 0);
+    // The same line opening a quote: that quote is its error, the next line still read.
+    let quoted = db.dir.path().join("long-guillemet.csv");
+    let mut text = format!("\"{}\n", "x".repeat(3 * 1024 * 1024));
+    text.push_str("Fin;10000000000002;1000002\n");
+    std::fs::write(&quoted, text).unwrap();
+    let r = run(&mut s, &quoted, ImportOptions::default()).unwrap();
+    assert_eq!((r.valides, r.rejetees), (1, 1));
+    assert!(texts(&r.erreurs)[0].contains("n'est pas refermé"));
 }
 
 #[test]
