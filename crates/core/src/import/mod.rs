@@ -109,7 +109,12 @@ impl Source {
                 let enc = detect_encoding(path)?;
                 let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
                 let (text, bytes) = open_text(path, enc)?;
-                Source::Csv(enc, sep, Box::new(RecordReader::new(text, sep).resync_quotes()), bytes)
+                Source::Csv(
+                    enc,
+                    sep,
+                    Box::new(RecordReader::new(text, sep).resync_quotes()),
+                    bytes,
+                )
             }
         })
     }
@@ -395,7 +400,7 @@ pub fn import_users(
                         &mut events,
                     )?,
                     Msg::Index(part) => w.write_ahead(part)?,
-                    Msg::Failed(e) => return Err(Error::io(path, e)),
+                    Msg::Failed(e) => return Err(sheet::read_failure(path, e)),
                     Msg::EndOfLines { full_layout } => {
                         report.end_of_lines(full_layout);
                         end_of_lines(&mut w, &mut report, opts, events.on_error)?

@@ -104,10 +104,12 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn broken(path: &Path, kind: Kind, why: &dyn std::fmt::Display) -> Error {
+/// The reader's own words (« Could not find EOCD ») help nobody at a desk: the file is
+/// refused in French, for what it is.
+fn broken(path: &Path, kind: Kind) -> Error {
     Error::Rejected(format!(
-        "{} n'est pas un {} lisible ({why}) : le fichier est peut-être abîmé ou d'un autre \
-         format. Ouvrez-le dans le tableur et enregistrez-le de nouveau.",
+        "{} n'est pas un {} lisible : le fichier est peut-être abîmé ou d'un autre format. \
+         Ouvrez-le dans le tableur et enregistrez-le de nouveau.",
         file_name(path),
         kind.label()
     ))
@@ -126,12 +128,12 @@ pub fn open(path: &Path, kind: Kind) -> Result<Workbook> {
     };
     match kind {
         Kind::Xlsx => {
-            let wb: Xlsx<_> = Xlsx::new(reader).map_err(|e| broken(path, kind, &e))?;
+            let wb: Xlsx<_> = Xlsx::new(reader).map_err(|_| broken(path, kind))?;
             let first = wb.sheet_names().into_iter().next().ok_or_else(no_sheet)?;
             Ok(Workbook::Xlsx(Box::new(wb), first))
         }
         Kind::Ods => {
-            let wb: Ods<_> = Ods::new(reader).map_err(|e| broken(path, kind, &e))?;
+            let wb: Ods<_> = Ods::new(reader).map_err(|_| broken(path, kind))?;
             let first = wb.sheet_names().into_iter().next().ok_or_else(no_sheet)?;
             Ok(Workbook::Ods(Box::new(wb), first))
         }
@@ -162,7 +164,8 @@ fn data_text(d: Data) -> String {
         // The serial day number a date cell holds is no code nor phone: said as what it is.
         Data::DateTime(d) => format!("{} (cellule au format date)", number_text(d.as_f64())),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s,
-        Data::Error(e) => format!("#{e}"),
+        // Already `#N/A`, `#DIV/0!`.
+        Data::Error(e) => e.to_string(),
         Data::Empty => String::new(),
     }
 }
@@ -210,11 +213,33 @@ impl Row {
     }
 }
 
-fn io_error(e: impl std::fmt::Display) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("classeur illisible : {e}"),
-    )
+/// A sheet that cannot be read to its end: the workbook is broken, which is the file's fault
+/// (refused, exit 1), not the disk's.
+#[derive(Debug)]
+struct BrokenSheet;
+
+impl std::fmt::Display for BrokenSheet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "la feuille du classeur est abîmée et ne se lit pas jusqu'au bout : ouvrez-le dans \
+             le tableur et enregistrez-le de nouveau",
+        )
+    }
+}
+
+impl std::error::Error for BrokenSheet {}
+
+fn broken_sheet() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, BrokenSheet)
+}
+
+/// The error of a source that failed while its lines were read: a broken workbook is
+/// refused as input, anything else is the file system's.
+pub fn read_failure(path: &Path, e: io::Error) -> Error {
+    match e.get_ref().is_some_and(|inner| inner.is::<BrokenSheet>()) {
+        true => Error::Rejected(format!("{} : {e}.", file_name(path))),
+        false => Error::io(path, e),
+    }
 }
 
 /// The next cell of a sheet (row, column, text), in the order of the file.
@@ -312,13 +337,13 @@ pub fn with_rows(wb: Workbook, f: impl FnOnce(io::Result<&mut dyn Records>)) {
                         Ok(Some((r, c, data_text(cell.get_value().clone().into()))))
                     }
                     Ok(None) => Ok(None),
-                    Err(e) => Err(io_error(e)),
+                    Err(_) => Err(broken_sheet()),
                 }),
                 row: Row::default(),
                 next: None,
                 done: false,
             })),
-            Err(e) => f(Err(io_error(e))),
+            Err(_) => f(Err(broken_sheet())),
         },
         Workbook::Ods(mut wb, name) => match wb.worksheet_range(&name) {
             Ok(range) => f(Ok(&mut RangeRows {
@@ -326,7 +351,7 @@ pub fn with_rows(wb: Workbook, f: impl FnOnce(io::Result<&mut dyn Records>)) {
                 at: 0,
                 row: Row::default(),
             })),
-            Err(e) => f(Err(io_error(e))),
+            Err(_) => f(Err(broken_sheet())),
         },
     }
 }
@@ -334,6 +359,13 @@ pub fn with_rows(wb: Workbook, f: impl FnOnce(io::Result<&mut dyn Records>)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_cells_read_as_the_spreadsheet_shows_them() {
+        use calamine::CellErrorType;
+        assert_eq!(data_text(Data::Error(CellErrorType::NA)), "#N/A");
+        assert_eq!(data_text(Data::Error(CellErrorType::Div0)), "#DIV/0!");
+    }
 
     #[test]
     fn numbers_read_back_as_the_digits_shown() {

@@ -353,7 +353,7 @@ impl SiteStore {
                     }
                     Msg::EndOfLines { full_layout } => report.end_of_lines(full_layout),
                     Msg::Index(_) => {}
-                    Msg::Failed(e) => return Err(Error::io(path, e)),
+                    Msg::Failed(e) => return Err(crate::import::sheet::read_failure(path, e)),
                 }
             }
             if report.commits(opts) {

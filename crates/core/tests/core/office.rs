@@ -511,6 +511,29 @@ fn broken_or_foreign_files_are_refused_in_french_and_nothing_is_written() {
     z.finish().unwrap();
     let err = run(&mut s, &other).unwrap_err().to_string();
     assert!(err.contains("n'est pas un classeur Excel"), "{err}");
+    // A sound archive whose sheet is cut short: refused as input, in French.
+    let cut = dir.path().join("feuille-coupee.xlsx");
+    let mut from = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&cut).unwrap());
+    for i in 0..from.len() {
+        let mut entry = from.by_index(i).unwrap();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+        if entry.name() == "xl/worksheets/sheet1.xml" {
+            content.truncate(content.len() / 2);
+        }
+        z.start_file(entry.name(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&content).unwrap();
+    }
+    z.finish().unwrap();
+    let err = run(&mut s, &cut).unwrap_err();
+    assert!(err.is_rejection(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "feuille-coupee.xlsx : la feuille du classeur est abîmée et ne se lit pas jusqu'au bout : \
+         ouvrez-le dans le tableur et enregistrez-le de nouveau."
+    );
     // A workbook without any row is refused like an empty CSV file.
     let empty = dir.path().join("vide.xlsx");
     write_xlsx(&empty, &[&[]]);
