@@ -11,6 +11,19 @@ pub struct Name(String);
 
 pub const NAME_MAX_CHARS: usize = 100;
 
+/// Invisible characters no name needs, which would make it look like another one, or empty:
+/// a zero-width space, a BOM left by two files pasted together, the marks that reverse how a
+/// line is shown (U+202E shows « ilA » as « Ali »), Unicode's noncharacters. The joiners and the
+/// direction marks of Arabic and Persian spelling (U+200C–U+200F) stay.
+fn hidden(c: char) -> bool {
+    let u = c as u32;
+    matches!(
+        u,
+        0x200B | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF | 0xFFF9..=0xFFFB
+    ) || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+}
+
 impl Name {
     pub fn parse(raw: &str) -> Result<Name, FieldError> {
         let err = |m: String| FieldError::new(Field::Name, m);
@@ -27,10 +40,16 @@ impl Name {
         if collapsed.is_empty() {
             return Err(err("le nom est obligatoire".into()));
         }
-        if let Some(c) = collapsed.chars().find(|c| c.is_control()) {
+        if let Some(c) = collapsed.chars().find(|&c| c.is_control() || hidden(c)) {
             return Err(err(format!(
                 "le nom contient un caractère de contrôle invisible (U+{:04X}) : « {} »",
                 c as u32,
+                shown(&collapsed)
+            )));
+        }
+        if !collapsed.chars().any(char::is_alphanumeric) {
+            return Err(err(format!(
+                "le nom ne contient aucune lettre : « {} »",
                 shown(&collapsed)
             )));
         }
@@ -69,6 +88,25 @@ mod tests {
             Name::parse("  Hédi \t Ben   Salah ").unwrap().as_str(),
             "Hédi Ben Salah"
         );
+    }
+
+    #[test]
+    fn invisible_or_reversing_characters_are_refused_and_arabic_joiners_kept() {
+        for (raw, code) in [
+            ("\u{200b}", "U+200B"),
+            ("\u{feff}B Two", "U+FEFF"),
+            ("\u{202e}ilA nim", "U+202E"),
+            ("Ali \u{ffff} Test", "U+FFFF"),
+        ] {
+            let e = Name::parse(raw).unwrap_err().message;
+            assert!(e.contains(code), "{raw:?}: {e}");
+        }
+        assert!(Name::parse("…")
+            .unwrap_err()
+            .message
+            .contains("aucune lettre"));
+        let persian = "مهر\u{200c}داد \u{200f}(Tunis)";
+        assert_eq!(Name::parse(persian).unwrap().as_str(), persian);
     }
 
     #[test]
