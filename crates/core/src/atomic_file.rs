@@ -58,6 +58,13 @@ impl WholeFile {
             .prefix(prefix)
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, e))?;
+        // A new file is its owner's only (names and numbers of people); a file replaced keeps
+        // who may read it, or a colleague's script reading yesterday's export would lose it.
+        if let Ok(kept) = std::fs::metadata(&dest) {
+            tmp.as_file()
+                .set_permissions(kept.permissions())
+                .map_err(|e| Error::io(&dest, e))?;
+        }
         Ok(WholeFile { tmp, dest })
     }
 
@@ -200,6 +207,23 @@ mod tests {
         drop(conn);
         f.persist().unwrap();
         assert_eq!(std::fs::read(&db).unwrap(), b"copie");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_its_owners_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("nouveau.csv");
+        write(&new, "a").unwrap();
+        assert_eq!(mode(&new), 0o600);
+        let shared = dir.path().join("partage.csv");
+        std::fs::write(&shared, "ancien").unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write(&shared, "nouveau").unwrap();
+        assert_eq!(mode(&shared), 0o644);
+        assert_eq!(std::fs::read(&shared).unwrap(), b"nouveau");
     }
 
     #[cfg(unix)]
