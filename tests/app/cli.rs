@@ -17,6 +17,15 @@ fn each_refused_writing_nothing(db: &std::path::Path, cases: &[(&[&str], i32, &s
     }
 }
 
+/// Runs a command refused (exit 1) for two reasons: its two lines on stderr.
+fn refused_twice(db: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let o = forfaits(db, args);
+    assert_eq!(o.status.code(), Some(1), "{args:?}");
+    let lines: Vec<String> = stderr(&o).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{args:?}: {lines:?}");
+    lines
+}
+
 /// Sami Mansouri's matricule in the sample.
 const SAMI: &str = "10000000007919";
 
@@ -89,14 +98,10 @@ fn correction_is_signed_and_needs_a_reason() {
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_has(&o, "motif");
     // Two problems, two lines (SPEC §9: one message per problem).
-    let o = forfaits(&db, &["balance", "10000000007919", "debit", "0"]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
+    let lines = refused_twice(&db, &["balance", "10000000007919", "debit", "0"]);
     assert!(
         lines[0].starts_with("Montant") && lines[1].starts_with("Motif"),
-        "{err}"
+        "{lines:?}"
     );
     let o = succeeded(balance(&db, SAMI, "correction", "-2,500", "Erreur"));
     assert_stdout_has(&o, "2,500");
@@ -129,6 +134,12 @@ fn bad_amounts_and_unknown_matricules_are_refused_in_french() {
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert!(stderr(&o).contains(expect), "{args:?}: {}", stderr(&o));
     }
+    // Both wrong: both said, each on its line.
+    let said = refused_twice(&db, &["balance", "123", "credit", "abc"]);
+    assert!(
+        said[0].contains("14 chiffres") && said[1].contains("montant"),
+        "{said:?}"
+    );
     assert_eq!(db_snapshot(&db), before);
 }
 
@@ -270,8 +281,15 @@ fn commands_that_read_or_act_on_accounts_create_nothing_on_a_mistyped_path() {
     }
     let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "nothing created: {left:?}");
-    // Writing commands still create the base on first use.
-    succeeded(forfaits(&db, &["import", &sample()]));
+    // Writing commands still create the base on first use, and say so once.
+    let tariffs = fixture("tariffs-sample.csv");
+    let o = succeeded(forfaits(
+        &db,
+        &["tariffs", "import", tariffs.to_str().unwrap()],
+    ));
+    assert_stderr_has(&o, &format!("Nouvelle base créée : {}.", db.display()));
+    let o = succeeded(forfaits(&db, &["import", &sample()]));
+    assert!(!stderr(&o).contains("Nouvelle base"), "{}", stderr(&o));
 }
 
 /// Makes `path` impossible to write, even for root (tests run as root in CI), until dropped.
@@ -604,6 +622,32 @@ fn search_finds_the_last_digits_of_a_number_a_matricule_and_the_middle_of_a_name
     assert_eq!(found("chichi").len(), 4, "any part of a name");
     assert_eq!(found("mériem"), ["Mériem Gharbi"]);
     assert_eq!(found("eriem"), ["Mériem Gharbi"], "accents ignored");
+}
+
+#[test]
+fn calls_import_says_each_problem_in_the_order_of_the_lines() {
+    let (d, db) = sample_db();
+    let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
+    let first = good.lines().next().unwrap();
+    let unknown = first
+        .replace("\"8589669\"", "\"9999999\"")
+        .replace("1763629200.1", "x1");
+    let malformed = first
+        .replace(",185,180,", ",185,cent,")
+        .replace("1763629200.1", "x2");
+    let file = write_file(
+        d.path(),
+        "m.csv",
+        format!("{first}\n{unknown}\n{malformed}\n"),
+    );
+    let o = succeeded(forfaits(&db, &["calls", "import", file.to_str().unwrap()]));
+    let err = stderr(&o);
+    let said: Vec<&str> = err
+        .lines()
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>()[1])
+        .collect();
+    // Line 1 has no tariff (none loaded), line 2 no account, line 3 no seconds.
+    assert_eq!(said, ["1", "2", "3,"], "{err}");
 }
 
 #[test]
@@ -985,6 +1029,12 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
                 &["account", "10000000007919", "--max-call", "0"],
                 1,
                 "de 1 à 1440 minutes",
+            ),
+            // A number out of range is refused like --max-call's, not as usage.
+            (
+                &["account", "10000000007919", "--allowance", "1000001"],
+                1,
+                "entre 0 et 1000000",
             ),
             (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
             (

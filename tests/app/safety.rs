@@ -437,6 +437,25 @@ fn restore_replaces_the_content_after_checking_and_keeps_the_previous_base() {
     );
 }
 
+#[test]
+fn a_restore_onto_a_new_path_keeps_no_empty_copy_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_of_sample(dir.path(), "r.sqlite3");
+    let copy = dir.path().join("sauvegarde.sqlite3");
+    backup(&db, &copy);
+    let new_dir = dir.path().join("nouveau-poste");
+    std::fs::create_dir(&new_dir).unwrap();
+    let fresh = new_dir.join("forfaits.sqlite3");
+    let o = succeeded(forfaits(&fresh, &["restore", copy.to_str().unwrap()]));
+    assert_stdout_has(
+        &o,
+        "(25 comptes). La base remplacée était vide : rien n'a été mis de côté.",
+    );
+    assert_eq!(accounts(&fresh), 25);
+    assert_eq!(safety_copies(&new_dir), [0u64; 0], "nothing to keep aside");
+    check_passes(&fresh);
+}
+
 /// The accounts of each copy that restores kept beside the base, fewest first.
 fn safety_copies(dir: &Path) -> Vec<u64> {
     let mut kept: Vec<u64> = std::fs::read_dir(dir)

@@ -172,23 +172,35 @@ impl OnOff {
     }
 }
 
-/// `--allowance 120` or `--allowance none` (unlimited).
+/// `--allowance 120` or `--allowance none` (unlimited): a number's range is the account's
+/// rule, checked with the account (input refused, exit 1), not usage (exit 2).
 #[derive(Debug, Clone)]
-pub struct Allowance(Option<u32>);
+pub struct Allowance(Option<String>);
 
 impl Allowance {
-    pub fn minutes(&self) -> Option<u32> {
-        self.0
+    pub fn minutes(&self) -> Result<Option<u32>, forfaits_core::domain::FieldError> {
+        match &self.0 {
+            None => Ok(None),
+            Some(n) => forfaits_core::domain::account::parse_allowance(n),
+        }
     }
 }
 
 fn parse_allowance(s: &str) -> Result<Allowance, String> {
-    if matches!(s.trim(), "none" | "aucune" | "illimitee" | "illimitée") {
+    let v = s.trim();
+    if matches!(v, "none" | "aucune" | "illimitee" | "illimitée") {
         return Ok(Allowance(None));
     }
-    forfaits_core::domain::account::parse_allowance(s)
-        .map(Allowance)
-        .map_err(|e| format!("{} (ou « none » pour une durée illimitée)", e.message))
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Allowance(Some(v.to_string())));
+    }
+    match forfaits_core::domain::account::parse_allowance(s) {
+        Err(e) => Err(format!(
+            "{} (ou « none » pour une durée illimitée)",
+            e.message
+        )),
+        Ok(_) => Err(format!("« {v} » n'est pas un nombre de minutes")),
+    }
 }
 
 #[derive(Debug, Args)]

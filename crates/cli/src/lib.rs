@@ -68,9 +68,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
             return Outcome::Exit(exit_code(&e));
         }
     };
-    // Most commands never create a base where none is (a mistyped --db).
+    // Most commands never create a base where none is (a mistyped --db); those that may say
+    // so when they do.
+    let new_base = new_base_path(db.as_deref(), &command);
     let result = Base::open(db.as_deref(), command.needs_existing_base())
         .and_then(|mut base| commands::run(&mut base, command, io));
+    if let Some(path) = new_base.filter(|p| p.exists()) {
+        let _ = writeln!(io.err, "Nouvelle base créée : {}.", path.display());
+    }
     match result {
         Ok(code) => Outcome::Exit(code),
         Err(e) => {
@@ -78,6 +83,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
             Outcome::Exit(exit_code(&e))
         }
     }
+}
+
+/// The SQLite file the command is about to create, if it may create one and none is there.
+fn new_base_path(db: Option<&str>, command: &args::Command) -> Option<PathBuf> {
+    if command.needs_existing_base() {
+        return None;
+    }
+    let path = db.map_or_else(forfaits_core::store::default_db_path, PathBuf::from);
+    let site = forfaits_core::site::is_site_url(&path.to_string_lossy());
+    (!site && !path.exists()).then_some(path)
 }
 
 /// The error on stderr, one line per problem (SPEC §9): each refused field on its own.

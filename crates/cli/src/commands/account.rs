@@ -26,6 +26,13 @@ pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     // (SPEC §9), whatever else the command asked.
     let today = chrono::Local::now().date_naive();
     let mut errors = limits_errors(a.max_call.map(|o| o.0), a.calls_per_day.map(|o| o.0));
+    let allowance = match a.allowance.as_ref().map(|x| x.minutes()).transpose() {
+        Ok(minutes) => minutes,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     if let (Some(until), Some(reason)) = (a.suspend_until, &a.reason) {
         errors.extend(
             check_suspension(until, reason, today)
@@ -52,8 +59,8 @@ pub fn run(base: &mut Base, a: AccountArgs, io: &mut Io<'_>) -> Result<u8> {
     if let Some(on) = a.billing {
         draft.billing = on.on();
     }
-    if let Some(allowance) = &a.allowance {
-        draft.allowance_minutes = allowance.minutes();
+    if let Some(minutes) = allowance {
+        draft.allowance_minutes = minutes;
     }
     let acc = if draft != acc.to_draft() {
         base.update_account(acc.id, &draft)?

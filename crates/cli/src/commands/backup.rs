@@ -11,11 +11,15 @@ pub fn run(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
 
 pub fn restore(store: &mut Store, a: BackupArgs, io: &mut Io<'_>) -> Result<u8> {
     let r = store.restore_from(&a.file)?;
-    let (file, kept) = (a.file.display(), r.precedente.display());
+    let file = a.file.display();
     let accounts = super::thousands(r.comptes);
+    let kept = match &r.precedente {
+        Some(kept) => format!("L'ancienne base est gardée dans {}.", kept.display()),
+        None => "La base remplacée était vide : rien n'a été mis de côté.".into(),
+    };
     super::w(writeln!(
         io.out,
-        "Base restaurée depuis {file} ({accounts} comptes). L'ancienne base est gardée dans {kept}."
+        "Base restaurée depuis {file} ({accounts} comptes). {kept}"
     ));
     Ok(EXIT_OK)
 }

@@ -6,13 +6,27 @@ use forfaits_core::{Base, Error, Result};
 
 pub fn run(store: &mut Base, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
     let currency = store.settings()?.currency;
-    let matricule = Matricule::parse(&a.matricule).map_err(Error::field)?;
     let kind = match a.operation {
         Operation::Credit => MovementKind::Recharge,
         Operation::Debit => MovementKind::Debit,
         Operation::Correction => MovementKind::Correction,
     };
-    let amount = parse_amount(&currency, kind, &a.amount)?;
+    // Both refused at once when both are wrong: one message per problem (SPEC §9).
+    let (matricule, amount) = match (
+        Matricule::parse(&a.matricule),
+        parse_amount(&currency, kind, &a.amount),
+    ) {
+        (Ok(m), Ok(amount)) => (m, amount),
+        (m, amount) => {
+            let mut errors: Vec<_> = m.err().into_iter().collect();
+            match amount {
+                Err(Error::Fields(f)) => errors.extend(f),
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+            return Err(Error::Fields(errors));
+        }
+    };
     let account = store.account_by_matricule(matricule.as_str())?;
     let m = store.manual_movement(account.id, kind, amount, &a.reason)?;
     super::w(writeln!(

@@ -24,11 +24,13 @@ fn import(store: &mut Base, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
         dry_run: false,
     };
     let r = store.load_calls(&a.file, opts, &mut |_| Ok(()))?;
-    for e in &r.erreurs {
-        super::w(writeln!(io.err, "{e}"));
-    }
-    for n in r.comptes_inconnus.iter().chain(&r.sans_tarif) {
-        super::w(writeln!(io.err, "{}", n.texte));
+    // Every problem and notice in the order of the file's lines.
+    let mut said: Vec<(u64, String)> = r.erreurs.iter().map(|e| (e.line, e.to_string())).collect();
+    let notices = r.comptes_inconnus.iter().chain(&r.sans_tarif);
+    said.extend(notices.map(|n| (n.ligne, n.texte.clone())));
+    said.sort_by_key(|(line, _)| *line);
+    for (_, text) in said {
+        super::w(writeln!(io.err, "{text}"));
     }
     let n = |v: usize| v as u64;
     super::w(writeln!(

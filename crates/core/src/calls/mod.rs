@@ -73,6 +73,9 @@ pub struct CallsReport {
     pub ecrit: bool,
 }
 
+/// Malformed lines a refusal of the whole file names.
+const REFUSAL_LINES: usize = 10;
+
 /// Most notices and errors of each kind the window lists; a longer list helps nobody at a
 /// desk, and the command line prints them all.
 pub const MAX_LISTED: usize = 500;
@@ -321,10 +324,20 @@ pub(crate) fn load_into<D: CallsDb>(
         && report.comptes_inconnus.is_empty()
         && !report.erreurs.is_empty()
     {
-        return Err(Error::Rejected(format!(
-            "Aucune ligne n'est un relevé d'appel Asterisk (Master.csv) : {}",
-            report.erreurs[0]
-        )));
+        // One line per problem (SPEC §9), as many as a message can hold.
+        let mut text = "Aucune ligne n'est un relevé d'appel Asterisk (Master.csv) :".to_string();
+        for e in report.erreurs.iter().take(REFUSAL_LINES) {
+            text.push_str(&format!("\n{e}"));
+        }
+        let more = report.erreurs.len().saturating_sub(REFUSAL_LINES) as u64;
+        if more > 0 {
+            let others = crate::fr::nombre(more, "autre ligne", "autres lignes");
+            text.push_str(&format!(
+                "\n… et {others} mal formée{}.",
+                crate::fr::pluriel(more, "", "s")
+            ));
+        }
+        return Err(Error::Rejected(text));
     }
     Ok(report)
 }
@@ -488,7 +501,10 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
                     texte: format!(
                         "ligne {} : aucun tarif ne correspond au numéro {} ; appel gardé sans coût",
                         c.line,
-                        c.number.as_deref().unwrap_or(&c.dialed)
+                        match c.number.as_deref().unwrap_or(&c.dialed) {
+                            "" => "(vide)",
+                            n => n,
+                        }
                     ),
                 });
             }

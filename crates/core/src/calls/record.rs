@@ -89,17 +89,16 @@ pub fn parse_record<'a>(
     }
     let int = |col: usize| -> Result<i64, LineError> {
         let v = f[col].trim();
-        v.parse::<i64>()
-            .ok()
-            .filter(|n| (0..=MAX_CALL_SECONDS).contains(n))
-            .ok_or_else(|| {
-                col_err(
-                    line,
-                    col as u8 + 1,
-                    v,
-                    format!("nombre entier de secondes attendu (reçu : {})", shown(v)),
-                )
-            })
+        let why = match v.parse::<i64>() {
+            Ok(n) if (0..=MAX_CALL_SECONDS).contains(&n) => return Ok(n),
+            Ok(_) => format!(
+                "durée hors limites : de 0 à {MAX_CALL_SECONDS} secondes ({} jours) (reçu : {})",
+                MAX_CALL_SECONDS / 86_400,
+                shown(v)
+            ),
+            Err(_) => format!("nombre entier de secondes attendu (reçu : {})", shown(v)),
+        };
+        Err(col_err(line, col as u8 + 1, v, why))
     };
     let start = f[9].trim();
     let started_at = local_seconds(start).ok_or_else(|| {

@@ -70,8 +70,9 @@ const TABLES: [(&str, i64); 13] = [
 /// What a restore did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Restored {
-    /// Where the database as it was before the restore was kept.
-    pub precedente: std::path::PathBuf,
+    /// Where the database as it was before the restore was kept; `None` when it held nothing
+    /// (a base just created, as by `restore` onto a new path).
+    pub precedente: Option<std::path::PathBuf>,
     pub comptes: u64,
 }
 
@@ -184,21 +185,29 @@ impl Store {
         // ATTACH is refused inside a transaction: attach first, then take the write lock.
         self.conn
             .execute("ATTACH DATABASE ?1 AS restauree", [copy.to_string_lossy()])?;
-        let result = (|| -> Result<(u64, PathBuf)> {
+        let result = (|| -> Result<(u64, Option<PathBuf>)> {
             let tx = self.write_tx()?;
+            let mut blank = true;
+            for (t, _) in &TABLES[1..] {
+                let sql = format!("SELECT NOT EXISTS (SELECT 1 FROM main.{t})");
+                blank &= tx.query_row(&sql, [], |r| r.get::<_, bool>(0))?;
+            }
             // Named under the lock: a second restore in the same second, here or from another
             // process, must not replace the copy of what the first one replaced.
-            let aside = aside_name(
-                &db,
-                &chrono::Local::now().format("%Y%m%d-%H%M%S").to_string(),
-            );
-            // SQLite's backup cannot read through a connection that holds a write transaction;
-            // a second connection can, and while the lock is ours it sees exactly the last
-            // committed state, the one about to be replaced.
-            let reader =
-                Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            backup_connection(&reader, &db, &aside)?;
-            drop(reader);
+            let aside = (!blank).then(|| {
+                aside_name(
+                    &db,
+                    &chrono::Local::now().format("%Y%m%d-%H%M%S").to_string(),
+                )
+            });
+            if let Some(aside) = &aside {
+                // SQLite's backup cannot read through a connection that holds a write
+                // transaction; a second connection can, and while the lock is ours it sees
+                // exactly the last committed state, the one about to be replaced.
+                let reader =
+                    Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                backup_connection(&reader, &db, aside)?;
+            }
             for (t, _) in TABLES.iter().rev() {
                 tx.execute(&format!("DELETE FROM main.{t}"), [])?;
             }
@@ -214,11 +223,17 @@ impl Store {
                 &operator,
                 "Restauration d'une sauvegarde",
                 None,
-                &format!(
-                    "{} ({n} comptes) ; base précédente gardée dans {}",
-                    file.display(),
-                    aside.display()
-                ),
+                &match &aside {
+                    Some(aside) => format!(
+                        "{} ({n} comptes) ; base précédente gardée dans {}",
+                        file.display(),
+                        aside.display()
+                    ),
+                    None => format!(
+                        "{} ({n} comptes) ; la base remplacée était vide",
+                        file.display()
+                    ),
+                },
             )?;
             tx.commit()?;
             Ok((n as u64, aside))

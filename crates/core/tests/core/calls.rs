@@ -170,7 +170,7 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
     let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
     let first_line = good.lines().next().unwrap();
     let text = format!(
-        "{first_line}\n\"8589669\",\"212\",\"99383470\"\n{}\n{}\n{}\n",
+        "{first_line}\n\"8589669\",\"212\",\"99383470\"\n{}\n{}\n{}\n{}\n",
         first_line
             .replace("2026-11-20 09:00:00", "20/11/2026 9h")
             .replace("1763629200.1", "x1"),
@@ -180,12 +180,15 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
         first_line
             .replace("\"8589669\"", "\"\"")
             .replace("1763629200.1", "x3"),
+        first_line
+            .replace(",185,180,", ",185,2678401,")
+            .replace("1763629200.1", "x4"),
     );
     std::fs::write(&f, text).unwrap();
     let r = load(&mut s, &f).unwrap();
     assert_eq!(r.appels_charges, 1);
     let texts: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
-    assert_eq!(texts.len(), 4, "{texts:#?}");
+    assert_eq!(texts.len(), 5, "{texts:#?}");
     assert!(texts[0].starts_with(
         "ligne 2 : 3 colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21"
     ));
@@ -194,6 +197,10 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
         "ligne 4, champ 14 (billsec) : nombre entier de secondes attendu (reçu : cent)"
     ));
     assert!(texts[3].starts_with("ligne 5, champ 1 (accountcode) : vide"));
+    assert_eq!(
+        texts[4],
+        "ligne 6, champ 14 (billsec) : durée hors limites : de 0 à 2678400 secondes (31 jours) (reçu : 2678401)"
+    );
     assert!(s.check().unwrap().ok());
 }
 
@@ -276,11 +283,16 @@ fn a_file_that_is_not_call_records_is_refused_and_writes_nothing() {
     let before = s.count_movements(1).unwrap();
     let e = load(&mut s, &fixture("users-sample.csv")).unwrap_err();
     assert!(e.is_rejection());
-    assert!(
-        e.to_string()
-            .contains("Aucune ligne n'est un relevé d'appel"),
+    let lines: Vec<String> = e.to_string().lines().map(String::from).collect();
+    assert_eq!(
+        lines[0], "Aucune ligne n'est un relevé d'appel Asterisk (Master.csv) :",
         "{e}"
     );
+    // One line per problem, ten of the 25, then how many more.
+    assert_eq!(lines.len(), 12, "{e}");
+    assert!(lines[1].starts_with("ligne 1 : "), "{e}");
+    assert!(lines[10].starts_with("ligne 10 : "), "{e}");
+    assert_eq!(lines[11], "… et 15 autres lignes mal formées.");
     assert_eq!(s.count_movements(1).unwrap(), before);
     let empty = fixture("import/bad-empty.csv");
     assert!(load(&mut s, &empty)
