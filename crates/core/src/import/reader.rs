@@ -249,6 +249,22 @@ impl Span {
             raw: Vec::new(),
         }
     }
+
+    /// Whether the field's quote closed in the bytes read since, and closed well: followed by
+    /// the separator, the line's end or the end of the file. `None` while it is still open.
+    fn closed(&self, separator: u8) -> Option<bool> {
+        let raw = &self.raw;
+        let mut i = 0;
+        while let Some(q) = memchr::memchr(b'"', &raw[i..]) {
+            let at = i + q;
+            match raw.get(at + 1) {
+                Some(b'"') => i = at + 2,
+                None | Some(b'\n') => return Some(true),
+                Some(&b) => return Some(b == separator),
+            }
+        }
+        None
+    }
 }
 
 /// One record of the file.
@@ -301,6 +317,7 @@ pub struct RecordReader<R> {
     record_line: u64,
     /// Before the file's first byte: a UTF-8 BOM there is no record's start.
     at_file_start: bool,
+    separator: u8,
     /// A quote left open is the error of its line, not the rest of the file (`resync_quotes`).
     resync: bool,
     /// The quoted field that went over a line break, while it may still close.
@@ -314,6 +331,7 @@ impl<R: Read> RecordReader<R> {
         RecordReader {
             src,
             rdr: csv_core::ReaderBuilder::new().delimiter(separator).build(),
+            separator,
             inbuf: vec![0; 64 * 1024],
             in_pos: 0,
             in_len: 0,
@@ -344,13 +362,24 @@ impl<R: Read> RecordReader<R> {
     fn rewind(&mut self) -> usize {
         let span = self.span.take().expect("a quoted field over a line break");
         self.rdr.reset();
+        // After a reset csv-core takes a BOM at the start of its input for the file's own: a
+        // blank line read first (skipped) keeps a BOM at the start of the next line as text,
+        // as anywhere else in the file.
+        let _ = self.rdr.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
         self.line -= span.raw.iter().filter(|&&b| b == b'\n').count() as u64;
-        let mut buf = span.raw;
-        buf.extend_from_slice(&self.inbuf[self.in_pos..self.in_len]);
-        self.in_len = buf.len();
-        self.in_pos = 0;
-        buf.resize(buf.len().max(64 * 1024), 0);
-        self.inbuf = buf;
+        let n = span.raw.len();
+        if n <= self.in_pos {
+            // Most often the bytes are still in front of the input: put them back there.
+            self.inbuf[self.in_pos - n..self.in_pos].copy_from_slice(&span.raw);
+            self.in_pos -= n;
+        } else {
+            let mut buf = span.raw;
+            buf.extend_from_slice(&self.inbuf[self.in_pos..self.in_len]);
+            self.in_len = buf.len();
+            self.in_pos = 0;
+            buf.resize(buf.len().max(64 * 1024), 0);
+            self.inbuf = buf;
+        }
         span.field
     }
 
@@ -437,17 +466,35 @@ impl<R: Read> RecordReader<R> {
             // written); past the bound of breaks, the end of the file or the record's bound
             // inside them, the quote was never closed.
             let open = match res {
-                R::InputEmpty if whole_line && o > 0 => match &mut self.span {
-                    None => {
-                        self.span = Some(Span::new(nends + extra_fields + 1));
-                        false
+                R::InputEmpty if whole_line && o > 0 => {
+                    let field = nends + extra_fields + 1;
+                    match &mut self.span {
+                        None => {
+                            self.span = Some(Span::new(field));
+                            false
+                        }
+                        Some(span) => match span.closed(self.separator) {
+                            // Still the same field.
+                            None => {
+                                span.breaks += 1;
+                                span.breaks > MAX_BREAKS_IN_QUOTES
+                            }
+                            // That one closed; this line opened another.
+                            Some(true) => {
+                                *span = Span::new(field);
+                                false
+                            }
+                            Some(false) => true,
+                        },
                     }
-                    Some(span) => {
-                        span.breaks += 1;
-                        span.breaks > MAX_BREAKS_IN_QUOTES
-                    }
+                }
+                // csv-core reads `"a\nb"c` as the field `a\nb"c`: a quote not followed by a
+                // separator or the line's end closed nothing; it was text after a quote
+                // never closed (`"Lotfi;1` then `"Hedi Ben";2` would be one account).
+                R::Record => match &self.span {
+                    Some(span) => at_end || span.closed(self.separator) == Some(false),
+                    None => false,
                 },
-                R::Record => self.span.is_some() && at_end,
                 R::OutputFull => self.span.is_some(),
                 _ => false,
             };
@@ -577,50 +624,55 @@ mod tests {
         assert_eq!(second.line, 2);
     }
 
-    fn resynced(text: &[u8]) -> Vec<(u64, Option<usize>, String)> {
+    /// The records of `text` read with quotes resynchronised, one per line of the answer:
+    /// `2 « 1` for line 2 leaving the quote of field 1 open, `3 c|3` for line 3's fields.
+    fn resynced(text: &[u8]) -> String {
         let mut r = RecordReader::new(text, b';').resync_quotes();
         let mut got = Vec::new();
         while let Some(rec) = r.next_record().unwrap() {
-            got.push((rec.line, rec.open_quote, rec.fields.join("|")));
+            got.push(match rec.open_quote {
+                Some(field) => format!("{} « {field}", rec.line),
+                None => format!("{} {}", rec.line, rec.fields.join("|")),
+            });
         }
-        got
+        got.join("\n")
     }
 
     #[test]
     fn a_quote_never_closed_is_its_lines_error_and_the_next_lines_are_read() {
-        // Line 2 opens a quote that nothing closes: lines 3 to 5 are records of their own.
-        assert_eq!(
-            resynced(b"a;1\n\"b;2\n\nc;3\nd;4\ne;5\n"),
-            [
-                (1, None, "a|1".to_string()),
-                (2, Some(1), String::new()),
-                (4, None, "c|3".into()),
-                (5, None, "d|4".into()),
-                (6, None, "e|5".into()),
-            ]
-        );
+        // Line 2 opens a quote that nothing closes: lines 3 to 6 are records of their own.
+        let text = b"a;1\n\"b;2\n\nc;3\nd;4\ne;5\n";
+        assert_eq!(resynced(text), "1 a|1\n2 « 1\n4 c|3\n5 d|4\n6 e|5");
         // Closed three lines down, past the bound: the lines between are still lines.
-        assert_eq!(
-            resynced(b"\"a;1\nb;2\nc;3\nd\";4\ne;\"6"),
-            [
-                (1, Some(1), String::new()),
-                (2, None, "b|2".into()),
-                (3, None, "c|3".into()),
-                (4, None, "d\"|4".into()),
-                (5, Some(2), String::new()),
-            ]
-        );
+        let text = b"\"a;1\nb;2\nc;3\nd\";4\ne;\"6";
+        assert_eq!(resynced(text), "1 « 1\n2 b|2\n3 c|3\n4 d\"|4\n5 « 2");
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_means_the_quote_before_was_never_closed() {
+        let text = b"\"Lotfi;3\n\"Hedi Ben\";4\nMoh;6\n";
+        assert_eq!(resynced(text), "1 « 1\n2 Hedi Ben|4\n3 Moh|6");
+        let text = b"\"a;1\n\"b;2\n\"c;3\n\"d;4\nbad5\n";
+        assert_eq!(resynced(text), "1 « 1\n2 « 1\n3 « 1\n4 « 1\n5 bad5");
+    }
+
+    #[test]
+    fn the_quote_left_open_is_the_last_one_opened() {
+        // Field 1 closes on line 2, where field 3 opens a quote nothing closes.
+        let text = b"\"Amira\nBen\";5;\"15;x\nHedi;4\nMoh;6\n";
+        assert_eq!(resynced(text), "1 « 3\n3 Hedi|4\n4 Moh|6");
+    }
+
+    #[test]
+    fn a_bom_on_a_line_read_again_stays_text() {
+        let text = b"\"Lotfi;1\n\xEF\xBB\xBFHedi;4\n";
+        assert_eq!(resynced(text), "1 « 1\n2 \u{feff}Hedi|4");
     }
 
     #[test]
     fn a_name_with_line_breaks_in_its_cell_is_one_record() {
-        assert_eq!(
-            resynced(b"\"Amira\nBen\nTrabelsi\";1\nz;2"),
-            [
-                (1, None, "Amira\nBen\nTrabelsi|1".to_string()),
-                (4, None, "z|2".into()),
-            ]
-        );
+        let text = b"\"Amira\nBen\nTrabelsi\";1\nz;2";
+        assert_eq!(resynced(text), "1 Amira\nBen\nTrabelsi|1\n4 z|2");
     }
 
     #[test]
