@@ -61,6 +61,12 @@ impl WholeFile {
         // A new file is its owner's only (names and numbers of people); a file replaced keeps
         // who may read it, or a colleague's script reading yesterday's export would lose it.
         if let Ok(kept) = std::fs::metadata(&dest) {
+            // Its group too, where the system lets this user give it (a member of it, root).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let _ = std::os::unix::fs::fchown(tmp.as_file(), None, Some(kept.gid()));
+            }
             tmp.as_file()
                 .set_permissions(kept.permissions())
                 .map_err(|e| Error::io(&dest, e))?;
@@ -221,8 +227,14 @@ mod tests {
         let shared = dir.path().join("partage.csv");
         std::fs::write(&shared, "ancien").unwrap();
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // Another group, where this user may give one (root in CI): kept as well.
+        use std::os::unix::fs::MetadataExt;
+        let group = std::os::unix::fs::chown(&shared, None, Some(65534)).is_ok();
         write(&shared, "nouveau").unwrap();
         assert_eq!(mode(&shared), 0o644);
+        if group {
+            assert_eq!(std::fs::metadata(&shared).unwrap().gid(), 65534);
+        }
         assert_eq!(std::fs::read(&shared).unwrap(), b"nouveau");
     }
 

@@ -12,16 +12,29 @@ pub struct Name(String);
 pub const NAME_MAX_CHARS: usize = 100;
 
 /// Invisible characters no name needs, which would make it look like another one, or empty:
-/// a zero-width space, a BOM left by two files pasted together, the marks that reverse how a
-/// line is shown (U+202E shows « ilA » as « Ali »), Unicode's noncharacters. The joiners and the
-/// direction marks of Arabic and Persian spelling (U+200C–U+200F) stay.
+/// a zero-width space, a soft hyphen (« A\u{ad}li » shows « Ali »), the Hangul fillers that
+/// print nothing, a BOM left by two files pasted together, the marks that reverse how a line is
+/// shown (U+202E shows « ilA » as « Ali »), tag characters, Unicode's noncharacters. The
+/// joiners and the direction marks of Arabic and Persian spelling (U+200C–U+200F) stay.
 fn hidden(c: char) -> bool {
     let u = c as u32;
     matches!(
         u,
-        0x200B | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF | 0xFFF9..=0xFFFB
-    ) || (0xFDD0..=0xFDEF).contains(&u)
-        || u & 0xFFFE == 0xFFFE
+        0xAD | 0x34F
+            | 0x115F
+            | 0x1160
+            | 0x180E
+            | 0x200B
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x2069
+            | 0x3164
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0xE0000..=0xE007F
+            | 0xFDD0..=0xFDEF
+    ) || u & 0xFFFE == 0xFFFE
 }
 
 impl Name {
@@ -97,6 +110,9 @@ mod tests {
             ("\u{feff}B Two", "U+FEFF"),
             ("\u{202e}ilA nim", "U+202E"),
             ("Ali \u{ffff} Test", "U+FFFF"),
+            ("\u{3164}", "U+3164"),
+            ("A\u{ad}li", "U+00AD"),
+            ("Ali\u{e0041}", "U+E0041"),
         ] {
             let e = Name::parse(raw).unwrap_err().message;
             assert!(e.contains(code), "{raw:?}: {e}");
