@@ -173,6 +173,10 @@ fn usage_errors_exit_2_with_a_french_message() {
         ),
         (vec!["export", "--sep", "|"], "';' ou ','"),
         (vec!["check", "--bizarre"], "argument inconnu"),
+        (
+            vec!["account", "10000000007919", "--enable", "--disable"],
+            "options incompatibles : --enable et --disable",
+        ),
     ] {
         let o = forfaits(&db, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -281,6 +285,14 @@ fn commands_that_read_or_act_on_accounts_create_nothing_on_a_mistyped_path() {
     }
     let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "nothing created: {left:?}");
+    // A dry run checks the file all the same, and leaves no base behind.
+    let o = succeeded(forfaits(&db, &["import", &sample(), "--dry-run"]));
+    assert_stdout_has(&o, "25");
+    assert!(
+        !db.exists() && !stderr(&o).contains("Nouvelle base"),
+        "{}",
+        stderr(&o)
+    );
     // Writing commands still create the base on first use, and say so once.
     let tariffs = fixture("tariffs-sample.csv");
     let o = succeeded(forfaits(

@@ -67,7 +67,10 @@ pub fn message(e: &clap::Error) -> String {
         ErrorKind::ValueValidation => {
             format!("valeur « {val} » invalide pour {arg} : {}", detail(e))
         }
-        ErrorKind::ArgumentConflict => format!("options incompatibles : {arg}"),
+        ErrorKind::ArgumentConflict => match ctx(e, ContextKind::PriorArg) {
+            prior if prior.is_empty() => format!("options incompatibles : {arg}"),
+            prior => format!("options incompatibles : {arg} et {prior}"),
+        },
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("trop de valeurs : « {val} » (mettez le texte entre guillemets s'il contient des espaces)")
         }

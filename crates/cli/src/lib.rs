@@ -71,11 +71,34 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     // Most commands never create a base where none is (a mistyped --db); those that may say
     // so when they do.
     let new_base = new_base_path(db.as_deref(), &command);
-    let result = Base::open(db.as_deref(), command.needs_existing_base())
-        .and_then(|mut base| commands::run(&mut base, command, io));
-    if let Some(path) = new_base.filter(|p| p.exists()) {
-        let _ = writeln!(io.err, "Nouvelle base créée : {}.", path.display());
-    }
+    // A dry run where no base is yet checks the file against an empty one, made aside and
+    // removed: a mistyped path does not become a base.
+    let scratch = match (&command, &new_base) {
+        (args::Command::Import(a), Some(_)) if a.dry_run => match tempfile::tempdir() {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                let e = Error::file("Dossier temporaire impossible à créer.").because(e);
+                say(io, &e);
+                return Outcome::Exit(exit_code(&e));
+            }
+        },
+        _ => None,
+    };
+    let db = match &scratch {
+        Some(dir) => Some(
+            dir.path()
+                .join("essai.sqlite3")
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        None => db,
+    };
+    let result = Base::open(db.as_deref(), command.needs_existing_base()).and_then(|mut base| {
+        if let Some(path) = new_base.filter(|_| scratch.is_none()) {
+            let _ = writeln!(io.err, "Nouvelle base créée : {}.", path.display());
+        }
+        commands::run(&mut base, command, io)
+    });
     match result {
         Ok(code) => Outcome::Exit(code),
         Err(e) => {
