@@ -51,6 +51,20 @@ pub fn detect_encoding(path: &Path) -> Result<Encoding> {
             if buf[..len].starts_with(&[0xFE, 0xFF]) {
                 return Ok(Encoding::Utf16Be);
             }
+            // No text file of Forfaits holds a NUL byte: UTF-16 without its BOM has one in
+            // every other byte, a picture or a PDF renamed `.csv` some early on.
+            if let Some(at) = memchr::memchr(0, &buf[..len]) {
+                let line = 1 + buf[..at].iter().filter(|&&b| b == b'\n').count();
+                return Err(Error::Rejected(format!(
+                    "{} contient des octets nuls (ligne {line}) : ce n'est pas un fichier texte \
+                     CSV. S'il a été enregistré en « Texte Unicode », enregistrez-le en « CSV \
+                     UTF-8 » et importez-le de nouveau.",
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned()
+                    )
+                )));
+            }
         }
         if n == 0 {
             // Bytes left over at the end are an incomplete sequence.

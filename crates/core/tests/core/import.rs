@@ -320,6 +320,26 @@ fn skip_invalid_writes_the_valid_lines_only() {
 }
 
 #[test]
+fn utf16_without_its_bom_or_a_binary_file_is_refused_in_one_sentence() {
+    let (db, mut s) = temp_store();
+    let text = "Hédi Ben Salah;10000000023757;9520162\n";
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let f = write_file(db.dir.path(), "unicode.csv", &utf16);
+    let e = run(&mut s, &f, ImportOptions::default()).unwrap_err();
+    assert!(e.is_rejection(), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "unicode.csv contient des octets nuls (ligne 1) : ce n'est pas un fichier texte CSV. \
+         S'il a été enregistré en « Texte Unicode », enregistrez-le en « CSV UTF-8 » et \
+         importez-le de nouveau."
+    );
+    let png = write_file(db.dir.path(), "photo.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let e = run(&mut s, &png, ImportOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("octets nuls (ligne 3)"), "{e}");
+    assert_eq!(s.count_accounts().unwrap(), 0);
+}
+
+#[test]
 fn a_quote_never_closed_refuses_its_line_only_and_the_next_lines_are_read() {
     refused(
         "bad-open-quote.csv",
