@@ -653,40 +653,46 @@ mod tests {
     }
 
     #[test]
-    fn a_quote_never_closed_is_its_lines_error_and_the_next_lines_are_read() {
-        // Line 2 opens a quote that nothing closes: lines 3 to 6 are records of their own.
-        let text = b"a;1\n\"b;2\n\nc;3\nd;4\ne;5\n";
-        assert_eq!(resynced(text), "1 a|1\n2 « 1\n4 c|3\n5 d|4\n6 e|5");
-        // Closed three lines down, past the bound: the lines between are still lines.
-        let text = b"\"a;1\nb;2\nc;3\nd\";4\ne;\"6";
-        assert_eq!(resynced(text), "1 « 1\n2 b|2\n3 c|3\n4 d\"|4\n5 « 2");
-    }
-
-    #[test]
-    fn text_after_a_closing_quote_means_the_quote_before_was_never_closed() {
-        let text = b"\"Lotfi;3\n\"Hedi Ben\";4\nMoh;6\n";
-        assert_eq!(resynced(text), "1 « 1\n2 Hedi Ben|4\n3 Moh|6");
-        let text = b"\"a;1\n\"b;2\n\"c;3\n\"d;4\nbad5\n";
-        assert_eq!(resynced(text), "1 « 1\n2 « 1\n3 « 1\n4 « 1\n5 bad5");
-    }
-
-    #[test]
-    fn the_quote_left_open_is_the_last_one_opened() {
-        // Field 1 closes on line 2, where field 3 opens a quote nothing closes.
-        let text = b"\"Amira\nBen\";5;\"15;x\nHedi;4\nMoh;6\n";
-        assert_eq!(resynced(text), "1 « 3\n3 Hedi|4\n4 Moh|6");
-    }
-
-    #[test]
-    fn a_bom_on_a_line_read_again_stays_text() {
-        let text = b"\"Lotfi;1\n\xEF\xBB\xBFHedi;4\n";
-        assert_eq!(resynced(text), "1 « 1\n2 \u{feff}Hedi|4");
-    }
-
-    #[test]
-    fn a_name_with_line_breaks_in_its_cell_is_one_record() {
-        let text = b"\"Amira\nBen\nTrabelsi\";1\nz;2";
-        assert_eq!(resynced(text), "1 Amira\nBen\nTrabelsi|1\n4 z|2");
+    fn a_quote_left_open_is_its_lines_error_and_reading_goes_on() {
+        let cases: [(&[u8], &str); 7] = [
+            // Nothing closes it: the lines after it are records of their own.
+            (
+                b"a;1\n\"b;2\n\nc;3\nd;4\ne;5\n",
+                "1 a|1\n2 « 1\n4 c|3\n5 d|4\n6 e|5",
+            ),
+            // Closed three lines down, past the bound: the lines between are still lines.
+            (
+                b"\"a;1\nb;2\nc;3\nd\";4\ne;\"6",
+                "1 « 1\n2 b|2\n3 c|3\n4 d\"|4\n5 « 2",
+            ),
+            // Text after a closing quote: the quote before was never closed.
+            (
+                b"\"Lotfi;3\n\"Hedi Ben\";4\nMoh;6\n",
+                "1 « 1\n2 Hedi Ben|4\n3 Moh|6",
+            ),
+            (
+                b"\"a;1\n\"b;2\n\"c;3\n\"d;4\nbad5\n",
+                "1 « 1\n2 « 1\n3 « 1\n4 « 1\n5 bad5",
+            ),
+            // The one followed is the last opened: field 1 closes on line 2, field 3 opens.
+            (
+                b"\"Amira\nBen\";5;\"15;x\nHedi;4\nMoh;6\n",
+                "1 « 3\n3 Hedi|4\n4 Moh|6",
+            ),
+            // A BOM at the start of a line read again stays text.
+            (
+                b"\"Lotfi;1\n\xEF\xBB\xBFHedi;4\n",
+                "1 « 1\n2 \u{feff}Hedi|4",
+            ),
+            // A name with two line breaks in its cell is one record.
+            (
+                b"\"Amira\nBen\nTrabelsi\";1\nz;2",
+                "1 Amira\nBen\nTrabelsi|1\n4 z|2",
+            ),
+        ];
+        for (text, read) in cases {
+            assert_eq!(resynced(text), read, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

@@ -169,20 +169,22 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
     let f = db.dir.path().join("abime.csv");
     let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
     let first_line = good.lines().next().unwrap();
+    // The first line with one thing changed, under a uniqueid of its own.
+    let damaged = |(from, to, id): (&str, &str, &str)| {
+        first_line.replace(from, to).replace("1763629200.1", id)
+    };
+    let lines: Vec<String> = [
+        ("2026-11-20 09:00:00", "20/11/2026 9h", "x1"),
+        (",185,180,", ",185,cent,", "x2"),
+        ("\"8589669\"", "\"\"", "x3"),
+        (",185,180,", ",185,2678401,", "x4"),
+    ]
+    .into_iter()
+    .map(damaged)
+    .collect();
     let text = format!(
-        "{first_line}\n\"8589669\",\"212\",\"99383470\"\n{}\n{}\n{}\n{}\n",
-        first_line
-            .replace("2026-11-20 09:00:00", "20/11/2026 9h")
-            .replace("1763629200.1", "x1"),
-        first_line
-            .replace(",185,180,", ",185,cent,")
-            .replace("1763629200.1", "x2"),
-        first_line
-            .replace("\"8589669\"", "\"\"")
-            .replace("1763629200.1", "x3"),
-        first_line
-            .replace(",185,180,", ",185,2678401,")
-            .replace("1763629200.1", "x4"),
+        "{first_line}\n\"8589669\",\"212\",\"99383470\"\n{}\n",
+        lines.join("\n")
     );
     std::fs::write(&f, text).unwrap();
     let r = load(&mut s, &f).unwrap();
