@@ -223,6 +223,18 @@ fn missing_file_or_directory_is_an_io_error() {
     let o = forfaits(&d.path().join("nowhere/x.sqlite3"), &["check"]);
     assert_eq!(o.status.code(), Some(2));
     assert_stderr_has(&o, "introuvable");
+    // A folder where a file is read is the same kind of error for every command.
+    let (_s, sample) = sample_db();
+    let folder = d.path().to_str().unwrap();
+    for args in [
+        &["restore", folder][..],
+        &["backup", folder],
+        &["calls", "import", folder],
+    ] {
+        let o = forfaits(&sample, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_stderr_has(&o, "dossier");
+    }
 }
 
 #[test]

@@ -120,8 +120,9 @@ impl Store {
     pub fn restore_from(&mut self, file: &Path) -> Result<Restored> {
         match std::fs::metadata(file) {
             Ok(m) if m.is_file() => {}
+            // What the path is, not what it holds: an I/O error (exit 2), as for a backup.
             Ok(_) => {
-                return Err(Error::Rejected(format!(
+                return Err(Error::file(format!(
                     "{} n'est pas un fichier de sauvegarde (c'est un dossier ou un périphérique).",
                     file.display()
                 )))
