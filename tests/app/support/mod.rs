@@ -179,10 +179,18 @@ impl Desktop {
             .process_group(0)
             .spawn()
             .expect("tauri-driver démarre");
+        // tauri-driver listens at once, WebKitWebDriver (which it starts) a moment later: a
+        // session asked before both listen was cut short (« IncompleteMessage », seen once in a
+        // fresh clone's run).
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver n'écoute pas");
-            std::thread::sleep(Duration::from_millis(50));
+        for p in [port, native_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "le pilote WebDriver n'écoute pas ({p})"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Desktop {
             driver,
@@ -208,12 +216,22 @@ impl Desktop {
                 "args": ["--db", db],
             }),
         );
-        let client = fantoccini::ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("session WebDriver ouverte sur la fenêtre");
-        client
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let mut builder = fantoccini::ClientBuilder::native();
+        builder.capabilities(caps);
+        // Once more if the drivers dropped the first request (above); a window that does not
+        // open fails the second time.
+        match builder.connect(&url).await {
+            Ok(client) => client,
+            Err(first) => {
+                eprintln!("session WebDriver refusée une fois ({first}) : nouvel essai");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                builder
+                    .connect(&url)
+                    .await
+                    .expect("session WebDriver ouverte sur la fenêtre")
+            }
+        }
     }
 
     pub fn driver_log(&mut self) -> String {
