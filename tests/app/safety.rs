@@ -541,22 +541,21 @@ fn restore_refuses_what_is_not_a_complete_backup_and_changes_nothing() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    for (bad, expect) in [
-        (&zero, "le fichier est vide"),
-        (&empty, "le fichier est vide"),
-        (&id_only, "il lui manque"),
-        (&partial, "il lui manque : calls"),
-        (&future, "schéma 99 inconnue"),
-        (
-            &dir.path().to_path_buf(),
-            "n'est pas un fichier de sauvegarde",
-        ),
+    let folder = dir.path().to_path_buf();
+    for (bad, code, expect) in [
+        (&zero, 1, "le fichier est vide"),
+        (&empty, 1, "le fichier est vide"),
+        (&id_only, 1, "il lui manque"),
+        (&partial, 1, "il lui manque : calls"),
+        (&future, 1, "schéma 99 inconnue"),
+        // The path's fault, not the content's: an I/O error.
+        (&folder, 2, "n'est pas un fichier de sauvegarde"),
     ] {
         let before = db_snapshot(&db);
         let o = forfaits(&db, &["restore", bad.to_str().unwrap()]);
         assert_eq!(
             o.status.code(),
-            Some(1),
+            Some(code),
             "{}: {}",
             bad.display(),
             stderr(&o)
