@@ -63,47 +63,61 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> Outcome
     let command = match commands::site::without_base(command, db.as_deref(), io) {
         Ok(Some(command)) => command,
         Ok(None) => return Outcome::Exit(EXIT_OK),
-        Err(e) => {
-            say(io, &e);
-            return Outcome::Exit(exit_code(&e));
-        }
+        Err(e) => return failed(io, &e),
     };
-    // Most commands never create a base where none is (a mistyped --db); those that may say
-    // so when they do.
-    let new_base = new_base_path(db.as_deref(), &command);
-    // A dry run where no base is yet checks the file against an empty one, made aside and
-    // removed: a mistyped path does not become a base.
-    let scratch = match (&command, &new_base) {
-        (args::Command::Import(a), Some(_)) if a.dry_run => match tempfile::tempdir() {
-            Ok(dir) => Some(dir),
-            Err(e) => {
-                let e = Error::file("Dossier temporaire impossible à créer.").because(e);
-                say(io, &e);
-                return Outcome::Exit(exit_code(&e));
-            }
-        },
-        _ => None,
+    let target = match Target::choose(db, &command) {
+        Ok(target) => target,
+        Err(e) => return failed(io, &e),
     };
-    let db = match &scratch {
-        Some(dir) => Some(
-            dir.path()
-                .join("essai.sqlite3")
-                .to_string_lossy()
-                .into_owned(),
-        ),
-        None => db,
-    };
-    let result = Base::open(db.as_deref(), command.needs_existing_base()).and_then(|mut base| {
-        if let Some(path) = new_base.filter(|_| scratch.is_none()) {
-            let _ = writeln!(io.err, "Nouvelle base créée : {}.", path.display());
-        }
-        commands::run(&mut base, command, io)
-    });
+    let result =
+        Base::open(target.db().as_deref(), command.needs_existing_base()).and_then(|mut base| {
+            target.announce(io);
+            commands::run(&mut base, command, io)
+        });
     match result {
         Ok(code) => Outcome::Exit(code),
-        Err(e) => {
-            say(io, &e);
-            Outcome::Exit(exit_code(&e))
+        Err(e) => failed(io, &e),
+    }
+}
+
+/// The base a command opens. Most commands never create a base where none is (a mistyped
+/// --db); those that may say so when they do. A dry run where no base is yet checks the file
+/// against an empty one, made aside and removed: a mistyped path does not become a base.
+enum Target {
+    Given(Option<String>),
+    New { db: Option<String>, path: PathBuf },
+    Scratch(tempfile::TempDir),
+}
+
+impl Target {
+    fn choose(db: Option<String>, command: &args::Command) -> Result<Target, Error> {
+        let Some(path) = new_base_path(db.as_deref(), command) else {
+            return Ok(Target::Given(db));
+        };
+        match command {
+            args::Command::Import(a) if a.dry_run => tempfile::tempdir()
+                .map(Target::Scratch)
+                .map_err(|e| Error::file("Dossier temporaire impossible à créer.").because(e)),
+            _ => Ok(Target::New { db, path }),
+        }
+    }
+
+    fn db(&self) -> Option<String> {
+        match self {
+            Target::Given(db) | Target::New { db, .. } => db.clone(),
+            Target::Scratch(dir) => Some(
+                dir.path()
+                    .join("essai.sqlite3")
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+        }
+    }
+
+    /// Said once the base is open, so a base that failed to open is not announced.
+    fn announce(&self, io: &mut Io<'_>) {
+        if let Target::New { path, .. } = self {
+            let _ = writeln!(io.err, "Nouvelle base créée : {}.", path.display());
         }
     }
 }
@@ -116,6 +130,11 @@ fn new_base_path(db: Option<&str>, command: &args::Command) -> Option<PathBuf> {
     let path = db.map_or_else(forfaits_core::store::default_db_path, PathBuf::from);
     let site = forfaits_core::site::is_site_url(&path.to_string_lossy());
     (!site && !path.exists()).then_some(path)
+}
+
+fn failed(io: &mut Io<'_>, e: &Error) -> Outcome {
+    say(io, e);
+    Outcome::Exit(exit_code(e))
 }
 
 /// The error on stderr, one line per problem (SPEC §9): each refused field on its own.
