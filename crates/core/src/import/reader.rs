@@ -279,6 +279,38 @@ impl Span {
         }
         None
     }
+
+    /// A line's break read inside quotes (`field` is the one open): whether the quote is past
+    /// saving. A break is written out (a blank line is skipped, not written); past the bound
+    /// of breaks the quote was never closed.
+    fn line_break(slot: &mut Option<Span>, field: usize, separator: u8) -> bool {
+        let Some(span) = slot else {
+            *slot = Some(Span::new(field));
+            return false;
+        };
+        match span.closed(separator) {
+            // Still the same field.
+            None => {
+                span.breaks += 1;
+                span.breaks > MAX_BREAKS_IN_QUOTES
+            }
+            // That one closed; this line opened another.
+            Some(true) => {
+                *span = Span::new(field);
+                false
+            }
+            Some(false) => true,
+        }
+    }
+
+    /// A record read whole: whether it ended in a quote never closed. csv-core reads `"a\nb"c`
+    /// as the field `a\nb"c`: a quote not followed by a separator or the line's end closed
+    /// nothing; it was text after a quote never closed (`"Lotfi;1` then `"Hedi Ben";2` would
+    /// be one account). At the end of the file a quote still spanning lines never closed.
+    fn record_end(slot: &Option<Span>, at_end: bool, separator: u8) -> bool {
+        slot.as_ref()
+            .is_some_and(|span| at_end || span.closed(separator) == Some(false))
+    }
 }
 
 /// One record of the file.
@@ -482,33 +514,10 @@ impl<R: Read> RecordReader<R> {
             let open = match res {
                 R::InputEmpty if whole_line && o > 0 => {
                     let field = nends + extra_fields + 1;
-                    match &mut self.span {
-                        None => {
-                            self.span = Some(Span::new(field));
-                            false
-                        }
-                        Some(span) => match span.closed(self.separator) {
-                            // Still the same field.
-                            None => {
-                                span.breaks += 1;
-                                span.breaks > MAX_BREAKS_IN_QUOTES
-                            }
-                            // That one closed; this line opened another.
-                            Some(true) => {
-                                *span = Span::new(field);
-                                false
-                            }
-                            Some(false) => true,
-                        },
-                    }
+                    Span::line_break(&mut self.span, field, self.separator)
                 }
-                // csv-core reads `"a\nb"c` as the field `a\nb"c`: a quote not followed by a
-                // separator or the line's end closed nothing; it was text after a quote
-                // never closed (`"Lotfi;1` then `"Hedi Ben";2` would be one account).
-                R::Record => match &self.span {
-                    Some(span) => at_end || span.closed(self.separator) == Some(false),
-                    None => false,
-                },
+                R::Record => Span::record_end(&self.span, at_end, self.separator),
+                // The record's bound reached inside quotes spanning lines.
                 R::OutputFull => self.span.is_some(),
                 _ => false,
             };
