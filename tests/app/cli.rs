@@ -1021,6 +1021,35 @@ fn account_disable_then_autoriser_is_refused_and_enable_lets_it_through() {
 }
 
 #[test]
+fn balance_debit_under_a_call_in_progress_warns_that_its_bill_may_go_below_zero() {
+    let (_d, db) = sample_db();
+    import_sample_tariffs(&db);
+    balance(&db, "10000000000000", "credit", "2", "Dépôt");
+    let (service, addr) = start_service(&db);
+    // SPEC §11's example: 666 s granted, 1,998 TND held until hang-up.
+    let granted = agi_call(&addr, "autoriser", &["8589669", "2"], "r.1");
+    assert_eq!(granted.var("FORFAITS_LIMITE_MS"), "666000");
+    let kept = succeeded(balance(&db, "10000000000000", "debit", "0,002", "Frais"));
+    assert_eq!(stderr(&kept), "", "1,998 left covers the call");
+    let o = succeeded(balance(
+        &db,
+        "10000000000000",
+        "debit",
+        "1",
+        "Remise famille",
+    ));
+    // Amounts are written with no-break spaces before the currency.
+    let said = stderr(&o).replace(['\u{a0}', '\u{202f}'], " ");
+    assert_eq!(
+        said.trim(),
+        "Attention : le solde (0,998 TND) ne couvre plus les 1,998 TND réservés pour les \
+         appels en cours : à la fin de ces appels, le solde pourra devenir négatif."
+    );
+    let (_, out) = stop_service(service);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
 fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
     let (_d, db) = sample_db();
     let o = succeeded(forfaits_words(

@@ -1,7 +1,7 @@
 use crate::args::{BalanceArgs, Operation};
 use crate::{Io, EXIT_OK};
 use forfaits_core::domain::{Matricule, Money};
-use forfaits_core::store::ledger::{parse_amount, MovementKind};
+use forfaits_core::store::ledger::{parse_amount, uncovered_reserve, MovementKind};
 use forfaits_core::{Base, Error, Result};
 
 pub fn run(store: &mut Base, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
@@ -39,5 +39,9 @@ pub fn run(store: &mut Base, a: BalanceArgs, io: &mut Io<'_>) -> Result<u8> {
         account.matricule,
         currency.format(Money(m.solde_apres))
     ));
+    let reserved = store.reserved_amount(account.id, forfaits_core::store::now())?;
+    if let Some(w) = uncovered_reserve(&currency, m.montant, m.solde_apres, reserved) {
+        let _ = writeln!(io.err, "{w}");
+    }
     Ok(EXIT_OK)
 }

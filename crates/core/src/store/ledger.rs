@@ -276,6 +276,25 @@ pub(crate) fn below_zero(
     ))
 }
 
+/// What a movement that took the balance down to `after` says when calls in progress hold
+/// more (`reserved`): the rule (no debit below zero) holds, but their bills at hang-up may
+/// take the balance below zero.
+pub fn uncovered_reserve(
+    currency: &Currency,
+    signed: i64,
+    after: i64,
+    reserved: i64,
+) -> Option<String> {
+    (signed < 0 && reserved > 0 && after < reserved).then(|| {
+        format!(
+            "Attention : le solde ({}) ne couvre plus les {} réservés pour les appels en \
+             cours : à la fin de ces appels, le solde pourra devenir négatif.",
+            currency.format(Money(after)),
+            currency.format(Money(reserved)),
+        )
+    })
+}
+
 /// The Journal's line of a movement: signed amount, balance after it, reason if any.
 fn journal_details(currency: &Currency, signed: i64, balance: i64, reason: &str) -> String {
     format!(
