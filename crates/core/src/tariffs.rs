@@ -149,7 +149,7 @@ fn parse_tariff(
             fields[1],
             format!("le libellé est trop long ({MAX_LABEL} caractères au maximum)"),
         ));
-    } else if label.chars().any(char::is_control) {
+    } else if label.chars().any(crate::domain::name::invisible) {
         errors.push(err(
             line,
             2,

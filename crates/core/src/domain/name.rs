@@ -37,6 +37,12 @@ fn hidden(c: char) -> bool {
     ) || u & 0xFFFE == 0xFFFE
 }
 
+/// What no free text typed by a person needs (a name, a reason, a label): a control character
+/// or one of the invisible ones above.
+pub(crate) fn invisible(c: char) -> bool {
+    c.is_control() || hidden(c)
+}
+
 impl Name {
     pub fn parse(raw: &str) -> Result<Name, FieldError> {
         let err = |m: String| FieldError::new(Field::Name, m);
@@ -53,7 +59,7 @@ impl Name {
         if collapsed.is_empty() {
             return Err(err("le nom est obligatoire".into()));
         }
-        if let Some(c) = collapsed.chars().find(|&c| c.is_control() || hidden(c)) {
+        if let Some(c) = collapsed.chars().find(|&c| invisible(c)) {
             return Err(err(format!(
                 "le nom contient un caractère de contrôle invisible (U+{:04X}) : « {} »",
                 c as u32,

@@ -277,6 +277,11 @@ fn suspension_reason(reason: &str) -> std::result::Result<String, FieldError> {
     } else if let Some(e) = crate::domain::field::too_long_reason(Field::SuspensionReason, &reason)
     {
         Err(e)
+    } else if reason.chars().any(crate::domain::name::invisible) {
+        Err(FieldError::new(
+            Field::SuspensionReason,
+            "le motif de la suspension contient un caractère de contrôle invisible",
+        ))
     } else {
         Ok(reason)
     }

@@ -189,7 +189,7 @@ fn clean_text(raw: &str, what: &str, max: usize) -> std::result::Result<String, 
             "{what} est trop long ({max} caractères au maximum)"
         ));
     }
-    if v.chars().any(char::is_control) {
+    if v.chars().any(crate::domain::name::invisible) {
         return Err(format!(
             "{what} contient un caractère de contrôle invisible"
         ));

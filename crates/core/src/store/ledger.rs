@@ -236,7 +236,7 @@ pub(crate) fn typed_reason(kind: MovementKind, amount: Money, reason: &str) -> R
         Field::Reason,
         &reason,
     ));
-    if reason.chars().any(char::is_control) {
+    if reason.chars().any(crate::domain::name::invisible) {
         errors.push(FieldError::new(
             Field::Reason,
             "le motif contient un caractère de contrôle invisible",

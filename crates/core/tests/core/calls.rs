@@ -3,7 +3,9 @@
 use crate::common::*;
 use forfaits_core::calls::history::Period;
 use forfaits_core::calls::{load_calls, CallsOptions, CallsReport, MatchBy};
+use forfaits_core::domain::Money;
 use forfaits_core::prelude::*;
+use forfaits_core::store::ledger::MovementKind;
 use forfaits_core::tariffs::import_tariffs;
 use forfaits_core::{Error, Store};
 use std::path::Path;
@@ -659,4 +661,54 @@ fn check_reports_a_call_with_a_negative_cost() {
     let s = Store::open(&db.path).unwrap();
     let report = s.check().unwrap();
     assert_problem(&report, "coût ou une durée facturée négatifs", "check");
+}
+
+#[test]
+fn reasons_and_labels_refuse_invisible_characters_and_write_nothing() {
+    let (db, mut s) = loaded_sample();
+    let id = s.account_by_matricule(SAMI_MANSOURI.1).unwrap().id;
+    let today = chrono::Local::now().date_naive();
+    // U+202E shows what follows it backwards, U+200B is a space no one sees, U+00AD a hyphen
+    // that prints nothing, U+2066 a direction isolate.
+    let refused = [
+        s.manual_movement(
+            id,
+            MovementKind::Recharge,
+            Money(1),
+            "Remise\u{202e}famille",
+        )
+        .unwrap_err(),
+        s.suspend_account(id, today, "trans\u{200b}fert", today)
+            .unwrap_err(),
+        s.block_number("+2168*", "surtaxés\u{ad}", true)
+            .unwrap_err(),
+    ];
+    for (e, field) in refused
+        .iter()
+        .zip(["motif", "motif de la suspension", "motif"])
+    {
+        assert!(
+            e.to_string().contains(&format!(
+                "{field} contient un caractère de contrôle invisible"
+            )),
+            "{e}"
+        );
+    }
+    let f = write_file(db.dir.path(), "tarifs.csv", "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile\u{2066};0,18;30;6;0\n");
+    let r = import_tariffs(&mut s, &f, false).unwrap();
+    assert!(!r.ecrit);
+    assert!(
+        r.erreurs[0]
+            .to_string()
+            .contains("le libellé contient un caractère de contrôle invisible"),
+        "{:?}",
+        r.erreurs
+    );
+    let a = s.get_account(id).unwrap();
+    assert_eq!(
+        (a.suspended_until, s.count_movements(id).unwrap()),
+        (None, 0)
+    );
+    assert!(s.blocked_numbers().unwrap().is_empty());
+    assert_eq!(s.tariffs().unwrap().len(), 6);
 }
