@@ -45,6 +45,18 @@ static INSERT_CALL: Sql = Sql::new(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (dedup_hash) DO NOTHING",
 );
+/// An account's calls kept as identities a later load recognises, in the transaction that
+/// deletes the account (and its calls with it).
+pub(crate) static FORGET_CALLS_OF: Sql = Sql::new(
+    "INSERT INTO forgotten_calls (dedup_hash, dedup_key, agi_uniqueid, billsec)
+     SELECT dedup_hash, dedup_key, agi_uniqueid, billsec FROM calls WHERE account_id = $1
+     ON CONFLICT (dedup_hash) DO NOTHING",
+);
+static ANY_FORGOTTEN: Sql = Sql::new("SELECT EXISTS (SELECT 1 FROM forgotten_calls)");
+static FORGOTTEN_KEY: Sql =
+    Sql::new("SELECT 1 FROM forgotten_calls WHERE dedup_hash = $1 AND dedup_key = $2");
+static FORGOTTEN_AT_HANGUP: Sql =
+    Sql::new("SELECT 1 FROM forgotten_calls WHERE agi_uniqueid = $1 AND billsec = $2");
 static DEDUP_KEY_OF: Sql = Sql::new("SELECT dedup_key FROM calls WHERE dedup_hash = $1");
 pub(crate) static CALL_ID_OF: Sql = Sql::new("SELECT id FROM calls WHERE dedup_hash = $1");
 static UPDATE_ACCOUNT: Sql =
@@ -55,6 +67,7 @@ pub(crate) fn known(q: &mut impl Queries) -> Result<Known> {
     Ok(Known {
         legacy_keys: q.exists(&SETTING_SET, &[&LEGACY_KEYS])?,
         hangup_billed: q.value(&ANY_BILLED_AT_HANGUP, &[])?,
+        forgotten: q.value(&ANY_FORGOTTEN, &[])?,
     })
 }
 
@@ -178,6 +191,23 @@ pub(crate) trait CallsDb: CallsTable {
             return self.q().exists(&LOADED_UNDER_UNIQUEID, &p);
         }
         Ok(false)
+    }
+
+    /// Whether the record is a call of an account deleted since it was loaded or billed at
+    /// hang-up: its identity was kept ([`FORGET_CALLS_OF`]).
+    fn forgotten(&mut self, c: &RatedCall) -> Result<bool> {
+        if self
+            .q()
+            .exists(&FORGOTTEN_KEY, &[&c.dedup_hash, &c.dedup_key])?
+        {
+            return Ok(true);
+        }
+        match c.uniqueid.as_deref() {
+            Some(uniqueid) => self
+                .q()
+                .exists(&FORGOTTEN_AT_HANGUP, &[&uniqueid, &c.billsec]),
+            None => Ok(false),
+        }
     }
 
     fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {

@@ -392,6 +392,11 @@ struct CallWriter<'c, D: CallsDb> {
 impl<'c, D: CallsDb> CallWriter<'c, D> {
     /// Finds the call's account (reporting an unknown one) and queues the call.
     fn stage(&mut self, c: RatedCall, match_by: MatchBy, report: &mut CallsReport) -> Result<()> {
+        // Loaded for an account deleted since: not a call of whoever has its identifiant now.
+        if self.known.forgotten && self.db.forgotten(&c)? {
+            report.deja_charges += 1;
+            return Ok(());
+        }
         let found = match self.accounts.get(&c.code) {
             Some(found) => *found,
             None => {

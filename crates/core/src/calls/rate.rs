@@ -70,6 +70,8 @@ pub struct Known {
     pub legacy_keys: bool,
     /// Calls billed at hang-up by the call-control service.
     pub hangup_billed: bool,
+    /// Calls of deleted accounts (`forgotten_calls`).
+    pub forgotten: bool,
 }
 
 pub fn rate_file(
@@ -163,7 +165,9 @@ pub fn rate_file(
                                 free,
                                 dedup_hash: hash64(&dedup_key),
                                 dedup_key,
-                                uniqueid: ((known.legacy_keys || known.hangup_billed)
+                                uniqueid: ((known.legacy_keys
+                                    || known.hangup_billed
+                                    || known.forgotten)
                                     && !r.uniqueid.is_empty())
                                 .then(|| r.uniqueid.into()),
                                 reason,

@@ -362,6 +362,8 @@ impl SiteStore {
         let refused = self.refusal("supprimer un compte");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
+        tx.execute(crate::calls::db::FORGET_CALLS_OF.site(), &[&id])
+            .map_err(&refused)?;
         let row = tx
             .query_opt(
                 "DELETE FROM accounts WHERE id = $1 RETURNING name, matricule, balance",

@@ -78,7 +78,8 @@ impl SiteStore {
         let refused = self.refusal("charger des appels");
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&refused)?;
-        let known = crate::calls::db::known(&mut tx)?;
+        // Only the roles that load calls read what deleted accounts left (`forgotten_calls`).
+        let known = crate::calls::db::known(&mut tx).map_err(self.refused("charger des appels"))?;
         let mut report = load_into(Pg(&mut tx), path, opts, progress, &rating, &operator, known)
             .map_err(self.refused("charger des appels"))?;
         if opts.dry_run {

@@ -10,7 +10,7 @@ use postgres::Client;
 /// The site's schema versions: a site starts at version 7 (the SQLite schema 7 as one script);
 /// each later version of the SQLite schema adds its PostgreSQL script here. Scripts are written
 /// only when a site is made or brought up to date, not each time a version is compared.
-pub(crate) const MIGRATIONS: &[Migration] = &[(7, schema_v7), (8, schema_v8)];
+pub(crate) const MIGRATIONS: &[Migration] = &[(7, schema_v7), (8, schema_v8), (9, schema_v9)];
 
 /// A schema version and the function that writes its script.
 pub(crate) type Migration = (usize, fn() -> String);
@@ -23,6 +23,11 @@ fn schema_v8() -> String {
         format!("{fold}\n{column}")
     });
     SCRIPT.clone()
+}
+
+/// Version 9: the calls of deleted accounts stay known, as in the SQLite schema 9.
+fn schema_v9() -> String {
+    tables::render(crate::store::FORGOTTEN_CALLS_TEMPLATE, Dialect::Site)
 }
 
 /// The sort and search indexes of the accounts: in the schema, and built again at the end of a

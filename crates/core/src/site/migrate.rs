@@ -17,6 +17,7 @@ const TABLES: &[&str] = &[
     "audit",
     "tariffs",
     "calls",
+    "forgotten_calls",
     "call_attempts",
     "call_holds",
     "blocked_numbers",

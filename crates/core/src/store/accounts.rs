@@ -54,7 +54,8 @@ impl shared::Row for Account {
 pub(crate) static ALL_BY_ID: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {} FROM accounts ORDER BY id", *columns::ACCOUNT));
 
-/// The account's row gone (movements, calls and attempts with it: `ON DELETE CASCADE`).
+/// The account's row gone (movements, calls and attempts with it: `ON DELETE CASCADE`; the
+/// calls' identities are kept first where the account had any, `FORGET_CALLS_OF`).
 pub(crate) const DELETE_ACCOUNT: &str = "DELETE FROM accounts WHERE id = ?1";
 
 static BY_ID: LazyLock<Sql> = LazyLock::new(|| {
@@ -402,14 +403,16 @@ impl Store {
         self.get_account(a.id)
     }
 
-    /// Deletes the account, its numbers and its movements for good; the audit log keeps who,
-    /// when, the name, the matricule and the final balance.
+    /// Deletes the account, its numbers, its movements and its calls for good; the audit log
+    /// keeps who, when, the name, the matricule and the final balance, and the calls'
+    /// identities stay known to later loads (`forgotten_calls`).
     pub fn delete_account(&mut self, id: i64) -> Result<Deleted> {
         let settings = self.settings()?;
         let (cc, currency) = (settings.country_code, settings.currency);
         let operator = self.operator().to_string();
         let a = self.get_account(id)?;
         let tx = self.write_tx()?;
+        tx.execute(crate::calls::db::FORGET_CALLS_OF.sqlite(), [id])?;
         tx.execute(DELETE_ACCOUNT, [id])?;
         let mut batch = IndexBatch::default();
         batch.remove(id, &indexed_account(&a, &name_key(&a.name)), &cc);

@@ -52,6 +52,12 @@ const SQLITE_TEMPLATES: [&str; 5] = [
 static SQLITE_SCRIPTS: LazyLock<[String; 5]> =
     LazyLock::new(|| SQLITE_TEMPLATES.map(|t| tables::render(t, tables::Dialect::Sqlite)));
 
+/// Schema 9 as written, for either store.
+pub(crate) const FORGOTTEN_CALLS_TEMPLATE: &str = include_str!("schema_forgotten_calls.sql");
+
+static FORGOTTEN_CALLS: LazyLock<String> =
+    LazyLock::new(|| tables::render(FORGOTTEN_CALLS_TEMPLATE, tables::Dialect::Sqlite));
+
 fn migration_list() -> Vec<M<'static>> {
     let mut list: Vec<M<'static>> = SQLITE_SCRIPTS.iter().map(|s| M::up(s)).collect();
     list.extend([
@@ -67,6 +73,9 @@ fn migration_list() -> Vec<M<'static>> {
         M::up_with_hook(include_str!("schema_journal_search.sql"), |tx| {
             Ok(audit::fill_search(tx)?)
         }),
+        // Schema 9. The calls of accounts deleted from now on stay known (SPEC §8: loading the
+        // same records twice changes nothing); those deleted before are gone.
+        M::up(&FORGOTTEN_CALLS),
     ]);
     list
 }

@@ -30,6 +30,10 @@ const TABLES: &[(&str, &str)] = &[
         include_str!("tables/calls_agi_uniqueid.sql"),
     ),
     (
+        "{tables/forgotten_calls.sql}",
+        include_str!("tables/forgotten_calls.sql"),
+    ),
+    (
         "{tables/call_attempts.sql}",
         include_str!("tables/call_attempts.sql"),
     ),
@@ -139,7 +143,8 @@ mod tests {
 
     #[test]
     fn every_shared_table_is_in_a_migration() {
-        let templates = super::super::SQLITE_TEMPLATES.concat();
+        let templates =
+            super::super::SQLITE_TEMPLATES.concat() + super::super::FORGOTTEN_CALLS_TEMPLATE;
         for (name, _) in TABLES {
             assert_eq!(templates.matches(name).count(), 1, "{name}");
         }

@@ -283,6 +283,30 @@ on_both_stores! {
         assert_eq!(r.crees, 3000);
     };
 
+    calls_of_a_deleted_account_are_not_billed_to_the_next_holder_of_its_identifiant => |mut base: Base| {
+        sample(&mut base);
+        base.import_tariffs(&fixture("tariffs-sample.csv"), false).unwrap();
+        let lotfi = base.account_by_matricule("10000000000000").unwrap().id;
+        base.manual_movement(lotfi, MovementKind::Recharge, Money(10_000), "").unwrap();
+        let load = |base: &mut Base| base.load_calls(&fixture("Master-sample.csv"), Default::default(), &mut |_| Ok(())).unwrap();
+        let first = load(&mut base);
+        assert_eq!((first.appels_charges, first.appels_factures), (4, 3));
+        base.delete_account(lotfi).unwrap();
+        // His calling code given to a newcomer, who is credited; Master.csv, which only grows,
+        // is loaded again.
+        let dir = tempfile::tempdir().unwrap();
+        let newcomer = crate::common::write_file(dir.path(), "n.csv", "Nouveau Détenu;20000000000001;8589669;99383470;71234567\n");
+        import(&mut base, &newcomer, ImportOptions::default()).unwrap();
+        let new = base.account_by_matricule("20000000000001").unwrap().id;
+        base.manual_movement(new, MovementKind::Recharge, Money(20_000), "").unwrap();
+        let again = load(&mut base);
+        assert_eq!((again.appels_charges, again.appels_factures, again.deja_charges), (0, 0, 4));
+        let a = base.get_account(new).unwrap();
+        assert_eq!((a.balance, a.used_seconds), (20_000, 0));
+        assert_eq!(base.count_movements(new).unwrap(), 1);
+        assert!(base.check().unwrap().ok());
+    };
+
     the_journal_search_ignores_case_and_accents_in_every_script => |mut base: Base| {
         sample(&mut base);
         let hedi = base.account_by_matricule("10000000023757").unwrap().id;
@@ -607,14 +631,15 @@ fn site_init_brings_a_schema_7_journal_to_its_search_text() {
     let url = site_url();
     let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     c.batch_execute(
-        "ALTER TABLE audit DROP COLUMN search; DELETE FROM schema_version WHERE version = 8;
+        "ALTER TABLE audit DROP COLUMN search; DROP TABLE forgotten_calls;
+         DELETE FROM schema_version WHERE version >= 8;
          INSERT INTO audit (at, operator, action, name, details)
              SELECT i, 'Guichet_' || i % 3, 'Recharge', 'Hélène Haddad', 'motif : ' || i
              FROM generate_series(1, 20000) AS i;",
     )
     .unwrap();
     let done = forfaits_core::site::init(&url).unwrap();
-    assert_eq!((done.before, done.version), (Some(7), 8));
+    assert_eq!((done.before, done.version), (Some(7), 9));
     let site = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
     let f = AuditFilter {
         texte: "HELENE HADDAD".into(),

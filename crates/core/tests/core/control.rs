@@ -129,6 +129,32 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     );
 }
 
+/// The account deleted, its calling code given to a newcomer: the call billed at hang-up, found
+/// in Master.csv afterwards, is still "already loaded", not the newcomer's.
+#[test]
+fn a_call_billed_at_hang_up_stays_known_after_its_account_is_deleted() {
+    let (db, mut svc) = sample_with_balance(2_000);
+    svc.authorize(&ask("h.1", "8589669", "2"), NOW).unwrap();
+    let f = svc.finish(&hang_up("h.1", 100), NOW + 120).unwrap();
+    assert!(matches!(f, Finished::Billed { cost: 306, .. }), "{f:?}");
+    let mut s = Store::open(&db.path).unwrap();
+    let lotfi = s.account_by_matricule(LOTFI).unwrap().id;
+    s.delete_account(lotfi).unwrap();
+    let newcomer = create(
+        &mut s,
+        "Nouveau Détenu",
+        "20000000000001",
+        "8589669",
+        &[],
+        5_000,
+    );
+    let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"h.1\",\"\"\n");
+    let (store, r) = load_master(&db, &master);
+    assert_eq!((r.appels_charges, r.deja_charges), (0, 1));
+    let a = store.get_account(newcomer).unwrap();
+    assert_eq!((a.balance, a.used_seconds), (5_000, 0));
+}
+
 #[test]
 fn a_channel_that_asks_again_holds_once_and_is_billed_once() {
     let (_db, mut svc) = sample_with_balance(2_000);

@@ -605,9 +605,10 @@ fn arabic_spellings_find_the_same_person_and_french_still_folds() {
 }
 
 /// Takes a base back to `version` as far as what later versions changed can be undone here:
-/// the Journal's search text (schema 8) dropped, and the version said.
+/// the Journal's search text (schema 8) and the calls of deleted accounts (9) dropped, and the
+/// version said.
 fn as_schema(c: &rusqlite::Connection, version: i64) {
-    c.execute_batch("ALTER TABLE audit DROP COLUMN search")
+    c.execute_batch("ALTER TABLE audit DROP COLUMN search; DROP TABLE forgotten_calls")
         .unwrap();
     c.pragma_update(None, "user_version", version).unwrap();
 }
