@@ -651,6 +651,12 @@ fn search_finds_the_last_digits_of_a_number_a_matricule_and_the_middle_of_a_name
 #[test]
 fn calls_import_says_each_problem_in_the_order_of_the_lines() {
     let (d, db) = sample_db();
+    let fixed_lines = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2167;Fixe;0,090;60;60;0\n";
+    let tariffs = write_file(d.path(), "fixe.csv", fixed_lines);
+    succeeded(forfaits(
+        &db,
+        &["tariffs", "import", tariffs.to_str().unwrap()],
+    ));
     let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
     let first = good.lines().next().unwrap();
     let unknown = first
@@ -670,8 +676,32 @@ fn calls_import_says_each_problem_in_the_order_of_the_lines() {
         .lines()
         .map(|l| l.split(' ').take(2).collect::<Vec<_>>()[1])
         .collect();
-    // Line 1 has no tariff (none loaded), line 2 no account, line 3 no seconds.
+    // Line 1 has no tariff (a mobile), line 2 no account, line 3 no seconds.
     assert_eq!(said, ["1", "2", "3,"], "{err}");
+}
+
+/// Tariffs not imported yet: the calls would be kept at no cost and never billed afterwards
+/// (a second load finds them loaded). Accounts with billing off need no tariff.
+#[test]
+fn calls_import_with_no_tariff_at_all_is_refused_unless_no_account_is_billed() {
+    let (_d, db) = sample_db();
+    let master = fixture("Master-sample.csv");
+    let load = || forfaits(&db, &["calls", "import", master.to_str().unwrap()]);
+    let before = db_snapshot(&db);
+    let o = load();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        "Aucun tarif n'est enregistré : 3 appels répondus de comptes facturés seraient chargés \
+         sans coût, et ne pourraient plus être facturés. Importez d'abord la table des tarifs",
+    );
+    assert_stderr_has(&o, "Aucun appel n'a été chargé.");
+    assert_eq!(db_snapshot(&db), before, "nothing written");
+    for m in ["10000000000000", "10000000007919"] {
+        succeeded(forfaits(&db, &["account", m, "--billing", "off"]));
+    }
+    let o = succeeded(load());
+    assert_stdout_has(&o, "4 appels chargés (0 facturé");
 }
 
 #[test]

@@ -842,6 +842,11 @@ mod desk_commands {
         let user = "caisse_historique";
         let (admin, name) = site_with_user(user, "caisse");
         let master = fixture("Master-sample.csv");
+        let tariffs = fixture("tariffs-sample.csv");
+        succeeded(desk(
+            &admin,
+            &["tariffs", "import", tariffs.to_str().unwrap()],
+        ));
         succeeded(desk(&admin, &["calls", "import", master.to_str().unwrap()]));
         let value = |sql: &str| cluster().value(&name, sql);
         let id = value("SELECT id FROM accounts WHERE matricule = '10000000000000'");

@@ -282,6 +282,7 @@ pub(crate) fn load_into<D: CallsDb>(
             loaded_at,
             tariffs,
             known,
+            unpriced: 0,
             accounts: FxHashMap::default(),
             ctxs: Vec::new(),
             // Reserved once: growing it by doubling touched fresh pages at each chunk.
@@ -379,6 +380,8 @@ struct CallWriter<'c, D: CallsDb> {
     loaded_at: i64,
     tariffs: &'c TariffTable,
     known: Known,
+    /// Answered calls of billed accounts that no tariff prices (a privileged number aside).
+    unpriced: u64,
     /// Each identifiant met, with its place in `ctxs` (`None`: no such account).
     accounts: FxHashMap<String, Option<u32>>,
     ctxs: Vec<AccountCtx>,
@@ -499,6 +502,9 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             acc.used += c.billsec;
             acc.touched = true;
             report.secondes += c.billsec;
+            if tariff.is_none() && !c.free && acc.billing {
+                self.unpriced += 1;
+            }
             if tariff.is_none() && !c.free && report.sans_tarif.len() < MAX_NOTICES {
                 report.sans_tarif.push(Notice {
                     ligne: c.line,
@@ -538,6 +544,22 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
     /// Balances and minutes are written once per account, not once per call.
     fn finish(&mut self, report: &mut CallsReport) -> Result<()> {
         self.flush(report)?;
+        // With no tariff at all, every such call would be kept at no cost, and never billed
+        // afterwards (a second load finds it loaded): tariffs not imported yet, not free calls.
+        if self.tariffs.is_empty() && self.unpriced > 0 {
+            return Err(Error::Rejected(format!(
+                "Aucun tarif n'est enregistré : {} de comptes facturés {} chargés sans coût, \
+                 et ne pourraient plus être facturés. Importez d'abord la table des tarifs \
+                 (« Appels et tarifs › Importer des tarifs », ou « forfaits tariffs import \
+                 FICHIER »). Aucun appel n'a été chargé.",
+                crate::fr::nombre(self.unpriced, "appel répondu", "appels répondus"),
+                if self.unpriced == 1 {
+                    "serait"
+                } else {
+                    "seraient"
+                },
+            )));
+        }
         // In id order: the accounts' pages are then visited once each, in one sweep.
         let mut touched: Vec<&AccountCtx> = self.ctxs.iter().filter(|a| a.touched).collect();
         touched.sort_unstable_by_key(|a| a.id);

@@ -115,6 +115,7 @@ proptest! {
     fn arbitrary_bytes_as_call_records_never_panic_and_keep_the_ledger(bytes in proptest::collection::vec(any::<u8>(), 0..3000), prefix in proptest::collection::vec(0u8..3, 0..6)) {
         let (db, mut s) = temp_store();
         create(&mut s, "Ali", "10000000000001", "1234567", &["26000001"], 5_000);
+        import_tariffs(&mut s, &write_file(db.dir.path(), "t.csv", TARIFFS), false).unwrap();
         let f = db.dir.path().join("m.csv");
         // Some valid records first, so that damage also lands after good lines.
         let mut text: Vec<u8> = prefix.iter().enumerate().map(|(k, d)| call_line("1234567", k as u32, ["26000001", "71000000", "*97"][*d as usize], 61)).collect::<String>().into_bytes();
@@ -133,6 +134,7 @@ proptest! {
 fn an_oversized_call_record_line_is_reported_not_buffered() {
     let (db, mut s) = temp_store();
     create(&mut s, "Ali", "10000000000001", "1234567", &[], 0);
+    import_tariffs(&mut s, &write_file(db.dir.path(), "t.csv", TARIFFS), false).unwrap();
     let f = db.dir.path().join("long.csv");
     let mut text = call_line("1234567", 1, "26000001", 10);
     text.push_str(&format!("\"{}\n", "x".repeat(2 << 20)));
