@@ -262,7 +262,8 @@ pub(crate) fn journal(new: &Settings) -> String {
 }
 
 /// Writes `new` in the caller's transaction, on either store, after the one check the database
-/// answers: the number of decimals cannot change once money has moved.
+/// answers: the number of decimals cannot change once money has moved. Tariffs, kept in minor
+/// units, are written again in the new ones.
 pub(crate) fn write_changed_settings(
     q: &mut impl Queries,
     old: &Settings,
@@ -274,6 +275,9 @@ pub(crate) fn write_changed_settings(
              existent déjà et leurs montants changeraient de valeur.",
             old.currency.decimals, new.currency.decimals
         )));
+    }
+    if new.currency.decimals != old.currency.decimals {
+        rescale_tariffs(q, &old.currency, &new.currency)?;
     }
     let pairs: [(&'static str, String); 11] = [
         ("max_call_minutes", new.max_call_minutes.to_string()),
@@ -313,6 +317,43 @@ pub(crate) fn write_changed_settings(
 }
 
 static ANY_MOVEMENT: Sql = Sql::new("SELECT 1 FROM movements LIMIT 1");
+
+static TARIFFS_TIMES: Sql = Sql::new(
+    "UPDATE tariffs SET price_per_min = price_per_min * $1, connection_fee = connection_fee * $1",
+);
+static TARIFFS_DIVIDED: Sql = Sql::new(
+    "UPDATE tariffs SET price_per_min = price_per_min / $1, connection_fee = connection_fee / $1",
+);
+static TARIFF_FINER_THAN: Sql = Sql::new(
+    "SELECT prefix, price_per_min, connection_fee FROM tariffs
+     WHERE price_per_min % $1 <> 0 OR connection_fee % $1 <> 0 ORDER BY prefix LIMIT 1",
+);
+
+/// A tariff typed « 0,180 » stays 0,180 when the currency's decimals change (180 millimes, then
+/// 18 centimes): its minor units were read with the old decimals. One that the new decimals
+/// cannot write (0,185 with two) refuses the change.
+fn rescale_tariffs(q: &mut impl Queries, old: &Currency, new: &Currency) -> Result<()> {
+    let factor = 10_i64.pow(u32::from(old.decimals.abs_diff(new.decimals)));
+    if new.decimals > old.decimals {
+        q.execute(&TARIFFS_TIMES, &[&factor])?;
+        return Ok(());
+    }
+    let finer: Option<(String, i64, i64)> = q.first(&TARIFF_FINER_THAN, &[&factor])?;
+    if let Some((prefix, price, fee)) = finer {
+        return Err(Error::Rejected(format!(
+            "Le nombre de décimales ne peut pas passer de {} à {} : le tarif {prefix} \
+             ({} par minute, {} de connexion) ne s'écrit pas avec {}. Importez des tarifs \
+             arrondis d'abord. Rien n'a été modifié.",
+            old.decimals,
+            new.decimals,
+            old.format(Money(price)),
+            old.format(Money(fee)),
+            crate::fr::nombre(u64::from(new.decimals), "décimale", "décimales"),
+        )));
+    }
+    q.execute(&TARIFFS_DIVIDED, &[&factor])?;
+    Ok(())
+}
 
 static SET_SETTING: Sql = Sql::new(
     "INSERT INTO settings (key, value) VALUES ($1, $2)

@@ -12,6 +12,7 @@ use forfaits_core::page::Page;
 use forfaits_core::store::accounts::{ListQuery, SortKey};
 use forfaits_core::store::audit::AuditFilter;
 use forfaits_core::store::ledger::MovementKind;
+use forfaits_core::store::settings::SettingsForm;
 use forfaits_core::{Base, Error, Store};
 use std::path::Path;
 
@@ -305,6 +306,44 @@ on_both_stores! {
         assert_eq!((a.balance, a.used_seconds), (20_000, 0));
         assert_eq!(base.count_movements(new).unwrap(), 1);
         assert!(base.check().unwrap().ok());
+    };
+
+    tariffs_keep_their_value_when_the_currency_decimals_change_or_refuse_the_change => |mut base: Base| {
+        base.import_tariffs(&fixture("tariffs-sample.csv"), false).unwrap();
+        let prices = |base: &Base| -> Vec<(i64, i64)> {
+            base.tariffs().unwrap().iter().map(|t| (t.prix_minute, t.frais_connexion)).collect()
+        };
+        let sample = prices(&base);
+        assert!(sample.contains(&(200, 50)), "+216: 0,200 per minute, 0,050 to connect");
+        let mut form = SettingsForm {
+            currency: "EUR".into(),
+            decimals: 2,
+            country_code: "+216".into(),
+            default_enabled: true,
+            default_billing: true,
+            default_allowance: String::new(),
+            default_opening_balance: String::new(),
+            backup_retention_days: None,
+            confirmation_threshold: "1 000".into(),
+            max_call_minutes: None,
+            agi_address: None,
+        };
+        base.save_settings_form(&form).unwrap();
+        let tenth: Vec<_> = sample.iter().map(|(p, f)| (p / 10, f / 10)).collect();
+        assert_eq!(prices(&base), tenth, "0,200 is 20 cents, not 200");
+        form.decimals = 4;
+        base.save_settings_form(&form).unwrap();
+        let tenfold: Vec<_> = sample.iter().map(|(p, f)| (p * 10, f * 10)).collect();
+        assert_eq!(prices(&base), tenfold);
+        // 0,1855 cannot be written with two decimals.
+        let dir = tempfile::tempdir().unwrap();
+        let fine = "prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion\n+2162;Mobile;0,1855;30;6;0\n";
+        base.import_tariffs(&crate::common::write_file(dir.path(), "t.csv", fine), false).unwrap();
+        let before = (base.settings().unwrap(), prices(&base));
+        form.decimals = 2;
+        let e = base.save_settings_form(&form).unwrap_err().to_string();
+        assert!(e.contains("le tarif +2162 (0,1855\u{a0}EUR par minute, 0,0000\u{a0}EUR de connexion) ne s'écrit pas avec 2 décimales"), "{e}");
+        assert_eq!((base.settings().unwrap(), prices(&base)), before, "nothing saved");
     };
 
     the_journal_search_ignores_case_and_accents_in_every_script => |mut base: Base| {
