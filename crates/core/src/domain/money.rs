@@ -20,8 +20,10 @@ pub struct Currency {
 const MAX_UNITS: i64 = 1_000_000_000_000;
 
 /// Spaces a French amount may group its thousands with.
+/// A space a thousands group may end with: typed, no-break, narrow no-break (how amounts are
+/// written here and in French spreadsheets), thin or figure space (French typography).
 fn is_group_space(c: char) -> bool {
-    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}')
 }
 
 /// Checks where spaces stand: only between groups of three digits of the integer part
@@ -84,6 +86,23 @@ impl Currency {
     /// A sign is accepted only when `signed` (corrections).
     pub fn parse(&self, raw: &str, signed: bool) -> Result<Money, String> {
         let trimmed = raw.trim();
+        // Said first: the spaces or the separators would otherwise be blamed.
+        if trimmed
+            .chars()
+            .any(|c| c.is_numeric() && !c.is_ascii_digit())
+        {
+            return Err(format!(
+                "montant invalide (reçu : {}) : écrivez-le avec les chiffres 0 à 9",
+                shown(trimmed)
+            ));
+        }
+        if trimmed.chars().any(char::is_alphabetic) {
+            return Err(format!(
+                "montant invalide (reçu : {}) : écrivez-le en chiffres, sans devise ni lettres \
+                 (par exemple 12,500)",
+                shown(trimmed)
+            ));
+        }
         check_groups(trimmed)
             .map_err(|why| format!("montant invalide (reçu : {}) : {why}", shown(trimmed)))?;
         let v: String = trimmed.chars().filter(|c| !is_group_space(*c)).collect();
@@ -136,6 +155,11 @@ impl Currency {
                 )
             });
         }
+        // Zeros in front count for nothing (`0000000000000001` is 1).
+        let int_part = match int_part.trim_start_matches('0') {
+            "" if !int_part.is_empty() => "0",
+            significant => significant,
+        };
         let units: i64 = if int_part.is_empty() {
             0
         } else if int_part.len() > 13 {
@@ -266,6 +290,23 @@ mod tests {
             assert!(tnd().parse(bad, true).is_err(), "{bad}");
         }
         assert!(tnd().parse("99999999999999", false).is_err());
+    }
+
+    #[test]
+    fn each_refusal_names_what_is_wrong_in_the_amount() {
+        for (typed, said) in [
+            ("12,5 TND", "sans devise ni lettres"),
+            ("1e3", "sans devise ni lettres"),
+            ("١٢", "avec les chiffres 0 à 9"),
+            ("１２", "avec les chiffres 0 à 9"),
+        ] {
+            let err = tnd().parse(typed, false).unwrap_err();
+            assert!(err.contains(said), "{typed}: {err}");
+        }
+        assert_eq!(tnd().parse("0000000000000001", false), Ok(Money(1_000)));
+        assert_eq!(tnd().parse("000,5", false), Ok(Money(500)));
+        assert_eq!(tnd().parse("1\u{2009}000,5", false), Ok(Money(1_000_500)));
+        assert_eq!(tnd().parse("1\u{2007}000", false), Ok(Money(1_000_000)));
     }
 
     #[test]
