@@ -708,7 +708,13 @@ fn calls_import_with_no_tariff_at_all_is_refused_unless_no_account_is_billed() {
 fn tariffs_and_calls_of_the_samples_give_the_expected_debits() {
     let (d, db) = sample_db();
     let t = succeeded(import_sample_tariffs(&db));
-    assert!(stdout(&t).contains("6 tarifs importés"));
+    assert!(stdout(&t).contains("6 tarifs importés (la table des tarifs a été remplacée)."));
+    let again = succeeded(import_sample_tariffs(&db));
+    assert_eq!(
+        stdout(&again),
+        "Aucun changement : le fichier redonne les 6 tarifs en place.\n\
+         6 tarifs importés (la table des tarifs reste la même).\n"
+    );
     let master = fixture("Master-sample.csv");
     let o = succeeded(forfaits(
         &db,

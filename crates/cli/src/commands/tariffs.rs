@@ -16,9 +16,14 @@ pub fn run(store: &mut Base, c: TariffsCommand, io: &mut Io<'_>) -> Result<u8> {
         if change.avant > 0 {
             super::w(writeln!(io.out, "{}.", change.resume));
         }
+        // The file gave back the table in place: nothing was replaced, whatever was written.
+        let what = match change.avant > 0 && change.is_empty() {
+            true => "la table des tarifs reste la même",
+            false => "la table des tarifs a été remplacée",
+        };
         super::w(writeln!(
             io.out,
-            "{} (la table des tarifs a été remplacée).",
+            "{} ({what}).",
             fr::nombre(r.tarifs, "tarif importé", "tarifs importés")
         ));
         Ok(EXIT_OK)
