@@ -37,22 +37,24 @@ pub struct CallView {
     pub tarif: Option<String>,
 }
 
-/// Asterisk's dispositions in the clerk's words.
+/// Asterisk's dispositions in the clerk's words, whatever their case (an exporter may lower it,
+/// and `answered` is billed like `ANSWERED`).
 pub fn status_label(disposition: &str) -> String {
-    match disposition {
+    match disposition.to_ascii_uppercase().as_str() {
         "ANSWERED" => "Répondu".into(),
         "NO ANSWER" => "Sans réponse".into(),
         "BUSY" => "Occupé".into(),
         "FAILED" => "Échec".into(),
         "CONGESTION" => "Réseau encombré".into(),
-        other => other.to_string(),
+        _ => disposition.to_string(),
     }
 }
 
 /// An account's calls in a period (`$2`, `$3`: its bounds, each `NULL` for open).
 const CALLS: &str = concat!(
     "SELECT id, started_at, dialed, key_index, billsec, cost, balance_after,
-        disposition, tariff_label, number FROM calls
+        disposition, tariff_label, number,
+        EXISTS (SELECT 1 FROM privileged_numbers p WHERE p.number = calls.number) FROM calls
      WHERE account_id = $1 AND ",
     in_period!("started_at")
 );
@@ -93,7 +95,8 @@ impl Row for CallView {
             cout: r.col(5)?,
             solde_apres: r.col(6)?,
             statut: status_label(&disposition),
-            hors_touches: key.is_none(),
+            // A privileged number is called without a key, as it should be (SPEC §12).
+            hors_touches: key.is_none() && !r.col::<bool>(10)?,
             tarif: r.col(8)?,
         })
     }
@@ -233,4 +236,14 @@ pub(crate) fn write_history<W: Write>(
     })?;
     w.flush().map_err(io)?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_disposition_reads_the_same_in_any_case_and_an_unknown_one_as_written() {
+        assert_eq!(super::status_label("answered"), "Répondu");
+        assert_eq!(super::status_label("No Answer"), "Sans réponse");
+        assert_eq!(super::status_label("Transféré"), "Transféré");
+    }
 }

@@ -495,7 +495,7 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             return Ok(());
         }
         report.appels_charges += 1;
-        if key_index.is_none() {
+        if key_index.is_none() && !c.privileged {
             report.hors_touches += 1;
         }
         if c.answered {

@@ -32,6 +32,8 @@ pub struct RatedCall {
     pub tariff: Option<usize>,
     /// A free privileged number: no tariff, and none missing.
     pub free: bool,
+    /// A privileged number (SPEC §12), free or not: called without being on a key.
+    pub privileged: bool,
     pub dedup_key: String,
     pub dedup_hash: i64,
     /// The record's uniqueid, kept only when the database holds calls it may repeat under
@@ -124,7 +126,8 @@ pub fn rate_file(
                     let number = normalize_dialed(r.called, cc);
                     let answered = answered(r.disposition, r.billsec);
                     // A free privileged number (SPEC §12) costs nothing, as at hang-up.
-                    let free = number.as_deref().is_some_and(|n| rating.numbers.is_free(n));
+                    let privileged = number.as_deref().and_then(|n| rating.numbers.privileged(n));
+                    let free = privileged.is_some_and(|(_, free)| free);
                     let tariff = match free {
                         true => None,
                         false => number.as_deref().and_then(|n| tariffs.lookup_index(n)),
@@ -163,6 +166,7 @@ pub fn rate_file(
                                 rated,
                                 tariff,
                                 free,
+                                privileged: privileged.is_some(),
                                 dedup_hash: hash64(&dedup_key),
                                 dedup_key,
                                 uniqueid: ((known.legacy_keys

@@ -696,6 +696,14 @@ fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
     assert_eq!(r.montant_total, 1_300);
     assert!(r.sans_tarif.is_empty(), "{:?}", r.sans_tarif);
     assert_eq!(balance_of(&store, LOTFI), before - 2 * 1_300);
+    // Called without a key, as privileged numbers are: not flagged « hors des touches ».
+    assert_eq!(r.hors_touches, 0);
+    let id = store.account_by_matricule(LOTFI).unwrap().id;
+    let (n, calls) = store
+        .calls(id, Default::default(), forfaits_core::page::Page::first(10))
+        .unwrap();
+    assert_eq!(n, 4);
+    assert!(calls.iter().all(|c| !c.hors_touches), "{calls:?}");
 }
 
 #[test]
