@@ -809,11 +809,8 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
         ("XDG_DATA_HOME", data.path().as_os_str()),
     ])
     .await;
-    // Some 3 s of reading and as much of writing for the debug build: Annuler lands mid-way.
-    let lines: String = (0..150_000u64)
-        .map(|i| format!("Compte {i};{};{}\n", 30_000_000_000_000 + i, 3_000_000 + i))
-        .collect();
-    let file = write_file(&s.dir, "gros.csv", lines);
+    // Annuler lands mid-way.
+    let file = large_import_file(&s.dir);
     s.w.click("#btn-importer").await;
     s.answer_dialog(&file);
     s.w.click("#modale .dropzone").await;
@@ -859,32 +856,61 @@ async fn a_long_import_shows_its_counts_and_annuler_keeps_nothing() {
         .await;
     press(&s.w, ESCAPE).await;
     s.w.wait_gone("#modale").await;
-    // A confirmed import closed with Esc goes on; when it ends, a form opened meanwhile stays
-    // open with what was typed in it.
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_import_keeps_its_dialog_open_until_it_says_how_it_ended() {
+    let s = session().await;
+    let file = large_import_file(&s.dir);
     s.w.click("#btn-importer").await;
     s.answer_dialog(&file);
     s.w.click("#modale .dropzone").await;
-    s.w.wait_text("#btn-importer-valides", "Importer les 150")
-        .await;
+    wait_long(&s.w, "#btn-importer-valides", "Importer les 150").await;
     s.w.click("#btn-importer-valides").await;
     s.w.wait_text("[data-compte=import]", "lignes lues").await;
+    // Esc, the × and a click beside the dialog: it stays, saying why and what stops it.
     press(&s.w, ESCAPE).await;
+    s.w.wait_text(
+        "#toasts",
+        "Import en cours : la fenêtre se fermera à la fin",
+    )
+    .await;
+    s.w.click("#modale .box-head button").await;
+    s.w.js(
+        "document.querySelector('#modale').dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))",
+        vec![],
+    )
+    .await;
+    s.w.shot("08b-import-en-cours-reste-ouvert").await;
+    let shown = "const m = document.querySelector('#modale');
+                 return !m.hidden && Boolean(m.querySelector('#btn-annuler-import'));";
+    assert_eq!(s.w.js(shown, vec![]).await, true);
+    // The outcome comes where the clerk sees it, and the dialog closes then.
+    wait_long(&s.w, "#toasts", "utilisateurs importés").await;
     s.w.wait_gone("#modale").await;
-    s.w.click("#btn-ajouter").await;
-    s.w.fill(&champ("nom"), "Saisie en cours").await;
-    wait_for(60, "l'import terminé", || async {
-        let t = s.w.texts("#toasts").await.join(" ");
-        t.contains("utilisateurs importés").then_some(())
+    s.w.wait_text("#statut-comptes", "150\u{202f}025 utilisateurs")
+        .await;
+    s.close().await;
+}
+
+/// Waits until the text of `css` contains `expected`, for a minute and a half: the end of
+/// long work on a large file, in the debug build of a loaded machine.
+async fn wait_long(w: &Win, css: &str, expected: &str) {
+    wait_for(90, &format!("« {expected} » dans {css}"), || async {
+        let t = w.texts(css).await.join(" | ");
+        t.contains(expected).then_some(())
     })
     .await;
-    let typed =
-        s.w.js(
-            "return document.querySelector(arguments[0])?.value",
-            vec![champ("nom").into()],
-        )
-        .await;
-    assert_eq!(typed, "Saisie en cours");
-    s.close().await;
+}
+
+/// A CSV file of 150 000 new accounts in `dir`: some 3 s of reading and as much of writing
+/// for the debug build, long enough to act while it is read or imported.
+fn large_import_file(dir: &Path) -> PathBuf {
+    let lines: String = (0..150_000u64)
+        .map(|i| format!("Compte {i};{};{}\n", 30_000_000_000_000 + i, 3_000_000 + i))
+        .collect();
+    write_file(dir, "gros.csv", lines)
 }
 
 /// The lines of the window's log files below `dir`.

@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { count } from "./format.js";
 import { nombre, pluriel } from "./fr.js";
-import { button, modal, close, toast, workPanel, CANCELLED } from "./ui.js";
+import { button, modal, close, toast, workPanel, holding, CANCELLED } from "./ui.js";
 import { dropZone } from "./dropzone.js";
 import { clearDropHandler, refusingDrops } from "./drop.js";
 
@@ -28,6 +28,8 @@ function errorTable(errors) {
 
 /** What a file dropped while another is read or imported is told. */
 const BUSY = "Un fichier est déjà en cours de lecture : attendez la fin ou annulez-la.";
+/** What closing the dialog during a confirmed import is told: it stays open until the end. */
+const IMPORTING = "Import en cours : la fenêtre se fermera à la fin. Pour l'arrêter, cliquez sur « Annuler » sous la barre de progression.";
 
 export function openImport(onImported, firstFile) {
   const body = el("div", { class: "import" });
@@ -122,17 +124,19 @@ export function openImport(onImported, firstFile) {
     foot.querySelector(".primary").focus();
   }
 
+  // The dialog stays open until the import ends (its Annuler stops it), so that its outcome is
+  // always shown, and so that a second dialog's reading, stopped on closing, never shares the
+  // task « import » with it.
   async function run() {
     busy("Import en cours…");
     try {
-      const r = await refusingDrops(BUSY, api.importerUtilisateurs(jeton, update.checked));
+      const r = await holding(body, IMPORTING, refusingDrops(BUSY, api.importerUtilisateurs(jeton, update.checked)));
       const n = r.crees + r.mis_a_jour;
-      // Closed during the import: whatever the clerk opened since stays open.
-      if (!closed) close(true);
+      close(true);
       toast(`${nombre(n, "utilisateur importé", "utilisateurs importés")}${r.mis_a_jour ? ` (dont ${count(r.mis_a_jour)} mis à jour)` : ""}`);
       onImported();
     } catch (err) {
-      if (!closed) showFailure(err, "Import annulé : aucun utilisateur n'a été enregistré.");
+      showFailure(err, "Import annulé : aucun utilisateur n'a été enregistré.");
     }
   }
 

@@ -132,23 +132,39 @@ export function onSubmit(form, { message, submit, busy }, work, failed) {
     e.preventDefault();
     if (running) return;
     running = true;
-    // Read by `closeCurrent`: what is being saved is not « closed without saving ».
-    form.setAttribute("aria-busy", "true");
     const label = submit ? submit.textContent : "";
     if (submit) submit.disabled = true;
     if (submit && busy) submit.textContent = busy;
     message.textContent = "";
     try {
-      await work();
+      // What is being saved is not « closed without saving »: the box waits for it.
+      await holding(form, SAVING, work());
     } catch (err) {
       message.textContent = failed(err);
     } finally {
       running = false;
-      form.removeAttribute("aria-busy");
       if (submit) submit.disabled = false;
       if (submit && busy) submit.textContent = label;
     }
   });
+}
+
+const SAVING = "Enregistrement en cours : le formulaire se fermera une fois enregistré.";
+
+/**
+ * Marks `node` busy while `promise` runs: the panel or modal holding it refuses to close
+ * (Esc, ×, a click beside it, another box opening) and says `why` instead — what runs and how
+ * to stop it, if it can be stopped. Returns what `promise` gives.
+ */
+export async function holding(node, why, promise) {
+  node.setAttribute("aria-busy", "true");
+  node.dataset.occupe = why;
+  try {
+    return await promise;
+  } finally {
+    node.removeAttribute("aria-busy");
+    delete node.dataset.occupe;
+  }
 }
 
 /** Whether `form` was typed in since it was drawn or last saved (`saved()` after a save). */
@@ -230,8 +246,9 @@ export function leavePanel(then) {
 function closeCurrent(force = false, after = null) {
   if (!current) return true;
   const shown = current.kind === "panel" ? $("#panneau") : $("#modale");
-  if (!force && shown.querySelector("form[aria-busy=true]")) {
-    toast("Enregistrement en cours : le formulaire se fermera une fois enregistré.", "warn");
+  const held = force ? null : shown.querySelector("[data-occupe]");
+  if (held) {
+    toast(held.dataset.occupe, "warn");
     return false;
   }
   if (!force && current.isDirty && current.isDirty()) {
