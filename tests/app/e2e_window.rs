@@ -189,6 +189,15 @@ impl Session {
         self.w.click("#btn-annuler-import").await;
         self.w.wait_text("#import-annule", said).await;
     }
+    /// Clicks the Journal tab during the work of Appels et tarifs: the toast says `said`, and
+    /// Appels et tarifs stays shown with its work.
+    async fn leave_the_calls_screen_refused(&self, said: &str) {
+        self.w.click(".tab[data-vue=journal]").await;
+        self.w.wait_text("#toasts", said).await;
+        let shown = "return !document.querySelector('#vue-appels').hidden
+                     && Boolean(document.querySelector('#vue-appels .work-panel'));";
+        assert_eq!(self.w.js(shown, vec![]).await, true);
+    }
     async fn close(self) {
         self.w.c.close().await.unwrap();
     }
@@ -1063,6 +1072,45 @@ async fn taxation_screens_load_calls_show_history_and_print() {
         text.contains("Lotfi Ben Ali") && text.contains("-0,690 TND"),
         "{text}"
     );
+    s.close().await;
+}
+
+/// A Master.csv of 150 000 answered calls of Lotfi Ben Ali (identifiant 8589669) in `dir`,
+/// long enough to act while it is read or loaded.
+fn large_master_file(dir: &Path) -> PathBuf {
+    let lines: String = (0..150_000u64)
+        .map(|i| {
+            format!(
+                "\"8589669\",\"212\",\"99383470\",\"detenus\",\"\"\"Poste 12\"\" <212>\",\"SIP/poste212-0000001a\",\"SIP/trunk-0000001b\",\"Dial\",\"SIP/trunk/99383470,60\",\"2026-11-20 09:00:00\",\"2026-11-20 09:00:05\",\"2026-11-20 09:00:35\",35,30,\"ANSWERED\",\"BILLING\",\"1763629200.{i}\",\"\"\n"
+            )
+        })
+        .collect();
+    write_file(dir, "Master.csv", lines)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_calls_screen_stays_until_its_reading_or_loading_ends() {
+    let s = session().await;
+    s.taxation_with_sample_tariffs("Mobile Ooredoo").await;
+    s.answer_dialog(&large_master_file(&s.dir));
+    s.w.click("#vue-appels .dropzone").await;
+    // While the file is read, another tab says why the screen stays, and what stops the work.
+    s.w.wait_text("[data-compte=appels]", "lignes lues").await;
+    let stays = "Lecture du relevé en cours : l'écran reste affiché";
+    s.leave_the_calls_screen_refused(stays).await;
+    wait_long(&s.w, "#btn-charger-appels", "Charger les 150").await;
+    // The same while it is loaded; stopped, the screen says so (nothing debited).
+    s.w.click("#btn-charger-appels").await;
+    s.w.wait_text("[data-compte=appels]", "lignes lues").await;
+    s.leave_the_calls_screen_refused("Chargement des appels en cours")
+        .await;
+    s.w.click("#btn-annuler-appels").await;
+    s.w.wait_text("#appels-annule", "Chargement annulé : aucun appel")
+        .await;
+    let lotfi = cli_account(&s.db, "10000000000000");
+    assert_eq!(lotfi["solde"], "0,000", "{lotfi}");
+    // Ended, the screen can be left.
+    s.show_journal().await;
     s.close().await;
 }
 

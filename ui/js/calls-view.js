@@ -4,13 +4,15 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
-import { button, toast, confirmDialog, workPanel, CANCELLED } from "./ui.js";
+import { button, toast, confirmDialog, workPanel, holding, CANCELLED } from "./ui.js";
 import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 import { refusingDrops } from "./drop.js";
 
 /** What a file dropped while a Master.csv is read or loaded is told. */
 const BUSY_CALLS = "Un relevé d'appels est déjà en cours de lecture : attendez la fin ou annulez-la.";
+/** What leaving the screen while a Master.csv is read or loaded is told (main.js). */
+const STAYING = (work) => `${work} en cours : l'écran reste affiché jusqu'à la fin. Pour l'arrêter, cliquez sur « Annuler » sous la barre de progression.`;
 
 function notices(title, list) {
   if (!list.length) return null;
@@ -34,6 +36,11 @@ function changeTable(d) {
       el("td", {}, k), el("td", { class: "mono" }, p), el("td", { dir: "auto" }, l), el("td", { class: "num" }, prix)))));
 }
 
+/**
+ * The screen. While a Master.csv is read or loaded, the screen may not be left (main.js reads
+ * the mark `holding` puts): its outcome — a failure, the clerk's Annuler — is then always said
+ * where the work is shown, and no second screen starts a reading that would share its Annuler.
+ */
 export function renderCallsView(host, onChanged) {
   clear(host);
   const column = el("select", { id: "colonne-compte" },
@@ -56,7 +63,7 @@ export function renderCallsView(host, onChanged) {
     clear(callsBox);
     callsBox.append(workPanel("appels", "Lecture et tarification des appels…"));
     try {
-      const r = await refusingDrops(BUSY_CALLS, api.analyserAppels(file.jeton, column.value));
+      const r = await holding(callsBox, STAYING("Lecture du relevé"), refusingDrops(BUSY_CALLS, api.analyserAppels(file.jeton, column.value)));
       showReport(r);
     } catch (err) {
       showStart(err, "Lecture du relevé annulée : rien n'a été enregistré.");
@@ -92,7 +99,7 @@ export function renderCallsView(host, onChanged) {
     clear(callsBox);
     callsBox.append(workPanel("appels", "Chargement des appels…"));
     try {
-      const r = await refusingDrops(BUSY_CALLS, api.chargerAppels(jeton, column.value));
+      const r = await holding(callsBox, STAYING("Chargement des appels"), refusingDrops(BUSY_CALLS, api.chargerAppels(jeton, column.value)));
       toast(`${nombre(r.appels_charges, "appel chargé", "appels chargés")} ; total débité : ${money(r.montant_total)}`);
       showStart();
       onChanged();

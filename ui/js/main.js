@@ -139,8 +139,15 @@ function followOtherDesks() {
 
 let askingToLeave = false; // a keystroke in the search box meanwhile asks nothing more
 
-/** Leaves Paramètres for `name`, asking first when something typed there is not saved. */
+/** Leaves Paramètres for `name`, asking first when something typed there is not saved. A
+ * screen whose long work is running (`holding`: the calls being loaded) is not left nor drawn
+ * again: its outcome would be written where no one sees it. */
 async function showView(name) {
+  const held = document.querySelector(".view:not([hidden]) [data-occupe]");
+  if (held) {
+    toast(held.dataset.occupe, "warn");
+    return;
+  }
   if (!$("#vue-parametres").hidden && name !== "parametres" && settingsDirty()) {
     if (askingToLeave) return;
     askingToLeave = true;
