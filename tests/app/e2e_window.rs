@@ -1360,16 +1360,7 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
     })
     .await;
     // Four edits in the Journal: the click, its Annuler, the Space and its Ctrl+Z.
-    let journal = rusqlite::Connection::open(&s.db).unwrap();
-    let edits: i64 = journal
-        .query_row(
-            "SELECT count(*) FROM audit WHERE matricule = '10000000015838'
-             AND action = 'Modification du compte'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(edits, 4);
+    assert_eq!(account_edits(&s.db, "10000000015838"), 4);
     let journal = forfaits(&s.db, &["check"]);
     assert_eq!(journal.status.code(), Some(0));
 
@@ -1390,6 +1381,86 @@ async fn the_state_switch_can_be_undone_from_its_toast_or_with_ctrl_z() {
     s.w.keys(&champ("nom"), "\u{E007}").await;
     s.w.wait_gone("#panneau").await;
     assert_eq!(state(), "Désactivé");
+    s.close().await;
+}
+
+/// How many lines of the Journal say `action`, for the account `matricule` when given.
+fn journal_lines(db: &Path, action: &str, matricule: Option<&str>) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = ?1 AND (?2 IS NULL OR matricule = ?2)",
+            rusqlite::params![action, matricule],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// How many « Modification du compte » lines the Journal has for the account `matricule`.
+fn account_edits(db: &Path, matricule: &str) -> i64 {
+    journal_lines(db, "Modification du compte", Some(matricule))
+}
+
+/// Clicks `css` twice in the same moment, from the page (as a double click faster than any
+/// answer, or than the dialog the first click opens).
+async fn press_twice(w: &Win, css: &str) {
+    let script = "const b = document.querySelector(arguments[0]); b.click(); b.click();";
+    w.js(script, vec![css.into()]).await;
+}
+
+/// The toasts whose text contains `said`, once those shown have had the time to come.
+async fn toasts_saying(w: &Win, said: &str) -> usize {
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    w.texts("#toasts .toast")
+        .await
+        .iter()
+        .filter(|t| t.contains(said))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_click_on_the_state_switch_changes_the_state_once() {
+    let s = session().await;
+    let m = "10000000015838";
+    let state = || cli_account(&s.db, m)["etat_compte"].clone();
+    s.search("Amira Trabelsi").await;
+    let switch = "tbody tr[data-id] button[role=switch]";
+    // Two presses before the first is answered: the second is ignored.
+    press_twice(&s.w, switch).await;
+    s.w.wait_text("#toasts", "Compte d'Amira Trabelsi désactivé")
+        .await;
+    assert_eq!(toasts_saying(&s.w, "Trabelsi désactivé").await, 1);
+    assert_eq!(state(), "Désactivé");
+    assert_eq!(account_edits(&s.db, m), 1);
+    // A double click of the mouse is one press too, however fast the first was answered.
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let element = s.w.c.find(fantoccini::Locator::Css(switch)).await.unwrap();
+    let (down, up) = (
+        PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        },
+        PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        },
+    );
+    let double = MouseActions::new("souris".into())
+        .then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(down.clone())
+        .then(up.clone())
+        .then(down)
+        .then(up);
+    s.w.c.perform_actions(double).await.expect("double clic");
+    s.w.c.release_actions().await.expect("souris relâchée");
+    s.w.wait_text("#toasts", "Compte d'Amira Trabelsi activé")
+        .await;
+    assert_eq!(toasts_saying(&s.w, "Trabelsi activé").await, 1);
+    assert_eq!(state(), "Activé");
+    assert_eq!(account_edits(&s.db, m), 2);
     s.close().await;
 }
 

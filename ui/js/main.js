@@ -70,28 +70,42 @@ function stateChanged(updated) {
   document.dispatchEvent(new CustomEvent("etat-compte", { detail: updated }));
 }
 
-/** The switch acts at once; its toast offers Annuler (or Ctrl+Z) for a few seconds. */
-async function toggleState(a) {
-  const before = a.etat_compte;
+// The accounts whose state is being changed: a press on their switch meanwhile (a double
+// click, Space held down) is ignored, where it would change the state again from the row's
+// old one. Kept by account, not on the switch: the row may be drawn anew meanwhile.
+const switching = new Set();
+
+/** Runs `change` for the account `a` unless a change of its state is on its way. */
+async function oneChangeAtATime(a, change) {
+  if (switching.has(a.id)) return;
+  switching.add(a.id);
   try {
+    await change();
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    switching.delete(a.id);
+  }
+}
+
+/** The switch acts at once; its toast offers Annuler (or Ctrl+Z) for a few seconds. */
+function toggleState(a) {
+  const before = a.etat_compte;
+  return oneChangeAtATime(a, async () => {
     const updated = await api.changerEtat(a.id, !before);
     stateChanged(updated);
     toast(`Compte ${de(a.nom)} ${stateWord(updated.etat_compte)}`, "ok", {
       action: { label: "Annuler", undo: true, run: () => restoreState(updated, before) },
     });
-  } catch (err) {
-    showError(err.message);
-  }
+  });
 }
 
-async function restoreState(a, state) {
-  try {
+function restoreState(a, state) {
+  return oneChangeAtATime(a, async () => {
     const back = await api.changerEtat(a.id, state);
     stateChanged(back);
     toast(`Changement annulé : compte ${de(a.nom)} de nouveau ${stateWord(back.etat_compte)}`);
-  } catch (err) {
-    showError(err.message);
-  }
+  });
 }
 
 // The buttons of each row of the table, in the product page's order; `right`: what the

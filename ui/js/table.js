@@ -399,6 +399,9 @@ export class AccountTable {
     const button = e.target.closest("button");
     if (!button) return;
     e.stopPropagation();
+    // A double click on a row's button is one press: its second click (`detail` 2) would
+    // turn the switch back, or open the same box again.
+    if (e.detail > 1) return;
     if (button.dataset.action !== undefined) this.actions[Number(button.dataset.action)].run(a);
     else if (button.getAttribute("role") === "switch" && this.onToggleState) this.onToggleState(a);
   }
