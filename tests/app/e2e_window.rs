@@ -1465,6 +1465,25 @@ async fn a_double_click_on_the_state_switch_changes_the_state_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn export_and_backup_pressed_twice_ask_and_write_once() {
+    let s = session().await;
+    let out = s.open_export("export.csv", "Format d'import").await;
+    press_twice(&s.w, "#btn-exporter-go").await;
+    s.w.wait_text("#toasts", "25 utilisateurs exportés").await;
+    assert_eq!(toasts_saying(&s.w, "").await, 1);
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 26);
+    assert_eq!(journal_lines(&s.db, "Export des utilisateurs", None), 1);
+    s.w.click(".tab[data-vue=parametres]").await;
+    s.w.wait_text("#dossier-sauvegardes", "sauvegardes").await;
+    s.answer_dialog(&s.dir.join("sauvegarde.sqlite3"));
+    s.w.wait_gone("#toasts .toast").await;
+    press_twice(&s.w, "#btn-sauvegarder").await;
+    s.w.wait_text("#toasts", "Sauvegarde écrite").await;
+    assert_eq!(toasts_saying(&s.w, "").await, 1);
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_sheet_without_a_pdf_viewer_says_where_it_is_in_french() {
     // Every desktop launcher the system would try fails, as on a machine without a PDF viewer.
     let bin = tempfile::tempdir().unwrap();

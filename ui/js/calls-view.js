@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, money, count, currencyInfo } from "./format.js";
-import { button, toast, confirmDialog, workPanel, holding, CANCELLED } from "./ui.js";
+import { button, toast, confirmDialog, workPanel, holding, oneAtATime, CANCELLED } from "./ui.js";
 import { nombre, pluriel } from "./fr.js";
 import { dropZone } from "./dropzone.js";
 import { refusingDrops } from "./drop.js";
@@ -117,42 +117,39 @@ export function renderCallsView(host, onChanged) {
       return [];
     });
     const code = currencyInfo().code;
-    const importBtn = button("Importer des tarifs", {
-      id: "btn-importer-tarifs",
-      onclick: async () => {
-        const file = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
-        if (!file) return;
-        try {
-          // The file replaces the whole table: say what changes and ask first.
-          const preview = await api.analyserTarifs(file.jeton);
-          const d = preview.changement;
-          if (!d) {
-            showTariffs(preview.rapport.erreurs);
-            return;
-          }
-          const ok = await confirmDialog({
-            title: d.avant ? "Remplacer les tarifs ?" : "Importer les tarifs ?",
-            lines: [`${d.resume}.`, d.disparus.length ? "Les appels vers un préfixe qui disparaît seront tarifés par un préfixe plus court, ou gardés sans coût s'il n'y en a aucun." : null].filter(Boolean),
-            body: changeTable(d),
-            confirmLabel: d.avant ? `Remplacer par ${nombre(d.apres, "tarif", "tarifs")}` : `Importer ${nombre(d.apres, "tarif", "tarifs")}`,
-            danger: d.disparus.length > 0,
-            wide: true,
-          });
-          if (!ok) {
-            toast("Import des tarifs annulé : les tarifs en place n'ont pas changé");
-            return;
-          }
-          const r = await api.importerTarifs(preview.jeton);
-          if (r.ecrit) {
-            toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
-            showTariffs();
-          } else {
-            showTariffs(r.erreurs);
-          }
-        } catch (err) {
-          toast(err.message, "error");
+    const importBtn = oneAtATime(button("Importer des tarifs", { id: "btn-importer-tarifs" }), async () => {
+      const file = await api.choisirFichier("Importer des tarifs : choisir le fichier CSV");
+      if (!file) return;
+      try {
+        // The file replaces the whole table: say what changes and ask first.
+        const preview = await api.analyserTarifs(file.jeton);
+        const d = preview.changement;
+        if (!d) {
+          showTariffs(preview.rapport.erreurs);
+          return;
         }
-      },
+        const ok = await confirmDialog({
+          title: d.avant ? "Remplacer les tarifs ?" : "Importer les tarifs ?",
+          lines: [`${d.resume}.`, d.disparus.length ? "Les appels vers un préfixe qui disparaît seront tarifés par un préfixe plus court, ou gardés sans coût s'il n'y en a aucun." : null].filter(Boolean),
+          body: changeTable(d),
+          confirmLabel: d.avant ? `Remplacer par ${nombre(d.apres, "tarif", "tarifs")}` : `Importer ${nombre(d.apres, "tarif", "tarifs")}`,
+          danger: d.disparus.length > 0,
+          wide: true,
+        });
+        if (!ok) {
+          toast("Import des tarifs annulé : les tarifs en place n'ont pas changé");
+          return;
+        }
+        const r = await api.importerTarifs(preview.jeton);
+        if (r.ecrit) {
+          toast(nombre(r.tarifs, "tarif importé", "tarifs importés"));
+          showTariffs();
+        } else {
+          showTariffs(r.erreurs);
+        }
+      } catch (err) {
+        toast(err.message, "error");
+      }
     });
     tariffsBox.append(
       el("div", { class: "section-head" }, el("h2", {}, "Tarifs"), importBtn),

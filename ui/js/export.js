@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { el } from "./dom.js";
 import { nombre } from "./fr.js";
-import { button, modal, close, toast, working, CANCELLED } from "./ui.js";
+import { button, modal, close, toast, working, oneAtATime, CANCELLED } from "./ui.js";
 
 /** Per format: the file name proposed, the save dialog's filter, whether a separator applies. */
 const FORMATS = {
@@ -48,6 +48,6 @@ export function openExport() {
   modal({
     title: "Exporter les utilisateurs",
     body,
-    footer: [button("Annuler", { onclick: () => close() }), button("Choisir l'emplacement et exporter", { primary: true, onclick: go, id: "btn-exporter-go" })],
+    footer: [button("Annuler", { onclick: () => close() }), oneAtATime(button("Choisir l'emplacement et exporter", { primary: true, id: "btn-exporter-go" }), go)],
   });
 }

@@ -9,7 +9,7 @@
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
 import { amount, dateTime, duration, count as grouped } from "./format.js";
-import { button, field, panel, toast, working, showFieldErrors, isFieldsError } from "./ui.js";
+import { button, field, panel, toast, working, showFieldErrors, isFieldsError, oneAtATime } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 import { pager } from "./paging.js";
 
@@ -199,7 +199,7 @@ export function openHistory(account) {
   panel({
     title: ["Historique des appels — ", nom(a.nom)],
     body: el("div", {},
-      el("div", { class: "period" }, fFrom.wrap, fTo.wrap, button("Télécharger historique des appels", { primary: true, onclick: download, id: "btn-telecharger-historique" })),
+      el("div", { class: "period" }, fFrom.wrap, fTo.wrap, oneAtATime(button("Télécharger historique des appels", { primary: true, id: "btn-telecharger-historique" }), download)),
       message,
       tabs,
       calls.view,

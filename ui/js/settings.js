@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
 import { amount, setCurrency } from "./format.js";
-import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working, trackChanges } from "./ui.js";
+import { button, field, onSubmit, showFieldErrors, toast, confirmDialog, working, trackChanges, oneAtATime } from "./ui.js";
 import { nombre } from "./fr.js";
 import { rulesSection } from "./rules-settings.js";
 import { can } from "./session.js";
@@ -163,8 +163,8 @@ export async function renderSettings(host, infos, onRestored) {
       el("h3", {}, "Sauvegardes"),
       folder("Sauvegardes automatiques", "sauvegardes", backups.dossier),
       el("div", { class: "form-actions left" },
-        button("Sauvegarder maintenant…", { onclick: backupNow, id: "btn-sauvegarder" }),
-        button("Restaurer une sauvegarde…", { onclick: restore, id: "btn-restaurer" }))),
+        oneAtATime(button("Sauvegarder maintenant…", { id: "btn-sauvegarder" }), backupNow),
+        oneAtATime(button("Restaurer une sauvegarde…", { id: "btn-restaurer" }), restore))),
     el("section", { class: "about-lines", id: "parametres-donnees" },
       el("h3", {}, "Données"),
       el("p", {}, "Base de données : ", el("span", { class: "mono", id: "chemin-base" }, infos.base)),

@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { $, el, clear, nom } from "./dom.js";
 import { de } from "./fr.js";
-import { button, modal, close, toast } from "./ui.js";
+import { button, modal, close, toast, oneAtATime } from "./ui.js";
 
 /** Columns of the movements table whose values are amounts (right-aligned). */
 const AMOUNTS = [2, 3];
@@ -104,16 +104,18 @@ export async function printSheet(a) {
   const holder = $("#fiche-impression");
   clear(holder);
   holder.append(sheetNode(c));
+  const print = oneAtATime(button("Imprimer…", { primary: true, id: "btn-fiche-imprimer" }), printLaidOut);
   modal({
     title: ["Fiche du compte — ", nom(a.nom)],
     body: el("div", { class: "sheet-preview" }, el("div", { class: "sheet-paper" }, sheetNode(c))),
     footer: [
       button("Fermer", { onclick: () => close() }),
-      button("Enregistrer en PDF", { id: "btn-fiche-pdf", onclick: () => savePdf(a) }),
-      button("Imprimer…", { primary: true, id: "btn-fiche-imprimer", onclick: printLaidOut }),
+      oneAtATime(button("Enregistrer en PDF", { id: "btn-fiche-pdf" }), () => savePdf(a)),
+      print,
     ],
     wide: true,
     variant: "fiche",
   });
-  await printLaidOut();
+  // As if Imprimer… was pressed: another press waits for this print dialog to end.
+  print.click();
 }

@@ -13,6 +13,33 @@ export function button(label, { primary, danger, onclick, type = "button", id, d
   return el("button", { type, class: cls, onclick, id, disabled }, label);
 }
 
+/**
+ * Makes `b` run `action` once at a time: from the click to the end of everything `action`
+ * awaits (a native dialog, the print dialog, the work, its answer), `b` is disabled and a
+ * second click — a double click, two clicks before the dialog shows — does nothing. The
+ * keyboard comes back to `b` if it was there. Returns `b`.
+ */
+export function oneAtATime(b, action) {
+  let running = false;
+  b.addEventListener("click", async (e) => {
+    if (running) return;
+    running = true;
+    const focused = document.activeElement === b;
+    b.disabled = true;
+    b.setAttribute("aria-busy", "true");
+    try {
+      await action(e);
+    } finally {
+      running = false;
+      b.disabled = false;
+      b.removeAttribute("aria-busy");
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (focused && lost && b.isConnected) b.focus();
+    }
+  });
+  return b;
+}
+
 export function iconButton(name, label, onclick, { danger } = {}) {
   return el(
     "button",
