@@ -1645,6 +1645,20 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
     s.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_written_under_a_field_moves_nothing_below_it() {
+    let s = session().await;
+    s.w.click("#btn-ajouter").await;
+    s.w.wait_text("#panneau h2", "Ajouter un utilisateur").await;
+    let top = "return document.querySelector(arguments[0]).getBoundingClientRect().top";
+    let before = s.w.js(top, vec![champ("touche1").into()]).await;
+    s.fill_and_leave("matricule", "123").await;
+    wait_error_described(&s.w, "matricule", "14 chiffres").await;
+    s.w.shot("03b-erreur-sous-le-champ").await;
+    assert_eq!(s.w.js(top, vec![champ("touche1").into()]).await, before);
+    s.close().await;
+}
+
 /// The error the field `key` points to (`aria-describedby`: its hint, then its error).
 async fn error_described(w: &Win, key: &str) -> String {
     let script = "const i = document.querySelector(`[data-champ='${arguments[0]}']`); return document.getElementById(i.getAttribute('aria-describedby').split(' ').pop()).textContent;";
