@@ -153,6 +153,16 @@ impl Session {
             .await;
         self.w.keys(&champ("montant"), &ENTER.to_string()).await;
     }
+    /// Types `amount` in the open Gestion de solde, waits until its button says `label`, then
+    /// presses Enter; returns the confirmation it asks (the amount above the threshold).
+    async fn confirmation_for(&self, amount: &str, label: &str) -> String {
+        self.w.fill(&champ("montant"), amount).await;
+        self.w.wait_text("#btn-mouvement", label).await;
+        self.w.keys(&champ("montant"), &ENTER.to_string()).await;
+        self.w
+            .wait_text("#confirmation", "dépasse le seuil de confirmation")
+            .await
+    }
     /// Opens the Journal tab and waits for the sample's import line.
     async fn show_journal(&self) {
         self.w.click(".tab[data-vue=journal]").await;
@@ -1580,10 +1590,14 @@ async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed()
     s.close().await;
 }
 
+/// `amount` in Tunisian dinars as the window writes it (narrow spaces between thousands).
+fn tnd(amount: &str) -> String {
+    format!("{amount}\u{a0}TND").replace(' ', "\u{202f}")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() {
     let s = session().await;
-    let tnd = |amount: &str| format!("{amount}\u{a0}TND").replace(' ', "\u{202f}");
     s.search_and_act("Sami Mansouri", "Gestion de solde").await;
     s.w.wait_text("#panneau h2", "Gestion de solde").await;
     // The button shows the amount and the balance Rust computed, never the raw input.
@@ -1598,18 +1612,13 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
         (s.w.text("#btn-mouvement").await == "Créditer").then_some(())
     })
     .await;
-    s.w.fill(&champ("montant"), "1000000000").await;
     let label = format!(
         "Créditer {} → solde {}",
         tnd("1 000 000 000,000"),
         tnd("1 000 000 000,000")
     );
-    s.w.wait_text("#btn-mouvement", &label).await;
     // Above the threshold (1 000 TND by default): a confirmation, opened on Annuler.
-    s.w.keys(&champ("montant"), "\u{E007}").await;
-    let text =
-        s.w.wait_text("#confirmation", "dépasse le seuil de confirmation")
-            .await;
+    let text = s.confirmation_for("1000000000", &label).await;
     assert!(text.contains(&tnd("1 000,000")), "{text}");
     assert_eq!(s.w.text("#btn-confirmation-ok").await, label);
     s.w.shot("18-confirmer-credit").await;
@@ -1642,6 +1651,36 @@ async fn a_large_credit_is_confirmed_with_the_resulting_balance_on_the_button() 
         cli_account(&s.db, "10000000007919")["solde"],
         "1000000000,000"
     );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_negative_correction_is_confirmed_with_its_sign() {
+    let s = session().await;
+    succeeded(balance(&s.db, "10000000007919", "credit", "5000", "Dépôt"));
+    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
+    s.w.wait_text("#panneau .big-balance", "5\u{202f}000,000")
+        .await;
+    s.w.js(
+        "const k = document.querySelector(arguments[0]); k.value = 'correction';
+         k.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![champ("type").into()],
+    )
+    .await;
+    s.w.fill(&champ("motif"), "Erreur de saisie").await;
+    let label = format!(
+        "Corriger de {} → solde {}",
+        tnd("-2 000,000"),
+        tnd("3 000,000")
+    );
+    // The question says the same signed amount as the button: a correction takes away.
+    let text = s.confirmation_for("-2000", &label).await;
+    let said = format!(
+        "Correction (±) de {} pour Sami Mansouri.",
+        tnd("-2 000,000")
+    );
+    assert!(text.contains(&said), "{text}");
+    assert_eq!(s.w.text("#btn-confirmation-ok").await, label);
     s.close().await;
 }
 

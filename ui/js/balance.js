@@ -63,9 +63,12 @@ export function openBalance(account, onChanged) {
   const warning = el("div", { class: "reserve-warning", id: "avertissement-reserve", role: "status", hidden: true });
   const submit = button("Créditer", { primary: true, type: "submit", id: "btn-mouvement" });
   const verb = () => (KINDS.find((x) => x.code === kind.value) || { verb: "Enregistrer" }).verb;
+  /** The amount of the preview as the clerk reads it: a correction with its sign (it may take
+   * away), the other kinds as the positive amount their verb says. */
+  const shownAmount = (p) => money(kind.value === "correction" || p.montant >= 0 ? p.montant : -p.montant);
   /** "Créditer 12,500 TND → solde 36,810 TND" from the preview (minor units), never the raw input. */
   const effect = (p) => {
-    const shown = kind.value === "correction" ? money(p.montant) : money(p.montant < 0 ? -p.montant : p.montant);
+    const shown = shownAmount(p);
     return p.refuse ? `${verb()} ${shown}` : `${verb()} ${shown} → solde ${money(p.solde_apres)}`;
   };
   let asked = 0;
@@ -133,7 +136,7 @@ export function openBalance(account, onChanged) {
       const ok = await confirmDialog({
         title: "Confirmer ce montant ?",
         lines: [
-          `${KINDS.find((x) => x.code === kind.value).label} de ${money(p.montant < 0 ? -p.montant : p.montant)} pour ${a.nom}.`,
+          `${KINDS.find((x) => x.code === kind.value).label} de ${shownAmount(p)} pour ${a.nom}.`,
           `Solde actuel : ${money(p.solde_avant)} ; après le mouvement : ${money(p.solde_apres)}.`,
           ...(eatsReserve(p) ? [reserveWarning(p)] : []),
           `Ce montant dépasse le seuil de confirmation (${money(p.seuil)}, réglable dans Paramètres).`,
