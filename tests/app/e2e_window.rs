@@ -901,6 +901,8 @@ async fn a_confirmed_import_keeps_its_dialog_open_until_it_says_how_it_ended() {
         vec![],
     )
     .await;
+    // Said once, however many times the clerk tried.
+    assert_eq!(toasts_saying(&s.w, "Import en cours").await, 1);
     s.w.shot("08b-import-en-cours-reste-ouvert").await;
     let shown = "const m = document.querySelector('#modale');
                  return !m.hidden && Boolean(m.querySelector('#btn-annuler-import'));";

@@ -7,7 +7,7 @@ import { setCurrency, money, count } from "./format.js";
 import { nombre, nombreOuAucun, de } from "./fr.js";
 import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
-import { toast, confirmDialog, isOpen, leavePanel, setFocusFallback, progress, modal, close, button } from "./ui.js";
+import { toast, refuse, confirmDialog, isOpen, leavePanel, setFocusFallback, progress, modal, close, button } from "./ui.js";
 import { openAccountForm } from "./account-form.js";
 import { openBalance, refreshBalance } from "./balance.js";
 import { openHistory } from "./history.js";
@@ -159,7 +159,7 @@ let askingToLeave = false; // a keystroke in the search box meanwhile asks nothi
 async function showView(name) {
   const held = document.querySelector(".view:not([hidden]) [data-occupe]");
   if (held) {
-    toast(held.dataset.occupe, "warn");
+    refuse(held.dataset.occupe);
     return;
   }
   if (!$("#vue-parametres").hidden && name !== "parametres" && settingsDirty()) {

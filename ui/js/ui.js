@@ -234,6 +234,13 @@ export function toast(message, kind = "ok", { action, ms } = {}) {
   return t;
 }
 
+/** Says why something was refused (a box that may not close yet) in one toast: asked again
+ * while it shows — Esc pressed three times —, the same toast stays longer, none piles up. */
+export function refuse(why) {
+  for (const t of [...$("#toasts").children]) if (t.firstChild.textContent === why) t.remove();
+  toast(why, "warn");
+}
+
 document.addEventListener("keydown", (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
   if (undoable && (e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "z" && !typing && !asking) {
@@ -275,7 +282,7 @@ function closeCurrent(force = false, after = null) {
   const shown = current.kind === "panel" ? $("#panneau") : $("#modale");
   const held = force ? null : shown.querySelector("[data-occupe]");
   if (held) {
-    toast(held.dataset.occupe, "warn");
+    refuse(held.dataset.occupe);
     return false;
   }
   if (!force && current.isDirty && current.isDirty()) {
