@@ -84,7 +84,7 @@ static INSERT_HOLD: Sql = Sql::new(
 pub(crate) static OPEN_HOLD: Sql = Sql::new(
     "SELECT h.attempt_id, a.at, h.account_id, a.number, a.key_index,
             h.tariff_prefix, h.tariff_label, h.price_per_min, h.initial_block_s,
-            h.block_s, h.connection_fee
+            h.block_s, h.connection_fee, a.limit_ms
      FROM call_holds h JOIN call_attempts a ON a.id = h.attempt_id
      WHERE h.uniqueid = $1 ORDER BY h.attempt_id DESC LIMIT 1",
 );
@@ -115,6 +115,8 @@ pub(crate) struct Open {
     pub number: String,
     pub key: Option<u8>,
     pub tariff: Option<Tariff>,
+    /// The longest answered duration granted (`FORFAITS_LIMITE_MS`).
+    pub limit_ms: i64,
 }
 
 /// A row of [`OPEN_HOLD`], on either store.
@@ -131,6 +133,7 @@ impl Row for Open {
             number: r.col(3)?,
             key: r.col::<Option<i64>>(4)?.and_then(|k| u8::try_from(k).ok()),
             tariff,
+            limit_ms: r.col(11)?,
         })
     }
 }
@@ -142,6 +145,8 @@ pub(crate) struct Bill<'a> {
     pub uniqueid: &'a str,
     pub disposition: &'a str,
     pub billsec: i64,
+    /// The answered seconds counted in *Durée totale*: `billsec`, up to the grant.
+    pub counted: i64,
     pub billed_s: i64,
     pub debit: i64,
     pub answered: bool,
@@ -278,7 +283,7 @@ pub(crate) trait ControlDb: Queries {
         }
         let call_id: i64 = self.value(&CALL_ID_OF, &[&row.dedup_hash])?;
         if b.answered {
-            self.execute(&ADD_USED_SECONDS, &[&open.account_id, &b.billsec])?;
+            self.execute(&ADD_USED_SECONDS, &[&open.account_id, &b.counted])?;
         }
         self.execute(&RELEASE_HOLD, &[&open.id])?;
         self.execute(&SETTLE_ATTEMPT, &[&open.id, &b.now, &call_id])?;

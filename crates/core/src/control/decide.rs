@@ -716,8 +716,12 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
         d => d.to_uppercase(),
     };
     let answered = answered(&disposition, billsec);
+    // Asterisk ends the call at the limit granted (`L()`); seconds past it (its rounding, a dial
+    // plan without `L()`) are neither billed nor counted: the grant is what the balance and the
+    // minutes left paid for, and nothing may take them below zero. The call keeps its seconds.
+    let counted = billsec.min((open.limit_ms.max(0) + 999) / 1000);
     let (billed_s, rated) =
-        rate_call(answered, billsec, open.tariff.as_ref()).ok_or_else(|| {
+        rate_call(answered, counted, open.tariff.as_ref()).ok_or_else(|| {
             Error::Rejected(format!(
                 "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
                 open.tariff.as_ref().map_or("", |t| t.prefixe.as_str())
@@ -729,6 +733,7 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
         uniqueid: &req.uniqueid,
         disposition: &disposition,
         billsec,
+        counted,
         billed_s,
         debit,
         answered,
@@ -739,10 +744,18 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
         cost: debit,
         billsec,
         message: format!(
-            "Appel {shown} de {name} vers {} facturé : {} pour {} de communication.",
+            "Appel {shown} de {name} vers {} facturé : {} pour {} de communication{}.",
             open.number,
             ctx.currency.format(Money(debit)),
-            crate::domain::format_duration(billsec)
+            crate::domain::format_duration(counted),
+            match billsec - counted {
+                0 => String::new(),
+                over => format!(
+                    " (la durée accordée ; les {} de plus annoncées par Asterisk ne sont pas \
+                     facturées)",
+                    crate::domain::format_duration(over)
+                ),
+            }
         ),
     })
 }

@@ -129,6 +129,29 @@ fn the_spec_example_holds_bills_at_hang_up_and_master_csv_knows_the_call() {
     );
 }
 
+/// Asterisk cuts the call at the limit granted; seconds it reports past it (its rounding of the
+/// answered time, a dial plan without `L()`) are neither billed nor counted, so the balance the
+/// grant was made from never goes below zero.
+#[test]
+fn a_hang_up_past_the_grant_is_billed_and_counted_up_to_the_grant_only() {
+    for (uniqueid, billsec) in [("g.1", 667), ("g.2", 86_400)] {
+        let (_db, mut svc) = sample_with_balance(2_000);
+        svc.authorize(&ask(uniqueid, "8589669", "2"), NOW).unwrap();
+        let f = svc.finish(&hang_up(uniqueid, billsec), NOW + 700).unwrap();
+        let Finished::Billed { cost, message, .. } = f else {
+            panic!("{f:?}")
+        };
+        // 666 s granted cost 1,998: what the call reserved.
+        assert_eq!(cost, 1_998, "{message}");
+        assert!(
+            message.contains("pour 0:11:06 de communication (la durée accordée"),
+            "{message}"
+        );
+        let a = svc.store().unwrap().account_by_matricule(LOTFI).unwrap();
+        assert_eq!((a.balance, a.used_seconds), (2, 666));
+    }
+}
+
 /// The account deleted, its calling code given to a newcomer: the call billed at hang-up, found
 /// in Master.csv afterwards, is still "already loaded", not the newcomer's.
 #[test]
