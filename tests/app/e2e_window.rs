@@ -2941,3 +2941,62 @@ async fn ajouter_plusieurs_utilisateurs_reads_an_excel_workbook() {
     assert!(account.to_string().contains("+21698111222"), "{account}");
     s.close().await;
 }
+
+/// Every row the table shows from top to bottom, scrolled half a view at a time once the rows
+/// in view are loaded: (row index, account id) pairs.
+async fn rows_top_to_bottom(w: &Win) -> Vec<(String, String)> {
+    let script = r#"const done = arguments[0];
+        const sc = document.querySelector('#table-comptes .scroller');
+        const seen = new Map();
+        const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+        (async () => {
+          sc.scrollTop = 0;
+          for (let step = 0; step < 500; step++) {
+            // The table draws in the frame after the scroll: two frames, then its pages.
+            await frame();
+            await frame();
+            for (let t = 0; t < 300 && sc.querySelector('tbody tr.loading'); t++) {
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            for (const tr of sc.querySelectorAll('tbody tr[data-id]')) seen.set(tr.getAttribute('aria-rowindex'), tr.dataset.id);
+            if (sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) break;
+            sc.scrollTop += Math.floor(sc.clientHeight / 2);
+          }
+          done([...seen.entries()]);
+        })().catch((e) => done(String(e)));"#;
+    let v = w.js_async(script, vec![]).await;
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_that_moves_a_row_in_a_long_sorted_table_shows_each_account_once() {
+    let s = session().await;
+    let lines: String = (0..400u64)
+        .map(|i| format!("Compte {i};{};{}\n", 30_000_000_000_000 + i, 3_000_000 + i))
+        .collect();
+    let file = write_file(&s.dir, "quatre-cents.csv", lines);
+    succeeded(forfaits(&s.db, &["import", file.to_str().unwrap()]));
+    // The edit below comes a second later than every write before it: it goes last.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    s.w.click("th[data-key=modification] .sort").await;
+    s.w.wait_text("#statut-comptes", "425 utilisateurs").await;
+    let first = wait_for(10, "la première ligne", || async {
+        s.names().await.into_iter().next()
+    })
+    .await;
+    s.row_action(&first, "Modifier").await;
+    s.w.wait_text("#panneau h2", "Modifier un utilisateur")
+        .await;
+    s.w.fill(&champ("nom"), "Compte modifié").await;
+    s.w.keys(&champ("nom"), &ENTER.to_string()).await;
+    s.w.wait_text("#toasts", "Modifications enregistrées").await;
+    s.w.wait_gone("#panneau").await;
+    // The edited account went to the end of the order: the rows read page by page meet it once.
+    let rows = rows_top_to_bottom(&s.w).await;
+    let mut ids: Vec<&String> = rows.iter().map(|(_, id)| id).collect();
+    assert_eq!(rows.len(), 425, "every row shown once: {rows:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 425, "no account twice");
+    s.close().await;
+}

@@ -465,13 +465,19 @@ export class AccountTable {
     return null;
   }
 
-  /** Replaces one account in the loaded pages (after an edit) without reloading. */
+  /**
+   * Shows one account as written (after an edit, a movement, its switch), then reads the rows on
+   * screen again: the write may have moved it in the order (its balance, its modification date)
+   * or out of the search, and the pages are read by offset — a page kept from before would show
+   * it twice and skip the row at the page's edge.
+   */
   replace(account) {
     for (const page of this.pages.values()) {
       const i = page.findIndex((x) => x.id === account.id);
       if (i >= 0) page[i] = account;
     }
     this.render();
+    this.refresh();
   }
 
   select(id, index = this.selectedIndex) {
