@@ -3000,3 +3000,28 @@ async fn an_edit_that_moves_a_row_in_a_long_sorted_table_shows_each_account_once
     assert_eq!(ids.len(), 425, "no account twice");
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_gestion_de_solde_follows_its_rows_switch_and_closes_when_it_is_deleted() {
+    let s = session().await;
+    s.search_and_act("Zied Zouari", "Gestion de solde").await;
+    s.w.wait_text("#panneau h2", "Gestion de solde — Zied Zouari")
+        .await;
+    // From the keyboard: the wide panel is over the switch's column.
+    let switch = "document.querySelector('tbody tr[data-id] button[role=switch]').focus()";
+    s.w.js(switch, vec![]).await;
+    press(&s.w, SPACE).await;
+    s.w.wait_text("#toasts", "Compte de Zied Zouari désactivé")
+        .await;
+    s.w.wait_text("#panneau .balance-head .badge", "Compte désactivé")
+        .await;
+    s.delete_from_the_row(
+        "Zied Zouari",
+        "24 utilisateurs · aucun trouvé pour « Zied Zouari »",
+    )
+    .await;
+    s.w.wait_gone("#panneau").await;
+    s.w.wait_text("#toasts", "le compte de Zied Zouari a été supprimé")
+        .await;
+    s.close().await;
+}

@@ -10,6 +10,7 @@ import { button, field, onSubmit, panel, close, showFieldErrors, fieldsError, to
 import { T } from "./strings.js";
 import { de } from "./fr.js";
 import { can } from "./session.js";
+import { follow } from "./follow.js";
 
 function toggle(label, key, checked) {
   const input = el("input", { type: "checkbox", role: "switch", checked, "data-champ": key });
@@ -97,10 +98,8 @@ export function openAccountForm(account, onSaved) {
   const isDirty = () => JSON.stringify(readForm()) !== initial || Boolean(rules && rules.isDirty());
   // The table's switch may change this account's state while it is edited: the form follows
   // unless its own switch was changed, so that saving does not silently undo the table's.
-  const followState = (e) => {
-    if (!form.isConnected) return document.removeEventListener("etat-compte", followState);
-    const b = e.detail;
-    if (!editing || b.id !== a.id) return;
+  const followState = (b) => {
+    showState(b);
     const before = JSON.parse(initial);
     const untouched = fEtat.input.checked === before.etat_compte;
     initial = JSON.stringify({ ...before, etat_compte: b.etat_compte });
@@ -109,7 +108,6 @@ export function openAccountForm(account, onSaved) {
       fEtat.input.dispatchEvent(new Event("change"));
     }
   };
-  document.addEventListener("etat-compte", followState);
 
   // Errors of one field appear as soon as it is left; the others wait for their turn.
   const touched = new Set();
@@ -210,6 +208,7 @@ export function openAccountForm(account, onSaved) {
     e.preventDefault();
     form.requestSubmit();
   });
+  if (editing) follow(form, a.id, followState);
   panel({
     title: editing ? ["Modifier un utilisateur — ", nom(a.nom)] : "Ajouter un utilisateur",
     body: form,

@@ -11,6 +11,7 @@ import { button, field, onSubmit, panel, showFieldErrors, toast, confirmDialog }
 import { pager } from "./paging.js";
 import { nombre } from "./fr.js";
 import { movementKinds, site } from "./session.js";
+import { follow } from "./follow.js";
 
 const KINDS = [
   { code: "recharge", label: "Crédit (recharge)", verb: "Créditer" },
@@ -177,23 +178,32 @@ export function openBalance(account, onChanged) {
     }
   };
 
+  const body = el("div", { class: "balance-panel" },
+    el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance, held), state),
+    form,
+    el("h3", {}, "Mouvements"),
+    el("table", { class: "mini-grid" },
+      el("thead", {}, el("tr", {}, ["Date", "Type", "Montant", "Solde après", "Motif", "Opérateur"].map((h, i) => el("th", { class: i === 2 || i === 3 || i === 0 ? "num" : "" }, h)))),
+      rows),
+    el("div", { class: "list-foot" }, count, more));
+  // The table's switch changes the state shown here; its Supprimer closes the panel.
+  follow(body, a.id, (updated) => {
+    a = updated;
+    showBalance();
+  });
   panel({
     title: ["Gestion de solde — ", nom(a.nom)],
+    // Refreshed only once shown: a panel that waits for another to close (unsaved) is not yet.
+    onOpen: () => {
+      refreshOpen = refresh;
+    },
     onClose: () => {
       if (refreshOpen === refresh) refreshOpen = null;
     },
-    body: el("div", { class: "balance-panel" },
-      el("div", { class: "balance-head" }, el("div", {}, el("div", { class: "muted small" }, `Matricule ${a.matricule} · Identifiant ${a.identifiant}`), balance, held), state),
-      form,
-      el("h3", {}, "Mouvements"),
-      el("table", { class: "mini-grid" },
-        el("thead", {}, el("tr", {}, ["Date", "Type", "Montant", "Solde après", "Motif", "Opérateur"].map((h, i) => el("th", { class: i === 2 || i === 3 || i === 0 ? "num" : "" }, h)))),
-        rows),
-      el("div", { class: "list-foot" }, count, more)),
+    body,
     isDirty: () => fAmount.input.value.trim() !== "" || fReason.input.value.trim() !== "",
     wide: true,
   });
-  refreshOpen = refresh;
   if (allowed.length) fAmount.input.focus();
   load(true).catch(() => {});
 }

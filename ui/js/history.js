@@ -12,6 +12,7 @@ import { amount, dateTime, duration, count as grouped } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors, isFieldsError, oneAtATime } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 import { pager } from "./paging.js";
+import { follow as followAccount } from "./follow.js";
 
 const PAGE = 100;
 
@@ -196,14 +197,17 @@ export function openHistory(account) {
     }
   };
 
+  const body = el("div", {},
+    el("div", { class: "period" }, fFrom.wrap, fTo.wrap, oneAtATime(button("Télécharger historique des appels", { primary: true, id: "btn-telecharger-historique" }), download)),
+    message,
+    tabs,
+    calls.view,
+    attempts.view);
+  // Its calls go with the account: the panel closes when the table deletes it.
+  followAccount(body, a.id);
   panel({
     title: ["Historique des appels — ", nom(a.nom)],
-    body: el("div", {},
-      el("div", { class: "period" }, fFrom.wrap, fTo.wrap, oneAtATime(button("Télécharger historique des appels", { primary: true, id: "btn-telecharger-historique" }), download)),
-      message,
-      tabs,
-      calls.view,
-      attempts.view),
+    body,
     wide: true,
   });
   reload();

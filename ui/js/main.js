@@ -9,6 +9,7 @@ import { AccountTable } from "./table.js";
 import { T } from "./strings.js";
 import { toast, refuse, confirmDialog, isOpen, leavePanel, setFocusFallback, progress, modal, close, button } from "./ui.js";
 import { openAccountForm } from "./account-form.js";
+import { stateChanged as announceState, accountDeleted } from "./follow.js";
 import { openBalance, refreshBalance } from "./balance.js";
 import { openHistory } from "./history.js";
 import { openImport } from "./import.js";
@@ -55,6 +56,7 @@ async function deleteAccount(a) {
   try {
     await api.supprimerCompte(a.id);
     toast(`Compte ${de(a.nom)} supprimé`);
+    accountDeleted(a);
     table.reload();
   } catch (err) {
     showError(err.message);
@@ -63,11 +65,11 @@ async function deleteAccount(a) {
 
 const stateWord = (on) => (on ? "activé" : "désactivé");
 
-/** The row shows the account's new state, and so does its edit form if one is open
- * (account-form.js listens), so that saving the form does not undo the switch. */
+/** The row shows the account's new state, and so does the panel open on it (follow.js): its
+ * edit form, so that saving the form does not undo the switch, or its Gestion de solde. */
 function stateChanged(updated) {
   table.replace(updated);
-  document.dispatchEvent(new CustomEvent("etat-compte", { detail: updated }));
+  announceState(updated);
 }
 
 // The accounts whose state is being changed: a press on their switch meanwhile (a double

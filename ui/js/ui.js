@@ -316,7 +316,7 @@ export function close(force = false) {
 function open(kind, opts) {
   // Something with unsaved changes is open: this opens once the person chose to leave it.
   if (!closeCurrent(false, () => open(kind, opts))) return null;
-  const { title, body, footer, isDirty, onClose, wide, variant } = opts;
+  const { title, body, footer, isDirty, onClose, onOpen, wide, variant } = opts;
   const host = kind === "panel" ? $("#panneau") : $("#modale");
   const box = kind === "panel" ? host : host.firstElementChild;
   clear(box);
@@ -337,6 +337,7 @@ function open(kind, opts) {
   host.hidden = false;
   const first = box.querySelector("input:not([type=hidden]), select, textarea, button.primary") || box;
   first.focus();
+  if (onOpen) onOpen();
   return box;
 }
 
