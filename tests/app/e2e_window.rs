@@ -3025,3 +3025,38 @@ async fn an_open_gestion_de_solde_follows_its_rows_switch_and_closes_when_it_is_
         .await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_movement_keeps_the_movements_shown_with_afficher_plus() {
+    let s = session().await;
+    for i in 0..60 {
+        succeeded(balance(
+            &s.db,
+            "10000000007919",
+            "credit",
+            "1",
+            &format!("Recharge {i}"),
+        ));
+    }
+    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
+    s.w.wait_text("#panneau .list-foot", "50 sur").await;
+    s.w.click_text("#panneau .list-foot button", "Afficher plus")
+        .await;
+    let shown = wait_for(10, "plus de 50 mouvements", || async {
+        let n = s.w.texts("#panneau .mini-grid tbody tr").await.len();
+        (n > 50).then_some(n)
+    })
+    .await;
+    s.w.fill(&champ("montant"), "7,000").await;
+    s.w.wait_text("#btn-mouvement", "Créditer 7,000").await;
+    s.w.keys(&champ("montant"), &ENTER.to_string()).await;
+    s.w.wait_text("#panneau .mini-grid tbody tr:first-child", "+7,000")
+        .await;
+    let rows = s.w.texts("#panneau .mini-grid tbody tr").await;
+    assert_eq!(
+        rows.len(),
+        shown + 1,
+        "the rows shown stay, the new one above"
+    );
+    s.close().await;
+}

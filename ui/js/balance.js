@@ -157,8 +157,9 @@ export function openBalance(account, onChanged) {
     fAmount.input.value = "";
     fReason.input.value = "";
     await label();
-    // Saved: a failed read of the list is said in the list, not as a failed movement.
-    await load(true).catch(() => {});
+    // Saved: a failed read of the list is said in the list, not as a failed movement. The rows
+    // shown stay (« Afficher plus » included), the new one above them.
+    await movements.refresh(1).catch(() => {});
     onChanged(a);
     fAmount.input.focus();
   };

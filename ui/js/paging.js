@@ -14,7 +14,7 @@ import { button, isFieldsError } from "./ui.js";
  * that a failure never reads as an empty list.
  * `load(reset)` resolves to the answer, or to null when a later load overtook it, or rejects
  * with the error (already shown: a caller that does not wait for it may ignore it); `refresh()`
- * is `load(true)` keeping as many rows as are shown.
+ * is `load(true)` keeping as many rows as are shown (and `grown` more: rows just written).
  */
 export function pager({ page, fetch, row, rows, foot }) {
   const more = button("Afficher plus", { onclick: () => load(false).catch(() => {}) });
@@ -63,7 +63,8 @@ export function pager({ page, fetch, row, rows, foot }) {
     }
   };
   /** The rows shown read again (another desk wrote meanwhile), as many as are shown, in one
-   * request: the list does not fall back to its first page on its own. */
-  const refresh = () => load(true, Math.max(page, loaded));
+   * request: the list does not fall back to its first page on its own. `grown`: rows written
+   * since (a movement just recorded), which come above without pushing one out. */
+  const refresh = (grown = 0) => load(true, Math.max(page, loaded + grown));
   return { more, load, refresh };
 }
