@@ -1413,6 +1413,33 @@ fn account_edits(db: &Path, matricule: &str) -> i64 {
     journal_lines(db, "Modification du compte", Some(matricule))
 }
 
+/// Double-clicks `css` with the mouse, as a person would (two presses on the same spot).
+async fn double_click(w: &Win, css: &str) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let element = w.c.find(fantoccini::Locator::Css(css)).await.unwrap();
+    let (down, up) = (
+        PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        },
+        PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        },
+    );
+    let double = MouseActions::new("souris".into())
+        .then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(down.clone())
+        .then(up.clone())
+        .then(down)
+        .then(up);
+    w.c.perform_actions(double).await.expect("double clic");
+    w.c.release_actions().await.expect("souris relâchée");
+}
+
 /// Clicks `css` twice in the same moment, from the page (as a double click faster than any
 /// answer, or than the dialog the first click opens).
 async fn press_twice(w: &Win, css: &str) {
@@ -1445,29 +1472,7 @@ async fn a_double_click_on_the_state_switch_changes_the_state_once() {
     assert_eq!(state(), "Désactivé");
     assert_eq!(account_edits(&s.db, m), 1);
     // A double click of the mouse is one press too, however fast the first was answered.
-    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-    let element = s.w.c.find(fantoccini::Locator::Css(switch)).await.unwrap();
-    let (down, up) = (
-        PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        },
-        PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        },
-    );
-    let double = MouseActions::new("souris".into())
-        .then(PointerAction::MoveToElement {
-            element,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(down.clone())
-        .then(up.clone())
-        .then(down)
-        .then(up);
-    s.w.c.perform_actions(double).await.expect("double clic");
-    s.w.c.release_actions().await.expect("souris relâchée");
+    double_click(&s.w, switch).await;
     s.w.wait_text("#toasts", "Compte d'Amira Trabelsi activé")
         .await;
     assert_eq!(toasts_saying(&s.w, "Trabelsi activé").await, 1);
@@ -3058,5 +3063,29 @@ async fn a_movement_keeps_the_movements_shown_with_afficher_plus() {
         shown + 1,
         "the rows shown stay, the new one above"
     );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_import_dialog_opens_with_the_keyboard_on_its_drop_zone() {
+    let s = session().await;
+    s.w.click("#btn-importer").await;
+    s.w.wait_text("#modale", "Champ (2) : Matricule").await;
+    let on = "return document.activeElement.classList.contains('dropzone')";
+    assert_eq!(s.w.js(on, vec![]).await, true);
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_click_on_supprimer_leaves_its_question_open() {
+    let s = session().await;
+    s.search("Zied Zouari").await;
+    double_click(&s.w, "tbody tr[data-id] button[aria-label='Supprimer']").await;
+    s.w.wait_text("#confirmation", "Supprimer définitivement ?")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let open = "return !document.querySelector('#confirmation').hidden";
+    assert_eq!(s.w.js(open, vec![]).await, true, "the question stays");
+    assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
     s.close().await;
 }

@@ -140,17 +140,19 @@ export function openImport(onImported, firstFile) {
     }
   }
 
+  // Filled before it opens: the keyboard starts on the drop zone (Enter chooses the file).
+  showStart();
   modal({
     title: "Ajouter plusieurs utilisateurs",
     body,
     footer: foot,
     wide: true,
+    focus: ".dropzone",
     onClose: () => {
       closed = true;
       if (reading) api.annulerTravail("import").catch(() => {});
       clearDropHandler(analyse);
     },
   });
-  showStart();
   if (firstFile) analyse(firstFile);
 }

@@ -316,7 +316,7 @@ export function close(force = false) {
 function open(kind, opts) {
   // Something with unsaved changes is open: this opens once the person chose to leave it.
   if (!closeCurrent(false, () => open(kind, opts))) return null;
-  const { title, body, footer, isDirty, onClose, onOpen, wide, variant } = opts;
+  const { title, body, footer, isDirty, onClose, onOpen, wide, variant, focus } = opts;
   const host = kind === "panel" ? $("#panneau") : $("#modale");
   const box = kind === "panel" ? host : host.firstElementChild;
   clear(box);
@@ -335,7 +335,8 @@ function open(kind, opts) {
   if (footer) box.append(el("div", { class: "box-foot" }, footer));
   current = { kind, isDirty, onClose, returnFocus: document.activeElement };
   host.hidden = false;
-  const first = box.querySelector("input:not([type=hidden]), select, textarea, button.primary") || box;
+  // `focus`: the control to start on when it is not the first field (the import's drop zone).
+  const first = (focus && box.querySelector(focus)) || box.querySelector("input:not([type=hidden]), select, textarea, button.primary") || box;
   first.focus();
   if (onOpen) onOpen();
   return box;
@@ -380,7 +381,7 @@ export function confirmDialog({ title, lines = [], body = null, confirmLabel, ca
       el("div", { class: "box-body confirm" }, lines.map((l) => el("p", {}, l)), body),
       el("div", { class: "box-foot" }, cancel, ok),
     );
-    asking = { finish, box };
+    asking = { finish, box, since: performance.now() };
     host.hidden = false;
     cancel.focus();
   });
@@ -417,8 +418,15 @@ document.addEventListener(
   true,
 );
 
+// A double click on what opens the dialog (a row's Supprimer) presses the backdrop the second
+// time: a press that soon after the opening is that double click, not a click beside the dialog.
+const DOUBLE_CLICK_MS = 500;
+
 $("#confirmation").addEventListener("mousedown", (e) => {
-  if (asking && e.target === $("#confirmation")) asking.finish(false);
+  if (!asking || e.target !== $("#confirmation")) return;
+  // Ignored, and the keyboard stays on *Annuler* (a press on the backdrop would take it away).
+  if (performance.now() - asking.since < DOUBLE_CLICK_MS) e.preventDefault();
+  else asking.finish(false);
 });
 
 document.addEventListener("keydown", (e) => {
