@@ -269,14 +269,14 @@ pub(crate) fn write_changed_settings(
     old: &Settings,
     new: &Settings,
 ) -> Result<()> {
-    if new.currency.decimals != old.currency.decimals && q.exists(&ANY_MOVEMENT, &[])? {
-        return Err(Error::Rejected(format!(
-            "Le nombre de décimales ne peut plus être changé ({} → {}) : des mouvements de solde \
-             existent déjà et leurs montants changeraient de valeur.",
-            old.currency.decimals, new.currency.decimals
-        )));
-    }
     if new.currency.decimals != old.currency.decimals {
+        if q.exists(&ANY_MOVEMENT, &[])? {
+            return Err(Error::Rejected(format!(
+                "Le nombre de décimales ne peut plus être changé ({} → {}) : des mouvements de \
+                 solde existent déjà et leurs montants changeraient de valeur.",
+                old.currency.decimals, new.currency.decimals
+            )));
+        }
         rescale_tariffs(q, &old.currency, &new.currency)?;
     }
     let pairs: [(&'static str, String); 11] = [
