@@ -2,6 +2,7 @@
 //! (`decide.rs`) are the same code on the desk's SQLite file and on a site's PostgreSQL
 //! (`site/control.rs`). Every method runs inside the caller's transaction.
 
+use super::{Authorized, FinishRequest, Refusal};
 use crate::calls::db::CALL_ID_OF;
 use crate::calls::rate::hash64;
 use crate::calls::{CallRow, CallsTable};
@@ -22,20 +23,17 @@ pub(crate) struct NewAttempt<'a> {
     pub account: Option<i64>,
     pub number: &'a str,
     pub key: Option<u8>,
-    pub decision: &'a str,
-    pub limit_ms: i64,
-    pub reserved: i64,
-    pub record: bool,
-    pub tariff: Option<&'a Tariff>,
-    pub expires_at: Option<i64>,
+    /// What an authorization holds; a refusal holds nothing.
+    pub outcome: std::result::Result<Grant<'a>, Refusal>,
 }
 
-impl NewAttempt<'_> {
-    /// An authorized attempt of a known account holds its reservation until hang-up (or until
-    /// it expires): the account and that expiry; a refusal holds nothing.
-    pub fn held(&self) -> Option<(i64, i64)> {
-        Some((self.account?, self.expires_at?))
-    }
+/// Held until hang-up, or until `expires_at`.
+pub(crate) struct Grant<'a> {
+    pub authorized: &'a Authorized,
+    /// The tariff the limit was computed with: the hang-up bills with it, whatever the table
+    /// says by then.
+    pub tariff: Option<&'a Tariff>,
+    pub expires_at: i64,
 }
 
 /// What an account's calls in progress hold ([`OPEN_RESERVATIONS`]), on either store.
@@ -142,9 +140,9 @@ impl Row for Open {
 /// seconds counted, the hold released and the attempt settled.
 pub(crate) struct Bill<'a> {
     pub open: &'a Open,
-    pub uniqueid: &'a str,
-    pub disposition: &'a str,
-    pub billsec: i64,
+    /// The hang-up as reported: its disposition filled in and upper-cased, its seconds not
+    /// below zero.
+    pub ended: &'a FinishRequest,
     /// The answered seconds counted in *Durée totale*: `billsec`, up to the grant.
     pub counted: i64,
     pub billed_s: i64,
@@ -157,12 +155,12 @@ pub(crate) struct Bill<'a> {
 impl Bill<'_> {
     /// The call's identity among loaded records (`calls.dedup_key`).
     pub fn dedup_key(&self) -> String {
-        format!("a:{}|{}", self.uniqueid, self.open.id)
+        format!("a:{}|{}", self.ended.uniqueid, self.open.id)
     }
 
     /// The reason of the movement *Appel*.
     pub fn reason(&self) -> String {
-        crate::calls::debit_reason(&self.open.number, self.billsec)
+        crate::calls::debit_reason(&self.open.number, self.ended.billsec)
     }
 }
 
@@ -203,6 +201,11 @@ pub(crate) trait ControlDb: Queries {
     }
 
     fn record_attempt(&mut self, now: i64, a: &NewAttempt<'_>) -> Result<()> {
+        let grant = a.outcome.as_ref().ok();
+        let decision = match a.outcome {
+            Ok(_) => "ok",
+            Err(r) => r.code(),
+        };
         let id: i64 = self.value(
             &INSERT_ATTEMPT,
             &[
@@ -213,26 +216,27 @@ pub(crate) trait ControlDb: Queries {
                 &a.req.asked.trim(),
                 &a.number,
                 &a.key.map(i64::from),
-                &a.decision,
-                &a.limit_ms,
-                &a.reserved,
-                &a.record,
-                &a.expires_at,
+                &decision,
+                &grant.map_or(0, |g| g.authorized.limit_ms),
+                &grant.map_or(0, |g| g.authorized.reserved),
+                &grant.is_some_and(|g| g.authorized.record),
+                &grant.map(|g| g.expires_at),
             ],
         )?;
-        let Some((account, expires_at)) = a.held() else {
+        // A refusal holds nothing, and an authorization always names its account.
+        let (Some(account), Some(grant)) = (a.account, grant) else {
             return Ok(());
         };
-        let t = a.tariff;
+        let t = grant.tariff;
         self.execute(
             &INSERT_HOLD,
             &[
                 &id,
                 &account,
                 &a.req.uniqueid,
-                &a.reserved,
-                &(a.limit_ms / 1000),
-                &expires_at,
+                &grant.authorized.reserved,
+                &(grant.authorized.limit_ms / 1000),
+                &grant.expires_at,
                 &t.map(|t| t.prefixe.as_str()),
                 &t.map(|t| t.libelle.as_str()),
                 &t.map(|t| t.prix_minute),
@@ -267,18 +271,18 @@ pub(crate) trait ControlDb: Queries {
             dialed: &open.number,
             number: &open.number,
             key_index: open.key.map(i64::from),
-            disposition: b.disposition,
-            duration: b.billsec,
-            billsec: b.billsec,
+            disposition: &b.ended.disposition,
+            duration: b.ended.billsec,
+            billsec: b.ended.billsec,
             billed_s: b.billed_s,
             cost: b.debit,
             tariff: open.tariff.as_ref(),
             balance_after: after,
             loaded_at: b.now,
-            agi_uniqueid: Some(b.uniqueid),
+            agi_uniqueid: Some(&b.ended.uniqueid),
         };
         if !self.write_call(&mut row)? {
-            let why = format!("l'appel {} est déjà facturé", b.uniqueid);
+            let why = format!("l'appel {} est déjà facturé", b.ended.uniqueid);
             return Err(Error::Rejected(why));
         }
         let call_id: i64 = self.value(&CALL_ID_OF, &[&row.dedup_hash])?;

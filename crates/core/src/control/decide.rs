@@ -4,7 +4,7 @@
 //! together are decided in one transaction (a savepoint each), which is what lets one writer
 //! keep up with many calls; nothing here talks to a socket while it holds the lock.
 
-use super::db::{Bill, ControlDb, NewAttempt};
+use super::db::{Bill, ControlDb, Grant, NewAttempt};
 use super::limit::{limit, Limit, LimitInput};
 use super::schedule::{Schedule, Window};
 use super::{format_granted, Refusal};
@@ -405,12 +405,7 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
                 account: account.map(|a| a.id),
                 number,
                 key,
-                decision: r.code(),
-                limit_ms: 0,
-                reserved: 0,
-                record: false,
-                tariff: None,
-                expires_at: None,
+                outcome: Err(r),
             },
         )?;
         Ok(Decision {
@@ -667,12 +662,11 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
             account: Some(acc.id),
             number: &number,
             key,
-            decision: "ok",
-            limit_ms: authorized.limit_ms,
-            reserved: reserve,
-            record: authorized.record,
-            tariff,
-            expires_at: Some(ctx.now + seconds + EXPIRY_MARGIN_S),
+            outcome: Ok(Grant {
+                authorized: &authorized,
+                tariff,
+                expires_at: ctx.now + seconds + EXPIRY_MARGIN_S,
+            }),
         },
     )?;
     let held_text = if reserve > 0 {
@@ -728,11 +722,14 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
             ))
         })?;
     let debit = if billing { rated } else { 0 };
+    let ended = FinishRequest {
+        uniqueid: req.uniqueid.clone(),
+        billsec,
+        disposition,
+    };
     db.bill(&Bill {
         open: &open,
-        uniqueid: &req.uniqueid,
-        disposition: &disposition,
-        billsec,
+        ended: &ended,
         counted,
         billed_s,
         debit,
