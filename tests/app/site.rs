@@ -345,6 +345,38 @@ fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_admini
     assert!(!ok && out.contains("permission denied"), "{out}");
     let (ok, out) = cluster().psql("asterisk_a", &site, "UPDATE accounts SET balance = balance");
     assert!(ok, "the service bills calls: {out}");
+    // By hand, its login takes from a balance as billing does, and can give nothing back.
+    let lotfi = "(SELECT id FROM accounts WHERE matricule = '10000000000000')";
+    let (ok, out) = cluster().psql(
+        "asterisk_a",
+        &site,
+        &format!("UPDATE accounts SET balance = balance + 500000 WHERE id = {lotfi}"),
+    );
+    assert!(!ok && out.contains("ne crédite aucun compte"), "{out}");
+    let (ok, out) = cluster().psql(
+        "asterisk_a",
+        &site,
+        "UPDATE accounts SET used_seconds = used_seconds - 1",
+    );
+    assert!(!ok && out.contains("ne crédite aucun compte"), "{out}");
+    for (kind, amount) in [("recharge", 500000), ("appel", 5), ("appel", -5)] {
+        let (ok, out) = cluster().psql(
+            "asterisk_a",
+            &site,
+            &format!(
+                "INSERT INTO movements (account_id, at, kind, amount, balance_after, reason, operator)
+                 SELECT id, 0, '{kind}', {amount}, balance + 500000, 'guichet', 'x'
+                 FROM accounts WHERE id = {lotfi}"
+            ),
+        );
+        assert!(
+            !ok && out.contains("que le débit d'un appel"),
+            "{kind} {amount}: {out}"
+        );
+    }
+    assert_eq!(balance_of(&admin, "10000000000000"), "0,000");
+    let o = admin.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

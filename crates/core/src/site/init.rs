@@ -149,16 +149,23 @@ pub fn init(url: &str) -> Result<Initialised> {
             )?;
         }
     }
-    tx.batch_execute(&include_str!("roles.sql").replace("{is_admin}", super::IS_ADMIN))
-        .map_err(|e| match e.code() {
-            Some(c) if *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => Error::Rejected(
-                format!(
-                    "Le compte de {label} ne peut pas créer les rôles du site : lancez « site init » \
-                     avec un compte PostgreSQL qui a le droit CREATEROLE. Rien n'a été modifié."
-                ),
+    tx.batch_execute(
+        &include_str!("roles.sql")
+            .replace("{is_admin}", super::IS_ADMIN)
+            .replace(
+                "{is_admin_now}",
+                &super::IS_ADMIN.replace("session_user", "current_user"),
             ),
-            _ => Error::from(e),
-        })?;
+    )
+    .map_err(|e| match e.code() {
+        Some(c) if *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+            Error::Rejected(format!(
+                "Le compte de {label} ne peut pas créer les rôles du site : lancez « site init » \
+                     avec un compte PostgreSQL qui a le droit CREATEROLE. Rien n'a été modifié."
+            ))
+        }
+        _ => Error::from(e),
+    })?;
     tx.commit()?;
     Ok(Initialised {
         label,

@@ -51,7 +51,7 @@ pub(crate) fn value<T: postgres::types::FromSqlOwned>(
 }
 
 /// Who administers a site, said once for the window (`whoami`) and for the server (`roles.sql`,
-/// where `{is_admin}` stands for it): a superuser, the owner of the tables (who ran `site init`;
+/// where `{is_admin}` stands for it, and `{is_admin_now}` for it said of `current_user`): a superuser, the owner of the tables (who ran `site init`;
 /// on PostgreSQL 15 not a member of the roles it created), or a member of `forfaits_admin`.
 pub(crate) const IS_ADMIN: &str = "((SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
     OR session_user = (SELECT tableowner FROM pg_tables

@@ -40,6 +40,37 @@ GRANT INSERT, UPDATE, DELETE ON call_holds TO forfaits_telephonie;
 GRANT INSERT ON calls, movements TO forfaits_telephonie;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_telephonie;
 
+-- The grants above cannot say « only down »: the telephony's login, used by hand, could credit
+-- an account, hand its minutes back or write itself a *Recharge*. Its writes to balances and
+-- movements are those of billing a call, checked row by row. `current_user` rather than
+-- `session_user`: inside `forfaits_mouvement` (the cash desk's *Recharge*) it is the owner.
+CREATE OR REPLACE FUNCTION forfaits_garde_telephonie() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF {is_admin_now} OR NOT pg_has_role(current_user, 'forfaits_telephonie', 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF TG_TABLE_NAME = 'accounts' THEN
+        IF NEW.balance > OLD.balance OR NEW.used_seconds < OLD.used_seconds THEN
+            RAISE EXCEPTION 'forfaits: la téléphonie ne crédite aucun compte (%)', current_user
+                USING ERRCODE = '42501';
+        END IF;
+    ELSIF NEW.kind <> 'appel' OR NEW.amount >= 0
+          OR NEW.balance_after IS DISTINCT FROM
+             (SELECT balance FROM accounts WHERE id = NEW.account_id) THEN
+        RAISE EXCEPTION 'forfaits: la téléphonie n''écrit que le débit d''un appel (%)', current_user
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS accounts_telephonie ON accounts;
+CREATE TRIGGER accounts_telephonie BEFORE UPDATE ON accounts
+    FOR EACH ROW EXECUTE FUNCTION forfaits_garde_telephonie();
+DROP TRIGGER IF EXISTS movements_telephonie ON movements;
+CREATE TRIGGER movements_telephonie BEFORE INSERT ON movements
+    FOR EACH ROW EXECUTE FUNCTION forfaits_garde_telephonie();
+
 -- An amount as the Journal writes it (Currency::format_plain): `-12,500`.
 CREATE OR REPLACE FUNCTION forfaits_montant(v bigint, decimals integer) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
