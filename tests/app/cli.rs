@@ -394,6 +394,55 @@ fn a_read_only_backup_opens_for_search_export_and_check_unchanged() {
     assert_eq!(std::fs::read(&old).unwrap(), before);
 }
 
+/// The base the window keeps (WAL) on a file that cannot be written is read through a copy: a
+/// write made there would vanish with it, reported as done.
+#[test]
+fn a_read_only_live_base_refuses_every_write_and_still_reads() {
+    let (d, db) = sample_db();
+    let live = d.path().join("vive.sqlite3");
+    std::fs::copy(&db, &live).unwrap();
+    let before = std::fs::read(&live).unwrap();
+    let out = d.path().join("export.csv");
+    let credit = ["balance", "10000000007919", "credit", "1", "--reason", "x"];
+    {
+        let _guard = ReadOnly::new(&live);
+        let delete = ["account", "10000000007919", "--delete"];
+        let disable = ["account", "10000000007919", "--disable"];
+        for args in [&credit[..], &delete, &disable] {
+            let o = forfaits(&live, args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert_stderr_has(&o, "lecture seule");
+        }
+        // An export only reads: written, though the base cannot keep its Journal line.
+        let o = forfaits(
+            &live,
+            &[
+                "export",
+                "--format",
+                "import",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        succeeded(o);
+        assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 25);
+    }
+    assert_eq!(std::fs::read(&live).unwrap(), before);
+
+    // In a folder that cannot be written, where SQLite cannot make its `-shm`: read as well.
+    let folder = d.path().join("lecture");
+    std::fs::create_dir(&folder).unwrap();
+    let inside = folder.join("base.sqlite3");
+    std::fs::copy(&db, &inside).unwrap();
+    let _guard = ReadOnly::new(&folder);
+    let o = succeeded(forfaits(&inside, &["check"]));
+    assert!(stdout(&o).contains("25 comptes"), "{}", stdout(&o));
+    let o = forfaits(&inside, &credit);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_stderr_has(&o, "lecture seule");
+    assert_eq!(std::fs::read(&inside).unwrap(), before);
+}
+
 #[test]
 fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
     let (d, db) = sample_db();

@@ -57,6 +57,11 @@ pub struct JournalLine<'a> {
 
 impl super::Store {
     pub(crate) fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
+        // A base that cannot be written (a backup on read-only media) cannot keep the line; an
+        // export only reads it.
+        if self.is_read_only() {
+            return Ok(());
+        }
         let subject = a.map(Subject::from);
         record(&self.conn, self.operator(), j.action, subject, j.details)
     }

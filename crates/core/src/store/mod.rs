@@ -164,7 +164,7 @@ pub struct Store {
     keep_ranks: std::cell::Cell<bool>,
     /// A read-only file that had to be read through a migrated copy: the copy's folder, removed
     /// with the store.
-    _scratch: Option<tempfile::TempDir>,
+    scratch: Option<tempfile::TempDir>,
 }
 
 impl Store {
@@ -210,7 +210,7 @@ impl Store {
             count_cache: std::cell::Cell::new(None),
             ranks_cache: std::cell::RefCell::new(None),
             keep_ranks: std::cell::Cell::new(false),
-            _scratch: scratch,
+            scratch,
         }
     }
 
@@ -229,7 +229,11 @@ impl Store {
             Ok(m) if m.is_dir() => return Err(a_folder(path)),
             Ok(_) => {}
         }
-        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        // SQLite writes its `-wal` and `-shm` beside the file: a file that can be written in a
+        // folder that cannot is read-only too (else even a `check` fails as if it wrote).
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok()
+            && tempfile::tempfile_in(dir.unwrap_or(Path::new("."))).is_ok();
         if writable {
             Store::open(path)
         } else {
@@ -242,10 +246,25 @@ impl Store {
     /// temporary folder (an older schema, or a WAL file whose index cannot be created there).
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
+        let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let not_ours = || not_forfaits(path);
-        let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let id = match conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0)) {
+            // A WAL file in a folder that cannot be written: SQLite cannot make its `-shm`
+            // there. With no `-wal` beside it, the file alone is the whole database, read as
+            // immutable (a `-wal` holding changes must not be skipped: the error stands).
+            Err(e) if !wal_beside(path) => {
+                let Some(uri) = file_uri(path) else {
+                    return Err(e.into());
+                };
+                conn = Connection::open_with_flags(
+                    format!("{uri}?immutable=1"),
+                    flags | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                conn.pragma_query_value(None, "application_id", |r| r.get(0))?
+            }
+            other => other?,
+        };
         if id != APPLICATION_ID {
             return Err(not_ours());
         }
@@ -272,6 +291,9 @@ impl Store {
         let mut copy_conn = Connection::open(&copy)?;
         copy_conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut copy_conn)?;
+        // A write would land in the copy and vanish with it, reported as done: refused as by
+        // the file itself.
+        copy_conn.pragma_update(None, "query_only", "ON")?;
         Ok(Store::over(copy_conn, path, Some(scratch)))
     }
 
@@ -299,6 +321,12 @@ impl Store {
 
     /// A write transaction that takes the write lock at once, so that a read-then-write (a balance
     /// change) can never interleave with another process's.
+    /// Whether the database was opened without the right to change it ([`Store::open_existing`]
+    /// of a file or a folder that cannot be written): every write is refused.
+    pub fn is_read_only(&self) -> bool {
+        self.scratch.is_some() || self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
     pub(crate) fn write_tx(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self
             .conn
@@ -464,6 +492,28 @@ pub fn data_dir() -> PathBuf {
 
 /// Application identifier, also the name of the data folder (the same as Tauri's).
 pub const IDENTIFIER: &str = "tn.comunik.forfaits";
+
+/// Whether a `-wal` file with content stands beside the database.
+fn wal_beside(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
+/// `file:` URI of a path (SQLite's form: absolute, `%`, `?` and `#` escaped); `None` for a path
+/// that is not Unicode.
+fn file_uri(path: &Path) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut uri = String::from("file:");
+    for c in absolute.to_str()?.chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            '\\' => uri.push('/'),
+            c => uri.push(c),
+        }
+    }
+    Some(uri)
+}
 
 #[cfg(test)]
 mod tests {
