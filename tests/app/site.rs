@@ -337,8 +337,30 @@ fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_admini
         "{}",
         stderr(&o)
     );
+    // An export the role may not make leaves no file, nor changes one already there.
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("export.csv");
+    std::fs::write(&kept, "ancien export").unwrap();
+    let o = lecture.run(&["export", "--out", kept.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("Votre rôle (lecture) ne permet pas d'exporter."),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "ancien export");
     let site = admin.name.clone().unwrap();
-    admin.as_user("asterisk_a", "telephonie");
+    let telephonie = admin.as_user("asterisk_a", "telephonie");
+    let history = dir.path().join("appels.csv");
+    let o = telephonie.run(&[
+        "calls",
+        "export",
+        "10000000000000",
+        "--out",
+        history.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!history.exists());
     let (ok, out) = cluster().psql("asterisk_a", &site, "DELETE FROM accounts");
     assert!(!ok && out.contains("permission denied"), "{out}");
     let (ok, out) = cluster().psql("asterisk_a", &site, "UPDATE accounts SET name = 'x'");

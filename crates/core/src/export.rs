@@ -318,7 +318,7 @@ pub fn export_users_to_file(
         ExportFormat::Xlsx => xlsx::write(store, tmp.as_file(), progress)?,
         _ => export_users(store, tmp.as_file(), opts, progress)?,
     };
-    tmp.persist()?;
+    // The Journal's line first: a role the site refuses it gets no file either.
     store.record_export(&format!(
         "{} vers {} ({})",
         crate::fr::nombre(n, "compte", "comptes"),
@@ -329,6 +329,7 @@ pub fn export_users_to_file(
             ExportFormat::Xlsx => "classeur Excel",
         }
     ))?;
+    tmp.persist()?;
     Ok(n)
 }
 

@@ -164,7 +164,6 @@ pub trait CallHistory: Basics {
         let a = self.get_account(id)?;
         let tmp = WholeFile::new(path, ".forfaits-historique-")?;
         let n = self.export_calls(id, p, &mut tmp.as_file())?;
-        tmp.persist()?;
         let details = format!(
             "{} vers {}",
             crate::fr::nombre(n, "appel", "appels"),
@@ -172,7 +171,9 @@ pub trait CallHistory: Basics {
         );
         let action = "Export de l'historique des appels";
         let details = &details;
+        // The Journal's line first: a role the site refuses it gets no file either.
         self.journal_export(Some(&a), JournalLine { action, details })?;
+        tmp.persist()?;
         Ok(n)
     }
 }
