@@ -53,6 +53,9 @@ pub(crate) static FORGET_CALLS_OF: Sql = Sql::new(
      ON CONFLICT (dedup_hash) DO NOTHING",
 );
 static ANY_FORGOTTEN: Sql = Sql::new("SELECT EXISTS (SELECT 1 FROM forgotten_calls)");
+static ANY_HOLD: Sql = Sql::new("SELECT EXISTS (SELECT 1 FROM call_holds)");
+static HOLD_OF: Sql =
+    Sql::new("SELECT attempt_id FROM call_holds WHERE uniqueid = $1 AND account_id = $2");
 static FORGOTTEN_KEY: Sql =
     Sql::new("SELECT 1 FROM forgotten_calls WHERE dedup_hash = $1 AND dedup_key = $2");
 static FORGOTTEN_AT_HANGUP: Sql =
@@ -68,6 +71,7 @@ pub(crate) fn known(q: &mut impl Queries) -> Result<Known> {
         legacy_keys: q.exists(&SETTING_SET, &[&LEGACY_KEYS])?,
         hangup_billed: q.value(&ANY_BILLED_AT_HANGUP, &[])?,
         forgotten: q.value(&ANY_FORGOTTEN, &[])?,
+        holds: q.value(&ANY_HOLD, &[])?,
     })
 }
 
@@ -208,6 +212,24 @@ pub(crate) trait CallsDb: CallsTable {
                 .exists(&FORGOTTEN_AT_HANGUP, &[&uniqueid, &c.billsec]),
             None => Ok(false),
         }
+    }
+
+    /// The authorization of the channel `uniqueid` for `account` still holding its
+    /// reservation: the record is that call, ended and not billed at hang-up (a `terminer`
+    /// that failed or has not come yet).
+    fn hold_of(&mut self, uniqueid: &str, account: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = self.q().first(&HOLD_OF, &[&uniqueid, &account])?;
+        Ok(row.map(|(attempt,)| attempt))
+    }
+
+    /// Settles that authorization with the call just written under `hash`: its reservation
+    /// released, the attempt pointing at the call, as a hang-up would have.
+    fn settle_hold(&mut self, attempt: i64, hash: i64, at: i64) -> Result<()> {
+        let q = self.q();
+        let call: i64 = q.value(&CALL_ID_OF, &[&hash])?;
+        q.execute(&crate::control::db::RELEASE_HOLD, &[&attempt])?;
+        q.execute(&crate::control::db::SETTLE_ATTEMPT, &[&attempt, &at, &call])?;
+        Ok(())
     }
 
     fn update_account(&mut self, id: i64, balance: i64, used: i64) -> Result<()> {

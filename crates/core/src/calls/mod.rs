@@ -472,7 +472,13 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
                 return Ok(());
             }
         }
-        let inserted = self.db.write_call(&mut CallRow {
+        // The call of an authorization still open: billed here, so the hang-up that may come
+        // later finds it billed (the uniqueid kept as for a hang-up) instead of billing again.
+        let settles = match (self.known.holds, c.uniqueid.as_deref()) {
+            (true, Some(uniqueid)) => self.db.hold_of(uniqueid, acc.id)?,
+            _ => None,
+        };
+        let mut row = CallRow {
             account_id: acc.id,
             dedup_key: &c.dedup_key,
             dedup_hash: c.dedup_hash,
@@ -488,11 +494,15 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             tariff,
             balance_after,
             loaded_at: self.loaded_at,
-            agi_uniqueid: None,
-        })?;
-        if !inserted {
+            agi_uniqueid: settles.and(c.uniqueid.as_deref()),
+        };
+        if !self.db.write_call(&mut row)? {
             report.deja_charges += 1;
             return Ok(());
+        }
+        if let Some(attempt) = settles {
+            self.db
+                .settle_hold(attempt, row.dedup_hash, self.loaded_at)?;
         }
         report.appels_charges += 1;
         if key_index.is_none() && !c.privileged {

@@ -74,6 +74,8 @@ pub struct Known {
     pub hangup_billed: bool,
     /// Calls of deleted accounts (`forgotten_calls`).
     pub forgotten: bool,
+    /// Calls authorized by the call-control service and not billed at hang-up yet.
+    pub holds: bool,
 }
 
 pub fn rate_file(
@@ -171,7 +173,8 @@ pub fn rate_file(
                                 dedup_key,
                                 uniqueid: ((known.legacy_keys
                                     || known.hangup_billed
-                                    || known.forgotten)
+                                    || known.forgotten
+                                    || known.holds)
                                     && !r.uniqueid.is_empty())
                                 .then(|| r.uniqueid.into()),
                                 reason,

@@ -94,7 +94,7 @@ pub(crate) static BILLING_AND_NAME: Sql =
 
 static ADD_USED_SECONDS: Sql =
     Sql::new("UPDATE accounts SET used_seconds = used_seconds + $2 WHERE id = $1");
-static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
+pub(crate) static RELEASE_HOLD: Sql = Sql::new("DELETE FROM call_holds WHERE attempt_id = $1");
 /// One statement for a new channel, which holds nothing: the holds released say which grants
 /// to end.
 static RELEASE_HOLDS_OF: Sql =
@@ -102,7 +102,7 @@ static RELEASE_HOLDS_OF: Sql =
 /// Unsettled, since no call comes of it (`check` wants a call for every settled grant): the
 /// grant just ends now.
 static END_GRANT: Sql = Sql::new("UPDATE call_attempts SET expires_at = $2 WHERE id = $1");
-static SETTLE_ATTEMPT: Sql =
+pub(crate) static SETTLE_ATTEMPT: Sql =
     Sql::new("UPDATE call_attempts SET settled_at = $2, call_id = $3 WHERE id = $1");
 
 /// The authorization a hang-up settles.
