@@ -499,7 +499,38 @@ fn site_migrate_of_a_base_with_rated_calls_gives_the_same_export_and_balances() 
     // A second migration into a site with accounts is refused, nothing copied.
     let o = local.run(&["site", "migrate", &url]);
     assert_eq!(o.status.code(), Some(1));
-    assert_stderr_has(&o, "contient déjà des comptes");
+    assert_stderr_has(&o, "contient déjà des comptes, des mouvements, des appels");
+
+    // Nor does a migration erase the tariffs, rules and Journal of a site without accounts.
+    let (url, name) = cluster().new_db();
+    let fresh = Db {
+        arg: url.clone(),
+        _dir: None,
+        name: Some(name.clone()),
+    };
+    {
+        let _g = roles_lock();
+        succeeded(run(None, &["site", "init", &url]));
+    }
+    succeeded(fresh.run(&[
+        "numbers",
+        "block",
+        "+2169*",
+        "--reason",
+        "décision du directeur",
+    ]));
+    let o = local.run(&["site", "migrate", &url]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        "contient déjà des numéros interdits et des lignes de Journal : la migration se fait dans \
+         une base vide",
+    );
+    assert_eq!(
+        cluster().value(&name, "SELECT count(*) FROM blocked_numbers"),
+        "1"
+    );
+    assert_eq!(cluster().value(&name, "SELECT count(*) FROM accounts"), "0");
 }
 
 #[test]

@@ -87,9 +87,26 @@ pub fn a(groupe: &str) -> String {
     }
 }
 
+/// "des tarifs, des comptes et des appels": items joined as French writes a list.
+pub fn liste(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_ends_with_et() {
+        assert_eq!(liste(&[]), "");
+        assert_eq!(liste(&["des tarifs"]), "des tarifs");
+        assert_eq!(liste(&["a", "b"]), "a et b");
+        assert_eq!(liste(&["a", "b", "c"]), "a, b et c");
+    }
 
     #[test]
     fn counts_below_two_are_singular() {

@@ -81,12 +81,21 @@ pub fn migrate(store: &mut Store, c: SiteCommand, io: &mut Io<'_>) -> Result<u8>
     let done = site::migrate(store, &a.url)?;
     super::w(writeln!(
         io.out,
-        "Base {} copiée dans la base de site {} et vérifiée : {} comptes, {} mouvements, {} appels.",
+        "Base {} copiée dans la base de site {} et vérifiée : {}, {}, {}.",
         store.path().display(),
         done.label,
-        super::thousands(done.count("accounts")),
-        super::thousands(done.count("movements")),
-        super::thousands(done.count("calls"))
+        counted(done.count("accounts"), "compte", "comptes"),
+        counted(done.count("movements"), "mouvement", "mouvements"),
+        counted(done.count("calls"), "appel", "appels"),
     ));
     Ok(EXIT_OK)
+}
+
+/// « 1 compte », « 12 345 comptes ».
+fn counted(n: u64, singulier: &str, pluriel: &str) -> String {
+    format!(
+        "{} {}",
+        super::thousands(n),
+        forfaits_core::fr::pluriel(n, singulier, pluriel)
+    )
 }

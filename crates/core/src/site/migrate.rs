@@ -24,6 +24,20 @@ const TABLES: &[&str] = &[
     "privileged_numbers",
 ];
 
+/// What a site must not hold for a migration to copy into it, as the refusal names it: all
+/// but the settings that `site init` writes (the desk's replace them).
+const HELD: &[(&str, &str)] = &[
+    ("accounts", "des comptes"),
+    ("movements", "des mouvements"),
+    ("calls", "des appels"),
+    ("forgotten_calls", "des appels de comptes supprimés"),
+    ("call_attempts", "des demandes d'appel"),
+    ("tariffs", "des tarifs"),
+    ("blocked_numbers", "des numéros interdits"),
+    ("privileged_numbers", "des numéros privilégiés"),
+    ("audit", "des lignes de Journal"),
+];
+
 /// What was copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migrated {
@@ -213,16 +227,18 @@ pub fn migrate(src: &Store, url: &str) -> Result<Migrated> {
              pas avec {label}. Rien n'a été copié."
         )));
     }
-    let filled: bool = super::value(
-        &mut tx,
-        "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM movements)
-             OR EXISTS (SELECT 1 FROM calls)",
-        &[],
-    )?;
-    if filled {
+    let mut held = Vec::new();
+    for (table, what) in HELD {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
+        if super::value::<bool>(&mut tx, &sql, &[])? {
+            held.push(*what);
+        }
+    }
+    if !held.is_empty() {
         return Err(Error::Rejected(format!(
-            "La base de site {label} contient déjà des comptes : la migration se fait dans une \
-             base vide. Rien n'a été copié."
+            "La base de site {label} contient déjà {} : la migration se fait dans une base \
+             vide, que « site init » vient de créer, pour ne rien y effacer. Rien n'a été copié.",
+            crate::fr::liste(&held)
         )));
     }
     tx.batch_execute(
