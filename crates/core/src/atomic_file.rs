@@ -44,6 +44,18 @@ impl WholeFile {
                 dest.display()
             )));
         }
+        // A database with changes still in its journal is open in another program, or was left
+        // by one that stopped: renamed over, the new file would be read with the old journal
+        // applied to it, a damaged base.
+        if let Some(journal) = live_journal(&dest) {
+            return Err(Error::Rejected(format!(
+                "{} est une base dont le journal {} contient encore des modifications (ouverte \
+                 dans un autre programme, ou fermée brutalement) : elle n'est pas remplacée. \
+                 Choisissez un autre nom de fichier.",
+                dest.display(),
+                journal.display()
+            )));
+        }
         let dir = dest
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -131,6 +143,17 @@ fn a_database(dest: &Path) -> Option<Kept> {
     })
 }
 
+/// The `-wal` or `-journal` beside a database, when it holds something.
+fn live_journal(db: &Path) -> Option<PathBuf> {
+    let name = db.file_name()?.to_str()?;
+    ["-wal", "-journal"].into_iter().find_map(|suffix| {
+        let journal = db.with_file_name(format!("{name}{suffix}"));
+        std::fs::metadata(&journal)
+            .is_ok_and(|m| m.len() > 0)
+            .then_some(journal)
+    })
+}
+
 /// The file to replace: `path` itself, or the regular file a link leads to.
 fn destination(path: &Path) -> Result<PathBuf> {
     let meta = match std::fs::symlink_metadata(path) {
@@ -207,10 +230,25 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("journal d'une base de données"), "{err}");
+        // Not a base whose journal holds changes: open elsewhere, or left by a program that
+        // stopped (the journal would be applied to the new file).
+        let left = std::fs::read(&wal).unwrap();
+        let refused = |db: &Path| {
+            let err = WholeFile::replacing_databases(db, ".essai-")
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains("contient encore des modifications"), "{err}");
+        };
+        refused(&db);
+        drop(conn);
+        assert!(!wal.exists(), "closed cleanly, its journal is gone");
+        std::fs::write(&wal, &left).unwrap();
+        refused(&db);
+        std::fs::remove_file(&wal).unwrap();
         // A backup may replace an earlier one.
         let mut f = WholeFile::replacing_databases(&db, ".essai-").unwrap();
         f.write_all(b"copie").unwrap();
-        drop(conn);
         f.persist().unwrap();
         assert_eq!(std::fs::read(&db).unwrap(), b"copie");
     }
