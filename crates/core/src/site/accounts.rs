@@ -151,7 +151,7 @@ pub(crate) fn search_condition(query: &str, cc: Option<&CountryCode>) -> (String
     let mut values = Vec::new();
     // One term: any of its forms found (LIKE patterns of 3 characters or more anywhere, shorter
     // ones at the start of a word).
-    let mut add = |forms: &[&str]| {
+    let mut add = |forms: &[String]| {
         let mut any = Vec::new();
         for piece in forms {
             let p = like_escaped(piece);
@@ -165,31 +165,30 @@ pub(crate) fn search_condition(query: &str, cc: Option<&CountryCode>) -> (String
                 any.push(format!("search LIKE ${}", values.len()));
             }
         }
-        parts.push(format!("({})", any.join(" OR ")));
+        // No form (a term of punctuation alone): nothing matches, as on the desk.
+        parts.push(match any.is_empty() {
+            true => "FALSE".to_string(),
+            false => format!("({})", any.join(" OR ")),
+        });
     };
     for term in crate::search::query::terms(query) {
-        match compact_number(&term) {
-            // `0021627…` may be how `+21627…` is dialled from here, or digits inside a number
-            // (`98000111`): both are looked for.
-            Some(number) => match number.strip_prefix("00") {
-                Some(rest) if !rest.is_empty() => add(&[&number, &format!("+{rest}")]),
-                // A short number also starts a key's number, as the desk's index finds it: its
-                // national part (`99` in `+21699…`) or a number from abroad (`+33…`).
-                _ => match cc.filter(|_| short_digits(&number)) {
-                    Some(cc) => add(&[
-                        &number,
-                        &format!("+{number}"),
-                        &format!("+{}{number}", cc.as_str()),
-                    ]),
-                    None => add(&[&number]),
-                },
-            },
-            None => {
-                let folded = fold(&term);
-                for w in words(&folded) {
-                    add(&[w]);
-                }
+        if let Some(number) = compact_number(&term) {
+            add(&number_forms(number, cc));
+            continue;
+        }
+        // Words split at punctuation, as the desk's index splits them (`95*` is the number
+        // 95).
+        let folded = fold(&term);
+        let mut none = true;
+        for w in words(&folded) {
+            none = false;
+            match w.bytes().all(|b| b.is_ascii_digit()) {
+                true => add(&number_forms(w.to_string(), cc)),
+                false => add(&[w.to_string()]),
             }
+        }
+        if none {
+            add(&[]);
         }
     }
     let clause = if parts.is_empty() {
@@ -198,6 +197,26 @@ pub(crate) fn search_condition(query: &str, cc: Option<&CountryCode>) -> (String
         parts.join(" AND ")
     };
     (clause, values)
+}
+
+/// The forms a number is looked for in. `0021627…` may be how `+21627…` is dialled from here,
+/// or digits inside a number (`98000111`): both. A short number also starts a key's number,
+/// as the desk's index finds it: its national part (`99` in `+21699…`) or a number from abroad
+/// (`+33…`).
+fn number_forms(number: String, cc: Option<&CountryCode>) -> Vec<String> {
+    match number.strip_prefix("00") {
+        Some(rest) if !rest.is_empty() => {
+            let abroad = format!("+{rest}");
+            vec![number, abroad]
+        }
+        _ => match cc.filter(|_| short_digits(&number)) {
+            Some(cc) => {
+                let forms = [format!("+{number}"), format!("+{}{number}", cc.as_str())];
+                std::iter::once(number).chain(forms).collect()
+            }
+            None => vec![number],
+        },
+    }
 }
 
 /// A term of digits only, too short for the trigram index.
@@ -209,7 +228,10 @@ fn short_digits(term: &str) -> bool {
 fn has_short_number(query: &str) -> bool {
     crate::search::query::terms(query)
         .iter()
-        .any(|t| compact_number(t).is_some_and(|n| short_digits(&n)))
+        .any(|t| match compact_number(t) {
+            Some(n) => short_digits(&n),
+            None => words(&fold(t)).any(short_digits),
+        })
 }
 
 /// The ORDER BY of a page: names compare as bytes, as SQLite compares them.

@@ -178,6 +178,14 @@ on_both_stores! {
         // One or two digits start a key's national part too (Lotfi's 99383470).
         assert!(names(&base, "99").contains(&"Lotfi Ben Ali".to_string()));
         assert!(names(&base, "9").contains(&"Lotfi Ben Ali".to_string()));
+        // Punctuation splits a term as it splits a name: `95*` is the number 95, and a term
+        // of punctuation alone matches nothing.
+        assert_eq!(names(&base, "95").len(), 8);
+        assert_eq!(names(&base, "95*"), names(&base, "95"));
+        assert_eq!(names(&base, "9*"), names(&base, "9"));
+        for nothing in ["*", "-", "%", "_", ".*", "ben *"] {
+            assert!(names(&base, nothing).is_empty(), "{nothing:?}");
+        }
         // An empty key sorts first going up and last going down, on both stores.
         let by_key_3 = |desc| base.list_accounts(&ListQuery { tri: SortKey::Touche3, desc, limite: 25, ..Default::default() }).unwrap().rows;
         let (up, down) = (by_key_3(false), by_key_3(true));
