@@ -481,6 +481,9 @@ fn french_arabic_and_mixed_names_print_on_one_kind_of_sheet() {
         ("Hédi الطرابلسي", vec!["Hédi", "الطرابلسي"]),
         ("فاطمة الزهراء Ben Ali", vec!["فاطمة", "الزهراء", "Ben Ali"]),
         ("عبد الله (Abdallah)", vec!["عبد", "الله", "Abdallah"]),
+        // Lam then alef print as one glyph, which must read back in that order.
+        ("صلاح الدين بلال", vec!["صلاح", "الدين", "بلال"]),
+        ("علاء السلامي الأمين", vec!["علاء", "السلامي", "الأمين"]),
     ] {
         let (_f, _dir, path) = named(name);
         let text = pdftotext_raw(&path);
