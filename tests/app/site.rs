@@ -321,6 +321,20 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
         "refusé",
     );
     assert_eq!((movements(), journal()), (m0, j0));
+    // Its recharge by hand is journaled in the site's decimals, whatever it passes.
+    let (ok, out) = cluster().psql(
+        "caisse_a",
+        &site,
+        "SELECT refused FROM forfaits_mouvement(1, 'recharge', 1000, '', 0)",
+    );
+    assert!(ok, "{out}");
+    assert!(
+        cluster()
+            .value(&site, "SELECT details FROM audit ORDER BY id DESC LIMIT 1")
+            .starts_with("+1,000 ; solde "),
+        "{}",
+        cluster().value(&site, "SELECT details FROM audit ORDER BY id DESC LIMIT 1")
+    );
     assert_eq!(admin.run(&["check"]).status.code(), Some(0));
 }
 

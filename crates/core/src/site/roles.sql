@@ -95,6 +95,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     acc record;
     admin boolean := {is_admin};
+    -- The site's, not the caller's: a hand-made call could make the Journal read 1 000 TND for
+    -- a recharge of 1 (`p_decimals` stays for the callers of earlier versions).
+    decimals integer := coalesce(
+        (SELECT value::integer FROM settings WHERE key = 'currency_decimals'), 3);
 BEGIN
     IF p_kind = 'recharge' THEN
         IF NOT (admin OR pg_has_role(session_user, 'forfaits_caisse', 'MEMBER')) THEN
@@ -133,8 +137,8 @@ BEGIN
                 CASE p_kind WHEN 'recharge' THEN 'Recharge' WHEN 'debit' THEN 'Débit'
                             WHEN 'correction' THEN 'Correction' ELSE 'Remboursement' END,
                 acc.matricule, acc.name,
-                CASE WHEN p_signed > 0 THEN '+' ELSE '' END || forfaits_montant(p_signed, p_decimals)
-                    || ' ; solde ' || forfaits_montant(balance_after, p_decimals)
+                CASE WHEN p_signed > 0 THEN '+' ELSE '' END || forfaits_montant(p_signed, decimals)
+                    || ' ; solde ' || forfaits_montant(balance_after, decimals)
                     || CASE WHEN p_reason = '' THEN '' ELSE ' ; motif : ' || p_reason END);
     RETURN NEXT;
 END
