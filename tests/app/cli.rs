@@ -1244,7 +1244,8 @@ fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("18 comptes portent ce numéro")
-            && stderr(&o).contains("Lotfi Ben Ali (10000000000000), touches 2, 4"),
+            && stderr(&o).contains("Lotfi Ben Ali (10000000000000), touches 2, 4")
+            && stderr(&o).contains("Pour confirmer, relancez la commande avec --force."),
         "{}",
         stderr(&o)
     );
@@ -1275,7 +1276,13 @@ fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
             (
                 &["numbers", "unblock", "+2169*"],
                 1,
-                "Aucun compte ne correspond",
+                "Le numéro interdit +2169* n'est pas dans la liste : rien n'a changé.",
+            ),
+            (
+                &["numbers", "unblock", "+2162"],
+                1,
+                "Le numéro interdit +2162 n'est pas dans la liste ; la règle interdite est \
+                 « +2162* » : écrivez-la ainsi",
             ),
             (&["numbers", "privilege", "71 000 111"], 2, "--label"),
             (

@@ -2,7 +2,8 @@
 
 use crate::args::NumbersCommand;
 use crate::{Io, EXIT_OK};
-use forfaits_core::{Base, Result};
+use forfaits_core::rules::numbers::Blocking;
+use forfaits_core::{Base, Error, Result};
 use std::io::Write;
 
 /// « Le numéro … n'est plus interdit. »
@@ -14,7 +15,14 @@ fn no_longer(io: &mut Io<'_>, number: &str, what: &str) {
 pub fn run(store: &mut Base, c: NumbersCommand, io: &mut Io<'_>) -> Result<u8> {
     match c {
         NumbersCommand::Block(a) => {
-            let b = store.block_number(&a.number, &a.reason, a.force)?;
+            let b = match store.try_block_number(&a.number, &a.reason, a.force)? {
+                Blocking::Blocked(b) => b,
+                Blocking::Held { question, .. } => {
+                    return Err(Error::Rejected(format!(
+                        "{question} Pour confirmer, relancez la commande avec --force."
+                    )))
+                }
+            };
             super::w(writeln!(
                 io.out,
                 "Numéro interdit : {} ({}).",

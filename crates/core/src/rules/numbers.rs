@@ -307,12 +307,30 @@ pub trait NumberStore: Basics {
     /// one transaction; `None` when it was not listed.
     fn remove(&mut self, list: NumberList, key: &str, j: &JournalOf) -> Result<Option<String>>;
 
-    /// Removes `key` from the list; not listed is an error.
+    /// Removes `key` from the list; not listed is an error that says what is listed near it
+    /// (the prefix `+2165019*` when `+2165019` was typed, and the other way round).
     fn unlist(&mut self, list: NumberList, key: &str, journal: &JournalOf) -> Result<()> {
-        match self.remove(list, key, journal)? {
-            Some(_) => Ok(()),
-            None => Err(Error::NotFound(format!("{} {key}", list.noun()))),
+        if self.remove(list, key, journal)?.is_some() {
+            return Ok(());
         }
+        let near = match list {
+            NumberList::Blocked => {
+                let other = match key.strip_suffix('*') {
+                    Some(number) => number.to_string(),
+                    None => format!("{key}*"),
+                };
+                self.blocked_numbers()?
+                    .into_iter()
+                    .any(|b| b.motif == other)
+                    .then(|| format!(" ; la règle interdite est « {other} » : écrivez-la ainsi"))
+            }
+            NumberList::Privileged => None,
+        };
+        Err(Error::Rejected(format!(
+            "{} {key} n'est pas dans la liste{} : rien n'a changé.",
+            list.noun(),
+            near.unwrap_or_default()
+        )))
     }
 
     /// Reads every account's keys: blocking a number is rare, and keys are stored as typed.
@@ -471,8 +489,8 @@ impl NumberList {
 
     fn noun(self) -> &'static str {
         match self {
-            NumberList::Blocked => "le numéro interdit",
-            NumberList::Privileged => "le numéro privilégié",
+            NumberList::Blocked => "Le numéro interdit",
+            NumberList::Privileged => "Le numéro privilégié",
         }
     }
 }
