@@ -19,7 +19,7 @@ pub enum Error {
     Rejected(String),
     #[error("Aucun compte ne correspond {}.", crate::fr::a(.0))]
     NotFound(String),
-    #[error("La base de données est occupée par un autre programme Forfaits ; réessayez dans un instant (aucune modification n'a été perdue).")]
+    #[error("La base de données est occupée par un autre programme ; réessayez dans un instant (aucune modification n'a été perdue).")]
     Busy,
     /// Long work stopped at the person's request, before anything was kept.
     #[error("Opération annulée : rien n'a été enregistré.")]
@@ -108,9 +108,24 @@ impl Error {
     /// is full, the folder was removed.
     pub fn writing<E>(what: &str, e: E) -> Error
     where
-        E: std::fmt::Display + Into<Cause>,
+        E: std::fmt::Display + Into<Cause> + 'static,
     {
-        Error::file(format!("Écriture de {what} impossible : {e}.")).because(e)
+        let any = &e as &dyn std::any::Any;
+        let io = any.downcast_ref::<std::io::Error>().or_else(|| {
+            match any.downcast_ref::<csv::Error>()?.kind() {
+                csv::ErrorKind::Io(e) => Some(e),
+                _ => None,
+            }
+        });
+        let why = match io.map(std::io::Error::kind) {
+            Some(std::io::ErrorKind::StorageFull) => "le disque est plein".to_string(),
+            Some(std::io::ErrorKind::PermissionDenied) => "accès refusé".to_string(),
+            Some(std::io::ErrorKind::ReadOnlyFilesystem) => {
+                "le support est en lecture seule".to_string()
+            }
+            _ => e.to_string(),
+        };
+        Error::file(format!("Écriture de {what} impossible : {why}.")).because(e)
     }
 
     /// No account has the internal id `id` (deleted meanwhile by another desk, say).
@@ -274,6 +289,27 @@ impl serde::Serialize for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A full disk during an export is said in French, whichever writer met it.
+    #[test]
+    fn a_write_failing_on_a_full_disk_says_so_in_french() {
+        let full = || std::io::Error::from_raw_os_error(28);
+        for e in [
+            Error::writing("l'export", full()),
+            Error::writing("l'historique", csv::Error::from(full())),
+        ] {
+            let text = e.to_string();
+            assert!(
+                text.ends_with("impossible : le disque est plein."),
+                "{text}"
+            );
+            assert!(!text.contains("space"), "{text}");
+            assert!(
+                e.causes().contains("os error 28"),
+                "the cause is kept for the log"
+            );
+        }
+    }
 
     /// The page branches on these texts: changing one breaks it. Add, never rename.
     const PUBLISHED: [&str; 7] = [

@@ -25,7 +25,10 @@ use std::io::{Seek, Write};
 pub const MAX_ROWS: u64 = 1_048_576;
 
 fn xlsx_err(e: XlsxError) -> Error {
-    Error::file(format!("Écriture du classeur Excel impossible : {e}.")).because(e)
+    match e {
+        XlsxError::IoError(e) => Error::writing("l'export", e),
+        e => Error::file(format!("Écriture du classeur Excel impossible : {e}.")).because(e),
+    }
 }
 
 /// Days since 1899-12-30 in local time: the serial number Excel stores for a date and time.
