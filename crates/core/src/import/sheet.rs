@@ -163,7 +163,9 @@ fn data_text(d: Data) -> String {
         Data::Bool(b) => bool_text(b),
         // The serial day number a date cell holds is no code nor phone: said as what it is.
         Data::DateTime(d) => format!("{} (cellule au format date)", number_text(d.as_f64())),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s,
+        // OpenDocument keeps the date itself (`2023-03-15`), whose separators a phone would drop.
+        Data::DateTimeIso(s) => format!("{s} (cellule au format date)"),
+        Data::DurationIso(s) => format!("{s} (cellule au format durée)"),
         // Already `#N/A`, `#DIV/0!`.
         Data::Error(e) => e.to_string(),
         Data::Empty => String::new(),

@@ -115,7 +115,13 @@ fn write_ods(path: &Path, sheets: &[&[Vec<Cell>]]) {
                     Num(n) => tables.push_str(&format!(
                         "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n:E}</text:p></table:table-cell>"
                     )),
-                    Date(_) => unimplemented!("dates are written to .xlsx only"),
+                    Date(serial) => {
+                        let day = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                            + chrono::Days::new(*serial as u64);
+                        tables.push_str(&format!(
+                            "<table:table-cell office:value-type=\"date\" office:date-value=\"{day}\"><text:p>{day}</text:p></table:table-cell>"
+                        ))
+                    }
                     Empty => tables.push_str("<table:table-cell/>"),
                 }
             }
@@ -404,38 +410,41 @@ fn only_the_first_sheet_is_read_and_empty_keys_stay_empty() {
 #[test]
 fn a_decimal_or_a_date_cell_is_refused_as_a_phone_not_read_as_digits() {
     let (db, mut s) = temp_store();
-    let book = db.dir.path().join("cellules.xlsx");
-    write_xlsx(
-        &book,
-        &[&[
-            vec![
-                Text("Lotfi Ben Ali"),
-                Text("10000000000000"),
-                Text("8589669"),
-                Num(99383470.0000001),
-            ],
-            vec![
-                Text("Sami Mansouri"),
-                Text("10000000007919"),
-                Text("8812311"),
-                Date(45000.0),
-            ],
-        ]],
-    );
-    let r = run(&mut s, &book).unwrap();
-    let errors: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
-    assert!(!r.ecrit);
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(
-        errors[0].starts_with("ligne 1, champ 4") && errors[0].contains("99383470,0000001"),
-        "{errors:?}"
-    );
-    assert!(
-        errors[1].starts_with("ligne 2, champ 4")
-            && errors[1].contains("45000 (cellule au format date)"),
-        "{errors:?}"
-    );
-    assert_eq!(s.count_accounts().unwrap(), 0);
+    // The serial day 45000 is 15/03/2023: OpenDocument keeps the date itself.
+    for (name, date) in [("cellules.xlsx", "45000"), ("cellules.ods", "2023-03-15")] {
+        let book = db.dir.path().join(name);
+        write_book(
+            &book,
+            &[&[
+                vec![
+                    Text("Lotfi Ben Ali"),
+                    Text("10000000000000"),
+                    Text("8589669"),
+                    Num(99383470.0000001),
+                ],
+                vec![
+                    Text("Sami Mansouri"),
+                    Text("10000000007919"),
+                    Text("8812311"),
+                    Date(45000.0),
+                ],
+            ]],
+        );
+        let r = run(&mut s, &book).unwrap();
+        let errors: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+        assert!(!r.ecrit);
+        assert_eq!(errors.len(), 2, "{name}: {errors:?}");
+        assert!(
+            errors[0].starts_with("ligne 1, champ 4") && errors[0].contains("99383470,0000001"),
+            "{name}: {errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("ligne 2, champ 4")
+                && errors[1].contains(&format!("{date} (cellule au format date)")),
+            "{name}: {errors:?}"
+        );
+        assert_eq!(s.count_accounts().unwrap(), 0);
+    }
 }
 
 #[test]
