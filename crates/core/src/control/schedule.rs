@@ -50,20 +50,23 @@ impl Schedule {
         let mut clauses = 0;
         for clause in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
             clauses += 1;
-            let (day_part, ranges) = match clause.split_once(char::is_whitespace) {
-                Some((d, r)) if !r.trim().is_empty() => (d, r.trim()),
-                _ => {
-                    return Err(format!(
-                        "plages horaires manquantes après « {clause} » : écrivez par exemple \
-                         « {clause} 08:00-12:00 »"
-                    ))
-                }
-            };
+            // The days run up to the first digit: `lun, mer 08:00…` and `lun - ven 08:00…` too.
+            let (day_part, ranges) = clause.split_at(
+                clause
+                    .find(|c: char| c.is_ascii_digit())
+                    .unwrap_or(clause.len()),
+            );
+            let day_part = day_part.trim().trim_end_matches(',').trim_end();
             let which = parse_days(day_part)?;
-            let compact: String = ranges.chars().filter(|c| !c.is_whitespace()).collect();
+            if ranges.trim().is_empty() {
+                return Err(format!(
+                    "plages horaires manquantes après « {day_part} » : écrivez par exemple \
+                     « {day_part} 08:00-12:00 »"
+                ));
+            }
             let mut any = false;
-            for range in compact.split(',').filter(|r| !r.is_empty()) {
-                let r = parse_range(range)?;
+            for item in ranges.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                let r = parse_range(&range_text(item, clause)?)?;
                 any = true;
                 for d in &which {
                     days[*d].push(r);
@@ -304,6 +307,37 @@ fn parse_time(t: &str, range: &str) -> Result<u32, String> {
     Ok(h * 60 + m)
 }
 
+/// One range as written between commas, spaces around its `-` allowed (`08:00 - 12:00`);
+/// what else a space separates is a missing `,` or `;`, said as such.
+fn range_text(item: &str, clause: &str) -> Result<String, String> {
+    let words: Vec<&str> = item.split_whitespace().collect();
+    let joined = words.concat();
+    let dash_apart = words.len() <= 3
+        && joined.matches('-').count() == 1
+        && words.iter().any(|w| w.starts_with('-') || w.ends_with('-'));
+    if words.len() == 1 || dash_apart {
+        return Ok(joined);
+    }
+    let shown = |t: &str| crate::domain::field::shown(t);
+    match words
+        .iter()
+        .position(|w| day_index(w.trim_end_matches(',')).is_ok())
+    {
+        Some(i) => Err(format!(
+            "il manque « ; » avant « {} » dans « {} » : séparez les jours par « ; », par exemple \
+             « lun-ven 08:00-12:00; sam 09:00-12:00 »",
+            shown(words[i]),
+            shown(clause)
+        )),
+        None => Err(format!(
+            "il manque « , » entre « {} » et « {} » : séparez les plages d'un jour par une \
+             virgule, par exemple « 08:00-12:00, 14:00-18:00 »",
+            shown(words[0]),
+            shown(words[1])
+        )),
+    }
+}
+
 fn parse_range(range: &str) -> Result<(u32, u32), String> {
     let (a, b) = range.split_once('-').ok_or_else(|| {
         format!(
@@ -312,7 +346,12 @@ fn parse_range(range: &str) -> Result<(u32, u32), String> {
         )
     })?;
     let (s, e) = (parse_time(a, range)?, parse_time(b, range)?);
-    if s >= e {
+    if s == e {
+        return Err(format!(
+            "la plage « {range} » est vide : écrivez une heure de fin après celle du début"
+        ));
+    }
+    if s > e {
         return Err(format!(
             "la plage « {range} » finit avant de commencer ; une plage ne passe pas minuit : \
              écrivez 22:00-24:00 et, le jour suivant, 00:00-02:00"
@@ -390,6 +429,19 @@ mod tests {
     }
 
     #[test]
+    fn spaces_around_a_dash_or_a_comma_are_allowed() {
+        for (text, read) in [
+            (
+                "lun - ven 08:00 - 12:00 , 14:00 -18:00",
+                "lun-ven 08:00-12:00,14:00-18:00",
+            ),
+            ("lun, mer 08:00-12:00", "lun 08:00-12:00; mer 08:00-12:00"),
+        ] {
+            assert_eq!(Schedule::parse(text).unwrap().to_string(), read, "{text}");
+        }
+    }
+
+    #[test]
     fn broken_schedules_say_what_part_is_wrong() {
         for (text, expected) in [
             (
@@ -414,6 +466,17 @@ mod tests {
             ),
             (";", "horaires vides"),
             (" ; ; ", "horaires vides"),
+            // What the text said, not the text without its spaces.
+            (
+                "lun-ven 08:00-12:00 14:00-18:00",
+                "il manque « , » entre « 08:00-12:00 » et « 14:00-18:00 »",
+            ),
+            (
+                "lun 08:00-12:00 sam 09:00-12:00",
+                "il manque « ; » avant « sam » dans « lun 08:00-12:00 sam 09:00-12:00 »",
+            ),
+            ("jamais", "jour inconnu « jamais »"),
+            ("lun 08:00-08:00", "la plage « 08:00-08:00 » est vide"),
         ] {
             let err = Schedule::parse(text).unwrap_err();
             assert!(err.contains(expected), "{text}: {err}");
