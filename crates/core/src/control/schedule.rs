@@ -37,6 +37,14 @@ impl Schedule {
         Schedule { days: None }
     }
 
+    /// Closed at every hour (shown « jamais »): what stored hours that no longer read are
+    /// taken for, so that a damaged setting refuses calls instead of lifting the restriction.
+    pub fn never() -> Schedule {
+        Schedule {
+            days: Some(Default::default()),
+        }
+    }
+
     pub fn is_always(&self) -> bool {
         self.days.is_none()
     }

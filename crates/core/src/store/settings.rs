@@ -238,10 +238,15 @@ impl Settings {
             agi_address: get("agi_address")?
                 .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())
                 .unwrap_or(d.agi_address),
+            // Call rules fail closed: a stored value that no longer reads (edited by hand, a
+            // damaged base) refuses calls rather than lifting its restriction.
             call_hours: get("call_hours")?
-                .and_then(|t| crate::control::schedule::Schedule::parse(&t).ok())
+                .map(|t| {
+                    crate::control::schedule::Schedule::parse(&t)
+                        .unwrap_or_else(|_| crate::control::schedule::Schedule::never())
+                })
                 .unwrap_or(d.call_hours),
-            calls_per_day: get("calls_per_day")?.and_then(|v| v.parse().ok()),
+            calls_per_day: get("calls_per_day")?.map(|v| v.parse().unwrap_or(0)),
         })
     }
 }

@@ -767,6 +767,33 @@ fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
     assert!(calls.iter().all(|c| !c.hors_touches), "{calls:?}");
 }
 
+/// Hours or a daily number edited by hand into something unreadable refuse calls: the rule
+/// is not lifted, and Paramètres shows « jamais » for the clerk to correct.
+#[test]
+fn call_rules_that_no_longer_read_refuse_calls_instead_of_lifting_them() {
+    let (db, mut svc) = ruled(|_| {});
+    let noon = local_ts(2026, 12, 7, 12, 0);
+    assert_eq!(code(&mut svc, "d1", "2", noon).0, "ok");
+    let c = rusqlite::Connection::open(&db.path).unwrap();
+    let set = |key: &str, value: &str| {
+        c.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )
+        .unwrap();
+    };
+    set("call_hours", "lun-ven de 8 à 18");
+    assert_eq!(code(&mut svc, "d2", "2", noon).0, "hors_horaires");
+    let store = Store::open(&db.path).unwrap();
+    assert_eq!(store.settings().unwrap().call_hours.to_string(), "jamais");
+    set("call_hours", "toujours");
+    set("calls_per_day", "beaucoup");
+    assert_eq!(code(&mut svc, "d3", "2", noon).0, "quota_journalier");
+    c.execute("DELETE FROM settings WHERE key = 'calls_per_day'", [])
+        .unwrap();
+    assert_eq!(code(&mut svc, "d4", "2", noon).0, "ok");
+}
+
 #[test]
 fn outside_the_hours_is_refused_and_inside_the_limit_ends_with_the_window() {
     let (_db, mut svc) = ruled(|s| {
