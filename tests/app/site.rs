@@ -265,6 +265,11 @@ fn a_cash_desk_user_credits_but_cannot_debit_import_or_delete() {
         (vec!["import", &file], "d'importer des comptes"),
         (vec!["account", m, "--disable"], "modifier un compte"),
         (vec!["calls", "import", &master], "charger des appels"),
+        // Refused before the question of the keys that hold it (Lotfi's 99383470).
+        (
+            vec!["numbers", "block", "+21699*", "--reason", "x"],
+            "changer les numéros interdits",
+        ),
     ];
     for (args, what) in refused {
         let o = caisse.run(&args);
@@ -351,6 +356,14 @@ fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_admini
         "{}",
         stderr(&o)
     );
+    // Every refusal names the role and the action.
+    let o = lecture.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("Votre rôle (lecture) ne permet pas de vérifier la base."),
+        "{}",
+        stderr(&o)
+    );
     // An export the role may not make leaves no file, nor changes one already there.
     let dir = tempfile::tempdir().unwrap();
     let kept = dir.path().join("export.csv");
@@ -375,6 +388,14 @@ fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_admini
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(!history.exists());
+    let sheet = dir.path().join("fiche.pdf");
+    let o = telephonie.run(&["sheet", "10000000000000", "--out", sheet.to_str().unwrap()]);
+    assert!(
+        stderr(&o).starts_with("Votre rôle (telephonie) ne permet pas d'imprimer une fiche."),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!sheet.exists());
     let (ok, out) = cluster().psql("asterisk_a", &site, "DELETE FROM accounts");
     assert!(!ok && out.contains("permission denied"), "{out}");
     let (ok, out) = cluster().psql("asterisk_a", &site, "UPDATE accounts SET name = 'x'");

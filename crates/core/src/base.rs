@@ -240,7 +240,10 @@ impl Base {
 
     /// The account's sheet (*Imprimer*): the account, its newest movements, the settings.
     pub fn sheet(&self, account_id: i64) -> Result<Sheet> {
-        Sheet::of(self, account_id)
+        Sheet::of(self, account_id).map_err(|e| match self.site() {
+            Some(site) => site.refused("imprimer une fiche")(e),
+            None => e,
+        })
     }
 
     pub fn check(&self) -> Result<CheckReport> {

@@ -297,6 +297,10 @@ pub type JournalOf<'a> = dyn Fn(&str) -> String + 'a;
 /// written by each store.
 pub trait NumberStore: Basics {
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>>;
+    /// Refused for a signed-in role that may not change the number rules (a site's).
+    fn may_change_rules(&self) -> Result<()> {
+        Ok(())
+    }
     /// Every account's matricule, name and keys, by name.
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()>;
     /// Writes the rule and its Journal line in one transaction; false when it was already there.
@@ -366,6 +370,9 @@ pub trait NumberStore: Basics {
     }
 
     fn try_block_number(&mut self, raw: &str, reason: &str, force: bool) -> Result<Blocking> {
+        // Before the question of the keys that hold it: a role that may not block a number is
+        // told so, not asked to confirm.
+        self.may_change_rules()?;
         let cc = self.settings()?.country_code;
         let pattern = parse_pattern(raw, &cc).map_err(Error::Rejected)?;
         let reason = clean_text(reason, "le motif", 200).map_err(|m| {

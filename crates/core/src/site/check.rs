@@ -7,13 +7,16 @@ use crate::store::check::{ledger_and_calls, CheckQueries, CheckReport, MAX_LISTE
 
 impl SiteStore {
     pub fn check(&self) -> Result<CheckReport> {
-        let currency = self.settings()?.currency;
-        let problemes = ledger_and_calls(self, &currency)?;
-        Ok(CheckReport {
-            comptes: self.count("SELECT count(*) FROM accounts")? as u64,
-            mouvements: self.count("SELECT count(*) FROM movements")? as u64,
-            problemes,
-        })
+        let report = || -> Result<CheckReport> {
+            let currency = self.settings()?.currency;
+            let problemes = ledger_and_calls(self, &currency)?;
+            Ok(CheckReport {
+                comptes: self.count("SELECT count(*) FROM accounts")? as u64,
+                mouvements: self.count("SELECT count(*) FROM movements")? as u64,
+                problemes,
+            })
+        };
+        report().map_err(self.refused("vérifier la base"))
     }
 }
 

@@ -54,6 +54,13 @@ impl SiteStore {
 }
 
 impl NumberStore for SiteStore {
+    fn may_change_rules(&self) -> Result<()> {
+        match self.role {
+            super::Role::Admin => Ok(()),
+            _ => Err(self.denied(ACTION)),
+        }
+    }
+
     fn blocked_numbers(&self) -> Result<Vec<BlockedNumber>> {
         Ok(self
             .client
