@@ -436,6 +436,34 @@ fn a_reading_user_searches_but_credits_nothing_and_a_telephony_user_is_no_admini
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// An administrator does everything the window does, and by hand no more: the ledger and the
+/// Journal are only added to.
+#[test]
+fn an_administrator_cannot_rewrite_the_ledger_or_the_journal_by_hand() {
+    let owner = Db::site();
+    owner.run(&["import", &sample()]);
+    let admin = owner.as_user("admin_a", "admin");
+    succeeded(admin.run(&["balance", "10000000007919", "credit", "2", "--reason", ""]));
+    let site = owner.name.clone().unwrap();
+    for sql in [
+        "UPDATE movements SET amount = amount * 10",
+        "DELETE FROM movements",
+        "TRUNCATE movements",
+        "UPDATE audit SET details = 'rien'",
+        "DELETE FROM audit",
+    ] {
+        let (ok, out) = cluster().psql("admin_a", &site, sql);
+        assert!(!ok && out.contains("permission denied"), "{sql}: {out}");
+    }
+    // Deleting an account still takes its movements, and the base stays consistent.
+    succeeded(admin.run(&["account", "10000000007919", "--delete"]));
+    assert_eq!(
+        cluster().value(&site, "SELECT count(*) FROM movements"),
+        "0"
+    );
+    assert_eq!(owner.run(&["check"]).status.code(), Some(0));
+}
+
 #[test]
 fn four_desks_crediting_one_account_at_once_add_exactly_the_sum() {
     let admin = Db::site();

@@ -27,8 +27,11 @@ REVOKE SELECT ON calls FROM forfaits_lecture;
 GRANT forfaits_lecture TO forfaits_caisse;
 GRANT SELECT ON calls, call_attempts TO forfaits_caisse;
 
--- Administration: everything on the site's tables.
+-- Administration: everything on the site's tables, but the ledger and the Journal are only
+-- added to (SPEC §3: append-only), by hand too; deleting an account still takes its movements
+-- (a foreign key's cascade runs with the owner's rights).
 GRANT ALL ON ALL TABLES IN SCHEMA public TO forfaits_admin;
+REVOKE UPDATE, DELETE, TRUNCATE ON movements, audit FROM forfaits_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_admin;
 
 -- Téléphonie (the `agi` service): read accounts and rules, hold and bill calls; nothing else.
