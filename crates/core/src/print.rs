@@ -72,7 +72,7 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
     if !out.status.success() {
         // The queue said no (no such printer, not accepting): a refused value, like a bad
         // matricule, not a failure of the machine.
-        return Err(Error::Rejected(refusal(&stderr, printer)));
+        return Err(Error::Rejected(refusal(&stderr, printer, scheduler_down())));
     }
     if let Err(e) = fed {
         return Err(Error::file(format!("L'impression a été interrompue : {e}.")).because(e));
@@ -97,10 +97,21 @@ pub fn print_pdf(_pdf: &[u8], _printer: Option<&str>, _title: &str) -> Result<St
     ))
 }
 
+/// Whether CUPS says its scheduler is not running: `lp` then says the printer does not exist.
+#[cfg(unix)]
+fn scheduler_down() -> bool {
+    std::process::Command::new("lpstat")
+        .arg("-r")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("not running"))
+}
+
 /// CUPS's refusal, said in French (its own words kept after it, for the administrator).
-fn refusal(stderr: &str, printer: Option<&str>) -> String {
+fn refusal(stderr: &str, printer: Option<&str>, scheduler_down: bool) -> String {
     let low = stderr.to_ascii_lowercase();
-    let what = if low.contains("no default destination") {
+    let what = if scheduler_down {
+        "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd).".to_string()
+    } else if low.contains("no default destination") {
         "Aucune imprimante par défaut : précisez --printer NOM (lpstat -p liste les imprimantes)."
             .to_string()
     } else if low.contains("does not exist") || low.contains("not found") {
@@ -136,12 +147,14 @@ mod tests {
         assert!(!valid_printer("a b"));
         assert!(!valid_printer(""));
         assert!(
-            refusal("lp: Error - no default destination available.", None)
+            refusal("lp: Error - no default destination available.", None, false)
                 .starts_with("Aucune imprimante par défaut")
         );
-        assert!(
-            refusal("lp: The printer or class does not exist.", Some("Bureau"))
-                .starts_with("L'imprimante « Bureau » n'existe pas")
-        );
+        let missing = "lp: The printer or class does not exist.";
+        assert!(refusal(missing, Some("Bureau"), false)
+            .starts_with("L'imprimante « Bureau » n'existe pas"));
+        // What `lp` says when cupsd is not running: the printer is not the cause.
+        assert!(refusal(missing, Some("PDF"), true)
+            .starts_with("Le service d'impression (CUPS) ne répond pas"));
     }
 }
