@@ -856,6 +856,18 @@ fn sheet_writes_a_pdf_that_pdftotext_reads() {
     assert_eq!(o.status.code(), Some(1));
     let o = forfaits(&db, &["sheet", "10000000023757"]);
     assert_eq!(o.status.code(), Some(2), "--out is required");
+
+    // A name the sheet's font cannot show is written, with a warning.
+    let chinese = write_file(d.path(), "c.csv", "王小明 Wang;20000000000006;2000006;\n");
+    succeeded(forfaits(&db, &["import", chinese.to_str().unwrap()]));
+    let o = succeeded(forfaits(
+        &db,
+        &["sheet", "20000000000006", "--out", pdf.to_str().unwrap()],
+    ));
+    assert_stderr_has(
+        &o,
+        "Attention : la police de la fiche n'a pas « 王小明 » ; la fiche porte « ? » à la place.",
+    );
 }
 
 #[test]

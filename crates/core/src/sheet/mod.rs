@@ -47,6 +47,14 @@ pub struct SheetData<'a> {
     pub printed_at: i64,
 }
 
+impl SheetData<'_> {
+    /// The characters of the name that the sheet's font cannot show (a Chinese name): the
+    /// sheet prints `?` for them, which the person printing it should be told.
+    pub fn unprintable(&self) -> Vec<char> {
+        text::Shaper::default().lacking(&self.account.name)
+    }
+}
+
 /// An account's sheet read from the store, as every front prints it: the account, its newest
 /// movements, the settings, and now as *Imprimée le*.
 pub struct Sheet {

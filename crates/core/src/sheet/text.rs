@@ -131,6 +131,17 @@ impl Shaper {
         out
     }
 
+    /// The characters of `s` that [`clean`](Self::clean) prints as `?`, each once.
+    pub(super) fn lacking(&self, s: &str) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        for c in s.chars() {
+            if c != '?' && !out.contains(&c) && self.clean(&c.to_string(), Face::Regular) == "?" {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Lays `s` out on one line at `size` points (already [`clean`](Self::clean)ed).
     pub(super) fn shape(&self, s: &str, face: Face, size: f32) -> Shaped {
         let font = &self.faces[face.index()];
@@ -335,6 +346,8 @@ mod tests {
         assert_eq!(s.clean("محمد بن علي", Face::Bold), "محمد بن علي");
         // No CJK in DejaVu Sans.
         assert_eq!(s.clean("李", Face::Regular), "?");
+        assert_eq!(s.lacking("李 Ali 李小 ?"), ['李', '小']);
+        assert!(s.lacking("Hédi الطرابلسي ﬀ").is_empty());
     }
 
     #[test]
