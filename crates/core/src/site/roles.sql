@@ -67,12 +67,18 @@ BEGIN
     RETURN NEW;
 END
 $$;
+-- The WHEN clause spares every other writer (an import's movements, a migration's COPY) the
+-- function's call.
 DROP TRIGGER IF EXISTS accounts_telephonie ON accounts;
-CREATE TRIGGER accounts_telephonie BEFORE UPDATE ON accounts
-    FOR EACH ROW EXECUTE FUNCTION forfaits_garde_telephonie();
+CREATE TRIGGER accounts_telephonie BEFORE UPDATE ON accounts FOR EACH ROW
+    WHEN (pg_has_role(current_user, 'forfaits_telephonie', 'MEMBER')
+          AND NOT pg_has_role(current_user, 'forfaits_admin', 'MEMBER'))
+    EXECUTE FUNCTION forfaits_garde_telephonie();
 DROP TRIGGER IF EXISTS movements_telephonie ON movements;
-CREATE TRIGGER movements_telephonie BEFORE INSERT ON movements
-    FOR EACH ROW EXECUTE FUNCTION forfaits_garde_telephonie();
+CREATE TRIGGER movements_telephonie BEFORE INSERT ON movements FOR EACH ROW
+    WHEN (pg_has_role(current_user, 'forfaits_telephonie', 'MEMBER')
+          AND NOT pg_has_role(current_user, 'forfaits_admin', 'MEMBER'))
+    EXECUTE FUNCTION forfaits_garde_telephonie();
 
 -- An amount as the Journal writes it (Currency::format_plain): `-12,500`.
 CREATE OR REPLACE FUNCTION forfaits_montant(v bigint, decimals integer) RETURNS text
