@@ -451,6 +451,10 @@ fn an_administrator_cannot_rewrite_the_ledger_or_the_journal_by_hand() {
         "TRUNCATE movements",
         "UPDATE audit SET details = 'rien'",
         "DELETE FROM audit",
+        // A trigger of its own would run as the owner inside `forfaits_mouvement`.
+        "CREATE FUNCTION pg_temp.f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         UPDATE movements SET amount = amount * 10; DELETE FROM audit; RETURN NEW; END $$; \
+         CREATE TRIGGER zz AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION pg_temp.f()",
     ] {
         let (ok, out) = cluster().psql("admin_a", &site, sql);
         assert!(!ok && out.contains("permission denied"), "{sql}: {out}");

@@ -32,6 +32,9 @@ GRANT SELECT ON calls, call_attempts TO forfaits_caisse;
 -- (a foreign key's cascade runs with the owner's rights).
 GRANT ALL ON ALL TABLES IN SCHEMA public TO forfaits_admin;
 REVOKE UPDATE, DELETE, TRUNCATE ON movements, audit FROM forfaits_admin;
+-- Nor a trigger of its own on a table: it would run with the owner's rights inside
+-- `forfaits_mouvement` (SECURITY DEFINER) and rewrite what the REVOKE above protects.
+REVOKE TRIGGER, REFERENCES ON ALL TABLES IN SCHEMA public FROM forfaits_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO forfaits_admin;
 
 -- Téléphonie (the `agi` service): read accounts and rules, hold and bill calls; nothing else.
