@@ -3,6 +3,7 @@
 
 use super::rate::{hash64, Known, RatedCall};
 use super::AccountCtx;
+use crate::control::db::Open;
 use crate::domain::phone::CountryCode;
 use crate::domain::KEYS;
 use crate::error::Result;
@@ -54,8 +55,6 @@ pub(crate) static FORGET_CALLS_OF: Sql = Sql::new(
 );
 static ANY_FORGOTTEN: Sql = Sql::new("SELECT EXISTS (SELECT 1 FROM forgotten_calls)");
 static ANY_HOLD: Sql = Sql::new("SELECT EXISTS (SELECT 1 FROM call_holds)");
-static HOLD_OF: Sql =
-    Sql::new("SELECT attempt_id FROM call_holds WHERE uniqueid = $1 AND account_id = $2");
 static FORGOTTEN_KEY: Sql =
     Sql::new("SELECT 1 FROM forgotten_calls WHERE dedup_hash = $1 AND dedup_key = $2");
 static FORGOTTEN_AT_HANGUP: Sql =
@@ -217,9 +216,11 @@ pub(crate) trait CallsDb: CallsTable {
     /// The authorization of the channel `uniqueid` for `account` still holding its
     /// reservation: the record is that call, ended and not billed at hang-up (a `terminer`
     /// that failed or has not come yet).
-    fn hold_of(&mut self, uniqueid: &str, account: i64) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = self.q().first(&HOLD_OF, &[&uniqueid, &account])?;
-        Ok(row.map(|(attempt,)| attempt))
+    fn hold_of(&mut self, uniqueid: &str, account: i64) -> Result<Option<Open>> {
+        let open: Option<Open> = self
+            .q()
+            .first(&crate::control::db::OPEN_HOLD, &[&uniqueid])?;
+        Ok(open.filter(|o| o.account_id == account))
     }
 
     /// Settles that authorization with the call just written under `hash`: its reservation

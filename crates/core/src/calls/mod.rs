@@ -463,21 +463,41 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
     fn write(&mut self, at: u32, c: RatedCall, report: &mut CallsReport) -> Result<()> {
         let acc = &mut self.ctxs[at as usize];
         let key_index = c.number.as_deref().and_then(|n| key_of(&acc.keys, n));
-        let debit = if acc.billing { c.rated } else { 0 };
-        let balance_after = (debit > 0).then(|| acc.balance - debit);
-        let tariff = c.tariff.map(|i| self.tariffs.get(i));
         if let Some(uniqueid) = c.uniqueid.as_deref() {
             if self.db.known_already(self.known, uniqueid, &c)? {
                 report.deja_charges += 1;
                 return Ok(());
             }
         }
-        // The call of an authorization still open: billed here, so the hang-up that may come
+        // The call of an authorization still open: billed here as its hang-up would bill it (up
+        // to the seconds granted, with the grant's tariff), so that the hang-up that may come
         // later finds it billed (the uniqueid kept as for a hang-up) instead of billing again.
         let settles = match (self.known.holds, c.uniqueid.as_deref()) {
             (true, Some(uniqueid)) => self.db.hold_of(uniqueid, acc.id)?,
             _ => None,
         };
+        let (counted, billed_s, rated, tariff) = match &settles {
+            Some(open) => {
+                let counted = c.billsec.min((open.limit_ms.max(0) + 999) / 1000);
+                let t = open.tariff.as_ref();
+                let (billed_s, rated) = crate::rating::rate_call(c.answered, counted, t)
+                    .ok_or_else(|| {
+                        Error::Rejected(format!(
+                            "ligne {} : le coût de l'appel dépasse ce que Forfaits peut compter",
+                            c.line
+                        ))
+                    })?;
+                (counted, billed_s, rated, t)
+            }
+            None => (
+                c.billsec,
+                c.billed_s,
+                c.rated,
+                c.tariff.map(|i| self.tariffs.get(i)),
+            ),
+        };
+        let debit = if acc.billing { rated } else { 0 };
+        let balance_after = (debit > 0).then(|| acc.balance - debit);
         let mut row = CallRow {
             account_id: acc.id,
             dedup_key: &c.dedup_key,
@@ -489,29 +509,29 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             disposition: &c.disposition,
             duration: c.duration,
             billsec: c.billsec,
-            billed_s: c.billed_s,
+            billed_s,
             cost: debit,
             tariff,
             balance_after,
             loaded_at: self.loaded_at,
-            agi_uniqueid: settles.and(c.uniqueid.as_deref()),
+            agi_uniqueid: settles.as_ref().and(c.uniqueid.as_deref()),
         };
         if !self.db.write_call(&mut row)? {
             report.deja_charges += 1;
             return Ok(());
         }
-        if let Some(attempt) = settles {
+        if let Some(open) = &settles {
             self.db
-                .settle_hold(attempt, row.dedup_hash, self.loaded_at)?;
+                .settle_hold(open.id, row.dedup_hash, self.loaded_at)?;
         }
         report.appels_charges += 1;
         if key_index.is_none() && !c.privileged {
             report.hors_touches += 1;
         }
         if c.answered {
-            acc.used += c.billsec;
+            acc.used += counted;
             acc.touched = true;
-            report.secondes += c.billsec;
+            report.secondes += counted;
             if tariff.is_none() && !c.free && acc.billing {
                 self.unpriced += 1;
             }

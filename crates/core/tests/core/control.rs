@@ -153,41 +153,49 @@ fn a_hang_up_past_the_grant_is_billed_and_counted_up_to_the_grant_only() {
 }
 
 /// Master.csv loaded before the hang-up reached the service (a `terminer` refused while the
-/// base was busy, or still to come): the load bills the call and releases its hold, and the
-/// hang-up then finds it billed.
+/// base was busy, or still to come): the load bills the call as its hang-up would (up to the
+/// seconds granted, never below zero) and releases its hold; the hang-up then finds it billed.
 #[test]
-fn a_call_loaded_from_master_csv_before_its_hang_up_is_billed_once() {
-    let (db, mut svc) = sample_with_balance(2_000);
-    let d = svc.authorize(&ask("h.1", "8589669", "2"), NOW).unwrap();
-    assert!(matches!(d.verdict, Verdict::Authorized(_)), "{d:?}");
-    let master = write_file(db.dir.path(), "Master.csv", "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 10:01:45\",105,100,\"ANSWERED\",\"BILLING\",\"h.1\",\"\"\n");
-    let (store, r) = load_master(&db, &master);
-    assert_eq!(
-        (r.appels_charges, r.appels_factures, r.montant_total),
-        (1, 1, 306)
-    );
-    let a = store.account_by_matricule(LOTFI).unwrap();
-    assert_eq!((a.balance, a.used_seconds), (1_694, 100));
-    // Nothing held any more: the next call gets what 1,694 pays for.
-    let next = svc
-        .authorize(&ask("h.2", "8589669", "2"), NOW + 200)
-        .unwrap();
-    let Verdict::Authorized(g) = &next.verdict else {
-        panic!("{next:?}")
-    };
-    assert_eq!((g.limit_ms, g.reserved), (564_000, 1_692));
-    let f = svc.finish(&hang_up("h.1", 100), NOW + 300).unwrap();
-    assert!(matches!(f, Finished::AlreadyBilled { .. }), "{f:?}");
-    let a = store.account_by_matricule(LOTFI).unwrap();
-    assert_eq!((a.balance, a.used_seconds), (1_694, 100));
-    assert!(
-        store.check().unwrap().ok(),
-        "{:?}",
-        store.check().unwrap().problemes
-    );
-    // Loaded again, the record is the same call.
-    let (_, again) = load_master(&db, &master);
-    assert_eq!((again.appels_charges, again.deja_charges), (0, 1));
+fn a_call_loaded_before_its_hang_up_is_billed_once_up_to_its_grant() {
+    // Answered seconds; then seconds, cost and balance billed (666 s granted, 1,998 held).
+    for (billsec, counted, cost, left) in [(100, 100, 306, 1_694), (2000, 666, 1_998, 2)] {
+        let (db, mut svc) = sample_with_balance(2_000);
+        let d = svc.authorize(&ask("h.1", "8589669", "2"), NOW).unwrap();
+        assert!(matches!(d.verdict, Verdict::Authorized(_)), "{d:?}");
+        let record = format!(
+            "\"8589669\",\"212\",\"0021627468145\",\"detenus\",\"c\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\",\"2026-11-25 10:00:00\",\"2026-11-25 10:00:05\",\"2026-11-25 11:00:00\",{},{billsec},\"ANSWERED\",\"BILLING\",\"h.1\",\"\"\n",
+            billsec + 5
+        );
+        let master = write_file(db.dir.path(), "Master.csv", record);
+        let (store, r) = load_master(&db, &master);
+        let billed = (
+            r.appels_charges,
+            r.appels_factures,
+            r.montant_total,
+            r.secondes,
+        );
+        assert_eq!(billed, (1, 1, cost, counted), "{billsec} s");
+        let lotfi = || store.account_by_matricule(LOTFI).unwrap();
+        assert_eq!((lotfi().balance, lotfi().used_seconds), (left, counted));
+        if billsec == 100 {
+            // Nothing held any more: the next call gets what 1,694 pays for.
+            let next = svc
+                .authorize(&ask("h.2", "8589669", "2"), NOW + 200)
+                .unwrap();
+            let Verdict::Authorized(g) = &next.verdict else {
+                panic!("{next:?}")
+            };
+            assert_eq!((g.limit_ms, g.reserved), (564_000, 1_692));
+        }
+        let f = svc.finish(&hang_up("h.1", billsec), NOW + 2100).unwrap();
+        assert!(matches!(f, Finished::AlreadyBilled { .. }), "{f:?}");
+        assert_eq!((lotfi().balance, lotfi().used_seconds), (left, counted));
+        let problems = store.check().unwrap().problemes;
+        assert!(problems.is_empty(), "{problems:?}");
+        // Loaded again, the record is the same call.
+        let (_, again) = load_master(&db, &master);
+        assert_eq!((again.appels_charges, again.deja_charges), (0, 1));
+    }
 }
 
 /// The account deleted, its calling code given to a newcomer: the call billed at hang-up, found
