@@ -231,9 +231,14 @@ impl Settings {
             backup_retention_days: get("backup_retention_days")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(d.backup_retention_days),
+            // Failing closed too: a maximum that no longer reads is the shortest one allowed.
             max_call_minutes: get("max_call_minutes")?
-                .and_then(|v| v.parse().ok())
-                .filter(|m| (1..=MAX_CALL_MINUTES).contains(m))
+                .map(|v| {
+                    v.parse()
+                        .ok()
+                        .filter(|m| (1..=MAX_CALL_MINUTES).contains(m))
+                        .unwrap_or(1)
+                })
                 .unwrap_or(d.max_call_minutes),
             agi_address: get("agi_address")?
                 .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())

@@ -800,6 +800,12 @@ fn call_rules_that_no_longer_read_refuse_calls_instead_of_lifting_them() {
     c.execute("DELETE FROM settings WHERE key = 'calls_per_day'", [])
         .unwrap();
     assert_eq!(code(&mut svc, "d4", "2", noon).0, "ok");
+    // A maximum that no longer reads is the shortest one, not the site's default hour.
+    for granted in ["d1", "d4"] {
+        svc.finish(&hang_up(granted, 0), noon + 1).unwrap();
+    }
+    set("max_call_minutes", "cinq");
+    assert_eq!(code(&mut svc, "d5", "2", noon), ("ok".into(), 60_000));
 }
 
 #[test]
