@@ -441,6 +441,13 @@ fn a_read_only_live_base_refuses_every_write_and_still_reads() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_stderr_has(&o, "lecture seule");
     assert_eq!(std::fs::read(&inside).unwrap(), before);
+    // Through a link standing in a folder that can be written: the base's own folder counts.
+    let link = d.path().join("lien.sqlite3");
+    std::os::unix::fs::symlink(&inside, &link).unwrap();
+    succeeded(forfaits(&link, &["search", "Trabelsi"]));
+    let o = forfaits(&link, &credit);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&inside).unwrap(), before);
 }
 
 #[test]

@@ -231,7 +231,9 @@ impl Store {
         }
         // SQLite writes its `-wal` and `-shm` beside the file: a file that can be written in a
         // folder that cannot is read-only too (else even a `check` fails as if it wrote).
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        // The folder of the file itself, a link followed.
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = real.parent().filter(|d| !d.as_os_str().is_empty());
         let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok()
             && tempfile::tempfile_in(dir.unwrap_or(Path::new("."))).is_ok();
         if writable {
