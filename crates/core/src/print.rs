@@ -129,7 +129,8 @@ fn refusal(stderr: &str, printer: Option<&str>, scheduler_down: bool) -> String 
     } else {
         "L'impression a été refusée par le service d'impression.".to_string()
     };
-    if stderr.is_empty() {
+    // lp's words about the printer are not the cause when the scheduler is down.
+    if stderr.is_empty() || scheduler_down {
         what
     } else {
         format!("{what} ({stderr})")
@@ -154,7 +155,9 @@ mod tests {
         assert!(refusal(missing, Some("Bureau"), false)
             .starts_with("L'imprimante « Bureau » n'existe pas"));
         // What `lp` says when cupsd is not running: the printer is not the cause.
-        assert!(refusal(missing, Some("PDF"), true)
-            .starts_with("Le service d'impression (CUPS) ne répond pas"));
+        assert_eq!(
+            refusal(missing, Some("PDF"), true),
+            "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd)."
+        );
     }
 }
