@@ -1378,6 +1378,8 @@ fn rules_and_account_rule_options_reach_the_service_in_its_time_zone() {
                 1,
                 "jour inconnu « lundi » : écrivez lun, mar, mer, jeu, ven, sam ou dim",
             ),
+            // A script's unset variable does not lift the hours.
+            (&["rules", "--hours", ""], 2, "horaires vides"),
             (&["rules", "--max-call", "0"], 1, "de 1 à 1440 minutes"),
             (&["rules", "--calls-per-day", "0"], 1, "suspendez le compte"),
         ],

@@ -335,7 +335,7 @@ pub struct ListArgs {
 )]
 pub struct RulesArgs {
     /// Horaires d'appel : « lun-ven 08:00-12:00,14:00-18:00; sam 09:00-12:00 », ou « toujours »
-    #[arg(long, value_name = "TEXTE")]
+    #[arg(long, value_name = "TEXTE", value_parser = parse_hours)]
     pub hours: Option<String>,
     /// Durée maximale d'un appel, en minutes (60 par défaut)
     #[arg(long, value_name = "MIN")]
@@ -343,6 +343,19 @@ pub struct RulesArgs {
     /// Appels permis par compte et par jour, ou none pour aucune limite
     #[arg(long, value_name = "N|none", value_parser = parse_per_day)]
     pub calls_per_day: Option<Override>,
+}
+
+/// Hours as typed; empty is refused here (the window's empty field means « toujours »): a
+/// script's unset variable must not lift the site's hours.
+fn parse_hours(s: &str) -> Result<String, String> {
+    match s.trim() {
+        "" => Err(
+            "horaires vides : écrivez-les (« lun-ven 08:00-12:00 »), ou « toujours » pour ne \
+             pas restreindre les appels"
+                .into(),
+        ),
+        _ => Ok(s.to_string()),
+    }
 }
 
 fn parse_per_day(s: &str) -> Result<Override, String> {

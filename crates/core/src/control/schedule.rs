@@ -65,6 +65,13 @@ impl Schedule {
                     .unwrap_or(clause.len()),
             );
             let day_part = day_part.trim().trim_end_matches(',').trim_end();
+            if day_part.ends_with('-') {
+                return Err(format!(
+                    "il manque un jour ou une heure après « - » dans « {} » : écrivez par \
+                     exemple « lun-ven 08:00-12:00 »",
+                    crate::domain::field::shown(clause)
+                ));
+            }
             let which = parse_days(day_part)?;
             if ranges.trim().is_empty() {
                 return Err(format!(
@@ -274,6 +281,12 @@ fn parse_days(part: &str) -> Result<Vec<usize>, String> {
     for item in part.split(',').filter(|i| !i.trim().is_empty()) {
         match item.split_once('-') {
             Some((a, b)) => {
+                if a.trim().is_empty() || b.trim().is_empty() {
+                    return Err(format!(
+                        "jour manquant dans « {} » : écrivez par exemple « lun-ven »",
+                        crate::domain::field::shown(part)
+                    ));
+                }
                 let (a, b) = (day_index(a)?, day_index(b)?);
                 let mut d = a;
                 loop {
@@ -353,6 +366,15 @@ fn parse_range(range: &str) -> Result<(u32, u32), String> {
             crate::domain::field::shown(range)
         )
     })?;
+    for (t, which) in [(a, "de début"), (b, "de fin")] {
+        if t.is_empty() {
+            return Err(format!(
+                "heure {which} manquante dans « {} » : écrivez début-fin, par exemple \
+                 08:00-12:00",
+                crate::domain::field::shown(range)
+            ));
+        }
+    }
     let (s, e) = (parse_time(a, range)?, parse_time(b, range)?);
     if s == e {
         return Err(format!(
@@ -485,6 +507,12 @@ mod tests {
             ),
             ("jamais", "jour inconnu « jamais »"),
             ("lun 08:00-08:00", "la plage « 08:00-08:00 » est vide"),
+            ("lun-ven 08:00-", "heure de fin manquante dans « 08:00- »"),
+            ("lun-,ven 08:00-12:00", "jour manquant dans « lun-,ven »"),
+            (
+                "lun-ven -12:00",
+                "il manque un jour ou une heure après « - » dans « lun-ven -12:00 »",
+            ),
         ] {
             let err = Schedule::parse(text).unwrap_err();
             assert!(err.contains(expected), "{text}: {err}");
