@@ -1287,6 +1287,14 @@ fn numbers_block_privilege_list_and_refuse_what_would_break_the_rules() {
                 1,
                 "numéro ou préfixe invalide",
             ),
+            // One key of one account: the question agrees.
+            (
+                &["numbers", "block", "99383470", "--reason", "x"],
+                1,
+                "1 compte porte ce numéro : Lotfi Ben Ali (10000000000000), touche 1. Confirmez \
+                 pour l'interdire quand même (cette touche ne pourra plus appeler), ou retirez \
+                 d'abord le numéro de ce compte.",
+            ),
             (
                 &["numbers", "block", "+2162*", "--reason", "x"],
                 1,

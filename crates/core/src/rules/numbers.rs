@@ -197,7 +197,8 @@ fn clean_text(raw: &str, what: &str, max: usize) -> std::result::Result<String, 
     Ok(v)
 }
 
-/// « 2 comptes portent ce numéro : Lotfi Ben Ali (…), touche 2 ; Amira Gharbi (…), touches 3, 4 ».
+/// « 2 comptes portent ce numéro : Lotfi Ben Ali (…), touche 2 ; Amira Gharbi (…), touches 3, 4 »,
+/// then the question, in the number of keys and accounts it is about.
 pub fn holders_sentence(holders: &[Holder]) -> String {
     let mut accounts: Vec<(&str, &str, Vec<u8>)> = Vec::new();
     for h in holders {
@@ -226,14 +227,27 @@ pub fn holders_sentence(holders: &[Holder]) -> String {
     } else {
         String::new()
     };
+    let (one_key, one_account) = (holders.len() == 1, accounts.len() == 1);
     format!(
-        "{} : {}{more}. Confirmez pour l'interdire quand même (ces touches ne pourront plus appeler), ou retirez d'abord le numéro de ces comptes.",
+        "{} : {}{more}. Confirmez pour l'interdire quand même ({} ne {} plus appeler), ou \
+         retirez d'abord le numéro {}.",
         crate::fr::nombre(
             accounts.len() as u64,
             "compte porte ce numéro",
             "comptes portent ce numéro"
         ),
-        shown.join(" ; ")
+        shown.join(" ; "),
+        if one_key {
+            "cette touche"
+        } else {
+            "ces touches"
+        },
+        if one_key { "pourra" } else { "pourront" },
+        if one_account {
+            "de ce compte"
+        } else {
+            "de ces comptes"
+        },
     )
 }
 
