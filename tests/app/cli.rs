@@ -441,6 +441,30 @@ fn a_read_only_live_base_refuses_every_write_and_still_reads() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_stderr_has(&o, "lecture seule");
     assert_eq!(std::fs::read(&inside).unwrap(), before);
+    // With changes still in its `-wal` (its writer stopped) and no `-shm`: read with them.
+    let logged = d.path().join("journal");
+    std::fs::create_dir(&logged).unwrap();
+    let base = logged.join("base.sqlite3");
+    std::fs::copy(&db, &base).unwrap();
+    let wal = logged.join("base.sqlite3-wal");
+    let frames = {
+        let c = rusqlite::Connection::open(&base).unwrap();
+        c.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        c.execute(
+            "UPDATE accounts SET name = 'Nom dans le journal' WHERE matricule = '10000000007919'",
+            [],
+        )
+        .unwrap();
+        std::fs::read(&wal).unwrap()
+    };
+    // The file as it was before the change, which only its log holds.
+    std::fs::copy(&db, &base).unwrap();
+    std::fs::write(&wal, frames).unwrap();
+    let _ = std::fs::remove_file(logged.join("base.sqlite3-shm"));
+    let _guard_logged = ReadOnly::new(&logged);
+    let o = succeeded(forfaits(&base, &["search", "10000000007919", "--json"]));
+    assert!(stdout(&o).contains("Nom dans le journal"), "{}", stdout(&o));
+    assert_eq!(forfaits(&base, &credit).status.code(), Some(2));
     // Through a link standing in a folder that can be written: the base's own folder counts.
     let link = d.path().join("lien.sqlite3");
     std::os::unix::fs::symlink(&inside, &link).unwrap();

@@ -254,7 +254,7 @@ impl Store {
         let id = match conn.pragma_query_value(None, "application_id", |r| r.get::<_, i32>(0)) {
             // A WAL file in a folder that cannot be written: SQLite cannot make its `-shm`
             // there. With no `-wal` beside it, the file alone is the whole database, read as
-            // immutable (a `-wal` holding changes must not be skipped: the error stands).
+            // immutable.
             Err(e) if !wal_beside(path) => {
                 let Some(uri) = file_uri(path) else {
                     return Err(e.into());
@@ -265,7 +265,22 @@ impl Store {
                 )?;
                 conn.pragma_query_value(None, "application_id", |r| r.get(0))?
             }
-            other => other?,
+            // Changes in its `-wal` must not be skipped: the file and its log are copied and
+            // read together (SQLite takes the log into the copy).
+            Err(_) => {
+                drop(conn);
+                return Store::read_through_copy(path, |copy| {
+                    let mut from = path.as_os_str().to_owned();
+                    from.push("-wal");
+                    let mut to = copy.as_os_str().to_owned();
+                    to.push("-wal");
+                    for (from, to) in [(path.as_os_str(), copy.as_os_str()), (&from, &to)] {
+                        std::fs::copy(from, to).map_err(|e| Error::io(path, e))?;
+                    }
+                    Ok(())
+                });
+            }
+            Ok(id) => id,
         };
         if id != APPLICATION_ID {
             return Err(not_ours());
@@ -276,21 +291,32 @@ impl Store {
         if version == schema_version() as i64 && !mode.eq_ignore_ascii_case("wal") {
             return Ok(Store::over(conn, path, None));
         }
-        let scratch = tempfile::Builder::new()
-            .prefix("forfaits-lecture-")
-            .tempdir()
-            .map_err(|e| Error::io(path, e))?;
-        let copy = scratch.path().join("copie.sqlite3");
-        {
-            let mut dst = Connection::open(&copy)?;
+        Store::read_through_copy(path, |copy| {
+            let mut dst = Connection::open(copy)?;
             rusqlite::backup::Backup::new(&conn, &mut dst)?.run_to_completion(
                 1024,
                 Duration::ZERO,
                 None,
             )?;
-        }
-        drop(conn);
+            Ok(())
+        })
+    }
+
+    /// The database at `path` read through a copy in a temporary folder, which `fill` writes
+    /// (`copie.sqlite3`), migrated to this version's schema, removed with the store.
+    fn read_through_copy(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<Store> {
+        let scratch = tempfile::Builder::new()
+            .prefix("forfaits-lecture-")
+            .tempdir()
+            .map_err(|e| Error::io(path, e))?;
+        let copy = scratch.path().join("copie.sqlite3");
+        fill(&copy)?;
         let mut copy_conn = Connection::open(&copy)?;
+        let id: i32 = copy_conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if id != APPLICATION_ID {
+            return Err(not_forfaits(path));
+        }
+        refuse_newer(&copy_conn)?;
         copy_conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut copy_conn)?;
         // A write would land in the copy and vanish with it, reported as done: refused as by
