@@ -637,6 +637,28 @@ fn site_mistakes_are_said_in_french() {
     let o = admin.run(&["site", "user", "add", "Robert'); DROP", "--role", "caisse"]);
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_has(&o, "Nom d'utilisateur");
+    // A PostgreSQL login the site never gave a role: told who to ask and what to run.
+    {
+        let _g = roles_lock();
+        let (ok, out) = cluster().psql(
+            "postgres",
+            "postgres",
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sans_role') \
+             THEN CREATE ROLE sans_role LOGIN; END IF; END $$",
+        );
+        assert!(ok, "{out}");
+    }
+    let site_name = admin.name.as_deref().unwrap();
+    let o = run(
+        Some(&cluster().url("sans_role", site_name)),
+        &["search", "a"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        "L'utilisateur PostgreSQL « sans_role » n'a aucun rôle Forfaits sur",
+    );
+    assert_stderr_has(&o, "forfaits site user add sans_role --role");
     let dir = tempfile::tempdir().unwrap();
     let o = admin.run(&["backup", dir.path().join("b.sqlite3").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));

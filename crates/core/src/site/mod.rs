@@ -126,7 +126,11 @@ impl SiteStore {
             user: String::new(),
             role: Role::Lecture,
         };
-        init::check_version(&mut s.client.borrow_mut(), &s.label)?;
+        let checked = init::check_version(s.client.get_mut(), &s.label);
+        checked.map_err(|e| match is_role_refusal(&e) {
+            true => s.without_role(),
+            false => e,
+        })?;
         let (user, role) = s.whoami()?;
         s.user = user;
         s.role = role;
@@ -134,6 +138,22 @@ impl SiteStore {
         // says « base occupée » rather than hang (the service sets its own, shorter wait).
         s.set_lock_timeout(crate::store::BUSY_TIMEOUT)?;
         Ok(s)
+    }
+
+    /// A login that may read nothing on the site (no Forfaits role): who should do what.
+    fn without_role(&self) -> Error {
+        let who = value::<String>(
+            &mut *self.client.borrow_mut(),
+            "SELECT session_user::text",
+            &[],
+        )
+        .unwrap_or_default();
+        Error::Rejected(format!(
+            "L'utilisateur PostgreSQL « {who} » n'a aucun rôle Forfaits sur {} : un \
+             administrateur du site le lui donne avec « forfaits site user add {who} --role \
+             lecture » (ou caisse, admin).",
+            self.label
+        ))
     }
 
     fn whoami(&self) -> Result<(String, Role)> {
@@ -236,7 +256,6 @@ impl SiteStore {
     }
 }
 
-/// Whether `e` is the server's refusal of a privilege (through shared code).
 /// The settings as `client` (a connection or a transaction) reads them.
 pub(crate) fn read_settings(client: &mut impl postgres::GenericClient) -> Result<Settings> {
     let rows = client.query("SELECT key, value FROM settings", &[])?;
@@ -245,6 +264,7 @@ pub(crate) fn read_settings(client: &mut impl postgres::GenericClient) -> Result
     Settings::from_values(|k| Ok(values.get(k).cloned()))
 }
 
+/// Whether `e` is the server's refusal of a privilege (through shared code).
 pub(crate) fn is_role_refusal(e: &Error) -> bool {
     matches!(e, Error::Rejected(m) if m == ROLE_REFUSED)
 }
