@@ -721,6 +721,36 @@ async fn a_failed_read_or_command_is_said_not_taken_for_an_empty_list() {
     )
     .await;
     s.w.wait_text("#toasts", "Échec que rien ne rattrape").await;
+    // The first reading of the base fails (its settings gone): the page cannot tell what may
+    // be done there, so it offers nothing and says so until it is closed.
+    assert_eq!(
+        s.w.js(
+            "return document.querySelector('#btn-ajouter').hidden",
+            vec![]
+        )
+        .await,
+        false
+    );
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute_batch("DROP TABLE settings")
+        .unwrap();
+    s.w.js("location.reload()", vec![]).await;
+    s.w.wait_text("#toasts", "La fenêtre n'offre aucune action")
+        .await;
+    let offered = s
+        .w
+        .js(
+            "return ['#btn-ajouter', '#btn-importer', '#btn-exporter', '.tab[data-vue=parametres]', \
+             '.tab[data-vue=journal]'].filter((c) => !document.querySelector(c).hidden)",
+            vec![],
+        )
+        .await;
+    assert_eq!(offered, serde_json::json!([]));
+    assert_eq!(s.w.text("#statut-base").await, "Base non lue");
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    s.w.wait_text("#toasts", "La fenêtre n'offre aucune action")
+        .await;
     s.close().await;
 }
 

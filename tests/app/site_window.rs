@@ -205,6 +205,14 @@ async fn a_window_and_the_command_line_on_one_site() {
     let switch = "return document.querySelector('tbody tr[data-id] button[role=switch]').disabled";
     let switch_disabled = w.js(switch, vec![]).await;
     assert_eq!(switch_disabled, serde_json::json!(true));
+    // Enter on a row opens Gestion de solde for the cash desk, and the search's hint says so.
+    let hint = w
+        .js("return document.querySelector('#recherche').title", vec![])
+        .await;
+    assert_eq!(
+        hint,
+        "↓ ↑ : choisir une ligne · Entrée : gérer son solde · Échap : effacer"
+    );
     w.shot("site-02-caisse").await;
 
     // Gestion de solde offers Recharge only; the credit goes through the server's function,

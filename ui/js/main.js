@@ -129,6 +129,8 @@ function offerOnlyWhatIsAllowed() {
   $("#btn-ajouter").hidden = !can("creer");
   $("#btn-importer").hidden = !can("importer");
   $("#btn-exporter").hidden = !can("exporter");
+  // Enter opens what `openRow` opens.
+  $("#recherche").title = `↓ ↑ : choisir une ligne · Entrée : ${can("modifier") ? "la modifier" : "gérer son solde"} · Échap : effacer`;
   for (const tab of document.querySelectorAll(".tab[data-vue]")) {
     const view = tab.dataset.vue;
     if (view !== "comptes") tab.hidden = !can(view);
@@ -228,7 +230,8 @@ async function start() {
     $("#statut-base").textContent = infos.base_nom;
     $("#statut-base").title = infos.base;
   } catch (e) {
-    showError(e.message);
+    toast(`${e.message} La fenêtre n'offre aucune action tant que la base n'est pas lue : fermez Forfaits et rouvrez-le.`, "error", { ms: Infinity });
+    $("#statut-base").textContent = "Base non lue";
   }
   offerOnlyWhatIsAllowed();
   table = new AccountTable($("#table-comptes"), {

@@ -230,7 +230,8 @@ export function toast(message, kind = "ok", { action, ms } = {}) {
     t.append(b);
   }
   $("#toasts").append(t);
-  timer = setTimeout(remove, ms ?? (action ? 8000 : kind === "error" ? 6000 : 3000));
+  // `ms: Infinity`: stays until the window is closed (setTimeout would fire it at once).
+  if (ms !== Infinity) timer = setTimeout(remove, ms ?? (action ? 8000 : kind === "error" ? 6000 : 3000));
   return t;
 }
 
