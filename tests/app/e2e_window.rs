@@ -2847,6 +2847,22 @@ async fn imprimer_opens_the_print_dialog_on_the_account_sheet_and_offers_the_pdf
         text.contains(ARABIC) && text.contains("12,500 TND"),
         "{text}"
     );
+    assert!(!s.w.text("#toasts").await.contains("police"));
+
+    // A name in a script the PDF's font lacks: saved with « ? », and the clerk is told which.
+    let csv = s.dir.join("chinois.csv");
+    std::fs::write(&csv, "Wang 王小明;20000000000002;2000002;+21698111223\n").unwrap();
+    let o = forfaits(&s.db, &["import", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    s.search("20000000000002").await;
+    s.row_action("Wang 王小明", "Imprimer").await;
+    s.w.wait_text("#modale .sheet", "20000000000002").await;
+    s.w.click("#btn-fiche-pdf").await;
+    s.w.wait_text(
+        "#toasts",
+        "Attention : la police de la fiche n'a pas « 王小明 » ; la fiche porte « ? » à la place.",
+    )
+    .await;
     s.close().await;
 }
 

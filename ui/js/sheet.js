@@ -83,6 +83,7 @@ async function savePdf(a) {
         ms: 15000,
       });
     }
+    if (r.attention) toast(r.attention, "warn", { ms: 15000 });
   } catch (err) {
     toast(err.message, "error");
   }

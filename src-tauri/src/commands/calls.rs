@@ -167,6 +167,8 @@ pub struct SavedSheet {
     pub chemin: String,
     /// False when no PDF viewer could open it: the page says where it is.
     pub ouverte: bool,
+    /// Characters of the name the PDF's font lacks, said (they are printed as `?`).
+    pub attention: Option<String>,
 }
 
 /// *Enregistrer en PDF*: writes the account sheet beside the database (folder `fiches`) and
@@ -174,14 +176,15 @@ pub struct SavedSheet {
 /// launcher's failure goes to the log, the page says where the file is.
 #[tauri::command]
 pub async fn enregistrer_fiche_pdf(state: Call<'_>, id: i64) -> Result<SavedSheet, Error> {
-    let path = state
+    let (path, attention) = state
         .with_base(move |b| {
             // A site's sheets go beside the desk's own default database.
             let dir = match b {
                 Base::Local(s) => s.sheets_dir(),
                 Base::Site(_) => folders::beside(&default_db_path(), folders::SHEETS),
             };
-            b.sheet(id)?.write_in(&dir)
+            let sheet = b.sheet(id)?;
+            Ok((sheet.write_in(&dir)?, sheet.data().unprintable_warning()))
         })
         .await?;
     let ouverte = match open_with_system(&path) {
@@ -194,5 +197,6 @@ pub async fn enregistrer_fiche_pdf(state: Call<'_>, id: i64) -> Result<SavedShee
     Ok(SavedSheet {
         chemin: path.display().to_string(),
         ouverte,
+        attention,
     })
 }

@@ -34,13 +34,10 @@ pub fn run(store: &mut Base, a: SheetArgs, io: &mut Io<'_>) -> Result<u8> {
             }
         ));
     }
-    let lacking = data.unprintable();
-    if !lacking.is_empty() && (a.out.is_some() || a.print) {
-        super::w(writeln!(
-            io.err,
-            "Attention : la police de la fiche n'a pas « {} » ; la fiche porte « ? » à la place.",
-            lacking.iter().collect::<String>()
-        ));
+    if let Some(warning) = data.unprintable_warning() {
+        if a.out.is_some() || a.print {
+            super::w(writeln!(io.err, "{warning}"));
+        }
     }
     Ok(EXIT_OK)
 }

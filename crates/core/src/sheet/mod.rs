@@ -53,6 +53,17 @@ impl SheetData<'_> {
     pub fn unprintable(&self) -> Vec<char> {
         text::Shaper::default().lacking(&self.account.name)
     }
+
+    /// What every front says of [`Self::unprintable`] once the PDF is written or printed.
+    pub fn unprintable_warning(&self) -> Option<String> {
+        let lacking = self.unprintable();
+        (!lacking.is_empty()).then(|| {
+            format!(
+                "Attention : la police de la fiche n'a pas « {} » ; la fiche porte « ? » à la place.",
+                lacking.iter().collect::<String>()
+            )
+        })
+    }
 }
 
 /// An account's sheet read from the store, as every front prints it: the account, its newest
