@@ -267,7 +267,7 @@ pub(crate) fn load_into<D: CallsDb>(
         .len();
     let enc = detect_encoding(path)?;
     let (text, bytes) = open_text(path, enc)?;
-    let records = RecordReader::new(text, b',');
+    let records = RecordReader::new(text, b',').one_record_a_line();
     let mut report = CallsReport::default();
     let loaded_at = now();
     std::thread::scope(|scope| -> Result<()> {

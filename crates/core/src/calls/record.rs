@@ -75,12 +75,19 @@ pub fn parse_record<'a>(
 ) -> Result<Option<CallRecord<'a>>, LineError> {
     let line = rec.line;
     let f = &rec.fields;
+    // A record cut short inside quotes (a copy stopped mid-line): its line alone is refused.
+    if let Some(field) = rec.open_quote {
+        return Err(LineError::whole(
+            line,
+            crate::import::reader::open_quote_reason(field),
+        ));
+    }
     if rec.too_long || !matches!(rec.field_count, 16 | 17 | 18 | 21) {
         return Err(LineError::whole(
             line,
             format!(
-                "{} colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21",
-                rec.field_count
+                "{} : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21",
+                crate::fr::nombre(rec.field_count as u64, "colonne", "colonnes")
             ),
         ));
     }

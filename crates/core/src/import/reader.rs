@@ -283,21 +283,21 @@ impl Span {
     /// A line's break read inside quotes (`field` is the one open): whether the quote is past
     /// saving. A break is written out (a blank line is skipped, not written); past the bound
     /// of breaks the quote was never closed.
-    fn line_break(slot: &mut Option<Span>, field: usize, separator: u8) -> bool {
+    fn line_break(slot: &mut Option<Span>, field: usize, separator: u8, max: u32) -> bool {
         let Some(span) = slot else {
             *slot = Some(Span::new(field));
-            return false;
+            return max == 0;
         };
         match span.closed(separator) {
             // Still the same field.
             None => {
                 span.breaks += 1;
-                span.breaks > MAX_BREAKS_IN_QUOTES
+                span.breaks > max
             }
             // That one closed; this line opened another.
             Some(true) => {
                 *span = Span::new(field);
-                false
+                max == 0
             }
             Some(false) => true,
         }
@@ -366,6 +366,8 @@ pub struct RecordReader<R> {
     separator: u8,
     /// A quote left open is the error of its line, not the rest of the file (`resync_quotes`).
     resync: bool,
+    /// Line breaks a quoted field may hold when `resync`.
+    max_breaks: u32,
     /// The quoted field that went over a line break, while it may still close.
     span: Option<Span>,
     /// The last byte read from the source, to end a last line that has no line break.
@@ -389,6 +391,7 @@ impl<R: Read> RecordReader<R> {
             record_line: 1,
             at_file_start: true,
             resync: false,
+            max_breaks: MAX_BREAKS_IN_QUOTES,
             span: None,
             last_byte: None,
         }
@@ -401,6 +404,15 @@ impl<R: Read> RecordReader<R> {
     /// line, instead of the rest of the file becoming one field up to the next quote.
     pub fn resync_quotes(mut self) -> Self {
         self.resync = true;
+        self
+    }
+
+    /// [`Self::resync_quotes`] for files that never break a line inside quotes (Asterisk's
+    /// Master.csv, one call a line): a record cut short in a quote is the error of its line
+    /// alone, and the next call is read.
+    pub fn one_record_a_line(mut self) -> Self {
+        self.resync = true;
+        self.max_breaks = 0;
         self
     }
 
@@ -514,7 +526,7 @@ impl<R: Read> RecordReader<R> {
             let open = match res {
                 R::InputEmpty if whole_line && o > 0 => {
                     let field = nends + extra_fields + 1;
-                    Span::line_break(&mut self.span, field, self.separator)
+                    Span::line_break(&mut self.span, field, self.separator, self.max_breaks)
                 }
                 R::Record => Span::record_end(&self.span, at_end, self.separator),
                 // The record's bound reached inside quotes spanning lines.

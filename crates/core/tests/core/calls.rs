@@ -194,7 +194,7 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
     let texts: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
     assert_eq!(texts.len(), 5, "{texts:#?}");
     assert!(texts[0].starts_with(
-        "ligne 2 : 3 colonne(s) : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21"
+        "ligne 2 : 3 colonnes : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21"
     ));
     assert!(texts[1].starts_with("ligne 3, champ 10 (start) : date de début attendue"));
     assert!(texts[2].starts_with(
@@ -206,6 +206,39 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
         "ligne 6, champ 14 (billsec) : durée hors limites : de 0 à 2678400 secondes (31 jours) (reçu : 2678401)"
     );
     assert!(s.check().unwrap().ok());
+}
+
+#[test]
+fn a_record_cut_inside_quotes_is_refused_alone_and_the_next_call_is_billed() {
+    let good = std::fs::read_to_string(fixture("Master-sample.csv")).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let rest = lines[1..].join("\n");
+    let cut = "\"8589669\",\"212\",\"00216";
+    // (loaded, amount, errors) of `text` on a new base.
+    let outcome = |text: &str| {
+        let (db, mut s) = loaded_sample();
+        let r = load(&mut s, &write_file(db.dir.path(), "m.csv", text)).unwrap();
+        assert!(s.check().unwrap().ok());
+        let errors: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+        (r.appels_charges, r.montant_total, errors)
+    };
+    let (loaded, amount, none) = outcome(&format!("{rest}\n"));
+    assert!(loaded > 0 && none.is_empty());
+    let why = "le guillemet « \" » qui ouvre le champ 3 n'est pas refermé avant la fin de la ligne";
+    // The first call's line stopped in its third quote: the others are billed all the same.
+    assert_eq!(
+        outcome(&format!("{cut}\n{rest}\n")),
+        (loaded, amount, vec![format!("ligne 1 : {why}")])
+    );
+    // The same as the file's last line, with no line break after it.
+    assert_eq!(
+        outcome(&format!("{rest}\n{cut}")),
+        (
+            loaded,
+            amount,
+            vec![format!("ligne {} : {why}", lines.len())]
+        )
+    );
 }
 
 #[test]
