@@ -264,6 +264,30 @@ fn an_export_sheet_or_history_saved_over_a_database_is_refused_and_keeps_it() {
     let o = forfaits(&db, &["export", "--out", backup]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     succeeded(forfaits(&db, &["backup", backup]));
+    // Another desk's base, or an export, under a backup's mistyped name: kept as it is.
+    let (_other_dir, other) = sample_db();
+    succeeded(forfaits(&other, &["balance", SAMI, "credit", "5"]));
+    let export = d.path().join("comptes.csv");
+    succeeded(forfaits(
+        &db,
+        &["export", "--out", export.to_str().unwrap()],
+    ));
+    let exported = std::fs::read(&export).unwrap();
+    let before = db_snapshot(&db);
+    let o = forfaits(&other, &["backup", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        "est une base de données en service, pas une sauvegarde : elle n'est pas remplacée",
+    );
+    assert_eq!(db_snapshot(&db), before);
+    let o = forfaits(&other, &["backup", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        "existe et n'est pas une sauvegarde Forfaits : il n'est pas remplacé",
+    );
+    assert_eq!(std::fs::read(&export).unwrap(), exported);
 }
 
 #[test]
@@ -477,7 +501,8 @@ fn a_read_only_live_base_refuses_every_write_and_still_reads() {
 #[test]
 fn backup_writes_through_a_link_and_refuses_devices_and_pipes() {
     let (d, db) = sample_db();
-    let target = write_file(d.path(), "cible.sqlite3", "ancienne sauvegarde");
+    let target = d.path().join("cible.sqlite3");
+    succeeded(forfaits(&db, &["backup", target.to_str().unwrap()]));
     let link = d.path().join("lien.db");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     succeeded(forfaits(&db, &["backup", link.to_str().unwrap()]));

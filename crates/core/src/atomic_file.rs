@@ -26,10 +26,28 @@ impl WholeFile {
         Self::over(destination(path)?, prefix, true)
     }
 
-    /// [`WholeFile::new`] for a backup, which may replace an earlier backup (a database), never
-    /// the journal of one.
+    /// [`WholeFile::new`] for a backup, which may replace an earlier backup, and nothing else:
+    /// not a base in service (backups are written in rollback mode, a base is opened in WAL
+    /// mode), not the journal of one, not another kind of file (an export under a mistaken
+    /// name).
     pub(crate) fn replacing_databases(path: &Path, prefix: &str) -> Result<WholeFile> {
-        Self::over(destination(path)?, prefix, false)
+        let dest = destination(path)?;
+        let why = match a_database(&dest) {
+            Some(Kept::Database) if in_wal_mode(&dest) => Some(
+                "est une base de données en service, pas une sauvegarde : elle n'est pas remplacée",
+            ),
+            None if std::fs::metadata(&dest).is_ok_and(|m| m.len() > 0) => {
+                Some("existe et n'est pas une sauvegarde Forfaits : il n'est pas remplacé")
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(Error::Rejected(format!(
+                "{} {why}. Choisissez un autre nom de fichier.",
+                dest.display()
+            )));
+        }
+        Self::over(dest, prefix, false)
     }
 
     fn over(dest: PathBuf, prefix: &str, not_a_database: bool) -> Result<WholeFile> {
@@ -143,6 +161,14 @@ fn a_database(dest: &Path) -> Option<Kept> {
     })
 }
 
+/// Whether the SQLite file at `db` is in WAL mode (its header's read and write versions are 2).
+fn in_wal_mode(db: &Path) -> bool {
+    let mut head = [0u8; 20];
+    std::fs::File::open(db)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| head[18] == 2 && head[19] == 2)
+}
+
 /// The `-wal` or `-journal` beside a database, when it holds something.
 fn live_journal(db: &Path) -> Option<PathBuf> {
     let name = db.file_name()?.to_str()?;
@@ -230,22 +256,33 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("journal d'une base de données"), "{err}");
-        // Not a base whose journal holds changes: open elsewhere, or left by a program that
-        // stopped (the journal would be applied to the new file).
-        let left = std::fs::read(&wal).unwrap();
-        let refused = |db: &Path| {
+        // Not a base in service (WAL mode), open or closed: a backup is in rollback mode.
+        let refused = |db: &Path, said: &str| {
             let err = WholeFile::replacing_databases(db, ".essai-")
                 .err()
                 .unwrap()
                 .to_string();
-            assert!(err.contains("contient encore des modifications"), "{err}");
+            assert!(err.contains(said), "{err}");
         };
-        refused(&db);
+        let in_service = "est une base de données en service, pas une sauvegarde";
+        refused(&db, in_service);
         drop(conn);
         assert!(!wal.exists(), "closed cleanly, its journal is gone");
-        std::fs::write(&wal, &left).unwrap();
-        refused(&db);
-        std::fs::remove_file(&wal).unwrap();
+        refused(&db, in_service);
+        // Not a backup whose journal holds changes (it would be applied to the new file).
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        drop(conn);
+        let journal = dir.path().join("nom quelconque.txt-journal");
+        std::fs::write(&journal, b"changes").unwrap();
+        refused(&db, "contient encore des modifications");
+        std::fs::remove_file(&journal).unwrap();
+        // Nor a file of another kind (an export under a mistaken name); an empty one may go.
+        let export = dir.path().join("export.csv");
+        std::fs::write(&export, "Nom;Matricule").unwrap();
+        refused(&export, "existe et n'est pas une sauvegarde Forfaits");
+        std::fs::write(&export, "").unwrap();
+        WholeFile::replacing_databases(&export, ".essai-").unwrap();
         // A backup may replace an earlier one.
         let mut f = WholeFile::replacing_databases(&db, ".essai-").unwrap();
         f.write_all(b"copie").unwrap();
