@@ -1211,6 +1211,8 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
     ));
     assert_stdout_has(&o, "Activation calcul billing Désactivé");
     assert_stdout_has(&o, "120 minutes");
+    let o = succeeded(forfaits_words(&db, "account 10000000007919 --allowance 1"));
+    assert_stdout_has(&o, "Durée d'appel             1 minute\n");
     let o = forfaits(&db, &["account", "10000000007919", "--allowance", "none"]);
     assert_stdout_has(&o, "illimitée");
     each_refused_writing_nothing(

@@ -109,7 +109,11 @@ fn print(
         String::new()
     };
     let money = |m: i64| currency.format_number(Money(m), Some(' ')) + " " + &currency.code;
-    let minutes = |v: Option<u32>, none: &str| v.map_or(none.into(), |m| format!("{m} minutes"));
+    let minutes = |v: Option<u32>, none: &str| {
+        v.map_or(none.into(), |m| {
+            forfaits_core::fr::nombre(m.into(), "minute", "minutes")
+        })
+    };
     let today = chrono::Local::now().date_naive();
     let fields = [
         ("Matricule", acc.matricule.clone()),

@@ -578,16 +578,17 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
         // afterwards (a second load finds it loaded): tariffs not imported yet, not free calls.
         if self.tariffs.is_empty() && self.unpriced > 0 {
             return Err(Error::Rejected(format!(
-                "Aucun tarif n'est enregistré : {} de comptes facturés {} chargés sans coût, \
-                 et ne pourraient plus être facturés. Importez d'abord la table des tarifs \
-                 (« Appels et tarifs › Importer des tarifs », ou « forfaits tariffs import \
-                 FICHIER »). Aucun appel n'a été chargé.",
+                "Aucun tarif n'est enregistré : {} de comptes facturés {}, et ne {} plus \
+                 être facturés. Importez d'abord la table des tarifs (« Appels et tarifs › \
+                 Importer des tarifs », ou « forfaits tariffs import FICHIER »). Aucun appel \
+                 n'a été chargé.",
                 crate::fr::nombre(self.unpriced, "appel répondu", "appels répondus"),
-                if self.unpriced == 1 {
-                    "serait"
-                } else {
-                    "seraient"
-                },
+                crate::fr::pluriel(
+                    self.unpriced,
+                    "serait chargé sans coût",
+                    "seraient chargés sans coût"
+                ),
+                crate::fr::pluriel(self.unpriced, "pourrait", "pourraient"),
             )));
         }
         // In id order: the accounts' pages are then visited once each, in one sweep.

@@ -559,9 +559,10 @@ fn authorize<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &AuthorizeRequest) ->
                 key,
                 Refusal::DailyQuota,
                 format!(
-                    "{} a déjà passé {} aujourd'hui, le nombre permis",
+                    "{} a déjà passé {} aujourd'hui ({} par jour)",
                     who,
-                    crate::fr::nombre(today as u64, "appel", "appels")
+                    crate::fr::nombre(today as u64, "appel", "appels"),
+                    crate::fr::nombre(per_day.into(), "permis", "permis")
                 ),
             );
         }

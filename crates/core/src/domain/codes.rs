@@ -136,16 +136,16 @@ fn parse_code(
             _ => "les zéros initiaux",
         };
         return err(format!(
-            "{what} doit comporter {digits} chiffres (reçu : {v}, {} chiffres) ; \
+            "{what} doit comporter {digits} chiffres (reçu : {v}, {}) ; \
              le tableur a sans doute supprimé {zeros} : mettez la colonne au format Texte",
-            v.len()
+            crate::fr::nombre(v.len() as u64, "chiffre", "chiffres")
         ));
     }
     if v.len() != digits {
         return err(format!(
-            "{what} doit comporter {digits} chiffres (reçu : {}, {} chiffres)",
+            "{what} doit comporter {digits} chiffres (reçu : {}, {})",
             shown(v),
-            v.len()
+            crate::fr::nombre(v.len() as u64, "chiffre", "chiffres")
         ));
     }
     Ok(v.to_string())
@@ -169,6 +169,13 @@ mod tests {
         assert!(e.message.contains("14 chiffres"), "{}", e.message);
         assert!(e.message.contains("zéro initial"), "{}", e.message);
         assert!(e.message.contains("1234567890123"));
+        // One digit is one « chiffre ».
+        let e = Identifiant::parse("1").unwrap_err();
+        assert!(
+            e.message.ends_with("(reçu : 1, 1 chiffre)"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

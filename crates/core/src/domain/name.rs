@@ -75,7 +75,8 @@ impl Name {
         let count = collapsed.chars().count();
         if count > NAME_MAX_CHARS {
             return Err(err(format!(
-                "le nom est trop long ({count} caractères, {NAME_MAX_CHARS} au maximum)"
+                "le nom est trop long ({count} caractères, {NAME_MAX_CHARS} au maximum) : « {} »",
+                shown(&collapsed)
             )));
         }
         if let Some(first) = collapsed.chars().next().filter(|c| "=+-@".contains(*c)) {
@@ -145,6 +146,12 @@ mod tests {
         assert!(Name::parse(&"é".repeat(100)).is_ok());
         let e = Name::parse(&"é".repeat(101)).unwrap_err();
         assert!(e.message.contains("101 caractères"), "{}", e.message);
+        // The value is said too, cut to what a message can hold.
+        assert!(
+            e.message.ends_with(&format!(": « {}… »", "é".repeat(40))),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

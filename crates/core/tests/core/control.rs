@@ -895,6 +895,13 @@ fn calls_per_day_count_authorized_calls_since_local_midnight() {
     );
     assert_eq!(code(&mut svc, "q1", "2", evening).0, "ok");
     assert_eq!(code(&mut svc, "q2", "2", evening).0, "quota_journalier");
+    let said = svc.authorize(&ask("q2b", "8589669", "2"), evening).unwrap();
+    assert!(
+        said.message
+            .ends_with("a déjà passé 1 appel aujourd'hui (1 permis par jour)."),
+        "{}",
+        said.message
+    );
     let morning = local_ts(2026, 12, 8, 0, 0);
     assert_eq!(code(&mut svc, "q3", "2", morning).0, "ok", "a new day");
     // The account's own limit wins over the site's, both ways.
