@@ -70,9 +70,7 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<Strin
     let out = child.wait_with_output().map_err(failed)?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
-        // The queue said no (no such printer, not accepting): a refused value, like a bad
-        // matricule, not a failure of the machine.
-        return Err(Error::Rejected(refusal(&stderr, printer, scheduler_down())));
+        return Err(refusal(&stderr, printer, scheduler_down()));
     }
     if let Err(e) = fed {
         return Err(Error::file(format!("L'impression a été interrompue : {e}.")).because(e));
@@ -106,12 +104,17 @@ fn scheduler_down() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("not running"))
 }
 
-/// CUPS's refusal, said in French (its own words kept after it, for the administrator).
-fn refusal(stderr: &str, printer: Option<&str>, scheduler_down: bool) -> String {
+/// CUPS's refusal, said in French (its own words kept after it, for the administrator). The
+/// queue saying no (no such printer, not accepting) is a refused value, like a bad matricule;
+/// a service that does not answer is a failure of the machine (exit status 2).
+fn refusal(stderr: &str, printer: Option<&str>, scheduler_down: bool) -> Error {
     let low = stderr.to_ascii_lowercase();
-    let what = if scheduler_down {
-        "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd).".to_string()
-    } else if low.contains("no default destination") {
+    let down = scheduler_down || low.contains("connect") || low.contains("scheduler");
+    if down {
+        // lp's words about the printer are not the cause when the scheduler is down.
+        return Error::file("Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd).");
+    }
+    let what = if low.contains("no default destination") {
         "Aucune imprimante par défaut : précisez --printer NOM (lpstat -p liste les imprimantes)."
             .to_string()
     } else if low.contains("does not exist") || low.contains("not found") {
@@ -124,17 +127,14 @@ fn refusal(stderr: &str, printer: Option<&str>, scheduler_down: bool) -> String 
             "L'imprimante « {} » n'accepte pas de travaux (cupsaccept la réactive).",
             printer.unwrap_or("")
         )
-    } else if low.contains("connect") || low.contains("scheduler") {
-        "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd).".to_string()
     } else {
         "L'impression a été refusée par le service d'impression.".to_string()
     };
-    // lp's words about the printer are not the cause when the scheduler is down.
-    if stderr.is_empty() || scheduler_down {
+    Error::Rejected(if stderr.is_empty() {
         what
     } else {
         format!("{what} ({stderr})")
-    }
+    })
 }
 
 #[cfg(test)]
@@ -147,17 +147,30 @@ mod tests {
         assert!(valid_printer("HP_LaserJet-2"));
         assert!(!valid_printer("a b"));
         assert!(!valid_printer(""));
-        assert!(
-            refusal("lp: Error - no default destination available.", None, false)
-                .starts_with("Aucune imprimante par défaut")
-        );
+        let refused = |e: Error| {
+            assert!(e.is_rejection(), "{e}");
+            e.to_string()
+        };
+        assert!(refused(refusal(
+            "lp: Error - no default destination available.",
+            None,
+            false
+        ))
+        .starts_with("Aucune imprimante par défaut"));
         let missing = "lp: The printer or class does not exist.";
-        assert!(refusal(missing, Some("Bureau"), false)
+        assert!(refused(refusal(missing, Some("Bureau"), false))
             .starts_with("L'imprimante « Bureau » n'existe pas"));
-        // What `lp` says when cupsd is not running: the printer is not the cause.
-        assert_eq!(
+        // What `lp` says when cupsd is not running: the printer is not the cause, and the
+        // machine failed, not the value typed (exit status 2).
+        for e in [
             refusal(missing, Some("PDF"), true),
-            "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd)."
-        );
+            refusal("lp: Unable to connect to server", None, false),
+        ] {
+            assert!(!e.is_rejection(), "{e}");
+            assert_eq!(
+                e.to_string(),
+                "Le service d'impression (CUPS) ne répond pas : démarrez-le (cupsd)."
+            );
+        }
     }
 }
