@@ -1013,6 +1013,55 @@ fn a_limit_above_a_page_lists_every_account_asked_for() {
 }
 
 #[test]
+fn a_file_the_user_may_not_read_is_said_so_by_every_command_that_reads_one() {
+    use std::os::unix::fs::PermissionsExt;
+    // Root reads everything: the commands run as `nobody`, on a base it may write.
+    if !std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+    {
+        eprintln!("not root: no other user to run as");
+        return;
+    }
+    let (d, db) = sample_db();
+    let copy = d.path().join("sauvegarde.sqlite3");
+    succeeded(forfaits(&db, &["backup", copy.to_str().unwrap()]));
+    let mode = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    mode(d.path(), 0o777);
+    for entry in std::fs::read_dir(d.path()).unwrap() {
+        mode(&entry.unwrap().path(), 0o666);
+    }
+    mode(&copy, 0o000);
+    let before = db_snapshot(&db);
+    let file = copy.to_str().unwrap();
+    for args in [
+        &["restore", file][..],
+        &["import", file],
+        &["calls", "import", file],
+        &["tariffs", "import", file],
+    ] {
+        let o = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("FORFAITS_DB")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_stderr_has(
+            &o,
+            &format!("Accès refusé au fichier {file} : vérifiez les droits."),
+        );
+    }
+    assert_eq!(db_snapshot(&db), before);
+}
+
+#[test]
 fn restore_help_speaks_of_a_backup_to_read() {
     let o = std::process::Command::new(bin())
         .args(["restore", "--help"])

@@ -155,6 +155,9 @@ impl Store {
             .tempdir_in(self.backup_dir().parent().unwrap_or(Path::new(".")))
             .map_err(|e| Error::io(file, e))?;
         let copy = work.path().join("copie.sqlite3");
+        // A file that cannot be read is said as such (« Accès refusé »), not taken for one
+        // that is not a backup.
+        std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
         {
             let src = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(|_| not_a_backup(file))?;
