@@ -12,8 +12,8 @@ use crate::control::schedule::Schedule;
 use crate::domain::{Account, Field, FieldError};
 use crate::error::{Error, Result};
 use crate::store::audit::{self, JournalLine};
-use crate::store::settings::{write_settings, SettingWrites, MAX_CALL_MINUTES};
-use crate::store::shared::Lite;
+use crate::store::settings::{write_settings, SettingWrites, GET_SETTING, MAX_CALL_MINUTES};
+use crate::store::shared::{Lite, Queries};
 use crate::store::{Settings, Store};
 use chrono::NaiveDate;
 
@@ -300,7 +300,7 @@ fn per_day_text(n: Option<u32>) -> String {
 
 /// The settings a change of the site's rules writes (`None`: the key removed) and the Journal's
 /// words for each, once every rule is checked; both stores apply them alike.
-pub(crate) fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, Vec<String>)> {
+fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, Vec<String>)> {
     let (hours, max_call, per_day) = check_site_rules(c).map_err(Error::Fields)?;
     let mut writes = Vec::new();
     let mut changes = Vec::new();
@@ -322,16 +322,31 @@ pub(crate) fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, V
     Ok((writes, changes))
 }
 
+/// Writes the site's rules that change what is stored, in the caller's transaction (every rule
+/// checked first); the Journal's words of those. Empty: the rules were saved as they were, and
+/// there is nothing to journal.
+pub(crate) fn write_site_rules(q: &mut impl Queries, c: &SiteRulesChange) -> Result<Vec<String>> {
+    let (writes, words) = site_rules_writes(c)?;
+    let mut changed = Vec::new();
+    for (write, said) in writes.into_iter().zip(words) {
+        let stored: Option<(String,)> = q.first(&GET_SETTING, &[&write.0])?;
+        if stored.map(|(v,)| v) != write.1 {
+            write_settings(q, &[write])?;
+            changed.push(said);
+        }
+    }
+    Ok(changed)
+}
+
 /// The Journal's action of a change of the site's rules.
 pub(crate) const SITE_RULES_CHANGED: &str = "Règles d'appel modifiées";
 
 impl Store {
     /// Saves the site's rules after checking every one; nothing is saved if one is wrong.
     pub fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
-        let (writes, changes) = site_rules_writes(c)?;
         let operator = self.operator().to_string();
         let tx = self.write_tx()?;
-        write_settings(&mut Lite(&tx), &writes)?;
+        let changes = write_site_rules(&mut Lite(&tx), c)?;
         if !changes.is_empty() {
             audit::record(
                 &tx,

@@ -3,8 +3,7 @@
 
 use super::SiteStore;
 use crate::error::Result;
-use crate::rules::{site_rules_writes, SiteRulesChange, SITE_RULES_CHANGED};
-use crate::store::settings::write_settings;
+use crate::rules::{write_site_rules, SiteRulesChange, SITE_RULES_CHANGED};
 use crate::store::Settings;
 
 const ACTION: &str = "changer les règles d'appel";
@@ -12,12 +11,11 @@ const ACTION: &str = "changer les règles d'appel";
 impl SiteStore {
     /// Saves the site's rules after checking every one; nothing is saved if one is wrong.
     pub fn save_site_rules(&mut self, c: &SiteRulesChange) -> Result<Settings> {
-        let (writes, changes) = site_rules_writes(c)?;
         let refused = self.refusal(ACTION);
         {
             let mut client = self.client.borrow_mut();
             let mut tx = client.transaction().map_err(&refused)?;
-            write_settings(&mut tx, &writes).map_err(self.refused(ACTION))?;
+            let changes = write_site_rules(&mut tx, c).map_err(self.refused(ACTION))?;
             if !changes.is_empty() {
                 super::accounts::audit(&mut tx, SITE_RULES_CHANGED, None, &changes.join(" ; "))
                     .map_err(&refused)?;

@@ -5,7 +5,6 @@ use super::shared::{Lite, Queries};
 use super::{Sql, Store};
 use crate::domain::{CountryCode, Currency, Money};
 use crate::error::{Error, Result};
-use rusqlite::OptionalExtension;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -370,6 +369,7 @@ static SET_SETTING: Sql = Sql::new(
      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 );
 static UNSET_SETTING: Sql = Sql::new("DELETE FROM settings WHERE key = $1");
+pub(crate) static GET_SETTING: Sql = Sql::new("SELECT value FROM settings WHERE key = $1");
 
 /// Settings keys and their new values (`None`: the key removed).
 pub(crate) type SettingWrites = Vec<(&'static str, Option<String>)>;
@@ -391,12 +391,8 @@ pub(crate) fn write_settings(
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
         Settings::from_values(|k| {
-            Ok(self
-                .conn
-                .query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| {
-                    r.get(0)
-                })
-                .optional()?)
+            let stored: Option<(String,)> = Lite(&self.conn).first(&GET_SETTING, &[&k])?;
+            Ok(stored.map(|(v,)| v))
         })
     }
 

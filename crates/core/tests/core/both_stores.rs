@@ -104,6 +104,27 @@ fn sample(base: &mut Base) {
 }
 
 on_both_stores! {
+    site_rules_saved_as_they_are_write_and_journal_nothing => |mut base: Base| {
+        use forfaits_core::rules::SiteRulesChange;
+        let journal = |base: &Base| -> Vec<String> {
+            base.audit_entries(&Default::default()).unwrap().into_iter().map(|e| e.details).collect()
+        };
+        let rules = |per_day| SiteRulesChange {
+            hours: Some("lun-ven 08:00-18:00".into()),
+            max_call_minutes: Some(20),
+            calls_per_day: Some(per_day),
+        };
+        base.save_site_rules(&rules(Some(3))).unwrap();
+        let once = journal(&base);
+        assert_eq!(once.len(), 1, "{once:?}");
+        base.save_site_rules(&rules(Some(3))).unwrap();
+        assert_eq!(journal(&base), once, "saved again as it was");
+        // One rule changed: that one alone is journaled.
+        let st = base.save_site_rules(&rules(None)).unwrap();
+        assert_eq!(st.calls_per_day, None);
+        assert_eq!(journal(&base)[0], "sans limite par jour");
+    };
+
     import_of_the_sample_creates_25_accounts_that_export_back_as_imported => |mut base: Base| {
         sample(&mut base);
         assert_eq!(base.count_accounts().unwrap(), 25);
