@@ -1,5 +1,6 @@
 //! Reading a CSV file the way spreadsheets write them: UTF-8 with or without BOM (UTF-16 with
-//! BOM too), otherwise Windows-1252; `,` `;` or tab detected from the file; RFC 4180 quoting;
+//! BOM too), otherwise Windows-1252, or Windows-1256 when the file's words are Arabic; `,` `;`
+//! or tab detected from the file; RFC 4180 quoting;
 //! LF, CRLF or CR line ends; blank lines skipped. Memory is bounded: a record longer than
 //! `MAX_RECORD_BYTES` or with more than `MAX_FIELDS` fields is reported, never buffered whole.
 
@@ -21,6 +22,9 @@ pub enum Encoding {
     Utf16Le,
     Utf16Be,
     Windows1252,
+    /// Excel's « CSV » on an Arabic Windows: Arabic letters, and French ones (é, è, à, ç…) at
+    /// the same bytes as Windows-1252.
+    Windows1256,
 }
 
 impl Encoding {
@@ -29,13 +33,22 @@ impl Encoding {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf16Le | Encoding::Utf16Be => "UTF-16",
             Encoding::Windows1252 => "Windows-1252",
+            Encoding::Windows1256 => "Windows-1256 (arabe)",
         }
     }
 }
 
-/// Reads the whole file once, in constant memory, to tell UTF-8 from Windows-1252: a single
-/// invalid byte anywhere means the file did not come out as UTF-8.
+/// Reads the whole file once, in constant memory, to tell UTF-8 from the Windows encodings: a
+/// single invalid byte anywhere means the file did not come out as UTF-8 (then see
+/// [`legacy_encoding`]).
 pub fn detect_encoding(path: &Path) -> Result<Encoding> {
+    match utf8_or_not(path)? {
+        Encoding::Windows1252 => legacy_encoding(path),
+        enc => Ok(enc),
+    }
+}
+
+fn utf8_or_not(path: &Path) -> Result<Encoding> {
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut buf = vec![0u8; 256 * 1024];
     let mut carry = 0usize;
@@ -84,6 +97,117 @@ pub fn detect_encoding(path: &Path) -> Result<Encoding> {
             Err(_) => return Ok(Encoding::Windows1252),
         }
     }
+}
+
+/// What a file that is not UTF-8 holds, read byte by byte in constant memory.
+#[derive(Default)]
+struct LegacyScan {
+    line: u64,
+    /// Continuation bytes the current UTF-8 sequence still needs.
+    pending: u8,
+    line_multibyte: bool,
+    line_invalid: bool,
+    /// First line that is whole UTF-8 with a letter beyond ASCII, first one that is not UTF-8.
+    utf8_line: Option<u64>,
+    invalid_line: Option<u64>,
+    word_high: u32,
+    word_ascii: bool,
+    /// A byte of Windows-1252's capitals with accents (É, À…), Arabic letters in Windows-1256.
+    word_capital_accent: bool,
+    /// Words of two bytes beyond ASCII or more and no ASCII letter: Arabic in Windows-1256
+    /// (French never writes two accented letters with nothing else).
+    arabic_words: u64,
+    /// Latin words with a capital accent: Windows-1252 only.
+    latin_capital_words: u64,
+}
+
+impl LegacyScan {
+    fn byte(&mut self, b: u8) {
+        if self.pending > 0 {
+            if (0x80..=0xBF).contains(&b) {
+                self.pending -= 1;
+                self.line_multibyte |= self.pending == 0;
+            } else {
+                self.pending = 0;
+                self.line_invalid = true;
+            }
+        } else {
+            match b {
+                0x00..=0x7F => {}
+                0xC2..=0xDF => self.pending = 1,
+                0xE0..=0xEF => self.pending = 2,
+                0xF0..=0xF4 => self.pending = 3,
+                _ => self.line_invalid = true,
+            }
+        }
+        if b.is_ascii_alphabetic() {
+            self.word_ascii = true;
+        } else if b >= 0x80 {
+            self.word_high += 1;
+            self.word_capital_accent |= (0xC0..=0xDF).contains(&b) && b != 0xD7;
+        } else {
+            self.end_word();
+        }
+        if b == b'\n' {
+            self.end_line();
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.word_high >= 2 && !self.word_ascii {
+            self.arabic_words += 1;
+        }
+        if self.word_ascii && self.word_capital_accent {
+            self.latin_capital_words += 1;
+        }
+        (self.word_high, self.word_ascii, self.word_capital_accent) = (0, false, false);
+    }
+
+    fn end_line(&mut self) {
+        self.line += 1;
+        self.line_invalid |= self.pending > 0;
+        self.pending = 0;
+        if self.line_invalid {
+            self.invalid_line.get_or_insert(self.line);
+        } else if self.line_multibyte {
+            self.utf8_line.get_or_insert(self.line);
+        }
+        (self.line_multibyte, self.line_invalid) = (false, false);
+    }
+}
+
+/// The Windows encoding of a file that is not UTF-8: Windows-1256 when its words are Arabic,
+/// else Windows-1252 (SPEC §5). A file with lines of each (two files pasted together) is
+/// refused: read either way, half its names would be garbled without a word.
+fn legacy_encoding(path: &Path) -> Result<Encoding> {
+    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut scan = LegacyScan::default();
+    loop {
+        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        buf[..n].iter().for_each(|&b| scan.byte(b));
+    }
+    scan.byte(b'\n');
+    if let (Some(utf8), Some(other)) = (scan.utf8_line, scan.invalid_line) {
+        return Err(Error::Rejected(format!(
+            "{} mélange deux encodages : la ligne {utf8} est en UTF-8, la ligne {other} ne l'est \
+             pas (Windows). Enregistrez le fichier en « CSV UTF-8 » et importez-le de nouveau. \
+             Rien n'a été importé.",
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned()
+            )
+        )));
+    }
+    Ok(
+        match scan.arabic_words > 0 && scan.latin_capital_words == 0 {
+            true => Encoding::Windows1256,
+            false => Encoding::Windows1252,
+        },
+    )
 }
 
 /// Byte count shared with whoever reports progress (the reading may run on another thread).
@@ -161,7 +285,7 @@ pub fn open_text(path: &Path, enc: Encoding) -> Result<(TextStream, ByteCounter)
     };
     // A file saved as UTF-8 with a BOM, then edited by a Windows-1252 program, keeps the BOM:
     // it is no name's first three letters (« ï»¿ »).
-    if enc == Encoding::Windows1252 {
+    if matches!(enc, Encoding::Windows1252 | Encoding::Windows1256) {
         let head = counted.inner.fill_buf().map_err(|e| Error::io(path, e))?;
         if head.starts_with(b"\xEF\xBB\xBF") {
             counted.inner.consume(3);
@@ -176,9 +300,12 @@ pub fn open_text(path: &Path, enc: Encoding) -> Result<(TextStream, ByteCounter)
                 .strip_bom(true)
                 .build(counted),
         ),
-        Encoding::Windows1252 => Box::new(
+        Encoding::Windows1252 | Encoding::Windows1256 => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::WINDOWS_1252))
+                .encoding(Some(match enc {
+                    Encoding::Windows1256 => encoding_rs::WINDOWS_1256,
+                    _ => encoding_rs::WINDOWS_1252,
+                }))
                 .bom_sniffing(false)
                 .build(counted),
         ),
@@ -588,6 +715,49 @@ impl<R: Read> RecordReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encoding_of(bytes: &[u8]) -> Result<Encoding> {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), bytes).unwrap();
+        detect_encoding(f.path())
+    }
+
+    #[test]
+    fn windows_files_are_told_apart_by_their_words() {
+        let w1252 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
+        let w1256 = |s: &str| encoding_rs::WINDOWS_1256.encode(s).0.into_owned();
+        // French alone, capitals with accents too.
+        for s in ["Hélène Béchir;1\n", "ÉLODIE À;1\nçà où;2\n"] {
+            assert_eq!(
+                encoding_of(&w1252(s)).unwrap(),
+                Encoding::Windows1252,
+                "{s}"
+            );
+        }
+        // Arabic words, with or without French accents beside them.
+        for s in ["علي بن صالح;1\n", "Hédi;1\nعلي;2\n"] {
+            assert_eq!(
+                encoding_of(&w1256(s)).unwrap(),
+                Encoding::Windows1256,
+                "{s}"
+            );
+        }
+        // Arabic beside a Latin capital with an accent, a byte Windows-1256 gives to Arabic:
+        // no Arabic Windows file, so Windows-1252 as SPEC §5 says.
+        let mut both = w1252("ÉLODIE;1\n");
+        both.extend(w1256("علي;2\n"));
+        assert_eq!(encoding_of(&both).unwrap(), Encoding::Windows1252);
+        // UTF-8 stays UTF-8; a line of UTF-8 then one that is not: refused.
+        assert_eq!(encoding_of("علي;1\n".as_bytes()).unwrap(), Encoding::Utf8);
+        let mut mixed = b"a;1\n".to_vec();
+        mixed.extend("Zoé;2\n".as_bytes());
+        mixed.extend(w1252("Zoé;3"));
+        let e = encoding_of(&mixed).unwrap_err().to_string();
+        assert!(
+            e.contains("la ligne 2 est en UTF-8, la ligne 3 ne l'est pas"),
+            "{e}"
+        );
+    }
 
     fn records(text: &[u8], sep: u8) -> Vec<(u64, Vec<String>)> {
         let mut r = RecordReader::new(

@@ -142,6 +142,31 @@ fn phone_separators_are_removed_on_import() {
 }
 
 #[test]
+fn an_arabic_windows_file_is_read_as_windows_1256_with_its_french_accents() {
+    let (_db, s, r) = import("ok-windows-1256.csv");
+    let r = r.unwrap();
+    assert_eq!((r.crees, r.encodage), (3, "Windows-1256 (arabe)"));
+    let name = |m: &str| s.find_by_matricule(m).unwrap().unwrap().name;
+    assert_eq!(name("10000000023757"), "Hédi Ben Salah");
+    assert_eq!(name("10000000118785"), "مريم الغربي");
+    assert_eq!(name("10000000015838"), "أميرة الطرابلسي");
+}
+
+#[test]
+fn a_file_with_lines_in_two_encodings_is_refused_naming_one_of_each() {
+    let (_db, s, r) = import("bad-two-encodings.csv");
+    let e = r.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad-two-encodings.csv mélange deux encodages : la ligne 1 est en UTF-8, la ligne 2 ne \
+         l'est pas (Windows). Enregistrez le fichier en « CSV UTF-8 » et importez-le de nouveau. \
+         Rien n'a été importé."
+    );
+    assert!(e.is_rejection());
+    assert_eq!(s.count_accounts().unwrap(), 0);
+}
+
+#[test]
 fn a_file_without_any_line_is_refused() {
     for f in ["bad-empty.csv", "bad-blank-only.csv"] {
         let (_db, s, r) = import(f);
