@@ -4,7 +4,7 @@ use super::codes::{Identifiant, Matricule};
 use super::field::{shown, Field, FieldError};
 use super::money::{Currency, Money};
 use super::name::Name;
-use super::phone::{same_number, CountryCode, Phone};
+use super::phone::{lost_plus_error, same_number, CountryCode, Phone};
 
 pub const KEYS: usize = 10;
 
@@ -124,7 +124,10 @@ impl AccountForm {
         let mut phones: [Option<Phone>; KEYS] = Default::default();
         for (i, raw) in self.phones.iter().take(KEYS).enumerate() {
             match Phone::parse_optional(raw, i as u8 + 1) {
-                Ok(p) => phones[i] = p,
+                Ok(p) => match p.as_ref().and_then(|p| lost_plus_error(p, i as u8 + 1, cc)) {
+                    Some(e) => errors.push(e),
+                    None => phones[i] = p,
+                },
                 Err(e) => errors.push(e),
             }
         }

@@ -43,6 +43,12 @@ impl Phone {
     pub fn parse_from(raw: &str, key: u8, source: Source) -> Result<Phone, FieldError> {
         let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
         let v = raw.trim();
+        if v.starts_with("+0") {
+            return err(format!(
+                "après le « + » vient l'indicatif du pays, sans « 0 » ni « 00 » (reçu : {})",
+                shown(v)
+            ));
+        }
         let digits = v.strip_prefix('+').unwrap_or(v);
         if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Phone(v.to_string()));
@@ -51,6 +57,14 @@ impl Phone {
             return err(format!(
                 "le numéro a été transformé par le tableur en notation scientifique (reçu : {}) ; \
                  mettez la colonne au format Texte",
+                shown(v)
+            ));
+        }
+        // « +216 (0) 20 123 456 » as printed on letterheads: that 0 is not dialled after the
+        // country code, and the number would match no call.
+        if v.contains("(0)") {
+            return err(format!(
+                "le « (0) » ne se compose pas après l'indicatif du pays : retirez-le (reçu : {})",
                 shown(v)
             ));
         }
@@ -147,6 +161,31 @@ pub fn phone_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> PhoneDigits<'a
     }
 }
 
+/// Digits of a whole national number after the country code, at the least: a number written
+/// without `+` or `00` that starts with the country code and goes on that long is an
+/// international number whose `+` was lost (a spreadsheet reads `+21620123456` as a number).
+const NATIONAL_DIGITS_MIN: usize = 8;
+
+/// The error of a number written without `+` or `00` that starts with the country code `cc`
+/// and a whole national number after it: it would be dialled as `+216` `21620123456` and
+/// match no call.
+pub fn lost_plus_error(phone: &Phone, key: u8, cc: &CountryCode) -> Option<FieldError> {
+    let (country, national) = international_parts(&phone.0, cc);
+    let after = national
+        .strip_prefix(country)
+        .filter(|_| !country.is_empty())?;
+    (after.len() >= NATIONAL_DIGITS_MIN).then(|| {
+        FieldError::new(
+            Field::Phone(key),
+            format!(
+                "le numéro commence par l'indicatif {country} sans « + » (reçu : {}) : le \
+                 tableur a sans doute supprimé le « + » ; écrivez +{national}",
+                phone.0
+            ),
+        )
+    })
+}
+
 /// Removes the separators a number may be written with; `None` if what is left is not a number.
 pub fn compact_number(raw: &str) -> Option<String> {
     let compact: String = raw
@@ -209,6 +248,37 @@ impl Default for CountryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_that_lost_its_plus_or_kept_a_trunk_zero_is_refused() {
+        let cc = CountryCode::parse("216").unwrap();
+        let lost = |raw: &str| lost_plus_error(&Phone::parse(raw, 3).unwrap(), 3, &cc);
+        let e = lost("216-20-123-456").unwrap();
+        assert_eq!(e.field, Field::Phone(3));
+        assert_eq!(
+            e.message,
+            "le numéro commence par l'indicatif 216 sans « + » (reçu : 21620123456) : le tableur \
+             a sans doute supprimé le « + » ; écrivez +21620123456"
+        );
+        // A national number that happens to start with 216, and every written form with its
+        // country code, are numbers as typed.
+        for ok in [
+            "21620123",
+            "+21620123456",
+            "0021620123456",
+            "99383470",
+            "+33612345678",
+        ] {
+            assert!(lost(ok).is_none(), "{ok}");
+        }
+        for (raw, said) in [
+            ("+216 (0) 20 123 456", "le « (0) » ne se compose pas"),
+            ("+0021620123456", "après le « + » vient l'indicatif du pays"),
+        ] {
+            let e = Phone::parse(raw, 1).unwrap_err();
+            assert!(e.message.starts_with(said), "{raw}: {}", e.message);
+        }
+    }
 
     fn p(s: &str) -> Result<Phone, FieldError> {
         Phone::parse(s, 1)
