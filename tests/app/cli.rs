@@ -51,6 +51,27 @@ fn import_of_the_sample_ends_with_the_summary_line() {
     let (_d, db) = temp();
     let o = succeeded(forfaits(&db, &["import", &sample()]));
     assert_eq!(stdout(&o).lines().last(), Some("25 importés, 0 rejeté"));
+    // A file refused whole ends with it too; the reason is on stderr, nothing is written.
+    let d = tempfile::tempdir().unwrap();
+    let mut mixed = "Hédi Ben Salah;10000000099991;9990001\n"
+        .as_bytes()
+        .to_vec();
+    mixed.extend(b"M\xe9riem Gharbi;10000000099992;9990002\n");
+    std::fs::write(d.path().join("deux.csv"), mixed).unwrap();
+    std::fs::write(d.path().join("vide.csv"), "").unwrap();
+    for (file, said) in [
+        ("vide.csv", "Le fichier ne contient aucune ligne."),
+        ("deux.csv", "mélange deux encodages"),
+        ("absent.csv", "introuvable"),
+    ] {
+        let path = d.path().join(file);
+        let before = db_snapshot(&db);
+        let o = forfaits(&db, &["import", path.to_str().unwrap()]);
+        assert_ne!(o.status.code(), Some(0), "{file}");
+        assert_stderr_has(&o, said);
+        assert_eq!(stdout(&o), "0 importé, 0 rejeté\n", "{file}");
+        assert_eq!(db_snapshot(&db), before, "{file}");
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 use crate::args::ImportArgs;
 use crate::{Io, EXIT_OK, EXIT_REJECTED};
 use forfaits_core::fr;
-use forfaits_core::import::ImportOptions;
+use forfaits_core::import::{summary, ImportOptions};
 use forfaits_core::{Base, Result};
 
 pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
@@ -29,8 +29,13 @@ pub fn run(store: &mut Base, a: ImportArgs, io: &mut Io<'_>) -> Result<u8> {
         };
         let mut on_error =
             |e: &forfaits_core::import::line::LineError| lines.push((e.line, e.to_string()));
-        store.import_users(&a.file, opts, &mut progress, &mut on_error)?
+        store.import_users(&a.file, opts, &mut progress, &mut on_error)
     };
+    // A file refused whole (empty, not text, two encodings, unreadable) still ends with the
+    // summary line scripts read last (SPEC §9); the reason goes to stderr as for every error.
+    let report = report.inspect_err(|_| {
+        super::w(writeln!(io.out, "{}", summary(0, 0)));
+    })?;
     if drawn {
         super::w(writeln!(io.err));
     }

@@ -80,12 +80,17 @@ impl ImportReport {
         } else {
             0
         };
-        format!(
-            "{}, {}",
-            fr::nombre(n, "importé", "importés"),
-            fr::nombre(self.rejetees, "rejeté", "rejetés")
-        )
+        summary(n, self.rejetees)
     }
+}
+
+/// « 25 importés, 0 rejeté »: the last line `import` prints (SPEC §9), a file refused whole too.
+pub fn summary(imported: u64, rejected: u64) -> String {
+    format!(
+        "{}, {}",
+        fr::nombre(imported, "importé", "importés"),
+        fr::nombre(rejected, "rejeté", "rejetés")
+    )
 }
 
 /// Where the lines come from.
