@@ -23,6 +23,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:4573";
 /// Questions decided in one transaction at most.
 const MAX_BATCH: usize = 128;
 
+/// How long a connection may still take to finish its header once the service stops.
+const HEADER_GRACE: Duration = Duration::from_millis(500);
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub db: PathBuf,
@@ -203,10 +206,22 @@ async fn session(
         .unwrap_or_else(|_| "?".into());
     let _ = stream.set_nodelay(true);
     let mut s = BufReader::new(stream);
-    // A connection that has not sent its question when the service stops is simply closed.
-    let header = tokio::select! {
-        h = read_header(&mut s, cfg.idle) => h,
-        _ = stopping.wait_for(|v| *v) => return,
+    // When the service stops, a question under way is answered (SPEC §11); a connection that
+    // sends nothing within HEADER_GRACE is closed. Asterisk sends its header in one burst.
+    let header = {
+        let read = read_header(&mut s, cfg.idle);
+        tokio::pin!(read);
+        let before_stop = tokio::select! {
+            h = &mut read => Some(h),
+            _ = stopping.wait_for(|v| *v) => None,
+        };
+        match before_stop {
+            Some(h) => h,
+            None => match tokio::time::timeout(HEADER_GRACE, &mut read).await {
+                Ok(h) => h,
+                Err(_) => return,
+            },
+        }
     };
     let header = match header {
         Ok(h) => h,

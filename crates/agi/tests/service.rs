@@ -313,6 +313,46 @@ async fn bad_clients_close_only_their_own_connection_and_write_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_under_way_when_the_service_stops_is_answered_first() {
+    use forfaits_agi::asterisk::{connect_lines, read_command};
+    let mut site = site(2_000, |_| {}).await;
+    let call = Call::new("autoriser", &[LOTFI, "1"], "arret-1");
+    let lines = connect_lines(&site.addr, &call);
+    let (first, rest) = lines.split_at(lines.len() / 2);
+    let (read, mut write) = TcpStream::connect(&site.addr).await.unwrap().into_split();
+    for l in first {
+        write.write_all(l.as_bytes()).await.unwrap();
+    }
+    // Silent, this one is closed when the service stops.
+    let addr = site.addr.clone();
+    let silent = tokio::spawn(async move { raw_client(&addr, b"", true).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = site.stop.take().unwrap().send(());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for l in rest {
+        write.write_all(l.as_bytes()).await.unwrap();
+    }
+    // Asterisk's side: each command answered until the service closes.
+    let mut read = tokio::io::BufReader::new(read);
+    let (mut raw, mut commands) = (Vec::new(), Vec::new());
+    let session = async {
+        while read_command(&mut read, &mut raw).await.unwrap() > 0 {
+            commands.push(String::from_utf8_lossy(&raw).trim_end().to_string());
+            write.write_all(b"200 result=1\n").await.unwrap();
+        }
+    };
+    tokio::time::timeout(GUARD, session).await.unwrap();
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.starts_with("SET VARIABLE FORFAITS_STATUT")),
+        "{commands:?}"
+    );
+    assert!(silent.await.unwrap(), "the silent connection was closed");
+    site.server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_who_hangs_up_while_the_server_answers_holds_nothing() {
     let site = site(2_000, |_| {}).await;
     let mut call = Call::new("autoriser", &["8589669", "2"], "h.1");
