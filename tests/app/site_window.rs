@@ -359,6 +359,45 @@ async fn a_window_and_the_command_line_on_one_site() {
     })
     .await;
     w.shot("site-04-fiche").await;
+    w.click_text("#modale button", "Fermer").await;
+    w.wait_gone("#modale").await;
+
+    // The administrator moves the clerk to Lecture meanwhile: the next Recharge is refused by
+    // the server, and the window reads its rights again and offers what Lecture may.
+    {
+        let _g = roles_lock();
+        succeeded(desk(
+            &admin,
+            &["site", "user", "add", user, "--role", "lecture"],
+        ));
+    }
+    click_first_row_action(&w, "Gestion de solde").await;
+    w.wait_text("#panneau h2", "Gestion de solde").await;
+    w.fill(&champ("montant"), "1").await;
+    w.keys(&champ("montant"), "\u{E007}").await;
+    w.wait_text(
+        "#toasts",
+        "Votre rôle sur le site est maintenant « lecture » : la fenêtre n'offre plus que ce qu'il permet.",
+    )
+    .await;
+    w.wait_text("#statut-base", "· lecture ·").await;
+    let labels = w.js(labels, vec![]).await;
+    assert_eq!(labels, serde_json::json!(["Gestion de solde", "Imprimer"]));
+    w.wait_text("#panneau", "ne permet pas de recharger un compte")
+        .await;
+    w.shot("site-05-lecture").await;
+    w.keys(&champ("montant"), "\u{E00C}").await;
+    w.click_text("#confirmation button", "Fermer sans enregistrer")
+        .await;
+    w.wait_gone("#panneau").await;
+    click_first_row_action(&w, "Gestion de solde").await;
+    w.wait_text("#panneau h2", "Gestion de solde").await;
+    assert!(
+        !visible(&w, &champ("montant")).await,
+        "no movement for Lecture"
+    );
+    let e = refusal(&w, "saisir_mouvement", serde_json::json!({ "id": id, "type": "recharge", "montant": "1", "motif": "", "confirme": false })).await;
+    assert!(e.starts_with("Votre rôle (lecture) ne permet pas"), "{e}");
 
     let o = desk(&admin, &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

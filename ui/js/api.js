@@ -9,9 +9,18 @@ const tauri = () => window.__TAURI__;
 /** Code of a failure that did not come from a command (Tauri itself refused the call). */
 const INATTENDU = "inattendu";
 
+/** Told of every refusal (`refuse`): on a site the role may have changed since sign-in. */
+let onRefused = () => {};
+export function whenRefused(f) {
+  onRefused = f;
+}
+
 function send(command, args) {
   return tauri().core.invoke(command, args).catch((err) => {
-    if (err && typeof err === "object" && "code" in err) throw err;
+    if (err && typeof err === "object" && "code" in err) {
+      if (err.code === "refuse") onRefused(command);
+      throw err;
+    }
     // Tauri refused the call before the command ran, in English words naming Rust types: the
     // clerk reads what happened, the console keeps Tauri's words.
     console.error(command, err);

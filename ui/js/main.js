@@ -1,7 +1,7 @@
 // Start-up and wiring: settings, the table and its row actions, the search bar, the views, the
 // keyboard, progress and dropped files.
 
-import { api } from "./api.js";
+import { api, whenRefused } from "./api.js";
 import { $, el, nom } from "./dom.js";
 import { setCurrency, money, count } from "./format.js";
 import { nombre, nombreOuAucun, de } from "./fr.js";
@@ -125,6 +125,23 @@ const ROW_ACTIONS = [
 const openRow = (a) => (can("modifier") ? openAccountForm(a, (s) => table.replace(s)) : openBalance(a, (s) => table.replace(s)));
 
 /** Hides what the signed-in role may not do, or what a site does not do yet. */
+/**
+ * After a refusal on a site: the rights read again, and if the administrator moved this user to
+ * another role meanwhile, the page offers what the new role may do and says so.
+ */
+async function rightsAgain(command) {
+  if (!site() || command === "infos_application") return;
+  const fresh = await api.infos().catch(() => null);
+  if (!fresh || JSON.stringify(fresh.droits) === JSON.stringify(infos.droits)) return;
+  infos = fresh;
+  setSession(fresh);
+  $("#statut-base").textContent = fresh.base_nom;
+  offerOnlyWhatIsAllowed();
+  table.setActions(ROW_ACTIONS.filter((act) => !act.right || can(act.right)), can("etat") ? toggleState : null);
+  if (document.querySelector(".tab[aria-current=page]")?.hidden) showView("comptes");
+  toast(`Votre rôle sur le site est maintenant « ${fresh.site.role} » : la fenêtre n'offre plus que ce qu'il permet.`, "warn", { ms: 15000 });
+}
+
 function offerOnlyWhatIsAllowed() {
   $("#btn-ajouter").hidden = !can("creer");
   $("#btn-importer").hidden = !can("importer");
@@ -241,6 +258,7 @@ async function start() {
     onToggleState: can("etat") ? toggleState : null,
     onOpen: openRow,
   });
+  whenRefused((command) => rightsAgain(command));
   setFocusFallback((lost) => table.refocus(lost));
   table.reload();
 

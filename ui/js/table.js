@@ -300,6 +300,14 @@ export class AccountTable {
     return tr;
   }
 
+  /** New row buttons and switch handler (the role changed on a site): rows drawn anew. */
+  setActions(actions, onToggleState) {
+    this.actions = actions;
+    this.onToggleState = onToggleState;
+    this.rowTemplate = this.template(false);
+    this.render();
+  }
+
   /** An empty row with every cell, button and badge in place; rows are clones of it. */
   template(loading) {
     const tr = el("tr", loading ? { class: "loading" } : {});

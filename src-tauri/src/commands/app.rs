@@ -55,6 +55,10 @@ pub async fn infos_application(state: Call<'_>) -> Result<Infos, Error> {
     });
     state
         .with_base(move |b| {
+            // The page asks again after a refusal: the role may have changed since sign-in.
+            if let Base::Site(s) = b {
+                s.refresh_role()?;
+            }
             let st = b.settings()?;
             let (base, base_nom, schema, site, droits) = match b {
                 Base::Local(s) => {

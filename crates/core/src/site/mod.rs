@@ -111,7 +111,9 @@ pub struct SiteStore {
     /// `user@host:port/base`, for messages (never the password).
     label: String,
     user: String,
-    role: Role,
+    /// Read at sign-in, and again by [`SiteStore::refresh_role`]: an administrator may move the
+    /// user to another role while a desk is open.
+    role: std::cell::Cell<Role>,
 }
 
 impl SiteStore {
@@ -124,7 +126,7 @@ impl SiteStore {
             prepared: RefCell::default(),
             label,
             user: String::new(),
-            role: Role::Lecture,
+            role: std::cell::Cell::new(Role::Lecture),
         };
         let checked = init::check_version(s.client.get_mut(), &s.label);
         checked.map_err(|e| match is_role_refusal(&e) {
@@ -133,7 +135,7 @@ impl SiteStore {
         })?;
         let (user, role) = s.whoami()?;
         s.user = user;
-        s.role = role;
+        s.role.set(role);
         // A desk waits for a row another desk holds as long as SQLite waits for its lock, then
         // says « base occupée » rather than hang (the service sets its own, shorter wait).
         s.set_lock_timeout(crate::store::BUSY_TIMEOUT)?;
@@ -202,7 +204,14 @@ impl SiteStore {
     }
 
     pub fn role(&self) -> Role {
-        self.role
+        self.role.get()
+    }
+
+    /// The role the server gives the user now (the window asks after a refusal).
+    pub fn refresh_role(&self) -> Result<Role> {
+        let (_, role) = self.whoami()?;
+        self.role.set(role);
+        Ok(role)
     }
 
     /// Whether this connection is encrypted (the server offered TLS).
@@ -250,7 +259,7 @@ impl SiteStore {
     pub fn denied(&self, action: &str) -> Error {
         Error::Rejected(format!(
             "Votre rôle ({}) ne permet pas {}. Aucune modification n'a été faite.",
-            self.role.word(),
+            self.role().word(),
             crate::fr::de(action)
         ))
     }

@@ -55,7 +55,7 @@ impl SiteStore {
 
 impl NumberStore for SiteStore {
     fn may_change_rules(&self) -> Result<()> {
-        match self.role {
+        match self.role() {
             super::Role::Admin => Ok(()),
             _ => Err(self.denied(ACTION)),
         }
