@@ -9,7 +9,9 @@ use crate::store::audit::JournalLine;
 use postgres::fallible_iterator::FallibleIterator;
 
 impl SiteStore {
-    /// The Journal's line of an export written to a file (any role may export what it reads).
+    /// The Journal's line of an export written to a file: the cash desk and the administrator
+    /// may write one (roles.sql), so Lecture's export to a file is refused before the file is
+    /// kept, and its export to standard output leaves no trace (it writes no table).
     pub(crate) fn journal_export(&self, a: Option<&Account>, j: JournalLine) -> Result<()> {
         self.client
             .borrow_mut()
