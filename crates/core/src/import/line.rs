@@ -122,7 +122,7 @@ pub fn parse_line(
     }
     let fields = &rec.fields;
     let mut errors = missing_fields(line, fields, separator);
-    let name = required(line, fields, 0, Name::parse, &mut errors);
+    let name = required(line, fields, 0, name_of_file, &mut errors);
     let matricule = required(
         line,
         fields,
@@ -227,6 +227,23 @@ fn missing_fields(line: u64, fields: &[&str], separator: u8) -> Vec<LineError> {
         .collect()
 }
 
+/// A name read from a file. A quote left alone in it (`Trabelsi"`) is the end of a quoted name
+/// that began lines before and was refused there (`"Amira` … `Trabelsi"`): imported, it would
+/// give that person's matricule a piece of their name.
+fn name_of_file(v: &str) -> Result<Name, FieldError> {
+    if v.matches('"').count() % 2 == 1 {
+        return Err(FieldError::new(
+            Field::Name,
+            format!(
+                "le nom contient un guillemet « \" » seul : la ligne est sans doute la fin d'un \
+                 nom entre guillemets commencé plus haut (reçu : « {} »)",
+                shown(v)
+            ),
+        ));
+    }
+    Name::parse(v)
+}
+
 /// Required field `i` parsed, or `None` with its error kept. A field the line stops before has
 /// its error from [`missing_fields`].
 fn required<T>(
@@ -289,6 +306,20 @@ mod tests {
 
     fn parse(fields: &[&str]) -> Result<AccountDraft, Vec<LineError>> {
         parse_line(&rec(fields), false, b';', &CountryCode::default())
+    }
+
+    #[test]
+    fn a_lone_quote_in_a_name_is_the_end_of_a_broken_quoted_name() {
+        let e = parse(&["Trabelsi\"", "12345678901234", "1234567"]).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].message
+                .starts_with("le nom contient un guillemet « \" » seul"),
+            "{}",
+            e[0].message
+        );
+        // Quotes in pairs are a name's own (« Ali "Lotfi" Gharbi »).
+        assert!(parse(&["Ali \"Lotfi\" Gharbi", "12345678901234", "1234567"]).is_ok());
     }
 
     #[test]
