@@ -1312,7 +1312,7 @@ fn account_options_change_billing_and_allowance_and_bad_ones_change_nothing() {
             (
                 &["account", "10000000007919", "--allowance", "1000001"],
                 1,
-                "entre 0 et 1000000",
+                "entre 0 et 1 000 000",
             ),
             (&["account", "1000000000791", "--disable"], 1, "14 chiffres"),
             (

@@ -98,8 +98,13 @@ export function openBalance(account, onChanged) {
     }
     warning.textContent = eatsReserve(p) ? reserveWarning(p) : "";
   };
-  kind.addEventListener("change", label);
-  fAmount.input.addEventListener("input", label);
+  // A refusal said under the form was about the movement typed before: a new one clears it.
+  const changed = () => {
+    message.textContent = "";
+    label();
+  };
+  kind.addEventListener("change", changed);
+  fAmount.input.addEventListener("input", changed);
   submit.textContent = verb();
 
   const rows = el("tbody");
@@ -117,7 +122,7 @@ export function openBalance(account, onChanged) {
       el("td", { class: "num" }, dateTime(m.date)),
       el("td", {}, m.libelle),
       el("td", { class: `num ${m.montant < 0 ? "negative" : "positive"}` }, `${m.montant > 0 ? "+" : ""}${amount(m.montant)}`),
-      el("td", { class: "num" }, amount(m.solde_apres)),
+      el("td", { class: `num ${m.solde_apres <= 0 ? "negative" : ""}` }, amount(m.solde_apres)),
       el("td", { class: "ellipsis", title: m.motif, dir: "auto" }, m.motif),
       el("td", { class: "muted" }, m.operateur)),
     foot: (r, loaded) => {
@@ -184,7 +189,7 @@ export function openBalance(account, onChanged) {
     form,
     el("h3", {}, "Mouvements"),
     el("table", { class: "mini-grid" },
-      el("thead", {}, el("tr", {}, ["Date", "Type", "Montant", "Solde après", "Motif", "Opérateur"].map((h, i) => el("th", { class: i === 2 || i === 3 || i === 0 ? "num" : "" }, h)))),
+      el("thead", {}, el("tr", {}, ["Date", "Type", `Montant (${currencyInfo().code})`, `Solde après (${currencyInfo().code})`, "Motif", "Opérateur"].map((h, i) => el("th", { class: i === 2 || i === 3 || i === 0 ? "num" : "" }, h)))),
       rows),
     el("div", { class: "list-foot" }, count, more));
   // The table's switch changes the state shown here; its Supprimer closes the panel.

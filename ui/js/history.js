@@ -8,7 +8,7 @@
 
 import { api } from "./api.js";
 import { el, nom } from "./dom.js";
-import { amount, dateTime, duration, count as grouped } from "./format.js";
+import { amount, currencyInfo, dateTime, duration, count as grouped } from "./format.js";
 import { button, field, panel, toast, working, showFieldErrors, isFieldsError, oneAtATime } from "./ui.js";
 import { nombre, accord } from "./fr.js";
 import { pager } from "./paging.js";
@@ -53,7 +53,7 @@ function callRow(c) {
     el("td", { class: "num" }, c.touche ?? ""),
     el("td", { class: "num" }, duration(c.duree_s)),
     el("td", { class: "num" }, amount(c.cout)),
-    el("td", { class: "num" }, c.solde_apres === null ? "" : amount(c.solde_apres)),
+    el("td", { class: `num ${c.solde_apres !== null && c.solde_apres <= 0 ? "negative" : ""}` }, c.solde_apres === null ? "" : amount(c.solde_apres)),
     el("td", {}, c.statut),
     el("td", {}, c.hors_touches ? el("span", { class: "badge badge-forfait", title: "Numéro hors des touches du compte" }, "Hors touches") : ""));
 }
@@ -101,7 +101,7 @@ export function openHistory(account) {
 
   const calls = pagedList({
     id: "table-historique",
-    headers: ["Date", "Numéro", "Touche", "Durée", "Coût", "Solde après", "Statut", ""],
+    headers: ["Date", "Numéro", "Touche", "Durée", `Coût (${currencyInfo().code})`, `Solde après (${currencyInfo().code})`, "Statut", ""],
     numeric: [0, 2, 3, 4, 5],
     fetch: async (p, n, after) => {
       const r = await api.historique(a.id, p, n, after);
@@ -113,7 +113,7 @@ export function openHistory(account) {
   });
   const attempts = pagedList({
     id: "table-demandes",
-    headers: ["Date", "Demande", "Numéro", "Décision", "Réservé", "Suivi"],
+    headers: ["Date", "Demande", "Numéro", "Décision", `Réservé (${currencyInfo().code})`, "Suivi"],
     numeric: [0, 4],
     fetch: async (p, n, after) => {
       const r = await api.demandesAppel(a.id, p, n, after);

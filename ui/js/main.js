@@ -269,7 +269,8 @@ async function start() {
   });
   // From the search field or the table: arrows and page keys choose a row, Enter opens it.
   const tableKeys = (e) => {
-    if (isOpen() || e.altKey || e.ctrlKey || e.metaKey) return;
+    // On another tab the search box waits for a word (typing brings the accounts back).
+    if (isOpen() || e.altKey || e.ctrlKey || e.metaKey || $("#vue-comptes").hidden) return;
     const step = { ArrowDown: 1, ArrowUp: -1, PageDown: "page", PageUp: "-page" }[e.key];
     if (step !== undefined) {
       e.preventDefault();
@@ -307,10 +308,11 @@ async function start() {
       });
     } else if (e.key === "/" && !typing && !isOpen()) {
       e.preventDefault();
-      // From another tab too (the search field is hidden there): the accounts come back.
+      // From another tab too: the accounts come back.
       if ($("#vue-comptes").hidden) showView("comptes");
       search.focus();
-    } else if (e.key === "Escape" && e.target === search && search.value && !isOpen()) {
+    } else if (e.key === "Escape" && e.target === search && search.value && !isOpen() && !e.defaultPrevented) {
+      // Not when that Esc just closed a panel (ui.js): one key, one thing.
       search.value = "";
       table.setQuery("");
     }

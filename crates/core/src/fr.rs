@@ -64,6 +64,19 @@ pub fn elide_devant(mot: &str) -> bool {
     )
 }
 
+/// « 1 000 000 »: a count grouped by thousands, as the messages write it.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "de Sami Mansouri", "d'Hélène Gharbi": for a name or a word without article.
 pub fn de(mot: &str) -> String {
     let mot = mot.trim_start();

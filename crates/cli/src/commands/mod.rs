@@ -73,17 +73,7 @@ pub fn account_json(
 }
 
 /// `1 234 567` with plain spaces: readable in any terminal.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use forfaits_core::fr::thousands;
 
 /// Write errors on stdout/stderr (a closed pipe) are not worth a second error.
 pub fn w(r: std::io::Result<()>) {

@@ -59,7 +59,8 @@ pub fn parse_allowance(raw: &str) -> Result<Option<u32>, FieldError> {
         _ => Err(FieldError::new(
             Field::Allowance,
             format!(
-                "la durée d'appel est un nombre entier de minutes entre 0 et {MAX_ALLOWANCE}, ou vide pour illimité (reçu : {})",
+                "la durée d'appel est un nombre entier de minutes entre 0 et {}, ou vide pour illimité (reçu : {})",
+                crate::fr::thousands(MAX_ALLOWANCE.into()),
                 shown(v)
             ),
         )),

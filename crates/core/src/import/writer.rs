@@ -47,8 +47,9 @@ pub struct Writer<'c> {
 pub(crate) fn in_base_error(line: u64, field: Field, value: &str, name: &str) -> LineError {
     let text = match field {
         Field::Matricule => format!(
-            "le matricule {value} existe déjà dans la base (compte de {name}) ; \
-             choisissez « mettre à jour les comptes existants » pour le modifier"
+            "le matricule {value} existe déjà dans la base (compte {}) ; \
+             choisissez « mettre à jour les comptes existants » pour le modifier",
+            crate::fr::de(name)
         ),
         _ => format!("l'identifiant {value} est déjà attribué à {name} dans la base"),
     };

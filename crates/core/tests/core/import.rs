@@ -309,7 +309,7 @@ fn an_account_already_in_the_database_is_refused_unless_updating() {
     let before = fingerprint(&s);
     let r = run(&mut s, &fixture("ok-utf8.csv"), ImportOptions::default()).unwrap();
     assert_eq!(texts(&r.erreurs), [
-        "ligne 1, champ 2 (Matricule) : le matricule 10000000023757 existe déjà dans la base (compte de Ancien Nom) ; choisissez « mettre à jour les comptes existants » pour le modifier",
+        "ligne 1, champ 2 (Matricule) : le matricule 10000000023757 existe déjà dans la base (compte d'Ancien Nom) ; choisissez « mettre à jour les comptes existants » pour le modifier",
         "ligne 1, champ 3 (Identifiant) : l'identifiant 9520162 est déjà attribué à Ancien Nom dans la base",
     ]);
     assert_eq!(fingerprint(&s), before);
