@@ -7,7 +7,7 @@ use crate::domain::Field;
 use crate::error::{Error, Result};
 use crate::import::line::LineError;
 use crate::import::reader::{
-    detect_encoding, open_text, sample, sniff_separator, Record, RecordReader,
+    detect_encoding, open_text, sample, sniff_separator, Mixed, Record, RecordReader,
 };
 use crate::rating::{normalize_prefix, Tariff};
 use crate::store::shared::{Get, Lite, Queries};
@@ -228,7 +228,7 @@ pub(crate) fn read_tariffs(
             kind.label()
         )));
     }
-    let enc = detect_encoding(path)?;
+    let enc = detect_encoding(path, Mixed::Refused)?;
     let sep = sniff_separator(&sample(path, enc)?, 6..=6);
     let (text, _) = open_text(path, enc)?;
     let mut records = RecordReader::new(text, sep).resync_quotes();

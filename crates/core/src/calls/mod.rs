@@ -15,7 +15,7 @@ use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
 use crate::fr;
 use crate::import::line::LineError;
-use crate::import::reader::{detect_encoding, open_text, RecordReader};
+use crate::import::reader::{detect_encoding, open_text, Mixed, RecordReader};
 use crate::rating::TariffTable;
 use crate::rules::numbers::NumberRules;
 use crate::store::{audit, now, Store};
@@ -265,9 +265,9 @@ pub(crate) fn load_into<D: CallsDb>(
     let total = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
-    let enc = detect_encoding(path)?;
+    let enc = detect_encoding(path, Mixed::ReadAsWindows)?;
     let (text, bytes) = open_text(path, enc)?;
-    let records = RecordReader::new(text, b',').one_record_a_line();
+    let records = RecordReader::new(text, b',').resync_quotes();
     let mut report = CallsReport::default();
     let loaded_at = now();
     std::thread::scope(|scope| -> Result<()> {

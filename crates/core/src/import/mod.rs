@@ -17,7 +17,7 @@ use crate::search::index::AheadIndex;
 use crate::store::{audit, Store};
 use line::LineError;
 use parse::{parse_file, Msg};
-use reader::{detect_encoding, open_text, sample, sniff_separator, RecordReader};
+use reader::{detect_encoding, open_text, sample, sniff_separator, Mixed, RecordReader};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::mpsc::SyncSender;
@@ -111,7 +111,7 @@ impl Source {
         Ok(match sheet::kind(path)? {
             Some(kind) => Source::Sheet(kind, sheet::open(path, kind)?),
             None => {
-                let enc = detect_encoding(path)?;
+                let enc = detect_encoding(path, Mixed::Refused)?;
                 let sep = sniff_separator(&sample(path, enc)?, line::MIN_FIELDS..=line::MAX_FIELDS);
                 let (text, bytes) = open_text(path, enc)?;
                 Source::Csv(

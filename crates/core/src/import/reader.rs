@@ -41,9 +41,9 @@ impl Encoding {
 /// Reads the whole file once, in constant memory, to tell UTF-8 from the Windows encodings: a
 /// single invalid byte anywhere means the file did not come out as UTF-8 (then see
 /// [`legacy_encoding`]).
-pub fn detect_encoding(path: &Path) -> Result<Encoding> {
+pub fn detect_encoding(path: &Path, mixed: Mixed) -> Result<Encoding> {
     match utf8_or_not(path)? {
-        Encoding::Windows1252 => legacy_encoding(path),
+        Encoding::Windows1252 => legacy_encoding(path, mixed),
         enc => Ok(enc),
     }
 }
@@ -103,22 +103,32 @@ fn utf8_or_not(path: &Path) -> Result<Encoding> {
 #[derive(Default)]
 struct LegacyScan {
     line: u64,
-    /// Continuation bytes the current UTF-8 sequence still needs.
+    /// Continuation bytes the current UTF-8 sequence still needs, and its first byte.
     pending: u8,
-    line_multibyte: bool,
+    lead: u8,
+    /// The line holds a UTF-8 sequence no Windows text writes: an accented Latin letter
+    /// (`Ã©` read in Windows-1252), an Arabic letter, any 3-byte sequence (a NBSP or a dash
+    /// after a capital, `É\xa0`, is both valid UTF-8 and plain Windows-1252: not a sign).
+    line_utf8_sign: bool,
     line_invalid: bool,
-    /// First line that is whole UTF-8 with a letter beyond ASCII, first one that is not UTF-8.
+    /// First line that is UTF-8 by such a sign, first one that is not UTF-8.
     utf8_line: Option<u64>,
     invalid_line: Option<u64>,
-    word_high: u32,
-    word_ascii: bool,
+    word_arabic: u32,
+    word_latin: bool,
     /// A byte of Windows-1252's capitals with accents (É, À…), Arabic letters in Windows-1256.
     word_capital_accent: bool,
-    /// Words of two bytes beyond ASCII or more and no ASCII letter: Arabic in Windows-1256
-    /// (French never writes two accented letters with nothing else).
+    /// Words of two Arabic letters (as Windows-1256 writes them) or more and no Latin letter:
+    /// French never writes two accented letters with nothing else.
     arabic_words: u64,
     /// Latin words with a capital accent: Windows-1252 only.
     latin_capital_words: u64,
+}
+
+/// The bytes of Windows-1256's Arabic letters (the rest of its upper half are punctuation,
+/// signs and the French letters it shares with Windows-1252).
+fn arabic_letter_1256(b: u8) -> bool {
+    matches!(b, 0xC1..=0xD6 | 0xD8..=0xDF | 0xE1 | 0xE3..=0xE6 | 0xEC | 0xED)
 }
 
 impl LegacyScan {
@@ -126,7 +136,9 @@ impl LegacyScan {
         if self.pending > 0 {
             if (0x80..=0xBF).contains(&b) {
                 self.pending -= 1;
-                self.line_multibyte |= self.pending == 0;
+                if self.pending == 0 {
+                    self.line_utf8_sign |= matches!(self.lead, 0xC3 | 0xD8..=0xDB | 0xE0..=0xF4);
+                }
             } else {
                 self.pending = 0;
                 self.line_invalid = true;
@@ -139,12 +151,17 @@ impl LegacyScan {
                 0xF0..=0xF4 => self.pending = 3,
                 _ => self.line_invalid = true,
             }
+            self.lead = b;
         }
         if b.is_ascii_alphabetic() {
-            self.word_ascii = true;
-        } else if b >= 0x80 {
-            self.word_high += 1;
-            self.word_capital_accent |= (0xC0..=0xDF).contains(&b) && b != 0xD7;
+            self.word_latin = true;
+        } else if arabic_letter_1256(b) {
+            self.word_arabic += 1;
+            self.word_capital_accent |= b <= 0xDF;
+        } else if b >= 0xC0 && b != 0xD7 && b != 0xF7 {
+            // à, â, ç, è… (the same byte in both encodings), and the capitals C0, D7-less.
+            self.word_latin = true;
+            self.word_capital_accent |= b <= 0xDF;
         } else {
             self.end_word();
         }
@@ -154,13 +171,13 @@ impl LegacyScan {
     }
 
     fn end_word(&mut self) {
-        if self.word_high >= 2 && !self.word_ascii {
+        if self.word_arabic >= 2 && !self.word_latin {
             self.arabic_words += 1;
         }
-        if self.word_ascii && self.word_capital_accent {
+        if self.word_latin && self.word_capital_accent {
             self.latin_capital_words += 1;
         }
-        (self.word_high, self.word_ascii, self.word_capital_accent) = (0, false, false);
+        (self.word_arabic, self.word_latin, self.word_capital_accent) = (0, false, false);
     }
 
     fn end_line(&mut self) {
@@ -169,29 +186,44 @@ impl LegacyScan {
         self.pending = 0;
         if self.line_invalid {
             self.invalid_line.get_or_insert(self.line);
-        } else if self.line_multibyte {
+        } else if self.line_utf8_sign {
             self.utf8_line.get_or_insert(self.line);
         }
-        (self.line_multibyte, self.line_invalid) = (false, false);
+        (self.line_utf8_sign, self.line_invalid) = (false, false);
     }
 }
 
+/// Whether a file that mixes UTF-8 and Windows lines is refused: the users' and tariffs'
+/// files are (read either way, half their names would be garbled without a word); Asterisk's
+/// Master.csv is not (caller names from various phones; billing never reads them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mixed {
+    Refused,
+    ReadAsWindows,
+}
+
 /// The Windows encoding of a file that is not UTF-8: Windows-1256 when its words are Arabic,
-/// else Windows-1252 (SPEC §5). A file with lines of each (two files pasted together) is
-/// refused: read either way, half its names would be garbled without a word.
-fn legacy_encoding(path: &Path) -> Result<Encoding> {
+/// else Windows-1252 (SPEC §5).
+fn legacy_encoding(path: &Path, mixed: Mixed) -> Result<Encoding> {
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut buf = vec![0u8; 256 * 1024];
     let mut scan = LegacyScan::default();
+    let mut first = true;
     loop {
         let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
         if n == 0 {
             break;
         }
-        buf[..n].iter().for_each(|&b| scan.byte(b));
+        // A BOM left by a UTF-8 editor before Windows text is no UTF-8 line of its own.
+        let skip = match first && buf[..n].starts_with(b"\xEF\xBB\xBF") {
+            true => 3,
+            false => 0,
+        };
+        first = false;
+        buf[skip..n].iter().for_each(|&b| scan.byte(b));
     }
     scan.byte(b'\n');
-    if let (Some(utf8), Some(other)) = (scan.utf8_line, scan.invalid_line) {
+    if let (Mixed::Refused, Some(utf8), Some(other)) = (mixed, scan.utf8_line, scan.invalid_line) {
         return Err(Error::Rejected(format!(
             "{} mélange deux encodages : la ligne {utf8} est en UTF-8, la ligne {other} ne l'est \
              pas (Windows). Enregistrez le fichier en « CSV UTF-8 » et importez-le de nouveau. \
@@ -410,21 +442,21 @@ impl Span {
     /// A line's break read inside quotes (`field` is the one open): whether the quote is past
     /// saving. A break is written out (a blank line is skipped, not written); past the bound
     /// of breaks the quote was never closed.
-    fn line_break(slot: &mut Option<Span>, field: usize, separator: u8, max: u32) -> bool {
+    fn line_break(slot: &mut Option<Span>, field: usize, separator: u8) -> bool {
         let Some(span) = slot else {
             *slot = Some(Span::new(field));
-            return max == 0;
+            return false;
         };
         match span.closed(separator) {
             // Still the same field.
             None => {
                 span.breaks += 1;
-                span.breaks > max
+                span.breaks > MAX_BREAKS_IN_QUOTES
             }
             // That one closed; this line opened another.
             Some(true) => {
                 *span = Span::new(field);
-                max == 0
+                false
             }
             Some(false) => true,
         }
@@ -493,8 +525,6 @@ pub struct RecordReader<R> {
     separator: u8,
     /// A quote left open is the error of its line, not the rest of the file (`resync_quotes`).
     resync: bool,
-    /// Line breaks a quoted field may hold when `resync`.
-    max_breaks: u32,
     /// The quoted field that went over a line break, while it may still close.
     span: Option<Span>,
     /// The last byte read from the source, to end a last line that has no line break.
@@ -518,28 +548,19 @@ impl<R: Read> RecordReader<R> {
             record_line: 1,
             at_file_start: true,
             resync: false,
-            max_breaks: MAX_BREAKS_IN_QUOTES,
             span: None,
             last_byte: None,
         }
     }
 
-    /// For files whose quoted fields are short (accounts, tariffs): a quoted field may hold
+    /// For files whose quoted fields are short (accounts, tariffs, call records): a quoted
+    /// field may hold
     /// [`MAX_BREAKS_IN_QUOTES`] line breaks (a name typed with Alt+Entrée in a spreadsheet);
     /// a quote still open after that, or at the end of the file, was never closed. Its line
     /// is then a record of its own, flagged `open_quote`, and reading goes on at the next
     /// line, instead of the rest of the file becoming one field up to the next quote.
     pub fn resync_quotes(mut self) -> Self {
         self.resync = true;
-        self
-    }
-
-    /// [`Self::resync_quotes`] for files that never break a line inside quotes (Asterisk's
-    /// Master.csv, one call a line): a record cut short in a quote is the error of its line
-    /// alone, and the next call is read.
-    pub fn one_record_a_line(mut self) -> Self {
-        self.resync = true;
-        self.max_breaks = 0;
         self
     }
 
@@ -653,7 +674,7 @@ impl<R: Read> RecordReader<R> {
             let open = match res {
                 R::InputEmpty if whole_line && o > 0 => {
                     let field = nends + extra_fields + 1;
-                    Span::line_break(&mut self.span, field, self.separator, self.max_breaks)
+                    Span::line_break(&mut self.span, field, self.separator)
                 }
                 R::Record => Span::record_end(&self.span, at_end, self.separator),
                 // The record's bound reached inside quotes spanning lines.
@@ -719,28 +740,44 @@ mod tests {
     fn encoding_of(bytes: &[u8]) -> Result<Encoding> {
         let f = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(f.path(), bytes).unwrap();
-        detect_encoding(f.path())
+        detect_encoding(f.path(), Mixed::Refused)
     }
 
     #[test]
     fn windows_files_are_told_apart_by_their_words() {
         let w1252 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
         let w1256 = |s: &str| encoding_rs::WINDOWS_1256.encode(s).0.into_owned();
-        // French alone, capitals with accents too.
-        for s in ["Hélène Béchir;1\n", "ÉLODIE À;1\nçà où;2\n"] {
+        // French alone, capitals with accents too, a NBSP or a dash after one (valid UTF-8
+        // by chance), guillemets and signs between words, a BOM left before it all.
+        for s in [
+            "Hélène Béchir;1\n",
+            "ÉLODIE À;1\nçà où;2\n",
+            "Hédi;1\nJOSÉ\u{a0}MARTIN;2\nANDRÉ–PIERRE;3\n",
+            "+2162;Mobile «\u{a0}zone 2\u{a0}»;0,180\n+239;São Tomé-et-Príncipe;1,200\n",
+        ] {
             assert_eq!(
                 encoding_of(&w1252(s)).unwrap(),
                 Encoding::Windows1252,
                 "{s}"
             );
+            let mut bom = b"\xEF\xBB\xBFLotfi;0\n".to_vec();
+            bom.extend(w1252(s));
+            assert_eq!(encoding_of(&bom).unwrap(), Encoding::Windows1252, "BOM {s}");
         }
-        // Arabic words, with or without French accents beside them.
-        for s in ["علي بن صالح;1\n", "Hédi;1\nعلي;2\n"] {
+        // Arabic words, with or without French accents beside them, after a BOM too.
+        for s in [
+            "علي بن صالح;1\n",
+            "Hédi;1\nعلي;2\n",
+            "مريم الغربي - Meriem;3\n",
+        ] {
             assert_eq!(
                 encoding_of(&w1256(s)).unwrap(),
                 Encoding::Windows1256,
                 "{s}"
             );
+            let mut bom = b"\xEF\xBB\xBFLotfi;0\n".to_vec();
+            bom.extend(w1256(s));
+            assert_eq!(encoding_of(&bom).unwrap(), Encoding::Windows1256, "BOM {s}");
         }
         // Arabic beside a Latin capital with an accent, a byte Windows-1256 gives to Arabic:
         // no Arabic Windows file, so Windows-1252 as SPEC §5 says.
@@ -756,6 +793,13 @@ mod tests {
         assert!(
             e.contains("la ligne 2 est en UTF-8, la ligne 3 ne l'est pas"),
             "{e}"
+        );
+        // Asterisk's records are read all the same: the caller names are not billed.
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), &mixed).unwrap();
+        assert_eq!(
+            detect_encoding(f.path(), Mixed::ReadAsWindows).unwrap(),
+            Encoding::Windows1252
         );
     }
 

@@ -239,6 +239,10 @@ fn a_record_cut_inside_quotes_is_refused_alone_and_the_next_call_is_billed() {
             vec![format!("ligne {} : {why}", lines.len())]
         )
     );
+    // A line break a dialplan put inside a quoted field is the field's: the call is billed.
+    let broken = rest.replacen(",\"BILLING\",", ",\"BILL\nING\",", 1);
+    assert_ne!(broken, rest);
+    assert_eq!(outcome(&format!("{broken}\n")), (loaded, amount, vec![]));
 }
 
 #[test]
