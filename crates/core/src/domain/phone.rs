@@ -43,7 +43,9 @@ impl Phone {
     pub fn parse_from(raw: &str, key: u8, source: Source) -> Result<Phone, FieldError> {
         let err = |m: String| Err(FieldError::new(Field::Phone(key), m));
         let v = raw.trim();
-        if v.starts_with("+0") {
+        // Checked on the number as dialled (« + 00216… » too).
+        let dialled: String = v.chars().filter(|c| !SEPARATORS.contains(c)).collect();
+        if dialled.starts_with("+0") {
             return err(format!(
                 "après le « + » vient l'indicatif du pays, sans « 0 » ni « 00 » (reçu : {})",
                 shown(v)
@@ -62,7 +64,7 @@ impl Phone {
         }
         // « +216 (0) 20 123 456 » as printed on letterheads: that 0 is not dialled after the
         // country code, and the number would match no call.
-        if v.contains("(0)") {
+        if v.replace(' ', "").contains("(0)") {
             return err(format!(
                 "le « (0) » ne se compose pas après l'indicatif du pays : retirez-le (reçu : {})",
                 shown(v)
@@ -79,9 +81,9 @@ impl Phone {
         }
         if !(3..=15).contains(&digits.len()) {
             return err(format!(
-                "un numéro de téléphone compte de 3 à 15 chiffres (reçu : {}, {} chiffres)",
+                "un numéro de téléphone compte de 3 à 15 chiffres (reçu : {}, {})",
                 shown(v),
-                digits.len()
+                crate::fr::nombre(digits.len() as u64, "chiffre", "chiffres")
             ));
         }
         Ok(Phone(compact))
@@ -161,10 +163,13 @@ pub fn phone_digits<'a>(compact: &'a str, cc: &'a CountryCode) -> PhoneDigits<'a
     }
 }
 
-/// Digits of a whole national number after the country code, at the least: a number written
-/// without `+` or `00` that starts with the country code and goes on that long is an
-/// international number whose `+` was lost (a spreadsheet reads `+21620123456` as a number).
+/// Digits of a whole national number after the country code, at the least, and of the whole
+/// number: a number written without `+` or `00` that starts with the country code and goes on
+/// that long is an international number whose `+` was lost (a spreadsheet reads
+/// `+21620123456` as a number). Shorter, it may be a national number that starts with the
+/// code's digits (`21620123` in Tunisia, `9123456789` in India).
 const NATIONAL_DIGITS_MIN: usize = 8;
+const LOST_PLUS_DIGITS_MIN: usize = 11;
 
 /// The error of a number written without `+` or `00` that starts with the country code `cc`
 /// and a whole national number after it: it would be dialled as `+216` `21620123456` and
@@ -174,16 +179,21 @@ pub fn lost_plus_error(phone: &Phone, key: u8, cc: &CountryCode) -> Option<Field
     let after = national
         .strip_prefix(country)
         .filter(|_| !country.is_empty())?;
-    (after.len() >= NATIONAL_DIGITS_MIN).then(|| {
-        FieldError::new(
-            Field::Phone(key),
-            format!(
-                "le numéro commence par l'indicatif {country} sans « + » (reçu : {}) : le \
+    // North America dials its national numbers with a leading 1, its own country code.
+    let dials_code_nationally = country == "1";
+    (after.len() >= NATIONAL_DIGITS_MIN
+        && national.len() >= LOST_PLUS_DIGITS_MIN
+        && !dials_code_nationally)
+        .then(|| {
+            FieldError::new(
+                Field::Phone(key),
+                format!(
+                    "le numéro commence par l'indicatif {country} sans « + » (reçu : {}) : le \
                  tableur a sans doute supprimé le « + » ; écrivez +{national}",
-                phone.0
-            ),
-        )
-    })
+                    phone.0
+                ),
+            )
+        })
 }
 
 /// Removes the separators a number may be written with; `None` if what is left is not a number.
@@ -273,10 +283,30 @@ mod tests {
         }
         for (raw, said) in [
             ("+216 (0) 20 123 456", "le « (0) » ne se compose pas"),
+            ("+216 ( 0 ) 20 123 456", "le « (0) » ne se compose pas"),
             ("+0021620123456", "après le « + » vient l'indicatif du pays"),
+            (
+                "+ 0021620123456",
+                "après le « + » vient l'indicatif du pays",
+            ),
+            (
+                "5",
+                "un numéro de téléphone compte de 3 à 15 chiffres (reçu : 5, 1 chiffre)",
+            ),
         ] {
             let e = Phone::parse(raw, 1).unwrap_err();
             assert!(e.message.starts_with(said), "{raw}: {}", e.message);
+        }
+        // Elsewhere, national numbers that start with the code's digits are numbers: India's
+        // 10 digits, Italy's mobiles, North America's 1 before the area code.
+        for (code, national) in [
+            ("91", "9123456789"),
+            ("39", "3931234567"),
+            ("1", "12025550123"),
+        ] {
+            let cc = CountryCode::parse(code).unwrap();
+            let p = Phone::parse(national, 1).unwrap();
+            assert!(lost_plus_error(&p, 1, &cc).is_none(), "+{code} {national}");
         }
     }
 
