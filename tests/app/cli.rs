@@ -299,7 +299,8 @@ fn an_export_sheet_or_history_saved_over_a_database_is_refused_and_keeps_it() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_stderr_has(
         &o,
-        "est une base de données en service, pas une sauvegarde : elle n'est pas remplacée",
+        "est une base de données qui a servi de base à Forfaits (mode WAL), pas une simple \
+         sauvegarde : elle n'est pas remplacée",
     );
     assert_eq!(db_snapshot(&db), before);
     let o = forfaits(&other, &["backup", export.to_str().unwrap()]);

@@ -27,15 +27,21 @@ impl WholeFile {
     }
 
     /// [`WholeFile::new`] for a backup, which may replace an earlier backup, and nothing else:
-    /// not a base in service (backups are written in rollback mode, a base is opened in WAL
-    /// mode), not the journal of one, not another kind of file (an export under a mistaken
-    /// name).
+    /// not a base that has served (backups are written in rollback mode, Forfaits opens a base
+    /// in WAL mode), not the journal of one, not another program's database, not another kind
+    /// of file (an export under a mistaken name).
     pub(crate) fn replacing_databases(path: &Path, prefix: &str) -> Result<WholeFile> {
         let dest = destination(path)?;
+        // A journal holding changes is said first, by `over`: the file is not read meanwhile.
         let why = match a_database(&dest) {
+            Some(Kept::Database) if live_journal(&dest).is_some() => None,
             Some(Kept::Database) if in_wal_mode(&dest) => Some(
-                "est une base de données en service, pas une sauvegarde : elle n'est pas remplacée",
+                "est une base de données qui a servi de base à Forfaits (mode WAL), pas une \
+                 simple sauvegarde : elle n'est pas remplacée",
             ),
+            Some(Kept::Database) if !forfaits_tables(&dest) => {
+                Some("est une base de données d'un autre programme : elle n'est pas remplacée")
+            }
             None if std::fs::metadata(&dest).is_ok_and(|m| m.len() > 0) => {
                 Some("existe et n'est pas une sauvegarde Forfaits : il n'est pas remplacé")
             }
@@ -161,6 +167,21 @@ fn a_database(dest: &Path) -> Option<Kept> {
     })
 }
 
+/// Whether the SQLite file at `db` has the tables of a Forfaits base (read only).
+fn forfaits_tables(db: &Path) -> bool {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let Ok(c) = rusqlite::Connection::open_with_flags(db, flags) else {
+        return false;
+    };
+    c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+         AND name IN ('accounts', 'movements', 'audit', 'settings')",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .is_ok_and(|n| n == 4)
+}
+
 /// Whether the SQLite file at `db` is in WAL mode (its header's read and write versions are 2).
 fn in_wal_mode(db: &Path) -> bool {
     let mut head = [0u8; 20];
@@ -264,14 +285,22 @@ mod tests {
                 .to_string();
             assert!(err.contains(said), "{err}");
         };
-        let in_service = "est une base de données en service, pas une sauvegarde";
-        refused(&db, in_service);
+        let in_service = "qui a servi de base à Forfaits (mode WAL), pas une simple sauvegarde";
+        // Open, its journal holds changes: that is said first.
+        refused(&db, "contient encore des modifications");
         drop(conn);
         assert!(!wal.exists(), "closed cleanly, its journal is gone");
         refused(&db, in_service);
-        // Not a backup whose journal holds changes (it would be applied to the new file).
+        // Nor another program's database in rollback mode.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        refused(&db, "est une base de données d'un autre programme");
+        // Not a backup whose journal holds changes (it would be applied to the new file).
+        conn.execute_batch(
+            "CREATE TABLE accounts (x); CREATE TABLE movements (x);
+             CREATE TABLE audit (x); CREATE TABLE settings (x);",
+        )
+        .unwrap();
         drop(conn);
         let journal = dir.path().join("nom quelconque.txt-journal");
         std::fs::write(&journal, b"changes").unwrap();

@@ -17,7 +17,6 @@ impl Store {
 
 /// A consistent copy of what `src` (the database at `db`) sees, written whole to `dest`.
 fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
-    let tmp = WholeFile::replacing_databases(dest, ".forfaits-sauvegarde-")?;
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
@@ -28,6 +27,7 @@ fn backup_connection(src: &Connection, db: &Path, dest: &Path) -> Result<u64> {
                 .into(),
         ));
     }
+    let tmp = WholeFile::replacing_databases(dest, ".forfaits-sauvegarde-")?;
     {
         let mut dst = Connection::open(tmp.path())?;
         let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
