@@ -219,7 +219,13 @@ async fn session(
             Some(h) => h,
             None => match tokio::time::timeout(HEADER_GRACE, &mut read).await {
                 Ok(h) => h,
-                Err(_) => return,
+                Err(_) => {
+                    tracing::warn!(
+                        "{peer} : en-tête AGI incomplet à l'arrêt du service ; connexion fermée, \
+                         rien n'est enregistré"
+                    );
+                    return;
+                }
             },
         }
     };

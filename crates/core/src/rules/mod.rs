@@ -327,10 +327,17 @@ fn site_rules_writes(c: &SiteRulesChange) -> Result<(SettingWrites, Vec<String>)
 /// there is nothing to journal.
 pub(crate) fn write_site_rules(q: &mut impl Queries, c: &SiteRulesChange) -> Result<Vec<String>> {
     let (writes, words) = site_rules_writes(c)?;
+    // A rule never saved is its default: saving the default changes nothing either.
+    let d = Settings::default();
+    let default = |key: &str| match key {
+        "call_hours" => Some(d.call_hours.to_string()),
+        "max_call_minutes" => Some(d.max_call_minutes.to_string()),
+        _ => d.calls_per_day.map(|n| n.to_string()),
+    };
     let mut changed = Vec::new();
     for (write, said) in writes.into_iter().zip(words) {
         let stored: Option<(String,)> = q.first(&GET_SETTING, &[&write.0])?;
-        if stored.map(|(v,)| v) != write.1 {
+        if stored.map_or_else(|| default(write.0), |(v,)| Some(v)) != write.1 {
             write_settings(q, &[write])?;
             changed.push(said);
         }

@@ -114,6 +114,14 @@ on_both_stores! {
             max_call_minutes: Some(20),
             calls_per_day: Some(per_day),
         };
+        // The defaults saved as they are on a new base: nothing to say.
+        let defaults = SiteRulesChange {
+            hours: Some("toujours".into()),
+            max_call_minutes: Some(60),
+            calls_per_day: Some(None),
+        };
+        base.save_site_rules(&defaults).unwrap();
+        assert_eq!(journal(&base), Vec::<String>::new());
         base.save_site_rules(&rules(Some(3))).unwrap();
         let once = journal(&base);
         assert_eq!(once.len(), 1, "{once:?}");
