@@ -1053,6 +1053,8 @@ async fn taxation_screens_load_calls_show_history_and_print() {
     s.w.wait_text("#appels-nouveaux", "4").await;
     assert_eq!(s.w.text("#appels-factures").await, "3");
     s.w.wait_text("#vue-appels .notices", "9999999").await;
+    // The report replaced what had the keyboard: it is on the next step.
+    assert_eq!(focused(&s.w).await, "btn-charger-appels");
     s.w.shot("11-appels-et-tarifs").await;
     s.w.click("#btn-charger-appels").await;
     s.w.wait_text("#toasts", "4 appels chargés").await;
@@ -1624,6 +1626,11 @@ async fn a_tariffs_file_shows_what_disappears_and_replaces_only_once_confirmed()
     s.w.click("#btn-confirmation-ok").await;
     s.w.wait_text("#toasts", "1 tarif importé").await;
     assert_eq!(tariff_count(&s.db), 1);
+    // The table drawn anew, the keyboard is back on the button that imported.
+    wait_for(10, "le clavier sur Importer des tarifs", || async {
+        (focused(&s.w).await == "btn-importer-tarifs").then_some(())
+    })
+    .await;
     s.close().await;
 }
 

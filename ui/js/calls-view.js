@@ -93,6 +93,8 @@ export function renderCallsView(host, onChanged) {
           onclick: () => load(r.jeton),
         })),
     );
+    // The keyboard was on what the report replaced: it goes to the next step (or Annuler).
+    (callsBox.querySelector(".form-actions .primary:not(:disabled)") || callsBox.querySelector(".form-actions button"))?.focus({ preventScroll: true });
   }
 
   async function load(jeton) {
@@ -151,10 +153,13 @@ export function renderCallsView(host, onChanged) {
         toast(err.message, "error");
       }
     });
+    // Drawn anew after an import: the button that had the keyboard is this one again.
+    const lost = !document.activeElement || document.activeElement === document.body;
     tariffsBox.append(
       el("div", { class: "section-head" }, el("h2", {}, "Tarifs"), importBtn),
       el("p", { class: "muted small" }, "Fichier avec une ligne d'en-tête puis prefixe;libelle;prix_minute;bloc_initial_s;bloc_s;frais_connexion. L'import remplace tous les tarifs : le changement est montré avant, à confirmer ; rien ne change si le fichier a une erreur."),
     );
+    if (lost) importBtn.focus({ preventScroll: true });
     if (errors && errors.length) {
       tariffsBox.append(el("div", { class: "form-error", role: "alert" }, "Import refusé, les tarifs en place n'ont pas changé :"),
         el("ul", { class: "notices-list" }, errors.map((e) => el("li", {}, e.texte))));

@@ -70,6 +70,8 @@ export function openImport(onImported, firstFile) {
     body.prepend(err.code === CANCELLED
       ? el("p", { class: "notice-line", role: "status", id: "import-annule" }, stopped)
       : el("div", { class: "form-error", role: "alert" }, err.message));
+    // The keyboard stays in the dialog, on what comes next: choosing another file.
+    body.querySelector(".dropzone")?.focus();
   };
 
   async function analyse(file) {
@@ -121,7 +123,8 @@ export function openImport(onImported, firstFile) {
       button("Annuler", { onclick: () => close() }),
       button(r.valides === 0 ? "Aucune ligne valide à importer" : r.valides === 1 ? "Importer la ligne valide" : `Importer les ${count(r.valides)} lignes valides`, { primary: true, id: "btn-importer-valides", disabled: r.valides === 0, onclick: () => run() }),
     );
-    foot.querySelector(".primary").focus();
+    // A disabled button takes no focus: with nothing to import, Annuler has it.
+    (foot.querySelector(".primary:not(:disabled)") || foot.querySelector("button:not(.primary)")).focus();
   }
 
   // The dialog stays open until the import ends (its Annuler stops it), so that its outcome is

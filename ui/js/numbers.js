@@ -195,7 +195,9 @@ export function renderNumbers(host) {
     try {
       await api.retirerInterdiction(b.motif);
       toast(`Numéro ${b.motif} de nouveau autorisé`);
-      load();
+      // Its row (and the × that had the keyboard) is gone: the keyboard goes to the filter.
+      await load();
+      filter.focus({ preventScroll: true });
     } catch (err) {
       toast(err.message, "error");
     }
@@ -212,7 +214,8 @@ export function renderNumbers(host) {
     try {
       await api.retirerPrivilege(p.numero);
       toast(`Numéro ${p.numero} retiré des numéros privilégiés`);
-      load();
+      await load();
+      filter.focus({ preventScroll: true });
     } catch (err) {
       toast(err.message, "error");
     }
