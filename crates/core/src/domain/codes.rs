@@ -170,11 +170,10 @@ mod tests {
         assert!(e.message.contains("zéro initial"), "{}", e.message);
         assert!(e.message.contains("1234567890123"));
         // One digit is one « chiffre ».
-        let e = Identifiant::parse("1").unwrap_err();
-        assert!(
-            e.message.ends_with("(reçu : 1, 1 chiffre)"),
-            "{}",
-            e.message
+        let said = Identifiant::parse("1").unwrap_err().message;
+        assert_eq!(
+            said,
+            "l'identifiant doit comporter 7 chiffres (reçu : 1, 1 chiffre)"
         );
     }
 
