@@ -3142,3 +3142,47 @@ async fn a_double_click_on_supprimer_leaves_its_question_open() {
     assert_eq!(focused(&s.w).await, "btn-confirmation-annuler");
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn esc_in_the_search_closes_the_panel_only_and_a_new_amount_clears_a_refusal() {
+    let s = session().await;
+    // Esc from the search box with a panel open: the panel closes, the search stays.
+    s.search_and_act("Sami Mansouri", "Gestion de solde").await;
+    s.w.wait_text("#panneau h2", "Gestion de solde").await;
+    s.w.keys("#recherche", "\u{E00C}").await;
+    s.w.wait_gone("#panneau").await;
+    let kept =
+        s.w.js("return document.querySelector('#recherche').value", vec![])
+            .await;
+    assert_eq!(kept, "Sami Mansouri");
+    // The movements name their currency; a refused debit is cleared by the next amount.
+    s.row_action("Sami Mansouri", "Gestion de solde").await;
+    s.w.wait_text("#panneau thead", "Solde après (TND)").await;
+    s.w.js(
+        "const k = document.querySelector(\"[data-champ='type'] select, select[data-champ='type']\"); k.value = 'debit'; k.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    s.w.fill(&champ("motif"), "Frais").await;
+    s.w.fill(&champ("montant"), "5").await;
+    s.w.keys(&champ("montant"), "\u{E007}").await;
+    s.w.wait_text("#panneau .form-error", "le rendrait négatif")
+        .await;
+    s.w.fill(&champ("montant"), "6").await;
+    wait_for(10, "le refus effacé", || async {
+        s.w.text("#panneau .form-error")
+            .await
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    // The status bar is as tall at rest as with a job's Annuler in it.
+    let height =
+        s.w.js(
+            "return document.querySelector('.statusbar').offsetHeight",
+            vec![],
+        )
+        .await;
+    assert_eq!(height, 29);
+    s.close().await;
+}
