@@ -156,10 +156,7 @@ pub struct SettingsFormView {
     /// Days as typed; absent where backups are not offered (a site): unchanged.
     #[serde(default)]
     pub retention_sauvegardes: Option<String>,
-    #[serde(default)]
-    pub duree_max_appel: Option<u32>,
-    #[serde(default)]
-    pub adresse_service: Option<String>,
+    pub adresse_service: String,
     #[serde(default)]
     pub seuil_confirmation: String,
 }
@@ -175,7 +172,6 @@ impl From<SettingsFormView> for SettingsForm {
             default_allowance: f.duree_defaut,
             default_opening_balance: f.solde_defaut,
             backup_retention_days: f.retention_sauvegardes,
-            max_call_minutes: f.duree_max_appel,
             agi_address: f.adresse_service,
             confirmation_threshold: f.seuil_confirmation,
         }

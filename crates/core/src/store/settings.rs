@@ -73,17 +73,16 @@ pub struct SettingsForm {
     pub default_opening_balance: String,
     /// Days, as typed; absent: unchanged.
     pub backup_retention_days: Option<String>,
-    /// Per-call maximum in minutes; absent: unchanged.
-    pub max_call_minutes: Option<u32>,
-    /// Address of the call-control service; absent: unchanged.
-    pub agi_address: Option<String>,
+    /// Address of the call-control service.
+    pub agi_address: String,
     /// Amount above which a movement is confirmed (`1 000`, `250,5`).
     pub confirmation_threshold: String,
 }
 
 impl SettingsForm {
-    /// The settings as typed over `current` (the call rules kept, an absent field unchanged):
-    /// every error at once, under its field.
+    /// The settings as typed over `current`: every error at once, under its field. The call
+    /// rules (hours, calls a day, the per-call maximum) are kept: `save_site_rules` alone
+    /// changes them, and journals each change as a rule.
     pub fn settings(&self, current: &Settings) -> Result<Settings> {
         let f = self;
         use crate::domain::Field;
@@ -160,21 +159,13 @@ impl SettingsForm {
             default_allowance_min: allowance,
             default_opening_balance: opening,
             backup_retention_days: retention,
-            max_call_minutes: match f.max_call_minutes {
-                None => current.max_call_minutes,
-                Some(m) => crate::rules::check_max_call(m)
-                    .map_err(|e| errors.push(e))
-                    .unwrap_or(current.max_call_minutes),
-            },
-            agi_address: match f.agi_address.as_deref() {
-                None => current.agi_address.clone(),
-                Some(a) => match parse_agi_address(a) {
-                    Ok(addr) => addr.to_string(),
-                    Err(e) => {
-                        errors.push(e);
-                        String::new()
-                    }
-                },
+            max_call_minutes: current.max_call_minutes,
+            agi_address: match parse_agi_address(&f.agi_address) {
+                Ok(addr) => addr.to_string(),
+                Err(e) => {
+                    errors.push(e);
+                    String::new()
+                }
             },
             confirmation_threshold: threshold,
         };

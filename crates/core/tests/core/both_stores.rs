@@ -362,8 +362,7 @@ on_both_stores! {
             default_opening_balance: String::new(),
             backup_retention_days: None,
             confirmation_threshold: "1 000".into(),
-            max_call_minutes: None,
-            agi_address: None,
+            agi_address: "127.0.0.1:4573".into(),
         };
         base.save_settings_form(&form).unwrap();
         let tenth: Vec<_> = sample.iter().map(|(p, f)| (p / 10, f / 10)).collect();

@@ -17,8 +17,7 @@ fn form() -> SettingsForm {
         default_opening_balance: String::new(),
         backup_retention_days: Some("14".into()),
         confirmation_threshold: "1 000".into(),
-        max_call_minutes: None,
-        agi_address: None,
+        agi_address: "127.0.0.1:4573".into(),
     }
 }
 
@@ -142,30 +141,29 @@ fn the_confirmation_threshold_defaults_to_1000_units_and_is_validated() {
 }
 
 #[test]
-fn the_per_call_maximum_and_the_service_address_are_checked_and_kept() {
+fn the_service_address_is_checked_and_the_call_rules_are_left_to_their_own_form() {
     let (_db, mut s) = temp_store();
+    s.save_site_rules(&forfaits_core::rules::SiteRulesChange {
+        max_call_minutes: Some(20),
+        ..Default::default()
+    })
+    .unwrap();
     let mut f = form();
-    f.max_call_minutes = Some(0);
-    f.agi_address = Some("asterisk:4573".into());
+    f.agi_address = "asterisk:4573".into();
     let refused = refused_fields(s.save_settings_form(&f));
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    assert_eq!(refused[0].0, Field::MaxCall);
-    assert!(
-        refused[0].1.contains("de 1 à 1440 minutes"),
-        "{}",
-        refused[0].1
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].0, Field::AgiAddress);
+    assert_eq!(
+        s.settings().unwrap().agi_address,
+        "127.0.0.1:4573",
+        "unchanged"
     );
-    assert_eq!(refused[1].0, Field::AgiAddress);
-    assert_eq!(s.settings().unwrap().max_call_minutes, 60, "unchanged");
-    f.max_call_minutes = Some(20);
-    f.agi_address = Some(" 0.0.0.0:4600 ".into());
+    f.agi_address = " 0.0.0.0:4600 ".into();
     s.save_settings_form(&f).unwrap();
     let saved = s.settings().unwrap();
     assert_eq!(
         (saved.max_call_minutes, saved.agi_address.as_str()),
-        (20, "0.0.0.0:4600")
+        (20, "0.0.0.0:4600"),
+        "the per-call maximum is a rule: the settings form keeps it"
     );
-    // A form that does not send them leaves them as they are.
-    s.save_settings_form(&form()).unwrap();
-    assert_eq!(s.settings().unwrap().max_call_minutes, 20);
 }
