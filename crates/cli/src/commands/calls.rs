@@ -24,9 +24,10 @@ fn import(store: &mut Base, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
         dry_run: false,
     };
     let r = store.load_calls(&a.file, opts, &mut |_| Ok(()))?;
+    let (l, t) = (&r.listes, &r.totaux);
     // Every problem and notice in the order of the file's lines.
-    let mut said: Vec<(u64, String)> = r.erreurs.iter().map(|e| (e.line, e.to_string())).collect();
-    let notices = r.comptes_inconnus.iter().chain(&r.sans_tarif);
+    let mut said: Vec<(u64, String)> = l.erreurs.iter().map(|e| (e.line, e.to_string())).collect();
+    let notices = l.comptes_inconnus.iter().chain(&l.sans_tarif);
     said.extend(notices.map(|n| (n.ligne, n.texte.clone())));
     said.sort_by_key(|(line, _)| *line);
     for (_, text) in said {
@@ -38,17 +39,17 @@ fn import(store: &mut Base, a: CallsImportArgs, io: &mut Io<'_>) -> Result<u8> {
         "{} : {} ({} pour {}), {}, {}, {}, {}, {}",
         fr::nombre(r.lignes_lues, "ligne lue", "lignes lues"),
         fr::nombre(r.appels_charges, "appel chargé", "appels chargés"),
-        fr::nombre(r.appels_factures, "facturé", "facturés"),
-        currency.format(Money(r.montant_total)),
+        fr::nombre(t.appels_factures, "facturé", "facturés"),
+        currency.format(Money(t.montant_total)),
         fr::nombre(r.deja_charges, "déjà chargé", "déjà chargés"),
         fr::nombre(r.hors_touches, "hors des touches", "hors des touches"),
         fr::nombre(
-            n(r.comptes_inconnus.len()),
+            n(l.comptes_inconnus.len()),
             "compte inconnu",
             "comptes inconnus"
         ),
-        fr::nombre(n(r.sans_tarif.len()), "sans tarif", "sans tarif"),
-        fr::nombre(n(r.erreurs.len()), "ligne mal formée", "lignes mal formées")
+        fr::nombre(n(l.sans_tarif.len()), "sans tarif", "sans tarif"),
+        fr::nombre(n(l.erreurs.len()), "ligne mal formée", "lignes mal formées")
     ));
     Ok(EXIT_OK)
 }

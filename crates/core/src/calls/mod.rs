@@ -59,18 +59,33 @@ pub struct CallsReport {
     pub appels_charges: u64,
     /// Calls already loaded earlier (or twice in the file): ignored.
     pub deja_charges: u64,
+    pub hors_touches: u64,
+    #[serde(flatten)]
+    pub totaux: Totals,
+    #[serde(flatten)]
+    pub listes: Listed,
+    pub ecrit: bool,
+}
+
+/// What the calls loaded weigh on the accounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
     /// Calls debited.
     pub appels_factures: u64,
     /// Total debited, minor units.
     pub montant_total: i64,
     /// Seconds added to *Durée totale*.
     pub secondes: i64,
-    pub hors_touches: u64,
+}
+
+/// The lines a clerk should look at, each list capped ([`MAX_NOTICES`] kept, [`MAX_LISTED`]
+/// shown).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Listed {
     pub comptes_inconnus: Vec<Notice>,
     pub sans_tarif: Vec<Notice>,
     /// Malformed lines.
     pub erreurs: Vec<LineError>,
-    pub ecrit: bool,
 }
 
 /// Malformed lines a refusal of the whole file names.
@@ -83,9 +98,10 @@ pub const MAX_LISTED: usize = 500;
 impl CallsReport {
     /// The report as the window shows it: the first [`MAX_LISTED`] of each list.
     pub fn keep_listed(&mut self) {
-        self.erreurs.truncate(MAX_LISTED);
-        self.comptes_inconnus.truncate(MAX_LISTED);
-        self.sans_tarif.truncate(MAX_LISTED);
+        let l = &mut self.listes;
+        l.erreurs.truncate(MAX_LISTED);
+        l.comptes_inconnus.truncate(MAX_LISTED);
+        l.sans_tarif.truncate(MAX_LISTED);
     }
 }
 
@@ -298,8 +314,8 @@ pub(crate) fn load_into<D: CallsDb>(
                 report.lignes_lues += 1;
                 match item {
                     Item::Malformed(e) => {
-                        if report.erreurs.len() < MAX_NOTICES {
-                            report.erreurs.push(e);
+                        if report.listes.erreurs.len() < MAX_NOTICES {
+                            report.listes.erreurs.push(e);
                         }
                     }
                     Item::Call(c) => w.stage(c, opts.match_by, &mut report)?,
@@ -314,7 +330,7 @@ pub(crate) fn load_into<D: CallsDb>(
         w.finish(&mut report)
     })?;
     // Written account by account: the notices come back in the file's order.
-    report.sans_tarif.sort_by_key(|n| n.ligne);
+    report.listes.sans_tarif.sort_by_key(|n| n.ligne);
     if report.lignes_lues == 0 {
         return Err(Error::Rejected(
             "Le fichier ne contient aucun relevé d'appel.".into(),
@@ -322,15 +338,15 @@ pub(crate) fn load_into<D: CallsDb>(
     }
     if report.appels_charges == 0
         && report.deja_charges == 0
-        && report.comptes_inconnus.is_empty()
-        && !report.erreurs.is_empty()
+        && report.listes.comptes_inconnus.is_empty()
+        && !report.listes.erreurs.is_empty()
     {
         // One line per problem (SPEC §9), as many as a message can hold.
         let mut text = "Aucune ligne n'est un relevé d'appel Asterisk (Master.csv) :".to_string();
-        for e in report.erreurs.iter().take(REFUSAL_LINES) {
+        for e in report.listes.erreurs.iter().take(REFUSAL_LINES) {
             text.push_str(&format!("\n{e}"));
         }
-        let more = report.erreurs.len().saturating_sub(REFUSAL_LINES) as u64;
+        let more = report.listes.erreurs.len().saturating_sub(REFUSAL_LINES) as u64;
         if more > 0 {
             let others = crate::fr::nombre(more, "autre ligne", "autres lignes");
             text.push_str(&format!(
@@ -354,18 +370,18 @@ pub(crate) fn load_journal(
         audit::file_name(path),
         fr::nombre(report.appels_charges, "appel chargé", "appels chargés"),
         fr::nombre(report.deja_charges, "déjà chargé", "déjà chargés"),
-        fr::nombre(report.appels_factures, "facturé", "facturés"),
+        fr::nombre(report.totaux.appels_factures, "facturé", "facturés"),
         settings
             .currency
-            .format_plain(crate::domain::Money(report.montant_total)),
+            .format_plain(crate::domain::Money(report.totaux.montant_total)),
         settings.currency.code,
         fr::nombre(
-            report.comptes_inconnus.len() as u64,
+            report.listes.comptes_inconnus.len() as u64,
             "compte inconnu",
             "comptes inconnus"
         ),
         fr::nombre(
-            report.erreurs.len() as u64,
+            report.listes.erreurs.len() as u64,
             "ligne mal formée",
             "lignes mal formées"
         )
@@ -413,8 +429,8 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
             }
         };
         let Some(at) = found else {
-            if report.comptes_inconnus.len() < MAX_NOTICES {
-                report.comptes_inconnus.push(Notice {
+            if report.listes.comptes_inconnus.len() < MAX_NOTICES {
+                report.listes.comptes_inconnus.push(Notice {
                     ligne: c.line,
                     valeur: c.code.clone(),
                     texte: format!(
@@ -531,12 +547,12 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
         if c.answered {
             acc.used += counted;
             acc.touched = true;
-            report.secondes += counted;
+            report.totaux.secondes += counted;
             if tariff.is_none() && !c.free && acc.billing {
                 self.unpriced += 1;
             }
-            if tariff.is_none() && !c.free && report.sans_tarif.len() < MAX_NOTICES {
-                report.sans_tarif.push(Notice {
+            if tariff.is_none() && !c.free && report.listes.sans_tarif.len() < MAX_NOTICES {
+                report.listes.sans_tarif.push(Notice {
                     ligne: c.line,
                     valeur: c.dialed.clone(),
                     texte: format!(
@@ -553,8 +569,8 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
         if let Some(after) = balance_after {
             acc.balance = after;
             acc.touched = true;
-            report.appels_factures += 1;
-            report.montant_total += debit;
+            report.totaux.appels_factures += 1;
+            report.totaux.montant_total += debit;
             self.movements.push((acc.id, -debit, after, c.reason));
             if self.movements.len() == MOVEMENTS_PER_INSERT {
                 self.write_movements()?;
@@ -619,5 +635,34 @@ mod tests {
         assert_eq!(key_of(&keys, ""), None);
         assert_eq!(key_of(&keys, "+2169938347"), None);
         assert_eq!(key_of(&keys_text([const { None }; 10], &cc), ""), None);
+    }
+
+    /// `calls-view.js` reads every count and list at the top of the report.
+    #[test]
+    fn the_report_reaches_the_page_flat() {
+        let json = serde_json::to_value(CallsReport::default()).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "appels_charges",
+                "appels_factures",
+                "comptes_inconnus",
+                "deja_charges",
+                "ecrit",
+                "erreurs",
+                "hors_touches",
+                "lignes_lues",
+                "montant_total",
+                "sans_tarif",
+                "secondes"
+            ]
+        );
     }
 }

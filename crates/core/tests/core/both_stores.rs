@@ -328,7 +328,7 @@ on_both_stores! {
         base.manual_movement(lotfi, MovementKind::Recharge, Money(10_000), "").unwrap();
         let load = |base: &mut Base| base.load_calls(&fixture("Master-sample.csv"), Default::default(), &mut |_| Ok(())).unwrap();
         let first = load(&mut base);
-        assert_eq!((first.appels_charges, first.appels_factures), (4, 3));
+        assert_eq!((first.appels_charges, first.totaux.appels_factures), (4, 3));
         base.delete_account(lotfi).unwrap();
         // His calling code given to a newcomer, who is credited; Master.csv, which only grows,
         // is loaded again.
@@ -338,7 +338,7 @@ on_both_stores! {
         let new = base.account_by_matricule("20000000000001").unwrap().id;
         base.manual_movement(new, MovementKind::Recharge, Money(20_000), "").unwrap();
         let again = load(&mut base);
-        assert_eq!((again.appels_charges, again.appels_factures, again.deja_charges), (0, 0, 4));
+        assert_eq!((again.appels_charges, again.totaux.appels_factures, again.deja_charges), (0, 0, 4));
         let a = base.get_account(new).unwrap();
         assert_eq!((a.balance, a.used_seconds), (20_000, 0));
         assert_eq!(base.count_movements(new).unwrap(), 1);

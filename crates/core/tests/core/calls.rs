@@ -26,12 +26,12 @@ fn sample_records_are_rated_debited_counted_and_flagged() {
     let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
     assert_eq!(r.lignes_lues, 5);
     assert_eq!(r.appels_charges, 4);
-    assert_eq!(r.appels_factures, 3);
-    assert_eq!(r.montant_total, 690 + 144);
-    assert_eq!(r.comptes_inconnus.len(), 1);
-    assert_eq!(r.comptes_inconnus[0].valeur, "9999999");
-    assert!(r.comptes_inconnus[0].texte.contains("ligne 5"));
-    assert!(r.erreurs.is_empty() && r.sans_tarif.is_empty());
+    assert_eq!(r.totaux.appels_factures, 3);
+    assert_eq!(r.totaux.montant_total, 690 + 144);
+    assert_eq!(r.listes.comptes_inconnus.len(), 1);
+    assert_eq!(r.listes.comptes_inconnus[0].valeur, "9999999");
+    assert!(r.listes.comptes_inconnus[0].texte.contains("ligne 5"));
+    assert!(r.listes.erreurs.is_empty() && r.listes.sans_tarif.is_empty());
 
     let first = s.account_by_matricule("10000000000000").unwrap();
     assert_eq!(
@@ -76,7 +76,7 @@ fn loading_the_same_file_again_changes_nothing() {
     let movements = s.count_movements(first.id).unwrap();
     let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
     assert_eq!(
-        (r.appels_charges, r.deja_charges, r.montant_total),
+        (r.appels_charges, r.deja_charges, r.totaux.montant_total),
         (0, 4, 0)
     );
     let again = s.account_by_matricule("10000000000000").unwrap();
@@ -112,7 +112,7 @@ fn billing_off_counts_minutes_only() {
     d.billing = false;
     s.update_account(a.id, &d).unwrap();
     let r = load(&mut s, &fixture("Master-sample.csv")).unwrap();
-    assert_eq!(r.montant_total, 144, "only the second account pays");
+    assert_eq!(r.totaux.montant_total, 144, "only the second account pays");
     let a = s.account_by_matricule("10000000000000").unwrap();
     assert_eq!((a.balance, a.used_seconds), (0, 241));
     assert_eq!(s.count_movements(a.id).unwrap(), 0);
@@ -137,11 +137,11 @@ fn matching_by_src_uses_the_caller_column() {
     )
     .unwrap();
     assert_eq!(
-        r.appels_factures, 2,
+        r.totaux.appels_factures, 2,
         "the first account's two answered calls"
     );
     assert_eq!(
-        r.comptes_inconnus.len(),
+        r.listes.comptes_inconnus.len(),
         2,
         "213 and 214 are no identifiant"
     );
@@ -155,11 +155,11 @@ fn a_number_without_tariff_is_kept_free_and_reported() {
     assert!(import_tariffs(&mut s, &tarifs, false).unwrap().ecrit);
     let f = write_file(db.dir.path(), "intl.csv", "\"8589669\",\"212\",\"0033612345678\",\"d\",\"c\",\"a\",\"b\",\"Dial\",\"x\",\"2026-11-22 10:00:00\",\"2026-11-22 10:00:01\",\"2026-11-22 10:02:01\",121,120,\"ANSWERED\",\"BILLING\",\"99.1\",\"\"\n");
     let r = load(&mut s, &f).unwrap();
-    assert_eq!((r.appels_charges, r.montant_total), (1, 0));
+    assert_eq!((r.appels_charges, r.totaux.montant_total), (1, 0));
     assert!(
-        r.sans_tarif[0].texte.contains("+33612345678"),
+        r.listes.sans_tarif[0].texte.contains("+33612345678"),
         "{}",
-        r.sans_tarif[0].texte
+        r.listes.sans_tarif[0].texte
     );
     let a = s.account_by_matricule("10000000000000").unwrap();
     assert_eq!((a.balance, a.used_seconds), (0, 120));
@@ -191,7 +191,7 @@ fn malformed_lines_are_reported_and_the_rest_loads() {
     std::fs::write(&f, text).unwrap();
     let r = load(&mut s, &f).unwrap();
     assert_eq!(r.appels_charges, 1);
-    let texts: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
+    let texts: Vec<String> = r.listes.erreurs.iter().map(|e| e.to_string()).collect();
     assert_eq!(texts.len(), 5, "{texts:#?}");
     assert!(texts[0].starts_with(
         "ligne 2 : 3 colonnes : un relevé Asterisk (Master.csv) en compte 16, 17, 18 ou 21"
@@ -219,8 +219,8 @@ fn a_record_cut_inside_quotes_is_refused_alone_and_the_next_call_is_billed() {
         let (db, mut s) = loaded_sample();
         let r = load(&mut s, &write_file(db.dir.path(), "m.csv", text)).unwrap();
         assert!(s.check().unwrap().ok());
-        let errors: Vec<String> = r.erreurs.iter().map(|e| e.to_string()).collect();
-        (r.appels_charges, r.montant_total, errors)
+        let errors: Vec<String> = r.listes.erreurs.iter().map(|e| e.to_string()).collect();
+        (r.appels_charges, r.totaux.montant_total, errors)
     };
     let (loaded, amount, none) = outcome(&format!("{rest}\n"));
     assert!(loaded > 0 && none.is_empty());
@@ -267,7 +267,7 @@ fn interleaved_accounts_are_debited_in_the_order_of_the_file() {
     let file = db.path.with_extension("Master.csv");
     std::fs::write(&file, csv).unwrap();
     let r = load(&mut s, &file).unwrap();
-    assert_eq!(r.appels_factures, 600, "{:?}", r.erreurs);
+    assert_eq!(r.totaux.appels_factures, 600, "{:?}", r.listes.erreurs);
     for (k, code) in codes.iter().enumerate() {
         let a = s.account_by_matricule(matricules[k]).unwrap();
         let mut moves = s.movements(a.id, Page::first(1000)).unwrap();
@@ -356,7 +356,7 @@ fn dry_run_rates_without_writing() {
     )
     .unwrap();
     assert_eq!(
-        (r.appels_factures, r.montant_total, r.ecrit),
+        (r.totaux.appels_factures, r.totaux.montant_total, r.ecrit),
         (3, 834, false)
     );
     assert_eq!(balance_of(&s, "10000000000000"), 0);
@@ -567,7 +567,7 @@ fn records_of_one_channel_told_apart_by_sequence_are_each_loaded_once() {
     .unwrap();
     let r = load(&mut s, &f).unwrap();
     assert_eq!(
-        (r.appels_charges, r.deja_charges, r.appels_factures),
+        (r.appels_charges, r.deja_charges, r.totaux.appels_factures),
         (2, 0, 1)
     );
     let a = s.account_by_matricule("10000000007919").unwrap();

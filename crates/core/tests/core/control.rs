@@ -170,9 +170,9 @@ fn a_call_loaded_before_its_hang_up_is_billed_once_up_to_its_grant() {
         let (store, r) = load_master(&db, &master);
         let billed = (
             r.appels_charges,
-            r.appels_factures,
-            r.montant_total,
-            r.secondes,
+            r.totaux.appels_factures,
+            r.totaux.montant_total,
+            r.totaux.secondes,
         );
         assert_eq!(billed, (1, 1, cost, counted), "{billsec} s");
         let lotfi = || store.account_by_matricule(LOTFI).unwrap();
@@ -761,9 +761,9 @@ fn a_privileged_free_number_needs_no_key_is_never_recorded_and_costs_nothing() {
         &(record("m1", "71000111") + &record("m2", "0033140000000")),
     );
     let (store, r) = load_master(&db, &master);
-    assert_eq!((r.appels_charges, r.appels_factures), (2, 1));
-    assert_eq!(r.montant_total, 1_300);
-    assert!(r.sans_tarif.is_empty(), "{:?}", r.sans_tarif);
+    assert_eq!((r.appels_charges, r.totaux.appels_factures), (2, 1));
+    assert_eq!(r.totaux.montant_total, 1_300);
+    assert!(r.listes.sans_tarif.is_empty(), "{:?}", r.listes.sans_tarif);
     assert_eq!(balance_of(&store, LOTFI), before - 2 * 1_300);
     // Called without a key, as privileged numbers are: not flagged « hors des touches ».
     assert_eq!(r.hors_touches, 0);

@@ -81,12 +81,12 @@ proptest! {
                     }
                     std::fs::write(&f, text).unwrap();
                     let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
-                    prop_assert_eq!(s.get_account(id).unwrap().balance, before - r.montant_total);
+                    prop_assert_eq!(s.get_account(id).unwrap().balance, before - r.totaux.montant_total);
                     last_file = Some(f);
                 },
                 Op::Reload => if let Some(f) = &last_file {
                     let r = load_calls(&mut s, f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
-                    prop_assert_eq!(r.montant_total, 0, "a reload charges nothing");
+                    prop_assert_eq!(r.totaux.montant_total, 0, "a reload charges nothing");
                     prop_assert_eq!(r.appels_charges, 0);
                 },
                 Op::Money(MoneyOp::Delete(i)) => if let Some((id, _)) = pick(i, &ids) {
@@ -123,7 +123,7 @@ proptest! {
         std::fs::write(&f, &text).unwrap();
         let before = s.get_account(1).unwrap().balance;
         match load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())) {
-            Ok(r) => prop_assert_eq!(s.get_account(1).unwrap().balance, before - r.montant_total),
+            Ok(r) => prop_assert_eq!(s.get_account(1).unwrap().balance, before - r.totaux.montant_total),
             Err(_) => prop_assert_eq!(s.get_account(1).unwrap().balance, before, "refused: nothing written"),
         }
         prop_assert!(s.check().unwrap().ok());
@@ -141,7 +141,7 @@ fn an_oversized_call_record_line_is_reported_not_buffered() {
     std::fs::write(&f, text).unwrap();
     let r = load_calls(&mut s, &f, CallsOptions::default(), &mut |_| Ok(())).unwrap();
     assert_eq!(r.appels_charges, 1);
-    assert_eq!(r.erreurs.len(), 1);
+    assert_eq!(r.listes.erreurs.len(), 1);
 }
 
 #[test]
