@@ -3,6 +3,7 @@
 use super::SiteStore;
 use crate::error::Result;
 use crate::store::audit::{AuditEntry, AuditFilter, AUDIT_PAGE};
+use crate::store::shared::Row;
 
 impl SiteStore {
     /// Newest first.
@@ -15,18 +16,6 @@ impl SiteStore {
                 &[&f.pattern(), &f.depuis, &f.jusqua, &f.limit(), &f.apres],
             )
             .map_err(self.refusal("lire le Journal"))?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    date: r.try_get("date")?,
-                    operateur: r.try_get("operateur")?,
-                    action: r.try_get("action")?,
-                    matricule: r.try_get("matricule")?,
-                    nom: r.try_get("nom")?,
-                    details: r.try_get("details")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| Ok(AuditEntry::read(r)?)).collect()
     }
 }

@@ -1,21 +1,48 @@
 //! Audit log (Journal): who did what, when, to whom.
 
-use super::shared::in_period;
-use super::{rows, Store};
+use super::shared::{in_period, Get, Row};
+use super::Store;
 use crate::domain::{Account, AccountDraft};
 use crate::error::Result;
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub id: i64,
     pub date: i64,
     pub operateur: String,
     pub action: String,
-    pub matricule: Option<String>,
-    pub nom: Option<String>,
+    /// The page reads its `matricule` and `nom` beside the other fields (absent: none).
+    #[serde(flatten)]
+    pub sujet: Option<AuditSubject>,
     pub details: String,
+}
+
+/// The account a line is about, as the line named it when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditSubject {
+    pub matricule: String,
+    pub nom: String,
+}
+
+/// A row of [`AUDIT_PAGE`], on either store. Lines name their account by both columns or by
+/// neither (see [`Subject`]).
+impl Row for AuditEntry {
+    fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
+        let nom: Option<String> = r.col(5)?;
+        Ok(AuditEntry {
+            id: r.col(0)?,
+            date: r.col(1)?,
+            operateur: r.col(2)?,
+            action: r.col(3)?,
+            sujet: r.col::<Option<String>>(4)?.map(|matricule| AuditSubject {
+                matricule,
+                nom: nom.unwrap_or_default(),
+            }),
+            details: r.col(6)?,
+        })
+    }
 }
 
 /// The person an entry is about, when there is one.
@@ -176,9 +203,8 @@ impl Store {
     /// Newest first.
     pub fn audit_entries(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare(&super::sqlite(AUDIT_PAGE))?;
-        rows::all(
-            &mut stmt,
-            params![f.pattern(), f.depuis, f.jusqua, f.limit(), f.apres],
-        )
+        let p = params![f.pattern(), f.depuis, f.jusqua, f.limit(), f.apres];
+        let lines = stmt.query_map(p, |r| AuditEntry::read(r))?;
+        Ok(lines.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -393,7 +393,7 @@ on_both_stores! {
         base.manual_movement(lotfi, MovementKind::Recharge, Money(3_000), r"remise 100% C:\x_1").unwrap();
         let found = |texte: &str| -> Vec<String> {
             let f = AuditFilter { texte: texte.into(), ..Default::default() };
-            base.audit_entries(&f).unwrap().into_iter().map(|e| e.nom.unwrap_or_default()).collect()
+            base.audit_entries(&f).unwrap().into_iter().map(|e| e.sujet.map(|s| s.nom).unwrap_or_default()).collect()
         };
         for (typed, names) in [
             ("hedi", &["Hédi Ben Salah"][..]),
@@ -418,6 +418,22 @@ on_both_stores! {
         let everything = found("").len();
         assert!(everything >= 3, "{everything}");
         assert_eq!(found(&base.operator().to_uppercase()).len(), everything, "the operator");
+    };
+
+    a_journal_line_names_its_account_by_both_columns_or_not_at_all => |mut base: Base| {
+        sample(&mut base);
+        let hedi = base.account_by_matricule("10000000023757").unwrap().id;
+        base.manual_movement(hedi, MovementKind::Recharge, Money(1_000), "dépôt").unwrap();
+        let lines = base.audit_entries(&Default::default()).unwrap();
+        let about = |l: &forfaits_core::store::audit::AuditEntry| l.sujet.clone().map(|s| (s.matricule, s.nom));
+        assert_eq!(about(&lines[0]), Some(("10000000023757".into(), "Hédi Ben Salah".into())));
+        let import = lines.iter().find(|l| l.action == "Import d'utilisateurs").unwrap();
+        assert_eq!(about(import), None);
+        // `journal.js` reads them beside the other fields; a line about no one has neither.
+        let json = serde_json::to_value(&lines[0]).unwrap();
+        assert_eq!((&json["matricule"], &json["nom"]), (&"10000000023757".into(), &"Hédi Ben Salah".into()));
+        let json = serde_json::to_value(import).unwrap();
+        assert_eq!((json.get("matricule"), json.get("nom")), (None, None));
     };
 
     a_row_written_between_two_pages_neither_repeats_nor_hides_one => |mut base: Base| {

@@ -638,7 +638,13 @@ fn a_journal_written_before_its_search_text_is_searched_folded_when_opened() {
         };
         let lines = s.audit_entries(&f).unwrap().into_iter();
         lines
-            .map(|e| format!("{} {}", e.action, e.nom.unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e.action,
+                    e.sujet.map(|s| s.nom).unwrap_or_default()
+                )
+            })
             .collect()
     };
     assert_eq!(found("ايداع الاسره"), ["Recharge Éléonore Ben Saïd"]);

@@ -267,7 +267,10 @@ fn delete_removes_account_movements_and_search_entries_and_is_audited() {
     assert_eq!(page.total, 0);
     let log = s.audit_entries(&Default::default()).unwrap();
     assert_eq!(log[0].action, "Suppression du compte");
-    assert_eq!(log[0].matricule.as_deref(), Some("10000000023757"));
+    assert_eq!(
+        log[0].sujet.as_ref().map(|s| s.matricule.as_str()),
+        Some("10000000023757")
+    );
     assert!(log[0].details.contains("3,000"));
     assert!(s.check().unwrap().ok());
 }
