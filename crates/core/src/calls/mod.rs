@@ -494,16 +494,14 @@ impl<'c, D: CallsDb> CallWriter<'c, D> {
         };
         let (counted, billed_s, rated, tariff) = match &settles {
             Some(open) => {
-                let counted = c.billsec.min((open.limit_ms.max(0) + 999) / 1000);
-                let t = open.tariff.as_ref();
-                let (billed_s, rated) = crate::rating::rate_call(c.answered, counted, t)
-                    .ok_or_else(|| {
+                let (counted, billed_s, rated) =
+                    open.rate(c.answered, c.billsec).ok_or_else(|| {
                         Error::Rejected(format!(
                             "ligne {} : le coût de l'appel dépasse ce que Forfaits peut compter",
                             c.line
                         ))
                     })?;
-                (counted, billed_s, rated, t)
+                (counted, billed_s, rated, open.tariff.as_ref())
             }
             None => (
                 c.billsec,

@@ -117,6 +117,20 @@ pub(crate) struct Open {
     pub limit_ms: i64,
 }
 
+impl Open {
+    /// The answered seconds the grant pays for, and what they cost with the grant's tariff
+    /// (`None` past what Forfaits can count): `(counted, billed seconds, cost)`. Asterisk ends
+    /// the call at the limit granted (`L()`); seconds past it (its rounding, a dial plan
+    /// without `L()`) are neither billed nor counted: the grant is what the balance and the
+    /// minutes left paid for, and nothing may take them below zero. The hang-up and a record
+    /// loaded before it both bill so.
+    pub fn rate(&self, answered: bool, billsec: i64) -> Option<(i64, i64, i64)> {
+        let counted = billsec.min((self.limit_ms.max(0) + 999) / 1000);
+        let (billed_s, cost) = crate::rating::rate_call(answered, counted, self.tariff.as_ref())?;
+        Some((counted, billed_s, cost))
+    }
+}
+
 /// A row of [`OPEN_HOLD`], on either store.
 impl Row for Open {
     fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {

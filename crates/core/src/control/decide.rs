@@ -11,7 +11,7 @@ use super::{format_granted, Refusal};
 use crate::domain::phone::{compact_number, international, CountryCode};
 use crate::domain::{Account, Currency, Money, KEYS};
 use crate::error::{Error, Result};
-use crate::rating::{answered, normalize_dialed, rate_call, Tariff, TariffTable};
+use crate::rating::{answered, normalize_dialed, Tariff, TariffTable};
 use crate::rules::NumberRules;
 use crate::store::shared::Lite;
 use crate::store::{Settings, Store};
@@ -711,17 +711,13 @@ fn finish<D: ControlDb>(db: &mut D, ctx: &Ctx<'_>, req: &FinishRequest) -> Resul
         d => d.to_uppercase(),
     };
     let answered = answered(&disposition, billsec);
-    // Asterisk ends the call at the limit granted (`L()`); seconds past it (its rounding, a dial
-    // plan without `L()`) are neither billed nor counted: the grant is what the balance and the
-    // minutes left paid for, and nothing may take them below zero. The call keeps its seconds.
-    let counted = billsec.min((open.limit_ms.max(0) + 999) / 1000);
-    let (billed_s, rated) =
-        rate_call(answered, counted, open.tariff.as_ref()).ok_or_else(|| {
-            Error::Rejected(format!(
-                "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
-                open.tariff.as_ref().map_or("", |t| t.prefixe.as_str())
-            ))
-        })?;
+    // Counted up to the grant; the call keeps its seconds.
+    let (counted, billed_s, rated) = open.rate(answered, billsec).ok_or_else(|| {
+        Error::Rejected(format!(
+            "le coût de l'appel {shown} dépasse ce que Forfaits peut compter (tarif {})",
+            open.tariff.as_ref().map_or("", |t| t.prefixe.as_str())
+        ))
+    })?;
     let debit = if billing { rated } else { 0 };
     let ended = FinishRequest {
         uniqueid: req.uniqueid.clone(),
