@@ -318,8 +318,7 @@ mod tests {
     /// restored base would lose it without a word.
     #[test]
     fn a_restore_copies_every_table_of_a_new_database() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&dir.path().join("f.sqlite3")).unwrap();
+        let (_dir, store) = crate::store::temp_store();
         let mut tables: Vec<String> = store
             .conn
             .prepare(

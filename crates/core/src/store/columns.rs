@@ -87,8 +87,7 @@ mod tests {
 
     #[test]
     fn positions_name_the_columns_they_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = crate::Store::open(&dir.path().join("c.db")).unwrap();
+        let (_dir, s) = crate::store::temp_store();
         let stmt = s
             .conn
             .prepare(&format!("SELECT {} FROM accounts", *ACCOUNT))

@@ -543,6 +543,14 @@ fn file_uri(path: &Path) -> Option<String> {
     Some(uri)
 }
 
+/// A new store in a temporary folder that lives as long as the handle: the unit tests' base.
+#[cfg(test)]
+pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("forfaits.sqlite3")).unwrap();
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
