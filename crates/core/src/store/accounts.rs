@@ -512,17 +512,32 @@ impl Store {
                     rows: self.rows_by_id(page, &order, i64::MAX, 0)?,
                 });
             }
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT {} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2",
-                *columns::ACCOUNT
-            ))?;
-            let lignes = stmt
-                .query_map(params![limit, q.decalage as i64], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = if q.tri.indexed() {
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "SELECT {} FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2",
+                    *columns::ACCOUNT
+                ))?;
+                let rows = stmt
+                    .query_map(params![limit, q.decalage as i64], from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rows
+            } else {
+                // A full sort. SQLite's sorter copies what it sorts: the ids alone, then the
+                // page's rows, cost a third to a sixth of sorting whole rows at 200,000
+                // accounts (Etat descending 471 ms → 76 ms, Touche 1 at 100,000 1,138 → 251).
+                // Among a search's matches it does not pay: each match is read by id anyway.
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "SELECT id FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                ))?;
+                let page = stmt
+                    .query_map(params![limit, q.decalage as i64], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>()?;
+                self.rows_by_id(page, &order, i64::MAX, 0)?
+            };
             return Ok(Page {
                 total,
                 offset: q.decalage,
-                rows: lignes,
+                rows,
             });
         };
         let total = ids.len() as u64;

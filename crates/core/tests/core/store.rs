@@ -574,6 +574,8 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
             ("1000000000001", SortKey::Identifiant),
             ("", SortKey::Nom),
             ("", SortKey::Matricule),
+            // No index: the ids sorted alone, then the page's rows read.
+            ("", SortKey::Solde),
         ]
         .map(|c| (s, c))
     }) {
