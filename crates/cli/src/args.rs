@@ -97,7 +97,7 @@ pub enum Command {
     Backup(BackupArgs),
     /// Remplace le contenu de la base par une sauvegarde vérifiée (l'ancienne base est gardée à côté)
     Restore(RestoreArgs),
-    /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche
+    /// Vérifie la base : intégrité SQLite, soldes et mouvements, index de recherche, numéros des touches
     #[command(override_usage = usage!("check"))]
     Check,
     /// Affiche un compte, ou change son état, son billing, sa durée d'appel

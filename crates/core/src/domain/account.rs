@@ -1,10 +1,11 @@
 //! An account as validated input (`AccountDraft`) and as read back (`Account`).
 
+use super::codes::Source;
 use super::codes::{Identifiant, Matricule};
 use super::field::{shown, Field, FieldError};
 use super::money::{Currency, Money};
 use super::name::Name;
-use super::phone::{lost_plus_error, same_number, CountryCode, Phone};
+use super::phone::{same_number, CountryCode, Phone};
 
 pub const KEYS: usize = 10;
 
@@ -90,6 +91,22 @@ pub fn duplicate_phone_errors(phones: &[Option<Phone>], cc: &CountryCode) -> Vec
     errors
 }
 
+/// What the form and the import say today of keys stored earlier: a rule added since (a lost
+/// « + », « +0… ») leaves the keys it refuses stored until someone edits them.
+pub fn stored_key_errors(stored: &[Option<String>], cc: &CountryCode) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut phones: [Option<Phone>; KEYS] = Default::default();
+    for (i, raw) in stored.iter().take(KEYS).enumerate() {
+        let Some(raw) = raw else { continue };
+        match Phone::parse_key(raw, i as u8 + 1, Source::Typed, cc) {
+            Ok(p) => phones[i] = p,
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.extend(duplicate_phone_errors(&phones, cc));
+    errors
+}
+
 impl AccountForm {
     /// Validates every field and reports all errors at once.
     pub fn validate(
@@ -124,11 +141,8 @@ impl AccountForm {
         }
         let mut phones: [Option<Phone>; KEYS] = Default::default();
         for (i, raw) in self.phones.iter().take(KEYS).enumerate() {
-            match Phone::parse_optional(raw, i as u8 + 1) {
-                Ok(p) => match p.as_ref().and_then(|p| lost_plus_error(p, i as u8 + 1, cc)) {
-                    Some(e) => errors.push(e),
-                    None => phones[i] = p,
-                },
+            match Phone::parse_key(raw, i as u8 + 1, Source::Typed, cc) {
+                Ok(p) => phones[i] = p,
                 Err(e) => errors.push(e),
             }
         }

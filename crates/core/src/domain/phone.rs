@@ -35,6 +35,21 @@ impl Phone {
         Phone::parse_from(raw, key, source).map(Some)
     }
 
+    /// The number of key `key` as the form and the import accept it (empty: none): well
+    /// formed, and not an international number whose « + » was lost ([`lost_plus_error`]).
+    pub fn parse_key(
+        raw: &str,
+        key: u8,
+        source: Source,
+        cc: &CountryCode,
+    ) -> Result<Option<Phone>, FieldError> {
+        let p = Phone::parse_optional_from(raw, key, source)?;
+        match p.as_ref().and_then(|p| lost_plus_error(p, key, cc)) {
+            Some(e) => Err(e),
+            None => Ok(p),
+        }
+    }
+
     /// A number typed by a person.
     pub fn parse(raw: &str, key: u8) -> Result<Phone, FieldError> {
         Phone::parse_from(raw, key, Source::Typed)

@@ -5,7 +5,6 @@ use super::reader::Record;
 use crate::domain::account::duplicate_phone_errors;
 use crate::domain::codes::Source;
 use crate::domain::field::shown;
-use crate::domain::phone::lost_plus_error;
 use crate::domain::{
     AccountDraft, CountryCode, Field, FieldError, Identifiant, Matricule, Name, Phone, KEYS,
 };
@@ -270,14 +269,7 @@ fn keys(
     let mut phones: [Option<Phone>; KEYS] = Default::default();
     for (k, slot) in phones.iter_mut().enumerate() {
         let raw = get(3 + k);
-        let parsed =
-            Phone::parse_optional_from(raw, k as u8 + 1, Source::File).and_then(|p| {
-                match p.as_ref().and_then(|p| lost_plus_error(p, k as u8 + 1, cc)) {
-                    Some(e) => Err(e),
-                    None => Ok(p),
-                }
-            });
-        match parsed {
+        match Phone::parse_key(raw, k as u8 + 1, Source::File, cc) {
             Ok(p) => *slot = p,
             Err(e) => errors.push(field_error(line, e, raw)),
         }

@@ -3,13 +3,14 @@
 
 use super::SiteStore;
 use crate::error::Result;
-use crate::store::check::{ledger_and_calls, CheckQueries, CheckReport, MAX_LISTED};
+use crate::store::check::{ledger_and_calls, refused_keys, CheckQueries, CheckReport, MAX_LISTED};
 
 impl SiteStore {
     pub fn check(&self) -> Result<CheckReport> {
         let report = || -> Result<CheckReport> {
-            let currency = self.settings()?.currency;
-            let problemes = ledger_and_calls(self, &currency)?;
+            let settings = self.settings()?;
+            let mut problemes = ledger_and_calls(self, &settings.currency)?;
+            problemes.extend(refused_keys(self, &settings.country_code)?);
             Ok(CheckReport {
                 comptes: self.count("SELECT count(*) FROM accounts")? as u64,
                 mouvements: self.count("SELECT count(*) FROM movements")? as u64,

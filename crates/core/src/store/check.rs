@@ -133,6 +133,39 @@ pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> R
     Ok(out)
 }
 
+/// Keys stored before the form and the import refused them: they match no call, and the
+/// account's export would be refused on import. One sentence a key, ordered by name.
+pub(crate) fn refused_keys(
+    db: &impl crate::rules::numbers::NumberStore,
+    cc: &crate::domain::CountryCode,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut more = 0u64;
+    db.each_keys(&mut |matricule, name, phones| {
+        for e in crate::domain::account::stored_key_errors(phones, cc) {
+            let crate::domain::Field::Phone(key) = e.field else {
+                continue;
+            };
+            if out.len() < MAX_LISTED as usize {
+                out.push(format!(
+                    "Compte {matricule} ({name}), touche {key} : {} ; la fiche et l'import \
+                     refusent désormais ce numéro : corrigez-le dans la fiche du compte.",
+                    e.message
+                ));
+            } else {
+                more += 1;
+            }
+        }
+    })?;
+    if more > 0 {
+        out.push(format!(
+            "… et {} de plus.",
+            crate::fr::nombre(more, "touche refusée", "touches refusées")
+        ));
+    }
+    Ok(out)
+}
+
 impl CheckQueries for Store {
     fn count(&self, sql: &str) -> Result<i64> {
         Ok(self.conn.query_row(&super::sqlite(sql), [], |r| r.get(0))?)
@@ -186,6 +219,7 @@ impl Store {
         }
 
         problemes.extend(ledger_and_calls(self, &currency)?);
+        problemes.extend(refused_keys(self, &self.settings()?.country_code)?);
 
         if !self.search_index_consistent()? {
             problemes.push(
