@@ -33,7 +33,7 @@ const BALANCE_NOT_SUM: &str =
      LEFT JOIN (SELECT account_id, sum(amount) AS total FROM movements GROUP BY account_id) s
             ON s.account_id = a.id
      WHERE a.balance <> coalesce(s.total, 0)
-     LIMIT $1";
+     ORDER BY a.matricule";
 
 /// Movements whose balance after is not the sum of their account's movements up to them.
 const AFTER_NOT_RUNNING: &str = "SELECT CAST(m.id AS TEXT), a.matricule, m.balance_after, m.running
@@ -42,7 +42,7 @@ const AFTER_NOT_RUNNING: &str = "SELECT CAST(m.id AS TEXT), a.matricule, m.balan
            FROM movements) m
      JOIN accounts a ON a.id = m.account_id
      WHERE m.balance_after <> m.running
-     LIMIT $1";
+     ORDER BY m.id";
 
 /// What a store answers for the checks that both stores make with the same SQL (PostgreSQL's
 /// `$1`, numbered for SQLite by [`super::sqlite`]) and say in the same sentences.
@@ -65,17 +65,47 @@ type Counted = (&'static str, fn(i64) -> String);
 pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> Result<Vec<String>> {
     let money = |minor| currency.format(Money(minor));
     let mut out = Vec::new();
-    for (m, name, stored, summed) in db.breaks(BALANCE_NOT_SUM)? {
-        let (stored, summed) = (money(stored), money(summed));
-        out.push(format!(
-            "Compte {m} ({name}) : le solde enregistré {stored} diffère de la somme de ses mouvements {summed}."
-        ));
-    }
-    for (id, m, stored, summed) in db.breaks(AFTER_NOT_RUNNING)? {
-        let (stored, summed) = (money(stored), money(summed));
-        out.push(format!(
-            "Compte {m}, mouvement n° {id} : « solde après » {stored} au lieu de {summed}."
-        ));
+    // A break's row: where, in two texts, then the amounts stored and summed.
+    type Say = fn(&str, &str, &str, &str) -> String;
+    let breaks: [(&str, Say, &str, &str); 2] = [
+        (
+            BALANCE_NOT_SUM,
+            |m, name, stored, summed| {
+                format!(
+                    "Compte {m} ({name}) : le solde enregistré {stored} diffère de la somme de \
+                     ses mouvements {summed}."
+                )
+            },
+            "compte",
+            "comptes",
+        ),
+        (
+            AFTER_NOT_RUNNING,
+            |id, m, stored, summed| {
+                format!(
+                    "Compte {m}, mouvement n° {id} : « solde après » {stored} au lieu de {summed}."
+                )
+            },
+            "mouvement",
+            "mouvements",
+        ),
+    ];
+    for (sql, say, one, many) in breaks {
+        let rows = db.breaks(&format!("{sql} LIMIT $1"))?;
+        let full = rows.len() as i64 == MAX_LISTED;
+        for (a, b, stored, summed) in rows {
+            out.push(say(&a, &b, &money(stored), &money(summed)));
+        }
+        // The list stops at MAX_LISTED; the count says how far the damage goes.
+        let more = if full {
+            db.count(&format!("SELECT count(*) FROM ({sql}) t"))? - MAX_LISTED
+        } else {
+            0
+        };
+        if more > 0 {
+            let more = crate::fr::nombre(more as u64, one, many);
+            out.push(format!("… et {more} de plus."));
+        }
     }
     let counted: [Counted; 4] = [
         (

@@ -832,7 +832,7 @@ fn site_schema_ends_at_the_sqlite_schema_version() {
 /// rules that refuse them (as an earlier version let them in) are named alike.
 #[test]
 fn both_stores_name_the_same_problems_in_check() {
-    let tamper = "UPDATE accounts SET balance = balance + 1 WHERE matricule = '10000000023757';
+    let tamper = "UPDATE accounts SET balance = balance + 1 WHERE matricule >= '10000000023757';
         UPDATE accounts SET phone8 = '21698123456', phone9 = '+0021620123456',
                             phone10 = '+21699383470'
             WHERE matricule = '10000000000000';
@@ -842,8 +842,24 @@ fn both_stores_name_the_same_problems_in_check() {
             VALUES (0, 'u1', '', '', 'pin', 5);";
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.sqlite3");
+    // 30 accounts more: 52 balances broken, two more than the list shows.
+    let more: String = (0..30)
+        .map(|i| {
+            format!(
+                "Compte {i};{};{};;;;;;;;;;\n",
+                20000000000000u64 + i,
+                3000000 + i
+            )
+        })
+        .collect();
+    let more = crate::common::write_file(dir.path(), "plus.csv", more);
+    let with_more = |base: &mut Base| {
+        sample(base);
+        let (r, errors) = import(base, &more, ImportOptions::default()).unwrap();
+        assert_eq!(r.summary(), "30 importés, 0 rejeté", "{errors:?}");
+    };
     let mut local = Base::Local(Store::open(&path).unwrap());
-    sample(&mut local);
+    with_more(&mut local);
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(tamper)
@@ -855,7 +871,7 @@ fn both_stores_name_the_same_problems_in_check() {
         forfaits_core::site::init(&url).unwrap();
     }
     let mut site = Base::Site(forfaits_core::site::SiteStore::connect(&url).unwrap());
-    sample(&mut site);
+    with_more(&mut site);
     let (ok, out) = pg_cluster::cluster().psql("postgres", &name, tamper);
     assert!(ok, "{out}");
 
@@ -868,11 +884,12 @@ fn both_stores_name_the_same_problems_in_check() {
         .position(|p| p.starts_with("L'index de recherche ne correspond"));
     on_file.remove(index.expect("the search index is found stale"));
     assert_eq!(on_file, on_site);
-    assert_eq!(on_site.len(), 6, "{on_site:#?}");
+    assert_eq!(on_site.len(), 56, "{on_site:#?}");
     let said = on_site.join("\n");
     for part in [
         "Compte 10000000023757 (",
         "diffère de la somme de ses mouvements",
+        "\n… et 2 comptes de plus.\n",
         "\n1 refus d'appel portent une réservation ou une durée accordée.\n",
         "\nTarif(s) au-dessus de ",
         " : 999 ; importez des tarifs corrigés.",

@@ -92,6 +92,32 @@ fn debit_and_correction_need_a_reason() {
     assert_eq!(s.count_movements(id).unwrap(), 1);
 }
 
+/// The list stops at fifty; the last line says how many more, so that 50 is not read as all.
+#[test]
+fn check_counts_the_broken_balances_it_does_not_list() {
+    let (db, mut s) = temp_store();
+    for i in 0..53 {
+        create(
+            &mut s,
+            &format!("Compte {i}"),
+            &format!("{}", 20000000000000u64 + i),
+            &format!("{}", 3000000 + i),
+            &[],
+            100,
+        );
+    }
+    let raw = rusqlite::Connection::open(&db.path).unwrap();
+    raw.execute("UPDATE accounts SET balance = balance + 1", [])
+        .unwrap();
+    let said = s.check().unwrap().problemes;
+    assert_eq!(said.len(), 51, "{said:#?}");
+    assert_eq!(said[50], "… et 3 comptes de plus.");
+    raw.execute("UPDATE accounts SET balance = balance - 1 WHERE id > 3", [])
+        .unwrap();
+    let said = s.check().unwrap().problemes;
+    assert_eq!(said.len(), 3, "three listed, no count: {said:#?}");
+}
+
 #[test]
 fn check_detects_a_balance_altered_behind_its_back() {
     let (db, mut s) = temp_store();
