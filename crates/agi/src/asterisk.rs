@@ -65,6 +65,31 @@ impl Outcome {
     }
 }
 
+/// `setup_env`'s variables in its order, as a PJSIP phone in the dial plan's `detenus` context
+/// sends them (Asterisk 20), one a line as on the wire; `$request`, `$uniqueid` and
+/// `$accountcode` stand for the call's own.
+const ENV: &str = "\
+agi_request: $request
+agi_channel: PJSIP/poste212-0000002a
+agi_language: fr
+agi_type: PJSIP
+agi_uniqueid: $uniqueid
+agi_version: 20.20.1
+agi_callerid: 212
+agi_calleridname: unknown
+agi_callingpres: 0
+agi_callingani2: 0
+agi_callington: 0
+agi_callingtns: 0
+agi_dnid: unknown
+agi_rdnis: unknown
+agi_context: detenus
+agi_extension: s
+agi_priority: 3
+agi_enhanced: 0.0
+agi_accountcode: $accountcode
+agi_threadid: 140245163562752";
+
 /// The connect lines (`launch_netscript`, then `setup_env`).
 pub fn connect_lines(host: &str, call: &Call) -> Vec<String> {
     let mut lines = vec!["agi_network: yes\n".to_string()];
@@ -76,31 +101,16 @@ pub fn connect_lines(host: &str, call: &Call) -> Vec<String> {
         request.push(',');
         request.push_str(a);
     }
-    let env: [(&str, String); 20] = [
-        ("agi_request", request),
-        ("agi_channel", "PJSIP/poste212-0000002a".into()),
-        ("agi_language", "fr".into()),
-        ("agi_type", "PJSIP".into()),
-        ("agi_uniqueid", call.uniqueid.clone()),
-        ("agi_version", "20.20.1".into()),
-        ("agi_callerid", "212".into()),
-        ("agi_calleridname", "unknown".into()),
-        ("agi_callingpres", "0".into()),
-        ("agi_callingani2", "0".into()),
-        ("agi_callington", "0".into()),
-        ("agi_callingtns", "0".into()),
-        ("agi_dnid", "unknown".into()),
-        ("agi_rdnis", "unknown".into()),
-        ("agi_context", "detenus".into()),
-        ("agi_extension", "s".into()),
-        ("agi_priority", "3".into()),
-        ("agi_enhanced", "0.0".into()),
-        ("agi_accountcode", call.accountcode.clone()),
-        ("agi_threadid", "140245163562752".into()),
-    ];
-    for (k, v) in env {
-        lines.push(format!("{k}: {v}\n"));
-    }
+    lines.extend(ENV.lines().map(|line| {
+        let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+        let value = match value {
+            "$request" => &request,
+            "$uniqueid" => &call.uniqueid,
+            "$accountcode" => &call.accountcode,
+            fixed => fixed,
+        };
+        format!("{name}: {value}\n")
+    }));
     for (i, a) in call.args.iter().enumerate() {
         lines.push(format!("agi_arg_{}: {a}\n", i + 1));
     }
