@@ -138,6 +138,10 @@ impl SettingsForm {
                 None
             }
         };
+        let agi_address = parse_agi_address(&f.agi_address)
+            .map(|a| a.to_string())
+            .map_err(|e| errors.push(e))
+            .ok();
         let (
             Some(currency),
             Some(cc),
@@ -145,7 +149,16 @@ impl SettingsForm {
             Some(opening),
             Some(threshold),
             Some(retention),
-        ) = (currency, cc, allowance, opening, threshold, retention)
+            Some(agi_address),
+        ) = (
+            currency,
+            cc,
+            allowance,
+            opening,
+            threshold,
+            retention,
+            agi_address,
+        )
         else {
             return Err(Error::Fields(errors));
         };
@@ -160,13 +173,7 @@ impl SettingsForm {
             default_opening_balance: opening,
             backup_retention_days: retention,
             max_call_minutes: current.max_call_minutes,
-            agi_address: match parse_agi_address(&f.agi_address) {
-                Ok(addr) => addr.to_string(),
-                Err(e) => {
-                    errors.push(e);
-                    String::new()
-                }
-            },
+            agi_address,
             confirmation_threshold: threshold,
         };
         if !errors.is_empty() {
@@ -252,18 +259,19 @@ pub(crate) const SETTINGS_CHANGED: &str = "Paramètres modifiés";
 /// The Journal's details of the settings saved.
 pub(crate) fn journal(new: &Settings) -> String {
     format!(
-        "devise {} ({}), indicatif +{}, confirmation au-delà de {}, appel de {} au plus",
+        "devise {} ({}), indicatif +{}, confirmation au-delà de {}",
         new.currency.code,
         crate::fr::nombre(u64::from(new.currency.decimals), "décimale", "décimales"),
         new.country_code.as_str(),
         new.currency.format_plain(new.confirmation_threshold),
-        crate::fr::nombre(u64::from(new.max_call_minutes), "minute", "minutes")
     )
 }
 
 /// Writes `new` in the caller's transaction, on either store, after the one check the database
 /// answers: the number of decimals cannot change once money has moved. Tariffs, kept in minor
-/// units, are written again in the new ones.
+/// units, are written again in the new ones. The call rules (hours, calls a day, the per-call
+/// maximum) are not written: `save_site_rules` alone does, so that settings read before a rule
+/// saved on another desk do not undo it.
 pub(crate) fn write_changed_settings(
     q: &mut impl Queries,
     old: &Settings,
@@ -279,8 +287,7 @@ pub(crate) fn write_changed_settings(
         }
         rescale_tariffs(q, &old.currency, &new.currency)?;
     }
-    let pairs: [(&'static str, String); 11] = [
-        ("max_call_minutes", new.max_call_minutes.to_string()),
+    let pairs: [(&'static str, String); 10] = [
         ("agi_address", new.agi_address.clone()),
         (
             "backup_retention_days",

@@ -158,6 +158,16 @@ fn the_service_address_is_checked_and_the_call_rules_are_left_to_their_own_form(
         "127.0.0.1:4573",
         "unchanged"
     );
+    // Every error at once: the address is not dropped behind another field's.
+    let both = SettingsForm {
+        currency: "dinar".into(),
+        ..f.clone()
+    };
+    let fields: Vec<Field> = refused_fields(s.save_settings_form(&both))
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fields, [Field::Currency, Field::AgiAddress]);
     f.agi_address = " 0.0.0.0:4600 ".into();
     s.save_settings_form(&f).unwrap();
     let saved = s.settings().unwrap();
@@ -166,4 +176,22 @@ fn the_service_address_is_checked_and_the_call_rules_are_left_to_their_own_form(
         (20, "0.0.0.0:4600"),
         "the per-call maximum is a rule: the settings form keeps it"
     );
+}
+
+/// Settings read on one desk, a rule saved on another, then the settings saved: the rule stays.
+#[test]
+fn settings_read_before_a_rule_was_saved_elsewhere_do_not_undo_it() {
+    let (db, mut here) = temp_store();
+    let stale = here.settings().unwrap();
+    let mut there = forfaits_core::store::Store::open(&db.path).unwrap();
+    there
+        .save_site_rules(&forfaits_core::rules::SiteRulesChange {
+            max_call_minutes: Some(20),
+            ..Default::default()
+        })
+        .unwrap();
+    let new = form().settings(&stale).unwrap();
+    assert_eq!(new.max_call_minutes, 60, "read before the rule");
+    here.save_settings(&new).unwrap();
+    assert_eq!(here.settings().unwrap().max_call_minutes, 20);
 }
