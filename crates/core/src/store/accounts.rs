@@ -526,6 +526,13 @@ impl Store {
                 // page's rows, cost a third to a sixth of sorting whole rows at 200,000
                 // accounts (Etat descending 471 ms → 76 ms, Touche 1 at 100,000 1,138 → 251).
                 // Among a search's matches it does not pay: each match is read by id anyway.
+                // One snapshot for both reads, so that a call billed between them cannot
+                // reorder the page.
+                let _snapshot = self
+                    .conn
+                    .is_autocommit()
+                    .then(|| self.conn.unchecked_transaction())
+                    .transpose()?;
                 let mut stmt = self.conn.prepare_cached(&format!(
                     "SELECT id FROM accounts ORDER BY {order} LIMIT ?1 OFFSET ?2"
                 ))?;
