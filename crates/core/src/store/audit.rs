@@ -26,20 +26,23 @@ pub struct AuditSubject {
     pub nom: String,
 }
 
-/// A row of [`AUDIT_PAGE`], on either store. Lines name their account by both columns or by
-/// neither (see [`Subject`]).
+/// A row of [`AUDIT_PAGE`], on either store. Forfaits names an account by both columns (see
+/// [`Subject`]); a line written by other hands with one of them keeps it.
 impl Row for AuditEntry {
     fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
-        let nom: Option<String> = r.col(5)?;
+        let sujet = match (r.col::<Option<String>>(4)?, r.col::<Option<String>>(5)?) {
+            (None, None) => None,
+            (matricule, nom) => Some(AuditSubject {
+                matricule: matricule.unwrap_or_default(),
+                nom: nom.unwrap_or_default(),
+            }),
+        };
         Ok(AuditEntry {
             id: r.col(0)?,
             date: r.col(1)?,
             operateur: r.col(2)?,
             action: r.col(3)?,
-            sujet: r.col::<Option<String>>(4)?.map(|matricule| AuditSubject {
-                matricule,
-                nom: nom.unwrap_or_default(),
-            }),
+            sujet,
             details: r.col(6)?,
         })
     }

@@ -740,6 +740,12 @@ fn site_init_brings_a_schema_7_journal_to_its_search_text() {
     let lines = site.audit_entries(&f).unwrap();
     assert_eq!(lines.len(), 5000);
     assert_eq!(lines[0].operateur, "Guichet_2", "20000 % 3");
+    // A name without matricule is kept.
+    let about = lines[0].sujet.as_ref().expect("named");
+    assert_eq!(
+        (about.matricule.as_str(), about.nom.as_str()),
+        ("", "Hélène Haddad")
+    );
 }
 
 /// A site saved with `pg_dump` and loaded into an empty database keeps its Journal, searched
