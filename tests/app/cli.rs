@@ -111,6 +111,31 @@ fn credit_then_refused_debit_then_check() {
     assert!(stdout(&o).contains("aucun problème"));
 }
 
+/// A key an earlier version let in (here the same number on two keys) is said with its account
+/// and key; the base is sound, so the exit stays 0 and the summary counts what to correct.
+#[test]
+fn check_names_a_key_to_correct_and_still_exits_0() {
+    let (_d, db) = sample_db();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET phone10 = '+21699383470' WHERE matricule = '10000000000000'",
+            [],
+        )
+        .unwrap();
+    let o = succeeded(forfaits(&db, &["check"]));
+    assert_eq!(
+        stdout(&o).trim(),
+        "Base vérifiée : 25 comptes, 0 mouvement, aucun problème ; 1 numéro de touche à \
+         corriger (ci-dessus)."
+    );
+    assert_stderr_has(
+        &o,
+        "Compte 10000000000000 (Lotfi Ben Ali), touche 10 : le numéro +21699383470 figure déjà \
+         sur la touche 1 ; la fiche et l'import refusent désormais ce numéro",
+    );
+}
+
 #[test]
 fn correction_is_signed_and_needs_a_reason() {
     let (_d, db) = sample_db();

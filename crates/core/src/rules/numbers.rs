@@ -8,6 +8,7 @@ use crate::domain::field::shown;
 use crate::domain::phone::{international, CountryCode};
 use crate::error::{Error, Result};
 use crate::rating::normalize_prefix;
+use crate::search::index::name_key;
 use crate::store::audit;
 use crate::store::shared::{Lite, Queries};
 use crate::store::{now, rows, Sql, Store};
@@ -315,7 +316,8 @@ pub trait NumberStore: Basics {
     fn may_change_rules(&self) -> Result<()> {
         Ok(())
     }
-    /// Every account's matricule, name and keys, by name.
+    /// Every account's matricule, name and keys, in the table's own order: a scan in name
+    /// order reads a million rows at random (ten times slower); callers sort what they keep.
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()>;
     /// Writes the rule and its Journal line in one transaction; false when it was already there.
     fn insert_blocked(&mut self, b: &BlockedNumber, journal: &str) -> Result<bool>;
@@ -373,6 +375,7 @@ pub trait NumberStore: Basics {
                 }
             }
         })?;
+        out.sort_by_cached_key(|h| (name_key(&h.nom), h.matricule.clone(), h.touche));
         Ok(out)
     }
 
@@ -532,7 +535,7 @@ impl NumberStore for Store {
 
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT matricule, name, {} FROM accounts ORDER BY name_key",
+            "SELECT matricule, name, {} FROM accounts",
             *crate::store::columns::PHONE_LIST
         ))?;
         let mut rows = stmt.query([])?;

@@ -84,10 +84,7 @@ impl NumberStore for SiteStore {
         use postgres::fallible_iterator::FallibleIterator;
         let mut client = self.client.borrow_mut();
         let mut rows = client.query_raw(
-            &format!(
-                "SELECT matricule, name, {} FROM accounts ORDER BY name_key COLLATE \"C\"",
-                *PHONE_LIST
-            ),
+            &format!("SELECT matricule, name, {} FROM accounts", *PHONE_LIST),
             std::iter::empty::<i32>(),
         )?;
         while let Some(r) = rows.next()? {

@@ -13,13 +13,55 @@ use serde::Serialize;
 pub struct CheckReport {
     pub comptes: u64,
     pub mouvements: u64,
-    /// One French sentence per problem; empty when all is well.
+    /// What makes the base unsound: one French sentence per problem, a long list ending with
+    /// « … et N de plus ». Empty when all is well.
     pub problemes: Vec<String>,
+    /// The problems found, those a « … de plus » line counts included.
+    pub problemes_trouves: u64,
+    /// Keys stored before the rules that now refuse them: to correct, yet the base is sound
+    /// (a backup holding them restores, a migration copies them).
+    pub touches_a_corriger: Vec<String>,
+    pub touches_a_corriger_trouvees: u64,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
         self.problemes.is_empty()
+    }
+
+    pub(crate) fn new(comptes: u64, mouvements: u64, problems: Found, keys: Found) -> Self {
+        CheckReport {
+            comptes,
+            mouvements,
+            problemes: problems.lines,
+            problemes_trouves: problems.count,
+            touches_a_corriger: keys.lines,
+            touches_a_corriger_trouvees: keys.count,
+        }
+    }
+}
+
+/// Sentences, and how many findings they stand for.
+#[derive(Default)]
+pub(crate) struct Found {
+    lines: Vec<String>,
+    count: u64,
+}
+
+impl Found {
+    pub(crate) fn say(&mut self, line: String) {
+        self.lines.push(line);
+        self.count += 1;
+    }
+
+    /// The last line of a list cut at [`MAX_LISTED`]: « … et 65 950 comptes de plus. ».
+    fn unlisted(&mut self, n: u64, one: &str, many: &str) {
+        if n > 0 {
+            let what = crate::fr::pluriel(n, one, many);
+            let n_ = crate::fr::thousands(n);
+            self.lines.push(format!("… et {n_} {what} de plus."));
+            self.count += n;
+        }
     }
 }
 
@@ -62,9 +104,12 @@ type Counted = (&'static str, fn(i64) -> String);
 /// sum), the calls' costs, the tariffs' ceiling and the call control's holds (SPEC §11: a hold
 /// stays only on a call not billed yet, a billed call settled its hold, a refusal holds
 /// nothing): one sentence per problem.
-pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> Result<Vec<String>> {
+pub(crate) fn ledger_and_calls(
+    db: &impl CheckQueries,
+    currency: &Currency,
+    out: &mut Found,
+) -> Result<()> {
     let money = |minor| currency.format(Money(minor));
-    let mut out = Vec::new();
     // A break's row: where, in two texts, then the amounts stored and summed.
     type Say = fn(&str, &str, &str, &str) -> String;
     let breaks: [(&str, Say, &str, &str); 2] = [
@@ -94,17 +139,12 @@ pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> R
         let rows = db.breaks(&format!("{sql} LIMIT $1"))?;
         let full = rows.len() as i64 == MAX_LISTED;
         for (a, b, stored, summed) in rows {
-            out.push(say(&a, &b, &money(stored), &money(summed)));
+            out.say(say(&a, &b, &money(stored), &money(summed)));
         }
         // The list stops at MAX_LISTED; the count says how far the damage goes.
-        let more = if full {
-            db.count(&format!("SELECT count(*) FROM ({sql}) t"))? - MAX_LISTED
-        } else {
-            0
-        };
-        if more > 0 {
-            let more = crate::fr::nombre(more as u64, one, many);
-            out.push(format!("… et {more} de plus."));
+        if full {
+            let all = db.count(&format!("SELECT count(*) FROM ({sql}) t"))?;
+            out.unlisted(all.saturating_sub(MAX_LISTED).max(0) as u64, one, many);
         }
     }
     let counted: [Counted; 4] = [
@@ -144,7 +184,7 @@ pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> R
     for (sql, sentence) in counted {
         let n = db.count(sql)?;
         if n > 0 {
-            out.push(sentence(n));
+            out.say(sentence(n));
         }
     }
     let ceiling = crate::tariffs::MAX_TARIFF_UNITS * currency.scale();
@@ -154,45 +194,51 @@ pub(crate) fn ledger_and_calls(db: &impl CheckQueries, currency: &Currency) -> R
     )?;
     if !absurd.is_empty() {
         absurd.sort_unstable();
-        out.push(format!(
+        out.say(format!(
             "Tarif(s) au-dessus de {} par minute ou de frais : {} ; importez des tarifs corrigés.",
             money(ceiling),
             absurd.join(", ")
         ));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Keys stored before the form and the import refused them: they match no call, and the
-/// account's export would be refused on import. One sentence a key, ordered by name.
+/// account's export would be refused on import. One sentence a key, by name (the scan reads
+/// the table in its own order, which is fast; there are seldom any to sort).
 pub(crate) fn refused_keys(
     db: &impl crate::rules::numbers::NumberStore,
     cc: &crate::domain::CountryCode,
-) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut more = 0u64;
+) -> Result<Found> {
+    let mut refused = Vec::new();
     db.each_keys(&mut |matricule, name, phones| {
         for e in crate::domain::account::stored_key_errors(phones, cc) {
-            let crate::domain::Field::Phone(key) = e.field else {
-                continue;
-            };
-            if out.len() < MAX_LISTED as usize {
-                out.push(format!(
+            if let crate::domain::Field::Phone(key) = e.field {
+                let order = (
+                    crate::search::index::name_key(name),
+                    matricule.to_string(),
+                    key,
+                );
+                let said = format!(
                     "Compte {matricule} ({name}), touche {key} : {} ; la fiche et l'import \
                      refusent désormais ce numéro : corrigez-le dans la fiche du compte.",
                     e.message
-                ));
-            } else {
-                more += 1;
+                );
+                refused.push((order, said));
             }
         }
     })?;
-    if more > 0 {
-        out.push(format!(
-            "… et {} de plus.",
-            crate::fr::nombre(more, "touche refusée", "touches refusées")
-        ));
+    refused.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Found::default();
+    let total = refused.len() as u64;
+    for (_, said) in refused.into_iter().take(MAX_LISTED as usize) {
+        out.say(said);
     }
+    out.unlisted(
+        total.saturating_sub(MAX_LISTED as u64),
+        "touche refusée",
+        "touches refusées",
+    );
     Ok(out)
 }
 
@@ -226,8 +272,8 @@ fn damaged(anomalies: u64, first: &str) -> String {
 
 impl Store {
     pub fn check(&self) -> Result<CheckReport> {
-        let currency = self.settings()?.currency;
-        let mut problemes = Vec::new();
+        let settings = self.settings()?;
+        let mut problems = Found::default();
 
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let damage = stmt
@@ -235,7 +281,7 @@ impl Store {
             .filter(|r| r.as_ref().map_or(true, |r| r != "ok"))
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if let Some(first) = damage.first() {
-            problemes.push(damaged(damage.len() as u64, first));
+            problems.say(damaged(damage.len() as u64, first));
         }
         let fk: i64 =
             self.conn
@@ -243,31 +289,27 @@ impl Store {
                     r.get(0)
                 })?;
         if fk > 0 {
-            problemes.push(format!(
+            problems.say(format!(
                 "{fk} enregistrement(s) renvoient à un compte qui n'existe plus."
             ));
         }
 
-        problemes.extend(ledger_and_calls(self, &currency)?);
-        problemes.extend(refused_keys(self, &self.settings()?.country_code)?);
+        ledger_and_calls(self, &settings.currency, &mut problems)?;
 
         if !self.search_index_consistent()? {
-            problemes.push(
+            problems.say(
                 "L'index de recherche ne correspond plus aux comptes : la recherche peut manquer des résultats."
                     .into(),
             );
         }
+        let keys = refused_keys(self, &settings.country_code)?;
 
         let comptes = self.count_accounts()?;
         let mouvements = self
             .conn
             .query_row("SELECT count(*) FROM movements", [], |r| r.get::<_, i64>(0))?
             as u64;
-        Ok(CheckReport {
-            comptes,
-            mouvements,
-            problemes,
-        })
+        Ok(CheckReport::new(comptes, mouvements, problems, keys))
     }
 
     /// Compares order-independent fingerprints (count and sum of hashes) of the stored bucket

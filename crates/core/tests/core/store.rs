@@ -109,13 +109,43 @@ fn check_counts_the_broken_balances_it_does_not_list() {
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET balance = balance + 1", [])
         .unwrap();
-    let said = s.check().unwrap().problemes;
+    let report = s.check().unwrap();
+    let said = report.problemes;
     assert_eq!(said.len(), 51, "{said:#?}");
     assert_eq!(said[50], "… et 3 comptes de plus.");
+    assert_eq!(report.problemes_trouves, 53);
     raw.execute("UPDATE accounts SET balance = balance - 1 WHERE id > 3", [])
         .unwrap();
     let said = s.check().unwrap().problemes;
     assert_eq!(said.len(), 3, "three listed, no count: {said:#?}");
+}
+
+/// A key an earlier version let in is to be corrected, not a damaged base: `check` names it
+/// apart, and a backup that holds it restores.
+#[test]
+fn a_backup_holding_a_key_to_correct_restores() {
+    let (db, mut s) = temp_store();
+    create(&mut s, "Ali", "10000000000001", "1000001", &["99383470"], 0);
+    let raw = rusqlite::Connection::open(&db.path).unwrap();
+    // The same number twice: the search index, which keeps each number once, stays right.
+    raw.execute("UPDATE accounts SET phone2 = '+21699383470'", [])
+        .unwrap();
+    let report = s.check().unwrap();
+    assert!(report.ok(), "{:?}", report.problemes);
+    assert_eq!(report.touches_a_corriger_trouvees, 1);
+    assert!(
+        report.touches_a_corriger[0].starts_with(
+            "Compte 10000000000001 (Ali), touche 2 : le numéro +21699383470 figure déjà sur la \
+             touche 1 ;"
+        ),
+        "{:?}",
+        report.touches_a_corriger
+    );
+    let copy = db.path.with_file_name("copie.sqlite3");
+    s.backup_to(&copy).unwrap();
+    let (_other, mut other) = temp_store();
+    other.restore_from(&copy).unwrap();
+    assert_eq!(other.check().unwrap().touches_a_corriger_trouvees, 1);
 }
 
 #[test]
