@@ -30,7 +30,10 @@ pub struct AuditSubject {
 /// [`Subject`]); a line written by other hands with one of them keeps it.
 impl Row for AuditEntry {
     fn read<G: Get>(r: &G) -> std::result::Result<Self, G::Error> {
-        let sujet = match (r.col::<Option<String>>(4)?, r.col::<Option<String>>(5)?) {
+        type Named = Option<String>;
+        type Columns = (i64, i64, String, String, Named, Named, String);
+        let (id, date, operateur, action, matricule, nom, details) = Columns::read(r)?;
+        let sujet = match (matricule, nom) {
             (None, None) => None,
             (matricule, nom) => Some(AuditSubject {
                 matricule: matricule.unwrap_or_default(),
@@ -38,12 +41,12 @@ impl Row for AuditEntry {
             }),
         };
         Ok(AuditEntry {
-            id: r.col(0)?,
-            date: r.col(1)?,
-            operateur: r.col(2)?,
-            action: r.col(3)?,
+            id,
+            date,
+            operateur,
+            action,
             sujet,
-            details: r.col(6)?,
+            details,
         })
     }
 }

@@ -133,6 +133,7 @@ tuple_row!(A 0);
 tuple_row!(A 0, B 1);
 tuple_row!(A 0, B 1, C 2);
 tuple_row!(A 0, B 1, C 2, D 3);
+tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, T6 6);
 tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, T6 6, H 7, I 8, J 9, K 10);
 
 /// What code written once for both stores asks of either; each runs [`Sql`] its own way.
