@@ -4,11 +4,12 @@ use forfaits_core::{Base, Result};
 
 pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
     let r = store.check()?;
-    for said in r.problemes.iter().chain(&r.touches_a_corriger) {
+    let (problems, keys) = (&r.problemes, &r.touches_a_corriger);
+    for said in problems.lignes.iter().chain(&keys.lignes) {
         super::w(writeln!(io.err, "{said}"));
     }
     // Keys to correct leave the base sound: said, but the exit stays 0 without problems.
-    let keys = match r.touches_a_corriger_trouvees {
+    let to_correct = match keys.nombre {
         0 => String::new(),
         n => format!(
             " ; {} à corriger (ci-dessus)",
@@ -18,7 +19,7 @@ pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
     if r.ok() {
         super::w(writeln!(
             io.out,
-            "Base vérifiée : {} {}, {} {}, aucun problème{keys}.",
+            "Base vérifiée : {} {}, {} {}, aucun problème{to_correct}.",
             super::thousands(r.comptes),
             pluriel(r.comptes, "compte", "comptes"),
             super::thousands(r.mouvements),
@@ -26,11 +27,8 @@ pub fn run(store: &mut Base, io: &mut Io<'_>) -> Result<u8> {
         ));
         Ok(EXIT_OK)
     } else {
-        super::w(writeln!(
-            io.out,
-            "Base vérifiée : {}{keys}.",
-            nombre(r.problemes_trouves, "problème trouvé", "problèmes trouvés")
-        ));
+        let found = nombre(problems.nombre, "problème trouvé", "problèmes trouvés");
+        super::w(writeln!(io.out, "Base vérifiée : {found}{to_correct}."));
         Ok(EXIT_REJECTED)
     }
 }

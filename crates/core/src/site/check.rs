@@ -4,22 +4,22 @@
 use super::SiteStore;
 use crate::error::Result;
 use crate::store::check::{
-    ledger_and_calls, refused_keys, CheckQueries, CheckReport, Found, MAX_LISTED,
+    ledger_and_calls, refused_keys, CheckQueries, CheckReport, Findings, MAX_LISTED,
 };
 
 impl SiteStore {
     pub fn check(&self) -> Result<CheckReport> {
         let report = || -> Result<CheckReport> {
             let settings = self.settings()?;
-            let mut problems = Found::default();
+            let mut problems = Findings::default();
             ledger_and_calls(self, &settings.currency, &mut problems)?;
             let keys = refused_keys(self, &settings.country_code)?;
-            Ok(CheckReport::new(
-                self.count("SELECT count(*) FROM accounts")? as u64,
-                self.count("SELECT count(*) FROM movements")? as u64,
-                problems,
-                keys,
-            ))
+            Ok(CheckReport {
+                comptes: self.count("SELECT count(*) FROM accounts")? as u64,
+                mouvements: self.count("SELECT count(*) FROM movements")? as u64,
+                problemes: problems,
+                touches_a_corriger: keys,
+            })
         };
         report().map_err(self.refused("vérifier la base"))
     }

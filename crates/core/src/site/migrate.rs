@@ -290,7 +290,7 @@ pub fn migrate(src: &Store, url: &str) -> Result<Migrated> {
         return Err(Error::database(format!(
             "La base de site {} a été remplie mais sa vérification signale : {}",
             migrated.label,
-            report.problemes.join(" ")
+            report.problemes.lignes.join(" ")
         )));
     }
     Ok(migrated)

@@ -180,7 +180,7 @@ impl Store {
             return Err(Error::Rejected(format!(
                 "{} ne peut pas être restauré, la vérification a trouvé : {}",
                 file.display(),
-                report.problemes.join(" ; ")
+                report.problemes.lignes.join(" ; ")
             )));
         }
         drop(checked);

@@ -13,45 +13,31 @@ use serde::Serialize;
 pub struct CheckReport {
     pub comptes: u64,
     pub mouvements: u64,
-    /// What makes the base unsound: one French sentence per problem, a long list ending with
-    /// « … et N de plus ». Empty when all is well.
-    pub problemes: Vec<String>,
-    /// The problems found, those a « … de plus » line counts included.
-    pub problemes_trouves: u64,
+    /// What makes the base unsound; empty when all is well.
+    pub problemes: Findings,
     /// Keys stored before the rules that now refuse them: to correct, yet the base is sound
     /// (a backup holding them restores, a migration copies them).
-    pub touches_a_corriger: Vec<String>,
-    pub touches_a_corriger_trouvees: u64,
+    pub touches_a_corriger: Findings,
 }
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.problemes.is_empty()
-    }
-
-    pub(crate) fn new(comptes: u64, mouvements: u64, problems: Found, keys: Found) -> Self {
-        CheckReport {
-            comptes,
-            mouvements,
-            problemes: problems.lines,
-            problemes_trouves: problems.count,
-            touches_a_corriger: keys.lines,
-            touches_a_corriger_trouvees: keys.count,
-        }
+        self.problemes.lignes.is_empty()
     }
 }
 
-/// Sentences, and how many findings they stand for.
-#[derive(Default)]
-pub(crate) struct Found {
-    lines: Vec<String>,
-    count: u64,
+/// One French sentence per finding, a long list ending with « … et N de plus »; and how many
+/// findings they stand for, those that line counts included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Findings {
+    pub lignes: Vec<String>,
+    pub nombre: u64,
 }
 
-impl Found {
+impl Findings {
     pub(crate) fn say(&mut self, line: String) {
-        self.lines.push(line);
-        self.count += 1;
+        self.lignes.push(line);
+        self.nombre += 1;
     }
 
     /// The last line of a list cut at [`MAX_LISTED`]: « … et 65 950 comptes de plus. ».
@@ -59,8 +45,8 @@ impl Found {
         if n > 0 {
             let what = crate::fr::pluriel(n, one, many);
             let n_ = crate::fr::thousands(n);
-            self.lines.push(format!("… et {n_} {what} de plus."));
-            self.count += n;
+            self.lignes.push(format!("… et {n_} {what} de plus."));
+            self.nombre += n;
         }
     }
 }
@@ -107,7 +93,7 @@ type Counted = (&'static str, fn(i64) -> String);
 pub(crate) fn ledger_and_calls(
     db: &impl CheckQueries,
     currency: &Currency,
-    out: &mut Found,
+    out: &mut Findings,
 ) -> Result<()> {
     let money = |minor| currency.format(Money(minor));
     // A break's row: where, in two texts, then the amounts stored and summed.
@@ -209,7 +195,7 @@ pub(crate) fn ledger_and_calls(
 pub(crate) fn refused_keys(
     db: &impl crate::rules::numbers::NumberStore,
     cc: &crate::domain::CountryCode,
-) -> Result<Found> {
+) -> Result<Findings> {
     let mut refused = Vec::new();
     db.each_keys(&mut |matricule, name, phones| {
         for e in crate::domain::account::stored_key_errors(phones, cc) {
@@ -229,7 +215,7 @@ pub(crate) fn refused_keys(
         }
     })?;
     refused.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut out = Found::default();
+    let mut out = Findings::default();
     let total = refused.len() as u64;
     for (_, said) in refused.into_iter().take(MAX_LISTED as usize) {
         out.say(said);
@@ -273,7 +259,7 @@ fn damaged(anomalies: u64, first: &str) -> String {
 impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         let settings = self.settings()?;
-        let mut problems = Found::default();
+        let mut problems = Findings::default();
 
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let damage = stmt
@@ -309,7 +295,12 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM movements", [], |r| r.get::<_, i64>(0))?
             as u64;
-        Ok(CheckReport::new(comptes, mouvements, problems, keys))
+        Ok(CheckReport {
+            comptes,
+            mouvements,
+            problemes: problems,
+            touches_a_corriger: keys,
+        })
     }
 
     /// Compares order-independent fingerprints (count and sum of hashes) of the stored bucket

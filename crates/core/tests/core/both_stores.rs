@@ -882,14 +882,14 @@ fn both_stores_name_the_same_problems_in_check() {
     assert!(ok, "{out}");
 
     let (site_report, file_report) = (site.check().unwrap(), local.check().unwrap());
-    let keys = site_report.touches_a_corriger.join("\n");
+    let keys = site_report.touches_a_corriger.lignes.join("\n");
     assert_eq!(
         file_report.touches_a_corriger,
         site_report.touches_a_corriger
     );
-    assert_eq!(site_report.problemes_trouves, 50 + 2 + 1 + 1);
-    let on_site = site_report.problemes;
-    let mut on_file = file_report.problemes;
+    assert_eq!(site_report.problemes.nombre, 50 + 2 + 1 + 1);
+    let on_site = site_report.problemes.lignes;
+    let mut on_file = file_report.problemes.lignes;
     // The keys changed behind the SQLite store's back also leave its search index behind (a
     // site's index is PostgreSQL's own).
     let index = on_file

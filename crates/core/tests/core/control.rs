@@ -190,7 +190,7 @@ fn a_call_loaded_before_its_hang_up_is_billed_once_up_to_its_grant() {
         let f = svc.finish(&hang_up("h.1", billsec), NOW + 2100).unwrap();
         assert!(matches!(f, Finished::AlreadyBilled { .. }), "{f:?}");
         assert_eq!((lotfi().balance, lotfi().used_seconds), (left, counted));
-        let problems = store.check().unwrap().problemes;
+        let problems = store.check().unwrap().problemes.lignes;
         assert!(problems.is_empty(), "{problems:?}");
         // Loaded again, the record is the same call.
         let (_, again) = load_master(&db, &master);

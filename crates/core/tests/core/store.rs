@@ -110,13 +110,13 @@ fn check_counts_the_broken_balances_it_does_not_list() {
     raw.execute("UPDATE accounts SET balance = balance + 1", [])
         .unwrap();
     let report = s.check().unwrap();
-    let said = report.problemes;
+    let said = report.problemes.lignes;
     assert_eq!(said.len(), 51, "{said:#?}");
     assert_eq!(said[50], "… et 3 comptes de plus.");
-    assert_eq!(report.problemes_trouves, 53);
+    assert_eq!(report.problemes.nombre, 53);
     raw.execute("UPDATE accounts SET balance = balance - 1 WHERE id > 3", [])
         .unwrap();
-    let said = s.check().unwrap().problemes;
+    let said = s.check().unwrap().problemes.lignes;
     assert_eq!(said.len(), 3, "three listed, no count: {said:#?}");
 }
 
@@ -132,9 +132,9 @@ fn a_backup_holding_a_key_to_correct_restores() {
         .unwrap();
     let report = s.check().unwrap();
     assert!(report.ok(), "{:?}", report.problemes);
-    assert_eq!(report.touches_a_corriger_trouvees, 1);
+    assert_eq!(report.touches_a_corriger.nombre, 1);
     assert!(
-        report.touches_a_corriger[0].starts_with(
+        report.touches_a_corriger.lignes[0].starts_with(
             "Compte 10000000000001 (Ali), touche 2 : le numéro +21699383470 figure déjà sur la \
              touche 1 ;"
         ),
@@ -145,7 +145,7 @@ fn a_backup_holding_a_key_to_correct_restores() {
     s.backup_to(&copy).unwrap();
     let (_other, mut other) = temp_store();
     other.restore_from(&copy).unwrap();
-    assert_eq!(other.check().unwrap().touches_a_corriger_trouvees, 1);
+    assert_eq!(other.check().unwrap().touches_a_corriger.nombre, 1);
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn check_detects_a_balance_altered_behind_its_back() {
     let report = s.check().unwrap();
     assert!(!report.ok());
     assert!(
-        report.problemes[0].contains("10000000007919"),
+        report.problemes.lignes[0].contains("10000000007919"),
         "{:?}",
         report.problemes
     );
@@ -170,7 +170,7 @@ fn check_detects_a_balance_altered_behind_its_back() {
         [id],
     )
     .unwrap();
-    assert!(s.check().unwrap().problemes[0].contains("solde après"));
+    assert!(s.check().unwrap().problemes.lignes[0].contains("solde après"));
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn check_detects_a_search_index_out_of_step() {
     let raw = rusqlite::Connection::open(&db.path).unwrap();
     raw.execute("UPDATE accounts SET name_key = 'zorro'", [])
         .unwrap();
-    assert!(s.check().unwrap().problemes[0].contains("index de recherche"));
+    assert!(s.check().unwrap().problemes.lignes[0].contains("index de recherche"));
 }
 
 #[test]

@@ -104,7 +104,7 @@ pub fn import_file(
 /// Asserts that a check found a problem whose text has `needle`; `context` leads the message.
 pub fn assert_problem(report: &CheckReport, needle: &str, context: &str) {
     assert!(
-        report.problemes.iter().any(|p| p.contains(needle)),
+        report.problemes.lignes.iter().any(|p| p.contains(needle)),
         "{context}: no problem with {needle:?} in {:?}",
         report.problemes
     );
