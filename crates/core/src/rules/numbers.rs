@@ -305,6 +305,14 @@ impl Store {
 /// Called with an account's matricule, name and keys.
 pub type KeysVisitor<'a> = dyn FnMut(&str, &str, &[Option<String>]) + 'a;
 
+/// What [`NumberStore::each_keys`] reads, on both stores.
+pub(crate) static KEY_ROWS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT matricule, name, {} FROM accounts",
+        *crate::store::columns::PHONE_LIST
+    )
+});
+
 /// Called with the Journal's details of a rule removed, from its reason or label.
 pub type JournalOf<'a> = dyn Fn(&str) -> String + 'a;
 
@@ -534,10 +542,7 @@ impl NumberStore for Store {
     }
 
     fn each_keys(&self, f: &mut KeysVisitor<'_>) -> Result<()> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT matricule, name, {} FROM accounts",
-            *crate::store::columns::PHONE_LIST
-        ))?;
+        let mut stmt = self.conn.prepare(&KEY_ROWS)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let phones = (0..crate::domain::KEYS)

@@ -5,9 +5,9 @@
 use super::SiteStore;
 use crate::error::Result;
 use crate::rules::numbers::{
-    self, BlockedNumber, JournalOf, NumberList, NumberStore, PrivilegedNumber, BLOCKED, PRIVILEGED,
+    self, BlockedNumber, JournalOf, NumberList, NumberStore, PrivilegedNumber, BLOCKED, KEY_ROWS,
+    PRIVILEGED,
 };
-use crate::store::columns::PHONE_LIST;
 
 const ACTION: &str = "changer les numéros interdits ou privilégiés";
 
@@ -83,10 +83,7 @@ impl NumberStore for SiteStore {
     fn each_keys(&self, f: &mut numbers::KeysVisitor<'_>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         let mut client = self.client.borrow_mut();
-        let mut rows = client.query_raw(
-            &format!("SELECT matricule, name, {} FROM accounts", *PHONE_LIST),
-            std::iter::empty::<i32>(),
-        )?;
+        let mut rows = client.query_raw(KEY_ROWS.as_str(), std::iter::empty::<i32>())?;
         while let Some(r) = rows.next()? {
             let phones: Vec<Option<String>> =
                 (0..crate::domain::KEYS).map(|k| r.get(2 + k)).collect();
