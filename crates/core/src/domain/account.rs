@@ -91,20 +91,30 @@ pub fn duplicate_phone_errors(phones: &[Option<Phone>], cc: &CountryCode) -> Vec
     errors
 }
 
-/// What the form and the import say today of keys stored earlier: a rule added since (a lost
-/// « + », « +0… ») leaves the keys it refuses stored until someone edits them.
-pub fn stored_key_errors(stored: &[Option<String>], cc: &CountryCode) -> Vec<FieldError> {
+/// The ten keys as the form and the import read them (missing or empty: no number), and their
+/// errors: each key's own, then each number already on an earlier key.
+pub fn parse_keys<'a>(
+    raws: impl IntoIterator<Item = &'a str>,
+    source: Source,
+    cc: &CountryCode,
+) -> ([Option<Phone>; KEYS], Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut phones: [Option<Phone>; KEYS] = Default::default();
-    for (i, raw) in stored.iter().take(KEYS).enumerate() {
-        let Some(raw) = raw else { continue };
-        match Phone::parse_key(raw, i as u8 + 1, Source::Typed, cc) {
+    for (i, raw) in raws.into_iter().take(KEYS).enumerate() {
+        match Phone::parse_key(raw, i as u8 + 1, source, cc) {
             Ok(p) => phones[i] = p,
             Err(e) => errors.push(e),
         }
     }
     errors.extend(duplicate_phone_errors(&phones, cc));
-    errors
+    (phones, errors)
+}
+
+/// What the form and the import say today of keys stored earlier: a rule added since (a lost
+/// « + », « +0… ») leaves the keys it refuses stored until someone edits them.
+pub fn stored_key_errors(stored: &[Option<String>], cc: &CountryCode) -> Vec<FieldError> {
+    let raws = stored.iter().map(|s| s.as_deref().unwrap_or(""));
+    parse_keys(raws, Source::Typed, cc).1
 }
 
 impl AccountForm {
@@ -139,14 +149,9 @@ impl AccountForm {
                 format!("au plus {KEYS} numéros autorisés"),
             ));
         }
-        let mut phones: [Option<Phone>; KEYS] = Default::default();
-        for (i, raw) in self.phones.iter().take(KEYS).enumerate() {
-            match Phone::parse_key(raw, i as u8 + 1, Source::Typed, cc) {
-                Ok(p) => phones[i] = p,
-                Err(e) => errors.push(e),
-            }
-        }
-        errors.extend(duplicate_phone_errors(&phones, cc));
+        let (phones, key_errors) =
+            parse_keys(self.phones.iter().map(String::as_str), Source::Typed, cc);
+        errors.extend(key_errors);
         match (name, matricule, identifiant, allowance, opening) {
             (Some(name), Some(matricule), Some(identifiant), Some(allowance), Some(opening))
                 if errors.is_empty() =>

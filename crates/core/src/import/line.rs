@@ -2,7 +2,7 @@
 //! holds.
 
 use super::reader::Record;
-use crate::domain::account::duplicate_phone_errors;
+use crate::domain::account::parse_keys;
 use crate::domain::codes::Source;
 use crate::domain::field::shown;
 use crate::domain::{
@@ -266,18 +266,10 @@ fn keys(
     errors: &mut Vec<LineError>,
 ) -> [Option<Phone>; KEYS] {
     let get = |i: usize| fields.get(i).copied().unwrap_or("");
-    let mut phones: [Option<Phone>; KEYS] = Default::default();
-    for (k, slot) in phones.iter_mut().enumerate() {
-        let raw = get(3 + k);
-        match Phone::parse_key(raw, k as u8 + 1, Source::File, cc) {
-            Ok(p) => *slot = p,
-            Err(e) => errors.push(field_error(line, e, raw)),
-        }
-    }
-    for e in duplicate_phone_errors(&phones, cc) {
+    let (phones, key_errors) = parse_keys((3..3 + KEYS).map(get), Source::File, cc);
+    for e in key_errors {
         let Field::Phone(k) = e.field else { continue };
-        let raw = get(2 + k as usize);
-        errors.push(field_error(line, e, raw));
+        errors.push(field_error(line, e, get(2 + k as usize)));
     }
     phones
 }
